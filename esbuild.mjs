@@ -1,0 +1,60 @@
+// Builds the extension bundle (dist/extension.js) and the tests (out/**).
+//   node esbuild.mjs               development build (sourcemaps, not minified)
+//   node esbuild.mjs --production  release bundle: minified, with a linked sourcemap
+//   node esbuild.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Every .ts file below dir (tests are transpiled file by file, not bundled). */
+function tsFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return tsFiles(path);
+    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+const extension = {
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.js',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: production ? 'linked' : true,
+  sourcesContent: !production,
+  metafile: true,
+  logLevel: 'warning',
+};
+
+// Tests import src/ directly, so src/ and test/ are transpiled together into out/
+// keeping the folder layout (out/src/..., out/test/...).
+const tests = {
+  entryPoints: [...tsFiles('src'), ...tsFiles('test')],
+  outdir: 'out',
+  outbase: '.',
+  bundle: false,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+if (watch) {
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(tests)]);
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('esbuild: watching src/ and test/');
+} else {
+  rmSync('dist', { recursive: true, force: true });
+  rmSync('out', { recursive: true, force: true });
+  const [result] = await Promise.all([esbuild.build(extension), production ? null : esbuild.build(tests)]);
+  const bytes = result.metafile.outputs['dist/extension.js'].bytes;
+  console.log(`esbuild: dist/extension.js ${(bytes / 1024).toFixed(1)} KiB${production ? ' (production)' : ''}`);
+}
