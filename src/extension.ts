@@ -5,7 +5,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('fal Compute', { log: true });
   context.subscriptions.push(
     log,
-    vscode.commands.registerCommand('falCompute.showLogs', () => log.show(true)),
+    vscode.commands.registerCommand('fal.showLogs', () => log.show(true)),
   );
   log.info(`fal Compute ${context.extension.packageJSON.version} activated`);
 }
