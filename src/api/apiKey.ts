@@ -1,0 +1,56 @@
+// fal API keys are one string `key_id:key_secret`. Users paste them from the dashboard,
+// from `fal keys create` output (`FAL_KEY='…'`) or from HTTP snippets, so the shape check
+// recognises those mistakes and says how to fix them. No message ever repeats the key.
+import { FalConfigError } from './errors';
+
+export interface ParsedApiKey {
+  keyId: string;
+  keySecret: string;
+}
+
+const KEYS_PAGE = 'https://fal.ai/dashboard/keys';
+const EXPECTED = `A fal API key looks like key_id:key_secret (create one at ${KEYS_PAGE}).`;
+
+/** A human explanation of what is wrong with the key's shape, or undefined when it looks valid. */
+export function checkApiKeyShape(raw: string): string | undefined {
+  const key = raw.trim();
+  if (key === '') return `The fal API key is empty. ${EXPECTED}`;
+  if (/^(export\s+)?FAL_KEY\s*=/i.test(key)) return `Paste only the key value, without "FAL_KEY=". ${EXPECTED}`;
+  if (/^bearer\s/i.test(key)) return `This looks like a Bearer token, not a fal API key. ${EXPECTED}`;
+  if (/^key\s/i.test(key)) return `Paste the key without the "Key " prefix. ${EXPECTED}`;
+  if (/^["'].*["']$/.test(key)) return `Paste the key without the surrounding quotes. ${EXPECTED}`;
+  if (/\s/.test(key)) return `The fal API key contains spaces or line breaks. ${EXPECTED}`;
+  if (!/^[\x21-\x7e]+$/.test(key)) return `The fal API key contains characters that cannot be part of a key. ${EXPECTED}`;
+  const colon = key.indexOf(':');
+  if (colon < 0) return `The fal API key has no ":" separating the key id from the secret. ${EXPECTED}`;
+  if (colon === 0) return `The fal API key has no key id before the ":". ${EXPECTED}`;
+  if (colon === key.length - 1) return `The fal API key has no secret after the ":". ${EXPECTED}`;
+  return undefined;
+}
+
+/** Splits on the first colon, like fal's own tools. Throws FalConfigError on a bad shape. */
+export function parseApiKey(raw: string): ParsedApiKey {
+  const problem = checkApiKeyShape(raw);
+  if (problem) throw new FalConfigError(problem);
+  const key = raw.trim();
+  const colon = key.indexOf(':');
+  return { keyId: key.slice(0, colon), keySecret: key.slice(colon + 1) };
+}
+
+/** Secrets this short would redact innocent text; real fal secrets are far longer. */
+const MIN_REDACTABLE_LENGTH = 6;
+const REDACTED = '[REDACTED]';
+
+/** Removes the key, its secret, and any `Authorization: Key …` value from free text. */
+export function redact(text: string, key?: string): string {
+  let out = text.replace(/(authorization["']?\s*[:=]\s*["']?)(key|bearer)\s+[^\s"',;]+/gi, `$1$2 ${REDACTED}`);
+  for (const secret of secretsOf(key)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+function secretsOf(key: string | undefined): string[] {
+  const full = key?.trim() ?? '';
+  const secret = full.includes(':') ? full.slice(full.indexOf(':') + 1) : '';
+  // Whole key first, so the key id disappears with it.
+  return [full, secret].filter((s) => s.length >= MIN_REDACTABLE_LENGTH);
+}

@@ -1,0 +1,101 @@
+// Runtime shapes of fal's Platform API v1 compute responses (see the OpenAPI in
+// test/fixtures/fal-compute-openapi.json). Enum fields are deliberately open: fal may add
+// a status or region at any time, and the extension must keep working and show it.
+import { z } from 'zod';
+
+export const INSTANCE_TYPES = ['gpu_1x_h100_sxm5', 'gpu_8x_h100_sxm5'] as const;
+export const REGIONS = ['us-west', 'us-central', 'us-east', 'eu-north', 'eu-west', 'other'] as const;
+export const STATUSES = ['ready', 'init', 'pending', 'provisioning', 'stopped', 'unknown'] as const;
+export const SECTORS = ['sector_1', 'sector_2', 'sector_3'] as const;
+export const ERROR_TYPES = [
+  'authorization_error',
+  'validation_error',
+  'not_found',
+  'rate_limited',
+  'server_error',
+  'not_implemented',
+] as const;
+
+export type InstanceType = (typeof INSTANCE_TYPES)[number];
+export type Region = (typeof REGIONS)[number];
+export type Status = (typeof STATUSES)[number];
+export type Sector = (typeof SECTORS)[number];
+export type ErrorType = (typeof ERROR_TYPES)[number];
+
+/** A known value (autocompleted) or any string fal may introduce later. */
+export type OpenEnum<Known extends string> = Known | (string & {});
+
+function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (values as readonly string[]).includes(value);
+}
+
+export const isKnownInstanceType = (v: unknown): v is InstanceType => isOneOf(INSTANCE_TYPES, v);
+export const isKnownRegion = (v: unknown): v is Region => isOneOf(REGIONS, v);
+export const isKnownStatus = (v: unknown): v is Status => isOneOf(STATUSES, v);
+export const isKnownSector = (v: unknown): v is Sector => isOneOf(SECTORS, v);
+
+function openEnum<Known extends string>() {
+  return z.string().transform((s): OpenEnum<Known> => s);
+}
+
+/** fal omits some optional fields and may send them as null; both mean "absent". */
+function optional<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value) => value ?? undefined, schema.optional());
+}
+
+export const ComputeInstanceSchema = z.object({
+  id: z.string().min(1),
+  instance_type: openEnum<InstanceType>(),
+  region: openEnum<Region>(),
+  status: openEnum<Status>(),
+  sector: optional(openEnum<Sector>()),
+  ip: optional(z.string()),
+  creator_user_nickname: optional(z.string()),
+});
+export type ComputeInstance = z.output<typeof ComputeInstanceSchema>;
+
+export const ListPageSchema = z.object({
+  instances: z.array(ComputeInstanceSchema),
+  next_cursor: z.string().nullable(),
+  has_more: z.boolean(),
+});
+export type ListPage = z.output<typeof ListPageSchema>;
+
+export const ErrorEnvelopeSchema = z.object({
+  error: z.object({
+    type: openEnum<ErrorType>(),
+    message: z.string(),
+    docs_url: optional(z.string()),
+    request_id: optional(z.string()),
+  }),
+});
+export type ErrorEnvelope = z.output<typeof ErrorEnvelopeSchema>;
+
+export type EnumField = 'instance_type' | 'region' | 'status' | 'sector';
+
+/** The enum fields whose value this client does not know (so the UI can flag them). */
+export function unrecognizedFields(instance: ComputeInstance): EnumField[] {
+  const unknown: EnumField[] = [];
+  if (!isKnownInstanceType(instance.instance_type)) unknown.push('instance_type');
+  if (!isKnownRegion(instance.region)) unknown.push('region');
+  if (!isKnownStatus(instance.status)) unknown.push('status');
+  if (instance.sector !== undefined && !isKnownSector(instance.sector)) unknown.push('sector');
+  return unknown;
+}
+
+/** `instances[3].id: expected string, received number` — for error messages. */
+export function describeSchemaIssues(error: z.ZodError, maxIssues = 3): string {
+  const lines = error.issues.slice(0, maxIssues).map((issue) => {
+    const where = formatPath(issue.path);
+    const what = issue.message.replace(/^Invalid input: /, '');
+    return where ? `${where}: ${what}` : what;
+  });
+  const more = error.issues.length - lines.length;
+  return lines.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
