@@ -1,0 +1,154 @@
+// The instances as last listed, plus what the API does not carry but the UI needs: when this
+// extension first saw each instance (for stable order and cost estimates) and the load state.
+// It reports precisely what changed, so the tree can repaint only those rows.
+import type { ComputeInstance } from '../api';
+
+export interface InstanceRecord {
+  readonly instance: ComputeInstance;
+  /** Epoch ms when this extension first listed the instance (kept across reloads). */
+  readonly firstSeenAt: number;
+  /** Set while a delete of this instance is under way. */
+  readonly deleting: boolean;
+}
+
+export type LoadState =
+  | { readonly kind: 'signedOut' }
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'loaded'; readonly at: number }
+  | { readonly kind: 'error'; readonly message: string; readonly at: number };
+
+export interface ModelChange {
+  /** Ids whose row content changed in place. */
+  readonly changed: readonly string[];
+  /** Rows were added or removed (or the load state changed): the list itself must be rebuilt. */
+  readonly structural: boolean;
+}
+
+/** Where first-seen times are kept; globalState in the extension, a Map in tests. */
+export interface FirstSeenStore {
+  get(): Record<string, number>;
+  set(value: Record<string, number>): void | Thenable<void>;
+}
+
+type Listener = (change: ModelChange) => void;
+
+export class InstancesModel {
+  private records = new Map<string, InstanceRecord>();
+  private deleting = new Set<string>();
+  private loadState: LoadState = { kind: 'signedOut' };
+  private readonly listeners = new Set<Listener>();
+
+  constructor(private readonly firstSeen: FirstSeenStore) {}
+
+  get state(): LoadState {
+    return this.loadState;
+  }
+
+  /** Records in first-seen order (ties broken by id so the order is total). */
+  list(): InstanceRecord[] {
+    return [...this.records.values()].sort((a, b) => a.firstSeenAt - b.firstSeenAt || a.instance.id.localeCompare(b.instance.id));
+  }
+
+  get(id: string): InstanceRecord | undefined {
+    return this.records.get(id);
+  }
+
+  onDidChange(listener: Listener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  setLoading(): void {
+    if (this.loadState.kind === 'signedOut') this.setState({ kind: 'loading' });
+  }
+
+  signOut(): void {
+    this.records.clear();
+    this.deleting.clear();
+    this.setState({ kind: 'signedOut' });
+  }
+
+  fail(message: string, now: number): void {
+    // Keep showing the last good list: an outage must not make machines that cost money vanish.
+    this.setState({ kind: 'error', message, at: now });
+  }
+
+  /** Applies a fresh list and reports the difference. */
+  apply(instances: readonly ComputeInstance[], now: number): ModelChange {
+    const seen = { ...this.firstSeen.get() };
+    const next = new Map<string, InstanceRecord>();
+    const changed: string[] = [];
+    let structural = this.loadState.kind !== 'loaded';
+    for (const instance of instances) {
+      const firstSeenAt = seen[instance.id] ?? now;
+      seen[instance.id] = firstSeenAt;
+      const before = this.records.get(instance.id);
+      const record: InstanceRecord = { instance, firstSeenAt, deleting: this.deleting.has(instance.id) };
+      if (!before) structural = true;
+      else if (!sameRecord(before, record)) changed.push(instance.id);
+      next.set(instance.id, before && sameRecord(before, record) ? before : record);
+    }
+    if (next.size !== this.records.size || [...this.records.keys()].some((id) => !next.has(id))) structural = true;
+    for (const id of this.deleting) if (!next.has(id)) this.deleting.delete(id);
+    // Forget first-seen times of instances that are gone, so the store does not grow forever.
+    const kept = Object.fromEntries([...next.keys()].map((id) => [id, seen[id]!]));
+    if (!sameTimes(kept, this.firstSeen.get())) void this.firstSeen.set(kept);
+    this.records = next;
+    this.loadState = { kind: 'loaded', at: now };
+    const change = { changed, structural };
+    if (structural || changed.length) this.emit(change);
+    return change;
+  }
+
+  /** Marks rows as being deleted (until they disappear from a list, or `clearDeleting`). */
+  markDeleting(ids: readonly string[], deleting = true): void {
+    const changed: string[] = [];
+    for (const id of ids) {
+      const record = this.records.get(id);
+      if (deleting) this.deleting.add(id);
+      else this.deleting.delete(id);
+      if (record && record.deleting !== deleting) {
+        this.records.set(id, { ...record, deleting });
+        changed.push(id);
+      }
+    }
+    if (changed.length) this.emit({ changed, structural: false });
+  }
+
+  /** Removes rows known to be gone (after a successful delete) without waiting for the next list. */
+  remove(ids: readonly string[]): void {
+    let removed = false;
+    for (const id of ids) removed = this.records.delete(id) || removed;
+    if (removed) this.emit({ changed: [], structural: true });
+  }
+
+  private setState(state: LoadState): void {
+    this.loadState = state;
+    this.emit({ changed: [], structural: true });
+  }
+
+  private emit(change: ModelChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
+
+function sameRecord(a: InstanceRecord, b: InstanceRecord): boolean {
+  return a.deleting === b.deleting && a.firstSeenAt === b.firstSeenAt && sameInstance(a.instance, b.instance);
+}
+
+function sameInstance(a: ComputeInstance, b: ComputeInstance): boolean {
+  return (
+    a.id === b.id &&
+    a.instance_type === b.instance_type &&
+    a.region === b.region &&
+    a.status === b.status &&
+    a.sector === b.sector &&
+    a.ip === b.ip &&
+    a.creator_user_nickname === b.creator_user_nickname
+  );
+}
+
+function sameTimes(a: Record<string, number>, b: Record<string, number>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import type { ComputeInstance } from '../../../src/api';
+import { InstancesModel, type ModelChange } from '../../../src/core/instancesModel';
+
+const inst = (id: string, status = 'ready', extra: Partial<ComputeInstance> = {}): ComputeInstance =>
+  ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status, ...extra }) as ComputeInstance;
+
+function setup(initial: Record<string, number> = {}) {
+  let stored = initial;
+  const model = new InstancesModel({ get: () => stored, set: (v) => void (stored = v) });
+  const changes: ModelChange[] = [];
+  model.onDidChange((c) => changes.push(c));
+  return { model, changes, stored: () => stored };
+}
+
+describe('InstancesModel', () => {
+  it('keeps first-seen order stable whatever order the API lists in', () => {
+    const { model } = setup();
+    model.apply([inst('b'), inst('a')], 1000);
+    model.apply([inst('c'), inst('a'), inst('b')], 2000);
+    assert.deepEqual(model.list().map((r) => r.instance.id), ['a', 'b', 'c']);
+    assert.equal(model.get('c')?.firstSeenAt, 2000);
+    assert.equal(model.get('a')?.firstSeenAt, 1000);
+  });
+
+  it('reports only the rows that changed, and structure changes separately', () => {
+    const { model, changes } = setup();
+    model.apply([inst('a', 'provisioning'), inst('b')], 1);
+    changes.length = 0;
+    model.apply([inst('a', 'provisioning'), inst('b')], 2);
+    assert.equal(changes.length, 0, 'an identical list fires nothing');
+    model.apply([inst('a', 'ready', { ip: '203.0.113.9' }), inst('b')], 3);
+    assert.deepEqual(changes, [{ changed: ['a'], structural: false }]);
+    model.apply([inst('a', 'ready', { ip: '203.0.113.9' })], 4);
+    assert.equal(changes.at(-1)?.structural, true);
+  });
+
+  it('keeps the same record object for unchanged rows', () => {
+    const { model } = setup();
+    model.apply([inst('a')], 1);
+    const before = model.get('a');
+    model.apply([inst('a')], 2);
+    assert.equal(model.get('a'), before);
+  });
+
+  it('remembers first-seen times across restarts and forgets instances that are gone', () => {
+    const first = setup();
+    first.model.apply([inst('a'), inst('b')], 500);
+    const second = setup(first.stored());
+    second.model.apply([inst('a')], 9000);
+    assert.equal(second.model.get('a')?.firstSeenAt, 500);
+    assert.deepEqual(second.stored(), { a: 500 });
+  });
+
+  it('keeps the last list on error and marks rows being deleted', () => {
+    const { model, changes } = setup();
+    model.apply([inst('a'), inst('b')], 1);
+    model.fail('fal had a server error', 2);
+    assert.equal(model.state.kind, 'error');
+    assert.equal(model.list().length, 2);
+    changes.length = 0;
+    model.markDeleting(['a']);
+    assert.deepEqual(changes, [{ changed: ['a'], structural: false }]);
+    assert.equal(model.get('a')?.deleting, true);
+    model.apply([inst('a'), inst('b')], 3);
+    assert.equal(model.get('a')?.deleting, true, 'still deleting while the API lists it');
+    model.remove(['a']);
+    assert.equal(model.get('a'), undefined);
+  });
+
+  it('signOut clears everything', () => {
+    const { model } = setup();
+    model.apply([inst('a')], 1);
+    model.signOut();
+    assert.equal(model.state.kind, 'signedOut');
+    assert.deepEqual(model.list(), []);
+  });
+});
