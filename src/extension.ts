@@ -1,13 +1,54 @@
+// Wiring only: each feature lives in its own module under src/commands, src/views, src/instances.
 import * as vscode from 'vscode';
+import { ApiKeyStore } from './auth/apiKeyStore';
+import { importApiKey, offerKeyImport } from './commands/importApiKey';
+import { setApiKey } from './commands/setApiKey';
+import { signOut } from './commands/signOut';
+import { InstancesController } from './instances/instancesController';
+import { affectsSettings, readSettings } from './settings';
+import { InstancesStatusBar } from './views/statusBar';
+import { InstancesView } from './views/instancesView';
 
-// Wiring only: each feature lives in its own module under src/commands and src/views.
 export function activate(context: vscode.ExtensionContext): void {
+  const version: string = context.extension.packageJSON.version;
   const log = vscode.window.createOutputChannel('fal Compute', { log: true });
+  const keys = new ApiKeyStore(context.secrets);
+  let settings = readSettings();
+  const controller = new InstancesController(keys, log, settings, context.globalState, version);
+  const view = new InstancesView(controller.model, settings);
+  const statusBar = new InstancesStatusBar(controller.model, settings.hourlyUsd);
+  controller.attachView(view.treeView);
+  const keyDeps = { keys, log, version };
+
+  let importOffered = false;
+  const offerImportOnce = () => {
+    if (importOffered || !view.treeView.visible) return;
+    importOffered = true;
+    void offerKeyImport(keyDeps);
+  };
+
   context.subscriptions.push(
     log,
+    keys,
+    controller,
+    view,
+    statusBar,
     vscode.commands.registerCommand('fal.showLogs', () => log.show(true)),
+    vscode.commands.registerCommand('fal.setApiKey', () => setApiKey(keyDeps)),
+    vscode.commands.registerCommand('fal.importApiKey', () => importApiKey(keyDeps)),
+    vscode.commands.registerCommand('fal.signOut', () => signOut(keys, log)),
+    vscode.commands.registerCommand('fal.refresh', () => controller.refresh()),
+    view.treeView.onDidChangeVisibility(offerImportOnce),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affectsSettings(e)) return;
+      settings = readSettings();
+      controller.updateSettings(settings);
+      view.setOptions(settings);
+      statusBar.setRates(settings.hourlyUsd);
+    }),
   );
-  log.info(`fal Compute ${context.extension.packageJSON.version} activated`);
+  offerImportOnce();
+  log.info(`fal Compute ${version} activated`);
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,28 @@
+// "fal: Use Existing fal Key": offers a key found in FAL_KEY / ~/.fal/config.toml. Nothing is
+// imported without the user saying so, and the key is still checked against fal first.
+import * as vscode from 'vscode';
+import { findExistingFalKey } from '../core/falCredentials';
+import { setApiKey, type SetApiKeyDeps } from './setApiKey';
+
+export async function importApiKey(deps: SetApiKeyDeps): Promise<void> {
+  const found = await findExistingFalKey();
+  if (!found) {
+    void vscode.window.showInformationMessage('No fal key was found in FAL_KEY, FAL_KEY_ID/FAL_KEY_SECRET or ~/.fal/config.toml.');
+    return;
+  }
+  await setApiKey(deps, found.key);
+}
+
+/** Once per window: when no key is stored but one exists elsewhere, ask whether to use it. */
+export async function offerKeyImport(deps: SetApiKeyDeps): Promise<void> {
+  if (await deps.keys.get()) return;
+  const found = await findExistingFalKey();
+  await vscode.commands.executeCommand('setContext', 'fal.keyImportAvailable', Boolean(found));
+  if (!found) return;
+  const choice = await vscode.window.showInformationMessage(
+    `fal Compute found a fal key in ${found.source}. Use it in VS Code?`,
+    'Use This Key',
+    'Not Now',
+  );
+  if (choice === 'Use This Key') await setApiKey(deps, found.key);
+}

@@ -1,0 +1,69 @@
+// One instance as a tree row: label, description, coloured status icon, tooltip, context value.
+import * as vscode from 'vscode';
+import { estimatedCostSince, formatDuration, formatUsd, hourlyRate } from '../core/cost';
+import { describeSpec, machineLabel, machineSpec } from '../core/instanceTypes';
+import type { InstanceRecord } from '../core/instancesModel';
+import { statusLook } from '../core/status';
+
+export interface ItemContext {
+  readonly now: number;
+  readonly hourlyUsd: Readonly<Record<string, number>>;
+}
+
+/** Values menus test with `viewItem == falInstance.ready` and friends (see package.json). */
+export function instanceContextValue(record: InstanceRecord): string {
+  return record.deleting ? 'falInstance.deleting' : `falInstance.${statusLook(record.instance.status).kind}`;
+}
+
+/** The row without its tooltip, which is built on hover (see resolveTreeItem). */
+export function instanceTreeItem(record: InstanceRecord): vscode.TreeItem {
+  const { instance } = record;
+  const look = statusLook(instance.status);
+  const item = new vscode.TreeItem(machineLabel(instance.instance_type), vscode.TreeItemCollapsibleState.None);
+  item.id = instance.id;
+  const status = record.deleting ? 'deleting…' : look.label;
+  item.description = [status, instance.ip, instance.id].filter(Boolean).join(' · ');
+  item.iconPath = record.deleting
+    ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
+    : new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
+  item.contextValue = instanceContextValue(record);
+  item.accessibilityInformation = { label: `${machineLabel(instance.instance_type)} ${instance.id}, ${status}${instance.ip ? `, IP ${instance.ip}` : ''}` };
+  return item;
+}
+
+export function instanceTooltip(record: InstanceRecord, ctx: ItemContext): vscode.MarkdownString {
+  const { instance } = record;
+  const look = statusLook(instance.status);
+  const spec = machineSpec(instance.instance_type);
+  const rate = hourlyRate(instance.instance_type, ctx.hourlyUsd);
+  const rows: [string, string][] = [
+    ['Status', `$(${look.icon.replace('~spin', '')}) ${look.label}${look.kind === 'unrecognized' ? ' (a status this version does not know)' : ''}`],
+    ['Type', spec ? `${spec.dashboardName} (\`${instance.instance_type}\`)` : `\`${instance.instance_type}\``],
+    ['Hardware', spec ? describeSpec(spec) : 'unknown to this version'],
+    ['Region', instance.region],
+    ['Sector', instance.sector ?? '—'],
+    ['IP', instance.ip ?? '— (assigned when ready)'],
+    ['Created by', instance.creator_user_nickname ?? '—'],
+    ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${formatDuration(ctx.now - record.firstSeenAt)} ago)`],
+    [
+      'Cost so far',
+      rate === undefined
+        ? 'no hourly rate set for this type'
+        : `~${formatUsd(estimatedCostSince(record.firstSeenAt, ctx.now, rate))} *(estimate: ${formatUsd(rate)}/h since first seen)*`,
+    ],
+  ];
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escape(machineLabel(instance.instance_type))}** \`${escape(instance.id)}\`\n\n`);
+  md.appendMarkdown('| | |\n|---|---|\n');
+  for (const [name, value] of rows) md.appendMarkdown(`| ${name} | ${escapeCell(value)} |\n`);
+  return md;
+}
+
+// Values come from the network: keep them from being read as markdown or table syntax.
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}

@@ -1,0 +1,131 @@
+// The Instances tree: rows in a stable order, optionally grouped, repainting only what changed.
+import * as vscode from 'vscode';
+import type { InstanceRecord, InstancesModel, ModelChange } from '../core/instancesModel';
+import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
+import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
+
+export type InstanceNode = { readonly kind: 'instance'; readonly id: string };
+export type GroupNode = { readonly kind: 'group'; readonly key: string; label: string; ids: string[] };
+export type TreeNode = InstanceNode | GroupNode;
+
+export interface TreeOptions {
+  groupBy: GroupBy;
+  sortBy: SortBy;
+  hourlyUsd: Readonly<Record<string, number>>;
+}
+
+export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  // Node objects are kept per id so VS Code sees the same element across refreshes.
+  private readonly instanceNodes = new Map<string, InstanceNode>();
+  private groups: GroupNode[] = [];
+  private rootIds: string[] = [];
+  private layoutKey = '';
+  private readonly subscription: { dispose(): void };
+
+  constructor(
+    private readonly model: InstancesModel,
+    private options: TreeOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.relayout();
+    this.subscription = model.onDidChange((change) => this.onModelChange(change));
+  }
+
+  setOptions(options: TreeOptions): void {
+    this.options = options;
+    this.relayout();
+    this.changed.fire(undefined);
+  }
+
+  /** Repaints every row (cost estimates and "first seen … ago" age with time). */
+  repaintAll(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = node.key;
+      item.description = String(node.ids.length);
+      item.contextValue = 'falGroup';
+      return item;
+    }
+    const record = this.model.get(node.id);
+    if (!record) return new vscode.TreeItem('(gone)');
+    return instanceTreeItem(record);
+  }
+
+  // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    const record = node.kind === 'instance' ? this.model.get(node.id) : undefined;
+    if (record) item.tooltip = instanceTooltip(record, { now: this.now(), hourlyUsd: this.options.hourlyUsd });
+    return item;
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (!node) return this.options.groupBy === 'none' ? this.rootIds.map((id) => this.nodeFor(id)) : this.groups;
+    return node.kind === 'group' ? node.ids.map((id) => this.nodeFor(id)) : [];
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node.kind === 'group') return undefined;
+    return this.groups.find((g) => g.ids.includes(node.id));
+  }
+
+  /** The node of an instance, for `TreeView.reveal`. */
+  nodeFor(id: string): InstanceNode {
+    let node = this.instanceNodes.get(id);
+    if (!node) {
+      node = { kind: 'instance', id };
+      this.instanceNodes.set(id, node);
+    }
+    return node;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private onModelChange(change: ModelChange): void {
+    const before = this.layoutKey;
+    this.relayout();
+    if (change.structural || this.layoutKey !== before) {
+      this.changed.fire(undefined);
+    } else if (change.changed.length) {
+      this.changed.fire(change.changed.map((id) => this.nodeFor(id)));
+    }
+  }
+
+  private relayout(): void {
+    const records = this.model.list();
+    const order = new Map(records.map((r, i) => [r.instance.id, i]));
+    const sorted = sortInstances(
+      records.map((r) => r.instance),
+      this.options.sortBy,
+      (id) => order.get(id) ?? 0,
+    );
+    this.rootIds = sorted.map((i) => i.id);
+    this.groups =
+      this.options.groupBy === 'none'
+        ? []
+        : groupInstances(sorted, this.options.groupBy).map((g) => this.groupNode(g.key, g.label, g.items.map((i) => i.id)));
+    for (const id of this.instanceNodes.keys()) if (!order.has(id)) this.instanceNodes.delete(id);
+    this.layoutKey = JSON.stringify([this.rootIds, this.groups.map((g) => [g.key, g.ids])]);
+  }
+
+  private groupNode(key: string, label: string, ids: string[]): GroupNode {
+    // Reuse group objects too, so expanded/collapsed state and selection stick.
+    const existing = this.groups.find((g) => g.key === key);
+    if (existing) {
+      existing.label = label;
+      existing.ids = ids;
+      return existing;
+    }
+    return { kind: 'group', key, label, ids };
+  }
+}
+
+export type { InstanceRecord };
