@@ -1,0 +1,76 @@
+// Injected failures. Faults are kept in the order they were added and consumed by the
+// next matching request(s), so a test can script e.g. "500, then 429, then success".
+import type { ApiResponse } from './http';
+
+export type Route = 'list' | 'get' | 'create' | 'delete' | 'any';
+
+export type Fault = { route: Route; times?: number } & (
+  | { kind: 'status'; status: number; errorType?: string; message?: string; retryAfter?: number | string; requestId?: string }
+  /** Destroy the socket before doing anything (nothing is committed). */
+  | { kind: 'drop' }
+  /** Apply the change (create/delete, idempotency entry), then destroy the socket without a response. */
+  | { kind: 'drop-after-commit' }
+  | { kind: 'delay'; ms: number }
+  /** 200 with a truncated, non-JSON body. */
+  | { kind: 'malformed-json' }
+  /** 200 JSON that breaks the schema (instance without id, status as a number). */
+  | { kind: 'schema-violation' }
+);
+
+const ROUTES: readonly Route[] = ['list', 'get', 'create', 'delete', 'any'];
+const KINDS: readonly Fault['kind'][] = ['status', 'drop', 'drop-after-commit', 'delay', 'malformed-json', 'schema-violation'];
+
+/** How a fault is named in the request log. */
+export function describeFault(fault: Fault): string {
+  if (fault.kind === 'status') return `status:${fault.status}`;
+  if (fault.kind === 'delay') return `delay:${fault.ms}ms`;
+  return fault.kind;
+}
+
+export class FaultQueue {
+  private pending: { fault: Fault; left: number }[] = [];
+
+  add(fault: Fault): void {
+    this.pending.push({ fault, left: fault.times ?? 1 });
+  }
+
+  clear(): void {
+    this.pending = [];
+  }
+
+  /** Consumes one use of the first fault for `route` (or 'any'); undefined when none. */
+  take(route: Route | undefined): Fault | undefined {
+    const index = this.pending.findIndex((p) => p.fault.route === 'any' || p.fault.route === route);
+    const entry = this.pending[index];
+    if (!entry) return undefined;
+    entry.left -= 1;
+    if (entry.left <= 0) this.pending.splice(index, 1);
+    return entry.fault;
+  }
+}
+
+/** Validates a fault received as JSON (control plane); `times: null` means Infinity. */
+export function parseFault(json: unknown): Fault {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('a fault must be an object');
+  const f = json as Record<string, unknown>;
+  if (!ROUTES.includes(f.route as Route)) throw new Error(`fault.route must be one of ${ROUTES.join(', ')}`);
+  if (!KINDS.includes(f.kind as Fault['kind'])) throw new Error(`fault.kind must be one of ${KINDS.join(', ')}`);
+  if (f.times === null) f.times = Infinity;
+  else if (f.times !== undefined && !(Number.isInteger(f.times) && (f.times as number) >= 1)) {
+    throw new Error('fault.times must be an integer >= 1 or null (= until cleared)');
+  }
+  if (f.kind === 'status' && !(Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599)) {
+    throw new Error('fault.status must be an HTTP status code');
+  }
+  if (f.kind === 'delay' && !(typeof f.ms === 'number' && f.ms >= 0)) throw new Error('fault.ms must be a number >= 0');
+  return f as Fault;
+}
+
+/** 200 whose body is cut off mid-JSON, as from a connection that died while streaming. */
+export const MALFORMED_JSON_RESPONSE: ApiResponse = { status: 200, rawJson: '{"instances":[{"id":"inst_' };
+
+/** 200 JSON a strict client must reject: an instance without `id` and with a numeric `status`. */
+export function schemaViolationResponse(route: Route | undefined): ApiResponse {
+  const broken = { instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 3 };
+  return { status: 200, body: route === 'list' ? { instances: [broken], next_cursor: null, has_more: false } : broken };
+}

@@ -1,0 +1,19 @@
+// The fal API emulator: a local, spec-faithful stand-in for fal's Compute Platform API.
+export { FalEmulator, EMULATOR_DEFAULTS } from './emulator';
+export { demoInstances } from './demo';
+export type { Fault, Route } from './faults';
+export {
+  DEFAULT_EMULATOR_KEY,
+  INSTANCE_TYPES,
+  SECTORS,
+  type ComputeInstance,
+  type EmulatorKey,
+  type EmulatorOptions,
+  type InstancePatch,
+  type InstanceStatus,
+  type InstanceType,
+  type Region,
+  type RequestRecord,
+  type Sector,
+  type SeedInstance,
+} from './types';
