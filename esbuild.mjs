@@ -52,8 +52,9 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching src/ and test/');
 } else {
+  // Each build clears only its own output: a release build must not delete the compiled tests.
   rmSync('dist', { recursive: true, force: true });
-  rmSync('out', { recursive: true, force: true });
+  if (!production) rmSync('out', { recursive: true, force: true });
   const [result] = await Promise.all([esbuild.build(extension), production ? null : esbuild.build(tests)]);
   const bytes = result.metafile.outputs['dist/extension.js'].bytes;
   console.log(`esbuild: dist/extension.js ${(bytes / 1024).toFixed(1)} KiB${production ? ' (production)' : ''}`);

@@ -1,0 +1,362 @@
+// A small driver for the real VS Code workbench (code-server 4.100.3 in headless Chromium), for
+// the UI tests in test/e2e/*.test.ts. Selectors are the ones measured in
+// /work/shared/vscode-e2e-notes.md §6.
+//
+//   const wb = await openWorkbench({ settings: { 'fal.apiBaseUrl': emulator.baseUrl } });
+//   await wb.openActivityView('fal Compute');
+//   await wb.runCommand('fal: Show Logs');
+//   await wb.screenshot('logs');
+//   await wb.close();
+//
+// Each openWorkbench() is a fresh code-server (own user-data-dir, extensions-dir, HOME, workspace)
+// with the packaged extension (`fal-compute.vsix`, built by `npm run package`) installed.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { repoRoot, startCodeServer, type CodeServer } from './codeServer';
+
+/** The .vsix that `npm run package` builds. */
+export const defaultVsix = join(repoRoot, 'fal-compute.vsix');
+export const screenshotDir = join(repoRoot, 'test-results/screenshots');
+
+export interface OpenWorkbenchOptions {
+  /** Installed before the workbench opens. Default: the packaged fal-compute.vsix; null: none. */
+  vsix?: string | null;
+  /** Environment of code-server, so of the extension host (e.g. FAL_KEY). */
+  env?: Record<string, string | undefined>;
+  /** User settings (e.g. `{ 'fal.apiBaseUrl': emulator.baseUrl }`), written before start. */
+  settings?: Record<string, unknown>;
+  /** Folder to open. Default: an empty folder in the run's temp dir. */
+  workspace?: string;
+  /** Load the extension from this folder instead of (or as well as) a vsix, like F5 does. */
+  extensionDevelopmentPath?: string;
+}
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  /** The codicon id of the row's icon (`vm-running` for `codicon-vm-running`), '' when none. */
+  icon: string;
+  /** The icon has `codicon-modifier-spin` (a `$(loading~spin)`-style icon). */
+  spinning: boolean;
+  /** The row's tooltip/accessibility label. */
+  ariaLabel: string;
+}
+
+export interface Notification {
+  message: string;
+  source: string;
+  buttons: string[];
+}
+
+export interface Modal {
+  message: string;
+  detail: string;
+  buttons: string[];
+}
+
+const DEFAULT_TIMEOUT = 20_000;
+
+/** Text as the workbench shows it (non-breaking spaces of the editor made plain). */
+function plain(s: string | null | undefined): string {
+  return (s ?? '').replace(/\u00a0/g, ' ').trim();
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export class QuickInput {
+  constructor(private readonly page: Page) {}
+
+  get widget(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  get input(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-box input');
+  }
+
+  async waitOpen(timeout = DEFAULT_TIMEOUT): Promise<void> {
+    await this.input.waitFor({ state: 'visible', timeout });
+  }
+
+  async isOpen(): Promise<boolean> {
+    return this.input.isVisible();
+  }
+
+  async waitClosed(timeout = DEFAULT_TIMEOUT): Promise<void> {
+    await this.widget.waitFor({ state: 'hidden', timeout });
+  }
+
+  /** The labels of the rows shown (quick pick). */
+  async items(): Promise<string[]> {
+    await this.waitOpen();
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row .label-name');
+    return (await rows.allTextContents()).map(plain);
+  }
+
+  /** The title of the quick input, '' when it has none. */
+  async title(): Promise<string> {
+    return plain(await this.page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => ''));
+  }
+
+  /** The validation/help message under the input (`.quick-input-message`). */
+  async message(): Promise<string> {
+    return plain(await this.page.locator('.quick-input-widget .quick-input-message').textContent());
+  }
+
+  /** Waits until the message under the input matches. */
+  async waitForMessage(expected: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
+    const re = typeof expected === 'string' ? new RegExp(escapeRegExp(expected)) : expected;
+    await this.page.locator('.quick-input-widget .quick-input-message', { hasText: re }).waitFor({ timeout });
+    return this.message();
+  }
+
+  /** Quick pick: filter by `text`, wait until the focused row holds it, accept it. */
+  async answer(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    await this.waitOpen(timeout);
+    await this.input.fill(text);
+    await this.page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).waitFor({ timeout });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Input box: replace the value with `text` (does not accept it). */
+  async type(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    await this.waitOpen(timeout);
+    await this.input.fill(text);
+  }
+
+  /** Accepts the current value (Enter). */
+  async enter(): Promise<void> {
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Closes the quick input (Escape). */
+  async cancel(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+}
+
+export class Workbench {
+  /** Quick picks (`answer`, `items`) and input boxes (`type`, `enter`, `message`) share one widget. */
+  readonly quickPick: QuickInput;
+  readonly inputBox: QuickInput;
+
+  constructor(
+    readonly page: Page,
+    readonly browser: BrowserContext,
+    readonly server: CodeServer,
+  ) {
+    this.quickPick = new QuickInput(page);
+    this.inputBox = this.quickPick;
+  }
+
+  /** Runs a command from the palette by its full title, e.g. `fal: Show Logs`. */
+  async runCommand(title: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const qi = this.quickPick;
+    if (await qi.isOpen()) await qi.cancel();
+    await this.page.keyboard.press('F1');
+    await qi.waitOpen(timeout);
+    await qi.input.fill(`>${title}`);
+    // Wait for the focused row to be this command: pressing Enter earlier could run a recently used one.
+    const row = this.page.locator('.quick-input-widget .monaco-list-row.focused', {
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
+    });
+    await row.waitFor({ timeout });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The activity-bar entry of a view container, by its title. */
+  activityBarItem(title: string): Locator {
+    return this.page.locator(`.activitybar a.action-label[aria-label^="${title}"]`);
+  }
+
+  /** Opens a view container from the activity bar (leaves it open when it already is). */
+  async openActivityView(title: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const item = this.activityBarItem(title);
+    await item.waitFor({ timeout });
+    const tab = this.page.locator('.activitybar li.action-item', { has: this.page.locator(`a.action-label[aria-label^="${title}"]`) });
+    if ((await tab.getAttribute('aria-selected')) !== 'true' || !(await this.page.locator('.part.sidebar').isVisible())) {
+      await item.click();
+      await this.page.mouse.move(0, 0); // no hover tooltip over the view in screenshots
+    }
+    await this.page.locator('.part.sidebar .composite.title h2', { hasText: title }).waitFor({ timeout });
+  }
+
+  /** A view (pane) of the side bar by its name, e.g. `Instances`. */
+  view(name: string): Locator {
+    // A container with one view merges the header into the container title; its pane is the only one.
+    return this.page
+      .locator('.part.sidebar .pane')
+      .filter({ has: this.page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`, 'i') }) });
+  }
+
+  /** The welcome text of a view (viewsWelcome), '' when the view shows none. */
+  async welcomeText(viewName: string): Promise<string> {
+    const content = this.view(viewName).locator('.welcome-view-content');
+    if (!(await content.isVisible())) return '';
+    return plain(await content.innerText());
+  }
+
+  /** The visible rows of a tree view (all views of the side bar when no name is given). */
+  async treeRows(viewName?: string): Promise<TreeRow[]> {
+    const scope = viewName ? this.view(viewName) : this.page.locator('.part.sidebar');
+    return scope.locator('.monaco-list-row').evaluateAll((rows) =>
+      rows.map((row) => {
+        const text = (sel: string) => (row.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+        const icon = row.querySelector('.custom-view-tree-node-item-icon');
+        const classes: string[] = String(icon?.getAttribute('class') ?? '').split(/\s+/);
+        const id = classes.find((c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin');
+        return {
+          label: text('.label-name'),
+          description: text('.label-description'),
+          icon: id ? id.slice('codicon-'.length) : '',
+          spinning: classes.includes('codicon-modifier-spin'),
+          ariaLabel: row.getAttribute('aria-label') ?? '',
+        };
+      }),
+    );
+  }
+
+  /** Waits until the tree rows satisfy `predicate`, and returns them. */
+  async waitForTreeRows(predicate: (rows: TreeRow[]) => boolean, viewName?: string, timeout = DEFAULT_TIMEOUT): Promise<TreeRow[]> {
+    const deadline = Date.now() + timeout;
+    let rows = await this.treeRows(viewName);
+    while (!predicate(rows)) {
+      if (Date.now() > deadline) throw new Error(`tree rows did not match within ${timeout} ms: ${JSON.stringify(rows)}`);
+      await this.page.waitForTimeout(100);
+      rows = await this.treeRows(viewName);
+    }
+    return rows;
+  }
+
+  private toasts(): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast');
+  }
+
+  /** The notification toasts on screen. */
+  async notifications(): Promise<Notification[]> {
+    return this.toasts().evaluateAll((toasts) =>
+      toasts.map((t) => ({
+        message: (t.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
+        source: (t.querySelector('.notification-list-item-source')?.textContent ?? '').trim(),
+        buttons: Array.from(t.querySelectorAll('a.monaco-button'), (b: { textContent: string | null }) => (b.textContent ?? '').trim()),
+      })),
+    );
+  }
+
+  /** Waits for a toast whose message contains `text`. */
+  async waitForNotification(text: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<Notification> {
+    const toast = this.toasts().filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first();
+    await toast.waitFor({ timeout });
+    const all = await this.notifications();
+    const match = all.find((n) => (typeof text === 'string' ? n.message.includes(text) : text.test(n.message)));
+    if (!match) throw new Error(`notification ${String(text)} disappeared`);
+    return match;
+  }
+
+  /** Clicks the button labelled `text` of a toast (the first toast that has one). */
+  async clickNotificationButton(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const exact = new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`);
+    await this.toasts().locator('a.monaco-button', { hasText: exact }).first().click({ timeout });
+  }
+
+  private dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** The modal dialog on screen, or undefined. */
+  async modal(): Promise<Modal | undefined> {
+    if (!(await this.dialog().isVisible())) return undefined;
+    const box = this.dialog();
+    return {
+      message: plain(await box.locator('.dialog-message-text').textContent().catch(() => '')),
+      detail: plain(await box.locator('.dialog-message-detail').textContent().catch(() => '')),
+      buttons: (await box.locator('.dialog-buttons a.monaco-button').allTextContents()).map(plain),
+    };
+  }
+
+  /** Waits for a modal dialog, and returns it. */
+  async waitForModal(timeout = DEFAULT_TIMEOUT): Promise<Modal> {
+    await this.dialog().waitFor({ timeout });
+    const m = await this.modal();
+    if (!m) throw new Error('the modal dialog disappeared');
+    return m;
+  }
+
+  async clickModalButton(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const exact = new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`);
+    await this.dialog().locator('.dialog-buttons a.monaco-button', { hasText: exact }).click({ timeout });
+  }
+
+  /** Shows an output channel in the Output view ("Output: Show Output Channels...") and returns its visible text. */
+  async readOutputChannel(name: string, timeout = DEFAULT_TIMEOUT): Promise<string> {
+    await this.runCommand('Output: Show Output Channels...', timeout);
+    await this.quickPick.answer(name, timeout);
+    await this.quickPick.waitClosed(timeout);
+    return this.outputText(timeout);
+  }
+
+  /** The text of the Output view as shown now (the lines on screen, top to bottom). */
+  async outputText(timeout = DEFAULT_TIMEOUT): Promise<string> {
+    const lines = this.page.locator('.part.panel .monaco-editor .view-lines');
+    await lines.waitFor({ timeout });
+    const texts = await lines.locator('.view-line').evaluateAll((els) =>
+      els
+        .map((el) => ({ top: parseFloat(/top:\s*([\d.]+)px/.exec(el.getAttribute('style') ?? '')?.[1] ?? '0') || 0, text: el.textContent ?? '' }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text),
+    );
+    return texts.map((t) => t.replace(/\u00a0/g, ' ')).join('\n');
+  }
+
+  /** Waits until the Output view (already showing a channel) shows text matching `expected`. */
+  async waitForOutput(expected: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const text = await this.outputText(timeout);
+      if (typeof expected === 'string' ? text.includes(expected) : expected.test(text)) return text;
+      if (Date.now() > deadline) throw new Error(`the Output view did not show ${String(expected)} within ${timeout} ms; it shows:\n${text}`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  /** Saves a screenshot to test-results/screenshots/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(screenshotDir, { recursive: true });
+    const path = join(screenshotDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  /** Closes the browser and code-server, and deletes the run's folders. */
+  async close(): Promise<void> {
+    await this.server.stop();
+  }
+}
+
+/** A fresh code-server with the extension installed, shown in headless Chromium; ready when the workbench is. */
+export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise<Workbench> {
+  const vsix = options.vsix === undefined ? defaultVsix : options.vsix ?? undefined;
+  const server = await startCodeServer({
+    vsix,
+    env: options.env,
+    settings: options.settings,
+    workspace: options.workspace,
+  });
+  try {
+    const browser = await server.launchBrowser();
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(DEFAULT_TIMEOUT);
+    const payload: Array<[string, string]> | undefined = options.extensionDevelopmentPath
+      ? [['extensionDevelopmentPath', server.remoteUri(options.extensionDevelopmentPath)]]
+      : undefined;
+    await page.goto(server.workbenchUrl({ payload }));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    return new Workbench(page, browser, server);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}
