@@ -79,8 +79,10 @@ export class InstancesModel {
     const next = new Map<string, InstanceRecord>();
     const changed: string[] = [];
     let structural = this.loadState.kind !== 'loaded';
+    let newcomers = 0;
     for (const instance of instances) {
-      const firstSeenAt = seen[instance.id] ?? now;
+      // Instances first seen in the same list keep the API's order: a millisecond apart each.
+      const firstSeenAt = seen[instance.id] ?? now + newcomers++;
       seen[instance.id] = firstSeenAt;
       const before = this.records.get(instance.id);
       const record: InstanceRecord = { instance, firstSeenAt, deleting: this.deleting.has(instance.id) };

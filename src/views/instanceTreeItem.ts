@@ -22,7 +22,8 @@ export function instanceTreeItem(record: InstanceRecord): vscode.TreeItem {
   const item = new vscode.TreeItem(machineLabel(instance.instance_type), vscode.TreeItemCollapsibleState.None);
   item.id = instance.id;
   const status = record.deleting ? 'deleting…' : look.label;
-  item.description = [status, instance.ip, instance.id].filter(Boolean).join(' · ');
+  // Once ready, the IP tells machines apart; before that, the id does.
+  item.description = `${status} · ${instance.ip ?? instance.id}`;
   item.iconPath = record.deleting
     ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
     : new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));

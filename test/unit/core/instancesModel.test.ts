@@ -18,9 +18,9 @@ describe('InstancesModel', () => {
     const { model } = setup();
     model.apply([inst('b'), inst('a')], 1000);
     model.apply([inst('c'), inst('a'), inst('b')], 2000);
-    assert.deepEqual(model.list().map((r) => r.instance.id), ['a', 'b', 'c']);
+    assert.deepEqual(model.list().map((r) => r.instance.id), ['b', 'a', 'c'], 'first list in API order, newcomers after');
     assert.equal(model.get('c')?.firstSeenAt, 2000);
-    assert.equal(model.get('a')?.firstSeenAt, 1000);
+    assert.equal(model.get('b')?.firstSeenAt, 1000);
   });
 
   it('reports only the rows that changed, and structure changes separately', () => {
