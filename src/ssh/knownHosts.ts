@@ -1,0 +1,89 @@
+// Our own known_hosts file (~/.ssh/fal/known_hosts, named by UserKnownHostsFile in our Host
+// blocks). fal reuses IP addresses: a new instance on the IP of a deleted one has a new host key,
+// and ssh then refuses to connect ("REMOTE HOST IDENTIFICATION HAS CHANGED"). Forgetting the
+// deleted instance's key here fixes that without ever editing the user's ~/.ssh/known_hosts.
+import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isIPv6 } from 'node:net';
+import { writeFileAtomic, FileChangedError } from './atomicWrite';
+import { errorCode } from './nodeErrors';
+
+/**
+ * The known_hosts text without the lines for host:port, and how many lines went. Matches plain
+ * names (`ip`, `[ip]:port`, also inside `name,ip` lists) and hashed `|1|salt|hash` entries, and
+ * removes the whole line like `ssh-keygen -R`. Like ssh-keygen, it keeps `@cert-authority` and
+ * `@revoked` lines: those are trust decisions, not a remembered key.
+ */
+export function planForgetHost(original: Buffer, hostOrIp: string, port = 22): { bytes: Buffer; removed: number } {
+  const hosts = [...new Set([hostOrIp.toLowerCase(), canonicalHost(hostOrIp)])];
+  // ssh writes port 22 as the bare name and others as [name]:port; [name]:22 is matched too.
+  const names = hosts.flatMap((host) => (port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`]));
+  const kept: Buffer[] = [];
+  let removed = 0;
+  let start = 0;
+  while (start < original.length) {
+    const lf = original.indexOf(0x0a, start);
+    const next = lf === -1 ? original.length : lf + 1;
+    const line = original.toString('utf8', start, next);
+    if (lineMatches(line, names)) removed++;
+    else kept.push(original.subarray(start, next));
+    start = next;
+  }
+  return { bytes: removed ? Buffer.concat(kept) : original, removed };
+}
+
+/** Removes host:port's lines from the file atomically; returns how many. A missing file has none. */
+export async function forgetHost(knownHostsPath: string, hostOrIp: string, port = 22): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    let original: Buffer;
+    try {
+      original = await readFile(knownHostsPath);
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT') return 0;
+      throw e;
+    }
+    const { bytes, removed } = planForgetHost(original, hostOrIp, port);
+    if (removed === 0) return 0;
+    try {
+      // ifUnchanged: ssh may append a key (accept-new) meanwhile; then re-read instead of dropping it.
+      await writeFileAtomic(knownHostsPath, bytes, { ifUnchanged: original });
+      return removed;
+    } catch (e) {
+      if (!(e instanceof FileChangedError) || attempt >= 3) throw e;
+    }
+  }
+}
+
+/**
+ * The spelling ssh records: it lower-cases host names, and writes IP addresses in canonical form
+ * (getnameinfo), which for IPv6 is the compressed lower-case one ("2001:DB8:0::1" → "2001:db8::1").
+ * (For IPv4-mapped addresses the two differ; the caller's spelling, lower-cased, is tried too.)
+ */
+function canonicalHost(hostOrIp: string): string {
+  if (isIPv6(hostOrIp)) return new URL(`http://[${hostOrIp}]/`).hostname.slice(1, -1);
+  return hostOrIp.toLowerCase();
+}
+
+function lineMatches(line: string, names: readonly string[]): boolean {
+  const fields = line.trim().split(/[ \t]+/);
+  if (fields[0] === undefined || fields[0] === '' || fields[0].startsWith('#') || fields[0].startsWith('@')) return false;
+  return fields[0].split(',').some((pattern) => {
+    if (pattern.startsWith('|1|')) return hashedMatches(pattern, names);
+    return names.includes(pattern.toLowerCase());
+  });
+}
+
+/** `|1|base64(salt)|base64(HMAC-SHA1(salt, name))`, as written by HashKnownHosts / ssh-keygen -H. */
+function hashedMatches(pattern: string, names: readonly string[]): boolean {
+  const [, , salt64, hash64] = pattern.split('|');
+  if (!salt64 || !hash64) return false;
+  const salt = Buffer.from(salt64, 'base64');
+  return names.some((name) => createHmac('sha1', salt).update(name).digest('base64') === hash64);
+}
+
+/** Whether ssh's stderr says the server's host key differs from the remembered one. */
+export function isHostKeyChangedError(sshStderr: string): boolean {
+  return /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|Host key for \S+ has changed|Offending \S+ key in/i.test(
+    sshStderr,
+  );
+}
