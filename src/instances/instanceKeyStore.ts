@@ -1,0 +1,27 @@
+// Which private key belongs to which instance. fal keeps only the public half and has no API
+// to read it back, so the create wizard records the private key's path here and Connect reads it.
+// Paths only: key material never goes into VS Code's state.
+import type * as vscode from 'vscode';
+
+const STATE_KEY = 'fal.instanceKeys';
+
+export class InstanceKeyStore {
+  constructor(private readonly globalState: vscode.Memento) {}
+
+  get(instanceId: string): string | undefined {
+    return this.all()[instanceId];
+  }
+
+  async set(instanceId: string, privateKeyPath: string): Promise<void> {
+    await this.globalState.update(STATE_KEY, { ...this.all(), [instanceId]: privateKeyPath });
+  }
+
+  async delete(instanceId: string): Promise<void> {
+    const { [instanceId]: _removed, ...rest } = this.all();
+    await this.globalState.update(STATE_KEY, rest);
+  }
+
+  private all(): Record<string, string> {
+    return this.globalState.get<Record<string, string>>(STATE_KEY, {});
+  }
+}
