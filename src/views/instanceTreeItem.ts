@@ -39,7 +39,7 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext): vscod
   const rate = hourlyRate(instance.instance_type, ctx.hourlyUsd);
   const rows: [string, string][] = [
     ['Status', `$(${look.icon.replace('~spin', '')}) ${look.label}${look.kind === 'unrecognized' ? ' (a status this version does not know)' : ''}`],
-    ['Type', spec ? `${spec.dashboardName} (\`${instance.instance_type}\`)` : `\`${instance.instance_type}\``],
+    ['Type', spec ? `${spec.dashboardName} (${codeSpan(instance.instance_type)})` : codeSpan(instance.instance_type)],
     ['Hardware', spec ? describeSpec(spec) : 'unknown to this version'],
     ['Region', instance.region],
     ['Sector', instance.sector ?? '—'],
@@ -54,7 +54,7 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext): vscod
     ],
   ];
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${escape(machineLabel(instance.instance_type))}** \`${escape(instance.id)}\`\n\n`);
+  md.appendMarkdown(`**${escape(machineLabel(instance.instance_type))}** ${codeSpan(instance.id)}\n\n`);
   md.appendMarkdown('| | |\n|---|---|\n');
   for (const [name, value] of rows) md.appendMarkdown(`| ${name} | ${escapeCell(value)} |\n`);
   return md;
@@ -63,6 +63,11 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext): vscod
 // Values come from the network: keep them from being read as markdown or table syntax.
 function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
+}
+
+// Backslash escapes do not work inside code spans; a value cannot contain a backtick to break out.
+function codeSpan(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 function escapeCell(text: string): string {

@@ -1,0 +1,254 @@
+// The instance browser in the real workbench against the emulator (issue 4): welcome view, key
+// handling with 401/403 guidance, status icons and tooltips, live updates, the refresh policy
+// (no requests while hidden or unfocused, one at a time), error state and recovery, status bar,
+// and the key kept out of every file the extension can write.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_EMULATOR_KEY, FalEmulator, type SeedInstance } from '../emulator';
+import { openWorkbench, type TreeRow, type Workbench } from './workbench';
+
+const ONE = 'gpu_1x_h100_sxm5' as const;
+const NO_COMPUTE_KEY = 'nocompute-key-id:nocompute-key-secret';
+const SECRET = DEFAULT_EMULATOR_KEY.split(':')[1]!;
+
+const SEED: SeedInstance[] = [
+  { id: 'inst_ready8x', instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '203.0.113.42', sector: 'sector_1', creator_user_nickname: 'ada' },
+  { id: 'inst_init', instance_type: ONE, status: 'init' },
+  { id: 'inst_pending', instance_type: ONE, status: 'pending' },
+  { id: 'inst_provisioning', instance_type: ONE, status: 'provisioning' },
+  { id: 'inst_stopped', instance_type: ONE, status: 'stopped' },
+  { id: 'inst_unknown', instance_type: ONE, status: 'unknown' },
+  { id: 'inst_hibernating', instance_type: ONE, status: 'hibernating' },
+];
+
+/** [status shown, codicon, spinning] per seeded instance. */
+const EXPECTED: Record<string, [string, string, boolean]> = {
+  inst_ready8x: ['ready · 203.0.113.42', 'vm-running', false],
+  inst_init: ['initializing · inst_init', 'loading', true],
+  inst_pending: ['pending · inst_pending', 'loading', true],
+  inst_provisioning: ['provisioning · inst_provisioning', 'loading', true],
+  inst_stopped: ['stopped · inst_stopped', 'debug-stop', false],
+  inst_unknown: ['unknown · inst_unknown', 'question', false],
+  inst_hibernating: ['hibernating · inst_hibernating', 'question', false],
+};
+
+const rowOf = (rows: TreeRow[], id: string) => rows.find((r) => r.description.includes(id) || r.ariaLabel.includes(id));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Instances view (against the emulator)', function () {
+  let fal: FalEmulator;
+  let wb: Workbench;
+
+  before(async function () {
+    this.timeout(120_000);
+    fal = await FalEmulator.start({
+      seed: SEED,
+      keys: [{ key: DEFAULT_EMULATOR_KEY }, { key: NO_COMPUTE_KEY, compute: false }],
+      timeline: { provisioningMs: 4_000 },
+    });
+    wb = await openWorkbench({
+      settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.fastIntervalSeconds': 1, 'fal.refresh.slowIntervalSeconds': 5 },
+    });
+  });
+
+  after(async () => {
+    await wb?.close();
+    await fal?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
+  });
+
+  it('shows the welcome view without a key, and sends nothing', async () => {
+    await wb.openActivityView('fal Compute');
+    const welcome = await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes('Set API Key'));
+    assert.match(welcome, /ADMIN-scope key/);
+    await wb.screenshot('welcome-no-key');
+    assert.equal(fal.requests.length, 0);
+  });
+
+  it('explains a rejected key (401) in the input box', async () => {
+    await wb.runCommand('fal: Set API Key');
+    await wb.inputBox.type('wrong-key-id:wrong-key-secret');
+    await wb.inputBox.enter();
+    const message = await wb.inputBox.waitForMessage(/rejected the API key/);
+    assert.match(message, /fal\.ai\/dashboard\/keys/);
+  });
+
+  it('explains a key without Compute access (403): ADMIN scope and Compute access', async () => {
+    await wb.inputBox.type(NO_COMPUTE_KEY);
+    await wb.inputBox.enter();
+    const message = await wb.inputBox.waitForMessage(/ADMIN-scope/);
+    assert.match(message, /Compute access/);
+    await wb.screenshot('set-key-403');
+  });
+
+  it('fills the tree once a valid key is set', async () => {
+    await wb.inputBox.type(DEFAULT_EMULATOR_KEY);
+    await wb.inputBox.enter();
+    await wb.waitForNotification('API key saved');
+    const rows = await wb.waitForTreeRows((rs) => SEED.every((s) => rowOf(rs, s.id!)), 'Instances', 20_000);
+    assert.equal(rows.length, SEED.length);
+    await wb.screenshot('instances-tree');
+  });
+
+  it('gives each status its icon and description, and an unknown status a question mark', async () => {
+    const rows = await wb.treeRows('Instances');
+    for (const [id, [description, icon, spinning]] of Object.entries(EXPECTED)) {
+      const row = rowOf(rows, id);
+      assert.ok(row, `no row for ${id}`);
+      assert.equal(row.description, description, id);
+      assert.equal(row.icon, icon, id);
+      assert.equal(row.spinning, spinning, id);
+    }
+    assert.equal(rowOf(rows, 'inst_ready8x')?.label, '8x H100');
+    assert.equal(rowOf(rows, 'inst_init')?.label, '1x H100');
+  });
+
+  it('shows every field, the machine specs and a labelled cost estimate in the tooltip', async () => {
+    const row = wb.view('Instances').locator('.monaco-list-row', { hasText: '203.0.113.42' });
+    await row.hover();
+    const hover = wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Hardware' }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    for (const expected of ['inst_ready8x', '8xH100-SXM', '8 GPUs · 128 vCPU · 1,600 GB RAM · 640 GB VRAM · 8 TB SSD', 'us-west', 'sector_1', '203.0.113.42', 'ada', 'First seen', 'estimate']) {
+      assert.ok(text.includes(expected), `tooltip lacks "${expected}":\n${text}`);
+    }
+    assert.match(text, /~\$\d+\.\d\d/);
+    await wb.screenshot('instance-tooltip');
+    await wb.page.mouse.move(0, 0);
+  });
+
+  it('shows the running count and estimated $/h in the status bar', async () => {
+    // Six of the seven exist and are not stopped: 8x at $15.12 + five 1x at $1.89 = $24.57/h.
+    const item = wb.page.locator('.statusbar-item', { hasText: /· ~\$/ });
+    await item.waitFor();
+    assert.equal((await item.innerText()).replace(/\u00a0/g, ' ').trim(), '6 · ~$24.57/h');
+  });
+
+  it('follows an instance from provisioning to ready, with its IP, without a manual refresh', async () => {
+    const [grown] = fal.seed([{ id: 'inst_grow', instance_type: ONE }]); // follows the 4 s timeline
+    assert.equal(grown?.status, 'provisioning');
+    let rows = await wb.waitForTreeRows((rs) => rowOf(rs, 'inst_grow')?.icon === 'loading', 'Instances', 10_000);
+    assert.equal(rowOf(rows, 'inst_grow')?.spinning, true);
+    rows = await wb.waitForTreeRows((rs) => rowOf(rs, 'inst_grow')?.icon === 'vm-running', 'Instances', 15_000);
+    assert.match(rowOf(rows, 'inst_grow')!.description, /^ready · 203\.0\.113\.\d+$/);
+    assert.ok(fal.maxConcurrent <= 1, `at most one request in flight, saw ${fal.maxConcurrent}`);
+  });
+
+  it('sends no request while the view is hidden, and refreshes at once on return', async () => {
+    await wb.runCommand('View: Show Explorer');
+    await sleep(500);
+    fal.clearRequests();
+    await sleep(4_000); // four fast-poll intervals: instances are still transitional
+    assert.deepEqual(fal.requests.map((r) => r.path), [], 'no request while hidden');
+    await wb.openActivityView('fal Compute');
+    await waitFor(async () => fal.requests.length, (n) => n > 0, 3_000);
+  });
+
+  it('sends no request while the window is unfocused, and refreshes on focus', async () => {
+    await setWindowFocus(wb, false);
+    await sleep(500);
+    fal.clearRequests();
+    await sleep(4_000);
+    assert.deepEqual(fal.requests.map((r) => r.path), [], 'no request while unfocused');
+    await setWindowFocus(wb, true);
+    await waitFor(async () => fal.requests.length, (n) => n > 0, 3_000);
+    assert.ok(fal.maxConcurrent <= 1, `at most one request in flight, saw ${fal.maxConcurrent}`);
+  });
+
+  it('shows a 500 in the view without toasts, keeps the rows, and recovers', async () => {
+    fal.addFault({ route: 'list', kind: 'status', status: 500, times: Infinity });
+    const message = wb.view('Instances').locator('.message', { hasText: 'server error' });
+    await message.waitFor({ timeout: 20_000 });
+    await wb.screenshot('instances-error-500');
+    assert.equal((await wb.treeRows('Instances')).length, SEED.length + 1, 'the last list stays on screen');
+    assert.deepEqual((await wb.notifications()).filter((n) => /error/i.test(n.message)), [], 'no error toasts');
+    fal.clearFaults();
+    await wb.runCommand('fal: Refresh Instances');
+    await message.waitFor({ state: 'hidden', timeout: 10_000 });
+  });
+
+  it('offers Retry in the welcome view when the list cannot load, and recovers', async () => {
+    for (const i of fal.instances()) await fetch(`${fal.baseUrl}/compute/instances/${i.id}`, { method: 'DELETE', headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` } });
+    await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes('No instances'), 15_000);
+    fal.addFault({ route: 'list', kind: 'status', status: 503, times: Infinity });
+    await wb.runCommand('fal: Refresh Instances');
+    const welcome = await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes("Couldn't load"), 20_000);
+    assert.match(welcome, /Retry/);
+    await wb.screenshot('welcome-error-retry');
+    fal.clearFaults();
+    fal.seed([{ id: 'inst_back', instance_type: ONE, status: 'ready', ip: '203.0.113.77' }]);
+    await wb.view('Instances').locator('.welcome-view-content a.monaco-button', { hasText: 'Retry' }).click();
+    await wb.waitForTreeRows((rs) => Boolean(rowOf(rs, '203.0.113.77')), 'Instances', 10_000);
+  });
+
+  it('keeps the key out of every file the extension host can write, including its request log', async () => {
+    const log = findFiles(wb.server.dirs.userData, (p) => p.endsWith('fal Compute.log'));
+    assert.equal(log.length, 1, `one log file for the channel: ${log.join(', ')}`);
+    const logText = readFileSync(log[0]!, 'utf8');
+    assert.match(logText, /GET \/compute\/instances\?limit=100 → 200/, 'requests are logged with method, path and status');
+    // Everything but the browser profile, where the browser keeps VS Code's secret storage.
+    const { userData, extensions, home, tmp, workspace } = wb.server.dirs;
+    const leaks = [userData, extensions, home, tmp, workspace].flatMap((dir) => findFiles(dir, (p) => fileContains(p, SECRET)));
+    assert.deepEqual(leaks, []);
+  });
+
+  it('signs out after a confirmation and shows the welcome view again', async () => {
+    await wb.runCommand('fal: Sign Out');
+    const modal = await wb.waitForModal();
+    assert.match(modal.detail, /keep running/);
+    await wb.clickModalButton('Remove Key');
+    await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes('Set API Key'), 10_000);
+    assert.equal((await wb.treeRows('Instances')).length, 0);
+  });
+});
+
+async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = 10_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let value = await read();
+  while (!ok(value)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeout} ms; last value: ${JSON.stringify(value)}`);
+    await sleep(100);
+    value = await read();
+  }
+  return value;
+}
+
+/**
+ * Headless Chromium always reports focus, so the test makes the page say what a real window
+ * would: document.hasFocus() plus the blur/focus event VS Code's host service listens to.
+ */
+async function setWindowFocus(wb: Workbench, focused: boolean): Promise<void> {
+  await wb.page.evaluate((f) => {
+    const page = globalThis as unknown as { document: { hasFocus(): boolean }; dispatchEvent(e: unknown): boolean; FocusEvent: new (type: string) => unknown };
+    page.document.hasFocus = () => f;
+    page.dispatchEvent(new page.FocusEvent(f ? 'focus' : 'blur'));
+  }, focused);
+}
+
+function findFiles(dir: string, match: (path: string) => boolean): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return [];
+    if (stat.isDirectory()) return findFiles(path, match);
+    return stat.isFile() && match(path) ? [path] : [];
+  });
+}
+
+function fileContains(path: string, needle: string): boolean {
+  try {
+    return statSync(path).size < 50 * 1024 * 1024 && readFileSync(path).includes(needle);
+  } catch {
+    return false;
+  }
+}
