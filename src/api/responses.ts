@@ -1,6 +1,6 @@
 // Turning what came back from fal into values or user-facing FalErrors. Every text that
 // came from the network or from undici passes through `redact` before it reaches an error.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { redact } from './apiKey';
 import { FalApiError, FalNetworkError, FalResponseError } from './errors';
 import type { HttpResult } from './http';
@@ -16,7 +16,7 @@ export interface RequestContext {
   redactKey: string;
 }
 
-export function parseJsonBody<S extends z.ZodType>(res: HttpResponse, schema: S, ctx: RequestContext): z.output<S> {
+export function parseJsonBody<S extends z.ZodMiniType>(res: HttpResponse, schema: S, ctx: RequestContext): z.output<S> {
   let json: unknown;
   try {
     json = JSON.parse(res.body);
