@@ -80,8 +80,7 @@ describe('Instances view (against the emulator)', function () {
   it('explains a key without Compute access (403): ADMIN scope and Compute access', async () => {
     await wb.inputBox.type(NO_COMPUTE_KEY);
     await wb.inputBox.enter();
-    const message = await wb.inputBox.waitForMessage(/ADMIN-scope/);
-    assert.match(message, /Compute access/);
+    await wb.inputBox.waitForMessage(/ADMIN-scope API key, and the fal account needs Compute access/);
     await wb.screenshot('set-key-403');
   });
 
@@ -128,7 +127,9 @@ describe('Instances view (against the emulator)', function () {
     assert.equal((await item.innerText()).replace(/\u00a0/g, ' ').trim(), '6 · ~$24.57/h');
   });
 
-  it('follows an instance from provisioning to ready, with its IP, without a manual refresh', async () => {
+  it('follows an instance from provisioning to ready, with its IP, without a manual refresh (keeping the selection)', async () => {
+    const selected = wb.view('Instances').locator('.monaco-list-row', { hasText: '203.0.113.42' });
+    await selected.click();
     const [grown] = fal.seed([{ id: 'inst_grow', instance_type: ONE }]); // follows the 4 s timeline
     assert.equal(grown?.status, 'provisioning');
     let rows = await wb.waitForTreeRows((rs) => rowOf(rs, 'inst_grow')?.icon === 'loading', 'Instances', 10_000);
@@ -136,15 +137,17 @@ describe('Instances view (against the emulator)', function () {
     rows = await wb.waitForTreeRows((rs) => rowOf(rs, 'inst_grow')?.icon === 'vm-running', 'Instances', 15_000);
     assert.match(rowOf(rows, 'inst_grow')!.description, /^ready · 203\.0\.113\.\d+$/);
     assert.ok(fal.maxConcurrent <= 1, `at most one request in flight, saw ${fal.maxConcurrent}`);
+    assert.equal(await selected.getAttribute('aria-selected'), 'true', 'the selection survived the refreshes');
   });
 
-  it('sends no request while the view is hidden, and refreshes at once on return', async () => {
+  it('sends no request while the view is hidden, and refreshes at once when the status bar item brings it back', async () => {
     await wb.runCommand('View: Show Explorer');
     await sleep(500);
     fal.clearRequests();
     await sleep(4_000); // four fast-poll intervals: instances are still transitional
     assert.deepEqual(fal.requests.map((r) => r.path), [], 'no request while hidden');
-    await wb.openActivityView('fal Compute');
+    await wb.page.locator('.statusbar-item', { hasText: /· ~\$/ }).click(); // focuses the Instances view
+    await wb.view('Instances').locator('.monaco-list-row').first().waitFor();
     await waitFor(async () => fal.requests.length, (n) => n > 0, 3_000);
   });
 
@@ -174,15 +177,19 @@ describe('Instances view (against the emulator)', function () {
   it('offers Retry in the welcome view when the list cannot load, and recovers', async () => {
     for (const i of fal.instances()) await fetch(`${fal.baseUrl}/compute/instances/${i.id}`, { method: 'DELETE', headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` } });
     await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes('No instances'), 15_000);
+    assert.equal(await wb.page.locator('.statusbar-item', { hasText: /· ~\$/ }).count(), 0, 'status bar item hidden with no instances');
     fal.addFault({ route: 'list', kind: 'status', status: 503, times: Infinity });
     await wb.runCommand('fal: Refresh Instances');
     const welcome = await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes("Couldn't load"), 20_000);
     assert.match(welcome, /Retry/);
     await wb.screenshot('welcome-error-retry');
+    // Retry asks at once, well before the scheduler's own back-off (5 s and up) would.
+    const before = fal.requests.length;
+    await wb.view('Instances').locator('.welcome-view-content a.monaco-button', { hasText: 'Retry' }).click();
+    await waitFor(async () => fal.requests.length, (n) => n > before, 1_000);
     fal.clearFaults();
     fal.seed([{ id: 'inst_back', instance_type: ONE, status: 'ready', ip: '203.0.113.77' }]);
-    await wb.view('Instances').locator('.welcome-view-content a.monaco-button', { hasText: 'Retry' }).click();
-    await wb.waitForTreeRows((rs) => Boolean(rowOf(rs, '203.0.113.77')), 'Instances', 10_000);
+    await wb.waitForTreeRows((rs) => Boolean(rowOf(rs, '203.0.113.77')), 'Instances', 30_000);
   });
 
   it('keeps the key out of every file the extension host can write, including its request log', async () => {

@@ -1,0 +1,71 @@
+// The Instances tree provider with the real vscode API (TreeItem, ThemeIcon, EventEmitter):
+// stable element identity, and change events only for what changed.
+import assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import type { ComputeInstance } from '../../src/api';
+import { InstancesModel } from '../../src/core/instancesModel';
+import { InstancesTreeProvider, type TreeNode } from '../../src/views/instancesTreeProvider';
+
+const inst = (id: string, status: string, type = 'gpu_1x_h100_sxm5', ip?: string): ComputeInstance =>
+  ({ id, instance_type: type, region: 'us-west', status, ...(ip ? { ip } : {}) }) as ComputeInstance;
+
+function setup(groupBy: 'none' | 'status' | 'type' = 'none') {
+  let firstSeen: Record<string, number> = {};
+  const model = new InstancesModel({ get: () => firstSeen, set: (v) => void (firstSeen = v) });
+  const provider = new InstancesTreeProvider(model, { groupBy, sortBy: 'firstSeen', hourlyUsd: {} });
+  const events: Array<TreeNode | TreeNode[] | undefined | null> = [];
+  provider.onDidChangeTreeData((e) => events.push(e));
+  return { model, provider, events };
+}
+
+describe('Instances tree provider (real vscode API)', () => {
+  it('keeps one element object per instance across refreshes', () => {
+    const { model, provider } = setup();
+    model.apply([inst('a', 'ready', undefined, '203.0.113.1'), inst('b', 'provisioning')], 1);
+    const before = provider.getChildren();
+    model.apply([inst('b', 'ready', undefined, '203.0.113.2'), inst('a', 'ready', undefined, '203.0.113.1')], 2);
+    const after = provider.getChildren();
+    assert.equal(after.length, 2);
+    assert.equal(after[0], before[0], 'same object for a');
+    assert.equal(after[1], before[1], 'same object for b');
+  });
+
+  it('fires an event for just the changed row; none for an identical list; a full one when rows come or go', () => {
+    const { model, provider, events } = setup();
+    model.apply([inst('a', 'ready', undefined, '203.0.113.1'), inst('b', 'provisioning')], 1);
+    events.length = 0;
+    model.apply([inst('a', 'ready', undefined, '203.0.113.1'), inst('b', 'provisioning')], 2);
+    assert.equal(events.length, 0, 'identical list: no event');
+    model.apply([inst('a', 'ready', undefined, '203.0.113.1'), inst('b', 'ready', undefined, '203.0.113.2')], 3);
+    assert.equal(events.length, 1);
+    assert.deepEqual(events[0], [provider.nodeFor('b')], 'only b');
+    model.apply([inst('a', 'ready', undefined, '203.0.113.1')], 4);
+    assert.equal(events.at(-1), undefined, 'a removal rebuilds the list');
+  });
+
+  it('renders rows with the status icon, colour, id and context value', () => {
+    const { model, provider } = setup();
+    model.apply([inst('a', 'provisioning', 'gpu_8x_h100_sxm5'), inst('z', 'hibernating')], 1);
+    const [a, z] = provider.getChildren().map((n) => provider.getTreeItem(n));
+    assert.equal(a?.label, '8x H100');
+    assert.equal(a?.id, 'a');
+    assert.equal((a?.iconPath as vscode.ThemeIcon).id, 'loading~spin');
+    assert.equal(((a?.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'charts.yellow');
+    assert.equal(a?.contextValue, 'falInstance.transitional');
+    assert.equal(z?.contextValue, 'falInstance.unrecognized');
+    assert.equal(z?.description, 'hibernating · z');
+  });
+
+  it('moves a row between status groups with a full refresh, keeping group objects', () => {
+    const { model, provider, events } = setup('status');
+    model.apply([inst('a', 'provisioning'), inst('b', 'ready', undefined, '203.0.113.2')], 1);
+    const groups = provider.getChildren();
+    assert.deepEqual(groups.map((g) => provider.getTreeItem(g).label), ['Ready', 'Starting']);
+    events.length = 0;
+    model.apply([inst('a', 'ready', undefined, '203.0.113.1'), inst('b', 'ready', undefined, '203.0.113.2')], 2);
+    assert.deepEqual(events, [undefined]);
+    const [ready] = provider.getChildren();
+    assert.equal(ready, groups[0], 'the Ready group is the same object');
+    assert.deepEqual(provider.getChildren(ready).map((n) => (n.kind === 'instance' ? n.id : '')), ['a', 'b']);
+  });
+});
