@@ -1,9 +1,12 @@
 // Wiring only: each feature lives in its own module under src/commands, src/views, src/instances.
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
+import { createInstance, reconcileOnActivation } from './commands/createInstance';
+import { deleteInstances, type DeleteTarget } from './commands/deleteInstances';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
 import { setApiKey } from './commands/setApiKey';
 import { signOut } from './commands/signOut';
+import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstancesController } from './instances/instancesController';
 import { affectsSettings, readSettings } from './settings';
 import { InstancesStatusBar } from './views/statusBar';
@@ -19,6 +22,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new InstancesStatusBar(controller.model, settings.hourlyUsd);
   controller.attachView(view.treeView);
   const keyDeps = { keys, log, version };
+  const instanceKeys = new InstanceKeyStore(context.globalState);
+  const createDeps = { controller, globalState: context.globalState, keyStore: instanceKeys, log };
 
   let importOffered = false;
   const offerImportOnce = () => {
@@ -38,6 +43,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('fal.importApiKey', () => importApiKey(keyDeps)),
     vscode.commands.registerCommand('fal.signOut', () => signOut(keys, log)),
     vscode.commands.registerCommand('fal.refresh', () => controller.refresh()),
+    vscode.commands.registerCommand('fal.createInstance', (args?: object) => createInstance(createDeps, args)),
+    vscode.commands.registerCommand('fal.deleteInstance', (node?: DeleteTarget, selected?: readonly DeleteTarget[]) =>
+      deleteInstances(createDeps, node, selected),
+    ),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;
@@ -48,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   offerImportOnce();
+  void reconcileOnActivation(createDeps);
   log.info(`fal Compute ${version} activated`);
 }
 

@@ -1,0 +1,100 @@
+// Creates that were sent but not yet confirmed, kept in the extension's global state so that a
+// window reload in the middle of a create can finish it with the SAME Idempotency-Key (fal keeps a
+// key's outcome for 10 minutes) instead of leaving the user unsure — and never starting a second
+// machine. No runtime `vscode` import: unit- and extension-host-testable.
+import type { ComputeInstance, CreateInstanceInput, FalComputeClient } from '../api';
+import { FalApiError } from '../api';
+
+export const PENDING_CREATES_KEY = 'fal.pendingCreates';
+/** Replays start only this long after the first attempt: inside fal's 10-minute window, with margin. */
+export const REPLAY_WINDOW_MS = 9 * 60_000;
+
+export interface PendingCreate {
+  readonly idempotencyKey: string;
+  readonly input: CreateInstanceInput;
+  /** The private key of the public key sent, recorded for Connect once the instance id is known. */
+  readonly privateKeyPath?: string;
+  /** Epoch ms of the first attempt. */
+  readonly startedAt: number;
+}
+
+/** The part of vscode.Memento used here. */
+export interface StateStore {
+  get<T>(key: string, defaultValue: T): T;
+  update(key: string, value: unknown): Thenable<void> | Promise<void>;
+}
+
+export class PendingCreates {
+  constructor(private readonly state: StateStore) {}
+
+  list(): PendingCreate[] {
+    return Object.values(this.state.get<Record<string, PendingCreate>>(PENDING_CREATES_KEY, {}));
+  }
+
+  async save(pending: PendingCreate): Promise<void> {
+    const all = this.state.get<Record<string, PendingCreate>>(PENDING_CREATES_KEY, {});
+    await this.state.update(PENDING_CREATES_KEY, { ...all, [pending.idempotencyKey]: pending });
+  }
+
+  async clear(idempotencyKey: string): Promise<void> {
+    const { [idempotencyKey]: _gone, ...rest } = this.state.get<Record<string, PendingCreate>>(PENDING_CREATES_KEY, {});
+    await this.state.update(PENDING_CREATES_KEY, rest);
+  }
+}
+
+/** An AbortSignal that fires when the replay window of a pending create closes. */
+export function windowSignal(pending: PendingCreate, now: number, outer?: AbortSignal): AbortSignal {
+  const left = Math.max(0, pending.startedAt + REPLAY_WINDOW_MS - now);
+  const timeout = AbortSignal.timeout(left);
+  return outer ? AbortSignal.any([outer, timeout]) : timeout;
+}
+
+export type ReconcileOutcome =
+  | { readonly kind: 'created'; readonly pending: PendingCreate; readonly instance: ComputeInstance }
+  | { readonly kind: 'expired'; readonly pending: PendingCreate }
+  | { readonly kind: 'failed'; readonly pending: PendingCreate; readonly error: unknown };
+
+export interface ReconcileDeps {
+  readonly pending: PendingCreates;
+  readonly client: Pick<FalComputeClient, 'createInstance'>;
+  /** Records instanceId → private key path (InstanceKeyStore.set). */
+  rememberKey(instanceId: string, privateKeyPath: string): Promise<void>;
+  readonly now?: () => number;
+}
+
+/**
+ * Finishes every pending create: younger than REPLAY_WINDOW_MS → the same body is sent again with
+ * the same Idempotency-Key (fal answers with the instance of the first request, or creates it if the
+ * first never arrived: exactly one either way); older → dropped, the caller tells the user to check
+ * the list. Every entry is cleared once settled, so nothing is ever replayed twice across reloads.
+ */
+export async function reconcilePendingCreates(deps: ReconcileDeps): Promise<ReconcileOutcome[]> {
+  const now = deps.now ?? Date.now;
+  const outcomes: ReconcileOutcome[] = [];
+  for (const pending of deps.pending.list()) {
+    if (now() - pending.startedAt >= REPLAY_WINDOW_MS) {
+      await deps.pending.clear(pending.idempotencyKey);
+      outcomes.push({ kind: 'expired', pending });
+      continue;
+    }
+    try {
+      const instance = await deps.client.createInstance(pending.input, {
+        idempotencyKey: pending.idempotencyKey,
+        signal: windowSignal(pending, now()),
+      });
+      if (pending.privateKeyPath) await deps.rememberKey(instance.id, pending.privateKeyPath);
+      await deps.pending.clear(pending.idempotencyKey);
+      outcomes.push({ kind: 'created', pending, instance });
+    } catch (error) {
+      await deps.pending.clear(pending.idempotencyKey);
+      outcomes.push({ kind: 'failed', pending, error });
+    }
+  }
+  return outcomes;
+}
+
+/** Whether fal definitely did not start an instance for this error (a 4xx other than 408/409). */
+export function definitelyNotCreated(error: unknown): boolean {
+  return error instanceof FalApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 409;
+}
+

@@ -1,0 +1,46 @@
+// What the user reads when a create fails or the wait ends. Pure, unit-tested.
+import { FalAbortError, FalApiError, FalError, FalInputError, FalNetworkError } from '../api';
+
+/** fal's credit gate (observed wording: "…at least $500 in your fal credit balance…"). */
+const CREDIT_MESSAGE = /credit|balance|top.?up|\$\s?\d+/i;
+
+export function createFailureMessage(error: unknown): string {
+  if (error instanceof FalInputError) return `Nothing was sent: ${error.message}`;
+  if (error instanceof FalApiError) {
+    const fal = error.apiMessage.trim();
+    if (error.status >= 400 && error.status < 500 && CREDIT_MESSAGE.test(fal)) {
+      // fal's own wording says exactly what to do about credit; show it unchanged.
+      return `fal did not start the instance: ${fal}`;
+    }
+    switch (error.status) {
+      case 400:
+      case 422:
+        return `fal rejected the request (${error.status}): ${fal || 'invalid request parameters'}`;
+      case 401:
+        return 'fal did not accept the API key (401). Set a new one with "fal: Set API Key".';
+      case 403:
+        return `fal denied the create (403${fal ? `: ${fal}` : ''}). Compute needs an ADMIN-scope API key and an account with Compute access — request it at fal.ai/dashboard.`;
+      case 429:
+        return 'fal is rate-limiting requests (429): no instance was created. Try again in a minute.';
+      default:
+        if (error.status >= 500) {
+          return `fal had a server error (${error.status}) and the request was retried with the same Idempotency-Key. An instance may or may not have been started: check the Instances list before trying again.`;
+        }
+        return `fal answered ${error.status}: ${fal || error.message}`;
+    }
+  }
+  if (error instanceof FalNetworkError) {
+    return `Could not reach fal (${error.message}). The request was retried with the same Idempotency-Key; check the Instances list before trying again.`;
+  }
+  if (error instanceof FalAbortError) return 'The create was not confirmed within fal\'s 10-minute idempotency window: check the Instances list.';
+  if (error instanceof FalError) return error.message;
+  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** "Provisioning 8x H100… 1m 40s" */
+export function provisioningText(label: string, elapsedMs: number, status?: string): string {
+  const s = Math.floor(Math.max(0, elapsedMs) / 1000);
+  const clock = s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `Provisioning ${label}… ${clock}${status && status !== 'provisioning' ? ` (${status})` : ''}`;
+}
+

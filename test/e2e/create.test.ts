@@ -1,0 +1,319 @@
+// "fal: Create H100 Instance" in the real workbench against the emulator (issue 5): every wizard
+// step with screenshots, Back, 8x asks for a sector and 1x does not, the exact body and one
+// Idempotency-Key, the generated key (0600, its public half sent), a pasted private key refused,
+// drop-after-commit + 500 → one instance, a reload mid-create → one instance, Escape at each step
+// → no request.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
+import { openWorkbench, type Workbench } from './workbench';
+
+const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh e2e@test';
+const PRIVATE = '-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW -----END OPENSSH PRIVATE KEY-----';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Create H100 Instance wizard (against the emulator)', function () {
+  let fal: FalEmulator;
+  let wb: Workbench;
+  let sshDir: string;
+
+  const posts = () => fal.requests.filter((r) => r.method === 'POST');
+
+  /** Waits until the quick input shows this step ("Create H100 Instance (2/4)"). */
+  async function atStep(step: string): Promise<void> {
+    const title = wb.page.locator('.quick-input-widget .quick-input-title', { hasText: new RegExp(`Create H100 Instance \\(${step.replace('/', '\\/')}`) });
+    await title.waitFor({ timeout: 20_000 });
+  }
+  /** The label of each row (a row's detail line is a second .label-name, left out). */
+  async function labels(): Promise<string[]> {
+    await wb.quickPick.waitOpen();
+    return wb.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => (r.querySelector('.label-name')?.textContent ?? '').replace(/\u00a0/g, ' ').trim()));
+  }
+  /** Answers the pick on screen, then waits until the next step (or nothing) replaced it. */
+  async function pick(text: string): Promise<void> {
+    // Read in the page in one go: locator reads would wait while the widget is hidden.
+    const shown = () =>
+      wb.page.evaluate<string>(`(() => {
+        const w = document.querySelector('.quick-input-widget');
+        const visible = !!w && w.offsetParent !== null;
+        const title = w?.querySelector('.quick-input-title')?.textContent ?? '';
+        const ph = w?.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? '';
+        return visible + '|' + title + '|' + ph;
+      })()`);
+    const before = await shown();
+    await wb.quickPick.answer(text);
+    const deadline = Date.now() + 20_000;
+    while ((await shown()) === before) {
+      if (Date.now() > deadline) throw new Error(`the wizard did not move on after "${text}"`);
+      await wb.page.waitForTimeout(50);
+    }
+  }
+  async function pasteBox(): Promise<void> {
+    await wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="ssh-ed25519"]').waitFor();
+  }
+  async function placeholder(): Promise<string> {
+    return (await wb.quickPick.input.getAttribute('placeholder')) ?? '';
+  }
+  async function back(): Promise<void> {
+    await wb.page.locator('.quick-input-widget .codicon-quick-input-back').click();
+  }
+  async function escape(): Promise<void> {
+    await wb.quickPick.cancel();
+    await wb.quickPick.waitClosed();
+  }
+  async function startWizard(): Promise<void> {
+    await wb.runCommand('fal: Create H100 Instance');
+    await atStep('1/');
+  }
+  async function dismissToasts(): Promise<void> {
+    await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+  }
+
+  before(async function () {
+    this.timeout(120_000);
+    fal = await FalEmulator.start({ timeline: { provisioningMs: 2_500 } });
+    wb = await openWorkbench({
+      settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.fastIntervalSeconds': 1 },
+    });
+    sshDir = join(wb.server.dirs.home, '.ssh');
+    mkdirSync(sshDir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(sshDir, 'id_e2e.pub'), `${PUB}\n`);
+    writeFileSync(join(sshDir, 'id_e2e'), 'not read by the extension', { mode: 0o600 });
+    await wb.openActivityView('fal Compute');
+    await wb.runCommand('fal: Set API Key');
+    await wb.inputBox.type(DEFAULT_EMULATOR_KEY);
+    await wb.inputBox.enter();
+    await wb.waitForNotification('API key saved');
+    await dismissToasts();
+  });
+
+  after(async () => {
+    await wb?.close();
+    await fal?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
+    }
+  });
+
+  it('the empty view offers "Create H100 Instance" and the view title has the + button', async () => {
+    await wb.view('Instances').locator('.welcome-view-content').waitFor();
+    await wb.view('Instances').locator('.welcome-view-content .monaco-button', { hasText: 'Create H100 Instance' }).waitFor();
+    const plus = wb.page.locator('.part.sidebar .actions-container a.action-label[aria-label="Create H100 Instance"]').first();
+    await plus.waitFor({ state: 'attached' });
+    await wb.screenshot('create-empty-view');
+  });
+
+  it('Escape at each step sends nothing (and every step is shown: screenshots)', async () => {
+    fal.clearRequests();
+    // 1: type
+    await startWizard();
+    const types = await labels();
+    assert.deepEqual(types, ['1x H100', '8x H100']);
+    const details = await wb.page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
+    assert.match(details.join('\n'), /16 vCPU · 200 GB RAM · 80 GB VRAM · 1 TB SSD/);
+    assert.match(details.join('\n'), /\$15\.12\/h/);
+    await wb.screenshot('create-step-1-type');
+    await escape();
+    // 2: sector (8x)
+    await startWizard();
+    await pick('8x H100');
+    await atStep('2/4');
+    assert.deepEqual(await labels(), ['Default', 'sector_1', 'sector_2', 'sector_3']);
+    assert.match(await placeholder(), /InfiniBand/);
+    await wb.screenshot('create-step-2-sector');
+    await escape();
+    // 3: key
+    await startWizard();
+    await pick('8x H100');
+    await pick('Default');
+    await atStep('3/4');
+    const keys = await labels();
+    assert.deepEqual(keys, ['id_e2e.pub', 'Generate a new ed25519 key for fal', 'Paste a public key…', 'Browse…']);
+    await wb.screenshot('create-step-3-key');
+    await escape();
+    // 3b: paste box
+    await startWizard();
+    await pick('1x H100');
+    await pick('Paste a public key');
+    await atStep('2/3');
+    await pasteBox();
+    await wb.screenshot('create-step-3-paste');
+    await escape();
+    // 4: confirm
+    await startWizard();
+    await pick('8x H100');
+    await pick('sector_3');
+    await pick('id_e2e.pub');
+    await atStep('4/4');
+    assert.match(await placeholder(), /8x H100 · sector_3 · SSH key: id_e2e\.pub .*\$15\.12\/h/);
+    await wb.screenshot('create-step-4-confirm');
+    await escape();
+    await sleep(300);
+    assert.deepEqual(posts(), [], 'no create was sent');
+    assert.deepEqual(fal.instances(), []);
+  });
+
+  it('8x with Back and a generated key: the exact body, one Idempotency-Key, key 0600, ready with [Copy IP]', async function () {
+    this.timeout(60_000);
+    fal.clearRequests();
+    await startWizard();
+    await pick('8x H100');
+    await atStep('2/4');
+    await pick('sector_2');
+    await atStep('3/4');
+    await back(); // key → sector
+    await atStep('2/4');
+    await pick('sector_1');
+    await atStep('3/4');
+    await back(); // key → sector
+    await atStep('2/4');
+    await back(); // sector → type
+    await atStep('1/');
+    await pick('8x H100');
+    await pick('sector_1');
+    await pick('Generate a new ed25519 key');
+    await atStep('4/4');
+    assert.match(await placeholder(), /8x H100 · sector_1 · SSH key: a new ed25519 key/);
+    assert.deepEqual(posts(), [], 'nothing sent before confirming');
+    await pick('Create 8x H100');
+
+    const progress = await wb.waitForNotification(/Provisioning 8x H100… \d+s/);
+    assert.match(progress.message, /^Provisioning 8x H100… \d+s/);
+    await wb.screenshot('create-progress');
+    const ready = await wb.waitForNotification('Instance ready', 30_000);
+    await wb.screenshot('create-ready');
+    assert.ok(ready.buttons.includes('Copy IP'), JSON.stringify(ready));
+    assert.ok(ready.buttons.includes('Connect'), 'fal.connect is registered, so [Connect] is offered');
+
+    const sent = posts();
+    assert.equal(sent.length, 1, 'exactly one create request');
+    const privatePath = join(sshDir, 'fal_ed25519');
+    const publicLine = readFileSync(`${privatePath}.pub`, 'utf8').trim();
+    assert.deepEqual(sent[0]!.body, { instance_type: 'gpu_8x_h100_sxm5', ssh_key: publicLine, sector: 'sector_1' });
+    assert.match(sent[0]!.idempotencyKey ?? '', UUID);
+    assert.equal(statSync(privatePath).mode & 0o777, 0o600, 'the private key is 0600');
+    assert.match(readFileSync(privatePath, 'utf8'), /BEGIN OPENSSH PRIVATE KEY/);
+    assert.equal(fal.instances().length, 1);
+    assert.equal(fal.instances()[0]!.sector, 'sector_1');
+    const rows = await wb.waitForTreeRows((rs) => rs.some((r) => r.description.includes('ready')), 'Instances');
+    assert.equal(rows.length, 1);
+
+    await wb.clickNotificationButton('Copy IP');
+    await wb.waitForNotification(`Copied ${fal.instances()[0]!.ip}`);
+    await dismissToasts();
+  });
+
+  it('1x asks no sector; a pasted private key is refused and never sent; the pasted public key is', async function () {
+    this.timeout(60_000);
+    fal.clearRequests();
+    const before = fal.instances().length;
+    await startWizard();
+    // The last choice (8x) is the default now.
+    const focused = await wb.page.locator('.quick-input-widget .monaco-list-row.focused .label-name').first().textContent();
+    assert.equal(focused?.trim(), '8x H100');
+    await pick('1x H100');
+    await atStep('2/3');
+    assert.ok(!(await labels()).includes('Default'), 'no sector step for 1x');
+    await pick('Paste a public key');
+    await pasteBox();
+    await wb.inputBox.type(PRIVATE);
+    const message = await wb.inputBox.waitForMessage(/PRIVATE key/);
+    assert.match(message, /Never share it/);
+    await wb.screenshot('create-paste-private-refused');
+    await wb.inputBox.enter();
+    await sleep(300);
+    assert.ok(await wb.quickPick.isOpen(), 'Enter on a private key keeps the box open');
+    await wb.inputBox.type(PUB);
+    await wb.page.waitForTimeout(100);
+    await wb.inputBox.enter();
+    await atStep('3/3');
+    await pick('Create 1x H100');
+    await wb.waitForNotification('Instance ready', 30_000);
+    const sent = posts();
+    assert.equal(sent.length, 1);
+    assert.deepEqual(sent[0]!.body, { instance_type: 'gpu_1x_h100_sxm5', ssh_key: PUB });
+    assert.ok(!fal.requests.some((r) => JSON.stringify(r.body ?? '').includes('PRIVATE')), 'the private key never reached fal');
+    assert.equal(fal.instances().length, before + 1);
+    await dismissToasts();
+  });
+
+  it('drop after commit, then 500: the same key is replayed and exactly one instance exists', async function () {
+    this.timeout(60_000);
+    fal.clearRequests();
+    const before = fal.instances().length;
+    fal.addFault({ route: 'create', kind: 'drop-after-commit' });
+    fal.addFault({ route: 'create', kind: 'status', status: 500 });
+    await startWizard();
+    await pick('1x H100');
+    await pick('id_e2e.pub');
+    await pick('Create 1x H100');
+    await wb.waitForNotification('Instance ready', 30_000);
+    const sent = posts();
+    assert.ok(sent.length >= 3, `replays: ${JSON.stringify(sent.map((r) => [r.fault, r.status]))}`);
+    assert.deepEqual(sent.map((r) => r.fault ?? r.status), ['drop-after-commit', 'status:500', 201]);
+    assert.equal(new Set(sent.map((r) => r.idempotencyKey)).size, 1, 'one Idempotency-Key for every attempt');
+    assert.equal(fal.instances().length, before + 1, 'exactly one new instance');
+    await dismissToasts();
+  });
+
+  it('cancelling the progress stops the waiting, not the instance, and says so', async function () {
+    this.timeout(60_000);
+    fal.clearRequests();
+    const before = new Set(fal.instances().map((i) => i.id));
+    await startWizard();
+    await pick('1x H100');
+    await pick('id_e2e.pub');
+    await pick('Create 1x H100');
+    // Keep the new machine provisioning so the wait is still running when Cancel is pressed.
+    const deadline = Date.now() + 10_000;
+    let id: string | undefined;
+    while (!id && Date.now() < deadline) {
+      id = fal.instances().find((i) => !before.has(i.id))?.id;
+      if (!id) await sleep(20);
+    }
+    assert.ok(id, 'the instance was created');
+    fal.updateInstance(id, { status: 'provisioning' });
+    await wb.waitForNotification(/Provisioning 1x H100… \d+s/);
+    await wb.clickNotificationButton('Cancel');
+    const said = await wb.waitForNotification('Stopped waiting');
+    assert.match(said.message, /not cancelled.*keeps starting.*billed until you delete it/);
+    await sleep(500);
+    assert.ok(fal.instances().some((i) => i.id === id), 'the instance still exists');
+    assert.equal(fal.requests.filter((r) => r.method === 'DELETE').length, 0);
+    assert.equal(fal.requests.filter((r) => r.method === 'POST').length, 1);
+    await dismissToasts();
+  });
+
+  it('a window reload in the middle of a create is reconciled with the same key: exactly one instance', async function () {
+    this.timeout(90_000);
+    fal.clearRequests();
+    const before = fal.instances().length;
+    fal.addFault({ route: 'create', kind: 'delay', ms: 4_000 });
+    await startWizard();
+    await pick('1x H100');
+    await pick('id_e2e.pub');
+    await pick('Create 1x H100');
+    const deadline = Date.now() + 10_000;
+    while (posts().length === 0 && Date.now() < deadline) await sleep(50);
+    assert.equal(posts().length, 1, 'the create is in flight');
+    const firstKey = posts()[0]!.idempotencyKey;
+    await wb.runCommand('Developer: Reload Window');
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const done = await wb.waitForNotification('interrupted by a window reload was finished', 40_000);
+    await wb.screenshot('create-reconciled-after-reload');
+    assert.match(done.message, /no second instance/);
+    await sleep(4_500); // the delayed first request has committed by now too
+    const sent = posts();
+    assert.ok(sent.length >= 2, 'replayed after the reload');
+    assert.ok(sent.every((r) => r.idempotencyKey === firstKey), 'the replay used the saved key');
+    assert.ok(sent.every((r) => JSON.stringify(r.body) === JSON.stringify({ instance_type: 'gpu_1x_h100_sxm5', ssh_key: PUB })), 'the same body');
+    assert.equal(fal.instances().length, before + 1, 'exactly one new instance');
+  });
+});
