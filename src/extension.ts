@@ -1,6 +1,7 @@
 // Wiring only: each feature lives in its own module under src/commands, src/views, src/instances.
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
+import { registerConnectCommands } from './commands/connect';
 import { createInstance, reconcileOnActivation } from './commands/createInstance';
 import { deleteInstances, type DeleteTarget } from './commands/deleteInstances';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('fal.deleteInstance', (node?: DeleteTarget, selected?: readonly DeleteTarget[]) =>
       deleteInstances(createDeps, node, selected),
     ),
+    ...registerConnectCommands(controller, instanceKeys, log),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

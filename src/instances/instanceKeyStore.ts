@@ -12,6 +12,11 @@ export class InstanceKeyStore {
     return this.all()[instanceId];
   }
 
+  /** Every instance id with a remembered key (for removing those of deleted instances). */
+  ids(): string[] {
+    return Object.keys(this.all());
+  }
+
   async set(instanceId: string, privateKeyPath: string): Promise<void> {
     await this.globalState.update(STATE_KEY, { ...this.all(), [instanceId]: privateKeyPath });
   }

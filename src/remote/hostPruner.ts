@@ -1,0 +1,57 @@
+// After each successful list, removes what we keep for instances that no longer exist: their
+// Host blocks in our managed file (only `fal-*` blocks there; the user's own hosts are never
+// read or touched) and their InstanceKeyStore entries.
+import type * as vscode from 'vscode';
+import type { InstancesModel } from '../core/instancesModel';
+import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import type { SshPaths } from '../ssh';
+import { managedAliases, removeAliases } from './hostSync';
+import { goneIds, staleAliases } from './remoteSsh';
+
+export class HostPruner implements vscode.Disposable {
+  private readonly seen = new Set<string>();
+  private firstList = true;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly subscription: { dispose(): void };
+
+  constructor(
+    private readonly model: InstancesModel,
+    private readonly keyStore: InstanceKeyStore,
+    private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>,
+    /** Where the managed file is (read at each prune: settings may change). */
+    private readonly paths: () => SshPaths,
+  ) {
+    this.subscription = model.onDidChange(() => this.onChange());
+  }
+
+  /** Resolves when the prunes queued so far are done (for tests). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  private onChange(): void {
+    if (this.model.state.kind !== 'loaded') return;
+    const listed = new Set(this.model.list().map((r) => r.instance.id));
+    this.queue = this.queue.then(() => this.prune(listed)).catch((e) => this.log.warn(`Pruning SSH host entries failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  private async prune(listed: ReadonlySet<string>): Promise<void> {
+    const firstList = this.firstList;
+    this.firstList = false;
+    const paths = this.paths();
+    const stale = staleAliases(await managedAliases(paths), listed, this.seen, firstList);
+    if (stale.length) {
+      const removed = await removeAliases(paths, stale);
+      for (const alias of removed) this.log.info(`Removed host entry ${alias} from ${paths.managedConfig}: its instance no longer exists`);
+    }
+    for (const id of goneIds(this.keyStore.ids(), listed, this.seen, firstList)) {
+      await this.keyStore.delete(id);
+      this.log.info(`Forgot the key file of ${id}: the instance no longer exists`);
+    }
+    for (const id of listed) this.seen.add(id);
+  }
+}

@@ -1,0 +1,371 @@
+// Connect (issue 6) in the real workbench with a REAL sshd on 127.0.0.1: the emulator hands out
+// 127.0.0.1, `fal.ssh.port` points at the sshd, `fal.ssh.user` is whoever runs the tests (root
+// here: this machine has no `ubuntu` user). The extension host's HOME is the workbench's
+// isolated home, so ~/.ssh/config, ~/.ssh/fal/config and the test key all live in there.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
+import { repoRoot } from './codeServer';
+import { openWorkbench, type Workbench } from './workbench';
+
+const READY = 'inst_connready1';
+const PROVISIONING = 'inst_connprov2';
+const SSHD = '/usr/sbin/sshd';
+const KEYGEN = '/usr/bin/ssh-keygen';
+const USER = userInfo().username;
+const REMOTE_HOME = USER === 'root' ? '/root' : `/home/${USER}`;
+const MARKER = '# fal-compute: the next line includes the SSH hosts of the fal Compute VS Code extension';
+/** The user's own config: comments, tabs, Key=Value, a `Host *` that would override us if it came first, Match exec, a dangling Include, no final newline. */
+const TRICKY_CONFIG =
+  '# my config — keep me\n\n' +
+  'Host myhost\n\tHostName 192.0.2.1\n\tUser=alice   # trailing comment\n\n' +
+  'Match exec "false"\n  User nobody\n\n' +
+  'Include ~/.ssh/does-not-exist/*.conf\n\n' +
+  'Host *\n  User nobody\n  Port 2\n  ServerAliveInterval 99';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function waitFor<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => boolean, timeout = 20_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${String(v).slice(-3000)}`);
+    await sleep(200);
+  }
+}
+
+function findFiles(dir: string, name: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? findFiles(join(dir, e.name), name) : e.name === name ? [join(dir, e.name)] : [],
+  );
+}
+
+describe('Connect over SSH (real sshd, real workbench)', function () {
+  let fal: FalEmulator;
+  let wb: Workbench;
+  let sshdDir: string;
+  let sshdPort: number;
+  let sshdLog: string;
+  let home: string;
+  let keyPath: string;
+  let keyFingerprint: string;
+  const marker = join(tmpdir(), `fal-e2e-ssh-${process.pid}-${Date.now()}`);
+
+  const extensionLog = () =>
+    findFiles(join(wb.server.dirs.userData, 'logs'), 'fal Compute.log')
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+  const managedConfig = () => join(home, '.ssh', 'fal', 'config');
+  const readManaged = () => (existsSync(managedConfig()) ? readFileSync(managedConfig(), 'utf8') : '');
+  const row = (id: string) => wb.view('Instances').locator(`.monaco-list-row[aria-label*="${id}"]`);
+  const contextMenuItem = (title: string) => wb.page.locator('.monaco-menu .action-item a.action-menu-item', { has: wb.page.locator('.action-label', { hasText: new RegExp(`^${title}$`) }) });
+  /** Right-clicks the row and runs a context menu entry (hover first: monaco menus act on the item under the mouse). */
+  const runFromContextMenu = async (id: string, title: string) => {
+    await row(id).click({ button: 'right' });
+    const item = contextMenuItem(title);
+    await item.waitFor({ timeout: 10_000 });
+    await item.hover();
+    await sleep(150);
+    await item.click();
+    await wb.page.locator('.monaco-menu').waitFor({ state: 'detached', timeout: 10_000 }).catch(async () => {
+      await wb.page.keyboard.press('Enter');
+    });
+  };
+
+  const startSshd = async () => {
+    const started = spawnSync(SSHD, ['-f', join(sshdDir, 'sshd_config'), '-E', sshdLog], { encoding: 'utf8' });
+    assert.equal(started.status, 0, `sshd failed: ${started.stderr}`);
+    await waitFor('the sshd pid file', () => existsSync(join(sshdDir, 'sshd.pid')), Boolean, 10_000);
+  };
+  const stopSshd = async () => {
+    const pidFile = join(sshdDir, 'sshd.pid');
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
+    await waitFor('sshd to remove its pid file', () => !existsSync(pidFile), Boolean, 10_000);
+  };
+
+  before(async function () {
+    this.timeout(180_000);
+    if (!existsSync(SSHD)) throw new Error(`${SSHD} missing: test/e2e/setup.mjs installs openssh-server`);
+    // --- a real sshd on 127.0.0.1 (vscode-e2e-notes §8)
+    sshdDir = mkdtempSync(join(tmpdir(), 'fal-e2e-sshd-'));
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e host', '-f', join(sshdDir, 'host_key')]);
+    sshdPort = await freePort();
+    sshdLog = join(sshdDir, 'sshd.log');
+    writeFileSync(join(sshdDir, 'authorized_keys'), '', { mode: 0o600 });
+    writeFileSync(
+      join(sshdDir, 'sshd_config'),
+      [
+        `Port ${sshdPort}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(sshdDir, 'host_key')}`,
+        `PidFile ${join(sshdDir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${join(sshdDir, 'authorized_keys')}`,
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        'PermitRootLogin prohibit-password',
+        'UsePAM no',
+        'StrictModes no',
+        'LogLevel VERBOSE',
+        '',
+      ].join('\n'),
+    );
+    await startSshd();
+
+    fal = await FalEmulator.start({
+      ip: '127.0.0.1',
+      seed: [
+        { id: READY, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
+        { id: PROVISIONING, instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' },
+      ],
+    });
+    wb = await openWorkbench({
+      settings: {
+        'fal.apiBaseUrl': fal.baseUrl,
+        'fal.ssh.port': sshdPort,
+        'fal.ssh.user': USER,
+        'fal.refresh.fastIntervalSeconds': 1,
+        'fal.refresh.slowIntervalSeconds': 5,
+        'terminal.integrated.shell.linux': '/bin/bash',
+        'terminal.integrated.defaultProfile.linux': 'bash',
+      },
+    });
+    // --- the user's key and config, in the workbench's isolated HOME
+    home = wb.server.dirs.home;
+    mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+    keyPath = join(home, '.ssh', 'fal_e2e_ed25519');
+    execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'fal e2e key', '-f', keyPath]);
+    writeFileSync(join(sshdDir, 'authorized_keys'), readFileSync(`${keyPath}.pub`));
+    keyFingerprint = execFileSync(KEYGEN, ['-l', '-f', `${keyPath}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
+    // A decoy key the picker also lists (it is not authorized).
+    execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'decoy', '-f', join(home, '.ssh', 'id_ed25519')]);
+    writeFileSync(join(home, '.ssh', 'config'), TRICKY_CONFIG, { mode: 0o600 });
+
+    await wb.openActivityView('fal Compute');
+    await wb.runCommand('fal: Set API Key');
+    await wb.inputBox.type(DEFAULT_EMULATOR_KEY);
+    await wb.inputBox.enter();
+    await wb.waitForNotification('API key saved');
+    await wb.runCommand('Notifications: Clear All Notifications');
+    await wb.waitForTreeRows((rs) => [READY, PROVISIONING].every((id) => rs.some((r) => r.ariaLabel.includes(id))), 'Instances', 30_000);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await fal?.close();
+    if (sshdDir) await stopSshd().catch(() => undefined);
+    if (sshdDir) rmSync(sshdDir, { recursive: true, force: true });
+    rmSync(marker, { force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
+  });
+
+  it('shows Connect inline and Connect/Open SSH in Terminal/Copy SSH Command/Copy IP in the context menu of a ready row', async () => {
+    await row(READY).hover();
+    await row(READY).locator('.actions .action-label[aria-label^="Connect"]').waitFor({ timeout: 10_000 });
+    await row(READY).click({ button: 'right' });
+    for (const title of ['Connect…', 'Open SSH in Terminal', 'Copy SSH Command', 'Copy IP', 'Forget Host Key…']) {
+      await contextMenuItem(title).waitFor({ timeout: 10_000 });
+    }
+    await wb.screenshot('connect-context-menu');
+    await wb.page.keyboard.press('Escape');
+    // A provisioning row offers "Connect When Ready" instead.
+    await row(PROVISIONING).click({ button: 'right' });
+    await contextMenuItem('Connect When Ready').waitFor({ timeout: 10_000 });
+    assert.equal(await contextMenuItem('Open SSH in Terminal').count(), 0);
+    await wb.page.keyboard.press('Escape');
+  });
+
+  it('without Remote-SSH: Connect asks for the key once, writes the entry and the Include, then offers Install / Open SSH in Terminal', async () => {
+    await runFromContextMenu(READY, 'Connect…');
+    await wb.quickPick.waitOpen();
+    const items = await wb.quickPick.items();
+    assert.ok(items.some((i) => i.includes('fal_e2e_ed25519')) && items.some((i) => i.includes('id_ed25519')) && items.some((i) => i.includes('Browse')), JSON.stringify(items));
+    await wb.quickPick.answer('fal_e2e_ed25519');
+    const offer = await wb.waitForNotification('needs the Remote - SSH extension', 30_000);
+    assert.deepEqual(offer.buttons, ['Install Remote - SSH', 'Open SSH in Terminal']);
+    await sleep(800); // the toast's slide-in animation
+    await wb.screenshot('connect-fallback-offer');
+
+    // The user's config: our two lines on top, then every original byte.
+    const userConfig = readFileSync(join(home, '.ssh', 'config'), 'utf8');
+    assert.equal(userConfig, `${MARKER}\nInclude "${managedConfig()}"\n${TRICKY_CONFIG}`);
+    assert.ok(existsSync(join(home, '.ssh', 'config.fal-backup')), 'backed up once before the first change');
+    assert.equal(readFileSync(join(home, '.ssh', 'config.fal-backup'), 'utf8'), TRICKY_CONFIG);
+    // The managed file: the entry with every setting.
+    const managed = readManaged();
+    for (const line of [`Host fal-${READY}`, 'HostName 127.0.0.1', `User ${USER}`, `Port ${sshdPort}`, `IdentityFile "${keyPath}"`, 'IdentitiesOnly yes', 'StrictHostKeyChecking accept-new', `UserKnownHostsFile "${join(home, '.ssh', 'fal', 'known_hosts')}"`]) {
+      assert.ok(managed.includes(line), `managed config lacks "${line}":\n${managed}`);
+    }
+    assert.equal(statSync(managedConfig()).mode & 0o777, 0o600);
+    const log = extensionLog();
+    assert.match(log, new RegExp(`Remote-SSH provider none`));
+    assert.doesNotMatch(log, /BEGIN OPENSSH PRIVATE KEY/);
+    assert.doesNotMatch(log, /vscode-remote:\/\/ssh-remote/, 'nothing opened without Remote-SSH');
+
+    await wb.clickNotificationButton('Install Remote - SSH');
+    await wb.page.locator('.part.sidebar .composite.title h2', { hasText: /Extensions/i }).waitFor({ timeout: 15_000 });
+    await waitFor('the log of the choice', extensionLog, (l) => l.includes('chose Install Remote - SSH'));
+  });
+
+  it('"Open SSH in Terminal" on the ready instance logs in with the instance\'s key (sshd log, $SSH_CONNECTION)', async function () {
+    this.timeout(90_000);
+    const acceptedBefore = (readFileSync(sshdLog, 'utf8').match(/Accepted publickey for /g) ?? []).length;
+    await wb.openActivityView('fal Compute');
+    await runFromContextMenu(READY, 'Open SSH in Terminal');
+    // No key question this time: remembered.
+    const log = await waitFor('the terminal command in the log', extensionLog, (l) => l.includes(`Open SSH in Terminal ${READY}: ssh -F ${join(home, '.ssh', 'config')} fal-${READY}`), 30_000);
+    assert.match(log, new RegExp(`${READY}: host key check: ok`));
+    await wb.page.locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab', { hasText: `fal: ${READY}` }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+    // The probe logs in once, the terminal a second time; both with the instance's key.
+    const sshd = await waitFor(
+      'a second "Accepted publickey" in the sshd log',
+      () => readFileSync(sshdLog, 'utf8'),
+      (t) => (t.match(new RegExp(`Accepted publickey for ${USER} from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${keyFingerprint.replace(/[+/]/g, '\\$&')}`, 'g')) ?? []).length >= acceptedBefore + 2,
+      30_000,
+    );
+    assert.doesNotMatch(sshd, /Failed publickey/);
+    // Type into the remote shell: only an SSH session has $SSH_CONNECTION ending in the sshd port.
+    await wb.page.locator('.terminal-wrapper .xterm, .xterm').first().click();
+    await sleep(1000);
+    await wb.page.keyboard.type(`echo "FAL_OK $SSH_CONNECTION" > ${marker}`);
+    await wb.page.keyboard.press('Enter');
+    const written = await waitFor('the marker file from the remote shell', () => (existsSync(marker) ? readFileSync(marker, 'utf8') : ''), (t) => t.includes('FAL_OK'), 20_000);
+    assert.match(written, new RegExp(`^FAL_OK 127\\.0\\.0\\.1 \\d+ 127\\.0\\.0\\.1 ${sshdPort}\\s*$`));
+    await wb.screenshot('ssh-terminal');
+  });
+
+  it('with Remote-SSH installed: Connect on a provisioning instance waits (progress), then opens vscode-remote://ssh-remote+fal-<id><home>', async function () {
+    this.timeout(120_000);
+    // A stub extension with the id ms-vscode-remote.remote-ssh, loaded like F5 does.
+    const stub = resolve(repoRoot, 'test/fixtures/remote-ssh-stub');
+    await wb.page.goto(wb.server.workbenchUrl({ payload: [['extensionDevelopmentPath', wb.server.remoteUri(stub)]] }));
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await wb.activityBarItem('fal Compute').waitFor({ timeout: 30_000 });
+    await sleep(1500); // let the reloaded workbench restore its layout before clicking
+    await wb.openActivityView('fal Compute').catch(() => wb.openActivityView('fal Compute'));
+    await wb.waitForTreeRows((rs) => rs.some((r) => r.ariaLabel.includes(PROVISIONING)), 'Instances', 30_000);
+
+    await wb.runCommand('fal: Connect…');
+    await wb.quickPick.waitOpen();
+    const choices = await wb.quickPick.items();
+    assert.ok(choices.some((c) => c.includes(READY)) && choices.some((c) => c.includes(PROVISIONING)), JSON.stringify(choices));
+    await wb.quickPick.answer(PROVISIONING);
+    await wb.quickPick.waitOpen();
+    await wb.quickPick.answer('fal_e2e_ed25519');
+    const progress = await wb.waitForNotification(`Connect when ready: ${PROVISIONING}`, 20_000);
+    assert.ok(progress.buttons.includes('Cancel'), JSON.stringify(progress));
+    await sleep(2500);
+    await wb.screenshot('connect-when-ready-progress');
+    assert.doesNotMatch(extensionLog(), new RegExp(`ssh-remote\\+fal-${PROVISIONING}`), 'nothing opened while provisioning');
+    assert.doesNotMatch(readManaged(), new RegExp(`Host fal-${PROVISIONING}\\b`), 'no entry before it has an IP');
+
+    fal.updateInstance(PROVISIONING, { status: 'ready', ip: '127.0.0.1' });
+    const expected = `vscode-remote://ssh-remote+fal-${PROVISIONING}${REMOTE_HOME}`;
+    const log = await waitFor('the opened URI in the log', extensionLog, (l) => l.includes(`opening ${expected} (new window)`), 60_000);
+    assert.match(log, new RegExp(`Connect ${PROVISIONING}: Remote-SSH provider ms-vscode-remote\\.remote-ssh`));
+    assert.match(log, new RegExp(`Connect ${PROVISIONING}: 127\\.0\\.0\\.1:${sshdPort} accepts TCP connections`));
+    assert.ok(log.indexOf(`Connect ${PROVISIONING}: waiting until ready`) < log.indexOf(`opening ${expected}`));
+    assert.match(readManaged(), new RegExp(`Host fal-${PROVISIONING}\\n  HostName 127\\.0\\.0\\.1\\n`));
+  });
+
+  it('removes the host entry (and only it) after the instance is deleted and the list refreshes; the user config keeps every byte', async function () {
+    this.timeout(60_000);
+    assert.match(readManaged(), new RegExp(`Host fal-${READY}\\n`));
+    const res = await fetch(`${fal.baseUrl}/compute/instances/${READY}`, { method: 'DELETE', headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` } });
+    assert.equal(res.status, 204);
+    await wb.runCommand('fal: Refresh Instances');
+    await waitFor('the entry to go', readManaged, (t) => !t.includes(`Host fal-${READY}\n`), 30_000);
+    assert.match(readManaged(), new RegExp(`Host fal-${PROVISIONING}\\n`), 'the listed instance keeps its entry');
+    assert.match(extensionLog(), new RegExp(`Removed host entry fal-${READY} from `));
+    assert.equal(readFileSync(join(home, '.ssh', 'config'), 'utf8'), `${MARKER}\nInclude "${managedConfig()}"\n${TRICKY_CONFIG}`);
+  });
+
+  it('Copy IP and Copy SSH Command copy the address and the `ssh …` line (toast and log)', async () => {
+    await wb.openActivityView('fal Compute');
+    await runFromContextMenu(PROVISIONING, 'Copy IP');
+    await wb.waitForNotification('Copied 127.0.0.1');
+    await runFromContextMenu(PROVISIONING, 'Copy SSH Command');
+    const toast = await wb.waitForNotification('Copied "ssh ');
+    assert.equal(toast.message, `Copied "ssh -F ${join(home, '.ssh', 'config')} fal-${PROVISIONING}".`);
+    const log = extensionLog();
+    assert.match(log, new RegExp(`Copy IP ${PROVISIONING}: 127\\.0\\.0\\.1`));
+  });
+
+  it('a changed host key on a reused address: clear message, "Forget Old Key" forgets it, the next login works', async function () {
+    this.timeout(90_000);
+    // Same address and port, a new machine: sshd restarted with another host key.
+    await stopSshd();
+    execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e host 2', '-f', join(sshdDir, 'host_key2')]);
+    writeFileSync(join(sshdDir, 'sshd_config'), readFileSync(join(sshdDir, 'sshd_config'), 'utf8').replace(/^HostKey .*$/m, `HostKey ${join(sshdDir, 'host_key2')}`));
+    await startSshd();
+    const knownHosts = join(home, '.ssh', 'fal', 'known_hosts');
+    assert.match(readFileSync(knownHosts, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshdPort} `, 'm'), 'the old key was remembered');
+
+    await runFromContextMenu(PROVISIONING, 'Open SSH in Terminal');
+    const toast = await wb.waitForNotification('is not the one remembered', 30_000);
+    assert.match(toast.message, /fal reuses IP addresses/);
+    assert.deepEqual(toast.buttons, ['Forget Old Key']);
+    await wb.screenshot('host-key-changed');
+    assert.match(extensionLog(), new RegExp(`${PROVISIONING}: host key check: changed`));
+    await wb.clickNotificationButton('Forget Old Key');
+    await waitFor('the forget in the log', extensionLog, (l) => l.includes(`${PROVISIONING}: forgot 1 host key line(s) of 127.0.0.1:${sshdPort}`));
+    assert.doesNotMatch(readFileSync(knownHosts, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshdPort} `, 'm'));
+
+    await runFromContextMenu(PROVISIONING, 'Open SSH in Terminal');
+    await waitFor('the host key check to pass again', extensionLog, (l) => (l.match(new RegExp(`${PROVISIONING}: host key check: ok`, 'g')) ?? []).length >= 2, 30_000);
+  });
+
+  it('a user SSH config we must not edit (duplicated marker): message with file and lines, Open File / Open SSH in Terminal, not a byte written', async function () {
+    this.timeout(60_000);
+    const userConfigPath = join(home, '.ssh', 'config');
+    const broken = `${readFileSync(userConfigPath, 'utf8')}\n${MARKER}\n`;
+    writeFileSync(userConfigPath, broken);
+    // A new instance, so an entry would have to be written.
+    fal.seed([{ id: 'inst_connthird3', instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' }]);
+    await wb.runCommand('fal: Refresh Instances');
+    await wb.waitForTreeRows((rs) => rs.some((r) => r.ariaLabel.includes('inst_connthird3')), 'Instances', 20_000);
+    const managedBefore = readManaged();
+    await runFromContextMenu('inst_connthird3', 'Open SSH in Terminal');
+    await wb.quickPick.waitOpen();
+    await wb.quickPick.answer('fal_e2e_ed25519');
+    const toast = await wb.waitForNotification('was left untouched', 20_000);
+    assert.ok(toast.message.includes(userConfigPath), toast.message);
+    assert.match(toast.message, /lines 1, \d+/);
+    assert.deepEqual(toast.buttons, ['Open File', 'Open SSH in Terminal']);
+    await wb.screenshot('ssh-config-refused');
+    assert.equal(readFileSync(userConfigPath, 'utf8'), broken, 'the user config is unchanged');
+    assert.equal(readManaged(), managedBefore, 'nothing written before the user chose');
+    await wb.clickNotificationButton('Open SSH in Terminal');
+    const log = await waitFor('the -F terminal', extensionLog, (l) => l.includes(`Open SSH in Terminal inst_connthird3: ssh -F ${managedConfig()} fal-inst_connthird3`), 20_000);
+    assert.match(log, /inst_connthird3: host key check: ok/);
+    assert.match(readManaged(), /Host fal-inst_connthird3\n/);
+    assert.equal(readFileSync(userConfigPath, 'utf8'), broken, 'still unchanged');
+  });
+});

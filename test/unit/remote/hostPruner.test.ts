@@ -1,0 +1,78 @@
+// HostPruner with the real InstancesModel, InstanceKeyStore and managed file (temp HOME): after
+// each successful list, entries and remembered keys of vanished instances go; nothing else does.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ComputeInstance } from '../../../src/api';
+import { InstancesModel } from '../../../src/core/instancesModel';
+import { InstanceKeyStore } from '../../../src/instances/instanceKeyStore';
+import { writeHostWithInclude } from '../../../src/remote/hostSync';
+import { HostPruner } from '../../../src/remote/hostPruner';
+import { sshPaths } from '../../../src/ssh';
+import { makeTempDir, removeDir } from '../ssh/helpers';
+
+class MemoryMemento {
+  private readonly values = new Map<string, unknown>();
+  keys(): readonly string[] {
+    return [...this.values.keys()];
+  }
+  get<T>(key: string, fallback?: T): T | undefined {
+    return (this.values.has(key) ? this.values.get(key) : fallback) as T | undefined;
+  }
+  update(key: string, value: unknown): Thenable<void> {
+    this.values.set(key, value);
+    return Promise.resolve();
+  }
+}
+
+const inst = (id: string): ComputeInstance => ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 'ready', ip: '203.0.113.10', sector: undefined, creator_user_nickname: undefined });
+
+describe('remote/HostPruner', () => {
+  let home: string;
+  beforeEach(() => {
+    home = makeTempDir('fal-prune-');
+  });
+  afterEach(() => removeDir(home));
+
+  it('removes entries and keys of instances gone from the list, never the user\'s hosts', async () => {
+    const paths = sshPaths(home);
+    const userOwn = 'Host fal-mine\n  HostName 192.0.2.9\nHost work\n  User me\n';
+    writeFileSync(join(home, 'user_config'), userOwn);
+    const p = { ...paths, userConfig: join(home, 'user_config') };
+    for (const id of ['inst_a', 'inst_b', 'inst_old']) {
+      await writeHostWithInclude(p, { instanceId: id, ip: '203.0.113.10', user: 'ubuntu', port: 22, identityFile: join(home, `k_${id}`) }, home);
+    }
+    const model = new InstancesModel({ get: () => ({}), set: () => undefined });
+    const keys = new InstanceKeyStore(new MemoryMemento() as never);
+    for (const id of ['inst_a', 'inst_b', 'inst_old', 'inst_Upper']) await keys.set(id, join(home, `k_${id}`));
+    const lines: string[] = [];
+    const pruner = new HostPruner(model, keys, { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`WARN ${m}`) } as never, () => p);
+    const aliases = () => [...readFileSync(p.managedConfig, 'utf8').matchAll(/^Host (\S+)$/gm)].map((m) => m[1]);
+
+    // First list of the session: inst_old (left from an earlier session) goes.
+    model.apply([inst('inst_a'), inst('inst_b'), inst('inst_Upper')], 1);
+    await pruner.idle();
+    assert.deepEqual(aliases(), ['fal-inst_a', 'fal-inst_b']);
+    assert.deepEqual(keys.ids().sort(), ['inst_Upper', 'inst_a', 'inst_b']);
+
+    // inst_b deleted.
+    model.apply([inst('inst_a'), inst('inst_Upper')], 2);
+    await pruner.idle();
+    assert.deepEqual(aliases(), ['fal-inst_a']);
+    assert.deepEqual(keys.ids().sort(), ['inst_Upper', 'inst_a']);
+    assert.ok(lines.includes(`Removed host entry fal-inst_b from ${p.managedConfig}: its instance no longer exists`), lines.join('\n'));
+
+    // A key recorded for an instance not listed yet (created while a list was in flight) stays.
+    await keys.set('inst_new', join(home, 'k_new'));
+    model.apply([inst('inst_a'), inst('inst_Upper')], 3);
+    await pruner.idle();
+    assert.ok(keys.ids().includes('inst_new'));
+
+    // A failed list prunes nothing.
+    model.fail('HTTP 500', 4);
+    await pruner.idle();
+    assert.deepEqual(aliases(), ['fal-inst_a']);
+    assert.equal(readFileSync(join(home, 'user_config'), 'utf8').endsWith(userOwn), true, "the user's own hosts are untouched");
+    pruner.dispose();
+  });
+});

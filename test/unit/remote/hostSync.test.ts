@@ -1,0 +1,93 @@
+// The glue Connect uses to write host entries, against real files in a temp HOME and, where
+// installed, the real `ssh -G` (how OpenSSH itself resolves the alias through the Include).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkHostTarget, managedAliases, removeAliases, writeHostOnly, writeHostWithInclude } from '../../../src/remote/hostSync';
+import { SshConfigError, sshPaths } from '../../../src/ssh';
+import { hasOpenSsh, makeTempDir, removeDir, sshG } from '../ssh/helpers';
+
+describe('remote/hostSync', () => {
+  let home: string;
+  beforeEach(() => {
+    home = makeTempDir('fal-hostsync-');
+    mkdirSync(join(home, '.ssh'), { mode: 0o700 });
+  });
+  afterEach(() => removeDir(home));
+  const target = (over: Partial<{ instanceId: string; ip: string; user: string; port: number }> = {}) => ({
+    instanceId: 'inst_a1',
+    ip: '127.0.0.1',
+    user: 'ubuntu',
+    port: 22,
+    identityFile: join(home, '.ssh', 'fal_ed25519'),
+    ...over,
+  });
+
+  it('adds the Include to a tricky user config, keeping every byte, and writes the entry', async function () {
+    const paths = sshPaths(home);
+    const tricky = Buffer.from('\ufeff# mine\r\nHost *\r\n\tUser root\r\nMatch exec "false"\r\n  Port 1\r\nInclude other/*.conf', 'utf8');
+    writeFileSync(paths.userConfig, tricky, { mode: 0o644 });
+    const r = await writeHostWithInclude(paths, target(), home);
+    assert.deepEqual([r.alias, r.entry, r.include], ['fal-inst_a1', 'added', 'added']);
+    const after = readFileSync(paths.userConfig);
+    const text = after.toString('utf8');
+    assert.ok(text.includes(`Include "${paths.managedConfig}"`));
+    // Removing our two lines gives back the original bytes exactly.
+    const ours = text.slice(1).split('\r\n').slice(0, 2).join('\r\n') + '\r\n';
+    assert.deepEqual(Buffer.from('\ufeff' + text.slice(1).slice(ours.length), 'utf8'), tricky);
+    assert.deepEqual(await managedAliases(paths), ['fal-inst_a1']);
+    // Idempotent.
+    const again = await writeHostWithInclude(paths, target(), home);
+    assert.deepEqual([again.entry, again.include], ['unchanged', 'present']);
+    assert.deepEqual(readFileSync(paths.userConfig), after);
+    if (!hasOpenSsh()) return this.skip();
+    // No BOM for OpenSSH: resolve through a copy without it.
+    const plainConfig = join(home, 'plain_config');
+    writeFileSync(plainConfig, after.subarray(3));
+    const g = await sshG(plainConfig, 'fal-inst_a1');
+    assert.equal(g.get('hostname'), '127.0.0.1');
+    assert.equal(g.get('user'), 'ubuntu', 'our block wins over the user\'s `Host *` User root');
+    assert.equal(g.get('stricthostkeychecking'), 'accept-new');
+    assert.equal(g.get('userknownhostsfile'), paths.knownHosts);
+  });
+
+  it('honours remote.SSH.configFile', async () => {
+    const paths = sshPaths(home, '~/custom/ssh_config');
+    assert.equal(paths.userConfig, join(home, 'custom', 'ssh_config'));
+    await writeHostWithInclude(paths, target(), home);
+    assert.ok(readFileSync(join(home, 'custom', 'ssh_config'), 'utf8').includes('Include'));
+    assert.equal(existsSync(join(home, '.ssh', 'config')), false, '~/.ssh/config untouched');
+  });
+
+  it('writes nothing at all when the user config has a duplicated marker', async () => {
+    const paths = sshPaths(home);
+    const marker = '# fal-compute: the next line includes the SSH hosts of the fal Compute VS Code extension';
+    const broken = `${marker}\nInclude "${paths.managedConfig}"\nHost a\n${marker}\n`;
+    writeFileSync(paths.userConfig, broken);
+    await assert.rejects(writeHostWithInclude(paths, target(), home), (e: unknown) => e instanceof SshConfigError && e.code === 'duplicate-marker' && /line|lines/.test(e.message));
+    assert.equal(readFileSync(paths.userConfig, 'utf8'), broken);
+    assert.equal(existsSync(paths.managedConfig), false, 'no managed file either');
+    // The terminal fallback writes only our own file.
+    await writeHostOnly(paths, target());
+    assert.deepEqual(await managedAliases(paths), ['fal-inst_a1']);
+    assert.equal(readFileSync(paths.userConfig, 'utf8'), broken);
+  });
+
+  it('refuses hostile values before touching any file', async () => {
+    const paths = sshPaths(home);
+    for (const bad of [target({ ip: '10.0.0.1\n  ProxyCommand touch /tmp/pwned' }), target({ instanceId: 'inst/../x' }), target({ user: 'a b' }), target({ port: 0 })]) {
+      assert.throws(() => checkHostTarget(paths, bad), SshConfigError);
+      await assert.rejects(writeHostWithInclude(paths, bad, home), SshConfigError);
+    }
+    assert.equal(existsSync(paths.userConfig), false);
+    assert.equal(existsSync(paths.managedConfig), false);
+  });
+
+  it('removes only the named managed aliases', async () => {
+    const paths = sshPaths(home);
+    await writeHostWithInclude(paths, target(), home);
+    await writeHostWithInclude(paths, target({ instanceId: 'inst_b2' }), home);
+    assert.deepEqual(await removeAliases(paths, ['fal-inst_b2', 'fal-nothere']), ['fal-inst_b2']);
+    assert.deepEqual(await managedAliases(paths), ['fal-inst_a1']);
+  });
+});
