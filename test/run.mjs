@@ -60,6 +60,8 @@ if (failed === 0) {
     const layer = layers[name];
     const summaryFile = resolve(results, `${name}.summary.json`);
     rmSync(summaryFile, { force: true });
+    // Screenshots are evidence of this run only: none may be left over from an earlier one.
+    if (name === 'e2e') rmSync(resolve(results, 'screenshots'), { recursive: true, force: true });
     console.log(`\n== ${name} tests`);
     const prepFailed = (layer.prepare ?? []).find((argv) => sh(argv) !== 0);
     if (prepFailed) {

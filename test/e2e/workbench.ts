@@ -155,15 +155,25 @@ export class Workbench {
   /** Runs a command from the palette by its full title, e.g. `fal: Show Logs`. */
   async runCommand(title: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
     const qi = this.quickPick;
-    if (await qi.isOpen()) await qi.cancel();
-    await this.page.keyboard.press('F1');
-    await qi.waitOpen(timeout);
-    await qi.input.fill(`>${title}`);
     // Wait for the focused row to be this command: pressing Enter earlier could run a recently used one.
     const row = this.page.locator('.quick-input-widget .monaco-list-row.focused', {
       has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
     });
-    await row.waitFor({ timeout });
+    // A terminal or editor that takes focus just after F1 closes the palette: open it again.
+    const deadline = Date.now() + timeout;
+    for (let attempt = 1; ; attempt++) {
+      if (await qi.isOpen()) await qi.cancel();
+      await this.page.keyboard.press('F1');
+      await qi.waitOpen(timeout);
+      await qi.input.fill(`>${title}`);
+      const left = deadline - Date.now();
+      try {
+        await row.waitFor({ timeout: attempt < 3 ? Math.min(5_000, left) : left });
+        break;
+      } catch (e) {
+        if (attempt >= 3 || Date.now() >= deadline) throw e;
+      }
+    }
     await this.page.keyboard.press('Enter');
   }
 
