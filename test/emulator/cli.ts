@@ -116,7 +116,7 @@ function printBanner(emulator: FalEmulator, options: EmulatorOptions): void {
       ...keyLines,
       `  instances: ${emulator.instances().length} seeded; new ones are ready after ` +
         `${(timeline.pendingMs ?? EMULATOR_DEFAULTS.pendingMs) + (timeline.provisioningMs ?? EMULATOR_DEFAULTS.provisioningMs)} ms`,
-      `  point the extension at it: set its fal API base URL to ${emulator.baseUrl} and use one of the keys above`,
+      `  point the extension at it: setting "fal.apiBaseUrl": "${emulator.baseUrl}", then "fal: Set API Key" with one of the keys above`,
       `  control plane for tests: ${emulator.baseUrl.replace(/\/v1$/, '/_emulator/health')}`,
     ].join('\n'),
   );

@@ -1,0 +1,46 @@
+// List + render of 1000 instances (10 pages of 100) from the emulator in the real workbench:
+// from pressing Enter on the API key to 1000 instances counted in the status bar with rows on
+// screen, and a refresh of the same 1000 (first page requested → tree repainted).
+import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
+import { openWorkbench } from '../e2e/workbench';
+
+export interface ListRenderResult {
+  firstLoadMs: number;
+  refreshMs: number;
+  pages: number;
+}
+
+export async function measureListRender(count = 1000): Promise<ListRenderResult> {
+  const seed = Array.from({ length: count }, (_, i) => ({
+    id: `inst_${String(i).padStart(4, '0')}`,
+    instance_type: i % 8 === 0 ? ('gpu_8x_h100_sxm5' as const) : ('gpu_1x_h100_sxm5' as const),
+    status: 'ready',
+    ip: `203.0.${100 + Math.floor(i / 250)}.${i % 250}`,
+  }));
+  const fal = await FalEmulator.start({ seed });
+  // A long slow interval so that only the measured refreshes happen.
+  const wb = await openWorkbench({ settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.slowIntervalSeconds': 3600 } });
+  try {
+    await wb.openActivityView('fal Compute');
+    await wb.runCommand('fal: Set API Key');
+    await wb.inputBox.type(DEFAULT_EMULATOR_KEY);
+    const counted = wb.page.locator('.statusbar-item', { hasText: `${count} · ~$` });
+    const t0 = performance.now();
+    await wb.inputBox.enter();
+    await counted.waitFor({ timeout: 60_000 });
+    await wb.view('Instances').locator('.monaco-list-row', { hasText: '203.0.100.0' }).waitFor({ timeout: 60_000 });
+    const firstLoadMs = performance.now() - t0;
+    const pages = fal.requests.filter((r) => r.path.endsWith('/compute/instances') && r.query.limit === '100').length;
+
+    // Refresh: the same 1000 with one changed row, so the tree has something to repaint.
+    fal.updateInstance('inst_0000', { status: 'stopped' });
+    const t1 = performance.now();
+    await wb.runCommand('fal: Refresh Instances');
+    await wb.view('Instances').locator('.monaco-list-row', { hasText: 'stopped' }).first().waitFor({ timeout: 60_000 });
+    const refreshMs = performance.now() - t1;
+    return { firstLoadMs, refreshMs, pages };
+  } finally {
+    await wb.close();
+    await fal.close();
+  }
+}

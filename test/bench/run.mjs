@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the release bundle and the .vsix, then measures and prints a table:
+// bundle and vsix size, activation time in the real extension host, list + render of 1000
+// instances in the real workbench, and the refresh policy's request rate over a simulated hour.
+// Results also go to test-results/bench.json.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+const sh = (...argv) => {
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed`);
+};
+
+console.log('Building (tests, then the release bundle and .vsix)…');
+sh(process.execPath, 'esbuild.mjs');
+sh(process.execPath, 'test/e2e/setup.mjs');
+sh('npm', 'run', '--silent', 'package');
+
+const bundle = readFileSync(resolve(root, 'dist/extension.js'));
+const vsixBytes = statSync(resolve(root, 'fal-compute.vsix')).size;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+console.log('Measuring activation in the extension host (3 fresh hosts)…');
+const { measureActivation } = require(resolve(root, 'out/test/bench/activation.js'));
+const activation = await measureActivation(3);
+
+console.log('Measuring list + render of 1000 instances in the workbench…');
+const { measureListRender } = require(resolve(root, 'out/test/bench/listRender.js'));
+const list = await measureListRender(1000);
+
+const { requestsPerHour } = require(resolve(root, 'out/test/bench/idleRate.js'));
+const scenarios = ['focused, stable', 'focused, an instance starting', 'window unfocused', 'view hidden'];
+const rates = Object.fromEntries(await Promise.all(scenarios.map(async (s) => [s, await requestsPerHour(s)])));
+
+const rows = [
+  ['bundle dist/extension.js (minified)', `${kib(bundle.length)} (${kib(gzipSync(bundle).length)} gzip)`],
+  ['fal-compute.vsix', kib(vsixBytes)],
+  ['activation, extension host (median of 3)', `${median(activation).toFixed(1)} ms (${activation.map((a) => a.toFixed(1)).join(', ')})`],
+  [`1000 instances: key entered → listed (${list.pages} pages) and rendered`, `${list.firstLoadMs.toFixed(0)} ms`],
+  ['1000 instances: refresh → changed row repainted', `${list.refreshMs.toFixed(0)} ms`],
+  ...scenarios.map((s) => [`list requests per simulated hour: ${s}`, `${rates[s]} (${(rates[s] / 60).toFixed(2)}/min)`]),
+];
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, VS Code 1.100.3 (code-server 4.100.3)`;
+console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}\n\nMachine: ${machine}`);
+mkdirSync(resolve(root, 'test-results'), { recursive: true });
+writeFileSync(
+  resolve(root, 'test-results/bench.json'),
+  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, vsixBytes, activationMs: activation, list, requestsPerHour: rates }, null, 2),
+);
