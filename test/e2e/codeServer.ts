@@ -361,23 +361,29 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       if (!stopped || existsSync(dirs.root)) removeDirs();
       stopped = true;
     },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      if (browser) await browser.close().catch(() => undefined);
-      if (proc?.pid && proc.exitCode === null && proc.signalCode === null) {
-        const exited = new Promise<void>((r) => proc!.once('exit', () => r()));
-        proc.stdin?.end(); // the watchdog stops the group
-        killGroup('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, 5000)))]);
-        clearTimeout(timer);
-      }
-      killGroup('SIGKILL'); // whatever is left of the group
-      killChromiumSync(dirs.chromiumProfile); // in case browser.close() failed or the launch was under way
-      removeDirs();
-      live.delete(handle);
+    // Every caller gets the one stop in progress: returning early while it runs would let the
+    // signal handler's `while (live.size)` loop spin on resolved promises and starve the event loop.
+    stop() {
+      stopping ??= stopOnce();
+      return stopping;
     },
+  };
+  let stopping: Promise<void> | undefined;
+  const stopOnce = async (): Promise<void> => {
+    stopped = true;
+    if (browser) await browser.close().catch(() => undefined);
+    if (proc?.pid && proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise<void>((r) => proc!.once('exit', () => r()));
+      proc.stdin?.end(); // the watchdog stops the group
+      killGroup('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
+    }
+    killGroup('SIGKILL'); // whatever is left of the group
+    killChromiumSync(dirs.chromiumProfile); // in case browser.close() failed or the launch was under way
+    removeDirs();
+    live.delete(handle);
   };
   live.add(handle);
 
