@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench`: builds the release bundle and the .vsix, then measures and prints a table:
 // bundle and vsix size, activation time in the real extension host, list + render of 1000
-// instances in the real workbench, and the refresh policy's request rate over a simulated hour.
+// instances in the real workbench, Connect latency (ready → opening, and a second Connect) in the
+// real workbench against the emulator and a real sshd, and the refresh policy's request rate over
+// a simulated hour.
 // Results also go to test-results/bench.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -35,6 +37,10 @@ console.log('Measuring list + render of 1000 instances in the workbench…');
 const { measureListRender } = require(resolve(root, 'out/test/bench/listRender.js'));
 const list = await measureListRender(1000);
 
+console.log('Measuring Connect latency in the workbench (emulator + real sshd, 3 instances)…');
+const { measureConnectLatency } = require(resolve(root, 'out/test/bench/connectLatency.js'));
+const connect = await measureConnectLatency(3);
+
 const { requestsPerHour } = require(resolve(root, 'out/test/bench/idleRate.js'));
 const scenarios = ['focused, stable', 'focused, an instance starting', 'window unfocused', 'view hidden'];
 const rates = Object.fromEntries(await Promise.all(scenarios.map(async (s) => [s, await requestsPerHour(s)])));
@@ -45,6 +51,8 @@ const rows = [
   ['activation, extension host (median of 3)', `${median(activation).toFixed(1)} ms (${activation.map((a) => a.toFixed(1)).join(', ')})`],
   [`1000 instances: key entered → listed (${list.pages} pages) and rendered`, `${list.firstLoadMs.toFixed(0)} ms`],
   ['1000 instances: refresh → changed row repainted', `${list.refreshMs.toFixed(0)} ms`],
+  ['Connect When Ready: instance turns ready → `opening vscode-remote://…` (median of 3; default refresh settings)', `${connect.readyToOpenMs} ms (${connect.readyToOpenSamplesMs.join(', ')})`],
+  ['Connect, ready instance, key remembered: inline Connect click → `opening vscode-remote://…` (median of 3)', `${connect.connectCommandToOpenMs} ms (${connect.connectCommandToOpenSamplesMs.join(', ')})`],
   ...scenarios.map((s) => [`list requests per simulated hour: ${s}`, `${rates[s]} (${(rates[s] / 60).toFixed(2)}/min)`]),
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, VS Code 1.100.3 (code-server 4.100.3)`;
@@ -52,5 +60,5 @@ console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} |
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
 writeFileSync(
   resolve(root, 'test-results/bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, vsixBytes, activationMs: activation, list, requestsPerHour: rates }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, vsixBytes, activationMs: activation, list, connect, requestsPerHour: rates }, null, 2),
 );

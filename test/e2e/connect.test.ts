@@ -3,19 +3,17 @@
 // here: this machine has no `ubuntu` user). The extension host's HOME is the workbench's
 // isolated home, so ~/.ssh/config, ~/.ssh/fal/config and the test key all live in there.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { repoRoot } from './codeServer';
+import { extensionLogText, KEYGEN, sleep, TestSshd, waitFor } from './sshd';
 import { openWorkbench, type Workbench } from './workbench';
 
 const READY = 'inst_connready1';
 const PROVISIONING = 'inst_connprov2';
-const SSHD = '/usr/sbin/sshd';
-const KEYGEN = '/usr/bin/ssh-keygen';
 const USER = userInfo().username;
 const REMOTE_HOME = USER === 'root' ? '/root' : `/home/${USER}`;
 const MARKER = '# fal-compute: the next line includes the SSH hosts of the fal Compute VS Code extension';
@@ -27,37 +25,10 @@ const TRICKY_CONFIG =
   'Include ~/.ssh/does-not-exist/*.conf\n\n' +
   'Host *\n  User nobody\n  Port 2\n  ServerAliveInterval 99';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function waitFor<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => boolean, timeout = 20_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${String(v).slice(-3000)}`);
-    await sleep(200);
-  }
-}
-
-function findFiles(dir: string, name: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? findFiles(join(dir, e.name), name) : e.name === name ? [join(dir, e.name)] : [],
-  );
-}
-
 describe('Connect over SSH (real sshd, real workbench)', function () {
   let fal: FalEmulator;
   let wb: Workbench;
+  let sshd: TestSshd | undefined;
   let sshdDir: string;
   let sshdPort: number;
   let sshdLog: string;
@@ -66,10 +37,7 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
   let keyFingerprint: string;
   const marker = join(tmpdir(), `fal-e2e-ssh-${process.pid}-${Date.now()}`);
 
-  const extensionLog = () =>
-    findFiles(join(wb.server.dirs.userData, 'logs'), 'fal Compute.log')
-      .map((f) => readFileSync(f, 'utf8'))
-      .join('\n');
+  const extensionLog = () => extensionLogText(wb.server.dirs.userData);
   const managedConfig = () => join(home, '.ssh', 'fal', 'config');
   const readManaged = () => (existsSync(managedConfig()) ? readFileSync(managedConfig(), 'utf8') : '');
   const row = (id: string) => wb.view('Instances').locator(`.monaco-list-row[aria-label*="${id}"]`);
@@ -87,54 +55,14 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     });
   };
 
-  const startSshd = async () => {
-    const started = spawnSync(SSHD, ['-f', join(sshdDir, 'sshd_config'), '-E', sshdLog], { encoding: 'utf8' });
-    assert.equal(started.status, 0, `sshd failed: ${started.stderr}`);
-    await waitFor('the sshd pid file', () => existsSync(join(sshdDir, 'sshd.pid')), Boolean, 10_000);
-  };
-  const stopSshd = async () => {
-    const pidFile = join(sshdDir, 'sshd.pid');
-    if (!existsSync(pidFile)) return;
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    if (pid > 0) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    }
-    await waitFor('sshd to remove its pid file', () => !existsSync(pidFile), Boolean, 10_000);
-  };
+  const startSshd = () => sshd!.restart();
+  const stopSshd = () => sshd!.stop();
 
   before(async function () {
     this.timeout(180_000);
-    if (!existsSync(SSHD)) throw new Error(`${SSHD} missing: test/e2e/setup.mjs installs openssh-server`);
     // --- a real sshd on 127.0.0.1 (vscode-e2e-notes §8)
-    sshdDir = mkdtempSync(join(tmpdir(), 'fal-e2e-sshd-'));
-    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e host', '-f', join(sshdDir, 'host_key')]);
-    sshdPort = await freePort();
-    sshdLog = join(sshdDir, 'sshd.log');
-    writeFileSync(join(sshdDir, 'authorized_keys'), '', { mode: 0o600 });
-    writeFileSync(
-      join(sshdDir, 'sshd_config'),
-      [
-        `Port ${sshdPort}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${join(sshdDir, 'host_key')}`,
-        `PidFile ${join(sshdDir, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${join(sshdDir, 'authorized_keys')}`,
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'PubkeyAuthentication yes',
-        'PermitRootLogin prohibit-password',
-        'UsePAM no',
-        'StrictModes no',
-        'LogLevel VERBOSE',
-        '',
-      ].join('\n'),
-    );
-    await startSshd();
+    sshd = await TestSshd.start();
+    ({ dir: sshdDir, port: sshdPort, log: sshdLog } = sshd);
 
     fal = await FalEmulator.start({
       ip: '127.0.0.1',
@@ -177,8 +105,7 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
   after(async () => {
     await wb?.close();
     await fal?.close();
-    if (sshdDir) await stopSshd().catch(() => undefined);
-    if (sshdDir) rmSync(sshdDir, { recursive: true, force: true });
+    await sshd?.dispose();
     rmSync(marker, { force: true });
   });
 

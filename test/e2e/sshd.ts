@@ -1,0 +1,123 @@
+// A real sshd on 127.0.0.1 for the Connect tests and the connect bench (vscode-e2e-notes §8):
+// its own host key, config, pid file, log and authorized_keys in a temp dir; stopped by its pid
+// file. Also the small helpers both use: waitFor, findFiles and the extension's log file.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const SSHD = '/usr/sbin/sshd';
+export const KEYGEN = '/usr/bin/ssh-keygen';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export async function waitFor<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => boolean, timeout = 20_000, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${String(v).slice(-3000)}`);
+    await sleep(intervalMs);
+  }
+}
+
+export function findFiles(dir: string, name: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? findFiles(join(dir, e.name), name) : e.name === name ? [join(dir, e.name)] : [],
+  );
+}
+
+/** The text of the extension's "fal Compute" LogOutputChannel file(s) under a code-server user-data dir. */
+export function extensionLogText(userDataDir: string): string {
+  return findFiles(join(userDataDir, 'logs'), 'fal Compute.log')
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
+export class TestSshd {
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  get log(): string {
+    return join(this.dir, 'sshd.log');
+  }
+  get config(): string {
+    return join(this.dir, 'sshd_config');
+  }
+  get pidFile(): string {
+    return join(this.dir, 'sshd.pid');
+  }
+  get authorizedKeys(): string {
+    return join(this.dir, 'authorized_keys');
+  }
+
+  /** Writes the host key and config in a new temp dir and starts sshd on a free port. */
+  static async start(): Promise<TestSshd> {
+    if (!existsSync(SSHD)) throw new Error(`${SSHD} missing: test/e2e/setup.mjs installs openssh-server`);
+    const dir = mkdtempSync(join(tmpdir(), 'fal-e2e-sshd-'));
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e host', '-f', join(dir, 'host_key')]);
+    const sshd = new TestSshd(dir, await freePort());
+    writeFileSync(sshd.authorizedKeys, '', { mode: 0o600 });
+    writeFileSync(
+      sshd.config,
+      [
+        `Port ${sshd.port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(dir, 'host_key')}`,
+        `PidFile ${sshd.pidFile}`,
+        `AuthorizedKeysFile ${sshd.authorizedKeys}`,
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        'PermitRootLogin prohibit-password',
+        'UsePAM no',
+        'StrictModes no',
+        'LogLevel VERBOSE',
+        '',
+      ].join('\n'),
+    );
+    await sshd.restart();
+    return sshd;
+  }
+
+  /** Starts (again) the sshd of this dir with its current config. */
+  async restart(): Promise<void> {
+    const started = spawnSync(SSHD, ['-f', this.config, '-E', this.log], { encoding: 'utf8' });
+    if (started.status !== 0) throw new Error(`sshd failed: ${started.stderr}`);
+    await waitFor('the sshd pid file', () => existsSync(this.pidFile), Boolean, 10_000);
+  }
+
+  /** Stops sshd by the pid in its pid file and waits for the file to go. */
+  async stop(): Promise<void> {
+    if (!existsSync(this.pidFile)) return;
+    const pid = Number(readFileSync(this.pidFile, 'utf8').trim());
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
+    await waitFor('sshd to remove its pid file', () => !existsSync(this.pidFile), Boolean, 10_000);
+  }
+
+  /** Stops sshd and removes its dir. */
+  async dispose(): Promise<void> {
+    await this.stop().catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
