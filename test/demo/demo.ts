@@ -26,14 +26,6 @@ async function main(): Promise<void> {
   const fal = await FalEmulator.start({ port, seed: demoInstances(), timeline: { provisioningMs: 60_000 } });
   const settings = { 'fal.apiBaseUrl': fal.baseUrl };
   console.log(`fal API emulator: ${fal.baseUrl} (key ${DEFAULT_EMULATOR_KEY}), ${fal.instances().length} sample instances`);
-  const stops: Array<() => Promise<void> | void> = [() => fal.close()];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-
   if (onPath('code') && !process.env.FAL_DEMO_BROWSER) {
     // Desktop VS Code with a throwaway profile, so the user's own settings and keys stay untouched.
     const profile = mkdtempSync(join(tmpdir(), 'fal-demo-'));
@@ -43,14 +35,19 @@ async function main(): Promise<void> {
       env: { ...process.env, FAL_KEY: DEFAULT_EMULATOR_KEY },
       stdio: 'inherit',
     });
-    stops.push(() => rmSync(profile, { recursive: true, force: true }));
+    const stop = () => {
+      rmSync(profile, { recursive: true, force: true });
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    code.on('exit', stop);
     console.log('Opened desktop VS Code. Open the fal Compute view and accept "Use This Key".');
-    code.on('exit', () => void stop());
     return;
   }
 
+  // The harness stops code-server (and so this process, with the emulator) on Ctrl+C.
   const server = await startCodeServer({ env: { FAL_KEY: DEFAULT_EMULATOR_KEY }, settings });
-  stops.push(() => server.stop());
   const url = server.workbenchUrl({ payload: [['extensionDevelopmentPath', server.remoteUri(repoRoot)]] });
   console.log(`\nOpen VS Code in your browser:\n\n  ${url}\n`);
   console.log('Then click the fal Compute icon in the activity bar and accept "Use This Key" (the emulator key).');
