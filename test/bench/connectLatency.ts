@@ -80,11 +80,7 @@ export async function measureConnectLatency(samples = 3): Promise<ConnectLatency
       return logLineTime(lines[n - 1]!);
     };
 
-    await wb.openActivityView('fal Compute');
-    await wb.runCommand('fal: Set API Key');
-    await wb.inputBox.type(DEFAULT_EMULATOR_KEY);
-    await wb.inputBox.enter();
-    await wb.waitForNotification('API key saved');
+    await wb.signIn(DEFAULT_EMULATOR_KEY);
     await wb.runCommand('Notifications: Clear All Notifications');
     await wb.waitForTreeRows((rs) => ids.every((id) => rs.some((r) => r.ariaLabel.includes(id))), 'Instances', 30_000);
 

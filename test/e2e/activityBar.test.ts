@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './codeServer';
-import { openWorkbench, type Workbench } from './workbench';
+import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
 
 /** The first paragraph of each welcome content of the Instances view, as the workbench renders it. */
 function welcomeParagraphs(): string[] {
@@ -28,11 +28,7 @@ describe('fal Compute in the workbench', function () {
     await wb?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
-    }
-  });
+  afterEach(screenshotOnFailure(() => wb));
 
   it('shows the fal Compute entry in the activity bar', async () => {
     const item = wb.activityBarItem('fal Compute');

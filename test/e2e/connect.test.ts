@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { repoRoot } from './codeServer';
 import { extensionLogText, KEYGEN, sleep, TestSshd, waitFor } from './sshd';
-import { openWorkbench, type Workbench } from './workbench';
+import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
 
 const READY = 'inst_connready1';
 const PROVISIONING = 'inst_connprov2';
@@ -93,11 +93,7 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'decoy', '-f', join(home, '.ssh', 'id_ed25519')]);
     writeFileSync(join(home, '.ssh', 'config'), TRICKY_CONFIG, { mode: 0o600 });
 
-    await wb.openActivityView('fal Compute');
-    await wb.runCommand('fal: Set API Key');
-    await wb.inputBox.type(DEFAULT_EMULATOR_KEY);
-    await wb.inputBox.enter();
-    await wb.waitForNotification('API key saved');
+    await wb.signIn(DEFAULT_EMULATOR_KEY);
     await wb.runCommand('Notifications: Clear All Notifications');
     await wb.waitForTreeRows((rs) => [READY, PROVISIONING].every((id) => rs.some((r) => r.ariaLabel.includes(id))), 'Instances', 30_000);
   });
@@ -109,9 +105,7 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     rmSync(marker, { force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
-  });
+  afterEach(screenshotOnFailure(() => wb));
 
   it('shows Connect inline and Connect/Open SSH in Terminal/Copy SSH Command/Copy IP in the context menu of a ready row', async () => {
     await row(READY).hover();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
-import { openWorkbench, type Workbench } from './workbench';
+import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
 
 const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh e2e@test';
 const PRIVATE = '-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW -----END OPENSSH PRIVATE KEY-----';
@@ -83,11 +83,7 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     mkdirSync(sshDir, { recursive: true, mode: 0o700 });
     writeFileSync(join(sshDir, 'id_e2e.pub'), `${PUB}\n`);
     writeFileSync(join(sshDir, 'id_e2e'), 'not read by the extension', { mode: 0o600 });
-    await wb.openActivityView('fal Compute');
-    await wb.runCommand('fal: Set API Key');
-    await wb.inputBox.type(DEFAULT_EMULATOR_KEY);
-    await wb.inputBox.enter();
-    await wb.waitForNotification('API key saved');
+    await wb.signIn(DEFAULT_EMULATOR_KEY);
     await dismissToasts();
   });
 
@@ -96,11 +92,7 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await fal?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
-    }
-  });
+  afterEach(screenshotOnFailure(() => wb));
 
   it('the empty view offers "Create H100 Instance" and the view title has the + button', async () => {
     await wb.view('Instances').locator('.welcome-view-content').waitFor();

@@ -3,7 +3,7 @@
 // disappears; the palette command offers a multi-select pick showing type, status and IP.
 import assert from 'node:assert/strict';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
-import { openWorkbench, type Workbench } from './workbench';
+import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,10 +22,7 @@ describe('Delete Instance (against the emulator)', function () {
       ],
     });
     wb = await openWorkbench({ settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.fastIntervalSeconds': 1 } });
-    await wb.openActivityView('fal Compute');
-    await wb.runCommand('fal: Set API Key');
-    await wb.inputBox.type(DEFAULT_EMULATOR_KEY);
-    await wb.inputBox.enter();
+    await wb.signIn(DEFAULT_EMULATOR_KEY);
     await wb.waitForTreeRows((rs) => rs.length === 3, 'Instances', 30_000);
   });
 
@@ -34,11 +31,7 @@ describe('Delete Instance (against the emulator)', function () {
     await fal?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
-    }
-  });
+  afterEach(screenshotOnFailure(() => wb));
 
   async function deleteFromContextMenu(rowText: string): Promise<void> {
     const row = wb.view('Instances').locator('.monaco-list-row', { hasText: rowText });

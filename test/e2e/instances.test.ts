@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator, type SeedInstance } from '../emulator';
-import { openWorkbench, type TreeRow, type Workbench } from './workbench';
+import { openWorkbench, type TreeRow, type Workbench, screenshotOnFailure } from './workbench';
 
 const ONE = 'gpu_1x_h100_sxm5' as const;
 const NO_COMPUTE_KEY = 'nocompute-key-id:nocompute-key-secret';
@@ -57,9 +57,7 @@ describe('Instances view (against the emulator)', function () {
     await fal?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
-  });
+  afterEach(screenshotOnFailure(() => wb));
 
   it('shows the welcome view without a key, and sends nothing', async () => {
     await wb.openActivityView('fal Compute');

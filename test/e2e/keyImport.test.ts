@@ -2,7 +2,7 @@
 // after the user accepts. This is also the path `npm run demo` takes.
 import assert from 'node:assert/strict';
 import { DEFAULT_EMULATOR_KEY, FalEmulator, demoInstances } from '../emulator';
-import { openWorkbench, type Workbench } from './workbench';
+import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
 
 describe('Importing an existing fal key (FAL_KEY)', function () {
   let fal: FalEmulator;
@@ -19,9 +19,7 @@ describe('Importing an existing fal key (FAL_KEY)', function () {
     await fal?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
-  });
+  afterEach(screenshotOnFailure(() => wb));
 
   it('asks before using the key, and sends nothing until then', async () => {
     await wb.openActivityView('fal Compute');

@@ -332,6 +332,15 @@ export class Workbench {
     }
   }
 
+  /** Opens the fal Compute view and saves `key` through "fal: Set API Key" (checked against the API). */
+  async signIn(key: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    await this.openActivityView('fal Compute', timeout);
+    await this.runCommand('fal: Set API Key', timeout);
+    await this.inputBox.type(key, timeout);
+    await this.inputBox.enter();
+    await this.waitForNotification('API key saved', timeout);
+  }
+
   /** Saves a screenshot to test-results/screenshots/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(screenshotDir, { recursive: true });
@@ -369,4 +378,12 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     await server.stop();
     throw e;
   }
+}
+
+/** A mocha `afterEach` hook: a screenshot of the workbench when the test failed, as evidence. */
+export function screenshotOnFailure(workbench: () => Workbench | undefined): (this: Mocha.Context) => Promise<void> {
+  return async function (this: Mocha.Context) {
+    const wb = workbench();
+    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
+  };
 }
