@@ -1,7 +1,13 @@
 // One HTTP exchange with undici, reduced to plain data. Redirects are never followed
 // (undici's `request` does not follow them, and no redirect interceptor is installed): a
 // redirect would carry the Authorization header to wherever fal's answer points.
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+
+// undici is loaded on the first request, not when the extension activates: evaluating it is most
+// of the bundle's load time (~60 ms), and activation must not pay for a request it may never make.
+// A plain require (not import()): the bundle stays CommonJS end to end, as the extension host expects.
+let undici: typeof import('undici') | undefined;
+const loadUndici = (): typeof import('undici') => (undici ??= require('undici'));
 
 export interface HttpExchange {
   url: URL;
@@ -27,6 +33,7 @@ export async function exchange(x: HttpExchange): Promise<HttpResult> {
   const timer = setTimeout(() => timeout.abort(), x.timeoutMs);
   const signal = x.signal ? AbortSignal.any([x.signal, timeout.signal]) : timeout.signal;
   try {
+    const { request } = loadUndici();
     const res = await request(x.url, {
       method: x.method,
       headers: x.headers,
