@@ -50,10 +50,9 @@ export class RemoteService {
   // Commands
 
   async connect(arg: unknown): Promise<void> {
-    const id = await this.pickInstance(arg, 'Connect to which instance?', (r) => r.instance.status === 'ready' || isTransitional(r.instance.status));
-    if (!id) return;
-    let record = this.deps.controller.model.get(id);
-    if (!record) return this.gone(id);
+    let record = await this.pickRecord(arg, 'Connect to which instance?', (r) => r.instance.status === 'ready' || isTransitional(r.instance.status));
+    if (!record) return;
+    const { id } = record.instance;
     this.log.info(`Connect ${id}: status ${record.instance.status}, ip ${record.instance.ip ?? '(none)'}`);
     // Asked before any waiting, so "Connect when ready" needs nobody at the keyboard later.
     const identityFile = await this.keyFor(id, readConnectSettings());
@@ -88,20 +87,17 @@ export class RemoteService {
   }
 
   async openSshTerminal(arg: unknown): Promise<void> {
-    const id = await this.pickInstance(arg, 'Open SSH in a terminal to which instance?', (r) => !!r.instance.ip);
-    if (!id) return;
-    const record = this.deps.controller.model.get(id);
-    if (!record) return this.gone(id);
+    const record = await this.pickRecord(arg, 'Open SSH in a terminal to which instance?', (r) => !!r.instance.ip);
+    if (!record) return;
     const host = await this.prepareHost(record, 'terminal');
     if (!host) return;
     await this.terminal(host, true);
   }
 
   async copySshCommand(arg: unknown): Promise<void> {
-    const id = await this.pickInstance(arg, 'Copy the SSH command of which instance?', (r) => !!r.instance.ip);
-    if (!id) return;
-    const record = this.deps.controller.model.get(id);
-    if (!record) return this.gone(id);
+    const record = await this.pickRecord(arg, 'Copy the SSH command of which instance?', (r) => !!r.instance.ip);
+    if (!record) return;
+    const { id } = record.instance;
     const host = await this.prepareHost(record, 'copy');
     if (!host) return;
     const command = sshCommandLine(host.alias, this.configForSsh(host));
@@ -111,10 +107,9 @@ export class RemoteService {
   }
 
   async copyIp(arg: unknown): Promise<void> {
-    const id = await this.pickInstance(arg, 'Copy the IP address of which instance?', (r) => !!r.instance.ip);
-    if (!id) return;
-    const record = this.deps.controller.model.get(id);
-    if (!record) return this.gone(id);
+    const record = await this.pickRecord(arg, 'Copy the IP address of which instance?', (r) => !!r.instance.ip);
+    if (!record) return;
+    const { id } = record.instance;
     const ip = record.instance.ip;
     if (!ip) {
       void vscode.window.showWarningMessage(`Instance ${id} has no IP address yet.`);
@@ -157,6 +152,15 @@ export class RemoteService {
       { title, placeHolder: 'Instance', ignoreFocusOut: true },
     );
     return picked?.label;
+  }
+
+  /** The listed instance the argument or a quick pick names; undefined (reported) when it is gone. */
+  private async pickRecord(arg: unknown, title: string, eligible: (r: InstanceRecord) => boolean): Promise<InstanceRecord | undefined> {
+    const id = await this.pickInstance(arg, title, eligible);
+    if (!id) return undefined;
+    const record = this.deps.controller.model.get(id);
+    if (!record) this.gone(id);
+    return record;
   }
 
   private gone(id: string): void {
