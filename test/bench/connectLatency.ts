@@ -14,8 +14,9 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { repoRoot } from '../e2e/codeServer';
-import { extensionLogText, KEYGEN, sleep, TestSshd, waitFor } from '../e2e/sshd';
-import { openWorkbench } from '../e2e/workbench';
+import { sleep, waitFor } from '../support/polling';
+import { KEYGEN, TestSshd } from '../e2e/sshd';
+import { openWorkbench, extensionLogText } from '../e2e/workbench';
 
 export interface ConnectLatencyResult {
   /** Median of the samples below. */

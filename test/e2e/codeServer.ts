@@ -11,10 +11,11 @@
 // FAL_E2E_KEEP=1 keeps the run folders (logs, settings) and prints where they are.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { freePort } from '../support/freePort';
+import { sleep } from '../support/polling';
 
 /** The repository root (this file runs from out/test/e2e/). */
 export const repoRoot = resolve(__dirname, '../../..');
@@ -160,18 +161,7 @@ export function codeServerEntry(): string {
   return (cachedEntry = entry);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
+export { freePort };
 
 /** Environment of code-server: ours, less what would confuse it, with HOME/TMPDIR/XDG_* in the run folder. */
 function serverEnv(dirs: RunDirs, isolateHome: boolean, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -307,10 +297,6 @@ function writeSettings(userDataDir: string, settings: Record<string, unknown>): 
   const dir = join(userDataDir, 'User');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 async function waitHealthy(origin: string, proc: ChildProcess, timeoutMs: number, tail: () => string): Promise<void> {

@@ -9,8 +9,9 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { repoRoot } from './codeServer';
-import { extensionLogText, KEYGEN, sleep, TestSshd, waitFor } from './sshd';
-import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
+import { sleep, waitFor } from '../support/polling';
+import { KEYGEN, TestSshd } from './sshd';
+import { openWorkbench, type Workbench, screenshotOnFailure, extensionLogText } from './workbench';
 
 const READY = 'inst_connready1';
 const PROVISIONING = 'inst_connprov2';

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
+import { sleep } from '../support/polling';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Delete Instance (against the emulator)', function () {
   let fal: FalEmulator;

@@ -3,8 +3,9 @@
 // (no requests while hidden or unfocused, one at a time), error state and recovery, status bar,
 // and the key kept out of every file the extension can write.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { findFiles } from '../support/files';
+import { sleep, waitFor } from '../support/polling';
 import { DEFAULT_EMULATOR_KEY, FalEmulator, type SeedInstance } from '../emulator';
 import { openWorkbench, type TreeRow, type Workbench, screenshotOnFailure } from './workbench';
 
@@ -34,7 +35,6 @@ const EXPECTED: Record<string, [string, string, boolean]> = {
 };
 
 const rowOf = (rows: TreeRow[], id: string) => rows.find((r) => r.description.includes(id) || r.ariaLabel.includes(id));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Instances view (against the emulator)', function () {
   let fal: FalEmulator;
@@ -61,7 +61,7 @@ describe('Instances view (against the emulator)', function () {
 
   it('shows the welcome view without a key, and sends nothing', async () => {
     await wb.openActivityView('fal Compute');
-    const welcome = await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes('Set API Key'));
+    const welcome = await waitFor('the no-key welcome', () => wb.welcomeText('Instances'), (t) => t.includes('Set API Key'), 10_000, 100);
     assert.match(welcome, /ADMIN-scope key/);
     await wb.screenshot('welcome-no-key');
     assert.equal(fal.requests.length, 0);
@@ -155,7 +155,7 @@ describe('Instances view (against the emulator)', function () {
     assert.deepEqual(fal.requests.map((r) => r.path), [], 'no request while hidden');
     await wb.page.locator('.statusbar-item', { hasText: /· ~\$/ }).click(); // focuses the Instances view
     await wb.view('Instances').locator('.monaco-list-row').first().waitFor();
-    await waitFor(async () => fal.requests.length, (n) => n > 0, 3_000);
+    await waitFor('a request', () => fal.requests.length, (n) => n > 0, 3_000, 100);
   });
 
   it('sends no request while the window is unfocused, and refreshes on focus', async () => {
@@ -165,7 +165,7 @@ describe('Instances view (against the emulator)', function () {
     await sleep(4_000);
     assert.deepEqual(fal.requests.map((r) => r.path), [], 'no request while unfocused');
     await setWindowFocus(wb, true);
-    await waitFor(async () => fal.requests.length, (n) => n > 0, 3_000);
+    await waitFor('a request', () => fal.requests.length, (n) => n > 0, 3_000, 100);
     assert.ok(fal.maxConcurrent <= 1, `at most one request in flight, saw ${fal.maxConcurrent}`);
   });
 
@@ -183,17 +183,17 @@ describe('Instances view (against the emulator)', function () {
 
   it('offers Retry in the welcome view when the list cannot load, and recovers', async () => {
     for (const i of fal.instances()) await fetch(`${fal.baseUrl}/compute/instances/${i.id}`, { method: 'DELETE', headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` } });
-    await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes('No instances'), 15_000);
+    await waitFor('the empty welcome', () => wb.welcomeText('Instances'), (t) => t.includes('No instances'), 15_000, 100);
     assert.equal(await wb.page.locator('.statusbar-item', { hasText: /· ~\$/ }).count(), 0, 'status bar item hidden with no instances');
     fal.addFault({ route: 'list', kind: 'status', status: 503, times: Infinity });
     await wb.runCommand('fal: Refresh Instances');
-    const welcome = await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes("Couldn't load"), 20_000);
+    const welcome = await waitFor('the error welcome', () => wb.welcomeText('Instances'), (t) => t.includes("Couldn't load"), 20_000, 100);
     assert.match(welcome, /Retry/);
     await wb.screenshot('welcome-error-retry');
     // Retry asks at once, well before the scheduler's own back-off (5 s and up) would.
     const before = fal.requests.length;
     await wb.view('Instances').locator('.welcome-view-content a.monaco-button', { hasText: 'Retry' }).click();
-    await waitFor(async () => fal.requests.length, (n) => n > before, 1_000);
+    await waitFor('the Retry request', () => fal.requests.length, (n) => n > before, 1_000, 100);
     fal.clearFaults();
     fal.seed([{ id: 'inst_back', instance_type: ONE, status: 'ready', ip: '203.0.113.77' }]);
     await wb.waitForTreeRows((rs) => Boolean(rowOf(rs, '203.0.113.77')), 'Instances', 30_000);
@@ -215,21 +215,10 @@ describe('Instances view (against the emulator)', function () {
     const modal = await wb.waitForModal();
     assert.match(modal.detail, /keep running/);
     await wb.clickModalButton('Remove Key');
-    await waitFor(() => wb.welcomeText('Instances'), (t) => t.includes('Set API Key'), 10_000);
+    await waitFor('the no-key welcome', () => wb.welcomeText('Instances'), (t) => t.includes('Set API Key'), 10_000, 100);
     assert.equal((await wb.treeRows('Instances')).length, 0);
   });
 });
-
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = 10_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeout} ms; last value: ${JSON.stringify(value)}`);
-    await sleep(100);
-    value = await read();
-  }
-  return value;
-}
 
 /**
  * Headless Chromium always reports focus, so the test makes the page say what a real window
@@ -241,22 +230,6 @@ async function setWindowFocus(wb: Workbench, focused: boolean): Promise<void> {
     page.document.hasFocus = () => f;
     page.dispatchEvent(new page.FocusEvent(f ? 'focus' : 'blur'));
   }, focused);
-}
-
-function findFiles(dir: string, match: (path: string) => boolean): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((name) => {
-    const path = join(dir, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat) return [];
-    if (stat.isDirectory()) return findFiles(path, match);
-    return stat.isFile() && match(path) ? [path] : [];
-  });
 }
 
 function fileContains(path: string, needle: string): boolean {

@@ -1,49 +1,18 @@
 // A real sshd on 127.0.0.1 for the Connect tests and the connect bench (vscode-e2e-notes §8):
 // its own host key, config, pid file, log and authorized_keys in a temp dir; stopped by its pid
-// file. Also the small helpers both use: waitFor, findFiles and the extension's log file.
+// file.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../support/freePort';
+import { waitFor } from '../support/polling';
+import { sshdConfig } from '../support/sshdConfig';
+
+export { freePort };
 
 export const SSHD = '/usr/sbin/sshd';
 export const KEYGEN = '/usr/bin/ssh-keygen';
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-export async function waitFor<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => boolean, timeout = 20_000, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${String(v).slice(-3000)}`);
-    await sleep(intervalMs);
-  }
-}
-
-export function findFiles(dir: string, name: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? findFiles(join(dir, e.name), name) : e.name === name ? [join(dir, e.name)] : [],
-  );
-}
-
-/** The text of the extension's "fal Compute" LogOutputChannel file(s) under a code-server user-data dir. */
-export function extensionLogText(userDataDir: string): string {
-  return findFiles(join(userDataDir, 'logs'), 'fal Compute.log')
-    .map((f) => readFileSync(f, 'utf8'))
-    .join('\n');
-}
 
 export class TestSshd {
   private constructor(
@@ -74,21 +43,7 @@ export class TestSshd {
     writeFileSync(sshd.authorizedKeys, '', { mode: 0o600 });
     writeFileSync(
       sshd.config,
-      [
-        `Port ${sshd.port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${join(dir, 'host_key')}`,
-        `PidFile ${sshd.pidFile}`,
-        `AuthorizedKeysFile ${sshd.authorizedKeys}`,
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'PubkeyAuthentication yes',
-        'PermitRootLogin prohibit-password',
-        'UsePAM no',
-        'StrictModes no',
-        'LogLevel VERBOSE',
-        '',
-      ].join('\n'),
+      sshdConfig({ port: sshd.port, hostKey: join(dir, 'host_key'), pidFile: sshd.pidFile, authorizedKeys: sshd.authorizedKeys, logLevel: 'VERBOSE' }),
     );
     await sshd.restart();
     return sshd;

@@ -10,9 +10,10 @@
 //
 // Each openWorkbench() is a fresh code-server (own user-data-dir, extensions-dir, HOME, workspace)
 // with the packaged extension (`fal-compute.vsix`, built by `npm run package`) installed.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { findFiles } from '../support/files';
 import { repoRoot, startCodeServer, type CodeServer } from './codeServer';
 
 /** The .vsix that `npm run package` builds. */
@@ -386,4 +387,11 @@ export function screenshotOnFailure(workbench: () => Workbench | undefined): (th
     const wb = workbench();
     if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
   };
+}
+
+/** The text of the extension's "fal Compute" LogOutputChannel file(s) under a code-server user-data dir. */
+export function extensionLogText(userDataDir: string): string {
+  return findFiles(join(userDataDir, 'logs'), (p) => p.endsWith('/fal Compute.log'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 }

@@ -2,10 +2,13 @@
 // throw-away sshd on 127.0.0.1.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { waitForTcp } from '../../../src/ssh/reachability';
+import { freePort } from '../../support/freePort';
+import { sshdConfig } from '../../support/sshdConfig';
+
+export { freePort };
 
 /** A fresh temp dir per test; removed by the returned cleanup. */
 export function makeTempDir(prefix = 'fal-ssh-'): string {
@@ -40,15 +43,6 @@ export function run(file: string, args: string[], timeoutMs = 15_000): Promise<R
       resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
     });
   });
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** `ssh -G` (print the resolved config, no connection) for host with the given config file. */
@@ -88,20 +82,7 @@ export async function startSshd(dir: string, authorizedKeys: string, options: { 
   const logFile = join(dir, 'sshd.log');
   writeFileSync(
     config,
-    [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${hostKey}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PubkeyAuthentication yes',
-      'PermitRootLogin prohibit-password',
-      'UsePAM no',
-      'StrictModes no',
-      '',
-    ].join('\n'),
+    sshdConfig({ port, hostKey, pidFile: join(dir, 'sshd.pid'), authorizedKeys: join(dir, 'authorized_keys') }),
   );
   const child: ChildProcess = spawn(SSHD, ['-D', '-f', config, '-E', logFile], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
