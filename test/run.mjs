@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The one test command: `npm test` (all layers) or `npm test -- unit|integration|e2e`.
-// Builds, type-checks, runs each layer in its own process, then prints one closing line
+// Builds, type-checks, lints (eslint.config.mjs), runs each layer in its own process, then prints one closing line
 // `N passed, N failed` added up over the layers. A layer that dies without reporting
 // counts as one failure, so a crash can never look green.
 import { spawnSync } from 'node:child_process';
@@ -46,7 +46,12 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-const setupSteps = [['build', [process.execPath, 'esbuild.mjs']], ['typecheck', [process.execPath, 'node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']]];
+const setupSteps = [
+  ['build', [process.execPath, 'esbuild.mjs']],
+  ['typecheck', [process.execPath, 'node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']],
+  // The layer rules (eslint.config.mjs): a failure here counts like a failed test.
+  ['lint', [process.execPath, 'node_modules/eslint/bin/eslint.js', '.']],
+];
 for (const [label, argv] of setupSteps) {
   console.log(`\n== ${label}`);
   if (sh(argv) !== 0) {
@@ -82,7 +87,7 @@ if (failed === 0) {
       failed += 1;
       lines.push(`${name}: ${s.passed} passed, but exited ${code} (counted as 1 failure)`);
     } else {
-      lines.push(`${name}: ${s.passed} passed, ${s.failed} failed${s.pending ? `, ${s.pending} pending` : ''}`);
+      lines.push(`${name}: ${s.passed} passed, ${s.failed} failed${s.pending ? `, ${s.pending} pending` : ''}${s.durationMs ? ` in ${(s.durationMs / 1000).toFixed(1)} s` : ''}`);
     }
     if (name === 'unit' && s.passed + s.failed === 0) {
       failed += 1;

@@ -8,17 +8,10 @@
 // - after a failure, back off exponentially (honouring a server's Retry-After);
 // - never two fetches at once: a request made during a fetch is folded into one more fetch after it.
 
-export interface Timers {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { realTimers, type Timers } from './timers';
 
-export const realTimers: Timers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+// Kept importable from here (the scheduler was their first home).
+export { realTimers, type Timers };
 
 export type FetchOutcome = { ok: true; transitional: boolean } | { ok: false; retryAfterMs?: number };
 

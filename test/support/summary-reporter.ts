@@ -8,6 +8,8 @@ interface LayerSummary {
   passed: number;
   failed: number;
   pending: number;
+  /** Wall time of the mocha run (what a layer costs, tracked in the README). */
+  durationMs: number;
 }
 
 class SummaryReporter extends Mocha.reporters.Spec {
@@ -16,8 +18,8 @@ class SummaryReporter extends Mocha.reporters.Spec {
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const file = process.env.FAL_TEST_SUMMARY;
       if (!file) return;
-      const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
-      const summary: LayerSummary = { passed: stats.passes, failed: stats.failures, pending: stats.pending };
+      const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0, duration: 0 };
+      const summary: LayerSummary = { passed: stats.passes, failed: stats.failures, pending: stats.pending, durationMs: stats.duration ?? 0 };
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(summary));
     });
