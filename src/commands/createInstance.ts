@@ -1,21 +1,24 @@
 // "fal: Create H100 Instance": runs the wizard, then sends ONE create (one Idempotency-Key, saved
-// in global state before the first request) and shows a cancellable progress notification until
-// the machine is ready. Also finishes creates a window reload interrupted (reconcileOnActivation).
+// in global state before the first request) and shows a progress notification until the machine is
+// ready. The wait holds the refresh scheduler in fast mode and watches the model: it never polls.
 import { randomUUID } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { createRequestBody, type ComputeInstance, type CreateInstanceInput, type FalComputeClient } from '../api';
+import { createRequestBody, type ComputeInstance, type CreateInstanceInput } from '../api';
+import type { FalApi } from '../auth/falClient';
 import { machineLabel } from '../core/instanceTypes';
+import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
+import { every, realTimers } from '../core/timers';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstancesController } from '../instances/instancesController';
-import { PendingCreates, reconcilePendingCreates, windowSignal, type PendingCreate } from '../instances/pendingCreates';
+import { PendingCreates, windowSignal, type PendingCreate } from '../instances/pendingCreates';
 import { readSettings } from '../settings';
-import { generateKeyPair, listPublicKeys, sshPaths } from '../ssh';
+import { generateKeyPair, listPublicKeys } from '../ssh';
 import { runCreateWizard, type CreateArgs, type CreatePlan } from '../wizard/createWizard';
-import { createFailureMessage, provisioningText } from '../wizard/createMessages';
-import type { WizardUi } from '../wizard/wizardUi';
 import { VscodeWizardUi } from '../wizard/vscodeWizardUi';
+import type { WizardUi } from '../wizard/wizardUi';
+import { createFailureMessage, provisioningText } from './createMessages';
+import { CommandError, isCancellation, SHOW_LOGS } from './registerCommand';
 
 export const LAST_TYPE_KEY = 'fal.create.lastInstanceType';
 /** Give up waiting for "ready" after this long (fal: 2–3 minutes is usual). */
@@ -30,14 +33,13 @@ export interface CreateDeps {
 }
 
 export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promise<ComputeInstance | undefined> {
-  const client = await clientOrExplain(deps);
-  if (!client) return undefined;
-  const settings = readSettings();
-  const { sshDir } = sshPaths(homedir());
+  const client = await deps.controller.session.requireClient(); // a missing or rejected key is said before the wizard
+  const { hourlyUsd, ssh } = readSettings();
+  const { sshDir } = ssh.paths;
   const plan = await runCreateWizard(
     {
       ui: deps.ui ?? new VscodeWizardUi(),
-      hourlyUsd: settings.hourlyUsd,
+      hourlyUsd,
       lastInstanceType: deps.globalState.get<string>(LAST_TYPE_KEY),
       sshDir,
       listKeys: async () => (await listPublicKeys(sshDir)).keys,
@@ -58,27 +60,13 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     ({ input, privateKeyPath } = await materialize(plan, sshDir, deps.log));
     createRequestBody(input); // the same local checks the client makes, before anything is saved
   } catch (error) {
-    void vscode.window.showErrorMessage(createFailureMessage(error));
-    return undefined;
+    throw new CommandError(createFailureMessage(error));
   }
 
   const pending: PendingCreate = { idempotencyKey: randomUUID(), input, ...(privateKeyPath && { privateKeyPath }), startedAt: Date.now() };
   const store = new PendingCreates(deps.globalState);
   await store.save(pending); // before the first request: a reload from here on is reconciled
   return execute(deps, client, store, pending);
-}
-
-async function clientOrExplain(deps: CreateDeps): Promise<FalComputeClient | undefined> {
-  try {
-    const client = await deps.controller.currentClient();
-    if (client) return client;
-  } catch (error) {
-    void vscode.window.showErrorMessage(createFailureMessage(error));
-    return undefined;
-  }
-  const choice = await vscode.window.showWarningMessage('Set your fal API key first: creating an instance needs an ADMIN-scope key.', 'Set API Key');
-  if (choice === 'Set API Key') await vscode.commands.executeCommand('fal.setApiKey');
-  return undefined;
 }
 
 async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutputChannel): Promise<{ input: CreateInstanceInput; privateKeyPath?: string }> {
@@ -92,155 +80,89 @@ async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutp
   return { input: { ...base, sshKey: pair.parsed.line }, privateKeyPath: pair.privateKeyPath };
 }
 
-async function execute(deps: CreateDeps, client: FalComputeClient, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
+/**
+ * Sends the create and waits for ready. The create itself is never aborted by the user: it always
+ * settles, so its pending entry is cleared and the instance's key recorded even when the user
+ * stopped watching.
+ */
+async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
+  const { model, scheduler } = deps.controller;
   const label = machineLabel(pending.input.instanceType);
-  const endOperation = deps.controller.scheduler.beginOperation();
-  let stopWaiting = false;
-  let ready: ComputeInstance | undefined;
+  const endOperation = scheduler.beginOperation();
   let created: ComputeInstance | undefined;
-
-  // The create itself is never aborted by the user: it always settles, so its pending entry is
-  // cleared and the instance's key recorded even when the user stopped watching.
   const creating = (async () => {
     try {
-      const instance = await client.createInstance(pending.input, {
-        idempotencyKey: pending.idempotencyKey,
-        signal: windowSignal(pending, Date.now()),
-      });
+      const instance = await client.createInstance(pending.input, { idempotencyKey: pending.idempotencyKey, signal: windowSignal(pending, Date.now()) });
       created = instance;
       if (pending.privateKeyPath) await deps.keyStore.set(instance.id, pending.privateKeyPath);
       await store.clear(pending.idempotencyKey);
       deps.log.info(`Created ${label} ${instance.id} (Idempotency-Key ${pending.idempotencyKey})`);
-      void deps.controller.refresh();
+      model.update([instance], [], Date.now()); // its row at once; the list follows
       return instance;
     } catch (error) {
       await store.clear(pending.idempotencyKey);
-      deps.log.error(`Create of ${label} failed: ${createFailureMessage(error)}`);
-      void vscode.window.showErrorMessage(createFailureMessage(error));
-      void deps.controller.refresh();
+      const message = createFailureMessage(error);
+      deps.log.error(`Create of ${label} failed: ${message}`);
+      void vscode.window.showErrorMessage(message, SHOW_LOGS).then((c) => c === SHOW_LOGS && deps.log.show(true));
       return undefined;
+    } finally {
+      void scheduler.requestFull();
     }
   })();
 
+  let outcome: WaitOutcome | undefined;
   try {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, cancellable: true },
-      async (progress, token) => {
-        const started = Date.now();
-        let status: string | undefined;
-        progress.report({ message: `Requesting ${label} from fal…` });
-        const cancelled = new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
-        const tick = setInterval(() => created && progress.report({ message: provisioningText(label, Date.now() - started, status) }), 1000);
-        const waiting = (async () => {
-          const instance = await creating;
-          if (!instance || stopWaiting) return;
-          progress.report({ message: provisioningText(label, Date.now() - started, instance.status) });
-          ready = await waitUntilReady(client, instance, deps, () => stopWaiting, (s) => (status = s));
-        })();
-        try {
-          await Promise.race([waiting, cancelled]);
-        } finally {
-          clearInterval(tick);
-          if (token.isCancellationRequested) stopWaiting = true;
-        }
-      },
-    );
-  } finally {
-    if (!stopWaiting) endOperation();
-    else void creating.finally(endOperation);
-  }
-
-  if (stopWaiting) {
-    void creating.then((instance) => {
-      const what = instance ? `${label} ${instance.id}` : label;
-      deps.log.info(`Stopped waiting for ${what}; the instance itself was not touched.`);
+    outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, async (progress, token) => {
+      const started = Date.now();
+      let status: string | undefined;
+      progress.report({ message: `Requesting ${label} from fal…` });
+      const stopClock = every(realTimers, 1000, () => created && progress.report({ message: provisioningText(label, Date.now() - started, status) }));
+      const stop = new AbortController();
+      token.onCancellationRequested(() => stop.abort(new vscode.CancellationError()));
+      try {
+        const instance = await Promise.race([creating, aborted(stop.signal)]);
+        if (!instance) return undefined;
+        const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(READY_TIMEOUT_MS)]);
+        return await waitForInstance(model, instance.id, { signal, onProgress: (r) => (status = r.instance.status) });
+      } finally {
+        stopClock();
+      }
     });
-    void vscode.window.showInformationMessage(
-      `Stopped waiting for ${label}. The instance was not cancelled: it keeps starting and is billed until you delete it. It stays in the Instances list.`,
-    );
+  } catch (error) {
+    if (!isCancellation(error) && !(error instanceof Error && error.name === 'TimeoutError')) throw error;
+    void creating.finally(endOperation);
+    stoppedWaiting(deps, label, creating, error);
     return created;
   }
-  if (ready) void announceReady(ready);
-  return ready ?? created;
+  endOperation();
+  if (outcome && created) report(deps, created, outcome);
+  return outcome?.kind === 'settled' ? outcome.record.instance : created;
 }
 
-async function waitUntilReady(
-  client: FalComputeClient,
-  instance: ComputeInstance,
-  deps: CreateDeps,
-  stopped: () => boolean,
-  onStatus: (status: string) => void,
-): Promise<ComputeInstance | undefined> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let current = instance;
-  while (!(current.status === 'ready' && current.ip)) {
-    if (stopped()) return undefined;
-    if (Date.now() > deadline) {
-      void vscode.window.showWarningMessage(`${machineLabel(instance.instance_type)} ${instance.id} is still "${current.status}" after 20 minutes. It stays in the Instances list; delete it there if it never becomes ready.`);
-      return undefined;
-    }
-    if (current.status === 'stopped') {
-      void vscode.window.showErrorMessage(`${machineLabel(instance.instance_type)} ${instance.id} stopped while starting. Delete it from the Instances list to stop billing.`);
-      return undefined;
-    }
-    await new Promise((r) => setTimeout(r, Math.min(3000, readSettings().fastRefreshMs)));
-    if (stopped()) return undefined;
-    try {
-      current = await client.getInstance(instance.id);
-      onStatus(current.status);
-    } catch (error) {
-      deps.log.warn(`Checking ${instance.id} failed: ${createFailureMessage(error)}`);
-    }
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+}
+
+function stoppedWaiting(deps: CreateDeps, label: string, creating: Promise<ComputeInstance | undefined>, why: unknown): void {
+  void creating.then((instance) => deps.log.info(`Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`));
+  void vscode.window.showInformationMessage(
+    isCancellation(why)
+      ? `Stopped waiting for ${label}. The instance was not cancelled: it keeps starting and is billed until you delete it. It stays in the Instances list.`
+      : `${label} is still not ready after 20 minutes. It stays in the Instances list; delete it there if it never becomes ready.`,
+  );
+}
+
+function report(deps: CreateDeps, instance: ComputeInstance, outcome: WaitOutcome): void {
+  const name = `${machineLabel(instance.instance_type)} ${instance.id}`;
+  if (outcome.kind === 'gone') void vscode.window.showWarningMessage(`${name} was deleted before it became ready.`);
+  else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready') void announceReady(outcome.record.instance);
+  else if (outcome.kind === 'settled') {
+    void vscode.window.showErrorMessage(`${name} is "${outcome.record.instance.status}" instead of starting. Delete it from the Instances list to stop billing.`);
   }
-  void deps.controller.refresh();
-  return current;
 }
 
 async function announceReady(instance: ComputeInstance): Promise<void> {
-  const buttons: string[] = [];
-  if ((await vscode.commands.getCommands(true)).includes('fal.connect')) buttons.push('Connect');
-  buttons.push('Copy IP');
-  const choice = await vscode.window.showInformationMessage(`Instance ready: ${machineLabel(instance.instance_type)} at ${instance.ip} (${instance.id})`, ...buttons);
+  const choice = await vscode.window.showInformationMessage(`Instance ready: ${machineLabel(instance.instance_type)} at ${instance.ip} (${instance.id})`, 'Connect', 'Copy IP');
   if (choice === 'Connect') await vscode.commands.executeCommand('fal.connect', instance.id);
-  else if (choice === 'Copy IP' && instance.ip) {
-    await vscode.env.clipboard.writeText(instance.ip);
-    void vscode.window.showInformationMessage(`Copied ${instance.ip}`);
-  }
-}
-
-/** On activation: finishes creates a window reload interrupted (same body, same key), or drops old ones. */
-export async function reconcileOnActivation(deps: CreateDeps): Promise<void> {
-  const store = new PendingCreates(deps.globalState);
-  if (store.list().length === 0) return;
-  let client: FalComputeClient | undefined;
-  try {
-    client = await deps.controller.currentClient();
-  } catch {
-    return;
-  }
-  if (!client) return; // signed out: kept until a key is set or the window passes
-  const endOperation = deps.controller.scheduler.beginOperation();
-  try {
-    const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: (id, path) => deps.keyStore.set(id, path) });
-    for (const o of outcomes) {
-      const label = machineLabel(o.pending.input.instanceType);
-      if (o.kind === 'created') {
-        deps.log.info(`Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`);
-        void vscode.window.showInformationMessage(
-          `A create of ${label} interrupted by a window reload was finished with the same request: ${o.instance.id} (no second instance). It is in the Instances list.`,
-        );
-      } else if (o.kind === 'expired') {
-        deps.log.warn(`Dropped an interrupted create of ${label} older than 9 minutes (Idempotency-Key ${o.pending.idempotencyKey})`);
-        void vscode.window.showWarningMessage(
-          `A create of ${label} was interrupted more than 9 minutes ago and was not retried, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
-        );
-      } else {
-        deps.log.error(`Interrupted create of ${label} could not be finished: ${createFailureMessage(o.error)}`);
-        void vscode.window.showErrorMessage(`A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`);
-      }
-    }
-  } finally {
-    endOperation();
-    void deps.controller.refresh();
-  }
+  else if (choice === 'Copy IP') await vscode.commands.executeCommand('fal.copyIp', instance.id);
 }

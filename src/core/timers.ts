@@ -14,3 +14,19 @@ export const realTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
+
+/** Calls `fn` every `ms` until the returned function is called: a clock for a progress text, never a poller. */
+export function every(timers: Timers, ms: number, fn: () => void): () => void {
+  let handle: unknown;
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    fn();
+    handle = timers.setTimeout(tick, ms);
+  };
+  handle = timers.setTimeout(tick, ms);
+  return () => {
+    stopped = true;
+    timers.clearTimeout(handle);
+  };
+}

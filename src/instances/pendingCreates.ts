@@ -3,7 +3,6 @@
 // key's outcome for 10 minutes) instead of leaving the user unsure — and never starting a second
 // machine. No runtime `vscode` import: unit- and extension-host-testable.
 import type { ComputeInstance, CreateInstanceInput, FalComputeClient } from '../api';
-import { FalApiError } from '../api';
 
 export const PENDING_CREATES_KEY = 'fal.pendingCreates';
 /** Replays start only this long after the first attempt: inside fal's 10-minute window, with margin. */
@@ -92,9 +91,3 @@ export async function reconcilePendingCreates(deps: ReconcileDeps): Promise<Reco
   }
   return outcomes;
 }
-
-/** Whether fal definitely did not start an instance for this error (a 4xx other than 408/409). */
-export function definitelyNotCreated(error: unknown): boolean {
-  return error instanceof FalApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 409;
-}
-

@@ -1,20 +1,11 @@
 // Creates the Instances tree view and keeps its chrome in step with the model: the context key
-// that picks the welcome content, the error message line, the badge-free title.
+// that picks the welcome content and the message line, one state at a time (viewState.ts).
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
+import { viewChrome, type ViewState } from './viewState';
 
 export const INSTANCES_VIEW_ID = 'falCompute.instances';
-
-/** Values of the `fal.viewState` context key, used by viewsWelcome in package.json. */
-export type ViewState = 'signedOut' | 'loading' | 'error' | 'empty' | 'list';
-
-export function viewStateOf(model: InstancesModel): ViewState {
-  const state = model.state;
-  if (state.kind === 'signedOut' || state.kind === 'loading') return state.kind;
-  if (model.list().length > 0) return 'list';
-  return state.kind === 'error' ? 'error' : 'empty';
-}
 
 export class InstancesView implements vscode.Disposable {
   readonly provider: InstancesTreeProvider;
@@ -27,9 +18,10 @@ export class InstancesView implements vscode.Disposable {
     options: TreeOptions,
   ) {
     this.provider = new InstancesTreeProvider(model, options);
+    // The context key first: the view must not show a welcome meant for another state meanwhile.
+    this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true });
     this.subscription = model.onDidChange(() => this.syncChrome());
-    this.syncChrome();
   }
 
   setOptions(options: TreeOptions): void {
@@ -37,14 +29,13 @@ export class InstancesView implements vscode.Disposable {
   }
 
   private syncChrome(): void {
-    const state = viewStateOf(this.model);
-    if (state !== this.lastState) {
-      this.lastState = state;
-      void vscode.commands.executeCommand('setContext', 'fal.viewState', state);
+    const chrome = viewChrome(this.model.state, this.model.list().length);
+    if (chrome.state !== this.lastState) {
+      this.lastState = chrome.state;
+      void vscode.commands.executeCommand('setContext', 'fal.viewState', chrome.state);
     }
-    const load = this.model.state;
-    // With rows on screen an error is a line above them; with none, the welcome view explains it.
-    this.treeView.message = load.kind === 'error' ? load.message : undefined;
+    // The tree is created after the first sync; a message there is only ever needed above rows.
+    if (this.treeView && this.treeView.message !== chrome.message) this.treeView.message = chrome.message;
   }
 
   dispose(): void {

@@ -1,0 +1,47 @@
+// On activation: finishes the creates a window reload interrupted (same body, same Idempotency-Key:
+// never a second machine), or drops those too old to replay safely, and tells the user either way.
+import * as vscode from 'vscode';
+import { machineLabel } from '../core/instanceTypes';
+import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import type { InstancesController } from '../instances/instancesController';
+import { PendingCreates, reconcilePendingCreates } from '../instances/pendingCreates';
+import { createFailureMessage } from './createMessages';
+
+export interface FinishDeps {
+  readonly controller: InstancesController;
+  readonly globalState: vscode.Memento;
+  readonly keyStore: InstanceKeyStore;
+  readonly log: vscode.LogOutputChannel;
+}
+
+export async function finishInterruptedCreates(deps: FinishDeps): Promise<void> {
+  const store = new PendingCreates(deps.globalState);
+  if (store.list().length === 0) return;
+  const client = await deps.controller.session.client().catch(() => undefined);
+  if (!client) return; // signed out (or a base URL the client refuses): kept until a key is set or the window passes
+  const { scheduler } = deps.controller;
+  const endOperation = scheduler.beginOperation();
+  try {
+    const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: (id, path) => deps.keyStore.set(id, path) });
+    for (const o of outcomes) {
+      const label = machineLabel(o.pending.input.instanceType);
+      if (o.kind === 'created') {
+        deps.log.info(`Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`);
+        void vscode.window.showInformationMessage(
+          `A create of ${label} interrupted by a window reload was finished with the same request: ${o.instance.id} (no second instance). It is in the Instances list.`,
+        );
+      } else if (o.kind === 'expired') {
+        deps.log.warn(`Dropped an interrupted create of ${label} older than 9 minutes (Idempotency-Key ${o.pending.idempotencyKey})`);
+        void vscode.window.showWarningMessage(
+          `A create of ${label} was interrupted more than 9 minutes ago and was not retried, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
+        );
+      } else {
+        deps.log.error(`Interrupted create of ${label} could not be finished: ${createFailureMessage(o.error)}`);
+        void vscode.window.showErrorMessage(`A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`);
+      }
+    }
+  } finally {
+    endOperation();
+    void scheduler.requestFull();
+  }
+}
