@@ -23,6 +23,9 @@ export class ApiKeyNeeded extends Error {
 
 export class FalSession implements vscode.Disposable {
   private current: SessionState = { kind: 'reading' };
+  /** The stored key as last read: read once per change, not per request (a secret read is a round trip). */
+  private key: string | undefined;
+  private reading: Promise<void>;
   private cached: { key: string; baseUrl: string; api: FalApi } | undefined;
   private readonly changed = new vscode.EventEmitter<SessionState>();
   readonly onDidChange = this.changed.event;
@@ -35,8 +38,8 @@ export class FalSession implements vscode.Disposable {
     private readonly version: string,
     private baseUrl: () => string,
   ) {
-    this.subscription = keys.onDidChange(() => void this.read());
-    void this.read();
+    this.subscription = keys.onDidChange(() => void this.recheck());
+    this.reading = this.read();
   }
 
   get state(): SessionState {
@@ -45,7 +48,8 @@ export class FalSession implements vscode.Disposable {
 
   /** The client for the stored key, or undefined when signed out. Throws when the base URL is refused. */
   async client(): Promise<FalApi | undefined> {
-    const key = await this.keys.get();
+    await this.reading;
+    const key = this.key;
     if (!key) return undefined;
     const baseUrl = this.baseUrl();
     if (this.cached?.key !== key || this.cached.baseUrl !== baseUrl) {
@@ -65,7 +69,8 @@ export class FalSession implements vscode.Disposable {
 
   /** Forgets a rejection and tries the stored key again (fal may have granted access meanwhile). */
   recheck(): Promise<void> {
-    return this.read();
+    this.reading = this.read();
+    return this.reading;
   }
 
   /** fal refused the stored key (from any call). Idempotent. */
@@ -90,6 +95,7 @@ export class FalSession implements vscode.Disposable {
     const read = ++this.reads;
     const key = await this.keys.get();
     if (read !== this.reads) return; // a later change overtook this read
+    this.key = key;
     this.cached = undefined;
     this.set(key ? { kind: 'signedIn' } : { kind: 'signedOut' });
   }

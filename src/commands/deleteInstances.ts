@@ -36,7 +36,10 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
   if (records.length === 0) return;
   const text = deleteConfirmation(records.map((r) => ({ id: r.instance.id, label: machineLabel(r.instance.instance_type), ip: r.instance.ip })));
   const answer = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Delete');
-  if (answer !== 'Delete') return;
+  if (answer !== 'Delete') {
+    deps.log.info('Delete not confirmed; nothing was sent.');
+    return;
+  }
 
   const targets = records.map((r) => r.instance.id);
   model.markDeleting(targets);
