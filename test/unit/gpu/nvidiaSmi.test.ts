@@ -156,6 +156,14 @@ describe('nvidia-smi parsers on hostile output (generated)', () => {
       fc.oneof(
         fc.constantFrom(...realLines),
         fc.constantFrom(...realLines).chain((l) => fc.nat(l.length).map((n) => l.slice(0, n))),
+        // Junk (controls, escapes, lone surrogates, commas) inside the free-text column of a real row.
+        fc
+          .tuple(fc.constantFrom(...realLines), fc.string({ unit: 'binary', maxLength: 60 }))
+          .map(([l, junk]) => {
+            const fields = l.split(', ');
+            fields.splice(2, 0, `\u001b[31m${junk}\u0007`);
+            return fields.join(', ');
+          }),
         fc.string({ unit: 'binary', maxLength: 200 }),
         fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('utf8')),
         fc.constantFrom('\r', '\r\n', ', , , , , , , ', '[N/A], [N/A]', '0, x, 1e309, -0, NaN, Infinity, 0x10, 1_000'),
