@@ -86,7 +86,7 @@ export class FakeHost implements CostGuardHost {
     if (this.inspectResult instanceof Error) throw this.inspectResult;
     return this.inspectResult;
   }
-  async runBeforeDelete(command: string): Promise<number> {
+  async runBeforeDelete(command: string, _instanceId: string): Promise<number> {
     this.commands.push(command);
     if (this.beforeDeleteExit instanceof Error) throw this.beforeDeleteExit;
     return this.beforeDeleteExit;
