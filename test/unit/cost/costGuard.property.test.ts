@@ -12,6 +12,7 @@ const IDS = ['inst_a', 'inst_b', 'inst_c'] as const;
 const CREATED_HERE = new Set(['inst_a', 'inst_b']);
 const IDLE_MS = 30 * MIN;
 const TEMPLATE = 'rsync -a ubuntu@${host}:out/ ./${instanceId}/';
+const HOSTILE_IP = '203.0.113.7;reboot';
 type InspectMode = 'clean' | 'busy' | 'process' | 'session' | 'unchecked' | 'throw';
 
 const id = fc.constantFrom(...IDS);
@@ -57,12 +58,12 @@ function inspectResult(mode: InspectMode): InspectResult | Error {
 
 type Step = { kind: 'inspect'; clean: boolean } | { kind: 'before'; code: number | 'throw' };
 
-async function run(commands: readonly Cmd[]): Promise<number> {
+async function run(start: Start, commands: readonly Cmd[]): Promise<number> {
   const timers = new FakeTimers();
   const host = new FakeHost();
   const idle = new FakeIdle();
-  const records = new Map<string, InstanceRecord>(IDS.map((i) => [i, record(i)]));
-  let current: CostGuardSettings = settings({ autoDelete: true });
+  const records = new Map<string, InstanceRecord>(IDS.map((i) => [i, i === start.hostileIp ? record(i, 0, { ip: HOSTILE_IP }) : record(i)]));
+  let current: CostGuardSettings = settings({ autoDelete: true, beforeDelete: start.beforeDelete });
   const protectedIds = new Set<string>();
   const countdowns = new Map<string, { deadline: number; answered: boolean; steps: Step[] }>();
   const deletes = new Map<string, number>();
@@ -71,6 +72,12 @@ async function run(commands: readonly Cmd[]): Promise<number> {
   let exit: number | 'throw' = 0;
   let deleteFails = false;
 
+  // The guard catches whatever the deleter throws (as a failed request), so the oracle writes its
+  // findings down instead of throwing, and the run asserts there are none.
+  const violations: string[] = [];
+  const check = (ok: unknown, what: string) => {
+    if (!ok) violations.push(`${what} (t=${timers.now() / MIN} min)`);
+  };
   host.showCountdown = (notice) => {
     const entry = { deadline: notice.deadline, answered: false, steps: [] as Step[] };
     countdowns.set(notice.instanceId, entry);
@@ -91,7 +98,7 @@ async function run(commands: readonly Cmd[]): Promise<number> {
       });
     });
   host.runBeforeDelete = (cmd, instanceId) => {
-    assert.equal(cmd, TEMPLATE.replace('${host}', '203.0.113.7').replace('${instanceId}', instanceId), 'only inert values are substituted');
+    check(cmd === TEMPLATE.replace('${host}', '203.0.113.7').replace('${instanceId}', instanceId), `only inert values are substituted: ${cmd}`);
     return new Promise<number>((resolve, reject) => {
       pending.push(() => {
         countdowns.get(instanceId)?.steps.push({ kind: 'before', code: exit });
@@ -106,20 +113,21 @@ async function run(commands: readonly Cmd[]): Promise<number> {
     const rec = records.get(instanceId);
     const since = idle.idleSince(instanceId);
     const c = countdowns.get(instanceId);
-    assert.ok(current.autoDelete, 'the setting is on');
-    assert.ok(!protectedIds.has(instanceId), 'not protected');
-    assert.ok(CREATED_HERE.has(instanceId) || current.autoDeleteOthers, 'created here, or others allowed');
-    assert.ok(rec && rec.instance.status === 'ready' && !rec.deleting, 'listed, ready, not being deleted');
-    assert.ok(since !== undefined && now - since >= IDLE_MS, 'idle for the whole idle period');
-    assert.ok(c && !c.answered && now >= c.deadline, 'a countdown ran out, not cancelled or kept');
-    const last = c.steps.at(-1);
-    assert.ok(last?.kind === 'inspect' && last.clean, 'the last thing before the delete was a passing re-check');
+    check(current.autoDelete, 'the setting is on');
+    check(!protectedIds.has(instanceId), 'not protected');
+    check(CREATED_HERE.has(instanceId) || current.autoDeleteOthers, 'created here, or others allowed');
+    check(rec && rec.instance.status === 'ready' && !rec.deleting, 'listed, ready, not being deleted');
+    check(since !== undefined && now - since >= IDLE_MS, 'idle for the whole idle period');
+    check(c && !c.answered && now >= c.deadline, 'a countdown ran out, not cancelled or kept');
+    const last = c?.steps.at(-1);
+    check(last?.kind === 'inspect' && last.clean, 'the last thing before the delete was a passing re-check');
     if (current.beforeDelete) {
-      const ran = c.steps.findIndex((s) => s.kind === 'before' && s.code === 0);
-      assert.ok(ran >= 0 && c.steps.slice(ran + 1).some((s) => s.kind === 'inspect' && s.clean), 'beforeDelete exited 0, then a passing check');
+      const steps = c?.steps ?? [];
+      const ran = steps.findIndex((s) => s.kind === 'before' && s.code === 0);
+      check(ran >= 0 && steps.slice(ran + 1).some((s) => s.kind === 'inspect' && s.clean), 'beforeDelete exited 0, then a passing check');
     }
-    assert.equal(deletes.get(instanceId) ?? 0, 0, 'at most once per instance');
-    deletes.set(instanceId, 1);
+    check((deletes.get(instanceId) ?? 0) === 0, 'at most once per instance');
+    deletes.set(instanceId, (deletes.get(instanceId) ?? 0) + 1);
     return deleteFails ? Promise.reject(new Error('fal answered 503')) : Promise.resolve();
   };
 
@@ -183,7 +191,7 @@ async function run(commands: readonly Cmd[]): Promise<number> {
           restore: base,
           deleting: record(cmd.id, 0, {}, true),
           provisioning: record(cmd.id, 0, { status: 'provisioning' }),
-          hostileIp: record(cmd.id, 0, { ip: '203.0.113.7;reboot' }),
+          hostileIp: record(cmd.id, 0, { ip: HOSTILE_IP }),
           safeIp: base,
         }[cmd.change];
         if (change) records.set(cmd.id, change);
@@ -194,18 +202,21 @@ async function run(commands: readonly Cmd[]): Promise<number> {
     }
   }
   guard.dispose();
+  assert.deepEqual(violations, []);
   return deletes.size;
 }
 
 type Cmd = typeof command extends fc.Arbitrary<infer C> ? C : never;
+const startArb = fc.record({ beforeDelete: fc.constantFrom('', TEMPLATE), hostileIp: fc.option(id, { nil: undefined }) });
+type Start = typeof startArb extends fc.Arbitrary<infer S> ? S : never;
 
 describe('cost guard: auto-delete safety property', () => {
   it('over random event sequences the deleter runs only when every precondition holds, at most once per instance', async function () {
     this.timeout(60_000);
     let runsWithDeletes = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 60 }), async (commands) => {
-        if ((await run(commands)) > 0) runsWithDeletes++;
+      fc.asyncProperty(startArb, fc.array(command, { minLength: 1, maxLength: 60 }), async (initial, commands) => {
+        if ((await run(initial, commands)) > 0) runsWithDeletes++;
       }),
       { numRuns: 1000 },
     );
