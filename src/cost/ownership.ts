@@ -30,11 +30,12 @@ export class Ownership {
 
   /** Records an instance our own create returned (and learns its creator nickname). */
   recordCreate(instance: Pick<ComputeInstance, 'id' | 'creator_user_nickname'>, at: number): void {
-    const created = Object.fromEntries(
-      Object.entries({ ...this.data.created, [instance.id]: at })
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, MAX_CREATED_IDS),
-    );
+    const created = { ...this.data.created, [instance.id]: at };
+    const entries = Object.entries(created);
+    if (entries.length > MAX_CREATED_IDS) {
+      const oldest = entries.reduce((a, b) => (b[1] < a[1] ? b : a));
+      delete created[oldest[0]];
+    }
     const nick = instance.creator_user_nickname?.trim();
     const nicknames = nick && !this.data.nicknames.includes(nick) ? [nick, ...this.data.nicknames].slice(0, MAX_NICKNAMES) : this.data.nicknames;
     this.data = { created, nicknames };

@@ -78,5 +78,6 @@ function notes(month: SpendSummary): string[] {
 
 /** Table-safe text: fal's strings must not break (or inject) Markdown. */
 function cell(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/([\\`*_[\]|<>])/g, '\\$1');
+  // `_` is left alone: intraword underscores (inst_abc) do not emphasise in GFM, and escaping them is noise.
+  return text.replace(/[\r\n]+/g, ' ').replace(/([\\`*[\]|<>])/g, '\\$1');
 }
