@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CostGuard, type CostGuardSettings } from '../../../src/cost';
+import { CostGuard, type CostGuardSettings, type ReminderAction } from '../../../src/cost';
 import { FakeTimers, flush } from '../core/fakeTimers';
 import { FakeHost, FakeIdle, HOUR, MIN, MemoryStore, record, settings } from './helpers';
 
@@ -102,40 +102,35 @@ describe('cost guard: reminders', () => {
     assert.match(host.logsFor('inst_a'), /reminder dismissed/);
   });
 
-  it("Don't remind survives a reload (a new guard over the same store)", async () => {
+  /** Answers the first idle reminder, then "reloads": a new guard over the same store and clock. */
+  async function answerThenReload(action: ReminderAction, gapMs = 0) {
     const store = new MemoryStore();
     const timers = new FakeTimers();
     const a = setup({ store, timers });
     a.guard.setInstances([record('inst_a')]);
     a.idle.set('inst_a', 0);
     await timers.advance(30 * MIN);
-    a.host.reminders[0]!.answer('dontRemind');
+    a.host.reminders[0]!.answer(action);
     await flush();
     a.guard.dispose();
+    await timers.advance(gapMs);
     const b = setup({ store, timers });
     b.guard.setInstances([record('inst_a')]);
     b.idle.set('inst_a', 0);
-    await timers.advance(24 * HOUR);
+    return b;
+  }
+
+  it("Don't remind survives a reload (a new guard over the same store)", async () => {
+    const b = await answerThenReload('dontRemind');
+    await b.timers.advance(24 * HOUR);
     assert.equal(b.host.reminders.length, 0, 'neither idle nor running reminders');
   });
 
   it('a snooze survives a reload, and ends on time', async () => {
-    const store = new MemoryStore();
-    const timers = new FakeTimers();
-    const a = setup({ store, timers });
-    a.guard.setInstances([record('inst_a')]);
-    a.idle.set('inst_a', 0);
-    await timers.advance(30 * MIN);
-    a.host.reminders[0]!.answer('keep1h');
-    await flush();
-    a.guard.dispose();
-    await timers.advance(10 * MIN);
-    const b = setup({ store, timers });
-    b.guard.setInstances([record('inst_a')]);
-    b.idle.set('inst_a', 0);
-    await timers.advance(49 * MIN);
+    const b = await answerThenReload('keep1h', 10 * MIN);
+    await b.timers.advance(49 * MIN);
     assert.equal(b.host.reminders.length, 0);
-    await timers.advance(MIN);
+    await b.timers.advance(MIN);
     assert.equal(b.host.reminders.length, 1);
   });
 
