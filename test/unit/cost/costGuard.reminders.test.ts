@@ -28,13 +28,14 @@ describe('cost guard: reminders', () => {
       first.notice.actions.map((a) => a.title),
       ['Delete…', 'Keep 1 h', "Don't remind for this instance"],
     );
+    await timers.advance(20 * MIN); // the user answers 20 min later: the hour counts from the click
     first.answer('keep1h');
     await flush();
     await timers.advance(59 * MIN);
     assert.equal(host.reminders.length, 1, 'silent during the snooze');
     await timers.advance(1 * MIN);
     assert.equal(host.reminders.length, 2, 'reminded again when the hour is over');
-    assert.match(host.reminders[1]!.notice.message, /idle for 1 h 30 min — about \$22\.68 spent idle/);
+    assert.match(host.reminders[1]!.notice.message, /idle for 1 h 50 min — about \$27\.72 spent idle/);
     assert.match(host.logsFor('inst_a'), /idle reminder shown[\s\S]*kept for 1 h[\s\S]*idle reminder shown/);
   });
 
