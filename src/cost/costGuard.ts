@@ -102,6 +102,7 @@ export class CostGuard implements Disposable {
       else if (now >= phase.deadline) this.finishCountdown(record, phase.gen);
       return;
     }
+    if (record.deleting) return phase ? this.endPhase(id, 'a delete is under way') : undefined;
     const idleStart = this.o.idle.idleSince(id);
     const idleMs = this.settings.idleMinutes * MINUTE_MS;
     let reminder: Reminder | undefined;

@@ -146,11 +146,15 @@ describe('cost guard: reminders', () => {
     assert.deepEqual(host.deleted, []);
   });
 
-  it('an instance that disappears has its reminder closed; settings of 0 turn reminders off', async () => {
+  it('an instance being deleted or gone has its reminder closed; settings of 0 turn reminders off', async () => {
     const { timers, host, idle, guard } = setup();
     guard.setInstances([record('inst_a')]);
     idle.set('inst_a', 0);
     await timers.advance(30 * MIN);
+    guard.setInstances([record('inst_a', 0, {}, true)]);
+    assert.equal(host.openReminders().length, 0, 'closed when a delete starts');
+    await timers.advance(2 * HOUR);
+    assert.equal(host.reminders.length, 1, 'and none while it is being deleted');
     guard.setInstances([]);
     assert.equal(host.openReminders().length, 0);
     const off = setup({ settings: { idleMinutes: 0, runningHours: 0 } });

@@ -81,19 +81,17 @@ export class FakeHost implements CostGuardHost {
   showCountdown(countdown: Countdown): Shown<CountdownAnswer> {
     return shown(this.countdowns, countdown);
   }
-  async inspect(id: string): Promise<InspectResult> {
+  inspect(id: string): Promise<InspectResult> {
     this.inspected.push(id);
-    if (this.inspectResult instanceof Error) throw this.inspectResult;
-    return this.inspectResult;
+    return this.inspectResult instanceof Error ? Promise.reject(this.inspectResult) : Promise.resolve(this.inspectResult);
   }
-  async runBeforeDelete(command: string, _instanceId: string): Promise<number> {
+  runBeforeDelete: CostGuardHost['runBeforeDelete'] = (command) => {
     this.commands.push(command);
-    if (this.beforeDeleteExit instanceof Error) throw this.beforeDeleteExit;
-    return this.beforeDeleteExit;
-  }
-  async deleteInstance(id: string): Promise<void> {
+    return this.beforeDeleteExit instanceof Error ? Promise.reject(this.beforeDeleteExit) : Promise.resolve(this.beforeDeleteExit);
+  };
+  deleteInstance(id: string): Promise<void> {
     this.deleted.push(id);
-    if (this.deleteError) throw this.deleteError;
+    return this.deleteError ? Promise.reject(this.deleteError) : Promise.resolve();
   }
   confirmDelete(id: string): void {
     this.confirmDeletes.push(id);
