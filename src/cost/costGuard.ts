@@ -197,9 +197,11 @@ export class CostGuard implements Disposable {
           this.log(id, 'auto-deleted');
           this.o.host.inform(`Auto-deleted ${label}: it was idle, and a fresh check found nobody on it.`);
         } else {
-          if (!this.disposed) this.state.set('rearmAt', id, this.timers.now());
           this.log(id, `not auto-deleted: ${outcome.reason}`);
-          this.o.host.inform(`${label} was not auto-deleted: ${outcome.reason}.`);
+          if (!this.disposed) {
+            this.state.set('rearmAt', id, this.timers.now());
+            this.o.host.inform(`${label} was not auto-deleted: ${outcome.reason}.`);
+          }
         }
         this.evaluate();
       })

@@ -227,6 +227,22 @@ describe('cost guard: auto-delete', () => {
     assert.match(t.host.logsFor('inst_a'), /not auto-deleted: auto-delete is off/);
   });
 
+  it('the extension shutting down during the re-check stops the delete, quietly', async () => {
+    const t = setup();
+    let release: () => void = () => undefined;
+    t.host.inspect = (id: string) => {
+      t.host.inspected.push(id);
+      return new Promise((r) => (release = () => r(CLEAN)));
+    };
+    await t.timers.advance(40 * MIN);
+    t.guard.dispose();
+    release();
+    await flush();
+    assert.deepEqual(t.host.deleted, []);
+    assert.deepEqual(t.host.informs, []);
+    assert.match(t.host.logsFor('inst_a'), /not auto-deleted: the extension is shutting down/);
+  });
+
   it('a failed delete request is reported and not retried', async () => {
     const t = setup();
     t.host.deleteError = new Error('fal answered 500');
