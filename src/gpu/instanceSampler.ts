@@ -43,6 +43,12 @@ export class InstanceSampler {
     this.idle = new IdleTracker(idleThreshold, maxGapMs);
   }
 
+  /** Whether `t` has the same facts as this instance's target (address, user, key). */
+  isFor(t: GpuTarget): boolean {
+    const mine = this.target;
+    return t.id === mine.id && t.ip === mine.ip && t.port === mine.port && t.user === mine.user && t.identityFile === mine.identityFile;
+  }
+
   get connected(): boolean {
     return this.connection !== undefined;
   }

@@ -85,7 +85,7 @@ export class GpuSampler {
     const wanted = new Map(targets.map((t) => [t.id, t]));
     for (const [id, inst] of this.instances) {
       const next = wanted.get(id);
-      if (!next || JSON.stringify(next) !== JSON.stringify(inst.target)) {
+      if (!next || !inst.isFor(next)) {
         this.forget(id); // gone, or another address/key: a new connection for the new facts
       }
     }

@@ -103,9 +103,14 @@ describe('GpuSampler: when it samples and which connections it keeps', () => {
     assert.equal(t.sampler.state('a')?.kind, 'ok');
   });
 
-  it('targets that go away are closed and forgotten; a changed address reconnects', async () => {
+  it('targets that go away are closed and forgotten; a changed address reconnects; the same facts do not', async () => {
     const t = setup();
     await t.look(target('a'), target('b'));
+    const { identityFile, user, port, ip, id } = target('a');
+    t.sampler.setTargets([{ identityFile, user, port, ip, id }, target('b')]); // same facts, another key order
+    await t.timers.advance(10_000);
+    assert.deepEqual(t.transport.connects, ['a', 'b']);
+    assert.equal(t.sampler.state('a')?.kind, 'ok');
     t.sampler.setTargets([target('a', { ip: '10.0.0.9' })]);
     await t.timers.advance(0);
     assert.equal(t.sampler.state('b'), undefined);
