@@ -13,15 +13,24 @@ import { forgetHostKey } from './commands/forgetHostKey';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
 import { openSshTerminal } from './commands/openSshTerminal';
 import { refresh } from './commands/refresh';
+import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
 import { registerCommand, runInBackground } from './commands/registerCommand';
 import { setApiKey } from './commands/setApiKey';
 import { signOut } from './commands/signOut';
+import { GpuMonitor } from './instances/gpuMonitor';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstancesController } from './instances/instancesController';
+import { chooseKey } from './remote/hostPreparation';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
+import { GpuTreePart } from './views/gpuChildren';
+import { GPU_REPORT_SCHEME, GpuReportProvider } from './views/gpuReportProvider';
+import { IdleDecorations } from './views/idleDecorations';
+import { IDLE_PART, idlePart } from './views/idleStatus';
 import { InstancesView } from './views/instancesView';
 import { FalStatusBar } from './views/statusBar';
+
+let gpuMonitor: GpuMonitor | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const version: string = context.extension.packageJSON.version;
@@ -30,10 +39,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);
   const controller = new InstancesController(session, log, settings, context.globalState);
-  const view = new InstancesView(controller.model, settings);
+  const instanceKeys = new InstanceKeyStore(context.globalState);
+  // The GPU view (issue 12): the sampler is fed here and is the only thing that samples.
+  const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
+  const gpuOn = () => gpu.settings.sampleSeconds > 0;
+  const view = new InstancesView(controller.model, settings, new GpuTreePart(gpu.sampler, () => gpu.settings));
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   controller.attachView(view.treeView);
-  const instanceKeys = new InstanceKeyStore(context.globalState);
+  gpu.attachView(view.treeView);
+  const idleDecorations = new IdleDecorations(gpu.sampler, gpuOn);
+  const showIdle = () => statusBar.setPart(IDLE_PART, gpuOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
+  const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
   const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, log };
   const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
@@ -53,6 +69,13 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     statusBar,
     new HostPruner(controller.model, instanceKeys, log, () => readSettings().ssh.paths),
+    gpu,
+    idleDecorations,
+    reports,
+    vscode.window.registerFileDecorationProvider(idleDecorations),
+    vscode.workspace.registerTextDocumentContentProvider(GPU_REPORT_SCHEME, reports),
+    gpu.sampler.onDidChangeIdle(showIdle),
+    controller.model.onDidChange(showIdle),
     command('fal.showLogs', 'Show Logs', () => log.show(true)),
     command('fal.setApiKey', 'Set API Key', () => setApiKey(keyDeps)),
     command('fal.importApiKey', 'Use Existing fal Key', () => importApiKey(keyDeps)),
@@ -66,6 +89,10 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.copySshCommand', 'Copy SSH Command', (arg?: unknown) => copySshCommand(deps, arg)),
     command('fal.copyIp', 'Copy IP', (arg?: unknown) => copyIp(deps, arg)),
     command('fal.forgetHostKey', 'Forget Host Key', (arg?: unknown) => forgetHostKey(deps, arg)),
+    command('fal.showGpuUsage', 'Show GPU Usage', (arg?: unknown) => showGpuUsage(controller.model, reports, arg)),
+    command('fal.refreshGpuUsage', 'Refresh GPU Usage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
+    command('fal.gpu.chooseKey', 'Choose Private Key', (id: string) => chooseKey(deps, id)),
+    command('fal.gpu.retry', 'Retry GPU Sample', (id: string) => gpu.sampler.refresh(id)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;
@@ -73,6 +100,9 @@ export function activate(context: vscode.ExtensionContext): void {
       controller.updateSettings(settings);
       view.setOptions(settings);
       statusBar.setRates(settings.hourlyUsd);
+      gpu.updateSettings(settings);
+      idleDecorations.refreshAll();
+      showIdle();
     }),
   );
   offerImportOnce();
@@ -80,4 +110,9 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`fal Compute ${version} activated`);
 }
 
-export function deactivate(): void {}
+/** Closes the GPU view's SSH connections cleanly (SSH disconnect) before the host goes away. */
+export function deactivate(): Promise<void> | undefined {
+  const closing = gpuMonitor?.close();
+  gpuMonitor = undefined;
+  return closing;
+}

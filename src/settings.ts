@@ -15,6 +15,17 @@ export interface Settings {
   readonly groupBy: GroupBy;
   readonly sortBy: SortBy;
   readonly ssh: SshSettings;
+  readonly gpu: GpuSettings;
+}
+
+/** The GPU view (issue 12): how often to sample, and what counts as idle. */
+export interface GpuSettings {
+  /** Seconds between samples while the view is visible and the window focused; 0 turns sampling off. */
+  readonly sampleSeconds: number;
+  /** A GPU under this utilisation (%) counts as idle. */
+  readonly idleGpuPercent: number;
+  /** Minutes (fractions allowed) every GPU must stay idle, with no GPU process, before the instance is marked idle. */
+  readonly idleMinutes: number;
 }
 
 export interface SshSettings {
@@ -36,7 +47,25 @@ export function readSettings(): Settings {
     groupBy: c.get<GroupBy>('instances.groupBy', 'none'),
     sortBy: c.get<SortBy>('instances.sortBy', 'firstSeen'),
     ssh: readSshSettings(c),
+    gpu: readGpuSettings(c),
   };
+}
+
+function readGpuSettings(fal: vscode.WorkspaceConfiguration): GpuSettings {
+  const seconds = finite(fal.get<number>('gpu.sampleSeconds'), 10);
+  const percent = finite(fal.get<number>('idle.gpuPercent'), 5);
+  const minutes = finite(fal.get<number>('idle.minutes'), 30);
+  return {
+    // 0 (or less) is off; otherwise at least 1 s, at most an hour.
+    sampleSeconds: seconds <= 0 ? 0 : Math.min(3600, Math.max(1, seconds)),
+    idleGpuPercent: Math.min(100, Math.max(0, percent)),
+    // Fractions of a minute are allowed (down to 3 s): "idle" must be testable without waiting half an hour.
+    idleMinutes: minutes <= 0 ? 30 : Math.max(0.05, minutes),
+  };
+}
+
+function finite(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
 function readSshSettings(fal: vscode.WorkspaceConfiguration): SshSettings {

@@ -15,24 +15,36 @@ export function instanceContextValue(record: InstanceRecord): string {
   return record.deleting ? 'falInstance.deleting' : `falInstance.${statusLook(record.instance.status).kind}`;
 }
 
+/** What the GPU view adds to a ready row (gpuChildren.ts): text after the description, children, the idle decoration's URI. */
+export interface RowGpuPart {
+  readonly description: string;
+  readonly expandable: boolean;
+  readonly resourceUri: vscode.Uri;
+}
+
 /** The row without its tooltip, which is built on hover (see resolveTreeItem). */
-export function instanceTreeItem(record: InstanceRecord): vscode.TreeItem {
+export function instanceTreeItem(record: InstanceRecord, gpu?: RowGpuPart): vscode.TreeItem {
   const { instance } = record;
   const look = statusLook(instance.status);
-  const item = new vscode.TreeItem(machineLabel(instance.instance_type), vscode.TreeItemCollapsibleState.None);
+  const collapsible = gpu?.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const item = new vscode.TreeItem(machineLabel(instance.instance_type), collapsible);
   item.id = instance.id;
   const status = record.deleting ? 'deleting…' : look.label;
   // Once ready, the IP tells machines apart; before that, the id does.
-  item.description = `${status} · ${instance.ip ?? instance.id}`;
+  item.description = `${status} · ${instance.ip ?? instance.id}${gpu ? ` · ${gpu.description}` : ''}`;
+  if (gpu) item.resourceUri = gpu.resourceUri;
   item.iconPath = record.deleting
     ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
     : new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
   item.contextValue = instanceContextValue(record);
-  item.accessibilityInformation = { label: `${machineLabel(instance.instance_type)} ${instance.id}, ${status}${instance.ip ? `, IP ${instance.ip}` : ''}` };
+  item.accessibilityInformation = {
+    label: `${machineLabel(instance.instance_type)} ${instance.id}, ${status}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu ? `, ${gpu.description}` : ''}`,
+  };
   return item;
 }
 
-export function instanceTooltip(record: InstanceRecord, ctx: ItemContext): vscode.MarkdownString {
+/** `gpuSection`: the GPU view's markdown (gpuPresentation.ts), appended under the table. */
+export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSection?: string): vscode.MarkdownString {
   const { instance } = record;
   const look = statusLook(instance.status);
   const spec = machineSpec(instance.instance_type);
@@ -57,6 +69,7 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext): vscod
   md.appendMarkdown(`**${escape(machineLabel(instance.instance_type))}** ${codeSpan(instance.id)}\n\n`);
   md.appendMarkdown('| | |\n|---|---|\n');
   for (const [name, value] of rows) md.appendMarkdown(`| ${name} | ${escapeCell(value)} |\n`);
+  if (gpuSection) md.appendMarkdown(`\n---\n\n${gpuSection}\n`);
   return md;
 }
 

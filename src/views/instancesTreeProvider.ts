@@ -2,11 +2,12 @@
 import * as vscode from 'vscode';
 import type { InstancesModel, ModelChange } from '../core/instancesModel';
 import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
+import type { GpuNode, GpuTreePart } from './gpuChildren';
 import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 
 export type InstanceNode = { readonly kind: 'instance'; readonly id: string };
 export type GroupNode = { readonly kind: 'group'; readonly key: string; label: string; ids: string[] };
-export type TreeNode = InstanceNode | GroupNode;
+export type TreeNode = InstanceNode | GroupNode | GpuNode;
 
 export interface TreeOptions {
   groupBy: GroupBy;
@@ -22,15 +23,18 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private groups: GroupNode[] = [];
   private rootIds: string[] = [];
   private layoutKey = '';
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
 
   constructor(
     private readonly model: InstancesModel,
     private options: TreeOptions,
     private readonly now: () => number = Date.now,
+    private readonly gpu?: GpuTreePart,
   ) {
     this.relayout();
-    this.subscription = model.onDidChange((change) => this.onModelChange(change));
+    this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
+    // A GPU change repaints that one row (and its children, if expanded), never the whole tree.
+    if (gpu) this.subscriptions.push(gpu.onDidChange((id) => this.instanceNodes.has(id) && this.changed.fire([this.nodeFor(id)])));
   }
 
   setOptions(options: TreeOptions): void {
@@ -47,27 +51,32 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       item.contextValue = 'falGroup';
       return item;
     }
+    if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem('(gone)');
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem('(gone)');
-    return instanceTreeItem(record);
+    return instanceTreeItem(record, this.gpu?.row(node.id));
   }
 
   // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     const record = node.kind === 'instance' ? this.model.get(node.id) : undefined;
-    if (record) item.tooltip = instanceTooltip(record, { now: this.now(), hourlyUsd: this.options.hourlyUsd });
+    if (record) item.tooltip = instanceTooltip(record, { now: this.now(), hourlyUsd: this.options.hourlyUsd }, this.gpu?.tooltip(record.instance.id));
     return item;
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
     if (!node) return this.options.groupBy === 'none' ? this.rootIds.map((id) => this.nodeFor(id)) : this.groups;
-    // Instance rows are leaves today; a feature that gives them children (GPUs, say) adds a node
-    // kind here and makes instanceTreeItem collapsible for it.
-    return node.kind === 'group' ? node.ids.map((id) => this.nodeFor(id)) : [];
+    if (node.kind === 'group') return node.ids.map((id) => this.nodeFor(id));
+    // Instance rows have children only through the GPU view (GPUs, processes, or why there are none).
+    return this.gpu?.children(node.id, node.kind === 'gpu' ? node : undefined) ?? [];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
     if (node.kind === 'group') return undefined;
+    if (node.kind === 'gpu') {
+      const parentKey = this.gpu?.parentKey(node);
+      return parentKey ? this.gpu?.children(node.id).find((n) => n.key === parentKey) : this.nodeFor(node.id);
+    }
     return this.groups.find((g) => g.ids.includes(node.id));
   }
 
@@ -82,7 +91,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 
@@ -110,6 +119,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         ? []
         : groupInstances(sorted, this.options.groupBy).map((g) => this.groupNode(g.key, g.label, g.items.map((i) => i.id)));
     for (const id of this.instanceNodes.keys()) if (!order.has(id)) this.instanceNodes.delete(id);
+    this.gpu?.prune(new Set(order.keys()));
     this.layoutKey = JSON.stringify([this.rootIds, this.groups.map((g) => [g.key, g.ids])]);
   }
 

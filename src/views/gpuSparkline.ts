@@ -1,0 +1,71 @@
+// The tooltip's 10-minute utilisation history as a small SVG image. VS Code hovers render markdown
+// images with data: URIs but not inline <svg>, so the SVG travels base64-encoded; its alt text
+// says the same in words (screen readers, and hovers that do not load images). No vscode import:
+// unit-tested in plain node.
+import type { UtilizationPoint } from '../gpu';
+
+export const SPARK_WIDTH = 240;
+export const SPARK_HEIGHT = 36;
+/** A gap longer than this between two points is drawn as a gap (nobody looked, nothing is known). */
+const MAX_JOIN_MS = 90_000;
+
+/** The polyline runs, each a list of "x,y": a point without a figure (MIG, failure) or a long gap splits a run. */
+export function sparklineRuns(points: readonly UtilizationPoint[], now: number, windowMs: number): string[][] {
+  const runs: string[][] = [];
+  let run: string[] = [];
+  let lastAt: number | undefined;
+  for (const p of points) {
+    if (p.at < now - windowMs || p.at > now) continue;
+    if (p.percent === undefined || (lastAt !== undefined && p.at - lastAt > MAX_JOIN_MS)) {
+      if (run.length) runs.push(run);
+      run = [];
+    }
+    lastAt = p.at;
+    if (p.percent === undefined) continue;
+    const x = ((p.at - (now - windowMs)) / windowMs) * SPARK_WIDTH;
+    const y = SPARK_HEIGHT - 1 - (Math.min(100, Math.max(0, p.percent)) / 100) * (SPARK_HEIGHT - 2);
+    run.push(`${x.toFixed(1)},${y.toFixed(1)}`);
+  }
+  if (run.length) runs.push(run);
+  return runs;
+}
+
+/** The SVG: a faint frame with a 50 % line, and the utilisation as filled runs. Colours read on dark and light themes. */
+export function sparklineSvg(points: readonly UtilizationPoint[], now: number, windowMs: number): string {
+  const w = SPARK_WIDTH;
+  const h = SPARK_HEIGHT;
+  const shapes = sparklineRuns(points, now, windowMs).map((run) => {
+    // A single point is drawn as a short tick, so one sample is visible at all.
+    const pts = run.length === 1 ? [run[0]!, `${(Number(run[0]!.split(',')[0]) + 2).toFixed(1)},${run[0]!.split(',')[1]}`] : run;
+    const firstX = pts[0]!.split(',')[0];
+    const lastX = pts[pts.length - 1]!.split(',')[0];
+    return (
+      `<polygon points="${firstX},${h - 1} ${pts.join(' ')} ${lastX},${h - 1}" fill="#3794ff" fill-opacity="0.25"/>` +
+      `<polyline points="${pts.join(' ')}" fill="none" stroke="#3794ff" stroke-width="1.5" stroke-linejoin="round"/>`
+    );
+  });
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">` +
+    `<rect x="0.5" y="0.5" width="${w - 1}" height="${h - 1}" fill="none" stroke="#808080" stroke-opacity="0.5"/>` +
+    `<line x1="0" y1="${h / 2}" x2="${w}" y2="${h / 2}" stroke="#808080" stroke-opacity="0.3" stroke-dasharray="2 3"/>` +
+    shapes.join('') +
+    '</svg>'
+  );
+}
+
+export function sparklineDataUri(points: readonly UtilizationPoint[], now: number, windowMs: number): string {
+  return `data:image/svg+xml;base64,${Buffer.from(sparklineSvg(points, now, windowMs)).toString('base64')}`;
+}
+
+/** The history in words: the text alternative of the image. */
+export function historyText(points: readonly UtilizationPoint[], windowMs: number): string {
+  const minutes = Math.round(windowMs / 60_000);
+  const known = points.map((p) => p.percent).filter((p): p is number => p !== undefined);
+  if (known.length === 0) return `GPU utilisation, last ${minutes} min: no figures yet`;
+  const mean = known.reduce((a, b) => a + b, 0) / known.length;
+  const pct = (n: number) => `${Math.round(n)} %`;
+  return (
+    `GPU utilisation, last ${minutes} min: now ${pct(known[known.length - 1]!)}, mean ${pct(mean)}, ` +
+    `min ${pct(Math.min(...known))}, max ${pct(Math.max(...known))} (${known.length} sample${known.length === 1 ? '' : 's'})`
+  );
+}
