@@ -2,6 +2,7 @@
 // URI for the idle decoration, the tooltip section) and its children, as TreeItems. The tree
 // provider asks this for anything GPU and repaints only the rows whose GPU state changed.
 import * as vscode from 'vscode';
+import { realTimers, type Timers } from '../core/timers';
 import type { GpuSampler } from '../gpu';
 import type { GpuSettings } from '../settings';
 import { gpuLines, gpuRowPart, gpuTooltipMarkdown, type GpuLine } from './gpuPresentation';
@@ -17,6 +18,8 @@ export interface GpuRowItemPart {
 
 /** The history the tooltip draws (the sampler keeps 10 minutes). */
 const HISTORY_MS = 600_000;
+/** Changes this close together repaint together. */
+const REPAINT_BATCH_MS = 50;
 
 export class GpuTreePart {
   private readonly nodes = new Map<string, GpuNode>();
@@ -24,16 +27,37 @@ export class GpuTreePart {
   constructor(
     private readonly sampler: GpuSampler,
     private readonly settings: () => GpuSettings,
-    private readonly now: () => number = Date.now,
+    private readonly timers: Timers = realTimers,
   ) {}
 
-  /** Fires with an instance id when its GPU state, history or idle state changed. */
-  onDidChange(listener: (id: string) => void): vscode.Disposable {
-    const a = this.sampler.onDidChange(listener);
-    const b = this.sampler.onDidChangeIdle(listener);
+  private now(): number {
+    return this.timers.now();
+  }
+
+  /**
+   * Fires with the ids whose GPU state, history or idle state changed, coalesced over a short
+   * window: a thousand ready rows answering "no key known" at once repaint in one go, not in a
+   * thousand tree events. (A repaint batch, not a poller: nothing is scheduled without a change.)
+   */
+  onDidChange(listener: (ids: string[]) => void): vscode.Disposable {
+    const pending = new Set<string>();
+    let timer: unknown;
+    const flush = () => {
+      timer = undefined;
+      const ids = [...pending];
+      pending.clear();
+      listener(ids);
+    };
+    const add = (id: string) => {
+      pending.add(id);
+      timer ??= this.timers.setTimeout(flush, REPAINT_BATCH_MS);
+    };
+    const a = this.sampler.onDidChange(add);
+    const b = this.sampler.onDidChangeIdle(add);
     return new vscode.Disposable(() => {
       a.dispose();
       b.dispose();
+      if (timer !== undefined) this.timers.clearTimeout(timer);
     });
   }
 

@@ -3,7 +3,7 @@
 // figures), the tooltip section and the idle wording. No vscode import (unit-tested in plain node);
 // gpuChildren.ts turns these into TreeItems.
 import { describeState, figure, gpuSummary, MISSING, type GpuProcess, type GpuReading, type GpuState, type UtilizationPoint } from '../gpu';
-import { historyText, sparklineDataUri } from './gpuSparkline';
+import { historySpan, historyText, sparklineDataUri } from './gpuSparkline';
 
 /** What a ready row gains: appended to its description; expandable when it has children. */
 export interface GpuRowPart {
@@ -149,9 +149,11 @@ export function gpuTooltipMarkdown(input: {
     lines.push(`**GPUs** ${escapeMarkdown(describeState(state))}`);
   }
   if (input.history.length > 0) {
-    const alt = historyText(input.history, input.windowMs);
-    lines.push(`![${escapeMarkdown(alt)}](${sparklineDataUri(input.history, now, input.windowMs)})`);
-    lines.push(`*${escapeMarkdown(alt)}*`);
+    // Our own words and numbers only (no remote text), so they need no escaping: the alt text stays clean for screen readers.
+    const span = historySpan(input.history, now, input.windowMs);
+    const alt = historyText(input.history, span);
+    lines.push(`![${alt}](${sparklineDataUri(input.history, now, span)})`);
+    lines.push(`*${alt}*`);
   }
   if (input.idle && input.idleSince !== undefined) {
     lines.push(`$(debug-pause) **${idleText(now - input.idleSince)}** (every GPU under ${input.idleGpuPercent} %, no GPU process)`);
@@ -172,8 +174,9 @@ function ago(ms: number): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
+/** `19/80 GB`, rounded like the row's summary (the report has the exact MiB). */
 function memoryOf(usedMiB: number | undefined, totalMiB: number | undefined): string {
-  const used = usedMiB === undefined ? MISSING : gib(usedMiB);
+  const used = usedMiB === undefined ? MISSING : String(Math.round(usedMiB / 1024));
   const total = totalMiB === undefined ? MISSING : String(Math.round(totalMiB / 1024));
   return `${used}/${total} GB`;
 }

@@ -1,7 +1,7 @@
 // The text of "fal: Show GPU Usage…": one instance's GPUs as a table, its GPU processes, and the
 // raw nvidia-smi output the figures were read from. No vscode import (unit-tested in plain node).
 import { describeState, figure, gpuSummary, MISSING, type GpuState, type UtilizationPoint } from '../gpu';
-import { historyText } from './gpuSparkline';
+import { historySpan, historyText } from './gpuSparkline';
 
 export interface ReportInput {
   readonly id: string;
@@ -31,7 +31,7 @@ export function gpuReportText(r: ReportInput): string {
   }
   out.push(`Sampled ${new Date(state.at).toLocaleString()}: ${gpuSummary(state.gpus)}`);
   if (r.idleText) out.push(`Idle: ${r.idleText}`);
-  out.push(historyText(r.history, 600_000), '');
+  out.push(historyText(r.history, historySpan(r.history, r.now, 600_000)), '');
   out.push(...table(
     ['GPU', 'Name', 'Util', 'Memory used / total', 'Temp', 'Power / limit'],
     state.gpus.map((g) => [

@@ -5,7 +5,29 @@
 import type { UtilizationPoint } from '../gpu';
 
 export const SPARK_WIDTH = 240;
+/** The plot's height; a caption line ("1 min ago … now") sits under it. */
 export const SPARK_HEIGHT = 36;
+const CAPTION = 14;
+/** Room above 100 % so a busy line does not merge into the frame. */
+const TOP = 3;
+/** The shortest span drawn: a history of a few samples still reads as a line, not a sliver. */
+export const MIN_SPAN_MS = 60_000;
+
+/**
+ * The time the image spans: the history's own age, from 1 minute up to the window (10 minutes).
+ * A young history is drawn over its own span (and labelled so) instead of as a sliver at the
+ * right edge of an empty 10-minute frame.
+ */
+export function historySpan(points: readonly UtilizationPoint[], now: number, windowMs: number): number {
+  const oldest = points.find((p) => p.at >= now - windowMs)?.at ?? now;
+  return Math.min(windowMs, Math.max(MIN_SPAN_MS, now - oldest));
+}
+
+/** "10 min", "1 min", "90 s". */
+export function spanText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s % 60 === 0 ? `${s / 60} min` : s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
 /** A gap longer than this between two points is drawn as a gap (nobody looked, nothing is known). */
 const MAX_JOIN_MS = 90_000;
 
@@ -23,7 +45,7 @@ export function sparklineRuns(points: readonly UtilizationPoint[], now: number, 
     lastAt = p.at;
     if (p.percent === undefined) continue;
     const x = ((p.at - (now - windowMs)) / windowMs) * SPARK_WIDTH;
-    const y = SPARK_HEIGHT - 1 - (Math.min(100, Math.max(0, p.percent)) / 100) * (SPARK_HEIGHT - 2);
+    const y = SPARK_HEIGHT - 1 - (Math.min(100, Math.max(0, p.percent)) / 100) * (SPARK_HEIGHT - 1 - TOP);
     run.push(`${x.toFixed(1)},${y.toFixed(1)}`);
   }
   if (run.length) runs.push(run);
@@ -34,6 +56,7 @@ export function sparklineRuns(points: readonly UtilizationPoint[], now: number, 
 export function sparklineSvg(points: readonly UtilizationPoint[], now: number, windowMs: number): string {
   const w = SPARK_WIDTH;
   const h = SPARK_HEIGHT;
+  const caption = `font-family="sans-serif" font-size="10" fill="#808080"`;
   const shapes = sparklineRuns(points, now, windowMs).map((run) => {
     // A single point is drawn as a short tick, so one sample is visible at all.
     const pts = run.length === 1 ? [run[0]!, `${(Number(run[0]!.split(',')[0]) + 2).toFixed(1)},${run[0]!.split(',')[1]}`] : run;
@@ -45,10 +68,12 @@ export function sparklineSvg(points: readonly UtilizationPoint[], now: number, w
     );
   });
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h + CAPTION}" viewBox="0 0 ${w} ${h + CAPTION}">` +
     `<rect x="0.5" y="0.5" width="${w - 1}" height="${h - 1}" fill="none" stroke="#808080" stroke-opacity="0.5"/>` +
-    `<line x1="0" y1="${h / 2}" x2="${w}" y2="${h / 2}" stroke="#808080" stroke-opacity="0.3" stroke-dasharray="2 3"/>` +
+    `<line x1="0" y1="${(h + TOP) / 2}" x2="${w}" y2="${(h + TOP) / 2}" stroke="#808080" stroke-opacity="0.3" stroke-dasharray="2 3"/>` +
     shapes.join('') +
+    `<text x="1" y="${h + CAPTION - 3}" ${caption}>${spanText(windowMs)} ago</text>` +
+    `<text x="${w - 1}" y="${h + CAPTION - 3}" text-anchor="end" ${caption}>now</text>` +
     '</svg>'
   );
 }
@@ -57,15 +82,14 @@ export function sparklineDataUri(points: readonly UtilizationPoint[], now: numbe
   return `data:image/svg+xml;base64,${Buffer.from(sparklineSvg(points, now, windowMs)).toString('base64')}`;
 }
 
-/** The history in words: the text alternative of the image. */
-export function historyText(points: readonly UtilizationPoint[], windowMs: number): string {
-  const minutes = Math.round(windowMs / 60_000);
+/** The history in words: the text alternative of the image (`spanMs`: what the image spans). */
+export function historyText(points: readonly UtilizationPoint[], spanMs: number): string {
   const known = points.map((p) => p.percent).filter((p): p is number => p !== undefined);
-  if (known.length === 0) return `GPU utilisation, last ${minutes} min: no figures yet`;
+  if (known.length === 0) return `GPU utilisation, last ${spanText(spanMs)}: no figures yet`;
   const mean = known.reduce((a, b) => a + b, 0) / known.length;
   const pct = (n: number) => `${Math.round(n)} %`;
   return (
-    `GPU utilisation, last ${minutes} min: now ${pct(known[known.length - 1]!)}, mean ${pct(mean)}, ` +
+    `GPU utilisation, last ${spanText(spanMs)}: now ${pct(known[known.length - 1]!)}, mean ${pct(mean)}, ` +
     `min ${pct(Math.min(...known))}, max ${pct(Math.max(...known))} (${known.length} sample${known.length === 1 ? '' : 's'})`
   );
 }

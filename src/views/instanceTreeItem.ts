@@ -30,8 +30,10 @@ export function instanceTreeItem(record: InstanceRecord, gpu?: RowGpuPart): vsco
   const item = new vscode.TreeItem(machineLabel(instance.instance_type), collapsible);
   item.id = instance.id;
   const status = record.deleting ? 'deleting…' : look.label;
-  // Once ready, the IP tells machines apart; before that, the id does.
-  item.description = `${status} · ${instance.ip ?? instance.id}${gpu ? ` · ${gpu.description}` : ''}`;
+  // Once ready, the IP tells machines apart; before that, the id does. The GPU view's text takes
+  // the place of "ready" (only ready rows have one; the icon, tooltip and screen reader still say
+  // ready), so the figures fit the default sidebar width.
+  item.description = `${gpu ? gpu.description : status} · ${instance.ip ?? instance.id}`;
   if (gpu) item.resourceUri = gpu.resourceUri;
   item.iconPath = record.deleting
     ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))

@@ -34,7 +34,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
     // A GPU change repaints that one row (and its children, if expanded), never the whole tree.
-    if (gpu) this.subscriptions.push(gpu.onDidChange((id) => this.instanceNodes.has(id) && this.changed.fire([this.nodeFor(id)])));
+    if (gpu) this.subscriptions.push(gpu.onDidChange((ids) => this.repaint(ids)));
   }
 
   setOptions(options: TreeOptions): void {
@@ -93,6 +93,11 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
+  }
+
+  private repaint(ids: readonly string[]): void {
+    const nodes = ids.filter((id) => this.instanceNodes.has(id)).map((id) => this.nodeFor(id));
+    if (nodes.length) this.changed.fire(nodes);
   }
 
   private onModelChange(change: ModelChange): void {

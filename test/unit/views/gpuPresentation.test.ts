@@ -8,7 +8,7 @@ import { parseComputeApps, parseGpuQuery, type GpuState, type UtilizationPoint }
 import { InstancesModel } from '../../../src/core/instancesModel';
 import { gpuLines, gpuRowPart, gpuTooltipMarkdown, idleText } from '../../../src/views/gpuPresentation';
 import { gpuReportText } from '../../../src/views/gpuReport';
-import { historyText, sparklineRuns, sparklineSvg } from '../../../src/views/gpuSparkline';
+import { historySpan, historyText, sparklineRuns, sparklineSvg } from '../../../src/views/gpuSparkline';
 import { idlePart } from '../../../src/views/idleStatus';
 import { fixture } from '../gpu/fixtures';
 
@@ -34,7 +34,7 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
       lines.slice(0, 8).map((l) => l.label),
       [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `GPU ${i}`),
     );
-    assert.equal(lines[6]!.description, '100 % · 11.5/80 GB · 86 °C · 226/700 W');
+    assert.equal(lines[6]!.description, '100 % · 11/80 GB · 86 °C · 226/700 W');
     const processes = lines[8]!;
     assert.equal(processes.label, '15 GPU processes');
     assert.equal(processes.children!.length, 15);
@@ -45,7 +45,7 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
 
   it('[N/A] (MIG utilisation) is "—", never 0', () => {
     const lines = gpuLines(ok('h100x1-mig-busy'));
-    assert.equal(lines[0]!.description, '— · 10.9/80 GB · 53 °C · 434/700 W');
+    assert.equal(lines[0]!.description, '— · 11/80 GB · 53 °C · 434/700 W');
     assert.equal(gpuRowPart(ok('h100x1-mig-busy'))!.description, 'GPU — · 11/80 GB');
   });
 
@@ -100,7 +100,7 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     assert.match(md, /\*\*GPUs\*\* GPU 0 % · 0\/80 GB \*\(sampled 3 s ago\)\*/);
     const image = /!\[([^\]]*)\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/.exec(md);
     assert.ok(image, md);
-    assert.match(image[1]!, /GPU utilisation, last 10 min: now 0 %, mean 50 %, min 0 %, max 100 % \\\(60 samples\\\)/);
+    assert.match(image[1]!, /GPU utilisation, last 10 min: now 0 %, mean 50 %, min 0 %, max 100 % \(60 samples\)$/);
     const svg = Buffer.from(image[2]!, 'base64').toString('utf8');
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.match(svg, /<polyline points="[\d., ]+"/);
@@ -124,8 +124,14 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
       WINDOW,
     );
     assert.equal(runs.length, 3);
-    assert.deepEqual(runs[0], ['4.0,35.0', '8.0,1.0']);
+    assert.deepEqual(runs[0], ['4.0,35.0', '8.0,3.0']);
     assert.equal(historyText([], WINDOW), 'GPU utilisation, last 10 min: no figures yet');
+    // A young history is drawn over its own span (at least a minute), and says so.
+    assert.equal(historySpan([{ at: 590_000, percent: 1 }], now, WINDOW), 60_000);
+    assert.equal(historySpan([{ at: 500_000, percent: 1 }], now, WINDOW), 100_000);
+    assert.equal(historySpan([{ at: 0, percent: 1 }], now, WINDOW), WINDOW);
+    assert.equal(historyText([{ at: 500_000, percent: 7 }], 100_000), 'GPU utilisation, last 100 s: now 7 %, mean 7 %, min 7 %, max 7 % (1 sample)');
+    assert.match(sparklineSvg([], now, 60_000), />1 min ago<\/text>.*>now<\/text>/);
   });
 
   it('hostile process names and messages never become markdown or break the SVG', () => {

@@ -1,0 +1,294 @@
+// The live GPU view (issue 12) in the real workbench, against the emulator (ready instances at
+// 127.0.0.1) and a REAL sshd whose sessions find a stub `nvidia-smi` first on their PATH (sshd's
+// SetEnv, test/unit/gpu/gpuSshd.ts) replaying the real outputs of test/fixtures/nvidia-smi. The
+// extension logs in as whoever runs the tests (`fal.ssh.user`), samples every second, and calls an
+// instance idle after 3 s: every figure, state and marker below is what the workbench renders.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
+import { waitFor } from '../support/polling';
+import { aliasLine, startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
+import { KEYGEN } from './sshd';
+import { openWorkbench, screenshotOnFailure, type TreeRow, type Workbench } from './workbench';
+
+const MAIN = 'inst_gpumain1';
+const NEWHOST = 'inst_gpunewhost2';
+const WRONGKEY = 'inst_gpuwrongkey3';
+const ACCEPTED = /Accepted publickey for /;
+const COMMAND = /Starting session: command for /;
+
+describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function () {
+  let fal: FalEmulator;
+  let wb: Workbench;
+  let s: GpuSshd;
+  let home: string;
+
+  const rowOf = (rows: TreeRow[], id: string) => rows.find((r) => r.ariaLabel.includes(id));
+  const description = async (id: string) => rowOf(await wb.treeRows('Instances'), id)?.description ?? '';
+  const waitForDescription = (id: string, expected: string | RegExp, timeout = 30_000) =>
+    waitFor(`the row of ${id} to show ${String(expected)}`, () => description(id), (d) => (typeof expected === 'string' ? d === expected : expected.test(d)), timeout, 100);
+  /** A child row, by the start of its accessibility label ("GPU 0, …", "nvidia-smi not found, …"). */
+  const childRow = (text: string) => wb.view('Instances').locator(`.monaco-list-row[aria-label^="${text}"]`);
+  const expand = async (id: string) => {
+    const row = wb.row(id);
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    await waitFor(`${id} expanded`, () => row.getAttribute('aria-expanded'), (v) => v === 'true', 10_000, 100);
+  };
+  const collapse = async (id: string) => {
+    const row = wb.row(id);
+    if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+  };
+  /** Chooses the private key of `id` through the state line's action (the connect flow's key picker). */
+  const chooseKey = async (id: string, key: string) => {
+    await expand(id);
+    const line = wb.view('Instances').locator('.monaco-list-row[aria-label^="No private key known for this instance"]').first();
+    await line.click();
+    await wb.quickPick.waitOpen();
+    assert.match(await wb.quickPick.title(), new RegExp(`Which private key opens ${id}\\?`));
+    await wb.quickPick.answer(key);
+    await wb.quickPick.waitClosed();
+  };
+  const counts = () => ({ sessions: s.logLines(ACCEPTED).length, commands: s.logLines(COMMAND).length });
+  /** Client ports of authenticated connections that sshd has not seen end (disconnect or close). */
+  const openConnections = () => {
+    const port = (l: string) => /port (\d+)/.exec(l)?.[1];
+    const ended = new Set(s.logLines(/Disconnected from user|Received disconnect from|Connection closed by|Connection reset by/).map(port));
+    return s.logLines(ACCEPTED).map(port).filter((p) => !ended.has(p));
+  };
+
+  before(async function () {
+    this.timeout(180_000);
+    s = await startGpuSshd();
+    s.stub.set('h100x1-busy');
+    fal = await FalEmulator.start({
+      ip: '127.0.0.1',
+      seed: [
+        { id: MAIN, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
+        { id: NEWHOST, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
+        { id: WRONGKEY, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
+      ],
+    });
+    wb = await openWorkbench({
+      settings: {
+        'fal.apiBaseUrl': fal.baseUrl,
+        'fal.ssh.port': s.sshd.port,
+        'fal.ssh.user': s.user,
+        'fal.gpu.sampleSeconds': 1,
+        'fal.idle.minutes': 0.05,
+        'workbench.hover.delay': 100,
+        'terminal.integrated.defaultProfile.linux': 'bash',
+      },
+    });
+    // The user's keys in the workbench's HOME: the authorized one, and one sshd does not accept.
+    home = wb.server.dirs.home;
+    mkdirSync(join(home, '.ssh', 'fal'), { recursive: true, mode: 0o700 });
+    copyFileSync(s.plainKey, join(home, '.ssh', 'fal_gpu_ed25519'));
+    copyFileSync(`${s.plainKey}.pub`, join(home, '.ssh', 'fal_gpu_ed25519.pub'));
+    execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'not authorized', '-f', join(home, '.ssh', 'id_unauthorized')]);
+    // MAIN and WRONGKEY were connected to once before (their host key is known under their alias); NEWHOST never was.
+    writeFileSync(join(home, '.ssh', 'fal', 'known_hosts'), aliasLine(MAIN, s.hostKey) + aliasLine(WRONGKEY, s.hostKey), { mode: 0o600 });
+
+    await wb.signIn(DEFAULT_EMULATOR_KEY);
+    await wb.runCommand('Notifications: Clear All Notifications');
+    await wb.waitForTreeRows((rs) => [MAIN, NEWHOST, WRONGKEY].every((id) => rowOf(rs, id)), 'Instances', 30_000);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await fal?.close();
+    await s?.dispose();
+  });
+
+  afterEach(screenshotOnFailure(() => wb));
+
+  it('without a known private key: "no key" in the row, the reason and an action as its child, and nothing sent to sshd', async () => {
+    for (const id of [MAIN, NEWHOST, WRONGKEY]) await waitForDescription(id, 'GPU: no key known · 127.0.0.1');
+    assert.equal(counts().sessions, 0, 'no SSH connection without a key');
+    await expand(MAIN);
+    const line = childRow('No private key known for this instance').first();
+    await line.waitFor();
+    assert.match((await line.textContent()) ?? '', /click to choose one/);
+    await wb.page.mouse.move(0, 0);
+    await wb.screenshot('gpu-state-no-key');
+    await collapse(MAIN);
+  });
+
+  it('choosing the key (the connect flow\'s picker) starts live figures over ONE connection: the row, one child per GPU, the processes', async function () {
+    this.timeout(90_000);
+    await chooseKey(MAIN, 'fal_gpu_ed25519');
+    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1');
+    await expand(MAIN);
+    await childRow('GPU 0,').waitFor();
+    const rows = await wb.treeRows('Instances');
+    const gpu0 = rows.find((r) => r.label === 'GPU 0')!;
+    assert.equal(gpu0.description, '100 % · 19/80 GB · 59 °C · 632/700 W');
+    assert.equal(gpu0.icon, 'circuit-board');
+    const processes = rows.find((r) => r.label === '3 GPU processes')!;
+    assert.equal(processes.description, '19.3 GB');
+    await childRow('3 GPU processes').locator('.monaco-tl-twistie').click();
+    await childRow('gpu_burn').waitFor();
+    const procs = (await wb.treeRows('Instances')).filter((r) => r.icon === 'gear');
+    assert.deepEqual(
+      procs.map((p) => `${p.label} ${p.description}`),
+      ['memhog pid 11327 · 2.5 GB', 'memhog pid 11328 · 1.5 GB', 'gpu_burn pid 11345 · 15.3 GB'],
+    );
+    await wb.page.mouse.move(0, 0);
+    await wb.screenshot('gpu-expanded-1x-busy');
+    const c = counts();
+    await waitFor('three more samples', () => counts().commands, (n) => n >= c.commands + 3, 20_000, 100);
+    assert.equal(counts().sessions, 1, 'one SSH connection, reused for every sample');
+  });
+
+  it('live: the figures follow the stub (1x busy → 8x busy), repainting the row in place', async function () {
+    this.timeout(60_000);
+    s.stub.set('h100x8-busy');
+    await waitForDescription(MAIN, '8×GPU 95 % · 106/640 GB · 127.0.0.1');
+    await childRow('GPU 7,').waitFor();
+    const gpu6 = (await wb.treeRows('Instances')).find((r) => r.label === 'GPU 6')!;
+    assert.equal(gpu6.description, '100 % · 11/80 GB · 86 °C · 226/700 W');
+    await wb.page.mouse.move(0, 0);
+    await wb.screenshot('gpu-expanded-8x-busy');
+    s.stub.set('h100x1-busy');
+    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1');
+  });
+
+  it('tooltip: the GPU summary and a 10-minute utilisation history image with its text alternative', async function () {
+    this.timeout(60_000);
+    await collapse(MAIN);
+    const label = wb.row(MAIN).locator('.label-name');
+    const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'GPU utilisation, last ' }).first();
+    const img = hover.locator('img[src^="data:image/svg+xml;base64,"]');
+    // The tooltip is built on hover (resolveTreeItem): move away and back until it shows, then read it in one go.
+    const seen = await waitFor(
+      'the tooltip with the history image',
+      async () => {
+        await wb.page.mouse.move(0, 0);
+        await label.hover();
+        if (!(await img.waitFor({ timeout: 3_000 }).then(() => true, () => false))) return undefined;
+        return img.evaluate((el) => {
+          const e = el as unknown as { alt: string; getBoundingClientRect(): { width: number }; closest(s: string): { textContent: string | null } | null };
+          return { alt: e.alt, width: e.getBoundingClientRect().width, text: e.closest('.monaco-hover, .workbench-hover')?.textContent ?? '' };
+        }).catch(() => undefined);
+      },
+      (v) => v !== undefined && v.width > 100,
+      30_000,
+      200,
+    );
+    assert.match(seen!.alt, /^GPU utilisation, last \d+ (min|s): now \d+ %, mean \d+ %, min \d+ %, max 100 % \(\d+ samples\)$/);
+    assert.match(seen!.text, /GPUs\s*GPU 100 % · 19\/80 GB/);
+    await wb.screenshot('gpu-tooltip-history');
+    await wb.page.mouse.move(0, 0);
+  });
+
+  it('idle: with every GPU under 5 % and no process for fal.idle.minutes (3 s), the row is marked and the status bar adds "1 idle · ~$1.89/h"', async function () {
+    this.timeout(60_000);
+    s.stub.set('h100x1-idle');
+    await waitForDescription(MAIN, 'GPU 0 % · 0/80 GB · 127.0.0.1');
+    const idle = wb.statusBarItem(/1 idle · ~\$1\.89\/h/);
+    await idle.waitFor({ timeout: 30_000 });
+    // The row's label carries the idle decoration (badge "zz", warning colour).
+    const badge = await waitFor(
+      'the idle badge on the row',
+      () => wb.row(MAIN).locator('.monaco-icon-label').evaluate((el) => {
+        const view = (el as unknown as { ownerDocument: { defaultView: { getComputedStyle(e: unknown, p: string): { content: string } } } }).ownerDocument.defaultView;
+        return view.getComputedStyle(el, '::after').content;
+      }),
+      (c) => c.includes('zz'),
+      10_000,
+      100,
+    );
+    assert.match(badge, /zz/);
+    await wb.page.mouse.move(0, 0);
+    await wb.screenshot('gpu-idle-row');
+    // Busy again: the marker and the status bar part go.
+    s.stub.set('h100x1-busy');
+    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1');
+    await idle.waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('nvidia-smi missing, then the driver failing: each its own words in the row and the child, with the shell\'s and nvidia-smi\'s own text', async function () {
+    this.timeout(90_000);
+    await expand(MAIN);
+    s.stub.set('missing');
+    await waitForDescription(MAIN, 'GPU: nvidia-smi not found · 127.0.0.1');
+    const missing = childRow('nvidia-smi not found').first();
+    await missing.waitFor();
+    assert.match((await missing.textContent()) ?? '', /nvidia-smi: (command )?not found/);
+    s.stub.set('driver-failed');
+    await waitForDescription(MAIN, 'GPU: driver not responding · 127.0.0.1');
+    const driver = childRow('NVIDIA driver not responding').first();
+    await driver.waitFor();
+    assert.match((await driver.textContent()) ?? '', /NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/);
+    await wb.page.mouse.move(0, 0);
+    await wb.screenshot('gpu-state-driver-failed');
+    s.stub.set('h100x1-busy');
+    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1', 40_000);
+    await collapse(MAIN);
+  });
+
+  it('a key sshd refuses: "SSH failed: <reason>" with a retry action, never a modal', async function () {
+    this.timeout(60_000);
+    await chooseKey(WRONGKEY, 'id_unauthorized');
+    await waitForDescription(WRONGKEY, 'GPU: SSH failed · 127.0.0.1');
+    const line = childRow('SSH failed: the server refused the key').first();
+    await line.waitFor();
+    assert.match((await line.getAttribute('aria-label')) ?? '', /id_unauthorized for user/);
+    assert.equal(await wb.modal(), undefined);
+    await collapse(WRONGKEY);
+  });
+
+  it('a host key never learned: "host key unknown", nothing sent; its action (Open SSH in Terminal) learns it and figures follow', async function () {
+    this.timeout(90_000);
+    const before = counts().sessions;
+    await chooseKey(NEWHOST, 'fal_gpu_ed25519');
+    await waitForDescription(NEWHOST, 'GPU: host key unknown · 127.0.0.1');
+    assert.equal(counts().sessions, before, 'no connection without a known host key');
+    const line = childRow('Host key not known yet').first();
+    await line.waitFor();
+    await wb.screenshot('gpu-state-host-key-unknown');
+    await line.click();
+    // The terminal's ssh (StrictHostKeyChecking accept-new) records the key; the sampler notices.
+    await waitForDescription(NEWHOST, 'GPU 100 % · 19/80 GB · 127.0.0.1', 60_000);
+    assert.match(readFileSync(join(home, '.ssh', 'fal', 'known_hosts'), 'utf8'), /\[127\.0\.0\.1\]:\d+ ssh-ed25519 /);
+    await wb.runCommand('Terminal: Kill All Terminals');
+    await collapse(NEWHOST);
+  });
+
+  it('"fal: Show GPU Usage…" opens a read-only report with the per-GPU table, the processes and the raw output; its refresh samples again', async function () {
+    this.timeout(60_000);
+    await wb.runCommand('fal: Show GPU Usage…');
+    await wb.quickPick.answer(MAIN);
+    const editor = wb.page.locator('.editor-instance .monaco-editor .view-lines');
+    await editor.filter({ hasText: 'GPU usage of 1x H100' }).waitFor();
+    await editor.filter({ hasText: 'NVIDIA H100 80GB HBM3' }).waitFor();
+    const text = (await editor.textContent())?.replace(/\u00a0/g, ' ') ?? '';
+    assert.match(text, /GPU processes \(3\)/);
+    assert.match(text, /Raw nvidia-smi output/);
+    await wb.screenshot('gpu-usage-report');
+    s.stub.set('h100x8-busy');
+    await wb.page.locator('.editor-actions .action-label[aria-label^="Refresh GPU Usage"]').click();
+    await editor.filter({ hasText: 'GPU processes (15)' }).waitFor({ timeout: 20_000 });
+    s.stub.set('h100x1-busy');
+    await wb.runCommand('View: Close All Editors');
+  });
+
+  it('with the view hidden: connections closed, then no new SSH session and no command; shown again, sampling resumes', async function () {
+    this.timeout(90_000);
+    const mark = wb.logMark();
+    await wb.runCommand('View: Show Explorer');
+    await wb.waitForLog('GPU sampling paused (view hidden)', mark);
+    // Every connection the sampler had (MAIN, NEWHOST) ends with an SSH disconnect.
+    await waitFor('the sampler\'s connections to close (sshd log)', openConnections, (ports) => ports.length === 0, 20_000, 100);
+    const hidden = counts();
+    // The one duration-based wait: absence can only be observed over time — 5 sample intervals.
+    const start = Date.now();
+    await waitFor('five sample intervals with the view hidden', () => Date.now() - start, (ms) => ms >= 5_000, 10_000, 250);
+    assert.deepEqual(counts(), hidden, 'no session and no command while hidden');
+    assert.doesNotMatch(wb.extensionLog().slice(mark), /GPU sample of .* failed/);
+    await wb.openActivityView('fal Compute');
+    await waitFor('sampling to resume', () => counts().commands, (n) => n > hidden.commands, 20_000, 100);
+    assert.ok(counts().sessions > hidden.sessions, 'a new connection when the view comes back');
+  });
+});
