@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { waitFor } from '../support/polling';
+import { FIXTURES } from '../unit/gpu/fixtures';
 import { aliasLine, startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
 import { KEYGEN } from './sshd';
 import { openWorkbench, screenshotOnFailure, type TreeRow, type Workbench } from './workbench';
@@ -266,6 +267,8 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     const text = (await editor.textContent())?.replace(/\u00a0/g, ' ') ?? '';
     assert.match(text, /GPU processes \(3\)/);
     assert.match(text, /Raw nvidia-smi output/);
+    assert.ok(text.includes(readFileSync(join(FIXTURES, 'query-gpu.h100x1-busy.csv'), 'utf8').trim()), `the raw output as nvidia-smi printed it:\n${text}`);
+    await wb.runCommand('Notifications: Clear All Notifications');
     await wb.screenshot('gpu-usage-report');
     s.stub.set('h100x8-busy');
     await wb.page.locator('.editor-actions .action-label[aria-label^="Refresh GPU Usage"]').click();
