@@ -1,6 +1,7 @@
 // Wiring only: every object is made here and every command is registered here, through the one
 // helper that logs and shows errors (commands/registerCommand.ts). Features live in their modules.
 import * as vscode from 'vscode';
+import type { ComputeInstance } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { FalSession } from './auth/falSession';
 import { connect } from './commands/connect';
@@ -16,19 +17,28 @@ import { refresh } from './commands/refresh';
 import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
 import { registerCommand, runInBackground } from './commands/registerCommand';
 import { setApiKey } from './commands/setApiKey';
+import { setProtection } from './commands/protect';
 import { signOut } from './commands/signOut';
+import { Ownership, SpendLedger } from './cost';
+import { CostMonitor } from './instances/costMonitor';
+import { InstanceDeleter } from './instances/instanceDeleter';
+import { SpendFigures } from './instances/spendFigures';
 import { GpuMonitor } from './instances/gpuMonitor';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstancesController } from './instances/instancesController';
 import { chooseKey } from './remote/hostPreparation';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
+import { CostTreePart } from './views/costTreePart';
+import { KEEP_COMMAND } from './views/costNotices';
 import { GpuTreePart } from './views/gpuChildren';
 import { GPU_REPORT_SCHEME, GpuReportProvider } from './views/gpuReportProvider';
 import { IdleDecorations } from './views/idleDecorations';
 import { IDLE_PART, idlePart } from './views/idleStatus';
 import { InstancesView } from './views/instancesView';
 import { FalStatusBar } from './views/statusBar';
+import { SpendReportProvider, showSpend } from './views/spendReportProvider';
+import { SpendStatus } from './views/spendStatus';
 
 let gpuMonitor: GpuMonitor | undefined;
 
@@ -43,15 +53,28 @@ export function activate(context: vscode.ExtensionContext): void {
   // The GPU view (issue 12): the sampler is fed here and is the only thing that samples.
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
-  const view = new InstancesView(controller.model, settings, new GpuTreePart(gpu.sampler, () => gpu.settings));
+  // The cost guard (issue 13): whose instances are ours, what they cost, one delete path for all.
+  const saveError = (what: string) => (e: unknown) => log.error(`Could not save ${what}: ${String(e)}`);
+  const ownership = new Ownership(context.globalState, saveError('the instances created here'));
+  const ledger = new SpendLedger(context.globalState, (id) => ownership.createdHere(id), saveError('the spend ledger'));
+  const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at) => ledger.recordDeleted(id, at));
+  const sampleSeconds = () => gpu.settings.sampleSeconds;
+  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, ownership, ledger, deleter, state: context.globalState, settings: settings.cost, sampleSeconds, log });
+  const nickname = () => settings.cost.creatorNickname;
+  const costTree = new CostTreePart(cost.guard, ownership, nickname, context.globalState);
+  const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));
+  const view = new InstancesView(controller.model, settings, new GpuTreePart(gpu.sampler, () => gpu.settings), costTree);
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
+  const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
+  const spendReports = new SpendReportProvider(figures, controller.model);
   controller.attachView(view.treeView);
   gpu.attachView(view.treeView);
   const idleDecorations = new IdleDecorations(gpu.sampler, gpuOn);
   const showIdle = () => statusBar.setPart(IDLE_PART, gpuOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
-  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, log };
+  const costs = { projectMonth: (type: string) => figures.projection(Date.now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
+  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, log, deleter, costs };
   const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
 
   let importOffered = false;
@@ -70,10 +93,15 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     new HostPruner(controller.model, instanceKeys, log, () => readSettings().ssh.paths),
     gpu,
+    cost,
+    costTree,
+    spendStatus,
+    spendReports,
     idleDecorations,
     reports,
     vscode.window.registerFileDecorationProvider(idleDecorations),
     vscode.workspace.registerTextDocumentContentProvider(GPU_REPORT_SCHEME, reports),
+    vscode.workspace.registerTextDocumentContentProvider('fal-spend', spendReports),
     gpu.sampler.onDidChangeIdle(showIdle),
     controller.model.onDidChange(showIdle),
     command('fal.showLogs', 'Show Logs', () => log.show(true)),
@@ -93,6 +121,12 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.refreshGpuUsage', 'Refresh GPU Usage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
     command('fal.gpu.chooseKey', 'Choose Private Key', (id: string) => chooseKey(deps, id)),
     command('fal.gpu.retry', 'Retry GPU Sample', (id: string) => gpu.sampler.refresh(id)),
+    command('fal.protect', 'Protect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
+    command('fal.unprotect', 'Unprotect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),
+    command(KEEP_COMMAND, 'Keep', (id?: unknown) => cost.notices.keep(id)),
+    command('fal.showSpend', 'Show Spend', () => showSpend(spendReports)),
+    command('fal.filterMine', 'Show Only My Instances', () => costTree.setMineOnly(true)),
+    command('fal.filterAll', 'Show All Instances', () => costTree.setMineOnly(false)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;
@@ -101,6 +135,10 @@ export function activate(context: vscode.ExtensionContext): void {
       view.setOptions(settings);
       statusBar.setRates(settings.hourlyUsd);
       gpu.updateSettings(settings);
+      cost.updateSettings(settings.cost);
+      costTree.refresh();
+      spendStatus.update();
+      spendReports.refresh();
       idleDecorations.refreshAll();
       showIdle();
     }),

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL } from './api';
 import type { GroupBy, SortBy } from './core/ordering';
+import type { CostGuardSettings } from './cost';
 import { sshPaths, type SshPaths } from './ssh';
 
 export interface Settings {
@@ -16,6 +17,16 @@ export interface Settings {
   readonly sortBy: SortBy;
   readonly ssh: SshSettings;
   readonly gpu: GpuSettings;
+  readonly cost: CostSettings;
+}
+
+/** The cost guard (issue 13): reminders, opt-in auto-delete, the budget, whose instances are "mine". */
+export interface CostSettings {
+  readonly guard: CostGuardSettings;
+  /** `fal.budget.monthlyUsd`; undefined when unset, 0 or not a positive number. */
+  readonly monthlyBudgetUsd: number | undefined;
+  /** `fal.creatorNickname` ('' when unset). */
+  readonly creatorNickname: string;
 }
 
 /** The GPU view (issue 12): how often to sample, and what counts as idle. */
@@ -39,15 +50,40 @@ export interface SshSettings {
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('fal');
+  const hourlyUsd = c.get<Record<string, number>>('pricing.hourlyUsd', {});
+  const gpu = readGpuSettings(c);
   return {
     apiBaseUrl: (c.get<string>('apiBaseUrl') || DEFAULT_BASE_URL).trim(),
     fastRefreshMs: Math.max(1, c.get<number>('refresh.fastIntervalSeconds', 3)) * 1000,
     slowRefreshMs: Math.max(5, c.get<number>('refresh.slowIntervalSeconds', 60)) * 1000,
-    hourlyUsd: c.get<Record<string, number>>('pricing.hourlyUsd', {}),
+    hourlyUsd,
     groupBy: c.get<GroupBy>('instances.groupBy', 'none'),
     sortBy: c.get<SortBy>('instances.sortBy', 'firstSeen'),
     ssh: readSshSettings(c),
-    gpu: readGpuSettings(c),
+    gpu,
+    cost: readCostSettings(c, gpu, hourlyUsd),
+  };
+}
+
+function readCostSettings(fal: vscode.WorkspaceConfiguration, gpu: GpuSettings, hourlyUsd: Readonly<Record<string, number>>): CostSettings {
+  const budget = finite(fal.get<number>('budget.monthlyUsd'), 0);
+  const grace = finite(fal.get<number>('idle.graceMinutes'), 10);
+  const command = fal.get<string>('idle.beforeDelete');
+  const nickname = fal.get<string>('creatorNickname');
+  return {
+    guard: {
+      idleMinutes: gpu.idleMinutes,
+      gpuPercent: gpu.idleGpuPercent,
+      runningHours: Math.max(0, finite(fal.get<number>('reminders.runningHours'), 8)),
+      autoDelete: fal.get<boolean>('idle.autoDelete') === true,
+      autoDeleteOthers: fal.get<boolean>('idle.autoDeleteOthers') === true,
+      // Fractions are allowed (down to 3 s), as for fal.idle.minutes: the countdown must be testable.
+      graceMinutes: Math.max(0.05, grace),
+      beforeDelete: typeof command === 'string' ? command : '',
+      hourlyUsd,
+    },
+    monthlyBudgetUsd: budget > 0 ? budget : undefined,
+    creatorNickname: typeof nickname === 'string' ? nickname.trim() : '',
   };
 }
 

@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { createRequestBody, type ComputeInstance, type CreateInstanceInput } from '../api';
+import type { BudgetProjection } from '../cost';
 import type { FalApi } from '../auth/falClient';
+import { formatUsd } from '../core/cost';
 import { machineLabel } from '../core/instanceTypes';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
 import { every, realTimers } from '../core/timers';
@@ -14,6 +16,7 @@ import type { InstancesController } from '../instances/instancesController';
 import { PendingCreates, windowSignal, type PendingCreate } from '../instances/pendingCreates';
 import { readSettings } from '../settings';
 import { generateKeyPair, listPublicKeys } from '../ssh';
+import { projectionText } from '../wizard/createSteps';
 import { runCreateWizard, type CreateArgs, type CreatePlan } from '../wizard/createWizard';
 import { VscodeWizardUi } from '../wizard/vscodeWizardUi';
 import type { WizardUi } from '../wizard/wizardUi';
@@ -30,6 +33,13 @@ export interface CreateDeps {
   readonly keyStore: InstanceKeyStore;
   readonly log: vscode.LogOutputChannel;
   readonly ui?: WizardUi;
+  readonly costs?: CreateCosts;
+}
+
+/** The cost guard's part in a create (issue 13): the budget check and "created here". */
+export interface CreateCosts {
+  projectMonth(instanceType: string): BudgetProjection;
+  recordCreate(instance: ComputeInstance): void;
 }
 
 export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promise<ComputeInstance | undefined> {
@@ -45,6 +55,7 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
       listKeys: async () => (await listPublicKeys(sshDir)).keys,
       readFile: (path) => readFile(path, 'utf8'),
       fileExists: (path) => access(path).then(() => true, () => false),
+      ...(deps.costs ? { projectMonth: (type: string) => deps.costs!.projectMonth(type) } : {}),
     },
     args && typeof args === 'object' ? args : {},
   );
@@ -53,6 +64,7 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     return undefined;
   }
   await deps.globalState.update(LAST_TYPE_KEY, plan.instanceType);
+  if (!(await withinBudget(deps, plan))) return undefined;
 
   let input: CreateInstanceInput;
   let privateKeyPath: string | undefined;
@@ -68,6 +80,29 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
   await store.save(pending); // before the first request: a reload from here on is reconciled
   return execute(deps, client, store, pending);
 }
+
+/** A create that would pass fal.budget.monthlyUsd needs an explicit "Create anyway" (a fresh projection, after the wizard). */
+async function withinBudget(deps: CreateDeps, plan: CreatePlan): Promise<boolean> {
+  const projection = deps.costs?.projectMonth(plan.instanceType);
+  if (!projection?.exceedsBudget || projection.budgetUsd === undefined) return true;
+  const label = machineLabel(plan.instanceType);
+  const answer = await vscode.window.showWarningMessage(
+    `Creating this ${label} would pass your monthly budget of ${formatUsd(projection.budgetUsd)}.`,
+    {
+      modal: true,
+      detail:
+        `${projectionText(projection)}: about ${formatUsd(projection.monthToDateUsd)} so far this month, ` +
+        `${formatUsd(projection.runningToMonthEndUsd)} more for what runs now and ${formatUsd(projection.proposedToMonthEndUsd)} for this ${label} if nothing is deleted before the month ends. ` +
+        'Estimates from fal.pricing.hourlyUsd; nothing is created unless you choose Create anyway.',
+    },
+    CREATE_ANYWAY,
+  );
+  const go = answer === CREATE_ANYWAY;
+  deps.log.info(`Create of ${label}: projected ${formatUsd(projection.projectedUsd)} passes the budget of ${formatUsd(projection.budgetUsd)}; ${go ? '"Create anyway" chosen' : 'not confirmed, nothing was sent'}`);
+  return go;
+}
+
+export const CREATE_ANYWAY = 'Create anyway';
 
 async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutputChannel): Promise<{ input: CreateInstanceInput; privateKeyPath?: string }> {
   const base = { instanceType: plan.instanceType, ...(plan.sector && { sector: plan.sector }) };
@@ -94,6 +129,7 @@ async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, 
     try {
       const instance = await client.createInstance(pending.input, { idempotencyKey: pending.idempotencyKey, signal: windowSignal(pending, Date.now()) });
       created = instance;
+      deps.costs?.recordCreate(instance);
       if (pending.privateKeyPath) await deps.keyStore.set(instance.id, pending.privateKeyPath);
       await store.clear(pending.idempotencyKey);
       deps.log.info(`Created ${label} ${instance.id} (Idempotency-Key ${pending.idempotencyKey})`);

@@ -1,6 +1,7 @@
 // On activation: finishes the creates a window reload interrupted (same body, same Idempotency-Key:
 // never a second machine), or drops those too old to replay safely, and tells the user either way.
 import * as vscode from 'vscode';
+import type { ComputeInstance } from '../api';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstancesController } from '../instances/instancesController';
@@ -12,6 +13,7 @@ export interface FinishDeps {
   readonly globalState: vscode.Memento;
   readonly keyStore: InstanceKeyStore;
   readonly log: vscode.LogOutputChannel;
+  readonly costs?: { recordCreate(instance: ComputeInstance): void };
 }
 
 export async function finishInterruptedCreates(deps: FinishDeps): Promise<void> {
@@ -26,6 +28,7 @@ export async function finishInterruptedCreates(deps: FinishDeps): Promise<void> 
     for (const o of outcomes) {
       const label = machineLabel(o.pending.input.instanceType);
       if (o.kind === 'created') {
+        deps.costs?.recordCreate(o.instance);
         deps.log.info(`Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`);
         void vscode.window.showInformationMessage(
           `A create of ${label} interrupted by a window reload was finished with the same request: ${o.instance.id} (no second instance). It is in the Instances list.`,

@@ -15,6 +15,9 @@ import { idleShortfall, ineligibility, nextDue, reminderAllowed, runningReminder
 import { DEFAULT_COST_GUARD_SETTINGS, Emitter, MINUTE_MS } from './types';
 import type { CostGuardSettings, Disposable } from './types';
 
+/** The shortest countdown (3 s, like the shortest fal.idle.minutes): never none at all. */
+const MIN_GRACE_MINUTES = 0.05;
+
 type Phase =
   | { readonly kind: 'reminder'; readonly shown: Shown<ReminderAction> }
   | { readonly kind: 'countdown'; readonly gen: number; readonly deadline: number; readonly shown: Shown<CountdownAnswer> }
@@ -151,7 +154,7 @@ export class CostGuard implements Disposable {
   private startCountdown(record: InstanceRecord, idleMs: number, now: number): void {
     const id = record.instance.id;
     if (this.phases.get(id)?.kind === 'reminder') this.endPhase(id);
-    const graceMs = Math.max(1, this.settings.graceMinutes) * MINUTE_MS;
+    const graceMs = Math.max(MIN_GRACE_MINUTES, this.settings.graceMinutes) * MINUTE_MS;
     const gen = ++this.gen;
     const notice = countdownNotice(this.subject(record), idleMs, graceMs, now + graceMs, this.settings.beforeDelete.trim() !== '');
     this.log(id, `idle ${formatSpan(idleMs)}: auto-delete countdown started (${formatSpan(graceMs)})`);

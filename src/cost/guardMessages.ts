@@ -17,6 +17,9 @@ export interface Reminder {
 export interface Countdown {
   readonly instanceId: string;
   readonly message: string;
+  /** The message in two parts around the time, so a UI can say "at 14:32 (in 9 min)" live instead. */
+  readonly headline: string;
+  readonly terms: string;
   /** Epoch ms when the delete will be attempted (after a fresh check on the machine). */
   readonly deadline: number;
   readonly actions: readonly { readonly answer: CountdownAnswer; readonly title: string }[];
@@ -33,9 +36,10 @@ export const COUNTDOWN_ACTIONS: Countdown['actions'] = [
   { answer: 'keep', title: 'Keep' },
 ];
 
-/** "30 min", "1 h 05 min", "8 h" */
+/** "45 s", "30 min", "1 h 05 min", "8 h" */
 export function formatSpan(ms: number): string {
-  const minutes = Math.floor(Math.max(0, ms) / MINUTE_MS);
+  if (ms < MINUTE_MS) return `${Math.floor(Math.max(0, ms) / 1000)} s`;
+  const minutes = Math.floor(ms / MINUTE_MS);
   if (minutes < 60) return `${minutes} min`;
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
@@ -73,12 +77,13 @@ export function runningReminder(s: MessageSubject, runningMs: number, createdHer
 
 export function countdownNotice(s: MessageSubject, idleMs: number, graceMs: number, deadline: number, beforeDelete: boolean): Countdown {
   const first = beforeDelete ? ' Your beforeDelete command runs first; the delete happens only if it succeeds.' : '';
+  const headline = `${s.id} (${machineLabel(s.instanceType)}) has been idle for ${formatSpan(idleMs)}.`;
+  const terms = `after a fresh check that it is still idle with nobody logged in.${first} Deleting destroys its disk.`;
   return {
     instanceId: s.id,
-    message:
-      `${s.id} (${machineLabel(s.instanceType)}) has been idle for ${formatSpan(idleMs)}. ` +
-      `Auto-delete in ${formatSpan(graceMs)}, after a fresh check that it is still idle with nobody logged in.${first} ` +
-      'Deleting destroys its disk.',
+    message: `${headline} Auto-delete in ${formatSpan(graceMs)}, ${terms}`,
+    headline,
+    terms,
     deadline,
     actions: COUNTDOWN_ACTIONS,
   };

@@ -82,11 +82,7 @@ export class GpuSampler extends SamplerReadout {
     this.scheduleAll();
   }
 
-  /**
-   * The instances to keep watching while nobody looks (auto-delete's opt-in: the ones eligible for
-   * it). Empty — the default — means nothing at all is sampled while the view is hidden or the
-   * window unfocused.
-   */
+  /** The instances to watch while nobody looks (auto-delete's eligible ones). Empty, the default: nothing then. */
   setWatched(ids: Iterable<string>): void {
     const next = new Set(ids);
     if (next.size === this.watched.size && [...next].every((id) => this.watched.has(id))) return;
@@ -96,7 +92,12 @@ export class GpuSampler extends SamplerReadout {
     this.scheduleAll();
   }
 
-  /** Whether `id` is sampled now only because it is watched (for the VS Code side's log and known_hosts retry). */
+  /** On the watch list (it may still wait for a key or a host key). */
+  isWatched(id: string): boolean {
+    return this.watched.has(id);
+  }
+
+  /** Sampled at the watch pace right now. */
   isWatching(id: string): boolean {
     const inst = this.instances.get(id);
     return inst !== undefined && this.pace(inst) === 'watch';

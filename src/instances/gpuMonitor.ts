@@ -126,13 +126,14 @@ export class GpuMonitor implements vscode.Disposable {
 
   /**
    * A host key learned meanwhile (Connect, Open SSH in Terminal) is used at once, not after the
-   * back-off: the instances waiting for it get one sample, if anyone is looking.
+   * back-off: the instances waiting for it get one sample, if anyone is looking (or auto-delete
+   * watches them).
    */
   private watchKnownHosts(file: string): vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(file)), basename(file)));
     const retry = () => {
-      if (!this.sampler.active) return;
       for (const t of this.targets()) {
+        if (!this.sampler.active && !this.sampler.isWatched(t.id)) continue;
         const state = this.sampler.state(t.id);
         if (state?.kind === 'hostKeyUnknown' || state?.kind === 'sshFailed') void this.sampler.refresh(t.id);
       }

@@ -8,11 +8,17 @@ import { statusLook } from '../core/status';
 export interface ItemContext {
   readonly now: number;
   readonly hourlyUsd: Readonly<Record<string, number>>;
+  /** Marked "Protect from Auto-Delete" (issue 13). */
+  readonly protected?: boolean;
 }
 
-/** Values menus test with `viewItem == falInstance.ready` and friends (see package.json). */
-export function instanceContextValue(record: InstanceRecord): string {
-  return record.deleting ? 'falInstance.deleting' : `falInstance.${statusLook(record.instance.status).kind}`;
+/**
+ * Values menus test with `viewItem =~ /^falInstance\.ready\b/` and friends (see package.json):
+ * the status, then `.protected` for a row protected from auto-delete (Protect / Unprotect).
+ */
+export function instanceContextValue(record: InstanceRecord, isProtected = false): string {
+  if (record.deleting) return 'falInstance.deleting';
+  return `falInstance.${statusLook(record.instance.status).kind}${isProtected ? '.protected' : ''}`;
 }
 
 /** What the GPU view adds to a ready row (gpuChildren.ts): text after the description, children, the idle decoration's URI. */
@@ -23,7 +29,7 @@ export interface RowGpuPart {
 }
 
 /** The row without its tooltip, which is built on hover (see resolveTreeItem). */
-export function instanceTreeItem(record: InstanceRecord, gpu?: RowGpuPart): vscode.TreeItem {
+export function instanceTreeItem(record: InstanceRecord, gpu?: RowGpuPart, isProtected = false): vscode.TreeItem {
   const { instance } = record;
   const look = statusLook(instance.status);
   const collapsible = gpu?.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
@@ -35,12 +41,16 @@ export function instanceTreeItem(record: InstanceRecord, gpu?: RowGpuPart): vsco
   // ready), so the figures fit the default sidebar width.
   item.description = `${gpu ? gpu.description : status} · ${instance.ip ?? instance.id}`;
   if (gpu) item.resourceUri = gpu.resourceUri;
+  // A protected row shows a lock in place of its status icon, in the status colour: the label and
+  // description (the words that must fit the sidebar) stay as they are, and the GPU view's idle
+  // decoration (on the label) composes with it.
   item.iconPath = record.deleting
     ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
-    : new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
-  item.contextValue = instanceContextValue(record);
+    : new vscode.ThemeIcon(isProtected ? 'lock' : look.icon, new vscode.ThemeColor(look.color));
+  item.contextValue = instanceContextValue(record, isProtected);
+  const guard = isProtected && !record.deleting ? ', protected from auto-delete' : '';
   item.accessibilityInformation = {
-    label: `${machineLabel(instance.instance_type)} ${instance.id}, ${status}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu ? `, ${gpu.description}` : ''}`,
+    label: `${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu ? `, ${gpu.description}` : ''}`,
   };
   return item;
 }
@@ -59,6 +69,7 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSec
     ['Sector', instance.sector ?? '—'],
     ['IP', instance.ip ?? '— (assigned when ready)'],
     ['Created by', instance.creator_user_nickname ?? '—'],
+    ...(ctx.protected ? ([['Auto-delete', '$(lock) protected: never auto-deleted']] as [string, string][]) : []),
     ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${formatDuration(ctx.now - record.firstSeenAt)} ago)`],
     [
       'Cost so far',

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import type { InstancesModel, ModelChange } from '../core/instancesModel';
 import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
+import { groupByCreator } from '../cost';
+import type { CostTreePart } from './costTreePart';
 import type { GpuNode, GpuTreePart } from './gpuChildren';
 import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 
@@ -30,11 +32,19 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     private options: TreeOptions,
     private readonly now: () => number = Date.now,
     private readonly gpu?: GpuTreePart,
+    private readonly cost?: CostTreePart,
   ) {
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
     // A GPU change repaints that one row (and its children, if expanded), never the whole tree.
     if (gpu) this.subscriptions.push(gpu.onDidChange((ids) => this.repaint(ids)));
+    // A Protect repaints its row (the lock); the Mine filter or "mine" itself changing relays out the tree.
+    if (cost) this.subscriptions.push(cost.onDidChange((ids) => (ids ? this.repaint(ids) : this.setOptions(this.options))));
+  }
+
+  /** Rows hidden by the Mine filter right now (the view says so when they are all hidden). */
+  get hiddenByFilter(): number {
+    return this.model.list().length - this.rootIds.length;
   }
 
   setOptions(options: TreeOptions): void {
@@ -54,13 +64,16 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem('(gone)');
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem('(gone)');
-    return instanceTreeItem(record, this.gpu?.row(node.id));
+    return instanceTreeItem(record, this.gpu?.row(node.id), this.cost?.isProtected(node.id) ?? false);
   }
 
   // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     const record = node.kind === 'instance' ? this.model.get(node.id) : undefined;
-    if (record) item.tooltip = instanceTooltip(record, { now: this.now(), hourlyUsd: this.options.hourlyUsd }, this.gpu?.tooltip(record.instance.id));
+    if (record) {
+      const ctx = { now: this.now(), hourlyUsd: this.options.hourlyUsd, protected: this.cost?.isProtected(record.instance.id) ?? false };
+      item.tooltip = instanceTooltip(record, ctx, this.gpu?.tooltip(record.instance.id));
+    }
     return item;
   }
 
@@ -113,16 +126,26 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private relayout(): void {
     const records = this.model.list();
     const order = new Map(records.map((r, i) => [r.instance.id, i]));
+    const cost = this.cost;
+    const shown = cost?.mineOnly ? records.filter((r) => cost.isMine(r.instance)) : records;
     const sorted = sortInstances(
-      records.map((r) => r.instance),
+      shown.map((r) => r.instance),
       this.options.sortBy,
       (id) => order.get(id) ?? 0,
     );
     this.rootIds = sorted.map((i) => i.id);
-    this.groups =
-      this.options.groupBy === 'none'
+    const groupBy = this.options.groupBy;
+    const groups =
+      groupBy === 'none'
         ? []
-        : groupInstances(sorted, this.options.groupBy).map((g) => this.groupNode(g.key, g.label, g.items.map((i) => i.id)));
+        : groupBy === 'creator'
+          ? groupByCreator(sorted, (i) => i.creator_user_nickname).map((g) => ({
+              key: `creator:${g.key}`,
+              label: g.key && cost?.isMyNickname(g.key) ? `${g.label} (you)` : g.label,
+              items: g.items,
+            }))
+          : groupInstances(sorted, groupBy);
+    this.groups = groups.map((g) => this.groupNode(g.key, g.label, g.items.map((i) => i.id)));
     for (const id of this.instanceNodes.keys()) if (!order.has(id)) this.instanceNodes.delete(id);
     this.gpu?.prune(new Set(order.keys()));
     this.layoutKey = JSON.stringify([this.rootIds, this.groups.map((g) => [g.key, g.ids])]);

@@ -2,6 +2,7 @@
 // that picks the welcome content and the message line, one state at a time (viewState.ts).
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
+import type { CostTreePart } from './costTreePart';
 import type { GpuTreePart } from './gpuChildren';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
 import { viewChrome, type ViewState } from './viewState';
@@ -11,23 +12,27 @@ export const INSTANCES_VIEW_ID = 'falCompute.instances';
 export class InstancesView implements vscode.Disposable {
   readonly provider: InstancesTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
   private lastState: ViewState | undefined;
 
   constructor(
     private readonly model: InstancesModel,
     options: TreeOptions,
     gpu?: GpuTreePart,
+    private readonly cost?: CostTreePart,
   ) {
-    this.provider = new InstancesTreeProvider(model, options, Date.now, gpu);
+    this.provider = new InstancesTreeProvider(model, options, Date.now, gpu, cost);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true });
-    this.subscription = model.onDidChange(() => this.syncChrome());
+    this.syncChrome();
+    this.subscriptions = [model.onDidChange(() => this.syncChrome())];
+    if (cost) this.subscriptions.push(cost.onDidChange((ids) => ids === undefined && this.syncChrome()));
   }
 
   setOptions(options: TreeOptions): void {
     this.provider.setOptions(options);
+    this.syncChrome();
   }
 
   private syncChrome(): void {
@@ -36,12 +41,22 @@ export class InstancesView implements vscode.Disposable {
       this.lastState = chrome.state;
       void vscode.commands.executeCommand('setContext', 'fal.viewState', chrome.state);
     }
-    // The tree is created after the first sync; a message there is only ever needed above rows.
-    if (this.treeView && this.treeView.message !== chrome.message) this.treeView.message = chrome.message;
+    if (!this.treeView) return; // created after the first sync; a message is only ever needed above rows
+    const message = chrome.message ?? this.filterMessage(chrome.state);
+    if (this.treeView.message !== message) this.treeView.message = message;
+    const description = this.cost?.mineOnly ? 'mine' : undefined;
+    if (this.treeView.description !== description) this.treeView.description = description;
+  }
+
+  /** The Mine filter hides every row: say so, or the view would look empty for no reason. */
+  private filterMessage(state: ViewState): string | undefined {
+    const hidden = this.provider.hiddenByFilter;
+    if (!this.cost?.mineOnly || state !== 'list' || hidden === 0 || hidden < this.model.list().length) return undefined;
+    return `None of the ${hidden} instance${hidden === 1 ? ' is' : 's are'} yours (created here, or by your fal nickname). The filter button above shows all.`;
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.treeView.dispose();
     this.provider.dispose();
   }

@@ -7,7 +7,7 @@ import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 
 export interface StatusPart {
-  /** Codicons allowed, e.g. `$(server) 2 · ~$3.78/h`. */
+  /** Codicons allowed, e.g. `$(server) 2 · ~$3.78/h`; '' for a part that only adds to the tooltip. */
   readonly text: string;
   /** Markdown, one paragraph per part in the tooltip. */
   readonly tooltip: string;
@@ -63,13 +63,16 @@ export class FalStatusBar implements vscode.Disposable {
 
   private render(): void {
     const parts = [...this.parts.values()];
-    if (parts.length === 0) {
+    // Parts without text (spend with no budget set) only add to the tooltip of parts that show.
+    if (!parts.some((p) => p.text)) {
       this.item.hide();
       return;
     }
     const lead = parts.reduce((a, b) => (URGENCY[b.urgency] > URGENCY[a.urgency] ? b : a));
-    this.item.text = parts.map((p) => p.text).join('  ');
-    this.item.tooltip = new vscode.MarkdownString(parts.map((p) => p.tooltip).join('\n\n'), true);
+    this.item.text = parts.map((p) => p.text).filter(Boolean).join('  ');
+    const tooltip = new vscode.MarkdownString(parts.map((p) => p.tooltip).join('\n\n'), true);
+    tooltip.isTrusted = { enabledCommands: ['fal.showSpend'] };
+    this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: parts.map((p) => p.accessibility).join('. ') };
     this.item.command = lead.command ?? 'falCompute.instances.focus';
     this.item.backgroundColor = lead.urgency === 'info' ? undefined : new vscode.ThemeColor(`statusBarItem.${lead.urgency}Background`);

@@ -4,6 +4,7 @@ import { SECTORS } from '../api/schemas';
 import { formatUsd, hourlyRate } from '../core/cost';
 import { describeSpec, MACHINE_SPECS, machineLabel } from '../core/instanceTypes';
 import { basename } from 'node:path';
+import type { BudgetProjection } from '../cost';
 import type { CreatePlan, CreateWizardDeps, KeyChoice, State } from './createTypes';
 import { CANCEL, value, type StepFrame, type StepResult, type WizardPickItem } from './wizardUi';
 
@@ -65,16 +66,27 @@ function planSummary(plan: { instanceType: InstanceType; sector?: Sector | null;
   return `${machineLabel(plan.instanceType)}${placement} · SSH key: ${keySummary(plan.key)}`;
 }
 
+/** The confirm step's month line: "This month, if all keeps running: ~$1,234.56 of your $500.00 budget — over it (estimate)". */
+export function projectionText(p: BudgetProjection): string {
+  const total = `~${formatUsd(p.projectedUsd)}`;
+  const unknown = p.unknownRateTypes.length ? ', some types without a rate left out' : '';
+  if (p.budgetUsd === undefined) return `This month, if all keeps running to month end: ${total} (estimate${unknown})`;
+  const over = p.exceedsBudget ? ' — over it' : '';
+  return `This month, if all keeps running to month end: ${total} of your ${formatUsd(p.budgetUsd)} budget${over} (estimate${unknown})`;
+}
+
 export async function confirmStep(frame: StepFrame, deps: CreateWizardDeps, plan: CreatePlan): Promise<StepResult<void>> {
   const rate = rateText(plan.instanceType, deps.hourlyUsd);
+  const projection = deps.projectMonth?.(plan.instanceType);
+  const billed = `${describeSpec(MACHINE_SPECS[plan.instanceType]!)}. Billed by the hour from now until you delete it.`;
   const r = await deps.ui.pick<boolean>({
     ...frame,
     placeholder: `${planSummary(plan)} · ${rate}`,
     items: [
       {
         label: `$(rocket) Create ${machineLabel(plan.instanceType)}`,
-        description: rate,
-        detail: `${describeSpec(MACHINE_SPECS[plan.instanceType]!)}. Billed by the hour from now until you delete it.`,
+        description: projection ? `${rate}, billed by the hour until you delete it` : rate,
+        detail: projection ? `${projection.exceedsBudget ? '$(warning) ' : ''}${projectionText(projection)}` : billed,
         value: true,
       },
       { label: '$(close) Cancel', description: 'nothing is created', value: false },
