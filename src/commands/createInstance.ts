@@ -16,7 +16,6 @@ import type { InstancesController } from '../instances/instancesController';
 import { PendingCreates, windowSignal, type PendingCreate } from '../instances/pendingCreates';
 import { readSettings } from '../settings';
 import { generateKeyPair, listPublicKeys } from '../ssh';
-import { projectionText } from '../wizard/createSteps';
 import { runCreateWizard, type CreateArgs, type CreatePlan } from '../wizard/createWizard';
 import { VscodeWizardUi } from '../wizard/vscodeWizardUi';
 import type { WizardUi } from '../wizard/wizardUi';
@@ -91,9 +90,9 @@ async function withinBudget(deps: CreateDeps, plan: CreatePlan): Promise<boolean
     {
       modal: true,
       detail:
-        `${projectionText(projection)}: about ${formatUsd(projection.monthToDateUsd)} so far this month, ` +
-        `${formatUsd(projection.runningToMonthEndUsd)} more for what runs now and ${formatUsd(projection.proposedToMonthEndUsd)} for this ${label} if nothing is deleted before the month ends. ` +
-        'Estimates from fal.pricing.hourlyUsd; nothing is created unless you choose Create anyway.',
+        `Projected this month if all keeps running: ~${formatUsd(projection.projectedUsd)} — about ${formatUsd(projection.monthToDateUsd)} so far, ` +
+        `${formatUsd(projection.runningToMonthEndUsd)} for what runs now and ${formatUsd(projection.proposedToMonthEndUsd)} for this ${label} until the month ends. ` +
+        'Estimates from fal.pricing.hourlyUsd. Nothing is created unless you choose Create anyway.',
     },
     CREATE_ANYWAY,
   );

@@ -8,7 +8,7 @@ import type { ComputeInstance } from '../api';
 import type { FalSession } from '../auth/falSession';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
-import { CostGuard, type Ownership, type SpendLedger } from '../cost';
+import { CostGuard, formatSpan, type CostGuardSettings, type Ownership, type SpendLedger } from '../cost';
 import type { GpuSampler } from '../gpu';
 import type { CostSettings } from '../settings';
 import { CostNotices } from '../views/costNotices';
@@ -34,6 +34,7 @@ export class CostMonitor implements vscode.Disposable {
   private settings: CostSettings;
   private readonly disposables: vscode.Disposable[] = [];
   private lastWatch = '';
+  private lastSettings = '';
 
   constructor(private readonly deps: CostMonitorDeps) {
     const { model, log } = deps;
@@ -47,6 +48,7 @@ export class CostMonitor implements vscode.Disposable {
       settings: this.settings.guard,
     });
     this.guard.setFocused(vscode.window.state.focused);
+    this.logSettings();
     this.disposables.push(
       this.notices,
       model.onDidChange(() => this.onModelChange()),
@@ -59,6 +61,7 @@ export class CostMonitor implements vscode.Disposable {
   updateSettings(settings: CostSettings): void {
     this.settings = settings;
     this.guard.setSettings(settings.guard);
+    this.logSettings();
     this.updateWatch();
   }
 
@@ -83,6 +86,11 @@ export class CostMonitor implements vscode.Disposable {
     this.updateWatch();
   }
 
+  private logSettings(): void {
+    const line = describeGuardSettings(this.settings.guard);
+    if (line !== this.lastSettings) this.deps.log.info((this.lastSettings = line));
+  }
+
   /** The instances auto-delete could take, for the sampler to watch while nobody looks. */
   private updateWatch(): void {
     const { guard: s } = this.settings;
@@ -99,4 +107,13 @@ export class CostMonitor implements vscode.Disposable {
       : `Auto-delete watch: none${s.autoDelete ? '' : ' (fal.idle.autoDelete is off)'}: nothing is sampled while the view is hidden or the window unfocused`;
     if (line !== this.lastWatch) this.deps.log.info((this.lastWatch = line));
   }
+}
+
+/** One log line saying what the cost guard will do (written when it changes). */
+export function describeGuardSettings(s: CostGuardSettings): string {
+  const idle = s.idleMinutes > 0 ? `idle reminders after ${formatSpan(s.idleMinutes * 60_000)}` : 'no idle reminders';
+  const running = s.runningHours > 0 ? `running-time reminders every ${s.runningHours} h` : 'no running-time reminders';
+  const extras = [s.beforeDelete.trim() ? 'beforeDelete set' : '', s.autoDeleteOthers ? 'also instances not created here' : ''].filter(Boolean);
+  const auto = s.autoDelete ? `auto-delete ON after a ${formatSpan(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}` : 'auto-delete off';
+  return `Cost guard: ${idle}, ${running}, ${auto}`;
 }

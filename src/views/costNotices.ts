@@ -11,9 +11,10 @@
 // on in the notification centre (VS Code does not tell an extension that a toast was hidden).
 import * as vscode from 'vscode';
 import { every, realTimers } from '../core/timers';
-import { formatSpan, type Countdown, type CountdownAnswer, type Reminder, type ReminderAction, type Shown } from '../cost';
+import type { Countdown, CountdownAnswer, Reminder, ReminderAction, Shown } from '../cost';
+import { countdownText } from './costPresentation';
 
-export const KEEP_COMMAND = 'fal.idle.keep';
+export { KEEP_COMMAND } from './costPresentation';
 
 export class CostNotices implements vscode.Disposable {
   /** Instance id → how its open countdown is answered "keep". */
@@ -92,20 +93,6 @@ export class CostNotices implements vscode.Disposable {
     }
     this.log.info(`[cost] ${id}: a reminder the cost guard had already withdrawn was answered; nothing changed`);
   }
-}
-
-/** The countdown's live text: the guard's words with the absolute deadline and what is left. */
-export function countdownText(c: Countdown, at: string, leftMs: number): string {
-  const keep = `[Keep](command:${KEEP_COMMAND}?${encodeURIComponent(JSON.stringify([c.instanceId]))})`;
-  return `${c.headline} Auto-delete at ${at} (in ${formatLeft(leftMs)}), ${c.terms} ${keep} protects it from auto-delete; Cancel stops this countdown.`;
-}
-
-/** "9 min 12 s", "45 s", "1 h 05 min". */
-export function formatLeft(ms: number): string {
-  const seconds = Math.ceil(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
-  return formatSpan(seconds * 1000);
 }
 
 function clockTime(ms: number, withSeconds: boolean): string {

@@ -66,13 +66,12 @@ function planSummary(plan: { instanceType: InstanceType; sector?: Sector | null;
   return `${machineLabel(plan.instanceType)}${placement} · SSH key: ${keySummary(plan.key)}`;
 }
 
-/** The confirm step's month line: "This month, if all keeps running: ~$1,234.56 of your $500.00 budget — over it (estimate)". */
+/** The confirm step's month line, short enough for the quick pick: "Over budget: ~$221.35 this month if all keeps running ($1.00 budget, estimate)". */
 export function projectionText(p: BudgetProjection): string {
-  const total = `~${formatUsd(p.projectedUsd)}`;
-  const unknown = p.unknownRateTypes.length ? ', some types without a rate left out' : '';
-  if (p.budgetUsd === undefined) return `This month, if all keeps running to month end: ${total} (estimate${unknown})`;
-  const over = p.exceedsBudget ? ' — over it' : '';
-  return `This month, if all keeps running to month end: ${total} of your ${formatUsd(p.budgetUsd)} budget${over} (estimate${unknown})`;
+  const total = `~${formatUsd(p.projectedUsd)} this month if all keeps running`;
+  const unknown = p.unknownRateTypes.length ? ', some types have no rate' : '';
+  if (p.budgetUsd === undefined) return `${total} (estimate${unknown})`;
+  return `${p.exceedsBudget ? 'Over budget: ' : ''}${total} (${formatUsd(p.budgetUsd)} budget, estimate${unknown})`;
 }
 
 export async function confirmStep(frame: StepFrame, deps: CreateWizardDeps, plan: CreatePlan): Promise<StepResult<void>> {
