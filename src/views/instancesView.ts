@@ -48,11 +48,13 @@ export class InstancesView implements vscode.Disposable {
     if (this.treeView.description !== description) this.treeView.description = description;
   }
 
-  /** The Mine filter hides every row: say so, or the view would look empty for no reason. */
+  /** The Mine filter hides rows: say so above them (the view's title has no room for it), or the view would look empty for no reason. */
   private filterMessage(state: ViewState): string | undefined {
     const hidden = this.provider.hiddenByFilter;
-    if (!this.cost?.mineOnly || state !== 'list' || hidden === 0 || hidden < this.model.list().length) return undefined;
-    return `None of the ${hidden} instance${hidden === 1 ? ' is' : 's are'} yours (created here, or by your fal nickname). The filter button above shows all.`;
+    if (!this.cost?.mineOnly || state !== 'list' || hidden === 0) return undefined;
+    if (hidden < this.model.list().length) return `Only yours are shown: ${hidden} other instance${hidden === 1 ? ' is' : 's are'} hidden by the filter.`;
+    const none = hidden === 1 ? 'The one instance listed is not yours' : `None of the ${hidden} instances is yours`;
+    return `${none} (created here, or under your fal nickname). The filter button above shows all.`;
   }
 
   dispose(): void {

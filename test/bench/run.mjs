@@ -67,6 +67,8 @@ const rows = [
   ['GPU sampling: CPU of the sampling process per sample (8x H100 output, ssh2 from dist/ssh2.js)', `${gpu.visible.cpuMsPerSample.toFixed(2)} ms (wall ${gpu.visible.wallMsPerSample.toFixed(0)} ms, mostly sshd + the remote shell)`],
   ['GPU sampling, view hidden for a simulated hour: sessions / commands / timers fired / CPU', `${gpu.hidden.sessions} / ${gpu.hidden.commands} / ${gpu.hidden.timersFired} / ${gpu.hidden.cpuMs.toFixed(2)} ms`],
   ['GPU sampling, window unfocused for a simulated hour: sessions / commands / timers fired / connections left open', `${gpu.unfocused.sessions} / ${gpu.unfocused.commands} / ${gpu.unfocused.timersFired} (the 1-min close) / ${gpu.unfocused.connectionsOpenAfter}`],
+  ['Auto-delete watch (fal.idle.autoDelete on, instance eligible), a simulated hour unfocused: sessions / commands (goal: 1 / 60)', `${gpu.watched.unfocusedSessions} / ${gpu.watched.unfocusedCommands}`],
+  ['Auto-delete watch, then a simulated hour hidden: sessions / commands (same connection kept)', `${gpu.watched.hiddenSessions} / ${gpu.watched.hiddenCommands}`],
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, VS Code 1.100.3 (code-server 4.100.3)`;
 console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}\n\nMachine: ${machine}`);

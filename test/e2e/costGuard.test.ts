@@ -6,7 +6,7 @@
 // the extension's log — never from a fixed sleep.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { waitFor } from '../support/polling';
@@ -67,6 +67,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     this.timeout(180_000);
     s = await startGpuSshd();
     s.stub.set('h100x1-busy');
+    isolateProcessList(s);
     fal = await FalEmulator.start({
       ip: '127.0.0.1',
       timeline: { pendingMs: 500, provisioningMs: 1_000 },
@@ -157,15 +158,16 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
 
   it('Mine (view title toggle): only the instance created here; the button swaps to "Show All Instances", which brings the teammate\'s back', async function () {
     this.timeout(60_000);
-    const titleButton = (label: string) => wb.page.locator(`.part.sidebar .actions-container a.action-label[aria-label="${label}"]`);
+    const titleButton = (label: string) => wb.page.locator(`.part.sidebar .actions-container a.action-label[aria-label="${label}"]`).filter({ visible: true });
     await titleButton('Show Only My Instances').click();
     await wb.waitForTreeRows((rs) => rs.length === 1 && !!rowOf(rs, mine), 'Instances', 10_000);
     await titleButton('Show All Instances').waitFor();
     assert.equal(await titleButton('Show Only My Instances').count(), 0, 'one of the two commands at a time');
-    assert.match((await wb.page.locator('.part.sidebar .composite.title').textContent()) ?? '', /mine/i);
+    await wb.view('Instances').getByText('Only yours are shown: 1 other instance is hidden by the filter.').waitFor();
     await titleButton('Show All Instances').click();
     await wb.waitForTreeRows((rs) => rs.length === 2, 'Instances', 10_000);
     await titleButton('Show Only My Instances').waitFor();
+    await wb.view('Instances').getByText('Only yours are shown').waitFor({ state: 'detached' });
   });
 
   it('reminder: idle for fal.idle.minutes → "[Delete…] [Keep 1 h] [Don\'t remind for this instance]"; Keep 1 h silences it through a new idle period', async function () {
@@ -253,7 +255,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     await becomeIdle();
     await wb.waitForLog(`[cost] ${mine}: re-checking the machine before deleting`, mark, 40_000);
     const refused = await wb.waitForLog(new RegExp(`\\[cost\\] ${mine}: not auto-deleted: another session is open: `), mark, 30_000);
-    assert.match(refused, /another session is open: .*(pts\/\d+|over SSH)/);
+    assert.match(refused, /another session is open: .*pts\/\d+/, "the ssh -tt session (a terminal), not some other");
     const warning = await wb.waitForNotification(`${mine} (1x H100) was not auto-deleted: another session is open`);
     assert.match(warning.message, /another session is open/);
     assert.deepEqual(deletes(), [], 'no DELETE while someone is logged in');
@@ -300,7 +302,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     const tipText = (await tip.textContent()) ?? '';
     assert.match(tipText, /Today.*This month.*Monthly budget\s*\$1\.00, \d+ % used — over/s);
     assert.match(tipText, new RegExp(`Per instance this month: ${OTHER} ~\\$[\\d.]+¹ · ${mine} ~\\$[\\d.]+ \\(deleted\\)`));
-    assert.match(tipText, /Per creator this month: teammate ~\$[\d.]+¹ · developer \(you\) ~\$[\d.]+/);
+    assert.match(tipText, /Per creator this month: developer \(you\) ~\$[\d.]+ · teammate ~\$[\d.]+¹/);
     assert.match(tipText, /since this VS Code first saw it/);
     await wb.screenshot('cost-status-bar-budget-warning');
     await wb.page.mouse.move(0, 0);
@@ -315,3 +317,24 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     await wb.runCommand('View: Close All Editors');
   });
 });
+
+/**
+ * The test sshd stands for ONE fal machine, but it runs on a machine shared with other test runs,
+ * whose sshd sessions a real instance would not have. So the sessions' `ps` (first on their PATH,
+ * beside the stub nvidia-smi) lists only this sshd's listener and what runs under it — still the
+ * real /bin/ps, called as `ps`, so the session check parses real output; the sessions it must find
+ * (the sampler's own, an `ssh -tt`) all run under this listener.
+ */
+function isolateProcessList(s: GpuSshd): void {
+  const wrapper = join(s.stub.binDir, 'ps');
+  const script = [
+    '#!/bin/bash',
+    `root=$(cat '${s.sshd.pidFile}')`,
+    '(exec -a ps /bin/ps "$@") | awk -v root="$root" \'',
+    '  { pid[NR] = $1; line[NR] = $0; parent[$1] = $2 }',
+    '  END { for (i = 1; i <= NR; i++) { p = pid[i]; for (h = 0; h < 64 && p != ""; h++) { if (p == root) { print line[i]; break } p = parent[p] } } }\'',
+    '',
+  ].join('\n');
+  writeFileSync(wrapper, script);
+  chmodSync(wrapper, 0o755);
+}
