@@ -104,12 +104,12 @@ export async function measureGpuSampling(): Promise<GpuSamplingBench> {
     await clock.run(HOUR, settled);
     const u1 = count();
     const unfocusedOpen = sampler.openConnections;
+    const unfocusedTimers = clock.fired - unfocusedFired;
 
     // Auto-delete on: the instance is watched while nobody looks (still unfocused, then hidden too).
-    sampler.setWatched(['bench']);
-    await clock.run(0, settled);
     const w0 = count();
-    await clock.run(HOUR, settled);
+    sampler.setWatched(['bench']);
+    await clock.run(HOUR - 1, settled);
     const w1 = count();
     sampler.setVisible(false);
     await clock.run(HOUR, settled);
@@ -123,7 +123,7 @@ export async function measureGpuSampling(): Promise<GpuSamplingBench> {
         wallMsPerSample: wallMs / samples,
       },
       hidden: { sessions: h1.sessions - h0.sessions, commands: h1.commands - h0.commands, timersFired: hiddenTimers, cpuMs: (hiddenCpuUsed.user + hiddenCpuUsed.system) / 1000 },
-      unfocused: { sessions: u1.sessions - u0.sessions, commands: u1.commands - u0.commands, timersFired: clock.fired - unfocusedFired, connectionsOpenAfter: unfocusedOpen },
+      unfocused: { sessions: u1.sessions - u0.sessions, commands: u1.commands - u0.commands, timersFired: unfocusedTimers, connectionsOpenAfter: unfocusedOpen },
       watched: {
         unfocusedSessions: w1.sessions - w0.sessions,
         unfocusedCommands: w1.commands - w0.commands,
