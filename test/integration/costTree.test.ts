@@ -50,6 +50,7 @@ describe('Instances tree: protection, Mine filter, creator groups (real vscode A
   it('a protected row shows a lock in its status colour, says so to screen readers, and its context value offers Unprotect', () => {
     const t = setup();
     t.model.apply([inst('a'), inst('b')], 1);
+    t.provider.getChildren(); // rendered once, as VS Code does
     t.protect('a');
     assert.deepEqual(t.events.at(-1), [t.provider.nodeFor('a')], 'only that row repaints');
     const [a, b] = t.provider.getChildren().map((n) => t.provider.getTreeItem(n));
