@@ -11,12 +11,9 @@ import type { CostGuardOptions, Shown } from './guardHost';
 import { GuardState } from './guardState';
 import { countdownNotice, formatSpan, idleReminder } from './guardMessages';
 import type { CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
-import { idleShortfall, ineligibility, nextDue, reminderAllowed, runningReminderDue, SNOOZE_MS, type RuleContext } from './guardRules';
+import { idleShortfall, ineligibility, MIN_GRACE_MINUTES, nextDue, reminderAllowed, runningReminderDue, SNOOZE_MS, type RuleContext } from './guardRules';
 import { DEFAULT_COST_GUARD_SETTINGS, Emitter, MINUTE_MS } from './types';
 import type { CostGuardSettings, Disposable } from './types';
-
-/** The shortest countdown (3 s, like the shortest fal.idle.minutes): never none at all. */
-const MIN_GRACE_MINUTES = 0.05;
 
 type Phase =
   | { readonly kind: 'reminder'; readonly shown: Shown<ReminderAction> }

@@ -8,6 +8,8 @@ import { HOUR_MS, MINUTE_MS, type CostGuardSettings, type IdleSource } from './t
 
 /** The snooze period: "Keep 1 h", and the least time between two reminders of one instance. */
 export const SNOOZE_MS = HOUR_MS;
+/** The shortest auto-delete countdown (3 s, like the shortest fal.idle.minutes): never none at all. */
+export const MIN_GRACE_MINUTES = 0.05;
 
 export interface RuleContext {
   readonly settings: CostGuardSettings;
