@@ -3,7 +3,8 @@
 // bundle and vsix size, activation time in the real extension host, list + render of 1000
 // instances in the real workbench, Connect latency (ready → opening, and a second Connect) in the
 // real workbench against the emulator and a real sshd, the refresh policy's request rate over
-// a simulated hour, and the GPU sampler's SSH cost against a real sshd (test/bench/gpuSampling.ts).
+// a simulated hour, the GPU sampler's SSH cost against a real sshd (test/bench/gpuSampling.ts), and the
+// GPU view's cost in the real workbench at the default interval (test/bench/gpuWorkbench.ts).
 // Results also go to test-results/bench.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,10 @@ console.log('Measuring GPU sampling against a real sshd (a simulated hour visibl
 const { measureGpuSampling } = require(resolve(root, 'out/test/bench/gpuSampling.js'));
 const gpu = await measureGpuSampling();
 
+console.log('Measuring GPU sampling in the workbench (packaged extension, real sshd, default 10 s; ~4 min of real time)…');
+const { measureGpuInWorkbench } = require(resolve(root, 'out/test/bench/gpuWorkbench.js'));
+const gpuWb = await measureGpuInWorkbench();
+
 const { requestsPerHour } = require(resolve(root, 'out/test/bench/idleRate.js'));
 const scenarios = ['focused, stable', 'focused, an instance starting', 'window unfocused', 'view hidden'];
 const rates = Object.fromEntries(await Promise.all(scenarios.map(async (s) => [s, await requestsPerHour(s)])));
@@ -67,11 +72,15 @@ const rows = [
   ['GPU sampling: CPU of the sampling process per sample (8x H100 output, ssh2 from dist/ssh2.js)', `${gpu.visible.cpuMsPerSample.toFixed(2)} ms (wall ${gpu.visible.wallMsPerSample.toFixed(0)} ms, mostly sshd + the remote shell)`],
   ['GPU sampling, view hidden for a simulated hour: sessions / commands / timers fired / CPU', `${gpu.hidden.sessions} / ${gpu.hidden.commands} / ${gpu.hidden.timersFired} / ${gpu.hidden.cpuMs.toFixed(2)} ms`],
   ['GPU sampling, window unfocused for a simulated hour: sessions / commands / timers fired / connections left open', `${gpu.unfocused.sessions} / ${gpu.unfocused.commands} / ${gpu.unfocused.timersFired} (the 1-min close) / ${gpu.unfocused.connectionsOpenAfter}`],
+  [`GPU view in the workbench, visible + focused, default 10 s, 8x H100 (${gpuWb.visible.seconds} s real time): SSH sessions opened / commands per minute (sshd log)`, `${gpuWb.visible.sessionsOpened} / ${gpuWb.visible.commandsPerMinute.toFixed(2)}`],
+  ['GPU view in the workbench: extension-host CPU per sample, net of its rate with the view hidden (/proc; repaint included)', `${gpuWb.visible.extHostCpuMsPerSample.toFixed(0)} ms (${gpuWb.visible.extHostCpuMs} ms over ${gpuWb.visible.samples} samples)`],
+  [`GPU view in the workbench, view hidden ${gpuWb.hidden.seconds} s: sessions / commands / connections open / extension-host CPU`, `${gpuWb.hidden.sessions} / ${gpuWb.hidden.commands} / ${gpuWb.hidden.connectionsOpen} / ${gpuWb.hidden.extHostCpuMs} ms`],
+  [`GPU view in the workbench, window unfocused ${gpuWb.unfocused.seconds} s: sessions / commands / connections open after / extension-host CPU`, `${gpuWb.unfocused.sessions} / ${gpuWb.unfocused.commands} / ${gpuWb.unfocused.connectionsOpenAfter} / ${gpuWb.unfocused.extHostCpuMs} ms`],
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, VS Code 1.100.3 (code-server 4.100.3)`;
 console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}\n\nMachine: ${machine}`);
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
 writeFileSync(
   resolve(root, 'test-results/bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activationMs: activation, list, connect, requestsPerHour: rates, gpuSampling: gpu }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activationMs: activation, list, connect, requestsPerHour: rates, gpuSampling: gpu, gpuWorkbench: gpuWb }, null, 2),
 );

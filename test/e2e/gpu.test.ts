@@ -155,7 +155,33 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1');
   });
 
-  it('tooltip: the GPU summary and a 10-minute utilisation history image with its text alternative', async function () {
+  it('idle: with every GPU under 5 % and no process for fal.idle.minutes (3 s), the row is marked and the status bar adds "1 idle · ~$1.89/h"', async function () {
+    this.timeout(60_000);
+    s.stub.set('h100x1-idle');
+    await waitForDescription(MAIN, 'GPU 0 % · 0/80 GB · 127.0.0.1');
+    const idle = wb.statusBarItem(/1 idle · ~\$1\.89\/h/);
+    await idle.waitFor({ timeout: 30_000 });
+    // The row's label carries the idle decoration (badge "zz", warning colour).
+    const badge = await waitFor(
+      'the idle badge on the row',
+      () => wb.row(MAIN).locator('.monaco-icon-label').evaluate((el) => {
+        const view = (el as unknown as { ownerDocument: { defaultView: { getComputedStyle(e: unknown, p: string): { content: string } } } }).ownerDocument.defaultView;
+        return view.getComputedStyle(el, '::after').content;
+      }),
+      (c) => c.includes('zz'),
+      10_000,
+      100,
+    );
+    assert.match(badge, /zz/);
+    await wb.page.mouse.move(0, 0);
+    await wb.screenshot('gpu-idle-row');
+    // Busy again: the marker and the status bar part go.
+    s.stub.set('h100x1-busy');
+    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1');
+    await idle.waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('tooltip: the GPU summary and the utilisation history (busy → idle → busy) as an image with its text alternative', async function () {
     this.timeout(60_000);
     await collapse(MAIN);
     const label = wb.row(MAIN).locator('.label-name');
@@ -181,32 +207,6 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     assert.match(seen!.text, /GPUs\s*GPU 100 % · 19\/80 GB/);
     await wb.screenshot('gpu-tooltip-history');
     await wb.page.mouse.move(0, 0);
-  });
-
-  it('idle: with every GPU under 5 % and no process for fal.idle.minutes (3 s), the row is marked and the status bar adds "1 idle · ~$1.89/h"', async function () {
-    this.timeout(60_000);
-    s.stub.set('h100x1-idle');
-    await waitForDescription(MAIN, 'GPU 0 % · 0/80 GB · 127.0.0.1');
-    const idle = wb.statusBarItem(/1 idle · ~\$1\.89\/h/);
-    await idle.waitFor({ timeout: 30_000 });
-    // The row's label carries the idle decoration (badge "zz", warning colour).
-    const badge = await waitFor(
-      'the idle badge on the row',
-      () => wb.row(MAIN).locator('.monaco-icon-label').evaluate((el) => {
-        const view = (el as unknown as { ownerDocument: { defaultView: { getComputedStyle(e: unknown, p: string): { content: string } } } }).ownerDocument.defaultView;
-        return view.getComputedStyle(el, '::after').content;
-      }),
-      (c) => c.includes('zz'),
-      10_000,
-      100,
-    );
-    assert.match(badge, /zz/);
-    await wb.page.mouse.move(0, 0);
-    await wb.screenshot('gpu-idle-row');
-    // Busy again: the marker and the status bar part go.
-    s.stub.set('h100x1-busy');
-    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1');
-    await idle.waitFor({ state: 'detached', timeout: 20_000 });
   });
 
   it('nvidia-smi missing, then the driver failing: each its own words in the row and the child, with the shell\'s and nvidia-smi\'s own text', async function () {
