@@ -11,7 +11,7 @@ export interface ItemContext {
 }
 
 /** Values menus test with `viewItem == falInstance.ready` and friends (see package.json). */
-export function instanceContextValue(record: InstanceRecord): string {
+function instanceContextValue(record: InstanceRecord): string {
   return record.deleting ? 'falInstance.deleting' : `falInstance.${statusLook(record.instance.status).kind}`;
 }
 
