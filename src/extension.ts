@@ -43,12 +43,13 @@ export function activate(context: vscode.ExtensionContext): void {
   // The GPU view (issue 12): the sampler is fed here and is the only thing that samples.
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
+  const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
   const view = new InstancesView(controller.model, settings, new GpuTreePart(gpu.sampler, () => gpu.settings));
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   controller.attachView(view.treeView);
   gpu.attachView(view.treeView);
-  const idleDecorations = new IdleDecorations(gpu.sampler, gpuOn);
-  const showIdle = () => statusBar.setPart(IDLE_PART, gpuOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
+  const idleDecorations = new IdleDecorations(gpu.sampler, idleOn);
+  const showIdle = () => statusBar.setPart(IDLE_PART, idleOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
   const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, log };

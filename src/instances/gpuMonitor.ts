@@ -6,6 +6,7 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
+import type { IdleSource } from '../cost/types';
 import { createSshTransport, GpuSampler, type GpuTarget } from '../gpu';
 import { checkInstanceIp } from '../remote/remoteSsh';
 import type { GpuSettings, Settings } from '../settings';
@@ -51,6 +52,11 @@ export class GpuMonitor implements vscode.Disposable {
 
   get settings(): GpuSettings {
     return this.gpuSettings;
+  }
+
+  /** The idle signal the cost guard consumes (its own IdleSource interface): the sampler as is. */
+  get idleSource(): IdleSource {
+    return this.sampler;
   }
 
   attachView(view: vscode.TreeView<unknown>): void {

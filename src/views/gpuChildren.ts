@@ -73,7 +73,7 @@ export class GpuTreePart {
       state: this.sampler.state(id),
       history: this.sampler.history(id),
       idleSince: this.sampler.idleSince(id),
-      idle: this.sampler.isIdle(id),
+      idle: this.settings().idleMinutes > 0 && this.sampler.isIdle(id),
       idleGpuPercent: this.settings().idleGpuPercent,
       now: this.now(),
       windowMs: HISTORY_MS,

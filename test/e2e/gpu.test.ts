@@ -51,6 +51,22 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await wb.quickPick.answer(key);
     await wb.quickPick.waitClosed();
   };
+  /** Hovers the row's label until its tooltip shows `text` (it is built on hover), and returns that hover. */
+  const tooltipOf = async (id: string, text: string | RegExp) => {
+    const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: text }).first();
+    await waitFor(
+      `the tooltip of ${id} to show ${String(text)}`,
+      async () => {
+        await wb.page.mouse.move(0, 0);
+        await wb.row(id).locator('.label-name').hover();
+        return hover.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+      },
+      Boolean,
+      30_000,
+      200,
+    );
+    return hover;
+  };
   const counts = () => ({ sessions: s.logLines(ACCEPTED).length, commands: s.logLines(COMMAND).length });
   /** Client ports of authenticated connections that sshd has not seen end (disconnect or close). */
   const openConnections = () => {
@@ -175,6 +191,8 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     assert.match(badge, /zz/);
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-idle-row');
+    await tooltipOf(MAIN, /idle for \d+ s \(every GPU under 5 %, no GPU process\)/);
+    await wb.page.mouse.move(0, 0);
     // Busy again: the marker and the status bar part go.
     s.stub.set('h100x1-busy');
     await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1');
