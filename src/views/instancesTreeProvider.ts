@@ -34,7 +34,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
     // A GPU change repaints that one row (and its children, if expanded), never the whole tree.
-    if (gpu) this.subscriptions.push(gpu.onDidChange((ids) => this.repaint(ids)));
+    if (gpu) this.subscriptions.push(gpu.onDidChange((change) => this.repaint(change.rows, change.lines)));
   }
 
   setOptions(options: TreeOptions): void {
@@ -95,8 +95,9 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.changed.dispose();
   }
 
-  private repaint(ids: readonly string[]): void {
-    const nodes = ids.filter((id) => this.instanceNodes.has(id)).map((id) => this.nodeFor(id));
+  private repaint(ids: readonly string[], lines: readonly GpuNode[]): void {
+    const nodes: TreeNode[] = ids.filter((id) => this.instanceNodes.has(id)).map((id) => this.nodeFor(id));
+    nodes.push(...lines.filter((l) => this.instanceNodes.has(l.id)));
     if (nodes.length) this.changed.fire(nodes);
   }
 
