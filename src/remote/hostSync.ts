@@ -26,7 +26,7 @@ export function checkHostTarget(paths: SshPaths, target: HostTarget): string {
  * The user's config gets our Include (first: a refused config throws SshConfigError before
  * anything is written), then the managed file gets the instance's Host block.
  */
-export async function writeHostWithInclude(paths: SshPaths, target: HostTarget, home: string): Promise<WrittenHost & { include: 'added' | 'present' }> {
+export async function writeHostWithInclude(paths: SshPaths, target: HostTarget, home: string): Promise<WrittenHost & { include: 'added' | 'updated' | 'present' }> {
   checkHostTarget(paths, target);
   const include = await ensureInclude(paths.userConfig, paths.managedConfig, home);
   const written = await writeHostOnly(paths, target);

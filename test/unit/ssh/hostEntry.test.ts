@@ -91,20 +91,19 @@ describe('ssh/hostEntry', () => {
       }
     });
 
-    it('quotes paths, allows Windows paths, doubles % and refuses what OpenSSH would misread', () => {
-      const win = renderHostBlock({ ...entry, identityFile: 'C:\\Users\\Jo Doe\\.ssh\\fal_ed25519', knownHostsFile: 'D:/ssh/100%/kh' });
-      assert.match(win, /IdentityFile "C:\\Users\\Jo Doe\\\.ssh\\fal_ed25519"\n/);
-      assert.match(win, /UserKnownHostsFile "D:\/ssh\/100%%\/kh"\n/);
+    it('quotes and escapes paths (argv_split), doubles %, refuses what cannot be written (configPath.test.ts generates the rest)', () => {
+      const posix = renderHostBlock({ ...entry, identityFile: '/home/Jo "D" \\/key\\', knownHostsFile: '/ssh/100%/kh' }, 'posix');
+      assert.match(posix, /\n {2}IdentityFile "\/home\/Jo \\"D\\" \\\\\/key\\\\"\n/);
+      assert.match(posix, /\n {2}UserKnownHostsFile "\/ssh\/100%%\/kh"\n/);
       const bad: [string, RegExp][] = [
         ['relative/key', /not an absolute path/],
         ['~/.ssh/key', /not an absolute path/],
+        ['C:\\Users\\me\\key', /not an absolute path/],
         ['/a\nProxyCommand x', /line break/],
         ['/a\0b', /NUL/],
-        ['/a"b', /double quote/],
-        ['\\\\server\\share\\key', /backslashes/],
         ['/home/${USER}/key', /\$\{/],
       ];
-      for (const [identityFile, message] of bad) refused(() => renderHostBlock({ ...entry, identityFile }), 'invalid-path', message);
+      for (const [identityFile, message] of bad) refused(() => renderHostBlock({ ...entry, identityFile }, 'posix'), 'invalid-path', message);
       refused(() => renderHostBlock({ ...entry, knownHostsFile: 'kh' }), 'invalid-path', /known_hosts file/);
     });
 
