@@ -29,4 +29,6 @@ export type { ManagedHost, UpsertResult } from './managedConfig';
 export { forgetHost, isHostKeyChangedError } from './knownHosts';
 export { readSshBanner, ReachabilityError, waitForTcp, type WaitForTcpOptions } from './reachability';
 export { writeFileAtomic, FileChangedError } from './atomicWrite';
+export { formatFilePath, formatIncludePath, localPathStyle, type FormattedPath, type PathStyle } from './configPath';
+export { checkResolves, expectedResolution, parseSshG, type ResolveCheck, type ResolveCheckOptions } from './resolveCheck';
 export { sshPaths, type SshPaths } from './paths';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkHostTarget, managedAliases, removeAliases, writeHostOnly, writeHostWithInclude } from '../../../src/remote/hostSync';
+import { checkHostTarget, describeResolveCheck, managedAliases, removeAliases, writeHostOnly, writeHostWithInclude } from '../../../src/remote/hostSync';
 import { SshConfigError, sshPaths } from '../../../src/ssh';
 import { hasOpenSsh, makeTempDir, removeDir, sshG } from '../ssh/helpers';
 
@@ -81,6 +81,35 @@ describe('remote/hostSync', () => {
     }
     assert.equal(existsSync(paths.userConfig), false);
     assert.equal(existsSync(paths.managedConfig), false);
+  });
+
+  it('asks the real ssh afterwards (ssh -G) and reports its verdict: ok, rejected, mismatch, no ssh client', async function () {
+    if (!hasOpenSsh()) this.skip();
+    const paths = sshPaths(home);
+    writeFileSync(paths.userConfig, 'Host *\n  User root\n');
+    const r = await writeHostWithInclude(paths, target(), home);
+    assert.deepEqual(r.check, { kind: 'ok' });
+    assert.equal(describeResolveCheck(r.check, paths.userConfig).level, 'info');
+    const managed = readFileSync(paths.managedConfig, 'utf8');
+
+    // A line ssh cannot read, added by hand to the managed file: reported in ssh's own words.
+    writeFileSync(paths.managedConfig, `${managed}Host fal-other\n  NoSuchOption yes\n`);
+    const rejected = await writeHostWithInclude(paths, target(), home);
+    assert.equal(rejected.check.kind, 'rejected');
+    const said = describeResolveCheck(rejected.check, paths.userConfig);
+    assert.equal(said.level, 'error');
+    assert.match(said.message, /cannot read the SSH config .*Bad configuration option: nosuchoption/);
+
+    // A user's `Host fal-*` above our blocks wins for User (ssh takes the first value): a mismatch.
+    writeFileSync(paths.managedConfig, managed.replace('\nHost fal-inst_a1', '\nHost fal-*\n  User root\n\nHost fal-inst_a1'));
+    const mismatch = await writeHostWithInclude(paths, target(), home);
+    assert.equal(mismatch.check.kind, 'mismatch');
+    assert.match(describeResolveCheck(mismatch.check, paths.userConfig).message, /user is "root", not "ubuntu"/);
+
+    // No ssh client: said so, nothing claimed.
+    const none = await writeHostOnly(paths, target(), { ssh: join(home, 'no-such-ssh') });
+    assert.equal(none.check.kind, 'no-ssh');
+    assert.match(describeResolveCheck(none.check, paths.managedConfig).message, /no ssh client found .* not checked/);
   });
 
   it('removes only the named managed aliases', async () => {
