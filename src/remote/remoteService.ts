@@ -282,7 +282,7 @@ export class RemoteService {
       if (!this.resolves(id, written.check, settings.paths.userConfig)) return undefined;
       return { id, alias, ip: checked.ip, settings };
     } catch (e) {
-      if (!(e instanceof SshConfigError) || e.code === 'invalid-value' || e.code === 'invalid-path') return this.refused(id, e);
+      if (!(e instanceof SshConfigError) || e.code === 'invalid-value' || e.code === 'invalid-path' || e.code === 'io') return this.refused(id, e);
       return this.userConfigRefused(id, e, settings, target, purpose);
     }
   }

@@ -5,11 +5,11 @@
 //    a comment) is kept, after our lines, in its order.
 // removeHost drops the whole block of a deleted instance, lines added to it included: they
 // configured only that host, which no longer exists.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FileChangedError, writeFileAtomic } from './atomicWrite';
 import { isSectionKeyword, parseConfigLine, readConfigText, type ConfigLine, type ConfigText } from './configText';
-import { SshConfigError } from './errors';
+import { ioError } from './errors';
 import { withFileLock } from './fileLock';
 import { isHostAlias, OWN_HOST_KEYWORDS, renderHostBlock, type HostEntry } from './hostEntry';
 import { errorCode } from './nodeErrors';
@@ -116,12 +116,15 @@ export async function listHosts(managedPath: string): Promise<ManagedHost[]> {
   return hosts;
 }
 
-/** Creates the managed file with only its header, so the user's Include never points nowhere. */
+/**
+ * Creates the managed file with only its header, so the user's Include never points nowhere.
+ * Atomically: a full disk midway must not leave a truncated file that then counts as existing.
+ */
 export async function createManagedFileIfMissing(managedPath: string): Promise<void> {
   try {
-    await writeFile(managedPath, MANAGED_HEADER, { flag: 'wx', mode: 0o600 });
+    await writeFileAtomic(managedPath, MANAGED_HEADER, { newFileMode: 0o600, ifUnchanged: null });
   } catch (e) {
-    if (errorCode(e) !== 'EEXIST') throw e;
+    if (!(e instanceof FileChangedError)) throw e; // it exists
   }
 }
 
@@ -163,17 +166,21 @@ function withHeader(doc: ConfigText, fileName: string): ConfigText {
  * Runs a read-modify-write of our SSH files under the lock shared by every writer (a folder next
  * to the managed file, which is ours), re-running it if the file changed between read and write.
  */
-export async function underLock<T>(managedPath: string, fn: () => Promise<T>): Promise<T> {
-  await mkdir(dirname(managedPath), { recursive: true, mode: 0o700 });
-  return withFileLock(lockPathFor(managedPath), async () => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (!(e instanceof FileChangedError) || attempt >= 3) throw e;
+export async function underLock<T>(managedPath: string, fn: () => Promise<T>, what = managedPath): Promise<T> {
+  try {
+    await mkdir(dirname(managedPath), { recursive: true, mode: 0o700 });
+    return await withFileLock(lockPathFor(managedPath), async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn();
+        } catch (e) {
+          if (!(e instanceof FileChangedError) || attempt >= 3) throw e;
+        }
       }
-    }
-  });
+    });
+  } catch (e) {
+    throw ioError(e, what);
+  }
 }
 
 export function lockPathFor(managedPath: string): string {

@@ -119,7 +119,7 @@ export async function ensureInclude(
     await backupOnce(userConfigPath, original);
     await writeFileAtomic(userConfigPath, plan.bytes, { ifUnchanged: original });
     return plan.result;
-  });
+  }, userConfigPath);
 }
 
 /**
@@ -129,7 +129,7 @@ export async function ensureInclude(
 export async function removeInclude(userConfigPath: string, managedPath: string, home = homedir(), style: PathStyle = localPathStyle()): Promise<'removed' | 'absent'> {
   const current = await readIfExists(userConfigPath);
   if (current === null || planRemoveInclude(current, managedPath, userConfigPath, home, style).result === 'absent') return 'absent';
-  return underLock(managedPath, async () => removeIncludeLocked(userConfigPath, managedPath, home, style));
+  return underLock(managedPath, async () => removeIncludeLocked(userConfigPath, managedPath, home, style), userConfigPath);
 }
 
 /** removeInclude for a caller that already holds the lock. */
