@@ -9,7 +9,7 @@ import type { InstanceRecord } from '../core/instancesModel';
 import { isTransitional, statusLook } from '../core/status';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstancesController } from '../instances/instancesController';
-import { forgetHost, hostAlias, listPublicKeys, ReachabilityError, SshConfigError, waitForTcp, type ResolveCheck } from '../ssh';
+import { forgetInstanceHostKeys, hostAlias, listPublicKeys, ReachabilityError, SshConfigError, waitForTcp, type ResolveCheck } from '../ssh';
 import { readConnectSettings, type ConnectSettings } from './connectSettings';
 import { checkInstanceIp, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider, REMOTE_SSH_EXTENSIONS, sshCommandLine, terminalConfigFile } from './remoteSsh';
 import { describeResolveCheck, writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
@@ -392,8 +392,8 @@ export class RemoteService {
     this.log.info(`${host.id}: host key check: ${verdict.kind}${verdict.kind === 'unknown' ? ` (${verdict.reason})` : ''}`);
     if (verdict.kind !== 'changed') return true;
     const choice = await vscode.window.showErrorMessage(
-      `The host key of ${host.id} (${host.ip}) is not the one remembered for that address in ${host.settings.paths.knownHosts}. ` +
-        'fal reuses IP addresses, so this is expected when the address belonged to an instance you deleted — but it can also mean the connection is being intercepted. ' +
+      `The host key of ${host.id} (${host.ip}) is not the one remembered for this instance in ${host.settings.paths.knownHosts}. ` +
+        'It changes if the machine was reinstalled — but it can also mean the connection is being intercepted. ' +
         'Forget the old key and trust the new one on the next connection?',
       { modal: false },
       FORGET,
@@ -403,8 +403,9 @@ export class RemoteService {
   }
 
   private async forget(id: string, ip: string, settings: ConnectSettings): Promise<void> {
-    const removed = await forgetHost(settings.paths.knownHosts, ip, settings.port);
-    this.log.info(`${id}: forgot ${removed} host key line(s) of ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
+    // Recorded under the instance's alias (HostKeyAlias); files from before that, under the address.
+    const removed = await forgetInstanceHostKeys(settings.paths.knownHosts, { alias: hostAlias(id), ip, port: settings.port });
+    this.log.info(`${id}: forgot ${removed} host key line(s) of ${hostAlias(id)} / ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
     void vscode.window.showInformationMessage(
       removed ? `Forgot the old host key of ${ip}; the next connection trusts the instance's new key.` : `No host key of ${ip} was remembered in ${settings.paths.knownHosts}.`,
     );

@@ -27,6 +27,8 @@ export const OWN_HOST_KEYWORDS: ReadonlySet<string> = new Set([
   'identitiesonly',
   'stricthostkeychecking',
   'userknownhostsfile',
+  'hostkeyalias',
+  'checkhostip',
   'serveraliveinterval',
 ]);
 
@@ -96,6 +98,11 @@ export function renderHostBlock(entry: HostEntry, style: PathStyle = localPathSt
     '  StrictHostKeyChecking accept-new',
     // Our own file, so forgetting a deleted instance's key never edits the user's known_hosts.
     `  UserKnownHostsFile ${formatFilePath(entry.knownHostsFile, 'known_hosts file', style).arg}`,
+    // The key is remembered per instance, not per address: fal recycles IPs, and a new instance
+    // on the address of a deleted one must start clean instead of failing as a "changed" key.
+    `  HostKeyAlias ${alias}`,
+    // ...and ssh must not compare it with a key remembered for the address either.
+    '  CheckHostIP no',
     // Keeps NAT/firewall state alive while Remote-SSH is idle, and notices a dead machine.
     '  ServerAliveInterval 30',
     '',

@@ -1,7 +1,8 @@
 // Our own known_hosts file (~/.ssh/fal/known_hosts, named by UserKnownHostsFile in our Host
-// blocks). fal reuses IP addresses: a new instance on the IP of a deleted one has a new host key,
-// and ssh then refuses to connect ("REMOTE HOST IDENTIFICATION HAS CHANGED"). Forgetting the
-// deleted instance's key here fixes that without ever editing the user's ~/.ssh/known_hosts.
+// blocks). Host keys are recorded under the instance's alias (HostKeyAlias fal-<id>, no port),
+// so a new instance on the recycled IP of a deleted one starts with a clean record; files
+// written before that hold them under the address (`ip` / `[ip]:port`, "legacy" below).
+// Forgetting a key here never edits the user's ~/.ssh/known_hosts.
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIPv6 } from 'node:net';
@@ -15,9 +16,17 @@ import { errorCode } from './nodeErrors';
  * `@revoked` lines: those are trust decisions, not a remembered key.
  */
 export function planForgetHost(original: Buffer, hostOrIp: string, port = 22): { bytes: Buffer; removed: number } {
+  return planForgetNames(original, addressNames(hostOrIp, port));
+}
+
+/** The names ssh records host:port under: the bare name for port 22, else `[name]:port` ([name]:22 too). */
+function addressNames(hostOrIp: string, port: number): string[] {
   const hosts = [...new Set([hostOrIp.toLowerCase(), canonicalHost(hostOrIp)])];
-  // ssh writes port 22 as the bare name and others as [name]:port; [name]:22 is matched too.
-  const names = hosts.flatMap((host) => (port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`]));
+  return hosts.flatMap((host) => (port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`]));
+}
+
+/** The known_hosts text without the lines for any of `names`, and how many lines went. */
+function planForgetNames(original: Buffer, names: readonly string[]): { bytes: Buffer; removed: number } {
   const kept: Buffer[] = [];
   let removed = 0;
   let start = 0;
@@ -32,8 +41,59 @@ export function planForgetHost(original: Buffer, hostOrIp: string, port = 22): {
   return { bytes: removed ? Buffer.concat(kept) : original, removed };
 }
 
+/** One instance as ssh may have recorded it: under its alias, or (legacy) under its address. */
+export interface InstanceHost {
+  /** `fal-<id>` (HostKeyAlias). */
+  readonly alias: string;
+  readonly ip: string;
+  readonly port: number;
+}
+
 /** Removes host:port's lines from the file atomically; returns how many. A missing file has none. */
 export async function forgetHost(knownHostsPath: string, hostOrIp: string, port = 22): Promise<number> {
+  return forgetNames(knownHostsPath, addressNames(hostOrIp, port));
+}
+
+/** Removes the instance's lines: under its alias, and legacy ones under its address. */
+export async function forgetInstanceHostKeys(knownHostsPath: string, host: InstanceHost): Promise<number> {
+  return forgetNames(knownHostsPath, [host.alias, ...addressNames(host.ip, host.port)]);
+}
+
+export interface KnownHostKey {
+  /** Key type as written, e.g. `ssh-ed25519`. */
+  readonly type: string;
+  /** The public key blob, base64 as in the file. */
+  readonly base64: string;
+  /** Under which name it was found: the instance's alias, or (legacy files) its address. */
+  readonly recordedAs: 'alias' | 'address';
+}
+
+/**
+ * The known host key(s) of an instance, for a client that checks host keys itself (the GPU
+ * sampler's ssh2 connection): those recorded under its alias; only when there are none, the
+ * legacy ones recorded under its address (written before HostKeyAlias — an address entry
+ * may belong to an earlier instance on a recycled IP, so it is never mixed with alias entries).
+ * Hashed lines are matched; `@revoked` / `@cert-authority` lines are not keys of the host.
+ */
+export async function knownHostKeys(knownHostsPath: string, host: InstanceHost): Promise<KnownHostKey[]> {
+  let text: string;
+  try {
+    text = await readFile(knownHostsPath, 'utf8');
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') return [];
+    throw e;
+  }
+  const lines = text.split('\n');
+  const keysFor = (names: readonly string[], recordedAs: KnownHostKey['recordedAs']) =>
+    lines.filter((line) => lineMatches(line, names)).flatMap((line): KnownHostKey[] => {
+      const [, type, base64] = line.trim().split(/[ \t]+/);
+      return type && base64 ? [{ type, base64, recordedAs }] : [];
+    });
+  const byAlias = keysFor([host.alias], 'alias');
+  return byAlias.length ? byAlias : keysFor(addressNames(host.ip, host.port), 'address');
+}
+
+async function forgetNames(knownHostsPath: string, names: readonly string[]): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     let original: Buffer;
     try {
@@ -42,7 +102,7 @@ export async function forgetHost(knownHostsPath: string, hostOrIp: string, port 
       if (errorCode(e) === 'ENOENT') return 0;
       throw e;
     }
-    const { bytes, removed } = planForgetHost(original, hostOrIp, port);
+    const { bytes, removed } = planForgetNames(original, names);
     if (removed === 0) return 0;
     try {
       // ifUnchanged: ssh may append a key (accept-new) meanwhile; then re-read instead of dropping it.

@@ -28,6 +28,8 @@ export function expectedResolution(entry: HostEntry, style: PathStyle = localPat
     ['identityfile', formatFilePath(entry.identityFile, 'key file', style).split],
     ['userknownhostsfile', formatFilePath(entry.knownHostsFile, 'known_hosts file', style).opened],
     ['stricthostkeychecking', 'accept-new'],
+    ['hostkeyalias', entry.alias],
+    ['checkhostip', 'no'],
   ]);
 }
 

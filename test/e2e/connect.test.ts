@@ -240,25 +240,26 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     assert.match(log, new RegExp(`Copy IP ${PROVISIONING}: 127\\.0\\.0\\.1`));
   });
 
-  it('a changed host key on a reused address: clear message, "Forget Old Key" forgets it, the next login works', async function () {
+  it('a changed host key under the same instance: clear message, "Forget Old Key" forgets it, the next login works', async function () {
     this.timeout(90_000);
-    // Same address and port, a new machine: sshd restarted with another host key.
+    // Same instance, same address and port, a new host key: sshd restarted with another one.
     await stopSshd();
     execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e host 2', '-f', join(sshdDir, 'host_key2')]);
     writeFileSync(join(sshdDir, 'sshd_config'), readFileSync(join(sshdDir, 'sshd_config'), 'utf8').replace(/^HostKey .*$/m, `HostKey ${join(sshdDir, 'host_key2')}`));
     await startSshd();
     const knownHosts = join(home, '.ssh', 'fal', 'known_hosts');
-    assert.match(readFileSync(knownHosts, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshdPort} `, 'm'), 'the old key was remembered');
+    const remembered = new RegExp(`^fal-${PROVISIONING} `, 'm'); // recorded under the instance's HostKeyAlias
+    assert.match(readFileSync(knownHosts, 'utf8'), remembered, 'the old key was remembered');
 
     await runFromContextMenu(PROVISIONING, 'Open SSH in Terminal');
     const toast = await wb.waitForNotification('is not the one remembered', 30_000);
-    assert.match(toast.message, /fal reuses IP addresses/);
+    assert.match(toast.message, /remembered for this instance .*reinstalled/);
     assert.deepEqual(toast.buttons, ['Forget Old Key']);
     await wb.screenshot('host-key-changed');
     assert.match(extensionLog(), new RegExp(`${PROVISIONING}: host key check: changed`));
     await wb.clickNotificationButton('Forget Old Key');
-    await waitFor('the forget in the log', extensionLog, (l) => l.includes(`${PROVISIONING}: forgot 1 host key line(s) of 127.0.0.1:${sshdPort}`));
-    assert.doesNotMatch(readFileSync(knownHosts, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshdPort} `, 'm'));
+    await waitFor('the forget in the log', extensionLog, (l) => l.includes(`${PROVISIONING}: forgot 1 host key line(s) of fal-${PROVISIONING} / 127.0.0.1:${sshdPort}`));
+    assert.doesNotMatch(readFileSync(knownHosts, 'utf8'), remembered);
 
     await runFromContextMenu(PROVISIONING, 'Open SSH in Terminal');
     await waitFor('the host key check to pass again', extensionLog, (l) => (l.match(new RegExp(`${PROVISIONING}: host key check: ok`, 'g')) ?? []).length >= 2, 30_000);

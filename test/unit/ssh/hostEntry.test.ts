@@ -63,6 +63,8 @@ describe('ssh/hostEntry', () => {
           '  IdentitiesOnly yes',
           '  StrictHostKeyChecking accept-new',
           '  UserKnownHostsFile "/home/u/.ssh/fal/known_hosts"',
+          '  HostKeyAlias fal-inst_abc123xyz',
+          '  CheckHostIP no',
           '  ServerAliveInterval 30',
           '',
         ].join('\n'),
@@ -121,6 +123,8 @@ describe('ssh/hostEntry', () => {
         assert.equal(g.get('identitiesonly'), 'yes');
         assert.equal(g.get('stricthostkeychecking'), 'accept-new');
         assert.equal(g.get('serveraliveinterval'), '30');
+        assert.equal(g.get('hostkeyalias'), 'fal-inst_abc123xyz');
+        assert.equal(g.get('checkhostip'), 'no');
         assert.equal(g.get('userknownhostsfile'), knownHostsFile); // %% expanded back to %
         assert.equal(g.get('identityfile'), '/home/u/.ssh/fal_ed25519');
       } finally {
