@@ -28,32 +28,28 @@ const undiciOnDemand = {
   },
 };
 
+/** What every file in dist/ is: one CommonJS bundle for the extension host's node. */
+const nodeBundle = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: production, logLevel: 'warning' };
+
 const undici = {
+  ...nodeBundle,
   stdin: { contents: "module.exports = require('undici');", resolveDir: '.', loader: 'js' },
   outfile: 'dist/undici.js',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: production,
-  logLevel: 'warning',
 };
 
 const extension = {
+  ...nodeBundle,
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
   external: ['vscode'],
   plugins: [undiciOnDemand],
-  minify: production,
   sourcemap: production ? 'linked' : true,
   sourcesContent: !production,
   metafile: true,
-  logLevel: 'warning',
 };
+
+// The vscode:uninstall hook: plain node, no vscode API, its own small file (src/uninstall.ts).
+const uninstall = { ...nodeBundle, entryPoints: ['src/uninstall.ts'], outfile: 'dist/uninstall.js' };
 
 // Tests import src/ directly, so src/ and test/ are transpiled together into out/
 // keeping the folder layout (out/src/..., out/test/...).
@@ -70,17 +66,17 @@ const tests = {
 };
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(undici), esbuild.context(tests)]);
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(undici), esbuild.context(uninstall), esbuild.context(tests)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching src/ and test/');
 } else {
   // Each build clears only its own output: a release build must not delete the compiled tests.
   rmSync('dist', { recursive: true, force: true });
   if (!production) rmSync('out', { recursive: true, force: true });
-  const [result] = await Promise.all([esbuild.build(extension), esbuild.build(undici), production ? null : esbuild.build(tests)]);
+  const [result] = await Promise.all([esbuild.build(extension), esbuild.build(undici), esbuild.build(uninstall), production ? null : esbuild.build(tests)]);
   const bytes = result.metafile.outputs['dist/extension.js'].bytes;
-  const undiciBytes = statSync('dist/undici.js').size;
+  const kib = (file) => `${(statSync(file).size / 1024).toFixed(1)} KiB`;
   console.log(
-    `esbuild: dist/extension.js ${(bytes / 1024).toFixed(1)} KiB + dist/undici.js ${(undiciBytes / 1024).toFixed(1)} KiB${production ? ' (production)' : ''}`,
+    `esbuild: dist/extension.js ${(bytes / 1024).toFixed(1)} KiB + dist/undici.js ${kib('dist/undici.js')} + dist/uninstall.js ${kib('dist/uninstall.js')}${production ? ' (production)' : ''}`,
   );
 }

@@ -32,3 +32,4 @@ export { writeFileAtomic, FileChangedError } from './atomicWrite';
 export { formatFilePath, formatIncludePath, localPathStyle, type FormattedPath, type PathStyle } from './configPath';
 export { checkResolves, expectedResolution, parseSshG, type ResolveCheck, type ResolveCheckOptions } from './resolveCheck';
 export { sshPaths, type SshPaths } from './paths';
+export { removeSshConfigChanges, tidyIfNoHosts, type TidyReport } from './sshTidy';

@@ -21,6 +21,7 @@ import { localPathStyle, type PathStyle } from './configPath';
 import { readConfigText } from './configText';
 import { SshConfigError } from './errors';
 import { createManagedFileIfMissing, readIfExists, underLock } from './managedConfig';
+import { readIncluders, recordIncluder } from './includers';
 import { findOurInclude, firstSectionLine, includeLine, ourLines } from './ourInclude';
 
 export { listHosts, MANAGED_HEADER, removeHost, upsertHost } from './managedConfig';
@@ -105,21 +106,33 @@ export async function ensureInclude(
   includeLine(managedPath, home, style); // refuse a bad path before creating anything
   // Refuse a config we must not touch before creating anything of ours (folder, lock, managed file).
   const current = await readIfExists(userConfigPath);
-  if (current !== null && planEnsureInclude(current, managedPath, userConfigPath, home, style).result === 'present') return 'present';
-  return underLock(managedPath, async () => {
-    await createManagedFileIfMissing(managedPath);
-    const original = await readIfExists(userConfigPath);
-    if (original === null) {
-      await mkdir(dirname(await resolveSymlinks(userConfigPath)), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(userConfigPath, ourLines(managedPath, home, style, '\n'), { newFileMode: 0o600, ifUnchanged: null });
-      return 'added';
-    }
-    const plan = planEnsureInclude(original, managedPath, userConfigPath, home, style);
-    if (plan.result === 'present') return 'present';
-    await backupOnce(userConfigPath, original);
-    await writeFileAtomic(userConfigPath, plan.bytes, { ifUnchanged: original });
-    return plan.result;
-  }, userConfigPath);
+  if (current !== null && planEnsureInclude(current, managedPath, userConfigPath, home, style).result === 'present') {
+    if (!(await readIncluders(managedPath)).includes(userConfigPath)) await underLock(managedPath, () => recordIncluder(managedPath, userConfigPath), userConfigPath);
+    return 'present';
+  }
+  return underLock(
+    managedPath,
+    async () => {
+      await createManagedFileIfMissing(managedPath);
+      const original = await readIfExists(userConfigPath);
+      let result: 'added' | 'updated' | 'present';
+      if (original === null) {
+        await mkdir(dirname(await resolveSymlinks(userConfigPath)), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(userConfigPath, ourLines(managedPath, home, style, '\n'), { newFileMode: 0o600, ifUnchanged: null });
+        result = 'added';
+      } else {
+        const plan = planEnsureInclude(original, managedPath, userConfigPath, home, style);
+        result = plan.result;
+        if (plan.result !== 'present') {
+          await backupOnce(userConfigPath, original);
+          await writeFileAtomic(userConfigPath, plan.bytes, { ifUnchanged: original });
+        }
+      }
+      await recordIncluder(managedPath, userConfigPath); // for removing it again (sshTidy.ts)
+      return result;
+    },
+    userConfigPath,
+  );
 }
 
 /**

@@ -291,4 +291,22 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     assert.match(readManaged(), /Host fal-inst_connthird3\n/);
     assert.equal(readFileSync(userConfigPath, 'utf8'), broken, 'still unchanged');
   });
+
+  it('"fal: Remove SSH Config Changes" (after a modal) gives back the user\'s config byte for byte and removes ~/.ssh/fal and the backup', async function () {
+    this.timeout(60_000);
+    const userConfigPath = join(home, '.ssh', 'config');
+    // The user repaired the marker the previous test broke: our two lines on top of their config.
+    writeFileSync(userConfigPath, `${MARKER}\nInclude "${managedConfig()}"\n${TRICKY_CONFIG}`);
+    assert.ok(existsSync(`${userConfigPath}.fal-backup`) && existsSync(managedConfig()));
+    await wb.runCommand('fal: Remove SSH Config Changes');
+    const modal = await wb.waitForModal();
+    assert.match(modal.message, /Remove the changes fal Compute made to your SSH setup/);
+    await wb.screenshot('remove-ssh-config-changes');
+    await wb.clickModalButton('Remove');
+    await wb.waitForNotification('is as it was before', 20_000);
+    assert.equal(readFileSync(userConfigPath, 'utf8'), TRICKY_CONFIG);
+    assert.equal(existsSync(join(home, '.ssh', 'fal')), false, '~/.ssh/fal is gone');
+    assert.equal(existsSync(`${userConfigPath}.fal-backup`), false, 'the backup, identical again, is gone');
+    assert.match(extensionLog(), /Remove SSH Config Changes: removed the fal-compute lines in /);
+  });
 });
