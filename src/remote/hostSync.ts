@@ -1,6 +1,7 @@
 // Writing and pruning our SSH host entries (plain Node, no `vscode`): the managed file
 // ~/.ssh/fal/config plus the one marked Include line in the user's config; after each write,
 // the real ssh is asked how it resolves the host (ssh -G).
+import { readFile } from 'node:fs/promises';
 import {
   checkResolves,
   ensureInclude,
@@ -10,6 +11,7 @@ import {
   removeHost,
   renderHostBlock,
   upsertHost,
+  userConfigWarnings,
   type HostEntry,
   type ResolveCheck,
   type SshPaths,
@@ -65,8 +67,8 @@ export async function writeHostWithInclude(
   const entry = entryFor(paths, target);
   const written = await upsertHost(paths.managedConfig, entry);
   const again = await ensureInclude(paths.userConfig, paths.managedConfig, home);
-  const check = await checkResolves(paths.userConfig, entry.alias, expectedResolution(entry), options);
-  return { alias: entry.alias, entry: written, include: include === 'present' ? again : include, check };
+  const check = explained(await checkResolves(paths.userConfig, entry.alias, expectedResolution(entry), options), paths.userConfig);
+  return { alias: entry.alias, entry: written, include: include === 'present' ? again : include, check: await check };
 }
 
 /** Only the managed file (used with `ssh -F <managed>` when the user's config refused the Include). */
@@ -76,6 +78,14 @@ export async function writeHostOnly(paths: SshPaths, target: HostTarget, options
   const written = await upsertHost(paths.managedConfig, entry);
   const check = await checkResolves(paths.managedConfig, entry.alias, expectedResolution(entry), options);
   return { alias: entry.alias, entry: written, check };
+}
+
+/** ssh's refusal, plus what we know about why (a BOM, which ssh reports as a garbled keyword). */
+async function explained(check: ResolveCheck, userConfig: string): Promise<ResolveCheck> {
+  if (check.kind !== 'rejected') return check;
+  const bytes = await readFile(userConfig).catch(() => undefined);
+  const warnings = bytes ? userConfigWarnings(bytes, userConfig) : [];
+  return warnings.length ? { kind: 'rejected', detail: `${check.detail}. ${warnings.join(' ')}` } : check;
 }
 
 /** What to tell the user about a ResolveCheck: nothing ('ok'), a log warning, or an error that stops the connection. */

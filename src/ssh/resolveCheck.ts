@@ -4,6 +4,7 @@
 // ssh rejects, an Include that does not reach our file. No ssh client installed: said so, and
 // nothing is claimed.
 import { execFile } from 'node:child_process';
+import { BlockList, isIP } from 'node:net';
 import { formatFilePath, localPathStyle, type PathStyle } from './configPath';
 import type { HostEntry } from './hostEntry';
 
@@ -66,9 +67,18 @@ export function parseSshG(stdout: string): Map<string, string> {
 
 function compare(got: ReadonlyMap<string, string>, expected: ReadonlyMap<string, string>, style: PathStyle): ResolveCheck {
   const same = (a: string, b: string) => (style === 'win32' ? a.replace(/\\/g, '/').toLowerCase() === b.replace(/\\/g, '/').toLowerCase() : a === b);
-  const wrong = [...expected].filter(([k, v]) => !same(got.get(k) ?? '', v));
+  const wrong = [...expected].filter(([k, v]) => !(k === 'hostname' ? sameAddress(got.get(k) ?? '', v) : same(got.get(k) ?? '', v)));
   if (wrong.length === 0) return { kind: 'ok' };
   return { kind: 'mismatch', detail: wrong.map(([k, v]) => `${k} is ${JSON.stringify(got.get(k) ?? '')}, not ${JSON.stringify(v)}`).join('; ') };
+}
+
+/** ssh prints an IPv6 HostName the way inet_ntop writes it (`::ffff:1.2.3.4`, `2c` for `02c`): compare addresses, not spellings. */
+export function sameAddress(a: string, b: string): boolean {
+  const family = isIP(a);
+  if (family === 0 || family !== isIP(b)) return a === b;
+  const list = new BlockList();
+  list.addAddress(a, family === 4 ? 'ipv4' : 'ipv6');
+  return list.check(b, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 function lastLines(text: string): string {

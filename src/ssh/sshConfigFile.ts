@@ -8,7 +8,7 @@
 // and removed by byte surgery, never by re-serialising the file, so every other byte survives:
 // BOM, CRLF, tabs, `Key=Value`, comments, a missing final newline.
 //
-// Why the very top (after a BOM) and not just "somewhere before the first Host/Match": ssh uses
+// Why the very top (before a BOM too, see planEnsureInclude) and not just "somewhere before the first Host/Match": ssh uses
 // the FIRST value it finds for each option, and directives above the first Host apply to every
 // host. A top-level `User root` or an early `Host *` block above our Include would silently win
 // over our `User ubuntu`/`IdentityFile`. At the top, our blocks (which match only fal-* aliases)
@@ -58,8 +58,10 @@ export function planEnsureInclude(original: Buffer, managedPath: string, fileNam
     const bytes = Buffer.concat([original.subarray(0, found.include.start), Buffer.from(wanted, 'utf8'), eol, original.subarray(found.include.next)]);
     return { result: 'updated', bytes };
   }
+  // At byte 0, even before a BOM: OpenSSH reads a BOM as part of the first keyword (and rejects
+  // the file); kept in front of the user's first line, it means exactly what it meant before.
   const insert = Buffer.from(doc.eol === '\n' ? ours : ours.replace(/\n/g, '\r\n'), 'utf8');
-  return { result: 'added', bytes: Buffer.concat([original.subarray(0, doc.bomLength), insert, original.subarray(doc.bomLength)]) };
+  return { result: 'added', bytes: Buffer.concat([insert, original]) };
 }
 
 export type RemovePlan = { readonly result: 'absent' } | { readonly result: 'removed'; readonly bytes: Buffer };
@@ -81,10 +83,13 @@ export function planRemoveInclude(original: Buffer, managedPath: string, fileNam
  */
 export function userConfigWarnings(original: Buffer, fileName: string): string[] {
   const warnings: string[] = [];
-  if (original.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))) {
+  // At the start of the file, or of the user's first line once our two lines are above it.
+  const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+  const at = original.subarray(0, 3).equals(bom) ? 0 : original.indexOf(Buffer.concat([Buffer.from('\n'), bom]));
+  if (at !== -1) {
     // OpenSSH reads the BOM as part of the first keyword: "Bad configuration option: \357\273\277host".
     warnings.push(
-      `${fileName} starts with a UTF-8 byte order mark (BOM), which OpenSSH cannot read: ssh stops with ` +
+      `${fileName} has a UTF-8 byte order mark (BOM) at the start of your first line, which OpenSSH cannot read: ssh stops with ` +
         '"Bad configuration option" for every host, the fal hosts included. Save the file as UTF-8 without BOM.',
     );
   }

@@ -32,18 +32,21 @@ describe('remote/hostSync', () => {
     const after = readFileSync(paths.userConfig);
     const text = after.toString('utf8');
     assert.ok(text.includes(`Include "${paths.managedConfig}"`));
-    // Removing our two lines gives back the original bytes exactly.
-    const ours = text.slice(1).split('\r\n').slice(0, 2).join('\r\n') + '\r\n';
-    assert.deepEqual(Buffer.from('\ufeff' + text.slice(1).slice(ours.length), 'utf8'), tricky);
+    // Removing our two lines (on top, before the BOM) gives back the original bytes exactly.
+    const ours = text.split('\r\n').slice(0, 2).join('\r\n') + '\r\n';
+    assert.deepEqual(Buffer.from(text.slice(ours.length), 'utf8'), tricky);
     assert.deepEqual(await managedAliases(paths), ['fal-inst_a1']);
     // Idempotent.
     const again = await writeHostWithInclude(paths, target(), home);
     assert.deepEqual([again.entry, again.include], ['unchanged', 'present']);
     assert.deepEqual(readFileSync(paths.userConfig), after);
     if (!hasOpenSsh()) return this.skip();
+    // OpenSSH rejects a file with a BOM (before and after our change): said so, with the reason.
+    assert.equal(again.check.kind, 'rejected');
+    assert.match(describeResolveCheck(again.check, paths.userConfig).message, /byte order mark \(BOM\).*Save the file as UTF-8 without BOM/);
     // No BOM for OpenSSH: resolve through a copy without it.
     const plainConfig = join(home, 'plain_config');
-    writeFileSync(plainConfig, after.subarray(3));
+    writeFileSync(plainConfig, Buffer.from(text.replace('\ufeff', ''), 'utf8'));
     const g = await sshG(plainConfig, 'fal-inst_a1');
     assert.equal(g.get('hostname'), '127.0.0.1');
     assert.equal(g.get('user'), 'ubuntu', 'our block wins over the user\'s `Host *` User root');
@@ -105,6 +108,13 @@ describe('remote/hostSync', () => {
     const mismatch = await writeHostWithInclude(paths, target(), home);
     assert.equal(mismatch.check.kind, 'mismatch');
     assert.match(describeResolveCheck(mismatch.check, paths.userConfig).message, /user is "root", not "ubuntu"/);
+
+    // ssh prints an IPv6 HostName its own way (inet_ntop): the same address is not a mismatch.
+    writeFileSync(paths.managedConfig, managed);
+    for (const ip of ['2001:0db8:0000::0001', '::ffff:192.0.2.1', '940:02c:10f1:9:38:ae:d6:2479']) {
+      const v6 = await writeHostOnly(paths, target({ instanceId: 'inst_v6', ip }));
+      assert.deepEqual(v6.check, { kind: 'ok' }, ip);
+    }
 
     // No ssh client: said so, nothing claimed.
     const none = await writeHostOnly(paths, target(), { ssh: join(home, 'no-such-ssh') });
