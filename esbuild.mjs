@@ -1,4 +1,5 @@
-// Builds the extension bundle (dist/extension.js) and the tests (out/**).
+// Builds the extension bundle (dist/extension.js, with dist/undici.js and dist/ssh2.js loaded on demand),
+// the vscode:uninstall hook (dist/uninstall.js) and the tests (out/**).
 //   node esbuild.mjs               development build (sourcemaps, not minified)
 //   node esbuild.mjs --production  release bundle: minified, with a linked sourcemap
 //   node esbuild.mjs --watch       rebuild on change
@@ -18,31 +19,48 @@ function tsFiles(dir) {
   });
 }
 
-// undici is most of the extension's code and is needed only once a request is made, so it is
-// built into its own file, dist/undici.js, which src/api/http.ts loads on the first request:
-// activation then neither compiles nor runs it.
-const undiciOnDemand = {
-  name: 'undici-on-demand',
+// Heavy dependencies are built into their own files and required on first use, so activation
+// neither compiles nor runs them:
+// - undici is most of the extension's code and is needed only once a request is made
+//   (dist/undici.js, loaded by src/api/http.ts on the first request);
+// - ssh2 is needed only once the GPU view samples a machine (dist/ssh2.js, loaded by
+//   src/gpu/sshTransport.ts on the first connection).
+const ON_DEMAND = ['undici', 'ssh2'];
+
+const requiredOnDemand = {
+  name: 'required-on-demand',
   setup(build) {
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+    build.onResolve({ filter: new RegExp(`^(${ON_DEMAND.join('|')})$`) }, (args) => ({ path: `./${args.path}.js`, external: true }));
+  },
+};
+
+// ssh2's optional native parts (cpu-features, and lib/protocol/crypto/build/Release/sshcrypto.node)
+// are left out: ssh2 requires them inside try/catch and falls back to pure JS (node's crypto and
+// its bundled poly1305 wasm), so dist/ssh2.js behaves the same on every OS and Node ABI.
+const nativeLeftOut = {
+  name: 'native-left-out',
+  setup(build) {
+    build.onResolve({ filter: /\.node$|^cpu-features$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
 /** What every file in dist/ is: one CommonJS bundle for the extension host's node. */
 const nodeBundle = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: production, logLevel: 'warning' };
 
-const undici = {
+const onDemandBundle = (name) => ({
   ...nodeBundle,
-  stdin: { contents: "module.exports = require('undici');", resolveDir: '.', loader: 'js' },
-  outfile: 'dist/undici.js',
-};
+  stdin: { contents: `module.exports = require('${name}');`, resolveDir: '.', loader: 'js' },
+  outfile: `dist/${name}.js`,
+  plugins: [nativeLeftOut],
+});
+const [undici, ssh2] = ON_DEMAND.map(onDemandBundle);
 
 const extension = {
   ...nodeBundle,
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
   external: ['vscode'],
-  plugins: [undiciOnDemand],
+  plugins: [requiredOnDemand],
   sourcemap: production ? 'linked' : true,
   sourcesContent: !production,
   metafile: true,
@@ -66,17 +84,14 @@ const tests = {
 };
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(undici), esbuild.context(uninstall), esbuild.context(tests)]);
+  const contexts = await Promise.all([extension, undici, ssh2, uninstall, tests].map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching src/ and test/');
 } else {
   // Each build clears only its own output: a release build must not delete the compiled tests.
   rmSync('dist', { recursive: true, force: true });
   if (!production) rmSync('out', { recursive: true, force: true });
-  const [result] = await Promise.all([esbuild.build(extension), esbuild.build(undici), esbuild.build(uninstall), production ? null : esbuild.build(tests)]);
-  const bytes = result.metafile.outputs['dist/extension.js'].bytes;
-  const kib = (file) => `${(statSync(file).size / 1024).toFixed(1)} KiB`;
-  console.log(
-    `esbuild: dist/extension.js ${(bytes / 1024).toFixed(1)} KiB + dist/undici.js ${kib('dist/undici.js')} + dist/uninstall.js ${kib('dist/uninstall.js')}${production ? ' (production)' : ''}`,
-  );
+  await Promise.all([extension, undici, ssh2, uninstall, ...(production ? [] : [tests])].map((options) => esbuild.build(options)));
+  const kib = (file) => `${file} ${(statSync(file).size / 1024).toFixed(1)} KiB`;
+  console.log(`esbuild: ${['dist/extension.js', 'dist/undici.js', 'dist/ssh2.js', 'dist/uninstall.js'].map(kib).join(' + ')}${production ? ' (production)' : ''}`);
 }

@@ -26,7 +26,17 @@ export {
   userConfigWarnings,
 } from './sshConfigFile';
 export type { ManagedHost, UpsertResult } from './managedConfig';
-export { forgetHost, forgetInstanceHostKeys, isHostKeyChangedError, knownHostKeys, type InstanceHost, type KnownHostKey } from './knownHosts';
+export {
+  findKnownHostKeys,
+  forgetHost,
+  forgetInstanceHostKeys,
+  isHostKeyChangedError,
+  knownHostKeys,
+  knownHostNames,
+  type InstanceHost,
+  type InstanceHostKeys,
+  type KnownHostKey,
+} from './knownHosts';
 export { readSshBanner, ReachabilityError, waitForTcp, type WaitForTcpOptions } from './reachability';
 export { writeFileAtomic, FileChangedError } from './atomicWrite';
 export { formatFilePath, formatIncludePath, localPathStyle, type FormattedPath, type PathStyle } from './configPath';

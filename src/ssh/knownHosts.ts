@@ -16,12 +16,13 @@ import { errorCode } from './nodeErrors';
  * `@revoked` lines: those are trust decisions, not a remembered key.
  */
 export function planForgetHost(original: Buffer, hostOrIp: string, port = 22): { bytes: Buffer; removed: number } {
-  return planForgetNames(original, addressNames(hostOrIp, port));
+  return planForgetNames(original, knownHostNames(hostOrIp, port));
 }
 
-/** The names ssh records host:port under: the bare name for port 22, else `[name]:port` ([name]:22 too). */
-function addressNames(hostOrIp: string, port: number): string[] {
+/** The names ssh may have recorded host:port under, as written in known_hosts (port 22 bare, others `[host]:port`). */
+export function knownHostNames(hostOrIp: string, port = 22): string[] {
   const hosts = [...new Set([hostOrIp.toLowerCase(), canonicalHost(hostOrIp)])];
+  // ssh writes port 22 as the bare name and others as [name]:port; [name]:22 is matched too.
   return hosts.flatMap((host) => (port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`]));
 }
 
@@ -51,46 +52,76 @@ export interface InstanceHost {
 
 /** Removes host:port's lines from the file atomically; returns how many. A missing file has none. */
 export async function forgetHost(knownHostsPath: string, hostOrIp: string, port = 22): Promise<number> {
-  return forgetNames(knownHostsPath, addressNames(hostOrIp, port));
+  return forgetNames(knownHostsPath, knownHostNames(hostOrIp, port));
 }
 
 /** Removes the instance's lines: under its alias, and legacy ones under its address. */
 export async function forgetInstanceHostKeys(knownHostsPath: string, host: InstanceHost): Promise<number> {
-  return forgetNames(knownHostsPath, [host.alias, ...addressNames(host.ip, host.port)]);
+  return forgetNames(knownHostsPath, [host.alias, ...knownHostNames(host.ip, host.port)]);
 }
 
 export interface KnownHostKey {
-  /** Key type as written, e.g. `ssh-ed25519`. */
+  /** The key type as written, e.g. `ssh-ed25519`. */
   readonly type: string;
-  /** The public key blob, base64 as in the file. */
-  readonly base64: string;
-  /** Under which name it was found: the instance's alias, or (legacy files) its address. */
-  readonly recordedAs: 'alias' | 'address';
+  /** The public key blob (the base64 field, decoded). */
+  readonly blob: Buffer;
+  /** From an `@revoked` line: this key must be refused, whoever presents it. */
+  readonly revoked: boolean;
 }
 
 /**
- * The known host key(s) of an instance, for a client that checks host keys itself (the GPU
- * sampler's ssh2 connection): those recorded under its alias; only when there are none, the
- * legacy ones recorded under its address (written before HostKeyAlias — an address entry
- * may belong to an earlier instance on a recycled IP, so it is never mixed with alias entries).
- * Hashed lines are matched; `@revoked` / `@cert-authority` lines are not keys of the host.
+ * The keys remembered for any of `names` (exact, as ssh writes them: a HostKeyAlias such as
+ * `fal-<id>`, or knownHostNames(ip, port)), hashed entries included, plus every `@revoked` key.
+ * `@cert-authority` lines are not keys of a host and are skipped.
  */
-export async function knownHostKeys(knownHostsPath: string, host: InstanceHost): Promise<KnownHostKey[]> {
+export function findKnownHostKeys(text: string, names: readonly string[]): KnownHostKey[] {
+  const wanted = names.map((n) => n.toLowerCase());
+  const keys: KnownHostKey[] = [];
+  for (const raw of text.split('\n')) {
+    const fields = raw.trim().split(/[ \t]+/);
+    const revoked = fields[0] === '@revoked';
+    if (revoked) fields.shift();
+    else if (fields[0]?.startsWith('@')) continue;
+    const [patterns, type, base64] = fields;
+    if (!patterns || !type || !base64 || patterns.startsWith('#')) continue;
+    if (!revoked && !lineMatches(patterns, wanted)) continue;
+    const blob = Buffer.from(base64, 'base64');
+    if (blob.length > 0) keys.push({ type, blob, revoked });
+  }
+  return keys;
+}
+
+export interface InstanceHostKeys {
+  /** The keys to accept: those under the alias; only when there are none, those under the address. */
+  readonly accepted: readonly KnownHostKey[];
+  /** Every `@revoked` key: refused whoever presents it. */
+  readonly revoked: readonly KnownHostKey[];
+  /** Where `accepted` came from (undefined: nothing remembered). */
+  readonly recordedAs: 'alias' | 'address' | undefined;
+}
+
+/**
+ * The known host keys of an instance, for a client that checks host keys itself (the GPU
+ * sampler's ssh2 connection), read from our known_hosts (a missing file: none). Those recorded
+ * under its alias win; only without them, the legacy ones under its address (written before
+ * HostKeyAlias — an address entry may belong to an earlier instance on a recycled IP, so the two
+ * are never mixed).
+ */
+export async function knownHostKeys(knownHostsPath: string, host: InstanceHost): Promise<InstanceHostKeys> {
   let text: string;
   try {
     text = await readFile(knownHostsPath, 'utf8');
   } catch (e) {
-    if (errorCode(e) === 'ENOENT') return [];
-    throw e;
+    if (errorCode(e) !== 'ENOENT') throw e;
+    text = '';
   }
-  const lines = text.split('\n');
-  const keysFor = (names: readonly string[], recordedAs: KnownHostKey['recordedAs']) =>
-    lines.filter((line) => lineMatches(line, names)).flatMap((line): KnownHostKey[] => {
-      const [, type, base64] = line.trim().split(/[ \t]+/);
-      return type && base64 ? [{ type, base64, recordedAs }] : [];
-    });
-  const byAlias = keysFor([host.alias], 'alias');
-  return byAlias.length ? byAlias : keysFor(addressNames(host.ip, host.port), 'address');
+  const byAlias = findKnownHostKeys(text, [host.alias]);
+  const byAddress = findKnownHostKeys(text, knownHostNames(host.ip, host.port));
+  const revoked = byAlias.filter((k) => k.revoked);
+  const aliasKeys = byAlias.filter((k) => !k.revoked);
+  const addressKeys = byAddress.filter((k) => !k.revoked);
+  if (aliasKeys.length) return { accepted: aliasKeys, revoked, recordedAs: 'alias' };
+  return { accepted: addressKeys, revoked, recordedAs: addressKeys.length ? 'address' : undefined };
 }
 
 async function forgetNames(knownHostsPath: string, names: readonly string[]): Promise<number> {

@@ -50,7 +50,7 @@ describe('remote/sshProbe (real sshd)', function () {
     await writeHostOnly(paths, { instanceId: 'inst_probe', ip: '127.0.0.1', user: sshd.user, port: sshd.port, identityFile: key });
     assert.deepEqual(await probeHostKey(paths.managedConfig, 'fal-inst_probe'), { kind: 'ok' });
     assert.match(readFileSync(paths.knownHosts, 'utf8'), /^fal-inst_probe ssh-ed25519 /m);
-    assert.equal((await knownHostKeys(paths.knownHosts, { alias: 'fal-inst_probe', ip: '127.0.0.1', port: sshd.port })).length, 1);
+    assert.equal((await knownHostKeys(paths.knownHosts, { alias: 'fal-inst_probe', ip: '127.0.0.1', port: sshd.port })).accepted.length, 1);
 
     // Same address, new machine: another host key.
     const port = sshd.port;
