@@ -407,7 +407,7 @@ export class RemoteService {
     const removed = await forgetInstanceHostKeys(settings.paths.knownHosts, { alias: hostAlias(id), ip, port: settings.port });
     this.log.info(`${id}: forgot ${removed} host key line(s) of ${hostAlias(id)} / ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
     void vscode.window.showInformationMessage(
-      removed ? `Forgot the old host key of ${ip}; the next connection trusts the instance's new key.` : `No host key of ${ip} was remembered in ${settings.paths.knownHosts}.`,
+      removed ? `Forgot the old host key of ${id} (${ip}); the next connection trusts the instance's new key.` : `No host key of ${id} (${ip}) was remembered in ${settings.paths.knownHosts}.`,
     );
   }
 
