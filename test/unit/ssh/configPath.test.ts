@@ -13,10 +13,10 @@ import { planEnsureInclude } from '../../../src/ssh/sshConfigFile';
 import { hasOpenSsh, makeTempDir, removeDir, sshG, sshIdentityFiles } from './helpers';
 
 /** Characters that mean something to argv_split, %-expansion, glob(3), a shell or a terminal. */
-const HOSTILE = ['\\', '"', "'", '#', '%', '~', '*', '?', '[', ']', '$', '{', '}', ' ', '\t', '=', ',', '!', '&', ';', 'é', '日', '🚀', 'a', 'Z', '\x01', '\x7f', '\r', '\n'];
-const segment = fc
-  .string({ unit: fc.constantFrom(...HOSTILE), minLength: 1, maxLength: 8 })
-  .filter((s) => s !== '.' && s !== '..');
+const HOSTILE = ['\\', '"', "'", '#', '%', '~', '*', '?', '[', ']', '$', '{', '}', ' ', '\t', '=', ',', '!', '&', ';', 'é', '日', '🚀', 'a', 'Z', '\x01', '\x7f'];
+/** Line breaks (always refused) are rarer, so that most generated paths get as far as the real ssh. */
+const unit = fc.oneof({ arbitrary: fc.constantFrom(...HOSTILE), weight: 20 }, { arbitrary: fc.constantFrom('\r', '\n'), weight: 1 });
+const segment = fc.string({ unit, minLength: 1, maxLength: 8 }).filter((s) => s !== '.' && s !== '..');
 
 const refusedFor = (e: unknown, path: string, allowed: RegExp[]): boolean =>
   e instanceof SshConfigError && e.code === 'invalid-path' && allowed.some((why) => why.test(path)) && e.message.includes(JSON.stringify(path).slice(0, 40));
@@ -27,7 +27,7 @@ describe('ssh/configPath', function () {
   beforeEach(() => (dir = makeTempDir('fal-paths-')));
   afterEach(() => removeDir(dir));
 
-  it('IdentityFile and UserKnownHostsFile: ssh opens exactly the path, or it is refused (line break, NUL, ${…}) — 150 generated paths', async function () {
+  it('IdentityFile and UserKnownHostsFile: ssh opens exactly the path, or it is refused (line break, NUL, ${…}) — 100 generated paths', async function () {
     if (!hasOpenSsh()) this.skip();
     let accepted = 0;
     await fc.assert(
@@ -48,12 +48,12 @@ describe('ssh/configPath', function () {
         assert.equal((await sshIdentityFiles(config, 'fal-p'))[0], entry.identityFile);
         accepted++;
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
-    assert.ok(accepted >= 50, `only ${accepted} of 150 generated paths were accepted`);
+    assert.ok(accepted >= 35, `only ${accepted} of 100 generated paths were accepted`);
   });
 
-  it('Include: ssh reads the managed file under a hostile home folder, or it is refused (%, line break) — 120 generated homes', async function () {
+  it('Include: ssh reads the managed file under a hostile home folder, or it is refused (%, line break) — 80 generated homes', async function () {
     if (!hasOpenSsh()) this.skip();
     let accepted = 0;
     await fc.assert(
@@ -78,9 +78,9 @@ describe('ssh/configPath', function () {
         removeDir(join(dir, a.replace(/[\r\n]/g, 'x')));
         accepted++;
       }),
-      { numRuns: 120 },
+      { numRuns: 80 },
     );
-    assert.ok(accepted >= 50, `only ${accepted} of 120 generated homes were accepted`);
+    assert.ok(accepted >= 30, `only ${accepted} of 80 generated homes were accepted`);
   });
 
   it('the issue’s cases, one by one: trailing backslash, a backslash in a Linux home', async function () {
