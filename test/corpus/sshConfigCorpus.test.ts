@@ -95,7 +95,7 @@ async function checkEntry(entry: CorpusEntry, c: CorpusHome, index: number): Pro
   const probe = (host: string, lenient = false) => sshG(cfg, host, { home, ignoreUnknown: lenient });
   const haveFile = c.original !== undefined;
   const before = haveFile ? await Promise.all(hosts.map((h) => probe(h))) : [];
-  const beforeLenient = haveFile ? await Promise.all(hosts.map((h, i) => (before[i]!.ok ? before[i]! : probe(h, true)))) : [];
+  const beforeLenient = haveFile ? await Promise.all(hosts.map((h, i) => (before[i]!.ok ? Promise.resolve(before[i]!) : probe(h, true)))) : [];
 
   // What Connect writes.
   assert.equal(await ensureInclude(cfg, paths.managedConfig, home), entry.expect);
@@ -114,7 +114,7 @@ async function checkEntry(entry: CorpusEntry, c: CorpusHome, index: number): Pro
   // ssh -G of the user's own hosts: unchanged.
   const shift = entry.expect === 'added' ? 2 : 0;
   const after = await Promise.all(hosts.map((h) => probe(h)));
-  const afterLenient = await Promise.all(hosts.map((h, i) => (after[i]!.ok ? after[i]! : probe(h, true))));
+  const afterLenient = await Promise.all(hosts.map((h, i) => (after[i]!.ok ? Promise.resolve(after[i]!) : probe(h, true))));
   /** The same resolution, or ssh's same error about the user's file, `shift` lines down. */
   const assertSame = (a: Resolution, b: Resolution, what: string) => {
     if (b.ok) assert.equal(render(a), render(b), what);
