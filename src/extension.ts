@@ -5,6 +5,7 @@ import { registerConnectCommands } from './commands/connect';
 import { createInstance, reconcileOnActivation } from './commands/createInstance';
 import { deleteInstances, type DeleteTarget } from './commands/deleteInstances';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
+import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
 import { setApiKey } from './commands/setApiKey';
 import { signOut } from './commands/signOut';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
       deleteInstances(createDeps, node, selected),
     ),
     ...registerConnectCommands(controller, instanceKeys, log),
+    vscode.commands.registerCommand('fal.removeSshConfigChanges', () => removeSshConfigChangesCommand(log)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;
