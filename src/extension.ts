@@ -14,6 +14,7 @@ import { importApiKey, offerKeyImport } from './commands/importApiKey';
 import { openSshTerminal } from './commands/openSshTerminal';
 import { refresh } from './commands/refresh';
 import { registerCommand, runInBackground } from './commands/registerCommand';
+import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
 import { setApiKey } from './commands/setApiKey';
 import { signOut } from './commands/signOut';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.copySshCommand', 'Copy SSH Command', (arg?: unknown) => copySshCommand(deps, arg)),
     command('fal.copyIp', 'Copy IP', (arg?: unknown) => copyIp(deps, arg)),
     command('fal.forgetHostKey', 'Forget Host Key', (arg?: unknown) => forgetHostKey(deps, arg)),
+    command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;
