@@ -8,7 +8,7 @@ export function createFailureMessage(error: unknown): string {
   if (error instanceof FalInputError) return `Nothing was sent: ${error.message}`;
   if (error instanceof FalResponseError && error.outcomeUnknown) {
     return (
-      `fal answered the create, but its answer could not be read (${error.message}) The instance may have been created: ` +
+      `fal answered the create, but its answer could not be read (${error.message.replace(/\.$/, "")}). The instance may have been created: ` +
       'check the Instances list before creating another.'
     );
   }

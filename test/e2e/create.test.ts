@@ -71,7 +71,10 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
   }
   /** 1x H100 with the id_e2e key, confirmed. */
   async function createOneGpu(): Promise<void> {
-    await createOneGpu();
+    await startWizard();
+    await pick('1x H100');
+    await pick('id_e2e.pub');
+    await pick('Create 1x H100');
   }
   async function dismissToasts(): Promise<void> {
     await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
