@@ -32,18 +32,15 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
 
-/** Counts outside strings only; malformed JSON is left for JSON.parse to refuse. */
+/** Counts outside strings only (skipped at native speed); malformed JSON is left for JSON.parse to refuse. */
 function structureProblem(text: string, limits: JsonLimits): string | undefined {
   let values = 1;
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) {
-      inString = true;
+    if (c === QUOTE) {
+      i = closingQuote(text, i);
+      if (i < 0) return undefined;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > limits.maxDepth) return `nests deeper than ${limits.maxDepth} levels`;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
@@ -53,4 +50,14 @@ function structureProblem(text: string, limits: JsonLimits): string | undefined 
     }
   }
   return undefined;
+}
+
+/** The index of the quote that closes the string opened at `open` (one not escaped by an odd run of backslashes), or -1. */
+function closingQuote(text: string, open: number): number {
+  for (let at = text.indexOf('"', open + 1); at >= 0; at = text.indexOf('"', at + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+  return -1;
 }

@@ -25,6 +25,8 @@ const AUTHORIZATION_VALUE = /(authorization["']?\s*[:=]\s*["']?)(key|bearer)\s+[
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
 const CONTROL_OR_SPACE = /[\p{Cc}\p{Z}\s]+/gu;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Printable ASCII words with single spaces: nothing to clean (most of what fal sends). */
+const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
 export class Redactor {
   readonly #key: string;
@@ -45,7 +47,7 @@ export class Redactor {
   /** Server text made safe to show, at most `maxChars` long (a cut is marked with `…`). */
   text(raw: string, maxChars: number): string {
     const windowed = raw.length > maxChars + this.#key.length + 16 ? raw.slice(0, maxChars + this.#key.length + 16) : raw;
-    const cleaned = windowed.replace(LONE_SURROGATE, '\uFFFD').replace(FORMAT_CHARACTERS, '').replace(CONTROL_OR_SPACE, ' ').trim();
+    const cleaned = PLAIN.test(windowed) ? windowed : windowed.replace(LONE_SURROGATE, '\uFFFD').replace(FORMAT_CHARACTERS, '').replace(CONTROL_OR_SPACE, ' ').trim();
     const redacted = this.redact(cleaned);
     if (redacted.length <= maxChars && windowed.length === raw.length) return redacted;
     return `${cutAt(redacted, maxChars - 1)}…`;
@@ -64,6 +66,7 @@ export class Redactor {
     for (let i = 0; i + SECRET_FRAGMENT_LENGTH <= lower.length; i++) {
       if (this.#fragments.has(lower.slice(i, i + SECRET_FRAGMENT_LENGTH))) cover(i, SECRET_FRAGMENT_LENGTH);
     }
+    if (!covered.includes(1)) return out;
     let result = '';
     for (let i = 0; i < out.length; ) {
       if (!covered[i]) {

@@ -2,8 +2,8 @@
 // `npm run bench`: builds the release bundle and the .vsix, then measures and prints a table:
 // bundle and vsix size, activation time in the real extension host, list + render of 1000
 // instances in the real workbench, Connect latency (ready → opening, and a second Connect) in the
-// real workbench against the emulator and a real sshd, and the refresh policy's request rate over
-// a simulated hour.
+// real workbench against the emulator and a real sshd, the refresh policy's request rate over
+// a simulated hour, and the worst case of reading and parsing a hostile response at the 16 MiB body cap.
 // Results also go to test-results/bench.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -46,6 +46,12 @@ const { requestsPerHour } = require(resolve(root, 'out/test/bench/idleRate.js'))
 const scenarios = ['focused, stable', 'focused, an instance starting', 'window unfocused', 'view hidden'];
 const rates = Object.fromEntries(await Promise.all(scenarios.map(async (s) => [s, await requestsPerHour(s)])));
 
+console.log('Measuring the worst-case parse at the 16 MiB body cap (9 hostile bodies × 3 fresh processes)…');
+const { measureParseWorstCase } = require(resolve(root, 'out/test/bench/parseWorstCase.js'));
+const parse = measureParseWorstCase(3);
+const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+const parseCase = (c) => `parse ${c.parseMs} ms; read + parse ${c.ms} ms; +${c.peakRssGrowthMiB} MiB peak RSS (${c.kind}, ${mib(c.bodyBytes)} → ${c.outcome === 'ok' ? `${c.rows} rows` : c.outcome})`;
+
 const rows = [
   ['bundle dist/extension.js (minified; loaded on activation)', `${kib(bundle.length)} (${kib(gzipSync(bundle).length)} gzip)`],
   ['bundle dist/undici.js (minified; loaded on the first request)', `${kib(undiciBundle.length)} (${kib(gzipSync(undiciBundle).length)} gzip)`],
@@ -56,11 +62,14 @@ const rows = [
   ['Connect When Ready: instance turns ready → `opening vscode-remote://…` (median of 3; default refresh settings)', `${connect.readyToOpenMs} ms (${connect.readyToOpenSamplesMs.join(', ')})`],
   ['Connect, ready instance, key remembered: inline Connect click → `opening vscode-remote://…` (median of 3)', `${connect.connectCommandToOpenMs} ms (${connect.connectCommandToOpenSamplesMs.join(', ')})`],
   ...scenarios.map((s) => [`list requests per simulated hour: ${s}`, `${rates[s]} (${(rates[s] / 60).toFixed(2)}/min)`]),
+  ['hostile body ≤ 16 MiB cap (9 kinds, median of 3): slowest parse', parseCase(parse.slowestParse)],
+  ['hostile body ≤ 16 MiB cap: slowest read + parse', parseCase(parse.slowest)],
+  ['hostile body ≤ 16 MiB cap: most memory', parseCase(parse.hungriest)],
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, VS Code 1.100.3 (code-server 4.100.3)`;
 console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}\n\nMachine: ${machine}`);
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
 writeFileSync(
   resolve(root, 'test-results/bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activationMs: activation, list, connect, requestsPerHour: rates }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activationMs: activation, list, connect, requestsPerHour: rates, parseAtBodyCap: parse.cases }, null, 2),
 );

@@ -2,20 +2,16 @@
 // bounded memory. Each hostile body runs in a child process with a 256 MiB heap: a body that would
 // exhaust the heap kills the child (and fails here) instead of the test run.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { FalResponseError } from '../../../src/api/errors';
-import type { BodyKind, ChildReport } from './boundedParse.child';
+import { runBodyInChild, type BodyKind, type BodyReport } from '../../support/hostileBodies';
 import { clientFor, instance, rejectionOf, sendJson, startServer } from './testServer';
 
-const CHILD = resolve(__dirname, 'boundedParse.child.js');
 const HEAP_MIB = 256;
 
-function runInSmallHeap(kind: BodyKind): ChildReport {
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MIB}`, CHILD, kind], { encoding: 'utf8', timeout: 60_000 });
-  const line = r.stdout.trim().split('\n').at(-1) ?? '';
-  assert.equal(r.status, 0, `${kind}: the process died (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(-600)}`);
-  return JSON.parse(line) as ChildReport;
+function runInSmallHeap(kind: BodyKind): BodyReport {
+  const report = runBodyInChild(kind, HEAP_MIB);
+  assert.equal(report.exitStatus, 0, `${kind}: the process died (status ${report.exitStatus}): ${report.stderr}`);
+  return report;
 }
 
 describe('api: bounded, always-typed parsing (item 2)', function () {
@@ -26,6 +22,7 @@ describe('api: bounded, always-typed parsing (item 2)', function () {
     ['empty-rows-1mib', /GET \/compute\/instances returned/],
     ['empty-rows-16mib', /GET \/compute\/instances returned/],
     ['deep-16mib', /GET \/compute\/instances returned/],
+    ['one-string-16mib', /next_cursor longer than 1024/],
   ];
   for (const [kind, message] of typedRejections) {
     it(`${kind}: a typed FalResponseError in a ${HEAP_MIB} MiB heap (no RangeError, no heap exhaustion)`, () => {
@@ -40,11 +37,13 @@ describe('api: bounded, always-typed parsing (item 2)', function () {
     assert.equal(report.outcome, 'FalApiError', JSON.stringify(report));
   });
 
-  it('valid-rows-1000: a full page at the row cap still parses, every row', () => {
-    const report = runInSmallHeap('valid-rows-1000');
-    assert.equal(report.outcome, 'ok', JSON.stringify(report));
-    assert.equal(report.rows, 1000);
-  });
+  for (const kind of ['valid-rows-1000', 'long-strings-1000-rows-16mib', 'values-at-limit-16mib'] as const) {
+    it(`${kind}: a full page at the row cap (up to the 16 MiB body cap) still parses, every row, in a ${HEAP_MIB} MiB heap`, () => {
+      const report = runInSmallHeap(kind);
+      assert.equal(report.outcome, 'ok', JSON.stringify(report));
+      assert.equal(report.rows, 1000);
+    });
+  }
 
   it('a page with more rows than a page may hold (1001) is refused as a whole, typed', async () => {
     const rows = Array.from({ length: 1001 }, (_, i) => instance(`i${i}`));
