@@ -1,4 +1,4 @@
-// Builds the extension bundle (dist/extension.js) and the tests (out/**).
+// Builds the extension bundle (dist/extension.js, with dist/undici.js and dist/ssh2.js loaded on demand) and the tests (out/**).
 //   node esbuild.mjs               development build (sourcemaps, not minified)
 //   node esbuild.mjs --production  release bundle: minified, with a linked sourcemap
 //   node esbuild.mjs --watch       rebuild on change
@@ -18,26 +18,43 @@ function tsFiles(dir) {
   });
 }
 
-// undici is most of the extension's code and is needed only once a request is made, so it is
-// built into its own file, dist/undici.js, which src/api/http.ts loads on the first request:
-// activation then neither compiles nor runs it.
-const undiciOnDemand = {
-  name: 'undici-on-demand',
+// Heavy dependencies are built into their own files and required on first use, so activation
+// neither compiles nor runs them:
+// - undici is most of the extension's code and is needed only once a request is made
+//   (dist/undici.js, loaded by src/api/http.ts on the first request);
+// - ssh2 is needed only once the GPU view samples a machine (dist/ssh2.js, loaded by
+//   src/gpu/sshTransport.ts on the first connection).
+const ON_DEMAND = ['undici', 'ssh2'];
+
+const requiredOnDemand = {
+  name: 'required-on-demand',
   setup(build) {
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+    build.onResolve({ filter: new RegExp(`^(${ON_DEMAND.join('|')})$`) }, (args) => ({ path: `./${args.path}.js`, external: true }));
   },
 };
 
-const undici = {
-  stdin: { contents: "module.exports = require('undici');", resolveDir: '.', loader: 'js' },
-  outfile: 'dist/undici.js',
+// ssh2's optional native parts (cpu-features, and lib/protocol/crypto/build/Release/sshcrypto.node)
+// are left out: ssh2 requires them inside try/catch and falls back to pure JS (node's crypto and
+// its bundled poly1305 wasm), so dist/ssh2.js behaves the same on every OS and Node ABI.
+const nativeLeftOut = {
+  name: 'native-left-out',
+  setup(build) {
+    build.onResolve({ filter: /\.node$|^cpu-features$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+const onDemandBundle = (name) => ({
+  stdin: { contents: `module.exports = require('${name}');`, resolveDir: '.', loader: 'js' },
+  outfile: `dist/${name}.js`,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  plugins: [nativeLeftOut],
   minify: production,
   logLevel: 'warning',
-};
+});
+const [undici, ssh2] = ON_DEMAND.map(onDemandBundle);
 
 const extension = {
   entryPoints: ['src/extension.ts'],
@@ -47,7 +64,7 @@ const extension = {
   platform: 'node',
   target: 'node20',
   external: ['vscode'],
-  plugins: [undiciOnDemand],
+  plugins: [requiredOnDemand],
   minify: production,
   sourcemap: production ? 'linked' : true,
   sourcesContent: !production,
@@ -70,17 +87,18 @@ const tests = {
 };
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(undici), esbuild.context(tests)]);
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(undici), esbuild.context(ssh2), esbuild.context(tests)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching src/ and test/');
 } else {
   // Each build clears only its own output: a release build must not delete the compiled tests.
   rmSync('dist', { recursive: true, force: true });
   if (!production) rmSync('out', { recursive: true, force: true });
-  const [result] = await Promise.all([esbuild.build(extension), esbuild.build(undici), production ? null : esbuild.build(tests)]);
+  const [result] = await Promise.all([esbuild.build(extension), esbuild.build(undici), esbuild.build(ssh2), production ? null : esbuild.build(tests)]);
   const bytes = result.metafile.outputs['dist/extension.js'].bytes;
   const undiciBytes = statSync('dist/undici.js').size;
+  const ssh2Bytes = statSync('dist/ssh2.js').size;
   console.log(
-    `esbuild: dist/extension.js ${(bytes / 1024).toFixed(1)} KiB + dist/undici.js ${(undiciBytes / 1024).toFixed(1)} KiB${production ? ' (production)' : ''}`,
+    `esbuild: dist/extension.js ${(bytes / 1024).toFixed(1)} KiB + dist/undici.js ${(undiciBytes / 1024).toFixed(1)} KiB + dist/ssh2.js ${(ssh2Bytes / 1024).toFixed(1)} KiB${production ? ' (production)' : ''}`,
   );
 }

@@ -15,9 +15,7 @@ import { errorCode } from './nodeErrors';
  * `@revoked` lines: those are trust decisions, not a remembered key.
  */
 export function planForgetHost(original: Buffer, hostOrIp: string, port = 22): { bytes: Buffer; removed: number } {
-  const hosts = [...new Set([hostOrIp.toLowerCase(), canonicalHost(hostOrIp)])];
-  // ssh writes port 22 as the bare name and others as [name]:port; [name]:22 is matched too.
-  const names = hosts.flatMap((host) => (port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`]));
+  const names = knownHostNames(hostOrIp, port);
   const kept: Buffer[] = [];
   let removed = 0;
   let start = 0;
@@ -30,6 +28,44 @@ export function planForgetHost(original: Buffer, hostOrIp: string, port = 22): {
     start = next;
   }
   return { bytes: removed ? Buffer.concat(kept) : original, removed };
+}
+
+/** The names ssh may have recorded host:port under, as written in known_hosts (port 22 bare, others `[host]:port`). */
+export function knownHostNames(hostOrIp: string, port = 22): string[] {
+  const hosts = [...new Set([hostOrIp.toLowerCase(), canonicalHost(hostOrIp)])];
+  // ssh writes port 22 as the bare name and others as [name]:port; [name]:22 is matched too.
+  return hosts.flatMap((host) => (port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`]));
+}
+
+export interface KnownHostKey {
+  /** The key type as written, e.g. `ssh-ed25519`. */
+  readonly type: string;
+  /** The public key blob (the base64 field, decoded). */
+  readonly blob: Buffer;
+  /** From an `@revoked` line: this key must be refused, whoever presents it. */
+  readonly revoked: boolean;
+}
+
+/**
+ * The keys remembered for any of `names` (exact, as ssh writes them: a HostKeyAlias such as
+ * `fal-<id>`, or knownHostNames(ip, port)), hashed entries included, plus every `@revoked` key.
+ * `@cert-authority` lines are not keys of a host and are skipped.
+ */
+export function findKnownHostKeys(text: string, names: readonly string[]): KnownHostKey[] {
+  const wanted = names.map((n) => n.toLowerCase());
+  const keys: KnownHostKey[] = [];
+  for (const raw of text.split('\n')) {
+    const fields = raw.trim().split(/[ \t]+/);
+    const revoked = fields[0] === '@revoked';
+    if (revoked) fields.shift();
+    else if (fields[0]?.startsWith('@')) continue;
+    const [patterns, type, base64] = fields;
+    if (!patterns || !type || !base64 || patterns.startsWith('#')) continue;
+    if (!revoked && !lineMatches(patterns, wanted)) continue;
+    const blob = Buffer.from(base64, 'base64');
+    if (blob.length > 0) keys.push({ type, blob, revoked });
+  }
+  return keys;
 }
 
 /** Removes host:port's lines from the file atomically; returns how many. A missing file has none. */

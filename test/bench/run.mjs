@@ -3,7 +3,8 @@
 // bundle and vsix size, activation time in the real extension host, list + render of 1000
 // instances in the real workbench, Connect latency (ready → opening, and a second Connect) in the
 // real workbench against the emulator and a real sshd, the refresh policy's request rate over
-// a simulated hour, and the worst case of reading and parsing a hostile response at the 16 MiB body cap.
+// a simulated hour, the GPU sampler's SSH cost against a real sshd (test/bench/gpuSampling.ts), and the
+// worst case of reading and parsing a hostile response at the 16 MiB body cap (test/bench/parseWorstCase.ts).
 // Results also go to test-results/bench.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ sh('npm', 'run', '--silent', 'package');
 
 const bundle = readFileSync(resolve(root, 'dist/extension.js'));
 const undiciBundle = readFileSync(resolve(root, 'dist/undici.js'));
+const ssh2Bundle = readFileSync(resolve(root, 'dist/ssh2.js'));
 const vsixBytes = statSync(resolve(root, 'fal-compute.vsix')).size;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
@@ -42,6 +44,10 @@ console.log('Measuring Connect latency in the workbench (emulator + real sshd, 3
 const { measureConnectLatency } = require(resolve(root, 'out/test/bench/connectLatency.js'));
 const connect = await measureConnectLatency(3);
 
+console.log('Measuring GPU sampling against a real sshd (a simulated hour visible, hidden, unfocused; ~2 min)…');
+const { measureGpuSampling } = require(resolve(root, 'out/test/bench/gpuSampling.js'));
+const gpu = await measureGpuSampling();
+
 const { requestsPerHour } = require(resolve(root, 'out/test/bench/idleRate.js'));
 const scenarios = ['focused, stable', 'focused, an instance starting', 'window unfocused', 'view hidden'];
 const rates = Object.fromEntries(await Promise.all(scenarios.map(async (s) => [s, await requestsPerHour(s)])));
@@ -55,6 +61,7 @@ const parseCase = (c) => `parse ${c.parseMs} ms; read + parse ${c.ms} ms; +${c.p
 const rows = [
   ['bundle dist/extension.js (minified; loaded on activation)', `${kib(bundle.length)} (${kib(gzipSync(bundle).length)} gzip)`],
   ['bundle dist/undici.js (minified; loaded on the first request)', `${kib(undiciBundle.length)} (${kib(gzipSync(undiciBundle).length)} gzip)`],
+  ['bundle dist/ssh2.js (minified; loaded on the first GPU sample)', `${kib(ssh2Bundle.length)} (${kib(gzipSync(ssh2Bundle).length)} gzip)`],
   ['fal-compute.vsix', kib(vsixBytes)],
   ['activation, extension host (median of 3)', `${median(activation).toFixed(1)} ms (${activation.map((a) => a.toFixed(1)).join(', ')})`],
   [`1000 instances: key entered → listed (${list.pages} pages) and rendered`, `${list.firstLoadMs.toFixed(0)} ms`],
@@ -62,6 +69,11 @@ const rows = [
   ['Connect When Ready: instance turns ready → `opening vscode-remote://…` (median of 3; default refresh settings)', `${connect.readyToOpenMs} ms (${connect.readyToOpenSamplesMs.join(', ')})`],
   ['Connect, ready instance, key remembered: inline Connect click → `opening vscode-remote://…` (median of 3)', `${connect.connectCommandToOpenMs} ms (${connect.connectCommandToOpenSamplesMs.join(', ')})`],
   ...scenarios.map((s) => [`list requests per simulated hour: ${s}`, `${rates[s]} (${(rates[s] / 60).toFixed(2)}/min)`]),
+  ['GPU sampling, visible + focused, default 10 s: SSH sessions opened per simulated hour per instance (sshd log; goal 1)', `${gpu.visible.sessionsPerHour}`],
+  ['GPU sampling, visible + focused: commands per minute per instance (sshd log; goal ≤ 6)', `${gpu.visible.commandsPerMinute.toFixed(2)} (${gpu.visible.samples} in the hour)`],
+  ['GPU sampling: CPU of the sampling process per sample (8x H100 output, ssh2 from dist/ssh2.js)', `${gpu.visible.cpuMsPerSample.toFixed(2)} ms (wall ${gpu.visible.wallMsPerSample.toFixed(0)} ms, mostly sshd + the remote shell)`],
+  ['GPU sampling, view hidden for a simulated hour: sessions / commands / timers fired / CPU', `${gpu.hidden.sessions} / ${gpu.hidden.commands} / ${gpu.hidden.timersFired} / ${gpu.hidden.cpuMs.toFixed(2)} ms`],
+  ['GPU sampling, window unfocused for a simulated hour: sessions / commands / timers fired / connections left open', `${gpu.unfocused.sessions} / ${gpu.unfocused.commands} / ${gpu.unfocused.timersFired} (the 1-min close) / ${gpu.unfocused.connectionsOpenAfter}`],
   ['hostile body ≤ 16 MiB cap (9 kinds, median of 3): slowest parse', parseCase(parse.slowestParse)],
   ['hostile body ≤ 16 MiB cap: slowest read + parse', parseCase(parse.slowest)],
   ['hostile body ≤ 16 MiB cap: most memory', parseCase(parse.hungriest)],
@@ -71,5 +83,5 @@ console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} |
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
 writeFileSync(
   resolve(root, 'test-results/bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activationMs: activation, list, connect, requestsPerHour: rates, parseAtBodyCap: parse.cases }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activationMs: activation, list, connect, requestsPerHour: rates, gpuSampling: gpu, parseAtBodyCap: parse.cases }, null, 2),
 );

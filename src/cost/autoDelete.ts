@@ -1,0 +1,92 @@
+// The last steps of an auto-delete, after the countdown ran out: look at the machine, run the
+// user's beforeDelete command, look again, delete. Safe by construction: before every step and
+// immediately before the delete call — with no `await` in between — the guard's `blocker()` is
+// asked again, so a setting turned off, a Protect, a cancelled countdown, an instance that woke up
+// or vanished while we waited stops it. Every step and every refusal is logged with its reason.
+import { substituteBeforeDelete } from './beforeDeleteCommand';
+import { judgeRecheck, type InspectResult } from './recheck';
+
+export interface AutoDeleteHost {
+  inspect(instanceId: string): Promise<InspectResult>;
+  /** Runs the (already substituted) command where the user can see it; resolves with its exit code. */
+  runBeforeDelete(command: string, instanceId: string): Promise<number>;
+  /** Deletes the instance (the VS Code side does a fresh GET first and refuses if it changed). */
+  deleteInstance(instanceId: string): Promise<void>;
+}
+
+export interface AutoDeleteJob {
+  readonly instanceId: string;
+  /** The instance's address, for `${host}`. */
+  readonly host: string | undefined;
+  readonly gpuPercent: number;
+  /** `fal.idle.beforeDelete` as it was when the countdown ran out ('' for none). */
+  readonly beforeDelete: string;
+  /** Why deleting now would be wrong, or undefined. Synchronous, re-evaluated before each step. */
+  blocker(): string | undefined;
+  /** Called synchronously right before the delete request (the guard records "attempted"). */
+  willDelete(): void;
+  log(message: string): void;
+}
+
+export type AutoDeleteOutcome =
+  | { readonly kind: 'deleted' }
+  | { readonly kind: 'refused'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+export async function runAutoDelete(job: AutoDeleteJob, host: AutoDeleteHost): Promise<AutoDeleteOutcome> {
+  const stop = (): AutoDeleteOutcome | undefined => {
+    const reason = job.blocker();
+    return reason === undefined ? undefined : { kind: 'refused', reason };
+  };
+  const recheck = async (when: string): Promise<AutoDeleteOutcome | undefined> => {
+    const blocked = stop();
+    if (blocked) return blocked;
+    job.log(`re-checking the machine ${when}`);
+    let result: InspectResult;
+    try {
+      result = await host.inspect(job.instanceId);
+    } catch (error) {
+      result = { ok: false, error: errorText(error) };
+    }
+    const verdict = judgeRecheck(result, job.gpuPercent);
+    if (!verdict.ok) return { kind: 'refused', reason: verdict.reason };
+    job.log(`re-check passed: ${verdict.summary}`);
+    return stop();
+  };
+
+  const first = await recheck('before deleting');
+  if (first) return first;
+
+  if (job.beforeDelete.trim()) {
+    if (!job.host) return { kind: 'refused', reason: 'beforeDelete needs ${host}, but the instance has no address' };
+    const sub = substituteBeforeDelete(job.beforeDelete, { host: job.host, instanceId: job.instanceId });
+    if (!sub.ok) return { kind: 'refused', reason: `beforeDelete was not run: ${sub.reason}` };
+    job.log(`running beforeDelete: ${sub.command}`);
+    let code: number;
+    try {
+      code = await host.runBeforeDelete(sub.command, job.instanceId);
+    } catch (error) {
+      return { kind: 'refused', reason: `beforeDelete could not be run: ${errorText(error)}` };
+    }
+    if (code !== 0) return { kind: 'refused', reason: `beforeDelete exited with ${code}` };
+    job.log('beforeDelete exited with 0');
+    // The command may have taken minutes: look again, right before the delete.
+    const second = await recheck('after beforeDelete');
+    if (second) return second;
+  }
+
+  const blocked = stop();
+  if (blocked) return blocked;
+  job.willDelete();
+  job.log('all checks passed: deleting');
+  try {
+    await host.deleteInstance(job.instanceId);
+  } catch (error) {
+    return { kind: 'failed', reason: `the delete request failed: ${errorText(error)}` };
+  }
+  return { kind: 'deleted' };
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,32 @@
+// What the cost guard asks of the world (the VS Code side implements it; tests fake it).
+import type { Timers } from '../core/refreshScheduler';
+import type { AutoDeleteHost } from './autoDelete';
+import type { Countdown, CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
+import type { CostGuardSettings, IdleSource, KeyValueStore } from './types';
+
+export interface Shown<T> {
+  /** The user's choice; undefined when dismissed. Need not settle after close(). */
+  readonly answer: Promise<T | undefined>;
+  close(): void;
+}
+
+export interface CostGuardHost extends AutoDeleteHost {
+  showReminder(reminder: Reminder): Shown<ReminderAction>;
+  /** The auto-delete countdown; a dismissal counts as Cancel. */
+  showCountdown(countdown: Countdown): Shown<CountdownAnswer>;
+  /** The user chose "Delete…" on a reminder: open the normal, confirmed delete. */
+  confirmDelete(instanceId: string): void;
+  /** A short message for the user (an auto-delete that happened or was refused). */
+  inform(message: string): void;
+  log(line: string): void;
+}
+
+export interface CostGuardOptions {
+  readonly host: CostGuardHost;
+  readonly idle: IdleSource;
+  readonly store: KeyValueStore;
+  /** Whether this VS Code created the instance (see Ownership). */
+  readonly createdHere: (instanceId: string) => boolean;
+  readonly settings?: CostGuardSettings;
+  readonly timers?: Timers;
+}

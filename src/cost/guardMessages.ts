@@ -1,0 +1,85 @@
+// The words of the cost guard's notifications, built as data so the VS Code side only shows them
+// and tests can read them. Money is always "about" — an estimate from the hourly rates in settings.
+import { formatUsd, hourlyRate } from '../core/cost';
+import { machineLabel } from '../core/instanceTypes';
+import { HOUR_MS, MINUTE_MS } from './types';
+
+export type ReminderAction = 'delete' | 'keep1h' | 'dontRemind';
+export type CountdownAnswer = 'cancel' | 'keep';
+
+export interface Reminder {
+  readonly kind: 'idle' | 'running';
+  readonly instanceId: string;
+  readonly message: string;
+  readonly actions: readonly { readonly action: ReminderAction; readonly title: string }[];
+}
+
+export interface Countdown {
+  readonly instanceId: string;
+  readonly message: string;
+  /** Epoch ms when the delete will be attempted (after a fresh check on the machine). */
+  readonly deadline: number;
+  readonly actions: readonly { readonly answer: CountdownAnswer; readonly title: string }[];
+}
+
+export const REMINDER_ACTIONS: Reminder['actions'] = [
+  { action: 'delete', title: 'Delete…' },
+  { action: 'keep1h', title: 'Keep 1 h' },
+  { action: 'dontRemind', title: "Don't remind for this instance" },
+];
+
+export const COUNTDOWN_ACTIONS: Countdown['actions'] = [
+  { answer: 'cancel', title: 'Cancel' },
+  { answer: 'keep', title: 'Keep' },
+];
+
+/** "30 min", "1 h 05 min", "8 h" */
+export function formatSpan(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / MINUTE_MS);
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? `${h} h ${String(m).padStart(2, '0')} min` : `${h} h`;
+}
+
+function cost(instanceType: string, rates: Readonly<Record<string, number>>, ms: number): string {
+  const rate = hourlyRate(instanceType, rates);
+  return rate === undefined ? 'cost unknown (no hourly rate for this type)' : `about ${formatUsd((ms / HOUR_MS) * rate)}`;
+}
+
+export interface MessageSubject {
+  readonly id: string;
+  readonly instanceType: string;
+}
+
+export function idleReminder(s: MessageSubject, idleMs: number, rates: Readonly<Record<string, number>>): Reminder {
+  return {
+    kind: 'idle',
+    instanceId: s.id,
+    message: `${s.id} (${machineLabel(s.instanceType)}) has been idle for ${formatSpan(idleMs)} — ${cost(s.instanceType, rates, idleMs)} spent idle.`,
+    actions: REMINDER_ACTIONS,
+  };
+}
+
+export function runningReminder(s: MessageSubject, runningMs: number, createdHere: boolean, rates: Readonly<Record<string, number>>): Reminder {
+  const since = createdHere ? '' : ' (since this VS Code first saw it)';
+  return {
+    kind: 'running',
+    instanceId: s.id,
+    message: `${s.id} (${machineLabel(s.instanceType)}) has been running for ${formatSpan(runningMs)}${since} — ${cost(s.instanceType, rates, runningMs)} so far.`,
+    actions: REMINDER_ACTIONS,
+  };
+}
+
+export function countdownNotice(s: MessageSubject, idleMs: number, graceMs: number, deadline: number, beforeDelete: boolean): Countdown {
+  const first = beforeDelete ? ' Your beforeDelete command runs first; the delete happens only if it succeeds.' : '';
+  return {
+    instanceId: s.id,
+    message:
+      `${s.id} (${machineLabel(s.instanceType)}) has been idle for ${formatSpan(idleMs)}. ` +
+      `Auto-delete in ${formatSpan(graceMs)}, after a fresh check that it is still idle with nobody logged in.${first} ` +
+      'Deleting destroys its disk.',
+    deadline,
+    actions: COUNTDOWN_ACTIONS,
+  };
+}

@@ -1,0 +1,50 @@
+// The fresh look at the machine just before an auto-delete. The VS Code side gathers it over the
+// GPU sampler's own SSH connection (nvidia-smi through the sampler's parsers, and
+// SESSION_CHECK_COMMAND through checkSessions); this module only judges it. Anything unknown —
+// an unreadable utilisation, a failed command, a missing list — is a refusal, never a pass.
+import type { SessionCheck } from './sessions';
+
+export interface GpuReading {
+  readonly index: number;
+  /** Percent; undefined when nvidia-smi printed [N/A] or similar. */
+  readonly utilizationPercent: number | undefined;
+}
+
+export interface GpuProcess {
+  readonly pid: number;
+  readonly name: string;
+}
+
+export interface MachineState {
+  readonly gpus: readonly GpuReading[];
+  readonly gpuProcesses: readonly GpuProcess[];
+  readonly sessions: SessionCheck;
+}
+
+export type InspectResult = { readonly ok: true; readonly state: MachineState } | { readonly ok: false; readonly error: string };
+
+export type RecheckVerdict = { readonly ok: true; readonly summary: string } | { readonly ok: false; readonly reason: string };
+
+export function judgeRecheck(result: InspectResult, gpuPercent: number): RecheckVerdict {
+  if (!result.ok) return { ok: false, reason: `the machine could not be checked: ${result.error}` };
+  const { gpus, gpuProcesses, sessions } = result.state;
+  if (gpus.length === 0) return { ok: false, reason: 'the machine reported no GPUs, so its load is unknown' };
+  for (const gpu of gpus) {
+    const u = gpu.utilizationPercent;
+    if (u === undefined || !Number.isFinite(u)) return { ok: false, reason: `GPU ${gpu.index} utilisation is unknown` };
+    if (u >= gpuPercent) return { ok: false, reason: `GPU ${gpu.index} is at ${u} % (idle means under ${gpuPercent} %)` };
+  }
+  if (gpuProcesses.length) {
+    const names = gpuProcesses.slice(0, 3).map((p) => `${p.name} (pid ${p.pid})`);
+    const more = gpuProcesses.length > 3 ? ` and ${gpuProcesses.length - 3} more` : '';
+    return { ok: false, reason: `a GPU process is running: ${names.join(', ')}${more}` };
+  }
+  if (!sessions.ok) return { ok: false, reason: `sessions could not be checked: ${sessions.reason}` };
+  if (sessions.others.length) {
+    const first = sessions.others[0]!.description;
+    const more = sessions.others.length > 1 ? ` (+${sessions.others.length - 1} more)` : '';
+    return { ok: false, reason: `another session is open: ${first}${more}` };
+  }
+  const max = Math.max(...gpus.map((g) => g.utilizationPercent ?? 0));
+  return { ok: true, summary: `${gpus.length} GPU${gpus.length === 1 ? '' : 's'} at most ${max} %, no GPU process, no other session` };
+}

@@ -1,0 +1,101 @@
+// Estimated spend: for every instance this VS Code has seen, the interval it existed (first seen →
+// deleted, or → now), kept across reloads. fal's API has no creation time and no billing data, so
+// these are estimates from the hourly rates in settings, and each figure says where it is limited:
+// an instance not created here may have run before this VS Code first saw it, and an instance that
+// vanished while VS Code was closed ended somewhere between its last sighting and the next list.
+import type { InstanceRecord } from '../core/instancesModel';
+import { HOUR_MS, saveToStore, storedObject, type KeyValueStore } from './types';
+
+export const LEDGER_KEY = 'fal.spendLedger';
+/** Deleted instances older than this are forgotten (13 months: this month last year stays known). */
+export const LEDGER_RETENTION_MS = 400 * 24 * HOUR_MS;
+const MAX_ENTRIES = 5000;
+
+export interface LedgerEntry {
+  readonly id: string;
+  readonly instanceType: string;
+  readonly creator?: string;
+  /** Our create, or the first list that showed it. */
+  readonly firstSeenAt: number;
+  readonly lastSeenAt: number;
+  /** When it stopped existing; undefined while it exists. */
+  readonly endedAt?: number;
+  /** True when we saw the delete happen; false when it was only found gone (endedAt = last sighting). */
+  readonly endKnown?: boolean;
+  /** Created from this VS Code: first seen is (about) its creation, so the figure is not limited. */
+  readonly createdHere: boolean;
+}
+
+export class SpendLedger {
+  private byId: Map<string, LedgerEntry>;
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly createdHere: (instanceId: string) => boolean,
+    private readonly onSaveError: (error: unknown) => void = () => undefined,
+  ) {
+    const raw = storedObject(store, LEDGER_KEY).entries;
+    this.byId = new Map((Array.isArray(raw) ? raw : []).flatMap((e) => (isEntry(e) ? [[e.id, e] as const] : [])));
+  }
+
+  entries(): LedgerEntry[] {
+    return [...this.byId.values()];
+  }
+
+  /** A complete, successful list at `now` (never a failed refresh or a signed-out empty list). */
+  observe(records: readonly InstanceRecord[], now: number): void {
+    const listed = new Set<string>();
+    for (const { instance, firstSeenAt } of records) {
+      listed.add(instance.id);
+      const before = this.byId.get(instance.id);
+      if (before?.endKnown) continue; // we deleted it; fal may still list it for a moment
+      this.byId.set(instance.id, {
+        id: instance.id,
+        instanceType: instance.instance_type,
+        ...(instance.creator_user_nickname ? { creator: instance.creator_user_nickname } : {}),
+        firstSeenAt: Math.min(before?.firstSeenAt ?? firstSeenAt, firstSeenAt),
+        lastSeenAt: now,
+        createdHere: (before?.createdHere ?? false) || this.createdHere(instance.id),
+      });
+    }
+    for (const entry of this.byId.values()) {
+      if (!listed.has(entry.id) && entry.endedAt === undefined) this.byId.set(entry.id, { ...entry, endedAt: entry.lastSeenAt, endKnown: false });
+    }
+    this.prune(now);
+    this.save();
+  }
+
+  /** We deleted it (by hand or automatically) and fal said so at `at`: the end is known. */
+  recordDeleted(instanceId: string, at: number): void {
+    const entry = this.byId.get(instanceId);
+    if (!entry) return;
+    this.byId.set(instanceId, { ...entry, endedAt: Math.max(entry.firstSeenAt, at), endKnown: true });
+    this.save();
+  }
+
+  private prune(now: number): void {
+    for (const [id, e] of this.byId) if (e.endedAt !== undefined && e.endedAt < now - LEDGER_RETENTION_MS) this.byId.delete(id);
+    if (this.byId.size <= MAX_ENTRIES) return;
+    const ended = [...this.byId.values()].filter((e) => e.endedAt !== undefined).sort((a, b) => a.endedAt! - b.endedAt!);
+    for (const e of ended.slice(0, this.byId.size - MAX_ENTRIES)) this.byId.delete(e.id);
+  }
+
+  private save(): void {
+    saveToStore(this.store, LEDGER_KEY, { v: 1, entries: this.entries() }, this.onSaveError);
+  }
+}
+
+function isEntry(e: unknown): e is LedgerEntry {
+  if (!e || typeof e !== 'object') return false;
+  const x = e as Record<string, unknown>;
+  const time = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  return (
+    typeof x.id === 'string' &&
+    typeof x.instanceType === 'string' &&
+    (x.creator === undefined || typeof x.creator === 'string') &&
+    time(x.firstSeenAt) &&
+    time(x.lastSeenAt) &&
+    (x.endedAt === undefined || time(x.endedAt)) &&
+    typeof x.createdHere === 'boolean'
+  );
+}

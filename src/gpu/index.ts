@@ -1,0 +1,8 @@
+// GPU view, pure and transport part (no vscode import): what the VS Code side calls.
+export { GpuSampler, type GpuSamplerOptions } from './sampler';
+export { createSshTransport, type SshTransportOptions } from './sshTransport';
+export { GpuTransportError, type GpuConnection, type GpuTransport, type TransportErrorKind } from './transport';
+export { describeState, figure, gpuSummary, meanUtilization, MISSING } from './summary';
+export { APPS_QUERY, classifyFailure, GPU_QUERY, parseComputeApps, parseGpuQuery } from './nvidiaSmi';
+export { SampleCommand } from './sampleCommand';
+export type { GpuProcess, GpuReading, GpuState, GpuTarget, RunResult, Unsubscribe, UtilizationPoint } from './types';

@@ -1,0 +1,158 @@
+// The sampler's view of one instance: its connection (opened on the first sample, reused after),
+// its state, utilisation history and idle run, and its failure count for the back-off. It does not
+// decide when to sample: GpuSampler does.
+import type { Timers } from '../core/refreshScheduler';
+import { UtilizationHistory } from './history';
+import { IdleTracker } from './idleTracker';
+import type { SampleCommand } from './sampleCommand';
+import { meanUtilization } from './summary';
+import { GpuTransportError, transportErrorOf, type GpuConnection, type GpuTransport } from './transport';
+import type { GpuState, GpuTarget, RunResult } from './types';
+
+export interface InstanceContext {
+  readonly transport: GpuTransport;
+  readonly timers: Timers;
+  readonly command: SampleCommand;
+  readonly commandTimeoutMs: number;
+  readonly log: (message: string) => void;
+  /** Called after every change of state, history or idle run. */
+  readonly changed: (id: string) => void;
+}
+
+export class InstanceSampler {
+  state: GpuState | undefined;
+  /** Consecutive failed samples (any state but ok), for the back-off. */
+  failures = 0;
+  lastAttemptAt: number | undefined;
+  private timer: unknown;
+  inFlight: Promise<void> | undefined;
+  readonly history: UtilizationHistory;
+  readonly idle: IdleTracker;
+  private connection: Promise<GpuConnection> | undefined;
+  /** Bumped by closeConnection(): a command cut by our own close is not a failure. */
+  private generation = 0;
+
+  constructor(
+    public target: GpuTarget,
+    private readonly ctx: InstanceContext,
+    historyMs: number,
+    idleThreshold: number,
+    maxGapMs: number,
+  ) {
+    this.history = new UtilizationHistory(historyMs);
+    this.idle = new IdleTracker(idleThreshold, maxGapMs);
+  }
+
+  /** Whether `t` has the same facts as this instance's target (address, user, key). */
+  isFor(t: GpuTarget): boolean {
+    const mine = this.target;
+    return t.id === mine.id && t.ip === mine.ip && t.port === mine.port && t.user === mine.user && t.identityFile === mine.identityFile;
+  }
+
+  get connected(): boolean {
+    return this.connection !== undefined;
+  }
+
+  /** Takes a sample `ms` from now, then calls `after`; replaces a sample already planned. */
+  sampleIn(ms: number, after: () => void): void {
+    this.stopTimer();
+    this.timer = this.ctx.timers.setTimeout(() => {
+      this.timer = undefined;
+      void this.sample().then(after);
+    }, ms);
+  }
+
+  stopTimer(): void {
+    if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Takes one sample; never rejects. Concurrent calls share the one in flight. */
+  sample(): Promise<void> {
+    this.inFlight ??= this.sampleOnce().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  /** Runs any command on this instance's connection (connecting if needed). Rejects with GpuTransportError. */
+  async run(command: string, timeoutMs: number): Promise<RunResult> {
+    const conn = await this.connect();
+    try {
+      return await conn.run(command, timeoutMs);
+    } catch (e) {
+      throw transportErrorOf(e);
+    }
+  }
+
+  /** Closes the connection, if any; what runs on it ends without counting as a failure. */
+  async closeConnection(): Promise<void> {
+    const conn = this.connection;
+    this.connection = undefined;
+    this.generation++;
+    if (conn) await conn.then((c) => c.close(), () => undefined);
+  }
+
+  private async sampleOnce(): Promise<void> {
+    const id = this.target.id;
+    this.lastAttemptAt = this.ctx.timers.now();
+    if (!this.target.identityFile) {
+      this.record({ kind: 'noKey' }, false);
+      return;
+    }
+    if (this.state === undefined) this.setState({ kind: 'connecting' });
+    const generation = this.generation;
+    try {
+      const result = await this.run(this.ctx.command.text, this.ctx.commandTimeoutMs);
+      const outcome = this.ctx.command.interpret(result);
+      const at = this.ctx.timers.now();
+      if (outcome.kind === 'ok') {
+        this.history.add({ at, percent: meanUtilization(outcome.gpus) });
+        this.idle.observe({ at, gpus: outcome.gpus, processes: outcome.processes });
+        this.record({ kind: 'ok', gpus: outcome.gpus, processes: outcome.processes, at, raw: result.stdout }, true);
+      } else {
+        this.idle.observe({ at });
+        this.record(outcome, false);
+      }
+    } catch (e) {
+      if (generation !== this.generation) return; // closed by us while it ran
+      const err = transportErrorOf(e);
+      this.ctx.log(`GPU sample of ${id} failed (${err.kind}): ${err.message}`);
+      this.idle.observe({ at: this.ctx.timers.now() });
+      await this.closeConnection();
+      this.record(err.kind === 'hostKeyUnknown' ? { kind: 'hostKeyUnknown' } : { kind: 'sshFailed', reason: err.message }, false);
+    }
+  }
+
+  private async connect(): Promise<GpuConnection> {
+    if (!this.target.identityFile) throw new GpuTransportError('localFile', `no private key is known for ${this.target.id}`);
+    if (!this.connection) {
+      const generation = this.generation;
+      const target = { ...this.target, identityFile: this.target.identityFile };
+      const pending = this.ctx.transport.connect(target);
+      this.connection = pending;
+      pending.then(
+        (conn) => {
+          if (generation !== this.generation) return void conn.close(); // closed while connecting
+          conn.onDrop((reason) => {
+            if (this.connection !== pending) return;
+            this.connection = undefined;
+            this.ctx.log(`SSH connection to ${this.target.id} dropped: ${reason}`);
+          });
+        },
+        () => {
+          if (this.connection === pending) this.connection = undefined;
+        },
+      );
+    }
+    return this.connection;
+  }
+
+  private record(state: GpuState, ok: boolean): void {
+    this.failures = ok ? 0 : this.failures + 1;
+    this.setState(state);
+  }
+
+  private setState(state: GpuState): void {
+    this.state = state;
+    this.ctx.changed(this.target.id);
+  }
+}

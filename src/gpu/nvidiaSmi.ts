@@ -1,0 +1,151 @@
+// Parses the two nvidia-smi queries the sampler runs, and classifies its failures. Pure and total:
+// any input (huge, binary, truncated, CRLF, commas in names) gives a bounded result, never throws.
+//
+// nvidia-smi's CSV is not RFC 4180: fields are separated by ", " and never quoted, so a comma in
+// a process name looks like a column break. Each row has a fixed number of numeric columns at
+// known ends, so the free-text column is whatever lies between them.
+import type { GpuProcess, GpuReading } from './types';
+
+export const GPU_QUERY =
+  'nvidia-smi --query-gpu=index,name,utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw,power.limit --format=csv,noheader,nounits';
+export const APPS_QUERY = 'nvidia-smi --query-compute-apps=gpu_uuid,pid,process_name,used_memory --format=csv,noheader,nounits';
+
+/** Bounds on what one sample may produce: an 8x H100 has 8 GPUs; nothing real comes near these. */
+export const LIMITS = { maxBytes: 256 * 1024, maxGpus: 64, maxProcesses: 512, maxText: 200, maxMessage: 500 } as const;
+
+export interface Parsed<T> {
+  readonly rows: T[];
+  /** Lines that were not a row of this query (too few fields, no index/uuid, over the row limit). */
+  readonly skipped: number;
+}
+
+export function parseGpuQuery(text: string): Parsed<GpuReading> {
+  const rows: GpuReading[] = [];
+  let skipped = 0;
+  for (const fields of csvRows(text)) {
+    // index, name…, utilization, used, total, temperature, power.draw, power.limit
+    const index = integer(fields[0]);
+    if (fields.length < 8 || index === undefined || rows.length >= LIMITS.maxGpus) {
+      skipped++;
+      continue;
+    }
+    const [util, used, total, temp, draw, limit] = fields.slice(-6).map(number);
+    rows.push(
+      compact({
+        index,
+        name: text200(fields.slice(1, -6).join(', ')),
+        utilizationPercent: util !== undefined && util >= 0 && util <= 100 ? util : undefined,
+        memoryUsedMiB: nonNegative(used),
+        memoryTotalMiB: nonNegative(total),
+        temperatureC: temp,
+        powerDrawW: nonNegative(draw),
+        powerLimitW: nonNegative(limit),
+      }),
+    );
+  }
+  return { rows, skipped };
+}
+
+export function parseComputeApps(text: string): Parsed<GpuProcess> {
+  const rows: GpuProcess[] = [];
+  let skipped = 0;
+  for (const fields of csvRows(text)) {
+    // gpu_uuid, pid, process_name…, used_memory
+    const gpuUuid = fields[0] ?? '';
+    if (fields.length < 4 || !/^(GPU|MIG)-[0-9A-Za-z-/]{1,80}$/.test(gpuUuid) || rows.length >= LIMITS.maxProcesses) {
+      skipped++;
+      continue;
+    }
+    rows.push(
+      compact({
+        gpuUuid,
+        pid: integer(fields[1]),
+        name: text200(fields.slice(2, -1).join(', ')),
+        usedMemoryMiB: nonNegative(number(fields[fields.length - 1])),
+      }),
+    );
+  }
+  return { rows, skipped };
+}
+
+export type NvidiaSmiFailure =
+  | { readonly kind: 'missing'; readonly message: string }
+  | { readonly kind: 'driver'; readonly message: string }
+  | { readonly kind: 'other'; readonly message: string };
+
+/**
+ * Why `nvidia-smi …` exited with a non-zero code, from the exit code and what it (or the shell)
+ * printed. 127 is the shell's "command not found" (bash, dash, zsh alike); the driver failures
+ * are recognised by nvidia-smi's own sentences, which are kept as the message.
+ */
+export function classifyFailure(exitCode: number | undefined, output: string): NvidiaSmiFailure {
+  const message = failureText(output);
+  if (exitCode === 127 || /nvidia-smi: (command )?not found|command not found: nvidia-smi|nvidia-smi: No such file or directory/.test(output)) {
+    return { kind: 'missing', message: message || 'nvidia-smi: command not found' };
+  }
+  if (DRIVER_FAILURE.test(output)) return { kind: 'driver', message };
+  const code = exitCode === undefined ? 'was stopped' : `exited with code ${exitCode}`;
+  return { kind: 'other', message: message ? `nvidia-smi ${code}: ${message}` : `nvidia-smi ${code} without a message` };
+}
+
+const DRIVER_FAILURE =
+  /NVIDIA-SMI has failed|couldn't communicate with the NVIDIA driver|Failed to initialize NVML|Unable to determine the device handle|GPU is lost|No devices were found|NVIDIA-SMI couldn't find libnvidia-ml/i;
+
+/** The failure text as one readable line: printable characters only, blank lines dropped, bounded. */
+function failureText(output: string): string {
+  const lines = output
+    .slice(0, LIMITS.maxBytes)
+    .split(/\r?\n|\r/)
+    .map((l) => printable(l).trim())
+    .filter(Boolean);
+  const text = lines.join(' ');
+  return text.length > LIMITS.maxMessage ? `${text.slice(0, LIMITS.maxMessage - 1)}…` : text;
+}
+
+/**
+ * Split into lines (LF, CRLF or CR) and fields, skipping blank lines; bounded by LIMITS.maxBytes.
+ * The separator is ", " exactly, so a name with "a,b" stays whole and one with "a, b" is rejoined as it was.
+ */
+function* csvRows(text: string): Generator<string[]> {
+  const bounded = text.length > LIMITS.maxBytes ? text.slice(0, LIMITS.maxBytes) : text;
+  for (const line of bounded.split(/\r?\n|\r/)) {
+    if (line.trim() === '') continue;
+    // Safety: a row longer than any real one is not a row.
+    if (line.length > 4096) {
+      yield [];
+      continue;
+    }
+    yield line.split(', ').map((f) => f.trim());
+  }
+}
+
+/** A plain decimal number, as nvidia-smi prints with `nounits`; anything else (`[N/A]`, `[Not Supported]`…) is absent. */
+function number(field: string | undefined): number | undefined {
+  if (field === undefined || !/^-?\d{1,12}(\.\d{1,6})?$/.test(field)) return undefined;
+  return Number(field);
+}
+
+function integer(field: string | undefined): number | undefined {
+  return field !== undefined && /^\d{1,9}$/.test(field) ? Number(field) : undefined;
+}
+
+function nonNegative(n: number | undefined): number | undefined {
+  return n !== undefined && n >= 0 ? n : undefined;
+}
+
+/** Free text from the remote machine, safe to show: no control characters, bounded. */
+function text200(s: string): string {
+  const clean = printable(s).trim();
+  return clean.length > LIMITS.maxText ? `${clean.slice(0, LIMITS.maxText - 1)}…` : clean;
+}
+
+function printable(s: string): string {
+  // C0/C1 controls, DEL, and the replacement char of undecodable bytes become "?".
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+}
+
+/** Drops undefined properties, so an absent field is really absent (deepEqual-friendly). */
+function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

@@ -1,0 +1,105 @@
+// One open ssh2 connection: commands run in sessions of it, their output bounded, each with its
+// own deadline; close() is a clean SSH disconnect.
+import type { Client, ClientChannel } from 'ssh2';
+import type { Timers } from '../core/refreshScheduler';
+import { GpuTransportError, type GpuConnection } from './transport';
+import type { RunResult } from './types';
+
+export class Ssh2Connection implements GpuConnection {
+  private ended = false;
+  private closing: Promise<void> | undefined;
+  private readonly dropListeners: ((reason: string) => void)[] = [];
+  private readonly running = new Set<() => void>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly timers: Timers,
+    private readonly maxOutputBytes: number,
+  ) {
+    let reason = 'the connection closed';
+    client.on('error', (e: Error) => (reason = e.message));
+    client.on('close', () => {
+      const dropped = !this.ended;
+      this.ended = true;
+      for (const abort of [...this.running]) abort();
+      if (dropped) for (const l of this.dropListeners.splice(0)) l(reason);
+    });
+  }
+
+  onDrop(listener: (reason: string) => void): void {
+    if (!this.ended) this.dropListeners.push(listener);
+  }
+
+  run(command: string, timeoutMs: number): Promise<RunResult> {
+    return new Promise<RunResult>((resolve, reject) => {
+      if (this.ended) return reject(new GpuTransportError('closed', 'the SSH connection is closed'));
+      const chunks: Buffer[] = [];
+      const errChunks: Buffer[] = [];
+      let bytes = 0;
+      let truncated = false;
+      let exitCode: number | undefined;
+      let channel: ClientChannel | undefined;
+      let done = false;
+      const finish = (error?: GpuTransportError) => {
+        if (done) return;
+        done = true;
+        this.timers.clearTimeout(timer);
+        this.running.delete(abort);
+        if (error) {
+          channel?.close();
+          reject(error);
+        } else {
+          resolve({ stdout: Buffer.concat(chunks).toString('utf8'), stderr: Buffer.concat(errChunks).toString('utf8'), exitCode, truncated });
+        }
+      };
+      const abort = () => finish(new GpuTransportError('closed', 'the SSH connection closed while the command ran'));
+      const timer = this.timers.setTimeout(
+        () => finish(new GpuTransportError('timeout', `the command did not finish within ${Math.round(timeoutMs / 1000)} s`)),
+        timeoutMs,
+      );
+      this.running.add(abort);
+      // One byte budget for both streams: the whole answer is bounded.
+      const onData = (into: Buffer[]) => (chunk: Buffer) => {
+        if (truncated) return;
+        const room = this.maxOutputBytes - bytes;
+        into.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+        bytes += Math.min(chunk.length, room);
+        if (chunk.length > room) {
+          truncated = true;
+          channel?.close(); // stop the remote side too; 'close' then finishes with what we have
+        }
+      };
+      try {
+        this.client.exec(command, (err, stream) => {
+          if (err) return finish(new GpuTransportError('closed', `the server refused the command session: ${err.message}`));
+          channel = stream;
+          if (done) return void stream.close();
+          stream.on('data', onData(chunks));
+          stream.stderr.on('data', onData(errChunks));
+          stream.on('exit', (code: number | null) => (exitCode = typeof code === 'number' ? code : undefined));
+          stream.on('close', () => finish());
+        });
+      } catch (e) {
+        finish(new GpuTransportError('closed', e instanceof Error ? e.message : String(e)));
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (this.ended) return resolve();
+      this.ended = true;
+      // end() sends SSH_MSG_DISCONNECT and waits for the server; destroy() if it does not answer.
+      const fallback = this.timers.setTimeout(() => {
+        this.client.destroy();
+        resolve();
+      }, 2_000);
+      this.client.once('close', () => {
+        this.timers.clearTimeout(fallback);
+        resolve();
+      });
+      this.client.end();
+    });
+    return this.closing;
+  }
+}

@@ -1,0 +1,134 @@
+// GpuTransport over the ssh2 library: one SSH connection per instance, kept open, one session per
+// command. ssh2 is loaded on the first connection (from dist/ssh2.js in the bundle, see
+// esbuild.mjs), so activation never pays for it. Everything that can refuse a connection is
+// decided before the first TCP packet: a known host key, a usable private key. Nothing prompts.
+import type { AgentAuthMethod, BaseAgent, ConnectConfig, ParsedKey, PublicKeyAuthMethod } from 'ssh2';
+import { realTimers, type Timers } from '../core/refreshScheduler';
+import { acceptedHostKeys, hostKeyAlgorithms, isAcceptedHostKey, type AcceptedHostKeys } from './hostKeys';
+import { defaultAgentPath, keyAuth, type KeyAuth } from './keyAuth';
+import { LIMITS } from './nvidiaSmi';
+import { Ssh2Connection } from './ssh2Connection';
+import { GpuTransportError, type GpuConnection, type GpuTransport } from './transport';
+import type { GpuTarget } from './types';
+
+type Ssh2 = typeof import('ssh2');
+let bundled: Ssh2 | undefined;
+// A plain require (not import()): the bundle stays CommonJS end to end, as the extension host expects.
+const loadBundledSsh2 = (): Ssh2 => (bundled ??= require('ssh2') as Ssh2);
+
+export interface SshTransportOptions {
+  /** ~/.ssh/fal/known_hosts: the only place host keys are looked up. */
+  readonly knownHostsFile: string;
+  /** TCP connect + key exchange + authentication. */
+  readonly connectTimeoutMs?: number;
+  /** SSH keepalive while a connection is open (notices a dead machine); 0 turns it off. */
+  readonly keepaliveMs?: number;
+  readonly maxOutputBytes?: number;
+  /** The ssh-agent for passphrase-protected keys; default $SSH_AUTH_SOCK (Windows: the OpenSSH agent pipe). */
+  readonly agentPath?: string;
+  readonly timers?: Timers;
+  /** Where ssh2 comes from (tests load dist/ssh2.js to prove the shipped bundle works). */
+  readonly loadSsh2?: () => Ssh2;
+}
+
+export function createSshTransport(options: SshTransportOptions): GpuTransport {
+  const timers = options.timers ?? realTimers;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const agentPath = 'agentPath' in options ? options.agentPath : defaultAgentPath();
+  const load = options.loadSsh2 ?? loadBundledSsh2;
+  return {
+    async connect(target) {
+      const hostKeys = await acceptedHostKeys(options.knownHostsFile, target);
+      const algorithms = hostKeyAlgorithms(hostKeys);
+      if (algorithms.length === 0) {
+        throw new GpuTransportError('localFile', `the host key remembered for ${hostKeys.foundUnder} is of a type this extension cannot check (${hostKeys.accepted[0]?.type})`);
+      }
+      const ssh2 = load();
+      const auth = await keyAuth(target.identityFile, (data) => ssh2.utils.parseKey(data), agentPath);
+      const agent = auth.kind === 'agent' ? await agentHolding(ssh2, auth, target.identityFile) : undefined;
+      const client = new ssh2.Client();
+      let mismatch = false;
+      const config: ConnectConfig = {
+        host: target.ip,
+        port: target.port,
+        username: target.user,
+        readyTimeout: connectTimeoutMs,
+        keepaliveInterval: options.keepaliveMs ?? 30_000,
+        keepaliveCountMax: 3,
+        tryKeyboard: false,
+        algorithms: { serverHostKey: algorithms as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+        hostVerifier: (key: Buffer) => {
+          const ok = isAcceptedHostKey(key, hostKeys);
+          if (!ok) mismatch = true;
+          return ok;
+        },
+        // Only this key, once: never a password, never keyboard-interactive, never other agent keys.
+        authHandler: [authMethod(target.user, auth, agent)] as NonNullable<ConnectConfig['authHandler']>,
+      };
+      return new Promise<GpuConnection>((resolve, reject) => {
+        // ssh2 may emit more than one error (handshake, then socket): the listener stays, so a
+        // late one is never an unhandled 'error' event that would take the extension host down.
+        let settled = false;
+        client.on('error', (err: Error & { level?: string; code?: string }) => {
+          if (settled) return;
+          settled = true;
+          client.destroy();
+          reject(connectError(err, mismatch, target, hostKeys, options.knownHostsFile, connectTimeoutMs));
+        });
+        client.once('ready', () => {
+          if (settled) return;
+          settled = true;
+          resolve(new Ssh2Connection(client, timers, options.maxOutputBytes ?? LIMITS.maxBytes));
+        });
+        client.connect(config);
+      });
+    },
+  };
+}
+
+/** Only this key, once: never a password, never keyboard-interactive, never another agent key. */
+function authMethod(username: string, auth: KeyAuth, agent: BaseAgent | undefined): AgentAuthMethod | PublicKeyAuthMethod {
+  if (agent) return { type: 'agent', username, agent };
+  if (auth.kind !== 'key') throw new Error('an encrypted key needs the agent');
+  return { type: 'publickey', username, key: auth.key };
+}
+
+/** The agent, offering only our key; refuses before connecting when the agent does not hold it. */
+async function agentHolding(ssh2: Ssh2, auth: Extract<KeyAuth, { kind: 'agent' }>, identityFile: string) {
+  const agent = ssh2.createAgent(auth.agentPath);
+  const all = await new Promise<ParsedKey[]>((resolve, reject) =>
+    agent.getIdentities((err, keys) => (err ? reject(err) : resolve((keys ?? []) as ParsedKey[]))),
+  ).catch((e: Error) => {
+    throw new GpuTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected and ssh-agent (${auth.agentPath}) does not answer: ${e.message}`);
+  });
+  const mine = all.filter((k) => k.getPublicSSH().equals(auth.publicBlob));
+  if (mine.length === 0) {
+    throw new GpuTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`);
+  }
+  const getIdentities = agent.getIdentities.bind(agent);
+  agent.getIdentities = (cb) => getIdentities((err, keys) => cb(err, (keys as ParsedKey[] | undefined)?.filter((k) => k.getPublicSSH().equals(auth.publicBlob))));
+  return agent;
+}
+
+function connectError(
+  err: Error & { level?: string; code?: string },
+  mismatch: boolean,
+  target: GpuTarget,
+  hostKeys: AcceptedHostKeys,
+  knownHostsFile: string,
+  connectTimeoutMs: number,
+): GpuTransportError {
+  const where = `${target.ip}:${target.port}`;
+  if (mismatch) {
+    return new GpuTransportError(
+      'hostKeyMismatch',
+      `the host key of ${where} is not the one remembered for ${hostKeys.foundUnder} in ${knownHostsFile}; nothing was sent. If the instance was replaced, use "Forget Host Key…"`,
+    );
+  }
+  if (err.level === 'client-authentication') return new GpuTransportError('auth', `the server refused the key ${target.identityFile} for user ${target.user}`);
+  if (err.level === 'client-timeout') return new GpuTransportError('timeout', `no SSH answer from ${where} within ${Math.round(connectTimeoutMs / 1000)} s`);
+  if (err.code === 'ECONNREFUSED') return new GpuTransportError('network', `${where} refused the connection (is sshd running?)`);
+  if (err.code) return new GpuTransportError('network', `cannot reach ${where} (${err.code})`);
+  return new GpuTransportError('network', `${where}: ${err.message}`);
+}
+

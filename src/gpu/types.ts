@@ -1,0 +1,80 @@
+// What the GPU sampler knows about one instance. Plain data, no vscode: the tree, tooltip, status
+// bar and "Show GPU Usage…" report render these.
+
+/** One row of `nvidia-smi --query-gpu=…`. A field nvidia-smi could not give (`[N/A]`, `[Not Supported]`, garbage) is absent. */
+export interface GpuReading {
+  readonly index: number;
+  readonly name: string;
+  readonly utilizationPercent?: number;
+  readonly memoryUsedMiB?: number;
+  readonly memoryTotalMiB?: number;
+  readonly temperatureC?: number;
+  readonly powerDrawW?: number;
+  readonly powerLimitW?: number;
+}
+
+/** One row of `nvidia-smi --query-compute-apps=…`. */
+export interface GpuProcess {
+  readonly gpuUuid: string;
+  readonly pid?: number;
+  readonly name: string;
+  readonly usedMemoryMiB?: number;
+}
+
+/** An instance the sampler may look at: a ready instance, with the private key the extension knows for it (if any). */
+export interface GpuTarget {
+  readonly id: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly user: string;
+  /** Absolute path of the private key; undefined when no key is known (state `noKey`, nothing is tried). */
+  readonly identityFile?: string;
+}
+
+export type GpuState =
+  /** The first connection to this instance is being made. */
+  | { readonly kind: 'connecting' }
+  /** No private key is known for this instance: nothing is attempted. */
+  | { readonly kind: 'noKey' }
+  /** Its host key is not in ~/.ssh/fal/known_hosts yet (connect once first): no connection is made. */
+  | { readonly kind: 'hostKeyUnknown' }
+  /** nvidia-smi is not on the PATH of the SSH user. `message` is the shell's own text. */
+  | { readonly kind: 'noNvidiaSmi'; readonly message: string }
+  /** nvidia-smi ran but could not talk to the driver; `message` is nvidia-smi's own text. */
+  | { readonly kind: 'driverFailed'; readonly message: string }
+  /** nvidia-smi failed for another reason (its own text), or printed something that is not its output. */
+  | { readonly kind: 'sampleFailed'; readonly message: string }
+  /** The SSH connection or command failed; `reason` says why in words a user can act on. */
+  | { readonly kind: 'sshFailed'; readonly reason: string }
+  | {
+      readonly kind: 'ok';
+      readonly gpus: readonly GpuReading[];
+      readonly processes: readonly GpuProcess[];
+      /** When the sample was taken (Timers.now()). */
+      readonly at: number;
+      /** The command's stdout as received (bounded), for the "Show GPU Usage…" report. */
+      readonly raw: string;
+    };
+
+/** One point of the utilisation history: the mean over the GPUs that reported one, or undefined (e.g. MIG). */
+export interface UtilizationPoint {
+  readonly at: number;
+  readonly percent: number | undefined;
+}
+
+/** The result of one command over SSH. */
+export interface RunResult {
+  /** What the command printed on stdout, bounded (see `truncated`). */
+  readonly stdout: string;
+  /** stderr, kept apart: a login shell's startup noise (a broken .bashrc) lands there, not in the output we parse. */
+  readonly stderr: string;
+  /** undefined when the command ended by a signal or the server sent no exit status. */
+  readonly exitCode: number | undefined;
+  /** The output exceeded the transport's limit; the rest was discarded and the command closed. */
+  readonly truncated: boolean;
+}
+
+/** A listener registration, like vscode.Disposable without importing vscode. */
+export interface Unsubscribe {
+  dispose(): void;
+}

@@ -1,0 +1,75 @@
+// A GpuTransport for sampler tests: records connects, commands and closes, and answers the sample
+// command with the real outputs of test/fixtures/nvidia-smi, framed as the real shell frames them.
+import { GpuTransportError, type GpuConnection, type GpuTransport } from '../../../src/gpu/transport';
+import type { GpuTarget, RunResult } from '../../../src/gpu/types';
+import { fixture } from './fixtures';
+import type { StubMode } from './stubNvidiaSmi';
+
+export const NONCE = 'fake01';
+const M = `@@fal-gpu-${NONCE}`;
+
+/** The stdout the sample command prints when nvidia-smi behaves as `mode`. */
+export function sampleStdout(mode: StubMode): RunResult {
+  const result = (stdout: string): RunResult => ({ stdout, stderr: '', exitCode: 0, truncated: false });
+  if (mode === 'missing') return result(`bash: line 1: nvidia-smi: command not found\n${M} gpu 127\n`);
+  if (mode === 'driver-failed') return result(`${fixture('driver-failed.txt')}${M} gpu 9\n`);
+  return result(`${fixture(`query-gpu.${mode}.csv`)}${M} gpu 0\n${fixture(`query-compute-apps.${mode}.csv`)}${M} apps 0\n`);
+}
+
+export type Answer = StubMode | RunResult | GpuTransportError | (() => Promise<RunResult>);
+
+export class FakeTransport implements GpuTransport {
+  readonly connects: string[] = [];
+  readonly commands: { id: string; command: string }[] = [];
+  readonly open = new Set<FakeConnection>();
+  closes = 0;
+  /** Per instance: what connect() does (default: succeed). */
+  readonly connectErrors = new Map<string, GpuTransportError>();
+  /** Per instance: how the next commands are answered (default: idle 1x). */
+  readonly answers = new Map<string, Answer>();
+
+  async connect(target: GpuTarget & { identityFile: string }): Promise<GpuConnection> {
+    this.connects.push(target.id);
+    const error = this.connectErrors.get(target.id);
+    if (error) throw error;
+    const conn = new FakeConnection(this, target.id);
+    this.open.add(conn);
+    return conn;
+  }
+
+  openFor(id: string): FakeConnection[] {
+    return [...this.open].filter((c) => c.id === id);
+  }
+}
+
+export class FakeConnection implements GpuConnection {
+  private dropListener: ((reason: string) => void) | undefined;
+
+  constructor(
+    private readonly transport: FakeTransport,
+    readonly id: string,
+  ) {}
+
+  async run(command: string): Promise<RunResult> {
+    if (!this.transport.open.has(this)) throw new GpuTransportError('closed', 'the SSH connection is closed');
+    this.transport.commands.push({ id: this.id, command });
+    const answer = this.transport.answers.get(this.id) ?? 'h100x1-idle';
+    if (answer instanceof GpuTransportError) throw answer;
+    if (typeof answer === 'function') return answer();
+    return typeof answer === 'string' ? sampleStdout(answer) : answer;
+  }
+
+  async close(): Promise<void> {
+    if (this.transport.open.delete(this)) this.transport.closes++;
+  }
+
+  onDrop(listener: (reason: string) => void): void {
+    this.dropListener = listener;
+  }
+
+  /** The server or network ends the connection. */
+  drop(reason = 'Connection reset'): void {
+    this.transport.open.delete(this);
+    this.dropListener?.(reason);
+  }
+}

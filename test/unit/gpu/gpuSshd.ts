@@ -1,0 +1,73 @@
+// A real sshd for the GPU transport tests and the GPU bench: TestSshd (LogLevel VERBOSE) with the
+// stub nvidia-smi first on every session's PATH (sshd_config `SetEnv`, so nothing in the user's
+// home changes), client keys (plain and passphrase-protected) in authorized_keys, and our own
+// known_hosts holding the server's key under the instance's HostKeyAlias.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { hostAlias } from '../../../src/ssh/hostEntry';
+import type { GpuTarget } from '../../../src/gpu/types';
+import { KEYGEN, TestSshd } from '../../e2e/sshd';
+import { waitFor } from '../../support/polling';
+import { writeStubNvidiaSmi, type StubNvidiaSmi } from './stubNvidiaSmi';
+
+export const PASSPHRASE = 'correct horse battery staple';
+
+export interface GpuSshd {
+  readonly sshd: TestSshd;
+  readonly stub: StubNvidiaSmi;
+  readonly user: string;
+  /** Unencrypted ed25519 client key. */
+  readonly plainKey: string;
+  /** Passphrase-protected ed25519 client key (PASSPHRASE). */
+  readonly lockedKey: string;
+  /** Our known_hosts (like ~/.ssh/fal/known_hosts). */
+  readonly knownHosts: string;
+  /** `ssh-ed25519 AAAA…` of the server. */
+  readonly hostKey: string;
+  target(id: string, identityFile?: string): GpuTarget;
+  /** Lines of the sshd log matching `re`. */
+  logLines(re: RegExp): string[];
+  dispose(): Promise<void>;
+}
+
+export async function startGpuSshd(): Promise<GpuSshd> {
+  const sshd = await TestSshd.start();
+  const dir = join(sshd.dir, 'gpu');
+  mkdirSync(dir, { recursive: true });
+  const stub = writeStubNvidiaSmi(join(dir, 'stub'));
+  // Sessions get the stub first on their PATH. SIGHUP makes sshd re-exec itself and read the config
+  // again (same pid file, same port): quicker and steadier on a loaded machine than stop + start.
+  appendFileSync(sshd.config, `SetEnv PATH=${stub.binDir}:/usr/local/bin:/usr/bin:/bin\n`);
+  process.kill(Number(readFileSync(sshd.pidFile, 'utf8').trim()), 'SIGHUP');
+  await waitFor('sshd to reload its config', () => readFileSync(sshd.log, 'utf8').split('Server listening').length - 1, (n) => n >= 2, 20_000, 50);
+
+  const plainKey = join(dir, 'id_plain');
+  const lockedKey = join(dir, 'id_locked');
+  execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'gpu plain', '-f', plainKey]);
+  execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', PASSPHRASE, '-C', 'gpu locked', '-f', lockedKey]);
+  writeFileSync(sshd.authorizedKeys, `${readFileSync(`${plainKey}.pub`, 'utf8')}${readFileSync(`${lockedKey}.pub`, 'utf8')}`, { mode: 0o600 });
+
+  const hostKey = readFileSync(join(sshd.dir, 'host_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  const knownHosts = join(dir, 'known_hosts');
+  writeFileSync(knownHosts, '');
+  const user = userInfo().username;
+  return {
+    sshd,
+    stub,
+    user,
+    plainKey,
+    lockedKey,
+    knownHosts,
+    hostKey,
+    target: (id, identityFile = plainKey) => ({ id, ip: '127.0.0.1', port: sshd.port, user, identityFile }),
+    logLines: (re) => readFileSync(sshd.log, 'utf8').split('\n').filter((l) => re.test(l)),
+    dispose: () => sshd.dispose(),
+  };
+}
+
+/** The known_hosts line ssh writes for an instance's HostKeyAlias. */
+export function aliasLine(id: string, key: string): string {
+  return `${hostAlias(id)} ${key}\n`;
+}
