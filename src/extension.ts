@@ -6,6 +6,7 @@ import { createInstance } from './commands/createInstance';
 import { reconcileOnActivation } from './commands/finishInterruptedCreates';
 import { deleteInstances, type DeleteTarget } from './commands/deleteInstances';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
+import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
 import { setApiKey } from './commands/setApiKey';
 import { signOut } from './commands/signOut';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
       deleteInstances(createDeps, node, selected),
     ),
     ...registerConnectCommands(controller, instanceKeys, log),
+    vscode.commands.registerCommand('fal.removeSshConfigChanges', () => removeSshConfigChangesCommand(log)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

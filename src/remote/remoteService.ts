@@ -9,10 +9,10 @@ import type { InstanceRecord } from '../core/instancesModel';
 import { isTransitional, statusLook } from '../core/status';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstancesController } from '../instances/instancesController';
-import { forgetHost, hostAlias, listPublicKeys, ReachabilityError, SshConfigError, waitForTcp } from '../ssh';
+import { forgetInstanceHostKeys, hostAlias, listPublicKeys, ReachabilityError, SshConfigError, waitForTcp, type ResolveCheck } from '../ssh';
 import { readConnectSettings, type ConnectSettings } from './connectSettings';
 import { checkInstanceIp, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider, REMOTE_SSH_EXTENSIONS, sshCommandLine, terminalConfigFile } from './remoteSsh';
-import { writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
+import { describeResolveCheck, writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
 import { probeHostKey } from './sshProbe';
 
 export interface RemoteDeps {
@@ -278,12 +278,21 @@ export class RemoteService {
     try {
       const written = await writeHostWithInclude(settings.paths, target, settings.home);
       this.log.info(`${id}: host entry ${alias} ${written.entry} in ${settings.paths.managedConfig} (HostName ${checked.ip}, User ${settings.user}, Port ${settings.port}, IdentityFile ${identityFile})`);
-      this.log.info(`${id}: Include in ${settings.paths.userConfig} ${written.include === 'added' ? 'added' : 'already present'}`);
+      this.log.info(`${id}: Include in ${settings.paths.userConfig} ${written.include === 'present' ? 'already present' : written.include}`);
+      if (!this.resolves(id, written.check, settings.paths.userConfig)) return undefined;
       return { id, alias, ip: checked.ip, settings };
     } catch (e) {
-      if (!(e instanceof SshConfigError) || e.code === 'invalid-value' || e.code === 'invalid-path') return this.refused(id, e);
+      if (!(e instanceof SshConfigError) || e.code === 'invalid-value' || e.code === 'invalid-path' || e.code === 'io') return this.refused(id, e);
       return this.userConfigRefused(id, e, settings, target, purpose);
     }
+  }
+
+  /** Logs ssh -G's verdict on the config just written; false (reported) when ssh could not use it. */
+  private resolves(id: string, check: ResolveCheck, configFile: string): boolean {
+    const { level, message } = describeResolveCheck(check, configFile);
+    this.log[level](`${id}: ${message}`);
+    if (level === 'error') void vscode.window.showErrorMessage(`Cannot connect to ${id}: ${message}`);
+    return level !== 'error';
   }
 
   private refused(id: string, e: unknown): undefined {
@@ -309,6 +318,7 @@ export class RemoteService {
     try {
       const written = await writeHostOnly(settings.paths, target);
       this.log.info(`${id}: host entry ${written.alias} ${written.entry} in ${settings.paths.managedConfig} (used with ssh -F)`);
+      if (!this.resolves(id, written.check, settings.paths.managedConfig)) return undefined;
       const host: PreparedHost = { id, alias: written.alias, ip: target.ip, settings, managedOnly: settings.paths.managedConfig };
       if (purpose === 'terminal') return host; // the caller opens it
       await this.terminal(host, true);
@@ -382,8 +392,8 @@ export class RemoteService {
     this.log.info(`${host.id}: host key check: ${verdict.kind}${verdict.kind === 'unknown' ? ` (${verdict.reason})` : ''}`);
     if (verdict.kind !== 'changed') return true;
     const choice = await vscode.window.showErrorMessage(
-      `The host key of ${host.id} (${host.ip}) is not the one remembered for that address in ${host.settings.paths.knownHosts}. ` +
-        'fal reuses IP addresses, so this is expected when the address belonged to an instance you deleted — but it can also mean the connection is being intercepted. ' +
+      `The host key of ${host.id} (${host.ip}) is not the one remembered for this instance in ${host.settings.paths.knownHosts}. ` +
+        'It changes if the machine was reinstalled — but it can also mean the connection is being intercepted. ' +
         'Forget the old key and trust the new one on the next connection?',
       { modal: false },
       FORGET,
@@ -393,10 +403,11 @@ export class RemoteService {
   }
 
   private async forget(id: string, ip: string, settings: ConnectSettings): Promise<void> {
-    const removed = await forgetHost(settings.paths.knownHosts, ip, settings.port);
-    this.log.info(`${id}: forgot ${removed} host key line(s) of ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
+    // Recorded under the instance's alias (HostKeyAlias); files from before that, under the address.
+    const removed = await forgetInstanceHostKeys(settings.paths.knownHosts, { alias: hostAlias(id), ip, port: settings.port });
+    this.log.info(`${id}: forgot ${removed} host key line(s) of ${hostAlias(id)} / ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
     void vscode.window.showInformationMessage(
-      removed ? `Forgot the old host key of ${ip}; the next connection trusts the instance's new key.` : `No host key of ${ip} was remembered in ${settings.paths.knownHosts}.`,
+      removed ? `Forgot the old host key of ${id} (${ip}); the next connection trusts the instance's new key.` : `No host key of ${id} (${ip}) was remembered in ${settings.paths.knownHosts}.`,
     );
   }
 

@@ -3,12 +3,8 @@
 import Mocha from 'mocha';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { LayerSummary } from './layerResult';
 
-interface LayerSummary {
-  passed: number;
-  failed: number;
-  pending: number;
-}
 
 class SummaryReporter extends Mocha.reporters.Spec {
   constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
