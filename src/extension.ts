@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerConnectCommands } from './commands/connect';
-import { createInstance, reconcileOnActivation } from './commands/createInstance';
+import { createInstance } from './commands/createInstance';
+import { reconcileOnActivation } from './commands/finishInterruptedCreates';
 import { deleteInstances, type DeleteTarget } from './commands/deleteInstances';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
 import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';

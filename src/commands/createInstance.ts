@@ -1,19 +1,20 @@
 // "fal: Create H100 Instance": runs the wizard, then sends ONE create (one Idempotency-Key, saved
 // in global state before the first request) and shows a cancellable progress notification until
-// the machine is ready. Also finishes creates a window reload interrupted (reconcileOnActivation).
+// the machine is ready — including any wait fal asks for (Retry-After), which Cancel ends. A create
+// whose outcome is unknown stays pending and is only ever resumed with its own key.
 import { randomUUID } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { createRequestBody, type ComputeInstance, type CreateInstanceInput, type FalComputeClient } from '../api';
+import { createRequestBody, type ComputeInstance, type CreateInstanceInput, type FalComputeClient, type RetryNotice } from '../api';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstancesController } from '../instances/instancesController';
-import { PendingCreates, reconcilePendingCreates, windowSignal, type PendingCreate } from '../instances/pendingCreates';
+import { outcomeUnknown, PendingCreates, REPLAY_WINDOW_MS, windowSignal, type PendingCreate } from '../instances/pendingCreates';
 import { readSettings } from '../settings';
 import { generateKeyPair, listPublicKeys, sshPaths } from '../ssh';
 import { runCreateWizard, type CreateArgs, type CreatePlan } from '../wizard/createWizard';
-import { createFailureMessage, provisioningText } from '../wizard/createMessages';
+import { createFailureMessage, provisioningText, retryWaitText } from '../wizard/createMessages';
 import type { WizardUi } from '../wizard/wizardUi';
 import { VscodeWizardUi } from '../wizard/vscodeWizardUi';
 
@@ -98,14 +99,23 @@ async function execute(deps: CreateDeps, client: FalComputeClient, store: Pendin
   let stopWaiting = false;
   let ready: ComputeInstance | undefined;
   let created: ComputeInstance | undefined;
+  // A wait fal asked for is shown in the progress; Cancel during it ends the create (nothing is in flight then).
+  let retry: { until: number; status?: number } | undefined;
+  let show: ((message: string) => void) | undefined;
+  const inRetryWait = () => !created && retry !== undefined && Date.now() < retry.until;
+  const cancel = new AbortController();
 
-  // The create itself is never aborted by the user: it always settles, so its pending entry is
-  // cleared and the instance's key recorded even when the user stopped watching.
+  // Otherwise the create itself is never aborted by the user: it always settles, so its pending entry
+  // is cleared (or kept, when fal may have started it) and the instance's key recorded.
   const creating = (async () => {
     try {
       const instance = await client.createInstance(pending.input, {
         idempotencyKey: pending.idempotencyKey,
-        signal: windowSignal(pending, Date.now()),
+        signal: AbortSignal.any([windowSignal(pending, Date.now()), cancel.signal]),
+        onRetry: (notice: RetryNotice) => {
+          retry = { until: Date.now() + notice.delayMs, status: notice.status };
+          show?.(retryWaitText(notice.delayMs, notice.status));
+        },
       });
       created = instance;
       if (pending.privateKeyPath) await deps.keyStore.set(instance.id, pending.privateKeyPath);
@@ -114,9 +124,7 @@ async function execute(deps: CreateDeps, client: FalComputeClient, store: Pendin
       void deps.controller.refresh();
       return instance;
     } catch (error) {
-      await store.clear(pending.idempotencyKey);
-      deps.log.error(`Create of ${label} failed: ${createFailureMessage(error)}`);
-      void vscode.window.showErrorMessage(createFailureMessage(error));
+      void createFailed(deps, client, store, pending, error, cancel.signal.aborted);
       void deps.controller.refresh();
       return undefined;
     }
@@ -128,20 +136,25 @@ async function execute(deps: CreateDeps, client: FalComputeClient, store: Pendin
       async (progress, token) => {
         const started = Date.now();
         let status: string | undefined;
-        progress.report({ message: `Requesting ${label} from fal…` });
+        show = (message) => progress.report({ message });
+        show(`Requesting ${label} from fal…`);
         const cancelled = new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
-        const tick = setInterval(() => created && progress.report({ message: provisioningText(label, Date.now() - started, status) }), 1000);
+        const tick = setInterval(() => {
+          if (created) show?.(provisioningText(label, Date.now() - started, status));
+          else if (inRetryWait()) show?.(retryWaitText(retry!.until - Date.now(), retry!.status));
+        }, 1000);
         const waiting = (async () => {
           const instance = await creating;
           if (!instance || stopWaiting) return;
-          progress.report({ message: provisioningText(label, Date.now() - started, instance.status) });
+          show(provisioningText(label, Date.now() - started, instance.status));
           ready = await waitUntilReady(client, instance, deps, () => stopWaiting, (s) => (status = s));
         })();
         try {
           await Promise.race([waiting, cancelled]);
         } finally {
           clearInterval(tick);
-          if (token.isCancellationRequested) stopWaiting = true;
+          if (token.isCancellationRequested && inRetryWait()) cancel.abort();
+          else if (token.isCancellationRequested) stopWaiting = true;
         }
       },
     );
@@ -162,6 +175,32 @@ async function execute(deps: CreateDeps, client: FalComputeClient, store: Pendin
   }
   if (ready) void announceReady(ready);
   return ready ?? created;
+}
+
+const RESUME = 'Resume Create';
+
+/** Says why a create failed. One fal may have carried out stays pending, and can be resumed with its own key. */
+async function createFailed(deps: CreateDeps, client: FalComputeClient, store: PendingCreates, pending: PendingCreate, error: unknown, cancelled: boolean): Promise<void> {
+  const label = machineLabel(pending.input.instanceType);
+  const unknown = outcomeUnknown(error);
+  if (!unknown) await store.clear(pending.idempotencyKey);
+  const kept = unknown ? ' It is kept, and can only be resumed with the same request (never a second machine).' : '';
+  const message = cancelled
+    ? `Create of ${label} cancelled while fal was rate limiting.${unknown ? ' An earlier attempt may have started it.' : ' No instance was created.'}${kept}`
+    : `${createFailureMessage(error)}${kept}`;
+  deps.log.error(`Create of ${label} failed (Idempotency-Key ${pending.idempotencyKey}${unknown ? ', outcome unknown: kept' : ''}): ${message}`);
+  if (!unknown) return void vscode.window.showErrorMessage(message);
+  if ((await vscode.window.showErrorMessage(message, RESUME)) === RESUME) await resumeCreate(deps, client, store, pending);
+}
+
+/** Sends a pending create again with its own Idempotency-Key, while fal's window allows. */
+export async function resumeCreate(deps: CreateDeps, client: FalComputeClient, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
+  if (Date.now() - pending.startedAt < REPLAY_WINDOW_MS) return execute(deps, client, store, pending);
+  await store.clear(pending.idempotencyKey);
+  void vscode.window.showWarningMessage(
+    `The create of ${machineLabel(pending.input.instanceType)} is more than 9 minutes old and was not sent again, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
+  );
+  return undefined;
 }
 
 async function waitUntilReady(
@@ -205,42 +244,5 @@ async function announceReady(instance: ComputeInstance): Promise<void> {
   else if (choice === 'Copy IP' && instance.ip) {
     await vscode.env.clipboard.writeText(instance.ip);
     void vscode.window.showInformationMessage(`Copied ${instance.ip}`);
-  }
-}
-
-/** On activation: finishes creates a window reload interrupted (same body, same key), or drops old ones. */
-export async function reconcileOnActivation(deps: CreateDeps): Promise<void> {
-  const store = new PendingCreates(deps.globalState);
-  if (store.list().length === 0) return;
-  let client: FalComputeClient | undefined;
-  try {
-    client = await deps.controller.currentClient();
-  } catch {
-    return;
-  }
-  if (!client) return; // signed out: kept until a key is set or the window passes
-  const endOperation = deps.controller.scheduler.beginOperation();
-  try {
-    const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: (id, path) => deps.keyStore.set(id, path) });
-    for (const o of outcomes) {
-      const label = machineLabel(o.pending.input.instanceType);
-      if (o.kind === 'created') {
-        deps.log.info(`Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`);
-        void vscode.window.showInformationMessage(
-          `A create of ${label} interrupted by a window reload was finished with the same request: ${o.instance.id} (no second instance). It is in the Instances list.`,
-        );
-      } else if (o.kind === 'expired') {
-        deps.log.warn(`Dropped an interrupted create of ${label} older than 9 minutes (Idempotency-Key ${o.pending.idempotencyKey})`);
-        void vscode.window.showWarningMessage(
-          `A create of ${label} was interrupted more than 9 minutes ago and was not retried, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
-        );
-      } else {
-        deps.log.error(`Interrupted create of ${label} could not be finished: ${createFailureMessage(o.error)}`);
-        void vscode.window.showErrorMessage(`A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`);
-      }
-    }
-  } finally {
-    endOperation();
-    void deps.controller.refresh();
   }
 }

@@ -23,11 +23,12 @@ export async function deleteInstances(deps: DeleteDeps, node?: DeleteTarget, sel
   const model = deps.controller.model;
   let ids = deleteTargets(node, selected);
   if (ids.length === 0) {
-    const picked = await pickInstances(model.list().filter((r) => !r.deleting));
+    // Rows fal sent broken ("invalid data from fal") offer no actions, here either.
+    const picked = await pickInstances(model.list().filter((r) => !r.deleting && !r.invalid));
     if (!picked) return;
     ids = picked;
   }
-  const records = ids.map((id) => model.get(id)).filter((r): r is InstanceRecord => r !== undefined && !r.deleting);
+  const records = ids.map((id) => model.get(id)).filter((r): r is InstanceRecord => r !== undefined && !r.deleting && !r.invalid);
   if (records.length === 0) return;
   const text = deleteConfirmation(records.map((r) => ({ id: r.instance.id, label: machineLabel(r.instance.instance_type), ip: r.instance.ip })));
   const answer = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Delete');

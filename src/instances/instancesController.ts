@@ -1,7 +1,7 @@
 // Keeps the instances model current: owns the API client for the stored key and the refresh
 // scheduler, and feeds the scheduler what it needs to know (view visible, window focused).
 import * as vscode from 'vscode';
-import type { FalComputeClient } from '../api';
+import type { FalComputeClient, InvalidInstanceRow } from '../api';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import { InstancesModel } from '../core/instancesModel';
 import { RefreshScheduler, type FetchOutcome } from '../core/refreshScheduler';
@@ -18,6 +18,7 @@ export class InstancesController implements vscode.Disposable {
   private client: FalComputeClient | undefined;
   private clientFor: { key: string; baseUrl: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private loggedInvalidRows = '';
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -88,6 +89,14 @@ export class InstancesController implements vscode.Disposable {
     this.scheduler.setEnabled(signedIn);
   }
 
+  /** Says once (not at every refresh) which rows fal sent broken and what was wrong with them. */
+  private logInvalidRows(rows: readonly InvalidInstanceRow[]): void {
+    const described = rows.slice(0, 10).map((r) => `${r.id ?? '(no id)'}: ${r.problem}`).join('; ') + (rows.length > 10 ? `; and ${rows.length - 10} more` : '');
+    if (described === this.loggedInvalidRows) return;
+    this.loggedInvalidRows = described;
+    if (rows.length) this.log.warn(`fal listed ${rows.length} row(s) this version cannot use, shown as "invalid data from fal" with no actions: ${described}`);
+  }
+
   private async fetch(): Promise<FetchOutcome> {
     let client: FalComputeClient | undefined;
     try {
@@ -99,9 +108,10 @@ export class InstancesController implements vscode.Disposable {
     }
     if (!client) return { ok: true, transitional: false };
     try {
-      const instances = await client.listInstances();
-      this.model.apply(instances, Date.now());
-      return { ok: true, transitional: instances.some((i) => isTransitional(i.status)) };
+      const listing = await client.listInstances();
+      this.model.apply(listing.instances, Date.now(), listing.invalid);
+      this.logInvalidRows(listing.invalid);
+      return { ok: true, transitional: listing.instances.some((i) => isTransitional(i.status)) };
     } catch (error) {
       this.log.warn(`Listing instances failed: ${errorMessage(error)}`);
       this.model.fail(errorMessage(error), Date.now());

@@ -1,0 +1,51 @@
+// On activation: finishes the creates a window reload interrupted (same body, same Idempotency-Key:
+// never a second machine), or drops those too old to replay safely, and tells the user either way.
+// A create whose outcome is still unknown stays pending and can be resumed.
+import * as vscode from 'vscode';
+import type { FalComputeClient } from '../api';
+import { machineLabel } from '../core/instanceTypes';
+import { PendingCreates, reconcilePendingCreates } from '../instances/pendingCreates';
+import { createFailureMessage } from '../wizard/createMessages';
+import { resumeCreate, type CreateDeps } from './createInstance';
+
+/** On activation: finishes creates a window reload interrupted (same body, same key), or drops old ones. */
+export async function reconcileOnActivation(deps: CreateDeps): Promise<void> {
+  const store = new PendingCreates(deps.globalState);
+  if (store.list().length === 0) return;
+  let client: FalComputeClient | undefined;
+  try {
+    client = await deps.controller.currentClient();
+  } catch {
+    return;
+  }
+  if (!client) return; // signed out: kept until a key is set or the window passes
+  const endOperation = deps.controller.scheduler.beginOperation();
+  try {
+    const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: (id, path) => deps.keyStore.set(id, path) });
+    for (const o of outcomes) {
+      const label = machineLabel(o.pending.input.instanceType);
+      if (o.kind === 'created') {
+        deps.log.info(`Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`);
+        void vscode.window.showInformationMessage(
+          `A create of ${label} interrupted by a window reload was finished with the same request: ${o.instance.id} (no second instance). It is in the Instances list.`,
+        );
+      } else if (o.kind === 'expired') {
+        deps.log.warn(`Dropped an interrupted create of ${label} older than 9 minutes (Idempotency-Key ${o.pending.idempotencyKey})`);
+        void vscode.window.showWarningMessage(
+          `A create of ${label} was interrupted more than 9 minutes ago and was not retried, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
+        );
+      } else if (o.kind === 'unresolved') {
+        deps.log.warn(`Interrupted create of ${label} is still unconfirmed (kept, Idempotency-Key ${o.pending.idempotencyKey}): ${createFailureMessage(o.error)}`);
+        const text = `A create of ${label} interrupted by a window reload is still unconfirmed: ${createFailureMessage(o.error)} It is kept, and can only be resumed with the same request.`;
+        const pending = o.pending;
+        void vscode.window.showWarningMessage(text, 'Resume Create').then((c) => c && client && resumeCreate(deps, client, store, pending));
+      } else {
+        deps.log.error(`Interrupted create of ${label} could not be finished: ${createFailureMessage(o.error)}`);
+        void vscode.window.showErrorMessage(`A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`);
+      }
+    }
+  } finally {
+    endOperation();
+    void deps.controller.refresh();
+  }
+}
