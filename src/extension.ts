@@ -15,6 +15,7 @@ import { openSshTerminal } from './commands/openSshTerminal';
 import { refresh } from './commands/refresh';
 import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
 import { registerCommand, runInBackground } from './commands/registerCommand';
+import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
 import { setApiKey } from './commands/setApiKey';
 import { signOut } from './commands/signOut';
 import { GpuMonitor } from './instances/gpuMonitor';
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.refreshGpuUsage', 'Refresh GPU Usage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
     command('fal.gpu.chooseKey', 'Choose Private Key', (id: string) => chooseKey(deps, id)),
     command('fal.gpu.retry', 'Retry GPU Sample', (id: string) => gpu.sampler.refresh(id)),
+    command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

@@ -4,8 +4,9 @@
 // the request rate while an instance starts (1 among 1,000 / among 5), list + render of 1000
 // instances in the real workbench, Connect latency (ready → opening, and a second Connect) in the
 // real workbench against the emulator and a real sshd, the refresh policy's request rate over
-// a simulated hour, the GPU sampler's SSH cost against a real sshd (test/bench/gpuSampling.ts), and the
-// GPU view's cost in the real workbench at the default interval (test/bench/gpuWorkbench.ts).
+// a simulated hour, the GPU sampler's SSH cost against a real sshd (test/bench/gpuSampling.ts), the
+// GPU view's cost in the real workbench at the default interval (test/bench/gpuWorkbench.ts), and the
+// worst case of reading and parsing a hostile response at the 16 MiB body cap (test/bench/parseWorstCase.ts).
 // Results also go to test-results/bench.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -63,6 +64,12 @@ const { requestsPerHour } = require(resolve(root, 'out/test/bench/idleRate.js'))
 const scenarios = ['focused, stable', 'focused, an instance starting', 'window unfocused', 'view hidden'];
 const rates = Object.fromEntries(await Promise.all(scenarios.map(async (s) => [s, await requestsPerHour(s)])));
 
+console.log('Measuring the worst-case parse at the 16 MiB body cap (9 hostile bodies × 3 fresh processes)…');
+const { measureParseWorstCase } = require(resolve(root, 'out/test/bench/parseWorstCase.js'));
+const parse = measureParseWorstCase(3);
+const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+const parseCase = (c) => `parse ${c.parseMs} ms; read + parse ${c.ms} ms; +${c.peakRssGrowthMiB} MiB peak RSS (${c.kind}, ${mib(c.bodyBytes)} → ${c.outcome === 'ok' ? `${c.rows} rows` : c.outcome})`;
+
 const rows = [
   ['bundle dist/extension.js (minified; loaded on activation)', `${kib(bundle.length)} (${kib(gzipSync(bundle).length)} gzip)`],
   ['bundle dist/undici.js (minified; loaded on the first request)', `${kib(undiciBundle.length)} (${kib(gzipSync(undiciBundle).length)} gzip)`],
@@ -87,11 +94,14 @@ const rows = [
   ['GPU view in the workbench: extension-host CPU per sample, net of its rate with the view hidden (/proc; repaint included)', `${gpuWb.visible.extHostCpuMsPerSample.toFixed(0)} ms (${gpuWb.visible.extHostCpuMs} ms over ${gpuWb.visible.samples} samples)`],
   [`GPU view in the workbench, view hidden ${gpuWb.hidden.seconds} s: sessions / commands / connections open / extension-host CPU`, `${gpuWb.hidden.sessions} / ${gpuWb.hidden.commands} / ${gpuWb.hidden.connectionsOpen} / ${gpuWb.hidden.extHostCpuMs} ms`],
   [`GPU view in the workbench, window unfocused ${gpuWb.unfocused.seconds} s: sessions / commands / connections open after / extension-host CPU`, `${gpuWb.unfocused.sessions} / ${gpuWb.unfocused.commands} / ${gpuWb.unfocused.connectionsOpenAfter} / ${gpuWb.unfocused.extHostCpuMs} ms`],
+  ['hostile body ≤ 16 MiB cap (9 kinds, median of 3): slowest parse', parseCase(parse.slowestParse)],
+  ['hostile body ≤ 16 MiB cap: slowest read + parse', parseCase(parse.slowest)],
+  ['hostile body ≤ 16 MiB cap: most memory', parseCase(parse.hungriest)],
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, VS Code 1.100.3 (code-server 4.100.3)`;
 console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}\n\nMachine: ${machine}`);
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
 writeFileSync(
   resolve(root, 'test-results/bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activation, activationRatio: median(ratios), pollRate: { amongThousand, amongFive }, list, connect, fetchesPerHour: rates, gpuSampling: gpu, gpuWorkbench: gpuWb }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activation, activationRatio: median(ratios), pollRate: { amongThousand, amongFive }, list, connect, fetchesPerHour: rates, gpuSampling: gpu, gpuWorkbench: gpuWb, parseAtBodyCap: parse.cases }, null, 2),
 );
