@@ -4,11 +4,11 @@
 // /proc (utime + stime of the extensionHost process of this code-server). Three real-time
 // windows: visible and focused (6 samples), view hidden, window unfocused (past the 1-min grace).
 // gpuSampling.ts measures the sampler alone over a simulated hour; this is the whole extension.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { waitFor } from '../support/polling';
-import { aliasLine, startGpuSshd } from '../unit/gpu/gpuSshd';
+import { startGpuSshd } from '../unit/gpu/gpuSshd';
 import { openWorkbench } from '../e2e/workbench';
 
 export interface GpuWorkbenchBench {
@@ -55,19 +55,26 @@ export async function measureGpuInWorkbench(): Promise<GpuWorkbenchBench> {
   const fal = await FalEmulator.start({ ip: '127.0.0.1', seed: [{ id: ID, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1' }] });
   // The list refresh is slowed to once an hour so that the windows compare GPU sampling alone.
   const wb = await openWorkbench({
-    settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.ssh.port': s.sshd.port, 'fal.ssh.user': s.user, 'fal.refresh.slowIntervalSeconds': 3600 },
+    settings: {
+      'fal.apiBaseUrl': fal.baseUrl,
+      'fal.ssh.port': s.sshd.port,
+      'fal.ssh.user': s.user,
+      'fal.refresh.slowIntervalSeconds': 3600,
+      'terminal.integrated.defaultProfile.linux': 'bash',
+    },
   });
   try {
     const home = wb.server.dirs.home;
     mkdirSync(join(home, '.ssh', 'fal'), { recursive: true, mode: 0o700 });
     copyFileSync(s.plainKey, join(home, '.ssh', 'fal_gpu_ed25519'));
     copyFileSync(`${s.plainKey}.pub`, join(home, '.ssh', 'fal_gpu_ed25519.pub'));
-    writeFileSync(join(home, '.ssh', 'fal', 'known_hosts'), aliasLine(ID, s.hostKey), { mode: 0o600 });
-    const count = () => ({ sessions: s.logLines(/Accepted publickey for /).length, commands: s.logLines(/Starting session: command for /).length });
+    // The sampler's connections are those that run commands (the terminal that learns the host key runs a shell).
+    const port = (l: string) => /port (\d+)/.exec(l)?.[1];
+    const samplerPorts = () => new Set(s.logLines(/Starting session: command for /).map(port));
+    const count = () => ({ sessions: samplerPorts().size, commands: s.logLines(/Starting session: command for /).length });
     const open = () => {
-      const port = (l: string) => /port (\d+)/.exec(l)?.[1];
       const ended = new Set(s.logLines(/Disconnected from user|Received disconnect from|Connection closed by|Connection reset by/).map(port));
-      return s.logLines(/Accepted publickey for /).map(port).filter((p) => !ended.has(p)).length;
+      return [...samplerPorts()].filter((p) => !ended.has(p)).length;
     };
     const description = async () => (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(ID))?.description ?? '';
 
@@ -77,7 +84,11 @@ export async function measureGpuInWorkbench(): Promise<GpuWorkbenchBench> {
     await wb.row(ID).locator('.monaco-tl-twistie').click();
     await wb.view('Instances').locator('.monaco-list-row[aria-label^="No private key known"]').click();
     await wb.quickPick.answer('fal_gpu_ed25519');
+    // The host key, learned as a user does: the row's "Host key not known yet" line opens SSH in a terminal.
+    await waitFor('the host-key state', description, (d) => d.startsWith('GPU: host key unknown'), 60_000, 200);
+    await wb.view('Instances').locator('.monaco-list-row[aria-label^="Host key not known yet"]').click();
     await waitFor('live figures', description, (d) => d.startsWith('8×GPU'), 60_000, 200);
+    await wb.runCommand('Terminal: Kill All Terminals');
     const pid = extensionHostPid(home);
 
     // Visible and focused: from one sample to the sixth after it (60 s at the default).

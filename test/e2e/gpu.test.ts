@@ -5,18 +5,19 @@
 // instance idle after 3 s: every figure, state and marker below is what the workbench renders.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { waitFor } from '../support/polling';
 import { FIXTURES } from '../unit/gpu/fixtures';
-import { aliasLine, startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
+import { startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
 import { KEYGEN } from './sshd';
 import { openWorkbench, screenshotOnFailure, type TreeRow, type Workbench } from './workbench';
 
 const MAIN = 'inst_gpumain1';
-const NEWHOST = 'inst_gpunewhost2';
+const NOKEY = 'inst_gpunokey2';
 const WRONGKEY = 'inst_gpuwrongkey3';
+const readIfExists = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 const ACCEPTED = /Accepted publickey for /;
 const COMMAND = /Starting session: command for /;
 
@@ -67,12 +68,22 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     );
     return hover;
   };
-  const counts = () => ({ sessions: s.logLines(ACCEPTED).length, commands: s.logLines(COMMAND).length });
-  /** Client ports of authenticated connections that sshd has not seen end (disconnect or close). */
+  /** Clicks the row's "Host key not known yet" line: Open SSH in Terminal, whose ssh (accept-new) records the key. */
+  const learnHostKey = async (id: string) => {
+    await expand(id);
+    await childRow('Host key not known yet').first().click();
+    await waitFor(`the host key of ${id} in known_hosts`, () => readIfExists(join(home, '.ssh', 'fal', 'known_hosts')), (t) => new RegExp(`^fal-${id} ssh-ed25519 `, 'm').test(t), 30_000, 100);
+    await wb.runCommand('Terminal: Kill All Terminals');
+  };
+  const port = (l: string) => /port (\d+)/.exec(l)?.[1];
+  /** The sampler's connections, by client port: those that ran a command (a terminal's ssh starts a shell instead). */
+  const samplerPorts = () => new Set(s.logLines(COMMAND).map(port));
+  /** Every authenticated connection (the terminals' included), and the sampler's connections and commands. */
+  const counts = () => ({ logins: s.logLines(ACCEPTED).length, sessions: samplerPorts().size, commands: s.logLines(COMMAND).length });
+  /** The sampler's connections that sshd has not seen end (disconnect or close). */
   const openConnections = () => {
-    const port = (l: string) => /port (\d+)/.exec(l)?.[1];
     const ended = new Set(s.logLines(/Disconnected from user|Received disconnect from|Connection closed by|Connection reset by/).map(port));
-    return s.logLines(ACCEPTED).map(port).filter((p) => !ended.has(p));
+    return [...samplerPorts()].filter((p) => !ended.has(p));
   };
 
   before(async function () {
@@ -83,7 +94,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
       ip: '127.0.0.1',
       seed: [
         { id: MAIN, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
-        { id: NEWHOST, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
+        { id: NOKEY, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
         { id: WRONGKEY, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
       ],
     });
@@ -104,12 +115,12 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     copyFileSync(s.plainKey, join(home, '.ssh', 'fal_gpu_ed25519'));
     copyFileSync(`${s.plainKey}.pub`, join(home, '.ssh', 'fal_gpu_ed25519.pub'));
     execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'not authorized', '-f', join(home, '.ssh', 'id_unauthorized')]);
-    // MAIN and WRONGKEY were connected to once before (their host key is known under their alias); NEWHOST never was.
-    writeFileSync(join(home, '.ssh', 'fal', 'known_hosts'), aliasLine(MAIN, s.hostKey) + aliasLine(WRONGKEY, s.hostKey), { mode: 0o600 });
+    // No instance was ever connected to: no host key is known (and with no host entry, the
+    // extension would tidy a known_hosts file away). Each host key is learned the way a user does.
 
     await wb.signIn(DEFAULT_EMULATOR_KEY);
     await wb.runCommand('Notifications: Clear All Notifications');
-    await wb.waitForTreeRows((rs) => [MAIN, NEWHOST, WRONGKEY].every((id) => rowOf(rs, id)), 'Instances', 30_000);
+    await wb.waitForTreeRows((rs) => [MAIN, NOKEY, WRONGKEY].every((id) => rowOf(rs, id)), 'Instances', 30_000);
   });
 
   after(async () => {
@@ -121,8 +132,8 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
   afterEach(screenshotOnFailure(() => wb));
 
   it('without a known private key: "no key" in the row, the reason and an action as its child, and nothing sent to sshd', async () => {
-    for (const id of [MAIN, NEWHOST, WRONGKEY]) await waitForDescription(id, 'GPU: no key known · 127.0.0.1');
-    assert.equal(counts().sessions, 0, 'no SSH connection without a key');
+    for (const id of [MAIN, NOKEY, WRONGKEY]) await waitForDescription(id, 'GPU: no key known · 127.0.0.1');
+    assert.equal(counts().logins, 0, 'no SSH connection without a key');
     await expand(MAIN);
     const line = childRow('No private key known for this instance').first();
     await line.waitFor();
@@ -132,9 +143,22 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await collapse(MAIN);
   });
 
-  it('choosing the key (the connect flow\'s picker) starts live figures over ONE connection: the row, one child per GPU, the processes', async function () {
+  it('with the key but no host key known: "host key unknown" and nothing sent; its action (Open SSH in Terminal) learns it, and figures follow', async function () {
     this.timeout(90_000);
     await chooseKey(MAIN, 'fal_gpu_ed25519');
+    await waitForDescription(MAIN, 'GPU: host key unknown · 127.0.0.1');
+    assert.equal(counts().logins, 0, 'no connection without a known host key');
+    await childRow('Host key not known yet').first().waitFor();
+    await wb.page.mouse.move(0, 0);
+    await wb.screenshot('gpu-state-host-key-unknown');
+    // The terminal's ssh records the key under the instance's HostKeyAlias (fal reuses IPs); the sampler notices the file change.
+    await learnHostKey(MAIN);
+    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1', 60_000);
+    await collapse(MAIN);
+  });
+
+  it('live figures over ONE reused connection: the row, one child per GPU, the processes', async function () {
+    this.timeout(90_000);
     await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1');
     await expand(MAIN);
     await childRow('GPU 0,').waitFor();
@@ -155,7 +179,8 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await wb.screenshot('gpu-expanded-1x-busy');
     const c = counts();
     await waitFor('three more samples', () => counts().commands, (n) => n >= c.commands + 3, 20_000, 100);
-    assert.equal(counts().sessions, 1, 'one SSH connection, reused for every sample');
+    assert.equal(counts().sessions, c.sessions, 'no new SSH connection: the one open is reused for every sample');
+    assert.deepEqual(openConnections().length, 1, 'one open connection');
   });
 
   it('live: the figures follow the stub (1x busy → 8x busy), repainting the row in place', async function () {
@@ -254,29 +279,14 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
   it('a key sshd refuses: "SSH failed: <reason>" with a retry action, never a modal', async function () {
     this.timeout(60_000);
     await chooseKey(WRONGKEY, 'id_unauthorized');
-    await waitForDescription(WRONGKEY, 'GPU: SSH failed · 127.0.0.1');
+    await waitForDescription(WRONGKEY, 'GPU: host key unknown · 127.0.0.1');
+    await learnHostKey(WRONGKEY); // the terminal's ssh gets the host key, then sshd refuses the key
+    await waitForDescription(WRONGKEY, 'GPU: SSH failed · 127.0.0.1', 30_000);
     const line = childRow('SSH failed: the server refused the key').first();
     await line.waitFor();
     assert.match((await line.getAttribute('aria-label')) ?? '', /id_unauthorized for user/);
     assert.equal(await wb.modal(), undefined);
     await collapse(WRONGKEY);
-  });
-
-  it('a host key never learned: "host key unknown", nothing sent; its action (Open SSH in Terminal) learns it and figures follow', async function () {
-    this.timeout(90_000);
-    const before = counts().sessions;
-    await chooseKey(NEWHOST, 'fal_gpu_ed25519');
-    await waitForDescription(NEWHOST, 'GPU: host key unknown · 127.0.0.1');
-    assert.equal(counts().sessions, before, 'no connection without a known host key');
-    const line = childRow('Host key not known yet').first();
-    await line.waitFor();
-    await wb.screenshot('gpu-state-host-key-unknown');
-    await line.click();
-    // The terminal's ssh (StrictHostKeyChecking accept-new) records the key; the sampler notices.
-    await waitForDescription(NEWHOST, 'GPU 100 % · 19/80 GB · 127.0.0.1', 60_000);
-    assert.match(readFileSync(join(home, '.ssh', 'fal', 'known_hosts'), 'utf8'), /\[127\.0\.0\.1\]:\d+ ssh-ed25519 /);
-    await wb.runCommand('Terminal: Kill All Terminals');
-    await collapse(NEWHOST);
   });
 
   it('"fal: Show GPU Usage…" opens a read-only report with the per-GPU table, the processes and the raw output; its refresh samples again', async function () {
@@ -304,7 +314,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     const mark = wb.logMark();
     await wb.runCommand('View: Show Explorer');
     await wb.waitForLog('GPU sampling paused (view hidden)', mark);
-    // Every connection the sampler had (MAIN, NEWHOST) ends with an SSH disconnect.
+    // The sampler's connection ends with an SSH disconnect.
     await waitFor('the sampler\'s connections to close (sshd log)', openConnections, (ports) => ports.length === 0, 20_000, 100);
     const hidden = counts();
     // The one duration-based wait: absence can only be observed over time — 5 sample intervals.
