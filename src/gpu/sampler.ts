@@ -9,6 +9,7 @@
 // - window blurred: stop sampling; if the blur lasts longer than blurGraceMs (1 min), close every
 //   connection (a shorter look away keeps them, so coming back costs no new handshake);
 // - a failing instance backs off (interval × 2^(failures-1), at most maxBackoffMs); success resets;
+//   a host key not known yet is checked at the normal pace (a local file read, no network);
 // - errors never leave the sampler: they become the instance's state.
 import { realTimers, type Timers } from '../core/refreshScheduler';
 import { Emitter } from './emitter';
@@ -207,7 +208,10 @@ export class GpuSampler {
   private schedule(inst: InstanceSampler): void {
     inst.stopTimer();
     if (!this.active || inst.inFlight || this.instances.get(inst.target.id) !== inst) return;
-    const delay = inst.failures === 0 ? this.sampleMs : Math.min(this.options.maxBackoffMs ?? 300_000, this.sampleMs * 2 ** (inst.failures - 1));
+    // A host key not known yet costs one read of our known_hosts and nothing on the network: it is
+    // checked again at the normal pace, so figures start as soon as a Connect (or ssh) learns the key.
+    const backOff = inst.failures > 0 && inst.state?.kind !== 'hostKeyUnknown';
+    const delay = backOff ? Math.min(this.options.maxBackoffMs ?? 300_000, this.sampleMs * 2 ** (inst.failures - 1)) : this.sampleMs;
     const due = inst.lastAttemptAt === undefined ? 0 : inst.lastAttemptAt + delay - this.timers.now();
     inst.sampleIn(Math.max(0, due), () => this.schedule(inst));
   }

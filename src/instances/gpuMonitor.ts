@@ -2,7 +2,6 @@
 // look at (ready, with an address; the private key the extension knows for each), whether anyone
 // is looking (the same two signals the refresh scheduler gets: view visible, window focused), and
 // the settings. It never samples by itself; it only tells the sampler, which decides.
-import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
@@ -45,7 +44,6 @@ export class GpuMonitor implements vscode.Disposable {
         this.sampler.setFocused(s.focused);
         this.logActivity();
       }),
-      this.watchKnownHosts(settings.ssh.paths.knownHosts),
     );
     this.updateTargets();
   }
@@ -128,21 +126,5 @@ export class GpuMonitor implements vscode.Disposable {
     if (why === this.lastActivity) return;
     this.lastActivity = why;
     this.log.info(`GPU sampling ${why}`);
-  }
-
-  /**
-   * A host key learned meanwhile (Connect, Open SSH in Terminal) is used at once, not after the
-   * back-off: the instances waiting for it get one sample, if anyone is looking.
-   */
-  private watchKnownHosts(file: string): vscode.Disposable {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(file)), basename(file)));
-    const retry = () => {
-      if (!this.sampler.active) return;
-      for (const t of this.targets()) {
-        const state = this.sampler.state(t.id);
-        if (state?.kind === 'hostKeyUnknown' || state?.kind === 'sshFailed') void this.sampler.refresh(t.id);
-      }
-    };
-    return vscode.Disposable.from(watcher, watcher.onDidCreate(retry), watcher.onDidChange(retry));
   }
 }
