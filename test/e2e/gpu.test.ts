@@ -68,12 +68,21 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     );
     return hover;
   };
-  /** Clicks the row's "Host key not known yet" line: Open SSH in Terminal, whose ssh (accept-new) records the key. */
-  const learnHostKey = async (id: string) => {
+  /**
+   * Clicks the row's "Host key not known yet" line: Open SSH in Terminal, whose ssh (accept-new)
+   * records the key. Then waits for that ssh to log in (`login`) or to be refused, and closes the terminal.
+   */
+  const learnHostKey = async (id: string, login: boolean) => {
+    const shells = s.logLines(/Starting session: shell/).length;
+    const refused = s.logLines(/Connection closed by authenticating user/).length;
     await expand(id);
     await childRow('Host key not known yet').first().click();
     await waitFor(`the host key of ${id} in known_hosts`, () => readIfExists(join(home, '.ssh', 'fal', 'known_hosts')), (t) => new RegExp(`^fal-${id} ssh-ed25519 `, 'm').test(t), 30_000, 100);
+    if (login) await waitFor('the terminal\'s ssh to log in', () => s.logLines(/Starting session: shell/).length, (n) => n > shells, 30_000, 100);
+    else await waitFor('sshd to refuse the terminal\'s key', () => s.logLines(/Connection closed by authenticating user/).length, (n) => n > refused, 30_000, 100);
     await wb.runCommand('Terminal: Kill All Terminals');
+    await wb.page.locator('.part.panel .xterm').first().waitFor({ state: 'detached', timeout: 20_000 });
+    await wb.runCommand('Notifications: Clear All Notifications'); // code-server's note about terminal keybindings
   };
   const port = (l: string) => /port (\d+)/.exec(l)?.[1];
   /** The sampler's connections, by client port: those that ran a command (a terminal's ssh starts a shell instead). */
@@ -152,7 +161,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-state-host-key-unknown');
     // The terminal's ssh records the key under the instance's HostKeyAlias (fal reuses IPs); the sampler notices the file change.
-    await learnHostKey(MAIN);
+    await learnHostKey(MAIN, true);
     await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB · 127.0.0.1', 60_000);
     await collapse(MAIN);
   });
@@ -280,7 +289,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     this.timeout(60_000);
     await chooseKey(WRONGKEY, 'id_unauthorized');
     await waitForDescription(WRONGKEY, 'GPU: host key unknown · 127.0.0.1');
-    await learnHostKey(WRONGKEY); // the terminal's ssh gets the host key, then sshd refuses the key
+    await learnHostKey(WRONGKEY, false); // the terminal's ssh gets the host key, then sshd refuses the key
     await waitForDescription(WRONGKEY, 'GPU: SSH failed · 127.0.0.1', 30_000);
     const line = childRow('SSH failed: the server refused the key').first();
     await line.waitFor();
