@@ -81,8 +81,16 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await waitFor(`the host key of ${id} in known_hosts`, () => readIfExists(join(home, '.ssh', 'fal', 'known_hosts')), (t) => new RegExp(`^fal-${id} ssh-ed25519 `, 'm').test(t), 30_000, 100);
     if (login) await waitFor('the terminal\'s ssh to log in', () => s.logLines(/Starting session: shell/).length, (n) => n > shells, 30_000, 100);
     else await waitFor('sshd to refuse the terminal\'s key', () => s.logLines(/Connection closed by authenticating user/).length, (n) => n > refused, 30_000, 100);
-    await wb.runCommand('Terminal: Kill All Terminals');
-    await wb.page.locator('.part.panel .xterm').first().waitFor({ state: 'detached', timeout: 20_000 });
+    // A terminal that takes the focus can close the palette under the driver: try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await wb.runCommand('Terminal: Kill All Terminals', 8_000);
+        await wb.page.locator('.part.panel .xterm').first().waitFor({ state: 'detached', timeout: 8_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await wb.runCommand('Notifications: Clear All Notifications'); // code-server's note about terminal keybindings
   };
   const port = (l: string) => /port (\d+)/.exec(l)?.[1];
@@ -287,7 +295,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
   });
 
   it('a key sshd refuses: "SSH failed: <reason>" with a retry action, never a modal', async function () {
-    this.timeout(60_000);
+    this.timeout(120_000);
     await chooseKey(WRONGKEY, 'id_unauthorized');
     await waitForDescription(WRONGKEY, 'GPU: host key unknown');
     await learnHostKey(WRONGKEY, false); // the terminal's ssh gets the host key, then sshd refuses the key
