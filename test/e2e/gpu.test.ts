@@ -18,6 +18,9 @@ const MAIN = 'inst_gpumain1';
 const NOKEY = 'inst_gpunokey2';
 const WRONGKEY = 'inst_gpuwrongkey3';
 const readIfExists = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+/** The row's GPU part for the stub's 8x H100 busy and idle outputs. */
+const BUSY = '8×GPU 95 % · 106/640 GB';
+const IDLE = '8×GPU 0 % · 0/640 GB';
 const ACCEPTED = /Accepted publickey for /;
 const COMMAND = /Starting session: command for /;
 
@@ -107,13 +110,13 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
   before(async function () {
     this.timeout(180_000);
     s = await startGpuSshd();
-    s.stub.set('h100x1-busy');
+    s.stub.set('h100x8-busy');
     fal = await FalEmulator.start({
       ip: '127.0.0.1',
       seed: [
-        { id: MAIN, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
+        { id: MAIN, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
         { id: NOKEY, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
-        { id: WRONGKEY, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
+        { id: WRONGKEY, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
       ],
     });
     wb = await openWorkbench({
@@ -171,54 +174,61 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await wb.screenshot('gpu-state-host-key-unknown');
     // The terminal's ssh records the key under the instance's HostKeyAlias (fal reuses IPs); the sampler notices the file change.
     await learnHostKey(MAIN, true);
-    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB', 60_000);
+    await waitForDescription(MAIN, BUSY, 60_000);
     await collapse(MAIN);
   });
 
   it('live figures over ONE reused connection: the row, one child per GPU, the processes', async function () {
     this.timeout(90_000);
-    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB');
+    await waitForDescription(MAIN, BUSY);
     await expand(MAIN);
-    await childRow('GPU 0,').waitFor();
+    await childRow('GPU 7,').waitFor();
     const rows = await wb.treeRows('Instances');
-    const gpu0 = rows.find((r) => r.label === 'GPU 0')!;
-    assert.equal(gpu0.description, '100 % · 19/80 GB · 59 °C · 632/700 W');
-    assert.equal(gpu0.icon, 'circuit-board');
-    const processes = rows.find((r) => r.label === '3 GPU processes')!;
-    assert.equal(processes.description, '19.3 GB');
-    await childRow('3 GPU processes').locator('.monaco-tl-twistie').click();
-    await childRow('gpu_burn').waitFor();
-    const procs = (await wb.treeRows('Instances')).filter((r) => r.icon === 'gear');
     assert.deepEqual(
-      procs.map((p) => `${p.label} ${p.description}`),
-      ['memhog pid 11327 · 2.5 GB', 'memhog pid 11328 · 1.5 GB', 'gpu_burn pid 11345 · 15.3 GB'],
+      rows.filter((r) => r.icon === 'circuit-board').map((r) => `${r.label}: ${r.description}`),
+      [
+        'GPU 0: 100 % · 26/80 GB · 41 °C · 362/700 W',
+        'GPU 1: 100 % · 11/80 GB · 37 °C · 346/700 W',
+        'GPU 2: 100 % · 11/80 GB · 36 °C · 330/700 W',
+        'GPU 3: 100 % · 11/80 GB · 38 °C · 349/700 W',
+        'GPU 4: 95 % · 11/80 GB · 39 °C · 334/700 W',
+        'GPU 5: 73 % · 11/80 GB · 36 °C · 335/700 W',
+        'GPU 6: 100 % · 11/80 GB · 86 °C · 226/700 W',
+        'GPU 7: 89 % · 11/80 GB · 37 °C · 353/700 W',
+      ],
     );
+    assert.equal(rows.find((r) => r.label === '15 GPU processes')?.description, '106.3 GB');
+    await childRow('15 GPU processes').locator('.monaco-tl-twistie').click();
+    await childRow('python3, pid 2085218 · 11.2 GB').waitFor();
+    const procs = (await wb.treeRows('Instances')).filter((r) => r.icon === 'gear');
+    assert.equal(procs.length, 15);
+    assert.equal(`${procs[0]!.label} ${procs[0]!.description}`, 'python3 pid 2085037 · 13.0 GB · GPU-e5f404f3…', '/opt/conda/bin/python3 by its name, the GPU by its UUID');
     await wb.page.mouse.move(0, 0);
-    await wb.screenshot('gpu-expanded-1x-busy');
+    await wb.screenshot('gpu-expanded-8x-busy');
     const c = counts();
     await waitFor('three more samples', () => counts().commands, (n) => n >= c.commands + 3, 20_000, 100);
     assert.equal(counts().sessions, c.sessions, 'no new SSH connection: the one open is reused for every sample');
     assert.deepEqual(openConnections().length, 1, 'one open connection');
+    await childRow('15 GPU processes').locator('.monaco-tl-twistie').click();
   });
 
-  it('live: the figures follow the stub (1x busy → 8x busy), repainting the row in place', async function () {
+  it('live: the figures follow the stub (busy → idle), repainting the row and its lines in place', async function () {
     this.timeout(60_000);
+    s.stub.set('h100x8-idle');
+    await waitForDescription(MAIN, IDLE);
+    await childRow('No GPU processes').waitFor();
+    const gpu0 = (await wb.treeRows('Instances')).find((r) => r.label === 'GPU 0')!;
+    assert.equal(gpu0.description, '0 % · 0/80 GB · 30 °C · 101/700 W');
     s.stub.set('h100x8-busy');
-    await waitForDescription(MAIN, '8×GPU 95 % · 106/640 GB');
-    await childRow('GPU 7,').waitFor();
-    const gpu6 = (await wb.treeRows('Instances')).find((r) => r.label === 'GPU 6')!;
-    assert.equal(gpu6.description, '100 % · 11/80 GB · 86 °C · 226/700 W');
-    await wb.page.mouse.move(0, 0);
-    await wb.screenshot('gpu-expanded-8x-busy');
-    s.stub.set('h100x1-busy');
-    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB');
+    await waitForDescription(MAIN, BUSY);
+    await childRow('15 GPU processes').waitFor();
   });
 
-  it('idle: with every GPU under 5 % and no process for fal.idle.minutes (3 s), the row is marked and the status bar adds "1 idle · ~$1.89/h"', async function () {
+  it('idle: with every GPU under 5 % and no process for fal.idle.minutes (3 s), the row is marked and the status bar adds "1 idle · ~$15.12/h"', async function () {
     this.timeout(60_000);
-    s.stub.set('h100x1-idle');
-    await waitForDescription(MAIN, 'GPU 0 % · 0/80 GB');
-    const idle = wb.statusBarItem(/1 idle · ~\$1\.89\/h/);
+    s.stub.set('h100x8-idle');
+    await waitForDescription(MAIN, IDLE);
+    const idle = wb.statusBarItem(/1 idle · ~\$15\.12\/h/);
     await idle.waitFor({ timeout: 30_000 });
     // The row's label carries the idle decoration (badge "zz", warning colour).
     const badge = await waitFor(
@@ -237,8 +247,8 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await tooltipOf(MAIN, /idle for \d+ s \(every GPU under 5 %, no GPU process\)/);
     await wb.page.mouse.move(0, 0);
     // Busy again: the marker and the status bar part go.
-    s.stub.set('h100x1-busy');
-    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB');
+    s.stub.set('h100x8-busy');
+    await waitForDescription(MAIN, BUSY);
     await idle.waitFor({ state: 'detached', timeout: 20_000 });
   });
 
@@ -264,8 +274,8 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
       30_000,
       200,
     );
-    assert.match(seen!.alt, /^GPU utilisation, last \d+ (min|s): now \d+ %, mean \d+ %, min \d+ %, max 100 % \(\d+ samples\)$/);
-    assert.match(seen!.text, /GPUs\s*GPU 100 % · 19\/80 GB/);
+    assert.match(seen!.alt, /^GPU utilisation, last \d+ (min|s): now \d+ %, mean \d+ %, min 0 %, max 95 % \(\d+ samples\)$/, 'the mean of the 8 GPUs, busy and idle');
+    assert.match(seen!.text, /GPUs\s*8×GPU 95 % · 106\/640 GB/);
     // The row repaints on every sample; the open tooltip stays (a user can read it).
     const before = counts().commands;
     await waitFor('two more samples', () => counts().commands, (n) => n >= before + 2, 20_000, 100);
@@ -289,8 +299,8 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     assert.match((await driver.textContent()) ?? '', /NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/);
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-state-driver-failed');
-    s.stub.set('h100x1-busy');
-    await waitForDescription(MAIN, 'GPU 100 % · 19/80 GB', 40_000);
+    s.stub.set('h100x8-busy');
+    await waitForDescription(MAIN, BUSY, 40_000);
     await collapse(MAIN);
   });
 
@@ -312,18 +322,22 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await wb.runCommand('fal: Show GPU Usage…');
     await wb.quickPick.answer(MAIN);
     const editor = wb.page.locator('.editor-instance .monaco-editor .view-lines');
-    await editor.filter({ hasText: 'GPU usage of 1x H100' }).waitFor();
-    await editor.filter({ hasText: 'NVIDIA H100 80GB HBM3' }).waitFor();
+    await editor.filter({ hasText: `${MAIN}: GPU usage of the 8x H100 at 127.0.0.1` }).waitFor();
+    await editor.filter({ hasText: 'GPU processes (15)' }).waitFor();
     const text = (await editor.textContent())?.replace(/\u00a0/g, ' ') ?? '';
-    assert.match(text, /GPU processes \(3\)/);
-    assert.match(text, /Raw nvidia-smi output/);
-    assert.ok(text.includes(readFileSync(join(FIXTURES, 'query-gpu.h100x1-busy.csv'), 'utf8').trim()), `the raw output as nvidia-smi printed it:\n${text}`);
+    assert.match(text, /6 +NVIDIA H100 80GB HBM3 +100 % +11751 MiB \/ 81559 MiB +86 °C +226 W \/ 700 W/);
     await wb.runCommand('Notifications: Clear All Notifications');
     await wb.screenshot('gpu-usage-report');
-    s.stub.set('h100x8-busy');
+    // The raw output, further down: as nvidia-smi printed it.
+    await wb.page.keyboard.press('Control+End');
+    await editor.filter({ hasText: 'Raw nvidia-smi output' }).waitFor();
+    const raw = (await editor.textContent())?.replace(/\u00a0/g, ' ') ?? '';
+    assert.ok(raw.includes(readFileSync(join(FIXTURES, 'query-compute-apps.h100x8-busy.csv'), 'utf8').trim().split('\n').pop()!), `the raw output as nvidia-smi printed it:\n${raw}`);
+    s.stub.set('h100x8-idle');
     await wb.page.locator('.editor-actions .action-label[aria-label^="Refresh GPU Usage"]').click();
-    await editor.filter({ hasText: 'GPU processes (15)' }).waitFor({ timeout: 20_000 });
-    s.stub.set('h100x1-busy');
+    await wb.page.keyboard.press('Control+Home');
+    await editor.filter({ hasText: 'GPU processes (0)' }).waitFor({ timeout: 20_000 });
+    s.stub.set('h100x8-busy');
     await wb.runCommand('View: Close All Editors');
   });
 

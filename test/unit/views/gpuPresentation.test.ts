@@ -183,7 +183,7 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
   it('report: the per-GPU table, the processes and the raw output', () => {
     const state = ok('h100x1-busy', Date.UTC(2026, 0, 1));
     const text = gpuReportText({ id: 'inst_x', title: '1x H100', ip: '198.51.100.1', state, history: [], idleText: undefined, now: state.at });
-    assert.match(text, /^GPU usage of 1x H100 inst_x \(198\.51\.100\.1\)/);
+    assert.match(text, /^inst_x: GPU usage of the 1x H100 at 198\.51\.100\.1\n/);
     assert.match(text, /GPU +Name +Util +Memory used \/ total +Temp +Power \/ limit/);
     assert.match(text, /0 +NVIDIA H100 80GB HBM3 +100 % +19818 MiB \/ 81559 MiB +59 °C +631\.95 W \/ 700 W/);
     assert.match(text, /GPU processes \(3\)/);
