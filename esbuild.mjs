@@ -1,4 +1,5 @@
-// Builds the extension bundle (dist/extension.js, with dist/undici.js and dist/ssh2.js loaded on demand) and the tests (out/**).
+// Builds the extension bundle (dist/extension.js, with dist/undici.js and dist/ssh2.js loaded on demand),
+// the vscode:uninstall hook (dist/uninstall.js) and the tests (out/**).
 //   node esbuild.mjs               development build (sourcemaps, not minified)
 //   node esbuild.mjs --production  release bundle: minified, with a linked sourcemap
 //   node esbuild.mjs --watch       rebuild on change
@@ -43,34 +44,30 @@ const nativeLeftOut = {
   },
 };
 
+/** What every file in dist/ is: one CommonJS bundle for the extension host's node. */
+const nodeBundle = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: production, logLevel: 'warning' };
+
 const onDemandBundle = (name) => ({
+  ...nodeBundle,
   stdin: { contents: `module.exports = require('${name}');`, resolveDir: '.', loader: 'js' },
   outfile: `dist/${name}.js`,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
   plugins: [nativeLeftOut],
-  minify: production,
-  logLevel: 'warning',
 });
 const [undici, ssh2] = ON_DEMAND.map(onDemandBundle);
 
 const extension = {
+  ...nodeBundle,
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
   external: ['vscode'],
   plugins: [requiredOnDemand],
-  minify: production,
   sourcemap: production ? 'linked' : true,
   sourcesContent: !production,
   metafile: true,
-  logLevel: 'warning',
 };
+
+// The vscode:uninstall hook: plain node, no vscode API, its own small file (src/uninstall.ts).
+const uninstall = { ...nodeBundle, entryPoints: ['src/uninstall.ts'], outfile: 'dist/uninstall.js' };
 
 // Tests import src/ directly, so src/ and test/ are transpiled together into out/
 // keeping the folder layout (out/src/..., out/test/...).
@@ -87,18 +84,14 @@ const tests = {
 };
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(undici), esbuild.context(ssh2), esbuild.context(tests)]);
+  const contexts = await Promise.all([extension, undici, ssh2, uninstall, tests].map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching src/ and test/');
 } else {
   // Each build clears only its own output: a release build must not delete the compiled tests.
   rmSync('dist', { recursive: true, force: true });
   if (!production) rmSync('out', { recursive: true, force: true });
-  const [result] = await Promise.all([esbuild.build(extension), esbuild.build(undici), esbuild.build(ssh2), production ? null : esbuild.build(tests)]);
-  const bytes = result.metafile.outputs['dist/extension.js'].bytes;
-  const undiciBytes = statSync('dist/undici.js').size;
-  const ssh2Bytes = statSync('dist/ssh2.js').size;
-  console.log(
-    `esbuild: dist/extension.js ${(bytes / 1024).toFixed(1)} KiB + dist/undici.js ${(undiciBytes / 1024).toFixed(1)} KiB + dist/ssh2.js ${(ssh2Bytes / 1024).toFixed(1)} KiB${production ? ' (production)' : ''}`,
-  );
+  await Promise.all([extension, undici, ssh2, uninstall, ...(production ? [] : [tests])].map((options) => esbuild.build(options)));
+  const kib = (file) => `${file} ${(statSync(file).size / 1024).toFixed(1)} KiB`;
+  console.log(`esbuild: ${['dist/extension.js', 'dist/undici.js', 'dist/ssh2.js', 'dist/uninstall.js'].map(kib).join(' + ')}${production ? ' (production)' : ''}`);
 }

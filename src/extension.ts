@@ -16,6 +16,7 @@ import { openSshTerminal } from './commands/openSshTerminal';
 import { refresh } from './commands/refresh';
 import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
 import { registerCommand, runInBackground } from './commands/registerCommand';
+import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
 import { setApiKey } from './commands/setApiKey';
 import { setProtection } from './commands/protect';
 import { signOut } from './commands/signOut';
@@ -53,13 +54,14 @@ export function activate(context: vscode.ExtensionContext): void {
   // The GPU view (issue 12): the sampler is fed here and is the only thing that samples.
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
+  const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
   // The cost guard (issue 13): whose instances are ours, what they cost, one delete path for all.
   const saveError = (what: string) => (e: unknown) => log.error(`Could not save ${what}: ${String(e)}`);
   const ownership = new Ownership(context.globalState, saveError('the instances created here'));
   const ledger = new SpendLedger(context.globalState, (id) => ownership.createdHere(id), saveError('the spend ledger'));
   const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at) => ledger.recordDeleted(id, at));
   const sampleSeconds = () => gpu.settings.sampleSeconds;
-  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, ownership, ledger, deleter, state: context.globalState, settings: settings.cost, sampleSeconds, log });
+  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, ledger, deleter, state: context.globalState, settings: settings.cost, sampleSeconds, log });
   const nickname = () => settings.cost.creatorNickname;
   const costTree = new CostTreePart(cost.guard, ownership, nickname, context.globalState);
   const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));
@@ -69,8 +71,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const spendReports = new SpendReportProvider(figures, controller.model);
   controller.attachView(view.treeView);
   gpu.attachView(view.treeView);
-  const idleDecorations = new IdleDecorations(gpu.sampler, gpuOn);
-  const showIdle = () => statusBar.setPart(IDLE_PART, gpuOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
+  const idleDecorations = new IdleDecorations(gpu.sampler, idleOn);
+  const showIdle = () => statusBar.setPart(IDLE_PART, idleOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
   const costs = { projectMonth: (type: string) => figures.projection(Date.now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
@@ -127,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.showSpend', 'Show Spend', () => showSpend(spendReports)),
     command('fal.filterMine', 'Show Only My Instances', () => costTree.setMineOnly(true)),
     command('fal.filterAll', 'Show All Instances', () => costTree.setMineOnly(false)),
+    command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

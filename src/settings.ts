@@ -35,7 +35,7 @@ export interface GpuSettings {
   readonly sampleSeconds: number;
   /** A GPU under this utilisation (%) counts as idle. */
   readonly idleGpuPercent: number;
-  /** Minutes (fractions allowed) every GPU must stay idle, with no GPU process, before the instance is marked idle. */
+  /** Minutes (fractions allowed) every GPU must stay idle, with no GPU process, before the instance is marked idle; 0: never marked. */
   readonly idleMinutes: number;
 }
 
@@ -95,8 +95,9 @@ function readGpuSettings(fal: vscode.WorkspaceConfiguration): GpuSettings {
     // 0 (or less) is off; otherwise at least 1 s, at most an hour.
     sampleSeconds: seconds <= 0 ? 0 : Math.min(3600, Math.max(1, seconds)),
     idleGpuPercent: Math.min(100, Math.max(0, percent)),
-    // Fractions of a minute are allowed (down to 3 s): "idle" must be testable without waiting half an hour.
-    idleMinutes: minutes <= 0 ? 30 : Math.max(0.05, minutes),
+    // 0 turns idle marking off (as the cost guard reads it). Fractions of a minute are allowed
+    // (down to 3 s): "idle" must be testable without waiting half an hour.
+    idleMinutes: minutes <= 0 ? 0 : Math.max(0.05, minutes),
   };
 }
 

@@ -2,6 +2,7 @@
 // from `fal keys create` output (`FAL_KEY='…'`) or from HTTP snippets, so the shape check
 // recognises those mistakes and says how to fix them. No message ever repeats the key.
 import { FalConfigError } from './errors';
+import { Redactor } from './redaction';
 
 export interface ParsedApiKey {
   keyId: string;
@@ -37,20 +38,7 @@ export function parseApiKey(raw: string): ParsedApiKey {
   return { keyId: key.slice(0, colon), keySecret: key.slice(colon + 1) };
 }
 
-/** Secrets this short would redact innocent text; real fal secrets are far longer. */
-const MIN_REDACTABLE_LENGTH = 6;
-const REDACTED = '[REDACTED]';
-
-/** Removes the key, its secret, and any `Authorization: Key …` value from free text. */
+/** Removes the key, runs of 4+ characters of its secret, and any `Authorization: Key …` value from free text. */
 export function redact(text: string, key?: string): string {
-  let out = text.replace(/(authorization["']?\s*[:=]\s*["']?)(key|bearer)\s+[^\s"',;]+/gi, `$1$2 ${REDACTED}`);
-  for (const secret of secretsOf(key)) out = out.split(secret).join(REDACTED);
-  return out;
-}
-
-function secretsOf(key: string | undefined): string[] {
-  const full = key?.trim() ?? '';
-  const secret = full.includes(':') ? full.slice(full.indexOf(':') + 1) : '';
-  // Whole key first, so the key id disappears with it.
-  return [full, secret].filter((s) => s.length >= MIN_REDACTABLE_LENGTH);
+  return new Redactor(key).redact(text);
 }

@@ -16,11 +16,19 @@ export abstract class FalError extends Error {
   readonly endpoint: string | undefined;
   /** Set on every error from createInstance after a key was chosen, so the caller can resume. */
   idempotencyKey: string | undefined;
+  /**
+   * From createInstance: true when fal may have started the machine after all (an attempt was
+   * dropped, timed out, got a 5xx, 408 or 409, or an unreadable success). Such a create must be
+   * resumed with the same idempotencyKey, never sent anew with a new one. False when every attempt
+   * was refused outright (4xx): nothing was created.
+   */
+  outcomeUnknown: boolean;
 
   constructor(message: string, endpoint?: string, cause?: SanitizedCause) {
     super(message, cause ? { cause } : undefined);
     this.endpoint = endpoint;
     this.idempotencyKey = undefined;
+    this.outcomeUnknown = false;
   }
 }
 
@@ -34,6 +42,8 @@ export interface FalApiErrorInit {
   requestId?: string;
   docsUrl?: string;
   retryAfterMs?: number;
+  /** A create was not retried because fal's Retry-After would pass its idempotency window. */
+  pastIdempotencyWindow?: boolean;
 }
 
 /** fal answered with a non-2xx status. */
@@ -46,6 +56,7 @@ export class FalApiError extends FalError {
   readonly requestId: string | undefined;
   readonly docsUrl: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly pastIdempotencyWindow: boolean;
 
   constructor(init: FalApiErrorInit) {
     super(init.message, init.endpoint);
@@ -55,6 +66,7 @@ export class FalApiError extends FalError {
     this.requestId = init.requestId;
     this.docsUrl = init.docsUrl;
     this.retryAfterMs = init.retryAfterMs;
+    this.pastIdempotencyWindow = init.pastIdempotencyWindow ?? false;
   }
 }
 

@@ -2,6 +2,7 @@
 // (undici's `request` does not follow them, and no redirect interceptor is installed): a
 // redirect would carry the Authorization header to wherever fal's answer points.
 import type { Dispatcher } from 'undici';
+import type { Timers } from '../core/refreshScheduler';
 
 // undici is loaded on the first request, not when the extension activates: evaluating it is most
 // of the bundle's load time (~60 ms), and activation must not pay for a request it may never make.
@@ -19,6 +20,7 @@ export interface HttpExchange {
   timeoutMs: number;
   maxResponseBytes: number;
   dispatcher?: Dispatcher;
+  timers: Timers;
 }
 
 export type HttpResult =
@@ -30,7 +32,7 @@ export type HttpResult =
 
 export async function exchange(x: HttpExchange): Promise<HttpResult> {
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), x.timeoutMs);
+  const timer = x.timers.setTimeout(() => timeout.abort(), x.timeoutMs);
   const signal = x.signal ? AbortSignal.any([x.signal, timeout.signal]) : timeout.signal;
   try {
     const { request } = loadUndici();
@@ -50,7 +52,7 @@ export async function exchange(x: HttpExchange): Promise<HttpResult> {
     if (timeout.signal.aborted) return { kind: 'timeout' };
     return describeTransportError(err);
   } finally {
-    clearTimeout(timer);
+    x.timers.clearTimeout(timer);
   }
 }
 

@@ -8,7 +8,9 @@ export {
   type FalComputeClientOptions,
   type RequestLogEntry,
   type RequestOutcome,
+  type RetryNotice,
 } from './client';
+export { instanceIdProblem, MAX_INSTANCE_ID_LENGTH } from './instanceId';
 export {
   FalAbortError,
   FalApiError,
@@ -24,6 +26,7 @@ export {
   backoffDelayMs,
   decideRetry,
   DEFAULT_RETRY_POLICY,
+  formatWait,
   isRetryableFailure,
   parseRetryAfterMs,
   type AttemptFailure,

@@ -1,35 +1,26 @@
-// Turning what came back from fal into values or user-facing FalErrors. Every text that
-// came from the network or from undici passes through `redact` before it reaches an error.
-import type * as z from 'zod/mini';
-import { redact } from './apiKey';
+// Turning failed exchanges into user-facing FalErrors. Every text that came from the network or
+// from undici passes through the client's Redactor (redacted, then capped) before it reaches an
+// error; successful bodies are read in rows.ts.
+import { parseBoundedJson } from './boundedJson';
 import { FalApiError, FalNetworkError, FalResponseError } from './errors';
 import type { HttpResult } from './http';
-import { describeSchemaIssues, ErrorEnvelopeSchema } from './schemas';
+import type { Redactor } from './redaction';
+import { formatWait } from './retry';
+import { ErrorEnvelopeSchema } from './schemas';
 
 export type HttpResponse = Extract<HttpResult, { kind: 'response' }>;
 
 /** Everything about the request an error message may mention. Never holds the key itself. */
 export interface RequestContext {
+  /** `METHOD /path` for people: ids and cursors in it are already redacted and capped. */
   endpoint: string;
   host: string;
   url: URL;
-  redactKey: string;
+  redactor: Redactor;
 }
 
-export function parseJsonBody<S extends z.ZodMiniType>(res: HttpResponse, schema: S, ctx: RequestContext): z.output<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(res.body);
-  } catch {
-    throw new FalResponseError(`${ctx.endpoint} returned a response that is not JSON (HTTP ${res.status}).`, ctx.endpoint, res.status);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const problems = redact(describeSchemaIssues(parsed.error), ctx.redactKey);
-    throw new FalResponseError(`${ctx.endpoint} returned a response that does not match fal's API: ${problems}`, ctx.endpoint, res.status);
-  }
-  return parsed.data;
-}
+/** Caps for what the server chose to say in an error (a 3 MiB message stays out of err.message). */
+const SHOWN_CHARS = { type: 64, message: 500, snippet: 200, requestId: 128, docsUrl: 256, origin: 200, networkDetail: 300, code: 64 } as const;
 
 export function unexpectedSuccessError(res: HttpResponse, ctx: RequestContext): FalResponseError {
   return new FalResponseError(`${ctx.endpoint} returned HTTP ${res.status}, which fal's API does not use here.`, ctx.endpoint, res.status);
@@ -40,7 +31,8 @@ export function tooLargeError(status: number, maxBytes: number, ctx: RequestCont
 }
 
 export function redirectError(res: HttpResponse, ctx: RequestContext): FalApiError {
-  const target = originOf(res.headers['location'], ctx.url);
+  const origin = originOf(res.headers['location'], ctx.url);
+  const target = origin && ctx.redactor.text(origin, SHOWN_CHARS.origin);
   return new FalApiError({
     status: res.status,
     type: 'redirect',
@@ -52,21 +44,42 @@ export function redirectError(res: HttpResponse, ctx: RequestContext): FalApiErr
   });
 }
 
-export function apiError(res: HttpResponse, ctx: RequestContext, retryAfterMs: number | undefined): FalApiError {
+export function apiError(res: HttpResponse, ctx: RequestContext, retryAfterMs: number | undefined, message?: string): FalApiError {
+  const shown = (text: string | undefined, max: number) => (text ? ctx.redactor.text(text, max) || undefined : undefined);
   const envelope = parseErrorEnvelope(res.body);
-  const apiMessage = redact(envelope?.message ?? bodySnippet(res.body), ctx.redactKey);
-  const requestId = envelope?.request_id;
+  // Proxies and load balancers answer with HTML or plain text; a short excerpt helps diagnose.
+  const apiMessage = envelope ? (shown(envelope.message, SHOWN_CHARS.message) ?? '') : (shown(res.body, SHOWN_CHARS.snippet) ?? '');
+  const requestId = shown(envelope?.request_id, SHOWN_CHARS.requestId);
   const said = apiMessage ? ` fal said: "${apiMessage}".` : '';
   const reference = requestId ? ` (request id ${requestId})` : '';
   return new FalApiError({
     status: res.status,
-    type: envelope?.type ?? 'http_error',
+    type: shown(envelope?.type, SHOWN_CHARS.type) ?? 'http_error',
     apiMessage,
     endpoint: ctx.endpoint,
     requestId,
-    docsUrl: envelope?.docs_url,
+    docsUrl: webLink(shown(envelope?.docs_url, SHOWN_CHARS.docsUrl)),
     retryAfterMs,
-    message: `${adviceForStatus(res.status)}${said}${reference}`,
+    message: `${message ?? adviceForStatus(res.status)}${said}${reference}`,
+  });
+}
+
+/** A create that fal asks to retry only after its idempotency window has closed: stopped, and why. */
+export function beyondWindowError(err: FalApiError, waitMs: number): FalApiError {
+  const asks = err.status === 429 ? 'fal is rate limiting and asks' : `fal answered HTTP ${err.status} and asks`;
+  const said = err.apiMessage ? ` fal said: "${err.apiMessage}".` : '';
+  return new FalApiError({
+    status: err.status,
+    type: err.type,
+    apiMessage: err.apiMessage,
+    endpoint: err.endpoint ?? '',
+    requestId: err.requestId,
+    docsUrl: err.docsUrl,
+    retryAfterMs: err.retryAfterMs,
+    pastIdempotencyWindow: true,
+    message:
+      `${asks} to wait ${formatWait(waitMs)} before the create is sent again. That is past fal's 10-minute idempotency window, ` +
+      `inside which a repeated create can never start a second machine, so it was not retried. Try again in ${formatWait(waitMs)}.${said}`,
   });
 }
 
@@ -88,18 +101,21 @@ function adviceForStatus(status: number): string {
 }
 
 function parseErrorEnvelope(body: string) {
+  const json = parseBoundedJson(body);
+  if (!json.ok) return undefined;
+  const parsed = ErrorEnvelopeSchema.safeParse(json.value);
+  return parsed.success ? parsed.data.error : undefined;
+}
+
+/** A docs link is kept only when it is one: http(s), nothing a click could run. */
+function webLink(text: string | undefined): string | undefined {
+  if (!text || !/^https?:\/\/\S+$/i.test(text)) return undefined;
   try {
-    const parsed = ErrorEnvelopeSchema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data.error : undefined;
+    new URL(text);
+    return text;
   } catch {
     return undefined;
   }
-}
-
-/** Proxies and load balancers answer with HTML or plain text; a short excerpt helps diagnose. */
-function bodySnippet(body: string): string {
-  const text = body.replace(/\s+/g, ' ').trim();
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function originOf(location: string | undefined, base: URL): string | undefined {
@@ -121,13 +137,14 @@ const NETWORK_PHRASES: Array<[RegExp, string]> = [
 
 export function networkError(result: Extract<HttpResult, { kind: 'network' }>, ctx: RequestContext): FalNetworkError {
   const phrase = NETWORK_PHRASES.find(([pattern]) => result.code && pattern.test(result.code))?.[1] ?? 'a network error occurred';
-  const code = result.code ? ` (${result.code})` : '';
+  const shownCode = result.code ? ctx.redactor.text(result.code, SHOWN_CHARS.code) : undefined;
+  const code = shownCode ? ` (${shownCode})` : '';
   return new FalNetworkError({
     kind: 'network',
     endpoint: ctx.endpoint,
     host: ctx.host,
     message: `Could not reach fal at ${ctx.host} for ${ctx.endpoint}: ${phrase}${code}.`,
-    cause: { code: result.code, message: redact(result.detail, ctx.redactKey) },
+    cause: { code: shownCode, message: ctx.redactor.text(result.detail, SHOWN_CHARS.networkDetail) },
   });
 }
 
@@ -137,6 +154,16 @@ export function timeoutError(timeoutMs: number, ctx: RequestContext): FalNetwork
     endpoint: ctx.endpoint,
     host: ctx.host,
     message: `fal at ${ctx.host} did not answer ${ctx.endpoint} within ${formatSeconds(timeoutMs)}.`,
+  });
+}
+
+/** A whole listing (every page, every retry) ran past its deadline. */
+export function listingDeadlineError(deadlineMs: number, pages: number, ctx: RequestContext): FalNetworkError {
+  return new FalNetworkError({
+    kind: 'timeout',
+    endpoint: ctx.endpoint,
+    host: ctx.host,
+    message: `fal at ${ctx.host} did not finish listing instances within ${formatSeconds(deadlineMs)} (${pages} page${pages === 1 ? '' : 's'} received).`,
   });
 }
 

@@ -32,7 +32,9 @@ export type RequestClass = 'idempotent' | 'create';
 export type AttemptFailure =
   | { kind: 'status'; status: number; retryAfterMs?: number }
   | { kind: 'network' }
-  | { kind: 'timeout' };
+  | { kind: 'timeout' }
+  /** A 2xx whose body cannot be used. For a create, fal may have acted on it: like a dropped answer. */
+  | { kind: 'unreadable' };
 
 const RETRYABLE_STATUSES: Record<RequestClass, ReadonlySet<number>> = {
   idempotent: new Set([408, 429, 500, 502, 503, 504]),
@@ -41,6 +43,8 @@ const RETRYABLE_STATUSES: Record<RequestClass, ReadonlySet<number>> = {
 };
 
 export function isRetryableFailure(requestClass: RequestClass, failure: AttemptFailure): boolean {
+  // Reading a GET's answer again gives the same unreadable answer; a create's replay may not.
+  if (failure.kind === 'unreadable') return requestClass === 'create';
   if (failure.kind !== 'status') return true;
   return RETRYABLE_STATUSES[requestClass].has(failure.status);
 }
@@ -72,14 +76,25 @@ export interface RetryQuestion {
   random: () => number;
 }
 
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
+/** Why no retry: the failure is final, the attempts are used up, or the wait would pass the deadline. */
+export type NoRetryReason = 'final' | 'attempts' | 'deadline';
+export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: NoRetryReason; delayMs?: number };
 
 export function decideRetry(q: RetryQuestion): RetryDecision {
-  if (q.attempt >= q.policy.maxAttempts || !isRetryableFailure(q.requestClass, q.failure)) return { retry: false };
+  if (!isRetryableFailure(q.requestClass, q.failure)) return { retry: false, reason: 'final' };
+  if (q.attempt >= q.policy.maxAttempts) return { retry: false, reason: 'attempts' };
   const retryAfterMs = q.failure.kind === 'status' ? q.failure.retryAfterMs : undefined;
   const delayMs = retryAfterMs ?? backoffDelayMs(q.attempt, q.policy, q.random);
   const deadlineMs = q.requestClass === 'create' ? q.policy.createWindowMs : q.policy.budgetMs;
   // Sleeping past the deadline only to give up afterwards would waste the user's time.
-  if (q.elapsedMs + delayMs > deadlineMs) return { retry: false };
+  if (q.elapsedMs + delayMs > deadlineMs) return { retry: false, reason: 'deadline', delayMs };
   return { retry: true, delayMs };
+}
+
+/** A wait in words: "45 s", "2 min", "11 min 40 s" (rounded up to the second). */
+export function formatWait(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const rest = seconds % 60;
+  return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ''}`;
 }

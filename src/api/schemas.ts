@@ -65,19 +65,51 @@ export const ComputeInstanceSchema = z.object({
 });
 export type ComputeInstance = z.output<typeof ComputeInstanceSchema>;
 
-export const ListPageSchema = z.object({
-  instances: z.array(ComputeInstanceSchema),
+/**
+ * The list envelope. Rows are checked one by one (see rows.ts), so that one bad row cannot hide
+ * the others and a page of garbage costs one check per row, not one issue per field of every row.
+ */
+export const ListEnvelopeSchema = z.object({
+  instances: z.array(z.unknown()),
   next_cursor: z.nullable(z.string()),
   has_more: z.boolean(),
 });
-export type ListPage = z.output<typeof ListPageSchema>;
+
+/** A row of the list that could not be used, kept so that it is shown rather than hidden. */
+export interface InvalidInstanceRow {
+  /** The row's id, redacted and capped for display, when it had a string one. */
+  readonly id: string | undefined;
+  /** Whether `id` is exactly fal's id and may be used in a request (otherwise it is for display only). */
+  readonly idUsable: boolean;
+  /** What was wrong, redacted and capped, e.g. `status: expected string, received null`. */
+  readonly problem: string;
+}
+
+/** One page: the usable rows, the rows that were not, and where the next page is. */
+export interface ListPage {
+  readonly instances: ComputeInstance[];
+  readonly invalid: InvalidInstanceRow[];
+  readonly next_cursor: string | null;
+  readonly has_more: boolean;
+}
+
+/** Every page of a listing. */
+export interface InstanceListing {
+  readonly instances: ComputeInstance[];
+  readonly invalid: InvalidInstanceRow[];
+}
+
+/** An optional envelope field of the wrong type is dropped rather than discarding fal's message. */
+function lenient<S extends z.ZodMiniType>(schema: S) {
+  return z.catch(optional(schema), undefined);
+}
 
 export const ErrorEnvelopeSchema = z.object({
   error: z.object({
-    type: openEnum<ErrorType>(),
+    type: z.catch(openEnum<ErrorType>(), 'http_error'),
     message: z.string(),
-    docs_url: optional(z.string()),
-    request_id: optional(z.string()),
+    docs_url: lenient(z.string()),
+    request_id: lenient(z.string()),
   }),
 });
 export type ErrorEnvelope = z.output<typeof ErrorEnvelopeSchema>;

@@ -1,45 +1,21 @@
-// "fal: Create H100 Instance": runs the wizard, then sends ONE create (one Idempotency-Key, saved
-// in global state before the first request) and shows a progress notification until the machine is
-// ready. The wait holds the refresh scheduler in fast mode and watches the model: it never polls.
+// "fal: Create H100 Instance": runs the wizard, saves the create as pending (its Idempotency-Key in
+// global state before the first request), then sends it and waits for ready (createRun.ts).
 import { randomUUID } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { createRequestBody, type ComputeInstance, type CreateInstanceInput } from '../api';
-import type { BudgetProjection } from '../cost';
-import type { FalApi } from '../auth/falClient';
 import { formatUsd } from '../core/cost';
 import { machineLabel } from '../core/instanceTypes';
-import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
-import { every, realTimers } from '../core/timers';
-import type { InstanceKeyStore } from '../instances/instanceKeyStore';
-import type { InstancesController } from '../instances/instancesController';
-import { PendingCreates, windowSignal, type PendingCreate } from '../instances/pendingCreates';
+import { PendingCreates, type PendingCreate } from '../instances/pendingCreates';
 import { readSettings } from '../settings';
 import { generateKeyPair, listPublicKeys } from '../ssh';
 import { runCreateWizard, type CreateArgs, type CreatePlan } from '../wizard/createWizard';
 import { VscodeWizardUi } from '../wizard/vscodeWizardUi';
-import type { WizardUi } from '../wizard/wizardUi';
-import { createFailureMessage, provisioningText } from './createMessages';
-import { CommandError, isCancellation, SHOW_LOGS } from './registerCommand';
+import { createFailureMessage } from './createMessages';
+import { execute, type CreateDeps } from './createRun';
+import { CommandError } from './registerCommand';
 
-export const LAST_TYPE_KEY = 'fal.create.lastInstanceType';
-/** Give up waiting for "ready" after this long (fal: 2–3 minutes is usual). */
-const READY_TIMEOUT_MS = 20 * 60_000;
-
-export interface CreateDeps {
-  readonly controller: InstancesController;
-  readonly globalState: vscode.Memento;
-  readonly keyStore: InstanceKeyStore;
-  readonly log: vscode.LogOutputChannel;
-  readonly ui?: WizardUi;
-  readonly costs?: CreateCosts;
-}
-
-/** The cost guard's part in a create (issue 13): the budget check and "created here". */
-export interface CreateCosts {
-  projectMonth(instanceType: string): BudgetProjection;
-  recordCreate(instance: ComputeInstance): void;
-}
+const LAST_TYPE_KEY = 'fal.create.lastInstanceType';
 
 export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promise<ComputeInstance | undefined> {
   const client = await deps.controller.session.requireClient(); // a missing or rejected key is said before the wizard
@@ -80,6 +56,8 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
   return execute(deps, client, store, pending);
 }
 
+export const CREATE_ANYWAY = 'Create anyway';
+
 /** A create that would pass fal.budget.monthlyUsd needs an explicit "Create anyway" (a fresh projection, after the wizard). */
 async function withinBudget(deps: CreateDeps, plan: CreatePlan): Promise<boolean> {
   const projection = deps.costs?.projectMonth(plan.instanceType);
@@ -101,8 +79,6 @@ async function withinBudget(deps: CreateDeps, plan: CreatePlan): Promise<boolean
   return go;
 }
 
-export const CREATE_ANYWAY = 'Create anyway';
-
 async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutputChannel): Promise<{ input: CreateInstanceInput; privateKeyPath?: string }> {
   const base = { instanceType: plan.instanceType, ...(plan.sector && { sector: plan.sector }) };
   if (plan.key.kind === 'existing') {
@@ -112,92 +88,4 @@ async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutp
   log.info(`Generated a new ed25519 key pair: ${pair.privateKeyPath} (0600) and ${pair.publicKeyPath}`);
   void vscode.window.showInformationMessage(`New SSH key written to ${pair.privateKeyPath} (and .pub).`);
   return { input: { ...base, sshKey: pair.parsed.line }, privateKeyPath: pair.privateKeyPath };
-}
-
-/**
- * Sends the create and waits for ready. The create itself is never aborted by the user: it always
- * settles, so its pending entry is cleared and the instance's key recorded even when the user
- * stopped watching.
- */
-async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
-  const { model, scheduler } = deps.controller;
-  const label = machineLabel(pending.input.instanceType);
-  const endOperation = scheduler.beginOperation();
-  let created: ComputeInstance | undefined;
-  const creating = (async () => {
-    try {
-      const instance = await client.createInstance(pending.input, { idempotencyKey: pending.idempotencyKey, signal: windowSignal(pending, Date.now()) });
-      created = instance;
-      deps.costs?.recordCreate(instance);
-      if (pending.privateKeyPath) await deps.keyStore.set(instance.id, pending.privateKeyPath);
-      await store.clear(pending.idempotencyKey);
-      deps.log.info(`Created ${label} ${instance.id} (Idempotency-Key ${pending.idempotencyKey})`);
-      model.update([instance], [], Date.now()); // its row at once; the list follows
-      return instance;
-    } catch (error) {
-      await store.clear(pending.idempotencyKey);
-      const message = createFailureMessage(error);
-      deps.log.error(`Create of ${label} failed: ${message}`);
-      void vscode.window.showErrorMessage(message, SHOW_LOGS).then((c) => c === SHOW_LOGS && deps.log.show(true));
-      return undefined;
-    } finally {
-      void scheduler.requestFull();
-    }
-  })();
-
-  let outcome: WaitOutcome | undefined;
-  try {
-    outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, async (progress, token) => {
-      const started = Date.now();
-      let status: string | undefined;
-      progress.report({ message: `Requesting ${label} from fal…` });
-      const stopClock = every(realTimers, 1000, () => created && progress.report({ message: provisioningText(label, Date.now() - started, status) }));
-      const stop = new AbortController();
-      token.onCancellationRequested(() => stop.abort(new vscode.CancellationError()));
-      try {
-        const instance = await Promise.race([creating, aborted(stop.signal)]);
-        if (!instance) return undefined;
-        const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(READY_TIMEOUT_MS)]);
-        return await waitForInstance(model, instance.id, { signal, onProgress: (r) => (status = r.instance.status) });
-      } finally {
-        stopClock();
-      }
-    });
-  } catch (error) {
-    if (!isCancellation(error) && !(error instanceof Error && error.name === 'TimeoutError')) throw error;
-    void creating.finally(endOperation);
-    stoppedWaiting(deps, label, creating, error);
-    return created;
-  }
-  endOperation();
-  if (outcome && created) report(deps, created, outcome);
-  return outcome?.kind === 'settled' ? outcome.record.instance : created;
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-}
-
-function stoppedWaiting(deps: CreateDeps, label: string, creating: Promise<ComputeInstance | undefined>, why: unknown): void {
-  void creating.then((instance) => deps.log.info(`Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`));
-  void vscode.window.showInformationMessage(
-    isCancellation(why)
-      ? `Stopped waiting for ${label}. The instance was not cancelled: it keeps starting and is billed until you delete it. It stays in the Instances list.`
-      : `${label} is still not ready after 20 minutes. It stays in the Instances list; delete it there if it never becomes ready.`,
-  );
-}
-
-function report(deps: CreateDeps, instance: ComputeInstance, outcome: WaitOutcome): void {
-  const name = `${machineLabel(instance.instance_type)} ${instance.id}`;
-  if (outcome.kind === 'gone') void vscode.window.showWarningMessage(`${name} was deleted before it became ready.`);
-  else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready') void announceReady(outcome.record.instance);
-  else if (outcome.kind === 'settled') {
-    void vscode.window.showErrorMessage(`${name} is "${outcome.record.instance.status}" instead of starting. Delete it from the Instances list to stop billing.`);
-  }
-}
-
-async function announceReady(instance: ComputeInstance): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(`Instance ready: ${machineLabel(instance.instance_type)} at ${instance.ip} (${instance.id})`, 'Connect', 'Copy IP');
-  if (choice === 'Connect') await vscode.commands.executeCommand('fal.connect', instance.id);
-  else if (choice === 'Copy IP') await vscode.commands.executeCommand('fal.copyIp', instance.id);
 }

@@ -1,9 +1,15 @@
 // What the user reads when a create fails or while it waits. Pure, unit-tested.
-import { FalAbortError, FalApiError, FalError, FalInputError, FalNetworkError } from '../api';
+import { FalAbortError, FalApiError, FalError, FalInputError, FalNetworkError, FalResponseError, formatWait } from '../api';
 import { isCreditMessage, keyRejectionOf } from '../core/apiFailures';
 
 export function createFailureMessage(error: unknown): string {
   if (error instanceof FalInputError) return `Nothing was sent: ${error.message}`;
+  if (error instanceof FalResponseError && error.outcomeUnknown) {
+    return (
+      `fal answered the create, but its answer could not be read (${error.message.replace(/\.$/, "")}). The instance may have been created: ` +
+      'check the Instances list before creating another.'
+    );
+  }
   // 401/403 mean what the auth policy says they mean, in its words (the same everywhere).
   const rejection = keyRejectionOf(error);
   if (rejection) return `fal did not start the instance. ${rejection.message}`;
@@ -18,6 +24,8 @@ export function createFailureMessage(error: unknown): string {
       case 422:
         return `fal rejected the request (${error.status}): ${fal || 'invalid request parameters'}`;
       case 429:
+        // Past the idempotency window the client explains the wait it refused; otherwise a plain refusal.
+        if (error.pastIdempotencyWindow) return error.message;
         return 'fal is rate-limiting requests (429): no instance was created. Try again in a minute.';
       default:
         if (error.status >= 500) {
@@ -32,6 +40,17 @@ export function createFailureMessage(error: unknown): string {
   if (error instanceof FalAbortError) return 'The create was not confirmed within fal\'s 10-minute idempotency window: check the Instances list.';
   if (error instanceof FalError) return error.message;
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** "fal is rate limiting: retrying in 2 min" (the create progress while fal's Retry-After runs). */
+export function rateLimitWaitText(leftMs: number): string {
+  return `fal is rate limiting: retrying in ${formatWait(leftMs)}`;
+}
+
+/** The create progress during any wait between attempts (429: fal's rate limiting). */
+export function retryWaitText(leftMs: number, status: number | undefined): string {
+  if (status === 429) return rateLimitWaitText(leftMs);
+  return `fal did not answer the create${status ? ` (HTTP ${status})` : ''}: sending it again, with the same key, in ${formatWait(leftMs)}`;
 }
 
 /** "Provisioning 8x H100… 1m 40s" */

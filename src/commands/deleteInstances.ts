@@ -22,7 +22,8 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
   const client = await session.requireClient(); // before anything is asked: a missing key is said first
   let ids = deleteTargets(node, selected);
   if (ids.length === 0) {
-    const candidates = model.list().filter((r) => !r.deleting);
+    // Rows fal sent broken ("invalid data from fal") offer no actions, here either.
+    const candidates = model.list().filter((r) => !r.deleting && !r.invalid);
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage('There are no instances to delete.');
       return;
@@ -31,7 +32,7 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
     if (!picked) return;
     ids = picked;
   }
-  const records = ids.map((id) => model.get(id)).filter((r): r is InstanceRecord => r !== undefined && !r.deleting);
+  const records = ids.map((id) => model.get(id)).filter((r): r is InstanceRecord => r !== undefined && !r.deleting && !r.invalid);
   if (records.length === 0) return;
   const text = deleteConfirmation(records.map((r) => ({ id: r.instance.id, label: machineLabel(r.instance.instance_type), ip: r.instance.ip })));
   const answer = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Delete');

@@ -1,22 +1,14 @@
 // On activation: finishes the creates a window reload interrupted (same body, same Idempotency-Key:
 // never a second machine), or drops those too old to replay safely, and tells the user either way.
+// A create whose outcome is still unknown stays pending and can be resumed.
 import * as vscode from 'vscode';
-import type { ComputeInstance } from '../api';
 import { machineLabel } from '../core/instanceTypes';
-import type { InstanceKeyStore } from '../instances/instanceKeyStore';
-import type { InstancesController } from '../instances/instancesController';
 import { PendingCreates, reconcilePendingCreates } from '../instances/pendingCreates';
 import { createFailureMessage } from './createMessages';
+import { resumeCreate, type CreateDeps } from './createRun';
+import { runInBackground } from './registerCommand';
 
-export interface FinishDeps {
-  readonly controller: InstancesController;
-  readonly globalState: vscode.Memento;
-  readonly keyStore: InstanceKeyStore;
-  readonly log: vscode.LogOutputChannel;
-  readonly costs?: { recordCreate(instance: ComputeInstance): void };
-}
-
-export async function finishInterruptedCreates(deps: FinishDeps): Promise<void> {
+export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> {
   const store = new PendingCreates(deps.globalState);
   if (store.list().length === 0) return;
   const client = await deps.controller.session.client().catch(() => undefined);
@@ -38,6 +30,13 @@ export async function finishInterruptedCreates(deps: FinishDeps): Promise<void> 
         void vscode.window.showWarningMessage(
           `A create of ${label} was interrupted more than 9 minutes ago and was not retried, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
         );
+      } else if (o.kind === 'unresolved') {
+        deps.log.warn(`Interrupted create of ${label} is still unconfirmed (kept, Idempotency-Key ${o.pending.idempotencyKey}): ${createFailureMessage(o.error)}`);
+        const text = `A create of ${label} interrupted by a window reload is still unconfirmed: ${createFailureMessage(o.error)} It is kept, and can only be resumed with the same request.`;
+        const pending = o.pending;
+        void vscode.window.showWarningMessage(text, 'Resume Create').then((c) => {
+          if (c) runInBackground(deps.log, 'Resume Create', () => resumeCreate(deps, client, store, pending));
+        });
       } else {
         deps.log.error(`Interrupted create of ${label} could not be finished: ${createFailureMessage(o.error)}`);
         void vscode.window.showErrorMessage(`A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`);

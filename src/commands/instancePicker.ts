@@ -29,7 +29,8 @@ export async function pickInstance(
 ): Promise<InstanceRecord | undefined> {
   let id = idOfArg(arg);
   if (!id) {
-    const records = model.list().filter((r) => !r.deleting && eligible(r));
+    // Rows fal sent broken ("invalid data from fal") are never offered.
+    const records = model.list().filter((r) => !r.deleting && !r.invalid && eligible(r));
     if (records.length === 0) {
       void vscode.window.showInformationMessage('No fal instance to choose from (refresh the Instances view, or create one).');
       return undefined;
@@ -40,7 +41,7 @@ export async function pickInstance(
   }
   const record = model.get(id);
   if (!record) void vscode.window.showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
-  return record;
+  return record?.invalid ? undefined : record;
 }
 
 /** Several instances at once (checkboxes), for Delete. Undefined when nothing was picked. */

@@ -1,7 +1,7 @@
 // The instances as last listed, plus what the API does not carry but the UI needs: when this
 // extension first saw each instance (for stable order and cost estimates) and the load state.
 // It reports precisely what changed, so the tree can repaint only those rows.
-import type { ComputeInstance } from '../api';
+import type { ComputeInstance, InvalidInstanceRow } from '../api';
 import type { FailureKind, KeyRejection } from './apiFailures';
 
 export interface InstanceRecord {
@@ -10,6 +10,12 @@ export interface InstanceRecord {
   readonly firstSeenAt: number;
   /** Set while a delete of this instance is under way. */
   readonly deleting: boolean;
+  /**
+   * Set when fal listed this row broken: shown as "invalid data from fal", never acted on. Its
+   * `instance` is then a placeholder keyed by the row's id when usable (so it keeps its first-seen
+   * time and SSH entry), else by `(invalid row N)`, which no request accepts as an id.
+   */
+  readonly invalid?: { readonly problem: string; readonly shownId: string | undefined };
 }
 
 export type LoadState =
@@ -85,19 +91,19 @@ export class InstancesModel {
     this.setState({ kind: 'error', message, failure, at: now });
   }
 
-  /** Applies a fresh list and reports the difference. */
-  apply(instances: readonly ComputeInstance[], now: number): ModelChange {
+  /** Applies a fresh list (with the rows fal sent broken) and reports the difference. */
+  apply(instances: readonly ComputeInstance[], now: number, invalidRows: readonly InvalidInstanceRow[] = []): ModelChange {
     const seen = { ...this.firstSeen.get() };
     const next = new Map<string, InstanceRecord>();
     const changed: string[] = [];
     let structural = this.loadState.kind !== 'loaded';
     let newcomers = 0;
-    for (const instance of instances) {
+    for (const { instance, invalid } of [...instances.map((instance) => ({ instance, invalid: undefined })), ...invalidRows.map(invalidEntry)]) {
       // Instances first seen in the same list keep the API's order: a millisecond apart each.
       const firstSeenAt = seen[instance.id] ?? now + newcomers++;
       seen[instance.id] = firstSeenAt;
       const before = this.records.get(instance.id);
-      const record: InstanceRecord = { instance, firstSeenAt, deleting: this.deleting.has(instance.id) };
+      const record: InstanceRecord = { instance, firstSeenAt, deleting: this.deleting.has(instance.id), ...(invalid && { invalid }) };
       if (!before) structural = true;
       else if (!sameRecord(before, record)) changed.push(instance.id);
       next.set(instance.id, before && sameRecord(before, record) ? before : record);
@@ -184,8 +190,19 @@ export class InstancesModel {
   }
 }
 
+function invalidEntry(row: InvalidInstanceRow, index: number): { instance: ComputeInstance; invalid: NonNullable<InstanceRecord['invalid']> } {
+  const id = row.idUsable && row.id ? row.id : `(invalid row ${index + 1})`;
+  return { instance: { id, instance_type: '', region: '', status: '' } as ComputeInstance, invalid: { problem: row.problem, shownId: row.id } };
+}
+
 function sameRecord(a: InstanceRecord, b: InstanceRecord): boolean {
-  return a.deleting === b.deleting && a.firstSeenAt === b.firstSeenAt && sameInstance(a.instance, b.instance);
+  return (
+    a.deleting === b.deleting &&
+    a.firstSeenAt === b.firstSeenAt &&
+    a.invalid?.problem === b.invalid?.problem &&
+    a.invalid?.shownId === b.invalid?.shownId &&
+    sameInstance(a.instance, b.instance)
+  );
 }
 
 function sameInstance(a: ComputeInstance, b: ComputeInstance): boolean {

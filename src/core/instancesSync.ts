@@ -3,7 +3,7 @@
 // (GET /compute/instances/{id}, one at a time) when they are fewer than the pages of a full list;
 // otherwise the list is the cheaper question. With 1 provisioning among 1,000 that is one request
 // per fast tick instead of ten.
-import type { ComputeInstance } from '../api';
+import type { ComputeInstance, InstanceListing, InvalidInstanceRow } from '../api';
 import { errorMessage, failureKind, isNotFound, keyRejectionOf, retryAfterMs, type KeyRejection } from './apiFailures';
 import type { InstancesModel } from './instancesModel';
 import type { FetchKind, FetchOutcome } from './refreshScheduler';
@@ -11,7 +11,7 @@ import { isTransitional } from './status';
 
 /** The part of FalComputeClient a sync needs. */
 export interface InstancesApi {
-  listInstances(): Promise<ComputeInstance[]>;
+  listInstances(): Promise<InstanceListing>;
   getInstance(id: string): Promise<ComputeInstance>;
 }
 
@@ -30,6 +30,7 @@ export interface InstancesSyncOptions {
 export class InstancesSync {
   /** Pages the last full list took (a full list costs this many requests). */
   private pages = 1;
+  private loggedInvalidRows = '';
 
   constructor(private readonly options: InstancesSyncOptions) {}
 
@@ -51,9 +52,11 @@ export class InstancesSync {
       const ids = this.plan(kind);
       if (ids) await this.fetchByIds(client, ids);
       else {
-        const instances = await client.listInstances();
-        this.pages = Math.max(1, Math.ceil(instances.length / this.options.pageSize));
-        model.apply(instances, this.options.now());
+        const listing = await client.listInstances();
+        const rows = listing.instances.length + listing.invalid.length;
+        this.pages = Math.max(1, Math.ceil(rows / this.options.pageSize));
+        model.apply(listing.instances, this.options.now(), listing.invalid);
+        this.logInvalidRows(listing.invalid);
       }
       return { ok: true, transitional: model.list().some((r) => isTransitional(r.instance.status)) };
     } catch (error) {
@@ -66,6 +69,14 @@ export class InstancesSync {
       model.fail(errorMessage(error), failureKind(error), this.options.now());
       return { ok: false, retryAfterMs: retryAfterMs(error) };
     }
+  }
+
+  /** Says once (not at every refresh) which rows fal sent broken and what was wrong with them. */
+  private logInvalidRows(rows: readonly InvalidInstanceRow[]): void {
+    const described = rows.slice(0, 10).map((r) => `${r.id ?? '(no id)'}: ${r.problem}`).join('; ') + (rows.length > 10 ? `; and ${rows.length - 10} more` : '');
+    if (described === this.loggedInvalidRows) return;
+    this.loggedInvalidRows = described;
+    if (rows.length) this.options.log?.warn(`fal listed ${rows.length} row(s) this version cannot use, shown as "invalid data from fal" with no actions: ${described}`);
   }
 
   /** One GET at a time (never two requests in flight); a 404 means the instance is gone. */

@@ -8,10 +8,11 @@
 // - view hidden or sampling off: stop, and close every connection at once;
 // - window blurred: stop sampling; if the blur lasts longer than blurGraceMs (1 min), close every
 //   connection (a shorter look away keeps them, so coming back costs no new handshake);
-// - watch (setWatched, auto-delete's opt-in): while not active, the listed instances with a key and
-//   a known host key are still sampled at the slow watch pace (pace.ts) over their one connection,
-//   which stays open for them; every other connection closes as above;
+// - watch (setWatched, auto-delete's opt-in): while not active, the listed instances with a key are
+//   still sampled at the slow watch pace (pace.ts) over their one connection, which stays open for
+//   them; every other connection closes as above;
 // - a failing instance backs off (interval × 2^(failures-1), at most maxBackoffMs); success resets;
+//   a host key not known yet is checked at the normal pace (a local file read, no network);
 // - errors never leave the sampler: they become the instance's state.
 import { realTimers, type Timers } from '../core/refreshScheduler';
 import { InstanceSampler, type InstanceContext } from './instanceSampler';
@@ -90,11 +91,6 @@ export class GpuSampler extends SamplerReadout {
     for (const inst of this.instances.values()) inst.idle.setMaxGap(this.maxGapMs(inst.target.id));
     if (!this.active && this.blurTimer === undefined) this.closeAll(); // (a brief blur keeps its connections)
     this.scheduleAll();
-  }
-
-  /** On the watch list (it may still wait for a key or a host key). */
-  isWatched(id: string): boolean {
-    return this.watched.has(id);
   }
 
   /** Sampled at the watch pace right now. */
@@ -180,8 +176,7 @@ export class GpuSampler extends SamplerReadout {
   /** How `inst` is sampled now: at the active pace, the watch pace, or not at all. */
   private pace(inst: InstanceSampler): Pace | undefined {
     if (this.active) return 'active';
-    const known = inst.state?.kind !== 'noKey' && inst.state?.kind !== 'hostKeyUnknown';
-    const watch = this.sampleMs > 0 && !this.disposed && this.watched.has(inst.target.id) && !!inst.target.identityFile && known;
+    const watch = this.sampleMs > 0 && !this.disposed && this.watched.has(inst.target.id) && !!inst.target.identityFile;
     return watch ? 'watch' : undefined;
   }
 
@@ -193,7 +188,10 @@ export class GpuSampler extends SamplerReadout {
     inst.stopTimer();
     const pace = this.pace(inst);
     if (!pace || inst.inFlight || this.instances.get(inst.target.id) !== inst) return;
-    const delay = attemptDelayMs(pace, this.sampleMs, inst.failures, this.options.maxBackoffMs ?? 300_000);
+    // A host key not known yet costs one read of our known_hosts and nothing on the network: it is
+    // checked again at the pace itself, so figures start as soon as a Connect (or ssh) learns the key.
+    const failures = inst.state?.kind === 'hostKeyUnknown' ? 0 : inst.failures;
+    const delay = attemptDelayMs(pace, this.sampleMs, failures, this.options.maxBackoffMs ?? 300_000);
     const due = inst.lastAttemptAt === undefined ? 0 : inst.lastAttemptAt + delay - this.timers.now();
     inst.sampleIn(Math.max(0, due), () => this.schedule(inst));
   }

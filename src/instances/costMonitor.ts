@@ -8,7 +8,7 @@ import type { ComputeInstance } from '../api';
 import type { FalSession } from '../auth/falSession';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
-import { CostGuard, formatSpan, type CostGuardSettings, type Ownership, type SpendLedger } from '../cost';
+import { CostGuard, formatSpan, type CostGuardSettings, type IdleSource, type Ownership, type SpendLedger } from '../cost';
 import type { GpuSampler } from '../gpu';
 import type { CostSettings } from '../settings';
 import { CostNotices } from '../views/costNotices';
@@ -19,6 +19,8 @@ export interface CostMonitorDeps {
   readonly model: InstancesModel;
   readonly session: FalSession;
   readonly sampler: GpuSampler;
+  /** The GPU view's idle signal (GpuMonitor.idleSource). */
+  readonly idle: IdleSource;
   readonly ownership: Ownership;
   readonly ledger: SpendLedger;
   readonly deleter: InstanceDeleter;
@@ -42,7 +44,7 @@ export class CostMonitor implements vscode.Disposable {
     this.notices = new CostNotices(log);
     this.guard = new CostGuard({
       host: costGuardHost({ ...deps, notices: this.notices }),
-      idle: deps.sampler,
+      idle: deps.idle,
       store: deps.state,
       createdHere: (id) => deps.ownership.createdHere(id),
       settings: this.settings.guard,

@@ -2,10 +2,10 @@
 // look at (ready, with an address; the private key the extension knows for each), whether anyone
 // is looking (the same two signals the refresh scheduler gets: view visible, window focused), and
 // the settings. It never samples by itself; it only tells the sampler, which decides.
-import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
+import type { IdleSource } from '../cost/types';
 import { createSshTransport, GpuSampler, type GpuTarget } from '../gpu';
 import { checkInstanceIp } from '../remote/remoteSsh';
 import type { GpuSettings, Settings } from '../settings';
@@ -44,13 +44,17 @@ export class GpuMonitor implements vscode.Disposable {
         this.sampler.setFocused(s.focused);
         this.logActivity();
       }),
-      this.watchKnownHosts(settings.ssh.paths.knownHosts),
     );
     this.updateTargets();
   }
 
   get settings(): GpuSettings {
     return this.gpuSettings;
+  }
+
+  /** The idle signal the cost guard consumes (its own IdleSource interface): the sampler as is. */
+  get idleSource(): IdleSource {
+    return this.sampler;
   }
 
   attachView(view: vscode.TreeView<unknown>): void {
@@ -122,22 +126,5 @@ export class GpuMonitor implements vscode.Disposable {
     if (why === this.lastActivity) return;
     this.lastActivity = why;
     this.log.info(`GPU sampling ${why}`);
-  }
-
-  /**
-   * A host key learned meanwhile (Connect, Open SSH in Terminal) is used at once, not after the
-   * back-off: the instances waiting for it get one sample, if anyone is looking (or auto-delete
-   * watches them).
-   */
-  private watchKnownHosts(file: string): vscode.Disposable {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(file)), basename(file)));
-    const retry = () => {
-      for (const t of this.targets()) {
-        if (!this.sampler.active && !this.sampler.isWatched(t.id)) continue;
-        const state = this.sampler.state(t.id);
-        if (state?.kind === 'hostKeyUnknown' || state?.kind === 'sshFailed') void this.sampler.refresh(t.id);
-      }
-    };
-    return vscode.Disposable.from(watcher, watcher.onDidCreate(retry), watcher.onDidChange(retry));
   }
 }

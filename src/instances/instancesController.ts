@@ -6,7 +6,8 @@ import type { FalSession, SessionState } from '../auth/falSession';
 import { PAGE_SIZE } from '../auth/falClient';
 import { InstancesModel } from '../core/instancesModel';
 import { InstancesSync } from '../core/instancesSync';
-import { describeSchedule, RefreshScheduler } from '../core/refreshScheduler';
+import { RefreshScheduler } from '../core/refreshScheduler';
+import { describeSchedule } from '../core/scheduleWords';
 import type { Settings } from '../settings';
 
 const FIRST_SEEN_KEY = 'fal.instances.firstSeen';

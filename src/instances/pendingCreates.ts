@@ -3,8 +3,9 @@
 // key's outcome for 10 minutes) instead of leaving the user unsure — and never starting a second
 // machine. No runtime `vscode` import: unit- and extension-host-testable.
 import type { ComputeInstance, CreateInstanceInput, FalComputeClient } from '../api';
+import { FalError } from '../api';
 
-export const PENDING_CREATES_KEY = 'fal.pendingCreates';
+const PENDING_CREATES_KEY = 'fal.pendingCreates';
 /** Replays start only this long after the first attempt: inside fal's 10-minute window, with margin. */
 export const REPLAY_WINDOW_MS = 9 * 60_000;
 
@@ -51,6 +52,8 @@ export function windowSignal(pending: PendingCreate, now: number, outer?: AbortS
 export type ReconcileOutcome =
   | { readonly kind: 'created'; readonly pending: PendingCreate; readonly instance: ComputeInstance }
   | { readonly kind: 'expired'; readonly pending: PendingCreate }
+  /** fal may have started it: kept, to be resumed with the same key while the window lasts. */
+  | { readonly kind: 'unresolved'; readonly pending: PendingCreate; readonly error: unknown }
   | { readonly kind: 'failed'; readonly pending: PendingCreate; readonly error: unknown };
 
 export interface ReconcileDeps {
@@ -65,7 +68,8 @@ export interface ReconcileDeps {
  * Finishes every pending create: younger than REPLAY_WINDOW_MS → the same body is sent again with
  * the same Idempotency-Key (fal answers with the instance of the first request, or creates it if the
  * first never arrived: exactly one either way); older → dropped, the caller tells the user to check
- * the list. Every entry is cleared once settled, so nothing is ever replayed twice across reloads.
+ * the list. An entry is cleared once settled; one whose outcome is still unknown (no usable answer)
+ * stays, so it is only ever resumed with its own key — never sent anew with a new one.
  */
 export async function reconcilePendingCreates(deps: ReconcileDeps): Promise<ReconcileOutcome[]> {
   const now = deps.now ?? Date.now;
@@ -85,9 +89,18 @@ export async function reconcilePendingCreates(deps: ReconcileDeps): Promise<Reco
       await deps.pending.clear(pending.idempotencyKey);
       outcomes.push({ kind: 'created', pending, instance });
     } catch (error) {
+      if (outcomeUnknown(error)) {
+        outcomes.push({ kind: 'unresolved', pending, error });
+        continue;
+      }
       await deps.pending.clear(pending.idempotencyKey);
       outcomes.push({ kind: 'failed', pending, error });
     }
   }
   return outcomes;
+}
+
+/** Whether fal may have started the machine although the create failed (see FalError.outcomeUnknown). */
+export function outcomeUnknown(error: unknown): boolean {
+  return error instanceof FalError && error.outcomeUnknown;
 }

@@ -1,8 +1,8 @@
-// The instance's host key against the one remembered in our known_hosts. fal reuses IP addresses,
-// so a new machine on an old address answers with a new key: say so plainly and offer to forget it.
+// The instance's host key against the one remembered for it in our known_hosts (per instance:
+// HostKeyAlias fal-<id>). A changed key is said plainly, with the offer to forget the old one.
 import * as vscode from 'vscode';
 import type { SshSettings } from '../settings';
-import { forgetHost } from '../ssh';
+import { forgetInstanceHostKeys, hostAlias } from '../ssh';
 import type { PreparedHost } from './hostPreparation';
 import { probeHostKey } from './sshProbe';
 
@@ -15,8 +15,8 @@ export async function checkHostKey(log: vscode.LogOutputChannel, host: PreparedH
   log.info(`${host.id}: host key check: ${verdict.kind}${verdict.kind === 'unknown' ? ` (${verdict.reason})` : ''}`);
   if (verdict.kind !== 'changed') return true;
   const choice = await vscode.window.showErrorMessage(
-    `The host key of ${host.id} (${host.ip}) is not the one remembered for that address in ${host.settings.paths.knownHosts}. ` +
-      'fal reuses IP addresses, so this is expected when the address belonged to an instance you deleted — but it can also mean the connection is being intercepted. ' +
+    `The host key of ${host.id} (${host.ip}) is not the one remembered for this instance in ${host.settings.paths.knownHosts}. ` +
+      'It changes if the machine was reinstalled — but it can also mean the connection is being intercepted. ' +
       'Forget the old key and trust the new one on the next connection?',
     { modal: false },
     FORGET,
@@ -26,9 +26,10 @@ export async function checkHostKey(log: vscode.LogOutputChannel, host: PreparedH
 }
 
 export async function forgetHostKey(log: vscode.LogOutputChannel, id: string, ip: string, settings: SshSettings): Promise<void> {
-  const removed = await forgetHost(settings.paths.knownHosts, ip, settings.port);
-  log.info(`${id}: forgot ${removed} host key line(s) of ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
+  // Recorded under the instance's alias (HostKeyAlias); files from before that, under the address.
+  const removed = await forgetInstanceHostKeys(settings.paths.knownHosts, { alias: hostAlias(id), ip, port: settings.port });
+  log.info(`${id}: forgot ${removed} host key line(s) of ${hostAlias(id)} / ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
   void vscode.window.showInformationMessage(
-    removed ? `Forgot the old host key of ${ip}; the next connection trusts the instance's new key.` : `No host key of ${ip} was remembered in ${settings.paths.knownHosts}.`,
+    removed ? `Forgot the old host key of ${id} (${ip}); the next connection trusts the instance's new key.` : `No host key of ${id} (${ip}) was remembered in ${settings.paths.knownHosts}.`,
   );
 }

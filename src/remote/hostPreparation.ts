@@ -9,9 +9,9 @@ import * as vscode from 'vscode';
 import type { InstanceRecord } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import { readSettings, type SshSettings } from '../settings';
-import { hostAlias, listPublicKeys, SshConfigError } from '../ssh';
+import { hostAlias, listPublicKeys, SshConfigError, type ResolveCheck } from '../ssh';
 import { checkHostKey } from './hostKeys';
-import { writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
+import { describeResolveCheck, writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
 import { checkInstanceIp, sshCommandLine, terminalConfigFile } from './remoteSsh';
 
 export interface HostDeps {
@@ -101,12 +101,21 @@ export async function prepareHost(deps: HostDeps, record: InstanceRecord, purpos
   try {
     const written = await writeHostWithInclude(settings.paths, target, settings.home);
     deps.log.info(`${id}: host entry ${alias} ${written.entry} in ${settings.paths.managedConfig} (HostName ${checked.ip}, User ${settings.user}, Port ${settings.port}, IdentityFile ${identityFile})`);
-    deps.log.info(`${id}: Include in ${settings.paths.userConfig} ${written.include === 'added' ? 'added' : 'already present'}`);
+    deps.log.info(`${id}: Include in ${settings.paths.userConfig} ${written.include === 'present' ? 'already present' : written.include}`);
+    if (!resolves(deps, id, written.check, settings.paths.userConfig)) return undefined;
     return { id, alias, ip: checked.ip, settings };
   } catch (e) {
-    if (!(e instanceof SshConfigError) || e.code === 'invalid-value' || e.code === 'invalid-path') return refused(deps, id, e);
+    if (!(e instanceof SshConfigError) || e.code === 'invalid-value' || e.code === 'invalid-path' || e.code === 'io') return refused(deps, id, e);
     return userConfigRefused(deps, e, settings, target, purpose);
   }
+}
+
+/** Logs ssh -G's verdict on the config just written; false (reported) when ssh could not use it. */
+function resolves(deps: HostDeps, id: string, check: ResolveCheck, configFile: string): boolean {
+  const { level, message } = describeResolveCheck(check, configFile);
+  deps.log[level](`${id}: ${message}`);
+  if (level === 'error') void vscode.window.showErrorMessage(`Cannot connect to ${id}: ${message}`);
+  return level !== 'error';
 }
 
 function refused(deps: HostDeps, id: string, e: unknown): undefined {
@@ -133,6 +142,7 @@ async function userConfigRefused(deps: HostDeps, e: SshConfigError, settings: Ss
   try {
     const written = await writeHostOnly(settings.paths, target);
     deps.log.info(`${id}: host entry ${written.alias} ${written.entry} in ${settings.paths.managedConfig} (used with ssh -F)`);
+    if (!resolves(deps, id, written.check, settings.paths.managedConfig)) return undefined;
     const host: PreparedHost = { id, alias: written.alias, ip: target.ip, settings, managedOnly: settings.paths.managedConfig };
     if (purpose === 'terminal') return host; // the caller opens it
     await openTerminal(deps, host, true);

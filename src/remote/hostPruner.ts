@@ -1,10 +1,11 @@
 // After each successful list, removes what we keep for instances that no longer exist: their
 // Host blocks in our managed file (only `fal-*` blocks there; the user's own hosts are never
-// read or touched) and their InstanceKeyStore entries.
+// read or touched) and their InstanceKeyStore entries. When no host entry is left, every trace
+// in the SSH setup goes too (src/ssh/sshTidy.ts): the user's config is its original bytes again.
 import type * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
-import type { SshPaths } from '../ssh';
+import { tidyIfNoHosts, type SshPaths } from '../ssh';
 import { managedAliases, removeAliases } from './hostSync';
 import { goneIds, staleAliases } from './remoteSsh';
 
@@ -39,9 +40,13 @@ export class HostPruner implements vscode.Disposable {
     this.firstList = false;
     const paths = this.paths();
     const stale = staleAliases(await managedAliases(paths), listed, this.seen, firstList);
-    if (stale.length) {
-      const removed = await removeAliases(paths, stale);
-      for (const alias of removed) this.log.info(`Removed host entry ${alias} from ${paths.managedConfig}: its instance no longer exists`);
+    const removed = stale.length ? await removeAliases(paths, stale) : [];
+    for (const alias of removed) this.log.info(`Removed host entry ${alias} from ${paths.managedConfig}: its instance no longer exists`);
+    // Leftovers of an earlier session (a Connect that stopped halfway) are tidied on the first list.
+    if (removed.length || firstList) {
+      const report = await tidyIfNoHosts(paths, paths.home);
+      for (const line of report?.removed ?? []) this.log.info(`Removed ${line}: no fal host entry is left`);
+      for (const line of report?.kept ?? []) this.log.warn(`Kept ${line}`);
     }
     for (const id of goneIds(this.keyStore.ids(), listed, this.seen, firstList)) {
       await this.keyStore.delete(id);

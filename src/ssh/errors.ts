@@ -17,7 +17,9 @@ export type SshConfigErrorCode =
   /** The file could not be parsed as an SSH config. */
   | 'unparsable'
   /** Another writer held the lock for too long. */
-  | 'locked';
+  | 'locked'
+  /** The file system failed a write (full disk, read-only, permissions, I/O error): nothing was changed. */
+  | 'io';
 
 export class SshConfigError extends Error {
   override readonly name = 'SshConfigError';
@@ -29,4 +31,24 @@ export class SshConfigError extends Error {
   ) {
     super(message);
   }
+}
+
+const IO_REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full. Free some space, then try again',
+  EDQUOT: 'the disk quota is used up. Free some space, then try again',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  EIO: 'an input/output error (a failing disk or network drive)',
+};
+
+/**
+ * A file-system error from a write under ~/.ssh as an SshConfigError('io') that names the file
+ * and the cause; anything else is returned as is. Every writer replaces files atomically (a temp
+ * file and a rename), so a failure leaves each file as it was.
+ */
+export function ioError(e: unknown, file: string): unknown {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !(code in IO_REASONS)) return e;
+  return new SshConfigError('io', `Could not update ${file}: ${IO_REASONS[code]} (${code}). Nothing of yours was changed: every file was left as it was.`);
 }

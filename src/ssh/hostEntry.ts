@@ -2,7 +2,7 @@
 // in a config line is validated here, because a config line is code for ssh: a "host name" with
 // a line break and `ProxyCommand` in it would run a command on the user's machine.
 import { isIP } from 'node:net';
-import { posix, win32 } from 'node:path';
+import { formatFilePath, localPathStyle, shownPath as shown, type PathStyle } from './configPath';
 import { SshConfigError } from './errors';
 
 export interface HostEntry {
@@ -27,6 +27,8 @@ export const OWN_HOST_KEYWORDS: ReadonlySet<string> = new Set([
   'identitiesonly',
   'stricthostkeychecking',
   'userknownhostsfile',
+  'hostkeyalias',
+  'checkhostip',
   'serveraliveinterval',
 ]);
 
@@ -64,9 +66,10 @@ export function isHostAlias(alias: string): boolean {
 
 /**
  * The Host block for one instance, lines ending in "\n". Throws SshConfigError for any value
- * that is not exactly what it claims to be; nothing is written by this function.
+ * that is not exactly what it claims to be; nothing is written by this function. `style`: the
+ * path syntax of the OpenSSH that reads it (Windows paths are written with `/`, see configPath).
  */
-export function renderHostBlock(entry: HostEntry): string {
+export function renderHostBlock(entry: HostEntry, style: PathStyle = localPathStyle()): string {
   const { alias, hostName, user = 'ubuntu', port = 22 } = entry;
   if (!isHostAlias(alias)) {
     throw new SshConfigError('invalid-value', `The SSH host alias ${shown(alias)} was not made by hostAlias().`);
@@ -87,44 +90,21 @@ export function renderHostBlock(entry: HostEntry): string {
     `  HostName ${hostName}`,
     `  User ${user}`,
     `  Port ${port}`,
-    `  IdentityFile ${quoteConfigPath(entry.identityFile, 'key file', true)}`,
+    `  IdentityFile ${formatFilePath(entry.identityFile, 'key file', style).arg}`,
     // Only the key above: an agent with many keys can hit the server's MaxAuthTries first.
     '  IdentitiesOnly yes',
     // Every instance is a new machine with a new host key: trust it on first use, but refuse a
     // changed key for the same address (accept-new, unlike "no", still protects later logins).
     '  StrictHostKeyChecking accept-new',
     // Our own file, so forgetting a deleted instance's key never edits the user's known_hosts.
-    `  UserKnownHostsFile ${quoteConfigPath(entry.knownHostsFile, 'known_hosts file', true)}`,
+    `  UserKnownHostsFile ${formatFilePath(entry.knownHostsFile, 'known_hosts file', style).arg}`,
+    // The key is remembered per instance, not per address: fal recycles IPs, and a new instance
+    // on the address of a deleted one must start clean instead of failing as a "changed" key.
+    `  HostKeyAlias ${alias}`,
+    // ...and ssh must not compare it with a key remembered for the address either.
+    '  CheckHostIP no',
     // Keeps NAT/firewall state alive while Remote-SSH is idle, and notices a dead machine.
     '  ServerAliveInterval 30',
     '',
   ].join('\n');
-}
-
-/**
- * A path as one double-quoted ssh_config argument. OpenSSH (8.7+) splits config lines with
- * argv_split(): inside quotes a backslash escapes only `\`, `'` and `"`, so Windows paths like
- * C:\Users\me\.ssh\x survive as written, but `\\` (UNC) or `\'` would not and are refused.
- * For keywords that expand %-tokens and ${ENV} (IdentityFile, UserKnownHostsFile) a `%` is
- * written as `%%`; for Include (no tokens in OpenSSH 9.2, globbing instead) `%`, `${` and glob
- * characters are refused, so the path means the same to every OpenSSH version.
- */
-export function quoteConfigPath(path: string, what: string, expandsTokens: boolean): string {
-  const refuse = (why: string) => {
-    throw new SshConfigError('invalid-path', `The ${what} path ${shown(path)} cannot be written into an SSH config: ${why}.`);
-  };
-  if (!posix.isAbsolute(path) && !win32.isAbsolute(path)) refuse('it is not an absolute path');
-  if (/[\r\n\0]/.test(path)) refuse('it contains a line break or NUL');
-  if (path.includes('"')) refuse('it contains a double quote');
-  if (/\\[\\'"]/.test(path)) refuse('OpenSSH would read its backslashes as escapes (\\\\ or \\\')');
-  if (path.includes('${')) refuse('OpenSSH would expand ${…} in it');
-  if (expandsTokens) return `"${path.replace(/%/g, '%%')}"`;
-  if (path.includes('%')) refuse('it contains %');
-  if (/[*?[]/.test(path)) refuse('it contains a glob character (*, ? or [)');
-  return `"${path}"`;
-}
-
-function shown(value: string): string {
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}…"` : text;
 }

@@ -26,7 +26,20 @@ export {
   userConfigWarnings,
 } from './sshConfigFile';
 export type { ManagedHost, UpsertResult } from './managedConfig';
-export { forgetHost, isHostKeyChangedError } from './knownHosts';
+export {
+  findKnownHostKeys,
+  forgetHost,
+  forgetInstanceHostKeys,
+  isHostKeyChangedError,
+  knownHostKeys,
+  knownHostNames,
+  type InstanceHost,
+  type InstanceHostKeys,
+  type KnownHostKey,
+} from './knownHosts';
 export { readSshBanner, ReachabilityError, waitForTcp, type WaitForTcpOptions } from './reachability';
 export { writeFileAtomic, FileChangedError } from './atomicWrite';
+export { formatFilePath, formatIncludePath, localPathStyle, type FormattedPath, type PathStyle } from './configPath';
+export { checkResolves, expectedResolution, parseSshG, type ResolveCheck, type ResolveCheckOptions } from './resolveCheck';
 export { sshPaths, type SshPaths } from './paths';
+export { removeSshConfigChanges, tidyIfNoHosts, type TidyReport } from './sshTidy';

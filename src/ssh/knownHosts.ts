@@ -1,7 +1,8 @@
 // Our own known_hosts file (~/.ssh/fal/known_hosts, named by UserKnownHostsFile in our Host
-// blocks). fal reuses IP addresses: a new instance on the IP of a deleted one has a new host key,
-// and ssh then refuses to connect ("REMOTE HOST IDENTIFICATION HAS CHANGED"). Forgetting the
-// deleted instance's key here fixes that without ever editing the user's ~/.ssh/known_hosts.
+// blocks). Host keys are recorded under the instance's alias (HostKeyAlias fal-<id>, no port),
+// so a new instance on the recycled IP of a deleted one starts with a clean record; files
+// written before that hold them under the address (`ip` / `[ip]:port`, "legacy" below).
+// Forgetting a key here never edits the user's ~/.ssh/known_hosts.
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIPv6 } from 'node:net';
@@ -15,7 +16,18 @@ import { errorCode } from './nodeErrors';
  * `@revoked` lines: those are trust decisions, not a remembered key.
  */
 export function planForgetHost(original: Buffer, hostOrIp: string, port = 22): { bytes: Buffer; removed: number } {
-  const names = knownHostNames(hostOrIp, port);
+  return planForgetNames(original, knownHostNames(hostOrIp, port));
+}
+
+/** The names ssh may have recorded host:port under, as written in known_hosts (port 22 bare, others `[host]:port`). */
+export function knownHostNames(hostOrIp: string, port = 22): string[] {
+  const hosts = [...new Set([hostOrIp.toLowerCase(), canonicalHost(hostOrIp)])];
+  // ssh writes port 22 as the bare name and others as [name]:port; [name]:22 is matched too.
+  return hosts.flatMap((host) => (port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`]));
+}
+
+/** The known_hosts text without the lines for any of `names`, and how many lines went. */
+function planForgetNames(original: Buffer, names: readonly string[]): { bytes: Buffer; removed: number } {
   const kept: Buffer[] = [];
   let removed = 0;
   let start = 0;
@@ -30,11 +42,22 @@ export function planForgetHost(original: Buffer, hostOrIp: string, port = 22): {
   return { bytes: removed ? Buffer.concat(kept) : original, removed };
 }
 
-/** The names ssh may have recorded host:port under, as written in known_hosts (port 22 bare, others `[host]:port`). */
-export function knownHostNames(hostOrIp: string, port = 22): string[] {
-  const hosts = [...new Set([hostOrIp.toLowerCase(), canonicalHost(hostOrIp)])];
-  // ssh writes port 22 as the bare name and others as [name]:port; [name]:22 is matched too.
-  return hosts.flatMap((host) => (port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`]));
+/** One instance as ssh may have recorded it: under its alias, or (legacy) under its address. */
+export interface InstanceHost {
+  /** `fal-<id>` (HostKeyAlias). */
+  readonly alias: string;
+  readonly ip: string;
+  readonly port: number;
+}
+
+/** Removes host:port's lines from the file atomically; returns how many. A missing file has none. */
+export async function forgetHost(knownHostsPath: string, hostOrIp: string, port = 22): Promise<number> {
+  return forgetNames(knownHostsPath, knownHostNames(hostOrIp, port));
+}
+
+/** Removes the instance's lines: under its alias, and legacy ones under its address. */
+export async function forgetInstanceHostKeys(knownHostsPath: string, host: InstanceHost): Promise<number> {
+  return forgetNames(knownHostsPath, [host.alias, ...knownHostNames(host.ip, host.port)]);
 }
 
 export interface KnownHostKey {
@@ -68,8 +91,40 @@ export function findKnownHostKeys(text: string, names: readonly string[]): Known
   return keys;
 }
 
-/** Removes host:port's lines from the file atomically; returns how many. A missing file has none. */
-export async function forgetHost(knownHostsPath: string, hostOrIp: string, port = 22): Promise<number> {
+export interface InstanceHostKeys {
+  /** The keys to accept: those under the alias; only when there are none, those under the address. */
+  readonly accepted: readonly KnownHostKey[];
+  /** Every `@revoked` key: refused whoever presents it. */
+  readonly revoked: readonly KnownHostKey[];
+  /** Where `accepted` came from (undefined: nothing remembered). */
+  readonly recordedAs: 'alias' | 'address' | undefined;
+}
+
+/**
+ * The known host keys of an instance, for a client that checks host keys itself (the GPU
+ * sampler's ssh2 connection), read from our known_hosts (a missing file: none). Those recorded
+ * under its alias win; only without them, the legacy ones under its address (written before
+ * HostKeyAlias — an address entry may belong to an earlier instance on a recycled IP, so the two
+ * are never mixed).
+ */
+export async function knownHostKeys(knownHostsPath: string, host: InstanceHost): Promise<InstanceHostKeys> {
+  let text: string;
+  try {
+    text = await readFile(knownHostsPath, 'utf8');
+  } catch (e) {
+    if (errorCode(e) !== 'ENOENT') throw e;
+    text = '';
+  }
+  const byAlias = findKnownHostKeys(text, [host.alias]);
+  const byAddress = findKnownHostKeys(text, knownHostNames(host.ip, host.port));
+  const revoked = byAlias.filter((k) => k.revoked);
+  const aliasKeys = byAlias.filter((k) => !k.revoked);
+  const addressKeys = byAddress.filter((k) => !k.revoked);
+  if (aliasKeys.length) return { accepted: aliasKeys, revoked, recordedAs: 'alias' };
+  return { accepted: addressKeys, revoked, recordedAs: addressKeys.length ? 'address' : undefined };
+}
+
+async function forgetNames(knownHostsPath: string, names: readonly string[]): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     let original: Buffer;
     try {
@@ -78,7 +133,7 @@ export async function forgetHost(knownHostsPath: string, hostOrIp: string, port 
       if (errorCode(e) === 'ENOENT') return 0;
       throw e;
     }
-    const { bytes, removed } = planForgetHost(original, hostOrIp, port);
+    const { bytes, removed } = planForgetNames(original, names);
     if (removed === 0) return 0;
     try {
       // ifUnchanged: ssh may append a key (accept-new) meanwhile; then re-read instead of dropping it.

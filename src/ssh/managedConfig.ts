@@ -5,12 +5,11 @@
 //    a comment) is kept, after our lines, in its order.
 // removeHost drops the whole block of a deleted instance, lines added to it included: they
 // configured only that host, which no longer exists.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import SSHConfig, { LineType, type Line } from 'ssh-config';
 import { FileChangedError, writeFileAtomic } from './atomicWrite';
 import { isSectionKeyword, parseConfigLine, readConfigText, type ConfigLine, type ConfigText } from './configText';
-import { SshConfigError } from './errors';
+import { ioError } from './errors';
 import { withFileLock } from './fileLock';
 import { isHostAlias, OWN_HOST_KEYWORDS, renderHostBlock, type HostEntry } from './hostEntry';
 import { errorCode } from './nodeErrors';
@@ -90,64 +89,63 @@ export async function removeHost(managedPath: string, alias: string): Promise<bo
 
 export type ManagedHost = Required<HostEntry>;
 
-/** Our Host blocks in the managed file, read with the ssh-config library. Missing file: none. */
+/**
+ * Our Host blocks in the managed file, read as OpenSSH reads them (configText: quotes and
+ * escapes undone, `%%` back to `%`). Missing file: none.
+ */
 export async function listHosts(managedPath: string): Promise<ManagedHost[]> {
   const bytes = await readIfExists(managedPath);
   if (bytes === null) return [];
-  const doc = readConfigText(bytes, managedPath);
-  let config: SSHConfig;
-  try {
-    config = SSHConfig.parse(bytes.toString('utf8', doc.bomLength));
-  } catch (e) {
-    throw new SshConfigError('unparsable', `${managedPath} cannot be read as an SSH config (${(e as Error).message}).`);
-  }
   const hosts: ManagedHost[] = [];
-  for (const node of config) {
-    if (node.type !== LineType.DIRECTIVE || !('config' in node) || !/^host$/i.test(node.param)) continue;
-    if (typeof node.value !== 'string' || !isHostAlias(node.value)) continue;
-    const get = (keyword: string) => firstValue(node.config, keyword);
-    // Paths were written with % doubled (ssh_config tokens); give them back as they are on disk.
-    const path = (keyword: string) => get(keyword).replace(/%%/g, '%');
+  for (const block of allHostBlocks(readConfigText(bytes, managedPath).lines)) {
+    const values = new Map<string, string>();
+    for (const line of block.lines.slice(1)) {
+      const { keyword, args } = parseConfigLine(line.text);
+      if (keyword && args[0] !== undefined && !values.has(keyword)) values.set(keyword, args[0]);
+    }
+    const get = (keyword: string) => values.get(keyword) ?? '';
     hosts.push({
-      alias: node.value,
+      alias: block.alias,
       hostName: get('hostname'),
       user: get('user'),
       port: Number(get('port') || 22),
-      identityFile: path('identityfile'),
-      knownHostsFile: path('userknownhostsfile'),
+      identityFile: get('identityfile').replace(/%%/g, '%'),
+      knownHostsFile: get('userknownhostsfile').replace(/%%/g, '%'),
     });
   }
   return hosts;
 }
 
-/** Creates the managed file with only its header, so the user's Include never points nowhere. */
+/**
+ * Creates the managed file with only its header, so the user's Include never points nowhere.
+ * Atomically: a full disk midway must not leave a truncated file that then counts as existing.
+ */
 export async function createManagedFileIfMissing(managedPath: string): Promise<void> {
   try {
-    await writeFile(managedPath, MANAGED_HEADER, { flag: 'wx', mode: 0o600 });
+    await writeFileAtomic(managedPath, MANAGED_HEADER, { newFileMode: 0o600, ifUnchanged: null });
   } catch (e) {
-    if (errorCode(e) !== 'EEXIST') throw e;
+    if (!(e instanceof FileChangedError)) throw e; // it exists
   }
-}
-
-function firstValue(lines: SSHConfig, keyword: string): string {
-  for (const line of lines as Line[]) {
-    if (line.type === LineType.DIRECTIVE && line.param.toLowerCase() === keyword) {
-      return typeof line.value === 'string' ? line.value : line.value.map((v) => v.val).join(' ');
-    }
-  }
-  return '';
 }
 
 /** Each block (Host line + the lines up to the next Host/Match) whose Host line is exactly `Host <alias>`. */
 function hostBlocks(lines: readonly ConfigLine[], alias: string): ConfigLine[][] {
-  const blocks: ConfigLine[][] = [];
+  // ssh compares Host names case-sensitively
+  return allHostBlocks(lines)
+    .filter((b) => b.alias === alias)
+    .map((b) => b.lines);
+}
+
+/** Every `Host <one fal alias>` block, in file order. */
+export function allHostBlocks(lines: readonly ConfigLine[]): { alias: string; lines: ConfigLine[] }[] {
+  const blocks: { alias: string; lines: ConfigLine[] }[] = [];
   let current: ConfigLine[] | undefined;
   for (const line of lines) {
     const parsed = parseConfigLine(line.text);
     if (isSectionKeyword(parsed.keyword)) {
-      const ours = parsed.keyword === 'host' && parsed.args.length === 1 && parsed.args[0] === alias; // ssh compares Host names case-sensitively
-      current = ours ? [line] : undefined;
-      if (current) blocks.push(current);
+      const alias = parsed.keyword === 'host' && parsed.args.length === 1 && isHostAlias(parsed.args[0]!) ? parsed.args[0]! : undefined;
+      current = alias ? [line] : undefined;
+      if (alias && current) blocks.push({ alias, lines: current });
     } else {
       current?.push(line);
     }
@@ -168,17 +166,21 @@ function withHeader(doc: ConfigText, fileName: string): ConfigText {
  * Runs a read-modify-write of our SSH files under the lock shared by every writer (a folder next
  * to the managed file, which is ours), re-running it if the file changed between read and write.
  */
-export async function underLock<T>(managedPath: string, fn: () => Promise<T>): Promise<T> {
-  await mkdir(dirname(managedPath), { recursive: true, mode: 0o700 });
-  return withFileLock(lockPathFor(managedPath), async () => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (!(e instanceof FileChangedError) || attempt >= 3) throw e;
+export async function underLock<T>(managedPath: string, fn: () => Promise<T>, what = managedPath): Promise<T> {
+  try {
+    await mkdir(dirname(managedPath), { recursive: true, mode: 0o700 });
+    return await withFileLock(lockPathFor(managedPath), async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn();
+        } catch (e) {
+          if (!(e instanceof FileChangedError) || attempt >= 3) throw e;
+        }
       }
-    }
-  });
+    });
+  } catch (e) {
+    throw ioError(e, what);
+  }
 }
 
 export function lockPathFor(managedPath: string): string {

@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export interface SshPaths {
+  /** The home folder these paths were made from (Includes are written relative to it on Windows). */
+  readonly home: string;
   /** ~/.ssh: the user's keys, and the default user config. */
   readonly sshDir: string;
   /** ~/.ssh/config, unless VS Code's remote.SSH.configFile names another file. */
@@ -21,5 +23,5 @@ export function sshPaths(home: string = homedir(), remoteSshConfigFile?: string)
   const falDir = join(sshDir, 'fal');
   const configured = remoteSshConfigFile?.trim();
   const userConfig = configured ? (configured === '~' || /^~[/\\]/.test(configured) ? join(home, configured.slice(1)) : configured) : join(sshDir, 'config');
-  return { sshDir, userConfig, falDir, managedConfig: join(falDir, 'config'), knownHosts: join(falDir, 'known_hosts') };
+  return { home, sshDir, userConfig, falDir, managedConfig: join(falDir, 'config'), knownHosts: join(falDir, 'known_hosts') };
 }

@@ -8,44 +8,39 @@
 // and removed by byte surgery, never by re-serialising the file, so every other byte survives:
 // BOM, CRLF, tabs, `Key=Value`, comments, a missing final newline.
 //
-// Why the very top (after a BOM) and not just "somewhere before the first Host/Match": ssh uses
+// Why the very top (before a BOM too, see planEnsureInclude) and not just "somewhere before the first Host/Match": ssh uses
 // the FIRST value it finds for each option, and directives above the first Host apply to every
 // host. A top-level `User root` or an early `Host *` block above our Include would silently win
 // over our `User ubuntu`/`IdentityFile`. At the top, our blocks (which match only fal-* aliases)
 // are read first; for anything else the user's config is evaluated exactly as before.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, normalize, resolve } from 'node:path';
-import SSHConfig, { LineType } from 'ssh-config';
-import { resolveSymlinks, writeFileAtomic } from './atomicWrite';
-import { isSectionKeyword, parseConfigLine, readConfigText, type ConfigLine, type ConfigText } from './configText';
+import { dirname } from 'node:path';
+import { FileChangedError, resolveSymlinks, writeFileAtomic } from './atomicWrite';
+import { localPathStyle, type PathStyle } from './configPath';
+import { readConfigText } from './configText';
 import { SshConfigError } from './errors';
-import { quoteConfigPath } from './hostEntry';
 import { createManagedFileIfMissing, readIfExists, underLock } from './managedConfig';
-import { errorCode } from './nodeErrors';
+import { readIncluders, recordIncluder } from './includers';
+import { findOurInclude, firstSectionLine, includeLine, ourLines } from './ourInclude';
 
 export { listHosts, MANAGED_HEADER, removeHost, upsertHost } from './managedConfig';
+export { firstSectionLine, INCLUDE_MARKER, includeLine } from './ourInclude';
 
-export const INCLUDE_MARKER = '# fal-compute: the next line includes the SSH hosts of the fal Compute VS Code extension';
-/** A line starting like this (after indentation) is taken as our marker, even if edited after it. */
-const MARKER_PREFIX = '# fal-compute:';
 export const BACKUP_SUFFIX = '.fal-backup';
 
-/** `Include "<managedPath>"`; throws SshConfigError for a path OpenSSH would read differently. */
-export function includeLine(managedPath: string): string {
-  return `Include ${quoteConfigPath(managedPath, 'managed SSH config', false)}`;
-}
-
-export type EnsurePlan = { readonly result: 'present' } | { readonly result: 'added'; readonly bytes: Buffer };
+export type EnsurePlan = { readonly result: 'present' } | { readonly result: 'added' | 'updated'; readonly bytes: Buffer };
 
 /**
  * Pure core of ensureInclude: what the user's config must become. Throws SshConfigError (and so
  * writes nothing) for a duplicated or broken marker, our Include below a Host/Match, or non-text.
+ * 'updated': our own Include line was in a spelling OpenSSH misreads (see ourInclude.ts) and is
+ * rewritten in place; every other byte stays.
  */
-export function planEnsureInclude(original: Buffer, managedPath: string, fileName: string, home = homedir()): EnsurePlan {
-  const ours = ourLines(managedPath, '\n'); // validates managedPath before anything else
+export function planEnsureInclude(original: Buffer, managedPath: string, fileName: string, home = homedir(), style: PathStyle = localPathStyle()): EnsurePlan {
+  const ours = ourLines(managedPath, home, style, '\n'); // validates managedPath before anything else
   const doc = readConfigText(original, fileName);
-  const found = findOurInclude(doc, managedPath, fileName, home);
+  const found = findOurInclude(doc, managedPath, fileName, home, style);
   if (found) {
     const section = firstSectionLine(doc);
     if (section !== undefined && section.index < found.include.index) {
@@ -57,18 +52,24 @@ export function planEnsureInclude(original: Buffer, managedPath: string, fileNam
         found.include.index + 1,
       );
     }
-    return { result: 'present' };
+    const wanted = includeLine(managedPath, home, style);
+    if (found.reading === 'works' || found.include.text === wanted) return { result: 'present' };
+    const eol = found.include.hasEol ? original.subarray(found.include.start, found.include.next).subarray(Buffer.byteLength(found.include.text)) : Buffer.alloc(0);
+    const bytes = Buffer.concat([original.subarray(0, found.include.start), Buffer.from(wanted, 'utf8'), eol, original.subarray(found.include.next)]);
+    return { result: 'updated', bytes };
   }
+  // At byte 0, even before a BOM: OpenSSH reads a BOM as part of the first keyword (and rejects
+  // the file); kept in front of the user's first line, it means exactly what it meant before.
   const insert = Buffer.from(doc.eol === '\n' ? ours : ours.replace(/\n/g, '\r\n'), 'utf8');
-  return { result: 'added', bytes: Buffer.concat([original.subarray(0, doc.bomLength), insert, original.subarray(doc.bomLength)]) };
+  return { result: 'added', bytes: Buffer.concat([insert, original]) };
 }
 
 export type RemovePlan = { readonly result: 'absent' } | { readonly result: 'removed'; readonly bytes: Buffer };
 
 /** Pure core of removeInclude: the file without our marker line and the Include line below it. */
-export function planRemoveInclude(original: Buffer, managedPath: string, fileName: string, home = homedir()): RemovePlan {
+export function planRemoveInclude(original: Buffer, managedPath: string, fileName: string, home = homedir(), style: PathStyle = localPathStyle()): RemovePlan {
   const doc = readConfigText(original, fileName);
-  const found = findOurInclude(doc, managedPath, fileName, home);
+  const found = findOurInclude(doc, managedPath, fileName, home, style);
   if (!found?.marker) return { result: 'absent' }; // an unmarked Include is the user's own line
   return {
     result: 'removed',
@@ -82,10 +83,13 @@ export function planRemoveInclude(original: Buffer, managedPath: string, fileNam
  */
 export function userConfigWarnings(original: Buffer, fileName: string): string[] {
   const warnings: string[] = [];
-  if (original.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))) {
+  // At the start of the file, or of the user's first line once our two lines are above it.
+  const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+  const at = original.subarray(0, 3).equals(bom) ? 0 : original.indexOf(Buffer.concat([Buffer.from('\n'), bom]));
+  if (at !== -1) {
     // OpenSSH reads the BOM as part of the first keyword: "Bad configuration option: \357\273\277host".
     warnings.push(
-      `${fileName} starts with a UTF-8 byte order mark (BOM), which OpenSSH cannot read: ssh stops with ` +
+      `${fileName} has a UTF-8 byte order mark (BOM) at the start of your first line, which OpenSSH cannot read: ssh stops with ` +
         '"Bad configuration option" for every host, the fal hosts included. Save the file as UTF-8 without BOM.',
     );
   }
@@ -98,132 +102,73 @@ export function userConfigWarnings(original: Buffer, fileName: string): string[]
  * file, its original is copied once to `<config>.fal-backup` (an existing backup is never
  * overwritten). The file's mode, line endings and symlink are kept.
  */
-export async function ensureInclude(userConfigPath: string, managedPath: string, home = homedir()): Promise<'added' | 'present'> {
-  includeLine(managedPath); // refuse a bad path before creating anything
+export async function ensureInclude(
+  userConfigPath: string,
+  managedPath: string,
+  home = homedir(),
+  style: PathStyle = localPathStyle(),
+): Promise<'added' | 'updated' | 'present'> {
+  includeLine(managedPath, home, style); // refuse a bad path before creating anything
   // Refuse a config we must not touch before creating anything of ours (folder, lock, managed file).
   const current = await readIfExists(userConfigPath);
-  if (current !== null && planEnsureInclude(current, managedPath, userConfigPath, home).result === 'present') return 'present';
-  return underLock(managedPath, async () => {
-    await createManagedFileIfMissing(managedPath);
-    const original = await readIfExists(userConfigPath);
-    if (original === null) {
-      await mkdir(dirname(await resolveSymlinks(userConfigPath)), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(userConfigPath, ourLines(managedPath, '\n'), { newFileMode: 0o600, ifUnchanged: null });
-      return 'added';
-    }
-    const plan = planEnsureInclude(original, managedPath, userConfigPath, home);
-    if (plan.result === 'present') return 'present';
-    await backupOnce(userConfigPath, original);
-    await writeFileAtomic(userConfigPath, plan.bytes, { ifUnchanged: original });
-    return 'added';
-  });
-}
-
-/** Removes exactly our two lines, giving back the file as it was before ensureInclude. */
-export async function removeInclude(userConfigPath: string, managedPath: string, home = homedir()): Promise<'removed' | 'absent'> {
-  const current = await readIfExists(userConfigPath);
-  if (current === null || planRemoveInclude(current, managedPath, userConfigPath, home).result === 'absent') return 'absent';
-  return underLock(managedPath, async () => {
-    const original = await readIfExists(userConfigPath);
-    if (original === null) return 'absent';
-    const plan = planRemoveInclude(original, managedPath, userConfigPath, home);
-    if (plan.result === 'absent') return 'absent';
-    await backupOnce(userConfigPath, original);
-    await writeFileAtomic(userConfigPath, plan.bytes, { ifUnchanged: original });
-    return 'removed';
-  });
-}
-
-function ourLines(managedPath: string, eol: string): string {
-  return `${INCLUDE_MARKER}${eol}${includeLine(managedPath)}${eol}`;
-}
-
-interface FoundInclude {
-  readonly marker?: ConfigLine;
-  readonly include: ConfigLine;
-}
-
-function findOurInclude(doc: ConfigText, managedPath: string, fileName: string, home: string): FoundInclude | undefined {
-  const markers = doc.lines.filter((l) => l.text.trimStart().startsWith(MARKER_PREFIX));
-  const isOurs = (line: ConfigLine | undefined) => {
-    if (!line || !/^[ \t]*"?include/i.test(line.text)) return false; // cheap pre-check: big files have many lines
-    const parsed = parseConfigLine(line.text);
-    return parsed.keyword === 'include' && parsed.args.length === 1 && samePath(parsed.args[0]!, managedPath, home);
-  };
-  if (markers.length > 1) {
-    throw new SshConfigError(
-      'duplicate-marker',
-      `${fileName} contains the fal Compute marker comment ${markers.length} times (lines ${markers.map((m) => m.index + 1).join(', ')}). ` +
-        'Keep one marker line with the Include line right below it and delete the others, then try again. Nothing was changed.',
-      markers[1]!.index + 1,
-    );
+  if (current !== null && planEnsureInclude(current, managedPath, userConfigPath, home, style).result === 'present') {
+    if (!(await readIncluders(managedPath)).includes(userConfigPath)) await underLock(managedPath, () => recordIncluder(managedPath, userConfigPath), userConfigPath);
+    return 'present';
   }
-  const marker = markers[0];
-  if (marker) {
-    const include = doc.lines[marker.index + 1];
-    if (!include || !isOurs(include)) {
-      throw new SshConfigError(
-        'broken-marker',
-        `${fileName} line ${marker.index + 1}: the fal Compute marker comment is not followed by its line ${includeLine(managedPath)}. ` +
-          'Delete the marker line, or put that Include line right below it, then try again. Nothing was changed.',
-        marker.index + 1,
-      );
-    }
-    return { marker, include };
-  }
-  // No marker, but the user wrote (or kept) an Include of our file: theirs, but it does the job.
-  const include = doc.lines.find(isOurs);
-  return include && { include };
+  return underLock(
+    managedPath,
+    async () => {
+      await createManagedFileIfMissing(managedPath);
+      const original = await readIfExists(userConfigPath);
+      let result: 'added' | 'updated' | 'present';
+      if (original === null) {
+        await mkdir(dirname(await resolveSymlinks(userConfigPath)), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(userConfigPath, ourLines(managedPath, home, style, '\n'), { newFileMode: 0o600, ifUnchanged: null });
+        result = 'added';
+      } else {
+        const plan = planEnsureInclude(original, managedPath, userConfigPath, home, style);
+        result = plan.result;
+        if (plan.result !== 'present') {
+          await backupOnce(userConfigPath, original);
+          await writeFileAtomic(userConfigPath, plan.bytes, { ifUnchanged: original });
+        }
+      }
+      await recordIncluder(managedPath, userConfigPath); // for removing it again (sshTidy.ts)
+      return result;
+    },
+    userConfigPath,
+  );
 }
 
 /**
- * The first Host/Match line. Found twice, by our OpenSSH-faithful line reader and by the
- * ssh-config library, and the earlier one wins: placing our Include too early is harmless,
- * too late would hide it inside a block.
+ * Removes exactly our two lines, giving back the file as it was before ensureInclude. No backup
+ * is made: the result is the user's own bytes (the backup of the first change already exists).
  */
-export function firstSectionLine(doc: ConfigText): ConfigLine | undefined {
-  const own = doc.lines.find((l) => isSectionKeyword(parseConfigLine(l.text).keyword));
-  // The library only needs to see the text up to our answer: a section it finds later is moot.
-  const end = own ? own.next : doc.bytes.length;
-  const byLibrary = firstSectionLineByLibrary(doc.bytes.toString('utf8', doc.bomLength, end));
-  const library = byLibrary === undefined ? undefined : doc.lines[byLibrary];
-  if (!own) return library;
-  if (!library) return own;
-  return library.index < own.index ? library : own;
+export async function removeInclude(userConfigPath: string, managedPath: string, home = homedir(), style: PathStyle = localPathStyle()): Promise<'removed' | 'absent'> {
+  const current = await readIfExists(userConfigPath);
+  if (current === null || planRemoveInclude(current, managedPath, userConfigPath, home, style).result === 'absent') return 'absent';
+  return underLock(managedPath, async () => removeIncludeLocked(userConfigPath, managedPath, home, style), userConfigPath);
 }
 
-/** 0-based line of the first top-level Host/Match per the ssh-config library (undefined if none or unparsable). */
-function firstSectionLineByLibrary(text: string): number | undefined {
-  let config: SSHConfig;
-  try {
-    config = SSHConfig.parse(text);
-  } catch {
-    return undefined; // the library rejects some lines OpenSSH accepts; our own reader still answers
-  }
-  let newlines = 0;
-  const count = (s: string) => s.split('\n').length - 1;
-  for (const node of config) {
-    newlines += count(node.before);
-    if (node.type === LineType.DIRECTIVE && 'config' in node) return newlines;
-    newlines += count(node.after);
-  }
-  return undefined;
+/** removeInclude for a caller that already holds the lock. */
+export async function removeIncludeLocked(userConfigPath: string, managedPath: string, home: string, style: PathStyle): Promise<'removed' | 'absent'> {
+  const original = await readIfExists(userConfigPath);
+  if (original === null) return 'absent';
+  const plan = planRemoveInclude(original, managedPath, userConfigPath, home, style);
+  if (plan.result === 'absent') return 'absent';
+  await writeFileAtomic(userConfigPath, plan.bytes, { ifUnchanged: original });
+  return 'removed';
 }
 
-function samePath(arg: string, managedPath: string, home: string): boolean {
-  const expanded = arg === '~' || arg.startsWith('~/') ? join(home, arg.slice(1)) : arg;
-  const norm = (p: string) => {
-    const n = normalize(resolve(p));
-    return process.platform === 'win32' ? n.toLowerCase() : n;
-  };
-  return norm(expanded) === norm(managedPath);
-}
-
-/** `<config>.fal-backup`, written once (O_EXCL) with mode 0600; an existing backup is kept. */
+/**
+ * `<config>.fal-backup` (mode 0600), written once: through a temp file and a rename, so a full
+ * disk or a crash midway never leaves a truncated backup that would then count as done. An
+ * existing backup is kept.
+ */
 async function backupOnce(userConfigPath: string, original: Buffer): Promise<void> {
   try {
-    await writeFile(`${userConfigPath}${BACKUP_SUFFIX}`, original, { flag: 'wx', mode: 0o600 });
+    await writeFileAtomic(`${userConfigPath}${BACKUP_SUFFIX}`, original, { newFileMode: 0o600, ifUnchanged: null });
   } catch (e) {
-    if (errorCode(e) !== 'EEXIST') throw e;
+    if (!(e instanceof FileChangedError)) throw e; // it exists: the first backup wins
   }
 }

@@ -6,6 +6,7 @@ import { realTimers, type Timers } from '../core/timers';
 import type { GpuSampler } from '../gpu';
 import type { GpuSettings } from '../settings';
 import { gpuLines, gpuRowPart, gpuTooltipMarkdown, type GpuLine } from './gpuPresentation';
+import { rendered, whatToRepaint, type Rendered } from './gpuRepaint';
 import { instanceUri } from './idleDecorations';
 
 export type GpuNode = { readonly kind: 'gpu'; readonly id: string; readonly key: string };
@@ -23,6 +24,8 @@ const REPAINT_BATCH_MS = 50;
 
 export class GpuTreePart {
   private readonly nodes = new Map<string, GpuNode>();
+  /** What each instance showed at its last repaint. */
+  private readonly shown = new Map<string, { readonly rendered: Rendered; readonly at: number }>();
 
   constructor(
     private readonly sampler: GpuSampler,
@@ -35,18 +38,28 @@ export class GpuTreePart {
   }
 
   /**
-   * Fires with the ids whose GPU state, history or idle state changed, coalesced over a short
-   * window: a thousand ready rows answering "no key known" at once repaint in one go, not in a
-   * thousand tree events. (A repaint batch, not a poller: nothing is scheduled without a change.)
+   * Fires with the rows and lines whose content changed (gpuRepaint.ts: an unchanged sample
+   * repaints nothing, so an open tooltip stays), coalesced over a short window: a thousand ready
+   * rows answering "no key known" at once repaint in one go, not in a thousand tree events.
+   * (A repaint batch, not a poller: nothing is scheduled without a change.)
    */
-  onDidChange(listener: (ids: string[]) => void): vscode.Disposable {
+  onDidChange(listener: (change: { rows: string[]; lines: GpuNode[] }) => void): vscode.Disposable {
     const pending = new Set<string>();
     let timer: unknown;
     const flush = () => {
       timer = undefined;
-      const ids = [...pending];
+      const rows: string[] = [];
+      const lines: GpuNode[] = [];
+      for (const id of pending) {
+        const after = rendered(this.enabled() ? this.sampler.state(id) : undefined, this.idleShown(id));
+        const before = this.shown.get(id);
+        const what = whatToRepaint(before?.rendered, after, before ? this.now() - before.at : 0);
+        this.shown.set(id, { rendered: after, at: what.row ? this.now() : before!.at });
+        if (what.row) rows.push(id);
+        else lines.push(...what.lines.map((key) => this.node(id, key)));
+      }
       pending.clear();
-      listener(ids);
+      if (rows.length || lines.length) listener({ rows, lines });
     };
     const add = (id: string) => {
       pending.add(id);
@@ -73,7 +86,7 @@ export class GpuTreePart {
       state: this.sampler.state(id),
       history: this.sampler.history(id),
       idleSince: this.sampler.idleSince(id),
-      idle: this.sampler.isIdle(id),
+      idle: this.idleShown(id),
       idleGpuPercent: this.settings().idleGpuPercent,
       now: this.now(),
       windowMs: HISTORY_MS,
@@ -106,6 +119,10 @@ export class GpuTreePart {
     return node.key.startsWith('process:') ? 'processes' : undefined;
   }
 
+  private idleShown(id: string): boolean {
+    return this.settings().idleMinutes > 0 && this.sampler.isIdle(id);
+  }
+
   private enabled(): boolean {
     return this.settings().sampleSeconds > 0;
   }
@@ -128,6 +145,7 @@ export class GpuTreePart {
   /** Forgets the nodes of instances no longer listed (the tree keeps node objects per id). */
   prune(ids: ReadonlySet<string>): void {
     for (const [k, node] of this.nodes) if (!ids.has(node.id)) this.nodes.delete(k);
+    for (const id of this.shown.keys()) if (!ids.has(id)) this.shown.delete(id);
   }
 }
 

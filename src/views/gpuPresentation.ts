@@ -144,7 +144,9 @@ export function gpuTooltipMarkdown(input: {
   if (!state) return undefined;
   const lines: string[] = [];
   if (state.kind === 'ok') {
-    lines.push(`**GPUs** ${escapeMarkdown(gpuSummary(state.gpus))} *(sampled ${ago(now - state.at)} ago)*`);
+    // A clock time, not "3 s ago": VS Code keeps a built tooltip until the row repaints, and an
+    // unchanged sample does not repaint it (gpuRepaint.ts).
+    lines.push(`**GPUs** ${escapeMarkdown(gpuSummary(state.gpus))} *(sampled at ${clock(state.at)})*`);
   } else {
     lines.push(`**GPUs** ${escapeMarkdown(describeState(state))}`);
   }
@@ -152,7 +154,7 @@ export function gpuTooltipMarkdown(input: {
     // Our own words and numbers only (no remote text), so they need no escaping: the alt text stays clean for screen readers.
     const span = historySpan(input.history, now, input.windowMs);
     const alt = historyText(input.history, span);
-    lines.push(`![${alt}](${sparklineDataUri(input.history, now, span)})`);
+    lines.push(`![${alt}](${sparklineDataUri(input.history, now, span, clock(now))})`);
     lines.push(`*${alt}*`);
   }
   if (input.idle && input.idleSince !== undefined) {
@@ -164,6 +166,12 @@ export function gpuTooltipMarkdown(input: {
 /** "idle for 42 min", "idle for 2 h 05 min", "idle for 40 s". */
 export function idleText(ms: number): string {
   return `idle for ${ago(ms)}`;
+}
+
+/** `14:05:09`, the same in every locale. */
+export function clock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 function ago(ms: number): string {

@@ -16,7 +16,8 @@ export interface ReportInput {
 }
 
 export function gpuReportText(r: ReportInput): string {
-  const out: string[] = [`GPU usage of ${r.title} ${r.id}${r.ip ? ` (${r.ip})` : ''}`, ''];
+  // The id first: the editor's cursor starts on it, and its word highlight then marks nothing else.
+  const out: string[] = [`${r.id}: GPU usage of the ${r.title}${r.ip ? ` at ${r.ip}` : ''}`, ''];
   if (r.note) out.push(r.note, '');
   const { state } = r;
   if (!state) {

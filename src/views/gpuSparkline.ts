@@ -53,7 +53,7 @@ export function sparklineRuns(points: readonly UtilizationPoint[], now: number, 
 }
 
 /** The SVG: a faint frame with a 50 % line, and the utilisation as filled runs. Colours read on dark and light themes. */
-export function sparklineSvg(points: readonly UtilizationPoint[], now: number, windowMs: number): string {
+export function sparklineSvg(points: readonly UtilizationPoint[], now: number, windowMs: number, endLabel = 'now'): string {
   const w = SPARK_WIDTH;
   const h = SPARK_HEIGHT;
   const caption = `font-family="sans-serif" font-size="10" fill="#808080"`;
@@ -73,13 +73,13 @@ export function sparklineSvg(points: readonly UtilizationPoint[], now: number, w
     `<line x1="0" y1="${(h + TOP) / 2}" x2="${w}" y2="${(h + TOP) / 2}" stroke="#808080" stroke-opacity="0.3" stroke-dasharray="2 3"/>` +
     shapes.join('') +
     `<text x="1" y="${h + CAPTION - 3}" ${caption}>${spanText(windowMs)} ago</text>` +
-    `<text x="${w - 1}" y="${h + CAPTION - 3}" text-anchor="end" ${caption}>now</text>` +
+    `<text x="${w - 1}" y="${h + CAPTION - 3}" text-anchor="end" ${caption}>${endLabel}</text>` +
     '</svg>'
   );
 }
 
-export function sparklineDataUri(points: readonly UtilizationPoint[], now: number, windowMs: number): string {
-  return `data:image/svg+xml;base64,${Buffer.from(sparklineSvg(points, now, windowMs)).toString('base64')}`;
+export function sparklineDataUri(points: readonly UtilizationPoint[], now: number, windowMs: number, endLabel?: string): string {
+  return `data:image/svg+xml;base64,${Buffer.from(sparklineSvg(points, now, windowMs, endLabel)).toString('base64')}`;
 }
 
 /** The history in words: the text alternative of the image (`spanMs`: what the image spans). */

@@ -13,10 +13,12 @@ export interface ItemContext {
 }
 
 /**
- * Values menus test with `viewItem =~ /^falInstance\.ready\b/` and friends (see package.json):
- * the status, then `.protected` for a row protected from auto-delete (Protect / Unprotect).
+ * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?$/` and friends (see
+ * package.json): the status, then `.protected` for a row protected from auto-delete.
  */
 export function instanceContextValue(record: InstanceRecord, isProtected = false): string {
+  // `falInstance.invalid` matches no menu: a row fal sent broken offers no actions.
+  if (record.invalid) return 'falInstance.invalid';
   if (record.deleting) return 'falInstance.deleting';
   return `falInstance.${statusLook(record.instance.status).kind}${isProtected ? '.protected' : ''}`;
 }
@@ -30,6 +32,7 @@ export interface RowGpuPart {
 
 /** The row without its tooltip, which is built on hover (see resolveTreeItem). */
 export function instanceTreeItem(record: InstanceRecord, gpu?: RowGpuPart, isProtected = false): vscode.TreeItem {
+  if (record.invalid) return invalidRowItem(record, record.invalid);
   const { instance } = record;
   const look = statusLook(instance.status);
   const collapsible = gpu?.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
@@ -55,8 +58,27 @@ export function instanceTreeItem(record: InstanceRecord, gpu?: RowGpuPart, isPro
   return item;
 }
 
+const INVALID_LABEL = 'invalid data from fal';
+
+function invalidRowItem(record: InstanceRecord, invalid: NonNullable<InstanceRecord['invalid']>): vscode.TreeItem {
+  const item = new vscode.TreeItem(INVALID_LABEL, vscode.TreeItemCollapsibleState.None);
+  item.id = record.instance.id;
+  item.description = `${invalid.shownId ?? 'no id'} · ${invalid.problem}`;
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  item.contextValue = instanceContextValue(record);
+  item.accessibilityInformation = { label: `Invalid data from fal: ${item.description}` };
+  return item;
+}
+
 /** `gpuSection`: the GPU view's markdown (gpuPresentation.ts), appended under the table. */
 export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSection?: string): vscode.MarkdownString {
+  if (record.invalid) {
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${INVALID_LABEL}** ${record.invalid.shownId === undefined ? '(no id)' : codeSpan(record.invalid.shownId)}\n\n`);
+    md.appendMarkdown(`fal listed a row this version cannot use: ${escape(record.invalid.problem)}.\n\n`);
+    md.appendMarkdown('It is shown so that nothing is hidden, and offers no actions. **fal: Show Logs** has the details.');
+    return md;
+  }
   const { instance } = record;
   const look = statusLook(instance.status);
   const spec = machineSpec(instance.instance_type);

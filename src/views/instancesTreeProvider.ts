@@ -37,9 +37,9 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
     // A GPU change repaints that one row (and its children, if expanded), never the whole tree.
-    if (gpu) this.subscriptions.push(gpu.onDidChange((ids) => this.repaint(ids)));
+    if (gpu) this.subscriptions.push(gpu.onDidChange((change) => this.repaint(change.rows, change.lines)));
     // A Protect repaints its row (the lock); the Mine filter or "mine" itself changing relays out the tree.
-    if (cost) this.subscriptions.push(cost.onDidChange((ids) => (ids ? this.repaint(ids) : this.setOptions(this.options))));
+    if (cost) this.subscriptions.push(cost.onDidChange((ids) => (ids ? this.repaint(ids, []) : this.setOptions(this.options))));
   }
 
   /** Rows hidden by the Mine filter right now (the view says so when they are all hidden). */
@@ -108,8 +108,9 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.changed.dispose();
   }
 
-  private repaint(ids: readonly string[]): void {
-    const nodes = ids.filter((id) => this.instanceNodes.has(id)).map((id) => this.nodeFor(id));
+  private repaint(ids: readonly string[], lines: readonly GpuNode[]): void {
+    const nodes: TreeNode[] = ids.filter((id) => this.instanceNodes.has(id)).map((id) => this.nodeFor(id));
+    nodes.push(...lines.filter((l) => this.instanceNodes.has(l.id)));
     if (nodes.length) this.changed.fire(nodes);
   }
 

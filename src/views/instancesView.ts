@@ -14,6 +14,7 @@ export class InstancesView implements vscode.Disposable {
   readonly treeView: vscode.TreeView<TreeNode>;
   private readonly subscriptions: { dispose(): void }[];
   private lastState: ViewState | undefined;
+  private hadRows: boolean | undefined;
 
   constructor(
     private readonly model: InstancesModel,
@@ -36,10 +37,17 @@ export class InstancesView implements vscode.Disposable {
   }
 
   private syncChrome(): void {
-    const chrome = viewChrome(this.model.state, this.model.list().length);
-    if (chrome.state !== this.lastState) {
+    const rows = this.model.list().length;
+    const chrome = viewChrome(this.model.state, rows);
+    // With rows on screen VS Code shows no welcome whatever the key says, so the key is left as it
+    // is: switching it as the rows arrive would hide the welcome (Retry…) before the rows are drawn.
+    if (chrome.state !== 'list' && chrome.state !== this.lastState) {
       this.lastState = chrome.state;
       void vscode.commands.executeCommand('setContext', 'fal.viewState', chrome.state);
+    }
+    if ((rows > 0) !== this.hadRows) {
+      this.hadRows = rows > 0;
+      void vscode.commands.executeCommand('setContext', 'fal.hasInstances', this.hadRows); // menus (Delete in the palette)
     }
     if (!this.treeView) return; // created after the first sync; a message is only ever needed above rows
     const message = chrome.message ?? this.filterMessage(chrome.state);

@@ -10,7 +10,7 @@
 import type { FailureKind, KeyRejectionKind } from '../core/apiFailures';
 import type { LoadState } from '../core/instancesModel';
 
-/** Values of the `fal.viewState` context key (package.json viewsWelcome and menus test them). */
+/** Values of the `fal.viewState` context key (package.json viewsWelcome and menus test them); 'list' is never set (see instancesView.ts). */
 export type ViewState =
   | 'reading'
   | 'signedOut'

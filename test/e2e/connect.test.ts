@@ -221,7 +221,8 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     await wb.runCommand('fal: Refresh Instances');
     await waitFor('the entry to go', readManaged, (t) => !t.includes(`Host fal-${READY}\n`), 30_000);
     assert.match(readManaged(), new RegExp(`Host fal-${PROVISIONING}\\n`), 'the listed instance keeps its entry');
-    assert.match(extensionLog(), new RegExp(`Removed host entry fal-${READY} from `));
+    // The log file is written a little after the managed file (the log service buffers): wait on it.
+    await waitFor('the removal in the log', extensionLog, (l) => l.includes(`Removed host entry fal-${READY} from `), 30_000);
     assert.equal(readFileSync(join(home, '.ssh', 'config'), 'utf8'), `${MARKER}\nInclude "${managedConfig()}"\n${TRICKY_CONFIG}`);
   });
 
@@ -236,25 +237,26 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     assert.match(log, new RegExp(`Copy IP ${PROVISIONING}: 127\\.0\\.0\\.1`));
   });
 
-  it('a changed host key on a reused address: clear message, "Forget Old Key" forgets it, the next login works', async function () {
+  it('a changed host key under the same instance: clear message, "Forget Old Key" forgets it, the next login works', async function () {
     this.timeout(90_000);
-    // Same address and port, a new machine: sshd restarted with another host key.
+    // Same instance, same address and port, a new host key: sshd restarted with another one.
     await stopSshd();
     execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e host 2', '-f', join(sshdDir, 'host_key2')]);
     writeFileSync(join(sshdDir, 'sshd_config'), readFileSync(join(sshdDir, 'sshd_config'), 'utf8').replace(/^HostKey .*$/m, `HostKey ${join(sshdDir, 'host_key2')}`));
     await startSshd();
     const knownHosts = join(home, '.ssh', 'fal', 'known_hosts');
-    assert.match(readFileSync(knownHosts, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshdPort} `, 'm'), 'the old key was remembered');
+    const remembered = new RegExp(`^fal-${PROVISIONING} `, 'm'); // recorded under the instance's HostKeyAlias
+    assert.match(readFileSync(knownHosts, 'utf8'), remembered, 'the old key was remembered');
 
     await runFromContextMenu(PROVISIONING, 'Open SSH in Terminal');
     const toast = await wb.waitForNotification('is not the one remembered', 30_000);
-    assert.match(toast.message, /fal reuses IP addresses/);
+    assert.match(toast.message, /remembered for this instance .*reinstalled/);
     assert.deepEqual(toast.buttons, ['Forget Old Key']);
     await wb.screenshot('host-key-changed');
     assert.match(extensionLog(), new RegExp(`${PROVISIONING}: host key check: changed`));
     await wb.clickNotificationButton('Forget Old Key');
-    await waitFor('the forget in the log', extensionLog, (l) => l.includes(`${PROVISIONING}: forgot 1 host key line(s) of 127.0.0.1:${sshdPort}`));
-    assert.doesNotMatch(readFileSync(knownHosts, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshdPort} `, 'm'));
+    await waitFor('the forget in the log', extensionLog, (l) => l.includes(`${PROVISIONING}: forgot 1 host key line(s) of fal-${PROVISIONING} / 127.0.0.1:${sshdPort}`));
+    assert.doesNotMatch(readFileSync(knownHosts, 'utf8'), remembered);
 
     await runFromContextMenu(PROVISIONING, 'Open SSH in Terminal');
     await waitFor('the host key check to pass again', extensionLog, (l) => (l.match(new RegExp(`${PROVISIONING}: host key check: ok`, 'g')) ?? []).length >= 2, 30_000);
@@ -286,6 +288,25 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     assert.match(readManaged(), /Host fal-inst_connthird3\n/);
     assert.equal(readFileSync(userConfigPath, 'utf8'), broken, 'still unchanged');
   });
+
+  it('"fal: Remove SSH Config Changes" (after a modal) gives back the user\'s config byte for byte and removes ~/.ssh/fal and the backup', async function () {
+    this.timeout(60_000);
+    const userConfigPath = join(home, '.ssh', 'config');
+    // The user repaired the marker the previous test broke: our two lines on top of their config.
+    writeFileSync(userConfigPath, `${MARKER}\nInclude "${managedConfig()}"\n${TRICKY_CONFIG}`);
+    assert.ok(existsSync(`${userConfigPath}.fal-backup`) && existsSync(managedConfig()));
+    await wb.runCommand('fal: Remove SSH Config Changes');
+    const modal = await wb.waitForModal();
+    assert.match(modal.message, /Remove the changes fal Compute made to your SSH setup/);
+    await wb.screenshot('remove-ssh-config-changes');
+    await wb.clickModalButton('Remove');
+    await wb.waitForNotification('is as it was before', 20_000);
+    assert.equal(readFileSync(userConfigPath, 'utf8'), TRICKY_CONFIG);
+    assert.equal(existsSync(join(home, '.ssh', 'fal')), false, '~/.ssh/fal is gone');
+    assert.equal(existsSync(`${userConfigPath}.fal-backup`), false, 'the backup, identical again, is gone');
+    assert.match(extensionLog(), /Remove SSH Config Changes: removed the fal-compute lines in /);
+  });
+
   it('Connect when ready waits on the scheduler: with fal answering 500 it follows the back-off (5 s, then 10 s), counted in fal\'s request log', async function () {
     this.timeout(120_000);
     const waiting = 'inst_connwait4';
@@ -342,7 +363,8 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
       const log = await wb.waitForLog(/Forget Host Key failed: .*EISDIR[\s\S]*at /, mark);
       assert.match(log, /\[error\]/);
       await wb.clickNotificationButton('Show Logs');
-      await wb.waitForOutput('Forget Host Key failed:');
+      // The Output view shows the channel's last lines: fal's request lines say it is fal Compute's.
+      await wb.waitForOutput(/Forget Host Key failed:|\/compute\/instances/);
       const hostLogs = findFiles(wb.server.dirs.userData, (p) => /exthost/i.test(p) && p.endsWith('.log')).map((f) => readFileSync(f, 'utf8'));
       assert.ok(!hostLogs.some((t) => /rejected promise not handled|unhandled/i.test(t) && /fal/i.test(t)), 'no unhandled rejection in the extension host');
     } finally {

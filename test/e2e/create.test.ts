@@ -34,6 +34,13 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await wb.runCommand('fal: Create H100 Instance');
     await atStep('1/');
   }
+  /** 1x H100 with the id_e2e key, confirmed. */
+  async function createOneGpu(): Promise<void> {
+    await startWizard();
+    await pick('1x H100');
+    await pick('id_e2e.pub');
+    await pick('Create 1x H100');
+  }
   async function dismissToasts(): Promise<void> {
     await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
   }
@@ -271,5 +278,56 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     assert.ok(sent.length >= 2, 'the in-flight create, then its replay with the saved key after the reload');
     assert.ok(sent.every((r) => JSON.stringify(r.body) === JSON.stringify({ instance_type: 'gpu_1x_h100_sxm5', ssh_key: PUB })), 'the same body');
     assert.equal(fal.instances().length, before + 1, 'exactly one new instance');
+  });
+
+  it('fal rate limiting a create (429, Retry-After: 120) shows "fal is rate limiting: retrying in 2 min"; Cancel ends it, nothing created (issue 10 item 7)', async function () {
+    this.timeout(60_000);
+    await dismissToasts();
+    fal.clearRequests();
+    const before = fal.instances().length;
+    fal.addFault({ route: 'create', kind: 'status', status: 429, retryAfter: 120 });
+    await createOneGpu();
+    await wb.waitForNotification(/fal is rate limiting: retrying in (2 min|1 min 5\d s)/);
+    await wb.screenshot('create-rate-limited');
+    assert.equal(posts().length, 1, 'nothing is sent during the wait');
+    await wb.clickNotificationButton('Cancel');
+    const said = await wb.waitForNotification(/cancelled while fal was rate limiting/);
+    assert.match(said.message, /No instance was created/);
+    assert.equal(posts().length, 1);
+    assert.equal(fal.instances().length, before);
+    await dismissToasts();
+  });
+
+  it("a Retry-After past fal's 10-minute idempotency window fails the create at once, saying why (issue 10 item 7)", async function () {
+    this.timeout(60_000);
+    await dismissToasts();
+    fal.clearRequests();
+    fal.addFault({ route: 'create', kind: 'status', status: 429, retryAfter: 700 });
+    await createOneGpu();
+    const failed = await wb.waitForNotification(/asks to wait 11 min 40 s/);
+    await wb.screenshot('create-rate-limited-past-window');
+    assert.match(failed.message, /10-minute idempotency window/);
+    assert.equal(posts().length, 1);
+    await dismissToasts();
+  });
+
+  it('an unreadable 201 on every attempt: "may have been created", kept; Resume Create sends the same key and exactly one instance exists (issue 10 item 6)', async function () {
+    this.timeout(90_000);
+    await dismissToasts();
+    fal.clearRequests();
+    const before = fal.instances().length;
+    fal.addFault({ route: 'create', kind: 'unreadable-success', times: 4 });
+    await createOneGpu();
+    const unknown = await wb.waitForNotification(/may have been created/, 40_000);
+    await wb.screenshot('create-unknown-outcome');
+    assert.ok(unknown.buttons.includes('Resume Create'), JSON.stringify(unknown));
+    assert.equal(posts().length, 4);
+    assert.equal(fal.instances().length, before + 1, 'fal did create it; only its answer was unreadable');
+    await wb.clickNotificationButton('Resume Create');
+    await wb.waitForNotification('Instance ready', 30_000);
+    assert.equal(posts().length, 5);
+    assert.equal(new Set(posts().map((r) => r.idempotencyKey)).size, 1, 'one Idempotency-Key for every attempt, the resume included');
+    assert.equal(fal.instances().length, before + 1, 'exactly one new instance');
+    await dismissToasts();
   });
 });

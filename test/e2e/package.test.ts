@@ -37,6 +37,7 @@ describe('the packaged .vsix', () => {
       'extension/dist/extension.js.map',
       'extension/dist/ssh2.js',
       'extension/dist/undici.js',
+      'extension/dist/uninstall.js',
       'extension/media/fal.svg',
       'extension/media/icon.png',
       'extension/package.json',
@@ -55,5 +56,7 @@ describe('the packaged .vsix', () => {
     }
     assert.deepEqual(manifest.activationEvents, []);
     assert.equal(manifest.main, './dist/extension.js');
+    // VS Code runs it as `node <extension>/dist/uninstall.js` after the extension is uninstalled.
+    assert.equal(manifest.scripts['vscode:uninstall'], 'node ./dist/uninstall.js');
   });
 });

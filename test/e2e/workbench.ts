@@ -349,14 +349,27 @@ export class Workbench {
     );
   }
 
-  /** Waits for a toast whose message contains `text`. */
+  /**
+   * Waits for a toast whose message contains (or matches) `text`, and returns it as it was then:
+   * found and read in one step in the page, so a toast that hides itself soon after is still caught.
+   */
   async waitForNotification(text: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<Notification> {
-    const toast = this.toasts().filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first();
-    await toast.waitFor({ timeout });
-    const all = await this.notifications();
-    const match = all.find((n) => (typeof text === 'string' ? n.message.includes(text) : text.test(n.message)));
-    if (!match) throw new Error(`notification ${String(text)} disappeared`);
-    return match;
+    const pattern = typeof text === 'string' ? { source: escapeRegExp(text), flags: '' } : { source: text.source, flags: text.flags };
+    const found = await this.page.waitForFunction(
+      ({ source, flags }) => {
+        const re = new RegExp(source, flags);
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<any> } }).document;
+        const read = (t: any) => ({
+          message: String(t.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
+          source: String(t.querySelector('.notification-list-item-source')?.textContent ?? '').trim(),
+          buttons: Array.from(t.querySelectorAll('a.monaco-button') as ArrayLike<any>).map((b) => String(b.textContent ?? '').trim()),
+        });
+        return Array.from(doc.querySelectorAll('.notifications-toasts .notification-toast')).map(read).find((n) => re.test(n.message)) ?? false;
+      },
+      pattern,
+      { timeout, polling: 100 },
+    );
+    return (await found.jsonValue()) as Notification;
   }
 
   /** Clicks the button labelled `text` of a toast (the first toast that has one). */

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ComputeApi, keyIdOf, matchRoute } from './api';
 import { handleControlPlane } from './controlPlane';
-import { describeFault, FaultQueue, MALFORMED_JSON_RESPONSE, schemaViolationResponse, type Fault } from './faults';
+import { describeFault, FaultQueue, MALFORMED_JSON_RESPONSE, schemaViolationResponse, unreadableSuccessResponse, withInvalidRows, type Fault } from './faults';
 import { errorResponse, parseLoosely, readBody, writeResponse, type ApiResponse } from './http';
 import { IdempotencyCache } from './idempotency';
 import { RateLimiter } from './rateLimit';
@@ -244,6 +244,8 @@ export class FalEmulator {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'unreadable-success') response = unreadableSuccessResponse(fault, response);
+    if (fault?.kind === 'invalid-rows') response = withInvalidRows(response);
     record.status = response.status;
     writeResponse(res, response);
   }

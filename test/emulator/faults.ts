@@ -15,10 +15,21 @@ export type Fault = { route: Route; times?: number } & (
   | { kind: 'malformed-json' }
   /** 200 JSON that breaks the schema (instance without id, status as a number). */
   | { kind: 'schema-violation' }
+  /**
+   * Hostile, not fal's behaviour: apply the change (a create is committed and cached under its
+   * Idempotency-Key), then answer a gateway's HTML page with this 2xx status (default: the real one)
+   * instead of fal's JSON. The client cannot tell whether the machine was started.
+   */
+  | { kind: 'unreadable-success'; status?: number }
+  /**
+   * Hostile, not fal's behaviour (list only): the real page plus the rows of INVALID_ROWS — a null
+   * status, no id, and the id `..` — which a client must show without acting on them.
+   */
+  | { kind: 'invalid-rows' }
 );
 
 const ROUTES: readonly Route[] = ['list', 'get', 'create', 'delete', 'any'];
-const KINDS: readonly Fault['kind'][] = ['status', 'drop', 'drop-after-commit', 'delay', 'malformed-json', 'schema-violation'];
+const KINDS: readonly Fault['kind'][] = ['status', 'drop', 'drop-after-commit', 'delay', 'malformed-json', 'schema-violation', 'unreadable-success', 'invalid-rows'];
 
 /** How a fault is named in the request log. */
 export function describeFault(fault: Fault): string {
@@ -63,6 +74,10 @@ export function parseFault(json: unknown): Fault {
     throw new Error('fault.status must be an HTTP status code');
   }
   if (f.kind === 'delay' && !(typeof f.ms === 'number' && f.ms >= 0)) throw new Error('fault.ms must be a number >= 0');
+  if (f.kind === 'unreadable-success' && f.status !== undefined && !(Number.isInteger(f.status) && (f.status as number) >= 200 && (f.status as number) <= 299)) {
+    throw new Error('fault.status of unreadable-success must be a 2xx status');
+  }
+  if (f.kind === 'invalid-rows' && f.route !== 'list') throw new Error('fault invalid-rows applies to route list only');
   return f as Fault;
 }
 
@@ -73,4 +88,24 @@ export const MALFORMED_JSON_RESPONSE: ApiResponse = { status: 200, rawJson: '{"i
 export function schemaViolationResponse(route: Route | undefined): ApiResponse {
   const broken = { instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 3 };
   return { status: 200, body: route === 'list' ? { instances: [broken], next_cursor: null, has_more: false } : broken };
+}
+
+/** A gateway's page where fal's JSON should be (the change behind it was made). */
+export function unreadableSuccessResponse(fault: Extract<Fault, { kind: 'unreadable-success' }>, real: ApiResponse): ApiResponse {
+  if (real.status < 200 || real.status > 299) return real;
+  return { status: fault.status ?? real.status, html: '<html><head><title>Created</title></head><body>Request accepted.</body></html>' };
+}
+
+/** Rows a strict client must not use: a null status, no id at all, and the id `..`. */
+export const INVALID_ROWS: readonly unknown[] = [
+  { id: 'inst_broken_status', instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: null },
+  { instance_type: 'gpu_8x_h100_sxm5', region: 'us-west', status: 'ready' },
+  { id: '..', instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 'ready', ip: '203.0.113.99' },
+];
+
+/** The real list page with INVALID_ROWS appended to its instances. */
+export function withInvalidRows(real: ApiResponse): ApiResponse {
+  const page = real.body as { instances?: unknown[] } | undefined;
+  if (real.status !== 200 || !Array.isArray(page?.instances)) return real;
+  return { ...real, body: { ...page, instances: [...page.instances, ...INVALID_ROWS] } };
 }

@@ -9,6 +9,8 @@ export interface ApiResponse {
   body?: unknown;
   /** Sent verbatim as the JSON body instead of `body` (to send broken JSON). */
   rawJson?: string;
+  /** Sent verbatim as a text/html body instead (a gateway's page; only hostile faults use it). */
+  html?: string;
   headers?: Record<string, string>;
 }
 
@@ -43,6 +45,12 @@ export function errorResponse(
 export function writeResponse(res: ServerResponse, response: ApiResponse): void {
   if (res.destroyed) return;
   const headers: Record<string, string> = { ...response.headers };
+  if (response.html !== undefined) {
+    headers['content-type'] = 'text/html; charset=utf-8';
+    headers['content-length'] = String(Buffer.byteLength(response.html));
+    res.writeHead(response.status, headers).end(response.html);
+    return;
+  }
   if (response.body === undefined && response.rawJson === undefined) {
     res.writeHead(response.status, headers).end();
     return;

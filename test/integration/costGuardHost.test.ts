@@ -47,7 +47,7 @@ function world(instances: ComputeInstance[], client?: FalComputeClient) {
   const session = { requireClient: async () => client } as unknown as FalSession;
   const watched: string[][] = [];
   const sampler = { setWatched: (ids: Iterable<string>) => void watched.push([...ids]), idleSince: () => undefined, onDidChangeIdle: () => ({ dispose: () => undefined }) } as unknown as GpuSampler;
-  return { state, model, ownership, ledger, forgotten, deleter, session, sampler, watched };
+  return { state, model, ownership, ledger, forgotten, deleter, session, sampler, idle: sampler, watched };
 }
 
 describe('cost guard host and monitor (extension host)', () => {
@@ -64,7 +64,7 @@ describe('cost guard host and monitor (extension host)', () => {
   const host = (w: ReturnType<typeof world>) => costGuardHost({ model: w.model, session: w.session, sampler: w.sampler, deleter: w.deleter, notices: new CostNotices(log), log });
 
   it('deletes after a fresh GET, through the Delete command\'s path: one DELETE, row gone, key forgotten, end in the ledger', async () => {
-    const w = world(await client.listInstances(), client);
+    const w = world((await client.listInstances()).instances, client);
     await host(w).deleteInstance('inst_guarded');
     assert.deepEqual(fal.requests.map((r) => `${r.method} ${r.path}`).slice(-2), ['GET /v1/compute/instances/inst_guarded', 'DELETE /v1/compute/instances/inst_guarded']);
     assert.equal(w.model.get('inst_guarded'), undefined);
@@ -74,7 +74,7 @@ describe('cost guard host and monitor (extension host)', () => {
   });
 
   it('refuses, sending no DELETE, when fal now says the instance is not ready, has another address, or is gone', async () => {
-    const w = world(await client.listInstances(), client);
+    const w = world((await client.listInstances()).instances, client);
     fal.updateInstance('inst_guarded', { status: 'provisioning' });
     await assert.rejects(host(w).deleteInstance('inst_guarded'), /fal now says it is provisioning, not ready/);
     fal.updateInstance('inst_guarded', { status: 'ready', ip: '203.0.113.99' });

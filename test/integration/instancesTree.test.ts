@@ -1,7 +1,7 @@
 // The Instances tree provider with the real vscode API (TreeItem, ThemeIcon, EventEmitter):
 // stable element identity, and change events only for what changed.
 import assert from 'node:assert/strict';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { ComputeInstance } from '../../src/api';
 import { InstancesModel } from '../../src/core/instancesModel';
 import { InstancesTreeProvider, type TreeNode } from '../../src/views/instancesTreeProvider';
@@ -67,5 +67,31 @@ describe('Instances tree provider (real vscode API)', () => {
     const [ready] = provider.getChildren();
     assert.equal(ready, groups[0], 'the Ready group is the same object');
     assert.deepEqual(provider.getChildren(ready).map((n) => (n.kind === 'instance' ? n.id : '')), ['a', 'b']);
+  });
+
+  it('shows a row fal sent broken as "invalid data from fal" with its id and what was wrong, offering no action (issue 10 items 3, 4)', () => {
+    const { model, provider } = setup();
+    model.apply([inst('a', 'ready', undefined, '203.0.113.1')], 1, [
+      { id: 'b', idUsable: true, problem: 'status: expected string, received null' },
+      { id: '..', idUsable: false, problem: 'id cannot be used in a request: it consists only of dots' },
+    ]);
+    const nodes = provider.getChildren();
+    const [, b, dots] = nodes.map((n) => provider.getTreeItem(n));
+    assert.equal(b?.label, 'invalid data from fal');
+    assert.equal(b?.description, 'b · status: expected string, received null');
+    assert.equal((b?.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.equal(b?.contextValue, 'falInstance.invalid');
+    assert.equal(dots?.description, '.. · id cannot be used in a request: it consists only of dots');
+    assert.equal(dots?.contextValue, 'falInstance.invalid');
+    const tooltip = provider.resolveTreeItem(b!, nodes[1]!).tooltip as vscode.MarkdownString;
+    assert.match(tooltip.value, /status: expected string, received null/);
+    assert.match(tooltip.value, /no actions/);
+    const ext = vscode.extensions.getExtension('fal-compute-community.fal-compute')!;
+    const menus: Array<{ command: string; when?: string }> = ext.packageJSON.contributes.menus['view/item/context'];
+    for (const menu of menus) {
+      const regex = /viewItem =~ \/(.+)\/$/.exec(menu.when ?? '');
+      const offered = regex ? new RegExp(regex[1]!).test('falInstance.invalid') : (menu.when ?? '').includes('viewItem == falInstance.invalid');
+      assert.ok(!offered, `${menu.command} is not offered on an invalid row`);
+    }
   });
 });

@@ -3,14 +3,8 @@
 import Mocha from 'mocha';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { LayerSummary } from './layerResult';
 
-interface LayerSummary {
-  passed: number;
-  failed: number;
-  pending: number;
-  /** Wall time of the mocha run (what a layer costs, tracked in the README). */
-  durationMs: number;
-}
 
 class SummaryReporter extends Mocha.reporters.Spec {
   constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {

@@ -73,8 +73,12 @@ describe('api/client safety', () => {
     const malformed = await start((_req, res) => res.writeHead(200).end(`not json ${API_KEY}`));
     await collect(clientFor(malformed).listInstances());
     await collect(clientFor(malformed, { maxResponseBytes: 4 }).listInstances());
-    const wrongShape = await start((_req, res) => sendJson(res, 200, { instances: [{ id: API_KEY }], next_cursor: null, has_more: false }));
-    await collect(clientFor(wrongShape).listInstances());
+    const wrongShape = await start((_req, res) => sendJson(res, 200, { id: API_KEY }));
+    await collect(clientFor(wrongShape).getInstance('x'));
+    const wrongRows = await start((_req, res) => sendJson(res, 200, { instances: [{ id: API_KEY }, instance(API_KEY)], next_cursor: null, has_more: false }));
+    const listing = await clientFor(wrongRows).listInstances();
+    assert.equal(listing.invalid.length, 2);
+    assert.ok(!JSON.stringify(listing).includes(API_SECRET), 'invalid rows show the key redacted');
     const redirect = await start((_req, res) => res.writeHead(307, { location: `https://evil.example/${API_KEY}` }).end());
     await collect(clientFor(redirect).listInstances());
     const silent = await start(() => undefined);

@@ -52,21 +52,26 @@ describe('api/retry', () => {
 
   it('uses the jittered backoff as the delay and stops after maxAttempts', () => {
     assert.deepEqual(ask({ attempt: 2 }), { retry: true, delayMs: 500 });
-    assert.deepEqual(ask({ attempt: 4 }), { retry: false });
-    assert.deepEqual(ask({ failure: status(401) }), { retry: false });
+    assert.deepEqual(ask({ attempt: 4 }), { retry: false, reason: 'attempts' });
+    assert.deepEqual(ask({ failure: status(401) }), { retry: false, reason: 'final' });
   });
 
   it('honours Retry-After, but gives up instead of sleeping past the budget', () => {
     assert.deepEqual(ask({ failure: status(429, 3000) }), { retry: true, delayMs: 3000 });
-    assert.deepEqual(ask({ failure: status(429, 3000), elapsedMs: 28000 }), { retry: false });
-    assert.deepEqual(ask({ failure: status(429, 60000) }), { retry: false });
+    assert.deepEqual(ask({ failure: status(429, 3000), elapsedMs: 28000 }), { retry: false, reason: 'deadline', delayMs: 3000 });
+    assert.deepEqual(ask({ failure: status(429, 60000) }), { retry: false, reason: 'deadline', delayMs: 60000 });
   });
 
   it('lets create retry only inside the idempotency window', () => {
     const create = (elapsedMs: number, retryAfterMs?: number) =>
       ask({ requestClass: 'create', failure: status(503, retryAfterMs), elapsedMs });
     assert.deepEqual(create(120_000), { retry: true, delayMs: 250 });
-    assert.deepEqual(create(539_000, 2000), { retry: false });
-    assert.deepEqual(create(540_001), { retry: false });
+    assert.deepEqual(create(539_000, 2000), { retry: false, reason: 'deadline', delayMs: 2000 });
+    assert.deepEqual(create(540_001), { retry: false, reason: 'deadline', delayMs: 250 });
+  });
+
+  it('retries an unreadable success only for create, where fal may have acted on it (issue 10 item 6)', () => {
+    assert.ok(isRetryableFailure('create', { kind: 'unreadable' }));
+    assert.ok(!isRetryableFailure('idempotent', { kind: 'unreadable' }));
   });
 });

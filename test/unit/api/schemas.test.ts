@@ -7,7 +7,7 @@ import {
   isKnownRegion,
   isKnownSector,
   isKnownStatus,
-  ListPageSchema,
+  ListEnvelopeSchema,
   unrecognizedFields,
 } from '../../../src/api/schemas';
 
@@ -67,24 +67,29 @@ describe('api/schemas', () => {
   });
 
   it('requires all three keys of the list envelope and accepts a null next_cursor', () => {
-    assert.ok(ListPageSchema.safeParse({ instances: [specExample], next_cursor: null, has_more: false }).success);
-    assert.ok(ListPageSchema.safeParse({ instances: [], next_cursor: 'Mg==', has_more: true }).success);
+    assert.ok(ListEnvelopeSchema.safeParse({ instances: [specExample], next_cursor: null, has_more: false }).success);
+    assert.ok(ListEnvelopeSchema.safeParse({ instances: [], next_cursor: 'Mg==', has_more: true }).success);
     for (const bad of [{ instances: [], has_more: false }, { instances: [], next_cursor: null }, { next_cursor: null, has_more: false }, { instances: null, next_cursor: null, has_more: false }, [specExample]]) {
-      assert.equal(ListPageSchema.safeParse(bad).success, false, JSON.stringify(bad));
+      assert.equal(ListEnvelopeSchema.safeParse(bad).success, false, JSON.stringify(bad));
     }
   });
 
   it('describes schema problems with the path of the offending field', () => {
-    const result = ListPageSchema.safeParse({ instances: [specExample, { ...specExample, id: 3 }], next_cursor: null, has_more: false });
+    const result = ListEnvelopeSchema.safeParse({ instances: [], next_cursor: 3, has_more: false });
     assert.ok(!result.success);
-    assert.equal(describeSchemaIssues(result.error), 'instances[1].id: expected string, received number');
+    assert.equal(describeSchemaIssues(result.error), 'next_cursor: expected string, received number');
+    const row = ComputeInstanceSchema.safeParse({ ...specExample, id: 3 });
+    assert.ok(!row.success);
+    assert.equal(describeSchemaIssues(row.error), 'id: expected string, received number');
   });
 
   it('parses the error envelope with optional docs_url and request_id', () => {
     const parsed = ErrorEnvelopeSchema.parse({ error: { type: 'not_found', message: 'Resource not found', request_id: 'req_1' } });
     assert.equal(parsed.error.request_id, 'req_1');
     assert.equal(parsed.error.docs_url, undefined);
-    assert.equal(ErrorEnvelopeSchema.safeParse({ error: { message: 'x' } }).success, false);
+    assert.equal(ErrorEnvelopeSchema.safeParse({ error: { type: 'x' } }).success, false, 'no message: not fal\'s envelope');
+    const odd = ErrorEnvelopeSchema.parse({ error: { type: 7, message: 'Access denied', request_id: 42, docs_url: ['x'] } });
+    assert.deepEqual([odd.error.type, odd.error.message, odd.error.request_id, odd.error.docs_url], ['http_error', 'Access denied', undefined, undefined], 'fields of the wrong type are dropped, fal\'s message kept');
   });
 
   it('type guards recognise exactly the documented enum values', () => {

@@ -1,8 +1,8 @@
 // Failure messages, delete wording/targets, and pending-create reconciliation against the emulator.
 import assert from 'node:assert/strict';
-import { FalApiError, FalComputeClient, FalNetworkError } from '../../../src/api';
+import { FalApiError, FalComputeClient, FalNetworkError, FalResponseError } from '../../../src/api';
 import { PendingCreates, reconcilePendingCreates, REPLAY_WINDOW_MS, type PendingCreate } from '../../../src/instances/pendingCreates';
-import { createFailureMessage, provisioningText } from '../../../src/commands/createMessages';
+import { createFailureMessage, provisioningText, rateLimitWaitText } from '../../../src/commands/createMessages';
 import { deleteConfirmation } from '../../../src/commands/deleteText';
 import { deleteTargets } from '../../../src/commands/instanceArgs';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../../emulator';
@@ -36,6 +36,24 @@ describe('create failure messages', () => {
     assert.match(createFailureMessage(apiError(503, 'x')), /server error \(503\).*check the Instances list/);
     const net = new FalNetworkError({ kind: 'network', message: 'connection reset', endpoint: 'POST /compute/instances', host: 'h' });
     assert.match(createFailureMessage(net), /Could not reach fal.*check the Instances list/);
+  });
+  it('an unreadable answer to a create says the instance may exist (item 6)', () => {
+    const err = new FalResponseError('POST /compute/instances returned a response that is not JSON (HTTP 201).', 'POST /compute/instances', 201);
+    err.outcomeUnknown = true;
+    const text = createFailureMessage(err);
+    assert.match(text, /may have been created/);
+    assert.match(text, /check the Instances list/);
+    assert.doesNotMatch(text, /no instance was created/i);
+  });
+  it('a Retry-After past the idempotency window keeps the client\'s explanation (item 7)', () => {
+    const err = new FalApiError({ status: 429, type: 'rate_limited', message: 'fal is rate limiting and asks to wait 11 min 40 s, past fal\'s 10-minute idempotency window…', apiMessage: 'Rate limit exceeded', endpoint: 'POST /compute/instances', retryAfterMs: 700_000, pastIdempotencyWindow: true });
+    assert.match(createFailureMessage(err), /11 min 40 s.*10-minute idempotency window/);
+  });
+  it('rate-limit progress text: "fal is rate limiting: retrying in 2 min" (item 7)', () => {
+    assert.equal(rateLimitWaitText(120_000), 'fal is rate limiting: retrying in 2 min');
+    assert.equal(rateLimitWaitText(119_400), 'fal is rate limiting: retrying in 2 min');
+    assert.equal(rateLimitWaitText(45_000), 'fal is rate limiting: retrying in 45 s');
+    assert.equal(rateLimitWaitText(90_000), 'fal is rate limiting: retrying in 1 min 30 s');
   });
   it('progress text: "Provisioning 8x H100… 1m 40s"', () => {
     assert.equal(provisioningText('8x H100', 100_000), 'Provisioning 8x H100… 1m 40s');
@@ -103,6 +121,22 @@ describe('pending creates against the emulator', () => {
     assert.ok(creates.every((r) => JSON.stringify(r.body) === JSON.stringify({ instance_type: 'gpu_8x_h100_sxm5', ssh_key: PUB, sector: 'sector_1' })));
     assert.deepEqual(remembered, [[fal.instances()[0]!.id, '/home/u/.ssh/fal_ed25519']]);
     assert.deepEqual(store.list(), [], 'cleared once confirmed');
+  });
+
+  it('an unreadable answer on every attempt leaves the create pending; the next resume uses the same key: exactly one instance (item 6)', async () => {
+    const store = new PendingCreates(new MapState());
+    const p = pendingOf(Date.now() - 60_000);
+    await store.save(p);
+    fal.addFault({ route: 'create', kind: 'unreadable-success', times: 4 });
+    const first = await reconcilePendingCreates({ pending: store, client, rememberKey: async () => undefined });
+    assert.deepEqual(first.map((o) => o.kind), ['unresolved']);
+    assert.deepEqual(store.list().map((x) => x.idempotencyKey), [p.idempotencyKey], 'still pending: fal may have created it');
+    assert.equal(fal.instances().length, 1, 'fal did create it (its answer was unreadable)');
+    const second = await reconcilePendingCreates({ pending: store, client, rememberKey: async () => undefined });
+    assert.deepEqual(second.map((o) => o.kind), ['created']);
+    assert.equal(fal.instances().length, 1, 'exactly one instance');
+    assert.ok(fal.requests.filter((r) => r.method === 'POST').every((r) => r.idempotencyKey === p.idempotencyKey), 'never a new key');
+    assert.deepEqual(store.list(), []);
   });
 
   it('a pending create older than 9 minutes is dropped without any request', async () => {

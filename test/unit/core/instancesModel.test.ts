@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ComputeInstance } from '../../../src/api';
+import { instanceIdProblem, type ComputeInstance, type InvalidInstanceRow } from '../../../src/api';
 import { InstancesModel, type ModelChange } from '../../../src/core/instancesModel';
 
 const inst = (id: string, status = 'ready', extra: Partial<ComputeInstance> = {}): ComputeInstance =>
@@ -74,5 +74,31 @@ describe('InstancesModel', () => {
     model.signOut();
     assert.equal(model.state.kind, 'signedOut');
     assert.deepEqual(model.list(), []);
+  });
+
+  it('keeps rows fal sent broken as invalid records: listed, keyed by their id when usable, never by an id a request would accept otherwise (item 3)', () => {
+    const { model, changes } = setup();
+    const broken: InvalidInstanceRow[] = [
+      { id: 'b', idUsable: true, problem: 'status: expected string, received null' },
+      { id: '..', idUsable: false, problem: 'id ".." cannot be used in a request' },
+      { id: undefined, idUsable: false, problem: 'id: expected string, received undefined' },
+    ];
+    model.apply([inst('a')], 1000, broken);
+    const rows = model.list();
+    assert.deepEqual(rows.map((r) => [r.instance.id, r.invalid?.shownId, r.invalid?.problem]), [
+      ['a', undefined, undefined],
+      ['b', 'b', 'status: expected string, received null'],
+      ['(invalid row 2)', '..', 'id ".." cannot be used in a request'],
+      ['(invalid row 3)', undefined, 'id: expected string, received undefined'],
+    ]);
+    for (const key of ['(invalid row 2)', '(invalid row 3)']) assert.ok(instanceIdProblem(key), `${key} can never reach a URL`);
+    const firstSeen = model.get('b')!.firstSeenAt;
+    changes.length = 0;
+    model.apply([inst('a')], 2000, broken);
+    assert.equal(changes.length, 0, 'the same broken rows again: nothing to repaint');
+    model.apply([inst('a'), inst('b')], 3000);
+    assert.equal(model.get('b')?.invalid, undefined, 'fixed by fal: an ordinary row again');
+    assert.equal(model.get('b')?.firstSeenAt, firstSeen, 'with its first-seen time (and so its cost estimate) kept');
+    assert.deepEqual(changes.at(-1), { changed: ['b'], structural: true });
   });
 });

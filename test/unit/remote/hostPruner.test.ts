@@ -1,7 +1,7 @@
 // HostPruner with the real InstancesModel, InstanceKeyStore and managed file (temp HOME): after
 // each successful list, entries and remembered keys of vanished instances go; nothing else does.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComputeInstance } from '../../../src/api';
 import { InstancesModel } from '../../../src/core/instancesModel';
@@ -73,6 +73,28 @@ describe('remote/HostPruner', () => {
     model.fail('HTTP 500', 'server', 5);
     assert.deepEqual(aliases(), ['fal-inst_a']);
     assert.equal(readFileSync(join(home, 'user_config'), 'utf8').endsWith(userOwn), true, "the user's own hosts are untouched");
+
+    // The last instance deleted: no trace is left — the user's config is its original bytes again.
+    model.apply([inst('inst_Upper')], 5);
+    const traces = () => [existsSync(p.falDir), readFileSync(join(home, 'user_config'), 'utf8') !== userOwn, readdirSync(home).filter((n) => n.startsWith('user_config')).length > 1];
+    await waitFor('no trace left', traces, (left) => !left.some(Boolean));
+    assert.equal(readFileSync(join(home, 'user_config'), 'utf8'), userOwn);
+    assert.equal(existsSync(p.falDir), false, '~/.ssh/fal is gone');
+    assert.deepEqual(readdirSync(home).filter((n) => n.startsWith('user_config')), ['user_config'], 'the identical backup is gone too');
+    assert.ok(lines.some((l) => l.startsWith(`Removed the fal-compute lines in ${p.userConfig}: no fal host entry is left`)), lines.join('\n'));
+    pruner.dispose();
+  });
+
+  it('on the first list of a session, tidies what an earlier session left (a header-only managed file and the Include)', async () => {
+    const paths = sshPaths(home);
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    writeFileSync(paths.userConfig, 'Host work\n');
+    await writeHostWithInclude(paths, { instanceId: 'inst_gone', ip: '203.0.113.10', user: 'ubuntu', port: 22, identityFile: join(home, 'k') }, home);
+    const model = new InstancesModel({ get: () => ({}), set: () => undefined });
+    const pruner = new HostPruner(model, new InstanceKeyStore(new MemoryMemento() as never), { info: () => undefined, warn: () => undefined } as never, () => paths);
+    model.apply([], 1);
+    await waitFor('the tidy of ~/.ssh', () => readdirSync(join(home, '.ssh')), (names) => names.join() === 'config');
+    assert.equal(readFileSync(paths.userConfig, 'utf8'), 'Host work\n');
     pruner.dispose();
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkHostTarget, managedAliases, removeAliases, writeHostOnly, writeHostWithInclude } from '../../../src/remote/hostSync';
+import { checkHostTarget, describeResolveCheck, managedAliases, removeAliases, writeHostOnly, writeHostWithInclude } from '../../../src/remote/hostSync';
 import { SshConfigError, sshPaths } from '../../../src/ssh';
 import { hasOpenSsh, makeTempDir, removeDir, sshG } from '../ssh/helpers';
 
@@ -32,18 +32,21 @@ describe('remote/hostSync', () => {
     const after = readFileSync(paths.userConfig);
     const text = after.toString('utf8');
     assert.ok(text.includes(`Include "${paths.managedConfig}"`));
-    // Removing our two lines gives back the original bytes exactly.
-    const ours = text.slice(1).split('\r\n').slice(0, 2).join('\r\n') + '\r\n';
-    assert.deepEqual(Buffer.from('\ufeff' + text.slice(1).slice(ours.length), 'utf8'), tricky);
+    // Removing our two lines (on top, before the BOM) gives back the original bytes exactly.
+    const ours = text.split('\r\n').slice(0, 2).join('\r\n') + '\r\n';
+    assert.deepEqual(Buffer.from(text.slice(ours.length), 'utf8'), tricky);
     assert.deepEqual(await managedAliases(paths), ['fal-inst_a1']);
     // Idempotent.
     const again = await writeHostWithInclude(paths, target(), home);
     assert.deepEqual([again.entry, again.include], ['unchanged', 'present']);
     assert.deepEqual(readFileSync(paths.userConfig), after);
     if (!hasOpenSsh()) return this.skip();
+    // OpenSSH rejects a file with a BOM (before and after our change): said so, with the reason.
+    assert.equal(again.check.kind, 'rejected');
+    assert.match(describeResolveCheck(again.check, paths.userConfig).message, /byte order mark \(BOM\).*Save the file as UTF-8 without BOM/);
     // No BOM for OpenSSH: resolve through a copy without it.
     const plainConfig = join(home, 'plain_config');
-    writeFileSync(plainConfig, after.subarray(3));
+    writeFileSync(plainConfig, Buffer.from(text.replace('\ufeff', ''), 'utf8'));
     const g = await sshG(plainConfig, 'fal-inst_a1');
     assert.equal(g.get('hostname'), '127.0.0.1');
     assert.equal(g.get('user'), 'ubuntu', 'our block wins over the user\'s `Host *` User root');
@@ -81,6 +84,42 @@ describe('remote/hostSync', () => {
     }
     assert.equal(existsSync(paths.userConfig), false);
     assert.equal(existsSync(paths.managedConfig), false);
+  });
+
+  it('asks the real ssh afterwards (ssh -G) and reports its verdict: ok, rejected, mismatch, no ssh client', async function () {
+    if (!hasOpenSsh()) this.skip();
+    const paths = sshPaths(home);
+    writeFileSync(paths.userConfig, 'Host *\n  User root\n');
+    const r = await writeHostWithInclude(paths, target(), home);
+    assert.deepEqual(r.check, { kind: 'ok' });
+    assert.equal(describeResolveCheck(r.check, paths.userConfig).level, 'info');
+    const managed = readFileSync(paths.managedConfig, 'utf8');
+
+    // A line ssh cannot read, added by hand to the managed file: reported in ssh's own words.
+    writeFileSync(paths.managedConfig, `${managed}Host fal-other\n  NoSuchOption yes\n`);
+    const rejected = await writeHostWithInclude(paths, target(), home);
+    assert.equal(rejected.check.kind, 'rejected');
+    const said = describeResolveCheck(rejected.check, paths.userConfig);
+    assert.equal(said.level, 'error');
+    assert.match(said.message, /cannot read the SSH config .*Bad configuration option: nosuchoption/);
+
+    // A user's `Host fal-*` above our blocks wins for User (ssh takes the first value): a mismatch.
+    writeFileSync(paths.managedConfig, managed.replace('\nHost fal-inst_a1', '\nHost fal-*\n  User root\n\nHost fal-inst_a1'));
+    const mismatch = await writeHostWithInclude(paths, target(), home);
+    assert.equal(mismatch.check.kind, 'mismatch');
+    assert.match(describeResolveCheck(mismatch.check, paths.userConfig).message, /user is "root", not "ubuntu"/);
+
+    // ssh prints an IPv6 HostName its own way (inet_ntop): the same address is not a mismatch.
+    writeFileSync(paths.managedConfig, managed);
+    for (const ip of ['2001:0db8:0000::0001', '::ffff:192.0.2.1', '940:02c:10f1:9:38:ae:d6:2479']) {
+      const v6 = await writeHostOnly(paths, target({ instanceId: 'inst_v6', ip }));
+      assert.deepEqual(v6.check, { kind: 'ok' }, ip);
+    }
+
+    // No ssh client: said so, nothing claimed.
+    const none = await writeHostOnly(paths, target(), { ssh: join(home, 'no-such-ssh') });
+    assert.equal(none.check.kind, 'no-ssh');
+    assert.match(describeResolveCheck(none.check, paths.managedConfig).message, /no ssh client found .* not checked/);
   });
 
   it('removes only the named managed aliases', async () => {

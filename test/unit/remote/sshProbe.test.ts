@@ -1,11 +1,13 @@
-// probeHostKey against a real sshd: first contact is accepted (accept-new records the key), a
-// new host key on the same address is reported as 'changed', forgetHost makes it pass again.
+// probeHostKey against a real sshd: first contact is accepted (accept-new records the key under
+// the instance's alias, HostKeyAlias fal-<id>), a new instance on a recycled address starts
+// clean, a new host key under the same instance is reported as 'changed', forgetting that
+// instance's key makes it pass again.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHostOnly } from '../../../src/remote/hostSync';
 import { probeHostKey } from '../../../src/remote/sshProbe';
-import { forgetHost, sshPaths } from '../../../src/ssh';
+import { forgetInstanceHostKeys, knownHostKeys, sshPaths } from '../../../src/ssh';
 import { hasOpenSsh, makeTempDir, removeDir, run, SSH_KEYGEN, SSHD, startSshd, type Sshd } from '../ssh/helpers';
 
 describe('remote/sshProbe (real sshd)', function () {
@@ -24,14 +26,31 @@ describe('remote/sshProbe (real sshd)', function () {
     removeDir(dir);
   });
 
-  it('says ok, then changed after the host key changes, then ok after forgetHost', async () => {
+  it('a new instance on a recycled IP starts clean: the old instance\'s key for that address is not held against it', async () => {
+    const key = join(dir, 'id_ed25519');
+    assert.equal((await run(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-f', key])).code, 0);
+    sshd = await startSshd(dir, readFileSync(`${key}.pub`, 'utf8'));
+    const paths = sshPaths(join(dir, 'home'));
+    // The deleted instance that had this address, remembered both ways ssh ever wrote it.
+    const oldHostKey = join(dir, 'old_host_key');
+    await run(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-f', oldHostKey]);
+    const oldKey = readFileSync(`${oldHostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+    mkdirSync(paths.falDir, { recursive: true });
+    writeFileSync(paths.knownHosts, `[127.0.0.1]:${sshd.port} ${oldKey}\nfal-inst_old ${oldKey}\n`, { mode: 0o600 });
+    await writeHostOnly(paths, { instanceId: 'inst_new', ip: '127.0.0.1', user: sshd.user, port: sshd.port, identityFile: key });
+    assert.deepEqual(await probeHostKey(paths.managedConfig, 'fal-inst_new'), { kind: 'ok' });
+    assert.match(readFileSync(paths.knownHosts, 'utf8'), /^fal-inst_new ssh-ed25519 /m, 'recorded under the new instance\'s alias');
+  });
+
+  it('says ok, then changed after the host key changes under the same instance, then ok after forgetting it', async () => {
     const key = join(dir, 'id_ed25519');
     assert.equal((await run(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-f', key])).code, 0);
     sshd = await startSshd(dir, readFileSync(`${key}.pub`, 'utf8'));
     const paths = sshPaths(join(dir, 'home'));
     await writeHostOnly(paths, { instanceId: 'inst_probe', ip: '127.0.0.1', user: sshd.user, port: sshd.port, identityFile: key });
     assert.deepEqual(await probeHostKey(paths.managedConfig, 'fal-inst_probe'), { kind: 'ok' });
-    assert.match(readFileSync(paths.knownHosts, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `, 'm'));
+    assert.match(readFileSync(paths.knownHosts, 'utf8'), /^fal-inst_probe ssh-ed25519 /m);
+    assert.equal((await knownHostKeys(paths.knownHosts, { alias: 'fal-inst_probe', ip: '127.0.0.1', port: sshd.port })).accepted.length, 1);
 
     // Same address, new machine: another host key.
     const port = sshd.port;
@@ -42,7 +61,7 @@ describe('remote/sshProbe (real sshd)', function () {
     const verdict = await probeHostKey(paths.managedConfig, 'fal-inst_probe');
     assert.equal(verdict.kind, 'changed', JSON.stringify(verdict));
 
-    assert.equal(await forgetHost(paths.knownHosts, '127.0.0.1', port), 1);
+    assert.equal(await forgetInstanceHostKeys(paths.knownHosts, { alias: 'fal-inst_probe', ip: '127.0.0.1', port }), 1);
     assert.deepEqual(await probeHostKey(paths.managedConfig, 'fal-inst_probe'), { kind: 'ok' });
   });
 

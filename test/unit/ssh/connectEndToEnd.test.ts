@@ -1,11 +1,12 @@
 // The whole chain against a real sshd: generated key → managed Host block → Include in a user
 // config that tries hard to get in the way → `ssh <alias>` logs in → our known_hosts learns the
-// key → a new machine on the same address is refused → forgetHost fixes it.
+// key under the instance's alias → a new host key under the same instance is refused →
+// forgetInstanceHostKeys fixes it.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair } from '../../../src/ssh/keyFiles';
-import { forgetHost, isHostKeyChangedError } from '../../../src/ssh/knownHosts';
+import { forgetInstanceHostKeys, isHostKeyChangedError } from '../../../src/ssh/knownHosts';
 import { upsertHost } from '../../../src/ssh/managedConfig';
 import { readSshBanner } from '../../../src/ssh/reachability';
 import { ensureInclude } from '../../../src/ssh/sshConfigFile';
@@ -48,9 +49,9 @@ describe('ssh end to end (real sshd)', function () {
     const first = await ssh();
     assert.equal(first.code, 0, `${first.stderr}\n${readFileSync(sshd.logFile, 'utf8')}`);
     assert.equal(first.stdout, 'connected\n');
-    assert.match(readFileSync(knownHosts, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `), 'accept-new wrote our known_hosts');
+    assert.match(readFileSync(knownHosts, 'utf8'), /^fal-e2e ssh-ed25519 /, 'accept-new wrote our known_hosts, under the alias');
 
-    // A new instance on the same address: new host key. ssh refuses, we recognise why, forget, retry.
+    // The same instance with a new host key (reinstalled): ssh refuses, we recognise why, forget, retry.
     const port = sshd.port;
     await sshd.stop();
     const reborn = join(dir, 'server2');
@@ -59,7 +60,7 @@ describe('ssh end to end (real sshd)', function () {
     const refused = await ssh();
     assert.notEqual(refused.code, 0);
     assert.ok(isHostKeyChangedError(refused.stderr), refused.stderr);
-    assert.equal(await forgetHost(knownHosts, '127.0.0.1', port), 1);
+    assert.equal(await forgetInstanceHostKeys(knownHosts, { alias, ip: '127.0.0.1', port }), 1);
     const again = await ssh();
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, 'connected\n');

@@ -107,3 +107,31 @@ export async function startSshd(dir: string, authorizedKeys: string, options: { 
 
 /** ssh options that keep the client away from the agent, the global known_hosts and prompts. */
 export const ISOLATED_SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'IdentityAgent=none', '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=5'];
+
+/**
+ * The identity files ssh would really try for host (after %-token expansion, which `ssh -G` does
+ * not show): `ssh -v` logs them before it connects; a ProxyCommand that exits at once stands in
+ * for the connection. ssh logs through vis(3) (`\\` for a backslash, `\ooo` for other bytes).
+ */
+export async function sshIdentityFiles(configFile: string, host: string): Promise<string[]> {
+  const r = await run(SSH, ['-v', '-F', configFile, '-o', 'ProxyCommand=exec /bin/false', '-o', 'BatchMode=yes', host, 'true']);
+  return [...r.stderr.matchAll(/^debug1: identity file (.*) type -?\d+\r?$/gm)].map((m) => unvis(m[1]!)).filter((f) => !f.endsWith('-cert'));
+}
+
+/** Undoes vis(3) with VIS_SAFE|VIS_OCTAL, as OpenSSH's log.c writes to stderr. */
+export function unvis(text: string): string {
+  const bytes: number[] = [];
+  const raw = Buffer.from(text, 'utf8');
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === 0x5c && raw[i + 1] === 0x5c) {
+      bytes.push(0x5c);
+      i++;
+    } else if (raw[i] === 0x5c && /^[0-7]{3}$/.test(raw.toString('latin1', i + 1, i + 4))) {
+      bytes.push(parseInt(raw.toString('latin1', i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(raw[i]!);
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}

@@ -63,6 +63,8 @@ describe('ssh/hostEntry', () => {
           '  IdentitiesOnly yes',
           '  StrictHostKeyChecking accept-new',
           '  UserKnownHostsFile "/home/u/.ssh/fal/known_hosts"',
+          '  HostKeyAlias fal-inst_abc123xyz',
+          '  CheckHostIP no',
           '  ServerAliveInterval 30',
           '',
         ].join('\n'),
@@ -91,20 +93,19 @@ describe('ssh/hostEntry', () => {
       }
     });
 
-    it('quotes paths, allows Windows paths, doubles % and refuses what OpenSSH would misread', () => {
-      const win = renderHostBlock({ ...entry, identityFile: 'C:\\Users\\Jo Doe\\.ssh\\fal_ed25519', knownHostsFile: 'D:/ssh/100%/kh' });
-      assert.match(win, /IdentityFile "C:\\Users\\Jo Doe\\\.ssh\\fal_ed25519"\n/);
-      assert.match(win, /UserKnownHostsFile "D:\/ssh\/100%%\/kh"\n/);
+    it('quotes and escapes paths (argv_split), doubles %, refuses what cannot be written (configPath.test.ts generates the rest)', () => {
+      const posix = renderHostBlock({ ...entry, identityFile: '/home/Jo "D" \\/key\\', knownHostsFile: '/ssh/100%/kh' }, 'posix');
+      assert.match(posix, /\n {2}IdentityFile "\/home\/Jo \\"D\\" \\\\\/key\\\\"\n/);
+      assert.match(posix, /\n {2}UserKnownHostsFile "\/ssh\/100%%\/kh"\n/);
       const bad: [string, RegExp][] = [
         ['relative/key', /not an absolute path/],
         ['~/.ssh/key', /not an absolute path/],
+        ['C:\\Users\\me\\key', /not an absolute path/],
         ['/a\nProxyCommand x', /line break/],
         ['/a\0b', /NUL/],
-        ['/a"b', /double quote/],
-        ['\\\\server\\share\\key', /backslashes/],
         ['/home/${USER}/key', /\$\{/],
       ];
-      for (const [identityFile, message] of bad) refused(() => renderHostBlock({ ...entry, identityFile }), 'invalid-path', message);
+      for (const [identityFile, message] of bad) refused(() => renderHostBlock({ ...entry, identityFile }, 'posix'), 'invalid-path', message);
       refused(() => renderHostBlock({ ...entry, knownHostsFile: 'kh' }), 'invalid-path', /known_hosts file/);
     });
 
@@ -122,6 +123,8 @@ describe('ssh/hostEntry', () => {
         assert.equal(g.get('identitiesonly'), 'yes');
         assert.equal(g.get('stricthostkeychecking'), 'accept-new');
         assert.equal(g.get('serveraliveinterval'), '30');
+        assert.equal(g.get('hostkeyalias'), 'fal-inst_abc123xyz');
+        assert.equal(g.get('checkhostip'), 'no');
         assert.equal(g.get('userknownhostsfile'), knownHostsFile); // %% expanded back to %
         assert.equal(g.get('identityfile'), '/home/u/.ssh/fal_ed25519');
       } finally {

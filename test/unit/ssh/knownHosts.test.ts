@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { forgetHost, isHostKeyChangedError, planForgetHost } from '../../../src/ssh/knownHosts';
+import { forgetHost, forgetInstanceHostKeys, isHostKeyChangedError, knownHostKeys, planForgetHost } from '../../../src/ssh/knownHosts';
 import { hasOpenSsh, makeTempDir, removeDir, run, SSH_KEYGEN } from './helpers';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdyrwUvHNM+LlOoGLAeC4t3uJmnl/eHKEJT7aAybcoo';
@@ -72,6 +72,37 @@ describe('ssh/knownHosts', () => {
     assert.equal(statSync(file).mode & 0o777, 0o640);
     assert.deepEqual(readdirSync(dir), ['known_hosts']);
     assert.equal(await forgetHost(file, '203.0.113.10'), 0);
+  });
+
+  it('knownHostKeys: the instance\'s keys under its alias (plain or hashed); legacy address entries only when there are none', async function () {
+    const file = join(dir, 'known_hosts');
+    const K2 = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7';
+    const inst = { alias: 'fal-inst_a', ip: '203.0.113.10', port: 22 };
+    const summary = async (i = inst) => {
+      const k = await knownHostKeys(file, i);
+      return { recordedAs: k.recordedAs, accepted: k.accepted.map((a) => `${a.type} ${a.blob.toString('base64')}`), revoked: k.revoked.length };
+    };
+    assert.deepEqual(await summary(), { recordedAs: undefined, accepted: [], revoked: 0 }, 'no file: none');
+    writeFileSync(file, `${PLAIN}fal-inst_a ${K2}\nfal-inst_b ${KEY}\n@revoked fal-inst_a ${KEY}\n`);
+    assert.deepEqual(await summary(), { recordedAs: 'alias', accepted: [K2], revoked: 2 }, 'the alias wins over the address lines; @revoked lines are all reported');
+    // A file from before HostKeyAlias: the address lines (port 22 as the bare IP, else [ip]:port).
+    writeFileSync(file, PLAIN);
+    assert.deepEqual(await summary(), { recordedAs: 'address', accepted: [KEY, KEY], revoked: 1 });
+    assert.equal((await summary({ ...inst, port: 2222 })).accepted.length, 1);
+    assert.deepEqual((await summary({ ...inst, ip: '198.51.100.7' })).accepted, []);
+    if (!hasOpenSsh()) this.skip();
+    // Debian's ssh_config sets HashKnownHosts yes: hashed aliases are found too.
+    writeFileSync(file, `fal-inst_a ${K2}\n${PLAIN}`);
+    assert.equal((await run(SSH_KEYGEN, ['-H', '-f', file])).code, 0);
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /fal-inst_a/);
+    assert.equal((await summary()).recordedAs, 'alias');
+  });
+
+  it('forgetInstanceHostKeys: the alias line and the legacy address lines, nothing else', async () => {
+    const file = join(dir, 'known_hosts');
+    writeFileSync(file, `fal-inst_a ${KEY}\nfal-inst_ab ${KEY}\n${PLAIN}`);
+    assert.equal(await forgetInstanceHostKeys(file, { alias: 'fal-inst_a', ip: '203.0.113.10', port: 22 }), 3);
+    assert.equal(readFileSync(file, 'utf8'), `fal-inst_ab ${KEY}\n${PLAIN.replace(`203.0.113.10 ${KEY}\n`, '').replace(`other.example,203.0.113.10 ${KEY}\n`, '')}`);
   });
 
   it('recognizes OpenSSH host-key-changed output', () => {

@@ -50,7 +50,7 @@ describe('ssh/managedConfig', () => {
     assert.deepEqual(await listHosts(managed), []);
   });
 
-  it('lists the hosts back through the ssh-config library (paths with spaces and % included)', async () => {
+  it('lists the hosts back as OpenSSH reads them (paths with spaces and % included)', async () => {
     const odd = { ...b, identityFile: join(dir, 'my keys', '100%', 'k'), knownHostsFile: join(dir, 'a b', 'kh') };
     await upsertHost(managed, a);
     await upsertHost(managed, odd);

@@ -7,6 +7,7 @@ describe('ssh/paths', () => {
   it('puts our files under ~/.ssh/fal and honours remote.SSH.configFile', () => {
     const home = join('/', 'home', 'u');
     assert.deepEqual(sshPaths(home), {
+      home,
       sshDir: join(home, '.ssh'),
       userConfig: join(home, '.ssh', 'config'),
       falDir: join(home, '.ssh', 'fal'),

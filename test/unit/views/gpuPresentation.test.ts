@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseComputeApps, parseGpuQuery, type GpuState, type UtilizationPoint } from '../../../src/gpu';
 import { InstancesModel } from '../../../src/core/instancesModel';
-import { gpuLines, gpuRowPart, gpuTooltipMarkdown, idleText } from '../../../src/views/gpuPresentation';
+import { clock, gpuLines, gpuRowPart, gpuTooltipMarkdown, idleText } from '../../../src/views/gpuPresentation';
+import { rendered, whatToRepaint } from '../../../src/views/gpuRepaint';
 import { gpuReportText } from '../../../src/views/gpuReport';
 import { historySpan, historyText, sparklineRuns, sparklineSvg } from '../../../src/views/gpuSparkline';
 import { idlePart } from '../../../src/views/idleStatus';
@@ -97,7 +98,8 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     const now = 700_000;
     const history: UtilizationPoint[] = Array.from({ length: 60 }, (_, i) => ({ at: now - 590_000 + i * 10_000, percent: i < 30 ? 100 : 0 }));
     const md = gpuTooltipMarkdown({ state: ok('h100x1-idle', now - 3_000), history, idleSince: now - 42 * 60_000, idle: true, idleGpuPercent: 5, now, windowMs: WINDOW })!;
-    assert.match(md, /\*\*GPUs\*\* GPU 0 % · 0\/80 GB \*\(sampled 3 s ago\)\*/);
+    assert.match(md, new RegExp(`\\*\\*GPUs\\*\\* GPU 0 % · 0/80 GB \\*\\(sampled at ${clock(now - 3_000)}\\)\\*`));
+    assert.match(clock(now), /^\d\d:\d\d:\d\d$/);
     const image = /!\[([^\]]*)\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/.exec(md);
     assert.ok(image, md);
     assert.match(image[1]!, /GPU utilisation, last 10 min: now 0 %, mean 50 %, min 0 %, max 100 % \(60 samples\)$/);
@@ -181,12 +183,26 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
   it('report: the per-GPU table, the processes and the raw output', () => {
     const state = ok('h100x1-busy', Date.UTC(2026, 0, 1));
     const text = gpuReportText({ id: 'inst_x', title: '1x H100', ip: '198.51.100.1', state, history: [], idleText: undefined, now: state.at });
-    assert.match(text, /^GPU usage of 1x H100 inst_x \(198\.51\.100\.1\)/);
+    assert.match(text, /^inst_x: GPU usage of the 1x H100 at 198\.51\.100\.1\n/);
     assert.match(text, /GPU +Name +Util +Memory used \/ total +Temp +Power \/ limit/);
     assert.match(text, /0 +NVIDIA H100 80GB HBM3 +100 % +19818 MiB \/ 81559 MiB +59 °C +631\.95 W \/ 700 W/);
     assert.match(text, /GPU processes \(3\)/);
     assert.match(text, /11345 {2}\.\/gpu_burn/);
     assert.ok(text.includes(fixture('query-gpu.h100x1-busy.csv').trim()), 'raw output included');
     assert.match(gpuReportText({ id: 'i', title: 't', ip: undefined, state: { kind: 'noKey' }, history: [], idleText: undefined, now: 0 }), /State: no private key known for this instance/);
+  });
+
+  it('repaint: an unchanged sample repaints nothing; a changed GPU line only that line; a changed summary or state the row', () => {
+    const busy1 = rendered(ok('h100x1-busy', 1), false);
+    assert.deepEqual(whatToRepaint(undefined, busy1), { row: true, lines: [] }, 'first paint');
+    assert.deepEqual(whatToRepaint(busy1, rendered(ok('h100x1-busy', 2), false)), { row: false, lines: [] }, 'same figures, later sample: nothing');
+    const busy8 = ok('h100x8-busy');
+    const warmer: GpuState = { ...busy8, gpus: busy8.gpus.map((g) => (g.index === 6 ? { ...g, temperatureC: 87 } : g)) };
+    assert.deepEqual(whatToRepaint(rendered(busy8, false), rendered(warmer, false)), { row: false, lines: ['gpu:6'] }, 'one temperature: one line');
+    assert.deepEqual(whatToRepaint(busy1, rendered(ok('h100x1-idle'), false)).row, true, 'the summary changed');
+    assert.deepEqual(whatToRepaint(busy1, rendered(ok('h100x1-busy'), true)).row, true, 'idle now (the tooltip says so)');
+    assert.deepEqual(whatToRepaint(busy1, rendered({ kind: 'sshFailed', reason: 'x' }, false)).row, true, 'a state change');
+    assert.deepEqual(whatToRepaint(busy1, busy1, 59_999), { row: false, lines: [] });
+    assert.deepEqual(whatToRepaint(busy1, busy1, 60_000), { row: true, lines: [] }, 'the tooltip is at most a minute behind');
   });
 });

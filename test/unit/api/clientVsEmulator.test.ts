@@ -17,8 +17,9 @@ describe('client ↔ emulator (loopback HTTP)', () => {
 
   it('returns a 3-page list whole, in order', async () => {
     await start({ seed: Array.from({ length: 120 }, (_, i) => ({ id: `inst_${String(i).padStart(3, '0')}`, instance_type: ONE_GPU, status: 'ready' })) });
-    const all = await client({ pageSize: 50 }).listInstances();
+    const { instances: all, invalid } = await client({ pageSize: 50 }).listInstances();
     assert.equal(all.length, 120);
+    assert.deepEqual(invalid, []);
     assert.deepEqual(all.map((i) => i.id), fal.instances().map((i) => i.id));
     assert.deepEqual(fal.requests.map((r) => r.query.cursor), [undefined, 'Mg==', 'Mw==']);
   });
@@ -61,7 +62,7 @@ describe('client ↔ emulator (loopback HTTP)', () => {
     await start({ seed: [{ instance_type: ONE_GPU, status: 'ready' }] });
     fal.addFault({ route: 'list', kind: 'status', status: 429, errorType: 'rate_limited', message: 'Rate limit exceeded', retryAfter: 1 });
     const t0 = performance.now();
-    const list = await client().listInstances();
+    const list = (await client().listInstances()).instances;
     const waited = performance.now() - t0;
     assert.equal(list.length, 1);
     assert.ok(waited >= 900 && waited < 3000, `waited ${waited.toFixed(0)} ms`);
@@ -90,17 +91,21 @@ describe('client ↔ emulator (loopback HTTP)', () => {
 
   it('lists an instance with a status this version does not know, and marks it', async () => {
     await start({ seed: [{ id: 'inst_new', instance_type: ONE_GPU, status: 'hibernating' }] });
-    const [instance] = await client().listInstances();
+    const [instance] = (await client().listInstances()).instances;
     assert.equal(instance?.status, 'hibernating');
     assert.deepEqual(unrecognizedFields(instance!), ['status']);
   });
 
-  it('reports malformed JSON and schema violations naming the endpoint', async () => {
+  it('reports malformed JSON naming the endpoint; lists a schema-violating row as an invalid row (issue 10 item 3)', async () => {
     await start();
     fal.addFault({ route: 'list', kind: 'malformed-json' });
     await assert.rejects(client().listInstances(), (e: unknown) => e instanceof FalResponseError && /GET \/compute\/instances/.test(e.message));
     fal.addFault({ route: 'list', kind: 'schema-violation' });
-    await assert.rejects(client().listInstances(), (e: unknown) => e instanceof FalResponseError && /GET \/compute\/instances/.test(e.message));
+    const listing = await client().listInstances();
+    assert.deepEqual(listing.instances, []);
+    assert.deepEqual(listing.invalid.map((r) => [r.id, r.problem]), [[undefined, 'id: expected string, received undefined; status: expected string, received number']]);
+    fal.addFault({ route: 'get', kind: 'schema-violation' });
+    await assert.rejects(client().getInstance('inst_x'), (e: unknown) => e instanceof FalResponseError && /GET \/compute\/instances\/inst_x/.test(e.message));
   });
 
   it('deletes, then reports a second delete as already gone', async () => {
