@@ -53,6 +53,21 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
   };
   const settingsFile = () => join(wb.server.dirs.userData, 'User', 'settings.json');
   const clearToasts = () => wb.runCommand('Notifications: Clear All Notifications');
+  const learnHostKey = async (id: string) => {
+    const knownHosts = join(wb.server.dirs.home, '.ssh', 'fal', 'known_hosts');
+    const shells = s.logLines(/Starting session: shell/).length;
+    await waitFor(`${id} to say its host key is unknown`, async () => (await row(id))?.description ?? '', (d) => d.startsWith('GPU: host key unknown'), 30_000, 100);
+    const twistie = wb.row(id).locator('.monaco-tl-twistie');
+    await twistie.click();
+    await wb.view('Instances').locator('.monaco-list-row[aria-label^="Host key not known yet"]').first().click();
+    await waitFor(`the host key of ${id}`, () => (existsSync(knownHosts) ? readFileSync(knownHosts, 'utf8') : ''), (t) => t.includes(`fal-${id} ssh-ed25519 `), 30_000, 100);
+    await waitFor("the terminal's ssh to log in", () => s.logLines(/Starting session: shell/).length, (n) => n > shells, 30_000, 100);
+    // Its login shell is an interactive session the auto-delete check must not find later: close it.
+    await wb.runCommand('Terminal: Kill All Terminals');
+    await wb.page.locator('.part.panel .xterm').first().waitFor({ state: 'detached' });
+    await twistie.click();
+    await clearToasts();
+  };
   /** Idle, with the idle marker in the status bar: the instance has been idle for fal.idle.minutes. */
   const becomeIdle = async () => {
     s.stub.set('h100x1-idle');
@@ -100,8 +115,6 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     mkdirSync(join(home, '.ssh', 'fal'), { recursive: true, mode: 0o700 });
     copyFileSync(s.plainKey, join(home, '.ssh', 'fal_cost_ed25519'));
     copyFileSync(`${s.plainKey}.pub`, join(home, '.ssh', 'fal_cost_ed25519.pub'));
-    // The machine was connected to before (its host key known by address, as ssh wrote it before aliases).
-    writeFileSync(join(home, '.ssh', 'fal', 'known_hosts'), `[127.0.0.1]:${s.sshd.port} ${s.hostKey}\n`, { mode: 0o600 });
     markerDir = join(wb.server.dirs.tmp, 'markers');
     mkdirSync(markerDir, { recursive: true });
     await wb.signIn(DEFAULT_EMULATOR_KEY);
@@ -152,7 +165,9 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     mine = fal.instances().find((i) => i.id !== OTHER)!.id;
     assert.equal(fal.instances().length, 2);
     await clearToasts();
-    // Created here with its key: the sampler reaches it over the real sshd.
+    // Created here with its key; its host key is learned as a user learns it (the row's "Host key not
+    // known yet" line: Open SSH in Terminal, whose ssh accepts a new key); then the sampler reaches it.
+    await learnHostKey(mine);
     await waitFor(`GPU figures on ${mine}`, async () => (await row(mine))?.description ?? '', (d) => d.startsWith('GPU 100 %'), 30_000, 100);
   });
 

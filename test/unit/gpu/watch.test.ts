@@ -89,15 +89,18 @@ describe('GpuSampler watch: what runs while nobody looks', () => {
     assert.equal(t.sampler.idleSince('a'), undefined);
   });
 
-  it('no key, or a host key not known yet: never watched (no connection is attempted)', async () => {
+  it('no key: never watched; a host key not known yet: looked up at the watch pace (a local read, never backed off), so a Connect starts the watch', async () => {
     const t = setup();
     t.transport.connectErrors.set('h', new GpuTransportError('hostKeyUnknown', 'no host key'));
     t.sampler.setTargets([target('k', { identityFile: undefined }), target('h')]);
     t.sampler.setWatched(['k', 'h']);
-    await t.timers.advance(HOUR);
-    assert.deepEqual(t.transport.connects, ['h'], 'one attempt finds the host key unknown, then nothing');
+    await t.timers.advance(HOUR - 1);
+    assert.equal(t.transport.connects.filter((id) => id === 'k').length, 0, 'no key: nothing attempted');
+    assert.equal(t.transport.connects.filter((id) => id === 'h').length, 60, 'the real transport checks known_hosts before any TCP');
     assert.equal(t.sampler.isWatching('k'), false);
-    assert.equal(t.sampler.isWatching('h'), false);
+    t.transport.connectErrors.delete('h');
+    await t.timers.advance(MIN);
+    assert.equal(t.sampler.state('h')?.kind, 'ok', 'the host key learned: sampled at the next minute');
   });
 
   it('a failing watched instance backs off from the watch pace (1, 2, 4 … 5 min)', async () => {
