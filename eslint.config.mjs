@@ -21,8 +21,6 @@ const PURE_FOLDERS = ['src/api', 'src/ssh', 'src/core', 'src/gpu', 'src/cost'];
  */
 const GLOBAL_TIMER_FILES = {
   'src/core/timers.ts': 'realTimers: the one production implementation of Timers',
-  'src/api/http.ts': 'the deadline of one HTTP request',
-  'src/api/client.ts': 'the pause between the attempts of one request',
   'src/ssh/reachability.ts': 'the deadlines and pauses of one TCP/banner probe',
   'src/ssh/atomicWrite.ts': 'the pause before re-reading a file that changed under one write',
   'src/ssh/fileLock.ts': 'the pause between attempts to take one lock file',
