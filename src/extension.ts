@@ -1,57 +1,73 @@
-// Wiring only: each feature lives in its own module under src/commands, src/views, src/instances.
+// Wiring only: every object is made here and every command is registered here, through the one
+// helper that logs and shows errors (commands/registerCommand.ts). Features live in their modules.
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
-import { registerConnectCommands } from './commands/connect';
+import { FalSession } from './auth/falSession';
+import { connect } from './commands/connect';
+import { copyIp } from './commands/copyIp';
+import { copySshCommand } from './commands/copySshCommand';
 import { createInstance } from './commands/createInstance';
-import { reconcileOnActivation } from './commands/finishInterruptedCreates';
-import { deleteInstances, type DeleteTarget } from './commands/deleteInstances';
+import { deleteInstances } from './commands/deleteInstances';
+import { finishInterruptedCreates } from './commands/finishInterruptedCreates';
+import { forgetHostKey } from './commands/forgetHostKey';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
+import { openSshTerminal } from './commands/openSshTerminal';
+import { refresh } from './commands/refresh';
+import { registerCommand, runInBackground } from './commands/registerCommand';
 import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
 import { setApiKey } from './commands/setApiKey';
 import { signOut } from './commands/signOut';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstancesController } from './instances/instancesController';
+import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
-import { InstancesStatusBar } from './views/statusBar';
 import { InstancesView } from './views/instancesView';
+import { FalStatusBar } from './views/statusBar';
 
 export function activate(context: vscode.ExtensionContext): void {
   const version: string = context.extension.packageJSON.version;
   const log = vscode.window.createOutputChannel('fal Compute', { log: true });
-  const keys = new ApiKeyStore(context.secrets);
   let settings = readSettings();
-  const controller = new InstancesController(keys, log, settings, context.globalState, version);
+  const keys = new ApiKeyStore(context.secrets);
+  const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);
+  const controller = new InstancesController(session, log, settings, context.globalState);
   const view = new InstancesView(controller.model, settings);
-  const statusBar = new InstancesStatusBar(controller.model, settings.hourlyUsd);
+  const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   controller.attachView(view.treeView);
-  const keyDeps = { keys, log, version };
   const instanceKeys = new InstanceKeyStore(context.globalState);
-  const createDeps = { controller, globalState: context.globalState, keyStore: instanceKeys, log };
+  const keyDeps = { keys, log, version };
+  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, log };
+  const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
 
   let importOffered = false;
   const offerImportOnce = () => {
     if (importOffered || !view.treeView.visible) return;
     importOffered = true;
-    void offerKeyImport(keyDeps);
+    runInBackground(log, 'Use Existing fal Key', () => offerKeyImport(keyDeps));
   };
 
   context.subscriptions.push(
     log,
     keys,
+    session,
     controller,
     view,
     statusBar,
-    vscode.commands.registerCommand('fal.showLogs', () => log.show(true)),
-    vscode.commands.registerCommand('fal.setApiKey', () => setApiKey(keyDeps)),
-    vscode.commands.registerCommand('fal.importApiKey', () => importApiKey(keyDeps)),
-    vscode.commands.registerCommand('fal.signOut', () => signOut(keys, log)),
-    vscode.commands.registerCommand('fal.refresh', () => controller.refresh()),
-    vscode.commands.registerCommand('fal.createInstance', (args?: object) => createInstance(createDeps, args)),
-    vscode.commands.registerCommand('fal.deleteInstance', (node?: DeleteTarget, selected?: readonly DeleteTarget[]) =>
-      deleteInstances(createDeps, node, selected),
-    ),
-    ...registerConnectCommands(controller, instanceKeys, log),
-    vscode.commands.registerCommand('fal.removeSshConfigChanges', () => removeSshConfigChangesCommand(log)),
+    new HostPruner(controller.model, instanceKeys, log, () => readSettings().ssh.paths),
+    command('fal.showLogs', 'Show Logs', () => log.show(true)),
+    command('fal.setApiKey', 'Set API Key', () => setApiKey(keyDeps)),
+    command('fal.importApiKey', 'Use Existing fal Key', () => importApiKey(keyDeps)),
+    command('fal.signOut', 'Sign Out', () => signOut(keys, log)),
+    command('fal.refresh', 'Refresh Instances', () => refresh(controller)),
+    command('fal.createInstance', 'Create H100 Instance', (args?: object) => createInstance(deps, args)),
+    command('fal.deleteInstance', 'Delete Instance', (node?: unknown, selected?: readonly unknown[]) => deleteInstances(deps, node, selected)),
+    command('fal.connect', 'Connect', (arg?: unknown) => connect(deps, arg)),
+    command('fal.connectWhenReady', 'Connect When Ready', (arg?: unknown) => connect(deps, arg)),
+    command('fal.openSshTerminal', 'Open SSH in Terminal', (arg?: unknown) => openSshTerminal(deps, arg)),
+    command('fal.copySshCommand', 'Copy SSH Command', (arg?: unknown) => copySshCommand(deps, arg)),
+    command('fal.copyIp', 'Copy IP', (arg?: unknown) => copyIp(deps, arg)),
+    command('fal.forgetHostKey', 'Forget Host Key', (arg?: unknown) => forgetHostKey(deps, arg)),
+    command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;
@@ -62,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   offerImportOnce();
-  void reconcileOnActivation(createDeps);
+  runInBackground(log, 'Finishing an interrupted create', () => finishInterruptedCreates(deps));
   log.info(`fal Compute ${version} activated`);
 }
 

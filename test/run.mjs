@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The one test command: `npm test` (all layers) or `npm test -- unit|corpus|integration|e2e`.
-// Builds, type-checks, installs what the tests need (test/e2e/setup.mjs: sshd/ssh, Chromium,
+// Builds, type-checks, lints (eslint.config.mjs), installs what the tests need (test/e2e/setup.mjs: sshd/ssh, Chromium,
 // code-server) before the first layer, runs each layer in its own process, then prints one
 // closing line `N passed, N failed` added up over the layers. A layer that dies without
 // reporting counts as one failure, so a crash can never look green. Under CI=true a skipped
@@ -63,6 +63,8 @@ const setupSteps = [
   // Before the first layer, not only the UI layers: unit tests use the real ssh, ssh-keygen and
   // sshd. A failure (e.g. not root, packages missing) is counted, and the layers still run.
   ['setup (test/e2e/setup.mjs)', [process.execPath, 'test/e2e/setup.mjs'], false],
+  // The layer rules (eslint.config.mjs): a failure counts like a failed test; the layers still run.
+  ['lint', [process.execPath, 'node_modules/eslint/bin/eslint.js', '.'], false],
 ];
 let blocked = false;
 for (const [label, argv, blocking] of setupSteps) {

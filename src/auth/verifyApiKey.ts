@@ -1,8 +1,9 @@
-// Checks a candidate key against the API before it is saved, with a one-item list call.
+// Checks a candidate key against the API before it is saved, with a one-item list call. The
+// verdict's words for 401/403 are the auth policy's (core/apiFailures.ts), as everywhere else.
 import type * as vscode from 'vscode';
 import { FalApiError, FalNetworkError } from '../api';
-import { errorMessage } from '../instances/errorMessage';
-import { createFalClient } from '../instances/falClientFactory';
+import { errorMessage } from '../core/apiFailures';
+import { createFalClient } from './falClient';
 
 export type KeyVerdict =
   | { readonly ok: true }

@@ -1,37 +1,44 @@
-// Registers Connect and its companions (Open SSH in Terminal, Copy SSH Command, Copy IP,
-// Forget Host Key) and the pruning of host entries of deleted instances. Logic: src/remote.
+// "Connect…" and "Connect When Ready": a Remote-SSH window on the instance as the configured user.
+// The key is asked before any waiting, so "Connect when ready" needs nobody at the keyboard later.
 import * as vscode from 'vscode';
-import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import { isTransitional, statusLook } from '../core/status';
 import type { InstancesController } from '../instances/instancesController';
-import { readConnectSettings } from '../remote/connectSettings';
-import { HostPruner } from '../remote/hostPruner';
-import { RemoteService } from '../remote/remoteService';
-import { copyIp } from './copyIp';
-import { copySshCommand } from './copySshCommand';
-import { openSshTerminal } from './openSshTerminal';
+import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import { openRemoteWindow, waitUntilReady } from '../remote/connectFlow';
+import { chooseKey, prepareHost } from '../remote/hostPreparation';
+import { pickInstance } from './instancePicker';
 
-export function registerConnectCommands(
-  controller: InstancesController,
-  keyStore: InstanceKeyStore,
-  log: vscode.LogOutputChannel,
-): vscode.Disposable[] {
-  const remote = new RemoteService({ controller, log, keyStore });
-  const run = (name: string, fn: (arg: unknown) => Promise<void>) => async (arg: unknown) => {
-    try {
-      await fn(arg);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      log.error(`${name} failed: ${message}`);
-      void vscode.window.showErrorMessage(`${name} failed: ${message}`);
+export interface RemoteDeps {
+  readonly controller: Pick<InstancesController, 'model' | 'scheduler'>;
+  readonly keyStore: InstanceKeyStore;
+  readonly log: vscode.LogOutputChannel;
+}
+
+export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
+  const { model, scheduler } = deps.controller;
+  let record = await pickInstance(model, arg, 'Connect to which instance?', (r) => r.instance.status === 'ready' || isTransitional(r.instance.status));
+  if (!record) return;
+  const { id } = record.instance;
+  deps.log.info(`Connect ${id}: status ${record.instance.status}, ip ${record.instance.ip ?? '(none)'}`);
+  const identityFile = await chooseKey(deps, id);
+  if (!identityFile) {
+    deps.log.info(`Connect ${id}: no key chosen; stopped`);
+    return;
+  }
+  if (isTransitional(record.instance.status) || (record.instance.status === 'ready' && !record.instance.ip)) {
+    const outcome = await waitUntilReady({ model, scheduler, log: deps.log }, id);
+    if (outcome.kind === 'gone') {
+      void vscode.window.showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
+      return;
     }
-  };
-  return [
-    new HostPruner(controller.model, keyStore, log, () => readConnectSettings().paths),
-    vscode.commands.registerCommand('fal.connect', run('Connect', (arg) => remote.connect(arg))),
-    vscode.commands.registerCommand('fal.connectWhenReady', run('Connect', (arg) => remote.connect(arg))),
-    vscode.commands.registerCommand('fal.openSshTerminal', run('Open SSH in Terminal', (arg) => openSshTerminal(remote, arg))),
-    vscode.commands.registerCommand('fal.copySshCommand', run('Copy SSH Command', (arg) => copySshCommand(remote, arg))),
-    vscode.commands.registerCommand('fal.copyIp', run('Copy IP', (arg) => copyIp(remote, arg))),
-    vscode.commands.registerCommand('fal.forgetHostKey', run('Forget Host Key', (arg) => remote.forgetHostKey(arg))),
-  ];
+    if (outcome.kind === 'noKey') return; // the view and the status bar say why
+    record = outcome.record;
+  }
+  if (record.instance.status !== 'ready') {
+    deps.log.warn(`Connect ${id}: not ready (${record.instance.status})`);
+    void vscode.window.showWarningMessage(`Instance ${id} is ${statusLook(record.instance.status).label}; only a ready instance accepts SSH connections.`);
+    return;
+  }
+  const host = await prepareHost(deps, record, 'connect', identityFile);
+  if (host) await openRemoteWindow(deps, host);
 }

@@ -1,6 +1,17 @@
 // "Copy IP": the instance's address to the clipboard.
-import type { RemoteService } from '../remote/remoteService';
+import * as vscode from 'vscode';
+import type { RemoteDeps } from './connect';
+import { pickInstance } from './instancePicker';
 
-export function copyIp(remote: RemoteService, arg: unknown): Promise<void> {
-  return remote.copyIp(arg);
+export async function copyIp(deps: Pick<RemoteDeps, 'controller' | 'log'>, arg: unknown): Promise<void> {
+  const record = await pickInstance(deps.controller.model, arg, 'Copy the IP address of which instance?', (r) => !!r.instance.ip);
+  if (!record) return;
+  const { id, ip } = record.instance;
+  if (!ip) {
+    void vscode.window.showWarningMessage(`Instance ${id} has no IP address yet.`);
+    return;
+  }
+  await vscode.env.clipboard.writeText(ip);
+  deps.log.info(`Copy IP ${id}: ${ip}`);
+  void vscode.window.showInformationMessage(`Copied ${ip}.`);
 }

@@ -1,6 +1,16 @@
-// "Copy SSH Command": writes the host entry, then copies `ssh fal-<id>`.
-import type { RemoteService } from '../remote/remoteService';
+// "Copy SSH Command": writes the host entry, then copies the `ssh …` line that reaches it.
+import * as vscode from 'vscode';
+import { prepareHost, sshCommandFor } from '../remote/hostPreparation';
+import type { RemoteDeps } from './connect';
+import { pickInstance } from './instancePicker';
 
-export function copySshCommand(remote: RemoteService, arg: unknown): Promise<void> {
-  return remote.copySshCommand(arg);
+export async function copySshCommand(deps: RemoteDeps, arg: unknown): Promise<void> {
+  const record = await pickInstance(deps.controller.model, arg, 'Copy the SSH command of which instance?', (r) => !!r.instance.ip);
+  if (!record) return;
+  const host = await prepareHost(deps, record, 'copy');
+  if (!host) return;
+  const command = sshCommandFor(host);
+  await vscode.env.clipboard.writeText(command);
+  deps.log.info(`Copy SSH Command ${host.id}: ${command}`);
+  void vscode.window.showInformationMessage(`Copied "${command}".`);
 }

@@ -1,13 +1,15 @@
 // "fal: Delete Instance…": from a row's context menu (with multi-select) or the palette (a
 // multi-select quick pick). Always behind a modal naming the machines; one DELETE per instance.
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/apiFailures';
 import { machineLabel } from '../core/instanceTypes';
-import { statusLook } from '../core/status';
 import type { InstanceRecord } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstancesController } from '../instances/instancesController';
-import { errorMessage } from '../instances/errorMessage';
-import { deleteConfirmation, deleteTargets } from '../wizard/deleteText';
+import { deleteTargets } from './instanceArgs';
+import { deleteConfirmation } from './deleteText';
+import { pickInstances } from './instancePicker';
+import { CommandError } from './registerCommand';
 
 export interface DeleteDeps {
   readonly controller: InstancesController;
@@ -15,16 +17,19 @@ export interface DeleteDeps {
   readonly log: vscode.LogOutputChannel;
 }
 
-/** A tree row (`{kind:'instance', id}`) or an instance id, as menus and keybindings pass them. */
-export type DeleteTarget = { kind?: string; id?: string } | string | undefined;
-
 /** `node` is the row the menu was opened on, `selected` every selected row (VS Code passes both). */
-export async function deleteInstances(deps: DeleteDeps, node?: DeleteTarget, selected?: readonly DeleteTarget[]): Promise<void> {
-  const model = deps.controller.model;
+export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected?: readonly unknown[]): Promise<void> {
+  const { model, session } = deps.controller;
+  const client = await session.requireClient(); // before anything is asked: a missing key is said first
   let ids = deleteTargets(node, selected);
   if (ids.length === 0) {
     // Rows fal sent broken ("invalid data from fal") offer no actions, here either.
-    const picked = await pickInstances(model.list().filter((r) => !r.deleting && !r.invalid));
+    const candidates = model.list().filter((r) => !r.deleting && !r.invalid);
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage('There are no instances to delete.');
+      return;
+    }
+    const picked = await pickInstances(candidates, 'Delete Instance…', 'Check the instances to delete, then press Enter (you confirm once more)');
     if (!picked) return;
     ids = picked;
   }
@@ -32,14 +37,15 @@ export async function deleteInstances(deps: DeleteDeps, node?: DeleteTarget, sel
   if (records.length === 0) return;
   const text = deleteConfirmation(records.map((r) => ({ id: r.instance.id, label: machineLabel(r.instance.instance_type), ip: r.instance.ip })));
   const answer = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Delete');
-  if (answer !== 'Delete') return;
+  if (answer !== 'Delete') {
+    deps.log.info('Delete not confirmed; nothing was sent.');
+    return;
+  }
 
   const targets = records.map((r) => r.instance.id);
   model.markDeleting(targets);
   const endOperation = deps.controller.scheduler.beginOperation();
   try {
-    const client = await deps.controller.currentClient();
-    if (!client) throw new Error('Signed out: set your fal API key to delete instances.');
     const results = await Promise.allSettled(targets.map((id) => client.deleteInstance(id)));
     const gone: string[] = [];
     const failed: string[] = [];
@@ -56,34 +62,9 @@ export async function deleteInstances(deps: DeleteDeps, node?: DeleteTarget, sel
     });
     model.remove(gone);
     for (const id of gone) await deps.keyStore.delete(id);
-    if (failed.length) void vscode.window.showErrorMessage(`Could not delete ${failed.length === 1 ? 'the instance' : `${failed.length} instances`}: ${failed.join('; ')}`);
-  } catch (error) {
-    model.markDeleting(targets, false);
-    void vscode.window.showErrorMessage(`Could not delete: ${errorMessage(error)}`);
+    if (failed.length) throw new CommandError(`Could not delete ${failed.length === 1 ? 'the instance' : `${failed.length} instances`}: ${failed.join('; ')}`);
   } finally {
     endOperation();
-    void deps.controller.refresh();
+    void deps.controller.scheduler.requestFull();
   }
-}
-
-async function pickInstances(records: readonly InstanceRecord[]): Promise<string[] | undefined> {
-  if (records.length === 0) {
-    void vscode.window.showInformationMessage('There are no instances to delete.');
-    return undefined;
-  }
-  const items = records.map((r) => ({
-    label: machineLabel(r.instance.instance_type),
-    description: `${statusLook(r.instance.status).label} · ${r.instance.ip ?? 'no IP yet'}`,
-    detail: r.instance.id,
-    id: r.instance.id,
-  }));
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'Delete Instance…',
-    placeHolder: 'Check the instances to delete, then press Enter (you confirm once more)',
-    canPickMany: true,
-    matchOnDescription: true,
-    matchOnDetail: true,
-    ignoreFocusOut: true,
-  });
-  return picked && picked.length ? picked.map((p) => p.id) : undefined;
 }

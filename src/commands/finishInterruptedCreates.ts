@@ -2,24 +2,19 @@
 // never a second machine), or drops those too old to replay safely, and tells the user either way.
 // A create whose outcome is still unknown stays pending and can be resumed.
 import * as vscode from 'vscode';
-import type { FalComputeClient } from '../api';
 import { machineLabel } from '../core/instanceTypes';
 import { PendingCreates, reconcilePendingCreates } from '../instances/pendingCreates';
-import { createFailureMessage } from '../wizard/createMessages';
-import { resumeCreate, type CreateDeps } from './createInstance';
+import { createFailureMessage } from './createMessages';
+import { resumeCreate, type CreateDeps } from './createRun';
+import { runInBackground } from './registerCommand';
 
-/** On activation: finishes creates a window reload interrupted (same body, same key), or drops old ones. */
-export async function reconcileOnActivation(deps: CreateDeps): Promise<void> {
+export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> {
   const store = new PendingCreates(deps.globalState);
   if (store.list().length === 0) return;
-  let client: FalComputeClient | undefined;
-  try {
-    client = await deps.controller.currentClient();
-  } catch {
-    return;
-  }
-  if (!client) return; // signed out: kept until a key is set or the window passes
-  const endOperation = deps.controller.scheduler.beginOperation();
+  const client = await deps.controller.session.client().catch(() => undefined);
+  if (!client) return; // signed out (or a base URL the client refuses): kept until a key is set or the window passes
+  const { scheduler } = deps.controller;
+  const endOperation = scheduler.beginOperation();
   try {
     const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: (id, path) => deps.keyStore.set(id, path) });
     for (const o of outcomes) {
@@ -38,7 +33,9 @@ export async function reconcileOnActivation(deps: CreateDeps): Promise<void> {
         deps.log.warn(`Interrupted create of ${label} is still unconfirmed (kept, Idempotency-Key ${o.pending.idempotencyKey}): ${createFailureMessage(o.error)}`);
         const text = `A create of ${label} interrupted by a window reload is still unconfirmed: ${createFailureMessage(o.error)} It is kept, and can only be resumed with the same request.`;
         const pending = o.pending;
-        void vscode.window.showWarningMessage(text, 'Resume Create').then((c) => c && client && resumeCreate(deps, client, store, pending));
+        void vscode.window.showWarningMessage(text, 'Resume Create').then((c) => {
+          if (c) runInBackground(deps.log, 'Resume Create', () => resumeCreate(deps, client, store, pending));
+        });
       } else {
         deps.log.error(`Interrupted create of ${label} could not be finished: ${createFailureMessage(o.error)}`);
         void vscode.window.showErrorMessage(`A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`);
@@ -46,6 +43,6 @@ export async function reconcileOnActivation(deps: CreateDeps): Promise<void> {
     }
   } finally {
     endOperation();
-    void deps.controller.refresh();
+    void scheduler.requestFull();
   }
 }

@@ -1,6 +1,12 @@
-// "Open SSH in Terminal": an integrated terminal named after the instance running `ssh fal-<id>`.
-import type { RemoteService } from '../remote/remoteService';
+// "Open SSH in Terminal": writes the host entry, checks the host key, then an integrated terminal
+// named after the instance runs `ssh fal-<id>`.
+import { openTerminal, prepareHost } from '../remote/hostPreparation';
+import type { RemoteDeps } from './connect';
+import { pickInstance } from './instancePicker';
 
-export function openSshTerminal(remote: RemoteService, arg: unknown): Promise<void> {
-  return remote.openSshTerminal(arg);
+export async function openSshTerminal(deps: RemoteDeps, arg: unknown): Promise<void> {
+  const record = await pickInstance(deps.controller.model, arg, 'Open SSH in a terminal to which instance?', (r) => !!r.instance.ip);
+  if (!record) return;
+  const host = await prepareHost(deps, record, 'terminal');
+  if (host) await openTerminal(deps, host, true);
 }

@@ -2,11 +2,11 @@
 // setup (src/ssh/sshTidy.ts: our lines, ~/.ssh/fal, the backup when identical). Connect adds
 // what it needs again; the uninstall script (src/uninstall.ts) does the same without asking.
 import * as vscode from 'vscode';
-import { readConnectSettings } from '../remote/connectSettings';
+import { readSettings } from '../settings';
 import { removeSshConfigChanges } from '../ssh';
 
 export async function removeSshConfigChangesCommand(log: vscode.LogOutputChannel): Promise<void> {
-  const { paths } = readConnectSettings();
+  const { paths } = readSettings().ssh;
   const answer = await vscode.window.showWarningMessage(
     'Remove the changes fal Compute made to your SSH setup?',
     {

@@ -31,7 +31,7 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
       const problem = shapeProblem(value);
       box.validationMessage = problem ? { message: problem, severity: vscode.InputBoxValidationSeverity.Error } : undefined;
     });
-    box.onDidAccept(async () => {
+    const accept = async () => {
       const key = box.value.trim();
       const problem = key ? shapeProblem(key) : 'Paste your fal API key (key_id:key_secret).';
       if (problem) {
@@ -41,9 +41,10 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
       if (unverifiedValue !== key) {
         box.busy = true;
         box.enabled = false;
-        const verdict = await verifyApiKey(key, readSettings().apiBaseUrl, deps.log, deps.version);
-        box.busy = false;
-        box.enabled = true;
+        const verdict = await verifyApiKey(key, readSettings().apiBaseUrl, deps.log, deps.version).finally(() => {
+          box.busy = false;
+          box.enabled = true;
+        });
         if (!verdict.ok) {
           if (verdict.unverifiable) unverifiedValue = key;
           box.validationMessage = {
@@ -58,7 +59,14 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
       saved = true;
       box.hide();
       void vscode.window.showInformationMessage('fal API key saved. Your instances are loading in the fal Compute view.');
-    });
+    };
+    // A failure here (secret storage refusing the write) stays in the box, where the user is.
+    box.onDidAccept(() =>
+      accept().catch((error: unknown) => {
+        deps.log.error(`Saving the API key failed: ${error instanceof Error ? error.message : String(error)}`);
+        box.validationMessage = { message: `The key could not be saved: ${error instanceof Error ? error.message : String(error)}`, severity: vscode.InputBoxValidationSeverity.Error };
+      }),
+    );
     box.onDidHide(() => {
       box.dispose();
       resolve(saved);

@@ -2,6 +2,7 @@
 // extension first saw each instance (for stable order and cost estimates) and the load state.
 // It reports precisely what changed, so the tree can repaint only those rows.
 import type { ComputeInstance, InvalidInstanceRow } from '../api';
+import type { FailureKind, KeyRejection } from './apiFailures';
 
 export interface InstanceRecord {
   readonly instance: ComputeInstance;
@@ -18,10 +19,14 @@ export interface InstanceRecord {
 }
 
 export type LoadState =
+  /** The stored key is still being read: nothing is known yet, so nothing is claimed. */
+  | { readonly kind: 'reading' }
   | { readonly kind: 'signedOut' }
   | { readonly kind: 'loading' }
   | { readonly kind: 'loaded'; readonly at: number }
-  | { readonly kind: 'error'; readonly message: string; readonly at: number };
+  /** fal refused the stored key (apiFailures.ts decides): nothing is fetched until the key changes. */
+  | { readonly kind: 'keyRejected'; readonly rejection: KeyRejection }
+  | { readonly kind: 'error'; readonly message: string; readonly failure: FailureKind; readonly at: number };
 
 export interface ModelChange {
   /** Ids whose row content changed in place. */
@@ -41,7 +46,7 @@ type Listener = (change: ModelChange) => void;
 export class InstancesModel {
   private records = new Map<string, InstanceRecord>();
   private deleting = new Set<string>();
-  private loadState: LoadState = { kind: 'signedOut' };
+  private loadState: LoadState = { kind: 'reading' };
   private readonly listeners = new Set<Listener>();
 
   constructor(private readonly firstSeen: FirstSeenStore) {}
@@ -64,19 +69,26 @@ export class InstancesModel {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
+  /** A key is stored: loading until the first list settles (a list already shown stays as it is). */
   setLoading(): void {
-    if (this.loadState.kind === 'signedOut') this.setState({ kind: 'loading' });
+    const kind = this.loadState.kind;
+    if (kind === 'reading' || kind === 'signedOut' || kind === 'keyRejected') this.setState({ kind: 'loading' });
   }
 
   signOut(): void {
-    this.records.clear();
-    this.deleting.clear();
+    this.clear();
     this.setState({ kind: 'signedOut' });
   }
 
-  fail(message: string, now: number): void {
+  /** The key was refused: what was listed with it can no longer be kept current, so it is not shown as if it were. */
+  rejectKey(rejection: KeyRejection): void {
+    this.clear();
+    this.setState({ kind: 'keyRejected', rejection });
+  }
+
+  fail(message: string, failure: FailureKind, now: number): void {
     // Keep showing the last good list: an outage must not make machines that cost money vanish.
-    this.setState({ kind: 'error', message, at: now });
+    this.setState({ kind: 'error', message, failure, at: now });
   }
 
   /** Applies a fresh list (with the rows fal sent broken) and reports the difference. */
@@ -123,11 +135,49 @@ export class InstancesModel {
     if (changed.length) this.emit({ changed, structural: false });
   }
 
+  /**
+   * Applies instances fetched one by one (GET by id, or a create's answer) without touching the
+   * others; `gone` are ids fal answered 404 for. Reports the difference like `apply`.
+   */
+  update(instances: readonly ComputeInstance[], gone: readonly string[], now: number): ModelChange {
+    const seen = { ...this.firstSeen.get() };
+    const changed: string[] = [];
+    let structural = false;
+    for (const instance of instances) {
+      const before = this.records.get(instance.id);
+      const firstSeenAt = before?.firstSeenAt ?? seen[instance.id] ?? now;
+      seen[instance.id] = firstSeenAt;
+      const record: InstanceRecord = { instance, firstSeenAt, deleting: this.deleting.has(instance.id) };
+      if (before && sameRecord(before, record)) continue;
+      if (before) changed.push(instance.id);
+      else structural = true;
+      this.records.set(instance.id, record);
+    }
+    for (const id of gone) {
+      this.deleting.delete(id);
+      if (this.records.delete(id)) structural = true;
+      delete seen[id];
+    }
+    if (!sameTimes(seen, this.firstSeen.get())) void this.firstSeen.set(seen);
+    if (this.loadState.kind === 'error') {
+      this.loadState = { kind: 'loaded', at: now };
+      structural = true;
+    }
+    const change = { changed, structural };
+    if (structural || changed.length) this.emit(change);
+    return change;
+  }
+
   /** Removes rows known to be gone (after a successful delete) without waiting for the next list. */
   remove(ids: readonly string[]): void {
     let removed = false;
     for (const id of ids) removed = this.records.delete(id) || removed;
     if (removed) this.emit({ changed: [], structural: true });
+  }
+
+  private clear(): void {
+    this.records.clear();
+    this.deleting.clear();
   }
 
   private setState(state: LoadState): void {

@@ -1,35 +1,42 @@
-// The one owner of the refresh policy. Everything that wants fresh data asks this scheduler;
-// nothing else sets timers or calls the list endpoint.
+// The one owner of the refresh policy, and the only poller of fal. Everything that wants fresh data
+// asks this scheduler (refreshNow, requestFull, beginOperation) and waits for the model to change;
+// nothing else sets timers or calls the API to watch instances.
 //
 // Policy:
-// - paused while disabled (no key), the view hidden, or the window unfocused: no requests at all;
+// - off while disabled (no key, or a key fal rejected) or the window is unfocused; off while the
+//   view is hidden, unless an operation the user waits on (a create, a delete, Connect when ready)
+//   holds it: no requests at all;
 // - on return, refresh at once if the data is older than the interval that applies, else wait out the rest;
-// - fast interval while an instance is transitional or a create/delete is in flight, slow otherwise;
-// - after a failure, back off exponentially (honouring a server's Retry-After);
+// - fast interval while an instance is transitional or an operation holds the scheduler, slow otherwise;
+// - a fast tick fetches only what changes (`changes`: the fetcher picks the cheapest way); the whole
+//   list (`full`) keeps the slow pace, and is fetched at once on request (Refresh, after a create/delete);
+// - after a failure, back off exponentially (honouring a server's Retry-After); only the user's
+//   Refresh skips the wait;
 // - never two fetches at once: a request made during a fetch is folded into one more fetch after it.
+import { realTimers, type Timers } from './timers';
 
-export interface Timers {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+// Kept importable from here (the scheduler was their first home).
+export { realTimers, type Timers };
 
-export const realTimers: Timers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+/** `full`: the whole list. `changes`: whatever tells what the transitional instances became. */
+export type FetchKind = 'full' | 'changes';
 
 export type FetchOutcome = { ok: true; transitional: boolean } | { ok: false; retryAfterMs?: number };
 
+/** What the scheduler decided, reported whenever it changes (the extension logs it). */
+export type Schedule =
+  | { readonly kind: 'off'; readonly reason: 'disabled' | 'unfocused' | 'hidden' | 'disposed' }
+  | { readonly kind: 'waiting'; readonly mode: 'fast' | 'slow' | 'backoff'; readonly inMs: number; readonly next: FetchKind };
+
 export interface RefreshSchedulerOptions {
-  fetch: () => Promise<FetchOutcome>;
+  fetch: (kind: FetchKind) => Promise<FetchOutcome>;
   fastMs: number;
   slowMs: number;
   /** First delay after a failure; doubles per consecutive failure up to maxBackoffMs. */
   backoffBaseMs?: number;
   maxBackoffMs?: number;
   timers?: Timers;
+  onSchedule?: (schedule: Schedule) => void;
 }
 
 export class RefreshScheduler {
@@ -41,10 +48,14 @@ export class RefreshScheduler {
   private failures = 0;
   private retryAfterMs = 0;
   private lastAttemptAt: number | undefined;
+  private lastFullAt: number | undefined;
+  private fullWanted = true;
   private inFlight: Promise<void> | undefined;
   private again = false;
   private timer: unknown;
   private disposed = false;
+  // It starts disabled: only changes from there are news.
+  private reported = 'off:disabled';
   private readonly timers: Timers;
 
   constructor(private readonly options: RefreshSchedulerOptions) {
@@ -53,7 +64,13 @@ export class RefreshScheduler {
 
   setEnabled(enabled: boolean): void {
     this.update(() => {
-      if (enabled && !this.enabled) this.lastAttemptAt = undefined; // a new key: nothing we have is current
+      if (enabled && !this.enabled) {
+        // A new key: nothing we have is current.
+        this.lastAttemptAt = undefined;
+        this.fullWanted = true;
+        this.failures = 0;
+        this.retryAfterMs = 0;
+      }
       this.enabled = enabled;
     });
   }
@@ -73,7 +90,10 @@ export class RefreshScheduler {
     });
   }
 
-  /** Marks a create/delete as in flight (fast polling) until the returned function is called. */
+  /**
+   * Holds the scheduler in fast mode (even with the view hidden) while the user waits on an
+   * operation — a create, a delete, Connect when ready — until the returned function is called.
+   */
   beginOperation(): () => void {
     let ended = false;
     this.update(() => this.operations++);
@@ -85,7 +105,7 @@ export class RefreshScheduler {
   }
 
   get active(): boolean {
-    return this.enabled && this.visible && this.focused && !this.disposed;
+    return this.offReason() === undefined;
   }
 
   /** The delay the current state calls for between two fetches. */
@@ -95,22 +115,46 @@ export class RefreshScheduler {
       const max = this.options.maxBackoffMs ?? 300_000;
       return Math.max(this.retryAfterMs, Math.min(max, base * 2 ** (this.failures - 1)));
     }
-    return this.transitional || this.operations > 0 ? this.options.fastMs : this.options.slowMs;
+    return this.fast ? this.options.fastMs : this.options.slowMs;
   }
 
   /**
-   * Fetch now (the Refresh button, after a create/delete, after setting a key). Works even while
-   * paused, because the user asked; it resets the failure back-off.
+   * The user asked (Refresh, Retry, a new base URL): the whole list now, even while paused and
+   * during a back-off, which it resets.
    */
   refreshNow(): Promise<void> {
     this.failures = 0;
     this.retryAfterMs = 0;
+    this.fullWanted = true;
+    return this.run();
+  }
+
+  /** Something changed the list (a create or delete answered): the whole list at once. */
+  requestFull(): Promise<void> {
+    this.fullWanted = true;
     return this.run();
   }
 
   dispose(): void {
     this.disposed = true;
     this.cancelTimer();
+    this.report();
+  }
+
+  private get fast(): boolean {
+    return this.transitional || this.operations > 0;
+  }
+
+  private offReason(): (Schedule & { kind: 'off' })['reason'] | undefined {
+    if (this.disposed) return 'disposed';
+    if (!this.enabled) return 'disabled';
+    if (!this.focused) return 'unfocused';
+    if (!this.visible && this.operations === 0) return 'hidden';
+    return undefined;
+  }
+
+  private nextKind(at: number): FetchKind {
+    return this.fullWanted || this.lastFullAt === undefined || at - this.lastFullAt >= this.options.slowMs ? 'full' : 'changes';
   }
 
   private update(change: () => unknown): void {
@@ -125,12 +169,15 @@ export class RefreshScheduler {
       return this.inFlight;
     }
     this.cancelTimer();
-    this.lastAttemptAt = this.timers.now();
+    const at = this.timers.now();
+    const kind = this.nextKind(at);
+    this.lastAttemptAt = at;
+    if (kind === 'full') this.fullWanted = false;
     this.inFlight = this.options
-      .fetch()
+      .fetch(kind)
       .then(
-        (outcome) => this.record(outcome),
-        () => this.record({ ok: false }),
+        (outcome) => this.record(outcome, kind, at),
+        () => this.record({ ok: false }, kind, at),
       )
       .finally(() => {
         this.inFlight = undefined;
@@ -144,29 +191,47 @@ export class RefreshScheduler {
     return this.inFlight;
   }
 
-  private record(outcome: FetchOutcome): void {
+  private record(outcome: FetchOutcome, kind: FetchKind, at: number): void {
     if (outcome.ok) {
       this.failures = 0;
       this.retryAfterMs = 0;
       this.transitional = outcome.transitional;
+      if (kind === 'full') this.lastFullAt = at;
     } else {
       this.failures++;
       this.retryAfterMs = outcome.retryAfterMs ?? 0;
+      if (kind === 'full') this.fullWanted = true; // still owed once fal answers again
     }
   }
 
   private schedule(): void {
     this.cancelTimer();
-    if (!this.active || this.inFlight) return;
-    const due = this.lastAttemptAt === undefined ? 0 : this.lastAttemptAt + this.interval - this.timers.now();
+    if (this.inFlight) return;
+    const off = this.offReason();
+    if (off) {
+      this.report({ kind: 'off', reason: off });
+      return;
+    }
+    const now = this.timers.now();
+    const due = this.lastAttemptAt === undefined ? 0 : this.lastAttemptAt + this.interval - now;
     if (due <= 0) {
       void this.run();
       return;
     }
+    const mode = this.failures > 0 ? 'backoff' : this.fast ? 'fast' : 'slow';
+    this.report({ kind: 'waiting', mode, inMs: due, next: this.nextKind(now + due) });
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       void this.run();
     }, due);
+  }
+
+  /** Tells onSchedule about a new decision: each change of state, and each back-off (new information every time). */
+  private report(schedule: Schedule = { kind: 'off', reason: 'disposed' }): void {
+    const key = schedule.kind === 'off' ? `off:${schedule.reason}` : `${schedule.mode}:${schedule.mode === 'backoff' ? this.failures : ''}`;
+    if (key === this.reported) return;
+    this.reported = key;
+    this.options.onSchedule?.(schedule);
   }
 
   private cancelTimer(): void {

@@ -1,59 +1,52 @@
-// Keeps the instances model current: owns the API client for the stored key and the refresh
-// scheduler, and feeds the scheduler what it needs to know (view visible, window focused).
+// Keeps the instances model current: owns the refresh scheduler (the only poller) and the sync it
+// runs, follows the session (no key, a rejected key: no polling), and tells the scheduler what it
+// needs to know (view visible, window focused). Waits elsewhere hold the scheduler and watch the model.
 import * as vscode from 'vscode';
-import type { FalComputeClient, InvalidInstanceRow } from '../api';
-import type { ApiKeyStore } from '../auth/apiKeyStore';
+import type { FalSession, SessionState } from '../auth/falSession';
+import { PAGE_SIZE } from '../auth/falClient';
 import { InstancesModel } from '../core/instancesModel';
-import { RefreshScheduler, type FetchOutcome } from '../core/refreshScheduler';
-import { isTransitional } from '../core/status';
+import { InstancesSync } from '../core/instancesSync';
+import { RefreshScheduler } from '../core/refreshScheduler';
+import { describeSchedule } from '../core/scheduleWords';
 import type { Settings } from '../settings';
-import { errorMessage, retryAfterMs } from './errorMessage';
-import { createFalClient } from './falClientFactory';
 
 const FIRST_SEEN_KEY = 'fal.instances.firstSeen';
 
 export class InstancesController implements vscode.Disposable {
   readonly model: InstancesModel;
   readonly scheduler: RefreshScheduler;
-  private client: FalComputeClient | undefined;
-  private clientFor: { key: string; baseUrl: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private loggedInvalidRows = '';
 
   constructor(
-    private readonly keys: ApiKeyStore,
+    readonly session: FalSession,
     private readonly log: vscode.LogOutputChannel,
     private settings: Settings,
     globalState: vscode.Memento,
-    private readonly version: string,
   ) {
     this.model = new InstancesModel({
       get: () => globalState.get<Record<string, number>>(FIRST_SEEN_KEY, {}),
       set: (value) => globalState.update(FIRST_SEEN_KEY, value),
     });
+    const sync = new InstancesSync({
+      model: this.model,
+      client: () => session.client(),
+      pageSize: PAGE_SIZE,
+      now: Date.now,
+      onKeyRejected: (rejection) => session.reject(rejection),
+      log,
+    });
     this.scheduler = new RefreshScheduler({
-      fetch: () => this.fetch(),
+      fetch: (kind) => sync.fetch(kind),
       fastMs: settings.fastRefreshMs,
       slowMs: settings.slowRefreshMs,
+      onSchedule: (schedule) => log.info(describeSchedule(schedule)),
     });
     this.scheduler.setFocused(vscode.window.state.focused);
     this.disposables.push(
       vscode.window.onDidChangeWindowState((s) => this.scheduler.setFocused(s.focused)),
-      keys.onDidChange(() => void this.onKeyChanged()),
+      session.onDidChange((state) => this.follow(state)),
     );
-    void this.onKeyChanged();
-  }
-
-  /** The client for the stored key, or undefined when signed out. */
-  async currentClient(): Promise<FalComputeClient | undefined> {
-    const key = await this.keys.get();
-    if (!key) return undefined;
-    const { apiBaseUrl } = this.settings;
-    if (!this.client || this.clientFor?.key !== key || this.clientFor.baseUrl !== apiBaseUrl) {
-      this.client = createFalClient(key, apiBaseUrl, this.log, this.version);
-      this.clientFor = { key, baseUrl: apiBaseUrl };
-    }
-    return this.client;
+    this.follow(session.state);
   }
 
   attachView(view: vscode.TreeView<unknown>): void {
@@ -68,7 +61,12 @@ export class InstancesController implements vscode.Disposable {
     if (baseUrlChanged) void this.scheduler.refreshNow();
   }
 
-  refresh(): Promise<void> {
+  /**
+   * The user asked (Refresh, Retry): the whole list now, skipping any back-off. After a 403 the
+   * same key may have been given access meanwhile, so it is tried once more.
+   */
+  async refresh(): Promise<void> {
+    if (this.session.state.kind === 'rejected') return this.session.recheck(); // signed in again → a full fetch
     return this.scheduler.refreshNow();
   }
 
@@ -77,45 +75,20 @@ export class InstancesController implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
-  private async onKeyChanged(): Promise<void> {
-    const signedIn = (await this.keys.get()) !== undefined;
-    if (!signedIn) {
-      this.client = undefined;
-      this.clientFor = undefined;
-      this.model.signOut();
-    } else {
-      this.model.setLoading();
+  private follow(state: SessionState): void {
+    switch (state.kind) {
+      case 'reading':
+        return;
+      case 'signedOut':
+        this.model.signOut();
+        break;
+      case 'rejected':
+        this.model.rejectKey(state.rejection);
+        break;
+      case 'signedIn':
+        this.model.setLoading();
+        break;
     }
-    this.scheduler.setEnabled(signedIn);
-  }
-
-  /** Says once (not at every refresh) which rows fal sent broken and what was wrong with them. */
-  private logInvalidRows(rows: readonly InvalidInstanceRow[]): void {
-    const described = rows.slice(0, 10).map((r) => `${r.id ?? '(no id)'}: ${r.problem}`).join('; ') + (rows.length > 10 ? `; and ${rows.length - 10} more` : '');
-    if (described === this.loggedInvalidRows) return;
-    this.loggedInvalidRows = described;
-    if (rows.length) this.log.warn(`fal listed ${rows.length} row(s) this version cannot use, shown as "invalid data from fal" with no actions: ${described}`);
-  }
-
-  private async fetch(): Promise<FetchOutcome> {
-    let client: FalComputeClient | undefined;
-    try {
-      client = await this.currentClient();
-    } catch (error) {
-      // e.g. an http:// base URL that is not loopback: a settings problem, shown in the view.
-      this.model.fail(errorMessage(error), Date.now());
-      return { ok: false };
-    }
-    if (!client) return { ok: true, transitional: false };
-    try {
-      const listing = await client.listInstances();
-      this.model.apply(listing.instances, Date.now(), listing.invalid);
-      this.logInvalidRows(listing.invalid);
-      return { ok: true, transitional: listing.instances.some((i) => isTransitional(i.status)) };
-    } catch (error) {
-      this.log.warn(`Listing instances failed: ${errorMessage(error)}`);
-      this.model.fail(errorMessage(error), Date.now());
-      return { ok: false, retryAfterMs: retryAfterMs(error) };
-    }
+    this.scheduler.setEnabled(state.kind === 'signedIn');
   }
 }

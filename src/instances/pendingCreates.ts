@@ -5,7 +5,7 @@
 import type { ComputeInstance, CreateInstanceInput, FalComputeClient } from '../api';
 import { FalError } from '../api';
 
-export const PENDING_CREATES_KEY = 'fal.pendingCreates';
+const PENDING_CREATES_KEY = 'fal.pendingCreates';
 /** Replays start only this long after the first attempt: inside fal's 10-minute window, with margin. */
 export const REPLAY_WINDOW_MS = 9 * 60_000;
 
@@ -104,4 +104,3 @@ export async function reconcilePendingCreates(deps: ReconcileDeps): Promise<Reco
 export function outcomeUnknown(error: unknown): boolean {
   return error instanceof FalError && error.outcomeUnknown;
 }
-

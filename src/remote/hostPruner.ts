@@ -25,11 +25,6 @@ export class HostPruner implements vscode.Disposable {
     this.subscription = model.onDidChange(() => this.onChange());
   }
 
-  /** Resolves when the prunes queued so far are done (for tests). */
-  idle(): Promise<void> {
-    return this.queue;
-  }
-
   dispose(): void {
     this.subscription.dispose();
   }

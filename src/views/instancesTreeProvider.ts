@@ -1,6 +1,6 @@
 // The Instances tree: rows in a stable order, optionally grouped, repainting only what changed.
 import * as vscode from 'vscode';
-import type { InstanceRecord, InstancesModel, ModelChange } from '../core/instancesModel';
+import type { InstancesModel, ModelChange } from '../core/instancesModel';
 import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
 import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 
@@ -39,11 +39,6 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.changed.fire(undefined);
   }
 
-  /** Repaints every row (cost estimates and "first seen … ago" age with time). */
-  repaintAll(): void {
-    this.changed.fire(undefined);
-  }
-
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
@@ -66,6 +61,8 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   getChildren(node?: TreeNode): TreeNode[] {
     if (!node) return this.options.groupBy === 'none' ? this.rootIds.map((id) => this.nodeFor(id)) : this.groups;
+    // Instance rows are leaves today; a feature that gives them children (GPUs, say) adds a node
+    // kind here and makes instanceTreeItem collapsible for it.
     return node.kind === 'group' ? node.ids.map((id) => this.nodeFor(id)) : [];
   }
 
@@ -127,5 +124,3 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return { kind: 'group', key, label, ids };
   }
 }
-
-export type { InstanceRecord };

@@ -1,35 +1,28 @@
 // Creates the Instances tree view and keeps its chrome in step with the model: the context key
-// that picks the welcome content, the error message line, the badge-free title.
+// that picks the welcome content and the message line, one state at a time (viewState.ts).
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
+import { viewChrome, type ViewState } from './viewState';
 
 export const INSTANCES_VIEW_ID = 'falCompute.instances';
-
-/** Values of the `fal.viewState` context key, used by viewsWelcome in package.json. */
-export type ViewState = 'signedOut' | 'loading' | 'error' | 'empty' | 'list';
-
-export function viewStateOf(model: InstancesModel): ViewState {
-  const state = model.state;
-  if (state.kind === 'signedOut' || state.kind === 'loading') return state.kind;
-  if (model.list().length > 0) return 'list';
-  return state.kind === 'error' ? 'error' : 'empty';
-}
 
 export class InstancesView implements vscode.Disposable {
   readonly provider: InstancesTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   private readonly subscription: { dispose(): void };
   private lastState: ViewState | undefined;
+  private hadRows: boolean | undefined;
 
   constructor(
     private readonly model: InstancesModel,
     options: TreeOptions,
   ) {
     this.provider = new InstancesTreeProvider(model, options);
+    // The context key first: the view must not show a welcome meant for another state meanwhile.
+    this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true });
     this.subscription = model.onDidChange(() => this.syncChrome());
-    this.syncChrome();
   }
 
   setOptions(options: TreeOptions): void {
@@ -37,14 +30,20 @@ export class InstancesView implements vscode.Disposable {
   }
 
   private syncChrome(): void {
-    const state = viewStateOf(this.model);
-    if (state !== this.lastState) {
-      this.lastState = state;
-      void vscode.commands.executeCommand('setContext', 'fal.viewState', state);
+    const rows = this.model.list().length;
+    const chrome = viewChrome(this.model.state, rows);
+    // With rows on screen VS Code shows no welcome whatever the key says, so the key is left as it
+    // is: switching it as the rows arrive would hide the welcome (Retry…) before the rows are drawn.
+    if (chrome.state !== 'list' && chrome.state !== this.lastState) {
+      this.lastState = chrome.state;
+      void vscode.commands.executeCommand('setContext', 'fal.viewState', chrome.state);
     }
-    const load = this.model.state;
-    // With rows on screen an error is a line above them; with none, the welcome view explains it.
-    this.treeView.message = load.kind === 'error' ? load.message : undefined;
+    if ((rows > 0) !== this.hadRows) {
+      this.hadRows = rows > 0;
+      void vscode.commands.executeCommand('setContext', 'fal.hasInstances', this.hadRows); // menus (Delete in the palette)
+    }
+    // The tree is created after the first sync; a message there is only ever needed above rows.
+    if (this.treeView && this.treeView.message !== chrome.message) this.treeView.message = chrome.message;
   }
 
   dispose(): void {

@@ -1,49 +1,103 @@
-// Status bar: how many machines are running and what they cost per hour (estimate).
-// Hidden when nothing runs, so the extension costs no status bar space when idle.
+// The one fal status bar item, composed from parts: what runs and costs (estimate), a rejected key,
+// and whatever other features add (setPart). Hidden when no part has anything to say, so the
+// extension costs no status bar space when idle.
 import * as vscode from 'vscode';
 import { formatUsd, hourlyRate } from '../core/cost';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 
-export class InstancesStatusBar implements vscode.Disposable {
+export interface StatusPart {
+  /** Codicons allowed, e.g. `$(server) 2 · ~$3.78/h`. */
+  readonly text: string;
+  /** Markdown, one paragraph per part in the tooltip. */
+  readonly tooltip: string;
+  readonly accessibility: string;
+  /** The most urgent part decides the click and the colour. */
+  readonly urgency: 'info' | 'warning' | 'error';
+  readonly command?: string;
+}
+
+const URGENCY = { info: 0, warning: 1, error: 2 } as const;
+
+export class FalStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('fal.instances', vscode.StatusBarAlignment.Left, 10);
+  private readonly parts = new Map<string, StatusPart>();
   private readonly subscription: { dispose(): void };
 
   constructor(
     private readonly model: InstancesModel,
     private hourlyUsd: Readonly<Record<string, number>>,
   ) {
-    this.item.name = 'fal Compute instances';
-    this.item.command = 'falCompute.instances.focus';
-    this.subscription = model.onDidChange(() => this.update());
-    this.update();
+    this.item.name = 'fal Compute';
+    this.subscription = model.onDidChange(() => this.updateOwnParts());
+    this.updateOwnParts();
   }
 
   setRates(hourlyUsd: Readonly<Record<string, number>>): void {
     this.hourlyUsd = hourlyUsd;
-    this.update();
+    this.updateOwnParts();
   }
 
-  private update(): void {
-    // "Running" = everything that exists and is not stopped: fal bills from creation, not from ready.
-    const running = this.model.list().filter((r) => statusLook(r.instance.status).kind !== 'stopped');
-    if (running.length === 0) {
-      this.item.hide();
-      return;
-    }
-    const perHour = running.reduce((sum, r) => sum + (hourlyRate(r.instance.instance_type, this.hourlyUsd) ?? 0), 0);
-    const ready = running.filter((r) => statusLook(r.instance.status).kind === 'ready').length;
-    this.item.text = `$(server) ${running.length} · ~${formatUsd(perHour)}/h`;
-    this.item.tooltip = new vscode.MarkdownString(
-      `**fal Compute**: ${running.length} instance${running.length === 1 ? '' : 's'} (${ready} ready), ` +
-        `about ${formatUsd(perHour)} per hour *(estimate from the hourly rates in settings)*.\n\nClick to show them.`,
-    );
-    this.item.accessibilityInformation = { label: `fal Compute: ${running.length} instances, about ${formatUsd(perHour)} per hour` };
-    this.item.show();
+  /** Adds, replaces or (undefined) removes a part; parts show in the order first added. */
+  setPart(id: string, part: StatusPart | undefined): void {
+    this.put(id, part);
+    this.render();
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.item.dispose();
   }
+
+  private updateOwnParts(): void {
+    const state = this.model.state;
+    this.put('key', state.kind === 'keyRejected' ? keyPart(state.rejection.message) : undefined);
+    this.put('instances', runningPart(this.model, this.hourlyUsd));
+    this.render();
+  }
+
+  private put(id: string, part: StatusPart | undefined): void {
+    if (part) this.parts.set(id, part);
+    else this.parts.delete(id);
+  }
+
+  private render(): void {
+    const parts = [...this.parts.values()];
+    if (parts.length === 0) {
+      this.item.hide();
+      return;
+    }
+    const lead = parts.reduce((a, b) => (URGENCY[b.urgency] > URGENCY[a.urgency] ? b : a));
+    this.item.text = parts.map((p) => p.text).join('  ');
+    this.item.tooltip = new vscode.MarkdownString(parts.map((p) => p.tooltip).join('\n\n'), true);
+    this.item.accessibilityInformation = { label: parts.map((p) => p.accessibility).join('. ') };
+    this.item.command = lead.command ?? 'falCompute.instances.focus';
+    this.item.backgroundColor = lead.urgency === 'info' ? undefined : new vscode.ThemeColor(`statusBarItem.${lead.urgency}Background`);
+    this.item.show();
+  }
+}
+
+function keyPart(message: string): StatusPart {
+  return {
+    text: '$(key) fal: key rejected',
+    tooltip: `**fal Compute**: ${message}\n\nClick to set the API key.`,
+    accessibility: `fal Compute: ${message}`,
+    urgency: 'warning',
+    command: 'fal.setApiKey',
+  };
+}
+
+/** "Running" = everything that exists and is not stopped: fal bills from creation, not from ready. */
+function runningPart(model: InstancesModel, hourlyUsd: Readonly<Record<string, number>>): StatusPart | undefined {
+  const running = model.list().filter((r) => statusLook(r.instance.status).kind !== 'stopped');
+  if (running.length === 0) return undefined;
+  const perHour = running.reduce((sum, r) => sum + (hourlyRate(r.instance.instance_type, hourlyUsd) ?? 0), 0);
+  const ready = running.filter((r) => statusLook(r.instance.status).kind === 'ready').length;
+  const count = `${running.length} instance${running.length === 1 ? '' : 's'}`;
+  return {
+    text: `$(server) ${running.length} · ~${formatUsd(perHour)}/h`,
+    tooltip: `**fal Compute**: ${count} (${ready} ready), about ${formatUsd(perHour)} per hour *(estimate from the hourly rates in settings)*.\n\nClick to show them.`,
+    accessibility: `fal Compute: ${count}, about ${formatUsd(perHour)} per hour`,
+    urgency: 'info',
+  };
 }

@@ -9,7 +9,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { repoRoot } from './codeServer';
-import { sleep, waitFor } from '../support/polling';
+import { waitFor } from '../support/polling';
+import { findFiles } from '../support/files';
 import { KEYGEN, TestSshd } from './sshd';
 import { openWorkbench, type Workbench, screenshotOnFailure, extensionLogText } from './workbench';
 
@@ -41,20 +42,9 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
   const extensionLog = () => extensionLogText(wb.server.dirs.userData);
   const managedConfig = () => join(home, '.ssh', 'fal', 'config');
   const readManaged = () => (existsSync(managedConfig()) ? readFileSync(managedConfig(), 'utf8') : '');
-  const row = (id: string) => wb.view('Instances').locator(`.monaco-list-row[aria-label*="${id}"]`);
-  const contextMenuItem = (title: string) => wb.page.locator('.monaco-menu .action-item a.action-menu-item', { has: wb.page.locator('.action-label', { hasText: new RegExp(`^${title}$`) }) });
-  /** Right-clicks the row and runs a context menu entry (hover first: monaco menus act on the item under the mouse). */
-  const runFromContextMenu = async (id: string, title: string) => {
-    await row(id).click({ button: 'right' });
-    const item = contextMenuItem(title);
-    await item.waitFor({ timeout: 10_000 });
-    await item.hover();
-    await sleep(150);
-    await item.click();
-    await wb.page.locator('.monaco-menu').waitFor({ state: 'detached', timeout: 10_000 }).catch(async () => {
-      await wb.page.keyboard.press('Enter');
-    });
-  };
+  const row = (id: string) => wb.row(id);
+  const contextMenuItem = (title: string) => wb.contextMenuItem(title);
+  const runFromContextMenu = (id: string, title: string) => wb.runFromContextMenu(id, title);
 
   const startSshd = () => sshd!.restart();
   const stopSshd = () => sshd!.stop();
@@ -107,6 +97,7 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
   });
 
   afterEach(screenshotOnFailure(() => wb));
+  afterEach(() => fal?.clearFaults()); // a failed test leaves no fault behind for the next
 
   it('shows Connect inline and Connect/Open SSH in Terminal/Copy SSH Command/Copy IP in the context menu of a ready row', async () => {
     await row(READY).hover();
@@ -132,7 +123,7 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     await wb.quickPick.answer('fal_e2e_ed25519');
     const offer = await wb.waitForNotification('needs the Remote - SSH extension', 30_000);
     assert.deepEqual(offer.buttons, ['Install Remote - SSH', 'Open SSH in Terminal']);
-    await sleep(800); // the toast's slide-in animation
+    await wb.waitForToastsToSettle();
     await wb.screenshot('connect-fallback-offer');
 
     // The user's config: our two lines on top, then every original byte.
@@ -174,8 +165,9 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     );
     assert.doesNotMatch(sshd, /Failed publickey/);
     // Type into the remote shell: only an SSH session has $SSH_CONNECTION ending in the sshd port.
-    await wb.page.locator('.terminal-wrapper .xterm, .xterm').first().click();
-    await sleep(1000);
+    const xterm = wb.page.locator('.terminal-wrapper .xterm, .xterm').first();
+    await xterm.click();
+    await wb.page.locator('.xterm.focus').first().waitFor(); // keys typed now reach the terminal
     await wb.page.keyboard.type(`echo "FAL_OK $SSH_CONNECTION" > ${marker}`);
     await wb.page.keyboard.press('Enter');
     const written = await waitFor('the marker file from the remote shell', () => (existsSync(marker) ? readFileSync(marker, 'utf8') : ''), (t) => t.includes('FAL_OK'), 20_000);
@@ -187,11 +179,14 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     this.timeout(120_000);
     // A stub extension with the id ms-vscode-remote.remote-ssh, loaded like F5 does.
     const stub = resolve(repoRoot, 'test/fixtures/remote-ssh-stub');
+    const activations = (wb.extensionLog().match(/fal Compute \S+ activated/g) ?? []).length;
     await wb.page.goto(wb.server.workbenchUrl({ payload: [['extensionDevelopmentPath', wb.server.remoteUri(stub)]] }));
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await wb.activityBarItem('fal Compute').waitFor({ timeout: 30_000 });
-    await sleep(1500); // let the reloaded workbench restore its layout before clicking
-    await wb.openActivityView('fal Compute').catch(() => wb.openActivityView('fal Compute'));
+    // Clicking before the reloaded window has restored its side bar would toggle it: wait for the side bar first.
+    await wb.page.locator('.part.sidebar .composite.title h2').waitFor({ timeout: 30_000 });
+    await wb.openActivityView('fal Compute');
+    await waitFor('the extension to activate again', () => (wb.extensionLog().match(/fal Compute \S+ activated/g) ?? []).length, (n) => n > activations, 30_000);
     await wb.waitForTreeRows((rs) => rs.some((r) => r.ariaLabel.includes(PROVISIONING)), 'Instances', 30_000);
 
     await wb.runCommand('fal: Connect…');
@@ -203,7 +198,8 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     await wb.quickPick.answer('fal_e2e_ed25519');
     const progress = await wb.waitForNotification(`Connect when ready: ${PROVISIONING}`, 20_000);
     assert.ok(progress.buttons.includes('Cancel'), JSON.stringify(progress));
-    await sleep(2500);
+    await wb.waitForNotification(/provisioning… — will connect when ready/);
+    await wb.waitForToastsToSettle();
     await wb.screenshot('connect-when-ready-progress');
     assert.doesNotMatch(extensionLog(), new RegExp(`ssh-remote\\+fal-${PROVISIONING}`), 'nothing opened while provisioning');
     assert.doesNotMatch(readManaged(), new RegExp(`Host fal-${PROVISIONING}\\b`), 'no entry before it has an IP');
@@ -310,4 +306,75 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     assert.equal(existsSync(`${userConfigPath}.fal-backup`), false, 'the backup, identical again, is gone');
     assert.match(extensionLog(), /Remove SSH Config Changes: removed the fal-compute lines in /);
   });
+
+  it('Connect when ready waits on the scheduler: with fal answering 500 it follows the back-off (5 s, then 10 s), counted in fal\'s request log', async function () {
+    this.timeout(120_000);
+    const waiting = 'inst_connwait4';
+    fal.seed([{ id: waiting, instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' }]);
+    await wb.runCommand('fal: Refresh Instances');
+    await wb.waitForTreeRows((rs) => rs.some((r) => r.ariaLabel.includes(waiting)), 'Instances', 20_000);
+    await wb.runCommand('Notifications: Clear All Notifications');
+    const mark = wb.logMark();
+    fal.addFault({ route: 'any', kind: 'status', status: 500, times: Infinity });
+    await runFromContextMenu(waiting, 'Connect When Ready');
+    await wb.quickPick.answer('fal_e2e_ed25519');
+    await wb.waitForNotification(`Connect when ready: ${waiting}`);
+    // Watch fal's request log until a fetch starts 15 s after the first failure (the third, if the back-off holds).
+    const failed = () => fal.requests.filter((r) => r.fault === 'status:500');
+    await waitFor('a request 15 s after the first failure', failed, (rs) => rs.length > 0 && rs.at(-1)!.startedAt >= rs[0]!.startedAt + 14_900, 60_000, 200);
+    await wb.screenshot('connect-when-ready-backing-off');
+
+    // The extension's first attempt of each fetch (retries inside one fetch say "(attempt n)").
+    const attempts = requestLines(wb.extensionLog().slice(mark)).filter((l) => / → 500 /.test(l.text) && !/\(attempt \d+\)/.test(l.text));
+    assert.ok(attempts.length >= 3, JSON.stringify(attempts));
+    const [a, b, c] = attempts.map((l) => l.at);
+    assert.ok(b! - a! >= 4_800, `5 s back-off, waited ${b! - a!} ms`);
+    assert.ok(c! - b! >= 9_800, `10 s back-off, waited ${c! - b!} ms`);
+    // fal saw at most two fetches (each with its own few retries) in the first 15 s.
+    const firstWindow = failed().filter((r) => r.startedAt < failed()[0]!.startedAt + 14_900);
+    assert.ok(firstWindow.length <= 8, `${firstWindow.length} requests in 15 s`);
+    assert.match(wb.extensionLog().slice(mark), /Refresh: backing off after failures; next try/);
+
+    await wb.clickNotificationButton('Cancel');
+    await wb.waitForLog('Connect When Ready: cancelled', mark);
+  });
+
+  it('a command that throws shows one error naming it, with Show Logs, and logs why', async function () {
+    this.timeout(60_000);
+    const target = 'inst_connerr5';
+    fal.seed([{ id: target, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1' }]);
+    await wb.runCommand('fal: Refresh Instances');
+    await wb.waitForTreeRows((rs) => rs.some((r) => r.ariaLabel.includes(target)), 'Instances', 20_000);
+    const knownHosts = join(home, '.ssh', 'fal', 'known_hosts');
+    const saved = existsSync(knownHosts) ? readFileSync(knownHosts) : undefined;
+    rmSync(knownHosts, { force: true });
+    mkdirSync(knownHosts, { recursive: true }); // reading it now fails with EISDIR: nothing in the command expects that
+    try {
+      await wb.runCommand('Notifications: Clear All Notifications');
+      const mark = wb.logMark();
+      await runFromContextMenu(target, 'Forget Host Key…');
+      const toast = await wb.waitForNotification(/Forget Host Key/);
+      assert.match(toast.message, /^Forget Host Key: /);
+      assert.deepEqual(toast.buttons, ['Show Logs']);
+      assert.match(toast.message, /EISDIR/);
+      await wb.waitForToastsToSettle();
+      await wb.screenshot('command-error-show-logs');
+      assert.equal((await wb.notifications()).filter((n) => n.message.includes('Forget Host Key')).length, 1, 'shown once');
+      const log = await wb.waitForLog(/Forget Host Key failed: .*EISDIR[\s\S]*at /, mark);
+      assert.match(log, /\[error\]/);
+      await wb.clickNotificationButton('Show Logs');
+      // The Output view shows the channel's last lines: fal's request lines say it is fal Compute's.
+      await wb.waitForOutput(/Forget Host Key failed:|\/compute\/instances/);
+      const hostLogs = findFiles(wb.server.dirs.userData, (p) => /exthost/i.test(p) && p.endsWith('.log')).map((f) => readFileSync(f, 'utf8'));
+      assert.ok(!hostLogs.some((t) => /rejected promise not handled|unhandled/i.test(t) && /fal/i.test(t)), 'no unhandled rejection in the extension host');
+    } finally {
+      rmSync(knownHosts, { recursive: true, force: true });
+      if (saved) writeFileSync(knownHosts, saved);
+    }
+  });
 });
+
+/** The request lines of the extension's log with their time (LogOutputChannel: `YYYY-MM-DD HH:MM:SS.mmm [level] text`). */
+function requestLines(log: string): { at: number; text: string }[] {
+  return [...log.matchAll(/^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \[\w+\] ((?:GET|POST|DELETE) \/.*)$/gm)].map((m) => ({ at: new Date(m[1]!.replace(' ', 'T')).getTime(), text: m[2]! }));
+}

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
-import { sleep } from '../support/polling';
+import { waitFor } from '../support/polling';
 
 const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh e2e@test';
 const PRIVATE = '-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW -----END OPENSSH PRIVATE KEY-----';
@@ -21,49 +21,14 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
 
   const posts = () => fal.requests.filter((r) => r.method === 'POST');
 
-  /** Waits until the quick input shows this step ("Create H100 Instance (2/4)"). */
-  async function atStep(step: string): Promise<void> {
-    const title = wb.page.locator('.quick-input-widget .quick-input-title', { hasText: new RegExp(`Create H100 Instance \\(${step.replace('/', '\\/')}`) });
-    await title.waitFor({ timeout: 20_000 });
-  }
-  /** The label of each row (a row's detail line is a second .label-name, left out). */
-  async function labels(): Promise<string[]> {
-    await wb.quickPick.waitOpen();
-    return wb.page
-      .locator('.quick-input-widget .monaco-list-row')
-      .evaluateAll((rows) => rows.map((r) => (r.querySelector('.label-name')?.textContent ?? '').replace(/\u00a0/g, ' ').trim()));
-  }
-  /** Answers the pick on screen, then waits until the next step (or nothing) replaced it. */
-  async function pick(text: string): Promise<void> {
-    // Read in the page in one go: locator reads would wait while the widget is hidden.
-    const shown = () =>
-      wb.page.evaluate<string>(`(() => {
-        const w = document.querySelector('.quick-input-widget');
-        const visible = !!w && w.offsetParent !== null;
-        const title = w?.querySelector('.quick-input-title')?.textContent ?? '';
-        const ph = w?.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? '';
-        return visible + '|' + title + '|' + ph;
-      })()`);
-    const before = await shown();
-    await wb.quickPick.answer(text);
-    const deadline = Date.now() + 20_000;
-    while ((await shown()) === before) {
-      if (Date.now() > deadline) throw new Error(`the wizard did not move on after "${text}"`);
-      await wb.page.waitForTimeout(50);
-    }
-  }
+  const atStep = (step: string) => wb.quickPick.waitForStep('Create H100 Instance', step);
+  const labels = () => wb.quickPick.rowLabels();
+  const pick = (text: string) => wb.quickPick.answerAndAdvance(text);
+  const placeholder = () => wb.quickPick.placeholder();
+  const back = () => wb.quickPick.back();
+  const escape = () => wb.quickPick.dismiss();
   async function pasteBox(): Promise<void> {
     await wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="ssh-ed25519"]').waitFor();
-  }
-  async function placeholder(): Promise<string> {
-    return (await wb.quickPick.input.getAttribute('placeholder')) ?? '';
-  }
-  async function back(): Promise<void> {
-    await wb.page.locator('.quick-input-widget .codicon-quick-input-back').click();
-  }
-  async function escape(): Promise<void> {
-    await wb.quickPick.cancel();
-    await wb.quickPick.waitClosed();
   }
   async function startWizard(): Promise<void> {
     await wb.runCommand('fal: Create H100 Instance');
@@ -153,8 +118,9 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await atStep('4/4');
     assert.match(await placeholder(), /8x H100 · sector_3 · SSH key: id_e2e\.pub .*\$15\.12\/h/);
     await wb.screenshot('create-step-4-confirm');
+    const mark = wb.logMark();
     await escape();
-    await sleep(300);
+    await wb.waitForLog('Create cancelled in the wizard; nothing was sent.', mark);
     assert.deepEqual(posts(), [], 'no create was sent');
     assert.deepEqual(fal.instances(), []);
   });
@@ -227,10 +193,10 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     assert.match(message, /Never share it/);
     await wb.screenshot('create-paste-private-refused');
     await wb.inputBox.enter();
-    await sleep(300);
+    // Still the paste box: had Enter taken the private key, typing the public key below would not
+    // reach this box and the create would not carry it (asserted at the end).
     assert.ok(await wb.quickPick.isOpen(), 'Enter on a private key keeps the box open');
     await wb.inputBox.type(PUB);
-    await wb.page.waitForTimeout(100);
     await wb.inputBox.enter();
     await atStep('3/3');
     await pick('Create 1x H100');
@@ -271,19 +237,14 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await pick('id_e2e.pub');
     await pick('Create 1x H100');
     // Keep the new machine provisioning so the wait is still running when Cancel is pressed.
-    const deadline = Date.now() + 10_000;
-    let id: string | undefined;
-    while (!id && Date.now() < deadline) {
-      id = fal.instances().find((i) => !before.has(i.id))?.id;
-      if (!id) await sleep(20);
-    }
-    assert.ok(id, 'the instance was created');
+    const created = await waitFor('the instance to be created', () => fal.instances().find((i) => !before.has(i.id)), (i) => i !== undefined, 10_000, 20);
+    const id = created!.id;
     fal.updateInstance(id, { status: 'provisioning' });
     await wb.waitForNotification(/Provisioning 1x H100… \d+s/);
     await wb.clickNotificationButton('Cancel');
     const said = await wb.waitForNotification('Stopped waiting');
     assert.match(said.message, /not cancelled.*keeps starting.*billed until you delete it/);
-    await sleep(500);
+    await wb.waitForLog(new RegExp(`Stopped waiting for 1x H100 ${id}; the instance itself was not touched`));
     assert.ok(fal.instances().some((i) => i.id === id), 'the instance still exists');
     assert.equal(fal.requests.filter((r) => r.method === 'DELETE').length, 0);
     assert.equal(fal.requests.filter((r) => r.method === 'POST').length, 1);
@@ -299,8 +260,7 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await pick('1x H100');
     await pick('id_e2e.pub');
     await pick('Create 1x H100');
-    const deadline = Date.now() + 10_000;
-    while (posts().length === 0 && Date.now() < deadline) await sleep(50);
+    await waitFor('the create request', () => posts().length, (n) => n > 0, 10_000, 50);
     assert.equal(posts().length, 1, 'the create is in flight');
     const firstKey = posts()[0]!.idempotencyKey;
     await wb.runCommand('Developer: Reload Window');
@@ -308,7 +268,8 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     const done = await wb.waitForNotification(/create of 1x H100 interrupted by a window reload was finished/, 40_000);
     await wb.screenshot('create-reconciled-after-reload');
     assert.match(done.message, /no second instance/);
-    await sleep(4_500); // the delayed first request has committed by now too
+    // The delayed first request commits too (the emulator finishes it although its caller is gone).
+    await waitFor('the first create to be answered', () => posts()[0]!.status, (status) => status !== undefined, 10_000);
     // Only this create's requests are judged: code-server does not always carry globalState writes
     // across a window reload (seen once in CI: the cleared entry of a create finished earlier in this
     // workbench came back and was replayed too — harmlessly, with its own key, so fal answers with

@@ -4,8 +4,6 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
-import { sleep } from '../support/polling';
-
 
 describe('Delete Instance (against the emulator)', function () {
   let fal: FalEmulator;
@@ -33,19 +31,7 @@ describe('Delete Instance (against the emulator)', function () {
 
   afterEach(screenshotOnFailure(() => wb));
 
-  async function deleteFromContextMenu(rowText: string): Promise<void> {
-    const row = wb.view('Instances').locator('.monaco-list-row', { hasText: rowText });
-    await row.click();
-    await row.click({ button: 'right' });
-    const item = wb.page.locator('.context-view .action-item .action-label', { hasText: /^Delete Instance…$/ });
-    await item.waitFor();
-    await item.hover();
-    await item.click();
-    // A click that lands while the menu is still settling is dropped by the menu: Enter on the focused item then.
-    if (!(await wb.page.locator('.monaco-dialog-box').waitFor({ timeout: 2_000 }).then(() => true, () => false))) {
-      if (await item.isVisible()) await wb.page.keyboard.press('Enter');
-    }
-  }
+  const deleteFromContextMenu = (rowText: string) => wb.runFromContextMenu(rowText, 'Delete Instance…', { select: true });
 
   it('context menu → modal naming the instance; Cancel sends no DELETE', async () => {
     fal.clearRequests();
@@ -56,8 +42,9 @@ describe('Delete Instance (against the emulator)', function () {
     assert.match(modal.detail, /all its data are destroyed/);
     assert.match(modal.detail, /Billing stops/);
     assert.ok(modal.buttons.includes('Delete'), JSON.stringify(modal.buttons));
+    const mark = wb.logMark();
     await wb.clickModalButton('Cancel');
-    await sleep(800);
+    await wb.waitForLog('Delete not confirmed; nothing was sent.', mark);
     assert.deepEqual(deletes(), [], 'cancelling sends no DELETE');
     assert.equal((await wb.treeRows('Instances')).length, 3);
     assert.equal(fal.instances().length, 3);
@@ -73,7 +60,7 @@ describe('Delete Instance (against the emulator)', function () {
     assert.ok(deleting.some((r) => r.description.includes('203.0.113.50')), 'the row shows a deleting state until gone');
     const rows = await wb.waitForTreeRows((rs) => rs.length === 2 && !rs.some((r) => r.description.includes('203.0.113.50')), 'Instances');
     assert.equal(rows.length, 2);
-    await sleep(500);
+    // The row goes once the DELETE has been answered: every request it made is in the log.
     assert.deepEqual(deletes().map((r) => r.path), ['/v1/compute/instances/inst_del_a'], 'one DELETE for that instance');
     assert.ok(!fal.instances().some((i) => i.id === 'inst_del_a'));
     await wb.screenshot('delete-row-gone');

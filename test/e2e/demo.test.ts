@@ -2,6 +2,7 @@
 // against the bundled emulator; accepting the offered key shows the sample instances; Ctrl+C
 // stops everything.
 import assert from 'node:assert/strict';
+import { waitFor } from '../support/polling';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
@@ -48,9 +49,7 @@ describe('npm run demo', function () {
     await page.locator('.quick-input-widget .quick-input-box input').waitFor();
     await page.keyboard.press('Enter');
     const rows = page.locator('.part.sidebar .monaco-list-row');
-    const deadline = Date.now() + 30_000;
-    while ((await rows.count()) !== demoInstances().length && Date.now() < deadline) await page.waitForTimeout(100);
-    assert.equal(await rows.count(), demoInstances().length);
+    await waitFor('every demo instance listed', () => rows.count(), (n) => n === demoInstances().length, 30_000, 100);
     await page.screenshot({ path: resolve(repoRoot, 'test-results/screenshots/demo.png') });
   });
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { findFiles } from '../support/files';
-import { sleep, waitFor } from '../support/polling';
+import { waitFor } from '../support/polling';
 import { DEFAULT_EMULATOR_KEY, FalEmulator, type SeedInstance } from '../emulator';
 import { openWorkbench, type TreeRow, type Workbench, screenshotOnFailure } from './workbench';
 
@@ -147,25 +147,33 @@ describe('Instances view (against the emulator)', function () {
     assert.equal(await selected.getAttribute('aria-selected'), 'true', 'the selection survived the refreshes');
   });
 
+  // "Nothing was sent" is proven by the scheduler's own decision in the log (no timer is left
+  // running: fake-time unit tests show it stays so for an hour) and by fal's request log, which
+  // records nothing from that decision until the view or the window comes back.
   it('sends no request while the view is hidden, and refreshes at once when the status bar item brings it back', async () => {
+    const mark = wb.logMark();
     await wb.runCommand('View: Show Explorer');
-    await sleep(500);
-    fal.clearRequests();
-    await sleep(4_000); // four fast-poll intervals: instances are still transitional
-    assert.deepEqual(fal.requests.map((r) => r.path), [], 'no request while hidden');
-    await wb.page.locator('.statusbar-item', { hasText: /· ~\$/ }).click(); // focuses the Instances view
+    const decided = mark + (await wb.waitForLog('Refresh paused: the Instances view is hidden.', mark)).indexOf('Refresh paused: the Instances view is hidden.');
+    const paused = fal.requests.length;
+    await wb.screenshot('instances-hidden-explorer');
+    assert.equal(fal.requests.length, paused, 'no request while hidden');
+    const back = wb.logMark();
+    await wb.statusBarItem(/· ~\$/).click(); // focuses the Instances view
     await wb.view('Instances').locator('.monaco-list-row').first().waitFor();
-    await waitFor('a request', () => fal.requests.length, (n) => n > 0, 3_000, 100);
+    await waitFor('a request', () => fal.requests.length, (n) => n > paused, 3_000, 100);
+    assert.doesNotMatch(wb.extensionLog().slice(decided, back), /GET \/compute/, 'the extension logged no request while hidden');
   });
 
   it('sends no request while the window is unfocused, and refreshes on focus', async () => {
-    await setWindowFocus(wb, false);
-    await sleep(500);
-    fal.clearRequests();
-    await sleep(4_000);
-    assert.deepEqual(fal.requests.map((r) => r.path), [], 'no request while unfocused');
-    await setWindowFocus(wb, true);
-    await waitFor('a request', () => fal.requests.length, (n) => n > 0, 3_000, 100);
+    const mark = wb.logMark();
+    await wb.setWindowFocus(false);
+    const decided = mark + (await wb.waitForLog('Refresh paused: the window is in the background.', mark)).indexOf('Refresh paused: the window is in the background.');
+    const paused = fal.requests.length;
+    const back = wb.logMark();
+    assert.equal(fal.requests.length, paused, 'no request while unfocused');
+    await wb.setWindowFocus(true);
+    await waitFor('a request', () => fal.requests.length, (n) => n > paused, 3_000, 100);
+    assert.doesNotMatch(wb.extensionLog().slice(decided, back), /GET \/compute/, 'the extension logged no request while unfocused');
     assert.ok(fal.maxConcurrent <= 1, `at most one request in flight, saw ${fal.maxConcurrent}`);
   });
 
@@ -184,7 +192,7 @@ describe('Instances view (against the emulator)', function () {
   it('offers Retry in the welcome view when the list cannot load, and recovers', async () => {
     for (const i of fal.instances()) await fetch(`${fal.baseUrl}/compute/instances/${i.id}`, { method: 'DELETE', headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` } });
     await waitFor('the empty welcome', () => wb.welcomeText('Instances'), (t) => t.includes('No instances'), 15_000, 100);
-    assert.equal(await wb.page.locator('.statusbar-item', { hasText: /· ~\$/ }).count(), 0, 'status bar item hidden with no instances');
+    assert.equal(await wb.statusBarItem(/· ~\$/).count(), 0, 'status bar item hidden with no instances');
     fal.addFault({ route: 'list', kind: 'status', status: 503, times: Infinity });
     await wb.runCommand('fal: Refresh Instances');
     const welcome = await waitFor('the error welcome', () => wb.welcomeText('Instances'), (t) => t.includes("Couldn't load"), 20_000, 100);
@@ -247,18 +255,6 @@ describe('Instances view (against the emulator)', function () {
     assert.equal((await wb.treeRows('Instances')).length, 0);
   });
 });
-
-/**
- * Headless Chromium always reports focus, so the test makes the page say what a real window
- * would: document.hasFocus() plus the blur/focus event VS Code's host service listens to.
- */
-async function setWindowFocus(wb: Workbench, focused: boolean): Promise<void> {
-  await wb.page.evaluate((f) => {
-    const page = globalThis as unknown as { document: { hasFocus(): boolean }; dispatchEvent(e: unknown): boolean; FocusEvent: new (type: string) => unknown };
-    page.document.hasFocus = () => f;
-    page.dispatchEvent(new page.FocusEvent(f ? 'focus' : 'blur'));
-  }, focused);
-}
 
 function fileContains(path: string, needle: string): boolean {
   try {

@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { findFiles } from '../support/files';
+import { waitFor } from '../support/polling';
 import { repoRoot, startCodeServer, type CodeServer } from './codeServer';
 
 /** The .vsix that `npm run package` builds. */
@@ -137,6 +138,52 @@ export class QuickInput {
   async cancel(): Promise<void> {
     await this.page.keyboard.press('Escape');
   }
+
+  /** Escape, then wait until it is gone. */
+  async dismiss(timeout = DEFAULT_TIMEOUT): Promise<void> {
+    await this.cancel();
+    await this.waitClosed(timeout);
+  }
+
+  // --- multi-step wizards ("Create H100 Instance (2/4)")
+
+  /** Waits until the title shows `title (step…`, e.g. waitForStep('Create H100 Instance', '2/4'). */
+  async waitForStep(title: string, step: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const re = new RegExp(`${escapeRegExp(title)} \\(${escapeRegExp(step)}`);
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: re }).waitFor({ timeout });
+  }
+
+  /** The label of each row (a row's detail line is a second .label-name, left out). */
+  async rowLabels(): Promise<string[]> {
+    await this.waitOpen();
+    return this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => (r.querySelector('.label-name')?.textContent ?? '').replace(/\u00a0/g, ' ').trim()));
+  }
+
+  async placeholder(): Promise<string> {
+    return (await this.input.getAttribute('placeholder')) ?? '';
+  }
+
+  /** The Back button of a wizard step. */
+  async back(): Promise<void> {
+    await this.page.locator('.quick-input-widget .codicon-quick-input-back').click();
+  }
+
+  /** Answers the pick on screen, then waits until the next step (or nothing) replaced it. */
+  async answerAndAdvance(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    // Read in the page in one go: locator reads would wait while the widget is hidden.
+    const shown = `(() => {
+      const w = document.querySelector('.quick-input-widget');
+      const visible = !!w && w.offsetParent !== null;
+      const title = w?.querySelector('.quick-input-title')?.textContent ?? '';
+      const ph = w?.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? '';
+      return visible + '|' + title + '|' + ph;
+    })()`;
+    const before = await this.page.evaluate<string>(shown);
+    await this.answer(text, timeout);
+    await this.page.waitForFunction(`${shown} !== ${JSON.stringify(before)}`, undefined, { timeout });
+  }
 }
 
 export class Workbench {
@@ -151,6 +198,14 @@ export class Workbench {
   ) {
     this.quickPick = new QuickInput(page);
     this.inputBox = this.quickPick;
+    // A window VS Code opens (vscode.openFolder with forceNewWindow) would leave the workbench a
+    // background tab, where the browser throttles it (a context menu then took 6 s instead of 0.2 s):
+    // close it and give the workbench the front again.
+    browser.on('page', (opened) => {
+      if (opened === page) return;
+      void opened.close().catch(() => undefined);
+      void page.bringToFront().catch(() => undefined);
+    });
   }
 
   /** Runs a command from the palette by its full title, e.g. `fal: Show Logs`. */
@@ -232,14 +287,59 @@ export class Workbench {
 
   /** Waits until the tree rows satisfy `predicate`, and returns them. */
   async waitForTreeRows(predicate: (rows: TreeRow[]) => boolean, viewName?: string, timeout = DEFAULT_TIMEOUT): Promise<TreeRow[]> {
-    const deadline = Date.now() + timeout;
-    let rows = await this.treeRows(viewName);
-    while (!predicate(rows)) {
-      if (Date.now() > deadline) throw new Error(`tree rows did not match within ${timeout} ms: ${JSON.stringify(rows)}`);
-      await this.page.waitForTimeout(100);
-      rows = await this.treeRows(viewName);
+    return waitFor(`tree rows${viewName ? ` of ${viewName}` : ''}`, () => this.treeRows(viewName), predicate, timeout, 100);
+  }
+
+  /** A row of a tree view, by a text its accessibility label holds (an instance id, an IP). */
+  row(text: string, viewName = 'Instances'): Locator {
+    return this.view(viewName).locator(`.monaco-list-row[aria-label*="${text}"]`);
+  }
+
+  /** An entry of the open context menu, by its exact title. */
+  contextMenuItem(title: string): Locator {
+    return this.page.locator('.context-view .monaco-menu .action-item a.action-menu-item', { has: this.menuLabel(title) });
+  }
+
+  private menuLabel(title: string): Locator {
+    return this.page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) });
+  }
+
+  /**
+   * Right-clicks the row and runs a context menu entry. Monaco menus act on the item under the
+   * mouse, so it is hovered until the menu marks it focused; a click the settling menu drops is
+   * followed by Enter on the focused item.
+   */
+  async runFromContextMenu(rowText: string, title: string, options: { select?: boolean } = {}): Promise<void> {
+    const row = this.row(rowText);
+    if (options.select) await row.click();
+    await row.click({ button: 'right' });
+    const item = this.contextMenuItem(title);
+    await item.hover({ timeout: 10_000 });
+    await this.page.locator('.context-view .monaco-menu .action-item.focused', { has: this.menuLabel(title) }).waitFor({ timeout: 10_000 });
+    await item.click();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    if (!(await menu.waitFor({ state: 'detached', timeout: 2_000 }).then(() => true, () => false))) {
+      if (await item.isVisible()) await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'detached', timeout: 10_000 });
     }
-    return rows;
+  }
+
+  /** A status bar entry by its text. */
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('.statusbar-item', { hasText: text });
+  }
+
+  /**
+   * Makes the window say it lost (or regained) focus. Headless Chromium always reports focus, so
+   * the page is told what a real window would report: document.hasFocus() plus the blur/focus
+   * event VS Code's host service listens to.
+   */
+  async setWindowFocus(focused: boolean): Promise<void> {
+    await this.page.evaluate((f) => {
+      const page = globalThis as unknown as { document: { hasFocus(): boolean }; dispatchEvent(e: unknown): boolean; FocusEvent: new (type: string) => unknown };
+      page.document.hasFocus = () => f;
+      page.dispatchEvent(new page.FocusEvent(f ? 'focus' : 'blur'));
+    }, focused);
   }
 
   private toasts(): Locator {
@@ -257,14 +357,27 @@ export class Workbench {
     );
   }
 
-  /** Waits for a toast whose message contains `text`. */
+  /**
+   * Waits for a toast whose message contains (or matches) `text`, and returns it as it was then:
+   * found and read in one step in the page, so a toast that hides itself soon after is still caught.
+   */
   async waitForNotification(text: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<Notification> {
-    const toast = this.toasts().filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first();
-    await toast.waitFor({ timeout });
-    const all = await this.notifications();
-    const match = all.find((n) => (typeof text === 'string' ? n.message.includes(text) : text.test(n.message)));
-    if (!match) throw new Error(`notification ${String(text)} disappeared`);
-    return match;
+    const pattern = typeof text === 'string' ? { source: escapeRegExp(text), flags: '' } : { source: text.source, flags: text.flags };
+    const found = await this.page.waitForFunction(
+      ({ source, flags }) => {
+        const re = new RegExp(source, flags);
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<any> } }).document;
+        const read = (t: any) => ({
+          message: String(t.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
+          source: String(t.querySelector('.notification-list-item-source')?.textContent ?? '').trim(),
+          buttons: Array.from(t.querySelectorAll('a.monaco-button') as ArrayLike<any>).map((b) => String(b.textContent ?? '').trim()),
+        });
+        return Array.from(doc.querySelectorAll('.notifications-toasts .notification-toast')).map(read).find((n) => re.test(n.message)) ?? false;
+      },
+      pattern,
+      { timeout, polling: 100 },
+    );
+    return (await found.jsonValue()) as Notification;
   }
 
   /** Clicks the button labelled `text` of a toast (the first toast that has one). */
@@ -324,13 +437,36 @@ export class Workbench {
 
   /** Waits until the Output view (already showing a channel) shows text matching `expected`. */
   async waitForOutput(expected: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const text = await this.outputText(timeout);
-      if (typeof expected === 'string' ? text.includes(expected) : expected.test(text)) return text;
-      if (Date.now() > deadline) throw new Error(`the Output view did not show ${String(expected)} within ${timeout} ms; it shows:\n${text}`);
-      await this.page.waitForTimeout(200);
-    }
+    const matches = (text: string) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
+    return waitFor(`the Output view to show ${String(expected)}`, () => this.outputText(timeout), matches, timeout);
+  }
+
+  /** The extension's "fal Compute" log as written to disk so far. */
+  extensionLog(): string {
+    return extensionLogText(this.server.dirs.userData);
+  }
+
+  /** A mark in the extension's log: `waitForLog(…, mark)` looks only at what comes after it. */
+  logMark(): number {
+    return this.extensionLog().length;
+  }
+
+  /** Waits until the extension's log (after `mark`) matches, and returns that part of it. */
+  async waitForLog(expected: string | RegExp, mark = 0, timeout = DEFAULT_TIMEOUT): Promise<string> {
+    const matches = (text: string) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
+    return waitFor(`the extension log to show ${String(expected)}`, () => this.extensionLog().slice(mark), matches, timeout);
+  }
+
+  /** Waits until every toast has finished sliding in (the workbench marks it `notification-fade-in-done`), e.g. before a screenshot. */
+  async waitForToastsToSettle(timeout = DEFAULT_TIMEOUT): Promise<void> {
+    await this.page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ classList: { contains(c: string): boolean } }> } }).document;
+        return Array.from(doc.querySelectorAll('.notifications-toasts .notification-toast')).every((t) => t.classList.contains('notification-fade-in-done'));
+      },
+      undefined,
+      { timeout },
+    );
   }
 
   /** Opens the fal Compute view and saves `key` through "fal: Set API Key" (checked against the API). */

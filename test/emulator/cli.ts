@@ -34,7 +34,7 @@ function main(): void {
     (emulator) => {
       printBanner(emulator, options);
       const shutdown = (): void => {
-        emulator.close().then(() => process.exit(0));
+        void emulator.close().then(() => process.exit(0));
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

@@ -6,6 +6,8 @@ export interface LayerSummary {
   passed: number;
   failed: number;
   pending: number;
+  /** Wall time of the mocha run (what a layer costs; the README tracks the UI layer's). */
+  durationMs?: number;
 }
 
 export interface LayerVerdict {
@@ -29,7 +31,8 @@ export function judgeLayer(name: string, exitCode: number, summary: LayerSummary
     failed += 1;
     lines.push(`${name}: ${summary.passed} passed, but exited ${exitCode} (counted as 1 failure)`);
   } else {
-    lines.push(`${name}: ${summary.passed} passed, ${summary.failed} failed${summary.pending ? `, ${summary.pending} pending` : ''}`);
+    const took = summary.durationMs ? ` in ${(summary.durationMs / 1000).toFixed(1)} s` : '';
+    lines.push(`${name}: ${summary.passed} passed, ${summary.failed} failed${summary.pending ? `, ${summary.pending} pending` : ''}${took}`);
   }
   if ((name === 'unit' || name === 'corpus') && summary.passed + summary.failed === 0) {
     failed += 1;

@@ -12,8 +12,8 @@ class SummaryReporter extends Mocha.reporters.Spec {
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const file = process.env.FAL_TEST_SUMMARY;
       if (!file) return;
-      const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
-      const summary: LayerSummary = { passed: stats.passes, failed: stats.failures, pending: stats.pending };
+      const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0, duration: 0 };
+      const summary: LayerSummary = { passed: stats.passes, failed: stats.failures, pending: stats.pending, durationMs: stats.duration ?? 0 };
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(summary));
     });

@@ -30,6 +30,7 @@ export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5 };
 
 export async function startServer(handler: Handler): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a handler that throws fails the test's request, which the test sees
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

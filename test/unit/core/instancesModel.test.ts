@@ -55,7 +55,7 @@ describe('InstancesModel', () => {
   it('keeps the last list on error and marks rows being deleted', () => {
     const { model, changes } = setup();
     model.apply([inst('a'), inst('b')], 1);
-    model.fail('fal had a server error', 2);
+    model.fail('fal had a server error', 'server', 2);
     assert.equal(model.state.kind, 'error');
     assert.equal(model.list().length, 2);
     changes.length = 0;

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { RefreshScheduler, type FetchOutcome } from '../../../src/core/refreshScheduler';
+import { RefreshScheduler, type FetchKind, type FetchOutcome, type Schedule } from '../../../src/core/refreshScheduler';
+import { describeSchedule } from '../../../src/core/scheduleWords';
 import { FakeTimers, flush } from './fakeTimers';
 
 function setup(outcomes: (FetchOutcome | Error)[] = []) {
   const timers = new FakeTimers();
   const calls: number[] = [];
+  const kinds: FetchKind[] = [];
+  const decisions: Schedule[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   let release: (() => void) | undefined;
@@ -15,8 +18,10 @@ function setup(outcomes: (FetchOutcome | Error)[] = []) {
     backoffBaseMs: 5_000,
     maxBackoffMs: 300_000,
     timers,
-    fetch: async () => {
+    onSchedule: (d) => decisions.push(d),
+    fetch: async (kind) => {
       calls.push(timers.now());
+      kinds.push(kind);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       if (holdNext) {
@@ -32,6 +37,8 @@ function setup(outcomes: (FetchOutcome | Error)[] = []) {
   return {
     timers,
     calls,
+    kinds,
+    decisions,
     scheduler,
     maxInFlight: () => maxInFlight,
     hold: () => (holdNext = true),
@@ -149,5 +156,82 @@ describe('RefreshScheduler', () => {
     await t.timers.advance(600_000);
     assert.equal(t.calls.length, 1);
     assert.deepEqual(t.timers.scheduled, []);
+  });
+  it('a fast tick asks only for the changes; the whole list keeps the slow pace', async () => {
+    const t = setup(Array.from({ length: 40 }, () => ({ ok: true, transitional: true }) as FetchOutcome));
+    await t.start();
+    await t.timers.advance(120_000);
+    assert.equal(t.calls.length, 41, 'every 3 s');
+    const fulls = t.calls.filter((_, i) => t.kinds[i] === 'full');
+    assert.deepEqual(fulls, [0, 60_000, 120_000], 'the list once a minute, at the first tick and then every 60 s');
+    assert.ok(t.kinds.filter((k) => k === 'changes').length === 38);
+  });
+
+  it('requestFull fetches the whole list at once, even between two fast ticks', async () => {
+    const t = setup(Array.from({ length: 5 }, () => ({ ok: true, transitional: true }) as FetchOutcome));
+    await t.start();
+    await t.timers.advance(4_000);
+    assert.deepEqual(t.kinds, ['full', 'changes']);
+    await t.scheduler.requestFull();
+    assert.deepEqual(t.kinds, ['full', 'changes', 'full']);
+    assert.equal(t.calls.at(-1), 4_000);
+  });
+
+  it('an operation keeps it polling with the view hidden — not with the window in the background', async () => {
+    const t = setup();
+    t.scheduler.setEnabled(true);
+    t.scheduler.setFocused(true);
+    await t.timers.advance(10_000);
+    assert.equal(t.calls.length, 0, 'hidden view: nothing');
+    const end = t.scheduler.beginOperation();
+    await t.timers.advance(6_000);
+    assert.deepEqual(t.calls, [10_000, 13_000, 16_000], 'fast while the user waits on the operation');
+    t.scheduler.setFocused(false);
+    await t.timers.advance(60_000);
+    assert.equal(t.calls.length, 3, 'never while the window is in the background');
+    end();
+    t.scheduler.setFocused(true);
+    await t.timers.advance(600_000);
+    assert.equal(t.calls.length, 3, 'the operation over, a hidden view is not refreshed');
+  });
+
+  it('an operation does not shorten a back-off: waiting on fal that fails asks no more often', async () => {
+    const t = setup(Array.from({ length: 10 }, () => ({ ok: false }) as FetchOutcome));
+    await t.start();
+    const end = t.scheduler.beginOperation();
+    await t.timers.advance(80_000);
+    assert.deepEqual(t.calls, [0, 5_000, 15_000, 35_000, 75_000]);
+    end();
+  });
+
+  it('a disabled scheduler (no key, or a rejected one) sends nothing however long, and a new key starts with the whole list', async () => {
+    const t = setup();
+    await t.start();
+    t.scheduler.setEnabled(false);
+    await t.timers.advance(3_600_000);
+    assert.equal(t.calls.length, 1);
+    await t.scheduler.refreshNow();
+    assert.equal(t.calls.length, 1, 'not even Refresh: there is no key to send');
+    t.scheduler.setEnabled(true);
+    await flush();
+    assert.deepEqual(t.kinds, ['full', 'full']);
+  });
+
+  it('reports each decision once, in words', async () => {
+    const t = setup([{ ok: true, transitional: true }, { ok: false, retryAfterMs: 30_000 }]);
+    t.scheduler.setEnabled(true);
+    t.scheduler.setFocused(true);
+    await flush();
+    t.scheduler.setVisible(true);
+    await t.timers.advance(3_000);
+    t.scheduler.setVisible(false);
+    t.scheduler.setVisible(false);
+    const said = t.decisions.map(describeSchedule);
+    assert.deepEqual(said, [
+      'Refresh paused: the Instances view is hidden.',
+      'Refresh: fast (an instance is starting, or an operation waits); next: the starting instances in 3 s.',
+      'Refresh: backing off after failures; next try (the starting instances) in 30 s.',
+      'Refresh paused: the Instances view is hidden.',
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import { InstanceKeyStore } from '../../../src/instances/instanceKeyStore';
 import { writeHostWithInclude } from '../../../src/remote/hostSync';
 import { HostPruner } from '../../../src/remote/hostPruner';
 import { sshPaths } from '../../../src/ssh';
+import { waitFor } from '../../support/polling';
 import { makeTempDir, removeDir } from '../ssh/helpers';
 
 class MemoryMemento {
@@ -51,32 +52,32 @@ describe('remote/HostPruner', () => {
 
     // First list of the session: inst_old (left from an earlier session) goes.
     model.apply([inst('inst_a'), inst('inst_b'), inst('inst_Upper')], 1);
-    await pruner.idle();
+    await waitFor('the first prune', () => keys.ids().sort().join(), (ids) => ids === 'inst_Upper,inst_a,inst_b');
     assert.deepEqual(aliases(), ['fal-inst_a', 'fal-inst_b']);
-    assert.deepEqual(keys.ids().sort(), ['inst_Upper', 'inst_a', 'inst_b']);
 
     // inst_b deleted.
     model.apply([inst('inst_a'), inst('inst_Upper')], 2);
-    await pruner.idle();
+    await waitFor('the prune of inst_b', () => keys.ids().sort().join(), (ids) => ids === 'inst_Upper,inst_a');
     assert.deepEqual(aliases(), ['fal-inst_a']);
-    assert.deepEqual(keys.ids().sort(), ['inst_Upper', 'inst_a']);
     assert.ok(lines.includes(`Removed host entry fal-inst_b from ${p.managedConfig}: its instance no longer exists`), lines.join('\n'));
 
     // A key recorded for an instance not listed yet (created while a list was in flight) stays.
+    // Prunes run in order: once the next one (inst_Upper gone) is done, this one is too.
     await keys.set('inst_new', join(home, 'k_new'));
     model.apply([inst('inst_a'), inst('inst_Upper')], 3);
-    await pruner.idle();
+    model.apply([inst('inst_a')], 4);
+    await waitFor('the prune of inst_Upper', () => keys.ids(), (ids) => !ids.includes('inst_Upper'));
     assert.ok(keys.ids().includes('inst_new'));
 
-    // A failed list prunes nothing.
-    model.fail('HTTP 500', 4);
-    await pruner.idle();
+    // A failed list prunes nothing (decided at once: nothing is queued).
+    model.fail('HTTP 500', 'server', 5);
     assert.deepEqual(aliases(), ['fal-inst_a']);
     assert.equal(readFileSync(join(home, 'user_config'), 'utf8').endsWith(userOwn), true, "the user's own hosts are untouched");
 
     // The last instance deleted: no trace is left — the user's config is its original bytes again.
     model.apply([inst('inst_Upper')], 5);
-    await pruner.idle();
+    const traces = () => [existsSync(p.falDir), readFileSync(join(home, 'user_config'), 'utf8') !== userOwn, readdirSync(home).filter((n) => n.startsWith('user_config')).length > 1];
+    await waitFor('no trace left', traces, (left) => !left.some(Boolean));
     assert.equal(readFileSync(join(home, 'user_config'), 'utf8'), userOwn);
     assert.equal(existsSync(p.falDir), false, '~/.ssh/fal is gone');
     assert.deepEqual(readdirSync(home).filter((n) => n.startsWith('user_config')), ['user_config'], 'the identical backup is gone too');
@@ -92,9 +93,8 @@ describe('remote/HostPruner', () => {
     const model = new InstancesModel({ get: () => ({}), set: () => undefined });
     const pruner = new HostPruner(model, new InstanceKeyStore(new MemoryMemento() as never), { info: () => undefined, warn: () => undefined } as never, () => paths);
     model.apply([], 1);
-    await pruner.idle();
+    await waitFor('the tidy of ~/.ssh', () => readdirSync(join(home, '.ssh')), (names) => names.join() === 'config');
     assert.equal(readFileSync(paths.userConfig, 'utf8'), 'Host work\n');
-    assert.deepEqual(readdirSync(join(home, '.ssh')), ['config']);
     pruner.dispose();
   });
 });

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { access, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateKeyPair, listPublicKeys, PRIVATE_KEY_PROBLEM } from '../../../src/ssh';
-import { keyFromFile, pastedKeyProblem, runCreateWizard, type CreateArgs, type CreatePlan } from '../../../src/wizard/createWizard';
+import { runCreateWizard, type CreateArgs, type CreatePlan } from '../../../src/wizard/createWizard';
+import { keyFromFile, pastedKeyProblem } from '../../../src/wizard/keyStep';
 import { makeTempDir, removeDir } from '../ssh/helpers';
 import { ScriptedUi, type Answer } from './scriptedUi';
 

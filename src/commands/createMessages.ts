@@ -1,8 +1,6 @@
-// What the user reads when a create fails or the wait ends. Pure, unit-tested.
+// What the user reads when a create fails or while it waits. Pure, unit-tested.
 import { FalAbortError, FalApiError, FalError, FalInputError, FalNetworkError, FalResponseError, formatWait } from '../api';
-
-/** fal's credit gate (observed wording: "…at least $500 in your fal credit balance…"). */
-const CREDIT_MESSAGE = /credit|balance|top.?up|\$\s?\d+/i;
+import { isCreditMessage, keyRejectionOf } from '../core/apiFailures';
 
 export function createFailureMessage(error: unknown): string {
   if (error instanceof FalInputError) return `Nothing was sent: ${error.message}`;
@@ -12,9 +10,12 @@ export function createFailureMessage(error: unknown): string {
       'check the Instances list before creating another.'
     );
   }
+  // 401/403 mean what the auth policy says they mean, in its words (the same everywhere).
+  const rejection = keyRejectionOf(error);
+  if (rejection) return `fal did not start the instance. ${rejection.message}`;
   if (error instanceof FalApiError) {
     const fal = error.apiMessage.trim();
-    if (error.status >= 400 && error.status < 500 && CREDIT_MESSAGE.test(fal)) {
+    if (error.status >= 400 && error.status < 500 && isCreditMessage(fal)) {
       // fal's own wording says exactly what to do about credit; show it unchanged.
       return `fal did not start the instance: ${fal}`;
     }
@@ -22,10 +23,6 @@ export function createFailureMessage(error: unknown): string {
       case 400:
       case 422:
         return `fal rejected the request (${error.status}): ${fal || 'invalid request parameters'}`;
-      case 401:
-        return 'fal did not accept the API key (401). Set a new one with "fal: Set API Key".';
-      case 403:
-        return `fal denied the create (403${fal ? `: ${fal}` : ''}). Compute needs an ADMIN-scope API key and an account with Compute access — request it at fal.ai/dashboard.`;
       case 429:
         // Past the idempotency window the client explains the wait it refused; otherwise a plain refusal.
         if (error.pastIdempotencyWindow) return error.message;

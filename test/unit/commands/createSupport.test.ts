@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { FalApiError, FalComputeClient, FalNetworkError, FalResponseError } from '../../../src/api';
 import { PendingCreates, reconcilePendingCreates, REPLAY_WINDOW_MS, type PendingCreate } from '../../../src/instances/pendingCreates';
-import { createFailureMessage, provisioningText, rateLimitWaitText } from '../../../src/wizard/createMessages';
-import { deleteConfirmation, deleteTargets } from '../../../src/wizard/deleteText';
+import { createFailureMessage, provisioningText, rateLimitWaitText } from '../../../src/commands/createMessages';
+import { deleteConfirmation } from '../../../src/commands/deleteText';
+import { deleteTargets } from '../../../src/commands/instanceArgs';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../../emulator';
 
 const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh pasted@test';
@@ -79,7 +80,7 @@ describe('delete wording and targets', () => {
     assert.deepEqual(deleteTargets(a, undefined), ['a']);
     assert.deepEqual(deleteTargets(undefined, undefined), []);
     assert.deepEqual(deleteTargets('x'), ['x']);
-    assert.deepEqual(deleteTargets({ kind: 'group', id: 'g' } as never), []);
+    assert.deepEqual(deleteTargets({ kind: 'group', id: 'g' }), []);
   });
 });
 

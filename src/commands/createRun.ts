@@ -1,0 +1,155 @@
+// A create, once the wizard has a plan and the pending entry is saved: ONE request (one
+// Idempotency-Key) and a progress notification until the machine is ready. The wait holds the
+// refresh scheduler in fast mode and watches the model: it never polls. A wait fal asks for
+// (Retry-After) is shown, and Cancel during it ends the create (nothing is in flight then); a
+// create whose outcome is unknown stays pending and is only ever resumed with its own key.
+import * as vscode from 'vscode';
+import type { ComputeInstance, RetryNotice } from '../api';
+import type { FalApi } from '../auth/falClient';
+import { machineLabel } from '../core/instanceTypes';
+import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
+import { every, realTimers } from '../core/timers';
+import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import type { InstancesController } from '../instances/instancesController';
+import { outcomeUnknown, REPLAY_WINDOW_MS, windowSignal, type PendingCreate, type PendingCreates } from '../instances/pendingCreates';
+import type { WizardUi } from '../wizard/wizardUi';
+import { createFailureMessage, provisioningText, retryWaitText } from './createMessages';
+import { isCancellation, runInBackground, SHOW_LOGS } from './registerCommand';
+
+export interface CreateDeps {
+  readonly controller: InstancesController;
+  readonly globalState: vscode.Memento;
+  readonly keyStore: InstanceKeyStore;
+  readonly log: vscode.LogOutputChannel;
+  readonly ui?: WizardUi;
+}
+
+/** Give up waiting for "ready" after this long (fal: 2–3 minutes is usual). */
+const READY_TIMEOUT_MS = 20 * 60_000;
+const RESUME = 'Resume Create';
+
+/**
+ * Sends the create and waits for ready. Except during a wait fal asked for, the create itself is
+ * never aborted by the user: it always settles, so its pending entry is cleared (or kept, when fal
+ * may have started it) and the instance's key recorded even when the user stopped watching.
+ */
+export async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
+  const { model, scheduler } = deps.controller;
+  const label = machineLabel(pending.input.instanceType);
+  const endOperation = scheduler.beginOperation();
+  let created: ComputeInstance | undefined;
+  let retry: { until: number; status?: number } | undefined;
+  let show: ((message: string) => void) | undefined;
+  const inRetryWait = () => !created && retry !== undefined && Date.now() < retry.until;
+  const cancel = new AbortController();
+  const creating = (async () => {
+    try {
+      const instance = await client.createInstance(pending.input, {
+        idempotencyKey: pending.idempotencyKey,
+        signal: AbortSignal.any([windowSignal(pending, Date.now()), cancel.signal]),
+        onRetry: (notice: RetryNotice) => {
+          retry = { until: Date.now() + notice.delayMs, status: notice.status };
+          show?.(retryWaitText(notice.delayMs, notice.status));
+        },
+      });
+      created = instance;
+      if (pending.privateKeyPath) await deps.keyStore.set(instance.id, pending.privateKeyPath);
+      await store.clear(pending.idempotencyKey);
+      deps.log.info(`Created ${label} ${instance.id} (Idempotency-Key ${pending.idempotencyKey})`);
+      model.update([instance], [], Date.now()); // its row at once; the list follows
+      return instance;
+    } catch (error) {
+      const cancelled = cancel.signal.aborted;
+      runInBackground(deps.log, 'Create H100 Instance', () => createFailed(deps, client, store, pending, error, cancelled));
+      return undefined;
+    } finally {
+      void scheduler.requestFull();
+    }
+  })();
+
+  let outcome: WaitOutcome | undefined;
+  try {
+    outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, async (progress, token) => {
+      const started = Date.now();
+      let status: string | undefined;
+      show = (message) => progress.report({ message });
+      show(`Requesting ${label} from fal…`);
+      const stopClock = every(realTimers, 1000, () => {
+        if (created) show?.(provisioningText(label, Date.now() - started, status));
+        else if (inRetryWait()) show?.(retryWaitText(retry!.until - Date.now(), retry!.status));
+      });
+      const stop = new AbortController();
+      token.onCancellationRequested(() => (inRetryWait() ? cancel.abort() : stop.abort(new vscode.CancellationError())));
+      try {
+        const instance = await Promise.race([creating, aborted(stop.signal)]);
+        if (!instance) return undefined;
+        const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(READY_TIMEOUT_MS)]);
+        return await waitForInstance(model, instance.id, { signal, onProgress: (r) => (status = r.instance.status) });
+      } finally {
+        stopClock();
+      }
+    });
+  } catch (error) {
+    if (!isCancellation(error) && !(error instanceof Error && error.name === 'TimeoutError')) throw error;
+    void creating.finally(endOperation);
+    stoppedWaiting(deps, label, creating, error);
+    return created;
+  }
+  endOperation();
+  if (outcome && created) report(created, outcome);
+  return outcome?.kind === 'settled' ? outcome.record.instance : created;
+}
+
+/** Sends a pending create again with its own Idempotency-Key, while fal's window allows. */
+export async function resumeCreate(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
+  if (Date.now() - pending.startedAt < REPLAY_WINDOW_MS) return execute(deps, client, store, pending);
+  await store.clear(pending.idempotencyKey);
+  void vscode.window.showWarningMessage(
+    `The create of ${machineLabel(pending.input.instanceType)} is more than 9 minutes old and was not sent again, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
+  );
+  return undefined;
+}
+
+/** Says why a create failed. One fal may have carried out stays pending, and can be resumed with its own key. */
+async function createFailed(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate, error: unknown, cancelled: boolean): Promise<void> {
+  const label = machineLabel(pending.input.instanceType);
+  const unknown = outcomeUnknown(error);
+  if (!unknown) await store.clear(pending.idempotencyKey);
+  const kept = unknown ? ' It is kept, and can only be resumed with the same request (never a second machine).' : '';
+  const message = cancelled
+    ? `Create of ${label} cancelled while fal was rate limiting.${unknown ? ' An earlier attempt may have started it.' : ' No instance was created.'}${kept}`
+    : `${createFailureMessage(error)}${kept}`;
+  deps.log.error(`Create of ${label} failed (Idempotency-Key ${pending.idempotencyKey}${unknown ? ', outcome unknown: kept' : ''}): ${message}`);
+  const buttons = unknown ? [RESUME, SHOW_LOGS] : [SHOW_LOGS];
+  const choice = await vscode.window.showErrorMessage(message, ...buttons);
+  if (choice === RESUME) await resumeCreate(deps, client, store, pending);
+  else if (choice === SHOW_LOGS) deps.log.show(true);
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+}
+
+function stoppedWaiting(deps: CreateDeps, label: string, creating: Promise<ComputeInstance | undefined>, why: unknown): void {
+  void creating.then((instance) => deps.log.info(`Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`));
+  void vscode.window.showInformationMessage(
+    isCancellation(why)
+      ? `Stopped waiting for ${label}. The instance was not cancelled: it keeps starting and is billed until you delete it. It stays in the Instances list.`
+      : `${label} is still not ready after 20 minutes. It stays in the Instances list; delete it there if it never becomes ready.`,
+  );
+}
+
+function report(instance: ComputeInstance, outcome: WaitOutcome): void {
+  const name = `${machineLabel(instance.instance_type)} ${instance.id}`;
+  if (outcome.kind === 'gone') void vscode.window.showWarningMessage(`${name} was deleted before it became ready.`);
+  else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready') void announceReady(outcome.record.instance);
+  else if (outcome.kind === 'settled') {
+    void vscode.window.showErrorMessage(`${name} is "${outcome.record.instance.status}" instead of starting. Delete it from the Instances list to stop billing.`);
+  }
+}
+
+async function announceReady(instance: ComputeInstance): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(`Instance ready: ${machineLabel(instance.instance_type)} at ${instance.ip} (${instance.id})`, 'Connect', 'Copy IP');
+  if (choice === 'Connect') await vscode.commands.executeCommand('fal.connect', instance.id);
+  else if (choice === 'Copy IP') await vscode.commands.executeCommand('fal.copyIp', instance.id);
+}

@@ -1,0 +1,16 @@
+// The words of a delete: what the confirmation names and says is destroyed. Pure, unit-tested.
+
+export interface DeleteSubject {
+  id: string;
+  label: string;
+  ip?: string;
+}
+
+export function deleteConfirmation(subjects: readonly DeleteSubject[]): { message: string; detail: string } {
+  const name = (s: DeleteSubject) => `${s.label} ${s.id}${s.ip ? ` (${s.ip})` : ''}`;
+  const one = subjects.length === 1;
+  const message = one ? `Delete ${name(subjects[0]!)}?` : `Delete ${subjects.length} instances?`;
+  const list = one ? '' : `${subjects.map((s) => `• ${name(s)}`).join('\n')}\n\n`;
+  const detail = `${list}${one ? 'The machine and all its data are' : 'These machines and all their data are'} destroyed permanently; this cannot be undone. Billing stops once ${one ? 'it is' : 'they are'} deleted.`;
+  return { message, detail };
+}

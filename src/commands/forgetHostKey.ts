@@ -1,0 +1,18 @@
+// "Forget Host Key…": removes an instance's remembered host key from our known_hosts (fal reuses
+// IP addresses, so a new machine may answer on an old address with a new key).
+import * as vscode from 'vscode';
+import { forgetHostKey as forget } from '../remote/hostKeys';
+import { readSettings } from '../settings';
+import type { RemoteDeps } from './connect';
+import { pickInstance } from './instancePicker';
+
+export async function forgetHostKey(deps: Pick<RemoteDeps, 'controller' | 'log'>, arg: unknown): Promise<void> {
+  const record = await pickInstance(deps.controller.model, arg, 'Forget the remembered host key of which instance?', (r) => !!r.instance.ip);
+  if (!record) return;
+  const { id, ip } = record.instance;
+  if (!ip) {
+    void vscode.window.showWarningMessage(`Instance ${id} has no IP address.`);
+    return;
+  }
+  await forget(deps.log, id, ip, readSettings().ssh);
+}

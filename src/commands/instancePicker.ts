@@ -1,0 +1,58 @@
+// The one way a command learns which instance(s) it acts on: the tree row(s) or id it was invoked
+// with, else a quick pick of the listed instances (one layout for Connect, its companions and Delete).
+import * as vscode from 'vscode';
+import { machineLabel } from '../core/instanceTypes';
+import type { InstanceRecord, InstancesModel } from '../core/instancesModel';
+import { statusLook } from '../core/status';
+import { idOfArg } from './instanceArgs';
+
+type Item = vscode.QuickPickItem & { id: string };
+
+function items(records: readonly InstanceRecord[]): Item[] {
+  return records.map((r) => ({
+    label: machineLabel(r.instance.instance_type),
+    description: `${statusLook(r.instance.status).label} · ${r.instance.ip ?? 'no IP yet'}`,
+    detail: r.instance.id,
+    id: r.instance.id,
+  }));
+}
+
+/**
+ * The listed instance `arg` names, or the one picked among the `eligible` ones. Undefined when the
+ * user cancelled or the instance is no longer listed (said in a warning).
+ */
+export async function pickInstance(
+  model: InstancesModel,
+  arg: unknown,
+  title: string,
+  eligible: (r: InstanceRecord) => boolean,
+): Promise<InstanceRecord | undefined> {
+  let id = idOfArg(arg);
+  if (!id) {
+    // Rows fal sent broken ("invalid data from fal") are never offered.
+    const records = model.list().filter((r) => !r.deleting && !r.invalid && eligible(r));
+    if (records.length === 0) {
+      void vscode.window.showInformationMessage('No fal instance to choose from (refresh the Instances view, or create one).');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(items(records), { title, placeHolder: 'Instance', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
+    id = picked?.id;
+    if (!id) return undefined;
+  }
+  const record = model.get(id);
+  if (!record) void vscode.window.showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
+  return record?.invalid ? undefined : record;
+}
+
+/** Several instances at once (checkboxes), for Delete. Undefined when nothing was picked. */
+export async function pickInstances(records: readonly InstanceRecord[], title: string, placeHolder: string): Promise<string[] | undefined> {
+  const picked = await vscode.window.showQuickPick(items(records), {
+    title,
+    placeHolder,
+    canPickMany: true,
+    matchOnDescription: true,
+    matchOnDetail: true,
+    ignoreFocusOut: true,
+  });
+  return picked && picked.length ? picked.map((p) => p.id) : undefined;
+}

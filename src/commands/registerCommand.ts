@@ -1,0 +1,66 @@
+// The one way a command runs (as microsoft/vscode-containers registers every command through one
+// wrapper): whatever a command throws is logged with the command's name and shown ONCE, with
+// **Show Logs**; a cancellation is silent; a missing or rejected key is worded as the auth policy
+// words it, with **Set API Key**; and no command can leave an unhandled rejection behind.
+import * as vscode from 'vscode';
+import { ApiKeyNeeded } from '../auth/falSession';
+import { errorMessage, keyRejectionOf } from '../core/apiFailures';
+import { FalError } from '../api';
+
+export const SHOW_LOGS = 'Show Logs';
+const SET_API_KEY = 'Set API Key';
+
+type Log = vscode.LogOutputChannel;
+
+/** A failure the command has put in words already: shown as it is, without a stack in the log. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+}
+
+/** Registers command `id`; `title` is how errors name it ("Delete Instance: …"). */
+export function registerCommand<A extends unknown[]>(log: Log, id: string, title: string, run: (...args: A) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: A) => {
+    try {
+      return await run(...args);
+    } catch (error) {
+      reportFailure(log, title, error);
+      return undefined;
+    }
+  });
+}
+
+/** Runs work nobody awaits (activation tasks, follow-ups of a command) with the same reporting. */
+export function runInBackground(log: Log, title: string, work: () => Promise<unknown>): void {
+  work().catch((error: unknown) => reportFailure(log, title, error));
+}
+
+export function isCancellation(error: unknown): boolean {
+  return error instanceof vscode.CancellationError || (error instanceof Error && error.name === 'AbortError');
+}
+
+/** Logs `error` with context and tells the user once. */
+function reportFailure(log: Log, title: string, error: unknown): void {
+  if (isCancellation(error)) {
+    log.info(`${title}: cancelled`);
+    return;
+  }
+  const keyProblem = error instanceof ApiKeyNeeded ? error.message : keyRejectionOf(error)?.message;
+  if (keyProblem) {
+    log.warn(`${title}: ${keyProblem}`);
+    offer(log, vscode.window.showWarningMessage(`${title}: ${keyProblem}`, SET_API_KEY));
+    return;
+  }
+  const explained = error instanceof CommandError || error instanceof FalError;
+  const message = error instanceof CommandError ? error.message : errorMessage(error);
+  log.error(`${title} failed: ${message}`);
+  // Our own errors are already explained; anything else is a bug, and its stack is what helps.
+  if (!explained && error instanceof Error && error.stack) log.error(error.stack);
+  offer(log, vscode.window.showErrorMessage(`${title}: ${message}`, SHOW_LOGS));
+}
+
+function offer(log: Log, choice: Thenable<string | undefined>): void {
+  void Promise.resolve(choice).then((picked) => {
+    if (picked === SHOW_LOGS) log.show(true);
+    else if (picked === SET_API_KEY) void vscode.commands.executeCommand('fal.setApiKey');
+  });
+}

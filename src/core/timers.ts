@@ -1,0 +1,32 @@
+// Time, injectable. Every policy that acts over time (the refresh scheduler, the GPU sampler, the
+// cost guard) takes a `Timers`, so tests run it in fake time (test/unit/core/fakeTimers.ts) and the
+// extension passes `realTimers`. ESLint lets only this file (and the deadlines listed in
+// eslint.config.mjs) call the global timers.
+
+export interface Timers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** Calls `fn` every `ms` until the returned function is called: a clock for a progress text, never a poller. */
+export function every(timers: Timers, ms: number, fn: () => void): () => void {
+  let handle: unknown;
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    fn();
+    handle = timers.setTimeout(tick, ms);
+  };
+  handle = timers.setTimeout(tick, ms);
+  return () => {
+    stopped = true;
+    timers.clearTimeout(handle);
+  };
+}

@@ -1,0 +1,35 @@
+// The instance's host key against the one remembered for it in our known_hosts (per instance:
+// HostKeyAlias fal-<id>). A changed key is said plainly, with the offer to forget the old one.
+import * as vscode from 'vscode';
+import type { SshSettings } from '../settings';
+import { forgetInstanceHostKeys, hostAlias } from '../ssh';
+import type { PreparedHost } from './hostPreparation';
+import { probeHostKey } from './sshProbe';
+
+const FORGET = 'Forget Old Key';
+
+/** true to go on; false when ssh reports a changed host key (after offering to forget it). */
+export async function checkHostKey(log: vscode.LogOutputChannel, host: PreparedHost): Promise<boolean> {
+  const config = host.managedOnly ?? host.settings.paths.userConfig;
+  const verdict = await probeHostKey(config, host.alias);
+  log.info(`${host.id}: host key check: ${verdict.kind}${verdict.kind === 'unknown' ? ` (${verdict.reason})` : ''}`);
+  if (verdict.kind !== 'changed') return true;
+  const choice = await vscode.window.showErrorMessage(
+    `The host key of ${host.id} (${host.ip}) is not the one remembered for this instance in ${host.settings.paths.knownHosts}. ` +
+      'It changes if the machine was reinstalled — but it can also mean the connection is being intercepted. ' +
+      'Forget the old key and trust the new one on the next connection?',
+    { modal: false },
+    FORGET,
+  );
+  if (choice === FORGET) await forgetHostKey(log, host.id, host.ip, host.settings);
+  return false;
+}
+
+export async function forgetHostKey(log: vscode.LogOutputChannel, id: string, ip: string, settings: SshSettings): Promise<void> {
+  // Recorded under the instance's alias (HostKeyAlias); files from before that, under the address.
+  const removed = await forgetInstanceHostKeys(settings.paths.knownHosts, { alias: hostAlias(id), ip, port: settings.port });
+  log.info(`${id}: forgot ${removed} host key line(s) of ${hostAlias(id)} / ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
+  void vscode.window.showInformationMessage(
+    removed ? `Forgot the old host key of ${id} (${ip}); the next connection trusts the instance's new key.` : `No host key of ${id} (${ip}) was remembered in ${settings.paths.knownHosts}.`,
+  );
+}

@@ -1,0 +1,48 @@
+// What the create wizard works with and produces. Pure (no `vscode`).
+import type { InstanceType, Sector } from '../api/schemas';
+import { INSTANCE_TYPES, SECTORS } from '../api/schemas';
+import type { FoundKey, ParsedPublicKey } from '../ssh';
+import type { WizardUi } from './wizardUi';
+
+/** Arguments of the `fal.createInstance` command (e.g. from a keybinding): each one skips its step. */
+export interface CreateArgs {
+  instanceType?: string;
+  /** `sector_1`…`sector_3`, or `default` (or null) for default placement. 8x only. */
+  sector?: string | null;
+  /** A `.pub` file to use without asking. */
+  sshPublicKeyPath?: string;
+}
+
+export type KeyChoice =
+  | { readonly kind: 'existing'; readonly parsed: ParsedPublicKey; readonly source: string; readonly privateKeyPath?: string }
+  | { readonly kind: 'generate' };
+
+export interface CreatePlan {
+  readonly instanceType: InstanceType;
+  readonly sector?: Sector;
+  readonly key: KeyChoice;
+}
+
+export interface CreateWizardDeps {
+  readonly ui: WizardUi;
+  readonly hourlyUsd: Readonly<Record<string, number>>;
+  /** The type chosen last time: focused first. */
+  readonly lastInstanceType?: string;
+  /** ~/.ssh, where generated keys go and Browse… starts. */
+  readonly sshDir: string;
+  /** The user's public keys, newest first (listPublicKeys). */
+  listKeys(): Promise<readonly FoundKey[]>;
+  readFile(path: string): Promise<string>;
+  fileExists(path: string): Promise<boolean>;
+}
+
+/** The answers so far. */
+export interface State {
+  instanceType?: InstanceType;
+  /** null: default placement chosen. */
+  sector?: Sector | null;
+  key?: KeyChoice;
+}
+
+export const isInstanceType = (v: unknown): v is InstanceType => (INSTANCE_TYPES as readonly unknown[]).includes(v);
+export const isSector = (v: unknown): v is Sector => (SECTORS as readonly unknown[]).includes(v);

@@ -1,0 +1,108 @@
+// The create wizard's SSH key step: a key from ~/.ssh, a new ed25519 key, a pasted or a browsed
+// public key — and never a private key. Pure logic over WizardUi.
+import { basename } from 'node:path';
+import { isKeyProblem, looksLikePrivateKey, parsePublicKey, PRIVATE_KEY_PROBLEM, type FoundKey } from '../ssh';
+import type { CreateWizardDeps, KeyChoice, State } from './createTypes';
+import { CANCEL, value, type StepFrame, type StepResult, type WizardPickItem } from './wizardUi';
+
+type KeyAction = { kind: 'found'; key: FoundKey } | { kind: 'generate' } | { kind: 'paste' } | { kind: 'browse' };
+
+const GENERATE_LABEL = 'Generate a new ed25519 key for fal';
+const PASTE_LABEL = 'Paste a public key…';
+const BROWSE_LABEL = 'Browse…';
+
+export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: State): Promise<StepResult<void>> {
+  const { ui } = deps;
+  for (;;) {
+    const found = await deps.listKeys();
+    const items: WizardPickItem<KeyAction>[] = [
+      ...found.map((key) => ({
+        label: `$(key) ${basename(key.publicKeyPath)}`,
+        description: `${key.parsed.type}${key.parsed.comment ? ` · ${key.parsed.comment}` : ''}`,
+        detail: `${key.parsed.fingerprint}${key.privateKeyPath ? '' : ' · no private key next to it (Connect will need it)'}`,
+        value: { kind: 'found' as const, key },
+      })),
+      {
+        label: `$(add) ${GENERATE_LABEL}`,
+        detail: `Writes a new key pair to ${deps.sshDir} (private key mode 0600) after you confirm; never overwrites a file.`,
+        value: { kind: 'generate' },
+      },
+      { label: `$(clippy) ${PASTE_LABEL}`, detail: 'One line starting with ssh-ed25519, ssh-rsa or ecdsa-sha2-…', value: { kind: 'paste' } },
+      { label: `$(folder-opened) ${BROWSE_LABEL}`, detail: 'Choose a .pub file', value: { kind: 'browse' } },
+    ];
+    const current = state.key;
+    const activeIndex = current?.kind === 'generate' ? found.length : Math.max(0, found.findIndex((k) => current?.kind === 'existing' && k.publicKeyPath === current.source));
+    const r = await ui.pick({
+      ...frame,
+      placeholder: 'SSH public key installed on the instance (fal keeps only this one key; it cannot be changed later)',
+      items,
+      activeIndex,
+    });
+    if (r.kind !== 'value') return r;
+    const action = r.value;
+    if (action.kind === 'found') {
+      state.key = { kind: 'existing', parsed: action.key.parsed, source: action.key.publicKeyPath, ...(action.key.privateKeyPath && { privateKeyPath: action.key.privateKeyPath }) };
+      return value(undefined);
+    }
+    if (action.kind === 'generate') {
+      state.key = { kind: 'generate' };
+      return value(undefined);
+    }
+    if (action.kind === 'paste') {
+      const pasted = await ui.input({
+        ...frame,
+        canGoBack: true,
+        prompt: 'Paste an OpenSSH PUBLIC key (the one line of a .pub file). A private key is refused and never sent.',
+        placeholder: 'ssh-ed25519 AAAA… you@host',
+        validate: pastedKeyProblem,
+      });
+      if (pasted.kind === 'cancel') return CANCEL;
+      if (pasted.kind === 'back') continue;
+      const parsed = parsePublicKey(pasted.value);
+      if (isKeyProblem(parsed)) continue; // validate refused it already; defensive
+      state.key = { kind: 'existing', parsed, source: 'pasted' };
+      return value(undefined);
+    }
+    const path = await ui.openFile({ title: 'Choose an SSH public key (.pub)', defaultFolder: deps.sshDir });
+    if (path === undefined) continue;
+    const chosen = await keyFromFile(deps, path);
+    if (typeof chosen === 'string') {
+      await ui.showError(chosen);
+      continue;
+    }
+    state.key = chosen;
+    return value(undefined);
+  }
+}
+
+/** The validation message of the paste box: undefined when the text is a usable public key. */
+export function pastedKeyProblem(text: string): string | undefined {
+  if (looksLikePrivateKey(text)) return PRIVATE_KEY_PROBLEM;
+  const parsed = parsePublicKey(text);
+  return isKeyProblem(parsed) ? parsed.problem : undefined;
+}
+
+/** A key from a file, or a message explaining why the file cannot be used. */
+export async function keyFromFile(deps: Pick<CreateWizardDeps, 'readFile' | 'fileExists'>, path: string): Promise<KeyChoice | string> {
+  let text: string;
+  try {
+    text = await deps.readFile(path);
+  } catch (e) {
+    return `Cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (text.length > 64 * 1024) return `${basename(path)} is too large to be a public key.`;
+  if (looksLikePrivateKey(text)) {
+    // The private half was chosen: use its .pub sibling when there is one, never the file itself.
+    const sibling = `${path}.pub`;
+    if (await deps.fileExists(sibling)) {
+      const pub = await keyFromFile(deps, sibling);
+      if (typeof pub !== 'string' && pub.kind === 'existing') return { ...pub, privateKeyPath: path };
+    }
+    return `${basename(path)}: ${PRIVATE_KEY_PROBLEM} It was not sent.`;
+  }
+  const parsed = parsePublicKey(text);
+  if (isKeyProblem(parsed)) return `${basename(path)}: ${parsed.problem}`;
+  const privatePath = path.endsWith('.pub') ? path.slice(0, -'.pub'.length) : undefined;
+  const hasPrivate = privatePath !== undefined && (await deps.fileExists(privatePath));
+  return { kind: 'existing', parsed, source: path, ...(hasPrivate && { privateKeyPath: privatePath }) };
+}

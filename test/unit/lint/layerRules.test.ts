@@ -1,0 +1,56 @@
+// The linter really guards what eslint.config.mjs promises: fed code that breaks a rule, it
+// reports that rule. (The type-aware promise rules are exercised by `npm run lint` itself.)
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { ESLint } from 'eslint';
+
+const root = resolve(__dirname, '../../../..');
+
+describe('ESLint layer rules (eslint.config.mjs)', function () {
+  this.timeout(60_000);
+  // Without type information: the rules checked here are syntactic, and this keeps the test fast.
+  const eslint = new ESLint({
+    cwd: root,
+    overrideConfig: { languageOptions: { parserOptions: { projectService: false, project: null } } },
+    ruleFilter: ({ ruleId }) => !ruleId.startsWith('@typescript-eslint/'),
+  });
+  const rulesHit = async (filePath: string, code: string) => {
+    const [result] = await eslint.lintText(code, { filePath: resolve(root, filePath) });
+    return result!.messages.map((m) => `${m.line}:${m.ruleId ?? m.message}`);
+  };
+
+  for (const folder of ['api', 'ssh', 'core', 'gpu', 'cost']) {
+    it(`src/${folder} may not import vscode, nor the folders that do`, async () => {
+      assert.deepEqual(await rulesHit(`src/${folder}/x.ts`, "import * as vscode from 'vscode';\nimport { y } from '../instances/y';\nimport { z } from '../../src/views/z';\n"), [
+        '1:no-restricted-imports',
+        '2:no-restricted-imports',
+        '3:no-restricted-imports',
+      ]);
+    });
+  }
+
+  it('the vscode side may import vscode', async () => {
+    assert.deepEqual(await rulesHit('src/views/x.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n"), []);
+  });
+
+  it('nothing in src/ calls the global timers, in any spelling', async () => {
+    const code = [
+      'setTimeout(() => 1, 5);',
+      'setInterval(() => 1, 5);',
+      'globalThis.setTimeout(() => 1, 5);',
+      "import { setTimeout as sleep } from 'node:timers/promises';",
+      'clearTimeout(undefined);',
+    ].join('\n');
+    for (const file of ['src/views/x.ts', 'src/core/x.ts', 'src/gpu/sampler.ts', 'src/cost/guard.ts']) {
+      assert.deepEqual(await rulesHit(file, code), ['1:no-restricted-globals', '2:no-restricted-globals', '3:no-restricted-properties', '4:no-restricted-imports'], file);
+    }
+  });
+
+  it('realTimers (src/core/timers.ts) may, and is still held to the layer rule', async () => {
+    assert.deepEqual(await rulesHit('src/core/timers.ts', "import * as vscode from 'vscode';\nsetTimeout(() => 1, 5);\n"), ['1:no-restricted-imports']);
+  });
+
+  it('tests may use timers', async () => {
+    assert.deepEqual(await rulesHit('test/unit/x.test.ts', 'setTimeout(() => 1, 5);\n'), []);
+  });
+});
