@@ -46,7 +46,7 @@ function recordViewFrames(): void {
 }
 
 const SIGNED_OUT = /Create, watch and connect/;
-const OUTAGE = /Couldn't load your instances: fal's servers answered with an error/;
+const OUTAGE = /Couldn't load your instances/;
 const describeFrame = (f: ViewFrame) =>
   !f.pane ? '(no view)' : [f.welcome && `welcome "${f.welcome.slice(0, 60)}…" [${f.buttons.join(', ')}]`, f.message && `message "${f.message.slice(0, 60)}"`, f.rows && `${f.rows} rows`].filter(Boolean).join(' + ') || '(blank)';
 
