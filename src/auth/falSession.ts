@@ -2,6 +2,7 @@
 // call to fal with the stored key goes through `client()`, whose errors pass apiFailures.ts: a
 // 401/403 from ANY call moves the session to `rejected`, and it stays there until the key changes.
 // The view, the status bar, the scheduler and every command follow this one state.
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { keyRejectionOf, type KeyRejection } from '../core/apiFailures';
 import type { ApiKeyStore } from './apiKeyStore';
@@ -25,6 +26,7 @@ export class FalSession implements vscode.Disposable {
   private current: SessionState = { kind: 'reading' };
   /** The stored key as last read: read once per change, not per request (a secret read is a round trip). */
   private key: string | undefined;
+  private accountTag: string | undefined;
   private reading: Promise<void>;
   private cached: { key: string; baseUrl: string; api: FalApi } | undefined;
   private readonly changed = new vscode.EventEmitter<SessionState>();
@@ -44,6 +46,14 @@ export class FalSession implements vscode.Disposable {
 
   get state(): SessionState {
     return this.current;
+  }
+
+  /**
+   * Which fal account the stored key belongs to, for what is kept per account (instance names): a
+   * hash of the key's id part, so neither the secret nor the key id is ever written anywhere.
+   */
+  get account(): string | undefined {
+    return this.accountTag;
   }
 
   /** The client for the stored key, or undefined when signed out. Throws when the base URL is refused. */
@@ -96,6 +106,7 @@ export class FalSession implements vscode.Disposable {
     const key = await this.keys.get();
     if (read !== this.reads) return; // a later change overtook this read
     this.key = key;
+    this.accountTag = key ? accountOf(key) : undefined;
     this.cached = undefined;
     this.set(key ? { kind: 'signedIn' } : { kind: 'signedOut' });
   }
@@ -104,4 +115,11 @@ export class FalSession implements vscode.Disposable {
     this.current = state;
     this.changed.fire(state);
   }
+}
+
+/** A short stable tag of the key's id part (`key_id` of `key_id:key_secret`). */
+export function accountOf(key: string): string {
+  const trimmed = key.trim();
+  const id = trimmed.includes(':') ? trimmed.slice(0, trimmed.indexOf(':')) : trimmed;
+  return createHash('sha256').update(`fal-key-id:${id}`).digest('hex').slice(0, 16);
 }

@@ -3,13 +3,17 @@
 // ready. The wait holds the refresh scheduler in fast mode and watches the model: it never polls.
 import { randomUUID } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { createRequestBody, type ComputeInstance, type CreateInstanceInput } from '../api';
 import type { FalApi } from '../auth/falClient';
+import { instanceTitle, proposedName } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
 import { every, realTimers } from '../core/timers';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import type { InstanceNames } from '../instances/instanceNames';
 import type { InstancesController } from '../instances/instancesController';
 import { PendingCreates, windowSignal, type PendingCreate } from '../instances/pendingCreates';
 import { readSettings } from '../settings';
@@ -17,7 +21,7 @@ import { generateKeyPair, listPublicKeys } from '../ssh';
 import { runCreateWizard, type CreateArgs, type CreatePlan } from '../wizard/createWizard';
 import { VscodeWizardUi } from '../wizard/vscodeWizardUi';
 import type { WizardUi } from '../wizard/wizardUi';
-import { createFailureMessage, provisioningText } from './createMessages';
+import { createFailureMessage, provisioningText, stopWaitingButton } from './createMessages';
 import { CommandError, isCancellation, SHOW_LOGS } from './registerCommand';
 
 export const LAST_TYPE_KEY = 'fal.create.lastInstanceType';
@@ -28,9 +32,12 @@ export interface CreateDeps {
   readonly controller: InstancesController;
   readonly globalState: vscode.Memento;
   readonly keyStore: InstanceKeyStore;
+  readonly names: InstanceNames;
   readonly log: vscode.LogOutputChannel;
   readonly ui?: WizardUi;
 }
+
+const DELETE_IT = 'Delete It';
 
 export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promise<ComputeInstance | undefined> {
   const client = await deps.controller.session.requireClient(); // a missing or rejected key is said before the wizard
@@ -42,6 +49,11 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
       hourlyUsd,
       lastInstanceType: deps.globalState.get<string>(LAST_TYPE_KEY),
       sshDir,
+      sshDirShown: shownPath(sshDir),
+      defaultName: proposedName(
+        vscode.workspace.workspaceFolders?.[0]?.name,
+        deps.controller.model.list().flatMap((r) => deps.names.get(r.instance.id) ?? []),
+      ),
       listKeys: async () => (await listPublicKeys(sshDir)).keys,
       readFile: (path) => readFile(path, 'utf8'),
       fileExists: (path) => access(path).then(() => true, () => false),
@@ -63,7 +75,13 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     throw new CommandError(createFailureMessage(error));
   }
 
-  const pending: PendingCreate = { idempotencyKey: randomUUID(), input, ...(privateKeyPath && { privateKeyPath }), startedAt: Date.now() };
+  const pending: PendingCreate = {
+    idempotencyKey: randomUUID(),
+    input,
+    ...(privateKeyPath && { privateKeyPath }),
+    ...(plan.name && { name: plan.name }),
+    startedAt: Date.now(),
+  };
   const store = new PendingCreates(deps.globalState);
   await store.save(pending); // before the first request: a reload from here on is reconciled
   return execute(deps, client, store, pending);
@@ -76,7 +94,7 @@ async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutp
   }
   const pair = await generateKeyPair({ sshDir });
   log.info(`Generated a new ed25519 key pair: ${pair.privateKeyPath} (0600) and ${pair.publicKeyPath}`);
-  void vscode.window.showInformationMessage(`New SSH key written to ${pair.privateKeyPath} (and .pub).`);
+  void vscode.window.showInformationMessage(`New SSH key ${basename(pair.privateKeyPath)} in ${shownPath(dirname(pair.privateKeyPath))}.`);
   return { input: { ...base, sshKey: pair.parsed.line }, privateKeyPath: pair.privateKeyPath };
 }
 
@@ -87,7 +105,7 @@ async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutp
  */
 async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
   const { model, scheduler } = deps.controller;
-  const label = machineLabel(pending.input.instanceType);
+  const label = pending.name ? `${pending.name} (${machineLabel(pending.input.instanceType)})` : machineLabel(pending.input.instanceType);
   const endOperation = scheduler.beginOperation();
   let created: ComputeInstance | undefined;
   const creating = (async () => {
@@ -95,6 +113,7 @@ async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, 
       const instance = await client.createInstance(pending.input, { idempotencyKey: pending.idempotencyKey, signal: windowSignal(pending, Date.now()) });
       created = instance;
       if (pending.privateKeyPath) await deps.keyStore.set(instance.id, pending.privateKeyPath);
+      if (pending.name) await deps.names.set(instance.id, pending.name);
       await store.clear(pending.idempotencyKey);
       deps.log.info(`Created ${label} ${instance.id} (Idempotency-Key ${pending.idempotencyKey})`);
       model.update([instance], [], Date.now()); // its row at once; the list follows
@@ -112,7 +131,7 @@ async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, 
 
   let outcome: WaitOutcome | undefined;
   try {
-    outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, async (progress, token) => {
+    outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: stopWaitingButton() }, async (progress, token) => {
       const started = Date.now();
       let status: string | undefined;
       progress.report({ message: `Requesting ${label} from fal…` });
@@ -144,25 +163,37 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 function stoppedWaiting(deps: CreateDeps, label: string, creating: Promise<ComputeInstance | undefined>, why: unknown): void {
-  void creating.then((instance) => deps.log.info(`Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`));
-  void vscode.window.showInformationMessage(
-    isCancellation(why)
-      ? `Stopped waiting for ${label}. The instance was not cancelled: it keeps starting and is billed until you delete it. It stays in the Instances list.`
-      : `${label} is still not ready after 20 minutes. It stays in the Instances list; delete it there if it never becomes ready.`,
-  );
+  // Said once the create has answered (it normally has): "Delete It" needs the instance's id.
+  void creating.then((instance) => {
+    deps.log.info(`Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`);
+    const what = instance ? instanceTitle(instance, deps.names.get(instance.id)) : label;
+    const message = isCancellation(why) ? `Stopped waiting. ${what} keeps starting, billed until deleted.` : `${what} is not ready after 20 minutes.`;
+    return offerDelete(instance, vscode.window.showInformationMessage(message, ...(instance ? [DELETE_IT] : [])));
+  });
+}
+
+/** "Delete It" runs the usual Delete (its modal confirmation, a fresh look at the list). */
+async function offerDelete(instance: ComputeInstance | undefined, choice: Thenable<string | undefined>): Promise<void> {
+  if (instance && (await choice) === DELETE_IT) await vscode.commands.executeCommand('fal.deleteInstance', instance.id);
 }
 
 function report(deps: CreateDeps, instance: ComputeInstance, outcome: WaitOutcome): void {
-  const name = `${machineLabel(instance.instance_type)} ${instance.id}`;
+  const name = instanceTitle(instance, deps.names.get(instance.id));
   if (outcome.kind === 'gone') void vscode.window.showWarningMessage(`${name} was deleted before it became ready.`);
-  else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready') void announceReady(outcome.record.instance);
+  else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready') void announceReady(outcome.record.instance, name);
   else if (outcome.kind === 'settled') {
-    void vscode.window.showErrorMessage(`${name} is "${outcome.record.instance.status}" instead of starting. Delete it from the Instances list to stop billing.`);
+    void offerDelete(instance, vscode.window.showErrorMessage(`${name} is "${outcome.record.instance.status}", not starting. Delete it to stop billing.`, DELETE_IT));
   }
 }
 
-async function announceReady(instance: ComputeInstance): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(`Instance ready: ${machineLabel(instance.instance_type)} at ${instance.ip} (${instance.id})`, 'Connect', 'Copy IP');
+async function announceReady(instance: ComputeInstance, name: string): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(`${name} is ready at ${instance.ip}.`, 'Connect', 'Copy IP');
   if (choice === 'Connect') await vscode.commands.executeCommand('fal.connect', instance.id);
   else if (choice === 'Copy IP') await vscode.commands.executeCommand('fal.copyIp', instance.id);
+}
+
+/** `~/.ssh` for a folder under the home directory, else the path as it is. */
+function shownPath(path: string): string {
+  const rel = relative(homedir(), path);
+  return rel && !rel.startsWith('..') && !rel.startsWith('/') ? join('~', rel) : path;
 }

@@ -8,6 +8,8 @@ export interface HostTarget {
   readonly user: string;
   readonly port: number;
   readonly identityFile: string;
+  /** The user's name for the instance: written as a comment in its Host block (renderHostBlock cleans it). */
+  readonly name?: string;
 }
 
 export interface WrittenHost {
@@ -43,6 +45,7 @@ export async function writeHostOnly(paths: SshPaths, target: HostTarget): Promis
     port: target.port,
     identityFile: target.identityFile,
     knownHostsFile: paths.knownHosts,
+    ...(target.name && { name: target.name }),
   });
   return { alias, entry };
 }

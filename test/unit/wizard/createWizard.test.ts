@@ -158,8 +158,9 @@ describe('create wizard (scripted UI)', () => {
     const plan = (await result)!;
     const box = ui.shown[2]!;
     assert.equal(box.kind, 'input');
-    assert.equal(box.validation![0], PRIVATE_KEY_PROBLEM);
-    assert.match(box.validation![0]!, /PRIVATE key/);
+    assert.match(box.validation![0]!, /^This is a PRIVATE key\. Never share it.*It was cleared from the box and not sent\.$/);
+    assert.ok(box.validation![0]!.startsWith(PRIVATE_KEY_PROBLEM));
+    assert.deepEqual(box.cleared, [PRIVATE], 'the private key is taken out of the box');
     assert.ok(box.validation![1], 'a damaged key is refused too');
     assert.equal(box.validation![2], undefined);
     assert.equal(plan.key.kind === 'existing' && plan.key.parsed.line, PUB);
