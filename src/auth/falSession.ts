@@ -2,8 +2,8 @@
 // call to fal with the stored key goes through `client()`, whose errors pass apiFailures.ts: a
 // 401/403 from ANY call moves the session to `rejected`, and it stays there until the key changes.
 // The view, the status bar, the scheduler and every command follow this one state.
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { accountOf } from '../core/falAccount';
 import { keyRejectionOf, type KeyRejection } from '../core/apiFailures';
 import type { ApiKeyStore } from './apiKeyStore';
 import { createFalClient, interceptErrors, type FalApi } from './falClient';
@@ -48,10 +48,7 @@ export class FalSession implements vscode.Disposable {
     return this.current;
   }
 
-  /**
-   * Which fal account the stored key belongs to, for what is kept per account (instance names): a
-   * hash of the key's id part, so neither the secret nor the key id is ever written anywhere.
-   */
+  /** Which fal account the stored key belongs to (core/falAccount.ts): names are kept per account. */
   get account(): string | undefined {
     return this.accountTag;
   }
@@ -115,11 +112,4 @@ export class FalSession implements vscode.Disposable {
     this.current = state;
     this.changed.fire(state);
   }
-}
-
-/** A short stable tag of the key's id part (`key_id` of `key_id:key_secret`). */
-export function accountOf(key: string): string {
-  const trimmed = key.trim();
-  const id = trimmed.includes(':') ? trimmed.slice(0, trimmed.indexOf(':')) : trimmed;
-  return createHash('sha256').update(`fal-key-id:${id}`).digest('hex').slice(0, 16);
 }
