@@ -32,7 +32,7 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
       void vscode.window.showInformationMessage('There are no instances to delete.');
       return;
     }
-    const picked = await pickInstances(candidates, 'Delete Instance…', 'Check the instances to delete, then press Enter (you confirm once more)', deps.names);
+    const picked = await pickInstances(candidates, 'Delete Instance…', 'Check the instances to delete (you confirm once more)', deps.names);
     if (!picked) return;
     ids = picked;
   }

@@ -8,11 +8,12 @@
 //   description  [status words] · [GPU part] · [type]
 //                - status words: omitted when ready (the green icon says it, and the tooltip and the
 //                  screen-reader label say it in words); otherwise "provisioning", "deleting…",
-//                  "still listed" … — an exception is always said first;
+//                  "starting" (fal's init/pending/provisioning), "deleting…", "still listed" … — an
+//                  exception is always said first;
 //                - GPU part: ready rows only, from src/views/gpu* (e.g. `GPU 87 % · 61/80 GB`), passed
 //                  to instanceDescription(), never appended after the type;
 //                - type: "8x H100", last: the tooltip, grouping and sorting have it too.
-//   e.g. "api  GPU 87 % · 61/80 GB · 8x H100", "inst_ec786ab73f2k  provisioning · 1x H100".
+//   e.g. "api  GPU 87 % · 61/80 GB · 8x H100", "inst_ec786ab73f2k  starting · 1x H100".
 // The IP is in the tooltip, the screen-reader label and Copy IP, not in the row.
 import * as vscode from 'vscode';
 import { estimatedCostSince, formatDuration, formatUsd, hourlyRate } from '../core/cost';
@@ -33,11 +34,17 @@ export function instanceContextValue(record: InstanceRecord): string {
   return record.deleting ? 'falInstance.deleting' : `falInstance.${statusLook(record.instance.status).kind}`;
 }
 
-/** The status in words; '' for a ready instance (its icon says it). */
+/**
+ * The status in the row's words; '' for a ready instance (its icon says it). fal's three ways of
+ * being on the way (init, pending, provisioning: none documented) all read "starting" here, which
+ * leaves a 17-character id and the type whole at the default width; the tooltip and the
+ * screen-reader label keep fal's word.
+ */
 export function statusWords(record: InstanceRecord): string {
   if (record.deleteStalled) return 'still listed';
   if (record.deleting) return 'deleting…';
   const look = statusLook(record.instance.status);
+  if (look.kind === 'transitional') return 'starting';
   return look.kind === 'ready' ? '' : look.label;
 }
 
@@ -60,7 +67,8 @@ export function instanceTreeItem(record: InstanceRecord, name?: string): vscode.
       ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
       : new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
   item.contextValue = instanceContextValue(record);
-  const status = statusWords(record) || look.label;
+  const words = statusWords(record);
+  const status = !words ? look.label : look.kind === 'transitional' && !record.deleting ? `${words} (${look.label})` : words;
   item.accessibilityInformation = {
     label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${instance.ip ? `, IP ${instance.ip}` : ''}`,
   };

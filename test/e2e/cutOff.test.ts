@@ -132,7 +132,7 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     await wb.page.locator('.monaco-list-row.focused').first().evaluate(() => undefined).catch(() => undefined);
     await wb.screenshot('cutoff-tree-rows');
     const descriptions = rows.map((r) => r.description);
-    for (const words of ['provisioning · 1x H100', 'initializing · 8x H100', 'pending · 1x H100', 'stopped · 1x H100', 'unknown · 8x H100', 'hibernating · 1x H100', 'deleting… · 1x H100', '8x H100']) {
+    for (const words of ['starting · 1x H100', 'starting · 8x H100', 'stopped · 1x H100', 'unknown · 8x H100', 'hibernating · 1x H100', 'deleting… · 1x H100', '8x H100']) {
       assert.ok(descriptions.includes(words), `a row says "${words}": ${JSON.stringify(descriptions)}`);
     }
     const cuts = await ellipsed(wb.page, '.part.sidebar .pane .monaco-list-row');

@@ -26,9 +26,9 @@ const SEED: SeedInstance[] = [
 /** [description, codicon, spinning] per seeded instance: the label is the id (no names here); the status first, except ready (its icon says it). */
 const EXPECTED: Record<string, [string, string, boolean]> = {
   inst_ready8x: ['8x H100', 'vm-running', false],
-  inst_init: ['initializing · 1x H100', 'loading', true],
-  inst_pending: ['pending · 1x H100', 'loading', true],
-  inst_provisioning: ['provisioning · 1x H100', 'loading', true],
+  inst_init: ['starting · 1x H100', 'loading', true],
+  inst_pending: ['starting · 1x H100', 'loading', true],
+  inst_provisioning: ['starting · 1x H100', 'loading', true],
   inst_stopped: ['stopped · 1x H100', 'debug-stop', false],
   inst_unknown: ['unknown · 1x H100', 'question', false],
   inst_hibernating: ['hibernating · 1x H100', 'question', false],

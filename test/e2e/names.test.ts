@@ -85,6 +85,8 @@ describe('Names for machines (real workbench, real sshd)', function () {
 
   it('the view\'s find filters rows on the name', async () => {
     await wb.row(OTHER).click();
+    await wb.page.keyboard.press('Control+Alt+KeyF'); // list.find: the view's find widget (filter mode in these settings)
+    await wb.page.locator('.part.sidebar .monaco-findInput input, .part.sidebar .monaco-tree-type-filter input').first().waitFor({ timeout: 10_000 });
     await wb.page.keyboard.type('llama');
     const rows = await wb.waitForTreeRows((rs) => rs.length === 1, 'Instances', 10_000);
     assert.equal(rows[0]!.label, NAME);
@@ -96,7 +98,7 @@ describe('Names for machines (real workbench, real sshd)', function () {
   it('the palette\'s Rename… picks the instance by name or id; an empty name removes it', async () => {
     await wb.runCommand('fal: Rename…');
     await wb.quickPick.answer(OTHER);
-    await wb.inputBox.waitForStep('Rename 1x H100', OTHER).catch(() => undefined);
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `Rename 1x H100 ${OTHER}` }).waitFor();
     await wb.inputBox.type('scratch');
     await wb.inputBox.enter();
     await waitForLabel(OTHER, 'scratch');
@@ -128,8 +130,10 @@ describe('Names for machines (real workbench, real sshd)', function () {
 
   it('names are kept per fal account: another key shows ids; back to the first key, the name is back', async function () {
     this.timeout(60_000);
+    await wb.runCommand('Notifications: Clear All Notifications');
     await wb.signIn(OTHER_KEY);
     await waitForLabel(READY, READY);
+    await wb.runCommand('Notifications: Clear All Notifications');
     await wb.signIn(DEFAULT_EMULATOR_KEY);
     await waitForLabel(READY, NAME);
   });

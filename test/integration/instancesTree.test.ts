@@ -48,7 +48,8 @@ describe('Instances tree provider (real vscode API)', () => {
     model.apply([inst('a', 'provisioning', 'gpu_8x_h100_sxm5'), inst('z', 'hibernating')], 1);
     const [a, z] = provider.getChildren().map((n) => provider.getTreeItem(n));
     assert.equal(a?.label, 'a', 'no name: the id is the label (what tells machines apart)');
-    assert.equal(a?.description, 'provisioning · 8x H100', 'the status first, then the type');
+    assert.equal(a?.description, 'starting · 8x H100', 'the status first, then the type');
+    assert.match(a!.accessibilityInformation!.label, /starting \(provisioning\)/, 'fal\'s word for a screen reader');
     assert.equal(a?.id, 'a');
     assert.equal((a?.iconPath as vscode.ThemeIcon).id, 'loading~spin');
     assert.equal(((a?.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'charts.yellow');

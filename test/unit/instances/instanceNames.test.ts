@@ -5,16 +5,8 @@ import { accountOf } from '../../../src/core/falAccount';
 import { InstancesModel } from '../../../src/core/instancesModel';
 import { InstanceNames, NAMES_KEY } from '../../../src/instances/instanceNames';
 import { NamePruner } from '../../../src/instances/namePruner';
+import { MapState } from '../../support/memento';
 
-class MapState {
-  readonly data = new Map<string, unknown>();
-  get<T>(key: string, d: T): T {
-    return (this.data.has(key) ? this.data.get(key) : d) as T;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, JSON.parse(JSON.stringify(value)));
-  }
-}
 const inst = (id: string): ComputeInstance => ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 'ready' }) as ComputeInstance;
 const settle = () => new Promise((r) => setImmediate(r));
 
