@@ -1,17 +1,16 @@
 // fal installs exactly one OpenSSH public key per instance, given as a string at create time.
-// The check runs before any network I/O, above all to stop a private key from leaving the machine.
+// The check runs before any network I/O, above all to stop a private key from leaving the machine:
+// with the one private-key detector (and its words) the wizard's paste box uses too.
+import { looksLikePrivateKey, PRIVATE_KEY_PROBLEM } from '../ssh/publicKey';
 
 const PUBLIC_KEY_TYPE = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+|sk-[a-z0-9-]+@openssh\.com)$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,3}$/;
-const PRIVATE_KEY_MARKER = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----|PuTTY-User-Key-File-/;
 
 /** A human explanation of what is wrong with the public key, or undefined when it looks valid. */
 export function checkSshPublicKey(raw: string): string | undefined {
   const key = raw.trim();
   if (key === '') return 'The SSH public key is empty. Paste the contents of a .pub file, e.g. ~/.ssh/id_ed25519.pub.';
-  if (PRIVATE_KEY_MARKER.test(key)) {
-    return 'This is a PRIVATE SSH key and was not sent anywhere. Never share it: use the matching PUBLIC key instead (the .pub file, e.g. ~/.ssh/id_ed25519.pub).';
-  }
+  if (looksLikePrivateKey(key)) return `${PRIVATE_KEY_PROBLEM} It was not sent.`;
   if (key.includes('BEGIN SSH2 PUBLIC KEY')) {
     return 'This public key is in SSH2 (RFC 4716) format. Convert it to a one-line OpenSSH key with `ssh-keygen -i -f <file>`.';
   }

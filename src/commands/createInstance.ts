@@ -24,7 +24,7 @@ import type { WizardUi } from '../wizard/wizardUi';
 import { createFailureMessage, provisioningText, stopWaitingButton } from './createMessages';
 import { CommandError, isCancellation, SHOW_LOGS } from './registerCommand';
 
-export const LAST_TYPE_KEY = 'fal.create.lastInstanceType';
+const LAST_TYPE_KEY = 'fal.create.lastInstanceType';
 /** Give up waiting for "ready" after this long (fal: 2–3 minutes is usual). */
 const READY_TIMEOUT_MS = 20 * 60_000;
 

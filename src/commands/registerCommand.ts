@@ -8,7 +8,7 @@ import { errorMessage, keyRejectionOf } from '../core/apiFailures';
 import { FalError } from '../api';
 
 export const SHOW_LOGS = 'Show Logs';
-export const SET_API_KEY = 'Set API Key';
+const SET_API_KEY = 'Set API Key';
 
 type Log = vscode.LogOutputChannel;
 
@@ -39,7 +39,7 @@ export function isCancellation(error: unknown): boolean {
 }
 
 /** Logs `error` with context and tells the user once. */
-export function reportFailure(log: Log, title: string, error: unknown): void {
+function reportFailure(log: Log, title: string, error: unknown): void {
   if (isCancellation(error)) {
     log.info(`${title}: cancelled`);
     return;

@@ -12,16 +12,16 @@ export interface KeyRejection {
   readonly message: string;
 }
 
-export const WRONG_KEY_MESSAGE =
+const WRONG_KEY_MESSAGE =
   'fal rejected the API key (401): it is wrong, revoked or incomplete. Copy the whole key (key_id:key_secret) from fal.ai/dashboard/keys and set it again.';
-export const NO_ACCESS_MESSAGE =
+const NO_ACCESS_MESSAGE =
   'fal denied access (403): Compute needs an ADMIN-scope API key, and the fal account needs Compute access (request it at fal.ai/dashboard).';
 
 /** fal's credit gate (observed wording: "…at least $500 in your fal credit balance…"): a billing state, not a key problem. */
 const CREDIT_MESSAGE = /credit|balance|top.?up|\$\s?\d+/i;
 
 /** The verdict for an HTTP status alone (the client's request log sees statuses before errors exist). */
-export function keyRejectionForStatus(status: number, apiMessage = ''): KeyRejection | undefined {
+function keyRejectionForStatus(status: number, apiMessage = ''): KeyRejection | undefined {
   if (status === 401) return { kind: 'wrongKey', status, message: WRONG_KEY_MESSAGE };
   if (status === 403 && !isCreditMessage(apiMessage)) return { kind: 'noAccess', status, message: NO_ACCESS_MESSAGE };
   return undefined;

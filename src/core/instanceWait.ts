@@ -13,7 +13,7 @@ export type WaitOutcome =
   | { readonly kind: 'noKey' };
 
 /** Ready with an address, or not on its way anywhere. */
-export function isSettled(record: InstanceRecord): boolean {
+function isSettled(record: InstanceRecord): boolean {
   const { status, ip } = record.instance;
   return status === 'ready' ? Boolean(ip) : !isTransitional(status);
 }

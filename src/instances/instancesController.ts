@@ -7,7 +7,8 @@ import { PAGE_SIZE } from '../auth/falClient';
 import { DeletionWatch } from '../core/deletionWatch';
 import { InstancesModel } from '../core/instancesModel';
 import { InstancesSync } from '../core/instancesSync';
-import { describeSchedule, RefreshScheduler } from '../core/refreshScheduler';
+import { RefreshScheduler } from '../core/refreshScheduler';
+import { describeSchedule } from '../core/scheduleWords';
 import { realTimers } from '../core/timers';
 import type { Settings } from '../settings';
 

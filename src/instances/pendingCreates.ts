@@ -4,7 +4,7 @@
 // machine. No runtime `vscode` import: unit- and extension-host-testable.
 import type { ComputeInstance, CreateInstanceInput, FalComputeClient } from '../api';
 
-export const PENDING_CREATES_KEY = 'fal.pendingCreates';
+const PENDING_CREATES_KEY = 'fal.pendingCreates';
 /** Replays start only this long after the first attempt: inside fal's 10-minute window, with margin. */
 export const REPLAY_WINDOW_MS = 9 * 60_000;
 

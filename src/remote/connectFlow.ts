@@ -45,7 +45,7 @@ export async function waitUntilReady(deps: WaitDeps, id: string, name?: string):
 }
 
 /** Waits for the SSH port (a few short tries, cancellable). false when it never answered or the user stopped. */
-export async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
+async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
   const { ip, settings, id } = host;
   try {
     await vscode.window.withProgress(

@@ -29,7 +29,7 @@ export interface ItemContext {
 }
 
 /** Values menus test with `viewItem == falInstance.ready` and friends (see package.json). */
-export function instanceContextValue(record: InstanceRecord): string {
+function instanceContextValue(record: InstanceRecord): string {
   if (record.deleteStalled) return 'falInstance.deleteStalled';
   return record.deleting ? 'falInstance.deleting' : `falInstance.${statusLook(record.instance.status).kind}`;
 }

@@ -1,12 +1,14 @@
-// Loaded by the extension host as runTests' extensionTestsPath: times the extension's activation
-// (loading dist/extension.js and running activate()) and writes the result to FAL_BENCH_OUT.
+// Loaded by the extension host as runTests' extensionTestsPath: times the activation of the one
+// extension under development (FAL_BENCH_EXTENSION: fal Compute's dist/extension.js, or the empty
+// baseline) and writes it to FAL_BENCH_OUT.
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
 export async function run(): Promise<void> {
-  const ext = vscode.extensions.getExtension('fal-compute-community.fal-compute');
-  if (!ext) throw new Error('extension not found');
-  if (ext.isActive) throw new Error('already active: the measurement would be meaningless');
+  const id = process.env.FAL_BENCH_EXTENSION ?? 'fal-compute-community.fal-compute';
+  const ext = vscode.extensions.getExtension(id);
+  if (!ext) throw new Error(`extension ${id} not found`);
+  if (ext.isActive) throw new Error(`${id} is already active: the measurement would be meaningless`);
   const t0 = performance.now();
   await ext.activate();
   const activationMs = performance.now() - t0;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: builds the release bundle and the .vsix, then measures and prints a table:
-// bundle and vsix size, activation time in the real extension host, list + render of 1000
+// bundle and vsix size, activation time in the real extension host beside an empty extension's,
+// the request rate while an instance starts (1 among 1,000 / among 5), list + render of 1000
 // instances in the real workbench, Connect latency (ready → opening, and a second Connect) in the
 // real workbench against the emulator and a real sshd, the refresh policy's request rate over
 // a simulated hour, and the GPU sampler's SSH cost against a real sshd (test/bench/gpuSampling.ts).
@@ -31,9 +32,10 @@ const vsixBytes = statSync(resolve(root, 'fal-compute.vsix')).size;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
-console.log('Measuring activation in the extension host (3 fresh hosts)…');
+console.log('Measuring activation in the extension host, each beside an empty extension (4 pairs of fresh hosts)…');
 const { measureActivation } = require(resolve(root, 'out/test/bench/activation.js'));
-const activation = await measureActivation(3);
+const activation = await measureActivation(4);
+const ratios = activation.map((a) => a.falMs / a.emptyMs);
 
 console.log('Measuring list + render of 1000 instances in the workbench…');
 const { measureListRender } = require(resolve(root, 'out/test/bench/listRender.js'));
@@ -47,6 +49,11 @@ console.log('Measuring GPU sampling against a real sshd (a simulated hour visibl
 const { measureGpuSampling } = require(resolve(root, 'out/test/bench/gpuSampling.js'));
 const gpu = await measureGpuSampling();
 
+console.log('Measuring the request rate while an instance starts (real scheduler, client and emulator; 10 simulated minutes)…');
+const { pollRate } = require(resolve(root, 'out/test/bench/pollRate.js'));
+const amongThousand = await pollRate(1000, 1, 10);
+const amongFive = await pollRate(5, 1, 10);
+
 const { requestsPerHour } = require(resolve(root, 'out/test/bench/idleRate.js'));
 const scenarios = ['focused, stable', 'focused, an instance starting', 'window unfocused', 'view hidden'];
 const rates = Object.fromEntries(await Promise.all(scenarios.map(async (s) => [s, await requestsPerHour(s)])));
@@ -56,12 +63,16 @@ const rows = [
   ['bundle dist/undici.js (minified; loaded on the first request)', `${kib(undiciBundle.length)} (${kib(gzipSync(undiciBundle).length)} gzip)`],
   ['bundle dist/ssh2.js (minified; loaded on the first GPU sample)', `${kib(ssh2Bundle.length)} (${kib(gzipSync(ssh2Bundle).length)} gzip)`],
   ['fal-compute.vsix', kib(vsixBytes)],
-  ['activation, extension host (median of 3)', `${median(activation).toFixed(1)} ms (${activation.map((a) => a.toFixed(1)).join(', ')})`],
+  ['activation ÷ an empty extension\'s, paired fresh hosts (median of 4; the tracked number)', `${median(ratios).toFixed(1)}× (${ratios.map((r) => r.toFixed(1)).join(', ')})`],
+  ['activation, extension host (median of 4)', `${median(activation.map((a) => a.falMs)).toFixed(1)} ms (${activation.map((a) => a.falMs.toFixed(1)).join(', ')})`],
+  ['activation of an empty extension, paired hosts (median of 4)', `${median(activation.map((a) => a.emptyMs)).toFixed(1)} ms (${activation.map((a) => a.emptyMs.toFixed(1)).join(', ')})`],
   [`1000 instances: key entered → listed (${list.pages} pages) and rendered`, `${list.firstLoadMs.toFixed(0)} ms`],
   ['1000 instances: refresh → changed row repainted (median of 5)', `${list.refreshMs.toFixed(0)} ms`],
   ['Connect When Ready: instance turns ready → `opening vscode-remote://…` (median of 3; default refresh settings)', `${connect.readyToOpenMs} ms (${connect.readyToOpenSamplesMs.join(', ')})`],
   ['Connect, ready instance, key remembered: inline Connect click → `opening vscode-remote://…` (median of 3)', `${connect.connectCommandToOpenMs} ms (${connect.connectCommandToOpenSamplesMs.join(', ')})`],
-  ...scenarios.map((s) => [`list requests per simulated hour: ${s}`, `${rates[s]} (${(rates[s] / 60).toFixed(2)}/min)`]),
+  ['requests/min watching 1 provisioning among 1,000 (goal ≤ 30)', `${amongThousand.perMinute.toFixed(1)} (${amongThousand.gets} by id + ${amongThousand.listPages} list pages in ${amongThousand.minutes} min)`],
+  ['requests/min watching 1 provisioning among 5 (stays 20)', `${amongFive.perMinute.toFixed(1)} (${amongFive.gets} by id + ${amongFive.listPages} list pages in ${amongFive.minutes} min)`],
+  ...scenarios.map((s) => [`refresh fetches per simulated hour: ${s}`, `${rates[s]} (${(rates[s] / 60).toFixed(2)}/min)`]),
   ['GPU sampling, visible + focused, default 10 s: SSH sessions opened per simulated hour per instance (sshd log; goal 1)', `${gpu.visible.sessionsPerHour}`],
   ['GPU sampling, visible + focused: commands per minute per instance (sshd log; goal ≤ 6)', `${gpu.visible.commandsPerMinute.toFixed(2)} (${gpu.visible.samples} in the hour)`],
   ['GPU sampling: CPU of the sampling process per sample (8x H100 output, ssh2 from dist/ssh2.js)', `${gpu.visible.cpuMsPerSample.toFixed(2)} ms (wall ${gpu.visible.wallMsPerSample.toFixed(0)} ms, mostly sshd + the remote shell)`],
@@ -73,5 +84,5 @@ console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} |
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
 writeFileSync(
   resolve(root, 'test-results/bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activationMs: activation, list, connect, requestsPerHour: rates, gpuSampling: gpu }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activation, activationRatio: median(ratios), pollRate: { amongThousand, amongFive }, list, connect, fetchesPerHour: rates, gpuSampling: gpu }, null, 2),
 );

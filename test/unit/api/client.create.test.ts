@@ -62,7 +62,7 @@ describe('api/client create and delete', () => {
       clientFor(server).createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: privateKey }, { onIdempotencyKey: () => (reported = true) }),
     );
     assert.ok(err instanceof FalInputError);
-    assert.match(err.message, /PRIVATE SSH key/);
+    assert.match(err.message, /PRIVATE key/);
     assert.ok(!JSON.stringify(err).includes('b3BlbnNzaC1rZXktdjEAAAAABG5vbmU') && !err.stack?.includes('b3BlbnNzaC1rZXktdjEAAAAABG5vbmU'));
     assert.equal(reported, false);
     assert.equal(server.requests.length, 0);

@@ -2,7 +2,6 @@
 // it will not leave, notices deletion and a lost key, and stops when aborted.
 import assert from 'node:assert/strict';
 import type { ComputeInstance } from '../../../src/api';
-import { WRONG_KEY_MESSAGE } from '../../../src/core/apiFailures';
 import { InstancesModel } from '../../../src/core/instancesModel';
 import { waitForInstance } from '../../../src/core/instanceWait';
 
@@ -46,7 +45,7 @@ describe('waitForInstance', () => {
     const m = model();
     m.apply([inst('a', 'provisioning')], 1);
     const waiting = waitForInstance(m, 'a');
-    m.rejectKey({ kind: 'wrongKey', status: 401, message: WRONG_KEY_MESSAGE });
+    m.rejectKey({ kind: 'wrongKey', status: 401, message: 'fal rejected the API key (401)' });
     assert.deepEqual(await waiting, { kind: 'noKey' });
   });
 

@@ -2,7 +2,7 @@
 // 404, a 401/403 and a 500 do to the model.
 import assert from 'node:assert/strict';
 import { FalComputeClient } from '../../../src/api';
-import { NO_ACCESS_MESSAGE, WRONG_KEY_MESSAGE, type KeyRejection } from '../../../src/core/apiFailures';
+import type { KeyRejection } from '../../../src/core/apiFailures';
 import { InstancesModel } from '../../../src/core/instancesModel';
 import { InstancesSync } from '../../../src/core/instancesSync';
 import { DEFAULT_EMULATOR_KEY, FalEmulator, type SeedInstance } from '../../emulator';
@@ -70,7 +70,7 @@ describe('InstancesSync (against the emulator)', () => {
       assert.deepEqual(await t.sync.fetch('full'), { ok: false });
       t.fal.addFault({ route: 'list', kind: 'status', status: 403, message: 'Access denied' });
       await t.sync.fetch('full');
-      assert.deepEqual(t.rejections.map((r) => r.message), [WRONG_KEY_MESSAGE, NO_ACCESS_MESSAGE]);
+      assert.deepEqual(t.rejections.map((r) => [r.kind, r.status]), [['wrongKey', 401], ['noAccess', 403]]);
       assert.equal(t.model.state.kind, 'loaded', 'the sync reports; the session decides what the model shows');
       t.fal.addFault({ route: 'list', kind: 'status', status: 503, retryAfter: 7 });
       assert.deepEqual(await t.sync.fetch('full'), { ok: false, retryAfterMs: 7_000 });

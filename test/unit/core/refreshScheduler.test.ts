@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describeSchedule, RefreshScheduler, type FetchKind, type FetchOutcome, type Schedule } from '../../../src/core/refreshScheduler';
+import { RefreshScheduler, type FetchKind, type FetchOutcome, type Schedule } from '../../../src/core/refreshScheduler';
+import { describeSchedule } from '../../../src/core/scheduleWords';
 import { FakeTimers, flush } from './fakeTimers';
 
 function setup(outcomes: (FetchOutcome | Error)[] = []) {
