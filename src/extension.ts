@@ -15,12 +15,16 @@ import { openSshTerminal } from './commands/openSshTerminal';
 import { refresh } from './commands/refresh';
 import { registerCommand, runInBackground } from './commands/registerCommand';
 import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
+import { renameInstance } from './commands/renameInstance';
 import { setApiKey } from './commands/setApiKey';
 import { signOut } from './commands/signOut';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
+import { InstanceNames } from './instances/instanceNames';
 import { InstancesController } from './instances/instancesController';
+import { NamePruner } from './instances/namePruner';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
+import { GettingStarted } from './views/gettingStarted';
 import { InstancesView } from './views/instancesView';
 import { FalStatusBar } from './views/statusBar';
 
@@ -31,12 +35,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);
   const controller = new InstancesController(session, log, settings, context.globalState);
-  const view = new InstancesView(controller.model, settings);
+  const names = new InstanceNames(context.globalState, () => session.account);
+  const view = new InstancesView(controller.model, settings, names);
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
+  const milestones = new GettingStarted(session, controller.model, context.globalState);
   controller.attachView(view.treeView);
   const instanceKeys = new InstanceKeyStore(context.globalState);
   const keyDeps = { keys, log, version };
-  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, log };
+  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log };
   const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
 
   let importOffered = false;
@@ -53,7 +59,10 @@ export function activate(context: vscode.ExtensionContext): void {
     controller,
     view,
     statusBar,
+    milestones,
     new HostPruner(controller.model, instanceKeys, log, () => readSettings().ssh.paths),
+    new NamePruner(controller.model, names, () => session.account, log),
+    session.onDidChange(() => names.accountChanged()),
     command('fal.showLogs', 'Show Logs', () => log.show(true)),
     command('fal.setApiKey', 'Set API Key', () => setApiKey(keyDeps)),
     command('fal.importApiKey', 'Use Existing fal Key', () => importApiKey(keyDeps)),
@@ -68,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.copyIp', 'Copy IP', (arg?: unknown) => copyIp(deps, arg)),
     command('fal.forgetHostKey', 'Forget Host Key', (arg?: unknown) => forgetHostKey(deps, arg)),
     command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
+    command('fal.renameInstance', 'Rename Instance', (arg?: unknown) => renameInstance(deps, arg)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

@@ -8,7 +8,7 @@ export interface InstanceRecord {
   readonly instance: ComputeInstance;
   /** Epoch ms when this extension first listed the instance (kept across reloads). */
   readonly firstSeenAt: number;
-  /** Set while a delete of this instance is under way. */
+  /** Set from the confirmed delete until fal no longer lists the instance. */
   readonly deleting: boolean;
   /**
    * Set when fal listed this row broken: shown as "invalid data from fal", never acted on. Its
@@ -16,6 +16,8 @@ export interface InstanceRecord {
    * time and SSH entry), else by `(invalid row N)`, which no request accepts as an id.
    */
   readonly invalid?: { readonly problem: string; readonly shownId: string | undefined };
+  /** fal answered the delete but still lists the instance after the wait for it to go (DeletionWatch). */
+  readonly deleteStalled?: boolean;
 }
 
 export type LoadState =
@@ -46,6 +48,7 @@ type Listener = (change: ModelChange) => void;
 export class InstancesModel {
   private records = new Map<string, InstanceRecord>();
   private deleting = new Set<string>();
+  private stalled = new Set<string>();
   private loadState: LoadState = { kind: 'reading' };
   private readonly listeners = new Set<Listener>();
 
@@ -103,13 +106,13 @@ export class InstancesModel {
       const firstSeenAt = seen[instance.id] ?? now + newcomers++;
       seen[instance.id] = firstSeenAt;
       const before = this.records.get(instance.id);
-      const record: InstanceRecord = { instance, firstSeenAt, deleting: this.deleting.has(instance.id), ...(invalid && { invalid }) };
+      const record = this.recordOf(instance, firstSeenAt, invalid);
       if (!before) structural = true;
       else if (!sameRecord(before, record)) changed.push(instance.id);
       next.set(instance.id, before && sameRecord(before, record) ? before : record);
     }
     if (next.size !== this.records.size || [...this.records.keys()].some((id) => !next.has(id))) structural = true;
-    for (const id of this.deleting) if (!next.has(id)) this.deleting.delete(id);
+    for (const id of this.deleting) if (!next.has(id)) this.forgetDeletion(id);
     // Forget first-seen times of instances that are gone, so the store does not grow forever.
     const kept = Object.fromEntries([...next.keys()].map((id) => [id, seen[id]!]));
     if (!sameTimes(kept, this.firstSeen.get())) void this.firstSeen.set(kept);
@@ -120,19 +123,48 @@ export class InstancesModel {
     return change;
   }
 
-  /** Marks rows as being deleted (until they disappear from a list, or `clearDeleting`). */
+  /** Marks rows as being deleted (until they disappear from a list), or (false) not any more: the delete failed. */
   markDeleting(ids: readonly string[], deleting = true): void {
+    for (const id of ids) {
+      if (deleting) this.deleting.add(id);
+      else this.forgetDeletion(id);
+      this.stalled.delete(id);
+    }
+    this.refreshRecords(ids);
+  }
+
+  /** fal still lists these deleted instances after the wait for them to go: said in their rows. */
+  markDeleteStalled(ids: readonly string[]): void {
+    for (const id of ids) if (this.deleting.has(id)) this.stalled.add(id);
+    this.refreshRecords(ids);
+  }
+
+  /** Ids deleted (or being deleted) that are still listed. */
+  deletingIds(): string[] {
+    return [...this.deleting].filter((id) => this.records.has(id));
+  }
+
+  private refreshRecords(ids: readonly string[]): void {
     const changed: string[] = [];
     for (const id of ids) {
       const record = this.records.get(id);
-      if (deleting) this.deleting.add(id);
-      else this.deleting.delete(id);
-      if (record && record.deleting !== deleting) {
-        this.records.set(id, { ...record, deleting });
-        changed.push(id);
-      }
+      if (!record) continue;
+      const next = this.recordOf(record.instance, record.firstSeenAt, record.invalid);
+      if (sameRecord(record, next)) continue;
+      this.records.set(id, next);
+      changed.push(id);
     }
     if (changed.length) this.emit({ changed, structural: false });
+  }
+
+  private recordOf(instance: ComputeInstance, firstSeenAt: number, invalid?: InstanceRecord['invalid']): InstanceRecord {
+    const deleting = this.deleting.has(instance.id);
+    return { instance, firstSeenAt, deleting, ...(deleting && this.stalled.has(instance.id) && { deleteStalled: true }), ...(invalid && { invalid }) };
+  }
+
+  private forgetDeletion(id: string): void {
+    this.deleting.delete(id);
+    this.stalled.delete(id);
   }
 
   /**
@@ -147,14 +179,14 @@ export class InstancesModel {
       const before = this.records.get(instance.id);
       const firstSeenAt = before?.firstSeenAt ?? seen[instance.id] ?? now;
       seen[instance.id] = firstSeenAt;
-      const record: InstanceRecord = { instance, firstSeenAt, deleting: this.deleting.has(instance.id) };
+      const record = this.recordOf(instance, firstSeenAt);
       if (before && sameRecord(before, record)) continue;
       if (before) changed.push(instance.id);
       else structural = true;
       this.records.set(instance.id, record);
     }
     for (const id of gone) {
-      this.deleting.delete(id);
+      this.forgetDeletion(id);
       if (this.records.delete(id)) structural = true;
       delete seen[id];
     }
@@ -178,6 +210,7 @@ export class InstancesModel {
   private clear(): void {
     this.records.clear();
     this.deleting.clear();
+    this.stalled.clear();
   }
 
   private setState(state: LoadState): void {
@@ -198,6 +231,7 @@ function invalidEntry(row: InvalidInstanceRow, index: number): { instance: Compu
 function sameRecord(a: InstanceRecord, b: InstanceRecord): boolean {
   return (
     a.deleting === b.deleting &&
+    Boolean(a.deleteStalled) === Boolean(b.deleteStalled) &&
     a.firstSeenAt === b.firstSeenAt &&
     a.invalid?.problem === b.invalid?.problem &&
     a.invalid?.shownId === b.invalid?.shownId &&

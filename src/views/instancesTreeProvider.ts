@@ -1,6 +1,7 @@
 // The Instances tree: rows in a stable order, optionally grouped, repainting only what changed.
 import * as vscode from 'vscode';
 import type { InstancesModel, ModelChange } from '../core/instancesModel';
+import type { InstanceNames } from '../instances/instanceNames';
 import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
 import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 
@@ -22,15 +23,18 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private groups: GroupNode[] = [];
   private rootIds: string[] = [];
   private layoutKey = '';
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
 
   constructor(
     private readonly model: InstancesModel,
     private options: TreeOptions,
+    private readonly names?: Pick<InstanceNames, 'get' | 'onDidChange'>,
     private readonly now: () => number = Date.now,
   ) {
     this.relayout();
-    this.subscription = model.onDidChange((change) => this.onModelChange(change));
+    this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
+    // A name is the row's label: repaint the renamed rows (all of them when the account changed).
+    if (names) this.subscriptions.push(names.onDidChange((ids) => this.changed.fire(ids ? ids.filter((id) => model.get(id)).map((id) => this.nodeFor(id)) : undefined)));
   }
 
   setOptions(options: TreeOptions): void {
@@ -49,13 +53,13 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     }
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem('(gone)');
-    return instanceTreeItem(record);
+    return instanceTreeItem(record, this.names?.get(node.id));
   }
 
   // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     const record = node.kind === 'instance' ? this.model.get(node.id) : undefined;
-    if (record) item.tooltip = instanceTooltip(record, { now: this.now(), hourlyUsd: this.options.hourlyUsd });
+    if (record) item.tooltip = instanceTooltip(record, { now: this.now(), hourlyUsd: this.options.hourlyUsd, name: this.names?.get(record.instance.id) });
     return item;
   }
 
@@ -82,7 +86,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 

@@ -2,6 +2,7 @@
 // that picks the welcome content and the message line, one state at a time (viewState.ts).
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
+import type { InstanceNames } from '../instances/instanceNames';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
 import { viewChrome, type ViewState } from './viewState';
 
@@ -17,8 +18,9 @@ export class InstancesView implements vscode.Disposable {
   constructor(
     private readonly model: InstancesModel,
     options: TreeOptions,
+    names?: InstanceNames,
   ) {
-    this.provider = new InstancesTreeProvider(model, options);
+    this.provider = new InstancesTreeProvider(model, options, names);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true });
