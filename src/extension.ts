@@ -16,14 +16,18 @@ import { refresh } from './commands/refresh';
 import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
 import { registerCommand, runInBackground } from './commands/registerCommand';
 import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
+import { renameInstance } from './commands/renameInstance';
 import { setApiKey } from './commands/setApiKey';
 import { signOut } from './commands/signOut';
 import { GpuMonitor } from './instances/gpuMonitor';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
+import { InstanceNames } from './instances/instanceNames';
 import { InstancesController } from './instances/instancesController';
+import { NamePruner } from './instances/namePruner';
 import { chooseKey } from './remote/hostPreparation';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
+import { GettingStarted } from './views/gettingStarted';
 import { GpuTreePart } from './views/gpuChildren';
 import { GPU_REPORT_SCHEME, GpuReportProvider } from './views/gpuReportProvider';
 import { IdleDecorations } from './views/idleDecorations';
@@ -45,15 +49,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
   const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
-  const view = new InstancesView(controller.model, settings, new GpuTreePart(gpu.sampler, () => gpu.settings));
+  const names = new InstanceNames(context.globalState, () => session.account);
+  const view = new InstancesView(controller.model, settings, names, new GpuTreePart(gpu.sampler, () => gpu.settings));
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
+  const milestones = new GettingStarted(session, controller.model, context.globalState);
   controller.attachView(view.treeView);
   gpu.attachView(view.treeView);
   const idleDecorations = new IdleDecorations(gpu.sampler, idleOn);
   const showIdle = () => statusBar.setPart(IDLE_PART, idleOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
-  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, log };
+  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log };
   const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
 
   let importOffered = false;
@@ -70,7 +76,10 @@ export function activate(context: vscode.ExtensionContext): void {
     controller,
     view,
     statusBar,
+    milestones,
     new HostPruner(controller.model, instanceKeys, log, () => readSettings().ssh.paths),
+    new NamePruner(controller.model, names, () => session.account, log),
+    session.onDidChange(() => names.accountChanged()),
     gpu,
     idleDecorations,
     reports,
@@ -96,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.gpu.chooseKey', 'Choose Private Key', (id: string) => chooseKey(deps, id)),
     command('fal.gpu.retry', 'Retry GPU Sample', (id: string) => gpu.sampler.refresh(id)),
     command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
+    command('fal.renameInstance', 'Rename Instance', (arg?: unknown) => renameInstance(deps, arg)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

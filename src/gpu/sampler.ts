@@ -208,8 +208,7 @@ export class GpuSampler {
   private schedule(inst: InstanceSampler): void {
     inst.stopTimer();
     if (!this.active || inst.inFlight || this.instances.get(inst.target.id) !== inst) return;
-    // A host key not known yet costs one read of our known_hosts and nothing on the network: it is
-    // checked again at the normal pace, so figures start as soon as a Connect (or ssh) learns the key.
+    // An unknown host key costs a local read, no network: retried at the normal pace (see the top).
     const backOff = inst.failures > 0 && inst.state?.kind !== 'hostKeyUnknown';
     const delay = backOff ? Math.min(this.options.maxBackoffMs ?? 300_000, this.sampleMs * 2 ** (inst.failures - 1)) : this.sampleMs;
     const due = inst.lastAttemptAt === undefined ? 0 : inst.lastAttemptAt + delay - this.timers.now();

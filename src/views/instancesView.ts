@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import type { GpuTreePart } from './gpuChildren';
+import type { InstanceNames } from '../instances/instanceNames';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
 import { viewChrome, type ViewState } from './viewState';
 
@@ -18,9 +19,10 @@ export class InstancesView implements vscode.Disposable {
   constructor(
     private readonly model: InstancesModel,
     options: TreeOptions,
+    names?: InstanceNames,
     gpu?: GpuTreePart,
   ) {
-    this.provider = new InstancesTreeProvider(model, options, Date.now, gpu);
+    this.provider = new InstancesTreeProvider(model, options, names, Date.now, gpu);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true });
