@@ -208,7 +208,6 @@ export class GpuSampler {
   private schedule(inst: InstanceSampler): void {
     inst.stopTimer();
     if (!this.active || inst.inFlight || this.instances.get(inst.target.id) !== inst) return;
-    // An unknown host key costs a local read, no network: retried at the normal pace (see the top).
     const backOff = inst.failures > 0 && inst.state?.kind !== 'hostKeyUnknown';
     const delay = backOff ? Math.min(this.options.maxBackoffMs ?? 300_000, this.sampleMs * 2 ** (inst.failures - 1)) : this.sampleMs;
     const due = inst.lastAttemptAt === undefined ? 0 : inst.lastAttemptAt + delay - this.timers.now();
