@@ -17,6 +17,7 @@ import { refresh } from './commands/refresh';
 import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
 import { registerCommand, runInBackground } from './commands/registerCommand';
 import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
+import { renameInstance } from './commands/renameInstance';
 import { setApiKey } from './commands/setApiKey';
 import { setProtection } from './commands/protect';
 import { signOut } from './commands/signOut';
@@ -26,12 +27,15 @@ import { InstanceDeleter } from './instances/instanceDeleter';
 import { SpendFigures } from './instances/spendFigures';
 import { GpuMonitor } from './instances/gpuMonitor';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
+import { InstanceNames } from './instances/instanceNames';
 import { InstancesController } from './instances/instancesController';
+import { NamePruner } from './instances/namePruner';
 import { chooseKey } from './remote/hostPreparation';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
 import { CostTreePart } from './views/costTreePart';
 import { KEEP_COMMAND } from './views/costNotices';
+import { GettingStarted } from './views/gettingStarted';
 import { GpuTreePart } from './views/gpuChildren';
 import { GPU_REPORT_SCHEME, GpuReportProvider } from './views/gpuReportProvider';
 import { IdleDecorations } from './views/idleDecorations';
@@ -65,8 +69,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const nickname = () => settings.cost.creatorNickname;
   const costTree = new CostTreePart(cost.guard, ownership, nickname, context.globalState);
   const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));
-  const view = new InstancesView(controller.model, settings, new GpuTreePart(gpu.sampler, () => gpu.settings), costTree);
+  const names = new InstanceNames(context.globalState, () => session.account);
+  const view = new InstancesView(controller.model, settings, names, new GpuTreePart(gpu.sampler, () => gpu.settings), costTree);
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
+  const milestones = new GettingStarted(session, controller.model, context.globalState);
   const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
   const spendReports = new SpendReportProvider(figures, controller.model);
   controller.attachView(view.treeView);
@@ -76,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
   const costs = { projectMonth: (type: string) => figures.projection(Date.now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
-  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, log, deleter, costs };
+  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log, deleter, costs };
   const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
 
   let importOffered = false;
@@ -93,7 +99,10 @@ export function activate(context: vscode.ExtensionContext): void {
     controller,
     view,
     statusBar,
+    milestones,
     new HostPruner(controller.model, instanceKeys, log, () => readSettings().ssh.paths),
+    new NamePruner(controller.model, names, () => session.account, log),
+    session.onDidChange(() => names.accountChanged()),
     gpu,
     cost,
     costTree,
@@ -130,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.filterMine', 'Show Only My Instances', () => costTree.setMineOnly(true)),
     command('fal.filterAll', 'Show All Instances', () => costTree.setMineOnly(false)),
     command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
+    command('fal.renameInstance', 'Rename Instance', (arg?: unknown) => renameInstance(deps, arg)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

@@ -42,8 +42,6 @@ export interface CreateInstanceOptions {
   /** Reuse the key of an earlier, unfinished attempt to resume it without a second instance. */
   idempotencyKey?: string;
   signal?: AbortSignal;
-  /** Called with the key before the first request, so the caller can persist it. */
-  onIdempotencyKey?: (key: string) => void;
   /** Called before each wait between attempts (the signal cancels the wait). */
   onRetry?: (notice: RetryNotice) => void;
 }
@@ -117,7 +115,6 @@ export class FalComputeClient {
     if (!IDEMPOTENCY_KEY_SHAPE.test(idempotencyKey)) {
       throw new FalInputError('The Idempotency-Key must be 1–255 printable ASCII characters without spaces.');
     }
-    opts.onIdempotencyKey?.(idempotencyKey);
     try {
       return await this.#transport.call({
         method: 'POST',

@@ -3,6 +3,7 @@
 // 401/403 from ANY call moves the session to `rejected`, and it stays there until the key changes.
 // The view, the status bar, the scheduler and every command follow this one state.
 import * as vscode from 'vscode';
+import { accountOf } from '../core/falAccount';
 import { keyRejectionOf, type KeyRejection } from '../core/apiFailures';
 import type { ApiKeyStore } from './apiKeyStore';
 import { createFalClient, interceptErrors, type FalApi } from './falClient';
@@ -25,6 +26,7 @@ export class FalSession implements vscode.Disposable {
   private current: SessionState = { kind: 'reading' };
   /** The stored key as last read: read once per change, not per request (a secret read is a round trip). */
   private key: string | undefined;
+  private accountTag: string | undefined;
   private reading: Promise<void>;
   private cached: { key: string; baseUrl: string; api: FalApi } | undefined;
   private readonly changed = new vscode.EventEmitter<SessionState>();
@@ -44,6 +46,11 @@ export class FalSession implements vscode.Disposable {
 
   get state(): SessionState {
     return this.current;
+  }
+
+  /** Which fal account the stored key belongs to (core/falAccount.ts): names are kept per account. */
+  get account(): string | undefined {
+    return this.accountTag;
   }
 
   /** The client for the stored key, or undefined when signed out. Throws when the base URL is refused. */
@@ -96,6 +103,7 @@ export class FalSession implements vscode.Disposable {
     const key = await this.keys.get();
     if (read !== this.reads) return; // a later change overtook this read
     this.key = key;
+    this.accountTag = key ? accountOf(key) : undefined;
     this.cached = undefined;
     this.set(key ? { kind: 'signedIn' } : { kind: 'signedOut' });
   }

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { isTransitional, statusLook } from '../core/status';
 import type { InstancesController } from '../instances/instancesController';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import type { NameLookup } from '../instances/instanceNames';
+import type { Milestones } from '../views/gettingStarted';
 import { openRemoteWindow, waitUntilReady } from '../remote/connectFlow';
 import { chooseKey, prepareHost } from '../remote/hostPreparation';
 import { pickInstance } from './instancePicker';
@@ -11,12 +13,14 @@ import { pickInstance } from './instancePicker';
 export interface RemoteDeps {
   readonly controller: Pick<InstancesController, 'model' | 'scheduler'>;
   readonly keyStore: InstanceKeyStore;
+  readonly names?: NameLookup;
+  readonly milestones?: Milestones;
   readonly log: vscode.LogOutputChannel;
 }
 
 export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
   const { model, scheduler } = deps.controller;
-  let record = await pickInstance(model, arg, 'Connect to which instance?', (r) => r.instance.status === 'ready' || isTransitional(r.instance.status));
+  let record = await pickInstance(model, arg, 'Connect to which instance?', (r) => r.instance.status === 'ready' || isTransitional(r.instance.status), deps.names);
   if (!record) return;
   const { id } = record.instance;
   deps.log.info(`Connect ${id}: status ${record.instance.status}, ip ${record.instance.ip ?? '(none)'}`);
@@ -26,7 +30,7 @@ export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
     return;
   }
   if (isTransitional(record.instance.status) || (record.instance.status === 'ready' && !record.instance.ip)) {
-    const outcome = await waitUntilReady({ model, scheduler, log: deps.log }, id);
+    const outcome = await waitUntilReady({ model, scheduler, log: deps.log }, id, deps.names?.get(id));
     if (outcome.kind === 'gone') {
       void vscode.window.showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
       return;

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { RemoteDeps } from './connect';
 import { pickInstance } from './instancePicker';
 
-export async function copyIp(deps: Pick<RemoteDeps, 'controller' | 'log'>, arg: unknown): Promise<void> {
-  const record = await pickInstance(deps.controller.model, arg, 'Copy the IP address of which instance?', (r) => !!r.instance.ip);
+export async function copyIp(deps: Pick<RemoteDeps, 'controller' | 'log' | 'names'>, arg: unknown): Promise<void> {
+  const record = await pickInstance(deps.controller.model, arg, 'Copy the IP address of which instance?', (r) => !!r.instance.ip, deps.names);
   if (!record) return;
   const { id, ip } = record.instance;
   if (!ip) {

@@ -2,10 +2,13 @@
 // global state before the first request), then sends it and waits for ready (createRun.ts).
 import { randomUUID } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { createRequestBody, type ComputeInstance, type CreateInstanceInput } from '../api';
 import { formatUsd } from '../core/cost';
 import { machineLabel } from '../core/instanceTypes';
+import { proposedName } from '../core/instanceName';
 import { PendingCreates, type PendingCreate } from '../instances/pendingCreates';
 import { readSettings } from '../settings';
 import { generateKeyPair, listPublicKeys } from '../ssh';
@@ -27,6 +30,11 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
       hourlyUsd,
       lastInstanceType: deps.globalState.get<string>(LAST_TYPE_KEY),
       sshDir,
+      sshDirShown: shownPath(sshDir),
+      defaultName: proposedName(
+        vscode.workspace.workspaceFolders?.[0]?.name,
+        deps.controller.model.list().flatMap((r) => deps.names.get(r.instance.id) ?? []),
+      ),
       listKeys: async () => (await listPublicKeys(sshDir)).keys,
       readFile: (path) => readFile(path, 'utf8'),
       fileExists: (path) => access(path).then(() => true, () => false),
@@ -50,7 +58,13 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     throw new CommandError(createFailureMessage(error));
   }
 
-  const pending: PendingCreate = { idempotencyKey: randomUUID(), input, ...(privateKeyPath && { privateKeyPath }), startedAt: Date.now() };
+  const pending: PendingCreate = {
+    idempotencyKey: randomUUID(),
+    input,
+    ...(privateKeyPath && { privateKeyPath }),
+    ...(plan.name && { name: plan.name }),
+    startedAt: Date.now(),
+  };
   const store = new PendingCreates(deps.globalState);
   await store.save(pending); // before the first request: a reload from here on is reconciled
   return execute(deps, client, store, pending);
@@ -86,6 +100,12 @@ async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutp
   }
   const pair = await generateKeyPair({ sshDir });
   log.info(`Generated a new ed25519 key pair: ${pair.privateKeyPath} (0600) and ${pair.publicKeyPath}`);
-  void vscode.window.showInformationMessage(`New SSH key written to ${pair.privateKeyPath} (and .pub).`);
+  void vscode.window.showInformationMessage(`New SSH key ${basename(pair.privateKeyPath)} in ${shownPath(dirname(pair.privateKeyPath))}.`);
   return { input: { ...base, sshKey: pair.parsed.line }, privateKeyPath: pair.privateKeyPath };
+}
+
+/** `~/.ssh` for a folder under the home directory, else the path as it is. */
+function shownPath(path: string): string {
+  const rel = relative(homedir(), path);
+  return rel && !rel.startsWith('..') && !rel.startsWith('/') ? join('~', rel) : path;
 }

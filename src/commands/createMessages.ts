@@ -60,3 +60,16 @@ export function provisioningText(label: string, elapsedMs: number, status?: stri
   return `Provisioning ${label}… ${clock}${status && status !== 'provisioning' ? ` (${status})` : ''}`;
 }
 
+
+/** The create progress's one button: it stops the waiting, never the machine. */
+export const STOP_WAITING = 'Stop Waiting';
+
+/**
+ * The progress's `cancellable`, as its button's label. VS Code (1.100, ProgressService
+ * withNotificationProgress) labels the cancel button with a string `cancellable`, and the extension
+ * host passes the value through as given; the API types it boolean, so a host that did not would
+ * show its own "Cancel" — still a working button (test/e2e/create.test.ts reads the label).
+ */
+export function stopWaitingButton(): boolean {
+  return STOP_WAITING as unknown as boolean;
+}

@@ -7,20 +7,23 @@ import * as vscode from 'vscode';
 import type { ComputeInstance, RetryNotice } from '../api';
 import type { BudgetProjection } from '../cost';
 import type { FalApi } from '../auth/falClient';
+import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
 import { every, realTimers } from '../core/timers';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import type { InstanceNames } from '../instances/instanceNames';
 import type { InstancesController } from '../instances/instancesController';
 import { outcomeUnknown, REPLAY_WINDOW_MS, windowSignal, type PendingCreate, type PendingCreates } from '../instances/pendingCreates';
 import type { WizardUi } from '../wizard/wizardUi';
-import { createFailureMessage, provisioningText, retryWaitText } from './createMessages';
+import { createFailureMessage, provisioningText, retryWaitText, stopWaitingButton } from './createMessages';
 import { isCancellation, runInBackground, SHOW_LOGS } from './registerCommand';
 
 export interface CreateDeps {
   readonly controller: InstancesController;
   readonly globalState: vscode.Memento;
   readonly keyStore: InstanceKeyStore;
+  readonly names: InstanceNames;
   readonly log: vscode.LogOutputChannel;
   readonly ui?: WizardUi;
   readonly costs?: CreateCosts;
@@ -35,6 +38,7 @@ export interface CreateCosts {
 /** Give up waiting for "ready" after this long (fal: 2–3 minutes is usual). */
 const READY_TIMEOUT_MS = 20 * 60_000;
 const RESUME = 'Resume Create';
+const DELETE_IT = 'Delete It';
 
 /**
  * Sends the create and waits for ready. Except during a wait fal asked for, the create itself is
@@ -43,7 +47,7 @@ const RESUME = 'Resume Create';
  */
 export async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
   const { model, scheduler } = deps.controller;
-  const label = machineLabel(pending.input.instanceType);
+  const label = pending.name ? `${pending.name} (${machineLabel(pending.input.instanceType)})` : machineLabel(pending.input.instanceType);
   const endOperation = scheduler.beginOperation();
   let created: ComputeInstance | undefined;
   let retry: { until: number; status?: number } | undefined;
@@ -63,6 +67,7 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
       created = instance;
       deps.costs?.recordCreate(instance);
       if (pending.privateKeyPath) await deps.keyStore.set(instance.id, pending.privateKeyPath);
+      if (pending.name) await deps.names.set(instance.id, pending.name);
       await store.clear(pending.idempotencyKey);
       deps.log.info(`Created ${label} ${instance.id} (Idempotency-Key ${pending.idempotencyKey})`);
       model.update([instance], [], Date.now()); // its row at once; the list follows
@@ -78,7 +83,7 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
 
   let outcome: WaitOutcome | undefined;
   try {
-    outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, async (progress, token) => {
+    outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: stopWaitingButton() }, async (progress, token) => {
       const started = Date.now();
       let status: string | undefined;
       show = (message) => progress.report({ message });
@@ -105,7 +110,7 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
     return created;
   }
   endOperation();
-  if (outcome && created) report(created, outcome);
+  if (outcome && created) report(deps, created, outcome);
   return outcome?.kind === 'settled' ? outcome.record.instance : created;
 }
 
@@ -140,25 +145,31 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 function stoppedWaiting(deps: CreateDeps, label: string, creating: Promise<ComputeInstance | undefined>, why: unknown): void {
-  void creating.then((instance) => deps.log.info(`Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`));
-  void vscode.window.showInformationMessage(
-    isCancellation(why)
-      ? `Stopped waiting for ${label}. The instance was not cancelled: it keeps starting and is billed until you delete it. It stays in the Instances list.`
-      : `${label} is still not ready after 20 minutes. It stays in the Instances list; delete it there if it never becomes ready.`,
-  );
+  // Said once the create has answered (it normally has): "Delete It" needs the instance's id.
+  void creating.then((instance) => {
+    deps.log.info(`Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`);
+    const what = instance ? instanceTitle(instance, deps.names.get(instance.id)) : label;
+    const message = isCancellation(why) ? `Stopped waiting. ${what} keeps starting, billed until deleted.` : `${what} is not ready after 20 minutes.`;
+    return offerDelete(instance, vscode.window.showInformationMessage(message, ...(instance ? [DELETE_IT] : [])));
+  });
 }
 
-function report(instance: ComputeInstance, outcome: WaitOutcome): void {
-  const name = `${machineLabel(instance.instance_type)} ${instance.id}`;
+/** "Delete It" runs the usual Delete (its modal confirmation, a fresh look at the list). */
+async function offerDelete(instance: ComputeInstance | undefined, choice: Thenable<string | undefined>): Promise<void> {
+  if (instance && (await choice) === DELETE_IT) await vscode.commands.executeCommand('fal.deleteInstance', instance.id);
+}
+
+function report(deps: CreateDeps, instance: ComputeInstance, outcome: WaitOutcome): void {
+  const name = instanceTitle(instance, deps.names.get(instance.id));
   if (outcome.kind === 'gone') void vscode.window.showWarningMessage(`${name} was deleted before it became ready.`);
-  else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready') void announceReady(outcome.record.instance);
+  else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready') void announceReady(outcome.record.instance, name);
   else if (outcome.kind === 'settled') {
-    void vscode.window.showErrorMessage(`${name} is "${outcome.record.instance.status}" instead of starting. Delete it from the Instances list to stop billing.`);
+    void offerDelete(instance, vscode.window.showErrorMessage(`${name} is "${outcome.record.instance.status}", not starting. Delete it to stop billing.`, DELETE_IT));
   }
 }
 
-async function announceReady(instance: ComputeInstance): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(`Instance ready: ${machineLabel(instance.instance_type)} at ${instance.ip} (${instance.id})`, 'Connect', 'Copy IP');
+async function announceReady(instance: ComputeInstance, name: string): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(`${name} is ready at ${instance.ip}.`, 'Connect', 'Copy IP');
   if (choice === 'Connect') await vscode.commands.executeCommand('fal.connect', instance.id);
   else if (choice === 'Copy IP') await vscode.commands.executeCommand('fal.copyIp', instance.id);
 }

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import type { InstanceDeleter } from '../instances/instanceDeleter';
+import type { NameLookup } from '../instances/instanceNames';
+import type { Milestones } from '../views/gettingStarted';
 import type { InstancesController } from '../instances/instancesController';
 import { deleteTargets } from './instanceArgs';
 import { deleteConfirmation } from './deleteText';
@@ -13,6 +15,8 @@ import { CommandError } from './registerCommand';
 export interface DeleteDeps {
   readonly controller: InstancesController;
   readonly deleter: InstanceDeleter;
+  readonly names?: NameLookup;
+  readonly milestones?: Milestones;
   readonly log: vscode.LogOutputChannel;
 }
 
@@ -22,28 +26,38 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
   const client = await session.requireClient(); // before anything is asked: a missing key is said first
   let ids = deleteTargets(node, selected);
   if (ids.length === 0) {
-    // Rows fal sent broken ("invalid data from fal") offer no actions, here either.
-    const candidates = model.list().filter((r) => !r.deleting && !r.invalid);
+    const candidates = model.list().filter(deletable);
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage('There are no instances to delete.');
       return;
     }
-    const picked = await pickInstances(candidates, 'Delete Instance…', 'Check the instances to delete, then press Enter (you confirm once more)');
+    const picked = await pickInstances(candidates, 'Delete Instance…', 'Check the instances to delete (you confirm once more)', deps.names);
     if (!picked) return;
     ids = picked;
   }
-  const records = ids.map((id) => model.get(id)).filter((r): r is InstanceRecord => r !== undefined && !r.deleting && !r.invalid);
+  const records = ids.map((id) => model.get(id)).filter((r): r is InstanceRecord => r !== undefined && deletable(r));
   if (records.length === 0) return;
-  const text = deleteConfirmation(records.map((r) => ({ id: r.instance.id, label: machineLabel(r.instance.instance_type), ip: r.instance.ip })));
+  const text = deleteConfirmation(
+    records.map((r) => ({ id: r.instance.id, label: machineLabel(r.instance.instance_type), ip: r.instance.ip, name: deps.names?.get(r.instance.id) })),
+  );
   const answer = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Delete');
   if (answer !== 'Delete') {
     deps.log.info('Delete not confirmed; nothing was sent.');
     return;
   }
 
-  const { failed } = await deps.deleter.delete(client, records.map((r) => r.instance.id));
+  const { gone, failed } = await deps.deleter.delete(client, records.map((r) => r.instance.id));
+  if (gone.length) deps.milestones?.reached('deleted');
   if (failed.length) {
     const list = failed.map((f) => `${f.id}: ${f.message}`).join('; ');
     throw new CommandError(`Could not delete ${failed.length === 1 ? 'the instance' : `${failed.length} instances`}: ${list}`);
   }
+}
+
+/**
+ * Not already being deleted (except one fal kept listing long after its delete: that may be deleted
+ * again), and not a row fal sent broken ("invalid data from fal" offers no actions, here either).
+ */
+function deletable(record: InstanceRecord): boolean {
+  return !record.invalid && (!record.deleting || record.deleteStalled === true);
 }

@@ -4,10 +4,14 @@ export interface DeleteSubject {
   id: string;
   label: string;
   ip?: string;
+  /** The user's name for the instance. */
+  name?: string;
 }
 
 export function deleteConfirmation(subjects: readonly DeleteSubject[]): { message: string; detail: string } {
-  const name = (s: DeleteSubject) => `${s.label} ${s.id}${s.ip ? ` (${s.ip})` : ''}`;
+  // A name first (it is how the user knows the machine), and always the type and id (what fal knows).
+  const name = (s: DeleteSubject) =>
+    s.name ? `${s.name} (${s.label} ${s.id}${s.ip ? `, ${s.ip}` : ''})` : `${s.label} ${s.id}${s.ip ? ` (${s.ip})` : ''}`;
   const one = subjects.length === 1;
   const message = one ? `Delete ${name(subjects[0]!)}?` : `Delete ${subjects.length} instances?`;
   const list = one ? '' : `${subjects.map((s) => `• ${name(s)}`).join('\n')}\n\n`;

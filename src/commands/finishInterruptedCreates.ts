@@ -2,6 +2,7 @@
 // never a second machine), or drops those too old to replay safely, and tells the user either way.
 // A create whose outcome is still unknown stays pending and can be resumed.
 import * as vscode from 'vscode';
+import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { PendingCreates, reconcilePendingCreates } from '../instances/pendingCreates';
 import { createFailureMessage } from './createMessages';
@@ -16,20 +17,25 @@ export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> 
   const { scheduler } = deps.controller;
   const endOperation = scheduler.beginOperation();
   try {
-    const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: (id, path) => deps.keyStore.set(id, path) });
+    const outcomes = await reconcilePendingCreates({
+      pending: store,
+      client,
+      rememberKey: (id, path) => deps.keyStore.set(id, path),
+      rememberName: (id, name) => deps.names.set(id, name),
+    });
     for (const o of outcomes) {
       const label = machineLabel(o.pending.input.instanceType);
       if (o.kind === 'created') {
         deps.costs?.recordCreate(o.instance);
         deps.log.info(`Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`);
-        void vscode.window.showInformationMessage(
-          `A create of ${label} interrupted by a window reload was finished with the same request: ${o.instance.id} (no second instance). It is in the Instances list.`,
-        );
+        // Short enough for one line of a toast; the log has the whole story.
+        void vscode.window.showInformationMessage(`Create finished after reload (once): ${instanceTitle(o.instance, o.pending.name)}.`);
       } else if (o.kind === 'expired') {
         deps.log.warn(`Dropped an interrupted create of ${label} older than 9 minutes (Idempotency-Key ${o.pending.idempotencyKey})`);
         void vscode.window.showWarningMessage(
-          `A create of ${label} was interrupted more than 9 minutes ago and was not retried, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
-        );
+          `A create of ${label} interrupted over 9 minutes ago was not retried (no risk of a second machine). Check the Instances list: it may exist.`,
+          'Show Logs',
+        ).then((c) => c && deps.log.show(true));
       } else if (o.kind === 'unresolved') {
         deps.log.warn(`Interrupted create of ${label} is still unconfirmed (kept, Idempotency-Key ${o.pending.idempotencyKey}): ${createFailureMessage(o.error)}`);
         const text = `A create of ${label} interrupted by a window reload is still unconfirmed: ${createFailureMessage(o.error)} It is kept, and can only be resumed with the same request.`;

@@ -4,17 +4,22 @@ import * as vscode from 'vscode';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord, InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
+import type { NameLookup } from '../instances/instanceNames';
 import { idOfArg } from './instanceArgs';
 
 type Item = vscode.QuickPickItem & { id: string };
 
-function items(records: readonly InstanceRecord[]): Item[] {
-  return records.map((r) => ({
-    label: machineLabel(r.instance.instance_type),
-    description: `${statusLook(r.instance.status).label} · ${r.instance.ip ?? 'no IP yet'}`,
-    detail: r.instance.id,
-    id: r.instance.id,
-  }));
+function items(records: readonly InstanceRecord[], names?: NameLookup): Item[] {
+  return records.map((r) => {
+    const name = names?.get(r.instance.id);
+    const type = machineLabel(r.instance.instance_type);
+    return {
+      label: name ?? type,
+      description: `${name ? `${type} · ` : ''}${statusLook(r.instance.status).label} · ${r.instance.ip ?? 'no IP yet'}`,
+      detail: r.instance.id,
+      id: r.instance.id,
+    };
+  });
 }
 
 /**
@@ -26,6 +31,7 @@ export async function pickInstance(
   arg: unknown,
   title: string,
   eligible: (r: InstanceRecord) => boolean,
+  names?: NameLookup,
 ): Promise<InstanceRecord | undefined> {
   let id = idOfArg(arg);
   if (!id) {
@@ -35,7 +41,7 @@ export async function pickInstance(
       void vscode.window.showInformationMessage('No fal instance to choose from (refresh the Instances view, or create one).');
       return undefined;
     }
-    const picked = await vscode.window.showQuickPick(items(records), { title, placeHolder: 'Instance', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(items(records, names), { title, placeHolder: 'Instance', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
     id = picked?.id;
     if (!id) return undefined;
   }
@@ -45,8 +51,8 @@ export async function pickInstance(
 }
 
 /** Several instances at once (checkboxes), for Delete. Undefined when nothing was picked. */
-export async function pickInstances(records: readonly InstanceRecord[], title: string, placeHolder: string): Promise<string[] | undefined> {
-  const picked = await vscode.window.showQuickPick(items(records), {
+export async function pickInstances(records: readonly InstanceRecord[], title: string, placeHolder: string, names?: NameLookup): Promise<string[] | undefined> {
+  const picked = await vscode.window.showQuickPick(items(records, names), {
     title,
     placeHolder,
     canPickMany: true,

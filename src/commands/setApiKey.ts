@@ -58,7 +58,7 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
       deps.log.info('API key saved to secret storage.');
       saved = true;
       box.hide();
-      void vscode.window.showInformationMessage('fal API key saved. Your instances are loading in the fal Compute view.');
+      void vscode.window.showInformationMessage('fal API key saved.');
     };
     // A failure here (secret storage refusing the write) stays in the box, where the user is.
     box.onDidAccept(() =>

@@ -3,20 +3,10 @@
 // It reports precisely what changed, so the tree can repaint only those rows.
 import type { ComputeInstance, InvalidInstanceRow } from '../api';
 import type { FailureKind, KeyRejection } from './apiFailures';
+import { invalidEntry, sameRecord, type InstanceRecord } from './instanceRecord';
 
-export interface InstanceRecord {
-  readonly instance: ComputeInstance;
-  /** Epoch ms when this extension first listed the instance (kept across reloads). */
-  readonly firstSeenAt: number;
-  /** Set while a delete of this instance is under way. */
-  readonly deleting: boolean;
-  /**
-   * Set when fal listed this row broken: shown as "invalid data from fal", never acted on. Its
-   * `instance` is then a placeholder keyed by the row's id when usable (so it keeps its first-seen
-   * time and SSH entry), else by `(invalid row N)`, which no request accepts as an id.
-   */
-  readonly invalid?: { readonly problem: string; readonly shownId: string | undefined };
-}
+export type { InstanceRecord };
+
 
 export type LoadState =
   /** The stored key is still being read: nothing is known yet, so nothing is claimed. */
@@ -46,6 +36,7 @@ type Listener = (change: ModelChange) => void;
 export class InstancesModel {
   private records = new Map<string, InstanceRecord>();
   private deleting = new Set<string>();
+  private stalled = new Set<string>();
   private loadState: LoadState = { kind: 'reading' };
   private readonly listeners = new Set<Listener>();
 
@@ -103,13 +94,13 @@ export class InstancesModel {
       const firstSeenAt = seen[instance.id] ?? now + newcomers++;
       seen[instance.id] = firstSeenAt;
       const before = this.records.get(instance.id);
-      const record: InstanceRecord = { instance, firstSeenAt, deleting: this.deleting.has(instance.id), ...(invalid && { invalid }) };
+      const record = this.recordOf(instance, firstSeenAt, invalid);
       if (!before) structural = true;
       else if (!sameRecord(before, record)) changed.push(instance.id);
       next.set(instance.id, before && sameRecord(before, record) ? before : record);
     }
     if (next.size !== this.records.size || [...this.records.keys()].some((id) => !next.has(id))) structural = true;
-    for (const id of this.deleting) if (!next.has(id)) this.deleting.delete(id);
+    for (const id of this.deleting) if (!next.has(id)) this.forgetDeletion(id);
     // Forget first-seen times of instances that are gone, so the store does not grow forever.
     const kept = Object.fromEntries([...next.keys()].map((id) => [id, seen[id]!]));
     if (!sameTimes(kept, this.firstSeen.get())) void this.firstSeen.set(kept);
@@ -120,19 +111,48 @@ export class InstancesModel {
     return change;
   }
 
-  /** Marks rows as being deleted (until they disappear from a list, or `clearDeleting`). */
+  /** Marks rows as being deleted (until they disappear from a list), or (false) not any more: the delete failed. */
   markDeleting(ids: readonly string[], deleting = true): void {
+    for (const id of ids) {
+      if (deleting) this.deleting.add(id);
+      else this.forgetDeletion(id);
+      this.stalled.delete(id);
+    }
+    this.refreshRecords(ids);
+  }
+
+  /** fal still lists these deleted instances after the wait for them to go: said in their rows. */
+  markDeleteStalled(ids: readonly string[]): void {
+    for (const id of ids) if (this.deleting.has(id)) this.stalled.add(id);
+    this.refreshRecords(ids);
+  }
+
+  /** Ids deleted (or being deleted) that are still listed. */
+  deletingIds(): string[] {
+    return [...this.deleting].filter((id) => this.records.has(id));
+  }
+
+  private refreshRecords(ids: readonly string[]): void {
     const changed: string[] = [];
     for (const id of ids) {
       const record = this.records.get(id);
-      if (deleting) this.deleting.add(id);
-      else this.deleting.delete(id);
-      if (record && record.deleting !== deleting) {
-        this.records.set(id, { ...record, deleting });
-        changed.push(id);
-      }
+      if (!record) continue;
+      const next = this.recordOf(record.instance, record.firstSeenAt, record.invalid);
+      if (sameRecord(record, next)) continue;
+      this.records.set(id, next);
+      changed.push(id);
     }
     if (changed.length) this.emit({ changed, structural: false });
+  }
+
+  private recordOf(instance: ComputeInstance, firstSeenAt: number, invalid?: InstanceRecord['invalid']): InstanceRecord {
+    const deleting = this.deleting.has(instance.id);
+    return { instance, firstSeenAt, deleting, ...(deleting && this.stalled.has(instance.id) && { deleteStalled: true }), ...(invalid && { invalid }) };
+  }
+
+  private forgetDeletion(id: string): void {
+    this.deleting.delete(id);
+    this.stalled.delete(id);
   }
 
   /**
@@ -147,14 +167,14 @@ export class InstancesModel {
       const before = this.records.get(instance.id);
       const firstSeenAt = before?.firstSeenAt ?? seen[instance.id] ?? now;
       seen[instance.id] = firstSeenAt;
-      const record: InstanceRecord = { instance, firstSeenAt, deleting: this.deleting.has(instance.id) };
+      const record = this.recordOf(instance, firstSeenAt);
       if (before && sameRecord(before, record)) continue;
       if (before) changed.push(instance.id);
       else structural = true;
       this.records.set(instance.id, record);
     }
     for (const id of gone) {
-      this.deleting.delete(id);
+      this.forgetDeletion(id);
       if (this.records.delete(id)) structural = true;
       delete seen[id];
     }
@@ -178,6 +198,7 @@ export class InstancesModel {
   private clear(): void {
     this.records.clear();
     this.deleting.clear();
+    this.stalled.clear();
   }
 
   private setState(state: LoadState): void {
@@ -188,33 +209,6 @@ export class InstancesModel {
   private emit(change: ModelChange): void {
     for (const listener of this.listeners) listener(change);
   }
-}
-
-function invalidEntry(row: InvalidInstanceRow, index: number): { instance: ComputeInstance; invalid: NonNullable<InstanceRecord['invalid']> } {
-  const id = row.idUsable && row.id ? row.id : `(invalid row ${index + 1})`;
-  return { instance: { id, instance_type: '', region: '', status: '' } as ComputeInstance, invalid: { problem: row.problem, shownId: row.id } };
-}
-
-function sameRecord(a: InstanceRecord, b: InstanceRecord): boolean {
-  return (
-    a.deleting === b.deleting &&
-    a.firstSeenAt === b.firstSeenAt &&
-    a.invalid?.problem === b.invalid?.problem &&
-    a.invalid?.shownId === b.invalid?.shownId &&
-    sameInstance(a.instance, b.instance)
-  );
-}
-
-function sameInstance(a: ComputeInstance, b: ComputeInstance): boolean {
-  return (
-    a.id === b.id &&
-    a.instance_type === b.instance_type &&
-    a.region === b.region &&
-    a.status === b.status &&
-    a.sector === b.sector &&
-    a.ip === b.ip &&
-    a.creator_user_nickname === b.creator_user_nickname
-  );
 }
 
 function sameTimes(a: Record<string, number>, b: Record<string, number>): boolean {

@@ -1,6 +1,6 @@
 // One fetch of the refresh scheduler, done the cheapest way, and its result applied to the model.
 // A `full` fetch lists every page. A `changes` fetch asks only about the transitional instances
-// (GET /compute/instances/{id}, one at a time) when they are fewer than the pages of a full list;
+// and the deleted ones still listed (GET /compute/instances/{id}, one at a time) when they are fewer than the pages of a full list;
 // otherwise the list is the cheaper question. With 1 provisioning among 1,000 that is one request
 // per fast tick instead of ten.
 import type { ComputeInstance, InstanceListing, InvalidInstanceRow } from '../api';
@@ -37,9 +37,10 @@ export class InstancesSync {
   /** The ids a `changes` fetch asks about by id, or undefined when the full list is cheaper. */
   plan(kind: FetchKind): readonly string[] | undefined {
     if (kind === 'full') return undefined;
+    // Deleted instances fal still lists are watched too: a 404 is the news that they are gone.
     const ids = this.options.model
       .list()
-      .filter((r) => isTransitional(r.instance.status))
+      .filter((r) => isTransitional(r.instance.status) || r.deleting)
       .map((r) => r.instance.id);
     return ids.length > 0 && ids.length < this.pages ? ids : undefined;
   }

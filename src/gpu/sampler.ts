@@ -188,9 +188,7 @@ export class GpuSampler extends SamplerReadout {
     inst.stopTimer();
     const pace = this.pace(inst);
     if (!pace || inst.inFlight || this.instances.get(inst.target.id) !== inst) return;
-    // A host key not known yet costs one read of our known_hosts and nothing on the network: it is
-    // checked again at the pace itself, so figures start as soon as a Connect (or ssh) learns the key.
-    const failures = inst.state?.kind === 'hostKeyUnknown' ? 0 : inst.failures;
+    const failures = inst.state?.kind === 'hostKeyUnknown' ? 0 : inst.failures; // a local read: see the header
     const delay = attemptDelayMs(pace, this.sampleMs, failures, this.options.maxBackoffMs ?? 300_000);
     const due = inst.lastAttemptAt === undefined ? 0 : inst.lastAttemptAt + delay - this.timers.now();
     inst.sampleIn(Math.max(0, due), () => this.schedule(inst));

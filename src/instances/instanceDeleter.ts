@@ -1,8 +1,8 @@
 // The one way instances are deleted, whoever asks (the Delete command after its modal, an
 // auto-delete after its countdown and checks): the rows marked "deleting…", the refresh scheduler
-// held in fast mode, one DELETE per instance (each in the request log), the rows removed, the
-// instance's key mapping forgotten, and the end recorded in the spend ledger — so every path
-// leaves the same trace.
+// held in fast mode, one DELETE per instance (each in the request log), the rows kept "deleting…"
+// until fal stops listing them, the instance's key mapping forgotten, and the end recorded in the
+// spend ledger — so every path leaves the same trace.
 import type * as vscode from 'vscode';
 import type { FalApi } from '../auth/falClient';
 import { errorMessage } from '../core/apiFailures';
@@ -43,7 +43,8 @@ export class InstanceDeleter {
           model.markDeleting([id], false);
         }
       });
-      model.remove(gone);
+      // The rows stay ("deleting…") until fal stops listing them: fast refreshes until then.
+      this.controller.deletions.watch(gone);
       for (const id of gone) await this.keyStore.delete(id);
       return { gone, failed };
     } finally {

@@ -4,10 +4,12 @@
 import * as vscode from 'vscode';
 import type { FalSession, SessionState } from '../auth/falSession';
 import { PAGE_SIZE } from '../auth/falClient';
+import { DeletionWatch } from '../core/deletionWatch';
 import { InstancesModel } from '../core/instancesModel';
 import { InstancesSync } from '../core/instancesSync';
 import { RefreshScheduler } from '../core/refreshScheduler';
 import { describeSchedule } from '../core/scheduleWords';
+import { realTimers } from '../core/timers';
 import type { Settings } from '../settings';
 
 const FIRST_SEEN_KEY = 'fal.instances.firstSeen';
@@ -15,6 +17,8 @@ const FIRST_SEEN_KEY = 'fal.instances.firstSeen';
 export class InstancesController implements vscode.Disposable {
   readonly model: InstancesModel;
   readonly scheduler: RefreshScheduler;
+  /** Keeps fast refreshes going until deleted instances are gone from fal's list. */
+  readonly deletions: DeletionWatch;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -41,6 +45,7 @@ export class InstancesController implements vscode.Disposable {
       slowMs: settings.slowRefreshMs,
       onSchedule: (schedule) => log.info(describeSchedule(schedule)),
     });
+    this.deletions = new DeletionWatch({ model: this.model, scheduler: this.scheduler, timers: realTimers, log });
     this.scheduler.setFocused(vscode.window.state.focused);
     this.disposables.push(
       vscode.window.onDidChangeWindowState((s) => this.scheduler.setFocused(s.focused)),
@@ -71,6 +76,7 @@ export class InstancesController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.deletions.dispose();
     this.scheduler.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -14,6 +14,8 @@ export interface PendingCreate {
   readonly input: CreateInstanceInput;
   /** The private key of the public key sent, recorded for Connect once the instance id is known. */
   readonly privateKeyPath?: string;
+  /** The user's name for the instance, recorded once its id is known. */
+  readonly name?: string;
   /** Epoch ms of the first attempt. */
   readonly startedAt: number;
 }
@@ -61,6 +63,8 @@ export interface ReconcileDeps {
   readonly client: Pick<FalComputeClient, 'createInstance'>;
   /** Records instanceId → private key path (InstanceKeyStore.set). */
   rememberKey(instanceId: string, privateKeyPath: string): Promise<void>;
+  /** Records instanceId → the user's name (InstanceNames.set). */
+  rememberName?(instanceId: string, name: string): Promise<void>;
   readonly now?: () => number;
 }
 
@@ -86,6 +90,7 @@ export async function reconcilePendingCreates(deps: ReconcileDeps): Promise<Reco
         signal: windowSignal(pending, now()),
       });
       if (pending.privateKeyPath) await deps.rememberKey(instance.id, pending.privateKeyPath);
+      if (pending.name) await deps.rememberName?.(instance.id, pending.name);
       await deps.pending.clear(pending.idempotencyKey);
       outcomes.push({ kind: 'created', pending, instance });
     } catch (error) {

@@ -20,13 +20,13 @@ export interface WaitDeps {
 const INSTALL = 'Install Remote - SSH';
 
 /** Shows a cancellable progress until `id` settles; throws CancellationError when the user cancels. */
-export async function waitUntilReady(deps: WaitDeps, id: string): Promise<WaitOutcome> {
+export async function waitUntilReady(deps: WaitDeps, id: string, name?: string): Promise<WaitOutcome> {
   deps.log.info(`Connect ${id}: waiting until ready`);
   const started = Date.now();
   const release = deps.scheduler.beginOperation();
   try {
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Connect when ready: ${id}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Connect when ready: ${name ?? id}`, cancellable: true },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
@@ -49,7 +49,7 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
   const { ip, settings, id } = host;
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Connecting to ${id}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Connecting to ${host.name ?? id}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
@@ -93,6 +93,7 @@ export async function openRemoteWindow(deps: HostDeps, host: PreparedHost): Prom
   const uriText = remoteFolderUri(host.alias, host.settings.user);
   const forceNewWindow = host.settings.openIn === 'newWindow';
   deps.log.info(`Connect ${id}: opening ${uriText} (${forceNewWindow ? 'new window' : 'this window'}) with ${provider}`);
+  deps.milestones?.reached('connected'); // before: a window replaced by the remote one runs nothing after
   await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.parse(uriText), { forceNewWindow });
   deps.log.info(`Connect ${id}: vscode.openFolder returned`);
 }

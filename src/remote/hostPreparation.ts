@@ -8,6 +8,8 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InstanceRecord } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import type { NameLookup } from '../instances/instanceNames';
+import type { Milestones } from '../views/gettingStarted';
 import { readSettings, type SshSettings } from '../settings';
 import { hostAlias, listPublicKeys, SshConfigError, type ResolveCheck } from '../ssh';
 import { checkHostKey } from './hostKeys';
@@ -17,11 +19,17 @@ import { checkInstanceIp, sshCommandLine, terminalConfigFile } from './remoteSsh
 export interface HostDeps {
   readonly log: vscode.LogOutputChannel;
   readonly keyStore: InstanceKeyStore;
+  /** The user's names for instances: the terminal title and the host entry's comment use them. */
+  readonly names?: NameLookup;
+  /** Told when a connection was opened (the walkthrough's Connect step). */
+  readonly milestones?: Milestones;
 }
 
 /** A host entry ready to use: `ssh <alias>` works (or `ssh -F <managedOnly> <alias>`). */
 export interface PreparedHost {
   readonly id: string;
+  /** The user's name for the instance, if any. */
+  readonly name?: string;
   readonly alias: string;
   readonly ip: string;
   readonly settings: SshSettings;
@@ -97,13 +105,14 @@ export async function prepareHost(deps: HostDeps, record: InstanceRecord, purpos
     deps.log.info(`${id}: no key chosen; stopped`);
     return undefined;
   }
-  const target: HostTarget = { instanceId: id, ip: checked.ip, user: settings.user, port: settings.port, identityFile };
+  const name = deps.names?.get(id);
+  const target: HostTarget = { instanceId: id, ip: checked.ip, user: settings.user, port: settings.port, identityFile, ...(name && { name }) };
   try {
     const written = await writeHostWithInclude(settings.paths, target, settings.home);
     deps.log.info(`${id}: host entry ${alias} ${written.entry} in ${settings.paths.managedConfig} (HostName ${checked.ip}, User ${settings.user}, Port ${settings.port}, IdentityFile ${identityFile})`);
     deps.log.info(`${id}: Include in ${settings.paths.userConfig} ${written.include === 'present' ? 'already present' : written.include}`);
     if (!resolves(deps, id, written.check, settings.paths.userConfig)) return undefined;
-    return { id, alias, ip: checked.ip, settings };
+    return { id, ...(name && { name }), alias, ip: checked.ip, settings };
   } catch (e) {
     if (!(e instanceof SshConfigError) || e.code === 'invalid-value' || e.code === 'invalid-path' || e.code === 'io') return refused(deps, id, e);
     return userConfigRefused(deps, e, settings, target, purpose);
@@ -143,7 +152,7 @@ async function userConfigRefused(deps: HostDeps, e: SshConfigError, settings: Ss
     const written = await writeHostOnly(settings.paths, target);
     deps.log.info(`${id}: host entry ${written.alias} ${written.entry} in ${settings.paths.managedConfig} (used with ssh -F)`);
     if (!resolves(deps, id, written.check, settings.paths.managedConfig)) return undefined;
-    const host: PreparedHost = { id, alias: written.alias, ip: target.ip, settings, managedOnly: settings.paths.managedConfig };
+    const host: PreparedHost = { id, ...(target.name && { name: target.name }), alias: written.alias, ip: target.ip, settings, managedOnly: settings.paths.managedConfig };
     if (purpose === 'terminal') return host; // the caller opens it
     await openTerminal(deps, host, true);
     return undefined;
@@ -168,8 +177,9 @@ export function sshCommandFor(host: PreparedHost): string {
 export async function openTerminal(deps: HostDeps, host: PreparedHost, checkKey: boolean): Promise<void> {
   if (checkKey && !(await checkHostKey(deps.log, host))) return;
   const command = sshCommandFor(host);
-  const terminal = vscode.window.createTerminal({ name: `fal: ${host.id}`, iconPath: new vscode.ThemeIcon('remote') });
+  const terminal = vscode.window.createTerminal({ name: `fal: ${host.name ?? host.id}`, iconPath: new vscode.ThemeIcon('remote') });
   terminal.show();
   terminal.sendText(command);
+  deps.milestones?.reached('connected');
   deps.log.info(`Open SSH in Terminal ${host.id}: ${command}`);
 }

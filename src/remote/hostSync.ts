@@ -24,6 +24,8 @@ export interface HostTarget {
   readonly user: string;
   readonly port: number;
   readonly identityFile: string;
+  /** The user's name for the instance: written as a comment in its Host block (renderHostBlock cleans it). */
+  readonly name?: string;
 }
 
 export interface WrittenHost {
@@ -40,7 +42,15 @@ export interface WriteOptions {
 
 function entryFor(paths: SshPaths, target: HostTarget): HostEntry {
   const alias = hostAlias(target.instanceId);
-  return { alias, hostName: target.ip, user: target.user, port: target.port, identityFile: target.identityFile, knownHostsFile: paths.knownHosts };
+  return {
+    alias,
+    hostName: target.ip,
+    user: target.user,
+    port: target.port,
+    identityFile: target.identityFile,
+    knownHostsFile: paths.knownHosts,
+    ...(target.name && { name: target.name }),
+  };
 }
 
 /** Validates every value (throws SshConfigError) without touching a file. */

@@ -16,6 +16,28 @@ export interface HostEntry {
   readonly identityFile: string;
   /** Absolute path of the known_hosts file we own (~/.ssh/fal/known_hosts). */
   readonly knownHostsFile: string;
+  /** The user's name for the instance: only ever a comment line (see nameComment). */
+  readonly name?: string;
+}
+
+/** How our name comment starts; a line inside our block that starts so is ours (rewritten, never kept). */
+export const NAME_COMMENT_PREFIX = '# fal-compute name:';
+const MAX_COMMENT_NAME = 80;
+
+/**
+ * The comment line naming the instance, or undefined when the name has nothing visible. The name
+ * is the user's input, so it is reduced to one line of visible text: every control, format,
+ * line- or paragraph-separator character becomes a space. A comment line is never read as a
+ * keyword by ssh (or any other ssh_config reader), and nothing in it can end it early.
+ */
+export function nameComment(name: string | undefined): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  const visible = [...name.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, ' ').replace(/\s+/gu, ' ').trim()].slice(0, MAX_COMMENT_NAME).join('').trim();
+  return visible ? `${NAME_COMMENT_PREFIX} ${visible}` : undefined;
+}
+
+export function isNameComment(line: string): boolean {
+  return line.trimStart().startsWith(NAME_COMMENT_PREFIX);
 }
 
 /** The keywords renderHostBlock writes, lower-cased; any other line inside our block is the user's. */
@@ -85,8 +107,10 @@ export function renderHostBlock(entry: HostEntry, style: PathStyle = localPathSt
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new SshConfigError('invalid-value', `The SSH port ${shown(String(port))} is not a port number (1–65535).`);
   }
+  const comment = nameComment(entry.name);
   return [
     `Host ${alias}`,
+    ...(comment ? [`  ${comment}`] : []),
     `  HostName ${hostName}`,
     `  User ${user}`,
     `  Port ${port}`,

@@ -11,7 +11,7 @@ import { FileChangedError, writeFileAtomic } from './atomicWrite';
 import { isSectionKeyword, parseConfigLine, readConfigText, type ConfigLine, type ConfigText } from './configText';
 import { ioError } from './errors';
 import { withFileLock } from './fileLock';
-import { isHostAlias, OWN_HOST_KEYWORDS, renderHostBlock, type HostEntry } from './hostEntry';
+import { isHostAlias, isNameComment, OWN_HOST_KEYWORDS, renderHostBlock, type HostEntry } from './hostEntry';
 import { errorCode } from './nodeErrors';
 
 export const MANAGED_HEADER = [
@@ -41,7 +41,7 @@ export function planUpsertHost(original: Buffer | null, entry: HostEntry, fileNa
   }
   // Replace the first block; a duplicate block for the same alias is folded into it. Lines of
   // the block that are not our keywords are the user's and are kept (each with a line break).
-  const kept = blocks.flatMap((b) => b.slice(1).filter((l) => !OWN_HOST_KEYWORDS.has(parseConfigLine(l.text).keyword ?? '')));
+  const kept = blocks.flatMap((b) => b.slice(1).filter((l) => !OWN_HOST_KEYWORDS.has(parseConfigLine(l.text).keyword ?? '') && !isNameComment(l.text)));
   const replacement = blockText + kept.map((l) => (l.hasEol ? raw(l) : raw(l) + doc.eol)).join('');
   const drop = new Set(blocks.flat());
   let out = doc.bytes.toString('utf8', 0, doc.bomLength);
@@ -87,7 +87,7 @@ export async function removeHost(managedPath: string, alias: string): Promise<bo
   });
 }
 
-export type ManagedHost = Required<HostEntry>;
+export type ManagedHost = Required<Omit<HostEntry, 'name'>>;
 
 /**
  * Our Host blocks in the managed file, read as OpenSSH reads them (configText: quotes and

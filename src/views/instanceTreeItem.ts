@@ -1,4 +1,20 @@
 // One instance as a tree row: label, description, coloured status icon, tooltip, context value.
+//
+// THE ROW'S WORDS (issue 14; the GPU row part of issue 12 follows this too). At 1440×900 with the
+// default sidebar width a row has room for about 40 characters, so the words come in the order of
+// what tells a person most, and whatever falls off the end is the least needed:
+//   label        the user's name for the machine, else its id (what tells two machines apart, and
+//                what the view's find/filter matches: VS Code filters tree rows on the label)
+//   description  [status words] · [GPU part] · [type]
+//                - status words: omitted when ready (the green icon says it, and the tooltip and the
+//                  screen-reader label say it in words); otherwise "provisioning", "deleting…",
+//                  "starting" (fal's init/pending/provisioning), "deleting…", "still listed" … — an
+//                  exception is always said first;
+//                - GPU part: ready rows only, from src/views/gpu* (e.g. `GPU 87 % · 61/80 GB`), passed
+//                  to instanceDescription(), never appended after the type;
+//                - type: "8x H100", last: the tooltip, grouping and sorting have it too.
+//   e.g. "api  GPU 87 % · 61/80 GB · 8x H100", "inst_ec786ab73f2k  starting · 1x H100".
+// The IP is in the tooltip, the screen-reader label and Copy IP, not in the row.
 import * as vscode from 'vscode';
 import { estimatedCostSince, formatDuration, formatUsd, hourlyRate } from '../core/cost';
 import { describeSpec, machineLabel, machineSpec } from '../core/instanceTypes';
@@ -8,6 +24,8 @@ import { statusLook } from '../core/status';
 export interface ItemContext {
   readonly now: number;
   readonly hourlyUsd: Readonly<Record<string, number>>;
+  /** The user's name for the instance, if any. */
+  readonly name?: string;
   /** Marked "Protect from Auto-Delete" (issue 13). */
   readonly protected?: boolean;
 }
@@ -16,44 +34,65 @@ export interface ItemContext {
  * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?$/` and friends (see
  * package.json): the status, then `.protected` for a row protected from auto-delete.
  */
-export function instanceContextValue(record: InstanceRecord, isProtected = false): string {
+function instanceContextValue(record: InstanceRecord, isProtected: boolean): string {
   // `falInstance.invalid` matches no menu: a row fal sent broken offers no actions.
   if (record.invalid) return 'falInstance.invalid';
+  if (record.deleteStalled) return 'falInstance.deleteStalled';
   if (record.deleting) return 'falInstance.deleting';
   return `falInstance.${statusLook(record.instance.status).kind}${isProtected ? '.protected' : ''}`;
 }
 
-/** What the GPU view adds to a ready row (gpuChildren.ts): text after the description, children, the idle decoration's URI. */
+/** What the GPU view adds to a ready row (gpuChildren.ts): its part of the description, children, the idle decoration's URI. */
 export interface RowGpuPart {
   readonly description: string;
   readonly expandable: boolean;
   readonly resourceUri: vscode.Uri;
 }
 
+/**
+ * The status in the row's words; '' for a ready instance (its icon says it). fal's three ways of
+ * being on the way (init, pending, provisioning: none documented) all read "starting" here, which
+ * leaves a 17-character id and the type whole at the default width; the tooltip and the
+ * screen-reader label keep fal's word.
+ */
+export function statusWords(record: InstanceRecord): string {
+  if (record.deleteStalled) return 'still listed';
+  if (record.deleting) return 'deleting…';
+  const look = statusLook(record.instance.status);
+  if (look.kind === 'transitional') return 'starting';
+  return look.kind === 'ready' ? '' : look.label;
+}
+
+/** The row's description (see the top of this file); `gpuPart` only for ready rows. */
+export function instanceDescription(record: InstanceRecord, gpuPart?: string): string {
+  const status = statusWords(record);
+  return [status, status ? undefined : gpuPart, machineLabel(record.instance.instance_type)].filter(Boolean).join(' · ');
+}
+
 /** The row without its tooltip, which is built on hover (see resolveTreeItem). */
-export function instanceTreeItem(record: InstanceRecord, gpu?: RowGpuPart, isProtected = false): vscode.TreeItem {
+export function instanceTreeItem(record: InstanceRecord, name?: string, gpu?: RowGpuPart, isProtected = false): vscode.TreeItem {
   if (record.invalid) return invalidRowItem(record, record.invalid);
   const { instance } = record;
   const look = statusLook(instance.status);
   const collapsible = gpu?.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
-  const item = new vscode.TreeItem(machineLabel(instance.instance_type), collapsible);
+  const item = new vscode.TreeItem(name ?? instance.id, collapsible);
   item.id = instance.id;
-  const status = record.deleting ? 'deleting…' : look.label;
-  // Once ready, the IP tells machines apart; before that, the id does. The GPU view's text takes
-  // the place of "ready" (only ready rows have one; the icon, tooltip and screen reader still say
-  // ready), so the figures fit the default sidebar width.
-  item.description = `${gpu ? gpu.description : status} · ${instance.ip ?? instance.id}`;
-  if (gpu) item.resourceUri = gpu.resourceUri;
+  item.description = instanceDescription(record, gpu?.description);
+  if (gpu) item.resourceUri = gpu.resourceUri; // the idle decoration (idleDecorations.ts)
   // A protected row shows a lock in place of its status icon, in the status colour: the label and
   // description (the words that must fit the sidebar) stay as they are, and the GPU view's idle
   // decoration (on the label) composes with it.
-  item.iconPath = record.deleting
-    ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
-    : new vscode.ThemeIcon(isProtected ? 'lock' : look.icon, new vscode.ThemeColor(look.color));
+  item.iconPath = record.deleteStalled
+    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.orange'))
+    : record.deleting
+      ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
+      : new vscode.ThemeIcon(isProtected ? 'lock' : look.icon, new vscode.ThemeColor(look.color));
   item.contextValue = instanceContextValue(record, isProtected);
+  const words = statusWords(record);
+  const status = !words ? look.label : look.kind === 'transitional' && !record.deleting ? `${words} (${look.label})` : words;
   const guard = isProtected && !record.deleting ? ', protected from auto-delete' : '';
   item.accessibilityInformation = {
-    label: `${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu ? `, ${gpu.description}` : ''}`,
+    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu ? `, ${gpu.description}` : ''}`,
   };
   return item;
 }
@@ -65,7 +104,7 @@ function invalidRowItem(record: InstanceRecord, invalid: NonNullable<InstanceRec
   item.id = record.instance.id;
   item.description = `${invalid.shownId ?? 'no id'} · ${invalid.problem}`;
   item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-  item.contextValue = instanceContextValue(record);
+  item.contextValue = instanceContextValue(record, false);
   item.accessibilityInformation = { label: `Invalid data from fal: ${item.description}` };
   return item;
 }
@@ -83,8 +122,13 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSec
   const look = statusLook(instance.status);
   const spec = machineSpec(instance.instance_type);
   const rate = hourlyRate(instance.instance_type, ctx.hourlyUsd);
+  const status = record.deleteStalled
+    ? `$(warning) fal answered the delete but still lists it (as ${look.label}), so it may still be billed. Refresh to check again, or delete it again.`
+    : record.deleting
+      ? `$(loading) being deleted (fal lists it as ${look.label})`
+      : `$(${look.icon.replace('~spin', '')}) ${look.label}${look.kind === 'unrecognized' ? ' (a status this version does not know)' : ''}`;
   const rows: [string, string][] = [
-    ['Status', `$(${look.icon.replace('~spin', '')}) ${look.label}${look.kind === 'unrecognized' ? ' (a status this version does not know)' : ''}`],
+    ['Status', status],
     ['Type', spec ? `${spec.dashboardName} (${codeSpan(instance.instance_type)})` : codeSpan(instance.instance_type)],
     ['Hardware', spec ? describeSpec(spec) : 'unknown to this version'],
     ['Region', instance.region],
@@ -101,16 +145,18 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSec
     ],
   ];
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${escape(machineLabel(instance.instance_type))}** ${codeSpan(instance.id)}\n\n`);
+  const title = ctx.name ? `**${escape(ctx.name)}** · ${escape(machineLabel(instance.instance_type))}` : `**${escape(machineLabel(instance.instance_type))}**`;
+  md.appendMarkdown(`${title} ${codeSpan(instance.id)}\n\n`);
   md.appendMarkdown('| | |\n|---|---|\n');
   for (const [name, value] of rows) md.appendMarkdown(`| ${name} | ${escapeCell(value)} |\n`);
+  if (ctx.name) md.appendMarkdown('\n*The name is kept in VS Code on this computer (fal has no names): **Rename…** changes it.*\n');
   if (gpuSection) md.appendMarkdown(`\n---\n\n${gpuSection}\n`);
   return md;
 }
 
-// Values come from the network: keep them from being read as markdown or table syntax.
+// Values come from the network (or the user): keep them from being read as markdown or table syntax.
 function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
+  return text.replace(/[\\`*_{}[\]()#+!|<>~$]/g, (c) => `\\${c}`);
 }
 
 // Backslash escapes do not work inside code spans; a value cannot contain a backtick to break out.

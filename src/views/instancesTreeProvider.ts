@@ -1,6 +1,7 @@
 // The Instances tree: rows in a stable order, optionally grouped, repainting only what changed.
 import * as vscode from 'vscode';
 import type { InstancesModel, ModelChange } from '../core/instancesModel';
+import type { InstanceNames } from '../instances/instanceNames';
 import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
 import { groupByCreator } from '../cost';
 import type { CostTreePart } from './costTreePart';
@@ -30,12 +31,15 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   constructor(
     private readonly model: InstancesModel,
     private options: TreeOptions,
+    private readonly names?: Pick<InstanceNames, 'get' | 'onDidChange'>,
     private readonly now: () => number = Date.now,
     private readonly gpu?: GpuTreePart,
     private readonly cost?: CostTreePart,
   ) {
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
+    // A name is the row's label: repaint the renamed rows (all of them when the account changed).
+    if (names) this.subscriptions.push(names.onDidChange((ids) => this.changed.fire(ids ? ids.filter((id) => model.get(id)).map((id) => this.nodeFor(id)) : undefined)));
     // A GPU change repaints that one row (and its children, if expanded), never the whole tree.
     if (gpu) this.subscriptions.push(gpu.onDidChange((change) => this.repaint(change.rows, change.lines)));
     // A Protect repaints its row (the lock); the Mine filter or "mine" itself changing relays out the tree.
@@ -64,15 +68,16 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem('(gone)');
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem('(gone)');
-    return instanceTreeItem(record, this.gpu?.row(node.id), this.cost?.isProtected(node.id) ?? false);
+    return instanceTreeItem(record, this.names?.get(node.id), this.gpu?.row(node.id), this.cost?.isProtected(node.id) ?? false);
   }
 
   // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     const record = node.kind === 'instance' ? this.model.get(node.id) : undefined;
     if (record) {
-      const ctx = { now: this.now(), hourlyUsd: this.options.hourlyUsd, protected: this.cost?.isProtected(record.instance.id) ?? false };
-      item.tooltip = instanceTooltip(record, ctx, this.gpu?.tooltip(record.instance.id));
+      const id = record.instance.id;
+      const ctx = { now: this.now(), hourlyUsd: this.options.hourlyUsd, name: this.names?.get(id), protected: this.cost?.isProtected(id) ?? false };
+      item.tooltip = instanceTooltip(record, ctx, this.gpu?.tooltip(id));
     }
     return item;
   }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import type { CostTreePart } from './costTreePart';
 import type { GpuTreePart } from './gpuChildren';
+import type { InstanceNames } from '../instances/instanceNames';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
 import { viewChrome, type ViewState } from './viewState';
 
@@ -19,10 +20,11 @@ export class InstancesView implements vscode.Disposable {
   constructor(
     private readonly model: InstancesModel,
     options: TreeOptions,
+    names?: InstanceNames,
     gpu?: GpuTreePart,
     private readonly cost?: CostTreePart,
   ) {
-    this.provider = new InstancesTreeProvider(model, options, Date.now, gpu, cost);
+    this.provider = new InstancesTreeProvider(model, options, names, Date.now, gpu, cost);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true });

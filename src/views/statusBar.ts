@@ -90,9 +90,13 @@ function keyPart(message: string): StatusPart {
   };
 }
 
-/** "Running" = everything that exists and is not stopped: fal bills from creation, not from ready. */
+/**
+ * "Running" = everything that exists and is not stopped: fal bills from creation, not from ready.
+ * An instance the user confirmed deleting is left out at once, even while fal still lists it; one
+ * fal keeps listing long after the delete (deleteStalled) counts again: it may still be billed.
+ */
 function runningPart(model: InstancesModel, hourlyUsd: Readonly<Record<string, number>>): StatusPart | undefined {
-  const running = model.list().filter((r) => statusLook(r.instance.status).kind !== 'stopped');
+  const running = model.list().filter((r) => statusLook(r.instance.status).kind !== 'stopped' && (!r.deleting || r.deleteStalled));
   if (running.length === 0) return undefined;
   const perHour = running.reduce((sum, r) => sum + (hourlyRate(r.instance.instance_type, hourlyUsd) ?? 0), 0);
   const ready = running.filter((r) => statusLook(r.instance.status).kind === 'ready').length;

@@ -1,7 +1,10 @@
 // The create wizard's type, sector and confirm steps. Pure logic over WizardUi.
+// Every text here fits the quick pick at 1440×900 (test/e2e/cutOff.test.ts measures it): the
+// essential words first, one short line each; what explains goes into an item's detail.
 import type { InstanceType, Sector } from '../api/schemas';
 import { SECTORS } from '../api/schemas';
 import { formatUsd, hourlyRate } from '../core/cost';
+import { cleanName, MAX_NAME_LENGTH, nameProblem } from '../core/instanceName';
 import { describeSpec, MACHINE_SPECS, machineLabel } from '../core/instanceTypes';
 import { basename } from 'node:path';
 import type { BudgetProjection } from '../cost';
@@ -18,13 +21,13 @@ export async function typeStep(frame: StepFrame, deps: CreateWizardDeps, state: 
   const items: WizardPickItem<InstanceType>[] = types.map((t) => ({
     label: machineLabel(t),
     description: `${rateText(t, deps.hourlyUsd)}${t === deps.lastInstanceType ? ' · last used' : ''}`,
-    detail: `${describeSpec(MACHINE_SPECS[t]!)}${MACHINE_SPECS[t]!.supportsSector ? ' · InfiniBand sectors' : ''}`,
+    detail: `${describeSpec(MACHINE_SPECS[t]!)}${MACHINE_SPECS[t]!.supportsSector ? ' · InfiniBand' : ''}`,
     value: t,
   }));
   const current = state.instanceType ?? defaultType;
   const r = await deps.ui.pick({
     ...frame,
-    placeholder: 'Instance type: NVIDIA H100 SXM, billed by the hour until you delete it',
+    placeholder: 'Instance type (H100 SXM, billed by the hour until deleted)',
     items,
     activeIndex: Math.max(0, types.indexOf(current)),
   });
@@ -35,18 +38,18 @@ export async function typeStep(frame: StepFrame, deps: CreateWizardDeps, state: 
 
 export async function sectorStep(frame: StepFrame, deps: CreateWizardDeps, state: State): Promise<StepResult<void>> {
   const items: WizardPickItem<Sector | null>[] = [
-    { label: 'Default', description: 'fal chooses the placement', detail: 'For work on this one machine; no InfiniBand link to other instances is promised.', value: null },
+    { label: 'Default', description: 'fal chooses the placement', detail: 'For work on this one machine', value: null },
     ...SECTORS.map((s) => ({
       label: s,
       description: 'InfiniBand placement group',
-      detail: `8x H100 instances in ${s} are linked by InfiniBand, for multi-node training (PyTorch DDP, DeepSpeed, Horovod).`,
+      detail: `Linked by InfiniBand to other 8x H100s in ${s} (multi-node training)`,
       value: s,
     })),
   ];
   const current = state.sector ?? null;
   const r = await deps.ui.pick({
     ...frame,
-    placeholder: 'Sector: 8x H100 machines in the same sector are linked by InfiniBand. Choose Default for single-machine work.',
+    placeholder: 'Sector (InfiniBand placement): Default for one machine',
     items,
     activeIndex: Math.max(0, items.findIndex((i) => i.value === current)),
   });
@@ -55,15 +58,15 @@ export async function sectorStep(frame: StepFrame, deps: CreateWizardDeps, state
   return value(undefined);
 }
 
-function keySummary(key: KeyChoice): string {
-  if (key.kind === 'generate') return 'a new ed25519 key (generated when you confirm)';
-  const name = key.source === 'pasted' ? 'pasted key' : basename(key.source);
-  return `${name} (${key.parsed.type}, ${key.parsed.fingerprint})`;
+/** The name the plan carries: the one chosen, else the proposed one. */
+export function chosenName(deps: Pick<CreateWizardDeps, 'defaultName'>, state: State): string | undefined {
+  return state.name === null ? undefined : cleanName(state.name ?? deps.defaultName);
 }
 
-function planSummary(plan: { instanceType: InstanceType; sector?: Sector | null; key: KeyChoice }): string {
-  const placement = MACHINE_SPECS[plan.instanceType]?.supportsSector ? ` · ${plan.sector ?? 'default placement'}` : '';
-  return `${machineLabel(plan.instanceType)}${placement} · SSH key: ${keySummary(plan.key)}`;
+function keyRow(key: KeyChoice): Pick<WizardPickItem<never>, 'label' | 'description' | 'detail'> {
+  if (key.kind === 'generate') return { label: '$(key) A new ed25519 key', description: 'SSH key · generated when you confirm' };
+  const file = key.source === 'pasted' ? 'Pasted key' : basename(key.source);
+  return { label: `$(key) ${file}`, description: `SSH key · ${key.parsed.type}`, detail: key.parsed.fingerprint };
 }
 
 /** The confirm step's month line, short enough for the quick pick: "Over budget: ~$221.35 this month if all keeps running ($1.00 budget, estimate)". */
@@ -74,24 +77,51 @@ export function projectionText(p: BudgetProjection): string {
   return `${p.exceedsBudget ? 'Over budget: ' : ''}${total} (${formatUsd(p.budgetUsd)} budget, estimate${unknown})`;
 }
 
-export async function confirmStep(frame: StepFrame, deps: CreateWizardDeps, plan: CreatePlan): Promise<StepResult<void>> {
-  const rate = rateText(plan.instanceType, deps.hourlyUsd);
-  const projection = deps.projectMonth?.(plan.instanceType);
-  const billed = `${describeSpec(MACHINE_SPECS[plan.instanceType]!)}. Billed by the hour from now until you delete it.`;
-  const r = await deps.ui.pick<boolean>({
-    ...frame,
-    placeholder: `${planSummary(plan)} · ${rate}`,
-    items: [
-      {
-        label: `$(rocket) Create ${machineLabel(plan.instanceType)}`,
-        description: projection ? `${rate}, billed by the hour until you delete it` : rate,
-        detail: projection ? `${projection.exceedsBudget ? '$(warning) ' : ''}${projectionText(projection)}` : billed,
-        value: true,
-      },
-      { label: '$(close) Cancel', description: 'nothing is created', value: false },
-    ],
-    activeIndex: 0,
-  });
-  if (r.kind !== 'value') return r;
-  return r.value ? value(undefined) : CANCEL;
+/** What the confirm step returns: create, or go back to the key step to change the key. */
+export type ConfirmAnswer = 'create' | 'changeKey';
+
+/**
+ * The last step: what will be created and what it costs, whole. The name and the key are rows of
+ * their own (the fingerprint alone is 50 characters): choosing the name row edits the name in
+ * place, choosing the key row goes back to the key step.
+ */
+export async function confirmStep(frame: StepFrame, deps: CreateWizardDeps, state: State, plan: CreatePlan): Promise<StepResult<ConfirmAnswer>> {
+  for (;;) {
+    const name = chosenName(deps, state);
+    const placement = MACHINE_SPECS[plan.instanceType]?.supportsSector ? ` · ${plan.sector ?? 'default placement'}` : '';
+    const rate = rateText(plan.instanceType, deps.hourlyUsd);
+    const projection = deps.projectMonth?.(plan.instanceType);
+    const r = await deps.ui.pick<ConfirmAnswer | 'name' | 'cancel'>({
+      ...frame,
+      placeholder: `${name ? `${name} · ` : ''}${machineLabel(plan.instanceType)}${placement} · ${rate}`,
+      items: [
+        {
+          label: `$(rocket) Create ${machineLabel(plan.instanceType)}`,
+          description: projection ? `${rate}, billed by the hour until you delete it` : rate,
+          // The month's projected total (fal.budget.monthlyUsd), flagged when this create would pass the budget.
+          detail: projection ? `${projection.exceedsBudget ? '$(warning) ' : ''}${projectionText(projection)}` : 'Billed by the hour from now until you delete it',
+          value: 'create',
+        },
+        name
+          ? { label: `$(tag) ${name}`, description: 'name · change…', detail: 'Shown in the Instances list; kept in VS Code only', value: 'name' }
+          : { label: '$(tag) Add a name…', description: 'optional', detail: 'Shown in the Instances list; kept in VS Code only', value: 'name' },
+        { ...keyRow(plan.key), value: 'changeKey' },
+        { label: '$(close) Cancel', description: 'nothing is created', value: 'cancel' },
+      ],
+      activeIndex: 0,
+    });
+    if (r.kind !== 'value') return r;
+    if (r.value === 'cancel') return CANCEL;
+    if (r.value !== 'name') return value(r.value);
+    const typed = await deps.ui.input({
+      ...frame,
+      canGoBack: true,
+      prompt: `A name for the new machine (up to ${MAX_NAME_LENGTH} characters; empty for none). Kept in VS Code only.`,
+      placeholder: 'e.g. training-run',
+      value: name ?? '',
+      validate: (text) => nameProblem(text),
+    });
+    if (typed.kind === 'cancel') return CANCEL;
+    if (typed.kind === 'value') state.name = cleanName(typed.value) ?? null;
+  }
 }

@@ -12,6 +12,8 @@ export interface CreateArgs {
   sector?: string | null;
   /** A `.pub` file to use without asking. */
   sshPublicKeyPath?: string;
+  /** The name to give the instance (kept in VS Code; '' for none). */
+  name?: string;
 }
 
 export type KeyChoice =
@@ -22,6 +24,8 @@ export interface CreatePlan {
   readonly instanceType: InstanceType;
   readonly sector?: Sector;
   readonly key: KeyChoice;
+  /** The user's name for the new instance (kept in VS Code, not sent to fal). */
+  readonly name?: string;
 }
 
 export interface CreateWizardDeps {
@@ -31,6 +35,10 @@ export interface CreateWizardDeps {
   readonly lastInstanceType?: string;
   /** ~/.ssh, where generated keys go and Browse… starts. */
   readonly sshDir: string;
+  /** How to show sshDir (e.g. `~/.ssh`). */
+  readonly sshDirShown?: string;
+  /** The name proposed for the new instance (from the workspace folder); the user may change or clear it. */
+  readonly defaultName?: string;
   /** The user's public keys, newest first (listPublicKeys). */
   listKeys(): Promise<readonly FoundKey[]>;
   readFile(path: string): Promise<string>;
@@ -45,6 +53,8 @@ export interface State {
   /** null: default placement chosen. */
   sector?: Sector | null;
   key?: KeyChoice;
+  /** null: no name, chosen. undefined: the proposed name. */
+  name?: string | null;
 }
 
 export const isInstanceType = (v: unknown): v is InstanceType => (INSTANCE_TYPES as readonly unknown[]).includes(v);

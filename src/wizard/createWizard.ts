@@ -1,10 +1,11 @@
 // "fal: Create H100 Instance" as a wizard: instance type → sector (8x only) → SSH public key →
-// confirm. Pure logic over an injectable WizardUi, so every path (Back, Escape, validation) is
+// confirm (where the proposed name can be changed). Pure logic over an injectable WizardUi, so every path (Back, Escape, validation) is
 // unit-tested in plain node. Nothing here sends a request or writes a file: the result is a plan
 // the command executes (a key to generate is generated only after the user confirmed).
 import type { InstanceType } from '../api/schemas';
 import { MACHINE_SPECS } from '../core/instanceTypes';
-import { confirmStep, sectorStep, typeStep } from './createSteps';
+import { cleanName, nameProblem } from '../core/instanceName';
+import { chosenName, confirmStep, sectorStep, typeStep } from './createSteps';
 import { isInstanceType, isSector, type CreateArgs, type CreatePlan, type CreateWizardDeps, type State } from './createTypes';
 import { keyFromFile, keyStep } from './keyStep';
 import type { StepFrame, StepResult } from './wizardUi';
@@ -38,6 +39,11 @@ export async function runCreateWizard(deps: CreateWizardDeps, args: CreateArgs =
       fixed.add('sector');
     } else await ui.showError(`Unknown sector "${String(args.sector)}": use sector_1, sector_2, sector_3 or default.`);
   }
+  if (args.name !== undefined) {
+    const problem = typeof args.name === 'string' ? nameProblem(args.name) : 'it is not text';
+    if (problem) await ui.showError(`The name "${String(args.name)}" cannot be used: ${problem}`);
+    else state.name = cleanName(args.name) ?? null;
+  }
   if (args.sshPublicKeyPath !== undefined) {
     const chosen = await keyFromFile(deps, args.sshPublicKeyPath);
     if (typeof chosen === 'string') await ui.showError(chosen);
@@ -58,22 +64,24 @@ export async function runCreateWizard(deps: CreateWizardDeps, args: CreateArgs =
   for (;;) {
     const list = steps();
     const name = list[index];
-    if (name === undefined) return planOf(state);
+    if (name === undefined) return planOf(deps, state);
     const frame: StepFrame = { title: WIZARD_TITLE, step: index + 1, totalSteps: list.length, canGoBack: index > 0 };
     const result = await runStep(name, frame, deps, state, defaultType);
     if (result.kind === 'cancel') return undefined;
     if (result.kind === 'back') index = Math.max(0, index - 1);
+    else if (result.value === 'changeKey') index = list.includes('key') ? list.indexOf('key') : index; // a key given as argument stays
     else index++;
   }
 }
 
-function planOf(state: State): CreatePlan {
+function planOf(deps: CreateWizardDeps, state: State): CreatePlan {
   const instanceType = state.instanceType!;
   const sector = MACHINE_SPECS[instanceType]?.supportsSector && state.sector ? state.sector : undefined;
-  return { instanceType, ...(sector && { sector }), key: state.key! };
+  const name = chosenName(deps, state);
+  return { instanceType, ...(sector && { sector }), key: state.key!, ...(name && { name }) };
 }
 
-async function runStep(name: StepName, frame: StepFrame, deps: CreateWizardDeps, state: State, defaultType: InstanceType): Promise<StepResult<void>> {
+async function runStep(name: StepName, frame: StepFrame, deps: CreateWizardDeps, state: State, defaultType: InstanceType): Promise<StepResult<unknown>> {
   switch (name) {
     case 'type':
       return typeStep(frame, deps, state, defaultType);
@@ -82,6 +90,6 @@ async function runStep(name: StepName, frame: StepFrame, deps: CreateWizardDeps,
     case 'key':
       return keyStep(frame, deps, state);
     case 'confirm':
-      return confirmStep(frame, deps, planOf(state));
+      return confirmStep(frame, deps, state, planOf(deps, state));
   }
 }

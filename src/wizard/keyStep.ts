@@ -19,22 +19,22 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
       ...found.map((key) => ({
         label: `$(key) ${basename(key.publicKeyPath)}`,
         description: `${key.parsed.type}${key.parsed.comment ? ` · ${key.parsed.comment}` : ''}`,
-        detail: `${key.parsed.fingerprint}${key.privateKeyPath ? '' : ' · no private key next to it (Connect will need it)'}`,
+        detail: `${key.parsed.fingerprint}${key.privateKeyPath ? '' : ' · no private key beside it'}`,
         value: { kind: 'found' as const, key },
       })),
       {
         label: `$(add) ${GENERATE_LABEL}`,
-        detail: `Writes a new key pair to ${deps.sshDir} (private key mode 0600) after you confirm; never overwrites a file.`,
+        detail: `Written to ${deps.sshDirShown ?? deps.sshDir} when you confirm; overwrites nothing`,
         value: { kind: 'generate' },
       },
-      { label: `$(clippy) ${PASTE_LABEL}`, detail: 'One line starting with ssh-ed25519, ssh-rsa or ecdsa-sha2-…', value: { kind: 'paste' } },
+      { label: `$(clippy) ${PASTE_LABEL}`, detail: 'One line: ssh-ed25519 …, ssh-rsa … or ecdsa-sha2-…', value: { kind: 'paste' } },
       { label: `$(folder-opened) ${BROWSE_LABEL}`, detail: 'Choose a .pub file', value: { kind: 'browse' } },
     ];
     const current = state.key;
     const activeIndex = current?.kind === 'generate' ? found.length : Math.max(0, found.findIndex((k) => current?.kind === 'existing' && k.publicKeyPath === current.source));
     const r = await ui.pick({
       ...frame,
-      placeholder: 'SSH public key installed on the instance (fal keeps only this one key; it cannot be changed later)',
+      placeholder: 'SSH public key for the instance (cannot be changed later)',
       items,
       activeIndex,
     });
@@ -52,9 +52,11 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
       const pasted = await ui.input({
         ...frame,
         canGoBack: true,
-        prompt: 'Paste an OpenSSH PUBLIC key (the one line of a .pub file). A private key is refused and never sent.',
+        prompt: 'Paste a PUBLIC key (one line of a .pub file). A private key is refused, never sent.',
         placeholder: 'ssh-ed25519 AAAA… you@host',
         validate: pastedKeyProblem,
+        // A private key is not left on screen for anyone looking over a shoulder (or a screen share).
+        refuseAndClear: (text) => (looksLikePrivateKey(text) ? `${PRIVATE_KEY_PROBLEM} It was cleared from the box and not sent.` : undefined),
       });
       if (pasted.kind === 'cancel') return CANCEL;
       if (pasted.kind === 'back') continue;

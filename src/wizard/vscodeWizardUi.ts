@@ -58,9 +58,26 @@ export class VscodeWizardUi implements WizardUi {
         resolve(r);
         box.dispose();
       };
+      // The message of a value taken out of the box (a private key): it stays while the box is empty.
+      let removed: string | undefined;
+      const refuse = (v: string): boolean => {
+        const message = options.refuseAndClear?.(v);
+        if (!message) return false;
+        removed = message;
+        box.value = '';
+        show(message);
+        return true;
+      };
       box.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && done(BACK));
-      box.onDidChangeValue((v) => show(v.trim() ? options.validate(v) : undefined));
+      box.onDidChangeValue((v) => {
+        if (refuse(v)) return;
+        if (!v.trim()) return show(removed);
+        removed = undefined;
+        show(options.validate(v));
+      });
       box.onDidAccept(() => {
+        if (refuse(box.value)) return;
+        if (!box.value.trim() && removed) return show(removed);
         const problem = options.validate(box.value);
         if (problem) show(problem);
         else done(value(box.value));

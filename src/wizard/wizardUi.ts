@@ -32,6 +32,11 @@ export interface InputOptions extends StepFrame {
   readonly value?: string;
   /** A message shown under the box while the value is not acceptable; Enter is refused meanwhile. */
   readonly validate: (value: string) => string | undefined;
+  /**
+   * A value that must not stay on screen (a private key): when this returns a message, the box is
+   * emptied at once and the message stays under it until something else is typed.
+   */
+  readonly refuseAndClear?: (value: string) => string | undefined;
 }
 
 export interface WizardUi {

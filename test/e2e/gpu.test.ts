@@ -291,7 +291,8 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await waitForDescription(MAIN, 'GPU: nvidia-smi not found');
     const missing = childRow('nvidia-smi not found').first();
     await missing.waitFor();
-    assert.match((await missing.textContent()) ?? '', /nvidia-smi: (command )?not found/);
+    // The shell's own words: "command not found", or, when the stub vanished between lookup and exec, "No such file or directory".
+    assert.match((await missing.textContent()) ?? '', /nvidia-smi: (command )?not found|nvidia-smi: No such file or directory/);
     s.stub.set('driver-failed');
     await waitForDescription(MAIN, 'GPU: driver not responding');
     const driver = childRow('NVIDIA driver not responding').first();

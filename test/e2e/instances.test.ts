@@ -23,18 +23,18 @@ const SEED: SeedInstance[] = [
   { id: 'inst_hibernating', instance_type: ONE, status: 'hibernating' },
 ];
 
-/** [status shown, codicon, spinning] per seeded instance. */
+/** [description, codicon, spinning] per seeded instance: the label is the id (no names here); the status first, except ready (its icon says it). */
 const EXPECTED: Record<string, [string, string, boolean]> = {
-  inst_ready8x: ['ready · 203.0.113.42', 'vm-running', false],
-  inst_init: ['initializing · inst_init', 'loading', true],
-  inst_pending: ['pending · inst_pending', 'loading', true],
-  inst_provisioning: ['provisioning · inst_provisioning', 'loading', true],
-  inst_stopped: ['stopped · inst_stopped', 'debug-stop', false],
-  inst_unknown: ['unknown · inst_unknown', 'question', false],
-  inst_hibernating: ['hibernating · inst_hibernating', 'question', false],
+  inst_ready8x: ['8x H100', 'vm-running', false],
+  inst_init: ['starting · 1x H100', 'loading', true],
+  inst_pending: ['starting · 1x H100', 'loading', true],
+  inst_provisioning: ['starting · 1x H100', 'loading', true],
+  inst_stopped: ['stopped · 1x H100', 'debug-stop', false],
+  inst_unknown: ['unknown · 1x H100', 'question', false],
+  inst_hibernating: ['hibernating · 1x H100', 'question', false],
 };
 
-const rowOf = (rows: TreeRow[], id: string) => rows.find((r) => r.description.includes(id) || r.ariaLabel.includes(id));
+const rowOf = (rows: TreeRow[], id: string) => rows.find((r) => r.label === id || r.ariaLabel.includes(id));
 
 describe('Instances view (against the emulator)', function () {
   let fal: FalEmulator;
@@ -96,17 +96,18 @@ describe('Instances view (against the emulator)', function () {
     for (const [id, [description, icon, spinning]] of Object.entries(EXPECTED)) {
       const row = rowOf(rows, id);
       assert.ok(row, `no row for ${id}`);
-      // A ready row may already carry the GPU view's state in place of "ready" (no key is known here; gpu.test.ts covers it).
-      assert.equal(row.description.replace(/^GPU: no key known · /, 'ready · '), description, id);
+      // A ready row may already carry the GPU view's state before its type (no key is known here; gpu.test.ts covers it).
+      assert.equal(row.description.replace(/^GPU: no key known · /, ''), description, id);
       assert.equal(row.icon, icon, id);
       assert.equal(row.spinning, spinning, id);
     }
-    assert.equal(rowOf(rows, 'inst_ready8x')?.label, '8x H100');
-    assert.equal(rowOf(rows, 'inst_init')?.label, '1x H100');
+    assert.equal(rowOf(rows, 'inst_ready8x')?.label, 'inst_ready8x');
+    assert.match(rowOf(rows, 'inst_ready8x')!.ariaLabel, /8x H100 inst_ready8x, ready, IP 203\.0\.113\.42/, 'a screen reader hears the status and IP in words');
+    assert.equal(rowOf(rows, 'inst_init')?.label, 'inst_init');
   });
 
   it('shows every field, the machine specs and a labelled cost estimate in the tooltip', async () => {
-    const row = wb.view('Instances').locator('.monaco-list-row', { hasText: '203.0.113.42' });
+    const row = wb.row('203.0.113.42');
     const hover = wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Hardware' }).first();
     // The workbench occasionally drops a hover under load: move away and hover again (3 tries).
     for (let attempt = 1; ; attempt++) {
@@ -136,14 +137,16 @@ describe('Instances view (against the emulator)', function () {
   });
 
   it('follows an instance from provisioning to ready, with its IP, without a manual refresh (keeping the selection)', async () => {
-    const selected = wb.view('Instances').locator('.monaco-list-row', { hasText: '203.0.113.42' });
+    const selected = wb.row('203.0.113.42');
     await selected.click();
     const [grown] = fal.seed([{ id: 'inst_grow', instance_type: ONE }]); // follows the 4 s timeline
     assert.equal(grown?.status, 'provisioning');
     let rows = await wb.waitForTreeRows((rs) => rowOf(rs, 'inst_grow')?.icon === 'loading', 'Instances', 10_000);
     assert.equal(rowOf(rows, 'inst_grow')?.spinning, true);
     rows = await wb.waitForTreeRows((rs) => rowOf(rs, 'inst_grow')?.icon === 'vm-running', 'Instances', 15_000);
-    assert.match(rowOf(rows, 'inst_grow')!.description, /^(ready|GPU: no key known) · 203\.0\.113\.\d+$/);
+    // A ready row may already carry the GPU view's state before its type (no key is known here; gpu.test.ts covers it).
+    assert.match(rowOf(rows, 'inst_grow')!.description, /^(GPU: no key known · )?1x H100$/);
+    assert.match(rowOf(rows, 'inst_grow')!.ariaLabel, /ready, IP 203\.0\.113\.\d+(, GPU: no key known)?$/);
     assert.ok(fal.maxConcurrent <= 1, `at most one request in flight, saw ${fal.maxConcurrent}`);
     assert.equal(await selected.getAttribute('aria-selected'), 'true', 'the selection survived the refreshes');
   });

@@ -40,6 +40,10 @@ describe('the packaged .vsix', () => {
       'extension/dist/uninstall.js',
       'extension/media/fal.svg',
       'extension/media/icon.png',
+      'extension/media/walkthrough/connect.svg',
+      'extension/media/walkthrough/create.svg',
+      'extension/media/walkthrough/delete.svg',
+      'extension/media/walkthrough/key.svg',
       'extension/package.json',
       'extension/readme.md',
     ]);

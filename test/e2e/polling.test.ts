@@ -42,7 +42,7 @@ describe('Polling and the key policy (1,000 instances, against the emulator)', f
 
     // It turns ready: the tick that sees it says so, and the fast ticks end.
     fal.updateInstance(STARTING, { status: 'ready', ip: '203.0.99.1' });
-    await wb.waitForTreeRows((rows) => rows.some((r) => /^(ready|GPU: no key known) · 203\.0\.99\.1$/.test(r.description)), 'Instances', 10_000);
+    await wb.waitForTreeRows((rows) => rows.some((r) => r.icon === 'vm-running' && r.ariaLabel.includes('ready, IP 203.0.99.1')), 'Instances', 10_000);
     await wb.waitForLog(/Refresh: slow \(every instance is stable\)/);
   });
 

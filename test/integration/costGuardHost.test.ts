@@ -41,13 +41,14 @@ function world(instances: ComputeInstance[], client?: FalComputeClient) {
   const ledger = new SpendLedger(state, (id) => ownership.createdHere(id));
   ledger.observe(model.list(), Date.now());
   const forgotten: string[] = [];
-  const controller = { model, scheduler: { beginOperation: () => () => undefined, requestFull: async () => undefined } } as unknown as InstancesController;
+  const watching: string[] = [];
+  const controller = { model, scheduler: { beginOperation: () => () => undefined, requestFull: async () => undefined }, deletions: { watch: (ids: string[]) => void watching.push(...ids) } } as unknown as InstancesController;
   const keyStore = { delete: async (id: string) => void forgotten.push(id) } as unknown as InstanceKeyStore;
   const deleter = new InstanceDeleter(controller, keyStore, log, (id, at) => ledger.recordDeleted(id, at));
   const session = { requireClient: async () => client } as unknown as FalSession;
   const watched: string[][] = [];
   const sampler = { setWatched: (ids: Iterable<string>) => void watched.push([...ids]), idleSince: () => undefined, onDidChangeIdle: () => ({ dispose: () => undefined }) } as unknown as GpuSampler;
-  return { state, model, ownership, ledger, forgotten, deleter, session, sampler, idle: sampler, watched };
+  return { state, model, ownership, ledger, forgotten, deleter, session, sampler, idle: sampler, watched, watching };
 }
 
 describe('cost guard host and monitor (extension host)', () => {
@@ -63,11 +64,12 @@ describe('cost guard host and monitor (extension host)', () => {
 
   const host = (w: ReturnType<typeof world>) => costGuardHost({ model: w.model, session: w.session, sampler: w.sampler, deleter: w.deleter, notices: new CostNotices(log), log });
 
-  it('deletes after a fresh GET, through the Delete command\'s path: one DELETE, row gone, key forgotten, end in the ledger', async () => {
+  it('deletes after a fresh GET, through the Delete command\'s path: one DELETE, the row deleting until fal stops listing it, key forgotten, end in the ledger', async () => {
     const w = world((await client.listInstances()).instances, client);
     await host(w).deleteInstance('inst_guarded');
     assert.deepEqual(fal.requests.map((r) => `${r.method} ${r.path}`).slice(-2), ['GET /v1/compute/instances/inst_guarded', 'DELETE /v1/compute/instances/inst_guarded']);
-    assert.equal(w.model.get('inst_guarded'), undefined);
+    assert.equal(w.model.get('inst_guarded')?.deleting, true, 'the row says "deleting…" until fal stops listing it');
+    assert.deepEqual(w.watching, ['inst_guarded']);
     assert.deepEqual(w.forgotten, ['inst_guarded']);
     assert.equal(w.ledger.entries()[0]!.endKnown, true);
     assert.ok(lines.includes('Deleted inst_guarded (auto-delete)'));

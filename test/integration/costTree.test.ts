@@ -35,7 +35,7 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
   const protection = new Emitter<string>();
   const guard = { isProtected: (id: string) => protectedIds.has(id), onDidChangeProtection: protection.event };
   const cost = new CostTreePart(guard, ownership, () => nickname, state);
-  const provider = new InstancesTreeProvider(model, { groupBy, sortBy: 'firstSeen', hourlyUsd: {} }, Date.now, undefined, cost);
+  const provider = new InstancesTreeProvider(model, { groupBy, sortBy: "firstSeen", hourlyUsd: {} }, undefined, Date.now, undefined, cost);
   const events: Array<TreeNode | TreeNode[] | undefined | null> = [];
   provider.onDidChangeTreeData((e) => events.push(e));
   const protect = (id: string) => {

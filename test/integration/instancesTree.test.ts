@@ -47,13 +47,41 @@ describe('Instances tree provider (real vscode API)', () => {
     const { model, provider } = setup();
     model.apply([inst('a', 'provisioning', 'gpu_8x_h100_sxm5'), inst('z', 'hibernating')], 1);
     const [a, z] = provider.getChildren().map((n) => provider.getTreeItem(n));
-    assert.equal(a?.label, '8x H100');
+    assert.equal(a?.label, 'a', 'no name: the id is the label (what tells machines apart)');
+    assert.equal(a?.description, 'starting · 8x H100', 'the status first, then the type');
+    assert.match(a!.accessibilityInformation!.label, /starting \(provisioning\)/, 'fal\'s word for a screen reader');
     assert.equal(a?.id, 'a');
     assert.equal((a?.iconPath as vscode.ThemeIcon).id, 'loading~spin');
     assert.equal(((a?.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'charts.yellow');
     assert.equal(a?.contextValue, 'falInstance.transitional');
     assert.equal(z?.contextValue, 'falInstance.unrecognized');
-    assert.equal(z?.description, 'hibernating · z');
+    assert.equal(z?.description, 'hibernating · 1x H100');
+  });
+
+  it('a ready row says its type only (its icon says ready); a deleted row says so first; a name is the label', () => {
+    const names = new Map<string, string>();
+    const listeners: ((ids: readonly string[] | undefined) => void)[] = [];
+    const { model } = setup();
+    const provider = new InstancesTreeProvider(model, { groupBy: 'none', sortBy: 'firstSeen', hourlyUsd: {} }, {
+      get: (id) => names.get(id),
+      onDidChange: (l) => (listeners.push(l), { dispose: () => undefined }),
+    });
+    const fired: unknown[] = [];
+    provider.onDidChangeTreeData((e) => fired.push(e));
+    model.apply([inst('a', 'ready', 'gpu_8x_h100_sxm5'), inst('b', 'ready')], 1);
+    const item = (id: string) => provider.getTreeItem(provider.nodeFor(id));
+    assert.deepEqual([item('a').label, item('a').description], ['a', '8x H100']);
+    names.set('a', 'api');
+    fired.length = 0;
+    for (const l of listeners) l(['a']);
+    assert.deepEqual(fired, [[provider.nodeFor('a')]], 'a rename repaints that row only');
+    assert.deepEqual([item('a').label, item('a').description], ['api', '8x H100']);
+    assert.match(item('a').accessibilityInformation!.label, /^api, 8x H100 a, ready/);
+    model.markDeleting(['b']);
+    assert.equal(item('b').description, 'deleting… · 1x H100');
+    model.markDeleteStalled(['b']);
+    assert.equal(item('b').description, 'still listed · 1x H100');
+    assert.equal(item('b').contextValue, 'falInstance.deleteStalled');
   });
 
   it('moves a row between status groups with a full refresh, keeping group objects', () => {

@@ -6,6 +6,7 @@ import { createFailureMessage, provisioningText, rateLimitWaitText } from '../..
 import { deleteConfirmation } from '../../../src/commands/deleteText';
 import { deleteTargets } from '../../../src/commands/instanceArgs';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../../emulator';
+import { MapState } from '../../support/memento';
 
 const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh pasted@test';
 const CREDIT = 'In order to start a compute instance, you have to have at least $500 in your fal credit balance per instance, as well as an automated top up with a trigger at $500.';
@@ -14,15 +15,6 @@ function apiError(status: number, apiMessage: string): FalApiError {
   return new FalApiError({ status, type: 'x', message: `POST /compute/instances → ${status}`, apiMessage, endpoint: 'POST /compute/instances' });
 }
 
-class MapState {
-  readonly data = new Map<string, unknown>();
-  get<T>(key: string, d: T): T {
-    return (this.data.has(key) ? this.data.get(key) : d) as T;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, JSON.parse(JSON.stringify(value)));
-  }
-}
 
 describe('create failure messages', () => {
   it('400 shows fal\'s message', () => assert.match(createFailureMessage(apiError(400, 'ssh_key is invalid')), /rejected.*ssh_key is invalid/));

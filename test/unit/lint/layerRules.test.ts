@@ -29,6 +29,12 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     });
   }
 
+  it('no file in src/ is over 250 lines', async () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
+    assert.deepEqual(await rulesHit('src/views/x.ts', lines(250)), []);
+    assert.deepEqual(await rulesHit('src/views/x.ts', lines(251)), ['251:max-lines']);
+  });
+
   it('the vscode side may import vscode', async () => {
     assert.deepEqual(await rulesHit('src/views/x.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n"), []);
   });

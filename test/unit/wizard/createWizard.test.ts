@@ -27,7 +27,7 @@ describe('create wizard (scripted UI)', () => {
   });
   after(() => removeDir(join(sshDir, '..')));
 
-  function run(script: Answer[], opts: { last?: string; args?: CreateArgs; rates?: Record<string, number>; projection?: BudgetProjection } = {}) {
+  function run(script: Answer[], opts: { last?: string; args?: CreateArgs; rates?: Record<string, number>; defaultName?: string; projection?: BudgetProjection } = {}) {
     const ui = new ScriptedUi(script);
     const result = runCreateWizard(
       {
@@ -35,6 +35,7 @@ describe('create wizard (scripted UI)', () => {
         hourlyUsd: opts.rates ?? {},
         lastInstanceType: opts.last,
         sshDir,
+        ...(opts.defaultName && { defaultName: opts.defaultName }),
         listKeys: async () => (await listPublicKeys(sshDir)).keys,
         readFile: (p) => readFile(p, 'utf8'),
         fileExists: (p) => access(p).then(() => true, () => false),
@@ -174,8 +175,9 @@ describe('create wizard (scripted UI)', () => {
     const plan = (await result)!;
     const box = ui.shown[2]!;
     assert.equal(box.kind, 'input');
-    assert.equal(box.validation![0], PRIVATE_KEY_PROBLEM);
-    assert.match(box.validation![0]!, /PRIVATE key/);
+    assert.match(box.validation![0]!, /^This is a PRIVATE key\. Never share it.*It was cleared from the box and not sent\.$/);
+    assert.ok(box.validation![0]!.startsWith(PRIVATE_KEY_PROBLEM));
+    assert.deepEqual(box.cleared, [PRIVATE], 'the private key is taken out of the box');
     assert.ok(box.validation![1], 'a damaged key is refused too');
     assert.equal(box.validation![2], undefined);
     assert.equal(plan.key.kind === 'existing' && plan.key.parsed.line, PUB);
@@ -223,6 +225,33 @@ describe('create wizard (scripted UI)', () => {
     const c = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'Create' }], { args: { instanceType: 'gpu_9x' } });
     assert.equal((await c.result)!.instanceType, 'gpu_1x_h100_sxm5');
     assert.match(c.ui.errors[0]!, /Unknown instance type/);
+  });
+
+  it('the confirm step proposes the folder name; it can be changed, cleared, or refused when it is not one line', async () => {
+    const kept = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'Create' }], { defaultName: 'api' });
+    assert.equal((await kept.result)!.name, 'api');
+    const confirm = kept.ui.shown[2]!;
+    assert.match(confirm.placeholder!, /^api · 1x H100 · /);
+    assert.deepEqual(confirm.labels, ['$(rocket) Create 1x H100', '$(tag) api', '$(key) id_new.pub', '$(close) Cancel']);
+    assert.equal(confirm.details![2], newer.parsed.fingerprint, 'the whole fingerprint on a line of its own');
+
+    const changed = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'api' }, { type: 'a\nb' }, { input: ' training ' }, { pick: 'Create' }], { defaultName: 'api' });
+    assert.equal((await changed.result)!.name, 'training');
+    assert.match(changed.ui.shown[3]!.validation![0]!, /one line of visible text/);
+
+    const cleared = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'api' }, { input: '' }, { pick: 'Create' }], { defaultName: 'api' });
+    assert.equal((await cleared.result)!.name, undefined);
+    assert.equal(cleared.ui.shown[4]!.labels![1], '$(tag) Add a name…');
+
+    const none = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'Create' }]);
+    assert.equal((await none.result)!.name, undefined, 'no folder, no name');
+  });
+
+  it('the key row of the confirm step goes back to the key step', async () => {
+    const { ui, result } = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'id_new.pub' }, { pick: 'id_old' }, { pick: 'Create' }]);
+    const plan = (await result)!;
+    assert.equal(plan.key.kind === 'existing' && plan.key.parsed.line, older.parsed.line);
+    assert.deepEqual(ui.shown.map((s) => `${s.step}/${s.totalSteps}`), ['1/3', '2/3', '3/3', '2/3', '3/3']);
   });
 
   it('pastedKeyProblem refuses private keys in every common armour', () => {

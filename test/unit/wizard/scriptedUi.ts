@@ -21,6 +21,8 @@ export interface ShownStep {
   details?: (string | undefined)[];
   activeLabel?: string;
   validation?: (string | undefined)[];
+  /** Values the box emptied itself of (refuseAndClear), in order. */
+  cleared?: string[];
 }
 
 export class ScriptedUi implements WizardUi {
@@ -68,6 +70,14 @@ export class ScriptedUi implements WizardUi {
       const a = this.next('input');
       if (a === 'back') return { kind: 'back' };
       if (a === 'cancel') return { kind: 'cancel' };
+      const typed = 'type' in a ? a.type : 'input' in a ? a.input : undefined;
+      const refused = typed === undefined ? undefined : o.refuseAndClear?.(typed);
+      if (typed !== undefined && refused) {
+        // As the real box does: emptied at once, the message stays, Enter accepts nothing.
+        shown.validation!.push(refused);
+        (shown.cleared ??= []).push(typed);
+        continue;
+      }
       if ('type' in a) {
         shown.validation!.push(o.validate(a.type));
         continue;
