@@ -226,7 +226,7 @@ describe('Instances view (against the emulator)', function () {
     assert.match(invalid[2]!.description, /^\.\. · id cannot be used in a request: it consists only of dots/);
     assert.ok(invalid.every((r) => r.icon === 'warning'), JSON.stringify(invalid));
     // A ready row offers Connect inline; an invalid row offers nothing.
-    const ready = wb.view('Instances').locator('.monaco-list-row', { hasText: '203.0.113.88' });
+    const ready = wb.view('Instances').locator('.monaco-list-row', { hasText: 'inst_beside' }); // the row's label is its id
     await ready.hover();
     await ready.locator('.actions .action-label[aria-label^="Connect"]').waitFor();
     const broken = wb.view('Instances').locator('.monaco-list-row', { hasText: 'inst_broken_status' });
