@@ -298,7 +298,7 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     assert.equal(fal.instances().length, before + 1, 'exactly one new instance');
   });
 
-  it('fal rate limiting a create (429, Retry-After: 120) shows "fal is rate limiting: retrying in 2 min"; Cancel ends it, nothing created (issue 10 item 7)', async function () {
+  it('fal rate limiting a create (429, Retry-After: 120) shows "fal is rate limiting: retrying in 2 min"; Stop Waiting ends it, nothing created (issue 10 item 7)', async function () {
     this.timeout(60_000);
     await dismissToasts();
     fal.clearRequests();
@@ -308,7 +308,8 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await wb.waitForNotification(/fal is rate limiting: retrying in (2 min|1 min 5\d s)/);
     await wb.screenshot('create-rate-limited');
     assert.equal(posts().length, 1, 'nothing is sent during the wait');
-    await wb.clickNotificationButton('Cancel');
+    // The progress's one button (issue 14 item 4): during fal's wait nothing is in flight, so it ends the create.
+    await wb.clickNotificationButton('Stop Waiting');
     const said = await wb.waitForNotification(/cancelled while fal was rate limiting/);
     assert.match(said.message, /No instance was created/);
     assert.equal(posts().length, 1);
@@ -342,7 +343,7 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     assert.equal(posts().length, 4);
     assert.equal(fal.instances().length, before + 1, 'fal did create it; only its answer was unreadable');
     await wb.clickNotificationButton('Resume Create');
-    await wb.waitForNotification('Instance ready', 30_000);
+    await wb.waitForNotification(/ is ready at /, 30_000);
     assert.equal(posts().length, 5);
     assert.equal(new Set(posts().map((r) => r.idempotencyKey)).size, 1, 'one Idempotency-Key for every attempt, the resume included');
     assert.equal(fal.instances().length, before + 1, 'exactly one new instance');
