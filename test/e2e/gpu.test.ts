@@ -167,6 +167,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await chooseKey(MAIN, 'fal_gpu_ed25519');
     await waitForDescription(MAIN, 'GPU: host key unknown');
     assert.equal(counts().logins, 0, 'no connection without a known host key');
+    await expand(MAIN);
     await childRow('Host key not known yet').first().waitFor();
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-state-host-key-unknown');
