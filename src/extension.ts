@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ComputeInstance } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { FalSession } from './auth/falSession';
+import { chooseInstanceKey } from './commands/chooseInstanceKey';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
 import { copySshCommand } from './commands/copySshCommand';
@@ -30,7 +31,6 @@ import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstanceNames } from './instances/instanceNames';
 import { InstancesController } from './instances/instancesController';
 import { NamePruner } from './instances/namePruner';
-import { chooseKey } from './remote/hostPreparation';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
 import { CostTreePart } from './views/costTreePart';
@@ -130,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.forgetHostKey', 'Forget Host Key', (arg?: unknown) => forgetHostKey(deps, arg)),
     command('fal.showGpuUsage', 'Show GPU Usage', (arg?: unknown) => showGpuUsage(controller.model, reports, arg)),
     command('fal.refreshGpuUsage', 'Refresh GPU Usage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
-    command('fal.gpu.chooseKey', 'Choose Private Key', (id: string) => chooseKey(deps, id)),
+    command('fal.gpu.chooseKey', 'Choose Private Key', (arg?: unknown) => chooseInstanceKey(deps, arg)),
     command('fal.gpu.retry', 'Retry GPU Sample', (id: string) => gpu.sampler.refresh(id)),
     command('fal.protect', 'Protect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
     command('fal.unprotect', 'Unprotect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),

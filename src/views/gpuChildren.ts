@@ -83,6 +83,7 @@ export class GpuTreePart {
   tooltip(id: string): string | undefined {
     if (!this.enabled()) return undefined;
     return gpuTooltipMarkdown({
+      id,
       state: this.sampler.state(id),
       history: this.sampler.history(id),
       idleSince: this.sampler.idleSince(id),

@@ -5,7 +5,7 @@
 import { describeState, figure, gpuSummary, MISSING, type GpuProcess, type GpuReading, type GpuState, type UtilizationPoint } from '../gpu';
 import { historySpan, historyText, sparklineDataUri } from './gpuSparkline';
 
-/** What a ready row gains: appended to its description; expandable when it has children. */
+/** What a ready row gains: its part of the description ('' for none); expandable when it has children. */
 export interface GpuRowPart {
   readonly description: string;
   readonly expandable: boolean;
@@ -38,7 +38,9 @@ export function gpuRowPart(state: GpuState | undefined): GpuRowPart | undefined 
     case 'connecting':
       return { description: 'GPU: connecting…', expandable: false };
     case 'noKey':
-      return { description: 'GPU: no key known', expandable: true };
+      // Often every teammate's machine: no words and no twistie (an expandable row costs every row
+      // of the tree the twistie's width); the tooltip says it, with the action.
+      return undefined;
     case 'hostKeyUnknown':
       return { description: 'GPU: host key unknown', expandable: true };
     case 'noNvidiaSmi':
@@ -131,7 +133,12 @@ function processLine(p: GpuProcess, i: number, gpuCount: number): GpuLine {
 }
 
 /** The tooltip's GPU section (markdown): the summary or the state, the history image with its text alternative, the idle line. */
+/** The one command a GPU tooltip may run (its MarkdownString trusts only this one). */
+export const CHOOSE_KEY_COMMAND = 'fal.gpu.chooseKey';
+
 export function gpuTooltipMarkdown(input: {
+  /** For the "Choose it…" link of the no-key state. */
+  readonly id?: string;
   readonly state: GpuState | undefined;
   readonly history: readonly UtilizationPoint[];
   readonly idleSince: number | undefined;
@@ -147,6 +154,9 @@ export function gpuTooltipMarkdown(input: {
     // A clock time, not "3 s ago": VS Code keeps a built tooltip until the row repaints, and an
     // unchanged sample does not repaint it (gpuRepaint.ts).
     lines.push(`**GPUs** ${escapeMarkdown(gpuSummary(state.gpus))} *(sampled at ${clock(state.at)})*`);
+  } else if (state.kind === 'noKey' && input.id) {
+    const arg = encodeURIComponent(JSON.stringify([input.id]));
+    lines.push(`**GPUs** not shown: no private key known for this instance. [Choose it…](command:${CHOOSE_KEY_COMMAND}?${arg}) (or Connect once).`);
   } else {
     lines.push(`**GPUs** ${escapeMarkdown(describeState(state))}`);
   }

@@ -92,7 +92,7 @@ export function instanceTreeItem(record: InstanceRecord, name?: string, gpu?: Ro
   const status = !words ? look.label : look.kind === 'transitional' && !record.deleting ? `${words} (${look.label})` : words;
   const guard = isProtected && !record.deleting ? ', protected from auto-delete' : '';
   item.accessibilityInformation = {
-    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu ? `, ${gpu.description}` : ''}`,
+    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,
   };
   return item;
 }
@@ -150,7 +150,10 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSec
   md.appendMarkdown('| | |\n|---|---|\n');
   for (const [name, value] of rows) md.appendMarkdown(`| ${name} | ${escapeCell(value)} |\n`);
   if (ctx.name) md.appendMarkdown('\n*The name is kept in VS Code on this computer (fal has no names): **Rename…** changes it.*\n');
-  if (gpuSection) md.appendMarkdown(`\n---\n\n${gpuSection}\n`);
+  if (gpuSection) {
+    md.appendMarkdown(`\n---\n\n${gpuSection}\n`);
+    md.isTrusted = { enabledCommands: ['fal.gpu.chooseKey'] }; // the no-key state's "Choose it…" link, nothing else
+  }
   return md;
 }
 

@@ -46,13 +46,11 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     const row = wb.row(id);
     if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
   };
-  /** Chooses the private key of `id` through the state line's action (the connect flow's key picker). */
+  /** Chooses the private key of `id` with "fal: Choose Private Key…" (the connect flow's key picker). */
   const chooseKey = async (id: string, key: string) => {
-    await expand(id);
-    const line = wb.view('Instances').locator('.monaco-list-row[aria-label^="No private key known for this instance"]').first();
-    await line.click();
-    await wb.quickPick.waitOpen();
-    assert.match(await wb.quickPick.title(), new RegExp(`Which private key opens ${id}\\?`));
+    await wb.runCommand('fal: Choose Private Key…');
+    await wb.quickPick.answer(id);
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `Which private key opens ${id}?` }).waitFor();
     await wb.quickPick.answer(key);
     await wb.quickPick.waitClosed();
   };
@@ -152,16 +150,16 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
 
   afterEach(screenshotOnFailure(() => wb));
 
-  it('without a known private key: "no key" in the row, the reason and an action as its child, and nothing sent to sshd', async () => {
-    for (const id of [MAIN, NOKEY, WRONGKEY]) await waitForDescription(id, 'GPU: no key known');
-    assert.equal(counts().logins, 0, 'no SSH connection without a key');
-    await expand(MAIN);
-    const line = childRow('No private key known for this instance').first();
-    await line.waitFor();
-    assert.match((await line.textContent()) ?? '', /click to choose one/);
-    await wb.page.mouse.move(0, 0);
+  it('without a known private key: the row keeps its words and gets no twistie; its tooltip says why, with a "Choose it…" link; nothing sent to sshd', async () => {
+    // Often every teammate's machine: the row stays as it is (an expandable row would cost every row the twistie's width).
+    const hover = await tooltipOf(MAIN, 'no private key known for this instance');
+    assert.equal(await hover.locator('a', { hasText: 'Choose it…' }).count(), 1, 'the action, in the tooltip');
     await wb.screenshot('gpu-state-no-key');
-    await collapse(MAIN);
+    await wb.page.mouse.move(0, 0);
+    const rows = await wb.treeRows('Instances');
+    assert.deepEqual(rows.map((r) => r.description), ['8x H100', '1x H100', '1x H100']);
+    for (const id of [MAIN, NOKEY, WRONGKEY]) assert.equal(await wb.row(id).getAttribute('aria-expanded'), null, `${id} is not expandable`);
+    assert.equal(counts().logins, 0, 'no SSH connection without a key');
   });
 
   it('with the key but no host key known: "host key unknown" and nothing sent; its action (Open SSH in Terminal) learns it, and figures follow', async function () {
@@ -169,6 +167,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await chooseKey(MAIN, 'fal_gpu_ed25519');
     await waitForDescription(MAIN, 'GPU: host key unknown');
     assert.equal(counts().logins, 0, 'no connection without a known host key');
+    await expand(MAIN);
     await childRow('Host key not known yet').first().waitFor();
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-state-host-key-unknown');

@@ -66,11 +66,12 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
       { kind: 'sampleFailed', message: 'nvidia-smi exited with code 2: x' },
       { kind: 'sshFailed', reason: '127.0.0.1:2 refused the connection (is sshd running?)' },
     ];
-    const rows = states.map((s) => gpuRowPart(s)!.description);
-    assert.equal(new Set(rows).size, states.length, rows.join(' | '));
+    assert.equal(gpuRowPart({ kind: 'noKey' }), undefined, "no key: often every teammate's machine, so no words and no twistie (the tooltip says it)");
+    assert.match(gpuTooltipMarkdown({ id: 'inst_a', state: { kind: 'noKey' }, history: [], idleSince: undefined, idle: false, idleGpuPercent: 5, now: 0, windowMs: WINDOW })!, /no private key known for this instance\. \[Choose it…\]\(command:fal\.gpu\.chooseKey\?%5B%22inst_a%22%5D\)/);
+    const rows = states.filter((s) => s.kind !== 'noKey').map((s) => gpuRowPart(s)!.description);
+    assert.equal(new Set(rows).size, states.length - 1, rows.join(' | '));
     assert.deepEqual(rows, [
       'GPU: connecting…',
-      'GPU: no key known',
       'GPU: host key unknown',
       'GPU: nvidia-smi not found',
       'GPU: driver not responding',
