@@ -54,13 +54,20 @@ function cost(instanceType: string, rates: Readonly<Record<string, number>>, ms:
 export interface MessageSubject {
   readonly id: string;
   readonly instanceType: string;
+  /** The user's name for the machine (Rename…), when it has one. */
+  readonly name?: string;
+}
+
+/** "inst_… (8x H100)", or with a name "train-run (inst_…, 8x H100)": the id stays, it is what fal knows. */
+export function subjectLabel(s: MessageSubject): string {
+  return s.name ? `${s.name} (${s.id}, ${machineLabel(s.instanceType)})` : `${s.id} (${machineLabel(s.instanceType)})`;
 }
 
 export function idleReminder(s: MessageSubject, idleMs: number, rates: Readonly<Record<string, number>>): Reminder {
   return {
     kind: 'idle',
     instanceId: s.id,
-    message: `${s.id} (${machineLabel(s.instanceType)}) has been idle for ${formatSpan(idleMs)} — ${cost(s.instanceType, rates, idleMs)} spent idle.`,
+    message: `${subjectLabel(s)} has been idle for ${formatSpan(idleMs)} — ${cost(s.instanceType, rates, idleMs)} spent idle.`,
     actions: REMINDER_ACTIONS,
   };
 }
@@ -70,14 +77,14 @@ export function runningReminder(s: MessageSubject, runningMs: number, createdHer
   return {
     kind: 'running',
     instanceId: s.id,
-    message: `${s.id} (${machineLabel(s.instanceType)}) has been running for ${formatSpan(runningMs)}${since} — ${cost(s.instanceType, rates, runningMs)} so far.`,
+    message: `${subjectLabel(s)} has been running for ${formatSpan(runningMs)}${since} — ${cost(s.instanceType, rates, runningMs)} so far.`,
     actions: REMINDER_ACTIONS,
   };
 }
 
 export function countdownNotice(s: MessageSubject, idleMs: number, graceMs: number, deadline: number, beforeDelete: boolean): Countdown {
   const first = beforeDelete ? ' Your beforeDelete command runs first; the delete happens only if it succeeds.' : '';
-  const headline = `${s.id} (${machineLabel(s.instanceType)}) has been idle for ${formatSpan(idleMs)}.`;
+  const headline = `${subjectLabel(s)} has been idle for ${formatSpan(idleMs)}.`;
   const terms = `after a fresh check that it is still idle with nobody logged in.${first} Deleting destroys its disk.`;
   return {
     instanceId: s.id,

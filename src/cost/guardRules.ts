@@ -16,6 +16,7 @@ export interface RuleContext {
   readonly state: GuardState;
   readonly idle: IdleSource;
   readonly createdHere: (instanceId: string) => boolean;
+  readonly nameOf: (instanceId: string) => string | undefined;
   /** Instances an auto-delete was already attempted on (at most one attempt each). */
   readonly attempted: ReadonlySet<string>;
 }
@@ -49,7 +50,7 @@ export function runningReminderDue(c: RuleContext, record: InstanceRecord, now: 
   const id = record.instance.id;
   const last = c.state.get('runningRemindedAt', id);
   if (now - record.firstSeenAt < runMs || (last !== undefined && now - last < runMs)) return undefined;
-  const subject = { id, instanceType: record.instance.instance_type };
+  const subject = { id, instanceType: record.instance.instance_type, name: c.nameOf(id) };
   return runningReminder(subject, now - record.firstSeenAt, c.createdHere(id), c.settings.hourlyUsd);
 }
 

@@ -22,6 +22,8 @@ export interface CostMonitorDeps {
   /** The GPU view's idle signal (GpuMonitor.idleSource). */
   readonly idle: IdleSource;
   readonly ownership: Ownership;
+  /** The user's names for instances (Rename…), said beside the id in every notification. */
+  readonly nameOf: (instanceId: string) => string | undefined;
   readonly ledger: SpendLedger;
   readonly deleter: InstanceDeleter;
   readonly state: vscode.Memento;
@@ -47,6 +49,7 @@ export class CostMonitor implements vscode.Disposable {
       idle: deps.idle,
       store: deps.state,
       createdHere: (id) => deps.ownership.createdHere(id),
+      nameOf: deps.nameOf,
       settings: this.settings.guard,
     });
     this.guard.setFocused(vscode.window.state.focused);

@@ -14,6 +14,8 @@ import { startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
 import { openWorkbench, screenshotOnFailure, type TreeRow, type Workbench } from './workbench';
 
 const OTHER = 'inst_teammate8x';
+/** The name the user gives the instance created here (Rename…): every cost notification says it beside the id. */
+const NAME = 'nightly-train';
 const ACCEPTED = /Accepted publickey for /;
 const COMMAND = /Starting session: command for /;
 
@@ -160,7 +162,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     await wb.quickPick.answerAndAdvance('Create 1x H100');
     await wb.waitForModal();
     await wb.clickModalButton('Create anyway');
-    await wb.waitForNotification('Instance ready', 30_000);
+    await wb.waitForNotification(/is ready at/, 30_000);
     assert.equal(posts().length, 1, 'exactly one create request');
     mine = fal.instances().find((i) => i.id !== OTHER)!.id;
     assert.equal(fal.instances().length, 2);
@@ -187,9 +189,14 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
 
   it('reminder: idle for fal.idle.minutes → "[Delete…] [Keep 1 h] [Don\'t remind for this instance]"; Keep 1 h silences it through a new idle period', async function () {
     this.timeout(90_000);
+    await wb.runFromContextMenu(mine, 'Rename…');
+    await wb.inputBox.waitOpen();
+    await wb.inputBox.type(NAME);
+    await wb.inputBox.enter();
+    await waitFor(`the row of ${mine} to be labelled ${NAME}`, async () => (await row(mine))?.label ?? '', (l) => l === NAME, 10_000, 100);
     const mark = wb.logMark();
     await becomeIdle();
-    const reminder = await wb.waitForNotification(`${mine} (1x H100) has been idle for`, 30_000);
+    const reminder = await wb.waitForNotification(new RegExp(`^${NAME} \\(${mine}, 1x H100\\) has been idle for`), 30_000);
     assert.match(reminder.message, /has been idle for \d+ s — about \$0\.\d\d spent idle\./);
     assert.deepEqual(reminder.buttons, ['Delete…', 'Keep 1 h', "Don't remind for this instance"]);
     await wb.waitForToastsToSettle();
@@ -239,7 +246,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     const countdown = toast(/Auto-delete at \d\d?:\d\d:\d\d( [AP]M)? \(in \d+ s\)/).first();
     await countdown.waitFor({ timeout: 30_000 });
     const text = (await countdown.locator('.notification-list-item-message').textContent()) ?? '';
-    assert.match(text, new RegExp(`${mine} \\(1x H100\\) has been idle for \\d+ s\\. Auto-delete at .* after a fresh check that it is still idle with nobody logged in\\. Deleting destroys its disk\\. Keep protects it; Cancel stops the countdown\\.`));
+    assert.match(text, new RegExp(`^${NAME} \\(${mine}, 1x H100\\) has been idle for \\d+ s\\. Auto-delete at .* after a fresh check that it is still idle with nobody logged in\\. Deleting destroys its disk\\. Keep protects it; Cancel stops the countdown\\.`));
     await wb.waitForToastsToSettle();
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('cost-countdown');
@@ -271,7 +278,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     await wb.waitForLog(`[cost] ${mine}: re-checking the machine before deleting`, mark, 40_000);
     const refused = await wb.waitForLog(new RegExp(`\\[cost\\] ${mine}: not auto-deleted: another session is open: `), mark, 30_000);
     assert.match(refused, /another session is open: .*pts\/\d+/, "the ssh -tt session (a terminal), not some other");
-    const warning = await wb.waitForNotification(`${mine} (1x H100) was not auto-deleted: another session is open`);
+    const warning = await wb.waitForNotification(new RegExp(`^${NAME} \\(${mine}, 1x H100\\) was not auto-deleted: another session is open`));
     assert.match(warning.message, /another session is open/);
     assert.deepEqual(deletes(), [], 'no DELETE while someone is logged in');
     interactive.kill();
@@ -290,7 +297,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     await toast(/Auto-delete at/).first().waitFor({ timeout: 30_000 });
     await wb.waitForLog(`[cost] ${mine}: running beforeDelete: echo "outputs of ${mine} from 127.0.0.1"`, mark, 40_000);
     await wb.waitForLog(`[cost] ${mine}: auto-deleted`, mark, 40_000);
-    const done = await wb.waitForNotification(`Auto-deleted ${mine} (1x H100)`);
+    const done = await wb.waitForNotification(new RegExp(`^Auto-deleted ${NAME} \\(${mine}, 1x H100\\)`));
     assert.match(done.message, /it was idle, and a fresh check found nobody on it/);
     assert.equal(readFileSync(marker.replace('${instanceId}', mine), 'utf8').trim(), `outputs of ${mine} from 127.0.0.1`);
     assert.deepEqual(deletes().map((r) => r.path), [`/v1/compute/instances/${mine}`], 'exactly one DELETE, of that instance');
