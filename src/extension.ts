@@ -1,8 +1,10 @@
 // Wiring only: every object is made here and every command is registered here, through the one
 // helper that logs and shows errors (commands/registerCommand.ts). Features live in their modules.
 import * as vscode from 'vscode';
+import type { ComputeInstance } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { FalSession } from './auth/falSession';
+import { chooseInstanceKey } from './commands/chooseInstanceKey';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
 import { copySshCommand } from './commands/copySshCommand';
@@ -13,20 +15,37 @@ import { forgetHostKey } from './commands/forgetHostKey';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
 import { openSshTerminal } from './commands/openSshTerminal';
 import { refresh } from './commands/refresh';
+import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
 import { registerCommand, runInBackground } from './commands/registerCommand';
 import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
 import { renameInstance } from './commands/renameInstance';
 import { setApiKey } from './commands/setApiKey';
+import { setProtection } from './commands/protect';
 import { signOut } from './commands/signOut';
+import { Ownership, SpendLedger } from './cost';
+import { CostMonitor } from './instances/costMonitor';
+import { InstanceDeleter } from './instances/instanceDeleter';
+import { SpendFigures } from './instances/spendFigures';
+import { GpuMonitor } from './instances/gpuMonitor';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstanceNames } from './instances/instanceNames';
 import { InstancesController } from './instances/instancesController';
 import { NamePruner } from './instances/namePruner';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
+import { CostTreePart } from './views/costTreePart';
+import { KEEP_COMMAND } from './views/costNotices';
 import { GettingStarted } from './views/gettingStarted';
+import { GpuTreePart } from './views/gpuChildren';
+import { GPU_REPORT_SCHEME, GpuReportProvider } from './views/gpuReportProvider';
+import { IdleDecorations } from './views/idleDecorations';
+import { IDLE_PART, idlePart } from './views/idleStatus';
 import { InstancesView } from './views/instancesView';
 import { FalStatusBar } from './views/statusBar';
+import { SpendReportProvider, showSpend } from './views/spendReportProvider';
+import { SpendStatus } from './views/spendStatus';
+
+let gpuMonitor: GpuMonitor | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const version: string = context.extension.packageJSON.version;
@@ -35,14 +54,35 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);
   const controller = new InstancesController(session, log, settings, context.globalState);
+  const instanceKeys = new InstanceKeyStore(context.globalState);
+  // The GPU view (issue 12): the sampler is fed here and is the only thing that samples.
+  const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
+  const gpuOn = () => gpu.settings.sampleSeconds > 0;
+  const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
+  // The cost guard (issue 13): whose instances are ours, what they cost, one delete path for all.
+  const saveError = (what: string) => (e: unknown) => log.error(`Could not save ${what}: ${String(e)}`);
+  const ownership = new Ownership(context.globalState, saveError('the instances created here'));
+  const ledger = new SpendLedger(context.globalState, (id) => ownership.createdHere(id), saveError('the spend ledger'));
+  const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at) => ledger.recordDeleted(id, at));
+  const sampleSeconds = () => gpu.settings.sampleSeconds;
   const names = new InstanceNames(context.globalState, () => session.account);
-  const view = new InstancesView(controller.model, settings, names);
+  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, nameOf: (id) => names.get(id), ledger, deleter, state: context.globalState, settings: settings.cost, sampleSeconds, log });
+  const nickname = () => settings.cost.creatorNickname;
+  const costTree = new CostTreePart(cost.guard, ownership, nickname, context.globalState);
+  const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));
+  const view = new InstancesView(controller.model, settings, names, new GpuTreePart(gpu.sampler, () => gpu.settings), costTree);
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   const milestones = new GettingStarted(session, controller.model, context.globalState);
+  const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
+  const spendReports = new SpendReportProvider(figures, controller.model);
   controller.attachView(view.treeView);
-  const instanceKeys = new InstanceKeyStore(context.globalState);
+  gpu.attachView(view.treeView);
+  const idleDecorations = new IdleDecorations(gpu.sampler, idleOn);
+  const showIdle = () => statusBar.setPart(IDLE_PART, idleOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
+  const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
-  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log };
+  const costs = { projectMonth: (type: string) => figures.projection(Date.now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
+  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log, deleter, costs };
   const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
 
   let importOffered = false;
@@ -63,6 +103,18 @@ export function activate(context: vscode.ExtensionContext): void {
     new HostPruner(controller.model, instanceKeys, log, () => readSettings().ssh.paths),
     new NamePruner(controller.model, names, () => session.account, log),
     session.onDidChange(() => names.accountChanged()),
+    gpu,
+    cost,
+    costTree,
+    spendStatus,
+    spendReports,
+    idleDecorations,
+    reports,
+    vscode.window.registerFileDecorationProvider(idleDecorations),
+    vscode.workspace.registerTextDocumentContentProvider(GPU_REPORT_SCHEME, reports),
+    vscode.workspace.registerTextDocumentContentProvider('fal-spend', spendReports),
+    gpu.sampler.onDidChangeIdle(showIdle),
+    controller.model.onDidChange(showIdle),
     command('fal.showLogs', 'Show Logs', () => log.show(true)),
     command('fal.setApiKey', 'Set API Key', () => setApiKey(keyDeps)),
     command('fal.importApiKey', 'Use Existing fal Key', () => importApiKey(keyDeps)),
@@ -76,6 +128,16 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.copySshCommand', 'Copy SSH Command', (arg?: unknown) => copySshCommand(deps, arg)),
     command('fal.copyIp', 'Copy IP', (arg?: unknown) => copyIp(deps, arg)),
     command('fal.forgetHostKey', 'Forget Host Key', (arg?: unknown) => forgetHostKey(deps, arg)),
+    command('fal.showGpuUsage', 'Show GPU Usage', (arg?: unknown) => showGpuUsage(controller.model, reports, arg)),
+    command('fal.refreshGpuUsage', 'Refresh GPU Usage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
+    command('fal.gpu.chooseKey', 'Choose Private Key', (arg?: unknown) => chooseInstanceKey(deps, arg)),
+    command('fal.gpu.retry', 'Retry GPU Sample', (id: string) => gpu.sampler.refresh(id)),
+    command('fal.protect', 'Protect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
+    command('fal.unprotect', 'Unprotect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),
+    command(KEEP_COMMAND, 'Keep', (id?: unknown) => cost.notices.keep(id)),
+    command('fal.showSpend', 'Show Spend', () => showSpend(spendReports)),
+    command('fal.filterMine', 'Show Only My Instances', () => costTree.setMineOnly(true)),
+    command('fal.filterAll', 'Show All Instances', () => costTree.setMineOnly(false)),
     command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
     command('fal.renameInstance', 'Rename Instance', (arg?: unknown) => renameInstance(deps, arg)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
@@ -85,6 +147,13 @@ export function activate(context: vscode.ExtensionContext): void {
       controller.updateSettings(settings);
       view.setOptions(settings);
       statusBar.setRates(settings.hourlyUsd);
+      gpu.updateSettings(settings);
+      cost.updateSettings(settings.cost);
+      costTree.refresh();
+      spendStatus.update();
+      spendReports.refresh();
+      idleDecorations.refreshAll();
+      showIdle();
     }),
   );
   offerImportOnce();
@@ -92,4 +161,9 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`fal Compute ${version} activated`);
 }
 
-export function deactivate(): void {}
+/** Closes the GPU view's SSH connections cleanly (SSH disconnect) before the host goes away. */
+export function deactivate(): Promise<void> | undefined {
+  const closing = gpuMonitor?.close();
+  gpuMonitor = undefined;
+  return closing;
+}

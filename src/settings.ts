@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL } from './api';
 import type { GroupBy, SortBy } from './core/ordering';
+import type { CostGuardSettings } from './cost';
 import { sshPaths, type SshPaths } from './ssh';
 
 export interface Settings {
@@ -15,6 +16,27 @@ export interface Settings {
   readonly groupBy: GroupBy;
   readonly sortBy: SortBy;
   readonly ssh: SshSettings;
+  readonly gpu: GpuSettings;
+  readonly cost: CostSettings;
+}
+
+/** The cost guard (issue 13): reminders, opt-in auto-delete, the budget, whose instances are "mine". */
+export interface CostSettings {
+  readonly guard: CostGuardSettings;
+  /** `fal.budget.monthlyUsd`; undefined when unset, 0 or not a positive number. */
+  readonly monthlyBudgetUsd: number | undefined;
+  /** `fal.creatorNickname` ('' when unset). */
+  readonly creatorNickname: string;
+}
+
+/** The GPU view (issue 12): how often to sample, and what counts as idle. */
+export interface GpuSettings {
+  /** Seconds between samples while the view is visible and the window focused; 0 turns sampling off. */
+  readonly sampleSeconds: number;
+  /** A GPU under this utilisation (%) counts as idle. */
+  readonly idleGpuPercent: number;
+  /** Minutes (fractions allowed) every GPU must stay idle, with no GPU process, before the instance is marked idle; 0: never marked. */
+  readonly idleMinutes: number;
 }
 
 export interface SshSettings {
@@ -28,15 +50,59 @@ export interface SshSettings {
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('fal');
+  const hourlyUsd = c.get<Record<string, number>>('pricing.hourlyUsd', {});
+  const gpu = readGpuSettings(c);
   return {
     apiBaseUrl: (c.get<string>('apiBaseUrl') || DEFAULT_BASE_URL).trim(),
     fastRefreshMs: Math.max(1, c.get<number>('refresh.fastIntervalSeconds', 3)) * 1000,
     slowRefreshMs: Math.max(5, c.get<number>('refresh.slowIntervalSeconds', 60)) * 1000,
-    hourlyUsd: c.get<Record<string, number>>('pricing.hourlyUsd', {}),
+    hourlyUsd,
     groupBy: c.get<GroupBy>('instances.groupBy', 'none'),
     sortBy: c.get<SortBy>('instances.sortBy', 'firstSeen'),
     ssh: readSshSettings(c),
+    gpu,
+    cost: readCostSettings(c, gpu, hourlyUsd),
   };
+}
+
+function readCostSettings(fal: vscode.WorkspaceConfiguration, gpu: GpuSettings, hourlyUsd: Readonly<Record<string, number>>): CostSettings {
+  const budget = finite(fal.get<number>('budget.monthlyUsd'), 0);
+  const grace = finite(fal.get<number>('idle.graceMinutes'), 10);
+  const command = fal.get<string>('idle.beforeDelete');
+  const nickname = fal.get<string>('creatorNickname');
+  return {
+    guard: {
+      idleMinutes: gpu.idleMinutes,
+      gpuPercent: gpu.idleGpuPercent,
+      runningHours: Math.max(0, finite(fal.get<number>('reminders.runningHours'), 8)),
+      autoDelete: fal.get<boolean>('idle.autoDelete') === true,
+      autoDeleteOthers: fal.get<boolean>('idle.autoDeleteOthers') === true,
+      // Fractions are allowed (down to 3 s), as for fal.idle.minutes: the countdown must be testable.
+      graceMinutes: Math.max(0.05, grace),
+      beforeDelete: typeof command === 'string' ? command : '',
+      hourlyUsd,
+    },
+    monthlyBudgetUsd: budget > 0 ? budget : undefined,
+    creatorNickname: typeof nickname === 'string' ? nickname.trim() : '',
+  };
+}
+
+function readGpuSettings(fal: vscode.WorkspaceConfiguration): GpuSettings {
+  const seconds = finite(fal.get<number>('gpu.sampleSeconds'), 10);
+  const percent = finite(fal.get<number>('idle.gpuPercent'), 5);
+  const minutes = finite(fal.get<number>('idle.minutes'), 30);
+  return {
+    // 0 (or less) is off; otherwise at least 1 s, at most an hour.
+    sampleSeconds: seconds <= 0 ? 0 : Math.min(3600, Math.max(1, seconds)),
+    idleGpuPercent: Math.min(100, Math.max(0, percent)),
+    // 0 turns idle marking off (as the cost guard reads it). Fractions of a minute are allowed
+    // (down to 3 s): "idle" must be testable without waiting half an hour.
+    idleMinutes: minutes <= 0 ? 0 : Math.max(0.05, minutes),
+  };
+}
+
+function finite(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
 function readSshSettings(fal: vscode.WorkspaceConfiguration): SshSettings {

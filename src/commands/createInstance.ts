@@ -6,6 +6,8 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { createRequestBody, type ComputeInstance, type CreateInstanceInput } from '../api';
+import { formatUsd } from '../core/cost';
+import { machineLabel } from '../core/instanceTypes';
 import { proposedName } from '../core/instanceName';
 import { PendingCreates, type PendingCreate } from '../instances/pendingCreates';
 import { readSettings } from '../settings';
@@ -36,6 +38,7 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
       listKeys: async () => (await listPublicKeys(sshDir)).keys,
       readFile: (path) => readFile(path, 'utf8'),
       fileExists: (path) => access(path).then(() => true, () => false),
+      ...(deps.costs ? { projectMonth: (type: string) => deps.costs!.projectMonth(type) } : {}),
     },
     args && typeof args === 'object' ? args : {},
   );
@@ -44,6 +47,7 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     return undefined;
   }
   await deps.globalState.update(LAST_TYPE_KEY, plan.instanceType);
+  if (!(await withinBudget(deps, plan))) return undefined;
 
   let input: CreateInstanceInput;
   let privateKeyPath: string | undefined;
@@ -64,6 +68,29 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
   const store = new PendingCreates(deps.globalState);
   await store.save(pending); // before the first request: a reload from here on is reconciled
   return execute(deps, client, store, pending);
+}
+
+export const CREATE_ANYWAY = 'Create anyway';
+
+/** A create that would pass fal.budget.monthlyUsd needs an explicit "Create anyway" (a fresh projection, after the wizard). */
+async function withinBudget(deps: CreateDeps, plan: CreatePlan): Promise<boolean> {
+  const projection = deps.costs?.projectMonth(plan.instanceType);
+  if (!projection?.exceedsBudget || projection.budgetUsd === undefined) return true;
+  const label = machineLabel(plan.instanceType);
+  const answer = await vscode.window.showWarningMessage(
+    `Creating this ${label} would pass your monthly budget of ${formatUsd(projection.budgetUsd)}.`,
+    {
+      modal: true,
+      detail:
+        `Projected this month if all keeps running: ~${formatUsd(projection.projectedUsd)} — about ${formatUsd(projection.monthToDateUsd)} so far, ` +
+        `${formatUsd(projection.runningToMonthEndUsd)} for what runs now and ${formatUsd(projection.proposedToMonthEndUsd)} for this ${label} until the month ends. ` +
+        'Estimates from fal.pricing.hourlyUsd. Nothing is created unless you choose Create anyway.',
+    },
+    CREATE_ANYWAY,
+  );
+  const go = answer === CREATE_ANYWAY;
+  deps.log.info(`Create of ${label}: projected ${formatUsd(projection.projectedUsd)} passes the budget of ${formatUsd(projection.budgetUsd)}; ${go ? '"Create anyway" chosen' : 'not confirmed, nothing was sent'}`);
+  return go;
 }
 
 async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutputChannel): Promise<{ input: CreateInstanceInput; privateKeyPath?: string }> {

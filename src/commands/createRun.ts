@@ -5,6 +5,7 @@
 // create whose outcome is unknown stays pending and is only ever resumed with its own key.
 import * as vscode from 'vscode';
 import type { ComputeInstance, RetryNotice } from '../api';
+import type { BudgetProjection } from '../cost';
 import type { FalApi } from '../auth/falClient';
 import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
@@ -25,6 +26,13 @@ export interface CreateDeps {
   readonly names: InstanceNames;
   readonly log: vscode.LogOutputChannel;
   readonly ui?: WizardUi;
+  readonly costs?: CreateCosts;
+}
+
+/** The cost guard's part in a create (issue 13): the budget check and "created here". */
+export interface CreateCosts {
+  projectMonth(instanceType: string): BudgetProjection;
+  recordCreate(instance: ComputeInstance): void;
 }
 
 /** Give up waiting for "ready" after this long (fal: 2–3 minutes is usual). */
@@ -57,6 +65,7 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
         },
       });
       created = instance;
+      deps.costs?.recordCreate(instance);
       if (pending.privateKeyPath) await deps.keyStore.set(instance.id, pending.privateKeyPath);
       if (pending.name) await deps.names.set(instance.id, pending.name);
       await store.clear(pending.idempotencyKey);

@@ -1,10 +1,9 @@
 // "fal: Delete Instance…": from a row's context menu (with multi-select) or the palette (a
 // multi-select quick pick). Always behind a modal naming the machines; one DELETE per instance.
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/apiFailures';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
-import type { InstanceKeyStore } from '../instances/instanceKeyStore';
+import type { InstanceDeleter } from '../instances/instanceDeleter';
 import type { NameLookup } from '../instances/instanceNames';
 import type { Milestones } from '../views/gettingStarted';
 import type { InstancesController } from '../instances/instancesController';
@@ -15,7 +14,7 @@ import { CommandError } from './registerCommand';
 
 export interface DeleteDeps {
   readonly controller: InstancesController;
-  readonly keyStore: InstanceKeyStore;
+  readonly deleter: InstanceDeleter;
   readonly names?: NameLookup;
   readonly milestones?: Milestones;
   readonly log: vscode.LogOutputChannel;
@@ -47,32 +46,11 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
     return;
   }
 
-  const targets = records.map((r) => r.instance.id);
-  model.markDeleting(targets);
-  const endOperation = deps.controller.scheduler.beginOperation();
-  try {
-    const results = await Promise.allSettled(targets.map((id) => client.deleteInstance(id)));
-    const gone: string[] = [];
-    const failed: string[] = [];
-    results.forEach((r, i) => {
-      const id = targets[i]!;
-      if (r.status === 'fulfilled') {
-        gone.push(id);
-        deps.log.info(`Deleted ${id}${r.value.alreadyGone ? ' (it was already gone: 404)' : ''}`);
-      } else {
-        failed.push(`${id}: ${errorMessage(r.reason)}`);
-        deps.log.error(`Deleting ${id} failed: ${errorMessage(r.reason)}`);
-        model.markDeleting([id], false);
-      }
-    });
-    // The rows stay ("deleting…") until fal stops listing them: fast refreshes until then.
-    deps.controller.deletions.watch(gone);
-    if (gone.length) deps.milestones?.reached('deleted');
-    for (const id of gone) await deps.keyStore.delete(id);
-    if (failed.length) throw new CommandError(`Could not delete ${failed.length === 1 ? 'the instance' : `${failed.length} instances`}: ${failed.join('; ')}`);
-  } finally {
-    endOperation();
-    void deps.controller.scheduler.requestFull();
+  const { gone, failed } = await deps.deleter.delete(client, records.map((r) => r.instance.id));
+  if (gone.length) deps.milestones?.reached('deleted');
+  if (failed.length) {
+    const list = failed.map((f) => `${f.id}: ${f.message}`).join('; ');
+    throw new CommandError(`Could not delete ${failed.length === 1 ? 'the instance' : `${failed.length} instances`}: ${list}`);
   }
 }
 

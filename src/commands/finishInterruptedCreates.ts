@@ -26,6 +26,7 @@ export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> 
     for (const o of outcomes) {
       const label = machineLabel(o.pending.input.instanceType);
       if (o.kind === 'created') {
+        deps.costs?.recordCreate(o.instance);
         deps.log.info(`Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`);
         // Short enough for one line of a toast; the log has the whole story.
         void vscode.window.showInformationMessage(`Create finished after reload (once): ${instanceTitle(o.instance, o.pending.name)}.`);

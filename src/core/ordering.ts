@@ -4,7 +4,8 @@
 import { machineLabel } from './instanceTypes';
 import { STATUS_ORDER, statusLook } from './status';
 
-export type GroupBy = 'none' | 'status' | 'type';
+/** 'creator' is grouped by the view (views/instancesTreeProvider.ts), which knows whose instances are yours. */
+export type GroupBy = 'none' | 'status' | 'type' | 'creator';
 export type SortBy = 'firstSeen' | 'status' | 'type';
 
 export interface Orderable {
@@ -43,7 +44,7 @@ export function sortInstances<T extends Orderable>(items: readonly T[], sortBy: 
 }
 
 /** Groups already-sorted items; groups come in a fixed order so they do not move either. */
-export function groupInstances<T extends Orderable>(sorted: readonly T[], groupBy: Exclude<GroupBy, 'none'>): Group<T>[] {
+export function groupInstances<T extends Orderable>(sorted: readonly T[], groupBy: 'status' | 'type'): Group<T>[] {
   const groups = new Map<string, Group<T>>();
   for (const item of sorted) {
     const key = groupBy === 'status' ? statusLook(item.status).kind : item.instance_type;

@@ -5,13 +5,12 @@
 // instance is reminded at most once per snooze period (1 h), and never after "Don't remind".
 import { realTimers, type Timers } from '../core/refreshScheduler';
 import type { InstanceRecord } from '../core/instancesModel';
-import { machineLabel } from '../core/instanceTypes';
 import { errorText, runAutoDelete } from './autoDelete';
 import type { CostGuardOptions, Shown } from './guardHost';
 import { GuardState } from './guardState';
-import { countdownNotice, formatSpan, idleReminder } from './guardMessages';
+import { countdownNotice, formatSpan, idleReminder, subjectLabel } from './guardMessages';
 import type { CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
-import { idleShortfall, ineligibility, nextDue, reminderAllowed, runningReminderDue, SNOOZE_MS, type RuleContext } from './guardRules';
+import { idleShortfall, ineligibility, MIN_GRACE_MINUTES, nextDue, reminderAllowed, runningReminderDue, SNOOZE_MS, type RuleContext } from './guardRules';
 import { DEFAULT_COST_GUARD_SETTINGS, Emitter, MINUTE_MS } from './types';
 import type { CostGuardSettings, Disposable } from './types';
 
@@ -45,7 +44,7 @@ export class CostGuard implements Disposable {
   }
 
   private get rules(): RuleContext {
-    return { settings: this.settings, state: this.state, idle: this.o.idle, createdHere: this.o.createdHere, attempted: this.attempted };
+    return { settings: this.settings, state: this.state, idle: this.o.idle, createdHere: this.o.createdHere, nameOf: (id) => this.o.nameOf?.(id), attempted: this.attempted };
   }
 
   /** The model's records (call on every model change; instances absent here are gone). */
@@ -151,7 +150,7 @@ export class CostGuard implements Disposable {
   private startCountdown(record: InstanceRecord, idleMs: number, now: number): void {
     const id = record.instance.id;
     if (this.phases.get(id)?.kind === 'reminder') this.endPhase(id);
-    const graceMs = Math.max(1, this.settings.graceMinutes) * MINUTE_MS;
+    const graceMs = Math.max(MIN_GRACE_MINUTES, this.settings.graceMinutes) * MINUTE_MS;
     const gen = ++this.gen;
     const notice = countdownNotice(this.subject(record), idleMs, graceMs, now + graceMs, this.settings.beforeDelete.trim() !== '');
     this.log(id, `idle ${formatSpan(idleMs)}: auto-delete countdown started (${formatSpan(graceMs)})`);
@@ -179,6 +178,8 @@ export class CostGuard implements Disposable {
     this.endPhase(id);
     this.phases.set(id, { kind: 'deleting', gen });
     const beforeDelete = this.settings.beforeDelete;
+    // Said now: a deleted instance's name is forgotten with it.
+    const label = subjectLabel(this.subject(record));
     const job = {
       instanceId: id,
       host: record.instance.ip,
@@ -192,7 +193,6 @@ export class CostGuard implements Disposable {
       .catch((error: unknown) => ({ kind: 'failed' as const, reason: errorText(error) }))
       .then((outcome) => {
         if (this.phases.get(id)?.kind === 'deleting') this.phases.delete(id);
-        const label = `${id} (${machineLabel(record.instance.instance_type)})`;
         if (outcome.kind === 'deleted') {
           this.log(id, 'auto-deleted');
           this.o.host.inform(`Auto-deleted ${label}: it was idle, and a fresh check found nobody on it.`);
@@ -241,7 +241,7 @@ export class CostGuard implements Disposable {
   }
 
   private subject(record: InstanceRecord) {
-    return { id: record.instance.id, instanceType: record.instance.instance_type };
+    return { id: record.instance.id, instanceType: record.instance.instance_type, name: this.o.nameOf?.(record.instance.id) };
   }
 
   private log(id: string, message: string): void {

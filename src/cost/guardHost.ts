@@ -27,6 +27,8 @@ export interface CostGuardOptions {
   readonly store: KeyValueStore;
   /** Whether this VS Code created the instance (see Ownership). */
   readonly createdHere: (instanceId: string) => boolean;
+  /** The user's name for an instance (Rename…), used in every message beside its id. */
+  readonly nameOf?: (instanceId: string) => string | undefined;
   readonly settings?: CostGuardSettings;
   readonly timers?: Timers;
 }

@@ -17,6 +17,9 @@ export interface Reminder {
 export interface Countdown {
   readonly instanceId: string;
   readonly message: string;
+  /** The message in two parts around the time, so a UI can say "at 14:32 (in 9 min)" live instead. */
+  readonly headline: string;
+  readonly terms: string;
   /** Epoch ms when the delete will be attempted (after a fresh check on the machine). */
   readonly deadline: number;
   readonly actions: readonly { readonly answer: CountdownAnswer; readonly title: string }[];
@@ -33,9 +36,10 @@ export const COUNTDOWN_ACTIONS: Countdown['actions'] = [
   { answer: 'keep', title: 'Keep' },
 ];
 
-/** "30 min", "1 h 05 min", "8 h" */
+/** "45 s", "30 min", "1 h 05 min", "8 h" */
 export function formatSpan(ms: number): string {
-  const minutes = Math.floor(Math.max(0, ms) / MINUTE_MS);
+  if (ms < MINUTE_MS) return `${Math.floor(Math.max(0, ms) / 1000)} s`;
+  const minutes = Math.floor(ms / MINUTE_MS);
   if (minutes < 60) return `${minutes} min`;
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
@@ -50,13 +54,20 @@ function cost(instanceType: string, rates: Readonly<Record<string, number>>, ms:
 export interface MessageSubject {
   readonly id: string;
   readonly instanceType: string;
+  /** The user's name for the machine (Rename…), when it has one. */
+  readonly name?: string;
+}
+
+/** "inst_… (8x H100)", or with a name "train-run (inst_…, 8x H100)": the id stays, it is what fal knows. */
+export function subjectLabel(s: MessageSubject): string {
+  return s.name ? `${s.name} (${s.id}, ${machineLabel(s.instanceType)})` : `${s.id} (${machineLabel(s.instanceType)})`;
 }
 
 export function idleReminder(s: MessageSubject, idleMs: number, rates: Readonly<Record<string, number>>): Reminder {
   return {
     kind: 'idle',
     instanceId: s.id,
-    message: `${s.id} (${machineLabel(s.instanceType)}) has been idle for ${formatSpan(idleMs)} — ${cost(s.instanceType, rates, idleMs)} spent idle.`,
+    message: `${subjectLabel(s)} has been idle for ${formatSpan(idleMs)} — ${cost(s.instanceType, rates, idleMs)} spent idle.`,
     actions: REMINDER_ACTIONS,
   };
 }
@@ -66,19 +77,20 @@ export function runningReminder(s: MessageSubject, runningMs: number, createdHer
   return {
     kind: 'running',
     instanceId: s.id,
-    message: `${s.id} (${machineLabel(s.instanceType)}) has been running for ${formatSpan(runningMs)}${since} — ${cost(s.instanceType, rates, runningMs)} so far.`,
+    message: `${subjectLabel(s)} has been running for ${formatSpan(runningMs)}${since} — ${cost(s.instanceType, rates, runningMs)} so far.`,
     actions: REMINDER_ACTIONS,
   };
 }
 
 export function countdownNotice(s: MessageSubject, idleMs: number, graceMs: number, deadline: number, beforeDelete: boolean): Countdown {
   const first = beforeDelete ? ' Your beforeDelete command runs first; the delete happens only if it succeeds.' : '';
+  const headline = `${subjectLabel(s)} has been idle for ${formatSpan(idleMs)}.`;
+  const terms = `after a fresh check that it is still idle with nobody logged in.${first} Deleting destroys its disk.`;
   return {
     instanceId: s.id,
-    message:
-      `${s.id} (${machineLabel(s.instanceType)}) has been idle for ${formatSpan(idleMs)}. ` +
-      `Auto-delete in ${formatSpan(graceMs)}, after a fresh check that it is still idle with nobody logged in.${first} ` +
-      'Deleting destroys its disk.',
+    message: `${headline} Auto-delete in ${formatSpan(graceMs)}, ${terms}`,
+    headline,
+    terms,
     deadline,
     actions: COUNTDOWN_ACTIONS,
   };

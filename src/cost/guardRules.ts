@@ -8,12 +8,15 @@ import { HOUR_MS, MINUTE_MS, type CostGuardSettings, type IdleSource } from './t
 
 /** The snooze period: "Keep 1 h", and the least time between two reminders of one instance. */
 export const SNOOZE_MS = HOUR_MS;
+/** The shortest auto-delete countdown (3 s, like the shortest fal.idle.minutes): never none at all. */
+export const MIN_GRACE_MINUTES = 0.05;
 
 export interface RuleContext {
   readonly settings: CostGuardSettings;
   readonly state: GuardState;
   readonly idle: IdleSource;
   readonly createdHere: (instanceId: string) => boolean;
+  readonly nameOf: (instanceId: string) => string | undefined;
   /** Instances an auto-delete was already attempted on (at most one attempt each). */
   readonly attempted: ReadonlySet<string>;
 }
@@ -47,7 +50,7 @@ export function runningReminderDue(c: RuleContext, record: InstanceRecord, now: 
   const id = record.instance.id;
   const last = c.state.get('runningRemindedAt', id);
   if (now - record.firstSeenAt < runMs || (last !== undefined && now - last < runMs)) return undefined;
-  const subject = { id, instanceType: record.instance.instance_type };
+  const subject = { id, instanceType: record.instance.instance_type, name: c.nameOf(id) };
   return runningReminder(subject, now - record.firstSeenAt, c.createdHere(id), c.settings.hourlyUsd);
 }
 

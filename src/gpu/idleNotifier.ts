@@ -53,3 +53,59 @@ export class IdleNotifier {
     this.timer = undefined;
   }
 }
+
+/** The idle state of one instance, as the sampler keeps it (IdleTracker). */
+export interface IdleRun {
+  idleSince(now: number): number | undefined;
+  expiresAt(): number | undefined;
+  setThreshold(percent: number): void;
+}
+
+/**
+ * The sampler's idle signal over all its instances: idleSince / isIdle (at least fal.idle.minutes)
+ * and a change event, with the notifier that fires it when time alone changes the answer.
+ */
+export class IdleSignal {
+  private idleMs: number;
+  private readonly notifier: IdleNotifier;
+
+  constructor(
+    private readonly timers: Timers,
+    private readonly runs: { keys(): Iterable<string>; get(id: string): IdleRun | undefined; values(): Iterable<IdleRun> },
+    idleMinutes: number,
+    fire: (id: string) => void,
+  ) {
+    this.idleMs = idleMinutes * 60_000;
+    const source = {
+      ids: () => this.runs.keys(),
+      idleSince: (id: string) => this.idleSince(id),
+      isIdle: (id: string) => this.isIdle(id),
+      expiresAt: (id: string) => this.runs.get(id)?.expiresAt(),
+      idleMs: () => this.idleMs,
+    };
+    this.notifier = new IdleNotifier(timers, source, fire);
+  }
+
+  idleSince(id: string): number | undefined {
+    return this.runs.get(id)?.idleSince(this.timers.now());
+  }
+
+  isIdle(id: string): boolean {
+    const since = this.idleSince(id);
+    return since !== undefined && this.timers.now() - since >= this.idleMs;
+  }
+
+  setSettings(gpuPercent: number, minutes: number): void {
+    this.idleMs = minutes * 60_000;
+    for (const run of this.runs.values()) run.setThreshold(gpuPercent);
+    this.check();
+  }
+
+  check(): void {
+    this.notifier.check();
+  }
+
+  cancel(): void {
+    this.notifier.cancel();
+  }
+}

@@ -115,10 +115,12 @@ export class InstanceSampler {
     } catch (e) {
       if (generation !== this.generation) return; // closed by us while it ran
       const err = transportErrorOf(e);
-      this.ctx.log(`GPU sample of ${id} failed (${err.kind}): ${err.message}`);
+      const state: GpuState = err.kind === 'hostKeyUnknown' ? { kind: 'hostKeyUnknown' } : { kind: 'sshFailed', reason: err.message };
+      // Once per failure, not once per attempt (a host key not known yet is checked every interval).
+      if (JSON.stringify(state) !== JSON.stringify(this.state)) this.ctx.log(`GPU sample of ${id} failed (${err.kind}): ${err.message}`);
       this.idle.observe({ at: this.ctx.timers.now() });
       await this.closeConnection();
-      this.record(err.kind === 'hostKeyUnknown' ? { kind: 'hostKeyUnknown' } : { kind: 'sshFailed', reason: err.message }, false);
+      this.record(state, false);
     }
   }
 

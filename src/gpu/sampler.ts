@@ -8,15 +8,19 @@
 // - view hidden or sampling off: stop, and close every connection at once;
 // - window blurred: stop sampling; if the blur lasts longer than blurGraceMs (1 min), close every
 //   connection (a shorter look away keeps them, so coming back costs no new handshake);
+// - watch (setWatched, auto-delete's opt-in): while not active, the listed instances with a key are
+//   still sampled at the slow watch pace (pace.ts) over their one connection, which stays open for
+//   them; every other connection closes as above;
 // - a failing instance backs off (interval × 2^(failures-1), at most maxBackoffMs); success resets;
+//   a host key not known yet is checked at the normal pace (a local file read, no network);
 // - errors never leave the sampler: they become the instance's state.
 import { realTimers, type Timers } from '../core/refreshScheduler';
-import { Emitter } from './emitter';
-import { IdleNotifier } from './idleNotifier';
 import { InstanceSampler, type InstanceContext } from './instanceSampler';
+import { attemptDelayMs, maxGapMs, type Pace } from './pace';
 import { SampleCommand } from './sampleCommand';
+import { SamplerReadout } from './samplerReadout';
 import type { GpuTransport } from './transport';
-import type { GpuState, GpuTarget, RunResult, UtilizationPoint } from './types';
+import type { GpuState, GpuTarget, RunResult } from './types';
 
 export interface GpuSamplerOptions {
   readonly transport: GpuTransport;
@@ -35,49 +39,25 @@ export interface GpuSamplerOptions {
   readonly log?: (message: string) => void;
 }
 
-export class GpuSampler {
-  private readonly instances = new Map<string, InstanceSampler>();
-  private readonly timers: Timers;
+export class GpuSampler extends SamplerReadout {
+  private watched = new Set<string>();
   private readonly command: SampleCommand;
-  private readonly changes = new Emitter<string>();
-  private readonly idleChanges = new Emitter<string>();
-  private readonly idleNotifier: IdleNotifier;
   private sampleMs: number;
   private idlePercent: number;
-  private idleMs: number;
   private visible = false;
   private focused = true;
   private disposed = false;
   private blurTimer: unknown;
 
   constructor(private readonly options: GpuSamplerOptions) {
-    this.timers = options.timers ?? realTimers;
+    super(options.timers ?? realTimers, options.idleMinutes ?? 30);
     this.command = options.command ?? new SampleCommand();
     this.sampleMs = Math.max(0, options.sampleSeconds ?? 10) * 1000;
     this.idlePercent = options.idleGpuPercent ?? 5;
-    this.idleMs = (options.idleMinutes ?? 30) * 60_000;
-    const source = {
-      ids: () => this.instances.keys(),
-      idleSince: (id: string) => this.idleSince(id),
-      isIdle: (id: string) => this.isIdle(id),
-      expiresAt: (id: string) => this.instances.get(id)?.idle.expiresAt(),
-      idleMs: () => this.idleMs,
-    };
-    this.idleNotifier = new IdleNotifier(this.timers, source, (id) => this.idleChanges.fire(id));
   }
 
   get active(): boolean {
     return this.visible && this.focused && this.sampleMs > 0 && !this.disposed;
-  }
-
-  /** Open SSH connections right now (for tests, the bench and the log). */
-  get openConnections(): number {
-    return [...this.instances.values()].filter((i) => i.connected).length;
-  }
-
-  /** Whether a sample is running now (the bench steps its clock when none is). */
-  get sampling(): boolean {
-    return [...this.instances.values()].some((i) => i.inFlight !== undefined);
   }
 
   setTargets(targets: readonly GpuTarget[]): void {
@@ -91,7 +71,7 @@ export class GpuSampler {
     }
     for (const t of targets) {
       if (this.instances.has(t.id)) continue;
-      this.instances.set(t.id, new InstanceSampler(t, this.context(), this.options.historyMs ?? 600_000, this.idlePercent, this.maxGapMs()));
+      this.instances.set(t.id, new InstanceSampler(t, this.context(), this.options.historyMs ?? 600_000, this.idlePercent, this.maxGapMs(t.id)));
       this.changed(t.id);
     }
     this.scheduleAll();
@@ -103,6 +83,22 @@ export class GpuSampler {
     this.scheduleAll();
   }
 
+  /** The instances to watch while nobody looks (auto-delete's eligible ones). Empty, the default: nothing then. */
+  setWatched(ids: Iterable<string>): void {
+    const next = new Set(ids);
+    if (next.size === this.watched.size && [...next].every((id) => this.watched.has(id))) return;
+    this.watched = next;
+    for (const inst of this.instances.values()) inst.idle.setMaxGap(this.maxGapMs(inst.target.id));
+    if (!this.active && this.blurTimer === undefined) this.closeAll(); // (a brief blur keeps its connections)
+    this.scheduleAll();
+  }
+
+  /** Sampled at the watch pace right now. */
+  isWatching(id: string): boolean {
+    const inst = this.instances.get(id);
+    return inst !== undefined && this.pace(inst) === 'watch';
+  }
+
   setFocused(focused: boolean): void {
     this.focused = focused;
     this.cancelBlur();
@@ -110,7 +106,7 @@ export class GpuSampler {
       this.blurTimer = this.timers.setTimeout(() => {
         this.blurTimer = undefined;
         if (!this.focused) this.closeAll();
-      }, this.options.blurGraceMs ?? 60_000);
+      }, this.blurGraceMs());
     }
     this.scheduleAll();
   }
@@ -118,69 +114,42 @@ export class GpuSampler {
   setSampleSeconds(seconds: number): void {
     this.sampleMs = Math.max(0, seconds) * 1000;
     if (this.sampleMs === 0) this.closeAll();
-    for (const inst of this.instances.values()) inst.idle.setMaxGap(this.maxGapMs());
+    for (const inst of this.instances.values()) inst.idle.setMaxGap(this.maxGapMs(inst.target.id));
     this.scheduleAll();
   }
 
   setIdleSettings(gpuPercent: number, minutes: number): void {
     this.idlePercent = gpuPercent;
-    this.idleMs = minutes * 60_000;
-    for (const inst of this.instances.values()) inst.idle.setThreshold(gpuPercent);
-    this.idleNotifier.check();
-  }
-
-  state(id: string): GpuState | undefined {
-    return this.instances.get(id)?.state;
-  }
-
-  /** Utilisation over the last 10 minutes, oldest first. */
-  history(id: string): readonly UtilizationPoint[] {
-    return this.instances.get(id)?.history.snapshot(this.timers.now()) ?? [];
-  }
-
-  /** Epoch ms since which every GPU has been seen under the threshold with no GPU process; undefined when not idle or not known. */
-  idleSince(id: string): number | undefined {
-    return this.instances.get(id)?.idle.idleSince(this.timers.now());
-  }
-
-  /** Idle for at least fal.idle.minutes. */
-  isIdle(id: string): boolean {
-    const since = this.idleSince(id);
-    return since !== undefined && this.timers.now() - since >= this.idleMs;
+    this.idle.setSettings(gpuPercent, minutes);
   }
 
   /** One sample now, because the user asked (Show GPU Usage… / refresh); resets the back-off. */
   async refresh(id: string): Promise<GpuState | undefined> {
-    const inst = this.instances.get(id);
-    if (!inst || this.disposed) return undefined;
-    inst.failures = 0;
-    inst.stopTimer();
-    await inst.sample();
-    await this.afterUse(inst);
-    return inst.state;
+    if (!this.instances.has(id) || this.disposed) return undefined;
+    return this.use(id, async (inst) => (await this.sampleNow(inst), inst.state));
   }
 
-  /** Runs another command on the instance's connection (e.g. the cost guard's `who`). Rejects with GpuTransportError. */
-  async run(id: string, command: string, timeoutMs: number): Promise<RunResult> {
-    const inst = this.instances.get(id);
-    if (!inst || this.disposed) throw new Error(`no GPU target ${id}`);
-    try {
-      return await inst.run(command, timeoutMs);
-    } finally {
-      await this.afterUse(inst);
-    }
+  /** Runs another command on the instance's connection. Rejects with GpuTransportError. */
+  run(id: string, command: string, timeoutMs: number): Promise<RunResult> {
+    return this.use(id, (inst) => inst.run(command, timeoutMs));
   }
 
-  /** Fires (with the instance id) when an instance's state, history or presence changes. */
-  readonly onDidChange = this.changes.event;
-  /** Fires when idleSince(id) or isIdle(id) changes. */
-  readonly onDidChangeIdle = this.idleChanges.event;
+  /**
+   * A fresh sample, then `command`, both on the instance's one connection: the cost guard's look at
+   * the machine before an auto-delete (our own connection must not count as another session).
+   */
+  inspect(id: string, command: string, timeoutMs: number): Promise<{ state: GpuState | undefined; result: RunResult }> {
+    return this.use(id, async (inst) => {
+      await this.sampleNow(inst);
+      return { state: inst.state, result: await inst.run(command, timeoutMs) };
+    });
+  }
 
   /** Closes every connection; resolves when they are closed. */
   async dispose(): Promise<void> {
     this.disposed = true;
     this.cancelBlur();
-    this.idleNotifier.cancel();
+    this.idle.cancel();
     const closing = [...this.instances.values()].map((i) => {
       i.stopTimer();
       return i.closeConnection();
@@ -195,9 +164,20 @@ export class GpuSampler {
     return { transport, timers: this.timers, command: this.command, commandTimeoutMs, log, changed: (id) => this.changed(id) };
   }
 
-  /** A gap this long between samples breaks an idle run: one brief look away (the blur grace) and two intervals. */
-  private maxGapMs(): number {
-    return (this.options.blurGraceMs ?? 60_000) + 2 * Math.max(this.sampleMs, 1_000);
+  private blurGraceMs(): number {
+    return this.options.blurGraceMs ?? 60_000;
+  }
+
+  /** A gap this long between samples breaks an idle run (pace.ts). */
+  private maxGapMs(id: string): number {
+    return maxGapMs(this.blurGraceMs(), this.sampleMs, this.watched.has(id));
+  }
+
+  /** How `inst` is sampled now: at the active pace, the watch pace, or not at all. */
+  private pace(inst: InstanceSampler): Pace | undefined {
+    if (this.active) return 'active';
+    const watch = this.sampleMs > 0 && !this.disposed && this.watched.has(inst.target.id) && !!inst.target.identityFile;
+    return watch ? 'watch' : undefined;
   }
 
   private scheduleAll(): void {
@@ -206,20 +186,37 @@ export class GpuSampler {
 
   private schedule(inst: InstanceSampler): void {
     inst.stopTimer();
-    if (!this.active || inst.inFlight || this.instances.get(inst.target.id) !== inst) return;
-    const delay = inst.failures === 0 ? this.sampleMs : Math.min(this.options.maxBackoffMs ?? 300_000, this.sampleMs * 2 ** (inst.failures - 1));
+    const pace = this.pace(inst);
+    if (!pace || inst.inFlight || this.instances.get(inst.target.id) !== inst) return;
+    const failures = inst.state?.kind === 'hostKeyUnknown' ? 0 : inst.failures; // a local read: see the header
+    const delay = attemptDelayMs(pace, this.sampleMs, failures, this.options.maxBackoffMs ?? 300_000);
     const due = inst.lastAttemptAt === undefined ? 0 : inst.lastAttemptAt + delay - this.timers.now();
     inst.sampleIn(Math.max(0, due), () => this.schedule(inst));
   }
 
-  /** After a sample or command asked for outside the schedule: nobody is looking, so no connection stays open. */
-  private async afterUse(inst: InstanceSampler): Promise<void> {
-    if (!this.active && this.instances.get(inst.target.id) === inst) await inst.closeConnection();
-    this.schedule(inst);
+  /** A sample or command asked for outside the schedule; after it, if nobody looks (and it is not watched), no connection stays open. */
+  private async use<T>(id: string, work: (inst: InstanceSampler) => Promise<T>): Promise<T> {
+    const inst = this.instances.get(id);
+    if (!inst || this.disposed) throw new Error(`no GPU target ${id}`);
+    try {
+      return await work(inst);
+    } finally {
+      if (!this.pace(inst) && this.instances.get(inst.target.id) === inst) await inst.closeConnection();
+      this.schedule(inst);
+    }
   }
 
+  /** A sample now (sharing one in flight), the back-off reset. */
+  private async sampleNow(inst: InstanceSampler): Promise<void> {
+    inst.failures = 0;
+    inst.stopTimer();
+    await inst.sample();
+  }
+
+  /** Nobody looks any more: every connection closes but those of watched instances. */
   private closeAll(): void {
     for (const inst of this.instances.values()) {
+      if (this.pace(inst)) continue;
       inst.stopTimer();
       void inst.closeConnection();
     }
@@ -238,7 +235,7 @@ export class GpuSampler {
   private changed(id: string): void {
     if (this.disposed) return;
     this.changes.fire(id);
-    this.idleNotifier.check();
+    this.idle.check();
   }
 
   private cancelBlur(): void {

@@ -6,7 +6,15 @@ import type * as vscode from 'vscode';
 const STATE_KEY = 'fal.instanceKeys';
 
 export class InstanceKeyStore {
+  private readonly listeners = new Set<(instanceId: string) => void>();
+
   constructor(private readonly globalState: vscode.Memento) {}
+
+  /** Called with the instance id after its key was remembered or forgotten (the GPU view follows). */
+  onDidChange(listener: (instanceId: string) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
 
   get(instanceId: string): string | undefined {
     return this.all()[instanceId];
@@ -19,11 +27,17 @@ export class InstanceKeyStore {
 
   async set(instanceId: string, privateKeyPath: string): Promise<void> {
     await this.globalState.update(STATE_KEY, { ...this.all(), [instanceId]: privateKeyPath });
+    this.fire(instanceId);
   }
 
   async delete(instanceId: string): Promise<void> {
     const { [instanceId]: _removed, ...rest } = this.all();
     await this.globalState.update(STATE_KEY, rest);
+    this.fire(instanceId);
+  }
+
+  private fire(instanceId: string): void {
+    for (const listener of [...this.listeners]) listener(instanceId);
   }
 
   private all(): Record<string, string> {

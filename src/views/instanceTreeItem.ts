@@ -26,14 +26,27 @@ export interface ItemContext {
   readonly hourlyUsd: Readonly<Record<string, number>>;
   /** The user's name for the instance, if any. */
   readonly name?: string;
+  /** Marked "Protect from Auto-Delete" (issue 13). */
+  readonly protected?: boolean;
 }
 
-/** Values menus test with `viewItem == falInstance.ready` and friends (see package.json). */
-function instanceContextValue(record: InstanceRecord): string {
+/**
+ * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?$/` and friends (see
+ * package.json): the status, then `.protected` for a row protected from auto-delete.
+ */
+function instanceContextValue(record: InstanceRecord, isProtected: boolean): string {
   // `falInstance.invalid` matches no menu: a row fal sent broken offers no actions.
   if (record.invalid) return 'falInstance.invalid';
   if (record.deleteStalled) return 'falInstance.deleteStalled';
-  return record.deleting ? 'falInstance.deleting' : `falInstance.${statusLook(record.instance.status).kind}`;
+  if (record.deleting) return 'falInstance.deleting';
+  return `falInstance.${statusLook(record.instance.status).kind}${isProtected ? '.protected' : ''}`;
+}
+
+/** What the GPU view adds to a ready row (gpuChildren.ts): its part of the description, children, the idle decoration's URI. */
+export interface RowGpuPart {
+  readonly description: string;
+  readonly expandable: boolean;
+  readonly resourceUri: vscode.Uri;
 }
 
 /**
@@ -57,23 +70,29 @@ export function instanceDescription(record: InstanceRecord, gpuPart?: string): s
 }
 
 /** The row without its tooltip, which is built on hover (see resolveTreeItem). */
-export function instanceTreeItem(record: InstanceRecord, name?: string): vscode.TreeItem {
+export function instanceTreeItem(record: InstanceRecord, name?: string, gpu?: RowGpuPart, isProtected = false): vscode.TreeItem {
   if (record.invalid) return invalidRowItem(record, record.invalid);
   const { instance } = record;
   const look = statusLook(instance.status);
-  const item = new vscode.TreeItem(name ?? instance.id, vscode.TreeItemCollapsibleState.None);
+  const collapsible = gpu?.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const item = new vscode.TreeItem(name ?? instance.id, collapsible);
   item.id = instance.id;
-  item.description = instanceDescription(record);
+  item.description = instanceDescription(record, gpu?.description);
+  if (gpu) item.resourceUri = gpu.resourceUri; // the idle decoration (idleDecorations.ts)
+  // A protected row shows a lock in place of its status icon, in the status colour: the label and
+  // description (the words that must fit the sidebar) stay as they are, and the GPU view's idle
+  // decoration (on the label) composes with it.
   item.iconPath = record.deleteStalled
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.orange'))
     : record.deleting
       ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
-      : new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
-  item.contextValue = instanceContextValue(record);
+      : new vscode.ThemeIcon(isProtected ? 'lock' : look.icon, new vscode.ThemeColor(look.color));
+  item.contextValue = instanceContextValue(record, isProtected);
   const words = statusWords(record);
   const status = !words ? look.label : look.kind === 'transitional' && !record.deleting ? `${words} (${look.label})` : words;
+  const guard = isProtected && !record.deleting ? ', protected from auto-delete' : '';
   item.accessibilityInformation = {
-    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${instance.ip ? `, IP ${instance.ip}` : ''}`,
+    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,
   };
   return item;
 }
@@ -85,12 +104,13 @@ function invalidRowItem(record: InstanceRecord, invalid: NonNullable<InstanceRec
   item.id = record.instance.id;
   item.description = `${invalid.shownId ?? 'no id'} · ${invalid.problem}`;
   item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-  item.contextValue = instanceContextValue(record);
+  item.contextValue = instanceContextValue(record, false);
   item.accessibilityInformation = { label: `Invalid data from fal: ${item.description}` };
   return item;
 }
 
-export function instanceTooltip(record: InstanceRecord, ctx: ItemContext): vscode.MarkdownString {
+/** `gpuSection`: the GPU view's markdown (gpuPresentation.ts), appended under the table. */
+export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSection?: string): vscode.MarkdownString {
   if (record.invalid) {
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${INVALID_LABEL}** ${record.invalid.shownId === undefined ? '(no id)' : codeSpan(record.invalid.shownId)}\n\n`);
@@ -115,6 +135,7 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext): vscod
     ['Sector', instance.sector ?? '—'],
     ['IP', instance.ip ?? '— (assigned when ready)'],
     ['Created by', instance.creator_user_nickname ?? '—'],
+    ...(ctx.protected ? ([['Auto-delete', '$(lock) protected: never auto-deleted']] as [string, string][]) : []),
     ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${formatDuration(ctx.now - record.firstSeenAt)} ago)`],
     [
       'Cost so far',
@@ -129,6 +150,10 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext): vscod
   md.appendMarkdown('| | |\n|---|---|\n');
   for (const [name, value] of rows) md.appendMarkdown(`| ${name} | ${escapeCell(value)} |\n`);
   if (ctx.name) md.appendMarkdown('\n*The name is kept in VS Code on this computer (fal has no names): **Rename…** changes it.*\n');
+  if (gpuSection) {
+    md.appendMarkdown(`\n---\n\n${gpuSection}\n`);
+    md.isTrusted = { enabledCommands: ['fal.gpu.chooseKey'] }; // the no-key state's "Choose it…" link, nothing else
+  }
   return md;
 }
 

@@ -3,11 +3,14 @@ import * as vscode from 'vscode';
 import type { InstancesModel, ModelChange } from '../core/instancesModel';
 import type { InstanceNames } from '../instances/instanceNames';
 import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
+import { groupByCreator } from '../cost';
+import type { CostTreePart } from './costTreePart';
+import type { GpuNode, GpuTreePart } from './gpuChildren';
 import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 
 export type InstanceNode = { readonly kind: 'instance'; readonly id: string };
 export type GroupNode = { readonly kind: 'group'; readonly key: string; label: string; ids: string[] };
-export type TreeNode = InstanceNode | GroupNode;
+export type TreeNode = InstanceNode | GroupNode | GpuNode;
 
 export interface TreeOptions {
   groupBy: GroupBy;
@@ -30,11 +33,22 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     private options: TreeOptions,
     private readonly names?: Pick<InstanceNames, 'get' | 'onDidChange'>,
     private readonly now: () => number = Date.now,
+    private readonly gpu?: GpuTreePart,
+    private readonly cost?: CostTreePart,
   ) {
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
     // A name is the row's label: repaint the renamed rows (all of them when the account changed).
     if (names) this.subscriptions.push(names.onDidChange((ids) => this.changed.fire(ids ? ids.filter((id) => model.get(id)).map((id) => this.nodeFor(id)) : undefined)));
+    // A GPU change repaints that one row (and its children, if expanded), never the whole tree.
+    if (gpu) this.subscriptions.push(gpu.onDidChange((change) => this.repaint(change.rows, change.lines)));
+    // A Protect repaints its row (the lock); the Mine filter or "mine" itself changing relays out the tree.
+    if (cost) this.subscriptions.push(cost.onDidChange((ids) => (ids ? this.repaint(ids, []) : this.setOptions(this.options))));
+  }
+
+  /** Rows hidden by the Mine filter right now (the view says so when they are all hidden). */
+  get hiddenByFilter(): number {
+    return this.model.list().length - this.rootIds.length;
   }
 
   setOptions(options: TreeOptions): void {
@@ -51,27 +65,36 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       item.contextValue = 'falGroup';
       return item;
     }
+    if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem('(gone)');
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem('(gone)');
-    return instanceTreeItem(record, this.names?.get(node.id));
+    return instanceTreeItem(record, this.names?.get(node.id), this.gpu?.row(node.id), this.cost?.isProtected(node.id) ?? false);
   }
 
   // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     const record = node.kind === 'instance' ? this.model.get(node.id) : undefined;
-    if (record) item.tooltip = instanceTooltip(record, { now: this.now(), hourlyUsd: this.options.hourlyUsd, name: this.names?.get(record.instance.id) });
+    if (record) {
+      const id = record.instance.id;
+      const ctx = { now: this.now(), hourlyUsd: this.options.hourlyUsd, name: this.names?.get(id), protected: this.cost?.isProtected(id) ?? false };
+      item.tooltip = instanceTooltip(record, ctx, this.gpu?.tooltip(id));
+    }
     return item;
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
     if (!node) return this.options.groupBy === 'none' ? this.rootIds.map((id) => this.nodeFor(id)) : this.groups;
-    // Instance rows are leaves today; a feature that gives them children (GPUs, say) adds a node
-    // kind here and makes instanceTreeItem collapsible for it.
-    return node.kind === 'group' ? node.ids.map((id) => this.nodeFor(id)) : [];
+    if (node.kind === 'group') return node.ids.map((id) => this.nodeFor(id));
+    // Instance rows have children only through the GPU view (GPUs, processes, or why there are none).
+    return this.gpu?.children(node.id, node.kind === 'gpu' ? node : undefined) ?? [];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
     if (node.kind === 'group') return undefined;
+    if (node.kind === 'gpu') {
+      const parentKey = this.gpu?.parentKey(node);
+      return parentKey ? this.gpu?.children(node.id).find((n) => n.key === parentKey) : this.nodeFor(node.id);
+    }
     return this.groups.find((g) => g.ids.includes(node.id));
   }
 
@@ -90,6 +113,12 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.changed.dispose();
   }
 
+  private repaint(ids: readonly string[], lines: readonly GpuNode[]): void {
+    const nodes: TreeNode[] = ids.filter((id) => this.instanceNodes.has(id)).map((id) => this.nodeFor(id));
+    nodes.push(...lines.filter((l) => this.instanceNodes.has(l.id)));
+    if (nodes.length) this.changed.fire(nodes);
+  }
+
   private onModelChange(change: ModelChange): void {
     const before = this.layoutKey;
     this.relayout();
@@ -103,17 +132,28 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private relayout(): void {
     const records = this.model.list();
     const order = new Map(records.map((r, i) => [r.instance.id, i]));
+    const cost = this.cost;
+    const shown = cost?.mineOnly ? records.filter((r) => cost.isMine(r.instance)) : records;
     const sorted = sortInstances(
-      records.map((r) => r.instance),
+      shown.map((r) => r.instance),
       this.options.sortBy,
       (id) => order.get(id) ?? 0,
     );
     this.rootIds = sorted.map((i) => i.id);
-    this.groups =
-      this.options.groupBy === 'none'
+    const groupBy = this.options.groupBy;
+    const groups =
+      groupBy === 'none'
         ? []
-        : groupInstances(sorted, this.options.groupBy).map((g) => this.groupNode(g.key, g.label, g.items.map((i) => i.id)));
+        : groupBy === 'creator'
+          ? groupByCreator(sorted, (i) => i.creator_user_nickname).map((g) => ({
+              key: `creator:${g.key}`,
+              label: g.key && cost?.isMyNickname(g.key) ? `${g.label} (you)` : g.label,
+              items: g.items,
+            }))
+          : groupInstances(sorted, groupBy);
+    this.groups = groups.map((g) => this.groupNode(g.key, g.label, g.items.map((i) => i.id)));
     for (const id of this.instanceNodes.keys()) if (!order.has(id)) this.instanceNodes.delete(id);
+    this.gpu?.prune(new Set(order.keys()));
     this.layoutKey = JSON.stringify([this.rootIds, this.groups.map((g) => [g.key, g.ids])]);
   }
 

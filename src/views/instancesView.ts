@@ -2,6 +2,8 @@
 // that picks the welcome content and the message line, one state at a time (viewState.ts).
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
+import type { CostTreePart } from './costTreePart';
+import type { GpuTreePart } from './gpuChildren';
 import type { InstanceNames } from '../instances/instanceNames';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
 import { viewChrome, type ViewState } from './viewState';
@@ -11,7 +13,7 @@ export const INSTANCES_VIEW_ID = 'falCompute.instances';
 export class InstancesView implements vscode.Disposable {
   readonly provider: InstancesTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
   private lastState: ViewState | undefined;
   private hadRows: boolean | undefined;
 
@@ -19,16 +21,21 @@ export class InstancesView implements vscode.Disposable {
     private readonly model: InstancesModel,
     options: TreeOptions,
     names?: InstanceNames,
+    gpu?: GpuTreePart,
+    private readonly cost?: CostTreePart,
   ) {
-    this.provider = new InstancesTreeProvider(model, options, names);
+    this.provider = new InstancesTreeProvider(model, options, names, Date.now, gpu, cost);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true });
-    this.subscription = model.onDidChange(() => this.syncChrome());
+    this.syncChrome();
+    this.subscriptions = [model.onDidChange(() => this.syncChrome())];
+    if (cost) this.subscriptions.push(cost.onDidChange((ids) => ids === undefined && this.syncChrome()));
   }
 
   setOptions(options: TreeOptions): void {
     this.provider.setOptions(options);
+    this.syncChrome();
   }
 
   private syncChrome(): void {
@@ -44,12 +51,24 @@ export class InstancesView implements vscode.Disposable {
       this.hadRows = rows > 0;
       void vscode.commands.executeCommand('setContext', 'fal.hasInstances', this.hadRows); // menus (Delete in the palette)
     }
-    // The tree is created after the first sync; a message there is only ever needed above rows.
-    if (this.treeView && this.treeView.message !== chrome.message) this.treeView.message = chrome.message;
+    if (!this.treeView) return; // created after the first sync; a message is only ever needed above rows
+    const message = chrome.message ?? this.filterMessage(chrome.state);
+    if (this.treeView.message !== message) this.treeView.message = message;
+    const description = this.cost?.mineOnly ? 'mine' : undefined;
+    if (this.treeView.description !== description) this.treeView.description = description;
+  }
+
+  /** The Mine filter hides rows: say so above them (the view's title has no room for it), or the view would look empty for no reason. */
+  private filterMessage(state: ViewState): string | undefined {
+    const hidden = this.provider.hiddenByFilter;
+    if (!this.cost?.mineOnly || state !== 'list' || hidden === 0) return undefined;
+    if (hidden < this.model.list().length) return `Only yours are shown: ${hidden} other instance${hidden === 1 ? ' is' : 's are'} hidden by the filter.`;
+    const none = hidden === 1 ? 'The one instance listed is not yours' : `None of the ${hidden} instances is yours`;
+    return `${none} (created here, or under your fal nickname). The filter button above shows all.`;
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.treeView.dispose();
     this.provider.dispose();
   }

@@ -2,12 +2,12 @@
 // and whatever other features add (setPart). Hidden when no part has anything to say, so the
 // extension costs no status bar space when idle.
 import * as vscode from 'vscode';
-import { formatUsd, hourlyRate } from '../core/cost';
+import { formatUsd } from '../core/cost';
 import type { InstancesModel } from '../core/instancesModel';
-import { statusLook } from '../core/status';
+import { runningSummary } from '../core/runningSummary';
 
 export interface StatusPart {
-  /** Codicons allowed, e.g. `$(server) 2 · ~$3.78/h`. */
+  /** Codicons allowed, e.g. `$(server) 2 · ~$3.78/h`; '' for a part that only adds to the tooltip. */
   readonly text: string;
   /** Markdown, one paragraph per part in the tooltip. */
   readonly tooltip: string;
@@ -63,13 +63,16 @@ export class FalStatusBar implements vscode.Disposable {
 
   private render(): void {
     const parts = [...this.parts.values()];
-    if (parts.length === 0) {
+    // Parts without text (spend with no budget set) only add to the tooltip of parts that show.
+    if (!parts.some((p) => p.text)) {
       this.item.hide();
       return;
     }
     const lead = parts.reduce((a, b) => (URGENCY[b.urgency] > URGENCY[a.urgency] ? b : a));
-    this.item.text = parts.map((p) => p.text).join('  ');
-    this.item.tooltip = new vscode.MarkdownString(parts.map((p) => p.tooltip).join('\n\n'), true);
+    this.item.text = parts.map((p) => p.text).filter(Boolean).join('  ');
+    const tooltip = new vscode.MarkdownString(parts.map((p) => p.tooltip).join('\n\n'), true);
+    tooltip.isTrusted = { enabledCommands: ['fal.showSpend'] };
+    this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: parts.map((p) => p.accessibility).join('. ') };
     this.item.command = lead.command ?? 'falCompute.instances.focus';
     this.item.backgroundColor = lead.urgency === 'info' ? undefined : new vscode.ThemeColor(`statusBarItem.${lead.urgency}Background`);
@@ -87,21 +90,20 @@ function keyPart(message: string): StatusPart {
   };
 }
 
-/**
- * "Running" = everything that exists and is not stopped: fal bills from creation, not from ready.
- * An instance the user confirmed deleting is left out at once, even while fal still lists it; one
- * fal keeps listing long after the delete (deleteStalled) counts again: it may still be billed.
- */
+/** The running count and $/h (estimate); rows fal sent broken and types without a rate are said, not guessed. */
 function runningPart(model: InstancesModel, hourlyUsd: Readonly<Record<string, number>>): StatusPart | undefined {
-  const running = model.list().filter((r) => statusLook(r.instance.status).kind !== 'stopped' && (!r.deleting || r.deleteStalled));
-  if (running.length === 0) return undefined;
-  const perHour = running.reduce((sum, r) => sum + (hourlyRate(r.instance.instance_type, hourlyUsd) ?? 0), 0);
-  const ready = running.filter((r) => statusLook(r.instance.status).kind === 'ready').length;
-  const count = `${running.length} instance${running.length === 1 ? '' : 's'}`;
+  const s = runningSummary(model.list(), hourlyUsd);
+  if (s.running === 0 && s.invalid === 0) return undefined;
+  const count = `${s.running} instance${s.running === 1 ? '' : 's'}`;
+  const cost = `${s.unpriced ? 'at least ' : ''}about ${formatUsd(s.perHour)} per hour`;
+  const notes = [
+    s.unpriced ? `${s.unpriced} of them of a type without an hourly rate (add it to \`fal.pricing.hourlyUsd\`)` : '',
+    s.invalid ? `${s.invalid} row${s.invalid === 1 ? '' : 's'} fal sent with invalid data, not counted` : '',
+  ].filter(Boolean);
   return {
-    text: `$(server) ${running.length} · ~${formatUsd(perHour)}/h`,
-    tooltip: `**fal Compute**: ${count} (${ready} ready), about ${formatUsd(perHour)} per hour *(estimate from the hourly rates in settings)*.\n\nClick to show them.`,
-    accessibility: `fal Compute: ${count}, about ${formatUsd(perHour)} per hour`,
+    text: `$(server) ${s.running} · ~${formatUsd(s.perHour)}${s.unpriced ? '+' : ''}/h`,
+    tooltip: `**fal Compute**: ${count} (${s.ready} ready), ${cost} *(estimate from the hourly rates in settings)*.${notes.length ? ` ${notes.join('; ')}.` : ''}\n\nClick to show them.`,
+    accessibility: `fal Compute: ${count}, ${cost}${notes.length ? `; ${notes.join('; ')}` : ''}`,
     urgency: 'info',
   };
 }

@@ -7,6 +7,7 @@ import { formatUsd, hourlyRate } from '../core/cost';
 import { cleanName, MAX_NAME_LENGTH, nameProblem } from '../core/instanceName';
 import { describeSpec, MACHINE_SPECS, machineLabel } from '../core/instanceTypes';
 import { basename } from 'node:path';
+import type { BudgetProjection } from '../cost';
 import type { CreatePlan, CreateWizardDeps, KeyChoice, State } from './createTypes';
 import { CANCEL, value, type StepFrame, type StepResult, type WizardPickItem } from './wizardUi';
 
@@ -68,6 +69,14 @@ function keyRow(key: KeyChoice): Pick<WizardPickItem<never>, 'label' | 'descript
   return { label: `$(key) ${file}`, description: `SSH key · ${key.parsed.type}`, detail: key.parsed.fingerprint };
 }
 
+/** The confirm step's month line, short enough for the quick pick: "Over budget: ~$221.35 this month if all keeps running ($1.00 budget, estimate)". */
+export function projectionText(p: BudgetProjection): string {
+  const total = `~${formatUsd(p.projectedUsd)} this month if all keeps running`;
+  const unknown = p.unknownRateTypes.length ? ', some types have no rate' : '';
+  if (p.budgetUsd === undefined) return `${total} (estimate${unknown})`;
+  return `${p.exceedsBudget ? 'Over budget: ' : ''}${total} (${formatUsd(p.budgetUsd)} budget, estimate${unknown})`;
+}
+
 /** What the confirm step returns: create, or go back to the key step to change the key. */
 export type ConfirmAnswer = 'create' | 'changeKey';
 
@@ -81,14 +90,16 @@ export async function confirmStep(frame: StepFrame, deps: CreateWizardDeps, stat
     const name = chosenName(deps, state);
     const placement = MACHINE_SPECS[plan.instanceType]?.supportsSector ? ` · ${plan.sector ?? 'default placement'}` : '';
     const rate = rateText(plan.instanceType, deps.hourlyUsd);
+    const projection = deps.projectMonth?.(plan.instanceType);
     const r = await deps.ui.pick<ConfirmAnswer | 'name' | 'cancel'>({
       ...frame,
       placeholder: `${name ? `${name} · ` : ''}${machineLabel(plan.instanceType)}${placement} · ${rate}`,
       items: [
         {
           label: `$(rocket) Create ${machineLabel(plan.instanceType)}`,
-          description: rate,
-          detail: 'Billed by the hour from now until you delete it',
+          description: projection ? `${rate}, billed by the hour until you delete it` : rate,
+          // The month's projected total (fal.budget.monthlyUsd), flagged when this create would pass the budget.
+          detail: projection ? `${projection.exceedsBudget ? '$(warning) ' : ''}${projectionText(projection)}` : 'Billed by the hour from now until you delete it',
           value: 'create',
         },
         name

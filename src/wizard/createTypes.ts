@@ -1,6 +1,7 @@
 // What the create wizard works with and produces. Pure (no `vscode`).
 import type { InstanceType, Sector } from '../api/schemas';
 import { INSTANCE_TYPES, SECTORS } from '../api/schemas';
+import type { BudgetProjection } from '../cost';
 import type { FoundKey, ParsedPublicKey } from '../ssh';
 import type { WizardUi } from './wizardUi';
 
@@ -42,6 +43,8 @@ export interface CreateWizardDeps {
   listKeys(): Promise<readonly FoundKey[]>;
   readFile(path: string): Promise<string>;
   fileExists(path: string): Promise<boolean>;
+  /** The month's projected total with this create (fal.budget.monthlyUsd), for the confirm step. */
+  projectMonth?(instanceType: InstanceType): BudgetProjection;
 }
 
 /** The answers so far. */

@@ -15,6 +15,8 @@ export interface GpuSamplingBench {
   /** A simulated hour with the view hidden, then one with the window unfocused: what reached sshd. */
   hidden: { sessions: number; commands: number; timersFired: number; cpuMs: number };
   unfocused: { sessions: number; commands: number; timersFired: number; connectionsOpenAfter: number };
+  /** fal.idle.autoDelete on, the instance eligible: a simulated hour hidden, then one unfocused (the watch). */
+  watched: { hiddenSessions: number; hiddenCommands: number; unfocusedSessions: number; unfocusedCommands: number };
 }
 
 /** Timers whose clock moves only when run() says so; each fired timer's sample finishes before the next. */
@@ -101,6 +103,17 @@ export async function measureGpuSampling(): Promise<GpuSamplingBench> {
     sampler.setFocused(false);
     await clock.run(HOUR, settled);
     const u1 = count();
+    const unfocusedOpen = sampler.openConnections;
+    const unfocusedTimers = clock.fired - unfocusedFired;
+
+    // Auto-delete on: the instance is watched while nobody looks (still unfocused, then hidden too).
+    const w0 = count();
+    sampler.setWatched(['bench']);
+    await clock.run(HOUR - 1, settled);
+    const w1 = count();
+    sampler.setVisible(false);
+    await clock.run(HOUR, settled);
+    const w2 = count();
     const result: GpuSamplingBench = {
       visible: {
         sessionsPerHour: v1.sessions - v0.sessions,
@@ -110,7 +123,13 @@ export async function measureGpuSampling(): Promise<GpuSamplingBench> {
         wallMsPerSample: wallMs / samples,
       },
       hidden: { sessions: h1.sessions - h0.sessions, commands: h1.commands - h0.commands, timersFired: hiddenTimers, cpuMs: (hiddenCpuUsed.user + hiddenCpuUsed.system) / 1000 },
-      unfocused: { sessions: u1.sessions - u0.sessions, commands: u1.commands - u0.commands, timersFired: clock.fired - unfocusedFired, connectionsOpenAfter: sampler.openConnections },
+      unfocused: { sessions: u1.sessions - u0.sessions, commands: u1.commands - u0.commands, timersFired: unfocusedTimers, connectionsOpenAfter: unfocusedOpen },
+      watched: {
+        unfocusedSessions: w1.sessions - w0.sessions,
+        unfocusedCommands: w1.commands - w0.commands,
+        hiddenSessions: w2.sessions - w1.sessions,
+        hiddenCommands: w2.commands - w1.commands,
+      },
     };
     await sampler.dispose();
     return result;

@@ -4,7 +4,8 @@
 // the request rate while an instance starts (1 among 1,000 / among 5), list + render of 1000
 // instances in the real workbench, Connect latency (ready → opening, and a second Connect) in the
 // real workbench against the emulator and a real sshd, the refresh policy's request rate over
-// a simulated hour, the GPU sampler's SSH cost against a real sshd (test/bench/gpuSampling.ts), and the
+// a simulated hour, the GPU sampler's SSH cost against a real sshd (test/bench/gpuSampling.ts), the
+// GPU view's cost in the real workbench at the default interval (test/bench/gpuWorkbench.ts), and the
 // worst case of reading and parsing a hostile response at the 16 MiB body cap (test/bench/parseWorstCase.ts).
 // Results also go to test-results/bench.json.
 import { spawnSync } from 'node:child_process';
@@ -50,6 +51,10 @@ console.log('Measuring GPU sampling against a real sshd (a simulated hour visibl
 const { measureGpuSampling } = require(resolve(root, 'out/test/bench/gpuSampling.js'));
 const gpu = await measureGpuSampling();
 
+console.log('Measuring GPU sampling in the workbench (packaged extension, real sshd, default 10 s; ~4 min of real time)…');
+const { measureGpuInWorkbench } = require(resolve(root, 'out/test/bench/gpuWorkbench.js'));
+const gpuWb = await measureGpuInWorkbench();
+
 console.log('Measuring the request rate while an instance starts (real scheduler, client and emulator; 10 simulated minutes)…');
 const { pollRate } = require(resolve(root, 'out/test/bench/pollRate.js'));
 const amongThousand = await pollRate(1000, 1, 10);
@@ -85,6 +90,12 @@ const rows = [
   ['GPU sampling: CPU of the sampling process per sample (8x H100 output, ssh2 from dist/ssh2.js)', `${gpu.visible.cpuMsPerSample.toFixed(2)} ms (wall ${gpu.visible.wallMsPerSample.toFixed(0)} ms, mostly sshd + the remote shell)`],
   ['GPU sampling, view hidden for a simulated hour: sessions / commands / timers fired / CPU', `${gpu.hidden.sessions} / ${gpu.hidden.commands} / ${gpu.hidden.timersFired} / ${gpu.hidden.cpuMs.toFixed(2)} ms`],
   ['GPU sampling, window unfocused for a simulated hour: sessions / commands / timers fired / connections left open', `${gpu.unfocused.sessions} / ${gpu.unfocused.commands} / ${gpu.unfocused.timersFired} (the 1-min close) / ${gpu.unfocused.connectionsOpenAfter}`],
+  ['Auto-delete watch (fal.idle.autoDelete on, instance eligible), a simulated hour unfocused: sessions / commands (goal: 1 / 60)', `${gpu.watched.unfocusedSessions} / ${gpu.watched.unfocusedCommands}`],
+  ['Auto-delete watch, then a simulated hour hidden: sessions / commands (same connection kept)', `${gpu.watched.hiddenSessions} / ${gpu.watched.hiddenCommands}`],
+  [`GPU view in the workbench, visible + focused, default 10 s, 8x H100 (${gpuWb.visible.seconds} s real time): connections used / SSH sessions opened in the window / commands per minute (sshd log)`, `${gpuWb.visible.connectionsUsed} / ${gpuWb.visible.sessionsOpened} / ${gpuWb.visible.commandsPerMinute.toFixed(2)}`],
+  ['GPU view in the workbench: extension-host CPU per sample, net of its rate with the view hidden (/proc; repaint included)', `${gpuWb.visible.extHostCpuMsPerSample.toFixed(0)} ms (${gpuWb.visible.extHostCpuMs} ms over ${gpuWb.visible.samples} samples)`],
+  [`GPU view in the workbench, view hidden ${gpuWb.hidden.seconds} s: sessions / commands / connections open / extension-host CPU`, `${gpuWb.hidden.sessions} / ${gpuWb.hidden.commands} / ${gpuWb.hidden.connectionsOpen} / ${gpuWb.hidden.extHostCpuMs} ms`],
+  [`GPU view in the workbench, window unfocused ${gpuWb.unfocused.seconds} s: sessions / commands / connections open after / extension-host CPU`, `${gpuWb.unfocused.sessions} / ${gpuWb.unfocused.commands} / ${gpuWb.unfocused.connectionsOpenAfter} / ${gpuWb.unfocused.extHostCpuMs} ms`],
   ['hostile body ≤ 16 MiB cap (9 kinds, median of 3): slowest parse', parseCase(parse.slowestParse)],
   ['hostile body ≤ 16 MiB cap: slowest read + parse', parseCase(parse.slowest)],
   ['hostile body ≤ 16 MiB cap: most memory', parseCase(parse.hungriest)],
@@ -94,5 +105,5 @@ console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} |
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
 writeFileSync(
   resolve(root, 'test-results/bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activation, activationRatio: median(ratios), pollRate: { amongThousand, amongFive }, list, connect, fetchesPerHour: rates, gpuSampling: gpu, parseAtBodyCap: parse.cases }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activation, activationRatio: median(ratios), pollRate: { amongThousand, amongFive }, list, connect, fetchesPerHour: rates, gpuSampling: gpu, gpuWorkbench: gpuWb, parseAtBodyCap: parse.cases }, null, 2),
 );

@@ -155,7 +155,8 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     const confirm = (await wb.page.locator('.quick-input-widget .monaco-list-rows').innerText()).replace(/\u00a0/g, ' ');
     assert.match(confirm, /SHA256:[A-Za-z0-9+/]{43}/, 'the whole fingerprint is in the rows');
     assert.match(confirm, /~\$15\.12\/h \(estimate\)/);
-    assert.match(confirm, /Billed by the hour from now until you delete it/);
+    assert.match(confirm, /billed by the hour until you delete it/);
+    assert.match(confirm, /~\$[\d,.]+ this month if all keeps running \(estimate\)/, 'the month projection, whole');
     await wb.quickPick.answer('workspace');
     await wb.inputBox.waitOpen();
     const prompt = await wb.inputBox.message();

@@ -5,7 +5,7 @@ import { CLEAN, FakeHost, FakeIdle, MIN, MemoryStore, record, settings } from '.
 
 const ON: Partial<CostGuardSettings> = { autoDelete: true };
 
-function setup(opts: { settings?: Partial<CostGuardSettings>; createdHere?: string[]; store?: MemoryStore } = {}) {
+function setup(opts: { settings?: Partial<CostGuardSettings>; createdHere?: string[]; store?: MemoryStore; nameOf?: (id: string) => string | undefined } = {}) {
   const timers = new FakeTimers();
   const host = new FakeHost();
   const idle = new FakeIdle();
@@ -16,6 +16,7 @@ function setup(opts: { settings?: Partial<CostGuardSettings>; createdHere?: stri
     store: opts.store ?? new MemoryStore(),
     timers,
     createdHere: (id) => created.has(id),
+    nameOf: opts.nameOf,
     settings: settings({ ...ON, ...opts.settings }),
   });
   guard.setInstances([record('inst_a')]);
@@ -37,6 +38,19 @@ function withState(patch: Partial<Extract<InspectResult, { ok: true }>['state']>
 }
 
 describe('cost guard: auto-delete', () => {
+  it("the auto-deleted message names the machine as the user named it, though its name goes with the delete", async () => {
+    const names = new Map([['inst_a', 'train-run']]);
+    const t = setup({ nameOf: (id) => names.get(id) });
+    const deleteInstance = t.host.deleteInstance.bind(t.host);
+    t.host.deleteInstance = async (id) => {
+      await deleteInstance(id);
+      names.delete(id); // as the extension forgets a deleted instance's name
+    };
+    await runToDeadline(t);
+    assert.deepEqual(t.host.deleted, ['inst_a']);
+    assert.match(t.host.informs[0]!, /^Auto-deleted train-run \(inst_a, 8x H100\): it was idle/);
+  });
+
   it('off by default: an idle instance gets a reminder, never a countdown or a delete', async () => {
     const t = setup({ settings: { autoDelete: false } });
     await t.timers.advance(3 * 60 * MIN);

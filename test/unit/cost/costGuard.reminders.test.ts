@@ -39,6 +39,26 @@ describe('cost guard: reminders', () => {
     assert.match(host.logsFor('inst_a'), /idle reminder shown[\s\S]*kept for 1 h[\s\S]*idle reminder shown/);
   });
 
+  it("says the user's name for a machine (Rename…) beside its id in reminders and the countdown", async () => {
+    const timers = new FakeTimers();
+    const host = new FakeHost();
+    const idle = new FakeIdle();
+    const names: Record<string, string> = { inst_a: 'train-run' };
+    const guard = new CostGuard({ host, idle, store: new MemoryStore(), timers, createdHere: () => true, nameOf: (id) => names[id], settings: settings({ autoDelete: true }) });
+    guard.setInstances([record('inst_a', 0), record('inst_b', 0)]);
+    await timers.advance(8 * HOUR);
+    assert.deepEqual(host.reminders.map((r) => r.notice.message).sort(), [
+      'inst_b (8x H100) has been running for 8 h — about $120.96 so far.',
+      'train-run (inst_a, 8x H100) has been running for 8 h — about $120.96 so far.',
+    ]);
+    for (const r of host.reminders) r.answer('dontRemind');
+    await flush();
+    idle.set('inst_a', timers.now());
+    await timers.advance(30 * MIN);
+    assert.equal(host.countdowns.length, 1);
+    assert.match(host.countdowns[0]!.notice.headline, /^train-run \(inst_a, 8x H100\) has been idle for 30 min\.$/);
+  });
+
   it('a busy instance gets no idle reminder, and none when it turns busy before 30 min', async () => {
     const { timers, host, idle, guard } = setup();
     guard.setInstances([record('inst_a')]);

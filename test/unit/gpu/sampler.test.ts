@@ -181,6 +181,19 @@ describe('GpuSampler: states, back-off, errors', () => {
     assert.equal(t.transport.commands.length - after, 6);
   });
 
+  it('a host key not known yet is checked again at the normal pace (no network), and sampling starts as soon as it is known', async () => {
+    const logs: string[] = [];
+    const t = setup({ log: (m) => logs.push(m) });
+    t.transport.connectErrors.set('a', new GpuTransportError('hostKeyUnknown', 'no host key'));
+    await t.look();
+    await t.timers.advance(60_000);
+    assert.equal(t.transport.connects.length, 7, 'every 10 s, not 10, 20, 40 …');
+    assert.equal(logs.filter((l) => l.includes('hostKeyUnknown')).length, 1, 'logged once, not once per check');
+    t.transport.connectErrors.delete('a'); // a Connect recorded the key
+    await t.timers.advance(10_000);
+    assert.equal(t.sampler.state('a')?.kind, 'ok');
+  });
+
   it('never throws out of the sampler: a throwing listener, a non-Error rejection', async () => {
     const t = setup();
     t.sampler.onDidChange(() => {

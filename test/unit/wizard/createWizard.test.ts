@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { generateKeyPair, listPublicKeys, PRIVATE_KEY_PROBLEM } from '../../../src/ssh';
 import { runCreateWizard, type CreateArgs, type CreatePlan } from '../../../src/wizard/createWizard';
 import { keyFromFile, pastedKeyProblem } from '../../../src/wizard/keyStep';
+import { fixedOffsetCalendar, projectMonth, type BudgetProjection } from '../../../src/cost';
 import { makeTempDir, removeDir } from '../ssh/helpers';
 import { ScriptedUi, type Answer } from './scriptedUi';
 
@@ -26,7 +27,7 @@ describe('create wizard (scripted UI)', () => {
   });
   after(() => removeDir(join(sshDir, '..')));
 
-  function run(script: Answer[], opts: { last?: string; args?: CreateArgs; rates?: Record<string, number>; defaultName?: string } = {}) {
+  function run(script: Answer[], opts: { last?: string; args?: CreateArgs; rates?: Record<string, number>; defaultName?: string; projection?: BudgetProjection } = {}) {
     const ui = new ScriptedUi(script);
     const result = runCreateWizard(
       {
@@ -38,6 +39,7 @@ describe('create wizard (scripted UI)', () => {
         listKeys: async () => (await listPublicKeys(sshDir)).keys,
         readFile: (p) => readFile(p, 'utf8'),
         fileExists: (p) => access(p).then(() => true, () => false),
+        ...(opts.projection ? { projectMonth: () => opts.projection! } : {}),
       },
       opts.args,
     );
@@ -67,6 +69,20 @@ describe('create wizard (scripted UI)', () => {
     assert.match(step.details![1]!, /8 GPUs · 128 vCPU · 1,600 GB RAM · 640 GB VRAM · 8 TB SSD/);
     assert.match(step.descriptions![0]!, /\$1\.89\/h/);
     assert.match(step.descriptions![1]!, /\$20\.00\/h/);
+  });
+
+  it('confirm step: the projected month total (estimate), flagged when it passes the budget', async () => {
+    const now = Date.UTC(2025, 2, 31, 12); // 12 h left in March (UTC)
+    const projection = (budget?: number) => projectMonth({ monthlyUsd: budget, monthToDateUsd: 40, runningTypes: ['gpu_8x_h100_sxm5'], proposedType: 'gpu_1x_h100_sxm5', rates: {}, now, calendar: fixedOffsetCalendar(0) });
+    const detailOf = async (p: BudgetProjection) => {
+      const { ui, result } = run([{ pick: '1x H100' }, { pick: 'id_new.pub' }, 'cancel'], { projection: p });
+      await result;
+      return ui.shown[2]!.details![0]!;
+    };
+    // 40 + 12 h × (15.12 + 1.89) = 244.12
+    assert.equal(await detailOf(projection()), '~$244.12 this month if all keeps running (estimate)');
+    assert.equal(await detailOf(projection(500)), '~$244.12 this month if all keeps running ($500.00 budget, estimate)');
+    assert.equal(await detailOf(projection(200)), '$(warning) Over budget: ~$244.12 this month if all keeps running ($200.00 budget, estimate)');
   });
 
   it('the last chosen type is focused first', async () => {

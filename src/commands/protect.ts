@@ -1,0 +1,20 @@
+// "Protect from Auto-Delete" / "Unprotect from Auto-Delete" (row context menu, or the palette with
+// the shared picker): the cost guard never auto-deletes a protected instance. Shown as a lock in
+// the row; remembered across reloads; logged with the cost guard's decisions.
+import * as vscode from 'vscode';
+import type { InstancesModel } from '../core/instancesModel';
+import { statusLook } from '../core/status';
+import type { CostGuard } from '../cost';
+import { readSettings } from '../settings';
+import { pickInstance } from './instancePicker';
+
+export async function setProtection(model: InstancesModel, guard: CostGuard, arg: unknown, protect: boolean): Promise<void> {
+  const title = protect ? 'Protect which instance from auto-delete?' : 'Allow auto-delete again for which instance?';
+  const record = await pickInstance(model, arg, title, (r) => statusLook(r.instance.status).kind !== 'stopped' && guard.isProtected(r.instance.id) !== protect);
+  if (!record) return;
+  const { id } = record.instance;
+  guard.setProtected(id, protect);
+  const settingOff = !readSettings().cost.guard.autoDelete;
+  const note = protect ? ' It will never be auto-deleted.' : settingOff ? ' (Auto-delete itself is off: fal.idle.autoDelete.)' : '';
+  void vscode.window.showInformationMessage(`${id} is ${protect ? 'protected from' : 'no longer protected from'} auto-delete.${note}`);
+}

@@ -1,0 +1,124 @@
+// Wires the cost guard (src/cost, pure; issue 13) into VS Code, as GpuMonitor wires the sampler:
+// it tells the guard what the model lists, whether the window is focused and the settings; keeps
+// the spend ledger current from complete lists; records our creates (Ownership); and tells the GPU
+// sampler which instances to watch while nobody looks — only while fal.idle.autoDelete is on, and
+// only those auto-delete could take (created here or allowed, not protected, ready).
+import * as vscode from 'vscode';
+import type { ComputeInstance } from '../api';
+import type { FalSession } from '../auth/falSession';
+import type { InstancesModel } from '../core/instancesModel';
+import { statusLook } from '../core/status';
+import { CostGuard, formatSpan, type CostGuardSettings, type IdleSource, type Ownership, type SpendLedger } from '../cost';
+import type { GpuSampler } from '../gpu';
+import type { CostSettings } from '../settings';
+import { CostNotices } from '../views/costNotices';
+import { costGuardHost } from './costGuardHost';
+import type { InstanceDeleter } from './instanceDeleter';
+
+export interface CostMonitorDeps {
+  readonly model: InstancesModel;
+  readonly session: FalSession;
+  readonly sampler: GpuSampler;
+  /** The GPU view's idle signal (GpuMonitor.idleSource). */
+  readonly idle: IdleSource;
+  readonly ownership: Ownership;
+  /** The user's names for instances (Rename…), said beside the id in every notification. */
+  readonly nameOf: (instanceId: string) => string | undefined;
+  readonly ledger: SpendLedger;
+  readonly deleter: InstanceDeleter;
+  readonly state: vscode.Memento;
+  readonly settings: CostSettings;
+  readonly sampleSeconds: () => number;
+  readonly log: vscode.LogOutputChannel;
+}
+
+export class CostMonitor implements vscode.Disposable {
+  readonly guard: CostGuard;
+  readonly notices: CostNotices;
+  private settings: CostSettings;
+  private readonly disposables: vscode.Disposable[] = [];
+  private lastWatch = '';
+  private lastSettings = '';
+
+  constructor(private readonly deps: CostMonitorDeps) {
+    const { model, log } = deps;
+    this.settings = deps.settings;
+    this.notices = new CostNotices(log);
+    this.guard = new CostGuard({
+      host: costGuardHost({ ...deps, notices: this.notices }),
+      idle: deps.idle,
+      store: deps.state,
+      createdHere: (id) => deps.ownership.createdHere(id),
+      nameOf: deps.nameOf,
+      settings: this.settings.guard,
+    });
+    this.guard.setFocused(vscode.window.state.focused);
+    this.logSettings();
+    this.disposables.push(
+      this.notices,
+      model.onDidChange(() => this.onModelChange()),
+      vscode.window.onDidChangeWindowState((s) => this.guard.setFocused(s.focused)),
+      { dispose: this.guard.onDidChangeProtection(() => this.updateWatch()).dispose },
+    );
+    this.onModelChange();
+  }
+
+  updateSettings(settings: CostSettings): void {
+    this.settings = settings;
+    this.guard.setSettings(settings.guard);
+    this.logSettings();
+    this.updateWatch();
+  }
+
+  /** Our own create succeeded (the create command, or a create finished after a reload). */
+  recordCreate(instance: Pick<ComputeInstance, 'id' | 'creator_user_nickname'>): void {
+    this.deps.ownership.recordCreate(instance, Date.now());
+    this.updateWatch();
+  }
+
+  dispose(): void {
+    this.guard.dispose();
+    this.deps.sampler.setWatched([]);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private onModelChange(): void {
+    const { model, ledger } = this.deps;
+    const records = model.list();
+    this.guard.setInstances(records);
+    // Only a complete, successful list says what exists (never a failed refresh or a signed-out empty one).
+    if (model.state.kind === 'loaded') ledger.observe(records, Date.now());
+    this.updateWatch();
+  }
+
+  private logSettings(): void {
+    const line = describeGuardSettings(this.settings.guard);
+    if (line !== this.lastSettings) this.deps.log.info((this.lastSettings = line));
+  }
+
+  /** The instances auto-delete could take, for the sampler to watch while nobody looks. */
+  private updateWatch(): void {
+    const { guard: s } = this.settings;
+    const ids = !s.autoDelete
+      ? []
+      : this.deps.model
+          .list()
+          .filter((r) => !r.deleting && statusLook(r.instance.status).kind === 'ready')
+          .map((r) => r.instance.id)
+          .filter((id) => !this.guard.isProtected(id) && (s.autoDeleteOthers || this.deps.ownership.createdHere(id)));
+    this.deps.sampler.setWatched(ids);
+    const line = ids.length
+      ? `Auto-delete watch: ${ids.join(', ')} (one GPU sample every ${Math.max(this.deps.sampleSeconds(), 60)} s each while the view is hidden or the window unfocused)`
+      : `Auto-delete watch: none${s.autoDelete ? '' : ' (fal.idle.autoDelete is off)'}: nothing is sampled while the view is hidden or the window unfocused`;
+    if (line !== this.lastWatch) this.deps.log.info((this.lastWatch = line));
+  }
+}
+
+/** One log line saying what the cost guard will do (written when it changes). */
+export function describeGuardSettings(s: CostGuardSettings): string {
+  const idle = s.idleMinutes > 0 ? `idle reminders after ${formatSpan(s.idleMinutes * 60_000)}` : 'no idle reminders';
+  const running = s.runningHours > 0 ? `running-time reminders every ${s.runningHours} h` : 'no running-time reminders';
+  const extras = [s.beforeDelete.trim() ? 'beforeDelete set' : '', s.autoDeleteOthers ? 'also instances not created here' : ''].filter(Boolean);
+  const auto = s.autoDelete ? `auto-delete ON after a ${formatSpan(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}` : 'auto-delete off';
+  return `Cost guard: ${idle}, ${running}, ${auto}`;
+}

@@ -1,0 +1,130 @@
+// Feeds the GPU sampler (src/gpu, the one owner of GPU sampling) from VS Code: which instances to
+// look at (ready, with an address; the private key the extension knows for each), whether anyone
+// is looking (the same two signals the refresh scheduler gets: view visible, window focused), and
+// the settings. It never samples by itself; it only tells the sampler, which decides.
+import * as vscode from 'vscode';
+import type { InstancesModel } from '../core/instancesModel';
+import { statusLook } from '../core/status';
+import type { IdleSource } from '../cost/types';
+import { createSshTransport, GpuSampler, type GpuTarget } from '../gpu';
+import { checkInstanceIp } from '../remote/remoteSsh';
+import type { GpuSettings, Settings } from '../settings';
+import type { InstanceKeyStore } from './instanceKeyStore';
+
+export class GpuMonitor implements vscode.Disposable {
+  readonly sampler: GpuSampler;
+  private readonly disposables: vscode.Disposable[] = [];
+  private gpuSettings: GpuSettings;
+  private ssh: Settings['ssh'];
+  private visible = false;
+  private focused = vscode.window.state.focused;
+  private lastActivity = '';
+
+  constructor(
+    private readonly model: InstancesModel,
+    private readonly keyStore: InstanceKeyStore,
+    settings: Settings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.gpuSettings = settings.gpu;
+    this.ssh = settings.ssh;
+    this.sampler = new GpuSampler({
+      transport: createSshTransport({ knownHostsFile: settings.ssh.paths.knownHosts }),
+      sampleSeconds: settings.gpu.sampleSeconds,
+      idleGpuPercent: settings.gpu.idleGpuPercent,
+      idleMinutes: settings.gpu.idleMinutes,
+      log: (message) => log.info(message),
+    });
+    this.sampler.setFocused(this.focused);
+    this.disposables.push(
+      model.onDidChange(() => this.updateTargets()),
+      keyStore.onDidChange(() => this.updateTargets()),
+      vscode.window.onDidChangeWindowState((s) => {
+        this.focused = s.focused;
+        this.sampler.setFocused(s.focused);
+        this.logActivity();
+      }),
+    );
+    this.updateTargets();
+  }
+
+  get settings(): GpuSettings {
+    return this.gpuSettings;
+  }
+
+  /** The idle signal the cost guard consumes (its own IdleSource interface): the sampler as is. */
+  get idleSource(): IdleSource {
+    return this.sampler;
+  }
+
+  attachView(view: vscode.TreeView<unknown>): void {
+    this.setVisible(view.visible);
+    this.disposables.push(view.onDidChangeVisibility((e) => this.setVisible(e.visible)));
+  }
+
+  updateSettings(settings: Settings): void {
+    const knownHostsMoved = settings.ssh.paths.knownHosts !== this.ssh.paths.knownHosts;
+    this.gpuSettings = settings.gpu;
+    this.ssh = settings.ssh;
+    if (knownHostsMoved) this.log.warn('GPU view: the known_hosts path changed; reload the window for GPU sampling to use it');
+    this.sampler.setSampleSeconds(settings.gpu.sampleSeconds);
+    this.sampler.setIdleSettings(settings.gpu.idleGpuPercent, settings.gpu.idleMinutes);
+    this.updateTargets();
+    this.logActivity();
+  }
+
+  /** The ready instances the sampler may look at, as SSH targets. */
+  targets(): GpuTarget[] {
+    const targets: GpuTarget[] = [];
+    for (const r of this.model.list()) {
+      if (r.deleting || statusLook(r.instance.status).kind !== 'ready') continue;
+      const ip = checkInstanceIp(r.instance.ip);
+      if (!ip.ok) continue;
+      const identityFile = this.keyStore.get(r.instance.id);
+      targets.push({ id: r.instance.id, ip: ip.ip, port: this.ssh.port, user: this.ssh.user, ...(identityFile ? { identityFile } : {}) });
+    }
+    return targets;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    void this.sampler.dispose();
+  }
+
+  /** Closes every SSH connection; resolves when they are closed (deactivate awaits it). */
+  close(): Promise<void> {
+    for (const d of this.disposables) d.dispose();
+    return this.sampler.dispose();
+  }
+
+  private setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.sampler.setVisible(visible);
+    this.logActivity();
+  }
+
+  private updateTargets(): void {
+    this.sampler.setTargets(this.targets());
+  }
+
+  /** Why figures are not updating by themselves now (for the GPU usage report); undefined while sampling. */
+  pausedNote(): string | undefined {
+    const why = this.activity();
+    return why.startsWith('on') ? undefined : `Live sampling is ${why}: these figures update by themselves only while the Instances view is visible and the window focused. The refresh button takes one sample now.`;
+  }
+
+  private activity(): string {
+    if (this.gpuSettings.sampleSeconds === 0) return 'off (fal.gpu.sampleSeconds = 0)';
+    if (!this.visible) return 'paused (view hidden)';
+    if (!this.focused) return 'paused (window unfocused)';
+    return `on, every ${this.gpuSettings.sampleSeconds} s`;
+  }
+
+  /** One log line per change of activity, so the log tells when SSH traffic may happen. */
+  private logActivity(): void {
+    const why = this.activity();
+    if (why === this.lastActivity) return;
+    this.lastActivity = why;
+    this.log.info(`GPU sampling ${why}`);
+  }
+}

@@ -1,0 +1,55 @@
+// The one way instances are deleted, whoever asks (the Delete command after its modal, an
+// auto-delete after its countdown and checks): the rows marked "deleting…", the refresh scheduler
+// held in fast mode, one DELETE per instance (each in the request log), the rows kept "deleting…"
+// until fal stops listing them, the instance's key mapping forgotten, and the end recorded in the
+// spend ledger — so every path leaves the same trace.
+import type * as vscode from 'vscode';
+import type { FalApi } from '../auth/falClient';
+import { errorMessage } from '../core/apiFailures';
+import type { InstanceKeyStore } from './instanceKeyStore';
+import type { InstancesController } from './instancesController';
+
+export interface DeleteOutcome {
+  readonly gone: readonly string[];
+  readonly failed: readonly { readonly id: string; readonly message: string }[];
+}
+
+export class InstanceDeleter {
+  constructor(
+    private readonly controller: InstancesController,
+    private readonly keyStore: InstanceKeyStore,
+    private readonly log: vscode.LogOutputChannel,
+    /** Told of every instance fal confirmed deleted (the spend ledger's end time). */
+    private readonly onDeleted: (id: string, at: number) => void,
+  ) {}
+
+  async delete(client: FalApi, ids: readonly string[], why = ''): Promise<DeleteOutcome> {
+    const { model, scheduler } = this.controller;
+    model.markDeleting(ids);
+    const endOperation = scheduler.beginOperation();
+    try {
+      const results = await Promise.allSettled(ids.map((id) => client.deleteInstance(id)));
+      const gone: string[] = [];
+      const failed: { id: string; message: string }[] = [];
+      results.forEach((r, i) => {
+        const id = ids[i]!;
+        if (r.status === 'fulfilled') {
+          gone.push(id);
+          this.onDeleted(id, Date.now());
+          this.log.info(`Deleted ${id}${why}${r.value.alreadyGone ? ' (it was already gone: 404)' : ''}`);
+        } else {
+          failed.push({ id, message: errorMessage(r.reason) });
+          this.log.error(`Deleting ${id} failed: ${errorMessage(r.reason)}`);
+          model.markDeleting([id], false);
+        }
+      });
+      // The rows stay ("deleting…") until fal stops listing them: fast refreshes until then.
+      this.controller.deletions.watch(gone);
+      for (const id of gone) await this.keyStore.delete(id);
+      return { gone, failed };
+    } finally {
+      endOperation();
+      void scheduler.requestFull();
+    }
+  }
+}

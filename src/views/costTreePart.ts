@@ -1,0 +1,66 @@
+// The cost guard's part of the Instances tree (issue 13): which rows are protected from
+// auto-delete (a lock), which instances are "mine" (the Mine filter, the "(you)" creator group),
+// and the Mine filter itself — toggled from the view title by two commands that a context key
+// swaps, as VS Code's own views do. The filter is remembered across reloads.
+import * as vscode from 'vscode';
+import type { ComputeInstance } from '../api';
+import type { CostGuard, Ownership } from '../cost';
+
+export const MINE_ONLY_KEY = 'fal.instances.mineOnly';
+/** The context key the view title's two filter commands test. */
+export const MINE_ONLY_CONTEXT = 'fal.mineOnly';
+
+export class CostTreePart implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
+  /** Ids whose lock changed, or undefined when the filter changed (the whole tree). */
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: { dispose(): void };
+  private mine: boolean;
+
+  constructor(
+    private readonly guard: Pick<CostGuard, 'isProtected' | 'onDidChangeProtection'>,
+    private readonly ownership: Pick<Ownership, 'isMine' | 'learnedNicknames'>,
+    private readonly nickname: () => string,
+    private readonly state: vscode.Memento,
+  ) {
+    this.mine = state.get<boolean>(MINE_ONLY_KEY, false) === true;
+    void vscode.commands.executeCommand('setContext', MINE_ONLY_CONTEXT, this.mine);
+    this.subscription = guard.onDidChangeProtection((id) => this.changed.fire([id]));
+  }
+
+  get mineOnly(): boolean {
+    return this.mine;
+  }
+
+  async setMineOnly(on: boolean): Promise<void> {
+    if (on === this.mine) return;
+    this.mine = on;
+    await vscode.commands.executeCommand('setContext', MINE_ONLY_CONTEXT, on);
+    this.changed.fire(undefined);
+    await this.state.update(MINE_ONLY_KEY, on);
+  }
+
+  isProtected(id: string): boolean {
+    return this.guard.isProtected(id);
+  }
+
+  isMine(instance: Pick<ComputeInstance, 'id' | 'creator_user_nickname'>): boolean {
+    return this.ownership.isMine(instance, this.nickname());
+  }
+
+  /** Whether a creator nickname is yours (learned from your creates, or fal.creatorNickname). */
+  isMyNickname(nickname: string): boolean {
+    const nick = nickname.trim();
+    return nick !== '' && (nick === this.nickname() || this.ownership.learnedNicknames().includes(nick));
+  }
+
+  /** The settings changed (fal.creatorNickname): what counts as mine may have changed. */
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+// The cost guard's words on screen: the countdown's live text (absolute deadline, time left, the
+// Keep link) and the status bar's spend part (today / this month, per instance and creator, "since
+// this VS Code first saw it", the budget share and its warning from 80 %).
+import assert from 'node:assert/strict';
+import type { ComputeInstance } from '../../../src/api';
+import { InstancesModel } from '../../../src/core/instancesModel';
+import { fixedOffsetCalendar, type LedgerEntry } from '../../../src/cost';
+import { countdownNotice } from '../../../src/cost/guardMessages';
+import { SpendFigures } from '../../../src/instances/spendFigures';
+import { countdownText, formatLeft, spendPart } from '../../../src/views/costPresentation';
+
+const HOUR = 3_600_000;
+const MONTH_START = Date.UTC(2025, 2, 1); // 1 March 2025, UTC
+const NOW = MONTH_START + 10 * 24 * HOUR + 12 * HOUR; // 11 March, noon
+const UTC = fixedOffsetCalendar(0);
+
+function figures(entries: LedgerEntry[], budget?: number, instances: ComputeInstance[] = []) {
+  const model = new InstancesModel({ get: () => ({}), set: () => undefined });
+  model.apply(instances, NOW);
+  return new SpendFigures({ entries: () => entries }, model, () => ({ hourlyUsd: {}, monthlyBudgetUsd: budget }), UTC);
+}
+
+const mine: LedgerEntry = { id: 'inst_mine', instanceType: 'gpu_1x_h100_sxm5', creator: 'alice', firstSeenAt: MONTH_START, lastSeenAt: NOW, createdHere: true };
+const theirs: LedgerEntry = { id: 'inst_theirs', instanceType: 'gpu_8x_h100_sxm5', creator: 'bob', firstSeenAt: NOW - 2 * HOUR, lastSeenAt: NOW, createdHere: false };
+const gone: LedgerEntry = { ...mine, id: 'inst_gone', firstSeenAt: NOW - 5 * HOUR, endedAt: NOW - 4 * HOUR, endKnown: true };
+
+describe('Cost presentation', () => {
+  it('countdown: the guard\'s words around an absolute deadline and the time left, with a Keep link for that instance', () => {
+    const notice = countdownNotice({ id: 'inst_a', instanceType: 'gpu_8x_h100_sxm5' }, 30 * 60_000, 10 * 60_000, 0, true);
+    const text = countdownText(notice, '14:32', 552_000);
+    assert.equal(
+      text,
+      'inst_a (8x H100) has been idle for 30 min. Auto-delete at 14:32 (in 9 min 12 s), after a fresh check that it is still idle with nobody logged in. ' +
+        'Your beforeDelete command runs first; the delete happens only if it succeeds. Deleting destroys its disk. ' +
+        '[Keep](command:fal.idle.keep?%5B%22inst_a%22%5D) protects it; Cancel stops the countdown.',
+    );
+    assert.match(notice.message, /Auto-delete in 10 min, after a fresh check/, 'the one-line form the guard logs keeps its words');
+  });
+
+  it('time left: seconds, then minutes and seconds, then hours', () => {
+    assert.deepEqual([0, 999, 45_000, 60_000, 552_000, 3_900_000].map(formatLeft), ['0 s', '1 s', '45 s', '1 min 00 s', '9 min 12 s', '1 h 05 min']);
+  });
+
+  it('spend part: today and this month, per instance and per creator (yours marked), "since this VS Code first saw it" flagged; no text without a budget', () => {
+    const part = spendPart(figures([mine, theirs, gone]), NOW, (nick) => nick === 'alice')!;
+    assert.equal(part.text, '', 'no budget: the tooltip only');
+    assert.equal(part.urgency, 'info');
+    const tip = part.tooltip;
+    // 1x all month (10.5 days) at $1.89 = $476.28; 8x for 2 h at $15.12 = $30.24; the deleted 1x for 1 h = $1.89.
+    assert.match(tip, /\| Today \| ~\$54\.81 ¹ \|/, '12 h of the 1x + 2 h of the 8x + 1 h of the deleted one');
+    assert.match(tip, /\| This month \| ~\$508\.41 ¹ \|/);
+    assert.match(tip, /Per instance this month: `inst_mine` ~\$476\.28 · `inst_theirs` ~\$30\.24¹ · `inst_gone` ~\$1\.89 \(deleted\)/);
+    assert.match(tip, /Per creator this month: alice \(you\) ~\$478\.17 · bob ~\$30\.24¹/);
+    assert.match(tip, /¹ since this VS Code first saw it: an instance not created here may have run \(and cost\) before\./);
+    assert.match(tip, /\[Show Spend\]\(command:fal\.showSpend\)/);
+  });
+
+  it('budget: the share in the text; the warning colour (and a click to the report) from 80 %, "over" past it', () => {
+    const under = spendPart(figures([mine]), NOW)!;
+    assert.equal(under.text, '');
+    const at79 = spendPart(figures([mine], 476.28 / 0.79), NOW)!;
+    assert.equal(at79.text, '$(credit-card) 79 % of $602.89');
+    assert.equal(at79.urgency, 'info');
+    const at81 = spendPart(figures([mine], 590), NOW)!;
+    assert.equal(at81.text, '$(credit-card) 81 % of $590.00');
+    assert.equal(at81.urgency, 'warning');
+    assert.equal(at81.command, 'fal.showSpend');
+    assert.match(at81.tooltip, /Monthly budget \| \$590\.00, 81 % used — \*\*80 % reached\*\*/);
+    const over = spendPart(figures([mine], 100), NOW)!;
+    assert.equal(over.urgency, 'warning');
+    assert.match(over.tooltip, /476 % used — \*\*over\*\*/);
+  });
+
+  it('nothing to say: no spend this month and no budget → no part', () => {
+    assert.equal(spendPart(figures([]), NOW), undefined);
+    assert.equal(spendPart(figures([{ ...gone, firstSeenAt: MONTH_START - 48 * HOUR, endedAt: MONTH_START - 24 * HOUR }]), NOW), undefined);
+    assert.equal(spendPart(figures([], 50), NOW)?.text, '$(credit-card) 0 % of $50.00');
+  });
+});
