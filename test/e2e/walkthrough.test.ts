@@ -110,25 +110,25 @@ describe('Get Started walkthrough', function () {
     await waitChecked([true, true, true, false]);
   });
 
+  /** The step's button, then the first instance ticked in the picker and OK: the delete modal opens. */
+  const pickFirstToDelete = async () => {
+    await clickButton('delete', 'Delete Instance…');
+    await wb.quickPick.waitOpen();
+    await wb.page.locator('.quick-input-widget .monaco-list-row').first().locator('.label-name').first().click();
+    await wb.page.locator('.quick-input-widget .quick-input-count', { hasText: '1' }).waitFor();
+    await wb.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click(); // not Enter: see choose()
+    await wb.waitForModal();
+  };
+
   it('4. Delete: the modal cancelled → unchecked; fal confirms the delete → checked', async function () {
     this.timeout(60_000);
     // Out of the way of the final picture (here, where no step is being re-rendered to steal the focus).
     await wb.runCommand('View: Hide Panel');
     await wb.runCommand('Notifications: Clear All Notifications');
-    await clickButton('delete', 'Delete Instance…');
-    await wb.quickPick.waitOpen();
-    await wb.page.locator('.quick-input-widget .monaco-list-row').first().locator('.label-name').first().click();
-    await wb.page.locator('.quick-input-widget .quick-input-count', { hasText: '1' }).waitFor();
-    await wb.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click(); // not Enter: see choose()
-    await wb.waitForModal();
+    await pickFirstToDelete();
     await wb.clickModalButton('Cancel');
     assert.deepEqual(await checked(), [true, true, true, false]);
-    await clickButton('delete', 'Delete Instance…');
-    await wb.quickPick.waitOpen();
-    await wb.page.locator('.quick-input-widget .monaco-list-row').first().locator('.label-name').first().click();
-    await wb.page.locator('.quick-input-widget .quick-input-count', { hasText: '1' }).waitFor();
-    await wb.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click(); // not Enter: see choose()
-    await wb.waitForModal();
+    await pickFirstToDelete();
     await wb.clickModalButton('Delete');
     await waitChecked([true, true, true, true]);
     assert.equal(fal.instances().length, 0);
