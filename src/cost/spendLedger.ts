@@ -10,6 +10,13 @@ export const LEDGER_KEY = 'fal.spendLedger';
 /** Deleted instances older than this are forgotten (13 months: this month last year stays known). */
 export const LEDGER_RETENTION_MS = 400 * 24 * HOUR_MS;
 const MAX_ENTRIES = 5000;
+/**
+ * A list that only moves `lastSeenAt` forward is saved at most this often: the ledger of 1,000
+ * instances is ~150 KB, and saving it on every 3 s refresh costs the extension host more than the
+ * refresh. What can be lost is up to this much of a last sighting when VS Code quits: for an instance
+ * that then vanishes, its estimate ends up to a minute early.
+ */
+export const LAST_SEEN_SAVE_MS = 60_000;
 
 export interface LedgerEntry {
   readonly id: string;
@@ -28,6 +35,7 @@ export interface LedgerEntry {
 
 export class SpendLedger {
   private byId: Map<string, LedgerEntry>;
+  private savedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: KeyValueStore,
@@ -45,24 +53,30 @@ export class SpendLedger {
   /** A complete, successful list at `now` (never a failed refresh or a signed-out empty list). */
   observe(records: readonly InstanceRecord[], now: number): void {
     const listed = new Set<string>();
+    let changed = false;
     for (const { instance, firstSeenAt } of records) {
       listed.add(instance.id);
       const before = this.byId.get(instance.id);
       if (before?.endKnown) continue; // we deleted it; fal may still list it for a moment
-      this.byId.set(instance.id, {
+      const entry: LedgerEntry = {
         id: instance.id,
         instanceType: instance.instance_type,
         ...(instance.creator_user_nickname ? { creator: instance.creator_user_nickname } : {}),
         firstSeenAt: Math.min(before?.firstSeenAt ?? firstSeenAt, firstSeenAt),
         lastSeenAt: now,
         createdHere: (before?.createdHere ?? false) || this.createdHere(instance.id),
-      });
+      };
+      changed ||= !before || !sameButLastSeen(before, entry);
+      this.byId.set(instance.id, entry);
     }
     for (const entry of this.byId.values()) {
-      if (!listed.has(entry.id) && entry.endedAt === undefined) this.byId.set(entry.id, { ...entry, endedAt: entry.lastSeenAt, endKnown: false });
+      if (!listed.has(entry.id) && entry.endedAt === undefined) {
+        this.byId.set(entry.id, { ...entry, endedAt: entry.lastSeenAt, endKnown: false });
+        changed = true;
+      }
     }
-    this.prune(now);
-    this.save();
+    changed = this.prune(now) || changed;
+    if (changed || now - this.savedAt >= LAST_SEEN_SAVE_MS) this.save(now);
   }
 
   /** We deleted it (by hand or automatically) and fal said so at `at`: the end is known. */
@@ -70,19 +84,35 @@ export class SpendLedger {
     const entry = this.byId.get(instanceId);
     if (!entry) return;
     this.byId.set(instanceId, { ...entry, endedAt: Math.max(entry.firstSeenAt, at), endKnown: true });
-    this.save();
+    this.save(at);
   }
 
-  private prune(now: number): void {
+  /** True when something was forgotten. */
+  private prune(now: number): boolean {
+    const size = this.byId.size;
     for (const [id, e] of this.byId) if (e.endedAt !== undefined && e.endedAt < now - LEDGER_RETENTION_MS) this.byId.delete(id);
-    if (this.byId.size <= MAX_ENTRIES) return;
-    const ended = [...this.byId.values()].filter((e) => e.endedAt !== undefined).sort((a, b) => a.endedAt! - b.endedAt!);
-    for (const e of ended.slice(0, this.byId.size - MAX_ENTRIES)) this.byId.delete(e.id);
+    if (this.byId.size > MAX_ENTRIES) {
+      const ended = [...this.byId.values()].filter((e) => e.endedAt !== undefined).sort((a, b) => a.endedAt! - b.endedAt!);
+      for (const e of ended.slice(0, this.byId.size - MAX_ENTRIES)) this.byId.delete(e.id);
+    }
+    return this.byId.size !== size;
   }
 
-  private save(): void {
+  private save(now: number): void {
+    this.savedAt = now;
     saveToStore(this.store, LEDGER_KEY, { v: 1, entries: this.entries() }, this.onSaveError);
   }
+}
+
+function sameButLastSeen(a: LedgerEntry, b: LedgerEntry): boolean {
+  return (
+    a.instanceType === b.instanceType &&
+    a.creator === b.creator &&
+    a.firstSeenAt === b.firstSeenAt &&
+    a.createdHere === b.createdHere &&
+    a.endedAt === b.endedAt &&
+    a.endKnown === b.endKnown
+  );
 }
 
 function isEntry(e: unknown): e is LedgerEntry {

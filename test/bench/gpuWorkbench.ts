@@ -82,13 +82,16 @@ export async function measureGpuInWorkbench(): Promise<GpuWorkbenchBench> {
     const description = async () => (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(ID))?.description ?? '';
 
     await wb.signIn(DEFAULT_EMULATOR_KEY);
-    await waitFor('the no-key state', description, (d) => d.startsWith('GPU: no key known'), 60_000, 200);
-    // The key, chosen as a user does: the row's "No private key known" line, then the picker.
-    await wb.row(ID).locator('.monaco-tl-twistie').click();
-    await wb.view('Instances').locator('.monaco-list-row[aria-label^="No private key known"]').click();
+    await waitFor('the row (no key known: its words as they are)', description, (d) => d === '8x H100', 60_000, 200);
+    // The key, chosen as a user does: "fal: Choose Private Key…" (the tooltip's "Choose it…" runs the same).
+    await wb.runCommand('fal: Choose Private Key…');
+    await wb.quickPick.answer(ID);
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `Which private key opens ${ID}?` }).waitFor();
     await wb.quickPick.answer('fal_gpu_ed25519');
+    await wb.quickPick.waitClosed();
     // The host key, learned as a user does: the row's "Host key not known yet" line opens SSH in a terminal.
     await waitFor('the host-key state', description, (d) => d.startsWith('GPU: host key unknown'), 60_000, 200);
+    await wb.row(ID).locator('.monaco-tl-twistie').click();
     await wb.view('Instances').locator('.monaco-list-row[aria-label^="Host key not known yet"]').click();
     await waitFor('live figures', description, (d) => d.startsWith('8×GPU'), 60_000, 200);
     await wb.runCommand('Terminal: Kill All Terminals');

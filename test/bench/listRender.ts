@@ -28,7 +28,7 @@ export async function measureListRender(count = 1000): Promise<ListRenderResult>
     const t0 = performance.now();
     await wb.inputBox.enter();
     await counted.waitFor({ timeout: 60_000 });
-    await wb.view('Instances').locator('.monaco-list-row', { hasText: '203.0.100.0' }).waitFor({ timeout: 60_000 });
+    await wb.view('Instances').locator('.monaco-list-row', { hasText: 'inst_0000' }).waitFor({ timeout: 60_000 });
     const firstLoadMs = performance.now() - t0;
     const pages = fal.requests.filter((r) => r.path.endsWith('/compute/instances') && r.query.limit === '100').length;
 
@@ -40,8 +40,8 @@ export async function measureListRender(count = 1000): Promise<ListRenderResult>
       fal.updateInstance(id, { status: 'stopped' });
       const t1 = performance.now();
       await wb.runCommand('fal: Refresh Instances');
-      // Its row keeps the IP: `stopped · 203.0.100.<i>`.
-      await wb.view('Instances').locator('.monaco-list-row', { hasText: `stopped · 203.0.100.${i}` }).waitFor({ timeout: 60_000 });
+      // Its row (labelled by its id) now says `stopped · 1x H100` or `stopped · 8x H100`.
+      await wb.view('Instances').locator('.monaco-list-row', { hasText: id }).filter({ hasText: 'stopped · ' }).waitFor({ timeout: 60_000 });
       refreshes.push(performance.now() - t1);
     }
     const refreshMs = [...refreshes].sort((a, b) => a - b)[2]!;

@@ -27,6 +27,26 @@ describe('spend ledger', () => {
     assert.equal(s.perInstance.some((x) => x.id === 'inst_b'), false);
   });
 
+  it('a list that only moves lastSeenAt forward is saved at most once a minute; any other change at once', () => {
+    const store = new MemoryStore();
+    const l = ledger(store);
+    const t0 = at('2026-03-10T10:00Z');
+    const rows = [record('inst_a', t0), record('inst_b', t0)];
+    l.observe(rows, t0);
+    assert.equal(store.writes, 1, 'new instances: saved');
+    for (let s = 3; s < 60; s += 3) l.observe(rows, t0 + s * 1000); // the 3 s refresh of a starting machine
+    assert.equal(store.writes, 1, 'only lastSeenAt moved: not saved every 3 s');
+    l.observe(rows, t0 + 60_000);
+    assert.equal(store.writes, 2, 'a minute on: the last sighting is saved');
+    l.observe([rows[0]!], t0 + 63_000);
+    assert.equal(store.writes, 3, 'inst_b gone: saved at once');
+    l.recordDeleted('inst_a', t0 + 64_000);
+    assert.equal(store.writes, 4, 'a delete: saved at once');
+    const reloaded = ledger(store);
+    const b = reloaded.entries().find((e) => e.id === 'inst_b')!;
+    assert.equal(b.endedAt, t0 + 60_000, 'what a reload sees: the last saved sighting');
+  });
+
   it('survives reloads: a new ledger over the same store continues the interval', () => {
     const store = new MemoryStore();
     ledger(store).observe([record('inst_a', at('2026-03-01T00:00Z'))], at('2026-03-01T01:00Z'));
