@@ -2,7 +2,7 @@
 // wizard's confirm step and its budget modal), computed in one place from the spend ledger, the
 // instances listed now and the settings, on the user's local calendar.
 import type { InstancesModel } from '../core/instancesModel';
-import { statusLook } from '../core/status';
+import { isBilledNow } from '../core/runningSummary';
 import { localCalendar, monthToDate, projectMonth, summarizeSpend, today, type BudgetProjection, type SpendLedger, type SpendSummary } from '../cost';
 
 export interface SpendSettings {
@@ -30,10 +30,10 @@ export class SpendFigures {
     return summarizeSpend(this.ledger.entries(), monthToDate(this.calendar, now), this.settings().hourlyUsd);
   }
 
-  /** The month total if everything that exists now (and `proposedType`, about to be created) runs to month end. */
+  /** The month total if everything billing now (and `proposedType`, about to be created) runs to month end. */
   projection(now: number, proposedType?: string): BudgetProjection {
     const { hourlyUsd, monthlyBudgetUsd } = this.settings();
-    const running = this.model.list().filter((r) => !r.deleting && statusLook(r.instance.status).kind !== 'stopped');
+    const running = this.model.list().filter(isBilledNow);
     return projectMonth({
       monthlyUsd: monthlyBudgetUsd,
       monthToDateUsd: this.month(now).usd,

@@ -71,6 +71,18 @@ describe('Cost presentation', () => {
     assert.match(over.tooltip, /476 % used — \*\*over\*\*/);
   });
 
+  it('the projection counts what the status bar counts (isBilledNow): a delete fal still lists long after counts, a broken row does not', () => {
+    const inst = (id: string, status = 'ready'): ComputeInstance => ({ id, instance_type: 'gpu_8x_h100_sxm5', region: 'us-west', status }) as ComputeInstance;
+    const model = new InstancesModel({ get: () => ({}), set: () => undefined });
+    model.apply([inst('inst_run'), inst('inst_deleting'), inst('inst_stalled'), inst('inst_stopped', 'stopped')], NOW, [{ id: undefined, idUsable: false, problem: 'status: null' }]);
+    model.markDeleting(['inst_deleting', 'inst_stalled']);
+    model.markDeleteStalled(['inst_stalled']);
+    const p = new SpendFigures({ entries: () => [] }, model, () => ({ hourlyUsd: {}, monthlyBudgetUsd: 1000 }), UTC).projection(NOW);
+    const hoursLeft = (Date.UTC(2025, 3, 1) - NOW) / HOUR;
+    assert.equal(p.runningToMonthEndUsd.toFixed(2), (2 * 15.12 * hoursLeft).toFixed(2), 'inst_run and inst_stalled, to month end');
+    assert.deepEqual(p.unknownRateTypes, [], 'the broken row is not an unnamed type without a rate');
+  });
+
   it('nothing to say: no spend this month and no budget → no part', () => {
     assert.equal(spendPart(figures([]), NOW), undefined);
     assert.equal(spendPart(figures([{ ...gone, firstSeenAt: MONTH_START - 48 * HOUR, endedAt: MONTH_START - 24 * HOUR }]), NOW), undefined);
