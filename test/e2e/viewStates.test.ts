@@ -83,6 +83,11 @@ describe('Instances view states, frame by frame', function () {
     // It stays through the scheduler's next attempt (fal still failing): wait for that attempt in fal's log.
     const failedSoFar = fal.requests.filter((r) => r.fault === 'status:500').length;
     await waitFor('another failed attempt', () => fal.requests.filter((r) => r.fault === 'status:500').length, (n) => n > failedSoFar, 30_000, 200);
+    // One attempt is several requests (the client retries a 5xx within its budget): wait until the
+    // scheduler gives that attempt up and backs off. Otherwise the attempt's own next retry can bring
+    // the rows once fal recovers below, before Retry is pressed, and the button is gone.
+    const attemptStarted = wb.logMark();
+    await wb.waitForLog(/Refresh: backing off after failures; next try/, attemptStarted, 30_000);
     await waitFor('the view after that attempt', frames, (fs) => OUTAGE.test(fs.at(-1)!.welcome), 10_000, 200);
 
     // fal recovers; Retry brings the rows at once.
