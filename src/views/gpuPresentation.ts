@@ -2,6 +2,7 @@
 // part, the children (one per GPU, the processes, or the state that explains why there are no
 // figures), the tooltip section and the idle wording. No vscode import (unit-tested in plain node);
 // gpuChildren.ts turns these into TreeItems.
+import { formatSpan } from '../cost';
 import { describeState, figure, gpuSummary, MISSING, type GpuProcess, type GpuReading, type GpuState, type UtilizationPoint } from '../gpu';
 import { historySpan, historyText, sparklineDataUri } from './gpuSparkline';
 
@@ -173,23 +174,15 @@ export function gpuTooltipMarkdown(input: {
   return lines.join('\n\n');
 }
 
-/** "idle for 42 min", "idle for 2 h 05 min", "idle for 40 s". */
+/** "idle for 42 min", "idle for 2 h 05 min", "idle for 40 s": the cost guard's reminder says the same span the same way. */
 export function idleText(ms: number): string {
-  return `idle for ${ago(ms)}`;
+  return `idle for ${formatSpan(ms)}`;
 }
 
 /** `14:05:09`, the same in every locale. */
 export function clock(ms: number): string {
   const d = new Date(ms);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
-}
-
-function ago(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
 /** `19/80 GB`, rounded like the row's summary (the report has the exact MiB). */

@@ -162,6 +162,7 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     assert.equal(idleText(42 * 60_000 + 5_000), 'idle for 42 min');
     assert.equal(idleText(40_000), 'idle for 40 s');
     assert.equal(idleText(125 * 60_000), 'idle for 2 h 05 min');
+    assert.equal(idleText(120 * 60_000), 'idle for 2 h', 'as the idle reminder says it');
   });
 
   it('status bar: `1 idle · ~$15.12/h` counts only idle, listed, not-deleting instances at their rates', () => {
