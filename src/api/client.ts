@@ -132,13 +132,17 @@ export class FalComputeClient {
     }
   }
 
-  /** Terminates the instance (irreversible). A 404 means it was already gone. */
-  async deleteInstance(id: string, opts: { signal?: AbortSignal } = {}): Promise<{ alreadyGone: boolean }> {
+  /**
+   * Terminates the instance (irreversible). A 404 means it was already gone. `beforeAttempt` is
+   * asked right before each attempt is sent; a throw stops the delete with nothing sent.
+   */
+  async deleteInstance(id: string, opts: { signal?: AbortSignal; beforeAttempt?: () => void } = {}): Promise<{ alreadyGone: boolean }> {
     const deleted = () => ({ alreadyGone: false });
     return this.#transport.call({
       method: 'DELETE',
       ...this.#instancePath(id),
       signal: opts.signal,
+      beforeAttempt: opts.beforeAttempt,
       handlers: { 200: deleted, 202: deleted, 204: deleted, 404: () => ({ alreadyGone: true }) },
     });
   }

@@ -49,6 +49,12 @@ export interface Call<T> {
   /** No attempt runs past `at` (timers.now()); `error` says why the call stopped. */
   deadline?: { at: number; error: (ctx: RequestContext) => FalError };
   onRetry?: (notice: RetryNotice) => void;
+  /**
+   * Runs synchronously right before each attempt is sent, with no `await` between it and the
+   * request: a throw ends the call with that error and nothing is sent. The auto-delete's last
+   * check lives here, so that even a retried DELETE is asked again.
+   */
+  beforeAttempt?: () => void;
 }
 
 export interface TransportOptions {
@@ -90,6 +96,7 @@ export class Transport {
       const left = call.deadline ? call.deadline.at - this.#o.timers.now() : Infinity;
       if (left <= 0) throw fail(call.deadline!.error(ctx));
       const timeoutMs = Math.min(this.#o.timeoutMs, left);
+      call.beforeAttempt?.();
       const attemptStart = this.#o.timers.now();
       const result = await exchange({
         url,

@@ -1,17 +1,23 @@
 // The last steps of an auto-delete, after the countdown ran out: look at the machine, run the
-// user's beforeDelete command, look again, delete. Safe by construction: before every step and
-// immediately before the delete call — with no `await` in between — the guard's `blocker()` is
-// asked again, so a setting turned off, a Protect, a cancelled countdown, an instance that woke up
-// or vanished while we waited stops it. Every step and every refusal is logged with its reason.
+// user's beforeDelete command, look again, delete. Safe by construction: the guard's `blocker()`
+// is asked again before every step, after every `await` on the way to the request (the host's
+// fresh look, freshDelete.ts) and right before each attempt of the request itself, so a setting
+// turned off, a Protect, a cancelled countdown, an instance that woke up or vanished while we
+// waited stops it. Every step and every refusal is logged with its reason.
 import { substituteBeforeDelete } from './beforeDeleteCommand';
+import { DeleteRefused, type DeleteGate } from './freshDelete';
 import { judgeRecheck, type InspectResult } from './recheck';
 
 export interface AutoDeleteHost {
   inspect(instanceId: string): Promise<InspectResult>;
   /** Runs the (already substituted) command where the user can see it; resolves with its exit code. */
   runBeforeDelete(command: string, instanceId: string): Promise<number>;
-  /** Deletes the instance (the VS Code side does a fresh GET first and refuses if it changed). */
-  deleteInstance(instanceId: string): Promise<void>;
+  /**
+   * Deletes the instance (the VS Code side does a fresh GET first and refuses if it changed),
+   * asking `gate` after every `await` and right before each attempt of the request. Throws
+   * DeleteRefused when it did not send the request for a reason.
+   */
+  deleteInstance(instanceId: string, gate: DeleteGate): Promise<void>;
 }
 
 export interface AutoDeleteJob {
@@ -23,7 +29,12 @@ export interface AutoDeleteJob {
   readonly beforeDelete: string;
   /** Why deleting now would be wrong, or undefined. Synchronous, re-evaluated before each step. */
   blocker(): string | undefined;
-  /** Called synchronously right before the delete request (the guard records "attempted"). */
+  /**
+   * The same, asked right before each attempt of the request is sent. Our own delete has marked
+   * the row "deleting…" and recorded the attempt by then: neither is a reason against itself.
+   */
+  sendBlocker(): string | undefined;
+  /** Called synchronously right before each attempt of the request (the guard records "attempted"). */
   willDelete(): void;
   log(message: string): void;
 }
@@ -77,11 +88,19 @@ export async function runAutoDelete(job: AutoDeleteJob, host: AutoDeleteHost): P
 
   const blocked = stop();
   if (blocked) return blocked;
-  job.willDelete();
   job.log('all checks passed: deleting');
+  const gate: DeleteGate = {
+    check: () => job.blocker(),
+    beforeSend: () => {
+      const reason = job.sendBlocker();
+      if (reason !== undefined) throw new DeleteRefused(reason);
+      job.willDelete();
+    },
+  };
   try {
-    await host.deleteInstance(job.instanceId);
+    await host.deleteInstance(job.instanceId, gate);
   } catch (error) {
+    if (error instanceof DeleteRefused) return { kind: 'refused', reason: error.message };
     return { kind: 'failed', reason: `the delete request failed: ${errorText(error)}` };
   }
   return { kind: 'deleted' };

@@ -48,6 +48,7 @@ export {
   type ReminderAction,
 } from './guardMessages';
 export { runAutoDelete, type AutoDeleteHost, type AutoDeleteJob, type AutoDeleteOutcome } from './autoDelete';
+export { deleteAfterFreshLook, DeleteRefused, passGate, type DeleteGate, type FreshDeleteDeps } from './freshDelete';
 export { judgeRecheck, type GpuProcess, type GpuReading, type InspectResult, type MachineState, type RecheckVerdict } from './recheck';
 export {
   SESSION_CHECK_COMMAND,

@@ -4,15 +4,14 @@
 //   connection to the instance (a second connection would itself count as another session);
 // - runBeforeDelete: a visible task, its exit code;
 // - deleteInstance: a fresh GET first — refused if the instance is gone or no longer the ready
-//   machine the guard judged — then the same delete path as the Delete command (InstanceDeleter);
+//   machine the guard judged — then the same delete path as the Delete command (InstanceDeleter),
+//   with the guard's gate asked after every await and right before each attempt (cost/freshDelete.ts);
 // - confirmDelete: the Delete command itself, with its modal;
 // - inform / log: a notification / the "fal Compute" log.
 import * as vscode from 'vscode';
-import { FalApiError } from '../api';
 import type { FalSession } from '../auth/falSession';
 import type { InstancesModel } from '../core/instancesModel';
-import { statusLook } from '../core/status';
-import { checkSessions, SESSION_CHECK_COMMAND, type CostGuardHost, type InspectResult } from '../cost';
+import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGuardHost, type InspectResult } from '../cost';
 import { describeState, type GpuSampler } from '../gpu';
 import type { CostNotices } from '../views/costNotices';
 import { runBeforeDeleteTask } from './beforeDeleteTask';
@@ -37,7 +36,19 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
     showCountdown: (countdown) => notices.showCountdown(countdown),
     inspect: (id) => inspect(deps.sampler, id),
     runBeforeDelete: (command, id) => runBeforeDeleteTask(command, id),
-    deleteInstance: (id) => deleteAfterFreshLook(deps, id),
+    deleteInstance: (id, gate) =>
+      deleteAfterFreshLook(
+        {
+          listed: (i) => deps.model.get(i)?.instance,
+          requireClient: () => deps.session.requireClient(),
+          send: async (client, i, g) => {
+            const { failed } = await deps.deleter.delete(client, [i], ' (auto-delete)', g);
+            if (failed.length) throw failed[0]!.error;
+          },
+        },
+        id,
+        gate,
+      ),
     confirmDelete: (id) => void vscode.commands.executeCommand('fal.deleteInstance', id),
     inform: (message) => {
       const warn = / was not auto-deleted: /.test(message);
@@ -64,21 +75,4 @@ async function inspect(sampler: GpuSampler, id: string): Promise<InspectResult> 
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-}
-
-async function deleteAfterFreshLook(deps: GuardHostDeps, id: string): Promise<void> {
-  const judged = deps.model.get(id)?.instance;
-  if (!judged) throw new Error('it is no longer listed');
-  const client = await deps.session.requireClient();
-  let fresh;
-  try {
-    fresh = await client.getInstance(id);
-  } catch (error) {
-    if (error instanceof FalApiError && error.status === 404) throw new Error('fal says it is already gone (404)');
-    throw error;
-  }
-  if (statusLook(fresh.status).kind !== 'ready') throw new Error(`fal now says it is ${fresh.status}, not ready`);
-  if (fresh.ip !== judged.ip || fresh.instance_type !== judged.instance_type) throw new Error('fal now reports another address or type for it');
-  const { failed } = await deps.deleter.delete(client, [id], ' (auto-delete)');
-  if (failed.length) throw new Error(failed[0]!.message);
 }

@@ -6,12 +6,14 @@
 import type * as vscode from 'vscode';
 import type { FalApi } from '../auth/falClient';
 import { errorMessage } from '../core/apiFailures';
+import { DeleteRefused, type DeleteGate } from '../cost';
 import type { InstanceKeyStore } from './instanceKeyStore';
 import type { InstancesController } from './instancesController';
 
 export interface DeleteOutcome {
   readonly gone: readonly string[];
-  readonly failed: readonly { readonly id: string; readonly message: string }[];
+  /** `error`: as thrown, e.g. a DeleteRefused from the auto-delete's gate (nothing was sent). */
+  readonly failed: readonly { readonly id: string; readonly message: string; readonly error: unknown }[];
 }
 
 export class InstanceDeleter {
@@ -23,14 +25,16 @@ export class InstanceDeleter {
     private readonly onDeleted: (id: string, at: number) => void,
   ) {}
 
-  async delete(client: FalApi, ids: readonly string[], why = ''): Promise<DeleteOutcome> {
+  /** `gate`: the auto-delete's last check, asked right before each attempt of each request. */
+  async delete(client: FalApi, ids: readonly string[], why = '', gate?: DeleteGate): Promise<DeleteOutcome> {
     const { model, scheduler } = this.controller;
     model.markDeleting(ids);
     const endOperation = scheduler.beginOperation();
     try {
-      const results = await Promise.allSettled(ids.map((id) => client.deleteInstance(id)));
+      const beforeAttempt = gate && (() => gate.beforeSend());
+      const results = await Promise.allSettled(ids.map((id) => client.deleteInstance(id, { beforeAttempt })));
       const gone: string[] = [];
-      const failed: { id: string; message: string }[] = [];
+      const failed: { id: string; message: string; error: unknown }[] = [];
       results.forEach((r, i) => {
         const id = ids[i]!;
         if (r.status === 'fulfilled') {
@@ -38,8 +42,9 @@ export class InstanceDeleter {
           this.onDeleted(id, Date.now());
           this.log.info(`Deleted ${id}${why}${r.value.alreadyGone ? ' (it was already gone: 404)' : ''}`);
         } else {
-          failed.push({ id, message: errorMessage(r.reason) });
-          this.log.error(`Deleting ${id} failed: ${errorMessage(r.reason)}`);
+          failed.push({ id, message: errorMessage(r.reason), error: r.reason });
+          if (r.reason instanceof DeleteRefused) this.log.info(`Not deleting ${id}${why}: ${r.reason.message}`);
+          else this.log.error(`Deleting ${id} failed: ${errorMessage(r.reason)}`);
           model.markDeleting([id], false);
         }
       });

@@ -8,7 +8,7 @@ import type * as vscode from 'vscode';
 import { FalComputeClient, type ComputeInstance } from '../../src/api';
 import type { FalSession } from '../../src/auth/falSession';
 import { InstancesModel } from '../../src/core/instancesModel';
-import { DEFAULT_COST_GUARD_SETTINGS, Ownership, SpendLedger, type CostGuardSettings } from '../../src/cost';
+import { DEFAULT_COST_GUARD_SETTINGS, DeleteRefused, Ownership, SpendLedger, type CostGuardSettings, type DeleteGate } from '../../src/cost';
 import type { GpuSampler } from '../../src/gpu';
 import { costGuardHost } from '../../src/instances/costGuardHost';
 import { CostMonitor } from '../../src/instances/costMonitor';
@@ -62,12 +62,20 @@ describe('cost guard host and monitor (extension host)', () => {
   });
   afterEach(() => fal.close());
 
+  /** A gate with no reason against the delete, counting how often the delete path asked it. */
+  const open = () => {
+    const asked = { check: 0, beforeSend: 0 };
+    const gate: DeleteGate = { check: () => void asked.check++, beforeSend: () => void asked.beforeSend++ };
+    return { gate, asked };
+  };
   const host = (w: ReturnType<typeof world>) => costGuardHost({ model: w.model, session: w.session, sampler: w.sampler, deleter: w.deleter, notices: new CostNotices(log), log });
 
   it('deletes after a fresh GET, through the Delete command\'s path: one DELETE, the row deleting until fal stops listing it, key forgotten, end in the ledger', async () => {
     const w = world((await client.listInstances()).instances, client);
-    await host(w).deleteInstance('inst_guarded');
+    const { gate, asked } = open();
+    await host(w).deleteInstance('inst_guarded', gate);
     assert.deepEqual(fal.requests.map((r) => `${r.method} ${r.path}`).slice(-2), ['GET /v1/compute/instances/inst_guarded', 'DELETE /v1/compute/instances/inst_guarded']);
+    assert.deepEqual(asked, { check: 3, beforeSend: 1 }, 'asked before the client, before the GET, after it, and right before the one attempt');
     assert.equal(w.model.get('inst_guarded')?.deleting, true, 'the row says "deleting…" until fal stops listing it');
     assert.deepEqual(w.watching, ['inst_guarded']);
     assert.deepEqual(w.forgotten, ['inst_guarded']);
@@ -78,14 +86,31 @@ describe('cost guard host and monitor (extension host)', () => {
   it('refuses, sending no DELETE, when fal now says the instance is not ready, has another address, or is gone', async () => {
     const w = world((await client.listInstances()).instances, client);
     fal.updateInstance('inst_guarded', { status: 'provisioning' });
-    await assert.rejects(host(w).deleteInstance('inst_guarded'), /fal now says it is provisioning, not ready/);
+    await assert.rejects(host(w).deleteInstance('inst_guarded', open().gate), /fal now says it is provisioning, not ready/);
     fal.updateInstance('inst_guarded', { status: 'ready', ip: '203.0.113.99' });
-    await assert.rejects(host(w).deleteInstance('inst_guarded'), /another address or type/);
+    await assert.rejects(host(w).deleteInstance('inst_guarded', open().gate), /another address or type/);
     await client.deleteInstance('inst_guarded');
     fal.clearRequests();
-    await assert.rejects(host(w).deleteInstance('inst_guarded'), /already gone \(404\)/);
+    await assert.rejects(host(w).deleteInstance('inst_guarded', open().gate), /already gone \(404\)/);
     assert.deepEqual(fal.requests.map((r) => r.method), ['GET'], 'only the fresh look');
     assert.ok(w.model.get('inst_guarded'), 'the row stays until the list says otherwise');
+  });
+
+  it('the gate asked right before the DELETE stops it: nothing sent, the row no longer "deleting…", the refusal logged, not an error', async () => {
+    const w = world((await client.listInstances()).instances, client);
+    fal.clearRequests();
+    const gate: DeleteGate = {
+      check: () => undefined,
+      beforeSend: () => {
+        assert.equal(w.model.get('inst_guarded')?.deleting, true, 'asked after the delete path marked the row');
+        throw new DeleteRefused('it is protected from auto-delete');
+      },
+    };
+    await assert.rejects(host(w).deleteInstance('inst_guarded', gate), (e: unknown) => e instanceof DeleteRefused && /protected/.test(e.message));
+    assert.deepEqual(fal.requests.map((r) => r.method), ['GET'], 'the fresh look, and no DELETE');
+    assert.equal(w.model.get('inst_guarded')?.deleting, false);
+    assert.deepEqual(w.forgotten, []);
+    assert.ok(lines.includes('Not deleting inst_guarded (auto-delete): it is protected from auto-delete'));
   });
 
   it('the watch: nothing while auto-delete is off; on, the ready instances created here and not protected (others only with autoDeleteOthers)', async () => {

@@ -42,8 +42,8 @@ describe('cost guard: auto-delete', () => {
     const names = new Map([['inst_a', 'train-run']]);
     const t = setup({ nameOf: (id) => names.get(id) });
     const deleteInstance = t.host.deleteInstance.bind(t.host);
-    t.host.deleteInstance = async (id) => {
-      await deleteInstance(id);
+    t.host.deleteInstance = async (id, gate) => {
+      await deleteInstance(id, gate);
       names.delete(id); // as the extension forgets a deleted instance's name
     };
     await runToDeadline(t);

@@ -1,10 +1,14 @@
-// The safety property of auto-delete, over random event sequences: the deleter is called only
-// when every precondition holds at the moment of the call, and at most once per instance.
-// The oracle below is written from the issue's rules, independently of the guard's own code.
+// The safety property of auto-delete, over random event sequences: a DELETE request is sent only
+// when every precondition holds at the moment it is sent, and at most once per instance. The way
+// to it is the extension's own (cost/freshDelete.ts: the client made ready, a fresh GET, the delete
+// path marking the row "deleting…" and asking the gate before each attempt, a retry after a 503),
+// and every `await` on it waits for a "settle" command, so user actions and machine changes land
+// between any two steps. The oracle is written from the rules, independently of the guard's code.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { InstanceRecord } from '../../../src/core/instancesModel';
-import { CostGuard, type CostGuardSettings, type InspectResult } from '../../../src/cost';
+import { FalApiError } from '../../../src/api';
+import { CostGuard, deleteAfterFreshLook, type CostGuardSettings, type InspectResult } from '../../../src/cost';
 import { FakeTimers, flush } from '../core/fakeTimers';
 import { CLEAN, FakeHost, FakeIdle, MIN, MemoryStore, record, settings } from './helpers';
 
@@ -36,6 +40,7 @@ const command = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('inspect' as const), mode: fc.constantFrom<InspectMode>('clean', 'busy', 'process', 'session', 'unchecked', 'throw') }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('exit' as const), code: fc.constantFrom<number | 'throw'>(0, 0, 1, 'throw') }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('deleteFails' as const), on: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('retry' as const), on: fc.boolean() }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -58,7 +63,15 @@ function inspectResult(mode: InspectMode): InspectResult | Error {
 
 type Step = { kind: 'inspect'; clean: boolean } | { kind: 'before'; code: number | 'throw' };
 
-async function run(start: Start, commands: readonly Cmd[]): Promise<number> {
+interface Counts {
+  deletes: number;
+  /** Commands that ran while a delete path was between two of its steps. */
+  midPath: number;
+  /** Delete paths the gate stopped after the guard's own re-check had passed. */
+  stoppedOnTheWay: number;
+}
+
+async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
   const timers = new FakeTimers();
   const host = new FakeHost();
   const idle = new FakeIdle();
@@ -71,6 +84,10 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<number> {
   let mode: InspectMode = 'clean';
   let exit: number | 'throw' = 0;
   let deleteFails = false;
+  let retry = start.retry; // fal answers the first DELETE 503 and the client tries again
+  const marked = new Set<string>(); // rows the delete path marked "deleting…"
+  const inFlight = new Set<string>();
+  const counts: Counts = { deletes: 0, midPath: 0, stoppedOnTheWay: 0 };
 
   // The guard catches whatever the deleter throws (as a failed request), so the oracle writes its
   // findings down instead of throwing, and the run asserts there are none.
@@ -107,8 +124,8 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<number> {
       });
     });
   };
-  host.deleteInstance = (instanceId) => {
-    // The oracle: every precondition, checked at the moment of the call.
+  // The oracle: every precondition, checked at the moment a DELETE is sent.
+  const sent = (instanceId: string, attempt: number) => {
     const now = timers.now();
     const rec = records.get(instanceId);
     const since = idle.idleSince(instanceId);
@@ -116,27 +133,88 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<number> {
     check(current.autoDelete, 'the setting is on');
     check(!protectedIds.has(instanceId), 'not protected');
     check(CREATED_HERE.has(instanceId) || current.autoDeleteOthers, 'created here, or others allowed');
-    check(rec && rec.instance.status === 'ready' && !rec.deleting, 'listed, ready, not being deleted');
+    check(rec && rec.instance.status === 'ready', 'listed and ready');
+    // A retry is our own DELETE again: a delete under way by then is no reason against it.
+    check(attempt > 1 || !rec?.deleting, 'not being deleted by anyone else');
     check(since !== undefined && now - since >= IDLE_MS, 'idle for the whole idle period');
     check(c && !c.answered && now >= c.deadline, 'a countdown ran out, not cancelled or kept');
     const last = c?.steps.at(-1);
-    check(last?.kind === 'inspect' && last.clean, 'the last thing before the delete was a passing re-check');
+    check(last?.kind === 'inspect' && last.clean, 'the last look at the machine was a passing re-check');
     if (current.beforeDelete) {
       const steps = c?.steps ?? [];
       const ran = steps.findIndex((s) => s.kind === 'before' && s.code === 0);
       check(ran >= 0 && steps.slice(ran + 1).some((s) => s.kind === 'inspect' && s.clean), 'beforeDelete exited 0, then a passing check');
     }
-    check((deletes.get(instanceId) ?? 0) === 0, 'at most once per instance');
-    deletes.set(instanceId, (deletes.get(instanceId) ?? 0) + 1);
-    return deleteFails ? Promise.reject(new Error('fal answered 503')) : Promise.resolve();
+    if (attempt === 1) {
+      check((deletes.get(instanceId) ?? 0) === 0, 'at most once per instance');
+      deletes.set(instanceId, (deletes.get(instanceId) ?? 0) + 1);
+    }
+  };
+  // One step of the delete path: it goes on at the next "settle".
+  const later = <T>(value: () => T) =>
+    new Promise<T>((resolve, reject) =>
+      pending.push(() => {
+        try {
+          resolve(value());
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      }),
+    );
+  const client = {
+    // fal's answer is what the list says at that moment.
+    getInstance: (instanceId: string) =>
+      later(() => {
+        const rec = records.get(instanceId);
+        if (!rec) throw new FalApiError({ status: 404, type: 'not_found', message: 'not found', apiMessage: 'not found', endpoint: `GET /compute/instances/${instanceId}` });
+        return rec.instance;
+      }),
+  };
+  host.deleteInstance = async (instanceId, gate) => {
+    inFlight.add(instanceId);
+    try {
+      await deleteAfterFreshLook(
+        {
+          listed: (i) => records.get(i)?.instance,
+          requireClient: () => later(() => client),
+          // As InstanceDeleter: mark the row (the model tells the guard at once), then each attempt asks the gate.
+          send: async (_c, i, g) => {
+            marked.add(i);
+            publish();
+            try {
+              for (let attempt = 1; ; attempt++) {
+                g.beforeSend();
+                sent(i, attempt);
+                if (!retry || attempt > 1) break;
+                await later(() => undefined); // fal answered 503: the client's pause before the next attempt
+              }
+              if (deleteFails) throw new Error('fal answered 503');
+            } catch (error) {
+              marked.delete(i);
+              publish();
+              throw error;
+            }
+          },
+        },
+        instanceId,
+        gate,
+      );
+    } catch (error) {
+      if (error instanceof Error && error.name === 'DeleteRefused') counts.stoppedOnTheWay++;
+      throw error;
+    } finally {
+      inFlight.delete(instanceId);
+    }
   };
 
   const guard = new CostGuard({ host, idle, store: new MemoryStore(), timers, createdHere: (i) => CREATED_HERE.has(i), settings: current });
-  const publish = () => guard.setInstances([...records.values()]);
+  const publish = () => guard.setInstances([...records.values()].map((r) => (marked.has(r.instance.id) ? { ...r, deleting: true } : r)));
   publish();
   for (const i of IDS) idle.set(i, 0);
+  if (start.warm) await timers.advance(IDLE_MS + 10 * MIN);
 
   for (const cmd of commands) {
+    if (inFlight.size && cmd.t !== 'advance' && cmd.t !== 'settle') counts.midPath++;
     switch (cmd.t) {
       case 'advance':
         await timers.advance(cmd.ms);
@@ -184,6 +262,9 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<number> {
       case 'deleteFails':
         deleteFails = cmd.on;
         break;
+      case 'retry':
+        retry = cmd.on;
+        break;
       case 'list': {
         const base = record(cmd.id);
         const change = {
@@ -203,23 +284,31 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<number> {
   }
   guard.dispose();
   assert.deepEqual(violations, []);
-  return deletes.size;
+  counts.deletes = deletes.size;
+  return counts;
 }
 
 type Cmd = typeof command extends fc.Arbitrary<infer C> ? C : never;
-const startArb = fc.record({ beforeDelete: fc.constantFrom('', TEMPLATE), hostileIp: fc.option(id, { nil: undefined }) });
+// `warm`: half the runs start where the countdowns have just run out, so that many reach the delete path.
+const startArb = fc.record({ beforeDelete: fc.constantFrom('', TEMPLATE), hostileIp: fc.option(id, { nil: undefined }), warm: fc.boolean(), retry: fc.boolean() });
 type Start = typeof startArb extends fc.Arbitrary<infer S> ? S : never;
 
 describe('cost guard: auto-delete safety property', () => {
-  it('over random event sequences the deleter runs only when every precondition holds, at most once per instance', async function () {
+  it('over random event sequences a DELETE is sent only when every precondition holds at that moment, at most once per instance', async function () {
     this.timeout(60_000);
-    let runsWithDeletes = 0;
+    const total = { runsWithDeletes: 0, midPath: 0, stoppedOnTheWay: 0 };
     await fc.assert(
       fc.asyncProperty(startArb, fc.array(command, { minLength: 1, maxLength: 60 }), async (initial, commands) => {
-        if ((await run(initial, commands)) > 0) runsWithDeletes++;
+        const counts = await run(initial, commands);
+        if (counts.deletes > 0) total.runsWithDeletes++;
+        total.midPath += counts.midPath;
+        total.stoppedOnTheWay += counts.stoppedOnTheWay;
       }),
       { numRuns: 1000 },
     );
-    assert.ok(runsWithDeletes > 10, `the property must not be vacuous: only ${runsWithDeletes} runs deleted anything`);
+    // The property must not be vacuous: deletes happen, and changes land while a delete is on its way.
+    assert.ok(total.runsWithDeletes > 10, `only ${total.runsWithDeletes} runs deleted anything`);
+    assert.ok(total.midPath > 100, `only ${total.midPath} changes landed while a delete was on its way`);
+    assert.ok(total.stoppedOnTheWay > 10, `only ${total.stoppedOnTheWay} deletes were stopped on their way`);
   });
 });

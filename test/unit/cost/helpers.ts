@@ -2,7 +2,7 @@
 // the test flips, and a host that records every call and lets the test answer.
 import type { ComputeInstance } from '../../../src/api';
 import type { InstanceRecord } from '../../../src/core/instancesModel';
-import type { Countdown, CountdownAnswer, CostGuardHost, IdleSource, InspectResult, KeyValueStore, Reminder, ReminderAction, Shown } from '../../../src/cost';
+import type { Countdown, CountdownAnswer, CostGuardHost, DeleteGate, IdleSource, InspectResult, KeyValueStore, Reminder, ReminderAction, Shown } from '../../../src/cost';
 import { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings } from '../../../src/cost';
 
 export class MemoryStore implements KeyValueStore {
@@ -89,7 +89,13 @@ export class FakeHost implements CostGuardHost {
     this.commands.push(command);
     return this.beforeDeleteExit instanceof Error ? Promise.reject(this.beforeDeleteExit) : Promise.resolve(this.beforeDeleteExit);
   };
-  deleteInstance(id: string): Promise<void> {
+  /** Like the extension's delete path: the gate is asked right before the request, which is then "sent". */
+  deleteInstance(id: string, gate: DeleteGate): Promise<void> {
+    try {
+      gate.beforeSend();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     this.deleted.push(id);
     return this.deleteError ? Promise.reject(this.deleteError) : Promise.resolve();
   }
