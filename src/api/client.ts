@@ -134,15 +134,17 @@ export class FalComputeClient {
 
   /**
    * Terminates the instance (irreversible). A 404 means it was already gone. `beforeAttempt` is
-   * asked right before each attempt is sent; a throw stops the delete with nothing sent.
+   * asked synchronously right before each attempt is sent (the first one within this call); a
+   * throw stops the delete with nothing sent. `once`: no retry, a failure is final.
    */
-  async deleteInstance(id: string, opts: { signal?: AbortSignal; beforeAttempt?: () => void } = {}): Promise<{ alreadyGone: boolean }> {
+  async deleteInstance(id: string, opts: { signal?: AbortSignal; beforeAttempt?: () => void; once?: boolean } = {}): Promise<{ alreadyGone: boolean }> {
     const deleted = () => ({ alreadyGone: false });
     return this.#transport.call({
       method: 'DELETE',
       ...this.#instancePath(id),
       signal: opts.signal,
       beforeAttempt: opts.beforeAttempt,
+      once: opts.once,
       handlers: { 200: deleted, 202: deleted, 204: deleted, 404: () => ({ alreadyGone: true }) },
     });
   }

@@ -51,10 +51,12 @@ export interface Call<T> {
   onRetry?: (notice: RetryNotice) => void;
   /**
    * Runs synchronously right before each attempt is sent, with no `await` between it and the
-   * request: a throw ends the call with that error and nothing is sent. The auto-delete's last
-   * check lives here, so that even a retried DELETE is asked again.
+   * request (nor between the caller's call and the first attempt): a throw ends the call with that
+   * error and nothing is sent. The auto-delete's last check lives here.
    */
   beforeAttempt?: () => void;
+  /** One attempt only: a failure is final (a request whose preconditions cannot be checked again). */
+  once?: boolean;
 }
 
 export interface TransportOptions {
@@ -127,7 +129,7 @@ export class Transport {
         failure: settled.failure,
         attempt,
         elapsedMs: this.#o.timers.now() - firstStart,
-        policy: this.#o.retry,
+        policy: call.once ? { ...this.#o.retry, maxAttempts: 1 } : this.#o.retry,
         random: Math.random,
       });
       if (!decision.retry) {

@@ -1,7 +1,7 @@
 // The last steps of an auto-delete, after the countdown ran out: look at the machine, run the
 // user's beforeDelete command, look again, delete. Safe by construction: the guard's `blocker()`
 // is asked again before every step, after every `await` on the way to the request (the host's
-// fresh look, freshDelete.ts) and right before each attempt of the request itself, so a setting
+// fresh look, freshDelete.ts) and right before the request itself is sent, so a setting
 // turned off, a Protect, a cancelled countdown, an instance that woke up or vanished while we
 // waited stops it. Every step and every refusal is logged with its reason.
 import { substituteBeforeDelete } from './beforeDeleteCommand';
@@ -29,12 +29,7 @@ export interface AutoDeleteJob {
   readonly beforeDelete: string;
   /** Why deleting now would be wrong, or undefined. Synchronous, re-evaluated before each step. */
   blocker(): string | undefined;
-  /**
-   * The same, asked right before each attempt of the request is sent. Our own delete has marked
-   * the row "deleting…" and recorded the attempt by then: neither is a reason against itself.
-   */
-  sendBlocker(): string | undefined;
-  /** Called synchronously right before each attempt of the request (the guard records "attempted"). */
+  /** Called synchronously right before the request is sent (the guard records "attempted"). */
   willDelete(): void;
   log(message: string): void;
 }
@@ -92,7 +87,7 @@ export async function runAutoDelete(job: AutoDeleteJob, host: AutoDeleteHost): P
   const gate: DeleteGate = {
     check: () => job.blocker(),
     beforeSend: () => {
-      const reason = job.sendBlocker();
+      const reason = job.blocker();
       if (reason !== undefined) throw new DeleteRefused(reason);
       job.willDelete();
     },

@@ -10,7 +10,7 @@ import type { CostGuardOptions, Shown } from './guardHost';
 import { GuardState } from './guardState';
 import { countdownNotice, formatSpan, idleReminder, subjectLabel } from './guardMessages';
 import type { CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
-import { deleteRuleBlocker, idleShortfall, ineligibility, MIN_GRACE_MINUTES, nextDue, reminderAllowed, runningReminderDue, SNOOZE_MS, type RuleContext } from './guardRules';
+import { idleShortfall, ineligibility, MIN_GRACE_MINUTES, nextDue, reminderAllowed, runningReminderDue, SNOOZE_MS, type RuleContext } from './guardRules';
 import { DEFAULT_COST_GUARD_SETTINGS, Emitter, MINUTE_MS } from './types';
 import type { CostGuardSettings, Disposable } from './types';
 
@@ -178,14 +178,14 @@ export class CostGuard implements Disposable {
     this.endPhase(id);
     this.phases.set(id, { kind: 'deleting', gen });
     const beforeDelete = this.settings.beforeDelete;
-    const label = subjectLabel(this.subject(record)); // said now: a deleted instance's name is forgotten with it
+    // Said now: a deleted instance's name is forgotten with it.
+    const label = subjectLabel(this.subject(record));
     const job = {
       instanceId: id,
       host: record.instance.ip,
       gpuPercent: this.settings.gpuPercent,
       beforeDelete,
-      blocker: () => this.deleteBlocker(id, gen, beforeDelete, false),
-      sendBlocker: () => this.deleteBlocker(id, gen, beforeDelete, true),
+      blocker: () => this.deleteBlocker(id, gen, beforeDelete),
       willDelete: () => this.attempted.add(id),
       log: (message: string) => this.log(id, message),
     };
@@ -208,15 +208,15 @@ export class CostGuard implements Disposable {
       .catch((error: unknown) => this.log(id, `cost guard error after an auto-delete attempt: ${errorText(error)}`));
   }
 
-  /** Everything that must hold at the moment of the delete request (`sending`: see deleteRuleBlocker). */
-  private deleteBlocker(id: string, gen: number, beforeDelete: string, sending: boolean): string | undefined {
+  /** Everything that must hold at the moment of the delete call. */
+  private deleteBlocker(id: string, gen: number, beforeDelete: string): string | undefined {
     if (this.disposed) return 'the extension is shutting down';
     const record = this.records.get(id);
     if (!record) return 'the instance is no longer listed';
     const phase = this.phases.get(id);
     if (phase?.kind !== 'deleting' || phase.gen !== gen) return 'the countdown was cancelled';
     if (this.settings.beforeDelete !== beforeDelete) return 'fal.idle.beforeDelete changed while deleting';
-    return deleteRuleBlocker(this.rules, record, this.timers.now(), sending);
+    return ineligibility(this.rules, record) ?? idleShortfall(this.rules, id, this.timers.now());
   }
 
   private endPhase(id: string, reason?: string): void {

@@ -1,8 +1,10 @@
 // The auto-delete's way to the DELETE request, after the guard's own checks passed: a fresh look
 // at what fal says now, then the one delete path. Every `await` on the way is a moment in which
 // the user may press Protect, a GPU process may start or a setting may change, so the gate is
-// asked again after each one, and the delete path asks it once more right before each attempt of
-// the request (no `await` in between): nothing can slip between the last check and the DELETE.
+// asked again after each one, and the delete path asks it once more right before the request is
+// sent (no `await` in between): nothing can slip between the last check and the DELETE. The
+// request is sent once: a retry could not be checked honestly, since the GPU sampler stops
+// looking at a row marked "deleting…", so its idleness would no longer be known.
 import { FalApiError, type ComputeInstance } from '../api';
 import { errorMessage } from '../core/apiFailures';
 import { statusLook } from '../core/status';
@@ -12,8 +14,8 @@ export interface DeleteGate {
   /** Why deleting now would be wrong, or undefined. */
   check(): string | undefined;
   /**
-   * Called right before each attempt of the DELETE request is sent: throws DeleteRefused (and
-   * nothing is sent) when there is a reason to stop; otherwise records that a delete was sent.
+   * Called right before the DELETE request is sent: throws DeleteRefused (and nothing is sent)
+   * when there is a reason to stop; otherwise records that a delete was sent.
    */
   beforeSend(): void;
 }
@@ -31,7 +33,7 @@ export interface FreshDeleteDeps<C extends { getInstance(id: string): Promise<Co
   /** The instance as the list showed it when the guard judged it; undefined when no longer listed. */
   listed(id: string): ComputeInstance | undefined;
   requireClient(): Promise<C>;
-  /** The one delete path (the Delete command's): `gate.beforeSend` right before each attempt. */
+  /** The one delete path (the Delete command's): `gate.beforeSend` right before the request, sent once. */
   send(client: C, id: string, gate: DeleteGate): Promise<void>;
 }
 

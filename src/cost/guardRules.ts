@@ -43,16 +43,6 @@ export function idleShortfall(c: RuleContext, id: string, now: number): string |
   return now - from >= idleMs ? undefined : `it has not been idle for ${formatSpan(idleMs)} since the last attempt`;
 }
 
-/**
- * What the rules say against deleting at this moment. `ownDelete`: asked by the delete path right
- * before an attempt of its request, after it marked the row "deleting…" and (on a retry) recorded
- * the attempt — the caller's phase proves both are its own, so neither counts against it.
- */
-export function deleteRuleBlocker(c: RuleContext, record: InstanceRecord, now: number, ownDelete: boolean): string | undefined {
-  const rules = ownDelete ? { ...c, attempted: new Set<string>() } : c;
-  return ineligibility(rules, ownDelete ? { ...record, deleting: false } : record) ?? idleShortfall(rules, record.instance.id, now);
-}
-
 /** The running-time reminder, when due (every `runningHours`, whatever the load). */
 export function runningReminderDue(c: RuleContext, record: InstanceRecord, now: number): Reminder | undefined {
   const runMs = c.settings.runningHours * HOUR_MS;

@@ -25,14 +25,20 @@ export class InstanceDeleter {
     private readonly onDeleted: (id: string, at: number) => void,
   ) {}
 
-  /** `gate`: the auto-delete's last check, asked right before each attempt of each request. */
+  /**
+   * `gate`: the auto-delete's last check, asked right before its request is sent, which is then
+   * sent once (a failed auto-delete is not retried: its checks could not be repeated honestly).
+   */
   async delete(client: FalApi, ids: readonly string[], why = '', gate?: DeleteGate): Promise<DeleteOutcome> {
     const { model, scheduler } = this.controller;
-    model.markDeleting(ids);
     const endOperation = scheduler.beginOperation();
     try {
-      const beforeAttempt = gate && (() => gate.beforeSend());
-      const results = await Promise.allSettled(ids.map((id) => client.deleteInstance(id, { beforeAttempt })));
+      const options = gate ? { beforeAttempt: () => gate.beforeSend(), once: true } : {};
+      // The requests start (each asking its gate synchronously) before the rows are marked
+      // "deleting…": marking stops the GPU sampling of the row, and with it the idle state the gate checks.
+      const requests = ids.map((id) => client.deleteInstance(id, options));
+      model.markDeleting(ids);
+      const results = await Promise.allSettled(requests);
       const gone: string[] = [];
       const failed: { id: string; message: string; error: unknown }[] = [];
       results.forEach((r, i) => {

@@ -75,7 +75,7 @@ describe('cost guard host and monitor (extension host)', () => {
     const { gate, asked } = open();
     await host(w).deleteInstance('inst_guarded', gate);
     assert.deepEqual(fal.requests.map((r) => `${r.method} ${r.path}`).slice(-2), ['GET /v1/compute/instances/inst_guarded', 'DELETE /v1/compute/instances/inst_guarded']);
-    assert.deepEqual(asked, { check: 3, beforeSend: 1 }, 'asked before the client, before the GET, after it, and right before the one attempt');
+    assert.deepEqual(asked, { check: 3, beforeSend: 1 }, 'asked before the client, before the GET, after it, and right before the request');
     assert.equal(w.model.get('inst_guarded')?.deleting, true, 'the row says "deleting…" until fal stops listing it');
     assert.deepEqual(w.watching, ['inst_guarded']);
     assert.deepEqual(w.forgotten, ['inst_guarded']);
@@ -102,7 +102,8 @@ describe('cost guard host and monitor (extension host)', () => {
     const gate: DeleteGate = {
       check: () => undefined,
       beforeSend: () => {
-        assert.equal(w.model.get('inst_guarded')?.deleting, true, 'asked after the delete path marked the row');
+        // Marking the row stops its GPU sampling, and with it the idle state this check reads.
+        assert.equal(w.model.get('inst_guarded')?.deleting, false, 'asked before the row is marked "deleting…"');
         throw new DeleteRefused('it is protected from auto-delete');
       },
     };
@@ -111,6 +112,15 @@ describe('cost guard host and monitor (extension host)', () => {
     assert.equal(w.model.get('inst_guarded')?.deleting, false);
     assert.deepEqual(w.forgotten, []);
     assert.ok(lines.includes('Not deleting inst_guarded (auto-delete): it is protected from auto-delete'));
+  });
+
+  it('the auto-delete\'s DELETE is sent once: a 503 is the outcome, not retried (its checks could not be repeated)', async () => {
+    const w = world((await client.listInstances()).instances, client);
+    fal.clearRequests();
+    fal.addFault({ route: 'delete', kind: 'status', status: 503, times: 3 });
+    await assert.rejects(host(w).deleteInstance('inst_guarded', open().gate), /503/);
+    assert.deepEqual(fal.requests.map((r) => r.method), ['GET', 'DELETE']);
+    assert.equal(w.model.get('inst_guarded')?.deleting, false);
   });
 
   it('the watch: nothing while auto-delete is off; on, the ready instances created here and not protected (others only with autoDeleteOthers)', async () => {

@@ -36,4 +36,21 @@ describe('api/client: the check right before each DELETE attempt', () => {
     assert.match(String(err), /a GPU process started/);
     assert.equal(fal.requests.length, 1, 'only the first attempt reached fal');
   });
+
+  it('once: a single attempt, its failure final (the auto-delete\'s DELETE)', async () => {
+    const fal = await start((_req, res) => sendJson(res, 503, errorBody('unavailable', 'try again')));
+    let asked = 0;
+    const err = await rejectionOf(clientFor(fal, { retry: FAST_RETRY }).deleteInstance('inst_a', { beforeAttempt: () => void asked++, once: true }));
+    assert.match(String(err), /503/);
+    assert.equal(fal.requests.length, 1);
+    assert.equal(asked, 1);
+  });
+
+  it('the first attempt\'s check runs within the call itself, before it returns (the caller marks the row after it)', async () => {
+    const fal = await start((_req, res) => res.writeHead(204).end());
+    let asked = false;
+    const pending = clientFor(fal).deleteInstance('inst_a', { beforeAttempt: () => (asked = true) });
+    assert.equal(asked, true, 'asked synchronously: nothing can happen between the check and the request');
+    await pending;
+  });
 });

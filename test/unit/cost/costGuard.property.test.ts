@@ -1,7 +1,7 @@
 // The safety property of auto-delete, over random event sequences: a DELETE request is sent only
 // when every precondition holds at the moment it is sent, and at most once per instance. The way
 // to it is the extension's own (cost/freshDelete.ts: the client made ready, a fresh GET, the delete
-// path marking the row "deleting…" and asking the gate before each attempt, a retry after a 503),
+// path asking the gate right before the request, then marking the row "deleting…"),
 // and every `await` on it waits for a "settle" command, so user actions and machine changes land
 // between any two steps. The oracle is written from the rules, independently of the guard's code.
 import assert from 'node:assert/strict';
@@ -40,7 +40,6 @@ const command = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('inspect' as const), mode: fc.constantFrom<InspectMode>('clean', 'busy', 'process', 'session', 'unchecked', 'throw') }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('exit' as const), code: fc.constantFrom<number | 'throw'>(0, 0, 1, 'throw') }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('deleteFails' as const), on: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('retry' as const), on: fc.boolean() }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -84,7 +83,6 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
   let mode: InspectMode = 'clean';
   let exit: number | 'throw' = 0;
   let deleteFails = false;
-  let retry = start.retry; // fal answers the first DELETE 503 and the client tries again
   const marked = new Set<string>(); // rows the delete path marked "deleting…"
   const inFlight = new Set<string>();
   const counts: Counts = { deletes: 0, midPath: 0, stoppedOnTheWay: 0 };
@@ -125,7 +123,7 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
     });
   };
   // The oracle: every precondition, checked at the moment a DELETE is sent.
-  const sent = (instanceId: string, attempt: number) => {
+  const sent = (instanceId: string) => {
     const now = timers.now();
     const rec = records.get(instanceId);
     const since = idle.idleSince(instanceId);
@@ -133,9 +131,7 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
     check(current.autoDelete, 'the setting is on');
     check(!protectedIds.has(instanceId), 'not protected');
     check(CREATED_HERE.has(instanceId) || current.autoDeleteOthers, 'created here, or others allowed');
-    check(rec && rec.instance.status === 'ready', 'listed and ready');
-    // A retry is our own DELETE again: a delete under way by then is no reason against it.
-    check(attempt > 1 || !rec?.deleting, 'not being deleted by anyone else');
+    check(rec && rec.instance.status === 'ready' && !rec.deleting, 'listed, ready, not being deleted');
     check(since !== undefined && now - since >= IDLE_MS, 'idle for the whole idle period');
     check(c && !c.answered && now >= c.deadline, 'a countdown ran out, not cancelled or kept');
     const last = c?.steps.at(-1);
@@ -145,10 +141,8 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
       const ran = steps.findIndex((s) => s.kind === 'before' && s.code === 0);
       check(ran >= 0 && steps.slice(ran + 1).some((s) => s.kind === 'inspect' && s.clean), 'beforeDelete exited 0, then a passing check');
     }
-    if (attempt === 1) {
-      check((deletes.get(instanceId) ?? 0) === 0, 'at most once per instance');
-      deletes.set(instanceId, (deletes.get(instanceId) ?? 0) + 1);
-    }
+    check((deletes.get(instanceId) ?? 0) === 0, 'at most once per instance');
+    deletes.set(instanceId, (deletes.get(instanceId) ?? 0) + 1);
   };
   // One step of the delete path: it goes on at the next "settle".
   const later = <T>(value: () => T) =>
@@ -177,22 +171,17 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
         {
           listed: (i) => records.get(i)?.instance,
           requireClient: () => later(() => client),
-          // As InstanceDeleter: mark the row (the model tells the guard at once), then each attempt asks the gate.
+          // As InstanceDeleter: the request starts (the gate asked right before it is sent), then the row is marked.
           send: async (_c, i, g) => {
+            g.beforeSend();
+            sent(i);
             marked.add(i);
             publish();
-            try {
-              for (let attempt = 1; ; attempt++) {
-                g.beforeSend();
-                sent(i, attempt);
-                if (!retry || attempt > 1) break;
-                await later(() => undefined); // fal answered 503: the client's pause before the next attempt
-              }
-              if (deleteFails) throw new Error('fal answered 503');
-            } catch (error) {
+            await later(() => undefined); // fal's answer
+            if (deleteFails) {
               marked.delete(i);
               publish();
-              throw error;
+              throw new Error('fal answered 503');
             }
           },
         },
@@ -262,9 +251,6 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
       case 'deleteFails':
         deleteFails = cmd.on;
         break;
-      case 'retry':
-        retry = cmd.on;
-        break;
       case 'list': {
         const base = record(cmd.id);
         const change = {
@@ -290,7 +276,7 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
 
 type Cmd = typeof command extends fc.Arbitrary<infer C> ? C : never;
 // `warm`: half the runs start where the countdowns have just run out, so that many reach the delete path.
-const startArb = fc.record({ beforeDelete: fc.constantFrom('', TEMPLATE), hostileIp: fc.option(id, { nil: undefined }), warm: fc.boolean(), retry: fc.boolean() });
+const startArb = fc.record({ beforeDelete: fc.constantFrom('', TEMPLATE), hostileIp: fc.option(id, { nil: undefined }), warm: fc.boolean() });
 type Start = typeof startArb extends fc.Arbitrary<infer S> ? S : never;
 
 describe('cost guard: auto-delete safety property', () => {

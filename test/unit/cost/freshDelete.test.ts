@@ -1,6 +1,6 @@
 // The auto-delete's way from its last re-check to the DELETE request (cost/freshDelete.ts), with the
-// guard's real gate: whatever happens while the client is made ready, while the fresh GET is in
-// flight or during a retry's pause stops the request, and nothing else does.
+// guard's real gate: whatever happens while the client is made ready or while the fresh GET is in
+// flight stops the request, and nothing else does.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FalApiError, type ComputeInstance } from '../../../src/api';
@@ -15,7 +15,7 @@ interface Held<T> {
 }
 
 /** A guard whose host takes the extension's delete path, each `await` of it held until the test releases it. */
-function world(opts: { retries?: number; onSend?: (attempt: number) => void } = {}) {
+function world(opts: { onSend?: () => void } = {}) {
   const timers = new FakeTimers();
   const host = new FakeHost();
   const idle = new FakeIdle();
@@ -34,16 +34,14 @@ function world(opts: { retries?: number; onSend?: (attempt: number) => void } = 
       {
         listed: (i) => records.find((r) => r.instance.id === i)?.instance,
         requireClient: () => hold<void>('client').then(() => client),
+        // As InstanceDeleter: the request starts (asking the gate right before it is sent), then the row is marked.
         send: async (_c, i, g: DeleteGate) => {
+          g.beforeSend();
+          opts.onSend?.();
+          sent.push(`DELETE ${i}`);
           marked = true;
           publish();
-          for (let attempt = 1; ; attempt++) {
-            g.beforeSend();
-            opts.onSend?.(attempt);
-            sent.push(`DELETE ${i}`);
-            if (attempt > (opts.retries ?? 0)) return;
-            await hold<void>('retry pause'); // fal answered 503; the client waits before the next attempt
-          }
+          await hold<void>('DELETE answered');
         },
       },
       id,
@@ -113,31 +111,14 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
     }
   });
 
-  it('with nothing changed, the DELETE is sent once, although the delete path marked the row "deleting…" itself', async () => {
+  it('with nothing changed, the DELETE is sent once', async () => {
     const w = world();
     await w.toDeletePath();
     await w.next('client', undefined);
     await w.next('GET inst_a', READY);
     assert.deepEqual(w.sent, ['DELETE inst_a']);
+    await w.next('DELETE answered', undefined);
     assert.match(w.host.informs[0]!, /^Auto-deleted inst_a/);
-  });
-
-  it('a retried DELETE is asked again: Protect during the pause after a 503 stops the second attempt', async () => {
-    const w = world({ retries: 1 });
-    await w.toDeletePath();
-    await w.next('client', undefined);
-    await w.next('GET inst_a', READY);
-    assert.deepEqual(w.sent, ['DELETE inst_a']);
-    w.guard.setProtected('inst_a', true);
-    await w.next('retry pause', undefined);
-    assert.deepEqual(w.sent, ['DELETE inst_a'], 'no second attempt');
-
-    const again = world({ retries: 1 });
-    await again.toDeletePath();
-    await again.next('client', undefined);
-    await again.next('GET inst_a', READY);
-    await again.next('retry pause', undefined);
-    assert.deepEqual(again.sent, ['DELETE inst_a', 'DELETE inst_a'], 'our own first attempt is no reason against the retry');
   });
 
   it('what fal says now refuses it, sending nothing: gone, not ready, another address or type, or not answering', async () => {
@@ -163,18 +144,17 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
     this.timeout(60_000);
     type Action = 'protect' | 'unprotect' | 'busy' | 'idleAgain' | 'idleRestart' | 'off' | 'on' | 'beforeDelete' | 'noBeforeDelete' | 'unlisted' | 'relisted' | 'deletingElsewhere' | 'provisioning';
     const action = fc.constantFrom<Action>('protect', 'unprotect', 'busy', 'idleAgain', 'idleRestart', 'off', 'on', 'beforeDelete', 'noBeforeDelete', 'unlisted', 'relisted', 'deletingElsewhere', 'provisioning');
-    // Actions before each held step: the client, the fresh GET, then each retry's pause.
-    const plan = fc.record({ retries: fc.integer({ min: 0, max: 2 }), steps: fc.array(fc.array(action, { maxLength: 2 }), { minLength: 4, maxLength: 4 }) });
+    // Actions before each held step: the client, the fresh GET, fal's answer to the DELETE.
+    const plan = fc.record({ steps: fc.array(fc.array(action, { maxLength: 2 }), { minLength: 3, maxLength: 3 }) });
     let sentRuns = 0;
     let stoppedRuns = 0;
     await fc.assert(
-      fc.asyncProperty(plan, async ({ retries, steps }) => {
+      fc.asyncProperty(plan, async ({ steps }) => {
         // The truth, kept by the test from the actions alone.
         const truth = { protected: false, idleSince: 0 as number | undefined, autoDelete: true, beforeDelete: false, listed: true, elsewhere: false, ready: true };
         const violations: string[] = [];
         const w = world({
-          retries,
-          onSend: (attempt) => {
+          onSend: () => {
             const now = w.timers.now();
             const ok =
               !truth.protected &&
@@ -182,10 +162,10 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
               !truth.beforeDelete &&
               truth.listed &&
               truth.ready &&
-              (attempt > 1 || !truth.elsewhere) &&
+              !truth.elsewhere &&
               truth.idleSince !== undefined &&
               now - truth.idleSince >= 30 * MIN;
-            if (!ok) violations.push(`attempt ${attempt} sent while ${JSON.stringify(truth)}`);
+            if (!ok) violations.push(`sent while ${JSON.stringify(truth)}`);
           },
         });
         const listed = () => (truth.listed ? [record('inst_a', 0, truth.ready ? {} : { status: 'provisioning' }, truth.elsewhere)] : []);
@@ -221,8 +201,9 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
         assert.deepEqual(violations, []);
         if (w.sent.length) sentRuns++;
         else stoppedRuns++;
-        // Liveness: with no action at all, the DELETE does go out (once per attempt).
-        if (steps.every((a) => a.length === 0)) assert.equal(w.sent.length, retries + 1, 'nothing changed: every attempt is sent');
+        // Liveness: with no action at all, the DELETE does go out, once.
+        if (steps.every((a) => a.length === 0)) assert.equal(w.sent.length, 1, 'nothing changed: the DELETE is sent');
+        assert.ok(w.sent.length <= 1, 'never more than one DELETE');
       }),
       { numRuns: 1500 },
     );
