@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { FalApiError } from '../api';
 import type { FalSession } from '../auth/falSession';
 import type { InstancesModel } from '../core/instancesModel';
+import { expectedGpus } from '../core/instanceTypes';
 import { statusLook } from '../core/status';
 import { checkSessions, SESSION_CHECK_COMMAND, type CostGuardHost, type InspectResult } from '../cost';
 import { describeState, type GpuSampler } from '../gpu';
@@ -35,7 +36,7 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
   return {
     showReminder: (reminder) => notices.showReminder(reminder),
     showCountdown: (countdown) => notices.showCountdown(countdown),
-    inspect: (id) => inspect(deps.sampler, id),
+    inspect: (id) => inspect(deps, id),
     runBeforeDelete: (command, id) => runBeforeDeleteTask(command, id),
     deleteInstance: (id) => deleteAfterFreshLook(deps, id),
     confirmDelete: (id) => void vscode.commands.executeCommand('fal.deleteInstance', id),
@@ -47,7 +48,9 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
   };
 }
 
-async function inspect(sampler: GpuSampler, id: string): Promise<InspectResult> {
+async function inspect({ sampler, model }: GuardHostDeps, id: string): Promise<InspectResult> {
+  // The GPU count the type promises, from fal's listing rather than the sampler: a second source.
+  const expected = expectedGpus(model.get(id)?.instance.instance_type ?? '');
   if (sampler.state(id) === undefined) return { ok: false, error: 'it is not an SSH target (not ready, or no address)' };
   try {
     const { state, result } = await sampler.inspect(id, SESSION_CHECK_COMMAND, INSPECT_TIMEOUT_MS);
@@ -59,6 +62,7 @@ async function inspect(sampler: GpuSampler, id: string): Promise<InspectResult> 
         gpus: state.gpus.map((g) => ({ index: g.index, utilizationPercent: g.utilizationPercent })),
         gpuProcesses: state.processes.map((p) => ({ pid: p.pid ?? -1, name: p.name })),
         sessions: checkSessions(result.stdout),
+        ...(expected ? { expected } : {}),
       },
     };
   } catch (error) {
