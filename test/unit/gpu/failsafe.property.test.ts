@@ -21,7 +21,8 @@ const busyRows = [...lines('query-gpu.h100x8-busy.csv'), ...lines('query-gpu.h10
 const appRows = ['h100x1-busy', 'h100x1-mig-busy', 'h100x8-busy', 'windows-wddm'].flatMap((m) => lines(`query-compute-apps.${m}.csv`));
 /** The tokens real nvidia-smi printed for "not reported" ([N/A], [Not Supported]: enkore/i3pystatus#776). */
 const notReported = [...new Set(fixture('cells.i3pystatus-pr776.csv').match(/\[[^\]]+\]/g))];
-const errorTokens = [UNKNOWN_ERROR, ERR, '[GPU requires reset]', '[GPU is lost]', '[Unknown Error]'];
+/** As real nvidia-smi printed them (sources in the fixtures README). */
+const errorTokens = [UNKNOWN_ERROR, ERR];
 const M = `@@fal-gpu-${NONCE}`;
 
 interface Answer {
