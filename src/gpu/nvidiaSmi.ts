@@ -209,10 +209,6 @@ function integer(field: string | undefined): number | undefined {
   return field !== undefined && /^\d{1,9}$/.test(field) ? Number(field) : undefined;
 }
 
-function nonNegative(n: number | undefined): number | undefined {
-  return n !== undefined && n >= 0 ? n : undefined;
-}
-
 /** Free text from the remote machine, safe to show: no control characters, bounded. */
 function text200(s: string): string {
   const clean = printable(s).trim();
