@@ -42,6 +42,15 @@ export function machineSpec(instanceType: string): MachineSpec | undefined {
   return Object.hasOwn(MACHINE_SPECS, instanceType) ? MACHINE_SPECS[instanceType] : undefined;
 }
 
+/**
+ * The GPUs a machine of this type has, with its label (for the words when a sample lists fewer);
+ * undefined for a type this version does not know, so nothing is promised.
+ */
+export function expectedGpus(instanceType: string): { readonly gpus: number; readonly label: string } | undefined {
+  const spec = machineSpec(instanceType);
+  return spec ? { gpus: spec.gpus, label: spec.label } : undefined;
+}
+
 /** "8x H100" for known types; the raw API value for types fal adds later. */
 export function machineLabel(instanceType: string): string {
   return machineSpec(instanceType)?.label ?? instanceType;

@@ -19,6 +19,8 @@ export interface MachineState {
   readonly gpus: readonly GpuReading[];
   readonly gpuProcesses: readonly GpuProcess[];
   readonly sessions: SessionCheck;
+  /** What the instance type has, when it is known: fewer GPUs than that is not the machine's whole load. */
+  readonly expected?: { readonly gpus: number; readonly label: string };
 }
 
 export type InspectResult = { readonly ok: true; readonly state: MachineState } | { readonly ok: false; readonly error: string };
@@ -27,8 +29,11 @@ export type RecheckVerdict = { readonly ok: true; readonly summary: string } | {
 
 export function judgeRecheck(result: InspectResult, gpuPercent: number): RecheckVerdict {
   if (!result.ok) return { ok: false, reason: `the machine could not be checked: ${result.error}` };
-  const { gpus, gpuProcesses, sessions } = result.state;
+  const { gpus, gpuProcesses, sessions, expected } = result.state;
   if (gpus.length === 0) return { ok: false, reason: 'the machine reported no GPUs, so its load is unknown' };
+  if (expected && gpus.length < expected.gpus) {
+    return { ok: false, reason: `the machine reported ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}; its type (${expected.label}) has ${expected.gpus}, so its load is unknown` };
+  }
   for (const gpu of gpus) {
     const u = gpu.utilizationPercent;
     if (u === undefined || !Number.isFinite(u)) return { ok: false, reason: `GPU ${gpu.index} utilisation is unknown` };

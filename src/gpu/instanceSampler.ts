@@ -43,10 +43,11 @@ export class InstanceSampler {
     this.idle = new IdleTracker(idleThreshold, maxGapMs);
   }
 
-  /** Whether `t` has the same facts as this instance's target (address, user, key). */
+  /** Whether `t` has the same facts as this instance's target (address, user, key, type). */
   isFor(t: GpuTarget): boolean {
     const mine = this.target;
-    return t.id === mine.id && t.ip === mine.ip && t.port === mine.port && t.user === mine.user && t.identityFile === mine.identityFile;
+    const sameType = t.expected?.gpus === mine.expected?.gpus && t.expected?.label === mine.expected?.label;
+    return t.id === mine.id && t.ip === mine.ip && t.port === mine.port && t.user === mine.user && t.identityFile === mine.identityFile && sameType;
   }
 
   get connected(): boolean {
@@ -102,7 +103,7 @@ export class InstanceSampler {
     const generation = this.generation;
     try {
       const result = await this.run(this.ctx.command.text, this.ctx.commandTimeoutMs);
-      const outcome = this.ctx.command.interpret(result);
+      const outcome = this.ctx.command.interpret(result, this.target.expected);
       const at = this.ctx.timers.now();
       if (outcome.kind === 'ok') {
         this.history.add({ at, percent: meanUtilization(outcome.gpus) });

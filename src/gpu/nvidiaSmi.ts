@@ -15,57 +15,137 @@ export const LIMITS = { maxBytes: 256 * 1024, maxGpus: 64, maxProcesses: 512, ma
 
 export interface Parsed<T> {
   readonly rows: T[];
-  /** Lines that were not a row of this query (too few fields, no index/uuid, over the row limit). */
+  /** Lines that were not a row of this query (too few fields, no index/uuid, longer than any real row). */
   readonly skipped: number;
+  /** The first skipped line, printable and bounded, to show what was printed. */
+  readonly firstSkipped?: string;
+  /** Rows past the row limit, not read. */
+  readonly beyondLimit: number;
+  /** Why a row that was read cannot be trusted (a field with an error, or not a number where one belongs), in words. */
+  readonly faults: string[];
 }
+
+/** Fields nvidia-smi prints for a value it does not report: legitimate, and read as absent. */
+const NOT_REPORTED = new Set(['[N/A]', '[Not Supported]']);
+
+interface Column {
+  readonly name: string;
+  readonly valid: (n: number) => boolean;
+}
+const anyNumber = (): boolean => true;
+const notNegative = (n: number): boolean => n >= 0;
+const GPU_COLUMNS: readonly Column[] = [
+  { name: 'utilisation', valid: (n) => n >= 0 && n <= 100 },
+  { name: 'memory used', valid: notNegative },
+  { name: 'memory total', valid: notNegative },
+  { name: 'temperature', valid: anyNumber },
+  { name: 'power draw', valid: notNegative },
+  { name: 'power limit', valid: notNegative },
+];
 
 export function parseGpuQuery(text: string): Parsed<GpuReading> {
   const rows: GpuReading[] = [];
-  let skipped = 0;
+  const result = { rows, skipped: 0, beyondLimit: 0, faults: [] as string[] } as Mutable<Parsed<GpuReading>>;
   for (const fields of csvRows(text)) {
     // index, name…, utilization, used, total, temperature, power.draw, power.limit
     const index = integer(fields[0]);
-    if (fields.length < 8 || index === undefined || rows.length >= LIMITS.maxGpus) {
-      skipped++;
+    if (fields.length < 8 || index === undefined) {
+      skip(result, fields);
       continue;
     }
-    const [util, used, total, temp, draw, limit] = fields.slice(-6).map(number);
+    if (rows.length >= LIMITS.maxGpus) {
+      result.beyondLimit++;
+      continue;
+    }
+    const name = fields.slice(1, -6).join(', ');
+    const cells = fields.slice(-6).map((f, i) => readCell(f, GPU_COLUMNS[i]!));
+    const fault = rowFault(`GPU ${index}`, [...(isErrorToken(name) ? [{ error: `${name} name` }] : []), ...cells]);
+    if (fault) addFault(result, fault);
+    const [util, used, total, temp, draw, limit] = cells.map((c) => c.value);
     rows.push(
       compact({
         index,
-        name: text200(fields.slice(1, -6).join(', ')),
-        utilizationPercent: util !== undefined && util >= 0 && util <= 100 ? util : undefined,
-        memoryUsedMiB: nonNegative(used),
-        memoryTotalMiB: nonNegative(total),
+        name: text200(name),
+        utilizationPercent: util,
+        memoryUsedMiB: used,
+        memoryTotalMiB: total,
         temperatureC: temp,
-        powerDrawW: nonNegative(draw),
-        powerLimitW: nonNegative(limit),
+        powerDrawW: draw,
+        powerLimitW: limit,
       }),
     );
   }
-  return { rows, skipped };
+  return result;
 }
 
 export function parseComputeApps(text: string): Parsed<GpuProcess> {
   const rows: GpuProcess[] = [];
-  let skipped = 0;
+  const result = { rows, skipped: 0, beyondLimit: 0, faults: [] as string[] } as Mutable<Parsed<GpuProcess>>;
   for (const fields of csvRows(text)) {
     // gpu_uuid, pid, process_name…, used_memory
     const gpuUuid = fields[0] ?? '';
-    if (fields.length < 4 || !/^(GPU|MIG)-[0-9A-Za-z-/]{1,80}$/.test(gpuUuid) || rows.length >= LIMITS.maxProcesses) {
-      skipped++;
+    if (fields.length < 4 || !/^(GPU|MIG)-[0-9A-Za-z-/]{1,80}$/.test(gpuUuid)) {
+      skip(result, fields);
       continue;
     }
-    rows.push(
-      compact({
-        gpuUuid,
-        pid: integer(fields[1]),
-        name: text200(fields.slice(2, -1).join(', ')),
-        usedMemoryMiB: nonNegative(number(fields[fields.length - 1])),
-      }),
-    );
+    if (rows.length >= LIMITS.maxProcesses) {
+      result.beyondLimit++;
+      continue;
+    }
+    const pid = integer(fields[1]);
+    // The name is free text (a program may be called anything) and the row counts as a GPU
+    // process whatever it says, so only the pid and the memory are checked.
+    const pidCell: Cell = pid !== undefined || NOT_REPORTED.has(fields[1]!) ? {} : unreadableCell(fields[1]!, 'pid');
+    const memory = readCell(fields[fields.length - 1]!, { name: 'memory', valid: notNegative });
+    const fault = rowFault(pid === undefined ? 'a GPU process' : `GPU process ${pid}`, [pidCell, memory]);
+    if (fault) addFault(result, fault);
+    rows.push(compact({ gpuUuid, pid, name: text200(fields.slice(2, -1).join(', ')), usedMemoryMiB: memory.value }));
   }
-  return { rows, skipped };
+  return result;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Cell {
+  readonly value?: number;
+  /** An error nvidia-smi reported in this field, e.g. "[Unknown Error] temperature". */
+  readonly error?: string;
+  /** A field that is neither a number nor a known token, e.g. 'utilisation "abc"'. */
+  readonly unreadable?: string;
+}
+
+/** One numeric field: a number in range, absent when not reported, else an error or unreadable. */
+function readCell(field: string, column: Column): Cell {
+  const n = number(field);
+  if (n !== undefined && column.valid(n)) return { value: n };
+  if (NOT_REPORTED.has(field)) return {};
+  if (isErrorToken(field)) return { error: `${field} ${column.name}` };
+  return unreadableCell(field, column.name);
+}
+
+function unreadableCell(field: string, name: string): Cell {
+  return { unreadable: `${name} ${JSON.stringify(text200(field).slice(0, 40))}` };
+}
+
+/** `[Unknown Error]`, `[GPU requires reset]`, `ERR!`…: any bracketed token but the "not reported" ones. */
+function isErrorToken(field: string): boolean {
+  return field === 'ERR!' || (/^\[[^\]]{1,60}\]$/.test(field) && !NOT_REPORTED.has(field));
+}
+
+function rowFault(who: string, cells: readonly Cell[]): string | undefined {
+  const errors = cells.flatMap((c) => (c.error ? [c.error] : []));
+  if (errors.length) return `${who} reported an error (${errors.join(', ')})`;
+  const unreadable = cells.flatMap((c) => (c.unreadable ? [c.unreadable] : []));
+  return unreadable.length ? `${who} printed what this version cannot read (${unreadable.join(', ')})` : undefined;
+}
+
+function addFault(result: Mutable<Parsed<unknown>>, fault: string): void {
+  if (result.faults.length < 3) result.faults.push(fault);
+}
+
+function skip(result: Mutable<Parsed<unknown>>, fields: string[]): void {
+  result.skipped++;
+  if (result.firstSkipped === undefined) result.firstSkipped = text200(fields.length ? fields.join(', ') : '(a line longer than any real one)').slice(0, 100);
 }
 
 export type NvidiaSmiFailure =
@@ -119,7 +199,7 @@ function* csvRows(text: string): Generator<string[]> {
   }
 }
 
-/** A plain decimal number, as nvidia-smi prints with `nounits`; anything else (`[N/A]`, `[Not Supported]`…) is absent. */
+/** A plain decimal number, as nvidia-smi prints with `nounits`; anything else is undefined (readCell says whether that is "not reported" or a fault). */
 function number(field: string | undefined): number | undefined {
   if (field === undefined || !/^-?\d{1,12}(\.\d{1,6})?$/.test(field)) return undefined;
   return Number(field);
@@ -127,10 +207,6 @@ function number(field: string | undefined): number | undefined {
 
 function integer(field: string | undefined): number | undefined {
   return field !== undefined && /^\d{1,9}$/.test(field) ? Number(field) : undefined;
-}
-
-function nonNegative(n: number | undefined): number | undefined {
-  return n !== undefined && n >= 0 ? n : undefined;
 }
 
 /** Free text from the remote machine, safe to show: no control characters, bounded. */

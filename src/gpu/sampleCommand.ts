@@ -4,13 +4,14 @@
 // remote machine cannot pose as one. Plain POSIX sh: bash (fal's images), dash and zsh run it alike.
 import { randomBytes } from 'node:crypto';
 import { APPS_QUERY, classifyFailure, GPU_QUERY, LIMITS, parseComputeApps, parseGpuQuery } from './nvidiaSmi';
-import type { GpuProcess, GpuReading, RunResult } from './types';
+import { untrustedSampleReason } from './sampleCheck';
+import type { ExpectedGpus, GpuProcess, GpuReading, RunResult } from './types';
 
 export type SampleOutcome =
   | { readonly kind: 'ok'; readonly gpus: GpuReading[]; readonly processes: GpuProcess[] }
   | { readonly kind: 'noNvidiaSmi'; readonly message: string }
   | { readonly kind: 'driverFailed'; readonly message: string }
-  | { readonly kind: 'sampleFailed'; readonly message: string };
+  | { readonly kind: 'sampleFailed'; readonly message: string; readonly raw?: string };
 
 export class SampleCommand {
   /** The exact command sent on every sample of this sampler. */
@@ -27,8 +28,11 @@ export class SampleCommand {
       `if [ "$s" -eq 0 ]; then ${APPS_QUERY}; echo "${this.marker} apps $?"; fi`;
   }
 
-  /** What one run of `text` means. Total: any output gives an outcome. */
-  interpret(result: RunResult): SampleOutcome {
+  /**
+   * What one run of `text` means. Total: any output gives an outcome. `ok` only when every line was
+   * read and nothing is missing (see sampleCheck.ts); `expected` is what the instance type has.
+   */
+  interpret(result: RunResult, expected?: ExpectedGpus): SampleOutcome {
     const lines = result.stdout.slice(0, LIMITS.maxBytes).split(/\r?\n|\r/);
     const gpuAt = lines.findIndex((l) => l.trim().startsWith(`${this.marker} gpu `));
     if (gpuAt < 0) return cutOff(result);
@@ -57,10 +61,10 @@ export class SampleCommand {
       return failure.kind === 'driver' ? { kind: 'driverFailed', message: failure.message } : { kind: 'sampleFailed', message: failure.message };
     }
     const gpus = parseGpuQuery(gpuText);
-    if (gpus.rows.length === 0) {
-      return { kind: 'sampleFailed', message: `nvidia-smi listed no GPU${gpus.skipped ? ` (${gpus.skipped} unreadable line${gpus.skipped === 1 ? '' : 's'})` : ''}` };
-    }
-    return { kind: 'ok', gpus: gpus.rows, processes: parseComputeApps(appsText).rows };
+    const apps = parseComputeApps(appsText);
+    const untrusted = untrustedSampleReason(gpus, apps, expected);
+    if (untrusted) return { kind: 'sampleFailed', message: untrusted, raw: result.stdout.slice(0, LIMITS.maxBytes) };
+    return { kind: 'ok', gpus: gpus.rows, processes: apps.rows };
   }
 }
 

@@ -54,7 +54,8 @@ export function describeState(state: GpuState): string {
     case 'driverFailed':
       return `NVIDIA driver not responding: ${state.message}`;
     case 'sampleFailed':
-      return `nvidia-smi failed: ${state.message}`;
+      // With `raw`, nvidia-smi answered (exit 0) but the answer could not be trusted: it did not fail.
+      return `${state.raw === undefined ? 'nvidia-smi failed' : 'GPU figures unreadable'}: ${state.message}`;
     case 'sshFailed':
       return `SSH failed: ${state.reason}`;
   }

@@ -29,6 +29,15 @@ export interface GpuTarget {
   readonly user: string;
   /** Absolute path of the private key; undefined when no key is known (state `noKey`, nothing is tried). */
   readonly identityFile?: string;
+  /** What the instance type promises; undefined for a type this version does not know (no count check then). */
+  readonly expected?: ExpectedGpus;
+}
+
+/** The GPUs an instance type has: a sample listing fewer is not a sample of that machine's load. */
+export interface ExpectedGpus {
+  readonly gpus: number;
+  /** The type's short label, e.g. "8x H100", for the words of a failed sample. */
+  readonly label: string;
 }
 
 export type GpuState =
@@ -42,8 +51,16 @@ export type GpuState =
   | { readonly kind: 'noNvidiaSmi'; readonly message: string }
   /** nvidia-smi ran but could not talk to the driver; `message` is nvidia-smi's own text. */
   | { readonly kind: 'driverFailed'; readonly message: string }
-  /** nvidia-smi failed for another reason (its own text), or printed something that is not its output. */
-  | { readonly kind: 'sampleFailed'; readonly message: string }
+  /**
+   * nvidia-smi failed for another reason (its own text), or printed something that is not its
+   * output, or an answer that cannot be trusted (a line not read, an error in a field, a GPU missing).
+   */
+  | {
+      readonly kind: 'sampleFailed';
+      readonly message: string;
+      /** When nvidia-smi answered but the answer could not be used: its output (bounded), for the report. */
+      readonly raw?: string;
+    }
   /** The SSH connection or command failed; `reason` says why in words a user can act on. */
   | { readonly kind: 'sshFailed'; readonly reason: string }
   | {

@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import type { FalSession } from '../auth/falSession';
 import type { InstancesModel } from '../core/instancesModel';
+import { expectedGpus } from '../core/instanceTypes';
 import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGuardHost, type InspectResult } from '../cost';
 import { describeState, type GpuSampler } from '../gpu';
 import type { CostNotices } from '../views/costNotices';
@@ -34,7 +35,7 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
   return {
     showReminder: (reminder) => notices.showReminder(reminder),
     showCountdown: (countdown) => notices.showCountdown(countdown),
-    inspect: (id) => inspect(deps.sampler, id),
+    inspect: (id) => inspect(deps, id),
     runBeforeDelete: (command, id) => runBeforeDeleteTask(command, id),
     deleteInstance: (id, gate) =>
       deleteAfterFreshLook(
@@ -58,7 +59,9 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
   };
 }
 
-async function inspect(sampler: GpuSampler, id: string): Promise<InspectResult> {
+async function inspect({ sampler, model }: GuardHostDeps, id: string): Promise<InspectResult> {
+  // The GPU count the type promises, from fal's listing rather than the sampler: a second source.
+  const expected = expectedGpus(model.get(id)?.instance.instance_type ?? '');
   if (sampler.state(id) === undefined) return { ok: false, error: 'it is not an SSH target (not ready, or no address)' };
   try {
     const { state, result } = await sampler.inspect(id, SESSION_CHECK_COMMAND, INSPECT_TIMEOUT_MS);
@@ -70,6 +73,7 @@ async function inspect(sampler: GpuSampler, id: string): Promise<InspectResult> 
         gpus: state.gpus.map((g) => ({ index: g.index, utilizationPercent: g.utilizationPercent })),
         gpuProcesses: state.processes.map((p) => ({ pid: p.pid ?? -1, name: p.name })),
         sessions: checkSessions(result.stdout),
+        ...(expected ? { expected } : {}),
       },
     };
   } catch (error) {

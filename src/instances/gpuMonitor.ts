@@ -3,6 +3,7 @@
 // is looking (the same two signals the refresh scheduler gets: view visible, window focused), and
 // the settings. It never samples by itself; it only tells the sampler, which decides.
 import * as vscode from 'vscode';
+import { expectedGpus } from '../core/instanceTypes';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 import type { IdleSource } from '../cost/types';
@@ -81,7 +82,15 @@ export class GpuMonitor implements vscode.Disposable {
       const ip = checkInstanceIp(r.instance.ip);
       if (!ip.ok) continue;
       const identityFile = this.keyStore.get(r.instance.id);
-      targets.push({ id: r.instance.id, ip: ip.ip, port: this.ssh.port, user: this.ssh.user, ...(identityFile ? { identityFile } : {}) });
+      const expected = expectedGpus(r.instance.instance_type);
+      targets.push({
+        id: r.instance.id,
+        ip: ip.ip,
+        port: this.ssh.port,
+        user: this.ssh.user,
+        ...(identityFile ? { identityFile } : {}),
+        ...(expected ? { expected } : {}),
+      });
     }
     return targets;
   }

@@ -49,7 +49,7 @@ export function gpuRowPart(state: GpuState | undefined): GpuRowPart | undefined 
     case 'driverFailed':
       return { description: 'GPU: driver not responding', expandable: true };
     case 'sampleFailed':
-      return { description: 'GPU: nvidia-smi failed', expandable: true };
+      return { description: state.raw === undefined ? 'GPU: nvidia-smi failed' : 'GPU: unreadable', expandable: true };
     case 'sshFailed':
       return { description: 'GPU: SSH failed', expandable: true };
   }
@@ -83,7 +83,8 @@ function stateLine(state: Exclude<GpuState, { kind: 'ok' | 'connecting' }>): Gpu
     case 'driverFailed':
       return line('NVIDIA driver not responding', state.message, 'error', 'errorForeground');
     case 'sampleFailed':
-      return line('nvidia-smi failed', state.message, 'warning', 'charts.orange');
+      if (state.raw === undefined) return line('nvidia-smi failed', state.message, 'warning', 'charts.orange');
+      return { ...line('GPU figures unreadable', state.message, 'warning', 'charts.orange'), tooltip: `${full}\nNot counted as idle until a sample reads in full.` };
     case 'sshFailed':
       return line(`SSH failed: ${state.reason}`, 'click to retry', 'debug-disconnect', 'errorForeground', 'retry');
   }

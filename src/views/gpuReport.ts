@@ -28,6 +28,7 @@ export function gpuReportText(r: ReportInput): string {
     out.push(`State: ${describeState(state)}`);
     if (state.kind === 'noKey') out.push('', 'Connect once (or click the row\'s "No private key known" line) to choose the private key of this instance.');
     if (state.kind === 'hostKeyUnknown') out.push('', 'Connect once (Connect, or Open SSH in Terminal) so its host key is learned; then the GPUs can be sampled.');
+    if (state.kind === 'sampleFailed' && state.raw !== undefined) out.push('', 'Not counted as idle until a sample reads in full.', '', ...rawSection(state.raw));
     return `${out.join('\n')}\n`;
   }
   out.push(`Sampled ${new Date(state.at).toLocaleString()}: ${gpuSummary(state.gpus)}`);
@@ -47,8 +48,12 @@ export function gpuReportText(r: ReportInput): string {
   out.push('', `GPU processes (${state.processes.length})`);
   if (state.processes.length === 0) out.push('  none');
   else out.push(...table(['PID', 'Process', 'GPU memory', 'GPU UUID'], state.processes.map((p) => [p.pid === undefined ? MISSING : String(p.pid), p.name || MISSING, figure(p.usedMemoryMiB, ' MiB'), p.gpuUuid])));
-  out.push('', 'Raw nvidia-smi output (both queries; the @@fal-gpu lines are the exit codes):', '', state.raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').trimEnd());
+  out.push('', ...rawSection(state.raw));
   return `${out.join('\n')}\n`;
+}
+
+function rawSection(raw: string): string[] {
+  return ['Raw nvidia-smi output (both queries; the @@fal-gpu lines are the exit codes):', '', raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').trimEnd()];
 }
 
 /** The number as nvidia-smi printed it (631.95 stays 631.95), or "—". */

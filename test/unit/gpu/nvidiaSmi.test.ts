@@ -73,7 +73,7 @@ describe('nvidia-smi --query-gpu parser (real outputs)', () => {
 
 describe('nvidia-smi --query-compute-apps parser (real outputs)', () => {
   it('no process: empty output (noheader drops the only line)', () => {
-    assert.deepEqual(parseComputeApps(fixture('query-compute-apps.h100x1-idle.csv')), { rows: [], skipped: 0 });
+    assert.deepEqual(parseComputeApps(fixture('query-compute-apps.h100x1-idle.csv')), { rows: [], skipped: 0, beyondLimit: 0, faults: [] });
     assert.deepEqual(parseComputeApps(fixture('query-compute-apps.h100x8-idle.csv')).rows, []);
   });
 

@@ -95,6 +95,18 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     assert.match(lines[2]!.description, /nvidia-smi: command not found/, "the shell's own text");
   });
 
+  it('an answer that cannot be trusted: its own words (nvidia-smi did not fail), not counted as idle, the raw output in the report', () => {
+    const raw = `${fixture('query-gpu.h100x1-idle.csv')}@@fal-gpu-x gpu 0\n@@fal-gpu-x apps 0\n`;
+    const state: GpuState = { kind: 'sampleFailed', message: 'nvidia-smi listed 1 GPU; an 8x H100 has 8', raw };
+    assert.equal(gpuRowPart(state)!.description, 'GPU: unreadable');
+    const line = gpuLines(state)[0]!;
+    assert.deepEqual([line.label, line.description], ['GPU figures unreadable', 'nvidia-smi listed 1 GPU; an 8x H100 has 8']);
+    assert.equal(line.tooltip, 'GPU figures unreadable: nvidia-smi listed 1 GPU; an 8x H100 has 8\nNot counted as idle until a sample reads in full.');
+    const text = gpuReportText({ id: 'inst_x', title: '8x H100', ip: undefined, state, history: [], idleText: undefined, now: 0 });
+    assert.match(text, /State: GPU figures unreadable: nvidia-smi listed 1 GPU; an 8x H100 has 8\n/);
+    assert.ok(text.includes(fixture('query-gpu.h100x1-idle.csv').trim()), 'what nvidia-smi printed');
+  });
+
   it('tooltip: summary, the history as an SVG image with a text alternative, and the idle line', () => {
     const now = 700_000;
     const history: UtilizationPoint[] = Array.from({ length: 60 }, (_, i) => ({ at: now - 590_000 + i * 10_000, percent: i < 30 ? 100 : 0 }));
