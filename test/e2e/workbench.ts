@@ -115,11 +115,32 @@ export class QuickInput {
     return this.message();
   }
 
-  /** Quick pick: filter by `text`, wait until the focused row holds it, accept it. */
+  /**
+   * Quick pick: filter by `text`, wait until the step has settled — a row with the text listed,
+   * the text really in the box and the focused row holding it — then accept it. A step that is
+   * still arriving from the extension host can reset the box after it was filled (seen on a
+   * loaded 2-core machine: Enter then took the first row), so the box is filled again until it holds.
+   */
   async answer(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
     await this.waitOpen(timeout);
-    await this.input.fill(text);
-    await this.page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).waitFor({ timeout });
+    const deadline = Date.now() + timeout;
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor({ timeout });
+    const settled = `((t) => {
+      const w = document.querySelector('.quick-input-widget');
+      const input = w && w.querySelector('.quick-input-box input');
+      const focused = w && w.querySelector('.monaco-list-row.focused');
+      return !!input && input.value === t && !!focused && (focused.textContent || '').includes(t);
+    })(${JSON.stringify(text)})`;
+    for (;;) {
+      await this.input.fill(text);
+      const left = deadline - Date.now();
+      try {
+        await this.page.waitForFunction(settled, undefined, { timeout: Math.max(1, Math.min(3_000, left)) });
+        break;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+      }
+    }
     await this.page.keyboard.press('Enter');
   }
 
