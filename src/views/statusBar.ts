@@ -3,6 +3,7 @@
 // extension costs no status bar space when idle.
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/cost';
+import { markdownText } from '../core/markdownText';
 import type { InstancesModel } from '../core/instancesModel';
 import { runningSummary } from '../core/runningSummary';
 
@@ -83,7 +84,7 @@ export class FalStatusBar implements vscode.Disposable {
 function keyPart(message: string): StatusPart {
   return {
     text: '$(key) fal: key rejected',
-    tooltip: `**fal Compute**: ${message}\n\nClick to set the API key.`,
+    tooltip: `**fal Compute**: ${markdownText(message)}\n\nClick to set the API key.`,
     accessibility: `fal Compute: ${message}`,
     urgency: 'warning',
     command: 'fal.setApiKey',
