@@ -13,7 +13,7 @@ export const KEEP_COMMAND = 'fal.idle.keep';
 export function countdownText(c: Countdown, at: string, leftMs: number): string {
   // The one link is ours; the guard's words carry names and fal's words, which must not make one.
   const keep = `[Keep](${commandUri(KEEP_COMMAND, [c.instanceId])})`;
-  return `${notificationText(c.headline)} Auto-delete at ${at} (in ${formatLeft(leftMs)}), ${notificationText(c.terms)} ${keep} protects it; Cancel stops the countdown.`;
+  return `${notificationText(c.headline)} Auto-delete at ${notificationText(at)} (in ${formatLeft(leftMs)}), ${notificationText(c.terms)} ${keep} protects it; Cancel stops the countdown.`;
 }
 
 /** "9 min 12 s", "45 s", "1 h 05 min". */

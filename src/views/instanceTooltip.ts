@@ -21,8 +21,8 @@ export interface ItemContext {
 
 export const INVALID_LABEL = 'invalid data from fal';
 
-/** `gpuSection`: the GPU view's markdown (gpuPresentation.ts), appended under the table. */
-export function instanceTooltipMarkdown(record: InstanceRecord, ctx: ItemContext, gpuSection?: string): string {
+/** `gpuSectionMarkdown`: the GPU view's section (gpuTooltip.ts), appended under the table. */
+export function instanceTooltipMarkdown(record: InstanceRecord, ctx: ItemContext, gpuSectionMarkdown?: string): string {
   if (record.invalid) {
     const shown = record.invalid.shownId === undefined ? '(no id)' : markdownCode(record.invalid.shownId);
     return [
@@ -61,8 +61,8 @@ export function instanceTooltipMarkdown(record: InstanceRecord, ctx: ItemContext
   ];
   const typeLabel = markdownText(machineLabel(instance.instance_type));
   const title = ctx.name ? `**${markdownText(ctx.name)}** · ${typeLabel}` : `**${typeLabel}**`;
-  const lines = [`${title} ${markdownCode(instance.id)}`, '', '| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)];
+  const lines = [`${title} ${markdownCode(instance.id)}`, '', '| | |', '|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
   if (ctx.name) lines.push('', '*The name is kept in VS Code on this computer (fal has no names): **Rename…** changes it.*');
-  if (gpuSection) lines.push('', '---', '', gpuSection);
+  if (gpuSectionMarkdown) lines.push('', '---', '', gpuSectionMarkdown);
   return `${lines.join('\n')}\n`;
 }

@@ -71,7 +71,9 @@ export class FalStatusBar implements vscode.Disposable {
     }
     const lead = parts.reduce((a, b) => (URGENCY[b.urgency] > URGENCY[a.urgency] ? b : a));
     this.item.text = parts.map((p) => p.text).filter(Boolean).join('  ');
-    const tooltip = new vscode.MarkdownString(parts.map((p) => p.tooltip).join('\n\n'), true);
+    const tooltip = new vscode.MarkdownString(statusTooltipMarkdown(parts), true);
+    // The spend part's "Show Spend" link. The command takes no argument and only opens the
+    // read-only report, and every part escapes the outside text it shows (markdownText).
     tooltip.isTrusted = { enabledCommands: ['fal.showSpend'] };
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: parts.map((p) => p.accessibility).join('. ') };
@@ -79,6 +81,11 @@ export class FalStatusBar implements vscode.Disposable {
     this.item.backgroundColor = lead.urgency === 'info' ? undefined : new vscode.ThemeColor(`statusBarItem.${lead.urgency}Background`);
     this.item.show();
   }
+}
+
+/** One paragraph per part. */
+function statusTooltipMarkdown(parts: readonly StatusPart[]): string {
+  return parts.map((p) => p.tooltip).join('\n\n');
 }
 
 function keyPart(message: string): StatusPart {
