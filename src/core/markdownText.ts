@@ -85,3 +85,16 @@ export function commandUri(command: string, args: readonly unknown[]): string {
   const encoded = encodeURIComponent(JSON.stringify(args)).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `command:${command}?${encoded}`;
 }
+
+/** Line breaks of any kind, and the controls and bidi overrides that could disguise a log line. */
+const LOG_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+const LOG_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` for the output channel (plain text): a line break inside it starts an indented
+ * continuation, never what looks like a new timestamped entry, and control characters and bidi
+ * overrides show as `�`.
+ */
+export function logText(text: string): string {
+  return text.replace(LOG_BREAKS, '\n    ').replace(LOG_CONTROLS, '\ufffd');
+}

@@ -13,76 +13,8 @@ import { instanceIdProblem } from '../../../src/api/instanceId';
 import type { GpuState } from '../../../src/gpu';
 import { gpuTooltipMarkdown } from '../../../src/views/gpuTooltip';
 import { instanceTooltipMarkdown } from '../../../src/views/instanceTooltip';
+import { hostile } from '../support/hostileText';
 import { collapse, renderLikeVsCode, type Rendered } from './renderLikeVsCode';
-
-/** Pieces of markup that could make something in a hover, and their look-alikes. */
-const PIECES = [
-  '[Choose it…](command:fal.gpu.chooseKey?["inst_victim"])',
-  '[x](command:fal.deleteInstance)',
-  '](command:fal.signOut)',
-  '![](https://evil.example/pixel.png)',
-  '![a](data:image/svg+xml;base64,PHN2Zz4=)',
-  '[ref]',
-  '[ref]: https://evil.example',
-  '<span style="color:#f00;">',
-  '</span>',
-  '<b>bold</b>',
-  '<img src=x>',
-  '<!-- c -->',
-  '<https://evil.example>',
-  '<mailto:a@evil.example>',
-  'https://evil.example/a_b',
-  'www.evil.example',
-  'a@evil.example',
-  '$(flame)',
-  '$(loading~spin)',
-  '$(',
-  '\\$(flame)',
-  '\\\\$(flame)',
-  '$(flame',
-  '&#36;(flame)',
-  '&amp;',
-  '&lt;b&gt;',
-  '&#x5b;',
-  '`',
-  '``',
-  '`code`',
-  '|',
-  '\\|',
-  '\\',
-  '\n',
-  '\r\n',
-  '\u2028',
-  '\u0000',
-  '\t',
-  '    ',
-  '#',
-  '# ',
-  '- ',
-  '1. ',
-  '> ',
-  '---',
-  '***',
-  '*',
-  '**',
-  '_',
-  '__',
-  '~~',
-  '[',
-  ']',
-  '(',
-  ')',
-  '"',
-  "'",
-  '＄（flame）',
-  '［x］（command:y）',
-  '\u200b',
-  '\u202e',
-  'inst_victim',
-];
-
-const fragment = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: 'binary' }) });
-const hostile = fc.array(fragment, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(''));
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 
