@@ -65,8 +65,11 @@ export function notificationText(text: string): string {
   return text.replace(NOTIFICATION_LINK_JOINT, ']\u200b(');
 }
 
-/** What can make a link, an image, HTML or a table cell in a markdown document, and what escapes it. */
-const DOCUMENT_ACTIVE = /[\\`*[\]|<>]/g;
+/**
+ * What can make a link, an image, HTML or a table cell in a markdown document. `:` too: a preview's
+ * bare-link finder reads `https://…\<img …>` as a link that swallows the escape of the `<`.
+ */
+const DOCUMENT_ACTIVE = /[\\`*[\]|<>:]/g;
 
 /**
  * `text` for a markdown document that is read as source in an editor (the spend report) and may be

@@ -85,6 +85,8 @@ describe('markdownText and its siblings', () => {
 
   it('markdownDocumentText: the spend report\'s cells make no command link, image or HTML in a preview, and stay readable as source', () => {
     assert.equal(markdownDocumentText('inst_abc (gpu_1x) a.b'), 'inst_abc (gpu_1x) a.b');
+    // Found by this property: a bare link swallowed the escape of the `<` after it.
+    assert.deepEqual(renderLikeVsCode(markdownDocumentText('https://evil.example/a_b<img src=x>')).html, []);
     fc.assert(
       fc.property(hostile, (text) => {
         const r = renderLikeVsCode(`| a |\n|---|\n| ${markdownDocumentText(text)} |\n`);
