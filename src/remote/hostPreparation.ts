@@ -179,7 +179,8 @@ export function sshCommandFor(host: PreparedHost): string {
 export async function openTerminal(deps: HostDeps, host: PreparedHost, checkKey: boolean): Promise<void> {
   if (checkKey && !(await checkHostKey(deps.log, host))) return;
   const command = sshCommandFor(host);
-  const terminal = vscode.window.createTerminal({ name: `fal: ${host.name ?? host.id}`, iconPath: new vscode.ThemeIcon('remote') });
+  // A terminal's tab draws $(name) as an icon: the name is the user's or a folder's words.
+  const terminal = vscode.window.createTerminal({ name: `fal: ${labelText(host.name ?? host.id)}`, iconPath: new vscode.ThemeIcon('remote') });
   terminal.show();
   terminal.sendText(command);
   deps.milestones?.reached('connected');

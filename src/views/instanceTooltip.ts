@@ -48,7 +48,7 @@ export function instanceTooltipMarkdown(record: InstanceRecord, ctx: ItemContext
     ['Hardware', spec ? describeSpec(spec) : 'unknown to this version'],
     ['Region', markdownText(instance.region)],
     ['Sector', instance.sector === undefined ? '—' : markdownText(instance.sector)],
-    ['IP', instance.ip === undefined ? '— (assigned when ready)' : markdownCode(instance.ip)],
+    ['IP', instance.ip === undefined ? '— (assigned when ready)' : markdownText(instance.ip)],
     ['Created by', instance.creator_user_nickname === undefined ? '—' : markdownText(instance.creator_user_nickname)],
     ...(ctx.protected ? ([['Auto-delete', '$(lock) protected: never auto-deleted']] as [string, string][]) : []),
     ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${formatDuration(ctx.now - record.firstSeenAt)} ago)`],
