@@ -105,7 +105,7 @@ function invalidRowItem(record: InstanceRecord, invalid: NonNullable<InstanceRec
 export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSection?: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString(instanceTooltipMarkdown(record, ctx, gpuSection), true);
   // The no-key state's "Choose it…" link, nothing else. Every other part of the tooltip is our
-  // words or outside text through markdownText (a rule in eslint.config.mjs, a property test), and
+  // words or outside text through markdownText (test/unit/lint/markupRule.ts, a property test), and
   // the command itself acts only on a listed instance that needs a key, after the user picks one.
   if (gpuSection?.includes(`(command:${CHOOSE_KEY_COMMAND}?`)) md.isTrusted = { enabledCommands: [CHOOSE_KEY_COMMAND] };
   return md;
