@@ -9,6 +9,8 @@
 //    Everything else that needs time takes a `Timers` (src/core/timers.ts) so tests drive it in
 //    fake time, and nothing but the refresh scheduler polls fal.
 // 4. Small files: no file in src/ is over 250 lines (a file that grows past it holds two things).
+// 5. Links only from us: every notification goes through src/notifications.ts, which keeps outside
+//    text in a message from making a `[label](command:…)` link (tooltips: test/unit/lint/markupRule.ts).
 import tseslint from 'typescript-eslint';
 
 /** Folders with no `vscode` import: unit-tested in plain node. */
@@ -40,8 +42,15 @@ const TIMER_MODULES = ['timers', 'timers/promises', 'node:timers', 'node:timers/
 const LAYER_MESSAGE = 'src/api, src/ssh, src/core, src/gpu and src/cost import nothing from `vscode` (README "Development"): pass what you need in.';
 const VSCODE_MODULE = { name: 'vscode', message: LAYER_MESSAGE };
 /** The folders that import `vscode`, reached from a pure folder by a relative import. */
-const VSCODE_SIDE = ['commands', 'views', 'instances', 'auth', 'remote', 'wizard', 'settings', 'extension'].map((folder) => `**/${folder}`);
+const VSCODE_SIDE = ['commands', 'views', 'instances', 'auth', 'remote', 'wizard', 'settings', 'extension', 'notifications'].map((folder) => `**/${folder}`);
 const VSCODE_SIDE_PATTERNS = [{ group: [...VSCODE_SIDE, ...VSCODE_SIDE.map((f) => `${f}/**`)], message: LAYER_MESSAGE }];
+
+const NOTIFICATION_MESSAGE =
+  'Use showInformationMessage/showWarningMessage/showErrorMessage from src/notifications.ts: VS Code makes [label](command:…) in a message a link, and messages carry outside text.';
+const NOTIFICATION_SYNTAX = ['error', {
+  selector: "MemberExpression[object.property.name='window'][property.name=/^show(Information|Warning|Error)Message$/]",
+  message: NOTIFICATION_MESSAGE,
+}];
 
 const isPure = (file) => PURE_FOLDERS.some((folder) => file.startsWith(`${folder}/`));
 const restrictedImports = ({ pure, timers }) => {
@@ -73,8 +82,10 @@ export default tseslint.config(
       'no-restricted-properties': ['error', ...TIMER_PROPERTIES],
       'no-restricted-imports': restrictedImports({ pure: false, timers: true }),
       'max-lines': ['error', { max: 250, skipBlankLines: false, skipComments: false }],
+      'no-restricted-syntax': NOTIFICATION_SYNTAX,
     },
   },
+  { files: ['src/notifications.ts'], rules: { 'no-restricted-syntax': 'off' } },
   {
     files: PURE_FOLDERS.map((folder) => `${folder}/**/*.ts`),
     rules: { 'no-restricted-imports': restrictedImports({ pure: true, timers: true }) },

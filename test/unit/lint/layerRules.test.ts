@@ -56,6 +56,12 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     assert.deepEqual(await rulesHit('src/core/timers.ts', "import * as vscode from 'vscode';\nsetTimeout(() => 1, 5);\n"), ['1:no-restricted-imports']);
   });
 
+  it('notifications go through src/notifications.ts, which keeps outside text from making links', async () => {
+    const code = "import * as vscode from 'vscode';\nvoid vscode.window.showErrorMessage('x');\nvoid vscode.window.showInformationMessage('y', 'OK');\nvoid vscode.window.showWarningMessage('z');\n";
+    assert.deepEqual(await rulesHit('src/commands/x.ts', code), ['2:no-restricted-syntax', '3:no-restricted-syntax', '4:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/notifications.ts', code), []);
+  });
+
   it('tests may use timers', async () => {
     assert.deepEqual(await rulesHit('test/unit/x.test.ts', 'setTimeout(() => 1, 5);\n'), []);
   });
