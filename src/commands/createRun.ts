@@ -100,7 +100,12 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
         const instance = await Promise.race([creating, aborted(stop.signal)]);
         if (!instance) return undefined;
         const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(READY_TIMEOUT_MS)]);
-        return await waitForInstance(model, instance.id, { signal, onProgress: (r) => (status = r.instance.status) });
+        const endWaiting = scheduler.beginOperation({ waiting: true }); // the user watches for "ready": ask every second
+        try {
+          return await waitForInstance(model, instance.id, { signal, onProgress: (r) => (status = r.instance.status) });
+        } finally {
+          endWaiting();
+        }
       } finally {
         stopClock();
       }

@@ -8,6 +8,7 @@
 //   holds it: no requests at all;
 // - on return, refresh at once if the data is older than the interval that applies, else wait out the rest;
 // - fast interval while an instance is transitional or an operation holds the scheduler, slow otherwise;
+//   every second while someone watches a progress for an instance to become ready (Connect When Ready);
 // - a fast tick fetches only what changes (`changes`: the fetcher picks the cheapest way); the whole
 //   list (`full`) keeps the slow pace, and is fetched at once on request (Refresh, after a create/delete);
 // - after a failure, back off exponentially (honouring a server's Retry-After); only the user's
@@ -32,6 +33,8 @@ export interface RefreshSchedulerOptions {
   fetch: (kind: FetchKind) => Promise<FetchOutcome>;
   fastMs: number;
   slowMs: number;
+  /** The interval while a waiter holds the scheduler (beginOperation({ waiting: true })); 1 s by default. */
+  waitingMs?: number;
   /** First delay after a failure; doubles per consecutive failure up to maxBackoffMs. */
   backoffBaseMs?: number;
   maxBackoffMs?: number;
@@ -45,6 +48,7 @@ export class RefreshScheduler {
   private focused = true;
   private transitional = false;
   private operations = 0;
+  private waiters = 0;
   private failures = 0;
   private retryAfterMs = 0;
   private lastAttemptAt: number | undefined;
@@ -93,14 +97,15 @@ export class RefreshScheduler {
   /**
    * Holds the scheduler in fast mode (even with the view hidden) while the user waits on an
    * operation — a create, a delete, Connect when ready — until the returned function is called.
+   * `waiting`: someone is watching a progress for an instance to settle; ask every `waitingMs`.
    */
-  beginOperation(): () => void {
+  beginOperation(options: { waiting?: boolean } = {}): () => void {
     let ended = false;
-    this.update(() => this.operations++);
+    const hold = (by: 1 | -1) => this.update(() => ((this.operations += by), (this.waiters += options.waiting ? by : 0)));
+    hold(1);
     return () => {
-      if (ended) return;
+      if (!ended) hold(-1);
       ended = true;
-      this.update(() => this.operations--);
     };
   }
 
@@ -115,6 +120,7 @@ export class RefreshScheduler {
       const max = this.options.maxBackoffMs ?? 300_000;
       return Math.max(this.retryAfterMs, Math.min(max, base * 2 ** (this.failures - 1)));
     }
+    if (this.waiters > 0) return Math.min(this.options.fastMs, this.options.waitingMs ?? 1_000);
     return this.fast ? this.options.fastMs : this.options.slowMs;
   }
 

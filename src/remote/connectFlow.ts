@@ -25,7 +25,7 @@ const INSTALL = 'Install Remote - SSH';
 export async function waitUntilReady(deps: WaitDeps, id: string, name?: string): Promise<WaitOutcome> {
   deps.log.info(`Connect ${id}: waiting until ready`);
   const started = Date.now();
-  const release = deps.scheduler.beginOperation();
+  const release = deps.scheduler.beginOperation({ waiting: true });
   try {
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: notificationText(`Connect when ready: ${name ?? id}`), cancellable: true },

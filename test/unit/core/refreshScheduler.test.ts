@@ -195,6 +195,30 @@ describe('RefreshScheduler', () => {
     assert.equal(t.calls.length, 3, 'the operation over, a hidden view is not refreshed');
   });
 
+  it('while someone waits for an instance to settle it is asked every second, only then; a back-off still wins', async () => {
+    const t = setup();
+    await t.start();
+    t.scheduler.setVisible(false); // the view may be hidden: the user watches the progress notification
+    const endWait = t.scheduler.beginOperation({ waiting: true });
+    const endOther = t.scheduler.beginOperation();
+    await t.timers.advance(5_000);
+    assert.deepEqual(t.calls, [0, 1_000, 2_000, 3_000, 4_000, 5_000]);
+    endWait();
+    endWait(); // ending twice is harmless
+    await t.timers.advance(6_000);
+    assert.deepEqual(t.calls.slice(6), [8_000, 11_000], 'back to the fast pace once nobody waits');
+    endOther();
+    await t.timers.advance(600_000);
+    assert.equal(t.calls.length, 8, 'and nothing at all once the operations are over (hidden view)');
+
+    const failing = setup(Array.from({ length: 10 }, () => ({ ok: false }) as FetchOutcome));
+    await failing.start();
+    const end = failing.scheduler.beginOperation({ waiting: true });
+    await failing.timers.advance(40_000);
+    assert.deepEqual(failing.calls, [0, 5_000, 15_000, 35_000], 'a failing fal is not asked more often for a waiter');
+    end();
+  });
+
   it('an operation does not shorten a back-off: waiting on fal that fails asks no more often', async () => {
     const t = setup(Array.from({ length: 10 }, () => ({ ok: false }) as FetchOutcome));
     await t.start();
