@@ -6,13 +6,13 @@
 // 2. Promises: none is left floating, none is passed where a void callback is expected — an
 //    unhandled rejection in the extension host is an error nobody sees.
 // 3. One poller: only the files in GLOBAL_TIMER_FILES may call the global setTimeout/setInterval.
-//    Everything else that needs time takes a `Timers` (src/core/timers.ts) so tests drive it in
+//    Everything else that needs time takes a `Timers` (src/base/timers.ts) so tests drive it in
 //    fake time, and nothing but the refresh scheduler polls fal.
 // 4. Small files: no file in src/ is over 250 lines (a file that grows past it holds two things).
 import tseslint from 'typescript-eslint';
 
 /** Folders with no `vscode` import: unit-tested in plain node. */
-const PURE_FOLDERS = ['src/api', 'src/ssh', 'src/core', 'src/gpu', 'src/cost'];
+const PURE_FOLDERS = ['src/base', 'src/api', 'src/ssh', 'src/core', 'src/gpu', 'src/cost'];
 
 /**
  * The only files that may call the global timers, each with the reason. A policy that acts over
@@ -21,7 +21,7 @@ const PURE_FOLDERS = ['src/api', 'src/ssh', 'src/core', 'src/gpu', 'src/cost'];
  * one operation (never polling), and says so.
  */
 const GLOBAL_TIMER_FILES = {
-  'src/core/timers.ts': 'realTimers: the one production implementation of Timers',
+  'src/base/timers.ts': 'realTimers: the one production implementation of Timers',
   'src/ssh/reachability.ts': 'the deadlines and pauses of one TCP/banner probe',
   'src/ssh/atomicWrite.ts': 'the pause before re-reading a file that changed under one write',
   'src/ssh/fileLock.ts': 'the pause between attempts to take one lock file',
@@ -29,7 +29,7 @@ const GLOBAL_TIMER_FILES = {
 };
 
 const TIMER_MESSAGE =
-  'Take a `Timers` (src/core/timers.ts) instead, so tests run it in fake time; only the refresh scheduler polls fal. ' +
+  'Take a `Timers` (src/base/timers.ts) instead, so tests run it in fake time; only the refresh scheduler polls fal. ' +
   'A deadline inside one operation may be allowed in GLOBAL_TIMER_FILES (eslint.config.mjs), with its reason.';
 const TIMER_GLOBALS = ['setTimeout', 'setInterval', 'setImmediate'].map((name) => ({ name, message: TIMER_MESSAGE }));
 const TIMER_PROPERTIES = ['globalThis', 'global', 'window'].flatMap((object) =>
@@ -37,7 +37,7 @@ const TIMER_PROPERTIES = ['globalThis', 'global', 'window'].flatMap((object) =>
 );
 const TIMER_MODULES = ['timers', 'timers/promises', 'node:timers', 'node:timers/promises'].map((name) => ({ name, message: TIMER_MESSAGE }));
 
-const LAYER_MESSAGE = 'src/api, src/ssh, src/core, src/gpu and src/cost import nothing from `vscode` (README "Development"): pass what you need in.';
+const LAYER_MESSAGE = 'src/base, src/api, src/ssh, src/core, src/gpu and src/cost import nothing from `vscode` (README "Development"): pass what you need in.';
 const VSCODE_MODULE = { name: 'vscode', message: LAYER_MESSAGE };
 /** The folders that import `vscode`, reached from a pure folder by a relative import. */
 const VSCODE_SIDE = ['commands', 'views', 'instances', 'auth', 'remote', 'wizard', 'settings', 'extension'].map((folder) => `**/${folder}`);

@@ -2,7 +2,7 @@
 // (undici's `request` does not follow them, and no redirect interceptor is installed): a
 // redirect would carry the Authorization header to wherever fal's answer points.
 import type { Dispatcher } from 'undici';
-import type { Timers } from '../core/refreshScheduler';
+import type { Timers } from '../base/timers';
 
 // undici is loaded on the first request, not when the extension activates: evaluating it is most
 // of the bundle's load time (~60 ms), and activation must not pay for a request it may never make.

@@ -10,7 +10,7 @@ import type { FalApi } from '../auth/falClient';
 import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
-import { every, realTimers } from '../core/timers';
+import { every, realTimers } from '../base/timers';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstanceNames } from '../instances/instanceNames';
 import type { InstancesController } from '../instances/instancesController';

@@ -4,7 +4,7 @@
 // at most `limitMs`; then the rows say that fal still lists them, and so does the log.
 import type { InstancesModel } from './instancesModel';
 import type { RefreshScheduler } from './refreshScheduler';
-import type { Timers } from './timers';
+import type { Timers } from '../base/timers';
 
 /** How long fast polling follows a deleted instance that fal keeps listing. */
 export const DELETE_LAG_LIMIT_MS = 5 * 60_000;

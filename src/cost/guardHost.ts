@@ -1,5 +1,5 @@
 // What the cost guard asks of the world (the VS Code side implements it; tests fake it).
-import type { Timers } from '../core/refreshScheduler';
+import type { Timers } from '../base/timers';
 import type { AutoDeleteHost } from './autoDelete';
 import type { Countdown, CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
 import type { CostGuardSettings, IdleSource, KeyValueStore } from './types';

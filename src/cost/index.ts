@@ -69,4 +69,4 @@ export { BUDGET_WARNING_SHARE, budgetLevel, projectMonth, validBudget, type Budg
 export { Ownership, OWNERSHIP_KEY, UNKNOWN_CREATOR_LABEL, creatorKey, groupByCreator, type CreatorGroup } from './ownership';
 export { buildSpendReport, type SpendReportInput } from './spendReport';
 export { GUARD_STATE_KEY } from './guardState';
-export { DEFAULT_COST_GUARD_SETTINGS, Emitter, type CostGuardSettings, type Disposable, type IdleSource, type KeyValueStore } from './types';
+export { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings, type Disposable, type IdleSource, type KeyValueStore } from './types';

@@ -91,7 +91,4 @@ export interface RunResult {
   readonly truncated: boolean;
 }
 
-/** A listener registration, like vscode.Disposable without importing vscode. */
-export interface Unsubscribe {
-  dispose(): void;
-}
+export type { Subscription as Unsubscribe } from '../base/emitter';

@@ -2,6 +2,7 @@
 // per fal account: the same instance id under another key is another account's machine. The
 // account is a hash of the key's id part (FalSession.account), so not even the id of a key is
 // written to disk. No runtime `vscode` import: unit-testable in plain node.
+import { Emitter, type Subscription } from '../base/emitter';
 import { cleanName } from '../core/instanceName';
 import type { StateStore } from './pendingCreates';
 
@@ -16,7 +17,7 @@ export interface NameLookup {
 }
 
 export class InstanceNames implements NameLookup {
-  private readonly listeners = new Set<Listener>();
+  private readonly changes = new Emitter<readonly string[] | undefined>();
 
   constructor(
     private readonly state: StateStore,
@@ -65,9 +66,8 @@ export class InstanceNames implements NameLookup {
   }
 
   /** `ids` undefined: any name may have changed. */
-  onDidChange(listener: Listener): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+  onDidChange(listener: Listener): Subscription {
+    return this.changes.event(listener);
   }
 
   private all(): Names {
@@ -76,6 +76,6 @@ export class InstanceNames implements NameLookup {
   }
 
   private emit(ids: readonly string[] | undefined): void {
-    for (const listener of this.listeners) listener(ids);
+    this.changes.fire(ids);
   }
 }

@@ -9,7 +9,7 @@ import { InstancesModel } from '../core/instancesModel';
 import { InstancesSync } from '../core/instancesSync';
 import { RefreshScheduler } from '../core/refreshScheduler';
 import { describeSchedule } from '../core/scheduleWords';
-import { realTimers } from '../core/timers';
+import { realTimers } from '../base/timers';
 import type { Settings } from '../settings';
 
 const FIRST_SEEN_KEY = 'fal.instances.firstSeen';
@@ -27,10 +27,13 @@ export class InstancesController implements vscode.Disposable {
     private settings: Settings,
     globalState: vscode.Memento,
   ) {
-    this.model = new InstancesModel({
-      get: () => globalState.get<Record<string, number>>(FIRST_SEEN_KEY, {}),
-      set: (value) => globalState.update(FIRST_SEEN_KEY, value),
-    });
+    this.model = new InstancesModel(
+      {
+        get: () => globalState.get<Record<string, number>>(FIRST_SEEN_KEY, {}),
+        set: (value) => globalState.update(FIRST_SEEN_KEY, value),
+      },
+      (error) => log.error('A view of the instances list failed to update:', error),
+    );
     const sync = new InstancesSync({
       model: this.model,
       client: () => session.client(),

@@ -10,7 +10,7 @@
 // in the message protects the instance. Hiding the toast (×) does not stop the countdown: it goes
 // on in the notification centre (VS Code does not tell an extension that a toast was hidden).
 import * as vscode from 'vscode';
-import { every, realTimers } from '../core/timers';
+import { every, realTimers } from '../base/timers';
 import type { Countdown, CountdownAnswer, Reminder, ReminderAction, Shown } from '../cost';
 import { countdownText } from './costPresentation';
 

@@ -5,7 +5,7 @@
 // while the window is focused (a clock for the figures, no I/O).
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
-import { every, realTimers } from '../core/timers';
+import { every, realTimers } from '../base/timers';
 import type { SpendFigures } from '../instances/spendFigures';
 import { SPEND_PART, spendPart } from './costPresentation';
 import type { FalStatusBar } from './statusBar';
