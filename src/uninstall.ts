@@ -3,6 +3,7 @@
 // and kills it after 5 s (microsoft/vscode, platform/extensionManagement/node/extensionLifecycle.ts).
 // It takes back our SSH changes like "fal: Remove SSH Config Changes" — also in a
 // remote.SSH.configFile of the time, found in the record kept next to the managed file.
+import { errorText } from './base/errorText';
 import { homedir } from 'node:os';
 import { sshPaths } from './ssh/paths';
 import { removeSshConfigChanges } from './ssh/sshTidy';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
 main().then(
   () => undefined,
   (e: unknown) => {
-    console.error(`fal Compute uninstall: could not remove the SSH config changes: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`fal Compute uninstall: could not remove the SSH config changes: ${errorText(e)}`);
     process.exitCode = 1;
   },
 );

@@ -1,4 +1,5 @@
 // What the user reads when a create fails or while it waits. Pure, unit-tested.
+import { errorText } from '../base/errorText';
 import { FalAbortError, FalApiError, FalError, FalInputError, FalNetworkError, FalResponseError, formatWait } from '../api';
 import { isCreditMessage, keyRejectionOf } from '../core/apiFailures';
 
@@ -39,7 +40,7 @@ export function createFailureMessage(error: unknown): string {
   }
   if (error instanceof FalAbortError) return 'The create was not confirmed within fal\'s 10-minute idempotency window: check the Instances list.';
   if (error instanceof FalError) return error.message;
-  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  return `Unexpected error: ${errorText(error)}`;
 }
 
 /** "fal is rate limiting: retrying in 2 min" (the create progress while fal's Retry-After runs). */

@@ -1,5 +1,6 @@
 // "fal: Set API Key": a password box that checks the key's shape as you type and checks the key
 // against fal on Enter, staying open with the reason when fal says no.
+import { errorText } from '../base/errorText';
 import * as vscode from 'vscode';
 import { checkApiKeyShape } from '../api';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
@@ -63,8 +64,8 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
     // A failure here (secret storage refusing the write) stays in the box, where the user is.
     box.onDidAccept(() =>
       accept().catch((error: unknown) => {
-        deps.log.error(`Saving the API key failed: ${error instanceof Error ? error.message : String(error)}`);
-        box.validationMessage = { message: `The key could not be saved: ${error instanceof Error ? error.message : String(error)}`, severity: vscode.InputBoxValidationSeverity.Error };
+        deps.log.error(`Saving the API key failed: ${errorText(error)}`);
+        box.validationMessage = { message: `The key could not be saved: ${errorText(error)}`, severity: vscode.InputBoxValidationSeverity.Error };
       }),
     );
     box.onDidHide(() => {

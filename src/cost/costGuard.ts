@@ -3,14 +3,14 @@
 // goes through CostGuardHost. Per instance at most one notification at a time (a reminder, or an
 // auto-delete countdown that replaces it); reminders wait while the window is unfocused; an
 // instance is reminded at most once per snooze period (1 h), and never after "Don't remind".
+import { errorText } from '../base/errorText';
 import { Emitter } from '../base/emitter';
 import { realTimers, type Timers } from '../base/timers';
 import type { InstanceRecord } from '../core/instancesModel';
-import { errorText, runAutoDelete } from './autoDelete';
+import { runAutoDelete } from './autoDelete';
 import type { CostGuardOptions, Shown } from './guardHost';
 import { GuardState } from './guardState';
-import { countdownNotice, formatSpan, idleReminder, subjectLabel } from './guardMessages';
-import type { CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
+import { countdownNotice, formatSpan, idleReminder, subjectLabel, type CountdownAnswer, type Reminder, type ReminderAction } from './guardMessages';
 import { idleShortfall, ineligibility, MIN_GRACE_MINUTES, nextDue, reminderAllowed, runningReminderDue, SNOOZE_MS, type RuleContext } from './guardRules';
 import { DEFAULT_COST_GUARD_SETTINGS, MINUTE_MS, type CostGuardSettings, type Disposable } from './types';
 

@@ -8,6 +8,7 @@
 //   with the guard's gate asked after every await and right before each attempt (cost/freshDelete.ts);
 // - confirmDelete: the Delete command itself, with its modal;
 // - inform / log: a notification / the "fal Compute" log.
+import { errorText } from '../base/errorText';
 import * as vscode from 'vscode';
 import type { FalSession } from '../auth/falSession';
 import type { InstancesModel } from '../core/instancesModel';
@@ -77,6 +78,6 @@ async function inspect({ sampler, model }: GuardHostDeps, id: string): Promise<I
       },
     };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorText(error) };
   }
 }

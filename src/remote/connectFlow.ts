@@ -1,12 +1,13 @@
 // The steps of Connect after the host entry: waiting until the instance is ready (by watching the
 // model while holding the scheduler in fast mode — never polling on its own), the SSH port probe,
 // the Remote-SSH window, and the fallback when Remote-SSH is missing.
+import { errorText } from '../base/errorText';
 import * as vscode from 'vscode';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
 import type { InstancesModel } from '../core/instancesModel';
 import type { RefreshScheduler } from '../core/refreshScheduler';
 import { statusLook } from '../core/status';
-import { ReachabilityError, waitForTcp } from '../ssh';
+import { waitForTcp } from '../ssh';
 import { checkHostKey } from './hostKeys';
 import { OPEN_SSH_IN_TERMINAL, openTerminal, type HostDeps, type PreparedHost } from './hostPreparation';
 import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from './remoteSsh';
@@ -73,7 +74,7 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
     return true;
   } catch (e) {
     if (e instanceof vscode.CancellationError) throw e;
-    const message = e instanceof ReachabilityError ? e.message : e instanceof Error ? e.message : String(e);
+    const message = errorText(e);
     deps.log.warn(`Connect ${id}: ${message}`);
     const choice = await vscode.window.showErrorMessage(`Cannot reach ${id}: ${message}. A new machine can take a minute more to accept SSH.`, 'Try Again', OPEN_SSH_IN_TERMINAL);
     if (choice === 'Try Again') return probePort(deps, host);

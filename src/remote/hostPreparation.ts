@@ -2,6 +2,7 @@
 // once), its Host block in our managed file and the Include in the user's config, and the fallbacks
 // when the user's config is one we must not change. Every step is logged (paths and aliases, never
 // key material).
+import { errorText } from '../base/errorText';
 import { access } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
@@ -128,7 +129,7 @@ function resolves(deps: HostDeps, id: string, check: ResolveCheck, configFile: s
 }
 
 function refused(deps: HostDeps, id: string, e: unknown): undefined {
-  const message = e instanceof Error ? e.message : String(e);
+  const message = errorText(e);
   deps.log.error(`${id}: host entry refused: ${message}`);
   void vscode.window.showErrorMessage(`Cannot write the SSH host entry of ${id}: ${message}`);
   return undefined;

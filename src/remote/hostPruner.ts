@@ -2,6 +2,7 @@
 // Host blocks in our managed file (only `fal-*` blocks there; the user's own hosts are never
 // read or touched) and their InstanceKeyStore entries. When no host entry is left, every trace
 // in the SSH setup goes too (src/ssh/sshTidy.ts): the user's config is its original bytes again.
+import { errorText } from '../base/errorText';
 import type * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
@@ -32,7 +33,7 @@ export class HostPruner implements vscode.Disposable {
   private onChange(): void {
     if (this.model.state.kind !== 'loaded') return;
     const listed = new Set(this.model.list().map((r) => r.instance.id));
-    this.queue = this.queue.then(() => this.prune(listed)).catch((e) => this.log.warn(`Pruning SSH host entries failed: ${e instanceof Error ? e.message : String(e)}`));
+    this.queue = this.queue.then(() => this.prune(listed)).catch((e) => this.log.warn(`Pruning SSH host entries failed: ${errorText(e)}`));
   }
 
   private async prune(listed: ReadonlySet<string>): Promise<void> {

@@ -1,5 +1,6 @@
 // Is the instance's SSH port answering yet? fal reports "ready" with an IP a little before sshd
 // accepts connections; Remote-SSH started too early shows a confusing error, so we wait first.
+import { errorText } from '../base/errorText';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -143,6 +144,6 @@ function describe(e: unknown, timeoutMs: number): string {
     case 'ETIMEDOUT':
       return 'connection timed out';
     default:
-      return code ?? (e instanceof Error ? e.message : String(e));
+      return code ?? (errorText(e));
   }
 }
