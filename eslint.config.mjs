@@ -5,7 +5,8 @@
 //    run and are unit-tested in plain node.
 // 2. Promises: none is left floating, none is passed where a void callback is expected — an
 //    unhandled rejection in the extension host is an error nobody sees.
-// 3. One poller: only the files in GLOBAL_TIMER_FILES may call the global setTimeout/setInterval.
+// 3. One poller: only the files in GLOBAL_TIMER_FILES may call the global setTimeout/setInterval,
+//    and only src/base/timers.ts reads Date.now().
 //    Everything else that needs time takes a `Timers` (src/base/timers.ts) so tests drive it in
 //    fake time, and nothing but the refresh scheduler polls fal.
 // 4. Small files: no file in src/ is over 250 lines (a file that grows past it holds two things).
@@ -28,6 +29,9 @@ const GLOBAL_TIMER_FILES = {
   'src/remote/sshProbe.ts': 'the deadline of one `ssh` host-key probe',
 };
 
+/** The one reader of the wall clock. */
+const CLOCK_FILE = 'src/base/timers.ts';
+
 const TIMER_MESSAGE =
   'Take a `Timers` (src/base/timers.ts) instead, so tests run it in fake time; only the refresh scheduler polls fal. ' +
   'A deadline inside one operation may be allowed in GLOBAL_TIMER_FILES (eslint.config.mjs), with its reason.';
@@ -35,6 +39,8 @@ const TIMER_GLOBALS = ['setTimeout', 'setInterval', 'setImmediate'].map((name) =
 const TIMER_PROPERTIES = ['globalThis', 'global', 'window'].flatMap((object) =>
   ['setTimeout', 'setInterval', 'setImmediate'].map((property) => ({ object, property, message: TIMER_MESSAGE })),
 );
+const CLOCK_MESSAGE = 'Read the time from the `Timers` you were given, else `now()` (src/base/timers.ts), so tests can run it in fake time.';
+const CLOCK_PROPERTIES = [{ object: 'Date', property: 'now', message: CLOCK_MESSAGE }];
 const TIMER_MODULES = ['timers', 'timers/promises', 'node:timers', 'node:timers/promises'].map((name) => ({ name, message: TIMER_MESSAGE }));
 
 const LAYER_MESSAGE = 'src/base, src/api, src/ssh, src/core, src/gpu and src/cost import nothing from `vscode` (README "Development"): pass what you need in.';
@@ -70,7 +76,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', ...TIMER_GLOBALS],
-      'no-restricted-properties': ['error', ...TIMER_PROPERTIES],
+      'no-restricted-properties': ['error', ...TIMER_PROPERTIES, ...CLOCK_PROPERTIES],
       'no-restricted-imports': restrictedImports({ pure: false, timers: true }),
       'max-lines': ['error', { max: 250, skipBlankLines: false, skipComments: false }],
     },
@@ -83,7 +89,7 @@ export default tseslint.config(
     files: [file],
     rules: {
       'no-restricted-globals': 'off',
-      'no-restricted-properties': 'off',
+      'no-restricted-properties': file === CLOCK_FILE ? 'off' : ['error', ...CLOCK_PROPERTIES],
       'no-restricted-imports': restrictedImports({ pure: isPure(file), timers: false }),
     },
   })),

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ComputeInstance } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { FalSession } from './auth/falSession';
+import { now } from './base/timers';
 import { chooseInstanceKey } from './commands/chooseInstanceKey';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
@@ -81,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const showIdle = () => statusBar.setPart(IDLE_PART, idleOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
-  const costs = { projectMonth: (type: string) => figures.projection(Date.now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
+  const costs = { projectMonth: (type: string) => figures.projection(now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
   const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log, deleter, costs };
   const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
 

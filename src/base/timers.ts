@@ -35,12 +35,18 @@ export function every(timers: Timers, ms: number, fn: () => void): () => void {
   };
 }
 
+/** A signal that aborts at a deadline; `clear` drops the deadline once the operation settled. */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  clear(): void;
+}
+
 /**
- * A signal that aborts after `ms` on `timers`: a deadline a test can run in fake time (the
- * platform's AbortSignal.timeout always runs in real time).
+ * Aborts after `ms` on `timers`, with the reason AbortSignal.timeout gives (a 'TimeoutError'), but
+ * in the time tests control: the platform's AbortSignal.timeout always runs in real time.
  */
-export function abortAfter(timers: Timers, ms: number): AbortSignal {
+export function abortAfter(timers: Timers, ms: number): Deadline {
   const controller = new AbortController();
-  timers.setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
-  return controller.signal;
+  const handle = timers.setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  return { signal: controller.signal, clear: () => timers.clearTimeout(handle) };
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { ComputeInstance } from '../api';
 import type { FalSession } from '../auth/falSession';
+import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 import { CostGuard, formatSpan, type CostGuardSettings, type IdleSource, type Ownership, type SpendLedger } from '../cost';
@@ -72,7 +73,7 @@ export class CostMonitor implements vscode.Disposable {
 
   /** Our own create succeeded (the create command, or a create finished after a reload). */
   recordCreate(instance: Pick<ComputeInstance, 'id' | 'creator_user_nickname'>): void {
-    this.deps.ownership.recordCreate(instance, Date.now());
+    this.deps.ownership.recordCreate(instance, now());
     this.updateWatch();
   }
 
@@ -87,7 +88,7 @@ export class CostMonitor implements vscode.Disposable {
     const records = model.list();
     this.guard.setInstances(records);
     // Only a complete, successful list says what exists (never a failed refresh or a signed-out empty one).
-    if (model.state.kind === 'loaded') ledger.observe(records, Date.now());
+    if (model.state.kind === 'loaded') ledger.observe(records, now());
     this.updateWatch();
   }
 

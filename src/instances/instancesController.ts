@@ -9,7 +9,7 @@ import { InstancesModel } from '../core/instancesModel';
 import { InstancesSync } from '../core/instancesSync';
 import { RefreshScheduler } from '../core/refreshScheduler';
 import { describeSchedule } from '../core/scheduleWords';
-import { realTimers } from '../base/timers';
+import { now, realTimers } from '../base/timers';
 import type { Settings } from '../settings';
 
 const FIRST_SEEN_KEY = 'fal.instances.firstSeen';
@@ -38,7 +38,7 @@ export class InstancesController implements vscode.Disposable {
       model: this.model,
       client: () => session.client(),
       pageSize: PAGE_SIZE,
-      now: Date.now,
+      now,
       onKeyRejected: (rejection) => session.reject(rejection),
       log,
     });

@@ -3,6 +3,7 @@
 // the Remote-SSH window, and the fallback when Remote-SSH is missing.
 import { errorText } from '../base/errorText';
 import * as vscode from 'vscode';
+import { now } from '../base/timers';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
 import type { InstancesModel } from '../core/instancesModel';
 import type { RefreshScheduler } from '../core/refreshScheduler';
@@ -23,7 +24,7 @@ const INSTALL = 'Install Remote - SSH';
 /** Shows a cancellable progress until `id` settles; throws CancellationError when the user cancels. */
 export async function waitUntilReady(deps: WaitDeps, id: string, name?: string): Promise<WaitOutcome> {
   deps.log.info(`Connect ${id}: waiting until ready`);
-  const started = Date.now();
+  const started = now();
   const release = deps.scheduler.beginOperation();
   try {
     const outcome = await vscode.window.withProgress(
@@ -37,7 +38,7 @@ export async function waitUntilReady(deps: WaitDeps, id: string, name?: string):
         return waitForInstance(deps.model, id, { signal: abort.signal, onProgress: (r) => say(r.instance.status) });
       },
     );
-    const seconds = Math.round((Date.now() - started) / 1000);
+    const seconds = Math.round((now() - started) / 1000);
     deps.log.info(`Connect ${id}: ${outcome.kind === 'settled' ? `now ${outcome.record.instance.status}` : outcome.kind} after ${seconds} s`);
     return outcome;
   } finally {

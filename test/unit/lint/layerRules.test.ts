@@ -56,6 +56,11 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     assert.deepEqual(await rulesHit('src/base/timers.ts', "import * as vscode from 'vscode';\nsetTimeout(() => 1, 5);\n"), ['1:no-restricted-imports']);
   });
 
+  it('only src/base/timers.ts reads the wall clock; the deadline files do not either', async () => {
+    for (const file of ['src/views/x.ts', 'src/core/x.ts', 'src/ssh/fileLock.ts']) assert.deepEqual(await rulesHit(file, 'export const t = Date.now();\n'), ['1:no-restricted-properties'], file);
+    assert.deepEqual(await rulesHit('src/base/timers.ts', 'export const t = Date.now();\n'), []);
+  });
+
   it('tests may use timers', async () => {
     assert.deepEqual(await rulesHit('test/unit/x.test.ts', 'setTimeout(() => 1, 5);\n'), []);
   });
