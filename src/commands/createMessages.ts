@@ -1,6 +1,7 @@
 // What the user reads when a create fails or while it waits. Pure, unit-tested.
+import { waitText } from '../base/durations';
 import { errorText } from '../base/errorText';
-import { FalAbortError, FalApiError, FalError, FalInputError, FalNetworkError, FalResponseError, formatWait } from '../api';
+import { FalAbortError, FalApiError, FalError, FalInputError, FalNetworkError, FalResponseError } from '../api';
 import { isCreditMessage, keyRejectionOf } from '../core/apiFailures';
 
 export function createFailureMessage(error: unknown): string {
@@ -45,13 +46,13 @@ export function createFailureMessage(error: unknown): string {
 
 /** "fal is rate limiting: retrying in 2 min" (the create progress while fal's Retry-After runs). */
 export function rateLimitWaitText(leftMs: number): string {
-  return `fal is rate limiting: retrying in ${formatWait(leftMs)}`;
+  return `fal is rate limiting: retrying in ${waitText(leftMs)}`;
 }
 
 /** The create progress during any wait between attempts (429: fal's rate limiting). */
 export function retryWaitText(leftMs: number, status: number | undefined): string {
   if (status === 429) return rateLimitWaitText(leftMs);
-  return `fal did not answer the create${status ? ` (HTTP ${status})` : ''}: sending it again, with the same key, in ${formatWait(leftMs)}`;
+  return `fal did not answer the create${status ? ` (HTTP ${status})` : ''}: sending it again, with the same key, in ${waitText(leftMs)}`;
 }
 
 /** "Provisioning 8x H100… 1m 40s" */

@@ -41,7 +41,6 @@ export { SNOOZE_MS } from './guardRules';
 export {
   COUNTDOWN_ACTIONS,
   REMINDER_ACTIONS,
-  formatSpan,
   type Countdown,
   type CountdownAnswer,
   type Reminder,

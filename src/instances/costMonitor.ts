@@ -6,10 +6,11 @@
 import * as vscode from 'vscode';
 import type { ComputeInstance } from '../api';
 import type { FalSession } from '../auth/falSession';
+import { spanText } from '../base/durations';
 import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
-import { CostGuard, formatSpan, type CostGuardSettings, type IdleSource, type Ownership, type SpendLedger } from '../cost';
+import { CostGuard, type CostGuardSettings, type IdleSource, type Ownership, type SpendLedger } from '../cost';
 import type { GpuSampler } from '../gpu';
 import type { CostSettings } from '../settings';
 import { CostNotices } from '../views/costNotices';
@@ -117,9 +118,9 @@ export class CostMonitor implements vscode.Disposable {
 
 /** One log line saying what the cost guard will do (written when it changes). */
 export function describeGuardSettings(s: CostGuardSettings): string {
-  const idle = s.idleMinutes > 0 ? `idle reminders after ${formatSpan(s.idleMinutes * 60_000)}` : 'no idle reminders';
+  const idle = s.idleMinutes > 0 ? `idle reminders after ${spanText(s.idleMinutes * 60_000)}` : 'no idle reminders';
   const running = s.runningHours > 0 ? `running-time reminders every ${s.runningHours} h` : 'no running-time reminders';
   const extras = [s.beforeDelete.trim() ? 'beforeDelete set' : '', s.autoDeleteOthers ? 'also instances not created here' : ''].filter(Boolean);
-  const auto = s.autoDelete ? `auto-delete ON after a ${formatSpan(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}` : 'auto-delete off';
+  const auto = s.autoDelete ? `auto-delete ON after a ${spanText(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}` : 'auto-delete off';
   return `Cost guard: ${idle}, ${running}, ${auto}`;
 }

@@ -1,8 +1,9 @@
 // The cost guard's words on screen (issue 13), as plain text and Markdown: the countdown's live
 // text and the status bar's spend part. No `vscode` import (unit-tested in plain node); the
 // notification and status bar code (costNotices.ts, spendStatus.ts) only shows them.
+import { countdownLeftText } from '../base/durations';
 import { formatUsd } from '../core/cost';
-import { budgetLevel, formatSpan, type Countdown, type SpendSummary } from '../cost';
+import { budgetLevel, type Countdown, type SpendSummary } from '../cost';
 import type { SpendFigures } from '../instances/spendFigures';
 import type { StatusPart } from './statusBar';
 
@@ -11,16 +12,9 @@ export const KEEP_COMMAND = 'fal.idle.keep';
 /** The countdown's live text: the guard's words with the absolute deadline and what is left. */
 export function countdownText(c: Countdown, at: string, leftMs: number): string {
   const keep = `[Keep](command:${KEEP_COMMAND}?${encodeURIComponent(JSON.stringify([c.instanceId]))})`;
-  return `${c.headline} Auto-delete at ${at} (in ${formatLeft(leftMs)}), ${c.terms} ${keep} protects it; Cancel stops the countdown.`;
+  return `${c.headline} Auto-delete at ${at} (in ${countdownLeftText(leftMs)}), ${c.terms} ${keep} protects it; Cancel stops the countdown.`;
 }
 
-/** "9 min 12 s", "45 s", "1 h 05 min". */
-export function formatLeft(ms: number): string {
-  const seconds = Math.ceil(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
-  return formatSpan(seconds * 1000);
-}
 
 export const SPEND_PART = 'spend';
 const LIST_AT_MOST = 5;

@@ -2,7 +2,7 @@
 // part, the children (one per GPU, the processes, or the state that explains why there are no
 // figures), the tooltip section and the idle wording. No vscode import (unit-tested in plain node);
 // gpuChildren.ts turns these into TreeItems.
-import { formatSpan } from '../cost';
+import { spanText } from '../base/durations';
 import { describeState, figure, gpuSummary, MISSING, type GpuProcess, type GpuReading, type GpuState, type UtilizationPoint } from '../gpu';
 import { historySpan, historyText, sparklineDataUri } from './gpuSparkline';
 
@@ -177,7 +177,7 @@ export function gpuTooltipMarkdown(input: {
 
 /** "idle for 42 min", "idle for 2 h 05 min", "idle for 40 s": the cost guard's reminder says the same span the same way. */
 export function idleText(ms: number): string {
-  return `idle for ${formatSpan(ms)}`;
+  return `idle for ${spanText(ms)}`;
 }
 
 /** `14:05:09`, the same in every locale. */

@@ -16,7 +16,8 @@
 //   e.g. "api  GPU 87 % · 61/80 GB · 8x H100", "inst_ec786ab73f2k  starting · 1x H100".
 // The IP is in the tooltip, the screen-reader label and Copy IP, not in the row.
 import * as vscode from 'vscode';
-import { estimatedCostSince, formatDuration, formatUsd, hourlyRate } from '../core/cost';
+import { agoText } from '../base/durations';
+import { estimatedCostSince, formatUsd, hourlyRate } from '../core/cost';
 import { describeSpec, machineLabel, machineSpec } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import { statusLook } from '../core/status';
@@ -136,7 +137,7 @@ export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSec
     ['IP', instance.ip ?? '— (assigned when ready)'],
     ['Created by', instance.creator_user_nickname ?? '—'],
     ...(ctx.protected ? ([['Auto-delete', '$(lock) protected: never auto-deleted']] as [string, string][]) : []),
-    ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${formatDuration(ctx.now - record.firstSeenAt)} ago)`],
+    ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${agoText(ctx.now - record.firstSeenAt)})`],
     [
       'Cost so far',
       rate === undefined
