@@ -10,6 +10,9 @@ export interface Shown<T> {
   close(): void;
 }
 
+/** The guard's notifications, shown by the VS Code side (views/costNotices.ts). */
+export type GuardNotices = Pick<CostGuardHost, 'showReminder' | 'showCountdown'>;
+
 export interface CostGuardHost extends AutoDeleteHost {
   showReminder(reminder: Reminder): Shown<ReminderAction>;
   /** The auto-delete countdown; a dismissal counts as Cancel. */

@@ -36,7 +36,7 @@
 //   Mine filter / groupBy   → ownership.isMine(instance, fal.creatorNickname); groupByCreator(items, nickname)
 
 export { CostGuard } from './costGuard';
-export type { CostGuardHost, CostGuardOptions, Shown } from './guardHost';
+export type { CostGuardHost, CostGuardOptions, GuardNotices, Shown } from './guardHost';
 export { SNOOZE_MS } from './guardRules';
 export {
   COUNTDOWN_ACTIONS,

@@ -1,5 +1,5 @@
 // What the cost guard (src/cost, pure) asks of VS Code, answered here:
-// - the reminder and countdown notifications (views/costNotices.ts);
+// - the reminder and countdown notifications: passed in (views/costNotices.ts shows them);
 // - inspect: a fresh nvidia-smi sample and SESSION_CHECK_COMMAND on the GPU sampler's OWN SSH
 //   connection to the instance (a second connection would itself count as another session);
 // - runBeforeDelete: a visible task, its exit code;
@@ -13,9 +13,8 @@ import * as vscode from 'vscode';
 import type { FalSession } from '../auth/falSession';
 import type { InstancesModel } from '../core/instancesModel';
 import { expectedGpus } from '../core/instanceTypes';
-import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGuardHost, type InspectResult } from '../cost';
+import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGuardHost, type GuardNotices, type InspectResult } from '../cost';
 import { describeState, type GpuSampler } from '../gpu';
-import type { CostNotices } from '../views/costNotices';
 import { runBeforeDeleteTask } from './beforeDeleteTask';
 import type { InstanceDeleter } from './instanceDeleter';
 
@@ -27,7 +26,7 @@ export interface GuardHostDeps {
   readonly session: FalSession;
   readonly sampler: GpuSampler;
   readonly deleter: InstanceDeleter;
-  readonly notices: CostNotices;
+  readonly notices: GuardNotices;
   readonly log: vscode.LogOutputChannel;
 }
 

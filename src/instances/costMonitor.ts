@@ -1,4 +1,4 @@
-// Wires the cost guard (src/cost, pure; issue 13) into VS Code, as GpuMonitor wires the sampler:
+// Wires the cost guard (src/cost, pure) into VS Code, as GpuMonitor wires the sampler:
 // it tells the guard what the model lists, whether the window is focused and the settings; keeps
 // the spend ledger current from complete lists; records our creates (Ownership); and tells the GPU
 // sampler which instances to watch while nobody looks — only while fal.idle.autoDelete is on, and
@@ -10,10 +10,9 @@ import { spanText } from '../base/durations';
 import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
-import { CostGuard, type CostGuardSettings, type IdleSource, type Ownership, type SpendLedger } from '../cost';
+import { CostGuard, type CostGuardSettings, type GuardNotices, type IdleSource, type Ownership, type SpendLedger } from '../cost';
 import type { GpuSampler } from '../gpu';
 import type { CostSettings } from '../settings';
-import { CostNotices } from '../views/costNotices';
 import { costGuardHost } from './costGuardHost';
 import type { InstanceDeleter } from './instanceDeleter';
 
@@ -32,22 +31,22 @@ export interface CostMonitorDeps {
   readonly settings: CostSettings;
   readonly sampleSeconds: () => number;
   readonly log: vscode.LogOutputChannel;
+  /** The reminders and the countdown on screen (views/costNotices.ts). */
+  readonly notices: GuardNotices;
 }
 
 export class CostMonitor implements vscode.Disposable {
   readonly guard: CostGuard;
-  readonly notices: CostNotices;
   private settings: CostSettings;
   private readonly disposables: vscode.Disposable[] = [];
   private lastWatch = '';
   private lastSettings = '';
 
   constructor(private readonly deps: CostMonitorDeps) {
-    const { model, log } = deps;
+    const { model } = deps;
     this.settings = deps.settings;
-    this.notices = new CostNotices(log);
     this.guard = new CostGuard({
-      host: costGuardHost({ ...deps, notices: this.notices }),
+      host: costGuardHost(deps),
       idle: deps.idle,
       store: deps.state,
       createdHere: (id) => deps.ownership.createdHere(id),
@@ -57,7 +56,6 @@ export class CostMonitor implements vscode.Disposable {
     this.guard.setFocused(vscode.window.state.focused);
     this.logSettings();
     this.disposables.push(
-      this.notices,
       model.onDidChange(() => this.onModelChange()),
       vscode.window.onDidChangeWindowState((s) => this.guard.setFocused(s.focused)),
       { dispose: this.guard.onDidChangeProtection(() => this.updateWatch()).dispose },

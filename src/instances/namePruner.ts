@@ -3,7 +3,7 @@
 // listed in this session, or absent from the first list. Per account: another key starts over.
 import { errorText } from '../base/errorText';
 import type { InstancesModel } from '../core/instancesModel';
-import { goneIds } from '../remote/remoteSsh';
+import { goneIds } from '../ssh/remoteSsh';
 import type { InstanceNames } from './instanceNames';
 
 export class NamePruner {

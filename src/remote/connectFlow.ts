@@ -9,9 +9,9 @@ import type { InstancesModel } from '../core/instancesModel';
 import type { RefreshScheduler } from '../core/refreshScheduler';
 import { statusLook } from '../core/status';
 import { waitForTcp } from '../ssh';
-import { checkHostKey } from './hostKeys';
-import { OPEN_SSH_IN_TERMINAL, openTerminal, type HostDeps, type PreparedHost } from './hostPreparation';
-import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from './remoteSsh';
+import { checkHostKey, type PreparedHost } from './hostKeys';
+import { OPEN_SSH_IN_TERMINAL, openTerminal, type HostDeps } from './hostPreparation';
+import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from '../ssh/remoteSsh';
 
 export interface WaitDeps {
   readonly model: InstancesModel;

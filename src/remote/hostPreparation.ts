@@ -13,9 +13,9 @@ import type { NameLookup } from '../instances/instanceNames';
 import type { Milestones } from '../views/gettingStarted';
 import { readSettings, type SshSettings } from '../settings';
 import { hostAlias, listPublicKeys, SshConfigError, type ResolveCheck } from '../ssh';
-import { checkHostKey } from './hostKeys';
+import { checkHostKey, type PreparedHost } from './hostKeys';
 import { describeResolveCheck, writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
-import { checkInstanceIp, sshCommandLine, terminalConfigFile } from './remoteSsh';
+import { checkInstanceIp, sshCommandLine, terminalConfigFile } from '../ssh/remoteSsh';
 
 export interface HostDeps {
   readonly log: vscode.LogOutputChannel;
@@ -24,18 +24,6 @@ export interface HostDeps {
   readonly names?: NameLookup;
   /** Told when a connection was opened (the walkthrough's Connect step). */
   readonly milestones?: Milestones;
-}
-
-/** A host entry ready to use: `ssh <alias>` works (or `ssh -F <managedOnly> <alias>`). */
-export interface PreparedHost {
-  readonly id: string;
-  /** The user's name for the instance, if any. */
-  readonly name?: string;
-  readonly alias: string;
-  readonly ip: string;
-  readonly settings: SshSettings;
-  /** Set when the user's config refused our Include: the managed file to pass with -F. */
-  readonly managedOnly?: string;
 }
 
 /** What the host is for: only a terminal can go on with the managed file alone. */

@@ -8,7 +8,7 @@ import type { InstancesModel } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import { tidyIfNoHosts, type SshPaths } from '../ssh';
 import { managedAliases, removeAliases } from './hostSync';
-import { goneIds, staleAliases } from './remoteSsh';
+import { goneIds, staleAliases } from '../ssh/remoteSsh';
 
 export class HostPruner implements vscode.Disposable {
   private readonly seen = new Set<string>();
