@@ -1,8 +1,13 @@
 // ESLint guards the architecture's promises (README "Development"); `npm test` runs it before the
 // test layers and `npm run lint` runs it alone.
 //
-// 1. Layers: the pure folders import nothing from `vscode` (nor from the folders that do), so they
-//    run and are unit-tested in plain node.
+// 1. Floors: src/ is built in floors, lowest first (FLOORS below, README "Development"):
+//      base → ssh → api → core → gpu, cost → settings, auth → instances → views → remote, wizard
+//      → commands → extension, uninstall
+//    A file imports its own floor and the floors below, never one above, so every arrow between
+//    folders points down and no folder waits on one that waits on it (test/unit/lint/importGraph
+//    checks the whole graph, file cycles included). The floors up to gpu and cost are pure: they
+//    import nothing from `vscode`, so they run and are unit-tested in plain node.
 // 2. Promises: none is left floating, none is passed where a void callback is expected — an
 //    unhandled rejection in the extension host is an error nobody sees.
 // 3. One poller: only the files in GLOBAL_TIMER_FILES may call the global setTimeout/setInterval,
@@ -12,8 +17,14 @@
 // 4. Small files: no file in src/ is over 250 lines (a file that grows past it holds two things).
 import tseslint from 'typescript-eslint';
 
-/** Folders with no `vscode` import: unit-tested in plain node. */
-const PURE_FOLDERS = ['src/base', 'src/api', 'src/ssh', 'src/core', 'src/gpu', 'src/cost'];
+/**
+ * The floors of src/, lowest first: a folder (or a top-level file: settings.ts, extension.ts,
+ * uninstall.ts) may import its own floor and lower ones. Read by test/unit/lint/importGraph.test.ts.
+ */
+export const FLOORS = [['base'], ['ssh'], ['api'], ['core'], ['gpu', 'cost'], ['settings', 'auth'], ['instances'], ['views'], ['remote', 'wizard'], ['commands'], ['extension', 'uninstall']];
+/** The floors with no `vscode` import: unit-tested in plain node. */
+const PURE_FLOORS = 5;
+const PURE_FOLDERS = FLOORS.slice(0, PURE_FLOORS).flat().map((folder) => `src/${folder}`);
 
 /**
  * The only files that may call the global timers, each with the reason. A policy that acts over
@@ -43,16 +54,30 @@ const CLOCK_MESSAGE = 'Read the time from the `Timers` you were given, else `now
 const CLOCK_PROPERTIES = [{ object: 'Date', property: 'now', message: CLOCK_MESSAGE }];
 const TIMER_MODULES = ['timers', 'timers/promises', 'node:timers', 'node:timers/promises'].map((name) => ({ name, message: TIMER_MESSAGE }));
 
-const LAYER_MESSAGE = 'src/base, src/api, src/ssh, src/core, src/gpu and src/cost import nothing from `vscode` (README "Development"): pass what you need in.';
+const LAYER_MESSAGE = `${PURE_FOLDERS.join(', ')} import nothing from \`vscode\` (README "Development"): pass what you need in.`;
 const VSCODE_MODULE = { name: 'vscode', message: LAYER_MESSAGE };
-/** The folders that import `vscode`, reached from a pure folder by a relative import. */
-const VSCODE_SIDE = ['commands', 'views', 'instances', 'auth', 'remote', 'wizard', 'settings', 'extension'].map((folder) => `**/${folder}`);
-const VSCODE_SIDE_PATTERNS = [{ group: [...VSCODE_SIDE, ...VSCODE_SIDE.map((f) => `${f}/**`)], message: LAYER_MESSAGE }];
 
-const isPure = (file) => PURE_FOLDERS.some((folder) => file.startsWith(`${folder}/`));
-const restrictedImports = ({ pure, timers }) => {
-  const paths = [...(pure ? [VSCODE_MODULE] : []), ...(timers ? TIMER_MODULES : [])];
-  const patterns = pure ? VSCODE_SIDE_PATTERNS : [];
+const floorOf = (folder) => FLOORS.findIndex((floor) => floor.includes(folder));
+const srcFiles = (folder) => [`src/${folder}/**/*.ts`, `src/${folder}.ts`];
+const TOP_LEVEL_FILES = ['settings', 'extension', 'uninstall'];
+/**
+ * The folders above `folder`'s floor, as a relative import reaches them: `../views/x` from a
+ * folder, `./views/x` from a top-level file, or a path through `src/` (a same-named file inside
+ * the folder itself, like core/cost.ts, is not a folder above).
+ */
+const higherFloorPatterns = (folder) => {
+  const above = FLOORS.slice(floorOf(folder) + 1).flat().join('|');
+  const up = TOP_LEVEL_FILES.includes(folder) ? '\\./' : '\\.\\./';
+  const order = FLOORS.map((floor) => floor.join(', ')).join(' → ');
+  const message = `src/${folder} may import its own floor and lower ones only (${order}; README "Development"). Move what both need down, or pass it in through an interface.`;
+  return above ? [{ regex: `^(${up}|.*/src/)(${above})(/|$)`, message }] : [];
+};
+
+const isPure = (folder) => floorOf(folder) < PURE_FLOORS;
+const folderOf = (file) => file.split('/')[1].replace(/\.ts$/, '');
+const restrictedImports = (folder, { timers }) => {
+  const paths = [...(isPure(folder) ? [VSCODE_MODULE] : []), ...(timers ? TIMER_MODULES : [])];
+  const patterns = higherFloorPatterns(folder);
   return paths.length || patterns.length ? ['error', { paths, patterns }] : 'off';
 };
 
@@ -77,20 +102,19 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': ['error', ...TIMER_GLOBALS],
       'no-restricted-properties': ['error', ...TIMER_PROPERTIES, ...CLOCK_PROPERTIES],
-      'no-restricted-imports': restrictedImports({ pure: false, timers: true }),
       'max-lines': ['error', { max: 250, skipBlankLines: false, skipComments: false }],
     },
   },
-  {
-    files: PURE_FOLDERS.map((folder) => `${folder}/**/*.ts`),
-    rules: { 'no-restricted-imports': restrictedImports({ pure: true, timers: true }) },
-  },
+  ...FLOORS.flat().map((folder) => ({
+    files: srcFiles(folder),
+    rules: { 'no-restricted-imports': restrictedImports(folder, { timers: true }) },
+  })),
   ...Object.keys(GLOBAL_TIMER_FILES).map((file) => ({
     files: [file],
     rules: {
       'no-restricted-globals': 'off',
       'no-restricted-properties': file === CLOCK_FILE ? 'off' : ['error', ...CLOCK_PROPERTIES],
-      'no-restricted-imports': restrictedImports({ pure: isPure(file), timers: false }),
+      'no-restricted-imports': restrictedImports(folderOf(file), { timers: false }),
     },
   })),
 );
