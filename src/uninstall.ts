@@ -3,8 +3,8 @@
 // and kills it after 5 s (microsoft/vscode, platform/extensionManagement/node/extensionLifecycle.ts).
 // It takes back our SSH changes like "fal: Remove SSH Config Changes" — also in a
 // remote.SSH.configFile of the time, found in the record kept next to the managed file.
-import { errorText } from './base/errorText';
 import { homedir } from 'node:os';
+import { errorText } from './base/errorText';
 import { sshPaths } from './ssh/paths';
 import { removeSshConfigChanges } from './ssh/sshTidy';
 

@@ -1,8 +1,8 @@
 // One HTTP exchange with undici, reduced to plain data. Redirects are never followed
 // (undici's `request` does not follow them, and no redirect interceptor is installed): a
 // redirect would carry the Authorization header to wherever fal's answer points.
-import { errorText } from '../base/errorText';
 import type { Dispatcher } from 'undici';
+import { errorText } from '../base/errorText';
 import type { Timers } from '../base/timers';
 
 // undici is loaded on the first request, not when the extension activates: evaluating it is most

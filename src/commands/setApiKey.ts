@@ -1,10 +1,10 @@
 // "fal: Set API Key": a password box that checks the key's shape as you type and checks the key
 // against fal on Enter, staying open with the reason when fal says no.
-import { errorText } from '../base/errorText';
 import * as vscode from 'vscode';
 import { checkApiKeyShape } from '../api';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import { verifyApiKey } from '../auth/verifyApiKey';
+import { errorText } from '../base/errorText';
 import { readSettings } from '../settings';
 
 export interface SetApiKeyDeps {

@@ -1,7 +1,7 @@
 // One open ssh2 connection: commands run in sessions of it, their output bounded, each with its
 // own deadline; close() is a clean SSH disconnect.
-import { errorText } from '../base/errorText';
 import type { Client, ClientChannel } from 'ssh2';
+import { errorText } from '../base/errorText';
 import type { Timers } from '../base/timers';
 import { GpuTransportError, type GpuConnection } from './transport';
 import type { RunResult } from './types';

@@ -8,9 +8,9 @@
 //   with the guard's gate asked after every await and right before each attempt (cost/freshDelete.ts);
 // - confirmDelete: the Delete command itself, with its modal;
 // - inform / log: a notification / the "fal Compute" log.
-import { errorText } from '../base/errorText';
 import * as vscode from 'vscode';
 import type { FalSession } from '../auth/falSession';
+import { errorText } from '../base/errorText';
 import type { InstancesModel } from '../core/instancesModel';
 import { expectedGpus } from '../core/instanceTypes';
 import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGuardHost, type GuardNotices, type InspectResult } from '../cost';

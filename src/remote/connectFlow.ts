@@ -1,17 +1,17 @@
 // The steps of Connect after the host entry: waiting until the instance is ready (by watching the
 // model while holding the scheduler in fast mode — never polling on its own), the SSH port probe,
 // the Remote-SSH window, and the fallback when Remote-SSH is missing.
-import { errorText } from '../base/errorText';
 import * as vscode from 'vscode';
+import { errorText } from '../base/errorText';
 import { now } from '../base/timers';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
 import type { InstancesModel } from '../core/instancesModel';
 import type { RefreshScheduler } from '../core/refreshScheduler';
 import { statusLook } from '../core/status';
 import { waitForTcp } from '../ssh';
+import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from '../ssh/remoteSsh';
 import { checkHostKey, type PreparedHost } from './hostKeys';
 import { OPEN_SSH_IN_TERMINAL, openTerminal, type HostDeps } from './hostPreparation';
-import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from '../ssh/remoteSsh';
 
 export interface WaitDeps {
   readonly model: InstancesModel;

@@ -2,20 +2,20 @@
 // once), its Host block in our managed file and the Include in the user's config, and the fallbacks
 // when the user's config is one we must not change. Every step is logged (paths and aliases, never
 // key material).
-import { errorText } from '../base/errorText';
 import { access } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import { errorText } from '../base/errorText';
 import type { InstanceRecord } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { NameLookup } from '../instances/instanceNames';
 import type { Milestones } from '../views/gettingStarted';
 import { readSettings, type SshSettings } from '../settings';
 import { hostAlias, listPublicKeys, SshConfigError, type ResolveCheck } from '../ssh';
+import { checkInstanceIp, sshCommandLine, terminalConfigFile } from '../ssh/remoteSsh';
 import { checkHostKey, type PreparedHost } from './hostKeys';
 import { describeResolveCheck, writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
-import { checkInstanceIp, sshCommandLine, terminalConfigFile } from '../ssh/remoteSsh';
 
 export interface HostDeps {
   readonly log: vscode.LogOutputChannel;

@@ -2,13 +2,13 @@
 // Host blocks in our managed file (only `fal-*` blocks there; the user's own hosts are never
 // read or touched) and their InstanceKeyStore entries. When no host entry is left, every trace
 // in the SSH setup goes too (src/ssh/sshTidy.ts): the user's config is its original bytes again.
-import { errorText } from '../base/errorText';
 import type * as vscode from 'vscode';
+import { errorText } from '../base/errorText';
 import type { InstancesModel } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import { tidyIfNoHosts, type SshPaths } from '../ssh';
-import { managedAliases, removeAliases } from './hostSync';
 import { goneIds, staleAliases } from '../ssh/remoteSsh';
+import { managedAliases, removeAliases } from './hostSync';
 
 export class HostPruner implements vscode.Disposable {
   private readonly seen = new Set<string>();

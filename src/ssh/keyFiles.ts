@@ -1,9 +1,9 @@
 // The user's SSH key files: finding the public keys they already have, and creating a new
 // ed25519 pair for fal without ever overwriting an existing file.
-import { errorText } from '../base/errorText';
 import { lstat, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { errorText } from '../base/errorText';
 import { encodeOpenSshEd25519PrivateKey, ed25519PublicLine, newEd25519Key } from './openSshPrivateKey';
 import { errorCode } from './nodeErrors';
 import { isKeyProblem, parsePublicKey, type ParsedPublicKey } from './publicKey';

@@ -1,8 +1,8 @@
 // Is the instance's SSH port answering yet? fal reports "ready" with an IP a little before sshd
 // accepts connections; Remote-SSH started too early shows a confusing error, so we wait first.
-import { errorText } from '../base/errorText';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorText } from '../base/errorText';
 
 export interface WaitForTcpOptions {
   /** Connection attempts before giving up. Default 5. */

@@ -1,7 +1,7 @@
 // The create wizard's SSH key step: a key from ~/.ssh, a new ed25519 key, a pasted or a browsed
 // public key — and never a private key. Pure logic over WizardUi.
-import { errorText } from '../base/errorText';
 import { basename } from 'node:path';
+import { errorText } from '../base/errorText';
 import { isKeyProblem, looksLikePrivateKey, parsePublicKey, PRIVATE_KEY_PROBLEM, type FoundKey } from '../ssh';
 import type { CreateWizardDeps, KeyChoice, State } from './createTypes';
 import { CANCEL, value, type StepFrame, type StepResult, type WizardPickItem } from './wizardUi';
