@@ -111,7 +111,7 @@ export class InstancesModel {
     this.records = next;
     this.loadState = { kind: 'loaded', at: now };
     const change = { changed, structural };
-    if (structural || changed.length) this.emit(change);
+    if (structural || changed.length) this.changes.fire(change);
     return change;
   }
 
@@ -146,7 +146,7 @@ export class InstancesModel {
       this.records.set(id, next);
       changed.push(id);
     }
-    if (changed.length) this.emit({ changed, structural: false });
+    if (changed.length) this.changes.fire({ changed, structural: false });
   }
 
   private recordOf(instance: ComputeInstance, firstSeenAt: number, invalid?: InstanceRecord['invalid']): InstanceRecord {
@@ -188,7 +188,7 @@ export class InstancesModel {
       structural = true;
     }
     const change = { changed, structural };
-    if (structural || changed.length) this.emit(change);
+    if (structural || changed.length) this.changes.fire(change);
     return change;
   }
 
@@ -196,7 +196,7 @@ export class InstancesModel {
   remove(ids: readonly string[]): void {
     let removed = false;
     for (const id of ids) removed = this.records.delete(id) || removed;
-    if (removed) this.emit({ changed: [], structural: true });
+    if (removed) this.changes.fire({ changed: [], structural: true });
   }
 
   private clear(): void {
@@ -207,11 +207,7 @@ export class InstancesModel {
 
   private setState(state: LoadState): void {
     this.loadState = state;
-    this.emit({ changed: [], structural: true });
-  }
-
-  private emit(change: ModelChange): void {
-    this.changes.fire(change);
+    this.changes.fire({ changed: [], structural: true });
   }
 }
 

@@ -91,4 +91,3 @@ export interface RunResult {
   readonly truncated: boolean;
 }
 
-export type { Subscription as Unsubscribe } from '../base/emitter';

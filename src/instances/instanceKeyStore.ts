@@ -2,19 +2,16 @@
 // to read it back, so the create wizard records the private key's path here and Connect reads it.
 // Paths only: key material never goes into VS Code's state.
 import type * as vscode from 'vscode';
-import { Emitter, type Subscription } from '../base/emitter';
+import { Emitter } from '../base/emitter';
 
 const STATE_KEY = 'fal.instanceKeys';
 
 export class InstanceKeyStore {
   private readonly changes = new Emitter<string>();
+  /** Called with the instance id after its key was remembered or forgotten (the GPU view follows). */
+  readonly onDidChange = this.changes.event;
 
   constructor(private readonly globalState: vscode.Memento) {}
-
-  /** Called with the instance id after its key was remembered or forgotten (the GPU view follows). */
-  onDidChange(listener: (instanceId: string) => void): Subscription {
-    return this.changes.event(listener);
-  }
 
   get(instanceId: string): string | undefined {
     return this.all()[instanceId];
