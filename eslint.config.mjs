@@ -2,8 +2,8 @@
 // test layers and `npm run lint` runs it alone.
 //
 // 1. Floors: src/ is built in floors, lowest first (FLOORS below, README "Development"):
-//      base → ssh → api → core → gpu, cost → settings, auth → instances → views → remote, wizard
-//      → commands → extension, uninstall
+//      base → ssh → api → core → gpu, cost → settings, notifications, auth → instances → views
+//      → remote, wizard → commands → extension, uninstall
 //    A file imports its own floor and the floors below, never one above, so every arrow between
 //    folders points down and no folder waits on one that waits on it (test/unit/lint/importGraph
 //    checks the whole graph, file cycles included). The floors up to gpu and cost are pure: they
@@ -15,13 +15,15 @@
 //    Everything else that needs time takes a `Timers` (src/base/timers.ts) so tests drive it in
 //    fake time, and nothing but the refresh scheduler polls fal.
 // 4. Small files: no file in src/ is over 250 lines (a file that grows past it holds two things).
+// 5. Links only from us: every notification goes through src/notifications.ts, which keeps outside
+//    text in a message from making a `[label](command:…)` link (tooltips: test/unit/lint/markupRule.ts).
 import tseslint from 'typescript-eslint';
 
 /**
- * The floors of src/, lowest first: a folder (or a top-level file: settings.ts, extension.ts,
- * uninstall.ts) may import its own floor and lower ones. Read by test/unit/lint/importGraph.test.ts.
+ * The floors of src/, lowest first: a folder (or a top-level file: settings.ts, notifications.ts,
+ * extension.ts, uninstall.ts) may import its own floor and lower ones. Read by test/unit/lint/importGraph.test.ts.
  */
-export const FLOORS = [['base'], ['ssh'], ['api'], ['core'], ['gpu', 'cost'], ['settings', 'auth'], ['instances'], ['views'], ['remote', 'wizard'], ['commands'], ['extension', 'uninstall']];
+export const FLOORS = [['base'], ['ssh'], ['api'], ['core'], ['gpu', 'cost'], ['settings', 'notifications', 'auth'], ['instances'], ['views'], ['remote', 'wizard'], ['commands'], ['extension', 'uninstall']];
 /** The floors with no `vscode` import: unit-tested in plain node. */
 const PURE_FLOORS = 5;
 const PURE_FOLDERS = FLOORS.slice(0, PURE_FLOORS).flat().map((folder) => `src/${folder}`);
@@ -59,7 +61,7 @@ const VSCODE_MODULE = { name: 'vscode', message: LAYER_MESSAGE };
 
 const floorOf = (folder) => FLOORS.findIndex((floor) => floor.includes(folder));
 const srcFiles = (folder) => [`src/${folder}/**/*.ts`, `src/${folder}.ts`];
-const TOP_LEVEL_FILES = ['settings', 'extension', 'uninstall'];
+const TOP_LEVEL_FILES = ['settings', 'notifications', 'extension', 'uninstall'];
 /**
  * The folders above `folder`'s floor, as a relative import reaches them: `../views/x` from a
  * folder, `./views/x` from a top-level file, or a path through `src/` (a same-named file inside
@@ -80,6 +82,13 @@ const restrictedImports = (folder, { timers }) => {
   const patterns = higherFloorPatterns(folder);
   return paths.length || patterns.length ? ['error', { paths, patterns }] : 'off';
 };
+
+const NOTIFICATION_MESSAGE =
+  'Use showInformationMessage/showWarningMessage/showErrorMessage from src/notifications.ts: VS Code makes [label](command:…) in a message a link, and messages carry outside text.';
+const NOTIFICATION_SYNTAX = ['error', {
+  selector: "MemberExpression[object.property.name='window'][property.name=/^show(Information|Warning|Error)Message$/]",
+  message: NOTIFICATION_MESSAGE,
+}];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', '**/*.js'] },
@@ -103,8 +112,10 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...TIMER_GLOBALS],
       'no-restricted-properties': ['error', ...TIMER_PROPERTIES, ...CLOCK_PROPERTIES],
       'max-lines': ['error', { max: 250, skipBlankLines: false, skipComments: false }],
+      'no-restricted-syntax': NOTIFICATION_SYNTAX,
     },
   },
+  { files: ['src/notifications.ts'], rules: { 'no-restricted-syntax': 'off' } },
   ...FLOORS.flat().map((folder) => ({
     files: srcFiles(folder),
     rules: { 'no-restricted-imports': restrictedImports(folder, { timers: true }) },

@@ -19,6 +19,7 @@ import { refresh } from './commands/refresh';
 import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
 import { registerCommand, runInBackground } from './commands/registerCommand';
 import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
+import { plainTextLog } from './core/plainLog';
 import { renameInstance } from './commands/renameInstance';
 import { setApiKey } from './commands/setApiKey';
 import { setProtection } from './commands/protect';
@@ -50,7 +51,7 @@ let gpuMonitor: GpuMonitor | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const version: string = context.extension.packageJSON.version;
-  const log = vscode.window.createOutputChannel('fal Compute', { log: true });
+  const log = plainTextLog(vscode.window.createOutputChannel('fal Compute', { log: true }));
   let settings = readSettings();
   const keys = new ApiKeyStore(context.secrets);
   const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);

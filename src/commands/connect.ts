@@ -9,6 +9,7 @@ import type { Milestones } from '../views/gettingStarted';
 import { openRemoteWindow, waitUntilReady } from '../remote/connectFlow';
 import { chooseKey, prepareHost } from '../remote/hostPreparation';
 import { pickInstance } from './instancePicker';
+import { showWarningMessage } from '../notifications';
 
 export interface RemoteDeps {
   readonly controller: Pick<InstancesController, 'model' | 'scheduler'>;
@@ -32,7 +33,7 @@ export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
   if (isTransitional(record.instance.status) || (record.instance.status === 'ready' && !record.instance.ip)) {
     const outcome = await waitUntilReady({ model, scheduler, log: deps.log }, id, deps.names?.get(id));
     if (outcome.kind === 'gone') {
-      void vscode.window.showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
+      void showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
       return;
     }
     if (outcome.kind === 'noKey') return; // the view and the status bar say why
@@ -40,7 +41,7 @@ export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
   }
   if (record.instance.status !== 'ready') {
     deps.log.warn(`Connect ${id}: not ready (${record.instance.status})`);
-    void vscode.window.showWarningMessage(`Instance ${id} is ${statusLook(record.instance.status).label}; only a ready instance accepts SSH connections.`);
+    void showWarningMessage(`Instance ${id} is ${statusLook(record.instance.status).label}; only a ready instance accepts SSH connections.`);
     return;
   }
   const host = await prepareHost(deps, record, 'connect', identityFile);

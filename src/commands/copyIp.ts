@@ -2,16 +2,17 @@
 import * as vscode from 'vscode';
 import type { RemoteDeps } from './connect';
 import { pickInstance } from './instancePicker';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export async function copyIp(deps: Pick<RemoteDeps, 'controller' | 'log' | 'names'>, arg: unknown): Promise<void> {
   const record = await pickInstance(deps.controller.model, arg, 'Copy the IP address of which instance?', (r) => !!r.instance.ip, deps.names);
   if (!record) return;
   const { id, ip } = record.instance;
   if (!ip) {
-    void vscode.window.showWarningMessage(`Instance ${id} has no IP address yet.`);
+    void showWarningMessage(`Instance ${id} has no IP address yet.`);
     return;
   }
   await vscode.env.clipboard.writeText(ip);
   deps.log.info(`Copy IP ${id}: ${ip}`);
-  void vscode.window.showInformationMessage(`Copied ${ip}.`);
+  void showInformationMessage(`Copied ${ip}.`);
 }

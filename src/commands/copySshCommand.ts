@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { prepareHost, sshCommandFor } from '../remote/hostPreparation';
 import type { RemoteDeps } from './connect';
 import { pickInstance } from './instancePicker';
+import { showInformationMessage } from '../notifications';
 
 export async function copySshCommand(deps: RemoteDeps, arg: unknown): Promise<void> {
   const record = await pickInstance(deps.controller.model, arg, 'Copy the SSH command of which instance?', (r) => !!r.instance.ip, deps.names);
@@ -12,5 +13,5 @@ export async function copySshCommand(deps: RemoteDeps, arg: unknown): Promise<vo
   const command = sshCommandFor(host);
   await vscode.env.clipboard.writeText(command);
   deps.log.info(`Copy SSH Command ${host.id}: ${command}`);
-  void vscode.window.showInformationMessage(`Copied "${command}".`);
+  void showInformationMessage(`Copied "${command}".`);
 }

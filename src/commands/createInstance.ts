@@ -18,6 +18,7 @@ import { VscodeWizardUi } from '../wizard/vscodeWizardUi';
 import { createFailureMessage } from './createMessages';
 import { execute, type CreateDeps } from './createRun';
 import { CommandError } from './registerCommand';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 const LAST_TYPE_KEY = 'fal.create.lastInstanceType';
 
@@ -78,7 +79,7 @@ async function withinBudget(deps: CreateDeps, plan: CreatePlan): Promise<boolean
   const projection = deps.costs?.projectMonth(plan.instanceType);
   if (!projection?.exceedsBudget || projection.budgetUsd === undefined) return true;
   const label = machineLabel(plan.instanceType);
-  const answer = await vscode.window.showWarningMessage(
+  const answer = await showWarningMessage(
     `Creating this ${label} would pass your monthly budget of ${formatUsd(projection.budgetUsd)}.`,
     {
       modal: true,
@@ -101,7 +102,7 @@ async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutp
   }
   const pair = await generateKeyPair({ sshDir });
   log.info(`Generated a new ed25519 key pair: ${pair.privateKeyPath} (0600) and ${pair.publicKeyPath}`);
-  void vscode.window.showInformationMessage(`New SSH key ${basename(pair.privateKeyPath)} in ${shownPath(dirname(pair.privateKeyPath))}.`);
+  void showInformationMessage(`New SSH key ${basename(pair.privateKeyPath)} in ${shownPath(dirname(pair.privateKeyPath))}.`);
   return { input: { ...base, sshKey: pair.parsed.line }, privateKeyPath: pair.privateKeyPath };
 }
 

@@ -9,6 +9,7 @@ import type { BudgetProjection } from '../cost';
 import type { FalApi } from '../auth/falClient';
 import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
+import { notificationText } from '../core/markdownText';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
 import { abortAfter, every, realTimers, type Timers } from '../base/timers';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
@@ -18,6 +19,7 @@ import { outcomeUnknown, REPLAY_WINDOW_MS, windowDeadline, type PendingCreate, t
 import type { WizardUi } from '../wizard/wizardUi';
 import { createFailureMessage, provisioningText, retryWaitText, stopWaitingButton } from './createMessages';
 import { isCancellation, runInBackground, SHOW_LOGS } from './registerCommand';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface CreateDeps {
   readonly controller: InstancesController;
@@ -91,7 +93,7 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
     outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: stopWaitingButton() }, async (progress, token) => {
       const started = timers.now();
       let status: string | undefined;
-      show = (message) => progress.report({ message });
+      show = (message) => progress.report({ message: notificationText(message) });
       show(`Requesting ${label} from fal…`);
       const stopClock = every(timers, 1000, () => {
         if (created) show?.(provisioningText(label, timers.now() - started, status));
@@ -124,7 +126,7 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
 export async function resumeCreate(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
   if ((deps.timers ?? realTimers).now() - pending.startedAt < REPLAY_WINDOW_MS) return execute(deps, client, store, pending);
   await store.clear(pending.idempotencyKey);
-  void vscode.window.showWarningMessage(
+  void showWarningMessage(
     `The create of ${machineLabel(pending.input.instanceType)} is more than 9 minutes old and was not sent again, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
   );
   return undefined;
@@ -141,7 +143,7 @@ async function createFailed(deps: CreateDeps, client: FalApi, store: PendingCrea
     : `${createFailureMessage(error)}${kept}`;
   deps.log.error(`Create of ${label} failed (Idempotency-Key ${pending.idempotencyKey}${unknown ? ', outcome unknown: kept' : ''}): ${message}`);
   const buttons = unknown ? [RESUME, SHOW_LOGS] : [SHOW_LOGS];
-  const choice = await vscode.window.showErrorMessage(message, ...buttons);
+  const choice = await showErrorMessage(message, ...buttons);
   if (choice === RESUME) await resumeCreate(deps, client, store, pending);
   else if (choice === SHOW_LOGS) deps.log.show(true);
 }
@@ -156,7 +158,7 @@ function stoppedWaiting(deps: CreateDeps, label: string, creating: Promise<Compu
     deps.log.info(`Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`);
     const what = instance ? instanceTitle(instance, deps.names.get(instance.id)) : label;
     const message = isCancellation(why) ? `Stopped waiting. ${what} keeps starting, billed until deleted.` : `${what} is not ready after 20 minutes.`;
-    return offerDelete(instance, vscode.window.showInformationMessage(message, ...(instance ? [DELETE_IT] : [])));
+    return offerDelete(instance, showInformationMessage(message, ...(instance ? [DELETE_IT] : [])));
   });
 }
 
@@ -167,15 +169,15 @@ async function offerDelete(instance: ComputeInstance | undefined, choice: Thenab
 
 function report(deps: CreateDeps, instance: ComputeInstance, outcome: WaitOutcome): void {
   const name = instanceTitle(instance, deps.names.get(instance.id));
-  if (outcome.kind === 'gone') void vscode.window.showWarningMessage(`${name} was deleted before it became ready.`);
+  if (outcome.kind === 'gone') void showWarningMessage(`${name} was deleted before it became ready.`);
   else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready') void announceReady(outcome.record.instance, name);
   else if (outcome.kind === 'settled') {
-    void offerDelete(instance, vscode.window.showErrorMessage(`${name} is "${outcome.record.instance.status}", not starting. Delete it to stop billing.`, DELETE_IT));
+    void offerDelete(instance, showErrorMessage(`${name} is "${outcome.record.instance.status}", not starting. Delete it to stop billing.`, DELETE_IT));
   }
 }
 
 async function announceReady(instance: ComputeInstance, name: string): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(`${name} is ready at ${instance.ip}.`, 'Connect', 'Copy IP');
+  const choice = await showInformationMessage(`${name} is ready at ${instance.ip}.`, 'Connect', 'Copy IP');
   if (choice === 'Connect') await vscode.commands.executeCommand('fal.connect', instance.id);
   else if (choice === 'Copy IP') await vscode.commands.executeCommand('fal.copyIp', instance.id);
 }

@@ -11,6 +11,7 @@ import { deleteTargets } from './instanceArgs';
 import { deleteConfirmation } from './deleteText';
 import { pickInstances } from './instancePicker';
 import { CommandError } from './registerCommand';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface DeleteDeps {
   readonly controller: InstancesController;
@@ -28,7 +29,7 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
   if (ids.length === 0) {
     const candidates = model.list().filter(deletable);
     if (candidates.length === 0) {
-      void vscode.window.showInformationMessage('There are no instances to delete.');
+      void showInformationMessage('There are no instances to delete.');
       return;
     }
     const picked = await pickInstances(candidates, 'Delete Instance…', 'Check the instances to delete (you confirm once more)', deps.names);
@@ -40,7 +41,7 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
   const text = deleteConfirmation(
     records.map((r) => ({ id: r.instance.id, label: machineLabel(r.instance.instance_type), ip: r.instance.ip, name: deps.names?.get(r.instance.id) })),
   );
-  const answer = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Delete');
+  const answer = await showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Delete');
   if (answer !== 'Delete') {
     deps.log.info('Delete not confirmed; nothing was sent.');
     return;

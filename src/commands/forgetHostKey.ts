@@ -5,13 +5,14 @@ import { forgetHostKey as forget } from '../remote/hostKeys';
 import { readSettings } from '../settings';
 import type { RemoteDeps } from './connect';
 import { pickInstance } from './instancePicker';
+import { showWarningMessage } from '../notifications';
 
 export async function forgetHostKey(deps: Pick<RemoteDeps, 'controller' | 'log' | 'names'>, arg: unknown): Promise<void> {
   const record = await pickInstance(deps.controller.model, arg, 'Forget the remembered host key of which instance?', (r) => !!r.instance.ip, deps.names);
   if (!record) return;
   const { id, ip } = record.instance;
   if (!ip) {
-    void vscode.window.showWarningMessage(`Instance ${id} has no IP address.`);
+    void showWarningMessage(`Instance ${id} has no IP address.`);
     return;
   }
   await forget(deps.log, id, ip, readSettings().ssh);

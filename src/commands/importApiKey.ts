@@ -3,11 +3,12 @@
 import * as vscode from 'vscode';
 import { findExistingFalKey } from '../core/falCredentials';
 import { setApiKey, type SetApiKeyDeps } from './setApiKey';
+import { showInformationMessage } from '../notifications';
 
 export async function importApiKey(deps: SetApiKeyDeps): Promise<void> {
   const found = await findExistingFalKey();
   if (!found) {
-    void vscode.window.showInformationMessage('No fal key was found in FAL_KEY, FAL_KEY_ID/FAL_KEY_SECRET or ~/.fal/config.toml.');
+    void showInformationMessage('No fal key was found in FAL_KEY, FAL_KEY_ID/FAL_KEY_SECRET or ~/.fal/config.toml.');
     return;
   }
   await setApiKey(deps, found.key);
@@ -19,7 +20,7 @@ export async function offerKeyImport(deps: SetApiKeyDeps): Promise<void> {
   const found = await findExistingFalKey();
   await vscode.commands.executeCommand('setContext', 'fal.keyImportAvailable', Boolean(found));
   if (!found) return;
-  const choice = await vscode.window.showInformationMessage(
+  const choice = await showInformationMessage(
     `fal Compute found a fal key in ${found.source}. Use it in VS Code?`,
     'Use This Key',
     'Not Now',

@@ -3,9 +3,11 @@
 import * as vscode from 'vscode';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord, InstancesModel } from '../core/instancesModel';
+import { labelText } from '../core/markdownText';
 import { statusLook } from '../core/status';
 import type { NameLookup } from '../instances/instanceNames';
 import { idOfArg } from './instanceArgs';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 type Item = vscode.QuickPickItem & { id: string };
 
@@ -13,10 +15,11 @@ function items(records: readonly InstanceRecord[], names?: NameLookup): Item[] {
   return records.map((r) => {
     const name = names?.get(r.instance.id);
     const type = machineLabel(r.instance.instance_type);
+    // Quick picks draw `$(name)` as an icon in all three lines: fal's words and the names are escaped.
     return {
-      label: name ?? type,
-      description: `${name ? `${type} · ` : ''}${statusLook(r.instance.status).label} · ${r.instance.ip ?? 'no IP yet'}`,
-      detail: r.instance.id,
+      label: labelText(name ?? type),
+      description: labelText(`${name ? `${type} · ` : ''}${statusLook(r.instance.status).label} · ${r.instance.ip ?? 'no IP yet'}`),
+      detail: labelText(r.instance.id),
       id: r.instance.id,
     };
   });
@@ -38,7 +41,7 @@ export async function pickInstance(
     // Rows fal sent broken ("invalid data from fal") are never offered.
     const records = model.list().filter((r) => !r.deleting && !r.invalid && eligible(r));
     if (records.length === 0) {
-      void vscode.window.showInformationMessage('No fal instance to choose from (refresh the Instances view, or create one).');
+      void showInformationMessage('No fal instance to choose from (refresh the Instances view, or create one).');
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(items(records, names), { title, placeHolder: 'Instance', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
@@ -46,7 +49,7 @@ export async function pickInstance(
     if (!id) return undefined;
   }
   const record = model.get(id);
-  if (!record) void vscode.window.showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
+  if (!record) void showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
   return record?.invalid ? undefined : record;
 }
 

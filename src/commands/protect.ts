@@ -7,6 +7,7 @@ import { statusLook } from '../core/status';
 import type { CostGuard } from '../cost';
 import { readSettings } from '../settings';
 import { pickInstance } from './instancePicker';
+import { showInformationMessage } from '../notifications';
 
 export async function setProtection(model: InstancesModel, guard: CostGuard, arg: unknown, protect: boolean): Promise<void> {
   const title = protect ? 'Protect which instance from auto-delete?' : 'Allow auto-delete again for which instance?';
@@ -16,5 +17,5 @@ export async function setProtection(model: InstancesModel, guard: CostGuard, arg
   guard.setProtected(id, protect);
   const settingOff = !readSettings().cost.guard.autoDelete;
   const note = protect ? ' It will never be auto-deleted.' : settingOff ? ' (Auto-delete itself is off: fal.idle.autoDelete.)' : '';
-  void vscode.window.showInformationMessage(`${id} is ${protect ? 'protected from' : 'no longer protected from'} auto-delete.${note}`);
+  void showInformationMessage(`${id} is ${protect ? 'protected from' : 'no longer protected from'} auto-delete.${note}`);
 }

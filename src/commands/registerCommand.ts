@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ApiKeyNeeded } from '../auth/falSession';
 import { errorMessage, keyRejectionOf } from '../core/apiFailures';
 import { FalError } from '../api';
+import { showErrorMessage, showWarningMessage } from '../notifications';
 
 export const SHOW_LOGS = 'Show Logs';
 const SET_API_KEY = 'Set API Key';
@@ -47,7 +48,7 @@ function reportFailure(log: Log, title: string, error: unknown): void {
   const keyProblem = error instanceof ApiKeyNeeded ? error.message : keyRejectionOf(error)?.message;
   if (keyProblem) {
     log.warn(`${title}: ${keyProblem}`);
-    offer(log, vscode.window.showWarningMessage(`${title}: ${keyProblem}`, SET_API_KEY));
+    offer(log, showWarningMessage(`${title}: ${keyProblem}`, SET_API_KEY));
     return;
   }
   const explained = error instanceof CommandError || error instanceof FalError;
@@ -55,7 +56,7 @@ function reportFailure(log: Log, title: string, error: unknown): void {
   log.error(`${title} failed: ${message}`);
   // Our own errors are already explained; anything else is a bug, and its stack is what helps.
   if (!explained && error instanceof Error && error.stack) log.error(error.stack);
-  offer(log, vscode.window.showErrorMessage(`${title}: ${message}`, SHOW_LOGS));
+  offer(log, showErrorMessage(`${title}: ${message}`, SHOW_LOGS));
 }
 
 function offer(log: Log, choice: Thenable<string | undefined>): void {

@@ -4,10 +4,11 @@
 import * as vscode from 'vscode';
 import { readSettings } from '../settings';
 import { removeSshConfigChanges } from '../ssh';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export async function removeSshConfigChangesCommand(log: vscode.LogOutputChannel): Promise<void> {
   const { paths } = readSettings().ssh;
-  const answer = await vscode.window.showWarningMessage(
+  const answer = await showWarningMessage(
     'Remove the changes fal Compute made to your SSH setup?',
     {
       modal: true,
@@ -23,10 +24,10 @@ export async function removeSshConfigChangesCommand(log: vscode.LogOutputChannel
   for (const line of report.removed) log.info(`Remove SSH Config Changes: removed ${line}`);
   for (const line of report.kept) log.warn(`Remove SSH Config Changes: kept ${line}`);
   if (report.kept.length) {
-    void vscode.window.showWarningMessage(`Removed fal Compute's SSH config changes, except: ${report.kept.join('; ')}.`);
+    void showWarningMessage(`Removed fal Compute's SSH config changes, except: ${report.kept.join('; ')}.`);
   } else if (report.removed.length) {
-    void vscode.window.showInformationMessage(`Removed fal Compute's SSH config changes: ${paths.userConfig} is as it was before.`);
+    void showInformationMessage(`Removed fal Compute's SSH config changes: ${paths.userConfig} is as it was before.`);
   } else {
-    void vscode.window.showInformationMessage('fal Compute has made no changes to your SSH setup.');
+    void showInformationMessage('fal Compute has made no changes to your SSH setup.');
   }
 }

@@ -6,6 +6,7 @@ import type { ApiKeyStore } from '../auth/apiKeyStore';
 import { verifyApiKey } from '../auth/verifyApiKey';
 import { errorText } from '../base/errorText';
 import { readSettings } from '../settings';
+import { showInformationMessage } from '../notifications';
 
 export interface SetApiKeyDeps {
   readonly keys: ApiKeyStore;
@@ -59,7 +60,7 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
       deps.log.info('API key saved to secret storage.');
       saved = true;
       box.hide();
-      void vscode.window.showInformationMessage('fal API key saved.');
+      void showInformationMessage('fal API key saved.');
     };
     // A failure here (secret storage refusing the write) stays in the box, where the user is.
     box.onDidAccept(() =>

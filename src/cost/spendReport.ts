@@ -2,6 +2,7 @@
 // today and this month, per instance and per creator, with every caveat of the estimate spelled out.
 import { formatUsd } from '../core/cost';
 import { machineLabel } from '../core/instanceTypes';
+import { markdownDocumentText as cell } from '../core/markdownText';
 import type { BudgetProjection } from './budget';
 import type { InstanceSpend, SpendSummary } from './spend';
 
@@ -74,10 +75,4 @@ function notes(month: SpendSummary): string[] {
     `${END_UNSURE} found deleted while VS Code was not watching: counted until it was last seen, so the figure may be low.`,
     ...(month.unknownRateTypes.length ? ['Types without a rate are left out of the sums: add them to `fal.pricing.hourlyUsd`.'] : []),
   ];
-}
-
-/** Table-safe text: fal's strings must not break (or inject) Markdown. */
-function cell(text: string): string {
-  // `_` is left alone: intraword underscores (inst_abc) do not emphasise in GFM, and escaping them is noise.
-  return text.replace(/[\r\n]+/g, ' ').replace(/([\\`*[\]|<>])/g, '\\$1');
 }

@@ -17,6 +17,7 @@ import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGu
 import { describeState, type GpuSampler } from '../gpu';
 import { runBeforeDeleteTask } from './beforeDeleteTask';
 import type { InstanceDeleter } from './instanceDeleter';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 /** The session check lists processes: give it longer than a GPU sample. */
 const INSPECT_TIMEOUT_MS = 15_000;
@@ -53,7 +54,7 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
     confirmDelete: (id) => void vscode.commands.executeCommand('fal.deleteInstance', id),
     inform: (message) => {
       const warn = / was not auto-deleted: /.test(message);
-      void (warn ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+      void (warn ? showWarningMessage(message) : showInformationMessage(message));
     },
     log: (line) => log.info(line),
   };

@@ -1,5 +1,5 @@
 // After each successful list, forgets the names of instances that no longer exist, with the same
-// rule as the host entries and key files (remote/remoteSsh.ts goneIds): gone from a list after being
+// rule as the host entries and key files (ssh/remoteSsh.ts goneIds): gone from a list after being
 // listed in this session, or absent from the first list. Per account: another key starts over.
 import { errorText } from '../base/errorText';
 import type { InstancesModel } from '../core/instancesModel';

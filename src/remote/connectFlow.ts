@@ -7,11 +7,13 @@ import { now } from '../base/timers';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
 import type { InstancesModel } from '../core/instancesModel';
 import type { RefreshScheduler } from '../core/refreshScheduler';
+import { notificationText } from '../core/markdownText';
 import { statusLook } from '../core/status';
 import { waitForTcp } from '../ssh';
 import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from '../ssh/remoteSsh';
 import { checkHostKey, type PreparedHost } from './hostKeys';
 import { OPEN_SSH_IN_TERMINAL, openTerminal, type HostDeps } from './hostPreparation';
+import { showErrorMessage, showWarningMessage } from '../notifications';
 
 export interface WaitDeps {
   readonly model: InstancesModel;
@@ -28,11 +30,11 @@ export async function waitUntilReady(deps: WaitDeps, id: string, name?: string):
   const release = deps.scheduler.beginOperation();
   try {
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Connect when ready: ${name ?? id}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: notificationText(`Connect when ready: ${name ?? id}`), cancellable: true },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
-        const say = (status: string) => progress.report({ message: `${statusLook(status).label}… — will connect when ready` });
+        const say = (status: string) => progress.report({ message: notificationText(`${statusLook(status).label}… — will connect when ready`) });
         const current = deps.model.get(id);
         if (current) say(current.instance.status);
         return waitForInstance(deps.model, id, { signal: abort.signal, onProgress: (r) => say(r.instance.status) });
@@ -51,7 +53,7 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
   const { ip, settings, id } = host;
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Connecting to ${host.name ?? id}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: notificationText(`Connecting to ${host.name ?? id}`), cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
@@ -63,7 +65,7 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
             signal: abort.signal,
             onAttempt: (attempt, attempts) => {
               deps.log.info(`Connect ${id}: probing ${ip}:${settings.port} (${attempt}/${attempts})`);
-              progress.report({ message: `waiting for SSH on ${ip}:${settings.port} (${attempt}/${attempts})…` });
+              progress.report({ message: notificationText(`waiting for SSH on ${ip}:${settings.port} (${attempt}/${attempts})…`) });
             },
           });
         } finally {
@@ -77,7 +79,7 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
     if (e instanceof vscode.CancellationError) throw e;
     const message = errorText(e);
     deps.log.warn(`Connect ${id}: ${message}`);
-    const choice = await vscode.window.showErrorMessage(`Cannot reach ${id}: ${message}. A new machine can take a minute more to accept SSH.`, 'Try Again', OPEN_SSH_IN_TERMINAL);
+    const choice = await showErrorMessage(`Cannot reach ${id}: ${message}. A new machine can take a minute more to accept SSH.`, 'Try Again', OPEN_SSH_IN_TERMINAL);
     if (choice === 'Try Again') return probePort(deps, host);
     if (choice === OPEN_SSH_IN_TERMINAL) await openTerminal(deps, host, false);
     return false;
@@ -101,7 +103,7 @@ export async function openRemoteWindow(deps: HostDeps, host: PreparedHost): Prom
 }
 
 async function offerRemoteSshFallback(deps: HostDeps, host: PreparedHost): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await showWarningMessage(
     `Opening ${host.id} in a VS Code window needs the Remote - SSH extension, which is not installed. Install it, or open SSH in a terminal instead.`,
     INSTALL,
     OPEN_SSH_IN_TERMINAL,

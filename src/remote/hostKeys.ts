@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { SshSettings } from '../settings';
 import { forgetInstanceHostKeys, hostAlias } from '../ssh';
 import { probeHostKey } from './sshProbe';
+import { showErrorMessage, showInformationMessage } from '../notifications';
 
 const FORGET = 'Forget Old Key';
 
@@ -25,7 +26,7 @@ export async function checkHostKey(log: vscode.LogOutputChannel, host: PreparedH
   const verdict = await probeHostKey(config, host.alias);
   log.info(`${host.id}: host key check: ${verdict.kind}${verdict.kind === 'unknown' ? ` (${verdict.reason})` : ''}`);
   if (verdict.kind !== 'changed') return true;
-  const choice = await vscode.window.showErrorMessage(
+  const choice = await showErrorMessage(
     `The host key of ${host.id} (${host.ip}) is not the one remembered for this instance in ${host.settings.paths.knownHosts}. ` +
       'It changes if the machine was reinstalled — but it can also mean the connection is being intercepted. ' +
       'Forget the old key and trust the new one on the next connection?',
@@ -40,7 +41,7 @@ export async function forgetHostKey(log: vscode.LogOutputChannel, id: string, ip
   // Recorded under the instance's alias (HostKeyAlias); files from before that, under the address.
   const removed = await forgetInstanceHostKeys(settings.paths.knownHosts, { alias: hostAlias(id), ip, port: settings.port });
   log.info(`${id}: forgot ${removed} host key line(s) of ${hostAlias(id)} / ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
-  void vscode.window.showInformationMessage(
+  void showInformationMessage(
     removed ? `Forgot the old host key of ${id} (${ip}); the next connection trusts the instance's new key.` : `No host key of ${id} (${ip}) was remembered in ${settings.paths.knownHosts}.`,
   );
 }

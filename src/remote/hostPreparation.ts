@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { errorText } from '../base/errorText';
 import type { InstanceRecord } from '../core/instancesModel';
+import { labelText } from '../core/markdownText';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { NameLookup } from '../instances/instanceNames';
 import type { Milestones } from '../views/gettingStarted';
@@ -16,6 +17,7 @@ import { hostAlias, listPublicKeys, SshConfigError, type ResolveCheck } from '..
 import { checkInstanceIp, sshCommandLine, terminalConfigFile } from '../ssh/remoteSsh';
 import { checkHostKey, type PreparedHost } from './hostKeys';
 import { describeResolveCheck, writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
+import { showErrorMessage } from '../notifications';
 
 export interface HostDeps {
   readonly log: vscode.LogOutputChannel;
@@ -44,7 +46,7 @@ export async function chooseKey(deps: HostDeps, id: string, settings: SshSetting
   type Item = vscode.QuickPickItem & { path?: string };
   const items: Item[] = keys
     .filter((k) => k.privateKeyPath)
-    .map((k) => ({ label: basename(k.privateKeyPath!), description: [k.parsed.type, k.parsed.comment].filter(Boolean).join(' '), detail: k.privateKeyPath, path: k.privateKeyPath }));
+    .map((k) => ({ label: labelText(basename(k.privateKeyPath!)), description: labelText([k.parsed.type, k.parsed.comment].filter(Boolean).join(' ')), detail: labelText(k.privateKeyPath!), path: k.privateKeyPath }));
   items.push({ label: BROWSE, description: 'another private key file' });
   const picked = await vscode.window.showQuickPick(items, {
     title: `Which private key opens ${id}?`,
@@ -80,7 +82,7 @@ export async function prepareHost(deps: HostDeps, record: InstanceRecord, purpos
   const checked = checkInstanceIp(record.instance.ip);
   if (!checked.ok) {
     deps.log.error(`${id}: refused, the instance ${checked.reason}`);
-    void vscode.window.showErrorMessage(`Cannot connect to ${id}: the instance ${checked.reason}.`);
+    void showErrorMessage(`Cannot connect to ${id}: the instance ${checked.reason}.`);
     return undefined;
   }
   let alias: string;
@@ -112,14 +114,14 @@ export async function prepareHost(deps: HostDeps, record: InstanceRecord, purpos
 function resolves(deps: HostDeps, id: string, check: ResolveCheck, configFile: string): boolean {
   const { level, message } = describeResolveCheck(check, configFile);
   deps.log[level](`${id}: ${message}`);
-  if (level === 'error') void vscode.window.showErrorMessage(`Cannot connect to ${id}: ${message}`);
+  if (level === 'error') void showErrorMessage(`Cannot connect to ${id}: ${message}`);
   return level !== 'error';
 }
 
 function refused(deps: HostDeps, id: string, e: unknown): undefined {
   const message = errorText(e);
   deps.log.error(`${id}: host entry refused: ${message}`);
-  void vscode.window.showErrorMessage(`Cannot write the SSH host entry of ${id}: ${message}`);
+  void showErrorMessage(`Cannot write the SSH host entry of ${id}: ${message}`);
   return undefined;
 }
 
@@ -130,7 +132,7 @@ async function userConfigRefused(deps: HostDeps, e: SshConfigError, settings: Ss
   const where = e.line ? `${file}, line ${e.line}` : file;
   deps.log.error(`${id}: ${where} was not changed: ${e.message}`);
   const message = `Your SSH config ${where} was left untouched: ${e.message}` + (e.message.includes(file) ? '' : ` (${file})`);
-  const choice = await vscode.window.showErrorMessage(message, OPEN_FILE, OPEN_SSH_IN_TERMINAL);
+  const choice = await showErrorMessage(message, OPEN_FILE, OPEN_SSH_IN_TERMINAL);
   if (choice === OPEN_FILE) {
     const line = Math.max(0, (e.line ?? 1) - 1);
     await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line, 0, line, 0) });
@@ -166,7 +168,8 @@ export function sshCommandFor(host: PreparedHost): string {
 export async function openTerminal(deps: HostDeps, host: PreparedHost, checkKey: boolean): Promise<void> {
   if (checkKey && !(await checkHostKey(deps.log, host))) return;
   const command = sshCommandFor(host);
-  const terminal = vscode.window.createTerminal({ name: `fal: ${host.name ?? host.id}`, iconPath: new vscode.ThemeIcon('remote') });
+  // A terminal's tab draws $(name) as an icon: the name is the user's or a folder's words.
+  const terminal = vscode.window.createTerminal({ name: `fal: ${labelText(host.name ?? host.id)}`, iconPath: new vscode.ThemeIcon('remote') });
   terminal.show();
   terminal.sendText(command);
   deps.milestones?.reached('connected');

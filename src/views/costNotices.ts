@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { every, now, realTimers } from '../base/timers';
 import type { Countdown, CountdownAnswer, Reminder, ReminderAction, Shown } from '../cost';
 import { countdownText } from './costPresentation';
+import { showInformationMessage } from '../notifications';
 
 export { KEEP_COMMAND } from './costPresentation';
 
@@ -26,7 +27,7 @@ export class CostNotices implements vscode.Disposable {
   showReminder(reminder: Reminder): Shown<ReminderAction> {
     let withdrawn = false;
     const titles = reminder.actions.map((a) => a.title);
-    const answer = Promise.resolve(vscode.window.showInformationMessage(reminder.message, ...titles)).then((title) => {
+    const answer = Promise.resolve(showInformationMessage(reminder.message, ...titles)).then((title) => {
       const action = reminder.actions.find((a) => a.title === title)?.action;
       if (withdrawn && action) this.lateClick(reminder.instanceId, action);
       return action;

@@ -1,8 +1,9 @@
-// The cost guard's words on screen (issue 13), as plain text and Markdown: the countdown's live
+// The cost guard's words on screen, as plain text and Markdown: the countdown's live
 // text and the status bar's spend part. No `vscode` import (unit-tested in plain node); the
 // notification and status bar code (costNotices.ts, spendStatus.ts) only shows them.
 import { countdownLeftText } from '../base/durations';
 import { formatUsd } from '../core/cost';
+import { commandUri, markdownCode, markdownText, notificationText } from '../core/markdownText';
 import { budgetLevel, type Countdown, type SpendSummary } from '../cost';
 import type { SpendFigures } from '../instances/spendFigures';
 import type { StatusPart } from './statusBar';
@@ -11,10 +12,10 @@ export const KEEP_COMMAND = 'fal.idle.keep';
 
 /** The countdown's live text: the guard's words with the absolute deadline and what is left. */
 export function countdownText(c: Countdown, at: string, leftMs: number): string {
-  const keep = `[Keep](command:${KEEP_COMMAND}?${encodeURIComponent(JSON.stringify([c.instanceId]))})`;
-  return `${c.headline} Auto-delete at ${at} (in ${countdownLeftText(leftMs)}), ${c.terms} ${keep} protects it; Cancel stops the countdown.`;
+  // The one link is ours; the guard's words carry names and fal's words, which must not make one.
+  const keep = `[Keep](${commandUri(KEEP_COMMAND, [c.instanceId])})`;
+  return `${notificationText(c.headline)} Auto-delete at ${notificationText(at)} (in ${countdownLeftText(leftMs)}), ${notificationText(c.terms)} ${keep} protects it; Cancel stops the countdown.`;
 }
-
 
 export const SPEND_PART = 'spend';
 const LIST_AT_MOST = 5;
@@ -38,10 +39,10 @@ export function spendPart(figures: SpendFigures, now: number, nicknameIsMine: (n
     '',
   ];
   if (month.perInstance.length) {
-    const shown = month.perInstance.slice(0, LIST_AT_MOST).map((i) => `\`${i.id}\` ${i.usd === undefined ? 'no rate' : `~${formatUsd(i.usd)}`}${i.sinceFirstSeen ? SINCE_SEEN : ''}${i.running ? '' : ' (deleted)'}`);
+    const shown = month.perInstance.slice(0, LIST_AT_MOST).map((i) => `${markdownCode(i.id)} ${i.usd === undefined ? 'no rate' : `~${formatUsd(i.usd)}`}${i.sinceFirstSeen ? SINCE_SEEN : ''}${i.running ? '' : ' (deleted)'}`);
     const more = month.perInstance.length > LIST_AT_MOST ? ` · +${month.perInstance.length - LIST_AT_MOST} more` : '';
     lines.push(`Per instance this month: ${shown.join(' · ')}${more}`, '');
-    const creators = month.perCreator.map((c) => `${c.key && nicknameIsMine(c.key) ? `${c.label} (you)` : c.label} ~${formatUsd(c.usd)}${c.sinceFirstSeen ? SINCE_SEEN : ''}`);
+    const creators = month.perCreator.map((c) => `${markdownText(c.label)}${c.key && nicknameIsMine(c.key) ? ' (you)' : ''} ~${formatUsd(c.usd)}${c.sinceFirstSeen ? SINCE_SEEN : ''}`);
     lines.push(`Per creator this month: ${creators.join(' · ')}`, '');
   }
   if (month.sinceFirstSeen) lines.push(`${SINCE_SEEN} since this VS Code first saw it: an instance not created here may have run (and cost) before.`, '');

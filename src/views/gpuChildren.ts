@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { realTimers, type Timers } from '../base/timers';
 import type { GpuSampler } from '../gpu';
 import type { GpuSettings } from '../settings';
-import { gpuLines, gpuRowPart, gpuTooltipMarkdown, type GpuLine } from './gpuPresentation';
+import { gpuLines, gpuRowPart, type GpuLine } from './gpuPresentation';
+import { gpuTooltipMarkdown } from './gpuTooltip';
 import { rendered, whatToRepaint, type Rendered } from './gpuRepaint';
 import { instanceUri } from './idleDecorations';
 

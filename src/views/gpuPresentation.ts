@@ -1,10 +1,9 @@
 // What the GPU view shows for one instance, as plain data and markdown text: the row's short
 // part, the children (one per GPU, the processes, or the state that explains why there are no
-// figures), the tooltip section and the idle wording. No vscode import (unit-tested in plain node);
+// figures) and the idle wording (the tooltip section is gpuTooltip.ts). No vscode import (unit-tested in plain node);
 // gpuChildren.ts turns these into TreeItems.
 import { spanText } from '../base/durations';
-import { describeState, figure, gpuSummary, MISSING, type GpuProcess, type GpuReading, type GpuState, type UtilizationPoint } from '../gpu';
-import { historySpan, historyText, sparklineDataUri } from './gpuSparkline';
+import { describeState, figure, gpuSummary, MISSING, type GpuProcess, type GpuReading, type GpuState } from '../gpu';
 
 /** What a ready row gains: its part of the description ('' for none); expandable when it has children. */
 export interface GpuRowPart {
@@ -134,47 +133,6 @@ function processLine(p: GpuProcess, i: number, gpuCount: number): GpuLine {
   };
 }
 
-/** The tooltip's GPU section (markdown): the summary or the state, the history image with its text alternative, the idle line. */
-/** The one command a GPU tooltip may run (its MarkdownString trusts only this one). */
-export const CHOOSE_KEY_COMMAND = 'fal.gpu.chooseKey';
-
-export function gpuTooltipMarkdown(input: {
-  /** For the "Choose it…" link of the no-key state. */
-  readonly id?: string;
-  readonly state: GpuState | undefined;
-  readonly history: readonly UtilizationPoint[];
-  readonly idleSince: number | undefined;
-  readonly idle: boolean;
-  readonly idleGpuPercent: number;
-  readonly now: number;
-  readonly windowMs: number;
-}): string | undefined {
-  const { state, now } = input;
-  if (!state) return undefined;
-  const lines: string[] = [];
-  if (state.kind === 'ok') {
-    // A clock time, not "3 s ago": VS Code keeps a built tooltip until the row repaints, and an
-    // unchanged sample does not repaint it (gpuRepaint.ts).
-    lines.push(`**GPUs** ${escapeMarkdown(gpuSummary(state.gpus))} *(sampled at ${clock(state.at)})*`);
-  } else if (state.kind === 'noKey' && input.id) {
-    const arg = encodeURIComponent(JSON.stringify([input.id]));
-    lines.push(`**GPUs** not shown: no private key known for this instance. [Choose it…](command:${CHOOSE_KEY_COMMAND}?${arg}) (or Connect once).`);
-  } else {
-    lines.push(`**GPUs** ${escapeMarkdown(describeState(state))}`);
-  }
-  if (input.history.length > 0) {
-    // Our own words and numbers only (no remote text), so they need no escaping: the alt text stays clean for screen readers.
-    const span = historySpan(input.history, now, input.windowMs);
-    const alt = historyText(input.history, span);
-    lines.push(`![${alt}](${sparklineDataUri(input.history, now, span, clock(now))})`);
-    lines.push(`*${alt}*`);
-  }
-  if (input.idle && input.idleSince !== undefined) {
-    lines.push(`$(debug-pause) **${idleText(now - input.idleSince)}** (every GPU under ${input.idleGpuPercent} %, no GPU process)`);
-  }
-  return lines.join('\n\n');
-}
-
 /** "idle for 42 min", "idle for 2 h 05 min", "idle for 40 s": the cost guard's reminder says the same span the same way. */
 export function idleText(ms: number): string {
   return `idle for ${spanText(ms)}`;
@@ -207,7 +165,3 @@ function shortName(name: string): string {
   return name.split(/[\\/]/).filter(Boolean).pop() ?? name;
 }
 
-// Text from the remote machine (process names, nvidia-smi's messages) must not become markdown.
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
-}

@@ -2,6 +2,7 @@
 // GPUs have sat idle for fal.idle.minutes. One part of the composed status bar (statusBar.ts), so
 // the cost guard can add its own beside it.
 import { formatUsd, hourlyRate } from '../core/cost';
+import { markdownCode } from '../core/markdownText';
 import type { InstancesModel } from '../core/instancesModel';
 import type { StatusPart } from './statusBar';
 
@@ -15,7 +16,7 @@ export function idlePart(model: InstancesModel, idle: IdleFacts, hourlyUsd: Read
   const records = model.list().filter((r) => !r.deleting && idle.isIdle(r.instance.id));
   if (records.length === 0) return undefined;
   const perHour = records.reduce((sum, r) => sum + (hourlyRate(r.instance.instance_type, hourlyUsd) ?? 0), 0);
-  const ids = records.map((r) => `\`${r.instance.id}\``).join(', ');
+  const ids = records.map((r) => markdownCode(r.instance.id)).join(', ');
   const minutes = idleMinutes >= 1 ? `${Math.round(idleMinutes)} min` : `${Math.round(idleMinutes * 60)} s`;
   return {
     text: `$(debug-pause) ${records.length} idle · ~${formatUsd(perHour)}/h`,

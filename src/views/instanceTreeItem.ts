@@ -16,20 +16,13 @@
 //   e.g. "api  GPU 87 % · 61/80 GB · 8x H100", "inst_ec786ab73f2k  starting · 1x H100".
 // The IP is in the tooltip, the screen-reader label and Copy IP, not in the row.
 import * as vscode from 'vscode';
-import { agoText } from '../base/durations';
-import { estimatedCostSince, formatUsd, hourlyRate } from '../core/cost';
-import { describeSpec, machineLabel, machineSpec } from '../core/instanceTypes';
+import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import { statusLook } from '../core/status';
+import { CHOOSE_KEY_COMMAND } from './gpuTooltip';
+import { INVALID_LABEL, instanceTooltipMarkdown, type ItemContext } from './instanceTooltip';
 
-export interface ItemContext {
-  readonly now: number;
-  readonly hourlyUsd: Readonly<Record<string, number>>;
-  /** The user's name for the instance, if any. */
-  readonly name?: string;
-  /** Marked "Protect from Auto-Delete" (issue 13). */
-  readonly protected?: boolean;
-}
+export type { ItemContext } from './instanceTooltip';
 
 /**
  * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?$/` and friends (see
@@ -98,8 +91,6 @@ export function instanceTreeItem(record: InstanceRecord, name?: string, gpu?: Ro
   return item;
 }
 
-const INVALID_LABEL = 'invalid data from fal';
-
 function invalidRowItem(record: InstanceRecord, invalid: NonNullable<InstanceRecord['invalid']>): vscode.TreeItem {
   const item = new vscode.TreeItem(INVALID_LABEL, vscode.TreeItemCollapsibleState.None);
   item.id = record.instance.id;
@@ -110,64 +101,12 @@ function invalidRowItem(record: InstanceRecord, invalid: NonNullable<InstanceRec
   return item;
 }
 
-/** `gpuSection`: the GPU view's markdown (gpuPresentation.ts), appended under the table. */
+/** The row's tooltip (instanceTooltip.ts). Trusted for one command only when the GPU section offers its link. */
 export function instanceTooltip(record: InstanceRecord, ctx: ItemContext, gpuSection?: string): vscode.MarkdownString {
-  if (record.invalid) {
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${INVALID_LABEL}** ${record.invalid.shownId === undefined ? '(no id)' : codeSpan(record.invalid.shownId)}\n\n`);
-    md.appendMarkdown(`fal listed a row this version cannot use: ${escape(record.invalid.problem)}.\n\n`);
-    md.appendMarkdown('It is shown so that nothing is hidden, and offers no actions. **fal: Show Logs** has the details.');
-    return md;
-  }
-  const { instance } = record;
-  const look = statusLook(instance.status);
-  const spec = machineSpec(instance.instance_type);
-  const rate = hourlyRate(instance.instance_type, ctx.hourlyUsd);
-  const status = record.deleteStalled
-    ? `$(warning) fal answered the delete but still lists it (as ${look.label}), so it may still be billed. Refresh to check again, or delete it again.`
-    : record.deleting
-      ? `$(loading) being deleted (fal lists it as ${look.label})`
-      : `$(${look.icon.replace('~spin', '')}) ${look.label}${look.kind === 'unrecognized' ? ' (a status this version does not know)' : ''}`;
-  const rows: [string, string][] = [
-    ['Status', status],
-    ['Type', spec ? `${spec.dashboardName} (${codeSpan(instance.instance_type)})` : codeSpan(instance.instance_type)],
-    ['Hardware', spec ? describeSpec(spec) : 'unknown to this version'],
-    ['Region', instance.region],
-    ['Sector', instance.sector ?? '—'],
-    ['IP', instance.ip ?? '— (assigned when ready)'],
-    ['Created by', instance.creator_user_nickname ?? '—'],
-    ...(ctx.protected ? ([['Auto-delete', '$(lock) protected: never auto-deleted']] as [string, string][]) : []),
-    ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${agoText(ctx.now - record.firstSeenAt)})`],
-    [
-      'Cost so far',
-      rate === undefined
-        ? 'no hourly rate set for this type'
-        : `~${formatUsd(estimatedCostSince(record.firstSeenAt, ctx.now, rate))} *(estimate: ${formatUsd(rate)}/h since first seen)*`,
-    ],
-  ];
-  const md = new vscode.MarkdownString(undefined, true);
-  const title = ctx.name ? `**${escape(ctx.name)}** · ${escape(machineLabel(instance.instance_type))}` : `**${escape(machineLabel(instance.instance_type))}**`;
-  md.appendMarkdown(`${title} ${codeSpan(instance.id)}\n\n`);
-  md.appendMarkdown('| | |\n|---|---|\n');
-  for (const [name, value] of rows) md.appendMarkdown(`| ${name} | ${escapeCell(value)} |\n`);
-  if (ctx.name) md.appendMarkdown('\n*The name is kept in VS Code on this computer (fal has no names): **Rename…** changes it.*\n');
-  if (gpuSection) {
-    md.appendMarkdown(`\n---\n\n${gpuSection}\n`);
-    md.isTrusted = { enabledCommands: ['fal.gpu.chooseKey'] }; // the no-key state's "Choose it…" link, nothing else
-  }
+  const md = new vscode.MarkdownString(instanceTooltipMarkdown(record, ctx, gpuSection), true);
+  // The no-key state's "Choose it…" link, nothing else. Every other part of the tooltip is our
+  // words or outside text through markdownText (test/unit/lint/markupRule.ts, a property test), and
+  // the command itself acts only on a listed instance that needs a key, after the user picks one.
+  if (gpuSection?.includes(`(command:${CHOOSE_KEY_COMMAND}?`)) md.isTrusted = { enabledCommands: [CHOOSE_KEY_COMMAND] };
   return md;
-}
-
-// Values come from the network (or the user): keep them from being read as markdown or table syntax.
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>~$]/g, (c) => `\\${c}`);
-}
-
-// Backslash escapes do not work inside code spans; a value cannot contain a backtick to break out.
-function codeSpan(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

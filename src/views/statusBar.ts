@@ -3,6 +3,7 @@
 // extension costs no status bar space when idle.
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/cost';
+import { markdownText } from '../core/markdownText';
 import type { InstancesModel } from '../core/instancesModel';
 import { runningSummary } from '../core/runningSummary';
 
@@ -70,7 +71,9 @@ export class FalStatusBar implements vscode.Disposable {
     }
     const lead = parts.reduce((a, b) => (URGENCY[b.urgency] > URGENCY[a.urgency] ? b : a));
     this.item.text = parts.map((p) => p.text).filter(Boolean).join('  ');
-    const tooltip = new vscode.MarkdownString(parts.map((p) => p.tooltip).join('\n\n'), true);
+    const tooltip = new vscode.MarkdownString(statusTooltipMarkdown(parts), true);
+    // The spend part's "Show Spend" link. The command takes no argument and only opens the
+    // read-only report, and every part escapes the outside text it shows (markdownText).
     tooltip.isTrusted = { enabledCommands: ['fal.showSpend'] };
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: parts.map((p) => p.accessibility).join('. ') };
@@ -80,10 +83,15 @@ export class FalStatusBar implements vscode.Disposable {
   }
 }
 
+/** One paragraph per part. */
+function statusTooltipMarkdown(parts: readonly StatusPart[]): string {
+  return parts.map((p) => p.tooltip).join('\n\n');
+}
+
 function keyPart(message: string): StatusPart {
   return {
     text: '$(key) fal: key rejected',
-    tooltip: `**fal Compute**: ${message}\n\nClick to set the API key.`,
+    tooltip: `**fal Compute**: ${markdownText(message)}\n\nClick to set the API key.`,
     accessibility: `fal Compute: ${message}`,
     urgency: 'warning',
     command: 'fal.setApiKey',

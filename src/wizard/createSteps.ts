@@ -6,6 +6,7 @@ import { SECTORS } from '../api/schemas';
 import { formatUsd, hourlyRate } from '../core/cost';
 import { cleanName, MAX_NAME_LENGTH, nameProblem } from '../core/instanceName';
 import { describeSpec, MACHINE_SPECS, machineLabel } from '../core/instanceTypes';
+import { labelText } from '../core/markdownText';
 import { basename } from 'node:path';
 import type { BudgetProjection } from '../cost';
 import type { CreatePlan, CreateWizardDeps, KeyChoice, State } from './createTypes';
@@ -66,7 +67,7 @@ export function chosenName(deps: Pick<CreateWizardDeps, 'defaultName'>, state: S
 function keyRow(key: KeyChoice): Pick<WizardPickItem<never>, 'label' | 'description' | 'detail'> {
   if (key.kind === 'generate') return { label: '$(key) A new ed25519 key', description: 'SSH key · generated when you confirm' };
   const file = key.source === 'pasted' ? 'Pasted key' : basename(key.source);
-  return { label: `$(key) ${file}`, description: `SSH key · ${key.parsed.type}`, detail: key.parsed.fingerprint };
+  return { label: `$(key) ${labelText(file)}`, description: `SSH key · ${labelText(key.parsed.type)}`, detail: key.parsed.fingerprint };
 }
 
 /** The confirm step's month line, short enough for the quick pick: "Over budget: ~$221.35 this month if all keeps running ($1.00 budget, estimate)". */
@@ -103,7 +104,7 @@ export async function confirmStep(frame: StepFrame, deps: CreateWizardDeps, stat
           value: 'create',
         },
         name
-          ? { label: `$(tag) ${name}`, description: 'name · change…', detail: 'Shown in the Instances list; kept in VS Code only', value: 'name' }
+          ? { label: `$(tag) ${labelText(name)}`, description: 'name · change…', detail: 'Shown in the Instances list; kept in VS Code only', value: 'name' }
           : { label: '$(tag) Add a name…', description: 'optional', detail: 'Shown in the Instances list; kept in VS Code only', value: 'name' },
         { ...keyRow(plan.key), value: 'changeKey' },
         { label: '$(close) Cancel', description: 'nothing is created', value: 'cancel' },

@@ -2,6 +2,7 @@
 // public key — and never a private key. Pure logic over WizardUi.
 import { basename } from 'node:path';
 import { errorText } from '../base/errorText';
+import { labelText } from '../core/markdownText';
 import { isKeyProblem, looksLikePrivateKey, parsePublicKey, PRIVATE_KEY_PROBLEM, type FoundKey } from '../ssh';
 import type { CreateWizardDeps, KeyChoice, State } from './createTypes';
 import { CANCEL, value, type StepFrame, type StepResult, type WizardPickItem } from './wizardUi';
@@ -18,14 +19,14 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
     const found = await deps.listKeys();
     const items: WizardPickItem<KeyAction>[] = [
       ...found.map((key) => ({
-        label: `$(key) ${basename(key.publicKeyPath)}`,
-        description: `${key.parsed.type}${key.parsed.comment ? ` · ${key.parsed.comment}` : ''}`,
+        label: `$(key) ${labelText(basename(key.publicKeyPath))}`,
+        description: labelText(`${key.parsed.type}${key.parsed.comment ? ` · ${key.parsed.comment}` : ''}`),
         detail: `${key.parsed.fingerprint}${key.privateKeyPath ? '' : ' · no private key beside it'}`,
         value: { kind: 'found' as const, key },
       })),
       {
         label: `$(add) ${GENERATE_LABEL}`,
-        detail: `Written to ${deps.sshDirShown ?? deps.sshDir} when you confirm; overwrites nothing`,
+        detail: `Written to ${labelText(deps.sshDirShown ?? deps.sshDir)} when you confirm; overwrites nothing`,
         value: { kind: 'generate' },
       },
       { label: `$(clippy) ${PASTE_LABEL}`, detail: 'One line: ssh-ed25519 …, ssh-rsa … or ecdsa-sha2-…', value: { kind: 'paste' } },

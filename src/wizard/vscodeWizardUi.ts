@@ -2,6 +2,7 @@
 // a Back button, validation messages; Escape (or hiding) cancels.
 import * as vscode from 'vscode';
 import { BACK, CANCEL, value, type InputOptions, type PickOptions, type StepResult, type WizardUi } from './wizardUi';
+import { showErrorMessage } from '../notifications';
 
 export class VscodeWizardUi implements WizardUi {
   pick<T>(options: PickOptions<T>): Promise<StepResult<T>> {
@@ -98,6 +99,6 @@ export class VscodeWizardUi implements WizardUi {
   }
 
   async showError(message: string): Promise<void> {
-    await vscode.window.showErrorMessage(message, { modal: true });
+    await showErrorMessage(message, { modal: true });
   }
 }

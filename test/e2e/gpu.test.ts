@@ -55,21 +55,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await wb.quickPick.waitClosed();
   };
   /** Hovers the row's label until its tooltip shows `text` (it is built on hover), and returns that hover. */
-  const tooltipOf = async (id: string, text: string | RegExp) => {
-    const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: text }).first();
-    await waitFor(
-      `the tooltip of ${id} to show ${String(text)}`,
-      async () => {
-        await wb.page.mouse.move(0, 0);
-        await wb.row(id).locator('.label-name').hover();
-        return hover.waitFor({ timeout: 3_000 }).then(() => true, () => false);
-      },
-      Boolean,
-      30_000,
-      200,
-    );
-    return hover;
-  };
+  const tooltipOf = (id: string, text: string | RegExp) => wb.hoverShowing(wb.row(id).locator('.label-name'), text);
   /**
    * Clicks the row's "Host key not known yet" line: Open SSH in Terminal, whose ssh (accept-new)
    * records the key. Then waits for that ssh to log in (`login`) or to be refused, and closes the terminal.

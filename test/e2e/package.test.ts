@@ -34,7 +34,6 @@ describe('the packaged .vsix', () => {
       'extension/LICENSE.txt',
       'extension/changelog.md',
       'extension/dist/extension.js',
-      'extension/dist/extension.js.map',
       'extension/dist/ssh2.js',
       'extension/dist/undici.js',
       'extension/dist/uninstall.js',

@@ -316,6 +316,26 @@ export class Workbench {
     return this.view(viewName).locator(`.monaco-list-row[aria-label*="${text}"]`);
   }
 
+  /**
+   * Hovers `target` until a hover showing `text` opens (tooltips are built on hover, and a repaint
+   * can close one), and returns that hover.
+   */
+  async hoverShowing(target: Locator, text: string | RegExp, timeout = 30_000): Promise<Locator> {
+    const hover = this.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: text }).first();
+    await waitFor(
+      `a hover showing ${String(text)}`,
+      async () => {
+        await this.page.mouse.move(0, 0);
+        await target.hover();
+        return hover.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+      },
+      Boolean,
+      timeout,
+      200,
+    );
+    return hover;
+  }
+
   /** An entry of the open context menu, by its exact title. */
   contextMenuItem(title: string): Locator {
     return this.page.locator('.context-view .monaco-menu .action-item a.action-menu-item', { has: this.menuLabel(title) });

@@ -34,7 +34,7 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     const { FLOORS } = (await import(pathToFileURL(resolve(root, 'eslint.config.mjs')).href)) as { FLOORS: string[][] };
     for (const [i, floor] of FLOORS.entries()) {
       for (const folder of floor) {
-        const file = ['settings', 'extension', 'uninstall'].includes(folder) ? `src/${folder}.ts` : `src/${folder}/x.ts`;
+        const file = ['settings', 'notifications', 'extension', 'uninstall'].includes(folder) ? `src/${folder}.ts` : `src/${folder}/x.ts`;
         const from = file.startsWith(`src/${folder}/`) ? '..' : '.';
         const allowed = FLOORS.slice(0, i + 1).flat().filter((f) => f !== folder);
         const above = FLOORS.slice(i + 1).flat();
@@ -80,6 +80,12 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
   it('only src/base/timers.ts reads the wall clock; the deadline files do not either', async () => {
     for (const file of ['src/views/x.ts', 'src/core/x.ts', 'src/ssh/fileLock.ts']) assert.deepEqual(await rulesHit(file, 'export const t = Date.now();\n'), ['1:no-restricted-properties'], file);
     assert.deepEqual(await rulesHit('src/base/timers.ts', 'export const t = Date.now();\n'), []);
+  });
+
+  it('notifications go through src/notifications.ts, which keeps outside text from making links', async () => {
+    const code = "import * as vscode from 'vscode';\nvoid vscode.window.showErrorMessage('x');\nvoid vscode.window.showInformationMessage('y', 'OK');\nvoid vscode.window.showWarningMessage('z');\n";
+    assert.deepEqual(await rulesHit('src/commands/x.ts', code), ['2:no-restricted-syntax', '3:no-restricted-syntax', '4:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/notifications.ts', code), []);
   });
 
   it('tests may use timers', async () => {

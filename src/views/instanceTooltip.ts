@@ -1,0 +1,69 @@
+// The markdown of an instance row's tooltip: a title, a table of what fal says about the machine,
+// and the GPU view's section under it. No vscode import (unit-tested in plain node, rendered there
+// by a CommonMark renderer); instanceTreeItem.ts wraps it in a MarkdownString.
+//
+// Every value from fal or from the user goes in through markdownText/markdownCode; the words, the
+// icons and the one command link are this file's own (and gpuPresentation.ts's).
+import { agoText } from '../base/durations';
+import { estimatedCostSince, formatUsd, hourlyRate } from '../core/cost';
+import { describeSpec, machineLabel, machineSpec } from '../core/instanceTypes';
+import type { InstanceRecord } from '../core/instancesModel';
+import { markdownCode, markdownText } from '../core/markdownText';
+import { statusLook } from '../core/status';
+
+export interface ItemContext {
+  readonly now: number;
+  readonly hourlyUsd: Readonly<Record<string, number>>;
+  /** The user's name for the instance, if any. */
+  readonly name?: string;
+  /** Marked "Protect from Auto-Delete" (issue 13). */
+  readonly protected?: boolean;
+}
+
+export const INVALID_LABEL = 'invalid data from fal';
+
+/** `gpuSectionMarkdown`: the GPU view's section (gpuTooltip.ts), appended under the table. */
+export function instanceTooltipMarkdown(record: InstanceRecord, ctx: ItemContext, gpuSectionMarkdown?: string): string {
+  if (record.invalid) {
+    const shown = record.invalid.shownId === undefined ? '(no id)' : markdownCode(record.invalid.shownId);
+    return [
+      `**${INVALID_LABEL}** ${shown}`,
+      `fal listed a row this version cannot use: ${markdownText(record.invalid.problem)}.`,
+      'It is shown so that nothing is hidden, and offers no actions. **fal: Show Logs** has the details.',
+    ].join('\n\n');
+  }
+  const { instance } = record;
+  const look = statusLook(instance.status);
+  const spec = machineSpec(instance.instance_type);
+  const rate = hourlyRate(instance.instance_type, ctx.hourlyUsd);
+  const falStatus = markdownText(look.label);
+  const status = record.deleteStalled
+    ? `$(warning) fal answered the delete but still lists it (as ${falStatus}), so it may still be billed. Refresh to check again, or delete it again.`
+    : record.deleting
+      ? `$(loading) being deleted (fal lists it as ${falStatus})`
+      : `$(${look.icon.replace('~spin', '')}) ${falStatus}${look.kind === 'unrecognized' ? ' (a status this version does not know)' : ''}`;
+  const type = markdownCode(instance.instance_type);
+  const rows: [string, string][] = [
+    ['Status', status],
+    ['Type', spec ? `${spec.dashboardName} (${type})` : type],
+    ['Hardware', spec ? describeSpec(spec) : 'unknown to this version'],
+    ['Region', markdownText(instance.region)],
+    ['Sector', instance.sector === undefined ? '—' : markdownText(instance.sector)],
+    ['IP', instance.ip === undefined ? '— (assigned when ready)' : markdownText(instance.ip)],
+    ['Created by', instance.creator_user_nickname === undefined ? '—' : markdownText(instance.creator_user_nickname)],
+    ...(ctx.protected ? ([['Auto-delete', '$(lock) protected: never auto-deleted']] as [string, string][]) : []),
+    ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${agoText(ctx.now - record.firstSeenAt)})`],
+    [
+      'Cost so far',
+      rate === undefined
+        ? 'no hourly rate set for this type'
+        : `~${formatUsd(estimatedCostSince(record.firstSeenAt, ctx.now, rate))} *(estimate: ${formatUsd(rate)}/h since first seen)*`,
+    ],
+  ];
+  const typeLabel = markdownText(machineLabel(instance.instance_type));
+  const title = ctx.name ? `**${markdownText(ctx.name)}** · ${typeLabel}` : `**${typeLabel}**`;
+  const lines = [`${title} ${markdownCode(instance.id)}`, '', '| | |', '|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
+  if (ctx.name) lines.push('', '*The name is kept in VS Code on this computer (fal has no names): **Rename…** changes it.*');
+  if (gpuSectionMarkdown) lines.push('', '---', '', gpuSectionMarkdown);
+  return `${lines.join('\n')}\n`;
+}
