@@ -40,10 +40,7 @@ export class InstancesModel {
   private readonly changes: Emitter<ModelChange>;
 
   /** `onListenerError` hears what a subscriber threw; the subscribers after it are still told. */
-  constructor(
-    private readonly firstSeen: FirstSeenStore,
-    onListenerError?: (error: unknown) => void,
-  ) {
+  constructor(private readonly firstSeen: FirstSeenStore, onListenerError?: (error: unknown) => void) {
     this.changes = new Emitter(onListenerError);
   }
 

@@ -27,13 +27,8 @@ export class InstancesController implements vscode.Disposable {
     private settings: Settings,
     globalState: vscode.Memento,
   ) {
-    this.model = new InstancesModel(
-      {
-        get: () => globalState.get<Record<string, number>>(FIRST_SEEN_KEY, {}),
-        set: (value) => globalState.update(FIRST_SEEN_KEY, value),
-      },
-      (error) => log.error('A view of the instances list failed to update:', error),
-    );
+    const firstSeen = { get: () => globalState.get<Record<string, number>>(FIRST_SEEN_KEY, {}), set: (value: Record<string, number>) => globalState.update(FIRST_SEEN_KEY, value) };
+    this.model = new InstancesModel(firstSeen, (error) => log.error('A view of the instances list failed to update:', error));
     const sync = new InstancesSync({
       model: this.model,
       client: () => session.client(),
