@@ -33,7 +33,7 @@ export class CostGuard implements Disposable {
   private readonly timers: Timers;
   private readonly state: GuardState;
   private readonly idleSubscription: Disposable;
-  private readonly protectionChanged = new Emitter<string>();
+  private readonly protectionChanged = new Emitter<string>((error) => this.log('-', `a listener of protection changes failed: ${errorText(error)}`));
   /** Fires with an instance id when it is protected or unprotected (the tree shows a lock). */
   readonly onDidChangeProtection = this.protectionChanged.event;
 
