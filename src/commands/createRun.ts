@@ -5,13 +5,13 @@
 // create whose outcome is unknown stays pending and is only ever resumed with its own key.
 import * as vscode from 'vscode';
 import type { ComputeInstance, RetryNotice } from '../api';
+import { abortAfter, every, realTimers, type Timers } from '../base/timers';
 import type { BudgetProjection } from '../cost';
 import type { FalApi } from '../auth/falClient';
 import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { notificationText } from '../core/markdownText';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
-import { abortAfter, every, realTimers, type Timers } from '../base/timers';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstanceNames } from '../instances/instanceNames';
 import type { InstancesController } from '../instances/instancesController';

@@ -4,8 +4,8 @@
 // auto-delete countdown that replaces it); reminders wait while the window is unfocused; an
 // instance is reminded at most once per snooze period (1 h), and never after "Don't remind".
 import { spanText } from '../base/durations';
-import { errorText } from '../base/errorText';
 import { Emitter } from '../base/emitter';
+import { errorText } from '../base/errorText';
 import { realTimers, type Timers } from '../base/timers';
 import type { InstanceRecord } from '../core/instancesModel';
 import { runAutoDelete } from './autoDelete';

@@ -4,12 +4,12 @@
 import * as vscode from 'vscode';
 import type { FalSession, SessionState } from '../auth/falSession';
 import { PAGE_SIZE } from '../auth/falClient';
+import { now, realTimers } from '../base/timers';
 import { DeletionWatch } from '../core/deletionWatch';
 import { InstancesModel } from '../core/instancesModel';
 import { InstancesSync } from '../core/instancesSync';
 import { RefreshScheduler } from '../core/refreshScheduler';
 import { describeSchedule } from '../core/scheduleWords';
-import { now, realTimers } from '../base/timers';
 import type { Settings } from '../settings';
 
 const FIRST_SEEN_KEY = 'fal.instances.firstSeen';

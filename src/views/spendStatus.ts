@@ -4,8 +4,8 @@
 // colour from 80 % of it. Recomputed when the list changes, the settings change, and once a minute
 // while the window is focused (a clock for the figures, no I/O).
 import * as vscode from 'vscode';
-import type { InstancesModel } from '../core/instancesModel';
 import { every, now, realTimers } from '../base/timers';
+import type { InstancesModel } from '../core/instancesModel';
 import type { SpendFigures } from '../instances/spendFigures';
 import { SPEND_PART, spendPart } from './costPresentation';
 import type { FalStatusBar } from './statusBar';
