@@ -1,20 +1,32 @@
 // ESLint guards the architecture's promises (README "Development"); `npm test` runs it before the
 // test layers and `npm run lint` runs it alone.
 //
-// 1. Layers: the pure folders import nothing from `vscode` (nor from the folders that do), so they
-//    run and are unit-tested in plain node.
+// 1. Floors: src/ is built in floors, lowest first (FLOORS below, README "Development"):
+//      base → ssh → api → core → gpu, cost → settings, notifications, auth → instances → views
+//      → remote, wizard → commands → extension, uninstall
+//    A file imports its own floor and the floors below, never one above, so every arrow between
+//    folders points down and no folder waits on one that waits on it (test/unit/lint/importGraph
+//    checks the whole graph, file cycles included). The floors up to gpu and cost are pure: they
+//    import nothing from `vscode`, so they run and are unit-tested in plain node.
 // 2. Promises: none is left floating, none is passed where a void callback is expected — an
 //    unhandled rejection in the extension host is an error nobody sees.
-// 3. One poller: only the files in GLOBAL_TIMER_FILES may call the global setTimeout/setInterval.
-//    Everything else that needs time takes a `Timers` (src/core/timers.ts) so tests drive it in
+// 3. One poller: only the files in GLOBAL_TIMER_FILES may call the global setTimeout/setInterval,
+//    and only src/base/timers.ts reads Date.now().
+//    Everything else that needs time takes a `Timers` (src/base/timers.ts) so tests drive it in
 //    fake time, and nothing but the refresh scheduler polls fal.
 // 4. Small files: no file in src/ is over 250 lines (a file that grows past it holds two things).
 // 5. Links only from us: every notification goes through src/notifications.ts, which keeps outside
 //    text in a message from making a `[label](command:…)` link (tooltips: test/unit/lint/markupRule.ts).
 import tseslint from 'typescript-eslint';
 
-/** Folders with no `vscode` import: unit-tested in plain node. */
-const PURE_FOLDERS = ['src/api', 'src/ssh', 'src/core', 'src/gpu', 'src/cost'];
+/**
+ * The floors of src/, lowest first: a folder (or a top-level file: settings.ts, notifications.ts,
+ * extension.ts, uninstall.ts) may import its own floor and lower ones. Read by test/unit/lint/importGraph.test.ts.
+ */
+export const FLOORS = [['base'], ['ssh'], ['api'], ['core'], ['gpu', 'cost'], ['settings', 'notifications', 'auth'], ['instances'], ['views'], ['remote', 'wizard'], ['commands'], ['extension', 'uninstall']];
+/** The floors with no `vscode` import: unit-tested in plain node. */
+const PURE_FLOORS = 5;
+const PURE_FOLDERS = FLOORS.slice(0, PURE_FLOORS).flat().map((folder) => `src/${folder}`);
 
 /**
  * The only files that may call the global timers, each with the reason. A policy that acts over
@@ -23,27 +35,53 @@ const PURE_FOLDERS = ['src/api', 'src/ssh', 'src/core', 'src/gpu', 'src/cost'];
  * one operation (never polling), and says so.
  */
 const GLOBAL_TIMER_FILES = {
-  'src/core/timers.ts': 'realTimers: the one production implementation of Timers',
+  'src/base/timers.ts': 'realTimers: the one production implementation of Timers',
   'src/ssh/reachability.ts': 'the deadlines and pauses of one TCP/banner probe',
   'src/ssh/atomicWrite.ts': 'the pause before re-reading a file that changed under one write',
   'src/ssh/fileLock.ts': 'the pause between attempts to take one lock file',
   'src/remote/sshProbe.ts': 'the deadline of one `ssh` host-key probe',
 };
 
+/** The one reader of the wall clock. */
+const CLOCK_FILE = 'src/base/timers.ts';
+
 const TIMER_MESSAGE =
-  'Take a `Timers` (src/core/timers.ts) instead, so tests run it in fake time; only the refresh scheduler polls fal. ' +
+  'Take a `Timers` (src/base/timers.ts) instead, so tests run it in fake time; only the refresh scheduler polls fal. ' +
   'A deadline inside one operation may be allowed in GLOBAL_TIMER_FILES (eslint.config.mjs), with its reason.';
 const TIMER_GLOBALS = ['setTimeout', 'setInterval', 'setImmediate'].map((name) => ({ name, message: TIMER_MESSAGE }));
 const TIMER_PROPERTIES = ['globalThis', 'global', 'window'].flatMap((object) =>
   ['setTimeout', 'setInterval', 'setImmediate'].map((property) => ({ object, property, message: TIMER_MESSAGE })),
 );
+const CLOCK_MESSAGE = 'Read the time from the `Timers` you were given, else `now()` (src/base/timers.ts), so tests can run it in fake time.';
+const CLOCK_PROPERTIES = [{ object: 'Date', property: 'now', message: CLOCK_MESSAGE }];
 const TIMER_MODULES = ['timers', 'timers/promises', 'node:timers', 'node:timers/promises'].map((name) => ({ name, message: TIMER_MESSAGE }));
 
-const LAYER_MESSAGE = 'src/api, src/ssh, src/core, src/gpu and src/cost import nothing from `vscode` (README "Development"): pass what you need in.';
+const LAYER_MESSAGE = `${PURE_FOLDERS.join(', ')} import nothing from \`vscode\` (README "Development"): pass what you need in.`;
 const VSCODE_MODULE = { name: 'vscode', message: LAYER_MESSAGE };
-/** The folders that import `vscode`, reached from a pure folder by a relative import. */
-const VSCODE_SIDE = ['commands', 'views', 'instances', 'auth', 'remote', 'wizard', 'settings', 'extension', 'notifications'].map((folder) => `**/${folder}`);
-const VSCODE_SIDE_PATTERNS = [{ group: [...VSCODE_SIDE, ...VSCODE_SIDE.map((f) => `${f}/**`)], message: LAYER_MESSAGE }];
+
+const floorOf = (folder) => FLOORS.findIndex((floor) => floor.includes(folder));
+const srcFiles = (folder) => [`src/${folder}/**/*.ts`, `src/${folder}.ts`];
+const TOP_LEVEL_FILES = ['settings', 'notifications', 'extension', 'uninstall'];
+/**
+ * The folders above `folder`'s floor, as a relative import reaches them: `../views/x` from a
+ * folder, `./views/x` from a top-level file, or a path through `src/` (a same-named file inside
+ * the folder itself, like core/cost.ts, is not a folder above).
+ */
+const higherFloorPatterns = (folder) => {
+  const above = FLOORS.slice(floorOf(folder) + 1).flat().join('|');
+  const up = TOP_LEVEL_FILES.includes(folder) ? '\\./' : '\\.\\./';
+  const order = FLOORS.map((floor) => floor.join(', ')).join(' → ');
+  const message = `src/${folder} may import its own floor and lower ones only (${order}; README "Development"). Move what both need down, or pass it in through an interface.`;
+  return above ? [{ regex: `^(${up}|.*/src/)(${above})(/|$)`, message }] : [];
+};
+
+const isPure = (folder) => floorOf(folder) < PURE_FLOORS;
+const folderOf = (file) => file.split('/')[1].replace(/\.ts$/, '');
+const restrictedImports = (folder, { timers }) => {
+  const paths = [...(isPure(folder) ? [VSCODE_MODULE] : []), ...(timers ? TIMER_MODULES : [])];
+  const patterns = higherFloorPatterns(folder);
+  return paths.length || patterns.length ? ['error', { paths, patterns }] : 'off';
+};
 
 const NOTIFICATION_MESSAGE =
   'Use showInformationMessage/showWarningMessage/showErrorMessage from src/notifications.ts: VS Code makes [label](command:…) in a message a link, and messages carry outside text.';
@@ -51,13 +89,6 @@ const NOTIFICATION_SYNTAX = ['error', {
   selector: "MemberExpression[object.property.name='window'][property.name=/^show(Information|Warning|Error)Message$/]",
   message: NOTIFICATION_MESSAGE,
 }];
-
-const isPure = (file) => PURE_FOLDERS.some((folder) => file.startsWith(`${folder}/`));
-const restrictedImports = ({ pure, timers }) => {
-  const paths = [...(pure ? [VSCODE_MODULE] : []), ...(timers ? TIMER_MODULES : [])];
-  const patterns = pure ? VSCODE_SIDE_PATTERNS : [];
-  return paths.length || patterns.length ? ['error', { paths, patterns }] : 'off';
-};
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', '**/*.js'] },
@@ -79,23 +110,22 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', ...TIMER_GLOBALS],
-      'no-restricted-properties': ['error', ...TIMER_PROPERTIES],
-      'no-restricted-imports': restrictedImports({ pure: false, timers: true }),
+      'no-restricted-properties': ['error', ...TIMER_PROPERTIES, ...CLOCK_PROPERTIES],
       'max-lines': ['error', { max: 250, skipBlankLines: false, skipComments: false }],
       'no-restricted-syntax': NOTIFICATION_SYNTAX,
     },
   },
   { files: ['src/notifications.ts'], rules: { 'no-restricted-syntax': 'off' } },
-  {
-    files: PURE_FOLDERS.map((folder) => `${folder}/**/*.ts`),
-    rules: { 'no-restricted-imports': restrictedImports({ pure: true, timers: true }) },
-  },
+  ...FLOORS.flat().map((folder) => ({
+    files: srcFiles(folder),
+    rules: { 'no-restricted-imports': restrictedImports(folder, { timers: true }) },
+  })),
   ...Object.keys(GLOBAL_TIMER_FILES).map((file) => ({
     files: [file],
     rules: {
       'no-restricted-globals': 'off',
-      'no-restricted-properties': 'off',
-      'no-restricted-imports': restrictedImports({ pure: isPure(file), timers: false }),
+      'no-restricted-properties': file === CLOCK_FILE ? 'off' : ['error', ...CLOCK_PROPERTIES],
+      'no-restricted-imports': restrictedImports(folderOf(file), { timers: false }),
     },
   })),
 );

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ComputeInstance } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { FalSession } from './auth/falSession';
+import { now } from './base/timers';
 import { chooseInstanceKey } from './commands/chooseInstanceKey';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
@@ -35,7 +36,7 @@ import { NamePruner } from './instances/namePruner';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
 import { CostTreePart } from './views/costTreePart';
-import { KEEP_COMMAND } from './views/costNotices';
+import { CostNotices, KEEP_COMMAND } from './views/costNotices';
 import { GettingStarted } from './views/gettingStarted';
 import { GpuTreePart } from './views/gpuChildren';
 import { GPU_REPORT_SCHEME, GpuReportProvider } from './views/gpuReportProvider';
@@ -60,14 +61,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
   const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
-  // The cost guard (issue 13): whose instances are ours, what they cost, one delete path for all.
+  // The cost guard: whose instances are ours, what they cost, one delete path for all.
   const saveError = (what: string) => (e: unknown) => log.error(`Could not save ${what}: ${String(e)}`);
   const ownership = new Ownership(context.globalState, saveError('the instances created here'));
   const ledger = new SpendLedger(context.globalState, (id) => ownership.createdHere(id), saveError('the spend ledger'));
   const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at) => ledger.recordDeleted(id, at));
   const sampleSeconds = () => gpu.settings.sampleSeconds;
   const names = new InstanceNames(context.globalState, () => session.account);
-  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, nameOf: (id) => names.get(id), ledger, deleter, state: context.globalState, settings: settings.cost, sampleSeconds, log });
+  const notices = new CostNotices(log);
+  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, nameOf: (id) => names.get(id), ledger, deleter, state: context.globalState, settings: settings.cost, sampleSeconds, log, notices });
   const nickname = () => settings.cost.creatorNickname;
   const costTree = new CostTreePart(cost.guard, ownership, nickname, context.globalState);
   const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));
@@ -82,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const showIdle = () => statusBar.setPart(IDLE_PART, idleOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
-  const costs = { projectMonth: (type: string) => figures.projection(Date.now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
+  const costs = { projectMonth: (type: string) => figures.projection(now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
   const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log, deleter, costs };
   const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
 
@@ -106,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): void {
     session.onDidChange(() => names.accountChanged()),
     gpu,
     cost,
+    notices,
     costTree,
     spendStatus,
     spendReports,
@@ -135,7 +138,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.gpu.retry', 'Retry GPU Sample', (id: string) => gpu.sampler.refresh(id)),
     command('fal.protect', 'Protect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
     command('fal.unprotect', 'Unprotect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),
-    command(KEEP_COMMAND, 'Keep', (id?: unknown) => cost.notices.keep(id)),
+    command(KEEP_COMMAND, 'Keep', (id?: unknown) => notices.keep(id)),
     command('fal.showSpend', 'Show Spend', () => showSpend(spendReports)),
     command('fal.filterMine', 'Show Only My Instances', () => costTree.setMineOnly(true)),
     command('fal.filterAll', 'Show All Instances', () => costTree.setMineOnly(false)),

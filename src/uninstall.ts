@@ -4,6 +4,7 @@
 // It takes back our SSH changes like "fal: Remove SSH Config Changes" — also in a
 // remote.SSH.configFile of the time, found in the record kept next to the managed file.
 import { homedir } from 'node:os';
+import { errorText } from './base/errorText';
 import { sshPaths } from './ssh/paths';
 import { removeSshConfigChanges } from './ssh/sshTidy';
 
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
 main().then(
   () => undefined,
   (e: unknown) => {
-    console.error(`fal Compute uninstall: could not remove the SSH config changes: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`fal Compute uninstall: could not remove the SSH config changes: ${errorText(e)}`);
     process.exitCode = 1;
   },
 );

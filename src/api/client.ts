@@ -2,7 +2,7 @@
 // the extension, the tests and scripts all use it the same way.
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { realTimers, type Timers } from '../core/refreshScheduler';
+import { realTimers, type Timers } from '../base/timers';
 import { parseApiKey } from './apiKey';
 import { DEFAULT_BASE_URL, parseBaseUrl } from './baseUrl';
 import { createRequestBody, type CreateInstanceInput } from './createInput';

@@ -2,7 +2,8 @@
 // (undici's `request` does not follow them, and no redirect interceptor is installed): a
 // redirect would carry the Authorization header to wherever fal's answer points.
 import type { Dispatcher } from 'undici';
-import type { Timers } from '../core/refreshScheduler';
+import { errorText } from '../base/errorText';
+import type { Timers } from '../base/timers';
 
 // undici is loaded on the first request, not when the extension activates: evaluating it is most
 // of the bundle's load time (~60 ms), and activation must not pay for a request it may never make.
@@ -97,6 +98,6 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 function describeTransportError(err: unknown): HttpResult {
   const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
   if (code && TIMEOUT_CODES.has(code)) return { kind: 'timeout' };
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = errorText(err);
   return { kind: 'network', code, detail };
 }

@@ -26,7 +26,6 @@ export {
   backoffDelayMs,
   decideRetry,
   DEFAULT_RETRY_POLICY,
-  formatWait,
   isRetryableFailure,
   parseRetryAfterMs,
   type AttemptFailure,

@@ -1,11 +1,11 @@
 // Turning failed exchanges into user-facing FalErrors. Every text that came from the network or
 // from undici passes through the client's Redactor (redacted, then capped) before it reaches an
 // error; successful bodies are read in rows.ts.
+import { waitText } from '../base/durations';
 import { parseBoundedJson } from './boundedJson';
 import { FalApiError, FalNetworkError, FalResponseError } from './errors';
 import type { HttpResult } from './http';
 import type { Redactor } from './redaction';
-import { formatWait } from './retry';
 import { ErrorEnvelopeSchema } from './schemas';
 
 export type HttpResponse = Extract<HttpResult, { kind: 'response' }>;
@@ -78,8 +78,8 @@ export function beyondWindowError(err: FalApiError, waitMs: number): FalApiError
     retryAfterMs: err.retryAfterMs,
     pastIdempotencyWindow: true,
     message:
-      `${asks} to wait ${formatWait(waitMs)} before the create is sent again. That is past fal's 10-minute idempotency window, ` +
-      `inside which a repeated create can never start a second machine, so it was not retried. Try again in ${formatWait(waitMs)}.${said}`,
+      `${asks} to wait ${waitText(waitMs)} before the create is sent again. That is past fal's 10-minute idempotency window, ` +
+      `inside which a repeated create can never start a second machine, so it was not retried. Try again in ${waitText(waitMs)}.${said}`,
   });
 }
 

@@ -91,10 +91,3 @@ export function decideRetry(q: RetryQuestion): RetryDecision {
   return { retry: true, delayMs };
 }
 
-/** A wait in words: "45 s", "2 min", "11 min 40 s" (rounded up to the second). */
-export function formatWait(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const rest = seconds % 60;
-  return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ''}`;
-}

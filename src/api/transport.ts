@@ -3,7 +3,7 @@
 // signal — whether to wait and try again. For a create it also tracks whether any attempt may have
 // been carried out by fal, so that every error says if the outcome is unknown.
 import type { Dispatcher } from 'undici';
-import type { Timers } from '../core/refreshScheduler';
+import type { Timers } from '../base/timers';
 import { FalAbortError, FalApiError, FalError } from './errors';
 import { exchange } from './http';
 import type { Redactor } from './redaction';

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { createRequestBody, type ComputeInstance, type CreateInstanceInput } from '../api';
+import { now } from '../base/timers';
 import { formatUsd } from '../core/cost';
 import { machineLabel } from '../core/instanceTypes';
 import { proposedName } from '../core/instanceName';
@@ -64,7 +65,7 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     input,
     ...(privateKeyPath && { privateKeyPath }),
     ...(plan.name && { name: plan.name }),
-    startedAt: Date.now(),
+    startedAt: now(),
   };
   const store = new PendingCreates(deps.globalState);
   await store.save(pending); // before the first request: a reload from here on is reconciled

@@ -1,5 +1,7 @@
 // What the user reads when a create fails or while it waits. Pure, unit-tested.
-import { FalAbortError, FalApiError, FalError, FalInputError, FalNetworkError, FalResponseError, formatWait } from '../api';
+import { waitText } from '../base/durations';
+import { errorText } from '../base/errorText';
+import { FalAbortError, FalApiError, FalError, FalInputError, FalNetworkError, FalResponseError } from '../api';
 import { isCreditMessage, keyRejectionOf } from '../core/apiFailures';
 
 export function createFailureMessage(error: unknown): string {
@@ -39,18 +41,18 @@ export function createFailureMessage(error: unknown): string {
   }
   if (error instanceof FalAbortError) return 'The create was not confirmed within fal\'s 10-minute idempotency window: check the Instances list.';
   if (error instanceof FalError) return error.message;
-  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  return `Unexpected error: ${errorText(error)}`;
 }
 
 /** "fal is rate limiting: retrying in 2 min" (the create progress while fal's Retry-After runs). */
 export function rateLimitWaitText(leftMs: number): string {
-  return `fal is rate limiting: retrying in ${formatWait(leftMs)}`;
+  return `fal is rate limiting: retrying in ${waitText(leftMs)}`;
 }
 
 /** The create progress during any wait between attempts (429: fal's rate limiting). */
 export function retryWaitText(leftMs: number, status: number | undefined): string {
   if (status === 429) return rateLimitWaitText(leftMs);
-  return `fal did not answer the create${status ? ` (HTTP ${status})` : ''}: sending it again, with the same key, in ${formatWait(leftMs)}`;
+  return `fal did not answer the create${status ? ` (HTTP ${status})` : ''}: sending it again, with the same key, in ${waitText(leftMs)}`;
 }
 
 /** "Provisioning 8x H100… 1m 40s" */

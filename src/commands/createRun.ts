@@ -5,17 +5,17 @@
 // create whose outcome is unknown stays pending and is only ever resumed with its own key.
 import * as vscode from 'vscode';
 import type { ComputeInstance, RetryNotice } from '../api';
+import { abortAfter, every, realTimers, type Timers } from '../base/timers';
 import type { BudgetProjection } from '../cost';
 import type { FalApi } from '../auth/falClient';
 import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { notificationText } from '../core/markdownText';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
-import { every, realTimers } from '../core/timers';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstanceNames } from '../instances/instanceNames';
 import type { InstancesController } from '../instances/instancesController';
-import { outcomeUnknown, REPLAY_WINDOW_MS, windowSignal, type PendingCreate, type PendingCreates } from '../instances/pendingCreates';
+import { outcomeUnknown, REPLAY_WINDOW_MS, windowDeadline, type PendingCreate, type PendingCreates } from '../instances/pendingCreates';
 import type { WizardUi } from '../wizard/wizardUi';
 import { createFailureMessage, provisioningText, retryWaitText, stopWaitingButton } from './createMessages';
 import { isCancellation, runInBackground, SHOW_LOGS } from './registerCommand';
@@ -29,9 +29,11 @@ export interface CreateDeps {
   readonly log: vscode.LogOutputChannel;
   readonly ui?: WizardUi;
   readonly costs?: CreateCosts;
+  /** realTimers in the extension: the create's deadlines and its progress clock. */
+  readonly timers?: Timers;
 }
 
-/** The cost guard's part in a create (issue 13): the budget check and "created here". */
+/** The cost guard's part in a create: the budget check and "created here". */
 export interface CreateCosts {
   projectMonth(instanceType: string): BudgetProjection;
   recordCreate(instance: ComputeInstance): void;
@@ -49,20 +51,22 @@ const DELETE_IT = 'Delete It';
  */
 export async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
   const { model, scheduler } = deps.controller;
+  const timers = deps.timers ?? realTimers;
   const label = pending.name ? `${pending.name} (${machineLabel(pending.input.instanceType)})` : machineLabel(pending.input.instanceType);
   const endOperation = scheduler.beginOperation();
   let created: ComputeInstance | undefined;
   let retry: { until: number; status?: number } | undefined;
   let show: ((message: string) => void) | undefined;
-  const inRetryWait = () => !created && retry !== undefined && Date.now() < retry.until;
+  const inRetryWait = () => !created && retry !== undefined && timers.now() < retry.until;
   const cancel = new AbortController();
   const creating = (async () => {
+    const window = windowDeadline(pending, timers);
     try {
       const instance = await client.createInstance(pending.input, {
         idempotencyKey: pending.idempotencyKey,
-        signal: AbortSignal.any([windowSignal(pending, Date.now()), cancel.signal]),
+        signal: AbortSignal.any([window.signal, cancel.signal]),
         onRetry: (notice: RetryNotice) => {
-          retry = { until: Date.now() + notice.delayMs, status: notice.status };
+          retry = { until: timers.now() + notice.delayMs, status: notice.status };
           show?.(retryWaitText(notice.delayMs, notice.status));
         },
       });
@@ -72,13 +76,14 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
       if (pending.name) await deps.names.set(instance.id, pending.name);
       await store.clear(pending.idempotencyKey);
       deps.log.info(`Created ${label} ${instance.id} (Idempotency-Key ${pending.idempotencyKey})`);
-      model.update([instance], [], Date.now()); // its row at once; the list follows
+      model.update([instance], [], timers.now()); // its row at once; the list follows
       return instance;
     } catch (error) {
       const cancelled = cancel.signal.aborted;
       runInBackground(deps.log, 'Create H100 Instance', () => createFailed(deps, client, store, pending, error, cancelled));
       return undefined;
     } finally {
+      window.clear();
       void scheduler.requestFull();
     }
   })();
@@ -86,25 +91,27 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
   let outcome: WaitOutcome | undefined;
   try {
     outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: stopWaitingButton() }, async (progress, token) => {
-      const started = Date.now();
+      const started = timers.now();
       let status: string | undefined;
       show = (message) => progress.report({ message: notificationText(message) });
       show(`Requesting ${label} from fal…`);
-      const stopClock = every(realTimers, 1000, () => {
-        if (created) show?.(provisioningText(label, Date.now() - started, status));
-        else if (inRetryWait()) show?.(retryWaitText(retry!.until - Date.now(), retry!.status));
+      const stopClock = every(timers, 1000, () => {
+        if (created) show?.(provisioningText(label, timers.now() - started, status));
+        else if (inRetryWait()) show?.(retryWaitText(retry!.until - timers.now(), retry!.status));
       });
       const stop = new AbortController();
       token.onCancellationRequested(() => (inRetryWait() ? cancel.abort() : stop.abort(new vscode.CancellationError())));
       try {
         const instance = await Promise.race([creating, aborted(stop.signal)]);
         if (!instance) return undefined;
-        const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(READY_TIMEOUT_MS)]);
+        const ready = abortAfter(timers, READY_TIMEOUT_MS);
+        const signal = AbortSignal.any([stop.signal, ready.signal]);
         const endWaiting = scheduler.beginOperation({ waiting: true }); // the user watches for "ready": ask every second
         try {
           return await waitForInstance(model, instance.id, { signal, onProgress: (r) => (status = r.instance.status) });
         } finally {
           endWaiting();
+          ready.clear();
         }
       } finally {
         stopClock();
@@ -123,7 +130,7 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
 
 /** Sends a pending create again with its own Idempotency-Key, while fal's window allows. */
 export async function resumeCreate(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
-  if (Date.now() - pending.startedAt < REPLAY_WINDOW_MS) return execute(deps, client, store, pending);
+  if ((deps.timers ?? realTimers).now() - pending.startedAt < REPLAY_WINDOW_MS) return execute(deps, client, store, pending);
   await store.clear(pending.idempotencyKey);
   void showWarningMessage(
     `The create of ${machineLabel(pending.input.instanceType)} is more than 9 minutes old and was not sent again, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,

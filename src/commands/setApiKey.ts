@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { checkApiKeyShape } from '../api';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import { verifyApiKey } from '../auth/verifyApiKey';
+import { errorText } from '../base/errorText';
 import { readSettings } from '../settings';
 import { showInformationMessage } from '../notifications';
 
@@ -64,8 +65,8 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
     // A failure here (secret storage refusing the write) stays in the box, where the user is.
     box.onDidAccept(() =>
       accept().catch((error: unknown) => {
-        deps.log.error(`Saving the API key failed: ${error instanceof Error ? error.message : String(error)}`);
-        box.validationMessage = { message: `The key could not be saved: ${error instanceof Error ? error.message : String(error)}`, severity: vscode.InputBoxValidationSeverity.Error };
+        deps.log.error(`Saving the API key failed: ${errorText(error)}`);
+        box.validationMessage = { message: `The key could not be saved: ${errorText(error)}`, severity: vscode.InputBoxValidationSeverity.Error };
       }),
     );
     box.onDidHide(() => {

@@ -1,6 +1,7 @@
 // What a failed call to fal means for the user, decided in ONE place. Above all: when does a
 // failure mean the stored key is no good (401: wrong key; 403: no ADMIN scope or no Compute access)
 // — the view, the status bar, polling and every command follow that verdict and say the same words.
+import { errorText } from '../base/errorText';
 import { FalApiError, FalConfigError, FalError, FalNetworkError, FalResponseError } from '../api';
 
 export type KeyRejectionKind = 'wrongKey' | 'noAccess';
@@ -56,7 +57,7 @@ export function errorMessage(error: unknown): string {
   if (rejection) return rejection.message;
   if (error instanceof FalError) return error.message;
   if (error instanceof Error && error.name === 'AbortError') return 'Cancelled.';
-  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  return `Unexpected error: ${errorText(error)}`;
 }
 
 /** The wait fal asked for (Retry-After), if any. */

@@ -2,9 +2,9 @@
 // the emulator's `deleteLagMs` guesses it). Until every deleted instance is gone from the list, this
 // holds the refresh scheduler in fast mode (beginOperation: the scheduler stays the only poller) —
 // at most `limitMs`; then the rows say that fal still lists them, and so does the log.
+import type { Timers } from '../base/timers';
 import type { InstancesModel } from './instancesModel';
 import type { RefreshScheduler } from './refreshScheduler';
-import type { Timers } from './timers';
 
 /** How long fast polling follows a deleted instance that fal keeps listing. */
 export const DELETE_LAG_LIMIT_MS = 5 * 60_000;

@@ -2,6 +2,7 @@
 // extension first saw each instance (for stable order and cost estimates) and the load state.
 // It reports precisely what changed, so the tree can repaint only those rows.
 import type { ComputeInstance, InvalidInstanceRow } from '../api';
+import { Emitter, type Subscription } from '../base/emitter';
 import type { FailureKind, KeyRejection } from './apiFailures';
 import { invalidEntry, sameRecord, type InstanceRecord } from './instanceRecord';
 
@@ -31,16 +32,17 @@ export interface FirstSeenStore {
   set(value: Record<string, number>): void | Thenable<void>;
 }
 
-type Listener = (change: ModelChange) => void;
-
 export class InstancesModel {
   private records = new Map<string, InstanceRecord>();
   private deleting = new Set<string>();
   private stalled = new Set<string>();
   private loadState: LoadState = { kind: 'reading' };
-  private readonly listeners = new Set<Listener>();
+  private readonly changes: Emitter<ModelChange>;
 
-  constructor(private readonly firstSeen: FirstSeenStore) {}
+  /** `onListenerError` hears what a subscriber threw; the subscribers after it are still told. */
+  constructor(private readonly firstSeen: FirstSeenStore, onListenerError?: (error: unknown) => void) {
+    this.changes = new Emitter(onListenerError);
+  }
 
   get state(): LoadState {
     return this.loadState;
@@ -55,9 +57,8 @@ export class InstancesModel {
     return this.records.get(id);
   }
 
-  onDidChange(listener: Listener): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+  onDidChange(listener: (change: ModelChange) => void): Subscription {
+    return this.changes.event(listener);
   }
 
   /** A key is stored: loading until the first list settles (a list already shown stays as it is). */
@@ -107,7 +108,7 @@ export class InstancesModel {
     this.records = next;
     this.loadState = { kind: 'loaded', at: now };
     const change = { changed, structural };
-    if (structural || changed.length) this.emit(change);
+    if (structural || changed.length) this.changes.fire(change);
     return change;
   }
 
@@ -142,7 +143,7 @@ export class InstancesModel {
       this.records.set(id, next);
       changed.push(id);
     }
-    if (changed.length) this.emit({ changed, structural: false });
+    if (changed.length) this.changes.fire({ changed, structural: false });
   }
 
   private recordOf(instance: ComputeInstance, firstSeenAt: number, invalid?: InstanceRecord['invalid']): InstanceRecord {
@@ -184,7 +185,7 @@ export class InstancesModel {
       structural = true;
     }
     const change = { changed, structural };
-    if (structural || changed.length) this.emit(change);
+    if (structural || changed.length) this.changes.fire(change);
     return change;
   }
 
@@ -192,7 +193,7 @@ export class InstancesModel {
   remove(ids: readonly string[]): void {
     let removed = false;
     for (const id of ids) removed = this.records.delete(id) || removed;
-    if (removed) this.emit({ changed: [], structural: true });
+    if (removed) this.changes.fire({ changed: [], structural: true });
   }
 
   private clear(): void {
@@ -203,11 +204,7 @@ export class InstancesModel {
 
   private setState(state: LoadState): void {
     this.loadState = state;
-    this.emit({ changed: [], structural: true });
-  }
-
-  private emit(change: ModelChange): void {
-    for (const listener of this.listeners) listener(change);
+    this.changes.fire({ changed: [], structural: true });
   }
 }
 

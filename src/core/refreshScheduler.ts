@@ -14,10 +14,9 @@
 // - after a failure, back off exponentially (honouring a server's Retry-After); only the user's
 //   Refresh skips the wait;
 // - never two fetches at once: a request made during a fetch is folded into one more fetch after it.
-import { realTimers, type Timers } from './timers';
+import { realTimers, type Timers } from '../base/timers';
 
 // Kept importable from here (the scheduler was their first home).
-export { realTimers, type Timers };
 
 /** `full`: the whole list. `changes`: whatever tells what the transitional instances became. */
 export type FetchKind = 'full' | 'changes';

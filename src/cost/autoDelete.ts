@@ -4,6 +4,7 @@
 // fresh look, freshDelete.ts) and right before the request itself is sent, so a setting
 // turned off, a Protect, a cancelled countdown, an instance that woke up or vanished while we
 // waited stops it. Every step and every refusal is logged with its reason.
+import { errorText } from '../base/errorText';
 import { substituteBeforeDelete } from './beforeDeleteCommand';
 import { DeleteRefused, type DeleteGate } from './freshDelete';
 import { judgeRecheck, type InspectResult } from './recheck';
@@ -99,8 +100,4 @@ export async function runAutoDelete(job: AutoDeleteJob, host: AutoDeleteHost): P
     return { kind: 'failed', reason: `the delete request failed: ${errorText(error)}` };
   }
   return { kind: 'deleted' };
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,16 +3,17 @@
 // goes through CostGuardHost. Per instance at most one notification at a time (a reminder, or an
 // auto-delete countdown that replaces it); reminders wait while the window is unfocused; an
 // instance is reminded at most once per snooze period (1 h), and never after "Don't remind".
-import { realTimers, type Timers } from '../core/refreshScheduler';
+import { spanText } from '../base/durations';
+import { Emitter } from '../base/emitter';
+import { errorText } from '../base/errorText';
+import { realTimers, type Timers } from '../base/timers';
 import type { InstanceRecord } from '../core/instancesModel';
-import { errorText, runAutoDelete } from './autoDelete';
+import { runAutoDelete } from './autoDelete';
 import type { CostGuardOptions, Shown } from './guardHost';
 import { GuardState } from './guardState';
-import { countdownNotice, formatSpan, idleReminder, subjectLabel } from './guardMessages';
-import type { CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
+import { countdownNotice, idleReminder, subjectLabel, type CountdownAnswer, type Reminder, type ReminderAction } from './guardMessages';
 import { idleShortfall, ineligibility, MIN_GRACE_MINUTES, nextDue, reminderAllowed, runningReminderDue, SNOOZE_MS, type RuleContext } from './guardRules';
-import { DEFAULT_COST_GUARD_SETTINGS, Emitter, MINUTE_MS } from './types';
-import type { CostGuardSettings, Disposable } from './types';
+import { DEFAULT_COST_GUARD_SETTINGS, MINUTE_MS, type CostGuardSettings, type Disposable } from './types';
 
 type Phase =
   | { readonly kind: 'reminder'; readonly shown: Shown<ReminderAction> }
@@ -32,7 +33,7 @@ export class CostGuard implements Disposable {
   private readonly timers: Timers;
   private readonly state: GuardState;
   private readonly idleSubscription: Disposable;
-  private readonly protectionChanged = new Emitter<string>();
+  private readonly protectionChanged = new Emitter<string>((error) => this.log('-', `a listener of protection changes failed: ${errorText(error)}`));
   /** Fires with an instance id when it is protected or unprotected (the tree shows a lock). */
   readonly onDidChangeProtection = this.protectionChanged.event;
 
@@ -110,7 +111,7 @@ export class CostGuard implements Disposable {
       if (!ineligible) {
         if (!idleShortfall(this.rules, id, now)) return this.startCountdown(record, now - idleStart, now);
       } else {
-        if (this.settings.autoDelete) this.noteOnce(id, `idle ${formatSpan(now - idleStart)}, not auto-deleted: ${ineligible}`);
+        if (this.settings.autoDelete) this.noteOnce(id, `idle ${spanText(now - idleStart)}, not auto-deleted: ${ineligible}`);
         reminder = idleReminder(this.subject(record), now - idleStart, this.settings.hourlyUsd);
       }
     } else if (idleStart === undefined) this.noted.delete(`${id}:idle`);
@@ -153,7 +154,7 @@ export class CostGuard implements Disposable {
     const graceMs = Math.max(MIN_GRACE_MINUTES, this.settings.graceMinutes) * MINUTE_MS;
     const gen = ++this.gen;
     const notice = countdownNotice(this.subject(record), idleMs, graceMs, now + graceMs, this.settings.beforeDelete.trim() !== '');
-    this.log(id, `idle ${formatSpan(idleMs)}: auto-delete countdown started (${formatSpan(graceMs)})`);
+    this.log(id, `idle ${spanText(idleMs)}: auto-delete countdown started (${spanText(graceMs)})`);
     const shown = this.o.host.showCountdown(notice);
     this.phases.set(id, { kind: 'countdown', gen, deadline: now + graceMs, shown });
     void shown.answer.then(
@@ -234,10 +235,9 @@ export class CostGuard implements Disposable {
 
   private reschedule(now: number): void {
     this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
     const deadlines = [...this.phases.values()].flatMap((p) => (p.kind === 'countdown' ? [p.deadline] : []));
     const next = nextDue(this.rules, this.records.values(), deadlines, now);
-    if (next !== undefined) this.timer = this.timers.setTimeout(() => this.evaluate(), next - now);
+    this.timer = next === undefined ? undefined : this.timers.setTimeout(() => this.evaluate(), next - now);
   }
 
   private subject(record: InstanceRecord) {

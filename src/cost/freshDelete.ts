@@ -5,6 +5,7 @@
 // sent (no `await` in between): nothing can slip between the last check and the DELETE. The
 // request is sent once: a retry could not be checked honestly, since the GPU sampler stops
 // looking at a row marked "deleting…", so its idleness would no longer be known.
+import { errorText } from '../base/errorText';
 import { FalApiError, type ComputeInstance } from '../api';
 import { errorMessage } from '../core/apiFailures';
 import { statusLook } from '../core/status';
@@ -55,7 +56,7 @@ export async function deleteAfterFreshLook<C extends { getInstance(id: string): 
     client = await deps.requireClient();
   } catch (error) {
     // Signed out, or the key was rejected meanwhile: the session's own words say which.
-    throw new DeleteRefused(`fal could not be asked about it first: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DeleteRefused(`fal could not be asked about it first: ${errorText(error)}`);
   }
   passGate(gate.check());
   let fresh: ComputeInstance;

@@ -1,5 +1,5 @@
 // What the cost guard asks of the world (the VS Code side implements it; tests fake it).
-import type { Timers } from '../core/refreshScheduler';
+import type { Timers } from '../base/timers';
 import type { AutoDeleteHost } from './autoDelete';
 import type { Countdown, CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
 import type { CostGuardSettings, IdleSource, KeyValueStore } from './types';
@@ -9,6 +9,9 @@ export interface Shown<T> {
   readonly answer: Promise<T | undefined>;
   close(): void;
 }
+
+/** The guard's notifications, shown by the VS Code side (views/costNotices.ts). */
+export type GuardNotices = Pick<CostGuardHost, 'showReminder' | 'showCountdown'>;
 
 export interface CostGuardHost extends AutoDeleteHost {
   showReminder(reminder: Reminder): Shown<ReminderAction>;

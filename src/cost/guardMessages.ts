@@ -1,5 +1,6 @@
 // The words of the cost guard's notifications, built as data so the VS Code side only shows them
 // and tests can read them. Money is always "about" — an estimate from the hourly rates in settings.
+import { spanText } from '../base/durations';
 import { formatUsd, hourlyRate } from '../core/cost';
 import { machineLabel } from '../core/instanceTypes';
 import { HOUR_MS, MINUTE_MS } from './types';
@@ -36,15 +37,6 @@ export const COUNTDOWN_ACTIONS: Countdown['actions'] = [
   { answer: 'keep', title: 'Keep' },
 ];
 
-/** "45 s", "30 min", "1 h 05 min", "8 h" */
-export function formatSpan(ms: number): string {
-  if (ms < MINUTE_MS) return `${Math.floor(Math.max(0, ms) / 1000)} s`;
-  const minutes = Math.floor(ms / MINUTE_MS);
-  if (minutes < 60) return `${minutes} min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m ? `${h} h ${String(m).padStart(2, '0')} min` : `${h} h`;
-}
 
 function cost(instanceType: string, rates: Readonly<Record<string, number>>, ms: number): string {
   const rate = hourlyRate(instanceType, rates);
@@ -67,7 +59,7 @@ export function idleReminder(s: MessageSubject, idleMs: number, rates: Readonly<
   return {
     kind: 'idle',
     instanceId: s.id,
-    message: `${subjectLabel(s)} has been idle for ${formatSpan(idleMs)} — ${cost(s.instanceType, rates, idleMs)} spent idle.`,
+    message: `${subjectLabel(s)} has been idle for ${spanText(idleMs)} — ${cost(s.instanceType, rates, idleMs)} spent idle.`,
     actions: REMINDER_ACTIONS,
   };
 }
@@ -77,18 +69,18 @@ export function runningReminder(s: MessageSubject, runningMs: number, createdHer
   return {
     kind: 'running',
     instanceId: s.id,
-    message: `${subjectLabel(s)} has been running for ${formatSpan(runningMs)}${since} — ${cost(s.instanceType, rates, runningMs)} so far.`,
+    message: `${subjectLabel(s)} has been running for ${spanText(runningMs)}${since} — ${cost(s.instanceType, rates, runningMs)} so far.`,
     actions: REMINDER_ACTIONS,
   };
 }
 
 export function countdownNotice(s: MessageSubject, idleMs: number, graceMs: number, deadline: number, beforeDelete: boolean): Countdown {
   const first = beforeDelete ? ' Your beforeDelete command runs first; the delete happens only if it succeeds.' : '';
-  const headline = `${subjectLabel(s)} has been idle for ${formatSpan(idleMs)}.`;
+  const headline = `${subjectLabel(s)} has been idle for ${spanText(idleMs)}.`;
   const terms = `after a fresh check that it is still idle with nobody logged in.${first} Deleting destroys its disk.`;
   return {
     instanceId: s.id,
-    message: `${headline} Auto-delete in ${formatSpan(graceMs)}, ${terms}`,
+    message: `${headline} Auto-delete in ${spanText(graceMs)}, ${terms}`,
     headline,
     terms,
     deadline,

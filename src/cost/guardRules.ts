@@ -1,9 +1,10 @@
 // The cost guard's decisions as plain functions of the moment: who may be auto-deleted, whose
 // reminder is due, when anything next becomes due. CostGuard (costGuard.ts) acts on them.
+import { spanText } from '../base/durations';
 import type { InstanceRecord } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 import type { GuardState } from './guardState';
-import { formatSpan, runningReminder, type Reminder } from './guardMessages';
+import { runningReminder, type Reminder } from './guardMessages';
 import { HOUR_MS, MINUTE_MS, type CostGuardSettings, type IdleSource } from './types';
 
 /** The snooze period: "Keep 1 h", and the least time between two reminders of one instance. */
@@ -40,7 +41,7 @@ export function idleShortfall(c: RuleContext, id: string, now: number): string |
   const idleMs = c.settings.idleMinutes * MINUTE_MS;
   if (idleMs <= 0) return 'fal.idle.minutes is 0';
   const from = Math.max(idleStart, c.state.get('rearmAt', id) ?? 0);
-  return now - from >= idleMs ? undefined : `it has not been idle for ${formatSpan(idleMs)} since the last attempt`;
+  return now - from >= idleMs ? undefined : `it has not been idle for ${spanText(idleMs)} since the last attempt`;
 }
 
 /** The running-time reminder, when due (every `runningHours`, whatever the load). */

@@ -36,12 +36,11 @@
 //   Mine filter / groupBy   → ownership.isMine(instance, fal.creatorNickname); groupByCreator(items, nickname)
 
 export { CostGuard } from './costGuard';
-export type { CostGuardHost, CostGuardOptions, Shown } from './guardHost';
+export type { CostGuardHost, CostGuardOptions, GuardNotices, Shown } from './guardHost';
 export { SNOOZE_MS } from './guardRules';
 export {
   COUNTDOWN_ACTIONS,
   REMINDER_ACTIONS,
-  formatSpan,
   type Countdown,
   type CountdownAnswer,
   type Reminder,
@@ -69,4 +68,4 @@ export { BUDGET_WARNING_SHARE, budgetLevel, projectMonth, validBudget, type Budg
 export { Ownership, OWNERSHIP_KEY, UNKNOWN_CREATOR_LABEL, creatorKey, groupByCreator, type CreatorGroup } from './ownership';
 export { buildSpendReport, type SpendReportInput } from './spendReport';
 export { GUARD_STATE_KEY } from './guardState';
-export { DEFAULT_COST_GUARD_SETTINGS, Emitter, type CostGuardSettings, type Disposable, type IdleSource, type KeyValueStore } from './types';
+export { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings, type Disposable, type IdleSource, type KeyValueStore } from './types';

@@ -1,4 +1,7 @@
 // The contracts between the cost guard (pure) and whoever runs it (the VS Code side, or a test).
+import type { Subscription as Disposable } from '../base/emitter';
+
+export type { Disposable };
 
 /** The part of vscode.Memento the cost modules use; globalState in the extension, a Map in tests. */
 export interface KeyValueStore {
@@ -6,28 +9,8 @@ export interface KeyValueStore {
   update(key: string, value: unknown): PromiseLike<void> | void;
 }
 
-export interface Disposable {
-  dispose(): void;
-}
-
-export type Listener<T> = (value: T) => void;
-
-/** A tiny listener set (pure modules do not use vscode.EventEmitter). */
-export class Emitter<T> {
-  private readonly listeners = new Set<Listener<T>>();
-
-  readonly event = (listener: Listener<T>): Disposable => {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  };
-
-  fire(value: T): void {
-    for (const listener of [...this.listeners]) listener(value);
-  }
-}
-
 /**
- * The GPU sampler's idle signal (issue 12), seen through an interface of our own so neither lane
+ * The GPU sampler's idle signal, seen through an interface of our own so neither lane
  * imports the other: epoch ms since which every GPU of the instance has stayed under the idle
  * threshold with no GPU process, continuously; undefined when not idle or not known.
  */

@@ -1,7 +1,7 @@
 // Tells listeners when an instance's idle signal changes: idleSince(id) starting, ending or
 // expiring, and isIdle(id) turning true when the run reaches fal.idle.minutes. Between samples the
 // signal changes by time alone, so one timer wakes up at the next such moment (no I/O, just a check).
-import type { Timers } from '../core/refreshScheduler';
+import type { Timers } from '../base/timers';
 
 export interface IdleSource {
   ids(): Iterable<string>;

@@ -5,4 +5,4 @@ export { GpuTransportError, type GpuConnection, type GpuTransport, type Transpor
 export { describeState, figure, gpuSummary, meanUtilization, MISSING } from './summary';
 export { APPS_QUERY, classifyFailure, GPU_QUERY, parseComputeApps, parseGpuQuery } from './nvidiaSmi';
 export { SampleCommand } from './sampleCommand';
-export type { ExpectedGpus, GpuProcess, GpuReading, GpuState, GpuTarget, RunResult, Unsubscribe, UtilizationPoint } from './types';
+export type { ExpectedGpus, GpuProcess, GpuReading, GpuState, GpuTarget, RunResult, UtilizationPoint } from './types';

@@ -1,7 +1,7 @@
 // The sampler's view of one instance: its connection (opened on the first sample, reused after),
 // its state, utilisation history and idle run, and its failure count for the back-off. It does not
 // decide when to sample: GpuSampler does.
-import type { Timers } from '../core/refreshScheduler';
+import type { Timers } from '../base/timers';
 import { UtilizationHistory } from './history';
 import { IdleTracker } from './idleTracker';
 import type { SampleCommand } from './sampleCommand';

@@ -14,7 +14,7 @@
 // - a failing instance backs off (interval × 2^(failures-1), at most maxBackoffMs); success resets;
 //   a host key not known yet is checked at the normal pace (a local file read, no network);
 // - errors never leave the sampler: they become the instance's state.
-import { realTimers, type Timers } from '../core/refreshScheduler';
+import { realTimers, type Timers } from '../base/timers';
 import { InstanceSampler, type InstanceContext } from './instanceSampler';
 import { attemptDelayMs, maxGapMs, type Pace } from './pace';
 import { SampleCommand } from './sampleCommand';

@@ -1,8 +1,8 @@
 // What the GPU sampler knows, for its readers (the tree, tooltips, the status bar, the cost guard):
 // each instance's state, utilisation history and idle signal, and the events saying when they
 // change. GpuSampler (sampler.ts) extends it with the policy that decides when to sample.
-import type { Timers } from '../core/timers';
-import { Emitter } from './emitter';
+import { Emitter } from '../base/emitter';
+import type { Timers } from '../base/timers';
 import { IdleSignal } from './idleNotifier';
 import type { InstanceSampler } from './instanceSampler';
 import type { GpuState, UtilizationPoint } from './types';

@@ -1,7 +1,8 @@
 // One open ssh2 connection: commands run in sessions of it, their output bounded, each with its
 // own deadline; close() is a clean SSH disconnect.
 import type { Client, ClientChannel } from 'ssh2';
-import type { Timers } from '../core/refreshScheduler';
+import { errorText } from '../base/errorText';
+import type { Timers } from '../base/timers';
 import { GpuTransportError, type GpuConnection } from './transport';
 import type { RunResult } from './types';
 
@@ -80,7 +81,7 @@ export class Ssh2Connection implements GpuConnection {
           stream.on('close', () => finish());
         });
       } catch (e) {
-        finish(new GpuTransportError('closed', e instanceof Error ? e.message : String(e)));
+        finish(new GpuTransportError('closed', errorText(e)));
       }
     });
   }

@@ -3,7 +3,7 @@
 // esbuild.mjs), so activation never pays for it. Everything that can refuse a connection is
 // decided before the first TCP packet: a known host key, a usable private key. Nothing prompts.
 import type { AgentAuthMethod, BaseAgent, ConnectConfig, ParsedKey, PublicKeyAuthMethod } from 'ssh2';
-import { realTimers, type Timers } from '../core/refreshScheduler';
+import { realTimers, type Timers } from '../base/timers';
 import { acceptedHostKeys, hostKeyAlgorithms, isAcceptedHostKey, type AcceptedHostKeys } from './hostKeys';
 import { defaultAgentPath, keyAuth, type KeyAuth } from './keyAuth';
 import { LIMITS } from './nvidiaSmi';

@@ -1,5 +1,6 @@
 // The seam between the GPU sampler and SSH: the sampler asks for one connection per instance and
 // runs commands on it. sshTransport.ts implements it with ssh2; the tests inject a fake.
+import { errorText } from '../base/errorText';
 import type { GpuTarget, RunResult } from './types';
 
 export interface GpuConnection {
@@ -42,5 +43,5 @@ export class GpuTransportError extends Error {
 
 export function transportErrorOf(e: unknown): GpuTransportError {
   if (e instanceof GpuTransportError) return e;
-  return new GpuTransportError('network', e instanceof Error ? e.message : String(e));
+  return new GpuTransportError('network', errorText(e));
 }

@@ -91,7 +91,3 @@ export interface RunResult {
   readonly truncated: boolean;
 }
 
-/** A listener registration, like vscode.Disposable without importing vscode. */
-export interface Unsubscribe {
-  dispose(): void;
-}

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { realTimers } from '../core/timers';
+import { realTimers } from '../base/timers';
 
 export const BEFORE_DELETE_TASK_TYPE = 'fal-before-delete';
 

@@ -1,5 +1,5 @@
 // What the cost guard (src/cost, pure) asks of VS Code, answered here:
-// - the reminder and countdown notifications (views/costNotices.ts);
+// - the reminder and countdown notifications: passed in (views/costNotices.ts shows them);
 // - inspect: a fresh nvidia-smi sample and SESSION_CHECK_COMMAND on the GPU sampler's OWN SSH
 //   connection to the instance (a second connection would itself count as another session);
 // - runBeforeDelete: a visible task, its exit code;
@@ -10,11 +10,11 @@
 // - inform / log: a notification / the "fal Compute" log.
 import * as vscode from 'vscode';
 import type { FalSession } from '../auth/falSession';
+import { errorText } from '../base/errorText';
 import type { InstancesModel } from '../core/instancesModel';
 import { expectedGpus } from '../core/instanceTypes';
-import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGuardHost, type InspectResult } from '../cost';
+import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGuardHost, type GuardNotices, type InspectResult } from '../cost';
 import { describeState, type GpuSampler } from '../gpu';
-import type { CostNotices } from '../views/costNotices';
 import { runBeforeDeleteTask } from './beforeDeleteTask';
 import type { InstanceDeleter } from './instanceDeleter';
 import { showInformationMessage, showWarningMessage } from '../notifications';
@@ -27,7 +27,7 @@ export interface GuardHostDeps {
   readonly session: FalSession;
   readonly sampler: GpuSampler;
   readonly deleter: InstanceDeleter;
-  readonly notices: CostNotices;
+  readonly notices: GuardNotices;
   readonly log: vscode.LogOutputChannel;
 }
 
@@ -78,6 +78,6 @@ async function inspect({ sampler, model }: GuardHostDeps, id: string): Promise<I
       },
     };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorText(error) };
   }
 }

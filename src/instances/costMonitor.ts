@@ -1,4 +1,4 @@
-// Wires the cost guard (src/cost, pure; issue 13) into VS Code, as GpuMonitor wires the sampler:
+// Wires the cost guard (src/cost, pure) into VS Code, as GpuMonitor wires the sampler:
 // it tells the guard what the model lists, whether the window is focused and the settings; keeps
 // the spend ledger current from complete lists; records our creates (Ownership); and tells the GPU
 // sampler which instances to watch while nobody looks — only while fal.idle.autoDelete is on, and
@@ -6,12 +6,13 @@
 import * as vscode from 'vscode';
 import type { ComputeInstance } from '../api';
 import type { FalSession } from '../auth/falSession';
+import { spanText } from '../base/durations';
+import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
-import { CostGuard, formatSpan, type CostGuardSettings, type IdleSource, type Ownership, type SpendLedger } from '../cost';
+import { CostGuard, type CostGuardSettings, type GuardNotices, type IdleSource, type Ownership, type SpendLedger } from '../cost';
 import type { GpuSampler } from '../gpu';
 import type { CostSettings } from '../settings';
-import { CostNotices } from '../views/costNotices';
 import { costGuardHost } from './costGuardHost';
 import type { InstanceDeleter } from './instanceDeleter';
 
@@ -30,22 +31,22 @@ export interface CostMonitorDeps {
   readonly settings: CostSettings;
   readonly sampleSeconds: () => number;
   readonly log: vscode.LogOutputChannel;
+  /** The reminders and the countdown on screen (views/costNotices.ts). */
+  readonly notices: GuardNotices;
 }
 
 export class CostMonitor implements vscode.Disposable {
   readonly guard: CostGuard;
-  readonly notices: CostNotices;
   private settings: CostSettings;
   private readonly disposables: vscode.Disposable[] = [];
   private lastWatch = '';
   private lastSettings = '';
 
   constructor(private readonly deps: CostMonitorDeps) {
-    const { model, log } = deps;
+    const { model } = deps;
     this.settings = deps.settings;
-    this.notices = new CostNotices(log);
     this.guard = new CostGuard({
-      host: costGuardHost({ ...deps, notices: this.notices }),
+      host: costGuardHost(deps),
       idle: deps.idle,
       store: deps.state,
       createdHere: (id) => deps.ownership.createdHere(id),
@@ -55,7 +56,6 @@ export class CostMonitor implements vscode.Disposable {
     this.guard.setFocused(vscode.window.state.focused);
     this.logSettings();
     this.disposables.push(
-      this.notices,
       model.onDidChange(() => this.onModelChange()),
       vscode.window.onDidChangeWindowState((s) => this.guard.setFocused(s.focused)),
       { dispose: this.guard.onDidChangeProtection(() => this.updateWatch()).dispose },
@@ -72,7 +72,7 @@ export class CostMonitor implements vscode.Disposable {
 
   /** Our own create succeeded (the create command, or a create finished after a reload). */
   recordCreate(instance: Pick<ComputeInstance, 'id' | 'creator_user_nickname'>): void {
-    this.deps.ownership.recordCreate(instance, Date.now());
+    this.deps.ownership.recordCreate(instance, now());
     this.updateWatch();
   }
 
@@ -87,7 +87,7 @@ export class CostMonitor implements vscode.Disposable {
     const records = model.list();
     this.guard.setInstances(records);
     // Only a complete, successful list says what exists (never a failed refresh or a signed-out empty one).
-    if (model.state.kind === 'loaded') ledger.observe(records, Date.now());
+    if (model.state.kind === 'loaded') ledger.observe(records, now());
     this.updateWatch();
   }
 
@@ -116,9 +116,9 @@ export class CostMonitor implements vscode.Disposable {
 
 /** One log line saying what the cost guard will do (written when it changes). */
 export function describeGuardSettings(s: CostGuardSettings): string {
-  const idle = s.idleMinutes > 0 ? `idle reminders after ${formatSpan(s.idleMinutes * 60_000)}` : 'no idle reminders';
+  const idle = s.idleMinutes > 0 ? `idle reminders after ${spanText(s.idleMinutes * 60_000)}` : 'no idle reminders';
   const running = s.runningHours > 0 ? `running-time reminders every ${s.runningHours} h` : 'no running-time reminders';
   const extras = [s.beforeDelete.trim() ? 'beforeDelete set' : '', s.autoDeleteOthers ? 'also instances not created here' : ''].filter(Boolean);
-  const auto = s.autoDelete ? `auto-delete ON after a ${formatSpan(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}` : 'auto-delete off';
+  const auto = s.autoDelete ? `auto-delete ON after a ${spanText(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}` : 'auto-delete off';
   return `Cost guard: ${idle}, ${running}, ${auto}`;
 }

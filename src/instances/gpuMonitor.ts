@@ -8,7 +8,7 @@ import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 import type { IdleSource } from '../cost/types';
 import { createSshTransport, GpuSampler, type GpuTarget } from '../gpu';
-import { checkInstanceIp } from '../remote/remoteSsh';
+import { checkInstanceIp } from '../ssh/remoteSsh';
 import type { GpuSettings, Settings } from '../settings';
 import type { InstanceKeyStore } from './instanceKeyStore';
 

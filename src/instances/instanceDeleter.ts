@@ -5,6 +5,7 @@
 // spend ledger — so every path leaves the same trace.
 import type * as vscode from 'vscode';
 import type { FalApi } from '../auth/falClient';
+import { now } from '../base/timers';
 import { errorMessage } from '../core/apiFailures';
 import { DeleteRefused, type DeleteGate } from '../cost';
 import type { InstanceKeyStore } from './instanceKeyStore';
@@ -45,7 +46,7 @@ export class InstanceDeleter {
         const id = ids[i]!;
         if (r.status === 'fulfilled') {
           gone.push(id);
-          this.onDeleted(id, Date.now());
+          this.onDeleted(id, now());
           this.log.info(`Deleted ${id}${why}${r.value.alreadyGone ? ' (it was already gone: 404)' : ''}`);
         } else {
           failed.push({ id, message: errorMessage(r.reason), error: r.reason });

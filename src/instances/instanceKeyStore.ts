@@ -2,19 +2,16 @@
 // to read it back, so the create wizard records the private key's path here and Connect reads it.
 // Paths only: key material never goes into VS Code's state.
 import type * as vscode from 'vscode';
+import { Emitter } from '../base/emitter';
 
 const STATE_KEY = 'fal.instanceKeys';
 
 export class InstanceKeyStore {
-  private readonly listeners = new Set<(instanceId: string) => void>();
+  private readonly changes = new Emitter<string>();
+  /** Called with the instance id after its key was remembered or forgotten (the GPU view follows). */
+  readonly onDidChange = this.changes.event;
 
   constructor(private readonly globalState: vscode.Memento) {}
-
-  /** Called with the instance id after its key was remembered or forgotten (the GPU view follows). */
-  onDidChange(listener: (instanceId: string) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
 
   get(instanceId: string): string | undefined {
     return this.all()[instanceId];
@@ -27,17 +24,13 @@ export class InstanceKeyStore {
 
   async set(instanceId: string, privateKeyPath: string): Promise<void> {
     await this.globalState.update(STATE_KEY, { ...this.all(), [instanceId]: privateKeyPath });
-    this.fire(instanceId);
+    this.changes.fire(instanceId);
   }
 
   async delete(instanceId: string): Promise<void> {
     const { [instanceId]: _removed, ...rest } = this.all();
     await this.globalState.update(STATE_KEY, rest);
-    this.fire(instanceId);
-  }
-
-  private fire(instanceId: string): void {
-    for (const listener of [...this.listeners]) listener(instanceId);
+    this.changes.fire(instanceId);
   }
 
   private all(): Record<string, string> {

@@ -2,13 +2,13 @@
 // per fal account: the same instance id under another key is another account's machine. The
 // account is a hash of the key's id part (FalSession.account), so not even the id of a key is
 // written to disk. No runtime `vscode` import: unit-testable in plain node.
+import { Emitter } from '../base/emitter';
 import { cleanName } from '../core/instanceName';
 import type { StateStore } from './pendingCreates';
 
 export const NAMES_KEY = 'fal.instanceNames';
 
 type Names = Record<string, Record<string, string>>;
-type Listener = (ids: readonly string[] | undefined) => void;
 
 /** What views and messages need: the name of an instance, if it has one. */
 export interface NameLookup {
@@ -16,7 +16,9 @@ export interface NameLookup {
 }
 
 export class InstanceNames implements NameLookup {
-  private readonly listeners = new Set<Listener>();
+  private readonly changes = new Emitter<readonly string[] | undefined>();
+  /** Fires with the ids whose names changed; undefined: any name may have changed. */
+  readonly onDidChange = this.changes.event;
 
   constructor(
     private readonly state: StateStore,
@@ -45,7 +47,7 @@ export class InstanceNames implements NameLookup {
     const { [instanceId]: _old, ...others } = all[account] ?? {};
     const mine = clean ? { ...others, [instanceId]: clean } : others;
     await this.state.update(NAMES_KEY, { ...all, [account]: mine });
-    this.emit([instanceId]);
+    this.changes.fire([instanceId]);
   }
 
   /** Forgets the names of instances that no longer exist (of the current account only). */
@@ -56,26 +58,16 @@ export class InstanceNames implements NameLookup {
     if (!account || !mine || !instanceIds.some((id) => Object.hasOwn(mine, id))) return;
     const kept = Object.fromEntries(Object.entries(mine).filter(([id]) => !instanceIds.includes(id)));
     await this.state.update(NAMES_KEY, { ...all, [account]: kept });
-    this.emit(instanceIds);
+    this.changes.fire(instanceIds);
   }
 
   /** The account changed (another key): every name may read differently now. */
   accountChanged(): void {
-    this.emit(undefined);
-  }
-
-  /** `ids` undefined: any name may have changed. */
-  onDidChange(listener: Listener): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    this.changes.fire(undefined);
   }
 
   private all(): Names {
     const value = this.state.get<unknown>(NAMES_KEY, {});
     return value && typeof value === 'object' ? (value as Names) : {};
-  }
-
-  private emit(ids: readonly string[] | undefined): void {
-    for (const listener of this.listeners) listener(ids);
   }
 }

@@ -4,12 +4,12 @@
 import * as vscode from 'vscode';
 import type { FalSession, SessionState } from '../auth/falSession';
 import { PAGE_SIZE } from '../auth/falClient';
+import { now, realTimers } from '../base/timers';
 import { DeletionWatch } from '../core/deletionWatch';
 import { InstancesModel } from '../core/instancesModel';
 import { InstancesSync } from '../core/instancesSync';
 import { RefreshScheduler } from '../core/refreshScheduler';
 import { describeSchedule } from '../core/scheduleWords';
-import { realTimers } from '../core/timers';
 import type { Settings } from '../settings';
 
 const FIRST_SEEN_KEY = 'fal.instances.firstSeen';
@@ -27,15 +27,13 @@ export class InstancesController implements vscode.Disposable {
     private settings: Settings,
     globalState: vscode.Memento,
   ) {
-    this.model = new InstancesModel({
-      get: () => globalState.get<Record<string, number>>(FIRST_SEEN_KEY, {}),
-      set: (value) => globalState.update(FIRST_SEEN_KEY, value),
-    });
+    const firstSeen = { get: () => globalState.get<Record<string, number>>(FIRST_SEEN_KEY, {}), set: (value: Record<string, number>) => globalState.update(FIRST_SEEN_KEY, value) };
+    this.model = new InstancesModel(firstSeen, (error) => log.error('A view of the instances list failed to update:', error));
     const sync = new InstancesSync({
       model: this.model,
       client: () => session.client(),
       pageSize: PAGE_SIZE,
-      now: Date.now,
+      now,
       onKeyRejected: (rejection) => session.reject(rejection),
       log,
     });

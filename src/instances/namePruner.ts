@@ -1,8 +1,9 @@
 // After each successful list, forgets the names of instances that no longer exist, with the same
-// rule as the host entries and key files (remote/remoteSsh.ts goneIds): gone from a list after being
+// rule as the host entries and key files (ssh/remoteSsh.ts goneIds): gone from a list after being
 // listed in this session, or absent from the first list. Per account: another key starts over.
+import { errorText } from '../base/errorText';
 import type { InstancesModel } from '../core/instancesModel';
-import { goneIds } from '../remote/remoteSsh';
+import { goneIds } from '../ssh/remoteSsh';
 import type { InstanceNames } from './instanceNames';
 
 export class NamePruner {
@@ -42,6 +43,6 @@ export class NamePruner {
     this.queue = this.queue
       .then(() => this.names.forget(gone))
       .then(() => this.log.info(`Forgot the names of ${gone.join(', ')}: no longer listed by fal`))
-      .catch((e: unknown) => this.log.warn(`Forgetting the names of deleted instances failed: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) => this.log.warn(`Forgetting the names of deleted instances failed: ${errorText(e)}`));
   }
 }

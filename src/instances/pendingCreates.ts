@@ -4,6 +4,7 @@
 // machine. No runtime `vscode` import: unit- and extension-host-testable.
 import type { ComputeInstance, CreateInstanceInput, FalComputeClient } from '../api';
 import { FalError } from '../api';
+import { abortAfter, realTimers, type Deadline, type Timers } from '../base/timers';
 
 const PENDING_CREATES_KEY = 'fal.pendingCreates';
 /** Replays start only this long after the first attempt: inside fal's 10-minute window, with margin. */
@@ -44,11 +45,9 @@ export class PendingCreates {
   }
 }
 
-/** An AbortSignal that fires when the replay window of a pending create closes. */
-export function windowSignal(pending: PendingCreate, now: number, outer?: AbortSignal): AbortSignal {
-  const left = Math.max(0, pending.startedAt + REPLAY_WINDOW_MS - now);
-  const timeout = AbortSignal.timeout(left);
-  return outer ? AbortSignal.any([outer, timeout]) : timeout;
+/** A deadline at the close of the replay window of a pending create. */
+export function windowDeadline(pending: PendingCreate, timers: Timers): Deadline {
+  return abortAfter(timers, Math.max(0, pending.startedAt + REPLAY_WINDOW_MS - timers.now()));
 }
 
 export type ReconcileOutcome =
@@ -65,7 +64,7 @@ export interface ReconcileDeps {
   rememberKey(instanceId: string, privateKeyPath: string): Promise<void>;
   /** Records instanceId → the user's name (InstanceNames.set). */
   rememberName?(instanceId: string, name: string): Promise<void>;
-  readonly now?: () => number;
+  readonly timers?: Timers;
 }
 
 /**
@@ -76,19 +75,17 @@ export interface ReconcileDeps {
  * stays, so it is only ever resumed with its own key — never sent anew with a new one.
  */
 export async function reconcilePendingCreates(deps: ReconcileDeps): Promise<ReconcileOutcome[]> {
-  const now = deps.now ?? Date.now;
+  const timers = deps.timers ?? realTimers;
   const outcomes: ReconcileOutcome[] = [];
   for (const pending of deps.pending.list()) {
-    if (now() - pending.startedAt >= REPLAY_WINDOW_MS) {
+    if (timers.now() - pending.startedAt >= REPLAY_WINDOW_MS) {
       await deps.pending.clear(pending.idempotencyKey);
       outcomes.push({ kind: 'expired', pending });
       continue;
     }
+    const window = windowDeadline(pending, timers);
     try {
-      const instance = await deps.client.createInstance(pending.input, {
-        idempotencyKey: pending.idempotencyKey,
-        signal: windowSignal(pending, now()),
-      });
+      const instance = await deps.client.createInstance(pending.input, { idempotencyKey: pending.idempotencyKey, signal: window.signal });
       if (pending.privateKeyPath) await deps.rememberKey(instance.id, pending.privateKeyPath);
       if (pending.name) await deps.rememberName?.(instance.id, pending.name);
       await deps.pending.clear(pending.idempotencyKey);
@@ -100,6 +97,8 @@ export async function reconcilePendingCreates(deps: ReconcileDeps): Promise<Reco
       }
       await deps.pending.clear(pending.idempotencyKey);
       outcomes.push({ kind: 'failed', pending, error });
+    } finally {
+      window.clear();
     }
   }
   return outcomes;

@@ -2,15 +2,17 @@
 // model while holding the scheduler in fast mode — never polling on its own), the SSH port probe,
 // the Remote-SSH window, and the fallback when Remote-SSH is missing.
 import * as vscode from 'vscode';
+import { errorText } from '../base/errorText';
+import { now } from '../base/timers';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
 import type { InstancesModel } from '../core/instancesModel';
 import type { RefreshScheduler } from '../core/refreshScheduler';
 import { notificationText } from '../core/markdownText';
 import { statusLook } from '../core/status';
-import { ReachabilityError, waitForTcp } from '../ssh';
-import { checkHostKey } from './hostKeys';
-import { OPEN_SSH_IN_TERMINAL, openTerminal, type HostDeps, type PreparedHost } from './hostPreparation';
-import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from './remoteSsh';
+import { waitForTcp } from '../ssh';
+import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from '../ssh/remoteSsh';
+import { checkHostKey, type PreparedHost } from './hostKeys';
+import { OPEN_SSH_IN_TERMINAL, openTerminal, type HostDeps } from './hostPreparation';
 import { showErrorMessage, showWarningMessage } from '../notifications';
 
 export interface WaitDeps {
@@ -24,7 +26,7 @@ const INSTALL = 'Install Remote - SSH';
 /** Shows a cancellable progress until `id` settles; throws CancellationError when the user cancels. */
 export async function waitUntilReady(deps: WaitDeps, id: string, name?: string): Promise<WaitOutcome> {
   deps.log.info(`Connect ${id}: waiting until ready`);
-  const started = Date.now();
+  const started = now();
   const release = deps.scheduler.beginOperation({ waiting: true });
   try {
     const outcome = await vscode.window.withProgress(
@@ -38,7 +40,7 @@ export async function waitUntilReady(deps: WaitDeps, id: string, name?: string):
         return waitForInstance(deps.model, id, { signal: abort.signal, onProgress: (r) => say(r.instance.status) });
       },
     );
-    const seconds = Math.round((Date.now() - started) / 1000);
+    const seconds = Math.round((now() - started) / 1000);
     deps.log.info(`Connect ${id}: ${outcome.kind === 'settled' ? `now ${outcome.record.instance.status}` : outcome.kind} after ${seconds} s`);
     return outcome;
   } finally {
@@ -75,7 +77,7 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
     return true;
   } catch (e) {
     if (e instanceof vscode.CancellationError) throw e;
-    const message = e instanceof ReachabilityError ? e.message : e instanceof Error ? e.message : String(e);
+    const message = errorText(e);
     deps.log.warn(`Connect ${id}: ${message}`);
     const choice = await showErrorMessage(`Cannot reach ${id}: ${message}. A new machine can take a minute more to accept SSH.`, 'Try Again', OPEN_SSH_IN_TERMINAL);
     if (choice === 'Try Again') return probePort(deps, host);

@@ -3,11 +3,22 @@
 import * as vscode from 'vscode';
 import type { SshSettings } from '../settings';
 import { forgetInstanceHostKeys, hostAlias } from '../ssh';
-import type { PreparedHost } from './hostPreparation';
 import { probeHostKey } from './sshProbe';
 import { showErrorMessage, showInformationMessage } from '../notifications';
 
 const FORGET = 'Forget Old Key';
+
+/** A host entry ready to use: `ssh <alias>` works (or `ssh -F <managedOnly> <alias>`). */
+export interface PreparedHost {
+  readonly id: string;
+  /** The user's name for the instance, if any. */
+  readonly name?: string;
+  readonly alias: string;
+  readonly ip: string;
+  readonly settings: SshSettings;
+  /** Set when the user's config refused our Include: the managed file to pass with -F. */
+  readonly managedOnly?: string;
+}
 
 /** true to go on; false when ssh reports a changed host key (after offering to forget it). */
 export async function checkHostKey(log: vscode.LogOutputChannel, host: PreparedHost): Promise<boolean> {

@@ -6,6 +6,7 @@ import { access } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import { errorText } from '../base/errorText';
 import type { InstanceRecord } from '../core/instancesModel';
 import { labelText } from '../core/markdownText';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
@@ -13,9 +14,9 @@ import type { NameLookup } from '../instances/instanceNames';
 import type { Milestones } from '../views/gettingStarted';
 import { readSettings, type SshSettings } from '../settings';
 import { hostAlias, listPublicKeys, SshConfigError, type ResolveCheck } from '../ssh';
-import { checkHostKey } from './hostKeys';
+import { checkInstanceIp, sshCommandLine, terminalConfigFile } from '../ssh/remoteSsh';
+import { checkHostKey, type PreparedHost } from './hostKeys';
 import { describeResolveCheck, writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
-import { checkInstanceIp, sshCommandLine, terminalConfigFile } from './remoteSsh';
 import { showErrorMessage } from '../notifications';
 
 export interface HostDeps {
@@ -25,18 +26,6 @@ export interface HostDeps {
   readonly names?: NameLookup;
   /** Told when a connection was opened (the walkthrough's Connect step). */
   readonly milestones?: Milestones;
-}
-
-/** A host entry ready to use: `ssh <alias>` works (or `ssh -F <managedOnly> <alias>`). */
-export interface PreparedHost {
-  readonly id: string;
-  /** The user's name for the instance, if any. */
-  readonly name?: string;
-  readonly alias: string;
-  readonly ip: string;
-  readonly settings: SshSettings;
-  /** Set when the user's config refused our Include: the managed file to pass with -F. */
-  readonly managedOnly?: string;
 }
 
 /** What the host is for: only a terminal can go on with the managed file alone. */
@@ -130,7 +119,7 @@ function resolves(deps: HostDeps, id: string, check: ResolveCheck, configFile: s
 }
 
 function refused(deps: HostDeps, id: string, e: unknown): undefined {
-  const message = e instanceof Error ? e.message : String(e);
+  const message = errorText(e);
   deps.log.error(`${id}: host entry refused: ${message}`);
   void showErrorMessage(`Cannot write the SSH host entry of ${id}: ${message}`);
   return undefined;

@@ -3,11 +3,12 @@
 // read or touched) and their InstanceKeyStore entries. When no host entry is left, every trace
 // in the SSH setup goes too (src/ssh/sshTidy.ts): the user's config is its original bytes again.
 import type * as vscode from 'vscode';
+import { errorText } from '../base/errorText';
 import type { InstancesModel } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import { tidyIfNoHosts, type SshPaths } from '../ssh';
+import { goneIds, staleAliases } from '../ssh/remoteSsh';
 import { managedAliases, removeAliases } from './hostSync';
-import { goneIds, staleAliases } from './remoteSsh';
 
 export class HostPruner implements vscode.Disposable {
   private readonly seen = new Set<string>();
@@ -32,7 +33,7 @@ export class HostPruner implements vscode.Disposable {
   private onChange(): void {
     if (this.model.state.kind !== 'loaded') return;
     const listed = new Set(this.model.list().map((r) => r.instance.id));
-    this.queue = this.queue.then(() => this.prune(listed)).catch((e) => this.log.warn(`Pruning SSH host entries failed: ${e instanceof Error ? e.message : String(e)}`));
+    this.queue = this.queue.then(() => this.prune(listed)).catch((e) => this.log.warn(`Pruning SSH host entries failed: ${errorText(e)}`));
   }
 
   private async prune(listed: ReadonlySet<string>): Promise<void> {

@@ -3,6 +3,7 @@
 // A lock older than `staleMs` is left over from a crashed process and is taken over.
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { now } from '../base/timers';
 import { SshConfigError } from './errors';
 import { errorCode } from './nodeErrors';
 
@@ -14,7 +15,7 @@ export interface FileLockOptions {
 
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const { timeoutMs = 5000, staleMs = 10_000, retryMs = 10 } = options;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = now() + timeoutMs;
   for (;;) {
     try {
       await mkdir(lockPath, { mode: 0o700 });
@@ -23,11 +24,11 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       if (errorCode(e) !== 'EEXIST') throw e;
     }
     const info = await stat(lockPath).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs > staleMs) {
+    if (info && now() - info.mtimeMs > staleMs) {
       await rm(lockPath, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() > deadline) {
+    if (now() > deadline) {
       throw new SshConfigError('locked', `Another VS Code window is updating the SSH config (lock ${lockPath}). Try again in a moment.`);
     }
     await sleep(retryMs);

@@ -3,8 +3,9 @@
 import { lstat, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { errorText } from '../base/errorText';
 import { encodeOpenSshEd25519PrivateKey, ed25519PublicLine, newEd25519Key } from './openSshPrivateKey';
-import { errorCode, errorText } from './nodeErrors';
+import { errorCode } from './nodeErrors';
 import { isKeyProblem, parsePublicKey, type ParsedPublicKey } from './publicKey';
 
 export interface FoundKey {

@@ -74,7 +74,7 @@ export type IncludeReading = 'works' | 'legacy';
  * Whether an Include argument (after argv_split) names the managed file. 'works': as OpenSSH
  * reads it (a glob pattern; `~/…`; relative to ~/.ssh). 'legacy': only verbatim, as earlier
  * versions of this extension wrote it, which OpenSSH misreads when the path has a backslash (or,
- * on Windows, reads as relative in some clients, see windowsPath.ts): rewritten on the next write.
+ * on Windows, reads as relative in some clients, see configPath.ts): rewritten on the next write.
  */
 export function includeReading(arg: string, managedPath: string, home: string, style: PathStyle): IncludeReading | undefined {
   const path = style === 'win32' ? win32 : posix;

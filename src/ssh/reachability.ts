@@ -2,6 +2,7 @@
 // accepts connections; Remote-SSH started too early shows a confusing error, so we wait first.
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorText } from '../base/errorText';
 
 export interface WaitForTcpOptions {
   /** Connection attempts before giving up. Default 5. */
@@ -143,6 +144,6 @@ function describe(e: unknown, timeoutMs: number): string {
     case 'ETIMEDOUT':
       return 'connection timed out';
     default:
-      return code ?? (e instanceof Error ? e.message : String(e));
+      return code ?? (errorText(e));
   }
 }

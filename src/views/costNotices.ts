@@ -10,7 +10,7 @@
 // in the message protects the instance. Hiding the toast (×) does not stop the countdown: it goes
 // on in the notification centre (VS Code does not tell an extension that a toast was hidden).
 import * as vscode from 'vscode';
-import { every, realTimers } from '../core/timers';
+import { every, now, realTimers } from '../base/timers';
 import type { Countdown, CountdownAnswer, Reminder, ReminderAction, Shown } from '../cost';
 import { countdownText } from './costPresentation';
 import { showInformationMessage } from '../notifications';
@@ -49,12 +49,12 @@ export class CostNotices implements vscode.Disposable {
     this.closers.add(end);
     const progress = vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, (bar, token) => {
       token.onCancellationRequested(() => end('cancel'));
-      const start = Date.now();
+      const start = now();
       const total = Math.max(1, countdown.deadline - start);
       const at = clockTime(countdown.deadline, total < 2 * 60_000);
       let filled = 0;
       const tick = () => {
-        const left = Math.max(0, countdown.deadline - Date.now());
+        const left = Math.max(0, countdown.deadline - now());
         const share = Math.min(100, Math.round((100 * (total - left)) / total));
         bar.report({ increment: share - filled, message: countdownText(countdown, at, left) });
         filled = share;

@@ -1,9 +1,10 @@
-// The cost guard's words on screen (issue 13), as plain text and Markdown: the countdown's live
+// The cost guard's words on screen, as plain text and Markdown: the countdown's live
 // text and the status bar's spend part. No `vscode` import (unit-tested in plain node); the
 // notification and status bar code (costNotices.ts, spendStatus.ts) only shows them.
+import { countdownLeftText } from '../base/durations';
 import { formatUsd } from '../core/cost';
 import { commandUri, markdownCode, markdownText, notificationText } from '../core/markdownText';
-import { budgetLevel, formatSpan, type Countdown, type SpendSummary } from '../cost';
+import { budgetLevel, type Countdown, type SpendSummary } from '../cost';
 import type { SpendFigures } from '../instances/spendFigures';
 import type { StatusPart } from './statusBar';
 
@@ -13,15 +14,7 @@ export const KEEP_COMMAND = 'fal.idle.keep';
 export function countdownText(c: Countdown, at: string, leftMs: number): string {
   // The one link is ours; the guard's words carry names and fal's words, which must not make one.
   const keep = `[Keep](${commandUri(KEEP_COMMAND, [c.instanceId])})`;
-  return `${notificationText(c.headline)} Auto-delete at ${notificationText(at)} (in ${formatLeft(leftMs)}), ${notificationText(c.terms)} ${keep} protects it; Cancel stops the countdown.`;
-}
-
-/** "9 min 12 s", "45 s", "1 h 05 min". */
-export function formatLeft(ms: number): string {
-  const seconds = Math.ceil(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
-  return formatSpan(seconds * 1000);
+  return `${notificationText(c.headline)} Auto-delete at ${notificationText(at)} (in ${countdownLeftText(leftMs)}), ${notificationText(c.terms)} ${keep} protects it; Cancel stops the countdown.`;
 }
 
 export const SPEND_PART = 'spend';

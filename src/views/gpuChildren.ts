@@ -2,7 +2,7 @@
 // URI for the idle decoration, the tooltip section) and its children, as TreeItems. The tree
 // provider asks this for anything GPU and repaints only the rows whose GPU state changed.
 import * as vscode from 'vscode';
-import { realTimers, type Timers } from '../core/timers';
+import { realTimers, type Timers } from '../base/timers';
 import type { GpuSampler } from '../gpu';
 import type { GpuSettings } from '../settings';
 import { gpuLines, gpuRowPart, type GpuLine } from './gpuPresentation';

@@ -2,7 +2,7 @@
 // part, the children (one per GPU, the processes, or the state that explains why there are no
 // figures) and the idle wording (the tooltip section is gpuTooltip.ts). No vscode import (unit-tested in plain node);
 // gpuChildren.ts turns these into TreeItems.
-import { formatSpan } from '../cost';
+import { spanText } from '../base/durations';
 import { describeState, figure, gpuSummary, MISSING, type GpuProcess, type GpuReading, type GpuState } from '../gpu';
 
 /** What a ready row gains: its part of the description ('' for none); expandable when it has children. */
@@ -135,7 +135,7 @@ function processLine(p: GpuProcess, i: number, gpuCount: number): GpuLine {
 
 /** "idle for 42 min", "idle for 2 h 05 min", "idle for 40 s": the cost guard's reminder says the same span the same way. */
 export function idleText(ms: number): string {
-  return `idle for ${formatSpan(ms)}`;
+  return `idle for ${spanText(ms)}`;
 }
 
 /** `14:05:09`, the same in every locale. */

@@ -2,6 +2,7 @@
 // The text follows the sampler (which samples only while the Instances view is visible and the
 // window focused); opening or refreshing the report asks for exactly one sample — someone is looking.
 import * as vscode from 'vscode';
+import { now } from '../base/timers';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstancesModel } from '../core/instancesModel';
 import type { GpuSampler } from '../gpu';
@@ -45,8 +46,8 @@ export class GpuReportProvider implements vscode.TextDocumentContentProvider, vs
       ip: record?.instance.ip ?? undefined,
       state: this.sampler.state(id),
       history: this.sampler.history(id),
-      idleText: since !== undefined && this.sampler.isIdle(id) ? idleText(Date.now() - since) : undefined,
-      now: Date.now(),
+      idleText: since !== undefined && this.sampler.isIdle(id) ? idleText(now() - since) : undefined,
+      now: now(),
       note: record ? this.paused() : 'This instance is no longer listed.',
     });
   }

@@ -24,7 +24,7 @@ export function historySpan(points: readonly UtilizationPoint[], now: number, wi
 }
 
 /** "10 min", "1 min", "90 s". */
-export function spanText(ms: number): string {
+export function windowText(ms: number): string {
   const s = Math.round(ms / 1000);
   return s % 60 === 0 ? `${s / 60} min` : s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
 }
@@ -72,7 +72,7 @@ export function sparklineSvg(points: readonly UtilizationPoint[], now: number, w
     `<rect x="0.5" y="0.5" width="${w - 1}" height="${h - 1}" fill="none" stroke="#808080" stroke-opacity="0.5"/>` +
     `<line x1="0" y1="${(h + TOP) / 2}" x2="${w}" y2="${(h + TOP) / 2}" stroke="#808080" stroke-opacity="0.3" stroke-dasharray="2 3"/>` +
     shapes.join('') +
-    `<text x="1" y="${h + CAPTION - 3}" ${caption}>${spanText(windowMs)} ago</text>` +
+    `<text x="1" y="${h + CAPTION - 3}" ${caption}>${windowText(windowMs)} ago</text>` +
     `<text x="${w - 1}" y="${h + CAPTION - 3}" text-anchor="end" ${caption}>${endLabel}</text>` +
     '</svg>'
   );
@@ -85,11 +85,11 @@ export function sparklineDataUri(points: readonly UtilizationPoint[], now: numbe
 /** The history in words: the text alternative of the image (`spanMs`: what the image spans). */
 export function historyText(points: readonly UtilizationPoint[], spanMs: number): string {
   const known = points.map((p) => p.percent).filter((p): p is number => p !== undefined);
-  if (known.length === 0) return `GPU utilisation, last ${spanText(spanMs)}: no figures yet`;
+  if (known.length === 0) return `GPU utilisation, last ${windowText(spanMs)}: no figures yet`;
   const mean = known.reduce((a, b) => a + b, 0) / known.length;
   const pct = (n: number) => `${Math.round(n)} %`;
   return (
-    `GPU utilisation, last ${spanText(spanMs)}: now ${pct(known[known.length - 1]!)}, mean ${pct(mean)}, ` +
+    `GPU utilisation, last ${windowText(spanMs)}: now ${pct(known[known.length - 1]!)}, mean ${pct(mean)}, ` +
     `min ${pct(Math.min(...known))}, max ${pct(Math.max(...known))} (${known.length} sample${known.length === 1 ? '' : 's'})`
   );
 }

@@ -2,6 +2,7 @@
 // row's own `fal-instance:` resource URI, so it composes with whatever label and description the
 // row has. The sampler says when the idle state changes; the decoration is recomputed then.
 import * as vscode from 'vscode';
+import { realTimers } from '../base/timers';
 import type { GpuSampler } from '../gpu';
 import { idleText } from './gpuPresentation';
 
@@ -19,7 +20,7 @@ export class IdleDecorations implements vscode.FileDecorationProvider, vscode.Di
   constructor(
     private readonly sampler: GpuSampler,
     private readonly enabled: () => boolean,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = realTimers.now,
   ) {
     this.subscription = sampler.onDidChangeIdle((id) => this.changed.fire([instanceUri(id)]));
   }

@@ -4,7 +4,8 @@
 //
 // Every value from fal or from the user goes in through markdownText/markdownCode; the words, the
 // icons and the one command link are this file's own (and gpuPresentation.ts's).
-import { estimatedCostSince, formatDuration, formatUsd, hourlyRate } from '../core/cost';
+import { agoText } from '../base/durations';
+import { estimatedCostSince, formatUsd, hourlyRate } from '../core/cost';
 import { describeSpec, machineLabel, machineSpec } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import { markdownCode, markdownText } from '../core/markdownText';
@@ -51,7 +52,7 @@ export function instanceTooltipMarkdown(record: InstanceRecord, ctx: ItemContext
     ['IP', instance.ip === undefined ? '— (assigned when ready)' : markdownText(instance.ip)],
     ['Created by', instance.creator_user_nickname === undefined ? '—' : markdownText(instance.creator_user_nickname)],
     ...(ctx.protected ? ([['Auto-delete', '$(lock) protected: never auto-deleted']] as [string, string][]) : []),
-    ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${formatDuration(ctx.now - record.firstSeenAt)} ago)`],
+    ['First seen', `${new Date(record.firstSeenAt).toLocaleString()} (${agoText(ctx.now - record.firstSeenAt)})`],
     [
       'Cost so far',
       rate === undefined

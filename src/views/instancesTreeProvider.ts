@@ -1,5 +1,6 @@
 // The Instances tree: rows in a stable order, optionally grouped, repainting only what changed.
 import * as vscode from 'vscode';
+import { realTimers } from '../base/timers';
 import type { InstancesModel, ModelChange } from '../core/instancesModel';
 import type { InstanceNames } from '../instances/instanceNames';
 import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
@@ -32,7 +33,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     private readonly model: InstancesModel,
     private options: TreeOptions,
     private readonly names?: Pick<InstanceNames, 'get' | 'onDidChange'>,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = realTimers.now,
     private readonly gpu?: GpuTreePart,
     private readonly cost?: CostTreePart,
   ) {

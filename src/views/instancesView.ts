@@ -1,6 +1,7 @@
 // Creates the Instances tree view and keeps its chrome in step with the model: the context key
 // that picks the welcome content and the message line, one state at a time (viewState.ts).
 import * as vscode from 'vscode';
+import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import type { CostTreePart } from './costTreePart';
 import type { GpuTreePart } from './gpuChildren';
@@ -24,7 +25,7 @@ export class InstancesView implements vscode.Disposable {
     gpu?: GpuTreePart,
     private readonly cost?: CostTreePart,
   ) {
-    this.provider = new InstancesTreeProvider(model, options, names, Date.now, gpu, cost);
+    this.provider = new InstancesTreeProvider(model, options, names, now, gpu, cost);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true });

@@ -2,6 +2,7 @@
 // today and this month, per instance and per creator, the budget and its projection, with every
 // caveat of the estimate spelled out (cost/spendReport.ts). Its text follows the instances list.
 import * as vscode from 'vscode';
+import { realTimers } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import { buildSpendReport } from '../cost';
 import type { SpendFigures } from '../instances/spendFigures';
@@ -21,7 +22,7 @@ export class SpendReportProvider implements vscode.TextDocumentContentProvider, 
   }
 
   provideTextDocumentContent(): string {
-    const now = Date.now();
+    const now = realTimers.now();
     const budget = this.figures.budgetUsd === undefined ? undefined : this.figures.projection(now);
     return buildSpendReport({ today: this.figures.today(now), month: this.figures.month(now), ...(budget ? { budget } : {}) });
   }

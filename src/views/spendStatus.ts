@@ -4,8 +4,8 @@
 // colour from 80 % of it. Recomputed when the list changes, the settings change, and once a minute
 // while the window is focused (a clock for the figures, no I/O).
 import * as vscode from 'vscode';
+import { every, now, realTimers } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
-import { every, realTimers } from '../core/timers';
 import type { SpendFigures } from '../instances/spendFigures';
 import { SPEND_PART, spendPart } from './costPresentation';
 import type { FalStatusBar } from './statusBar';
@@ -26,7 +26,7 @@ export class SpendStatus implements vscode.Disposable {
   }
 
   update(): void {
-    this.statusBar.setPart(SPEND_PART, spendPart(this.figures, Date.now(), this.nicknameIsMine));
+    this.statusBar.setPart(SPEND_PART, spendPart(this.figures, now(), this.nicknameIsMine));
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // The create wizard's SSH key step: a key from ~/.ssh, a new ed25519 key, a pasted or a browsed
 // public key — and never a private key. Pure logic over WizardUi.
 import { basename } from 'node:path';
+import { errorText } from '../base/errorText';
 import { labelText } from '../core/markdownText';
 import { isKeyProblem, looksLikePrivateKey, parsePublicKey, PRIVATE_KEY_PROBLEM, type FoundKey } from '../ssh';
 import type { CreateWizardDeps, KeyChoice, State } from './createTypes';
@@ -91,7 +92,7 @@ export async function keyFromFile(deps: Pick<CreateWizardDeps, 'readFile' | 'fil
   try {
     text = await deps.readFile(path);
   } catch (e) {
-    return `Cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`;
+    return `Cannot read ${path}: ${errorText(e)}`;
   }
   if (text.length > 64 * 1024) return `${basename(path)} is too large to be a public key.`;
   if (looksLikePrivateKey(text)) {

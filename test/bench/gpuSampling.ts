@@ -3,7 +3,7 @@
 // clock. The clock skips the waits between samples (an hour runs in seconds) but every sample is a
 // real SSH command, and every count comes from sshd's log (LogLevel VERBOSE), not from our code.
 import { resolve } from 'node:path';
-import type { Timers } from '../../src/core/refreshScheduler';
+import type { Timers } from '../../src/base/timers';
 import { GpuSampler } from '../../src/gpu/sampler';
 import { createSshTransport } from '../../src/gpu/sshTransport';
 import { aliasLine, startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';

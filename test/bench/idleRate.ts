@@ -1,7 +1,8 @@
 // Fetches an hour under the refresh policy (each a list or, while an instance starts, possibly a GET
 // by id: see pollRate.ts for requests), by running the real RefreshScheduler for one
 // simulated hour on a fake clock (default intervals: 3 s fast, 60 s slow).
-import { RefreshScheduler, type Timers } from '../../src/core/refreshScheduler';
+import type { Timers } from '../../src/base/timers';
+import { RefreshScheduler } from '../../src/core/refreshScheduler';
 
 export type Scenario = 'focused, stable' | 'focused, an instance starting' | 'window unfocused' | 'view hidden';
 

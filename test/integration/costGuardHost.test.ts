@@ -128,7 +128,7 @@ describe('cost guard host and monitor (extension host)', () => {
     const w = world([inst('mine'), inst('mine-starting', 'provisioning'), inst('theirs'), inst('mine-protected')]);
     for (const id of ['mine', 'mine-starting', 'mine-protected']) w.ownership.recordCreate({ id, creator_user_nickname: undefined }, 1);
     const settings = (guard: Partial<CostGuardSettings>): CostSettings => ({ guard: { ...DEFAULT_COST_GUARD_SETTINGS, ...guard }, monthlyBudgetUsd: undefined, creatorNickname: '' });
-    const monitor = new CostMonitor({ ...w, state: w.state as unknown as vscode.Memento, settings: settings({}), sampleSeconds: () => 10, log, nameOf: () => undefined });
+    const monitor = new CostMonitor({ ...w, state: w.state as unknown as vscode.Memento, settings: settings({}), sampleSeconds: () => 10, log, nameOf: () => undefined, notices: new CostNotices(log) });
     try {
       assert.deepEqual(w.watched.at(-1), []);
       monitor.guard.setProtected('mine-protected', true);

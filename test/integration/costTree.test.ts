@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ComputeInstance } from '../../src/api';
 import { InstancesModel } from '../../src/core/instancesModel';
-import { Emitter, Ownership } from '../../src/cost';
+import { Emitter } from '../../src/base/emitter';
+import { Ownership } from '../../src/cost';
 import { CostTreePart } from '../../src/views/costTreePart';
 import { InstancesTreeProvider, type TreeNode } from '../../src/views/instancesTreeProvider';
 

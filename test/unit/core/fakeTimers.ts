@@ -1,5 +1,5 @@
 // A hand-driven clock for scheduler tests: time moves only when the test says so.
-import type { Timers } from '../../../src/core/refreshScheduler';
+import type { Timers } from '../../../src/base/timers';
 
 export class FakeTimers implements Timers {
   private time = 0;

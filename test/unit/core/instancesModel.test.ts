@@ -102,3 +102,17 @@ describe('InstancesModel', () => {
     assert.deepEqual(changes.at(-1), { changed: ['b'], structural: true });
   });
 });
+
+describe('InstancesModel subscribers', () => {
+  it('a subscriber that throws stops neither the subscribers after it nor the tree', () => {
+    const { model, changes } = setup();
+    model.onDidChange(() => {
+      throw new Error('a broken subscriber');
+    });
+    const tree: ModelChange[] = [];
+    model.onDidChange((c) => tree.push(c));
+    assert.doesNotThrow(() => model.apply([inst('a')], 1));
+    assert.deepEqual(tree, [{ changed: [], structural: true }], 'the subscriber after the throwing one (the tree) still heard of the new row');
+    assert.equal(changes.length, 1);
+  });
+});

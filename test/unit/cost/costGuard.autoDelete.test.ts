@@ -98,6 +98,18 @@ describe('cost guard: auto-delete', () => {
     assert.match(t.host.logsFor('inst_a'), /countdown cancelled by the user/);
   });
 
+  it('a listener of protection changes that throws is logged, and the listeners after it (the tree) still hear', () => {
+    const t = setup();
+    t.guard.onDidChangeProtection(() => {
+      throw new Error('broken listener');
+    });
+    let changed = '';
+    t.guard.onDidChangeProtection((id) => (changed = id));
+    t.guard.setProtected('inst_a', true);
+    assert.equal(changed, 'inst_a');
+    assert.ok(t.host.logs.some((l) => l.includes('a listener of protection changes failed: broken listener')), t.host.logs.join('\n'));
+  });
+
   it('Keep protects the instance: never auto-deleted, reminders instead, and the protection persists', async () => {
     const store = new MemoryStore();
     const t = setup({ store });

@@ -2,6 +2,7 @@
 // reports that rule. (The type-aware promise rules are exercised by `npm run lint` itself.)
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ESLint } from 'eslint';
 
 const root = resolve(__dirname, '../../../..');
@@ -19,7 +20,7 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     return result!.messages.map((m) => `${m.line}:${m.ruleId ?? m.message}`);
   };
 
-  for (const folder of ['api', 'ssh', 'core', 'gpu', 'cost']) {
+  for (const folder of ['base', 'api', 'ssh', 'core', 'gpu', 'cost']) {
     it(`src/${folder} may not import vscode, nor the folders that do`, async () => {
       assert.deepEqual(await rulesHit(`src/${folder}/x.ts`, "import * as vscode from 'vscode';\nimport { y } from '../instances/y';\nimport { z } from '../../src/views/z';\n"), [
         '1:no-restricted-imports',
@@ -28,6 +29,26 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
       ]);
     });
   }
+
+  it('each floor may import its own floor and lower ones, never a floor above', async () => {
+    const { FLOORS } = (await import(pathToFileURL(resolve(root, 'eslint.config.mjs')).href)) as { FLOORS: string[][] };
+    for (const [i, floor] of FLOORS.entries()) {
+      for (const folder of floor) {
+        const file = ['settings', 'notifications', 'extension', 'uninstall'].includes(folder) ? `src/${folder}.ts` : `src/${folder}/x.ts`;
+        const from = file.startsWith(`src/${folder}/`) ? '..' : '.';
+        const allowed = FLOORS.slice(0, i + 1).flat().filter((f) => f !== folder);
+        const above = FLOORS.slice(i + 1).flat();
+        const code = (folders: string[]) => folders.map((f, n) => `import { v${n} } from '${from}/${f}/y';`).join('\n') + '\n';
+        assert.deepEqual(await rulesHit(file, code(allowed)), [], `${folder} may import ${allowed.join(', ')}`);
+        assert.deepEqual(await rulesHit(file, code(above)), above.map((_, n) => `${n + 1}:no-restricted-imports`), `${folder} may not import ${above.join(', ')}`);
+      }
+    }
+  });
+
+  it('a file named like a folder above, inside the floor itself, is not a floor above', async () => {
+    assert.deepEqual(await rulesHit('src/core/x.ts', "import { v } from './cost';\n"), []);
+    assert.deepEqual(await rulesHit('src/core/x.ts', "import { v } from '../cost';\n"), ['1:no-restricted-imports']);
+  });
 
   it('no file in src/ is over 250 lines', async () => {
     const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
@@ -52,8 +73,13 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     }
   });
 
-  it('realTimers (src/core/timers.ts) may, and is still held to the layer rule', async () => {
-    assert.deepEqual(await rulesHit('src/core/timers.ts', "import * as vscode from 'vscode';\nsetTimeout(() => 1, 5);\n"), ['1:no-restricted-imports']);
+  it('realTimers (src/base/timers.ts) may, and is still held to the layer rule', async () => {
+    assert.deepEqual(await rulesHit('src/base/timers.ts', "import * as vscode from 'vscode';\nsetTimeout(() => 1, 5);\n"), ['1:no-restricted-imports']);
+  });
+
+  it('only src/base/timers.ts reads the wall clock; the deadline files do not either', async () => {
+    for (const file of ['src/views/x.ts', 'src/core/x.ts', 'src/ssh/fileLock.ts']) assert.deepEqual(await rulesHit(file, 'export const t = Date.now();\n'), ['1:no-restricted-properties'], file);
+    assert.deepEqual(await rulesHit('src/base/timers.ts', 'export const t = Date.now();\n'), []);
   });
 
   it('notifications go through src/notifications.ts, which keeps outside text from making links', async () => {

@@ -7,7 +7,7 @@ import { InstancesModel } from '../../../src/core/instancesModel';
 import { fixedOffsetCalendar, type LedgerEntry } from '../../../src/cost';
 import { countdownNotice } from '../../../src/cost/guardMessages';
 import { SpendFigures } from '../../../src/instances/spendFigures';
-import { countdownText, formatLeft, spendPart } from '../../../src/views/costPresentation';
+import { countdownText, spendPart } from '../../../src/views/costPresentation';
 
 const HOUR = 3_600_000;
 const MONTH_START = Date.UTC(2025, 2, 1); // 1 March 2025, UTC
@@ -35,10 +35,6 @@ describe('Cost presentation', () => {
         '[Keep](command:fal.idle.keep?%5B%22inst_a%22%5D) protects it; Cancel stops the countdown.',
     );
     assert.match(notice.message, /Auto-delete in 10 min, after a fresh check/, 'the one-line form the guard logs keeps its words');
-  });
-
-  it('time left: seconds, then minutes and seconds, then hours', () => {
-    assert.deepEqual([0, 999, 45_000, 60_000, 552_000, 3_900_000].map(formatLeft), ['0 s', '1 s', '45 s', '1 min 00 s', '9 min 12 s', '1 h 05 min']);
   });
 
   it('spend part: today and this month, per instance and per creator (yours marked), "since this VS Code first saw it" flagged; no text without a budget', () => {

@@ -1,7 +1,8 @@
-// Pure pieces of Connect (no `vscode` import): which extension provides `ssh-remote`, the URI
-// it opens, the ssh command line a terminal runs, which managed entries are stale.
+// Pure pieces of Connect: which extension provides `ssh-remote`, the URI it opens, the ssh command
+// line a terminal runs, whether fal's IP can be a HostName, which ids and managed entries are gone.
+// Here, on the SSH floor, so the instances (GPU sampling, name pruning) and Connect share them.
 import { isIP } from 'node:net';
-import { hostAlias, isHostAlias } from '../ssh';
+import { hostAlias, isHostAlias } from './hostEntry';
 
 /** Extensions that resolve `vscode-remote://ssh-remote+<host>/…`, preferred first. */
 export const REMOTE_SSH_EXTENSIONS = ['ms-vscode-remote.remote-ssh', 'jeanp413.open-remote-ssh'] as const;

@@ -10,9 +10,9 @@ import {
   sshCommandLine,
   staleAliases,
   terminalConfigFile,
-} from '../../../src/remote/remoteSsh';
+} from '../../../src/ssh/remoteSsh';
 
-describe('remote/remoteSsh', () => {
+describe('ssh/remoteSsh', () => {
   describe('remoteSshProvider', () => {
     it('is undefined when neither Remote-SSH extension is installed', () => {
       assert.equal(remoteSshProvider(() => false), undefined);
