@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);
   const controller = new InstancesController(session, log, settings, context.globalState);
   const instanceKeys = new InstanceKeyStore(context.globalState);
-  // The GPU view (issue 12): the sampler is fed here and is the only thing that samples.
+  // The GPU view: the sampler is fed here and is the only thing that samples.
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
   const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;

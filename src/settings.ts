@@ -20,7 +20,7 @@ export interface Settings {
   readonly cost: CostSettings;
 }
 
-/** The cost guard (issue 13): reminders, opt-in auto-delete, the budget, whose instances are "mine". */
+/** The cost guard: reminders, opt-in auto-delete, the budget, whose instances are "mine". */
 export interface CostSettings {
   readonly guard: CostGuardSettings;
   /** `fal.budget.monthlyUsd`; undefined when unset, 0 or not a positive number. */
@@ -29,7 +29,7 @@ export interface CostSettings {
   readonly creatorNickname: string;
 }
 
-/** The GPU view (issue 12): how often to sample, and what counts as idle. */
+/** The GPU view: how often to sample, and what counts as idle. */
 export interface GpuSettings {
   /** Seconds between samples while the view is visible and the window focused; 0 turns sampling off. */
   readonly sampleSeconds: number;

@@ -1,4 +1,4 @@
-// The cost guard's public surface (issue 13). Pure: no `vscode` import, timers injected.
+// The cost guard's public surface. Pure: no `vscode` import, timers injected.
 //
 // How the VS Code side wires it (one place, extension.ts):
 //

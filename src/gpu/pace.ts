@@ -2,7 +2,7 @@
 //
 // Two paces:
 // - **active** (view visible, window focused): every `fal.gpu.sampleSeconds`;
-// - **watch** (auto-delete's opt-in, issue 13): while nobody looks, the instances eligible for
+// - **watch** (auto-delete's opt-in): while nobody looks, the instances eligible for
 //   auto-delete are still sampled, slowly — every max(sampleSeconds, 1 min) — so an idle machine
 //   is noticed while the user is away. Nothing else runs in the background, and only while
 //   `fal.idle.autoDelete` is on (the VS Code side passes an empty watch list otherwise).

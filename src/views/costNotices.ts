@@ -1,4 +1,4 @@
-// The cost guard's notifications (issue 13).
+// The cost guard's notifications.
 //
 // Reminders are ordinary notifications with three buttons. VS Code cannot take one back, so when
 // the guard withdraws a reminder (the countdown replaced it, the instance went), a late click is

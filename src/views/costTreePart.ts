@@ -1,4 +1,4 @@
-// The cost guard's part of the Instances tree (issue 13): which rows are protected from
+// The cost guard's part of the Instances tree: which rows are protected from
 // auto-delete (a lock), which instances are "mine" (the Mine filter, the "(you)" creator group),
 // and the Mine filter itself — toggled from the view title by two commands that a context key
 // swaps, as VS Code's own views do. The filter is remembered across reloads.

@@ -16,7 +16,7 @@ export interface ItemContext {
   readonly hourlyUsd: Readonly<Record<string, number>>;
   /** The user's name for the instance, if any. */
   readonly name?: string;
-  /** Marked "Protect from Auto-Delete" (issue 13). */
+  /** Marked "Protect from Auto-Delete". */
   readonly protected?: boolean;
 }
 

@@ -1,6 +1,6 @@
 // One instance as a tree row: label, description, coloured status icon, tooltip, context value.
 //
-// THE ROW'S WORDS (issue 14; the GPU row part of issue 12 follows this too). At 1440×900 with the
+// THE ROW'S WORDS (the GPU view's part of the row follows them too). At 1440×900 with the
 // default sidebar width a row has room for about 40 characters, so the words come in the order of
 // what tells a person most, and whatever falls off the end is the least needed:
 //   label        the user's name for the machine, else its id (what tells two machines apart, and

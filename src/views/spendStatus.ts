@@ -1,4 +1,4 @@
-// The status bar's spend part (issue 13): the tooltip gives the estimated spend today and this
+// The status bar's spend part: the tooltip gives the estimated spend today and this
 // month, per instance and per creator, flagged "since this VS Code first saw it" where that limits
 // the figure; with a budget set, the text shows the share used and the item turns to the warning
 // colour from 80 % of it. Recomputed when the list changes, the settings change, and once a minute
