@@ -60,6 +60,11 @@ export function errorMessage(error: unknown): string {
   return `Unexpected error: ${errorText(error)}`;
 }
 
+/** The HTTP status fal answered with, when it answered (the view's welcome names it). */
+export function failureStatus(error: unknown): number | undefined {
+  return error instanceof FalApiError ? error.status : undefined;
+}
+
 /** The wait fal asked for (Retry-After), if any. */
 export function retryAfterMs(error: unknown): number | undefined {
   return error instanceof FalApiError ? error.retryAfterMs : undefined;

@@ -17,7 +17,7 @@ export type LoadState =
   | { readonly kind: 'loaded'; readonly at: number }
   /** fal refused the stored key (apiFailures.ts decides): nothing is fetched until the key changes. */
   | { readonly kind: 'keyRejected'; readonly rejection: KeyRejection }
-  | { readonly kind: 'error'; readonly message: string; readonly failure: FailureKind; readonly at: number };
+  | { readonly kind: 'error'; readonly message: string; readonly failure: FailureKind; readonly at: number; readonly status?: number };
 
 export interface ModelChange {
   /** Ids whose row content changed in place. */
@@ -78,9 +78,10 @@ export class InstancesModel {
     this.setState({ kind: 'keyRejected', rejection });
   }
 
-  fail(message: string, failure: FailureKind, now: number): void {
+  /** `status`: the HTTP status fal answered with, when it answered. */
+  fail(message: string, failure: FailureKind, now: number, status?: number): void {
     // Keep showing the last good list: an outage must not make machines that cost money vanish.
-    this.setState({ kind: 'error', message, failure, at: now });
+    this.setState({ kind: 'error', message, failure, at: now, ...(status !== undefined && { status }) });
   }
 
   /** Applies a fresh list (with the rows fal sent broken) and reports the difference. */

@@ -4,7 +4,7 @@
 // otherwise the list is the cheaper question. With 1 provisioning among 1,000 that is one request
 // per fast tick instead of ten.
 import type { ComputeInstance, InstanceListing, InvalidInstanceRow } from '../api';
-import { errorMessage, failureKind, isNotFound, keyRejectionOf, retryAfterMs, type KeyRejection } from './apiFailures';
+import { errorMessage, failureKind, failureStatus, isNotFound, keyRejectionOf, retryAfterMs, type KeyRejection } from './apiFailures';
 import type { InstancesModel } from './instancesModel';
 import type { FetchKind, FetchOutcome } from './refreshScheduler';
 import { isTransitional } from './status';
@@ -67,7 +67,7 @@ export class InstancesSync {
         return { ok: false };
       }
       this.options.log?.warn(`Refreshing instances (${kind}) failed: ${errorMessage(error)}`);
-      model.fail(errorMessage(error), failureKind(error), this.options.now());
+      model.fail(errorMessage(error), failureKind(error), this.options.now(), failureStatus(error));
       return { ok: false, retryAfterMs: retryAfterMs(error) };
     }
   }

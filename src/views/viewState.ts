@@ -17,6 +17,7 @@ export type ViewState =
   | 'loading'
   | `keyRejected.${KeyRejectionKind}`
   | `error.${FailureKind}`
+  | `error.server.${NamedServerStatus}`
   | 'empty'
   | 'list';
 
@@ -24,6 +25,15 @@ export interface ViewChrome {
   readonly state: ViewState;
   /** The tree's message line: only above rows (a message hides the welcome). */
   readonly message: string | undefined;
+}
+
+/** The server errors whose welcome names the status fal sent; any other 5xx has the general one. */
+export const NAMED_SERVER_STATUSES = [500, 502, 503, 504] as const;
+type NamedServerStatus = (typeof NAMED_SERVER_STATUSES)[number];
+
+function errorState(failure: FailureKind, status: number | undefined): ViewState {
+  const named = NAMED_SERVER_STATUSES.find((s) => s === status);
+  return failure === 'server' && named !== undefined ? `error.server.${named}` : `error.${failure}`;
 }
 
 export function viewChrome(load: LoadState, rowCount: number): ViewChrome {
@@ -37,7 +47,7 @@ export function viewChrome(load: LoadState, rowCount: number): ViewChrome {
     case 'error':
       return rowCount > 0
         ? { state: 'list', message: `Couldn't refresh; showing the last list. ${load.message}` }
-        : { state: `error.${load.failure}`, message: undefined };
+        : { state: errorState(load.failure, load.status), message: undefined };
     case 'loaded':
       return { state: rowCount > 0 ? 'list' : 'empty', message: undefined };
   }

@@ -107,6 +107,7 @@ describe('Instances view states, frame by frame', function () {
     const firstOutage = seen.findIndex((f) => OUTAGE.test(f.welcome));
     const firstRows = seen.findIndex((f) => f.rows > 0);
     assert.ok(firstOutage >= 0 && firstRows > firstOutage, story);
+    assert.match(seen[firstOutage]!.welcome, /fal's servers answered HTTP 500 \(Internal Server Error\)/, 'the status fal sent, not "5xx"');
     // Until the very frame the rows come (the view-state key is left alone as they arrive, so VS Code
     // swaps the welcome for the rows in one frame: no blank frame between them).
     for (const f of seen.slice(firstOutage, firstRows)) {
