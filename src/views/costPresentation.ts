@@ -49,7 +49,8 @@ export function spendPart(figures: SpendFigures, now: number, nicknameIsMine: (n
   lines.push('[Show Spend](command:fal.showSpend)');
   const warn = level === 'warning' || level === 'over';
   return {
-    text: share === undefined ? '' : `$(credit-card) ${share} % of ${formatUsd(budget!)}`,
+    // In the status bar's line only once it matters (80 % of the budget); below that, the tooltip says it.
+    text: share === undefined || !warn ? '' : `${share} % of the ${formatUsd(budget!)} budget`,
     tooltip: lines.join('\n'),
     accessibility: `Estimated spend this month about ${formatUsd(month.usd)}${share === undefined ? '' : `, ${share} percent of the monthly budget`}`,
     urgency: warn ? 'warning' : 'info',

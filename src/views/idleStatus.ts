@@ -1,5 +1,5 @@
-// The status bar's idle part: `1 idle · ~$15.12/h`, the hourly estimate of the ready machines whose
-// GPUs have sat idle for fal.idle.minutes. One part of the composed status bar (statusBar.ts), so
+// The status bar's idle part: `1 idle` in the line, and in the tooltip the hourly estimate of the ready
+// machines whose GPUs have sat idle for fal.idle.minutes. One part of the composed status bar (statusBar.ts), so
 // the cost guard can add its own beside it.
 import { formatUsd, hourlyRate } from '../core/cost';
 import { markdownCode } from '../core/markdownText';
@@ -19,7 +19,7 @@ export function idlePart(model: InstancesModel, idle: IdleFacts, hourlyUsd: Read
   const ids = records.map((r) => markdownCode(r.instance.id)).join(', ');
   const minutes = idleMinutes >= 1 ? `${Math.round(idleMinutes)} min` : `${Math.round(idleMinutes * 60)} s`;
   return {
-    text: `$(debug-pause) ${records.length} idle · ~${formatUsd(perHour)}/h`,
+    text: `${records.length} idle`,
     tooltip: `**Idle GPUs**: ${ids} — every GPU nearly unused with no GPU process for at least ${minutes}, costing about ${formatUsd(perHour)} per hour *(estimate)*. Delete what you no longer need.`,
     accessibility: `${records.length} idle instance${records.length === 1 ? '' : 's'}, about ${formatUsd(perHour)} per hour`,
     urgency: 'info',

@@ -1,6 +1,8 @@
 // The one fal status bar item, composed from parts: what runs and costs (estimate), a rejected key,
-// and whatever other features add (setPart). Hidden when no part has anything to say, so the
-// extension costs no status bar space when idle.
+// and whatever other features add (setPart). One calm line: the count and $/h, then only what
+// matters now (`· 1 idle`, `· 85 % of the $500 budget`), its colour from the most urgent part, the
+// details in the tooltip. Hidden when no part has anything to say, so the extension costs no status
+// bar space when idle.
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/cost';
 import { markdownText } from '../core/markdownText';
@@ -8,7 +10,7 @@ import type { InstancesModel } from '../core/instancesModel';
 import { runningSummary } from '../core/runningSummary';
 
 export interface StatusPart {
-  /** Codicons allowed, e.g. `$(server) 2 · ~$3.78/h`; '' for a part that only adds to the tooltip. */
+  /** Codicons allowed, e.g. `$(server) 2 · ~$3.78/h`; '' for a part that only adds to the tooltip. Parts join with ` · `. */
   readonly text: string;
   /** Markdown, one paragraph per part in the tooltip. */
   readonly tooltip: string;
@@ -39,7 +41,7 @@ export class FalStatusBar implements vscode.Disposable {
     this.updateOwnParts();
   }
 
-  /** Adds, replaces or (undefined) removes a part; parts show in the order first added. */
+  /** Adds, replaces or (undefined) removes a part (LINE_ORDER says where it stands). */
   setPart(id: string, part: StatusPart | undefined): void {
     this.put(id, part);
     this.render();
@@ -63,14 +65,14 @@ export class FalStatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const parts = [...this.parts.values()];
+    const parts = [...this.parts.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([, part]) => part);
     // Parts without text (spend with no budget set) only add to the tooltip of parts that show.
     if (!parts.some((p) => p.text)) {
       this.item.hide();
       return;
     }
     const lead = parts.reduce((a, b) => (URGENCY[b.urgency] > URGENCY[a.urgency] ? b : a));
-    this.item.text = parts.map((p) => p.text).filter(Boolean).join('  ');
+    this.item.text = parts.map((p) => p.text).filter(Boolean).join(' · ');
     const tooltip = new vscode.MarkdownString(statusTooltipMarkdown(parts), true);
     // The spend part's "Show Spend" link. The command takes no argument and only opens the
     // read-only report, and every part escapes the outside text it shows (markdownText).
@@ -81,6 +83,13 @@ export class FalStatusBar implements vscode.Disposable {
     this.item.backgroundColor = lead.urgency === 'info' ? undefined : new vscode.ThemeColor(`statusBarItem.${lead.urgency}Background`);
     this.item.show();
   }
+}
+
+/** The line reads: a rejected key, what runs and costs, what is idle, the budget; others after them. */
+const LINE_ORDER = ['key', 'instances', 'idle', 'spend'];
+function rank(id: string): number {
+  const at = LINE_ORDER.indexOf(id);
+  return at < 0 ? LINE_ORDER.length : at;
 }
 
 /** One paragraph per part. */

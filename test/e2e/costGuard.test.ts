@@ -311,13 +311,15 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
 
   it('spend: the status bar turns to the warning colour from 80 % of the budget; its tooltip and "fal: Show Spend" give today, this month, per instance and per creator', async function () {
     this.timeout(60_000);
-    const spend = wb.statusBarItem(/\d+ % of \$1\.00/);
+    const spend = wb.statusBarItem(/· ~\$/);
+    await spend.waitFor();
     assert.doesNotMatch((await spend.getAttribute('class')) ?? '', /warning-kind/, 'under 80 %: no warning colour');
+    assert.doesNotMatch((await spend.textContent()) ?? '', /%/, 'under 80 %: the budget stays out of the line (the tooltip has it)');
     // The teammate's 8x at $3,600/h: minutes of it pass the $1.00 budget.
     await configure({ 'fal.pricing.hourlyUsd': { gpu_8x_h100_sxm5: 3600, gpu_1x_h100_sxm5: 1.89 } }, () =>
       waitFor('the warning colour', () => spend.getAttribute('class'), (c) => /warning-kind/.test(c ?? ''), 20_000, 100),
     );
-    assert.match((await spend.textContent()) ?? '', /\d{3,} % of \$1\.00/);
+    assert.match((await spend.textContent()) ?? '', /· ~\$[\d,.]+\/h · \d{3,} % of the \$1\.00 budget/, 'one line: the count and $/h, then the budget once it matters');
     await spend.hover();
     const tip = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Estimated spend' }).first();
     await tip.waitFor();

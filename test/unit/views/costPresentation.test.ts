@@ -51,14 +51,15 @@ describe('Cost presentation', () => {
     assert.match(tip, /\[Show Spend\]\(command:fal\.showSpend\)/);
   });
 
-  it('budget: the share in the text; the warning colour (and a click to the report) from 80 %, "over" past it', () => {
+  it('budget: the share in the status bar line, the warning colour and a click to the report from 80 % (below, the tooltip says it), "over" past it', () => {
     const under = spendPart(figures([mine]), NOW)!;
     assert.equal(under.text, '');
     const at79 = spendPart(figures([mine], 476.28 / 0.79), NOW)!;
-    assert.equal(at79.text, '$(credit-card) 79 % of $602.89');
+    assert.equal(at79.text, '', 'under 80 % the line stays calm');
+    assert.match(at79.tooltip, /\$602\.89, 79 % used \|/);
     assert.equal(at79.urgency, 'info');
     const at81 = spendPart(figures([mine], 590), NOW)!;
-    assert.equal(at81.text, '$(credit-card) 81 % of $590.00');
+    assert.equal(at81.text, '81 % of the $590.00 budget');
     assert.equal(at81.urgency, 'warning');
     assert.equal(at81.command, 'fal.showSpend');
     assert.match(at81.tooltip, /Monthly budget \| \$590\.00, 81 % used — \*\*80 % reached\*\*/);
@@ -82,6 +83,6 @@ describe('Cost presentation', () => {
   it('nothing to say: no spend this month and no budget → no part', () => {
     assert.equal(spendPart(figures([]), NOW), undefined);
     assert.equal(spendPart(figures([{ ...gone, firstSeenAt: MONTH_START - 48 * HOUR, endedAt: MONTH_START - 24 * HOUR }]), NOW), undefined);
-    assert.equal(spendPart(figures([], 50), NOW)?.text, '$(credit-card) 0 % of $50.00');
+    assert.equal(spendPart(figures([], 50), NOW)?.text, '', 'a budget with nothing spent: the tooltip only');
   });
 });

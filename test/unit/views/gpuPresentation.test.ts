@@ -178,7 +178,7 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     assert.equal(idleText(120 * 60_000), 'idle for 2 h', 'as the idle reminder says it');
   });
 
-  it('status bar: `1 idle · ~$15.12/h` counts only idle, listed, not-deleting instances at their rates', () => {
+  it('status bar: `1 idle` in the line (its $/h in the tooltip) counts only idle, listed, not-deleting instances at their rates', () => {
     const model = new InstancesModel({ get: () => ({}), set: () => undefined });
     model.apply(
       [
@@ -190,9 +190,11 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     const rates = { gpu_1x_h100_sxm5: 1.89, gpu_8x_h100_sxm5: 15.12 };
     assert.equal(idlePart(model, { isIdle: () => false }, rates, 30), undefined);
     const part = idlePart(model, { isIdle: (id) => id === 'a' }, rates, 30)!;
-    assert.equal(part.text, '$(debug-pause) 1 idle · ~$15.12/h');
-    assert.match(part.tooltip, /\*\(estimate\)\*/);
-    assert.equal(idlePart(model, { isIdle: () => true }, rates, 0.5)!.text, '$(debug-pause) 2 idle · ~$17.01/h');
+    assert.equal(part.text, '1 idle');
+    assert.match(part.tooltip, /costing about \$15\.12 per hour \*\(estimate\)\*/);
+    const both = idlePart(model, { isIdle: () => true }, rates, 0.5)!;
+    assert.equal(both.text, '2 idle');
+    assert.match(both.tooltip, /about \$17\.01 per hour/);
   });
 
   it('report: the per-GPU table, the processes and the raw output', () => {
