@@ -2,7 +2,8 @@
 export { GpuSampler, type GpuSamplerOptions } from './sampler';
 export { createSshTransport, type SshTransportOptions } from './sshTransport';
 export { GpuTransportError, type GpuConnection, type GpuTransport, type TransportErrorKind } from './transport';
-export { describeState, figure, gpuSummary, meanUtilization, MISSING } from './summary';
+export { figure, gpuSummary, meanUtilization, MISSING } from './summary';
+export { describeState, GPU_STATE_WORDS, wordsOf } from './stateWords';
 export { APPS_QUERY, classifyFailure, GPU_QUERY, parseComputeApps, parseGpuQuery } from './nvidiaSmi';
 export { SampleCommand } from './sampleCommand';
 export type { ExpectedGpus, GpuProcess, GpuReading, GpuState, GpuTarget, RunResult, UtilizationPoint } from './types';
