@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { hostAlias } from '../ssh/hostEntry';
 import { findKnownHostKeys, knownHostNames, type KnownHostKey } from '../ssh/knownHosts';
 import { errorCode } from '../ssh/nodeErrors';
-import { GpuTransportError } from './transport';
+import { CommandTransportError } from './commandTransport';
 import type { GpuTarget } from './types';
 
 export interface AcceptedHostKeys {
@@ -17,13 +17,13 @@ export interface AcceptedHostKeys {
   readonly foundUnder: string;
 }
 
-/** Throws GpuTransportError('hostKeyUnknown') when no key is remembered, ('localFile') when the file cannot be read. */
+/** Throws CommandTransportError('hostKeyUnknown') when no key is remembered, ('localFile') when the file cannot be read. */
 export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget): Promise<AcceptedHostKeys> {
   let text = '';
   try {
     text = await readFile(knownHostsFile, 'utf8');
   } catch (e) {
-    if (errorCode(e) !== 'ENOENT') throw new GpuTransportError('localFile', `cannot read ${knownHostsFile}: ${errorCode(e) ?? String(e)}`);
+    if (errorCode(e) !== 'ENOENT') throw new CommandTransportError('localFile', `cannot read ${knownHostsFile}: ${errorCode(e) ?? String(e)}`);
   }
   const alias = aliasOf(target.id);
   const all = alias ? findKnownHostKeys(text, [alias]) : [];
@@ -32,7 +32,7 @@ export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget
   const accepted = byAlias.length > 0 ? byAlias : fromIp.filter((k) => !k.revoked);
   const revoked = [...all, ...fromIp].filter((k) => k.revoked);
   if (accepted.length === 0) {
-    throw new GpuTransportError('hostKeyUnknown', `no host key for ${alias ?? target.id} or ${target.ip} in ${knownHostsFile}: connect to the instance once first`);
+    throw new CommandTransportError('hostKeyUnknown', `no host key for ${alias ?? target.id} or ${target.ip} in ${knownHostsFile}: connect to the instance once first`);
   }
   return { accepted, revoked, foundUnder: byAlias.length > 0 ? alias! : target.ip };
 }

@@ -3,7 +3,8 @@
 // signal changes by time alone, so one timer wakes up at the next such moment (no I/O, just a check).
 import type { Timers } from '../base/timers';
 
-export interface IdleSource {
+/** What the notifier watches: each run's idle start and the moments time alone changes it (not the cost guard's IdleSource, which is the sampler's public signal). */
+export interface IdleTimeline {
   ids(): Iterable<string>;
   idleSince(id: string): number | undefined;
   isIdle(id: string): boolean;
@@ -18,7 +19,7 @@ export class IdleNotifier {
 
   constructor(
     private readonly timers: Timers,
-    private readonly source: IdleSource,
+    private readonly source: IdleTimeline,
     private readonly fire: (id: string) => void,
   ) {}
 
