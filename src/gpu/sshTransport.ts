@@ -4,7 +4,9 @@
 // decided before the first TCP packet: a known host key, a usable private key. Nothing prompts.
 import type { AgentAuthMethod, BaseAgent, ConnectConfig, ParsedKey, PublicKeyAuthMethod } from 'ssh2';
 import { realTimers, type Timers } from '../base/timers';
-import { acceptedHostKeys, hostKeyAlgorithms, isAcceptedHostKey, type AcceptedHostKeys } from './hostKeys';
+import { hostAlias } from '../ssh/hostEntry';
+import { hostKeyAlgorithms, isAcceptedHostKey, knownHostKeys, type InstanceHostKeys } from '../ssh/knownHosts';
+import { errorCode } from '../ssh/nodeErrors';
 import { defaultAgentPath, keyAuth, type KeyAuth } from './keyAuth';
 import { LIMITS } from './nvidiaSmi';
 import { Ssh2Connection } from './ssh2Connection';
@@ -108,6 +110,35 @@ async function agentHolding(ssh2: Ssh2, auth: Extract<KeyAuth, { kind: 'agent' }
   const getIdentities = agent.getIdentities.bind(agent);
   agent.getIdentities = (cb) => getIdentities((err, keys) => cb(err, (keys as ParsedKey[] | undefined)?.filter((k) => k.getPublicSSH().equals(auth.publicBlob))));
   return agent;
+}
+
+type AcceptedHostKeys = InstanceHostKeys & {
+  /** What the keys were found under, for messages. */
+  readonly foundUnder: string;
+};
+
+/**
+ * Which host keys we accept for an instance, from our own known_hosts, decided before any
+ * connection (ssh/knownHosts.ts: the alias's keys win, fal reuses IP addresses). Throws
+ * ('hostKeyUnknown') when none is remembered, ('localFile') when the file cannot be read.
+ */
+export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget): Promise<AcceptedHostKeys> {
+  const alias = aliasOf(target.id);
+  const keys = await knownHostKeys(knownHostsFile, { alias, ip: target.ip, port: target.port }).catch((e: unknown) => {
+    throw new CommandTransportError('localFile', `cannot read ${knownHostsFile}: ${errorCode(e) ?? String(e)}`);
+  });
+  if (!keys.recordedAs) {
+    throw new CommandTransportError('hostKeyUnknown', `no host key for ${alias ?? target.id} or ${target.ip} in ${knownHostsFile}: connect to the instance once first`);
+  }
+  return { ...keys, foundUnder: keys.recordedAs === 'alias' ? alias! : target.ip };
+}
+
+function aliasOf(id: string): string | undefined {
+  try {
+    return hostAlias(id);
+  } catch {
+    return undefined; // an id that cannot be an alias was never recorded under one
+  }
 }
 
 function connectError(

@@ -6,10 +6,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acceptedHostKeys, hostKeyAlgorithms, isAcceptedHostKey } from '../../../src/gpu/hostKeys';
+import { acceptedHostKeys } from '../../../src/gpu/sshTransport';
 import { defaultAgentPath, keyAuth, openSshPublicBlob } from '../../../src/gpu/keyAuth';
 import { CommandTransportError } from '../../../src/gpu/commandTransport';
-import { findKnownHostKeys } from '../../../src/ssh/knownHosts';
+import { findKnownHostKeys, hostKeyAlgorithms, isAcceptedHostKey } from '../../../src/ssh/knownHosts';
 
 const KEYGEN = '/usr/bin/ssh-keygen';
 const ED_A = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
