@@ -65,16 +65,6 @@ export function terminalConfigFile(userConfig: string, sshDefaultConfig: string,
 }
 
 /**
- * Which ids are gone for good after a successful list: absent now, and either this is the first
- * list of the session (entries left from earlier sessions) or the id was listed earlier in this
- * session. An id never listed in this session but recorded meanwhile (an instance created in
- * another window while a list was in flight) is kept until a later list settles it.
- */
-export function goneIds(candidates: Iterable<string>, listed: ReadonlySet<string>, seenThisSession: ReadonlySet<string>, firstList: boolean): string[] {
-  return [...new Set(candidates)].filter((id) => !listed.has(id) && (firstList || seenThisSession.has(id)));
-}
-
-/**
  * Managed aliases (from listHosts) whose instance is gone. Only `fal-*` aliases made by
  * hostAlias are candidates; aliases of listed instances (or of ids that cannot be settled yet)
  * are kept.
