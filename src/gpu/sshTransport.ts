@@ -4,7 +4,7 @@
 // decided before the first TCP packet: a known host key, a usable private key. Nothing prompts.
 import type { AgentAuthMethod, BaseAgent, ConnectConfig, ParsedKey, PublicKeyAuthMethod } from 'ssh2';
 import { realTimers, type Timers } from '../base/timers';
-import { hostAlias } from '../ssh/hostEntry';
+import { hostAliasIfValid } from '../ssh/hostEntry';
 import { hostKeyAlgorithms, isAcceptedHostKey, knownHostKeys, type InstanceHostKeys } from '../ssh/knownHosts';
 import { errorCode } from '../ssh/nodeErrors';
 import { defaultAgentPath, keyAuth, type KeyAuth } from './keyAuth';
@@ -123,7 +123,7 @@ type AcceptedHostKeys = InstanceHostKeys & {
  * ('hostKeyUnknown') when none is remembered, ('localFile') when the file cannot be read.
  */
 export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget): Promise<AcceptedHostKeys> {
-  const alias = aliasOf(target.id);
+  const alias = hostAliasIfValid(target.id);
   const keys = await knownHostKeys(knownHostsFile, { alias, ip: target.ip, port: target.port }).catch((e: unknown) => {
     throw new CommandTransportError('localFile', `cannot read ${knownHostsFile}: ${errorCode(e) ?? String(e)}`);
   });
@@ -131,14 +131,6 @@ export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget
     throw new CommandTransportError('hostKeyUnknown', `no host key for ${alias ?? target.id} or ${target.ip} in ${knownHostsFile}: connect to the instance once first`);
   }
   return { ...keys, foundUnder: keys.recordedAs === 'alias' ? alias! : target.ip };
-}
-
-function aliasOf(id: string): string | undefined {
-  try {
-    return hostAlias(id);
-  } catch {
-    return undefined; // an id that cannot be an alias was never recorded under one
-  }
 }
 
 function connectError(

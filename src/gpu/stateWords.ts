@@ -1,7 +1,6 @@
 // Each GPU state's words, in one table, for every place that says it: the row's short part, the
-// line under the row that explains it, the whole sentence (the tooltip, the report, the cost
-// guard's refusal), the report's advice and a caveat. Keep a state's words side by side, so that changing
-// one is seen next to the others.
+// line under the row, the whole sentence (the tooltip, the report, the cost guard's refusal), the
+// report's advice, a caveat. A state's words side by side, so a change to one is seen with the rest.
 import { gpuSummary } from './summary';
 import type { GpuState } from './types';
 
@@ -15,7 +14,7 @@ export interface GpuStateWords<S extends GpuState> {
   /** The line under the row that explains a state without figures: its label and description. */
   readonly line?: (state: S) => { readonly label: string; readonly description: string };
   /** What the user can do about it, for the report. */
-  readonly advice?: () => string;
+  readonly advice?: string;
   /** What the figures' absence means, for the line's tooltip and the report. */
   readonly caveat?: (state: S) => string | undefined;
 }
@@ -24,33 +23,23 @@ export interface GpuStateWords<S extends GpuState> {
 const unreadable = (s: StateOf<'sampleFailed'>) => s.raw !== undefined;
 
 export const GPU_STATE_WORDS: { readonly [K in GpuState['kind']]: GpuStateWords<StateOf<K>> } = {
-  ok: {
-    row: (s) => gpuSummary(s.gpus),
-    full: (s) => gpuSummary(s.gpus),
-  },
-  connecting: {
-    row: () => 'GPU: connecting…',
-    full: () => 'connecting…',
-  },
+  ok: { row: (s) => gpuSummary(s.gpus), full: (s) => gpuSummary(s.gpus) },
+  connecting: { row: () => 'GPU: connecting…', full: () => 'connecting…' },
   noKey: {
     // Often every teammate's machine: no words and no twistie (an expandable row costs every row
     // of the tree the twistie's width); the tooltip says it, with the action.
     row: () => undefined,
     full: () => 'no private key known for this instance',
     line: () => ({ label: 'No private key known for this instance', description: 'click to choose one' }),
-    advice: () => 'Connect once (or click the row\'s "No private key known" line) to choose the private key of this instance.',
+    advice: 'Connect once (or click the row\'s "No private key known" line) to choose the private key of this instance.',
   },
   hostKeyUnknown: {
     row: () => 'GPU: host key unknown',
     full: () => 'host key not known yet: connect once first',
     line: () => ({ label: 'Host key not known yet: connect once', description: 'click to open SSH in a terminal' }),
-    advice: () => 'Connect once (Connect, or Open SSH in Terminal) so its host key is learned; then the GPUs can be sampled.',
+    advice: 'Connect once (Connect, or Open SSH in Terminal) so its host key is learned; then the GPUs can be sampled.',
   },
-  noNvidiaSmi: {
-    row: () => 'GPU: nvidia-smi not found',
-    full: () => 'nvidia-smi not found',
-    line: (s) => ({ label: 'nvidia-smi not found', description: s.message }),
-  },
+  noNvidiaSmi: { row: () => 'GPU: nvidia-smi not found', full: () => 'nvidia-smi not found', line: (s) => ({ label: 'nvidia-smi not found', description: s.message }) },
   driverFailed: {
     row: () => 'GPU: driver not responding',
     full: (s) => `NVIDIA driver not responding: ${s.message}`,
@@ -62,11 +51,7 @@ export const GPU_STATE_WORDS: { readonly [K in GpuState['kind']]: GpuStateWords<
     line: (s) => ({ label: unreadable(s) ? 'GPU figures unreadable' : 'nvidia-smi failed', description: s.message }),
     caveat: (s) => (unreadable(s) ? 'Not counted as idle until a sample reads in full.' : undefined),
   },
-  sshFailed: {
-    row: () => 'GPU: SSH failed',
-    full: (s) => `SSH failed: ${s.reason}`,
-    line: (s) => ({ label: `SSH failed: ${s.reason}`, description: 'click to retry' }),
-  },
+  sshFailed: { row: () => 'GPU: SSH failed', full: (s) => `SSH failed: ${s.reason}`, line: (s) => ({ label: `SSH failed: ${s.reason}`, description: 'click to retry' }) },
 };
 
 /** The table's entry for a state, typed for that state. */

@@ -2,7 +2,7 @@
 // line a terminal runs, whether fal's IP can be a HostName, which ids and managed entries are gone.
 // Here, on the SSH floor, so the instances (GPU sampling, name pruning) and Connect share them.
 import { isIP } from 'node:net';
-import { hostAlias, isHostAlias } from './hostEntry';
+import { hostAliasIfValid, isHostAlias } from './hostEntry';
 
 /** Extensions that resolve `vscode-remote://ssh-remote+<host>/…`, preferred first. */
 export const REMOTE_SSH_EXTENSIONS = ['ms-vscode-remote.remote-ssh', 'jeanp413.open-remote-ssh'] as const;
@@ -75,15 +75,8 @@ export function staleAliases(
   seenThisSession: ReadonlySet<string>,
   firstList: boolean,
 ): string[] {
-  const aliasOf = (id: string) => {
-    try {
-      return hostAlias(id);
-    } catch {
-      return undefined;
-    }
-  };
-  const listedAliases = new Set([...listedIds].map(aliasOf));
-  const seenAliases = new Set([...seenThisSession].map(aliasOf));
+  const listedAliases = new Set([...listedIds].map(hostAliasIfValid));
+  const seenAliases = new Set([...seenThisSession].map(hostAliasIfValid));
   return [...new Set(managedAliases)].filter(
     (alias) => isHostAlias(alias) && !listedAliases.has(alias) && (firstList || seenAliases.has(alias)),
   );

@@ -26,10 +26,9 @@ export function gpuReportText(r: ReportInput): string {
   }
   if (state.kind !== 'ok') {
     const words = wordsOf(state);
-    const advice = words.advice?.();
     const caveat = words.caveat?.(state);
     out.push(`State: ${describeState(state)}`);
-    if (advice) out.push('', advice);
+    if (words.advice) out.push('', words.advice);
     if (caveat) out.push('', caveat);
     if (state.kind === 'sampleFailed' && state.raw !== undefined) out.push('', ...rawSection(state.raw));
     return `${out.join('\n')}\n`;
