@@ -65,7 +65,7 @@ const TOP_LEVEL_FILES = ['settings', 'notifications', 'extension', 'uninstall'];
 /**
  * The folders above `folder`'s floor, as a relative import reaches them: `../views/x` from a
  * folder, `./views/x` from a top-level file, or a path through `src/` (a same-named file inside
- * the folder itself, like core/cost.ts, is not a folder above).
+ * the folder itself, such as `./cost` imported in core/, is not a folder above).
  */
 const higherFloorPatterns = (folder) => {
   const above = FLOORS.slice(floorOf(folder) + 1).flat().join('|');

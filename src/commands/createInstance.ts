@@ -7,7 +7,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { createRequestBody, type ComputeInstance, type CreateInstanceInput } from '../api';
 import { now } from '../base/timers';
-import { formatUsd } from '../core/cost';
+import { formatUsd } from '../core/costEstimate';
 import { machineLabel } from '../core/instanceTypes';
 import { proposedName } from '../core/instanceName';
 import { PendingCreates, type PendingCreate } from '../instances/pendingCreates';

@@ -1,6 +1,6 @@
 // What may be billing now (the status bar count and the budget projection) and what it costs per
 // hour (estimate). Pure, so the rules that decide a figure people act on are unit-tested.
-import { hourlyRate } from './cost';
+import { hourlyRate } from './costEstimate';
 import type { InstanceRecord } from './instanceRecord';
 import { statusLook } from './status';
 

@@ -3,7 +3,7 @@
 // + every running instance, the proposed new one included, billed at its hourly rate from now
 //   until the end of this month (local time), as if nothing were deleted before then.
 // It is deliberately pessimistic — the question it answers is "what if I forget them?".
-import { hourlyRate } from '../core/cost';
+import { hourlyRate } from '../core/costEstimate';
 import type { Calendar } from './calendar';
 import { HOUR_MS } from './types';
 

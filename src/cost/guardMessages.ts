@@ -1,7 +1,7 @@
 // The words of the cost guard's notifications, built as data so the VS Code side only shows them
 // and tests can read them. Money is always "about" — an estimate from the hourly rates in settings.
 import { spanText } from '../base/durations';
-import { formatUsd, hourlyRate } from '../core/cost';
+import { formatUsd, hourlyRate } from '../core/costEstimate';
 import { machineLabel } from '../core/instanceTypes';
 import { HOUR_MS, MINUTE_MS } from './types';
 

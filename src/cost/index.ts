@@ -48,7 +48,7 @@ export {
 } from './guardMessages';
 export { runAutoDelete, type AutoDeleteHost, type AutoDeleteJob, type AutoDeleteOutcome } from './autoDelete';
 export { deleteAfterFreshLook, DeleteRefused, passGate, type DeleteGate, type FreshDeleteDeps } from './freshDelete';
-export { judgeRecheck, type GpuProcess, type GpuReading, type InspectResult, type MachineState, type RecheckVerdict } from './recheck';
+export { judgeRecheck, type RecheckProcess, type RecheckGpu, type InspectResult, type MachineState, type RecheckVerdict } from './recheck';
 export {
   SESSION_CHECK_COMMAND,
   checkSessions,

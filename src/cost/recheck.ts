@@ -4,20 +4,21 @@
 // an unreadable utilisation, a failed command, a missing list — is a refusal, never a pass.
 import type { SessionCheck } from './sessions';
 
-export interface GpuReading {
+/** The part of a GPU reading the re-check judges (the sampler's GpuReading fits it; cost does not import gpu). */
+export interface RecheckGpu {
   readonly index: number;
   /** Percent; undefined when nvidia-smi printed [N/A] or similar. */
   readonly utilizationPercent: number | undefined;
 }
 
-export interface GpuProcess {
+export interface RecheckProcess {
   readonly pid: number;
   readonly name: string;
 }
 
 export interface MachineState {
-  readonly gpus: readonly GpuReading[];
-  readonly gpuProcesses: readonly GpuProcess[];
+  readonly gpus: readonly RecheckGpu[];
+  readonly gpuProcesses: readonly RecheckProcess[];
   readonly sessions: SessionCheck;
   /** What the instance type has, when it is known: fewer GPUs than that is not the machine's whole load. */
   readonly expected?: { readonly gpus: number; readonly label: string };

@@ -1,6 +1,6 @@
 // Estimated spend over a period (today, this month) from the ledger's intervals and the hourly
 // rates in settings, per instance and per creator, with every limit of the estimate flagged.
-import { hourlyRate } from '../core/cost';
+import { hourlyRate } from '../core/costEstimate';
 import type { Period } from './calendar';
 import { groupByCreator } from './ownership';
 import type { LedgerEntry } from './spendLedger';

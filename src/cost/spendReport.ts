@@ -1,6 +1,6 @@
 // "fal: Show Spend": a small Markdown report (readable as plain text too) of the estimated spend
 // today and this month, per instance and per creator, with every caveat of the estimate spelled out.
-import { formatUsd } from '../core/cost';
+import { formatUsd } from '../core/costEstimate';
 import { machineLabel } from '../core/instanceTypes';
 import { markdownDocumentText as cell } from '../core/markdownText';
 import type { BudgetProjection } from './budget';

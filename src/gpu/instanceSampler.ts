@@ -6,11 +6,11 @@ import { UtilizationHistory } from './history';
 import { IdleTracker } from './idleTracker';
 import type { SampleCommand } from './sampleCommand';
 import { meanUtilization } from './summary';
-import { GpuTransportError, transportErrorOf, type GpuConnection, type GpuTransport } from './transport';
+import { CommandTransportError, transportErrorOf, type CommandConnection, type CommandTransport } from './commandTransport';
 import type { GpuState, GpuTarget, RunResult } from './types';
 
 export interface InstanceContext {
-  readonly transport: GpuTransport;
+  readonly transport: CommandTransport;
   readonly timers: Timers;
   readonly command: SampleCommand;
   readonly commandTimeoutMs: number;
@@ -28,7 +28,7 @@ export class InstanceSampler {
   inFlight: Promise<void> | undefined;
   readonly history: UtilizationHistory;
   readonly idle: IdleTracker;
-  private connection: Promise<GpuConnection> | undefined;
+  private connection: Promise<CommandConnection> | undefined;
   /** Bumped by closeConnection(): a command cut by our own close is not a failure. */
   private generation = 0;
 
@@ -74,7 +74,7 @@ export class InstanceSampler {
     return this.inFlight;
   }
 
-  /** Runs any command on this instance's connection (connecting if needed). Rejects with GpuTransportError. */
+  /** Runs any command on this instance's connection (connecting if needed). Rejects with CommandTransportError. */
   async run(command: string, timeoutMs: number): Promise<RunResult> {
     const conn = await this.connect();
     try {
@@ -125,8 +125,8 @@ export class InstanceSampler {
     }
   }
 
-  private async connect(): Promise<GpuConnection> {
-    if (!this.target.identityFile) throw new GpuTransportError('localFile', `no private key is known for ${this.target.id}`);
+  private async connect(): Promise<CommandConnection> {
+    if (!this.target.identityFile) throw new CommandTransportError('localFile', `no private key is known for ${this.target.id}`);
     if (!this.connection) {
       const generation = this.generation;
       const target = { ...this.target, identityFile: this.target.identityFile };

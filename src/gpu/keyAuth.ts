@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { ParsedKey } from 'ssh2';
 import { errorCode } from '../ssh/nodeErrors';
 import { WireReader } from '../ssh/sshWire';
-import { GpuTransportError } from './transport';
+import { CommandTransportError } from './commandTransport';
 
 export type KeyAuth =
   | { readonly kind: 'key'; readonly key: ParsedKey }
@@ -27,17 +27,17 @@ export async function keyAuth(identityFile: string, parseKey: ParseKey, agentPat
     data = await readFile(identityFile);
   } catch (e) {
     const code = errorCode(e);
-    throw new GpuTransportError('localFile', code === 'ENOENT' ? `the private key ${identityFile} does not exist` : `cannot read the private key ${identityFile}: ${code ?? String(e)}`);
+    throw new CommandTransportError('localFile', code === 'ENOENT' ? `the private key ${identityFile} does not exist` : `cannot read the private key ${identityFile}: ${code ?? String(e)}`);
   }
   const parsed = parseKey(data);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key && !(key instanceof Error)) return { kind: 'key', key };
   if (!(key instanceof Error) || !/passphrase|encrypted/i.test(key.message)) {
-    throw new GpuTransportError('localFile', `${identityFile} is not a private key ssh can use${key instanceof Error ? ` (${key.message})` : ''}`);
+    throw new CommandTransportError('localFile', `${identityFile} is not a private key ssh can use${key instanceof Error ? ` (${key.message})` : ''}`);
   }
   const publicBlob = (await publicBlobOf(identityFile, data)) ?? undefined;
   if (!agentPath || !publicBlob) {
-    throw new GpuTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`);
+    throw new CommandTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`);
   }
   return { kind: 'agent', agentPath, publicBlob };
 }

@@ -19,11 +19,11 @@ import { InstanceSampler, type InstanceContext } from './instanceSampler';
 import { attemptDelayMs, maxGapMs, type Pace } from './pace';
 import { SampleCommand } from './sampleCommand';
 import { SamplerReadout } from './samplerReadout';
-import type { GpuTransport } from './transport';
+import type { CommandTransport } from './commandTransport';
 import type { GpuState, GpuTarget, RunResult } from './types';
 
 export interface GpuSamplerOptions {
-  readonly transport: GpuTransport;
+  readonly transport: CommandTransport;
   readonly timers?: Timers;
   /** fal.gpu.sampleSeconds: default 10; 0 turns sampling off. */
   readonly sampleSeconds?: number;
@@ -129,7 +129,7 @@ export class GpuSampler extends SamplerReadout {
     return this.use(id, async (inst) => (await this.sampleNow(inst), inst.state));
   }
 
-  /** Runs another command on the instance's connection. Rejects with GpuTransportError. */
+  /** Runs another command on the instance's connection. Rejects with CommandTransportError. */
   run(id: string, command: string, timeoutMs: number): Promise<RunResult> {
     return this.use(id, (inst) => inst.run(command, timeoutMs));
   }

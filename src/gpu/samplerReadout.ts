@@ -3,7 +3,7 @@
 // change. GpuSampler (sampler.ts) extends it with the policy that decides when to sample.
 import { Emitter } from '../base/emitter';
 import type { Timers } from '../base/timers';
-import { IdleSignal } from './idleNotifier';
+import { IdleSignal } from './idleSignal';
 import type { InstanceSampler } from './instanceSampler';
 import type { GpuState, UtilizationPoint } from './types';
 

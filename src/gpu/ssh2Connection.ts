@@ -3,10 +3,10 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { errorText } from '../base/errorText';
 import type { Timers } from '../base/timers';
-import { GpuTransportError, type GpuConnection } from './transport';
+import { CommandTransportError, type CommandConnection } from './commandTransport';
 import type { RunResult } from './types';
 
-export class Ssh2Connection implements GpuConnection {
+export class Ssh2Connection implements CommandConnection {
   private ended = false;
   private closing: Promise<void> | undefined;
   private readonly dropListeners: ((reason: string) => void)[] = [];
@@ -33,7 +33,7 @@ export class Ssh2Connection implements GpuConnection {
 
   run(command: string, timeoutMs: number): Promise<RunResult> {
     return new Promise<RunResult>((resolve, reject) => {
-      if (this.ended) return reject(new GpuTransportError('closed', 'the SSH connection is closed'));
+      if (this.ended) return reject(new CommandTransportError('closed', 'the SSH connection is closed'));
       const chunks: Buffer[] = [];
       const errChunks: Buffer[] = [];
       let bytes = 0;
@@ -41,7 +41,7 @@ export class Ssh2Connection implements GpuConnection {
       let exitCode: number | undefined;
       let channel: ClientChannel | undefined;
       let done = false;
-      const finish = (error?: GpuTransportError) => {
+      const finish = (error?: CommandTransportError) => {
         if (done) return;
         done = true;
         this.timers.clearTimeout(timer);
@@ -53,9 +53,9 @@ export class Ssh2Connection implements GpuConnection {
           resolve({ stdout: Buffer.concat(chunks).toString('utf8'), stderr: Buffer.concat(errChunks).toString('utf8'), exitCode, truncated });
         }
       };
-      const abort = () => finish(new GpuTransportError('closed', 'the SSH connection closed while the command ran'));
+      const abort = () => finish(new CommandTransportError('closed', 'the SSH connection closed while the command ran'));
       const timer = this.timers.setTimeout(
-        () => finish(new GpuTransportError('timeout', `the command did not finish within ${Math.round(timeoutMs / 1000)} s`)),
+        () => finish(new CommandTransportError('timeout', `the command did not finish within ${Math.round(timeoutMs / 1000)} s`)),
         timeoutMs,
       );
       this.running.add(abort);
@@ -72,7 +72,7 @@ export class Ssh2Connection implements GpuConnection {
       };
       try {
         this.client.exec(command, (err, stream) => {
-          if (err) return finish(new GpuTransportError('closed', `the server refused the command session: ${err.message}`));
+          if (err) return finish(new CommandTransportError('closed', `the server refused the command session: ${err.message}`));
           channel = stream;
           if (done) return void stream.close();
           stream.on('data', onData(chunks));
@@ -81,7 +81,7 @@ export class Ssh2Connection implements GpuConnection {
           stream.on('close', () => finish());
         });
       } catch (e) {
-        finish(new GpuTransportError('closed', errorText(e)));
+        finish(new CommandTransportError('closed', errorText(e)));
       }
     });
   }

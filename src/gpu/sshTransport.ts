@@ -1,14 +1,16 @@
-// GpuTransport over the ssh2 library: one SSH connection per instance, kept open, one session per
+// CommandTransport over the ssh2 library: one SSH connection per instance, kept open, one session per
 // command. ssh2 is loaded on the first connection (from dist/ssh2.js in the bundle, see
 // esbuild.mjs), so activation never pays for it. Everything that can refuse a connection is
 // decided before the first TCP packet: a known host key, a usable private key. Nothing prompts.
 import type { AgentAuthMethod, BaseAgent, ConnectConfig, ParsedKey, PublicKeyAuthMethod } from 'ssh2';
 import { realTimers, type Timers } from '../base/timers';
-import { acceptedHostKeys, hostKeyAlgorithms, isAcceptedHostKey, type AcceptedHostKeys } from './hostKeys';
+import { hostAliasIfValid } from '../ssh/hostEntry';
+import { hostKeyAlgorithms, isAcceptedHostKey, knownHostKeys, type InstanceHostKeys } from '../ssh/knownHosts';
+import { errorCode } from '../ssh/nodeErrors';
 import { defaultAgentPath, keyAuth, type KeyAuth } from './keyAuth';
 import { LIMITS } from './nvidiaSmi';
 import { Ssh2Connection } from './ssh2Connection';
-import { GpuTransportError, type GpuConnection, type GpuTransport } from './transport';
+import { CommandTransportError, type CommandConnection, type CommandTransport } from './commandTransport';
 import type { GpuTarget } from './types';
 
 type Ssh2 = typeof import('ssh2');
@@ -31,7 +33,7 @@ export interface SshTransportOptions {
   readonly loadSsh2?: () => Ssh2;
 }
 
-export function createSshTransport(options: SshTransportOptions): GpuTransport {
+export function createSshTransport(options: SshTransportOptions): CommandTransport {
   const timers = options.timers ?? realTimers;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const agentPath = 'agentPath' in options ? options.agentPath : defaultAgentPath();
@@ -41,7 +43,7 @@ export function createSshTransport(options: SshTransportOptions): GpuTransport {
       const hostKeys = await acceptedHostKeys(options.knownHostsFile, target);
       const algorithms = hostKeyAlgorithms(hostKeys);
       if (algorithms.length === 0) {
-        throw new GpuTransportError('localFile', `the host key remembered for ${hostKeys.foundUnder} is of a type this extension cannot check (${hostKeys.accepted[0]?.type})`);
+        throw new CommandTransportError('localFile', `the host key remembered for ${hostKeys.foundUnder} is of a type this extension cannot check (${hostKeys.accepted[0]?.type})`);
       }
       const ssh2 = load();
       const auth = await keyAuth(target.identityFile, (data) => ssh2.utils.parseKey(data), agentPath);
@@ -65,7 +67,7 @@ export function createSshTransport(options: SshTransportOptions): GpuTransport {
         // Only this key, once: never a password, never keyboard-interactive, never other agent keys.
         authHandler: [authMethod(target.user, auth, agent)] as NonNullable<ConnectConfig['authHandler']>,
       };
-      return new Promise<GpuConnection>((resolve, reject) => {
+      return new Promise<CommandConnection>((resolve, reject) => {
         // ssh2 may emit more than one error (handshake, then socket): the listener stays, so a
         // late one is never an unhandled 'error' event that would take the extension host down.
         let settled = false;
@@ -99,15 +101,36 @@ async function agentHolding(ssh2: Ssh2, auth: Extract<KeyAuth, { kind: 'agent' }
   const all = await new Promise<ParsedKey[]>((resolve, reject) =>
     agent.getIdentities((err, keys) => (err ? reject(err) : resolve((keys ?? []) as ParsedKey[]))),
   ).catch((e: Error) => {
-    throw new GpuTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected and ssh-agent (${auth.agentPath}) does not answer: ${e.message}`);
+    throw new CommandTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected and ssh-agent (${auth.agentPath}) does not answer: ${e.message}`);
   });
   const mine = all.filter((k) => k.getPublicSSH().equals(auth.publicBlob));
   if (mine.length === 0) {
-    throw new GpuTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`);
+    throw new CommandTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`);
   }
   const getIdentities = agent.getIdentities.bind(agent);
   agent.getIdentities = (cb) => getIdentities((err, keys) => cb(err, (keys as ParsedKey[] | undefined)?.filter((k) => k.getPublicSSH().equals(auth.publicBlob))));
   return agent;
+}
+
+type AcceptedHostKeys = InstanceHostKeys & {
+  /** What the keys were found under, for messages. */
+  readonly foundUnder: string;
+};
+
+/**
+ * Which host keys we accept for an instance, from our own known_hosts, decided before any
+ * connection (ssh/knownHosts.ts: the alias's keys win, fal reuses IP addresses). Throws
+ * ('hostKeyUnknown') when none is remembered, ('localFile') when the file cannot be read.
+ */
+export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget): Promise<AcceptedHostKeys> {
+  const alias = hostAliasIfValid(target.id);
+  const keys = await knownHostKeys(knownHostsFile, { alias, ip: target.ip, port: target.port }).catch((e: unknown) => {
+    throw new CommandTransportError('localFile', `cannot read ${knownHostsFile}: ${errorCode(e) ?? String(e)}`);
+  });
+  if (!keys.recordedAs) {
+    throw new CommandTransportError('hostKeyUnknown', `no host key for ${alias ?? target.id} or ${target.ip} in ${knownHostsFile}: connect to the instance once first`);
+  }
+  return { ...keys, foundUnder: keys.recordedAs === 'alias' ? alias! : target.ip };
 }
 
 function connectError(
@@ -117,18 +140,18 @@ function connectError(
   hostKeys: AcceptedHostKeys,
   knownHostsFile: string,
   connectTimeoutMs: number,
-): GpuTransportError {
+): CommandTransportError {
   const where = `${target.ip}:${target.port}`;
   if (mismatch) {
-    return new GpuTransportError(
+    return new CommandTransportError(
       'hostKeyMismatch',
       `the host key of ${where} is not the one remembered for ${hostKeys.foundUnder} in ${knownHostsFile}; nothing was sent. If the instance was replaced, use "Forget Host Key…"`,
     );
   }
-  if (err.level === 'client-authentication') return new GpuTransportError('auth', `the server refused the key ${target.identityFile} for user ${target.user}`);
-  if (err.level === 'client-timeout') return new GpuTransportError('timeout', `no SSH answer from ${where} within ${Math.round(connectTimeoutMs / 1000)} s`);
-  if (err.code === 'ECONNREFUSED') return new GpuTransportError('network', `${where} refused the connection (is sshd running?)`);
-  if (err.code) return new GpuTransportError('network', `cannot reach ${where} (${err.code})`);
-  return new GpuTransportError('network', `${where}: ${err.message}`);
+  if (err.level === 'client-authentication') return new CommandTransportError('auth', `the server refused the key ${target.identityFile} for user ${target.user}`);
+  if (err.level === 'client-timeout') return new CommandTransportError('timeout', `no SSH answer from ${where} within ${Math.round(connectTimeoutMs / 1000)} s`);
+  if (err.code === 'ECONNREFUSED') return new CommandTransportError('network', `${where} refused the connection (is sshd running?)`);
+  if (err.code) return new CommandTransportError('network', `cannot reach ${where} (${err.code})`);
+  return new CommandTransportError('network', `${where}: ${err.message}`);
 }
 

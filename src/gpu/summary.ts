@@ -1,6 +1,6 @@
 // The short text a ready row shows: `GPU 87 % · 61/80 GB` for one GPU, `8×GPU 64 % · 402/640 GB`
 // for eight (mean utilisation, summed memory). A figure nvidia-smi did not give is "—".
-import type { GpuReading, GpuState } from './types';
+import type { GpuReading } from './types';
 
 export const MISSING = '—';
 
@@ -36,27 +36,4 @@ function memoryText(gpus: readonly GpuReading[]): string {
 /** A field for a per-GPU line: the number with its unit, or "—". */
 export function figure(value: number | undefined, unit: string, digits = 0): string {
   return value === undefined ? MISSING : `${value.toFixed(digits)}${unit}`;
-}
-
-/** The row text for a state: the summary when `ok`, else what went wrong in the user's words (never a modal). */
-export function describeState(state: GpuState): string {
-  switch (state.kind) {
-    case 'ok':
-      return gpuSummary(state.gpus);
-    case 'connecting':
-      return 'connecting…';
-    case 'noKey':
-      return 'no private key known for this instance';
-    case 'hostKeyUnknown':
-      return 'host key not known yet: connect once first';
-    case 'noNvidiaSmi':
-      return 'nvidia-smi not found';
-    case 'driverFailed':
-      return `NVIDIA driver not responding: ${state.message}`;
-    case 'sampleFailed':
-      // With `raw`, nvidia-smi answered (exit 0) but the answer could not be trusted: it did not fail.
-      return `${state.raw === undefined ? 'nvidia-smi failed' : 'GPU figures unreadable'}: ${state.message}`;
-    case 'sshFailed':
-      return `SSH failed: ${state.reason}`;
-  }
 }

@@ -1,16 +1,13 @@
 // After each successful list, forgets the names of instances that no longer exist, with the same
-// rule as the host entries and key files (ssh/remoteSsh.ts goneIds): gone from a list after being
-// listed in this session, or absent from the first list. Per account: another key starts over.
+// rule as the host entries and key files (core/goneTracker.ts). Per account: another key starts over.
 import { errorText } from '../base/errorText';
+import { GoneTracker } from '../core/goneTracker';
 import type { InstancesModel } from '../core/instancesModel';
-import { goneIds } from '../ssh/remoteSsh';
 import type { InstanceNames } from './instanceNames';
 
 export class NamePruner {
-  private seen = new Set<string>();
-  private firstList = true;
+  private readonly tracker = new GoneTracker();
   private account: string | undefined;
-  private queue: Promise<void> = Promise.resolve();
   private readonly subscription: { dispose(): void };
 
   constructor(
@@ -32,17 +29,17 @@ export class NamePruner {
     if (!account) return;
     if (account !== this.account) {
       this.account = account;
-      this.seen = new Set();
-      this.firstList = true;
+      this.tracker.reset();
     }
-    const listed = new Set(this.model.list().map((r) => r.instance.id));
-    const gone = goneIds(this.names.ids(), listed, this.seen, this.firstList);
-    this.firstList = false;
-    for (const id of listed) this.seen.add(id);
+    // Decided now, while the names read are this account's.
+    const gone = this.tracker.list(this.model.list().map((r) => r.instance.id)).gone(this.names.ids());
     if (gone.length === 0) return;
-    this.queue = this.queue
-      .then(() => this.names.forget(gone))
-      .then(() => this.log.info(`Forgot the names of ${gone.join(', ')}: no longer listed by fal`))
-      .catch((e: unknown) => this.log.warn(`Forgetting the names of deleted instances failed: ${errorText(e)}`));
+    this.tracker.enqueue(
+      async () => {
+        await this.names.forget(gone);
+        this.log.info(`Forgot the names of ${gone.join(', ')}: no longer listed by fal`);
+      },
+      (e) => this.log.warn(`Forgetting the names of deleted instances failed: ${errorText(e)}`),
+    );
   }
 }

@@ -11,7 +11,7 @@ import { notificationText } from '../core/markdownText';
 import { statusLook } from '../core/status';
 import { waitForTcp } from '../ssh';
 import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from '../ssh/remoteSsh';
-import { checkHostKey, type PreparedHost } from './hostKeys';
+import { checkHostKey, type PreparedHost } from './hostKeyCheck';
 import { OPEN_SSH_IN_TERMINAL, openTerminal, type HostDeps } from './hostPreparation';
 import { showErrorMessage, showWarningMessage } from '../notifications';
 

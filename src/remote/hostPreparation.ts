@@ -15,7 +15,7 @@ import type { Milestones } from '../views/gettingStarted';
 import { readSettings, type SshSettings } from '../settings';
 import { hostAlias, listPublicKeys, SshConfigError, type ResolveCheck } from '../ssh';
 import { checkInstanceIp, sshCommandLine, terminalConfigFile } from '../ssh/remoteSsh';
-import { checkHostKey, type PreparedHost } from './hostKeys';
+import { checkHostKey, type PreparedHost } from './hostKeyCheck';
 import { describeResolveCheck, writeHostOnly, writeHostWithInclude, type HostTarget } from './hostSync';
 import { showErrorMessage } from '../notifications';
 

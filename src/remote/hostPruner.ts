@@ -4,16 +4,15 @@
 // in the SSH setup goes too (src/ssh/sshTidy.ts): the user's config is its original bytes again.
 import type * as vscode from 'vscode';
 import { errorText } from '../base/errorText';
+import { GoneTracker, type GoneRule } from '../core/goneTracker';
 import type { InstancesModel } from '../core/instancesModel';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import { tidyIfNoHosts, type SshPaths } from '../ssh';
-import { goneIds, staleAliases } from '../ssh/remoteSsh';
+import { staleAliases } from '../ssh/remoteSsh';
 import { managedAliases, removeAliases } from './hostSync';
 
 export class HostPruner implements vscode.Disposable {
-  private readonly seen = new Set<string>();
-  private firstList = true;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly tracker = new GoneTracker();
   private readonly subscription: { dispose(): void };
 
   constructor(
@@ -32,27 +31,24 @@ export class HostPruner implements vscode.Disposable {
 
   private onChange(): void {
     if (this.model.state.kind !== 'loaded') return;
-    const listed = new Set(this.model.list().map((r) => r.instance.id));
-    this.queue = this.queue.then(() => this.prune(listed)).catch((e) => this.log.warn(`Pruning SSH host entries failed: ${errorText(e)}`));
+    const rule = this.tracker.list(this.model.list().map((r) => r.instance.id));
+    this.tracker.enqueue(() => this.prune(rule), (e) => this.log.warn(`Pruning SSH host entries failed: ${errorText(e)}`));
   }
 
-  private async prune(listed: ReadonlySet<string>): Promise<void> {
-    const firstList = this.firstList;
-    this.firstList = false;
+  private async prune(rule: GoneRule): Promise<void> {
     const paths = this.paths();
-    const stale = staleAliases(await managedAliases(paths), listed, this.seen, firstList);
+    const stale = staleAliases(await managedAliases(paths), rule.listed, rule.seen, rule.firstList);
     const removed = stale.length ? await removeAliases(paths, stale) : [];
     for (const alias of removed) this.log.info(`Removed host entry ${alias} from ${paths.managedConfig}: its instance no longer exists`);
     // Leftovers of an earlier session (a Connect that stopped halfway) are tidied on the first list.
-    if (removed.length || firstList) {
+    if (removed.length || rule.firstList) {
       const report = await tidyIfNoHosts(paths, paths.home);
       for (const line of report?.removed ?? []) this.log.info(`Removed ${line}: no fal host entry is left`);
       for (const line of report?.kept ?? []) this.log.warn(`Kept ${line}`);
     }
-    for (const id of goneIds(this.keyStore.ids(), listed, this.seen, firstList)) {
+    for (const id of rule.gone(this.keyStore.ids())) {
       await this.keyStore.delete(id);
       this.log.info(`Forgot the key file of ${id}: the instance no longer exists`);
     }
-    for (const id of listed) this.seen.add(id);
   }
 }

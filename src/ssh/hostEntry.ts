@@ -82,6 +82,15 @@ export function hostAlias(instanceId: string): string {
   return `${ALIAS_PREFIX}${lower}.${capitals.toString(16)}`;
 }
 
+/** hostAlias, or undefined for an id that cannot be one (nothing was ever recorded under its alias). */
+export function hostAliasIfValid(instanceId: string): string | undefined {
+  try {
+    return hostAlias(instanceId);
+  } catch {
+    return undefined;
+  }
+}
+
 export function isHostAlias(alias: string): boolean {
   return ALIAS.test(alias);
 }

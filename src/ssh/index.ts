@@ -30,6 +30,8 @@ export {
   findKnownHostKeys,
   forgetHost,
   forgetInstanceHostKeys,
+  hostKeyAlgorithms,
+  isAcceptedHostKey,
   isHostKeyChangedError,
   knownHostKeys,
   knownHostNames,

@@ -3,7 +3,7 @@
 // so a new instance on the recycled IP of a deleted one starts with a clean record; files
 // written before that hold them under the address (`ip` / `[ip]:port`, "legacy" below).
 // Forgetting a key here never edits the user's ~/.ssh/known_hosts.
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIPv6 } from 'node:net';
 import { writeFileAtomic, FileChangedError } from './atomicWrite';
@@ -107,7 +107,11 @@ export interface InstanceHostKeys {
  * HostKeyAlias — an address entry may belong to an earlier instance on a recycled IP, so the two
  * are never mixed).
  */
-export async function knownHostKeys(knownHostsPath: string, host: InstanceHost): Promise<InstanceHostKeys> {
+export async function knownHostKeys(
+  knownHostsPath: string,
+  /** `alias` undefined: an id that cannot be an alias was never recorded under one. */
+  host: Omit<InstanceHost, 'alias'> & { readonly alias: string | undefined },
+): Promise<InstanceHostKeys> {
   let text: string;
   try {
     text = await readFile(knownHostsPath, 'utf8');
@@ -115,14 +119,36 @@ export async function knownHostKeys(knownHostsPath: string, host: InstanceHost):
     if (errorCode(e) !== 'ENOENT') throw e;
     text = '';
   }
-  const byAlias = findKnownHostKeys(text, [host.alias]);
+  const byAlias = host.alias === undefined ? [] : findKnownHostKeys(text, [host.alias]);
   const byAddress = findKnownHostKeys(text, knownHostNames(host.ip, host.port));
-  const revoked = byAlias.filter((k) => k.revoked);
+  const revoked = byAddress.filter((k) => k.revoked); // every @revoked key, whatever the names
   const aliasKeys = byAlias.filter((k) => !k.revoked);
   const addressKeys = byAddress.filter((k) => !k.revoked);
   if (aliasKeys.length) return { accepted: aliasKeys, revoked, recordedAs: 'alias' };
   return { accepted: addressKeys, revoked, recordedAs: addressKeys.length ? 'address' : undefined };
 }
+
+/** Whether the key a server presented is one we accept (and not revoked). Constant-time per comparison. */
+export function isAcceptedHostKey(presented: Buffer, keys: Pick<InstanceHostKeys, 'accepted' | 'revoked'>): boolean {
+  const same = (k: KnownHostKey) => k.blob.length === presented.length && timingSafeEqual(k.blob, presented);
+  return !keys.revoked.some(same) && keys.accepted.some(same);
+}
+
+/**
+ * The host key algorithms to offer: only those whose keys we know, so the server presents a key
+ * we can compare (an RSA key is offered with its SHA-2 signature algorithms first).
+ */
+export function hostKeyAlgorithms(keys: Pick<InstanceHostKeys, 'accepted'>): string[] {
+  return [...new Set(keys.accepted.flatMap((k) => ALGORITHMS_BY_KEY_TYPE[k.type] ?? []))];
+}
+
+const ALGORITHMS_BY_KEY_TYPE: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
 
 async function forgetNames(knownHostsPath: string, names: readonly string[]): Promise<number> {
   for (let attempt = 1; ; attempt++) {

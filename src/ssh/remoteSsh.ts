@@ -2,7 +2,7 @@
 // line a terminal runs, whether fal's IP can be a HostName, which ids and managed entries are gone.
 // Here, on the SSH floor, so the instances (GPU sampling, name pruning) and Connect share them.
 import { isIP } from 'node:net';
-import { hostAlias, isHostAlias } from './hostEntry';
+import { hostAliasIfValid, isHostAlias } from './hostEntry';
 
 /** Extensions that resolve `vscode-remote://ssh-remote+<host>/…`, preferred first. */
 export const REMOTE_SSH_EXTENSIONS = ['ms-vscode-remote.remote-ssh', 'jeanp413.open-remote-ssh'] as const;
@@ -65,16 +65,6 @@ export function terminalConfigFile(userConfig: string, sshDefaultConfig: string,
 }
 
 /**
- * Which ids are gone for good after a successful list: absent now, and either this is the first
- * list of the session (entries left from earlier sessions) or the id was listed earlier in this
- * session. An id never listed in this session but recorded meanwhile (an instance created in
- * another window while a list was in flight) is kept until a later list settles it.
- */
-export function goneIds(candidates: Iterable<string>, listed: ReadonlySet<string>, seenThisSession: ReadonlySet<string>, firstList: boolean): string[] {
-  return [...new Set(candidates)].filter((id) => !listed.has(id) && (firstList || seenThisSession.has(id)));
-}
-
-/**
  * Managed aliases (from listHosts) whose instance is gone. Only `fal-*` aliases made by
  * hostAlias are candidates; aliases of listed instances (or of ids that cannot be settled yet)
  * are kept.
@@ -85,15 +75,8 @@ export function staleAliases(
   seenThisSession: ReadonlySet<string>,
   firstList: boolean,
 ): string[] {
-  const aliasOf = (id: string) => {
-    try {
-      return hostAlias(id);
-    } catch {
-      return undefined;
-    }
-  };
-  const listedAliases = new Set([...listedIds].map(aliasOf));
-  const seenAliases = new Set([...seenThisSession].map(aliasOf));
+  const listedAliases = new Set([...listedIds].map(hostAliasIfValid));
+  const seenAliases = new Set([...seenThisSession].map(hostAliasIfValid));
   return [...new Set(managedAliases)].filter(
     (alias) => isHostAlias(alias) && !listedAliases.has(alias) && (firstList || seenAliases.has(alias)),
   );

@@ -2,7 +2,7 @@
 // text and the status bar's spend part. No `vscode` import (unit-tested in plain node); the
 // notification and status bar code (costNotices.ts, spendStatus.ts) only shows them.
 import { countdownLeftText } from '../base/durations';
-import { formatUsd } from '../core/cost';
+import { formatUsd } from '../core/costEstimate';
 import { commandUri, markdownCode, markdownText, notificationText } from '../core/markdownText';
 import { budgetLevel, type Countdown, type SpendSummary } from '../cost';
 import type { SpendFigures } from '../instances/spendFigures';

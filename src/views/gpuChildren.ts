@@ -5,18 +5,12 @@ import * as vscode from 'vscode';
 import { realTimers, type Timers } from '../base/timers';
 import type { GpuSampler } from '../gpu';
 import type { GpuSettings } from '../settings';
-import { gpuLines, gpuRowPart, type GpuLine } from './gpuPresentation';
+import { gpuLines, gpuRowPart, type GpuLine, type GpuRowPart } from './gpuPresentation';
 import { gpuTooltipMarkdown } from './gpuTooltip';
 import { rendered, whatToRepaint, type Rendered } from './gpuRepaint';
 import { instanceUri } from './idleDecorations';
 
 export type GpuNode = { readonly kind: 'gpu'; readonly id: string; readonly key: string };
-
-export interface GpuRowItemPart {
-  readonly description: string;
-  readonly expandable: boolean;
-  readonly resourceUri: vscode.Uri;
-}
 
 /** The history the tooltip draws (the sampler keeps 10 minutes). */
 const HISTORY_MS = 600_000;
@@ -75,7 +69,7 @@ export class GpuTreePart {
     });
   }
 
-  row(id: string): GpuRowItemPart | undefined {
+  row(id: string): GpuRowPart | undefined {
     if (!this.enabled()) return undefined;
     const part = gpuRowPart(this.sampler.state(id));
     return part && { ...part, resourceUri: instanceUri(id) };

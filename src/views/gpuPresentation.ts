@@ -1,14 +1,20 @@
 // What the GPU view shows for one instance, as plain data and markdown text: the row's short
 // part, the children (one per GPU, the processes, or the state that explains why there are no
-// figures) and the idle wording (the tooltip section is gpuTooltip.ts). No vscode import (unit-tested in plain node);
-// gpuChildren.ts turns these into TreeItems.
+// figures) and the idle wording (the tooltip section is gpuTooltip.ts; each state's words are
+// GPU_STATE_WORDS in src/gpu/stateWords.ts). No vscode import but a type (unit-tested in plain
+// node); gpuChildren.ts turns these into TreeItems.
+import type { Uri } from 'vscode';
 import { spanText } from '../base/durations';
-import { describeState, figure, gpuSummary, MISSING, type GpuProcess, type GpuReading, type GpuState } from '../gpu';
+import { figure, MISSING, wordsOf, type GpuProcess, type GpuReading, type GpuState } from '../gpu';
 
-/** What a ready row gains: its part of the description ('' for none); expandable when it has children. */
+/**
+ * What the GPU view adds to a ready row: its part of the description, a twistie when it has
+ * children, and (once in the tree, gpuChildren.ts) the URI the idle decoration hangs on.
+ */
 export interface GpuRowPart {
   readonly description: string;
   readonly expandable: boolean;
+  readonly resourceUri?: Uri;
 }
 
 /** What clicking a state line does. */
@@ -29,29 +35,11 @@ export interface GpuLine {
   readonly children?: readonly GpuLine[];
 }
 
-/** The row's part, by state. Each state has its own words; undefined before the first attempt. */
+/** The row's part, by state (GPU_STATE_WORDS); undefined before the first attempt. */
 export function gpuRowPart(state: GpuState | undefined): GpuRowPart | undefined {
-  if (!state) return undefined;
-  switch (state.kind) {
-    case 'ok':
-      return { description: gpuSummary(state.gpus), expandable: true };
-    case 'connecting':
-      return { description: 'GPU: connecting…', expandable: false };
-    case 'noKey':
-      // Often every teammate's machine: no words and no twistie (an expandable row costs every row
-      // of the tree the twistie's width); the tooltip says it, with the action.
-      return undefined;
-    case 'hostKeyUnknown':
-      return { description: 'GPU: host key unknown', expandable: true };
-    case 'noNvidiaSmi':
-      return { description: 'GPU: nvidia-smi not found', expandable: true };
-    case 'driverFailed':
-      return { description: 'GPU: driver not responding', expandable: true };
-    case 'sampleFailed':
-      return { description: state.raw === undefined ? 'GPU: nvidia-smi failed' : 'GPU: unreadable', expandable: true };
-    case 'sshFailed':
-      return { description: 'GPU: SSH failed', expandable: true };
-  }
+  const description = state && wordsOf(state).row(state);
+  // Connecting has nothing to expand yet.
+  return description === undefined ? undefined : { description, expandable: state!.kind !== 'connecting' };
 }
 
 /** The children of an expanded row. */
@@ -61,32 +49,25 @@ export function gpuLines(state: GpuState | undefined): GpuLine[] {
   return [stateLine(state)];
 }
 
+/** How each state's line looks and what clicking it does; its words are GPU_STATE_WORDS'. */
+const STATE_LINE_LOOK: Record<Exclude<GpuState['kind'], 'ok' | 'connecting'>, { icon: string; iconColor: string; action?: GpuAction }> = {
+  noKey: { icon: 'key', iconColor: 'charts.yellow', action: 'chooseKey' },
+  hostKeyUnknown: { icon: 'workspace-unknown', iconColor: 'charts.yellow', action: 'openSshTerminal' },
+  noNvidiaSmi: { icon: 'warning', iconColor: 'charts.orange' },
+  driverFailed: { icon: 'error', iconColor: 'errorForeground' },
+  sampleFailed: { icon: 'warning', iconColor: 'charts.orange' },
+  sshFailed: { icon: 'debug-disconnect', iconColor: 'errorForeground', action: 'retry' },
+};
+
 function stateLine(state: Exclude<GpuState, { kind: 'ok' | 'connecting' }>): GpuLine {
-  const full = describeState(state);
-  const line = (label: string, description: string, icon: string, iconColor: string, action?: GpuAction): GpuLine => ({
+  const words = wordsOf(state);
+  const caveat = words.caveat?.(state);
+  return {
     key: `state:${state.kind}`,
-    label,
-    description,
-    tooltip: full,
-    icon,
-    iconColor,
-    ...(action ? { action } : {}),
-  });
-  switch (state.kind) {
-    case 'noKey':
-      return line('No private key known for this instance', 'click to choose one', 'key', 'charts.yellow', 'chooseKey');
-    case 'hostKeyUnknown':
-      return line('Host key not known yet: connect once', 'click to open SSH in a terminal', 'workspace-unknown', 'charts.yellow', 'openSshTerminal');
-    case 'noNvidiaSmi':
-      return line('nvidia-smi not found', state.message, 'warning', 'charts.orange');
-    case 'driverFailed':
-      return line('NVIDIA driver not responding', state.message, 'error', 'errorForeground');
-    case 'sampleFailed':
-      if (state.raw === undefined) return line('nvidia-smi failed', state.message, 'warning', 'charts.orange');
-      return { ...line('GPU figures unreadable', state.message, 'warning', 'charts.orange'), tooltip: `${full}\nNot counted as idle until a sample reads in full.` };
-    case 'sshFailed':
-      return line(`SSH failed: ${state.reason}`, 'click to retry', 'debug-disconnect', 'errorForeground', 'retry');
-  }
+    ...words.line!(state),
+    tooltip: [words.full(state), ...(caveat ? [caveat] : [])].join('\n'),
+    ...STATE_LINE_LOOK[state.kind],
+  };
 }
 
 function gpuLine(g: GpuReading): GpuLine {

@@ -1,6 +1,6 @@
 // The text of "fal: Show GPU Usage…": one instance's GPUs as a table, its GPU processes, and the
 // raw nvidia-smi output the figures were read from. No vscode import (unit-tested in plain node).
-import { describeState, figure, gpuSummary, MISSING, type GpuState, type UtilizationPoint } from '../gpu';
+import { describeState, figure, gpuSummary, MISSING, wordsOf, type GpuState, type UtilizationPoint } from '../gpu';
 import { historySpan, historyText } from './gpuSparkline';
 
 export interface ReportInput {
@@ -25,10 +25,12 @@ export function gpuReportText(r: ReportInput): string {
     return `${out.join('\n')}\n`;
   }
   if (state.kind !== 'ok') {
+    const words = wordsOf(state);
+    const caveat = words.caveat?.(state);
     out.push(`State: ${describeState(state)}`);
-    if (state.kind === 'noKey') out.push('', 'Connect once (or click the row\'s "No private key known" line) to choose the private key of this instance.');
-    if (state.kind === 'hostKeyUnknown') out.push('', 'Connect once (Connect, or Open SSH in Terminal) so its host key is learned; then the GPUs can be sampled.');
-    if (state.kind === 'sampleFailed' && state.raw !== undefined) out.push('', 'Not counted as idle until a sample reads in full.', '', ...rawSection(state.raw));
+    if (words.advice) out.push('', words.advice);
+    if (caveat) out.push('', caveat);
+    if (state.kind === 'sampleFailed' && state.raw !== undefined) out.push('', ...rawSection(state.raw));
     return `${out.join('\n')}\n`;
   }
   out.push(`Sampled ${new Date(state.at).toLocaleString()}: ${gpuSummary(state.gpus)}`);

@@ -2,7 +2,7 @@
 // explains why there are no figures, the utilisation history as an image, the idle line. No vscode
 // import (unit-tested in plain node). The machine's words go in through markdownText.
 import { commandUri, markdownText } from '../core/markdownText';
-import { describeState, gpuSummary, type GpuState, type UtilizationPoint } from '../gpu';
+import { describeState, GPU_STATE_WORDS, gpuSummary, type GpuState, type UtilizationPoint } from '../gpu';
 import { clock, idleText } from './gpuPresentation';
 import { historySpan, historyText, sparklineDataUri } from './gpuSparkline';
 
@@ -29,7 +29,7 @@ export function gpuTooltipMarkdown(input: {
     // unchanged sample does not repaint it (gpuRepaint.ts).
     lines.push(`**GPUs** ${gpuSummary(state.gpus)} *(sampled at ${clock(state.at)})*`);
   } else if (state.kind === 'noKey' && input.id) {
-    lines.push(`**GPUs** not shown: no private key known for this instance. [Choose it…](${commandUri(CHOOSE_KEY_COMMAND, [input.id])}) (or Connect once).`);
+    lines.push(`**GPUs** not shown: ${markdownText(GPU_STATE_WORDS.noKey.full({ kind: 'noKey' }))}. [Choose it…](${commandUri(CHOOSE_KEY_COMMAND, [input.id])}) (or Connect once).`);
   } else {
     lines.push(`**GPUs** ${markdownText(describeState(state))}`);
   }

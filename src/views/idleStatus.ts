@@ -1,7 +1,7 @@
 // The status bar's idle part: `1 idle` in the line, and in the tooltip the hourly estimate of the ready
 // machines whose GPUs have sat idle for fal.idle.minutes. One part of the composed status bar (statusBar.ts), so
 // the cost guard can add its own beside it.
-import { formatUsd, hourlyRate } from '../core/cost';
+import { formatUsd, hourlyRate } from '../core/costEstimate';
 import { markdownCode } from '../core/markdownText';
 import type { InstancesModel } from '../core/instancesModel';
 import type { StatusPart } from './statusBar';

@@ -5,7 +5,7 @@
 // Every value from fal or from the user goes in through markdownText/markdownCode; the words, the
 // icons and the one command link are this file's own (and gpuPresentation.ts's).
 import { agoText } from '../base/durations';
-import { estimatedCostSince, formatUsd, hourlyRate } from '../core/cost';
+import { estimatedCostSince, formatUsd, hourlyRate } from '../core/costEstimate';
 import { describeSpec, machineLabel, machineSpec } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import { markdownCode, markdownText } from '../core/markdownText';

@@ -19,6 +19,7 @@ import * as vscode from 'vscode';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import { statusLook } from '../core/status';
+import type { GpuRowPart } from './gpuPresentation';
 import { CHOOSE_KEY_COMMAND } from './gpuTooltip';
 import { INVALID_LABEL, instanceTooltipMarkdown, type ItemContext } from './instanceTooltip';
 
@@ -34,13 +35,6 @@ function instanceContextValue(record: InstanceRecord, isProtected: boolean): str
   if (record.deleteStalled) return 'falInstance.deleteStalled';
   if (record.deleting) return 'falInstance.deleting';
   return `falInstance.${statusLook(record.instance.status).kind}${isProtected ? '.protected' : ''}`;
-}
-
-/** What the GPU view adds to a ready row (gpuChildren.ts): its part of the description, children, the idle decoration's URI. */
-export interface RowGpuPart {
-  readonly description: string;
-  readonly expandable: boolean;
-  readonly resourceUri: vscode.Uri;
 }
 
 /**
@@ -64,7 +58,7 @@ export function instanceDescription(record: InstanceRecord, gpuPart?: string): s
 }
 
 /** The row without its tooltip, which is built on hover (see resolveTreeItem). */
-export function instanceTreeItem(record: InstanceRecord, name?: string, gpu?: RowGpuPart, isProtected = false): vscode.TreeItem {
+export function instanceTreeItem(record: InstanceRecord, name?: string, gpu?: GpuRowPart, isProtected = false): vscode.TreeItem {
   if (record.invalid) return invalidRowItem(record, record.invalid);
   const { instance } = record;
   const look = statusLook(instance.status);
@@ -72,7 +66,7 @@ export function instanceTreeItem(record: InstanceRecord, name?: string, gpu?: Ro
   const item = new vscode.TreeItem(name ?? instance.id, collapsible);
   item.id = instance.id;
   item.description = instanceDescription(record, gpu?.description);
-  if (gpu) item.resourceUri = gpu.resourceUri; // the idle decoration (idleDecorations.ts)
+  if (gpu?.resourceUri) item.resourceUri = gpu.resourceUri; // the idle decoration (idleDecorations.ts)
   // A protected row shows a lock in place of its status icon, in the status colour: the label and
   // description (the words that must fit the sidebar) stay as they are, and the GPU view's idle
   // decoration (on the label) composes with it.

@@ -4,7 +4,7 @@
 // details in the tooltip. Hidden when no part has anything to say, so the extension costs no status
 // bar space when idle.
 import * as vscode from 'vscode';
-import { formatUsd } from '../core/cost';
+import { formatUsd } from '../core/costEstimate';
 import { markdownText } from '../core/markdownText';
 import type { InstancesModel } from '../core/instancesModel';
 import { runningSummary } from '../core/runningSummary';

@@ -3,7 +3,7 @@
 // essential words first, one short line each; what explains goes into an item's detail.
 import type { InstanceType, Sector } from '../api/schemas';
 import { SECTORS } from '../api/schemas';
-import { formatUsd, hourlyRate } from '../core/cost';
+import { formatUsd, hourlyRate } from '../core/costEstimate';
 import { cleanName, MAX_NAME_LENGTH, nameProblem } from '../core/instanceName';
 import { describeSpec, MACHINE_SPECS, machineLabel } from '../core/instanceTypes';
 import { labelText } from '../core/markdownText';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_HOURLY_USD, estimatedCostSince, hourlyRate } from '../../../src/core/cost';
+import { DEFAULT_HOURLY_USD, estimatedCostSince, hourlyRate } from '../../../src/core/costEstimate';
 import { describeSpec, machineLabel, machineSpec } from '../../../src/core/instanceTypes';
 import { groupInstances, sortInstances } from '../../../src/core/ordering';
 import { isTransitional, statusLook } from '../../../src/core/status';

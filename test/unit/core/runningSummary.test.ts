@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ComputeInstance } from '../../../src/api';
-import { DEFAULT_HOURLY_USD } from '../../../src/core/cost';
+import { DEFAULT_HOURLY_USD } from '../../../src/core/costEstimate';
 import type { InstanceRecord } from '../../../src/core/instanceRecord';
 import { runningSummary } from '../../../src/core/runningSummary';
 

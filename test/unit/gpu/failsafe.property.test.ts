@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { judgeRecheck, type InspectResult } from '../../../src/cost/recheck';
 import { IdleTracker, isIdleSample } from '../../../src/gpu/idleTracker';
 import { SampleCommand, type SampleOutcome } from '../../../src/gpu/sampleCommand';
-import { describeState } from '../../../src/gpu/summary';
+import { describeState } from '../../../src/gpu/stateWords';
 import type { ExpectedGpus, RunResult } from '../../../src/gpu/types';
 import { answer, ERR, H100X1, H100X8, lines, UNKNOWN_ERROR, withCell, withIndex } from './answers';
 import { fixture } from './fixtures';

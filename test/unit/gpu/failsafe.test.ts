@@ -5,7 +5,7 @@ import { expectedGpus } from '../../../src/core/instanceTypes';
 import { judgeRecheck } from '../../../src/cost/recheck';
 import { isIdleSample } from '../../../src/gpu/idleTracker';
 import { SampleCommand, type SampleOutcome } from '../../../src/gpu/sampleCommand';
-import { describeState } from '../../../src/gpu/summary';
+import { describeState } from '../../../src/gpu/stateWords';
 import type { ExpectedGpus, RunResult } from '../../../src/gpu/types';
 import { answer, ERR, H100X1, H100X8, lines, LOST_GPU_LINE, UNKNOWN_ERROR, withCell, withIndex } from './answers';
 import { NONCE } from './fakeTransport';

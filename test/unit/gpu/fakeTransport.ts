@@ -1,6 +1,6 @@
-// A GpuTransport for sampler tests: records connects, commands and closes, and answers the sample
+// A CommandTransport for sampler tests: records connects, commands and closes, and answers the sample
 // command with the real outputs of test/fixtures/nvidia-smi, framed as the real shell frames them.
-import { GpuTransportError, type GpuConnection, type GpuTransport } from '../../../src/gpu/transport';
+import { CommandTransportError, type CommandConnection, type CommandTransport } from '../../../src/gpu/commandTransport';
 import type { GpuTarget, RunResult } from '../../../src/gpu/types';
 import { fixture } from './fixtures';
 import type { StubMode } from './stubNvidiaSmi';
@@ -16,19 +16,19 @@ export function sampleStdout(mode: StubMode): RunResult {
   return result(`${fixture(`query-gpu.${mode}.csv`)}${M} gpu 0\n${fixture(`query-compute-apps.${mode}.csv`)}${M} apps 0\n`);
 }
 
-export type Answer = StubMode | RunResult | GpuTransportError | (() => Promise<RunResult>);
+export type Answer = StubMode | RunResult | CommandTransportError | (() => Promise<RunResult>);
 
-export class FakeTransport implements GpuTransport {
+export class FakeTransport implements CommandTransport {
   readonly connects: string[] = [];
   readonly commands: { id: string; command: string }[] = [];
   readonly open = new Set<FakeConnection>();
   closes = 0;
   /** Per instance: what connect() does (default: succeed). */
-  readonly connectErrors = new Map<string, GpuTransportError>();
+  readonly connectErrors = new Map<string, CommandTransportError>();
   /** Per instance: how the next commands are answered (default: idle 1x). */
   readonly answers = new Map<string, Answer>();
 
-  async connect(target: GpuTarget & { identityFile: string }): Promise<GpuConnection> {
+  async connect(target: GpuTarget & { identityFile: string }): Promise<CommandConnection> {
     this.connects.push(target.id);
     const error = this.connectErrors.get(target.id);
     if (error) throw error;
@@ -42,7 +42,7 @@ export class FakeTransport implements GpuTransport {
   }
 }
 
-export class FakeConnection implements GpuConnection {
+export class FakeConnection implements CommandConnection {
   private dropListener: ((reason: string) => void) | undefined;
 
   constructor(
@@ -51,10 +51,10 @@ export class FakeConnection implements GpuConnection {
   ) {}
 
   async run(command: string): Promise<RunResult> {
-    if (!this.transport.open.has(this)) throw new GpuTransportError('closed', 'the SSH connection is closed');
+    if (!this.transport.open.has(this)) throw new CommandTransportError('closed', 'the SSH connection is closed');
     this.transport.commands.push({ id: this.id, command });
     const answer = this.transport.answers.get(this.id) ?? 'h100x1-idle';
-    if (answer instanceof GpuTransportError) throw answer;
+    if (answer instanceof CommandTransportError) throw answer;
     if (typeof answer === 'function') return answer();
     return typeof answer === 'string' ? sampleStdout(answer) : answer;
   }

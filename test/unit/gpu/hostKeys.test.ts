@@ -6,10 +6,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acceptedHostKeys, hostKeyAlgorithms, isAcceptedHostKey } from '../../../src/gpu/hostKeys';
+import { acceptedHostKeys } from '../../../src/gpu/sshTransport';
 import { defaultAgentPath, keyAuth, openSshPublicBlob } from '../../../src/gpu/keyAuth';
-import { GpuTransportError } from '../../../src/gpu/transport';
-import { findKnownHostKeys } from '../../../src/ssh/knownHosts';
+import { CommandTransportError } from '../../../src/gpu/commandTransport';
+import { findKnownHostKeys, hostKeyAlgorithms, isAcceptedHostKey } from '../../../src/ssh/knownHosts';
 
 const KEYGEN = '/usr/bin/ssh-keygen';
 const ED_A = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -34,7 +34,7 @@ describe('GPU host keys (our known_hosts, before any connection)', () => {
     assert.ok(!isAcceptedHostKey(blob(ED_B), keys), 'the IP may belong to a deleted instance');
     writeFileSync(file, `[203.0.113.7]:2222 ${ED_B}\n`);
     assert.ok(isAcceptedHostKey(blob(ED_B), await acceptedHostKeys(file, { ...target, port: 2222 })));
-    await assert.rejects(acceptedHostKeys(file, target), (e: GpuTransportError) => e.kind === 'hostKeyUnknown');
+    await assert.rejects(acceptedHostKeys(file, target), (e: CommandTransportError) => e.kind === 'hostKeyUnknown');
   });
 
   it('hashed names (HashKnownHosts) are found; @revoked keys are refused; @cert-authority lines are not host keys', async () => {
@@ -75,16 +75,16 @@ describe('GPU key authentication (never prompts)', () => {
     rmSync(`${key}.pub`);
     const viaAgent = await keyAuth(key, parseKey, '/run/agent.sock');
     assert.deepEqual(viaAgent.kind === 'agent' && viaAgent.publicBlob, pub, 'no .pub needed');
-    await assert.rejects(keyAuth(key, parseKey, undefined), (e: GpuTransportError) => e.kind === 'keyEncrypted' && /passphrase-protected: add it to ssh-agent/.test(e.message));
+    await assert.rejects(keyAuth(key, parseKey, undefined), (e: CommandTransportError) => e.kind === 'keyEncrypted' && /passphrase-protected: add it to ssh-agent/.test(e.message));
   });
 
   it('a plain key is used directly; a missing or non-key file is a clear local error', async () => {
     const key = join(dir, 'plain');
     execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     assert.equal((await keyAuth(key, parseKey, undefined)).kind, 'key');
-    await assert.rejects(keyAuth(join(dir, 'nope'), parseKey, undefined), (e: GpuTransportError) => e.kind === 'localFile' && /does not exist/.test(e.message));
+    await assert.rejects(keyAuth(join(dir, 'nope'), parseKey, undefined), (e: CommandTransportError) => e.kind === 'localFile' && /does not exist/.test(e.message));
     writeFileSync(join(dir, 'notakey'), 'hello');
-    await assert.rejects(keyAuth(join(dir, 'notakey'), parseKey, undefined), (e: GpuTransportError) => e.kind === 'localFile' && /not a private key/.test(e.message));
+    await assert.rejects(keyAuth(join(dir, 'notakey'), parseKey, undefined), (e: CommandTransportError) => e.kind === 'localFile' && /not a private key/.test(e.message));
   });
 
   it('the agent: SSH_AUTH_SOCK, else Windows\' OpenSSH agent pipe, else none', () => {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { classifyFailure, LIMITS, parseComputeApps, parseGpuQuery } from '../../../src/gpu/nvidiaSmi';
-import { describeState, gpuSummary } from '../../../src/gpu/summary';
+import { describeState } from '../../../src/gpu/stateWords';
+import { gpuSummary } from '../../../src/gpu/summary';
 import { fixture } from './fixtures';
 
 describe('nvidia-smi --query-gpu parser (real outputs)', () => {

@@ -1,7 +1,7 @@
 // The GPU sampling policy in fake time with a fake transport: when it samples, which connections
 // it keeps, how it backs off, what state each instance is in.
 import assert from 'node:assert/strict';
-import { GpuTransportError } from '../../../src/gpu/transport';
+import { CommandTransportError } from '../../../src/gpu/commandTransport';
 import { setup, target } from './samplerHarness';
 
 describe('GpuSampler: when it samples and which connections it keeps', () => {
@@ -144,8 +144,8 @@ describe('GpuSampler: states, back-off, errors', () => {
 
   it('each failure has its own state: hostKeyUnknown, sshFailed(reason), noNvidiaSmi, driverFailed(message)', async () => {
     const t = setup();
-    t.transport.connectErrors.set('k', new GpuTransportError('hostKeyUnknown', 'no host key'));
-    t.transport.connectErrors.set('s', new GpuTransportError('network', '10.0.0.1:22 refused the connection (is sshd running?)'));
+    t.transport.connectErrors.set('k', new CommandTransportError('hostKeyUnknown', 'no host key'));
+    t.transport.connectErrors.set('s', new CommandTransportError('network', '10.0.0.1:22 refused the connection (is sshd running?)'));
     t.transport.answers.set('m', 'missing');
     t.transport.answers.set('d', 'driver-failed');
     await t.look(target('k'), target('s'), target('m'), target('d'));
@@ -168,7 +168,7 @@ describe('GpuSampler: states, back-off, errors', () => {
 
   it('a failing instance backs off (10, 20, 40 … 300 s) and recovers at the normal pace', async () => {
     const t = setup();
-    t.transport.answers.set('a', new GpuTransportError('timeout', 'the command did not finish within 8 s'));
+    t.transport.answers.set('a', new CommandTransportError('timeout', 'the command did not finish within 8 s'));
     await t.look();
     await t.timers.advance(1_000_000);
     // attempts at 0, 10, 30, 70, 150, 310, 610, 910 s
@@ -184,7 +184,7 @@ describe('GpuSampler: states, back-off, errors', () => {
   it('a host key not known yet is checked again at the normal pace (no network), and sampling starts as soon as it is known', async () => {
     const logs: string[] = [];
     const t = setup({ log: (m) => logs.push(m) });
-    t.transport.connectErrors.set('a', new GpuTransportError('hostKeyUnknown', 'no host key'));
+    t.transport.connectErrors.set('a', new CommandTransportError('hostKeyUnknown', 'no host key'));
     await t.look();
     await t.timers.advance(60_000);
     assert.equal(t.transport.connects.length, 7, 'every 10 s, not 10, 20, 40 …');

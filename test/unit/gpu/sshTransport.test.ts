@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GpuSampler } from '../../../src/gpu/sampler';
 import { createSshTransport, type SshTransportOptions } from '../../../src/gpu/sshTransport';
-import { GpuTransportError } from '../../../src/gpu/transport';
+import { CommandTransportError } from '../../../src/gpu/commandTransport';
 import { SSHD } from '../../e2e/sshd';
 import { waitFor } from '../../support/polling';
 import { fixture } from './fixtures';
@@ -104,7 +104,7 @@ describe('GPU sampling over a real sshd', function () {
     await c.close();
     const other = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZhbC1pcy1ub3QtdGhpcy1ob3N0LWtleS0wMDAwMDAw';
     writeFileSync(s.knownHosts, `${aliasLine('gpu-a', other)}[127.0.0.1]:${s.sshd.port} ${s.hostKey}\n`);
-    await assert.rejects(transport().connect({ ...s.target('gpu-a'), identityFile: s.plainKey }), (e: GpuTransportError) => e.kind === 'hostKeyMismatch');
+    await assert.rejects(transport().connect({ ...s.target('gpu-a'), identityFile: s.plainKey }), (e: CommandTransportError) => e.kind === 'hostKeyMismatch');
   });
 
   it('a passphrase-protected key without an agent: a clear state and no connection; with ssh-agent holding it: connects', async () => {
@@ -124,7 +124,7 @@ describe('GPU sampling over a real sshd', function () {
       agent = spawn('/usr/bin/ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
       await waitFor('ssh-agent socket', () => existsSync(sock), Boolean, 10_000);
       const viaAgent = transport({ agentPath: sock });
-      await assert.rejects(viaAgent.connect({ ...s.target('gpu-a'), identityFile: s.lockedKey }), (e: GpuTransportError) => e.kind === 'keyEncrypted' && /add it to ssh-agent/.test(e.message));
+      await assert.rejects(viaAgent.connect({ ...s.target('gpu-a'), identityFile: s.lockedKey }), (e: CommandTransportError) => e.kind === 'keyEncrypted' && /add it to ssh-agent/.test(e.message));
       const askpass = join(agentDir, 'askpass');
       writeFileSync(askpass, `#!/bin/sh\necho '${PASSPHRASE}'\n`, { mode: 0o700 });
       execFileSync('/usr/bin/ssh-add', [s.lockedKey], { env: { SSH_AUTH_SOCK: sock, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' }, stdio: 'ignore' });
@@ -143,7 +143,7 @@ describe('GPU sampling over a real sshd', function () {
     try {
       const who = await c.run('echo "ubuntu pts/0"; echo oops >&2; exit 3', 5_000);
       assert.deepEqual(who, { stdout: 'ubuntu pts/0\n', stderr: 'oops\n', exitCode: 3, truncated: false });
-      await assert.rejects(c.run('sleep 30', 300), (e: GpuTransportError) => e.kind === 'timeout' && /did not finish within 0 s/.test(e.message));
+      await assert.rejects(c.run('sleep 30', 300), (e: CommandTransportError) => e.kind === 'timeout' && /did not finish within 0 s/.test(e.message));
       const big = await c.run('head -c 1000000 /dev/zero | tr "\\0" x', 10_000);
       assert.equal(big.truncated, true);
       assert.equal(big.stdout.length, 65_536);
@@ -166,7 +166,7 @@ describe('GPU sampling over a real sshd', function () {
     const port = counter.port;
     counter.close();
     writeFileSync(s.knownHosts, aliasLine('gpu-a', s.hostKey));
-    await assert.rejects(transport().connect({ ...s.target('gpu-a'), port, identityFile: s.plainKey }), (e: GpuTransportError) => e.kind === 'network' && /refused the connection/.test(e.message));
+    await assert.rejects(transport().connect({ ...s.target('gpu-a'), port, identityFile: s.plainKey }), (e: CommandTransportError) => e.kind === 'network' && /refused the connection/.test(e.message));
   });
 });
 

@@ -2,7 +2,7 @@
 // watched instances with a key and a known host key are sampled, at max(sampleSeconds, 1 min), on
 // their one kept connection; with no watch list nothing at all runs in the background.
 import assert from 'node:assert/strict';
-import { GpuTransportError } from '../../../src/gpu/transport';
+import { CommandTransportError } from '../../../src/gpu/commandTransport';
 import { WATCH_MIN_INTERVAL_MS } from '../../../src/gpu/pace';
 import { setup, target } from './samplerHarness';
 
@@ -91,7 +91,7 @@ describe('GpuSampler watch: what runs while nobody looks', () => {
 
   it('no key: never watched; a host key not known yet: looked up at the watch pace (a local read, never backed off), so a Connect starts the watch', async () => {
     const t = setup();
-    t.transport.connectErrors.set('h', new GpuTransportError('hostKeyUnknown', 'no host key'));
+    t.transport.connectErrors.set('h', new CommandTransportError('hostKeyUnknown', 'no host key'));
     t.sampler.setTargets([target('k', { identityFile: undefined }), target('h')]);
     t.sampler.setWatched(['k', 'h']);
     await t.timers.advance(HOUR - 1);
@@ -105,7 +105,7 @@ describe('GpuSampler watch: what runs while nobody looks', () => {
 
   it('a failing watched instance backs off from the watch pace (1, 2, 4 … 5 min)', async () => {
     const t = setup();
-    t.transport.answers.set('a', new GpuTransportError('timeout', 'the command did not finish within 8 s'));
+    t.transport.answers.set('a', new CommandTransportError('timeout', 'the command did not finish within 8 s'));
     t.sampler.setTargets([target('a')]);
     t.sampler.setWatched(['a']);
     await t.timers.advance(HOUR);

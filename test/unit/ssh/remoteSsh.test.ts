@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import {
   checkInstanceIp,
-  goneIds,
   REMOTE_SSH_EXTENSIONS,
   remoteFolderUri,
   remoteHome,
@@ -75,7 +74,7 @@ describe('ssh/remoteSsh', () => {
     });
   });
 
-  describe('pruning: staleAliases / goneIds', () => {
+  describe('pruning: staleAliases', () => {
     const aliases = ['fal-inst_a', 'fal-inst_b', 'fal-inst_c', 'fal-inst_up.20', 'not-ours', 'fal-'];
     it('on the first list, removes every fal alias whose instance is not listed (and only fal aliases)', () => {
       const listed = new Set(['inst_a', 'inst_Up']);
@@ -91,10 +90,6 @@ describe('ssh/remoteSsh', () => {
     });
     it('matches mixed-case ids to their alias (hostAlias), and tolerates ids hostAlias refuses', () => {
       assert.deepEqual(staleAliases(['fal-inst_up.20'], new Set(['inst_Up', 'bad/id']), new Set(), true), []);
-    });
-    it('goneIds: same rule for remembered key files', () => {
-      assert.deepEqual(goneIds(['a', 'b', 'c'], new Set(['a']), new Set(), true), ['b', 'c']);
-      assert.deepEqual(goneIds(['a', 'b', 'c'], new Set(['a']), new Set(['a', 'b']), false), ['b']);
     });
   });
 });

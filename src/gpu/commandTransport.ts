@@ -3,8 +3,8 @@
 import { errorText } from '../base/errorText';
 import type { GpuTarget, RunResult } from './types';
 
-export interface GpuConnection {
-  /** Runs one command in a new session (channel) of this connection. Rejects with GpuTransportError. */
+export interface CommandConnection {
+  /** Runs one command in a new session (channel) of this connection. Rejects with CommandTransportError. */
   run(command: string, timeoutMs: number): Promise<RunResult>;
   /** Ends the connection cleanly (SSH disconnect, then the socket). Never rejects; idempotent. */
   close(): Promise<void>;
@@ -12,8 +12,8 @@ export interface GpuConnection {
   onDrop(listener: (reason: string) => void): void;
 }
 
-export interface GpuTransport {
-  connect(target: GpuTarget & { readonly identityFile: string }): Promise<GpuConnection>;
+export interface CommandTransport {
+  connect(target: GpuTarget & { readonly identityFile: string }): Promise<CommandConnection>;
 }
 
 export type TransportErrorKind =
@@ -31,17 +31,17 @@ export type TransportErrorKind =
   /** The connection ended (or was closed) while a command ran. */
   | 'closed';
 
-export class GpuTransportError extends Error {
+export class CommandTransportError extends Error {
   constructor(
     readonly kind: TransportErrorKind,
     message: string,
   ) {
     super(message);
-    this.name = 'GpuTransportError';
+    this.name = 'CommandTransportError';
   }
 }
 
-export function transportErrorOf(e: unknown): GpuTransportError {
-  if (e instanceof GpuTransportError) return e;
-  return new GpuTransportError('network', errorText(e));
+export function transportErrorOf(e: unknown): CommandTransportError {
+  if (e instanceof CommandTransportError) return e;
+  return new CommandTransportError('network', errorText(e));
 }
