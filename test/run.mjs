@@ -36,7 +36,16 @@ const layers = {
   },
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// `--repeat N` runs each selected layer N times in a row (e.g. `npm run test:e2e -- --repeat 3`): a test
+// that passes once but not after itself, or only on an idle machine, shows up as a failure.
+const args = process.argv.slice(2);
+const repeatAt = args.findIndex((a) => a === '--repeat' || a.startsWith('--repeat='));
+const repeat = repeatAt < 0 ? 1 : Number(args[repeatAt].includes('=') ? args[repeatAt].split('=')[1] : args[repeatAt + 1]);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  console.error('--repeat takes a whole number of runs, at least 1');
+  process.exit(2);
+}
+const wanted = args.filter((a, i) => !a.startsWith('-') && !(repeatAt >= 0 && i === repeatAt + 1 && !args[repeatAt].includes('=')));
 for (const name of wanted) {
   if (!(name in layers)) {
     console.error(`Unknown test layer "${name}". Layers: ${Object.keys(layers).join(', ')}`);
@@ -98,12 +107,16 @@ if (!blocked) {
       lines.push(`${name}: preparation failed (${prepFailed.join(' ')})`);
       continue;
     }
-    const code = sh(layer.run, { FAL_TEST_SUMMARY: summaryFile });
-    const summary = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : undefined;
-    const verdict = judgeLayer(name, code, summary, ci);
-    passed += verdict.passed;
-    failed += verdict.failed;
-    lines.push(...verdict.lines);
+    for (let run = 1; run <= repeat; run++) {
+      if (repeat > 1) console.log(`\n== ${name} tests, run ${run} of ${repeat}`);
+      rmSync(summaryFile, { force: true });
+      const code = sh(layer.run, { FAL_TEST_SUMMARY: summaryFile });
+      const summary = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : undefined;
+      const verdict = judgeLayer(name, code, summary, ci);
+      passed += verdict.passed;
+      failed += verdict.failed;
+      lines.push(...verdict.lines.map((l) => (repeat > 1 ? `${l} (run ${run} of ${repeat})` : l)));
+    }
   }
 }
 
