@@ -2,7 +2,7 @@
 // test layers and `npm run lint` runs it alone.
 //
 // 1. Floors: src/ is built in floors, lowest first (FLOORS below, README "Development"):
-//      base → ssh → api → core → gpu, cost → settings, notifications, auth → instances → views
+//      base → ssh → api → core → gpu, cost → settings, notifications, falCommands, auth → instances → views
 //      → remote, wizard → commands → extension, uninstall
 //    A file imports its own floor and the floors below, never one above, so every arrow between
 //    folders points down and no folder waits on one that waits on it (test/unit/lint/importGraph
@@ -20,10 +20,10 @@
 import tseslint from 'typescript-eslint';
 
 /**
- * The floors of src/, lowest first: a folder (or a top-level file: settings.ts, notifications.ts,
+ * The floors of src/, lowest first: a folder (or a top-level file: settings.ts, notifications.ts, falCommands.ts,
  * extension.ts, uninstall.ts) may import its own floor and lower ones. Read by test/unit/lint/importGraph.test.ts.
  */
-export const FLOORS = [['base'], ['ssh'], ['api'], ['core'], ['gpu', 'cost'], ['settings', 'notifications', 'auth'], ['instances'], ['views'], ['remote', 'wizard'], ['commands'], ['extension', 'uninstall']];
+export const FLOORS = [['base'], ['ssh'], ['api'], ['core'], ['gpu', 'cost'], ['settings', 'notifications', 'falCommands', 'auth'], ['instances'], ['views'], ['remote', 'wizard'], ['commands'], ['extension', 'uninstall']];
 /** The floors with no `vscode` import: unit-tested in plain node. */
 const PURE_FLOORS = 5;
 const PURE_FOLDERS = FLOORS.slice(0, PURE_FLOORS).flat().map((folder) => `src/${folder}`);
@@ -61,7 +61,7 @@ const VSCODE_MODULE = { name: 'vscode', message: LAYER_MESSAGE };
 
 const floorOf = (folder) => FLOORS.findIndex((floor) => floor.includes(folder));
 const srcFiles = (folder) => [`src/${folder}/**/*.ts`, `src/${folder}.ts`];
-const TOP_LEVEL_FILES = ['settings', 'notifications', 'extension', 'uninstall'];
+const TOP_LEVEL_FILES = ['settings', 'notifications', 'falCommands', 'extension', 'uninstall'];
 /**
  * The folders above `folder`'s floor, as a relative import reaches them: `../views/x` from a
  * folder, `./views/x` from a top-level file, or a path through `src/` (a same-named file inside

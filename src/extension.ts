@@ -5,6 +5,7 @@ import type { ComputeInstance } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { FalSession } from './auth/falSession';
 import { now } from './base/timers';
+import { errorTitles, type CommandId } from './core/commandIds';
 import { chooseInstanceKey } from './commands/chooseInstanceKey';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
@@ -86,13 +87,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const keyDeps = { keys, log, version };
   const costs = { projectMonth: (type: string) => figures.projection(now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
   const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log, deleter, costs };
-  const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
+  const titles = errorTitles(context.extension.packageJSON);
+  const title = (id: CommandId) => titles.get(id) ?? id;
+  const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) => registerCommand(log, id, title(id), run);
 
   let importOffered = false;
   const offerImportOnce = () => {
     if (importOffered || !view.treeView.visible) return;
     importOffered = true;
-    runInBackground(log, 'Use Existing fal Key', () => offerKeyImport(keyDeps));
+    runInBackground(log, title('fal.importApiKey'), () => offerKeyImport(keyDeps));
   };
 
   context.subscriptions.push(
@@ -119,31 +122,31 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerTextDocumentContentProvider('fal-spend', spendReports),
     gpu.sampler.onDidChangeIdle(showIdle),
     controller.model.onDidChange(showIdle),
-    command('fal.showLogs', 'Show Logs', () => log.show(true)),
-    command('fal.setApiKey', 'Set API Key', () => setApiKey(keyDeps)),
-    command('fal.importApiKey', 'Use Existing fal Key', () => importApiKey(keyDeps)),
-    command('fal.signOut', 'Sign Out', () => signOut(keys, log)),
-    command('fal.refresh', 'Refresh Instances', () => refresh(controller)),
-    command('fal.createInstance', 'Create H100 Instance', (args?: object) => createInstance(deps, args)),
-    command('fal.deleteInstance', 'Delete Instance', (node?: unknown, selected?: readonly unknown[]) => deleteInstances(deps, node, selected)),
-    command('fal.connect', 'Connect', (arg?: unknown) => connect(deps, arg)),
-    command('fal.connectWhenReady', 'Connect When Ready', (arg?: unknown) => connect(deps, arg)),
-    command('fal.openSshTerminal', 'Open SSH in Terminal', (arg?: unknown) => openSshTerminal(deps, arg)),
-    command('fal.copySshCommand', 'Copy SSH Command', (arg?: unknown) => copySshCommand(deps, arg)),
-    command('fal.copyIp', 'Copy IP', (arg?: unknown) => copyIp(deps, arg)),
-    command('fal.forgetHostKey', 'Forget Host Key', (arg?: unknown) => forgetHostKey(deps, arg)),
-    command('fal.showGpuUsage', 'Show GPU Usage', (arg?: unknown) => showGpuUsage(controller.model, reports, arg)),
-    command('fal.refreshGpuUsage', 'Refresh GPU Usage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
-    command('fal.gpu.chooseKey', 'Choose Private Key', (arg?: unknown) => chooseInstanceKey(deps, arg)),
-    command('fal.gpu.retry', 'Retry GPU Sample', (id: string) => gpu.sampler.refresh(id)),
-    command('fal.protect', 'Protect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
-    command('fal.unprotect', 'Unprotect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),
-    command(KEEP_COMMAND, 'Keep', (id?: unknown) => notices.keep(id)),
-    command('fal.showSpend', 'Show Spend', () => showSpend(spendReports)),
-    command('fal.filterMine', 'Show Only My Instances', () => costTree.setMineOnly(true)),
-    command('fal.filterAll', 'Show All Instances', () => costTree.setMineOnly(false)),
-    command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
-    command('fal.renameInstance', 'Rename Instance', (arg?: unknown) => renameInstance(deps, arg)),
+    command('fal.showLogs', () => log.show(true)),
+    command('fal.setApiKey', () => setApiKey(keyDeps)),
+    command('fal.importApiKey', () => importApiKey(keyDeps)),
+    command('fal.signOut', () => signOut(keys, log)),
+    command('fal.refresh', () => refresh(controller)),
+    command('fal.createInstance', (args?: object) => createInstance(deps, args)),
+    command('fal.deleteInstance', (node?: unknown, selected?: readonly unknown[]) => deleteInstances(deps, node, selected)),
+    command('fal.connect', (arg?: unknown) => connect(deps, arg)),
+    command('fal.connectWhenReady', (arg?: unknown) => connect(deps, arg)),
+    command('fal.openSshTerminal', (arg?: unknown) => openSshTerminal(deps, arg)),
+    command('fal.copySshCommand', (arg?: unknown) => copySshCommand(deps, arg)),
+    command('fal.copyIp', (arg?: unknown) => copyIp(deps, arg)),
+    command('fal.forgetHostKey', (arg?: unknown) => forgetHostKey(deps, arg)),
+    command('fal.showGpuUsage', (arg?: unknown) => showGpuUsage(controller.model, reports, arg)),
+    command('fal.refreshGpuUsage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
+    command('fal.gpu.chooseKey', (arg?: unknown) => chooseInstanceKey(deps, arg)),
+    command('fal.gpu.retry', (id: string) => gpu.sampler.refresh(id)),
+    command('fal.protect', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
+    command('fal.unprotect', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),
+    command(KEEP_COMMAND, (id?: unknown) => notices.keep(id)),
+    command('fal.showSpend', () => showSpend(spendReports)),
+    command('fal.filterMine', () => costTree.setMineOnly(true)),
+    command('fal.filterAll', () => costTree.setMineOnly(false)),
+    command('fal.removeSshConfigChanges', () => removeSshConfigChangesCommand(log)),
+    command('fal.renameInstance', (arg?: unknown) => renameInstance(deps, arg)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

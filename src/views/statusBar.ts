@@ -2,6 +2,7 @@
 // and whatever other features add (setPart). Hidden when no part has anything to say, so the
 // extension costs no status bar space when idle.
 import * as vscode from 'vscode';
+import type { CommandId } from '../core/commandIds';
 import { formatUsd } from '../core/cost';
 import { markdownText } from '../core/markdownText';
 import type { InstancesModel } from '../core/instancesModel';
@@ -15,7 +16,7 @@ export interface StatusPart {
   readonly accessibility: string;
   /** The most urgent part decides the click and the colour. */
   readonly urgency: 'info' | 'warning' | 'error';
-  readonly command?: string;
+  readonly command?: CommandId;
 }
 
 const URGENCY = { info: 0, warning: 1, error: 2 } as const;
@@ -74,7 +75,7 @@ export class FalStatusBar implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(statusTooltipMarkdown(parts), true);
     // The spend part's "Show Spend" link. The command takes no argument and only opens the
     // read-only report, and every part escapes the outside text it shows (markdownText).
-    tooltip.isTrusted = { enabledCommands: ['fal.showSpend'] };
+    tooltip.isTrusted = { enabledCommands: ['fal.showSpend' satisfies CommandId] };
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: parts.map((p) => p.accessibility).join('. ') };
     this.item.command = lead.command ?? 'falCompute.instances.focus';
