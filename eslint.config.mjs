@@ -17,6 +17,8 @@
 // 4. Small files: no file in src/ is over 250 lines (a file that grows past it holds two things).
 // 5. Links only from us: every notification goes through src/notifications.ts, which keeps outside
 //    text in a message from making a `[label](command:…)` link (tooltips: test/unit/lint/markupRule.ts).
+// 6. Ids in one place: context keys are set only by src/views/contextKeys.ts, and our own commands
+//    run by their typed id through src/falCommands.ts.
 import tseslint from 'typescript-eslint';
 
 /**
@@ -85,10 +87,25 @@ const restrictedImports = (folder, { timers }) => {
 
 const NOTIFICATION_MESSAGE =
   'Use showInformationMessage/showWarningMessage/showErrorMessage from src/notifications.ts: VS Code makes [label](command:…) in a message a link, and messages carry outside text.';
-const NOTIFICATION_SYNTAX = ['error', {
-  selector: "MemberExpression[object.property.name='window'][property.name=/^show(Information|Warning|Error)Message$/]",
-  message: NOTIFICATION_MESSAGE,
-}];
+/** The no-restricted-syntax selectors of src/, each with the one file it does not hold for. */
+const RESTRICTED_SYNTAX = [
+  {
+    owner: 'src/notifications.ts',
+    selector: "MemberExpression[object.property.name='window'][property.name=/^show(Information|Warning|Error)Message$/]",
+    message: NOTIFICATION_MESSAGE,
+  },
+  {
+    owner: 'src/views/contextKeys.ts',
+    selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.value='setContext']",
+    message: 'Set a context key with setContextKey from src/views/contextKeys.ts: it names every key package.json tests, with its type.',
+  },
+  {
+    owner: 'src/falCommands.ts',
+    selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.value=/^fal\\./]",
+    message: 'Run our own commands with executeFalCommand from src/falCommands.ts: its id is typed (src/core/commandIds.ts).',
+  },
+];
+const restrictedSyntax = (file) => ['error', ...RESTRICTED_SYNTAX.filter((r) => r.owner !== file).map(({ selector, message }) => ({ selector, message }))];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', '**/*.js'] },
@@ -112,10 +129,10 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...TIMER_GLOBALS],
       'no-restricted-properties': ['error', ...TIMER_PROPERTIES, ...CLOCK_PROPERTIES],
       'max-lines': ['error', { max: 250, skipBlankLines: false, skipComments: false }],
-      'no-restricted-syntax': NOTIFICATION_SYNTAX,
+      'no-restricted-syntax': restrictedSyntax(),
     },
   },
-  { files: ['src/notifications.ts'], rules: { 'no-restricted-syntax': 'off' } },
+  ...RESTRICTED_SYNTAX.map(({ owner }) => ({ files: [owner], rules: { 'no-restricted-syntax': restrictedSyntax(owner) } })),
   ...FLOORS.flat().map((folder) => ({
     files: srcFiles(folder),
     rules: { 'no-restricted-imports': restrictedImports(folder, { timers: true }) },

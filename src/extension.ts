@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));
   const view = new InstancesView(controller.model, settings, names, new GpuTreePart(gpu.sampler, () => gpu.settings), costTree);
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
-  const milestones = new GettingStarted(session, controller.model, context.globalState);
+  const milestones = new GettingStarted(session, context.globalState);
   const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
   const spendReports = new SpendReportProvider(figures, controller.model);
   controller.attachView(view.treeView);

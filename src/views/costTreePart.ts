@@ -5,10 +5,9 @@
 import * as vscode from 'vscode';
 import type { ComputeInstance } from '../api';
 import type { CostGuard, Ownership } from '../cost';
+import { setContextKey } from './contextKeys';
 
 export const MINE_ONLY_KEY = 'fal.instances.mineOnly';
-/** The context key the view title's two filter commands test. */
-export const MINE_ONLY_CONTEXT = 'fal.mineOnly';
 
 export class CostTreePart implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
@@ -24,7 +23,7 @@ export class CostTreePart implements vscode.Disposable {
     private readonly state: vscode.Memento,
   ) {
     this.mine = state.get<boolean>(MINE_ONLY_KEY, false) === true;
-    void vscode.commands.executeCommand('setContext', MINE_ONLY_CONTEXT, this.mine);
+    void setContextKey('fal.mineOnly', this.mine);
     this.subscription = guard.onDidChangeProtection((id) => this.changed.fire([id]));
   }
 
@@ -35,7 +34,7 @@ export class CostTreePart implements vscode.Disposable {
   async setMineOnly(on: boolean): Promise<void> {
     if (on === this.mine) return;
     this.mine = on;
-    await vscode.commands.executeCommand('setContext', MINE_ONLY_CONTEXT, on);
+    await setContextKey('fal.mineOnly', on);
     this.changed.fire(undefined);
     await this.state.update(MINE_ONLY_KEY, on);
   }

@@ -88,6 +88,19 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     assert.deepEqual(await rulesHit('src/notifications.ts', code), []);
   });
 
+  it('context keys are set by src/views/contextKeys.ts alone', async () => {
+    const code = "import * as vscode from 'vscode';\nvoid vscode.commands.executeCommand('setContext', 'fal.hasInstances', true);\nvoid vscode.window.showErrorMessage('x');\n";
+    assert.deepEqual(await rulesHit('src/views/x.ts', code), ['2:no-restricted-syntax', '3:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/commands/x.ts', code), ['2:no-restricted-syntax', '3:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/views/contextKeys.ts', code), ['3:no-restricted-syntax'], 'the owner is still held to the other rules');
+  });
+
+  it('our own commands run through src/falCommands.ts, by their typed id', async () => {
+    const code = "import * as vscode from 'vscode';\nvoid vscode.commands.executeCommand('fal.deleteInstance', 'i');\nvoid vscode.commands.executeCommand('vscode.openFolder');\n";
+    assert.deepEqual(await rulesHit('src/instances/x.ts', code), ['2:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/falCommands.ts', code), []);
+  });
+
   it('tests may use timers', async () => {
     assert.deepEqual(await rulesHit('test/unit/x.test.ts', 'setTimeout(() => 1, 5);\n'), []);
   });
