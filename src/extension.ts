@@ -6,6 +6,7 @@ import { ApiKeyStore } from './auth/apiKeyStore';
 import { FalSession } from './auth/falSession';
 import { now } from './base/timers';
 import { errorTitles, type CommandId } from './core/commandIds';
+import { StoredState } from './core/storedState';
 import { chooseInstanceKey } from './commands/chooseInstanceKey';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
@@ -56,8 +57,9 @@ export function activate(context: vscode.ExtensionContext): void {
   let settings = readSettings();
   const keys = new ApiKeyStore(context.secrets);
   const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);
-  const controller = new InstancesController(session, log, settings, context.globalState);
-  const instanceKeys = new InstanceKeyStore(context.globalState);
+  const stored = new StoredState(context.globalState, (line) => log.warn(line));
+  const controller = new InstancesController(session, log, settings, stored);
+  const instanceKeys = new InstanceKeyStore(stored);
   // The GPU view: the sampler is fed here and is the only thing that samples.
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
@@ -68,15 +70,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const ledger = new SpendLedger(context.globalState, (id) => ownership.createdHere(id), saveError('the spend ledger'));
   const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at) => ledger.recordDeleted(id, at));
   const sampleSeconds = () => gpu.settings.sampleSeconds;
-  const names = new InstanceNames(context.globalState, () => session.account);
+  const names = new InstanceNames(stored, () => session.account);
   const notices = new CostNotices(log);
   const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, nameOf: (id) => names.get(id), ledger, deleter, state: context.globalState, settings: settings.cost, sampleSeconds, log, notices });
   const nickname = () => settings.cost.creatorNickname;
-  const costTree = new CostTreePart(cost.guard, ownership, nickname, context.globalState);
+  const costTree = new CostTreePart(cost.guard, ownership, nickname, stored);
   const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));
   const view = new InstancesView(controller.model, settings, names, new GpuTreePart(gpu.sampler, () => gpu.settings), costTree);
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
-  const milestones = new GettingStarted(session, context.globalState);
+  const milestones = new GettingStarted(session, stored);
   const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
   const spendReports = new SpendReportProvider(figures, controller.model);
   controller.attachView(view.treeView);
@@ -86,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
   const costs = { projectMonth: (type: string) => figures.projection(now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
-  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log, deleter, costs };
+  const deps = { controller, stored, keyStore: instanceKeys, names, milestones, log, deleter, costs };
   const titles = errorTitles(context.extension.packageJSON);
   const title = (id: CommandId) => titles.get(id) ?? id;
   const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) => registerCommand(log, id, title(id), run);

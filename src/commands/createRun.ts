@@ -12,6 +12,7 @@ import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { notificationText } from '../core/markdownText';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
+import type { StoredState } from '../core/storedState';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstanceNames } from '../instances/instanceNames';
 import type { InstancesController } from '../instances/instancesController';
@@ -24,7 +25,8 @@ import { showErrorMessage, showInformationMessage, showWarningMessage } from '..
 
 export interface CreateDeps {
   readonly controller: InstancesController;
-  readonly globalState: vscode.Memento;
+  /** Global state, read and written by its typed keys. */
+  readonly stored: StoredState;
   readonly keyStore: InstanceKeyStore;
   readonly names: InstanceNames;
   readonly log: vscode.LogOutputChannel;

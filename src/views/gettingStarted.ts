@@ -5,6 +5,7 @@
 // global state: they happened once, for good.
 import * as vscode from 'vscode';
 import type { FalSession } from '../auth/falSession';
+import type { StoredState } from '../core/storedState';
 import { setContextKey } from './contextKeys';
 
 export type Milestone = 'connected' | 'deleted';
@@ -14,7 +15,7 @@ export interface Milestones {
   reached(milestone: Milestone): void;
 }
 
-const STATE_KEY: Record<Milestone, string> = { connected: 'fal.milestone.connected', deleted: 'fal.milestone.deleted' };
+const STATE_KEY: Record<Milestone, 'fal.milestone.connected' | 'fal.milestone.deleted'> = { connected: 'fal.milestone.connected', deleted: 'fal.milestone.deleted' };
 const CONTEXT_KEY: Record<Milestone, 'fal.connectedOnce' | 'fal.deletedOnce'> = { connected: 'fal.connectedOnce', deleted: 'fal.deletedOnce' };
 
 export class GettingStarted implements Milestones, vscode.Disposable {
@@ -22,14 +23,14 @@ export class GettingStarted implements Milestones, vscode.Disposable {
 
   constructor(
     private readonly session: FalSession,
-    private readonly globalState: vscode.Memento,
+    private readonly stored: StoredState,
   ) {
     this.subscriptions = [session.onDidChange(() => this.sync())];
     this.sync();
   }
 
   reached(milestone: Milestone): void {
-    if (!this.globalState.get<boolean>(STATE_KEY[milestone])) void this.globalState.update(STATE_KEY[milestone], true);
+    if (!this.stored.get(STATE_KEY[milestone])) void this.stored.update(STATE_KEY[milestone], true);
     void setContextKey(CONTEXT_KEY[milestone], true);
   }
 
@@ -39,6 +40,6 @@ export class GettingStarted implements Milestones, vscode.Disposable {
 
   private sync(): void {
     void setContextKey('fal.keyStored', this.session.state.kind === 'signedIn');
-    for (const m of ['connected', 'deleted'] as const) void setContextKey(CONTEXT_KEY[m], this.globalState.get<boolean>(STATE_KEY[m], false));
+    for (const m of ['connected', 'deleted'] as const) void setContextKey(CONTEXT_KEY[m], this.stored.get(STATE_KEY[m]));
   }
 }
