@@ -18,7 +18,8 @@
 // 5. Links only from us: every notification goes through src/notifications.ts, which keeps outside
 //    text in a message from making a `[label](command:…)` link (tooltips: test/unit/lint/markupRule.ts).
 // 6. Ids in one place: context keys are set only by src/views/contextKeys.ts, and our own commands
-//    run by their typed id through src/falCommands.ts.
+//    run by their typed id through src/falCommands.ts; global state is read only through the typed
+//    keys of src/core/storedState.ts, which extension.ts alone makes from context.globalState.
 import tseslint from 'typescript-eslint';
 
 /**
@@ -103,6 +104,11 @@ const RESTRICTED_SYNTAX = [
     owner: 'src/falCommands.ts',
     selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.value=/^fal\\./]",
     message: 'Run our own commands with executeFalCommand from src/falCommands.ts: its id is typed (src/core/commandIds.ts).',
+  },
+  {
+    owner: 'src/extension.ts',
+    selector: "MemberExpression[property.name=/^(globalState|workspaceState)$/]",
+    message: 'Read and write global state through StoredState (src/core/storedState.ts), made once in src/extension.ts: every key is typed and checked on read.',
   },
 ];
 const restrictedSyntax = (file) => ['error', ...RESTRICTED_SYNTAX.filter((r) => r.owner !== file).map(({ selector, message }) => ({ selector, message }))];

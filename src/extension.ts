@@ -66,13 +66,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
   // The cost guard: whose instances are ours, what they cost, one delete path for all.
   const saveError = (what: string) => (e: unknown) => log.error(`Could not save ${what}: ${String(e)}`);
-  const ownership = new Ownership(context.globalState, saveError('the instances created here'));
-  const ledger = new SpendLedger(context.globalState, (id) => ownership.createdHere(id), saveError('the spend ledger'));
+  const ownership = new Ownership(stored, saveError('the instances created here'));
+  const ledger = new SpendLedger(stored, (id) => ownership.createdHere(id), saveError('the spend ledger'));
   const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at) => ledger.recordDeleted(id, at));
   const sampleSeconds = () => gpu.settings.sampleSeconds;
   const names = new InstanceNames(stored, () => session.account);
   const notices = new CostNotices(log);
-  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, nameOf: (id) => names.get(id), ledger, deleter, state: context.globalState, settings: settings.cost, sampleSeconds, log, notices });
+  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, nameOf: (id) => names.get(id), ledger, deleter, state: stored, settings: settings.cost, sampleSeconds, log, notices });
   const nickname = () => settings.cost.creatorNickname;
   const costTree = new CostTreePart(cost.guard, ownership, nickname, stored);
   const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));

@@ -32,7 +32,7 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
   let firstSeen: Record<string, number> = {};
   const model = new InstancesModel({ get: () => firstSeen, set: (v) => void (firstSeen = v) });
   const state = new Memory();
-  const ownership = new Ownership(state);
+  const ownership = new Ownership(new StoredState(state));
   const protectedIds = new Set<string>();
   const protection = new Emitter<string>();
   const guard = { isProtected: (id: string) => protectedIds.has(id), onDidChangeProtection: protection.event };

@@ -101,6 +101,12 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     assert.deepEqual(await rulesHit('src/falCommands.ts', code), []);
   });
 
+  it('global state is reached only by src/extension.ts, to make the typed StoredState', async () => {
+    const code = 'export const f = (context: { globalState: unknown; workspaceState: unknown }) => [context.globalState, context.workspaceState];\n';
+    assert.deepEqual(await rulesHit('src/instances/x.ts', code), ['1:no-restricted-syntax', '1:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/extension.ts', code), []);
+  });
+
   it('tests may use timers', async () => {
     assert.deepEqual(await rulesHit('test/unit/x.test.ts', 'setTimeout(() => 1, 5);\n'), []);
   });
