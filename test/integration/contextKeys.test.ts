@@ -2,7 +2,7 @@
 // `onContext:`) is one src/views/contextKeys.ts knows and sets, and the owner knows no key nothing tests.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CONTEXT_KEYS } from '../../src/views/contextKeys';
+import { CONTEXT_KEYS, setContextKey } from '../../src/views/contextKeys';
 
 const EXTENSION_ID = 'fal-compute-community.fal-compute';
 
@@ -28,5 +28,24 @@ describe('context keys (src/views/contextKeys.ts)', () => {
     const known = new Set<string>(CONTEXT_KEYS);
     assert.deepEqual([...tested].filter((k) => !known.has(k)), [], 'tested but never set');
     assert.deepEqual([...known].filter((k) => !tested.has(k)), [], 'set but never tested');
+  });
+
+  it('sends a key to the workbench only when its value changes', async () => {
+    const sent: unknown[][] = [];
+    const real = vscode.commands.executeCommand;
+    vscode.commands.executeCommand = (async (...args: unknown[]) => void sent.push(args)) as typeof real;
+    try {
+      for (const value of [true, true, false, false, true]) await setContextKey('fal.deletedOnce', value);
+      await setContextKey('fal.viewState', 'loading');
+      await setContextKey('fal.viewState', 'loading');
+    } finally {
+      vscode.commands.executeCommand = real;
+    }
+    assert.deepEqual(sent, [
+      ['setContext', 'fal.deletedOnce', true],
+      ['setContext', 'fal.deletedOnce', false],
+      ['setContext', 'fal.deletedOnce', true],
+      ['setContext', 'fal.viewState', 'loading'],
+    ]);
   });
 });
