@@ -2,7 +2,7 @@
 // test layers and `npm run lint` runs it alone.
 //
 // 1. Floors: src/ is built in floors, lowest first (FLOORS below, README "Development"):
-//      base → ssh → api → core → gpu, cost → settings, notifications, auth → instances → views
+//      base → ssh → api → core → gpu, cost → settings, notifications, falCommands, auth → instances → views
 //      → remote, wizard → commands → extension, uninstall
 //    A file imports its own floor and the floors below, never one above, so every arrow between
 //    folders points down and no folder waits on one that waits on it (test/unit/lint/importGraph
@@ -17,13 +17,16 @@
 // 4. Small files: no file in src/ is over 250 lines (a file that grows past it holds two things).
 // 5. Links only from us: every notification goes through src/notifications.ts, which keeps outside
 //    text in a message from making a `[label](command:…)` link (tooltips: test/unit/lint/markupRule.ts).
+// 6. Ids in one place: context keys are set only by src/views/contextKeys.ts, and our own commands
+//    run by their typed id through src/falCommands.ts; global state is read only through the typed
+//    keys of src/core/storedState.ts, which extension.ts alone makes from context.globalState.
 import tseslint from 'typescript-eslint';
 
 /**
- * The floors of src/, lowest first: a folder (or a top-level file: settings.ts, notifications.ts,
+ * The floors of src/, lowest first: a folder (or a top-level file: settings.ts, notifications.ts, falCommands.ts,
  * extension.ts, uninstall.ts) may import its own floor and lower ones. Read by test/unit/lint/importGraph.test.ts.
  */
-export const FLOORS = [['base'], ['ssh'], ['api'], ['core'], ['gpu', 'cost'], ['settings', 'notifications', 'auth'], ['instances'], ['views'], ['remote', 'wizard'], ['commands'], ['extension', 'uninstall']];
+export const FLOORS = [['base'], ['ssh'], ['api'], ['core'], ['gpu', 'cost'], ['settings', 'notifications', 'falCommands', 'auth'], ['instances'], ['views'], ['remote', 'wizard'], ['commands'], ['extension', 'uninstall']];
 /** The floors with no `vscode` import: unit-tested in plain node. */
 const PURE_FLOORS = 5;
 const PURE_FOLDERS = FLOORS.slice(0, PURE_FLOORS).flat().map((folder) => `src/${folder}`);
@@ -61,7 +64,7 @@ const VSCODE_MODULE = { name: 'vscode', message: LAYER_MESSAGE };
 
 const floorOf = (folder) => FLOORS.findIndex((floor) => floor.includes(folder));
 const srcFiles = (folder) => [`src/${folder}/**/*.ts`, `src/${folder}.ts`];
-const TOP_LEVEL_FILES = ['settings', 'notifications', 'extension', 'uninstall'];
+const TOP_LEVEL_FILES = ['settings', 'notifications', 'falCommands', 'extension', 'uninstall'];
 /**
  * The folders above `folder`'s floor, as a relative import reaches them: `../views/x` from a
  * folder, `./views/x` from a top-level file, or a path through `src/` (a same-named file inside
@@ -85,10 +88,30 @@ const restrictedImports = (folder, { timers }) => {
 
 const NOTIFICATION_MESSAGE =
   'Use showInformationMessage/showWarningMessage/showErrorMessage from src/notifications.ts: VS Code makes [label](command:…) in a message a link, and messages carry outside text.';
-const NOTIFICATION_SYNTAX = ['error', {
-  selector: "MemberExpression[object.property.name='window'][property.name=/^show(Information|Warning|Error)Message$/]",
-  message: NOTIFICATION_MESSAGE,
-}];
+/** The no-restricted-syntax selectors of src/, each with the one file it does not hold for. */
+const RESTRICTED_SYNTAX = [
+  {
+    owner: 'src/notifications.ts',
+    selector: "MemberExpression[object.property.name='window'][property.name=/^show(Information|Warning|Error)Message$/]",
+    message: NOTIFICATION_MESSAGE,
+  },
+  {
+    owner: 'src/views/contextKeys.ts',
+    selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.value='setContext']",
+    message: 'Set a context key with setContextKey from src/views/contextKeys.ts: it names every key package.json tests, with its type.',
+  },
+  {
+    owner: 'src/falCommands.ts',
+    selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.value=/^fal\\./]",
+    message: 'Run our own commands with executeFalCommand from src/falCommands.ts: its id is typed (src/core/commandIds.ts).',
+  },
+  {
+    owner: 'src/extension.ts',
+    selector: "MemberExpression[property.name=/^(globalState|workspaceState)$/]",
+    message: 'Read and write global state through StoredState (src/core/storedState.ts), made once in src/extension.ts: every key is typed and checked on read.',
+  },
+];
+const restrictedSyntax = (file) => ['error', ...RESTRICTED_SYNTAX.filter((r) => r.owner !== file).map(({ selector, message }) => ({ selector, message }))];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', '**/*.js'] },
@@ -112,10 +135,10 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...TIMER_GLOBALS],
       'no-restricted-properties': ['error', ...TIMER_PROPERTIES, ...CLOCK_PROPERTIES],
       'max-lines': ['error', { max: 250, skipBlankLines: false, skipComments: false }],
-      'no-restricted-syntax': NOTIFICATION_SYNTAX,
+      'no-restricted-syntax': restrictedSyntax(),
     },
   },
-  { files: ['src/notifications.ts'], rules: { 'no-restricted-syntax': 'off' } },
+  ...RESTRICTED_SYNTAX.map(({ owner }) => ({ files: [owner], rules: { 'no-restricted-syntax': restrictedSyntax(owner) } })),
   ...FLOORS.flat().map((folder) => ({
     files: srcFiles(folder),
     rules: { 'no-restricted-imports': restrictedImports(folder, { timers: true }) },

@@ -5,6 +5,8 @@ import type { ComputeInstance } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { FalSession } from './auth/falSession';
 import { now } from './base/timers';
+import { errorTitles, type CommandId } from './core/commandIds';
+import { StoredState } from './core/storedState';
 import { chooseInstanceKey } from './commands/chooseInstanceKey';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
@@ -55,27 +57,28 @@ export function activate(context: vscode.ExtensionContext): void {
   let settings = readSettings();
   const keys = new ApiKeyStore(context.secrets);
   const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);
-  const controller = new InstancesController(session, log, settings, context.globalState);
-  const instanceKeys = new InstanceKeyStore(context.globalState);
+  const stored = new StoredState(context.globalState, (line) => log.warn(line));
+  const controller = new InstancesController(session, log, settings, stored);
+  const instanceKeys = new InstanceKeyStore(stored);
   // The GPU view: the sampler is fed here and is the only thing that samples.
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
   const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
   // The cost guard: whose instances are ours, what they cost, one delete path for all.
   const saveError = (what: string) => (e: unknown) => log.error(`Could not save ${what}: ${String(e)}`);
-  const ownership = new Ownership(context.globalState, saveError('the instances created here'));
-  const ledger = new SpendLedger(context.globalState, (id) => ownership.createdHere(id), saveError('the spend ledger'));
+  const ownership = new Ownership(stored, saveError('the instances created here'));
+  const ledger = new SpendLedger(stored, (id) => ownership.createdHere(id), saveError('the spend ledger'));
   const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at) => ledger.recordDeleted(id, at));
   const sampleSeconds = () => gpu.settings.sampleSeconds;
-  const names = new InstanceNames(context.globalState, () => session.account);
+  const names = new InstanceNames(stored, () => session.account);
   const notices = new CostNotices(log);
-  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, nameOf: (id) => names.get(id), ledger, deleter, state: context.globalState, settings: settings.cost, sampleSeconds, log, notices });
+  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, nameOf: (id) => names.get(id), ledger, deleter, state: stored, settings: settings.cost, sampleSeconds, log, notices });
   const nickname = () => settings.cost.creatorNickname;
-  const costTree = new CostTreePart(cost.guard, ownership, nickname, context.globalState);
+  const costTree = new CostTreePart(cost.guard, ownership, nickname, stored);
   const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));
   const view = new InstancesView(controller.model, settings, names, new GpuTreePart(gpu.sampler, () => gpu.settings), costTree);
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
-  const milestones = new GettingStarted(session, controller.model, context.globalState);
+  const milestones = new GettingStarted(session, stored);
   const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
   const spendReports = new SpendReportProvider(figures, controller.model);
   controller.attachView(view.treeView);
@@ -85,14 +88,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
   const costs = { projectMonth: (type: string) => figures.projection(now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
-  const deps = { controller, globalState: context.globalState, keyStore: instanceKeys, names, milestones, log, deleter, costs };
-  const command = <A extends unknown[]>(id: string, title: string, run: (...args: A) => unknown) => registerCommand(log, id, title, run);
+  const deps = { controller, stored, keyStore: instanceKeys, names, milestones, log, deleter, costs };
+  const titles = errorTitles(context.extension.packageJSON);
+  const title = (id: CommandId) => titles.get(id) ?? id;
+  const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) => registerCommand(log, id, title(id), run);
 
   let importOffered = false;
   const offerImportOnce = () => {
     if (importOffered || !view.treeView.visible) return;
     importOffered = true;
-    runInBackground(log, 'Use Existing fal Key', () => offerKeyImport(keyDeps));
+    runInBackground(log, title('fal.importApiKey'), () => offerKeyImport(keyDeps));
   };
 
   context.subscriptions.push(
@@ -119,31 +124,31 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerTextDocumentContentProvider('fal-spend', spendReports),
     gpu.sampler.onDidChangeIdle(showIdle),
     controller.model.onDidChange(showIdle),
-    command('fal.showLogs', 'Show Logs', () => log.show(true)),
-    command('fal.setApiKey', 'Set API Key', () => setApiKey(keyDeps)),
-    command('fal.importApiKey', 'Use Existing fal Key', () => importApiKey(keyDeps)),
-    command('fal.signOut', 'Sign Out', () => signOut(keys, log)),
-    command('fal.refresh', 'Refresh Instances', () => refresh(controller)),
-    command('fal.createInstance', 'Create H100 Instance', (args?: object) => createInstance(deps, args)),
-    command('fal.deleteInstance', 'Delete Instance', (node?: unknown, selected?: readonly unknown[]) => deleteInstances(deps, node, selected)),
-    command('fal.connect', 'Connect', (arg?: unknown) => connect(deps, arg)),
-    command('fal.connectWhenReady', 'Connect When Ready', (arg?: unknown) => connect(deps, arg)),
-    command('fal.openSshTerminal', 'Open SSH in Terminal', (arg?: unknown) => openSshTerminal(deps, arg)),
-    command('fal.copySshCommand', 'Copy SSH Command', (arg?: unknown) => copySshCommand(deps, arg)),
-    command('fal.copyIp', 'Copy IP', (arg?: unknown) => copyIp(deps, arg)),
-    command('fal.forgetHostKey', 'Forget Host Key', (arg?: unknown) => forgetHostKey(deps, arg)),
-    command('fal.showGpuUsage', 'Show GPU Usage', (arg?: unknown) => showGpuUsage(controller.model, reports, arg)),
-    command('fal.refreshGpuUsage', 'Refresh GPU Usage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
-    command('fal.gpu.chooseKey', 'Choose Private Key', (arg?: unknown) => chooseInstanceKey(deps, arg)),
-    command('fal.gpu.retry', 'Retry GPU Sample', (id: string) => gpu.sampler.refresh(id)),
-    command('fal.protect', 'Protect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
-    command('fal.unprotect', 'Unprotect from Auto-Delete', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),
-    command(KEEP_COMMAND, 'Keep', (id?: unknown) => notices.keep(id)),
-    command('fal.showSpend', 'Show Spend', () => showSpend(spendReports)),
-    command('fal.filterMine', 'Show Only My Instances', () => costTree.setMineOnly(true)),
-    command('fal.filterAll', 'Show All Instances', () => costTree.setMineOnly(false)),
-    command('fal.removeSshConfigChanges', 'Remove SSH Config Changes', () => removeSshConfigChangesCommand(log)),
-    command('fal.renameInstance', 'Rename Instance', (arg?: unknown) => renameInstance(deps, arg)),
+    command('fal.showLogs', () => log.show(true)),
+    command('fal.setApiKey', () => setApiKey(keyDeps)),
+    command('fal.importApiKey', () => importApiKey(keyDeps)),
+    command('fal.signOut', () => signOut(keys, log)),
+    command('fal.refresh', () => refresh(controller)),
+    command('fal.createInstance', (args?: object) => createInstance(deps, args)),
+    command('fal.deleteInstance', (node?: unknown, selected?: readonly unknown[]) => deleteInstances(deps, node, selected)),
+    command('fal.connect', (arg?: unknown) => connect(deps, arg)),
+    command('fal.connectWhenReady', (arg?: unknown) => connect(deps, arg)),
+    command('fal.openSshTerminal', (arg?: unknown) => openSshTerminal(deps, arg)),
+    command('fal.copySshCommand', (arg?: unknown) => copySshCommand(deps, arg)),
+    command('fal.copyIp', (arg?: unknown) => copyIp(deps, arg)),
+    command('fal.forgetHostKey', (arg?: unknown) => forgetHostKey(deps, arg)),
+    command('fal.showGpuUsage', (arg?: unknown) => showGpuUsage(controller.model, reports, arg)),
+    command('fal.refreshGpuUsage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
+    command('fal.gpu.chooseKey', (arg?: unknown) => chooseInstanceKey(deps, arg)),
+    command('fal.gpu.retry', (id: string) => gpu.sampler.refresh(id)),
+    command('fal.protect', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
+    command('fal.unprotect', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),
+    command(KEEP_COMMAND, (id?: unknown) => notices.keep(id)),
+    command('fal.showSpend', () => showSpend(spendReports)),
+    command('fal.filterMine', () => costTree.setMineOnly(true)),
+    command('fal.filterAll', () => costTree.setMineOnly(false)),
+    command('fal.removeSshConfigChanges', () => removeSshConfigChangesCommand(log)),
+    command('fal.renameInstance', (arg?: unknown) => renameInstance(deps, arg)),
     view.treeView.onDidChangeVisibility(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

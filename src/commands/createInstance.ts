@@ -20,8 +20,6 @@ import { execute, type CreateDeps } from './createRun';
 import { CommandError } from './registerCommand';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 
-const LAST_TYPE_KEY = 'fal.create.lastInstanceType';
-
 export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promise<ComputeInstance | undefined> {
   const client = await deps.controller.session.requireClient(); // a missing or rejected key is said before the wizard
   const { hourlyUsd, ssh } = readSettings();
@@ -30,7 +28,7 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     {
       ui: deps.ui ?? new VscodeWizardUi(),
       hourlyUsd,
-      lastInstanceType: deps.globalState.get<string>(LAST_TYPE_KEY),
+      lastInstanceType: deps.stored.get('fal.create.lastInstanceType'),
       sshDir,
       sshDirShown: shownPath(sshDir),
       defaultName: proposedName(
@@ -48,7 +46,7 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     deps.log.info('Create cancelled in the wizard; nothing was sent.');
     return undefined;
   }
-  await deps.globalState.update(LAST_TYPE_KEY, plan.instanceType);
+  await deps.stored.update('fal.create.lastInstanceType', plan.instanceType);
   if (!(await withinBudget(deps, plan))) return undefined;
 
   let input: CreateInstanceInput;
@@ -67,7 +65,7 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     ...(plan.name && { name: plan.name }),
     startedAt: now(),
   };
-  const store = new PendingCreates(deps.globalState);
+  const store = new PendingCreates(deps.stored);
   await store.save(pending); // before the first request: a reload from here on is reconciled
   return execute(deps, client, store, pending);
 }

@@ -12,6 +12,7 @@ import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { notificationText } from '../core/markdownText';
 import { waitForInstance, type WaitOutcome } from '../core/instanceWait';
+import type { StoredState } from '../core/storedState';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstanceNames } from '../instances/instanceNames';
 import type { InstancesController } from '../instances/instancesController';
@@ -19,11 +20,13 @@ import { outcomeUnknown, REPLAY_WINDOW_MS, windowDeadline, type PendingCreate, t
 import type { WizardUi } from '../wizard/wizardUi';
 import { createFailureMessage, provisioningText, retryWaitText, stopWaitingButton } from './createMessages';
 import { isCancellation, runInBackground, SHOW_LOGS } from './registerCommand';
+import { executeFalCommand } from '../falCommands';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface CreateDeps {
   readonly controller: InstancesController;
-  readonly globalState: vscode.Memento;
+  /** Global state, read and written by its typed keys. */
+  readonly stored: StoredState;
   readonly keyStore: InstanceKeyStore;
   readonly names: InstanceNames;
   readonly log: vscode.LogOutputChannel;
@@ -170,7 +173,7 @@ function stoppedWaiting(deps: CreateDeps, label: string, creating: Promise<Compu
 
 /** "Delete It" runs the usual Delete (its modal confirmation, a fresh look at the list). */
 async function offerDelete(instance: ComputeInstance | undefined, choice: Thenable<string | undefined>): Promise<void> {
-  if (instance && (await choice) === DELETE_IT) await vscode.commands.executeCommand('fal.deleteInstance', instance.id);
+  if (instance && (await choice) === DELETE_IT) await executeFalCommand('fal.deleteInstance', instance.id);
 }
 
 function report(deps: CreateDeps, instance: ComputeInstance, outcome: WaitOutcome): void {
@@ -184,6 +187,6 @@ function report(deps: CreateDeps, instance: ComputeInstance, outcome: WaitOutcom
 
 async function announceReady(instance: ComputeInstance, name: string): Promise<void> {
   const choice = await showInformationMessage(`${name} is ready at ${instance.ip}.`, 'Connect', 'Copy IP');
-  if (choice === 'Connect') await vscode.commands.executeCommand('fal.connect', instance.id);
-  else if (choice === 'Copy IP') await vscode.commands.executeCommand('fal.copyIp', instance.id);
+  if (choice === 'Connect') await executeFalCommand('fal.connect', instance.id);
+  else if (choice === 'Copy IP') await executeFalCommand('fal.copyIp', instance.id);
 }

@@ -11,7 +11,7 @@ import { runInBackground } from './registerCommand';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> {
-  const store = new PendingCreates(deps.globalState);
+  const store = new PendingCreates(deps.stored);
   if (store.list().length === 0) return;
   const client = await deps.controller.session.client().catch(() => undefined);
   if (!client) return; // signed out (or a base URL the client refuses): kept until a key is set or the window passes

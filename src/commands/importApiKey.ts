@@ -1,9 +1,9 @@
 // "fal: Use Existing fal Key": offers a key found in FAL_KEY / ~/.fal/config.toml. Nothing is
 // imported without the user saying so, and the key is still checked against fal first.
-import * as vscode from 'vscode';
 import { findExistingFalKey } from '../core/falCredentials';
 import { setApiKey, type SetApiKeyDeps } from './setApiKey';
 import { showInformationMessage } from '../notifications';
+import { setContextKey } from '../views/contextKeys';
 
 export async function importApiKey(deps: SetApiKeyDeps): Promise<void> {
   const found = await findExistingFalKey();
@@ -18,7 +18,7 @@ export async function importApiKey(deps: SetApiKeyDeps): Promise<void> {
 export async function offerKeyImport(deps: SetApiKeyDeps): Promise<void> {
   if (await deps.keys.get()) return;
   const found = await findExistingFalKey();
-  await vscode.commands.executeCommand('setContext', 'fal.keyImportAvailable', Boolean(found));
+  await setContextKey('fal.keyImportAvailable', Boolean(found));
   if (!found) return;
   const choice = await showInformationMessage(
     `fal Compute found a fal key in ${found.source}. Use it in VS Code?`,

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { ApiKeyNeeded } from '../auth/falSession';
 import { errorMessage, keyRejectionOf } from '../core/apiFailures';
 import { FalError } from '../api';
+import type { CommandId } from '../core/commandIds';
+import { executeFalCommand } from '../falCommands';
 import { showErrorMessage, showWarningMessage } from '../notifications';
 
 export const SHOW_LOGS = 'Show Logs';
@@ -18,8 +20,8 @@ export class CommandError extends Error {
   override readonly name = 'CommandError';
 }
 
-/** Registers command `id`; `title` is how errors name it ("Delete Instance: …"). */
-export function registerCommand<A extends unknown[]>(log: Log, id: string, title: string, run: (...args: A) => unknown): vscode.Disposable {
+/** Registers command `id`; `title` is how errors name it ("Delete Instance: …"), from package.json (core/commandIds.ts `errorTitles`). */
+export function registerCommand<A extends unknown[]>(log: Log, id: CommandId, title: string, run: (...args: A) => unknown): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: A) => {
     try {
       return await run(...args);
@@ -62,6 +64,6 @@ function reportFailure(log: Log, title: string, error: unknown): void {
 function offer(log: Log, choice: Thenable<string | undefined>): void {
   void Promise.resolve(choice).then((picked) => {
     if (picked === SHOW_LOGS) log.show(true);
-    else if (picked === SET_API_KEY) void vscode.commands.executeCommand('fal.setApiKey');
+    else if (picked === SET_API_KEY) void executeFalCommand('fal.setApiKey');
   });
 }

@@ -2,7 +2,8 @@
 import type { Timers } from '../base/timers';
 import type { AutoDeleteHost } from './autoDelete';
 import type { Countdown, CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
-import type { CostGuardSettings, IdleSource, KeyValueStore } from './types';
+import type { CostGuardSettings, IdleSource } from './types';
+import type { StoredState } from '../core/storedState';
 
 export interface Shown<T> {
   /** The user's choice; undefined when dismissed. Need not settle after close(). */
@@ -27,7 +28,7 @@ export interface CostGuardHost extends AutoDeleteHost {
 export interface CostGuardOptions {
   readonly host: CostGuardHost;
   readonly idle: IdleSource;
-  readonly store: KeyValueStore;
+  readonly store: StoredState;
   /** Whether this VS Code created the instance (see Ownership). */
   readonly createdHere: (instanceId: string) => boolean;
   /** The user's name for an instance (Rename…), used in every message beside its id. */

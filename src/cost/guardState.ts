@@ -1,7 +1,8 @@
 // What the cost guard must remember across window reloads: snoozes, "don't remind", protections,
 // when each instance was last reminded, and when auto-delete may be considered again after a
 // cancelled or refused attempt. One key in the extension's global state, read defensively.
-import { HOUR_MS, keepSince, numberMap, saveToStore, storedObject, type KeyValueStore } from './types';
+import { HOUR_MS, keepSince, numberMap, saveToStore, storedObject } from './types';
+import type { StoredState } from '../core/storedState';
 
 export const GUARD_STATE_KEY = 'fal.costGuard';
 /** Protections and "don't remind" of instances unseen this long are forgotten (ids are never reused). */
@@ -29,7 +30,7 @@ export class GuardState {
   private data: Persisted;
 
   constructor(
-    private readonly store: KeyValueStore,
+    private readonly store: StoredState,
     private readonly onSaveError: (error: unknown) => void = () => undefined,
   ) {
     const source = storedObject(store, GUARD_STATE_KEY);

@@ -2,9 +2,10 @@
 //
 // How the VS Code side wires it (one place, extension.ts):
 //
-//   const ownership = new Ownership(globalState, logError);        // ids created here + learned nicknames
-//   const ledger = new SpendLedger(globalState, (id) => ownership.createdHere(id), logError);
-//   const guard = new CostGuard({ host, idle, store: globalState, createdHere: (id) => ownership.createdHere(id),
+//   const stored = new StoredState(globalState, logWarning);       // core/storedState.ts: typed keys
+//   const ownership = new Ownership(stored, logError);             // ids created here + learned nicknames
+//   const ledger = new SpendLedger(stored, (id) => ownership.createdHere(id), logError);
+//   const guard = new CostGuard({ host, idle, store: stored, createdHere: (id) => ownership.createdHere(id),
 //                                 settings: readCostSettings(), timers: realTimers });
 //
 // It TELLS the guard:
@@ -68,4 +69,4 @@ export { BUDGET_WARNING_SHARE, budgetLevel, projectMonth, validBudget, type Budg
 export { Ownership, OWNERSHIP_KEY, UNKNOWN_CREATOR_LABEL, creatorKey, groupByCreator, type CreatorGroup } from './ownership';
 export { buildSpendReport, type SpendReportInput } from './spendReport';
 export { GUARD_STATE_KEY } from './guardState';
-export { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings, type Disposable, type IdleSource, type KeyValueStore } from './types';
+export { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings, type Disposable, type IdleSource } from './types';

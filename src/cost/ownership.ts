@@ -3,7 +3,8 @@
 // created here, or created under a nickname we learned or the user set in `fal.creatorNickname`.
 // Only "created here" ever counts for auto-delete; the nickname match is for filtering and grouping.
 import type { ComputeInstance } from '../api';
-import { numberMap, saveToStore, storedObject, type KeyValueStore } from './types';
+import { numberMap, saveToStore, storedObject } from './types';
+import type { StoredState } from '../core/storedState';
 
 export const OWNERSHIP_KEY = 'fal.ownership';
 /** Created ids kept (most recent first); more than anyone creates in a year. */
@@ -20,7 +21,7 @@ export class Ownership {
   private data: Persisted;
 
   constructor(
-    private readonly store: KeyValueStore,
+    private readonly store: StoredState,
     private readonly onSaveError: (error: unknown) => void = () => undefined,
   ) {
     const source = storedObject(store, OWNERSHIP_KEY);

@@ -4,7 +4,8 @@
 // an instance not created here may have run before this VS Code first saw it, and an instance that
 // vanished while VS Code was closed ended somewhere between its last sighting and the next list.
 import type { InstanceRecord } from '../core/instancesModel';
-import { HOUR_MS, saveToStore, storedObject, type KeyValueStore } from './types';
+import { HOUR_MS, saveToStore, storedObject } from './types';
+import type { StoredState } from '../core/storedState';
 
 export const LEDGER_KEY = 'fal.spendLedger';
 /** Deleted instances older than this are forgotten (13 months: this month last year stays known). */
@@ -38,7 +39,7 @@ export class SpendLedger {
   private savedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly store: KeyValueStore,
+    private readonly store: StoredState,
     private readonly createdHere: (instanceId: string) => boolean,
     private readonly onSaveError: (error: unknown) => void = () => undefined,
   ) {

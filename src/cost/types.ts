@@ -1,13 +1,11 @@
 // The contracts between the cost guard (pure) and whoever runs it (the VS Code side, or a test).
 import type { Subscription as Disposable } from '../base/emitter';
+import type { StoredState } from '../core/storedState';
 
 export type { Disposable };
 
-/** The part of vscode.Memento the cost modules use; globalState in the extension, a Map in tests. */
-export interface KeyValueStore {
-  get<T>(key: string, defaultValue: T): T;
-  update(key: string, value: unknown): PromiseLike<void> | void;
-}
+/** The cost guard's keys in global state (core/storedKeys.ts): objects whose fields are salvaged one by one here. */
+export type CostStateKey = 'fal.spendLedger' | 'fal.ownership' | 'fal.costGuard';
 
 /**
  * The GPU sampler's idle signal, seen through an interface of our own so neither lane
@@ -68,16 +66,11 @@ export function keepSince(map: Record<string, number>, minValue: number): Record
 }
 
 /** Writes without waiting; a failed write (a full disk) is reported, never thrown. */
-export function saveToStore(store: KeyValueStore, key: string, value: unknown, onError: (error: unknown) => void): void {
-  try {
-    void Promise.resolve(store.update(key, value)).then(undefined, onError);
-  } catch (error) {
-    onError(error);
-  }
+export function saveToStore(store: StoredState, key: CostStateKey, value: object, onError: (error: unknown) => void): void {
+  store.update(key, value as Record<string, unknown>).then(undefined, onError);
 }
 
-/** A persisted object read defensively: anything but a plain object reads as empty. */
-export function storedObject(store: KeyValueStore, key: string): Record<string, unknown> {
-  const raw = store.get<unknown>(key, {});
-  return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+/** A persisted object: anything but a plain object reads as empty (core/storedState.ts). */
+export function storedObject(store: StoredState, key: CostStateKey): Record<string, unknown> {
+  return store.get(key);
 }

@@ -17,6 +17,7 @@ import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGu
 import { describeState, type GpuSampler } from '../gpu';
 import { runBeforeDeleteTask } from './beforeDeleteTask';
 import type { InstanceDeleter } from './instanceDeleter';
+import { executeFalCommand } from '../falCommands';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 
 /** The session check lists processes: give it longer than a GPU sample. */
@@ -51,7 +52,7 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
         id,
         gate,
       ),
-    confirmDelete: (id) => void vscode.commands.executeCommand('fal.deleteInstance', id),
+    confirmDelete: (id) => void executeFalCommand('fal.deleteInstance', id),
     inform: (message) => {
       const warn = / was not auto-deleted: /.test(message);
       void (warn ? showWarningMessage(message) : showInformationMessage(message));

@@ -9,6 +9,7 @@ import type { FalSession } from '../auth/falSession';
 import { spanText } from '../base/durations';
 import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
+import type { StoredState } from '../core/storedState';
 import { statusLook } from '../core/status';
 import { CostGuard, type CostGuardSettings, type GuardNotices, type IdleSource, type Ownership, type SpendLedger } from '../cost';
 import type { GpuSampler } from '../gpu';
@@ -27,7 +28,7 @@ export interface CostMonitorDeps {
   readonly nameOf: (instanceId: string) => string | undefined;
   readonly ledger: SpendLedger;
   readonly deleter: InstanceDeleter;
-  readonly state: vscode.Memento;
+  readonly state: StoredState;
   readonly settings: CostSettings;
   readonly sampleSeconds: () => number;
   readonly log: vscode.LogOutputChannel;

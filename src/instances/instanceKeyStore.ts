@@ -1,17 +1,15 @@
 // Which private key belongs to which instance. fal keeps only the public half and has no API
 // to read it back, so the create wizard records the private key's path here and Connect reads it.
 // Paths only: key material never goes into VS Code's state.
-import type * as vscode from 'vscode';
 import { Emitter } from '../base/emitter';
-
-const STATE_KEY = 'fal.instanceKeys';
+import type { StoredState } from '../core/storedState';
 
 export class InstanceKeyStore {
   private readonly changes = new Emitter<string>();
   /** Called with the instance id after its key was remembered or forgotten (the GPU view follows). */
   readonly onDidChange = this.changes.event;
 
-  constructor(private readonly globalState: vscode.Memento) {}
+  constructor(private readonly stored: StoredState) {}
 
   get(instanceId: string): string | undefined {
     return this.all()[instanceId];
@@ -23,17 +21,17 @@ export class InstanceKeyStore {
   }
 
   async set(instanceId: string, privateKeyPath: string): Promise<void> {
-    await this.globalState.update(STATE_KEY, { ...this.all(), [instanceId]: privateKeyPath });
+    await this.stored.update('fal.instanceKeys', { ...this.all(), [instanceId]: privateKeyPath });
     this.changes.fire(instanceId);
   }
 
   async delete(instanceId: string): Promise<void> {
     const { [instanceId]: _removed, ...rest } = this.all();
-    await this.globalState.update(STATE_KEY, rest);
+    await this.stored.update('fal.instanceKeys', rest);
     this.changes.fire(instanceId);
   }
 
   private all(): Record<string, string> {
-    return this.globalState.get<Record<string, string>>(STATE_KEY, {});
+    return this.stored.get('fal.instanceKeys');
   }
 }

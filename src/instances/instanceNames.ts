@@ -4,9 +4,7 @@
 // written to disk. No runtime `vscode` import: unit-testable in plain node.
 import { Emitter } from '../base/emitter';
 import { cleanName } from '../core/instanceName';
-import type { StateStore } from './pendingCreates';
-
-export const NAMES_KEY = 'fal.instanceNames';
+import type { StoredState } from '../core/storedState';
 
 type Names = Record<string, Record<string, string>>;
 
@@ -21,7 +19,7 @@ export class InstanceNames implements NameLookup {
   readonly onDidChange = this.changes.event;
 
   constructor(
-    private readonly state: StateStore,
+    private readonly stored: StoredState,
     /** The current account (undefined while signed out: no names are shown or kept). */
     private readonly account: () => string | undefined,
   ) {}
@@ -46,7 +44,7 @@ export class InstanceNames implements NameLookup {
     const all = this.all();
     const { [instanceId]: _old, ...others } = all[account] ?? {};
     const mine = clean ? { ...others, [instanceId]: clean } : others;
-    await this.state.update(NAMES_KEY, { ...all, [account]: mine });
+    await this.stored.update('fal.instanceNames', { ...all, [account]: mine });
     this.changes.fire([instanceId]);
   }
 
@@ -57,7 +55,7 @@ export class InstanceNames implements NameLookup {
     const mine = account ? all[account] : undefined;
     if (!account || !mine || !instanceIds.some((id) => Object.hasOwn(mine, id))) return;
     const kept = Object.fromEntries(Object.entries(mine).filter(([id]) => !instanceIds.includes(id)));
-    await this.state.update(NAMES_KEY, { ...all, [account]: kept });
+    await this.stored.update('fal.instanceNames', { ...all, [account]: kept });
     this.changes.fire(instanceIds);
   }
 
@@ -67,7 +65,6 @@ export class InstanceNames implements NameLookup {
   }
 
   private all(): Names {
-    const value = this.state.get<unknown>(NAMES_KEY, {});
-    return value && typeof value === 'object' ? (value as Names) : {};
+    return this.stored.get('fal.instanceNames');
   }
 }

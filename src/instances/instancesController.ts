@@ -9,10 +9,10 @@ import { DeletionWatch } from '../core/deletionWatch';
 import { InstancesModel } from '../core/instancesModel';
 import { InstancesSync } from '../core/instancesSync';
 import { RefreshScheduler } from '../core/refreshScheduler';
+import type { StoredState } from '../core/storedState';
 import { describeSchedule } from '../core/scheduleWords';
 import type { Settings } from '../settings';
 
-const FIRST_SEEN_KEY = 'fal.instances.firstSeen';
 
 export class InstancesController implements vscode.Disposable {
   readonly model: InstancesModel;
@@ -25,9 +25,9 @@ export class InstancesController implements vscode.Disposable {
     readonly session: FalSession,
     private readonly log: vscode.LogOutputChannel,
     private settings: Settings,
-    globalState: vscode.Memento,
+    stored: StoredState,
   ) {
-    const firstSeen = { get: () => globalState.get<Record<string, number>>(FIRST_SEEN_KEY, {}), set: (value: Record<string, number>) => globalState.update(FIRST_SEEN_KEY, value) };
+    const firstSeen = { get: () => stored.get('fal.instances.firstSeen'), set: (value: Record<string, number>) => stored.update('fal.instances.firstSeen', value) };
     this.model = new InstancesModel(firstSeen, (error) => log.error('A view of the instances list failed to update:', error));
     const sync = new InstancesSync({
       model: this.model,

@@ -5,8 +5,8 @@
 import type { ComputeInstance, CreateInstanceInput, FalComputeClient } from '../api';
 import { FalError } from '../api';
 import { abortAfter, realTimers, type Deadline, type Timers } from '../base/timers';
+import type { StoredState } from '../core/storedState';
 
-const PENDING_CREATES_KEY = 'fal.pendingCreates';
 /** Replays start only this long after the first attempt: inside fal's 10-minute window, with margin. */
 export const REPLAY_WINDOW_MS = 9 * 60_000;
 
@@ -21,27 +21,21 @@ export interface PendingCreate {
   readonly startedAt: number;
 }
 
-/** The part of vscode.Memento used here. */
-export interface StateStore {
-  get<T>(key: string, defaultValue: T): T;
-  update(key: string, value: unknown): Thenable<void> | Promise<void>;
-}
-
 export class PendingCreates {
-  constructor(private readonly state: StateStore) {}
+  constructor(private readonly stored: StoredState) {}
 
   list(): PendingCreate[] {
-    return Object.values(this.state.get<Record<string, PendingCreate>>(PENDING_CREATES_KEY, {}));
+    return Object.values(this.stored.get('fal.pendingCreates'));
   }
 
   async save(pending: PendingCreate): Promise<void> {
-    const all = this.state.get<Record<string, PendingCreate>>(PENDING_CREATES_KEY, {});
-    await this.state.update(PENDING_CREATES_KEY, { ...all, [pending.idempotencyKey]: pending });
+    const all = this.stored.get('fal.pendingCreates');
+    await this.stored.update('fal.pendingCreates', { ...all, [pending.idempotencyKey]: pending });
   }
 
   async clear(idempotencyKey: string): Promise<void> {
-    const { [idempotencyKey]: _gone, ...rest } = this.state.get<Record<string, PendingCreate>>(PENDING_CREATES_KEY, {});
-    await this.state.update(PENDING_CREATES_KEY, rest);
+    const { [idempotencyKey]: _gone, ...rest } = this.stored.get('fal.pendingCreates');
+    await this.stored.update('fal.pendingCreates', rest);
   }
 }
 

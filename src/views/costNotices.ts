@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { every, now, realTimers } from '../base/timers';
 import type { Countdown, CountdownAnswer, Reminder, ReminderAction, Shown } from '../cost';
 import { countdownText } from './costPresentation';
+import { executeFalCommand } from '../falCommands';
 import { showInformationMessage } from '../notifications';
 
 export { KEEP_COMMAND } from './costPresentation';
@@ -89,7 +90,7 @@ export class CostNotices implements vscode.Disposable {
 
   private lateClick(id: string, action: ReminderAction): void {
     if (action === 'delete') {
-      void vscode.commands.executeCommand('fal.deleteInstance', id);
+      void executeFalCommand('fal.deleteInstance', id);
       return;
     }
     this.log.info(`[cost] ${id}: a reminder the cost guard had already withdrawn was answered; nothing changed`);

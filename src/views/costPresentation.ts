@@ -2,13 +2,14 @@
 // text and the status bar's spend part. No `vscode` import (unit-tested in plain node); the
 // notification and status bar code (costNotices.ts, spendStatus.ts) only shows them.
 import { countdownLeftText } from '../base/durations';
+import type { CommandId } from '../core/commandIds';
 import { formatUsd } from '../core/costEstimate';
 import { commandUri, markdownCode, markdownText, notificationText } from '../core/markdownText';
 import { budgetLevel, type Countdown, type SpendSummary } from '../cost';
 import type { SpendFigures } from '../instances/spendFigures';
 import type { StatusPart } from './statusBar';
 
-export const KEEP_COMMAND = 'fal.idle.keep';
+export const KEEP_COMMAND: CommandId = 'fal.idle.keep';
 
 /** The countdown's live text: the guard's words with the absolute deadline and what is left. */
 export function countdownText(c: Countdown, at: string, leftMs: number): string {

@@ -4,11 +4,10 @@
 // swaps, as VS Code's own views do. The filter is remembered across reloads.
 import * as vscode from 'vscode';
 import type { ComputeInstance } from '../api';
+import type { StoredState } from '../core/storedState';
 import type { CostGuard, Ownership } from '../cost';
+import { setContextKey } from './contextKeys';
 
-export const MINE_ONLY_KEY = 'fal.instances.mineOnly';
-/** The context key the view title's two filter commands test. */
-export const MINE_ONLY_CONTEXT = 'fal.mineOnly';
 
 export class CostTreePart implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
@@ -21,10 +20,10 @@ export class CostTreePart implements vscode.Disposable {
     private readonly guard: Pick<CostGuard, 'isProtected' | 'onDidChangeProtection'>,
     private readonly ownership: Pick<Ownership, 'isMine' | 'learnedNicknames'>,
     private readonly nickname: () => string,
-    private readonly state: vscode.Memento,
+    private readonly stored: StoredState,
   ) {
-    this.mine = state.get<boolean>(MINE_ONLY_KEY, false) === true;
-    void vscode.commands.executeCommand('setContext', MINE_ONLY_CONTEXT, this.mine);
+    this.mine = stored.get('fal.instances.mineOnly');
+    void setContextKey('fal.mineOnly', this.mine);
     this.subscription = guard.onDidChangeProtection((id) => this.changed.fire([id]));
   }
 
@@ -35,9 +34,9 @@ export class CostTreePart implements vscode.Disposable {
   async setMineOnly(on: boolean): Promise<void> {
     if (on === this.mine) return;
     this.mine = on;
-    await vscode.commands.executeCommand('setContext', MINE_ONLY_CONTEXT, on);
+    await setContextKey('fal.mineOnly', on);
     this.changed.fire(undefined);
-    await this.state.update(MINE_ONLY_KEY, on);
+    await this.stored.update('fal.instances.mineOnly', on);
   }
 
   isProtected(id: string): boolean {

@@ -1,10 +1,12 @@
 // The context keys the Get Started walkthrough's steps complete on (package.json `walkthroughs`,
 // `completionEvents: onContext:…`): each says that the step was really done, not that its button
-// was clicked — a key is stored (and not refused), an instance exists, a connection was opened, an
-// instance was deleted. The last two are kept in global state: they happened once, for good.
+// was clicked — a key is stored (and not refused), an instance exists (`fal.hasInstances`, set by
+// the Instances view), a connection was opened, an instance was deleted. The last two are kept in
+// global state: they happened once, for good.
 import * as vscode from 'vscode';
 import type { FalSession } from '../auth/falSession';
-import type { InstancesModel } from '../core/instancesModel';
+import type { StoredState } from '../core/storedState';
+import { setContextKey } from './contextKeys';
 
 export type Milestone = 'connected' | 'deleted';
 
@@ -13,25 +15,23 @@ export interface Milestones {
   reached(milestone: Milestone): void;
 }
 
-const STATE_KEY: Record<Milestone, string> = { connected: 'fal.milestone.connected', deleted: 'fal.milestone.deleted' };
-const CONTEXT_KEY: Record<Milestone, string> = { connected: 'fal.connectedOnce', deleted: 'fal.deletedOnce' };
+const STATE_KEY: Record<Milestone, 'fal.milestone.connected' | 'fal.milestone.deleted'> = { connected: 'fal.milestone.connected', deleted: 'fal.milestone.deleted' };
+const CONTEXT_KEY: Record<Milestone, 'fal.connectedOnce' | 'fal.deletedOnce'> = { connected: 'fal.connectedOnce', deleted: 'fal.deletedOnce' };
 
 export class GettingStarted implements Milestones, vscode.Disposable {
-  private readonly shown = new Map<string, boolean>();
   private readonly subscriptions: { dispose(): void }[];
 
   constructor(
     private readonly session: FalSession,
-    private readonly model: InstancesModel,
-    private readonly globalState: vscode.Memento,
+    private readonly stored: StoredState,
   ) {
-    this.subscriptions = [session.onDidChange(() => this.sync()), model.onDidChange(() => this.sync())];
+    this.subscriptions = [session.onDidChange(() => this.sync())];
     this.sync();
   }
 
   reached(milestone: Milestone): void {
-    if (!this.globalState.get<boolean>(STATE_KEY[milestone])) void this.globalState.update(STATE_KEY[milestone], true);
-    this.set(CONTEXT_KEY[milestone], true);
+    if (!this.stored.get(STATE_KEY[milestone])) void this.stored.update(STATE_KEY[milestone], true);
+    void setContextKey(CONTEXT_KEY[milestone], true);
   }
 
   dispose(): void {
@@ -39,14 +39,7 @@ export class GettingStarted implements Milestones, vscode.Disposable {
   }
 
   private sync(): void {
-    this.set('fal.keyStored', this.session.state.kind === 'signedIn');
-    this.set('fal.hasInstances', this.model.list().length > 0);
-    for (const m of ['connected', 'deleted'] as const) this.set(CONTEXT_KEY[m], this.globalState.get<boolean>(STATE_KEY[m], false));
-  }
-
-  private set(key: string, value: boolean): void {
-    if (this.shown.get(key) === value) return;
-    this.shown.set(key, value);
-    void vscode.commands.executeCommand('setContext', key, value);
+    void setContextKey('fal.keyStored', this.session.state.kind === 'signedIn');
+    for (const m of ['connected', 'deleted'] as const) void setContextKey(CONTEXT_KEY[m], this.stored.get(STATE_KEY[m]));
   }
 }

@@ -7,6 +7,7 @@ import type { CostTreePart } from './costTreePart';
 import type { GpuTreePart } from './gpuChildren';
 import type { InstanceNames } from '../instances/instanceNames';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
+import { setContextKey } from './contextKeys';
 import { viewChrome, type ViewState } from './viewState';
 
 export const INSTANCES_VIEW_ID = 'falCompute.instances';
@@ -15,8 +16,6 @@ export class InstancesView implements vscode.Disposable {
   readonly provider: InstancesTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   private readonly subscriptions: { dispose(): void }[];
-  private lastState: ViewState | undefined;
-  private hadRows: boolean | undefined;
 
   constructor(
     private readonly model: InstancesModel,
@@ -44,14 +43,8 @@ export class InstancesView implements vscode.Disposable {
     const chrome = viewChrome(this.model.state, rows);
     // With rows on screen VS Code shows no welcome whatever the key says, so the key is left as it
     // is: switching it as the rows arrive would hide the welcome (Retry…) before the rows are drawn.
-    if (chrome.state !== 'list' && chrome.state !== this.lastState) {
-      this.lastState = chrome.state;
-      void vscode.commands.executeCommand('setContext', 'fal.viewState', chrome.state);
-    }
-    if ((rows > 0) !== this.hadRows) {
-      this.hadRows = rows > 0;
-      void vscode.commands.executeCommand('setContext', 'fal.hasInstances', this.hadRows); // menus (Delete in the palette)
-    }
+    if (chrome.state !== 'list') void setContextKey('fal.viewState', chrome.state);
+    void setContextKey('fal.hasInstances', rows > 0); // menus (Delete in the palette), the walkthrough
     if (!this.treeView) return; // created after the first sync; a message is only ever needed above rows
     const message = chrome.message ?? this.filterMessage(chrome.state);
     if (this.treeView.message !== message) this.treeView.message = message;

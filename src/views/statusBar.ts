@@ -4,6 +4,7 @@
 // details in the tooltip. Hidden when no part has anything to say, so the extension costs no status
 // bar space when idle.
 import * as vscode from 'vscode';
+import type { CommandId } from '../core/commandIds';
 import { formatUsd } from '../core/costEstimate';
 import { markdownText } from '../core/markdownText';
 import type { InstancesModel } from '../core/instancesModel';
@@ -17,7 +18,7 @@ export interface StatusPart {
   readonly accessibility: string;
   /** The most urgent part decides the click and the colour. */
   readonly urgency: 'info' | 'warning' | 'error';
-  readonly command?: string;
+  readonly command?: CommandId;
 }
 
 const URGENCY = { info: 0, warning: 1, error: 2 } as const;
@@ -76,7 +77,7 @@ export class FalStatusBar implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(statusTooltipMarkdown(parts), true);
     // The spend part's "Show Spend" link. The command takes no argument and only opens the
     // read-only report, and every part escapes the outside text it shows (markdownText).
-    tooltip.isTrusted = { enabledCommands: ['fal.showSpend'] };
+    tooltip.isTrusted = { enabledCommands: ['fal.showSpend' satisfies CommandId] };
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: parts.map((p) => p.accessibility).join('. ') };
     this.item.command = lead.command ?? 'falCompute.instances.focus';

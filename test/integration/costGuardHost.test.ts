@@ -18,6 +18,7 @@ import type { InstancesController } from '../../src/instances/instancesControlle
 import type { CostSettings } from '../../src/settings';
 import { CostNotices } from '../../src/views/costNotices';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
+import { StoredState } from '../../src/core/storedState';
 
 class Memory {
   private readonly data = new Map<string, unknown>();
@@ -37,8 +38,8 @@ function world(instances: ComputeInstance[], client?: FalComputeClient) {
   const state = new Memory();
   const model = new InstancesModel({ get: () => ({}), set: () => undefined });
   model.apply(instances, Date.now());
-  const ownership = new Ownership(state);
-  const ledger = new SpendLedger(state, (id) => ownership.createdHere(id));
+  const ownership = new Ownership(new StoredState(state));
+  const ledger = new SpendLedger(new StoredState(state), (id) => ownership.createdHere(id));
   ledger.observe(model.list(), Date.now());
   const forgotten: string[] = [];
   const watching: string[] = [];
@@ -128,7 +129,7 @@ describe('cost guard host and monitor (extension host)', () => {
     const w = world([inst('mine'), inst('mine-starting', 'provisioning'), inst('theirs'), inst('mine-protected')]);
     for (const id of ['mine', 'mine-starting', 'mine-protected']) w.ownership.recordCreate({ id, creator_user_nickname: undefined }, 1);
     const settings = (guard: Partial<CostGuardSettings>): CostSettings => ({ guard: { ...DEFAULT_COST_GUARD_SETTINGS, ...guard }, monthlyBudgetUsd: undefined, creatorNickname: '' });
-    const monitor = new CostMonitor({ ...w, state: w.state as unknown as vscode.Memento, settings: settings({}), sampleSeconds: () => 10, log, nameOf: () => undefined, notices: new CostNotices(log) });
+    const monitor = new CostMonitor({ ...w, state: new StoredState(w.state), settings: settings({}), sampleSeconds: () => 10, log, nameOf: () => undefined, notices: new CostNotices(log) });
     try {
       assert.deepEqual(w.watched.at(-1), []);
       monitor.guard.setProtected('mine-protected', true);

@@ -9,6 +9,7 @@ import { Emitter } from '../../src/base/emitter';
 import { Ownership } from '../../src/cost';
 import { CostTreePart } from '../../src/views/costTreePart';
 import { InstancesTreeProvider, type TreeNode } from '../../src/views/instancesTreeProvider';
+import { StoredState } from '../../src/core/storedState';
 
 const inst = (id: string, creator?: string): ComputeInstance =>
   ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 'ready', ip: '203.0.113.9', ...(creator ? { creator_user_nickname: creator } : {}) }) as ComputeInstance;
@@ -31,11 +32,11 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
   let firstSeen: Record<string, number> = {};
   const model = new InstancesModel({ get: () => firstSeen, set: (v) => void (firstSeen = v) });
   const state = new Memory();
-  const ownership = new Ownership(state);
+  const ownership = new Ownership(new StoredState(state));
   const protectedIds = new Set<string>();
   const protection = new Emitter<string>();
   const guard = { isProtected: (id: string) => protectedIds.has(id), onDidChangeProtection: protection.event };
-  const cost = new CostTreePart(guard, ownership, () => nickname, state);
+  const cost = new CostTreePart(guard, ownership, () => nickname, new StoredState(state));
   const provider = new InstancesTreeProvider(model, { groupBy, sortBy: "firstSeen", hourlyUsd: {} }, undefined, Date.now, undefined, cost);
   const events: Array<TreeNode | TreeNode[] | undefined | null> = [];
   provider.onDidChangeTreeData((e) => events.push(e));

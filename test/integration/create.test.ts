@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { FalComputeClient } from '../../src/api';
 import { PendingCreates, reconcilePendingCreates, REPLAY_WINDOW_MS } from '../../src/instances/pendingCreates';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
+import { StoredState } from '../../src/core/storedState';
 
 const EXTENSION_ID = 'fal-compute-community.fal-compute';
 const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh host@test';
@@ -80,7 +81,7 @@ describe('create and delete (in the extension host)', () => {
 
     it('a create saved before a reload is replayed with the same key through drop-after-commit: exactly one instance', async () => {
       const state = new MemoryState();
-      const store = new PendingCreates(state);
+      const store = new PendingCreates(new StoredState(state));
       const pending = { idempotencyKey: 'c0ffee00-0000-4000-8000-000000000001', input: { instanceType: 'gpu_1x_h100_sxm5' as const, sshKey: PUB }, privateKeyPath: '/k/fal_ed25519', startedAt: Date.now() - 30_000 };
       await store.save(pending);
       // The reloaded window's first replay is committed by fal but its answer is lost; the client replays again.
@@ -101,7 +102,7 @@ describe('create and delete (in the extension host)', () => {
     });
 
     it('a pending create older than 9 minutes is dropped and nothing is sent', async () => {
-      const store = new PendingCreates(new MemoryState());
+      const store = new PendingCreates(new StoredState(new MemoryState()));
       await store.save({ idempotencyKey: 'old', input: { instanceType: 'gpu_1x_h100_sxm5', sshKey: PUB }, startedAt: Date.now() - REPLAY_WINDOW_MS - 1000 });
       const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: async () => undefined });
       assert.deepEqual(outcomes.map((o) => o.kind), ['expired']);

@@ -41,6 +41,15 @@ describe('fal Compute extension (in the extension host)', () => {
     assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed but not registered');
   });
 
+  it('contributes every fal.* command it registers', async () => {
+    const ext = extension();
+    await ext.activate();
+    const contributed = new Set(((ext.packageJSON.contributes as Contributes).commands ?? []).map((c) => c.command));
+    const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('fal.'));
+    assert.ok(registered.length > 0);
+    assert.deepEqual(registered.filter((c) => !contributed.has(c)), [], 'registered but not contributed');
+  });
+
   it('contributes the fal Compute view container with the Instances view', async () => {
     const contributes = extension().packageJSON.contributes as Contributes;
     const container = contributes.viewsContainers?.activitybar?.find((c) => c.id === 'falCompute');

@@ -3,6 +3,7 @@ import { abortAfter } from '../../../src/base/timers';
 import { PendingCreates, reconcilePendingCreates, REPLAY_WINDOW_MS } from '../../../src/instances/pendingCreates';
 import { FakeTimers } from '../core/fakeTimers';
 import { MapState } from '../../support/memento';
+import { StoredState } from '../../../src/core/storedState';
 
 describe('abortAfter', () => {
   it('aborts at its deadline in the given timers\' time, with the reason AbortSignal.timeout gives', async () => {
@@ -29,7 +30,7 @@ describe('a resumed create\'s replay window', () => {
   it('aborts the request when the window closes, in fake time, and leaves no timer once settled', async () => {
     const timers = new FakeTimers();
     await timers.advance(REPLAY_WINDOW_MS - 60_000);
-    const store = new PendingCreates(new MapState());
+    const store = new PendingCreates(new StoredState(new MapState()));
     await store.save({ idempotencyKey: 'k', input: { instanceType: 'gpu_1x_h100_sxm5', sshKey: 'ssh-ed25519 AAAA x', sector: 'sector_1' }, startedAt: 0 });
     let signal: AbortSignal | undefined;
     const client = {

@@ -7,6 +7,7 @@ import { deleteConfirmation } from '../../../src/commands/deleteText';
 import { deleteTargets } from '../../../src/commands/instanceArgs';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../../emulator';
 import { MapState } from '../../support/memento';
+import { StoredState } from '../../../src/core/storedState';
 
 const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh pasted@test';
 const CREDIT = 'In order to start a compute instance, you have to have at least $500 in your fal credit balance per instance, as well as an automated top up with a trigger at $500.';
@@ -94,7 +95,7 @@ describe('pending creates against the emulator', () => {
 
   it('a create interrupted after fal committed it is replayed with the same key: exactly one instance, key recorded', async () => {
     const state = new MapState();
-    const store = new PendingCreates(state);
+    const store = new PendingCreates(new StoredState(state));
     const p = pendingOf(Date.now() - 60_000, '/home/u/.ssh/fal_ed25519');
     await store.save(p);
     // The first send reached fal (committed), then the window reloaded: simulate with a direct send.
@@ -116,7 +117,7 @@ describe('pending creates against the emulator', () => {
   });
 
   it('an unreadable answer on every attempt leaves the create pending; the next resume uses the same key: exactly one instance (item 6)', async () => {
-    const store = new PendingCreates(new MapState());
+    const store = new PendingCreates(new StoredState(new MapState()));
     const p = pendingOf(Date.now() - 60_000);
     await store.save(p);
     fal.addFault({ route: 'create', kind: 'unreadable-success', times: 4 });
@@ -132,7 +133,7 @@ describe('pending creates against the emulator', () => {
   });
 
   it('a pending create older than 9 minutes is dropped without any request', async () => {
-    const store = new PendingCreates(new MapState());
+    const store = new PendingCreates(new StoredState(new MapState()));
     await store.save(pendingOf(Date.now() - REPLAY_WINDOW_MS - 1));
     const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: async () => undefined });
     assert.deepEqual(outcomes.map((o) => o.kind), ['expired']);
@@ -141,7 +142,7 @@ describe('pending creates against the emulator', () => {
   });
 
   it('a definite refusal is reported and cleared (no endless replays)', async () => {
-    const store = new PendingCreates(new MapState());
+    const store = new PendingCreates(new StoredState(new MapState()));
     await store.save(pendingOf(Date.now()));
     fal.addFault({ route: 'create', kind: 'status', status: 403, message: CREDIT });
     const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: async () => undefined });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { CostGuard, type CostGuardSettings, type InspectResult } from '../../../src/cost';
 import { FakeTimers, flush } from '../core/fakeTimers';
 import { CLEAN, FakeHost, FakeIdle, MIN, MemoryStore, record, settings } from './helpers';
+import { StoredState } from '../../../src/core/storedState';
 
 const ON: Partial<CostGuardSettings> = { autoDelete: true };
 
@@ -13,7 +14,7 @@ function setup(opts: { settings?: Partial<CostGuardSettings>; createdHere?: stri
   const guard = new CostGuard({
     host,
     idle,
-    store: opts.store ?? new MemoryStore(),
+    store: new StoredState(opts.store ?? new MemoryStore()),
     timers,
     createdHere: (id) => created.has(id),
     nameOf: opts.nameOf,
@@ -125,7 +126,7 @@ describe('cost guard: auto-delete', () => {
     assert.equal(t.host.countdowns.length, 1);
     assert.ok(t.host.reminders.length >= 1, 'a protected idle instance still gets reminders');
     assert.match(t.host.logsFor('inst_a'), /Keep chosen[\s\S]*protected from auto-delete[\s\S]*not auto-deleted: it is protected/);
-    const reloaded = new CostGuard({ host: new FakeHost(), idle: new FakeIdle(), store, createdHere: () => true, settings: settings(ON) });
+    const reloaded = new CostGuard({ host: new FakeHost(), idle: new FakeIdle(), store: new StoredState(store), createdHere: () => true, settings: settings(ON) });
     assert.equal(reloaded.isProtected('inst_a'), true);
   });
 

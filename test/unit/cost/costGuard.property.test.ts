@@ -11,6 +11,7 @@ import { FalApiError } from '../../../src/api';
 import { CostGuard, deleteAfterFreshLook, type CostGuardSettings, type InspectResult } from '../../../src/cost';
 import { FakeTimers, flush } from '../core/fakeTimers';
 import { CLEAN, FakeHost, FakeIdle, MIN, MemoryStore, record, settings } from './helpers';
+import { StoredState } from '../../../src/core/storedState';
 
 const IDS = ['inst_a', 'inst_b', 'inst_c'] as const;
 const CREATED_HERE = new Set(['inst_a', 'inst_b']);
@@ -196,7 +197,7 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
     }
   };
 
-  const guard = new CostGuard({ host, idle, store: new MemoryStore(), timers, createdHere: (i) => CREATED_HERE.has(i), settings: current });
+  const guard = new CostGuard({ host, idle, store: new StoredState(new MemoryStore()), timers, createdHere: (i) => CREATED_HERE.has(i), settings: current });
   const publish = () => guard.setInstances([...records.values()].map((r) => (marked.has(r.instance.id) ? { ...r, deleting: true } : r)));
   publish();
   for (const i of IDS) idle.set(i, 0);

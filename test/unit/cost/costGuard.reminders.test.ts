@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { CostGuard, type CostGuardSettings, type ReminderAction } from '../../../src/cost';
 import { FakeTimers, flush } from '../core/fakeTimers';
 import { FakeHost, FakeIdle, HOUR, MIN, MemoryStore, record, settings } from './helpers';
+import { StoredState } from '../../../src/core/storedState';
 
 function setup(opts: { store?: MemoryStore; settings?: Partial<CostGuardSettings>; createdHere?: string[]; timers?: FakeTimers } = {}) {
   const timers = opts.timers ?? new FakeTimers();
@@ -9,7 +10,7 @@ function setup(opts: { store?: MemoryStore; settings?: Partial<CostGuardSettings
   const idle = new FakeIdle();
   const store = opts.store ?? new MemoryStore();
   const created = new Set(opts.createdHere ?? []);
-  const guard = new CostGuard({ host, idle, store, timers, createdHere: (id) => created.has(id), settings: settings(opts.settings) });
+  const guard = new CostGuard({ host, idle, store: new StoredState(store), timers, createdHere: (id) => created.has(id), settings: settings(opts.settings) });
   return { timers, host, idle, store, guard };
 }
 
@@ -44,7 +45,7 @@ describe('cost guard: reminders', () => {
     const host = new FakeHost();
     const idle = new FakeIdle();
     const names: Record<string, string> = { inst_a: 'train-run' };
-    const guard = new CostGuard({ host, idle, store: new MemoryStore(), timers, createdHere: () => true, nameOf: (id) => names[id], settings: settings({ autoDelete: true }) });
+    const guard = new CostGuard({ host, idle, store: new StoredState(new MemoryStore()), timers, createdHere: () => true, nameOf: (id) => names[id], settings: settings({ autoDelete: true }) });
     guard.setInstances([record('inst_a', 0), record('inst_b', 0)]);
     await timers.advance(8 * HOUR);
     assert.deepEqual(host.reminders.map((r) => r.notice.message).sort(), [

@@ -8,6 +8,7 @@ import type { InstanceRecord } from '../../../src/core/instancesModel';
 import { CostGuard, deleteAfterFreshLook, type DeleteGate } from '../../../src/cost';
 import { FakeTimers, flush } from '../core/fakeTimers';
 import { FakeHost, FakeIdle, MIN, MemoryStore, instance, record, settings } from './helpers';
+import { StoredState } from '../../../src/core/storedState';
 
 interface Held<T> {
   readonly what: string;
@@ -25,7 +26,7 @@ function world(opts: { onSend?: () => void } = {}) {
   let marked = false;
   const hold = <T>(what: string) =>
     new Promise<T>((resolve, reject) => held.push({ what, release: (v) => (v instanceof Error ? reject(v) : resolve(v as T)) }));
-  const guard = new CostGuard({ host, idle, store: new MemoryStore(), timers, createdHere: () => true, settings: settings({ autoDelete: true }) });
+  const guard = new CostGuard({ host, idle, store: new StoredState(new MemoryStore()), timers, createdHere: () => true, settings: settings({ autoDelete: true }) });
   // The model: what the list says, with the row marked "deleting…" by the delete path (published at once, as the model does).
   const publish = () => guard.setInstances(records.map((r) => ({ ...r, deleting: r.deleting || marked })));
   const client = { getInstance: (id: string) => hold<ComputeInstance>(`GET ${id}`) };

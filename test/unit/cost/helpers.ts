@@ -2,10 +2,11 @@
 // the test flips, and a host that records every call and lets the test answer.
 import type { ComputeInstance } from '../../../src/api';
 import type { InstanceRecord } from '../../../src/core/instancesModel';
-import type { Countdown, CountdownAnswer, CostGuardHost, DeleteGate, IdleSource, InspectResult, KeyValueStore, Reminder, ReminderAction, Shown } from '../../../src/cost';
+import type { Countdown, CountdownAnswer, CostGuardHost, DeleteGate, IdleSource, InspectResult, Reminder, ReminderAction, Shown } from '../../../src/cost';
 import { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings } from '../../../src/cost';
+import type { MementoLike } from '../../../src/core/storedState';
 
-export class MemoryStore implements KeyValueStore {
+export class MemoryStore implements MementoLike {
   readonly data = new Map<string, string>();
   writes = 0;
   get<T>(key: string, defaultValue: T): T {

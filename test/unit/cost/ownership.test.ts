@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { buildSpendReport, fixedOffsetCalendar, groupByCreator, monthToDate, Ownership, projectMonth, SpendLedger, summarizeSpend, today } from '../../../src/cost';
 import { MemoryStore, instance, record } from './helpers';
+import { StoredState } from '../../../src/core/storedState';
 
 describe('ownership and teams', () => {
   it('Mine = created here, or a nickname learned from our creates, or fal.creatorNickname; persisted', () => {
     const store = new MemoryStore();
-    const own = new Ownership(store);
+    const own = new Ownership(new StoredState(store));
     own.recordCreate(instance('inst_a', { creator_user_nickname: 'developer' }), 1);
-    const reloaded = new Ownership(store);
+    const reloaded = new Ownership(new StoredState(store));
     assert.equal(reloaded.createdHere('inst_a'), true);
     assert.deepEqual(reloaded.learnedNicknames(), ['developer']);
     assert.equal(reloaded.isMine(instance('inst_a')), true);
@@ -22,7 +23,7 @@ describe('ownership and teams', () => {
     const store = new MemoryStore();
     const created = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`inst_${i}`, i]));
     store.data.set('fal.ownership', JSON.stringify({ created, nicknames: Array.from({ length: 20 }, (_, i) => `n${i}`) }));
-    const own = new Ownership(store);
+    const own = new Ownership(new StoredState(store));
     own.recordCreate(instance('inst_2000', { creator_user_nickname: 'fresh' }), 2000);
     assert.equal(own.createdHere('inst_2000'), true);
     assert.equal(own.createdHere('inst_1'), true);
@@ -30,7 +31,7 @@ describe('ownership and teams', () => {
     assert.equal(own.learnedNicknames().length, 20);
     assert.equal(own.learnedNicknames()[0], 'fresh');
     store.data.set('fal.ownership', JSON.stringify({ created: ['x'], nicknames: [1, '', 'ok'] }));
-    const broken = new Ownership(store);
+    const broken = new Ownership(new StoredState(store));
     assert.deepEqual(broken.learnedNicknames(), ['ok']);
     assert.equal(broken.createdHere('0'), false);
   });
@@ -52,7 +53,7 @@ describe('spend report ("fal: Show Spend")', () => {
   it('today, this month, per instance, per creator, with the estimate caveats; hostile names cannot break the table', () => {
     const cal = fixedOffsetCalendar(0);
     const now = Date.parse('2026-03-10T12:00Z');
-    const ledger = new SpendLedger(new MemoryStore(), (id) => id === 'inst_mine');
+    const ledger = new SpendLedger(new StoredState(new MemoryStore()), (id) => id === 'inst_mine');
     ledger.observe(
       [
         record('inst_mine', Date.parse('2026-03-09T12:00Z'), { creator_user_nickname: 'developer' }),

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { fixedOffsetCalendar, localCalendar, monthToDate, SpendLedger, summarizeSpend, today, LEDGER_RETENTION_MS } from '../../../src/cost';
 import { HOUR, MemoryStore, record } from './helpers';
+import { StoredState } from '../../../src/core/storedState';
 
 const RATES = {}; // defaults: 1x $1.89/h, 8x $15.12/h
 const UTC = fixedOffsetCalendar(0);
 const at = (iso: string) => Date.parse(iso);
 
 function ledger(store = new MemoryStore(), created: string[] = []) {
-  return new SpendLedger(store, (id) => created.includes(id));
+  return new SpendLedger(new StoredState(store), (id) => created.includes(id));
 }
 
 describe('spend ledger', () => {

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import type { ComputeInstance } from '../../../src/api';
 import { accountOf } from '../../../src/core/falAccount';
 import { InstancesModel } from '../../../src/core/instancesModel';
-import { InstanceNames, NAMES_KEY } from '../../../src/instances/instanceNames';
+import { InstanceNames } from '../../../src/instances/instanceNames';
+import { StoredState } from '../../../src/core/storedState';
+
+const NAMES_KEY = 'fal.instanceNames';
 import { NamePruner } from '../../../src/instances/namePruner';
 import { MapState } from '../../support/memento';
 
@@ -14,7 +17,7 @@ describe('InstanceNames', () => {
   it('keeps names per account; another key sees none of them; nothing of the key is stored', async () => {
     const state = new MapState();
     let account: string | undefined = accountOf('key-a:secret-key-a');
-    const names = new InstanceNames(state, () => account);
+    const names = new InstanceNames(new StoredState(state), () => account);
     const changed: (readonly string[] | undefined)[] = [];
     names.onDidChange((ids) => changed.push(ids));
     await names.set('inst_1', '  api \n ');
@@ -36,13 +39,13 @@ describe('InstanceNames', () => {
     const state = new MapState();
     const account = accountOf('k:secret-k');
     state.data.set(NAMES_KEY, { [account]: { inst_1: 'api\nProxyCommand x' } });
-    assert.equal(new InstanceNames(state, () => account).get('inst_1'), 'api ProxyCommand x');
+    assert.equal(new InstanceNames(new StoredState(state), () => account).get('inst_1'), 'api ProxyCommand x');
   });
 
   it('forgets the names of instances fal no longer lists, for the current account only', async () => {
     const state = new MapState();
     let account = accountOf('a:secret-a');
-    const names = new InstanceNames(state, () => account);
+    const names = new InstanceNames(new StoredState(state), () => account);
     await names.set('inst_1', 'one');
     await names.set('inst_2', 'two');
     account = accountOf('b:secret-b');

@@ -34,7 +34,7 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     const { FLOORS } = (await import(pathToFileURL(resolve(root, 'eslint.config.mjs')).href)) as { FLOORS: string[][] };
     for (const [i, floor] of FLOORS.entries()) {
       for (const folder of floor) {
-        const file = ['settings', 'notifications', 'extension', 'uninstall'].includes(folder) ? `src/${folder}.ts` : `src/${folder}/x.ts`;
+        const file = ['settings', 'notifications', 'falCommands', 'extension', 'uninstall'].includes(folder) ? `src/${folder}.ts` : `src/${folder}/x.ts`;
         const from = file.startsWith(`src/${folder}/`) ? '..' : '.';
         const allowed = FLOORS.slice(0, i + 1).flat().filter((f) => f !== folder);
         const above = FLOORS.slice(i + 1).flat();
@@ -86,6 +86,25 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     const code = "import * as vscode from 'vscode';\nvoid vscode.window.showErrorMessage('x');\nvoid vscode.window.showInformationMessage('y', 'OK');\nvoid vscode.window.showWarningMessage('z');\n";
     assert.deepEqual(await rulesHit('src/commands/x.ts', code), ['2:no-restricted-syntax', '3:no-restricted-syntax', '4:no-restricted-syntax']);
     assert.deepEqual(await rulesHit('src/notifications.ts', code), []);
+  });
+
+  it('context keys are set by src/views/contextKeys.ts alone', async () => {
+    const code = "import * as vscode from 'vscode';\nvoid vscode.commands.executeCommand('setContext', 'fal.hasInstances', true);\nvoid vscode.window.showErrorMessage('x');\n";
+    assert.deepEqual(await rulesHit('src/views/x.ts', code), ['2:no-restricted-syntax', '3:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/commands/x.ts', code), ['2:no-restricted-syntax', '3:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/views/contextKeys.ts', code), ['3:no-restricted-syntax'], 'the owner is still held to the other rules');
+  });
+
+  it('our own commands run through src/falCommands.ts, by their typed id', async () => {
+    const code = "import * as vscode from 'vscode';\nvoid vscode.commands.executeCommand('fal.deleteInstance', 'i');\nvoid vscode.commands.executeCommand('vscode.openFolder');\n";
+    assert.deepEqual(await rulesHit('src/instances/x.ts', code), ['2:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/falCommands.ts', code), []);
+  });
+
+  it('global state is reached only by src/extension.ts, to make the typed StoredState', async () => {
+    const code = 'export const f = (context: { globalState: unknown; workspaceState: unknown }) => [context.globalState, context.workspaceState];\n';
+    assert.deepEqual(await rulesHit('src/instances/x.ts', code), ['1:no-restricted-syntax', '1:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/extension.ts', code), []);
   });
 
   it('tests may use timers', async () => {

@@ -1,0 +1,39 @@
+// Every key this extension keeps in VS Code's global state, with the shape its value must have.
+// Global state is a file on disk: another program, a hand edit or an older version of this
+// extension may have written anything there, so every read goes through these schemas
+// (core/storedState.ts) and a value that does not fit reads as the key's default.
+import * as z from 'zod/mini';
+import { INSTANCE_TYPES, SECTORS } from '../api';
+
+const idMap = <T extends z.core.SomeType>(value: T) => z.record(z.string(), value);
+/** The cost guard's records: an object here, and each field salvaged on its own by src/cost. */
+const costRecord = z.record(z.string(), z.unknown());
+
+const pendingCreate = z.object({
+  idempotencyKey: z.string(),
+  input: z.object({ instanceType: z.enum(INSTANCE_TYPES), sshKey: z.string(), sector: z.optional(z.enum(SECTORS)) }),
+  privateKeyPath: z.optional(z.string()),
+  name: z.optional(z.string()),
+  startedAt: z.number(),
+});
+
+export const STORED_KEYS = {
+  /** Instance id → the private key that opens it. */
+  'fal.instanceKeys': { schema: idMap(z.string()), fallback: {} },
+  /** Account → instance id → the user's name for it. */
+  'fal.instanceNames': { schema: idMap(idMap(z.string())), fallback: {} },
+  /** Idempotency key → a create that was sent but not yet confirmed. */
+  'fal.pendingCreates': { schema: idMap(pendingCreate), fallback: {} },
+  /** Instance id → when this VS Code first listed it (epoch ms). */
+  'fal.instances.firstSeen': { schema: idMap(z.number()), fallback: {} },
+  'fal.create.lastInstanceType': { schema: z.optional(z.string()), fallback: undefined },
+  'fal.instances.mineOnly': { schema: z.boolean(), fallback: false },
+  'fal.milestone.connected': { schema: z.boolean(), fallback: false },
+  'fal.milestone.deleted': { schema: z.boolean(), fallback: false },
+  'fal.spendLedger': { schema: costRecord, fallback: {} },
+  'fal.ownership': { schema: costRecord, fallback: {} },
+  'fal.costGuard': { schema: costRecord, fallback: {} },
+} as const;
+
+export type StoredKey = keyof typeof STORED_KEYS;
+export type StoredValue<K extends StoredKey> = z.infer<(typeof STORED_KEYS)[K]['schema']>;
