@@ -3,6 +3,7 @@
 // provider asks this for anything GPU and repaints only the rows whose GPU state changed.
 import * as vscode from 'vscode';
 import { realTimers, type Timers } from '../base/timers';
+import type { CommandId } from '../core/commandIds';
 import type { GpuSampler } from '../gpu';
 import type { GpuSettings } from '../settings';
 import { gpuLines, gpuRowPart, type GpuLine, type GpuRowPart } from './gpuPresentation';
@@ -146,12 +147,11 @@ export class GpuTreePart {
 }
 
 function actionCommand(line: GpuLine, id: string): vscode.Command {
-  switch (line.action) {
-    case 'chooseKey':
-      return { command: 'fal.gpu.chooseKey', title: 'Choose Private Key…', arguments: [id] };
-    case 'openSshTerminal':
-      return { command: 'fal.openSshTerminal', title: 'Open SSH in Terminal', arguments: [id] };
-    default:
-      return { command: 'fal.gpu.retry', title: 'Retry GPU Sample', arguments: [id] };
-  }
+  const action: { command: CommandId; title: string } =
+    line.action === 'chooseKey'
+      ? { command: 'fal.gpu.chooseKey', title: 'Choose Private Key…' }
+      : line.action === 'openSshTerminal'
+        ? { command: 'fal.openSshTerminal', title: 'Open SSH in Terminal' }
+        : { command: 'fal.gpu.retry', title: 'Retry GPU Sample' };
+  return { ...action, arguments: [id] };
 }
