@@ -236,16 +236,18 @@ export class Workbench {
     const row = this.page.locator('.quick-input-widget .monaco-list-row.focused', {
       has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
     });
-    // A terminal or editor that takes focus just after F1 closes the palette: open it again.
+    // A terminal, editor or walkthrough step that takes focus just after F1 closes the palette — even
+    // between its opening and the typing (seen once in three UI runs): open it again.
     const deadline = Date.now() + timeout;
     for (let attempt = 1; ; attempt++) {
       if (await qi.isOpen()) await qi.cancel();
       await this.page.keyboard.press('F1');
-      await qi.waitOpen(timeout);
-      await qi.input.fill(`>${title}`);
-      const left = deadline - Date.now();
+      const left = () => Math.max(1, deadline - Date.now());
+      const step = () => (attempt < 3 ? Math.min(5_000, left()) : left());
       try {
-        await row.waitFor({ timeout: attempt < 3 ? Math.min(5_000, left) : left });
+        await qi.waitOpen(step());
+        await qi.input.fill(`>${title}`, { timeout: step() });
+        await row.waitFor({ timeout: step() });
         break;
       } catch (e) {
         if (attempt >= 3 || Date.now() >= deadline) throw e;
