@@ -16,8 +16,6 @@
 // - never two fetches at once: a request made during a fetch is folded into one more fetch after it.
 import { realTimers, type Timers } from '../base/timers';
 
-// Kept importable from here (the scheduler was their first home).
-
 /** `full`: the whole list. `changes`: whatever tells what the transitional instances became. */
 export type FetchKind = 'full' | 'changes';
 
@@ -100,7 +98,11 @@ export class RefreshScheduler {
    */
   beginOperation(options: { waiting?: boolean } = {}): () => void {
     let ended = false;
-    const hold = (by: 1 | -1) => this.update(() => ((this.operations += by), (this.waiters += options.waiting ? by : 0)));
+    const hold = (by: 1 | -1) =>
+      this.update(() => {
+        this.operations += by;
+        if (options.waiting) this.waiters += by;
+      });
     hold(1);
     return () => {
       if (!ended) hold(-1);

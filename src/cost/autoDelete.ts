@@ -6,7 +6,7 @@
 // waited stops it. Every step and every refusal is logged with its reason.
 import { errorText } from '../base/errorText';
 import { substituteBeforeDelete } from './beforeDeleteCommand';
-import { DeleteRefused, type DeleteGate } from './freshDelete';
+import { DeleteRefused, passGate, type DeleteGate } from './freshDelete';
 import { judgeRecheck, type InspectResult } from './recheck';
 
 export interface AutoDeleteHost {
@@ -15,7 +15,7 @@ export interface AutoDeleteHost {
   runBeforeDelete(command: string, instanceId: string): Promise<number>;
   /**
    * Deletes the instance (the VS Code side does a fresh GET first and refuses if it changed),
-   * asking `gate` after every `await` and right before each attempt of the request. Throws
+   * asking `gate` after every `await` and right before the request, which is sent once. Throws
    * DeleteRefused when it did not send the request for a reason.
    */
   deleteInstance(instanceId: string, gate: DeleteGate): Promise<void>;
@@ -88,8 +88,7 @@ export async function runAutoDelete(job: AutoDeleteJob, host: AutoDeleteHost): P
   const gate: DeleteGate = {
     check: () => job.blocker(),
     beforeSend: () => {
-      const reason = job.blocker();
-      if (reason !== undefined) throw new DeleteRefused(reason);
+      passGate(job.blocker());
       job.willDelete();
     },
   };

@@ -5,7 +5,7 @@
 // - runBeforeDelete: a visible task, its exit code;
 // - deleteInstance: a fresh GET first — refused if the instance is gone or no longer the ready
 //   machine the guard judged — then the same delete path as the Delete command (InstanceDeleter),
-//   with the guard's gate asked after every await and right before each attempt (cost/freshDelete.ts);
+//   with the guard's gate asked after every await and right before the one request (cost/freshDelete.ts);
 // - confirmDelete: the Delete command itself, with its modal;
 // - inform / log: a notification / the "fal Compute" log.
 import * as vscode from 'vscode';

@@ -147,11 +147,16 @@ export class GpuTreePart {
 }
 
 function actionCommand(line: GpuLine, id: string): vscode.Command {
-  const action: { command: CommandId; title: string } =
-    line.action === 'chooseKey'
-      ? { command: 'fal.gpu.chooseKey', title: 'Choose Private Key…' }
-      : line.action === 'openSshTerminal'
-        ? { command: 'fal.openSshTerminal', title: 'Open SSH in Terminal' }
-        : { command: 'fal.gpu.retry', title: 'Retry GPU Sample' };
-  return { ...action, arguments: [id] };
+  return { ...lineAction(line.action), arguments: [id] };
+}
+
+function lineAction(action: GpuLine['action']): { command: CommandId; title: string } {
+  switch (action) {
+    case 'chooseKey':
+      return { command: 'fal.gpu.chooseKey', title: 'Choose Private Key…' };
+    case 'openSshTerminal':
+      return { command: 'fal.openSshTerminal', title: 'Open SSH in Terminal' };
+    default:
+      return { command: 'fal.gpu.retry', title: 'Retry GPU Sample' };
+  }
 }
