@@ -30,7 +30,10 @@ const ON_DEMAND = ['undici', 'ssh2'];
 const requiredOnDemand = {
   name: 'required-on-demand',
   setup(build) {
-    build.onResolve({ filter: new RegExp(`^(${ON_DEMAND.join('|')})$`) }, (args) => ({ path: `./${args.path}.js`, external: true }));
+    build.onResolve({ filter: new RegExp(`^(${ON_DEMAND.join('|')})$`) }, (args) => ({
+      path: `./${args.path}.js`,
+      external: true,
+    }));
   },
 };
 
@@ -45,7 +48,14 @@ const nativeLeftOut = {
 };
 
 /** What every file in dist/ is: one CommonJS bundle for the extension host's node. */
-const nodeBundle = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: production, logLevel: 'warning' };
+const nodeBundle = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: production,
+  logLevel: 'warning',
+};
 
 const onDemandBundle = (name) => ({
   ...nodeBundle,
@@ -87,14 +97,20 @@ const tests = {
 };
 
 if (watch) {
-  const contexts = await Promise.all([extension, undici, ssh2, uninstall, tests].map((options) => esbuild.context(options)));
+  const contexts = await Promise.all(
+    [extension, undici, ssh2, uninstall, tests].map((options) => esbuild.context(options)),
+  );
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching src/ and test/');
 } else {
   // Each build clears only its own output: a release build must not delete the compiled tests.
   rmSync('dist', { recursive: true, force: true });
   if (!production) rmSync('out', { recursive: true, force: true });
-  await Promise.all([extension, undici, ssh2, uninstall, ...(production ? [] : [tests])].map((options) => esbuild.build(options)));
+  await Promise.all(
+    [extension, undici, ssh2, uninstall, ...(production ? [] : [tests])].map((options) => esbuild.build(options)),
+  );
   const kib = (file) => `${file} ${(statSync(file).size / 1024).toFixed(1)} KiB`;
-  console.log(`esbuild: ${['dist/extension.js', 'dist/undici.js', 'dist/ssh2.js', 'dist/uninstall.js'].map(kib).join(' + ')}${production ? ' (production)' : ''}`);
+  console.log(
+    `esbuild: ${['dist/extension.js', 'dist/undici.js', 'dist/ssh2.js', 'dist/uninstall.js'].map(kib).join(' + ')}${production ? ' (production)' : ''}`,
+  );
 }

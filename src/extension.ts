@@ -72,11 +72,34 @@ export function activate(context: vscode.ExtensionContext): void {
   const sampleSeconds = () => gpu.settings.sampleSeconds;
   const names = new InstanceNames(stored, () => session.account);
   const notices = new CostNotices(log);
-  const cost = new CostMonitor({ model: controller.model, session, sampler: gpu.sampler, idle: gpu.idleSource, ownership, nameOf: (id) => names.get(id), ledger, deleter, state: stored, settings: settings.cost, sampleSeconds, log, notices });
+  const cost = new CostMonitor({
+    model: controller.model,
+    session,
+    sampler: gpu.sampler,
+    idle: gpu.idleSource,
+    ownership,
+    nameOf: (id) => names.get(id),
+    ledger,
+    deleter,
+    state: stored,
+    settings: settings.cost,
+    sampleSeconds,
+    log,
+    notices,
+  });
   const nickname = () => settings.cost.creatorNickname;
   const costTree = new CostTreePart(cost.guard, ownership, nickname, stored);
-  const figures = new SpendFigures(ledger, controller.model, () => ({ hourlyUsd: settings.hourlyUsd, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd }));
-  const view = new InstancesView(controller.model, settings, names, new GpuTreePart(gpu.sampler, () => gpu.settings), costTree);
+  const figures = new SpendFigures(ledger, controller.model, () => ({
+    hourlyUsd: settings.hourlyUsd,
+    monthlyBudgetUsd: settings.cost.monthlyBudgetUsd,
+  }));
+  const view = new InstancesView(
+    controller.model,
+    settings,
+    names,
+    new GpuTreePart(gpu.sampler, () => gpu.settings),
+    costTree,
+  );
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   const milestones = new GettingStarted(session, stored);
   const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
@@ -84,14 +107,22 @@ export function activate(context: vscode.ExtensionContext): void {
   controller.attachView(view.treeView);
   gpu.attachView(view.treeView);
   const idleDecorations = new IdleDecorations(gpu.sampler, idleOn);
-  const showIdle = () => statusBar.setPart(IDLE_PART, idleOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined);
+  const showIdle = () =>
+    statusBar.setPart(
+      IDLE_PART,
+      idleOn() ? idlePart(controller.model, gpu.sampler, settings.hourlyUsd, settings.gpu.idleMinutes) : undefined,
+    );
   const reports = new GpuReportProvider(controller.model, gpu.sampler, () => gpu.pausedNote());
   const keyDeps = { keys, log, version };
-  const costs = { projectMonth: (type: string) => figures.projection(now(), type), recordCreate: (i: ComputeInstance) => cost.recordCreate(i) };
+  const costs = {
+    projectMonth: (type: string) => figures.projection(now(), type),
+    recordCreate: (i: ComputeInstance) => cost.recordCreate(i),
+  };
   const deps = { controller, stored, keyStore: instanceKeys, names, milestones, log, deleter, costs };
   const titles = errorTitles(context.extension.packageJSON);
   const title = (id: CommandId) => titles.get(id) ?? id;
-  const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) => registerCommand(log, id, title(id), run);
+  const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
+    registerCommand(log, id, title(id), run);
 
   let importOffered = false;
   const offerImportOnce = () => {
@@ -130,7 +161,9 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.signOut', () => signOut(keys, log)),
     command('fal.refresh', () => refresh(controller)),
     command('fal.createInstance', (args?: object) => createInstance(deps, args)),
-    command('fal.deleteInstance', (node?: unknown, selected?: readonly unknown[]) => deleteInstances(deps, node, selected)),
+    command('fal.deleteInstance', (node?: unknown, selected?: readonly unknown[]) =>
+      deleteInstances(deps, node, selected),
+    ),
     command('fal.connect', (arg?: unknown) => connect(deps, arg)),
     command('fal.connectWhenReady', (arg?: unknown) => connect(deps, arg)),
     command('fal.openSshTerminal', (arg?: unknown) => openSshTerminal(deps, arg)),

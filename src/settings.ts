@@ -65,7 +65,11 @@ export function readSettings(): Settings {
   };
 }
 
-function readCostSettings(fal: vscode.WorkspaceConfiguration, gpu: GpuSettings, hourlyUsd: Readonly<Record<string, number>>): CostSettings {
+function readCostSettings(
+  fal: vscode.WorkspaceConfiguration,
+  gpu: GpuSettings,
+  hourlyUsd: Readonly<Record<string, number>>,
+): CostSettings {
   const budget = finite(fal.get<number>('budget.monthlyUsd'), 0);
   const grace = finite(fal.get<number>('idle.graceMinutes'), 10);
   const command = fal.get<string>('idle.beforeDelete');

@@ -22,17 +22,44 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 /** Each layer: the commands that prepare it and the command that runs it. */
 const layers = {
   unit: {
-    run: [process.execPath, '--enable-source-maps', mocha, '--reporter', reporter, '--timeout', '20000', 'out/test/unit/**/*.test.js'],
+    run: [
+      process.execPath,
+      '--enable-source-maps',
+      mocha,
+      '--reporter',
+      reporter,
+      '--timeout',
+      '20000',
+      'out/test/unit/**/*.test.js',
+    ],
   },
   corpus: {
-    run: [process.execPath, '--enable-source-maps', mocha, '--reporter', reporter, '--timeout', '60000', 'out/test/corpus/**/*.test.js'],
+    run: [
+      process.execPath,
+      '--enable-source-maps',
+      mocha,
+      '--reporter',
+      reporter,
+      '--timeout',
+      '60000',
+      'out/test/corpus/**/*.test.js',
+    ],
   },
   integration: {
     run: [process.execPath, '--enable-source-maps', 'out/test/integration/runTests.js'],
   },
   e2e: {
     prepare: [['npm', 'run', '--silent', 'package']],
-    run: [process.execPath, '--enable-source-maps', mocha, '--reporter', reporter, '--timeout', '120000', 'out/test/e2e/**/*.test.js'],
+    run: [
+      process.execPath,
+      '--enable-source-maps',
+      mocha,
+      '--reporter',
+      reporter,
+      '--timeout',
+      '120000',
+      'out/test/e2e/**/*.test.js',
+    ],
   },
 };
 
@@ -40,12 +67,15 @@ const layers = {
 // that passes once but not after itself, or only on an idle machine, shows up as a failure.
 const args = process.argv.slice(2);
 const repeatAt = args.findIndex((a) => a === '--repeat' || a.startsWith('--repeat='));
-const repeat = repeatAt < 0 ? 1 : Number(args[repeatAt].includes('=') ? args[repeatAt].split('=')[1] : args[repeatAt + 1]);
+const repeat =
+  repeatAt < 0 ? 1 : Number(args[repeatAt].includes('=') ? args[repeatAt].split('=')[1] : args[repeatAt + 1]);
 if (!Number.isInteger(repeat) || repeat < 1) {
   console.error('--repeat takes a whole number of runs, at least 1');
   process.exit(2);
 }
-const wanted = args.filter((a, i) => !a.startsWith('-') && !(repeatAt >= 0 && i === repeatAt + 1 && !args[repeatAt].includes('=')));
+const wanted = args.filter(
+  (a, i) => !a.startsWith('-') && !(repeatAt >= 0 && i === repeatAt + 1 && !args[repeatAt].includes('=')),
+);
 for (const name of wanted) {
   if (!(name in layers)) {
     console.error(`Unknown test layer "${name}". Layers: ${Object.keys(layers).join(', ')}`);
@@ -53,7 +83,9 @@ for (const name of wanted) {
   }
 }
 // All layers: the corpus only where ../shared holds it; asked for by name, it must be there.
-const selected = wanted.length ? wanted : Object.keys(layers).filter((name) => name !== 'corpus' || existsSync(corpusDir));
+const selected = wanted.length
+  ? wanted
+  : Object.keys(layers).filter((name) => name !== 'corpus' || existsSync(corpusDir));
 
 function sh(argv, env = {}) {
   const r = spawnSync(argv[0], argv.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
@@ -74,6 +106,12 @@ const setupSteps = [
   ['setup (test/e2e/setup.mjs)', [process.execPath, 'test/e2e/setup.mjs'], false],
   // The layer rules (eslint.config.mjs): a failure counts like a failed test; the layers still run.
   ['lint', [process.execPath, 'node_modules/eslint/bin/eslint.js', '.'], false],
+  // One format (.prettierrc.json, lines ≤ 120): `npm run format` writes it; a file left unformatted counts as a failure.
+  [
+    'format',
+    [process.execPath, 'node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.'],
+    false,
+  ],
 ];
 let blocked = false;
 for (const [label, argv, blocking] of setupSteps) {
@@ -86,7 +124,9 @@ for (const [label, argv, blocking] of setupSteps) {
 }
 
 // The counting rules, from the build just made (test/support/layerResult.ts).
-const { judgeLayer } = blocked ? {} : (await import(pathToFileURL(resolve(root, 'out/test/support/layerResult.js')).href)).default;
+const { judgeLayer } = blocked
+  ? {}
+  : (await import(pathToFileURL(resolve(root, 'out/test/support/layerResult.js')).href)).default;
 
 if (!blocked) {
   for (const name of selected) {

@@ -21,7 +21,8 @@ export function checkApiKeyShape(raw: string): string | undefined {
   if (/^key\s/i.test(key)) return `Paste the key without the "Key " prefix. ${EXPECTED}`;
   if (/^["'].*["']$/.test(key)) return `Paste the key without the surrounding quotes. ${EXPECTED}`;
   if (/\s/.test(key)) return `The fal API key contains spaces or line breaks. ${EXPECTED}`;
-  if (!/^[\x21-\x7e]+$/.test(key)) return `The fal API key contains characters that cannot be part of a key. ${EXPECTED}`;
+  if (!/^[\x21-\x7e]+$/.test(key))
+    return `The fal API key contains characters that cannot be part of a key. ${EXPECTED}`;
   const colon = key.indexOf(':');
   if (colon < 0) return `The fal API key has no ":" separating the key id from the secret. ${EXPECTED}`;
   if (colon === 0) return `The fal API key has no key id before the ":". ${EXPECTED}`;

@@ -12,7 +12,8 @@ export interface JsonLimits {
 /** A page of 1000 rows of fal's 7 fields is ~8 000 values; this leaves room for fields fal may add. */
 export const JSON_LIMITS: JsonLimits = { maxValues: 100_000, maxDepth: 64 };
 
-export type BoundedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
+export type BoundedJson =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
 
 export function parseBoundedJson(text: string, limits: JsonLimits = JSON_LIMITS): BoundedJson {
   const problem = structureProblem(text, limits);

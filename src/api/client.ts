@@ -87,7 +87,10 @@ export class FalComputeClient {
     const at = this.#timers.now() + this.#listDeadlineMs;
     return collectListing(
       (cursor, pagesSoFar) =>
-        this.#listPage({ cursor, signal: opts.signal }, { at, error: (ctx) => listingDeadlineError(this.#listDeadlineMs, pagesSoFar, ctx) }),
+        this.#listPage(
+          { cursor, signal: opts.signal },
+          { at, error: (ctx) => listingDeadlineError(this.#listDeadlineMs, pagesSoFar, ctx) },
+        ),
       { maxPages: this.#maxPages, endpoint: `GET ${INSTANCES_PATH}` },
     );
   }
@@ -137,7 +140,10 @@ export class FalComputeClient {
    * asked synchronously right before each attempt is sent (the first one within this call); a
    * throw stops the delete with nothing sent. `once`: no retry, a failure is final.
    */
-  async deleteInstance(id: string, opts: { signal?: AbortSignal; beforeAttempt?: () => void; once?: boolean } = {}): Promise<{ alreadyGone: boolean }> {
+  async deleteInstance(
+    id: string,
+    opts: { signal?: AbortSignal; beforeAttempt?: () => void; once?: boolean } = {},
+  ): Promise<{ alreadyGone: boolean }> {
     const deleted = () => ({ alreadyGone: false });
     return this.#transport.call({
       method: 'DELETE',
@@ -149,32 +155,53 @@ export class FalComputeClient {
     });
   }
 
-  #listPage(opts: { cursor?: string; limit?: number; signal?: AbortSignal }, deadline?: Call<ListPage>['deadline']): Promise<ListPage> {
+  #listPage(
+    opts: { cursor?: string; limit?: number; signal?: AbortSignal },
+    deadline?: Call<ListPage>['deadline'],
+  ): Promise<ListPage> {
     const limit = String(opts.limit === undefined ? this.#pageSize : inputLimit(opts.limit));
     const query = new URLSearchParams({ limit });
     let shownQuery = `?limit=${limit}`;
     if (opts.cursor !== undefined) {
-      if (opts.cursor.length > MAX_CURSOR_CHARS) throw new FalInputError(`A list cursor is at most ${MAX_CURSOR_CHARS} characters.`);
+      if (opts.cursor.length > MAX_CURSOR_CHARS)
+        throw new FalInputError(`A list cursor is at most ${MAX_CURSOR_CHARS} characters.`);
       query.set('cursor', opts.cursor);
       shownQuery += `&cursor=${this.#redactor.text(opts.cursor, 64)}`;
     }
-    return this.#transport.call({ method: 'GET', path: INSTANCES_PATH, shownPath: INSTANCES_PATH, query, shownQuery, signal: opts.signal, deadline, handlers: { 200: parseListPage } });
+    return this.#transport.call({
+      method: 'GET',
+      path: INSTANCES_PATH,
+      shownPath: INSTANCES_PATH,
+      query,
+      shownQuery,
+      signal: opts.signal,
+      deadline,
+      handlers: { 200: parseListPage },
+    });
   }
 
   /** The checked, encoded path of one instance (FalInputError, before any request, for a bad id). */
   #instancePath(id: string): { path: string; shownPath: string } {
     const checked = checkedInstanceId(id, this.#redactor);
-    return { path: `${INSTANCES_PATH}/${encodeURIComponent(checked)}`, shownPath: `${INSTANCES_PATH}/${this.#redactor.text(checked, 128)}` };
+    return {
+      path: `${INSTANCES_PATH}/${encodeURIComponent(checked)}`,
+      shownPath: `${INSTANCES_PATH}/${this.#redactor.text(checked, 128)}`,
+    };
   }
 }
 
 /** fal answered a get with another instance: its status and IP must not be shown as this one's. */
 function sameInstance(instance: ComputeInstance, id: string, ctx: RequestContext): ComputeInstance {
   if (instance.id === id) return instance;
-  throw new FalResponseError(`${ctx.endpoint} returned a different instance (${ctx.redactor.text(instance.id, 64)}).`, ctx.endpoint, 200);
+  throw new FalResponseError(
+    `${ctx.endpoint} returned a different instance (${ctx.redactor.text(instance.id, 64)}).`,
+    ctx.endpoint,
+    200,
+  );
 }
 
 function inputLimit(limit: number): number {
-  if (!Number.isInteger(limit) || limit < 1) throw new FalInputError('The page size (limit) must be a whole number of at least 1.');
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new FalInputError('The page size (limit) must be a whole number of at least 1.');
   return limit;
 }

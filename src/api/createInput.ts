@@ -26,9 +26,12 @@ export function createRequestBody(input: CreateInstanceInput): CreateRequestBody
   if (sshKeyProblem) throw new FalInputError(sshKeyProblem);
   const body: CreateRequestBody = { instance_type: input.instanceType, ssh_key: input.sshKey.trim() };
   if (input.sector === undefined) return body;
-  if (!isKnownSector(input.sector)) throw new FalInputError('Unknown sector. Choose sector_1, sector_2 or sector_3, or leave it empty.');
+  if (!isKnownSector(input.sector))
+    throw new FalInputError('Unknown sector. Choose sector_1, sector_2 or sector_3, or leave it empty.');
   if (input.instanceType !== 'gpu_8x_h100_sxm5') {
-    throw new FalInputError('A sector can only be chosen for gpu_8x_h100_sxm5 (8×H100); single-GPU machines are placed by fal.');
+    throw new FalInputError(
+      'A sector can only be chosen for gpu_8x_h100_sxm5 (8×H100); single-GPU machines are placed by fal.',
+    );
   }
   return { ...body, sector: input.sector };
 }

@@ -77,7 +77,13 @@ export class FalNetworkError extends FalError {
   readonly host: string;
   readonly code: string | undefined;
 
-  constructor(init: { kind: 'network' | 'timeout'; message: string; endpoint: string; host: string; cause?: SanitizedCause }) {
+  constructor(init: {
+    kind: 'network' | 'timeout';
+    message: string;
+    endpoint: string;
+    host: string;
+    cause?: SanitizedCause;
+  }) {
     super(init.message, init.endpoint, init.cause);
     this.kind = init.kind;
     this.host = init.host;

@@ -13,7 +13,8 @@ export const MAX_INSTANCE_ID_LENGTH = 128;
 export function instanceIdProblem(id: unknown): string | undefined {
   if (typeof id !== 'string' || id === '') return 'it is empty';
   if (id.length > MAX_INSTANCE_ID_LENGTH) return `it is longer than ${MAX_INSTANCE_ID_LENGTH} characters`;
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id)) return 'it contains broken Unicode';
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id))
+    return 'it contains broken Unicode';
   if (/[\p{Cc}\p{Cf}\p{Z}\s]/u.test(id)) return 'it contains spaces, line breaks or invisible characters';
   if (/^\.+$/.test(id)) return 'it consists only of dots, which a URL reads as "this folder" or "the folder above"';
   if (/[/\\%?#]/.test(id)) return 'it contains / \\ % ? or #, which could change which path is requested';

@@ -15,7 +15,10 @@ export interface ListingBounds {
 }
 
 /** `fetchPage(cursor, pagesSoFar)` fetches one page; it enforces the listing's deadline. */
-export async function collectListing(fetchPage: (cursor: string | undefined, pagesSoFar: number) => Promise<ListPage>, bounds: ListingBounds): Promise<InstanceListing> {
+export async function collectListing(
+  fetchPage: (cursor: string | undefined, pagesSoFar: number) => Promise<ListPage>,
+  bounds: ListingBounds,
+): Promise<InstanceListing> {
   const listing: InstanceListing = { instances: [], invalid: [] };
   const seenCursors = new Set<string>();
   let cursor: string | undefined;
@@ -25,16 +28,29 @@ export async function collectListing(fetchPage: (cursor: string | undefined, pag
     listing.invalid.push(...page.invalid);
     cursor = nextCursor(page, bounds.endpoint);
     if (cursor === undefined) return listing;
-    if (seenCursors.has(cursor)) throw listError(bounds.endpoint, `returned the same next_cursor twice (after ${pages} pages); stopped to avoid looping forever.`);
-    if (pages >= bounds.maxPages) throw listError(bounds.endpoint, `still had more pages after ${pages} pages; stopped. Some instances are not shown.`);
+    if (seenCursors.has(cursor))
+      throw listError(
+        bounds.endpoint,
+        `returned the same next_cursor twice (after ${pages} pages); stopped to avoid looping forever.`,
+      );
+    if (pages >= bounds.maxPages)
+      throw listError(
+        bounds.endpoint,
+        `still had more pages after ${pages} pages; stopped. Some instances are not shown.`,
+      );
     seenCursors.add(cursor);
   }
 }
 
 function nextCursor(page: ListPage, endpoint: string): string | undefined {
   if (!page.has_more) return undefined;
-  if (!page.next_cursor) throw listError(endpoint, 'said has_more: true but gave no next_cursor, so the remaining instances cannot be fetched.');
-  if (page.next_cursor.length > MAX_CURSOR_CHARS) throw listError(endpoint, `returned a next_cursor longer than ${MAX_CURSOR_CHARS} characters; stopped.`);
+  if (!page.next_cursor)
+    throw listError(
+      endpoint,
+      'said has_more: true but gave no next_cursor, so the remaining instances cannot be fetched.',
+    );
+  if (page.next_cursor.length > MAX_CURSOR_CHARS)
+    throw listError(endpoint, `returned a next_cursor longer than ${MAX_CURSOR_CHARS} characters; stopped.`);
   return page.next_cursor;
 }
 

@@ -4,12 +4,14 @@ import { FalConfigError } from './errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 
 export function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new FalConfigError(`The client option ${name} must be a whole number of at least 1.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new FalConfigError(`The client option ${name} must be a whole number of at least 1.`);
   return value;
 }
 
 export function headerValue(name: string, value: string): string {
-  if (!/^[\x20-\x7e]+$/.test(value)) throw new FalConfigError(`The client option ${name} must be printable ASCII on one line.`);
+  if (!/^[\x20-\x7e]+$/.test(value))
+    throw new FalConfigError(`The client option ${name} must be printable ASCII on one line.`);
   return value;
 }
 

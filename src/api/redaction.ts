@@ -40,14 +40,18 @@ export class Redactor {
     this.#key = key.length >= MIN_REDACTABLE_LENGTH ? asciiLower(key) : '';
     this.#secret = secret.length >= MIN_REDACTABLE_LENGTH ? asciiLower(secret) : '';
     const fragments = new Set<string>();
-    for (let i = 0; i + SECRET_FRAGMENT_LENGTH <= this.#secret.length; i++) fragments.add(this.#secret.slice(i, i + SECRET_FRAGMENT_LENGTH));
+    for (let i = 0; i + SECRET_FRAGMENT_LENGTH <= this.#secret.length; i++)
+      fragments.add(this.#secret.slice(i, i + SECRET_FRAGMENT_LENGTH));
     this.#fragments = fragments;
   }
 
   /** Server text made safe to show, at most `maxChars` long (a cut is marked with `…`). */
   text(raw: string, maxChars: number): string {
-    const windowed = raw.length > maxChars + this.#key.length + 16 ? raw.slice(0, maxChars + this.#key.length + 16) : raw;
-    const cleaned = PLAIN.test(windowed) ? windowed : windowed.replace(LONE_SURROGATE, '\uFFFD').replace(FORMAT_CHARACTERS, '').replace(CONTROL_OR_SPACE, ' ').trim();
+    const windowed =
+      raw.length > maxChars + this.#key.length + 16 ? raw.slice(0, maxChars + this.#key.length + 16) : raw;
+    const cleaned = PLAIN.test(windowed)
+      ? windowed
+      : windowed.replace(LONE_SURROGATE, '\uFFFD').replace(FORMAT_CHARACTERS, '').replace(CONTROL_OR_SPACE, ' ').trim();
     const redacted = this.redact(cleaned);
     if (redacted.length <= maxChars && windowed.length === raw.length) return redacted;
     return `${cutAt(redacted, maxChars - 1)}…`;
@@ -61,14 +65,15 @@ export class Redactor {
     const covered = new Uint8Array(out.length);
     const cover = (from: number, length: number) => covered.fill(1, from, from + length);
     for (const whole of [this.#key, this.#secret]) {
-      for (let at = whole ? lower.indexOf(whole) : -1; at >= 0; at = lower.indexOf(whole, at + 1)) cover(at, whole.length);
+      for (let at = whole ? lower.indexOf(whole) : -1; at >= 0; at = lower.indexOf(whole, at + 1))
+        cover(at, whole.length);
     }
     for (let i = 0; i + SECRET_FRAGMENT_LENGTH <= lower.length; i++) {
       if (this.#fragments.has(lower.slice(i, i + SECRET_FRAGMENT_LENGTH))) cover(i, SECRET_FRAGMENT_LENGTH);
     }
     if (!covered.includes(1)) return out;
     let result = '';
-    for (let i = 0; i < out.length; ) {
+    for (let i = 0; i < out.length;) {
       if (!covered[i]) {
         result += out[i++];
         continue;

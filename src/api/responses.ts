@@ -20,14 +20,31 @@ export interface RequestContext {
 }
 
 /** Caps for what the server chose to say in an error (a 3 MiB message stays out of err.message). */
-const SHOWN_CHARS = { type: 64, message: 500, snippet: 200, requestId: 128, docsUrl: 256, origin: 200, networkDetail: 300, code: 64 } as const;
+const SHOWN_CHARS = {
+  type: 64,
+  message: 500,
+  snippet: 200,
+  requestId: 128,
+  docsUrl: 256,
+  origin: 200,
+  networkDetail: 300,
+  code: 64,
+} as const;
 
 export function unexpectedSuccessError(res: HttpResponse, ctx: RequestContext): FalResponseError {
-  return new FalResponseError(`${ctx.endpoint} returned HTTP ${res.status}, which fal's API does not use here.`, ctx.endpoint, res.status);
+  return new FalResponseError(
+    `${ctx.endpoint} returned HTTP ${res.status}, which fal's API does not use here.`,
+    ctx.endpoint,
+    res.status,
+  );
 }
 
 export function tooLargeError(status: number, maxBytes: number, ctx: RequestContext): FalResponseError {
-  return new FalResponseError(`${ctx.endpoint} returned a response larger than ${maxBytes} bytes; it was not read.`, ctx.endpoint, status);
+  return new FalResponseError(
+    `${ctx.endpoint} returned a response larger than ${maxBytes} bytes; it was not read.`,
+    ctx.endpoint,
+    status,
+  );
 }
 
 export function redirectError(res: HttpResponse, ctx: RequestContext): FalApiError {
@@ -44,11 +61,19 @@ export function redirectError(res: HttpResponse, ctx: RequestContext): FalApiErr
   });
 }
 
-export function apiError(res: HttpResponse, ctx: RequestContext, retryAfterMs: number | undefined, message?: string): FalApiError {
-  const shown = (text: string | undefined, max: number) => (text ? ctx.redactor.text(text, max) || undefined : undefined);
+export function apiError(
+  res: HttpResponse,
+  ctx: RequestContext,
+  retryAfterMs: number | undefined,
+  message?: string,
+): FalApiError {
+  const shown = (text: string | undefined, max: number) =>
+    text ? ctx.redactor.text(text, max) || undefined : undefined;
   const envelope = parseErrorEnvelope(res.body);
   // Proxies and load balancers answer with HTML or plain text; a short excerpt helps diagnose.
-  const apiMessage = envelope ? (shown(envelope.message, SHOWN_CHARS.message) ?? '') : (shown(res.body, SHOWN_CHARS.snippet) ?? '');
+  const apiMessage = envelope
+    ? (shown(envelope.message, SHOWN_CHARS.message) ?? '')
+    : (shown(res.body, SHOWN_CHARS.snippet) ?? '');
   const requestId = shown(envelope?.request_id, SHOWN_CHARS.requestId);
   const said = apiMessage ? ` fal said: "${apiMessage}".` : '';
   const reference = requestId ? ` (request id ${requestId})` : '';
@@ -136,7 +161,8 @@ const NETWORK_PHRASES: Array<[RegExp, string]> = [
 ];
 
 export function networkError(result: Extract<HttpResult, { kind: 'network' }>, ctx: RequestContext): FalNetworkError {
-  const phrase = NETWORK_PHRASES.find(([pattern]) => result.code && pattern.test(result.code))?.[1] ?? 'a network error occurred';
+  const phrase =
+    NETWORK_PHRASES.find(([pattern]) => result.code && pattern.test(result.code))?.[1] ?? 'a network error occurred';
   const shownCode = result.code ? ctx.redactor.text(result.code, SHOWN_CHARS.code) : undefined;
   const code = shownCode ? ` (${shownCode})` : '';
   return new FalNetworkError({

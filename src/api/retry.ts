@@ -78,7 +78,8 @@ export interface RetryQuestion {
 
 /** Why no retry: the failure is final, the attempts are used up, or the wait would pass the deadline. */
 export type NoRetryReason = 'final' | 'attempts' | 'deadline';
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: NoRetryReason; delayMs?: number };
+export type RetryDecision =
+  { retry: true; delayMs: number } | { retry: false; reason: NoRetryReason; delayMs?: number };
 
 export function decideRetry(q: RetryQuestion): RetryDecision {
   if (!isRetryableFailure(q.requestClass, q.failure)) return { retry: false, reason: 'final' };
@@ -90,4 +91,3 @@ export function decideRetry(q: RetryQuestion): RetryDecision {
   if (q.elapsedMs + delayMs > deadlineMs) return { retry: false, reason: 'deadline', delayMs };
   return { retry: true, delayMs };
 }
-

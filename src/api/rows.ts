@@ -7,13 +7,27 @@ import { FalResponseError } from './errors';
 import { instanceIdProblem } from './instanceId';
 import type { Redactor } from './redaction';
 import type { HttpResponse, RequestContext } from './responses';
-import { ComputeInstanceSchema, describeSchemaIssues, ListEnvelopeSchema, type ComputeInstance, type InvalidInstanceRow, type ListPage } from './schemas';
+import {
+  ComputeInstanceSchema,
+  describeSchemaIssues,
+  ListEnvelopeSchema,
+  type ComputeInstance,
+  type InvalidInstanceRow,
+  type ListPage,
+} from './schemas';
 
 /** More rows than this in one page is not a page: it is refused before any row is checked. */
 export const MAX_ROWS_PER_PAGE = 1000;
 
 /** Display caps for the fields of an instance (a 1 MiB status must not become a 1 MiB label). */
-const FIELD_CHARS = { instance_type: 64, region: 64, status: 64, sector: 64, ip: 64, creator_user_nickname: 128 } as const;
+const FIELD_CHARS = {
+  instance_type: 64,
+  region: 64,
+  status: 64,
+  sector: 64,
+  ip: 64,
+  creator_user_nickname: 128,
+} as const;
 const SHOWN_ID_CHARS = 128;
 const PROBLEM_CHARS = 300;
 
@@ -22,7 +36,11 @@ export function parseListPage(res: HttpResponse, ctx: RequestContext): ListPage 
   if (!envelope.success) throw mismatch(res, ctx, describeSchemaIssues(envelope.error));
   const { instances: rows, next_cursor, has_more } = envelope.data;
   if (rows.length > MAX_ROWS_PER_PAGE) {
-    throw new FalResponseError(`${ctx.endpoint} returned ${rows.length} rows, more than the ${MAX_ROWS_PER_PAGE} rows a page may hold.`, ctx.endpoint, res.status);
+    throw new FalResponseError(
+      `${ctx.endpoint} returned ${rows.length} rows, more than the ${MAX_ROWS_PER_PAGE} rows a page may hold.`,
+      ctx.endpoint,
+      res.status,
+    );
   }
   const page: ListPage = { instances: [], invalid: [], next_cursor, has_more };
   for (const row of rows) {
@@ -49,23 +67,32 @@ function parseJson(res: HttpResponse, ctx: RequestContext): unknown {
 
 function mismatch(res: HttpResponse, ctx: RequestContext, problems: string): FalResponseError {
   const shown = ctx.redactor.text(problems, PROBLEM_CHARS);
-  return new FalResponseError(`${ctx.endpoint} returned a response that does not match fal's API: ${shown}`, ctx.endpoint, res.status);
+  return new FalResponseError(
+    `${ctx.endpoint} returned a response that does not match fal's API: ${shown}`,
+    ctx.endpoint,
+    res.status,
+  );
 }
 
 type RowRead = { readonly instance: ComputeInstance } | { readonly invalid: InvalidInstanceRow };
 
 function readRow(row: unknown, redactor: Redactor): RowRead {
-  const rawId = typeof row === 'object' && row !== null && typeof (row as { id?: unknown }).id === 'string' ? (row as { id: string }).id : undefined;
+  const rawId =
+    typeof row === 'object' && row !== null && typeof (row as { id?: unknown }).id === 'string'
+      ? (row as { id: string }).id
+      : undefined;
   const parsed = ComputeInstanceSchema.safeParse(row);
   if (!parsed.success) return { invalid: invalidRow(rawId, describeSchemaIssues(parsed.error), redactor) };
-  const idProblem = instanceIdProblem(parsed.data.id) ?? (redactor.holdsKey(parsed.data.id) ? 'it contains the API key' : undefined);
+  const idProblem =
+    instanceIdProblem(parsed.data.id) ?? (redactor.holdsKey(parsed.data.id) ? 'it contains the API key' : undefined);
   if (idProblem) return { invalid: invalidRow(rawId, `id cannot be used in a request: ${idProblem}`, redactor) };
   return { instance: displaySafe(parsed.data, redactor) };
 }
 
 function invalidRow(rawId: string | undefined, problem: string, redactor: Redactor): InvalidInstanceRow {
   const id = rawId === undefined ? undefined : redactor.text(rawId, SHOWN_ID_CHARS);
-  const idUsable = rawId !== undefined && id === rawId && instanceIdProblem(rawId) === undefined && !redactor.holdsKey(rawId);
+  const idUsable =
+    rawId !== undefined && id === rawId && instanceIdProblem(rawId) === undefined && !redactor.holdsKey(rawId);
   return { id, idUsable, problem: redactor.text(problem, PROBLEM_CHARS) };
 }
 
@@ -81,6 +108,7 @@ function displaySafe(instance: ComputeInstance, redactor: Redactor): ComputeInst
   } as ComputeInstance;
   if (instance.sector !== undefined) out.sector = shown('sector', instance.sector);
   if (instance.ip !== undefined) out.ip = shown('ip', instance.ip);
-  if (instance.creator_user_nickname !== undefined) out.creator_user_nickname = shown('creator_user_nickname', instance.creator_user_nickname);
+  if (instance.creator_user_nickname !== undefined)
+    out.creator_user_nickname = shown('creator_user_nickname', instance.creator_user_nickname);
   return out;
 }

@@ -2,7 +2,16 @@
 // failure the retry policy decides on, and whether a create may have been carried out anyway.
 import { FalAbortError, FalResponseError, type FalError } from './errors';
 import type { HttpResult } from './http';
-import { apiError, networkError, redirectError, timeoutError, tooLargeError, unexpectedSuccessError, type HttpResponse, type RequestContext } from './responses';
+import {
+  apiError,
+  networkError,
+  redirectError,
+  timeoutError,
+  tooLargeError,
+  unexpectedSuccessError,
+  type HttpResponse,
+  type RequestContext,
+} from './responses';
 import { parseRetryAfterMs, type AttemptFailure } from './retry';
 
 export type RequestOutcome = 'ok' | 'http_error' | 'network_error' | 'timeout' | 'malformed' | 'aborted';
@@ -29,14 +38,29 @@ export interface SettleContext {
 /** Failures that happen before a request can have reached fal: nothing was sent. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN']);
 
-export function settle<T>(result: HttpResult, handlers: StatusHandlers<T>, ctx: RequestContext, s: SettleContext): Attempt<T> {
+export function settle<T>(
+  result: HttpResult,
+  handlers: StatusHandlers<T>,
+  ctx: RequestContext,
+  s: SettleContext,
+): Attempt<T> {
   switch (result.kind) {
     case 'aborted':
       return { outcome: 'aborted', error: new FalAbortError(ctx.endpoint), ambiguous: true };
     case 'timeout':
-      return { outcome: 'timeout', error: timeoutError(s.timeoutMs, ctx), failure: { kind: 'timeout' }, ambiguous: true };
+      return {
+        outcome: 'timeout',
+        error: timeoutError(s.timeoutMs, ctx),
+        failure: { kind: 'timeout' },
+        ambiguous: true,
+      };
     case 'network':
-      return { outcome: 'network_error', error: networkError(result, ctx), failure: { kind: 'network' }, ambiguous: !NOT_SENT_CODES.has(result.code ?? '') };
+      return {
+        outcome: 'network_error',
+        error: networkError(result, ctx),
+        failure: { kind: 'network' },
+        ambiguous: !NOT_SENT_CODES.has(result.code ?? ''),
+      };
     case 'too_large':
       return unusable(result.status, tooLargeError(result.status, s.maxResponseBytes, ctx));
     case 'response':
@@ -44,7 +68,12 @@ export function settle<T>(result: HttpResult, handlers: StatusHandlers<T>, ctx: 
   }
 }
 
-function settleResponse<T>(res: HttpResponse, handlers: StatusHandlers<T>, ctx: RequestContext, s: SettleContext): Attempt<T> {
+function settleResponse<T>(
+  res: HttpResponse,
+  handlers: StatusHandlers<T>,
+  ctx: RequestContext,
+  s: SettleContext,
+): Attempt<T> {
   const status = res.status;
   const handler = handlers[status];
   if (handler) {
@@ -52,12 +81,20 @@ function settleResponse<T>(res: HttpResponse, handlers: StatusHandlers<T>, ctx: 
       return { outcome: 'ok', status, value: handler(res, ctx) };
     } catch (err) {
       // Whatever a body does to the parser, the caller gets a FalError: never a raw RangeError.
-      const error = err instanceof FalResponseError ? err : new FalResponseError(`${ctx.endpoint} returned a response this version cannot read (HTTP ${status}).`, ctx.endpoint, status);
+      const error =
+        err instanceof FalResponseError
+          ? err
+          : new FalResponseError(
+              `${ctx.endpoint} returned a response this version cannot read (HTTP ${status}).`,
+              ctx.endpoint,
+              status,
+            );
       return unusable(status, error);
     }
   }
   if (status >= 200 && status < 300) return unusable(status, unexpectedSuccessError(res, ctx));
-  if (status >= 300 && status < 400) return { outcome: 'http_error', status, error: redirectError(res, ctx), ambiguous: true };
+  if (status >= 300 && status < 400)
+    return { outcome: 'http_error', status, error: redirectError(res, ctx), ambiguous: true };
   const retryAfterMs = parseRetryAfterMs(res.headers['retry-after'], s.now);
   return {
     outcome: 'http_error',

@@ -19,6 +19,7 @@ export function checkSshPublicKey(raw: string): string | undefined {
   if (!PUBLIC_KEY_TYPE.test(type)) {
     return 'This does not look like an OpenSSH public key: it should start with ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521 or sk-…@openssh.com.';
   }
-  if (!BASE64.test(data)) return `The ${type} public key is incomplete: the base64 key data after "${type} " is missing or damaged.`;
+  if (!BASE64.test(data))
+    return `The ${type} public key is incomplete: the base64 key data after "${type} " is missing or damaged.`;
   return undefined;
 }

@@ -84,7 +84,12 @@ export class Transport {
     const url = new URL(this.#o.base);
     url.pathname = this.#o.base.pathname + call.path;
     url.search = call.query?.toString() ?? '';
-    const ctx: RequestContext = { endpoint: `${call.method} ${call.shownPath}`, host: url.host, url, redactor: this.#o.redactor };
+    const ctx: RequestContext = {
+      endpoint: `${call.method} ${call.shownPath}`,
+      host: url.host,
+      url,
+      redactor: this.#o.redactor,
+    };
     const requestClass = call.method === 'POST' ? 'create' : 'idempotent';
     const firstStart = this.#o.timers.now();
     let ambiguous = false;
@@ -111,7 +116,11 @@ export class Transport {
         dispatcher: this.#o.dispatcher,
         timers: this.#o.timers,
       });
-      const settled = settle(result, call.handlers, ctx, { timeoutMs, maxResponseBytes: this.#o.maxResponseBytes, now: this.#o.timers.now() });
+      const settled = settle(result, call.handlers, ctx, {
+        timeoutMs,
+        maxResponseBytes: this.#o.maxResponseBytes,
+        now: this.#o.timers.now(),
+      });
       this.#log({
         method: call.method,
         path: call.shownPath + (call.shownQuery ?? ''),
@@ -122,7 +131,8 @@ export class Transport {
       });
       if (settled.outcome === 'ok') return settled.value;
       ambiguous ||= settled.ambiguous;
-      if (settled.outcome === 'timeout' && call.deadline && timeoutMs < this.#o.timeoutMs) throw fail(call.deadline.error(ctx));
+      if (settled.outcome === 'timeout' && call.deadline && timeoutMs < this.#o.timeoutMs)
+        throw fail(call.deadline.error(ctx));
       if (!settled.failure) throw fail(settled.error);
       const decision = decideRetry({
         requestClass,
@@ -133,11 +143,19 @@ export class Transport {
         random: Math.random,
       });
       if (!decision.retry) {
-        const pastWindow = decision.reason === 'deadline' && requestClass === 'create' && settled.error instanceof FalApiError && settled.error.retryAfterMs !== undefined;
+        const pastWindow =
+          decision.reason === 'deadline' &&
+          requestClass === 'create' &&
+          settled.error instanceof FalApiError &&
+          settled.error.retryAfterMs !== undefined;
         throw fail(pastWindow ? beyondWindowError(settled.error as FalApiError, decision.delayMs ?? 0) : settled.error);
       }
       if (call.deadline && this.#o.timers.now() + decision.delayMs >= call.deadline.at) throw fail(settled.error);
-      call.onRetry?.({ attempt, delayMs: decision.delayMs, ...(settled.status !== undefined && { status: settled.status }) });
+      call.onRetry?.({
+        attempt,
+        delayMs: decision.delayMs,
+        ...(settled.status !== undefined && { status: settled.status }),
+      });
       try {
         await this.#sleep(decision.delayMs, call.signal, ctx.endpoint);
       } catch (err) {

@@ -9,7 +9,12 @@ export const PAGE_SIZE = 100;
 /** The calls the extension makes; every one goes through FalSession's rejection check. */
 export type FalApi = Pick<FalComputeClient, 'listInstances' | 'getInstance' | 'createInstance' | 'deleteInstance'>;
 
-export function createFalClient(apiKey: string, baseUrl: string, log: vscode.LogOutputChannel, version: string): FalComputeClient {
+export function createFalClient(
+  apiKey: string,
+  baseUrl: string,
+  log: vscode.LogOutputChannel,
+  version: string,
+): FalComputeClient {
   return new FalComputeClient({
     apiKey,
     baseUrl,
@@ -27,14 +32,16 @@ function logRequest(log: vscode.LogOutputChannel, e: RequestLogEntry): void {
 
 /** The same calls, each reporting a failure to `onError` before it reaches the caller (the one auth interceptor). */
 export function interceptErrors(client: FalApi, onError: (error: unknown) => void): FalApi {
-  const guard = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    try {
-      return await call(...args);
-    } catch (error) {
-      onError(error);
-      throw error;
-    }
-  };
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        onError(error);
+        throw error;
+      }
+    };
   return {
     listInstances: guard((...a: Parameters<FalApi['listInstances']>) => client.listInstances(...a)),
     getInstance: guard((...a: Parameters<FalApi['getInstance']>) => client.getInstance(...a)),

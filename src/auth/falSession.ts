@@ -18,7 +18,11 @@ export type SessionState =
 export class ApiKeyNeeded extends Error {
   override readonly name = 'ApiKeyNeeded';
   constructor(readonly state: SessionState & { kind: 'signedOut' | 'rejected' }) {
-    super(state.kind === 'rejected' ? state.rejection.message : 'No fal API key is set: Compute needs an ADMIN-scope key (fal.ai/dashboard/keys).');
+    super(
+      state.kind === 'rejected'
+        ? state.rejection.message
+        : 'No fal API key is set: Compute needs an ADMIN-scope key (fal.ai/dashboard/keys).',
+    );
   }
 }
 

@@ -10,7 +10,12 @@ export type KeyVerdict =
   /** `unverifiable`: fal could not be reached, so the key may still be fine. */
   | { readonly ok: false; readonly message: string; readonly unverifiable: boolean };
 
-export async function verifyApiKey(key: string, baseUrl: string, log: vscode.LogOutputChannel, version: string): Promise<KeyVerdict> {
+export async function verifyApiKey(
+  key: string,
+  baseUrl: string,
+  log: vscode.LogOutputChannel,
+  version: string,
+): Promise<KeyVerdict> {
   try {
     await createFalClient(key, baseUrl, log, version).listInstancesPage({ limit: 1 });
     return { ok: true };

@@ -47,6 +47,9 @@ export interface Deadline {
  */
 export function abortAfter(timers: Timers, ms: number): Deadline {
   const controller = new AbortController();
-  const handle = timers.setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  const handle = timers.setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
   return { signal: controller.signal, clear: () => timers.clearTimeout(handle) };
 }

@@ -8,13 +8,16 @@ import type { RemoteDeps } from './connect';
 import { pickInstance } from './instancePicker';
 
 export async function chooseInstanceKey(deps: RemoteDeps, arg: unknown): Promise<void> {
-  const needsKey = (r: InstanceRecord) => statusLook(r.instance.status).kind === 'ready' && !deps.keyStore.get(r.instance.id);
+  const needsKey = (r: InstanceRecord) =>
+    statusLook(r.instance.status).kind === 'ready' && !deps.keyStore.get(r.instance.id);
   const record = await pickInstance(deps.controller.model, arg, 'Choose the private key of which instance?', needsKey);
   if (!record) return;
   // A link passes the instance; it is held to what the picker offers, so a link can only start
   // the question the tooltip asks (which key opens this ready instance), never replace a known key.
   if (!needsKey(record)) {
-    deps.log.info(`Choose Private Key: ${record.instance.id} is not a ready instance without a known key; nothing asked`);
+    deps.log.info(
+      `Choose Private Key: ${record.instance.id} is not a ready instance without a known key; nothing asked`,
+    );
     return;
   }
   await chooseKey(deps, record.instance.id);

@@ -21,7 +21,13 @@ export interface RemoteDeps {
 
 export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
   const { model, scheduler } = deps.controller;
-  let record = await pickInstance(model, arg, 'Connect to which instance?', (r) => r.instance.status === 'ready' || isTransitional(r.instance.status), deps.names);
+  let record = await pickInstance(
+    model,
+    arg,
+    'Connect to which instance?',
+    (r) => r.instance.status === 'ready' || isTransitional(r.instance.status),
+    deps.names,
+  );
   if (!record) return;
   const { id } = record.instance;
   deps.log.info(`Connect ${id}: status ${record.instance.status}, ip ${record.instance.ip ?? '(none)'}`);
@@ -41,7 +47,9 @@ export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
   }
   if (record.instance.status !== 'ready') {
     deps.log.warn(`Connect ${id}: not ready (${record.instance.status})`);
-    void showWarningMessage(`Instance ${id} is ${statusLook(record.instance.status).label}; only a ready instance accepts SSH connections.`);
+    void showWarningMessage(
+      `Instance ${id} is ${statusLook(record.instance.status).label}; only a ready instance accepts SSH connections.`,
+    );
     return;
   }
   const host = await prepareHost(deps, record, 'connect', identityFile);

@@ -5,7 +5,13 @@ import { pickInstance } from './instancePicker';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export async function copyIp(deps: Pick<RemoteDeps, 'controller' | 'log' | 'names'>, arg: unknown): Promise<void> {
-  const record = await pickInstance(deps.controller.model, arg, 'Copy the IP address of which instance?', (r) => !!r.instance.ip, deps.names);
+  const record = await pickInstance(
+    deps.controller.model,
+    arg,
+    'Copy the IP address of which instance?',
+    (r) => !!r.instance.ip,
+    deps.names,
+  );
   if (!record) return;
   const { id, ip } = record.instance;
   if (!ip) {

@@ -6,7 +6,13 @@ import { pickInstance } from './instancePicker';
 import { showInformationMessage } from '../notifications';
 
 export async function copySshCommand(deps: RemoteDeps, arg: unknown): Promise<void> {
-  const record = await pickInstance(deps.controller.model, arg, 'Copy the SSH command of which instance?', (r) => !!r.instance.ip, deps.names);
+  const record = await pickInstance(
+    deps.controller.model,
+    arg,
+    'Copy the SSH command of which instance?',
+    (r) => !!r.instance.ip,
+    deps.names,
+  );
   if (!record) return;
   const host = await prepareHost(deps, record, 'copy');
   if (!host) return;

@@ -37,7 +37,11 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
       ),
       listKeys: async () => (await listPublicKeys(sshDir)).keys,
       readFile: (path) => readFile(path, 'utf8'),
-      fileExists: (path) => access(path).then(() => true, () => false),
+      fileExists: (path) =>
+        access(path).then(
+          () => true,
+          () => false,
+        ),
       ...(deps.costs ? { projectMonth: (type: string) => deps.costs!.projectMonth(type) } : {}),
     },
     args && typeof args === 'object' ? args : {},
@@ -89,18 +93,29 @@ async function withinBudget(deps: CreateDeps, plan: CreatePlan): Promise<boolean
     CREATE_ANYWAY,
   );
   const go = answer === CREATE_ANYWAY;
-  deps.log.info(`Create of ${label}: projected ${formatUsd(projection.projectedUsd)} passes the budget of ${formatUsd(projection.budgetUsd)}; ${go ? '"Create anyway" chosen' : 'not confirmed, nothing was sent'}`);
+  deps.log.info(
+    `Create of ${label}: projected ${formatUsd(projection.projectedUsd)} passes the budget of ${formatUsd(projection.budgetUsd)}; ${go ? '"Create anyway" chosen' : 'not confirmed, nothing was sent'}`,
+  );
   return go;
 }
 
-async function materialize(plan: CreatePlan, sshDir: string, log: vscode.LogOutputChannel): Promise<{ input: CreateInstanceInput; privateKeyPath?: string }> {
+async function materialize(
+  plan: CreatePlan,
+  sshDir: string,
+  log: vscode.LogOutputChannel,
+): Promise<{ input: CreateInstanceInput; privateKeyPath?: string }> {
   const base = { instanceType: plan.instanceType, ...(plan.sector && { sector: plan.sector }) };
   if (plan.key.kind === 'existing') {
-    return { input: { ...base, sshKey: plan.key.parsed.line }, ...(plan.key.privateKeyPath && { privateKeyPath: plan.key.privateKeyPath }) };
+    return {
+      input: { ...base, sshKey: plan.key.parsed.line },
+      ...(plan.key.privateKeyPath && { privateKeyPath: plan.key.privateKeyPath }),
+    };
   }
   const pair = await generateKeyPair({ sshDir });
   log.info(`Generated a new ed25519 key pair: ${pair.privateKeyPath} (0600) and ${pair.publicKeyPath}`);
-  void showInformationMessage(`New SSH key ${basename(pair.privateKeyPath)} in ${shownPath(dirname(pair.privateKeyPath))}.`);
+  void showInformationMessage(
+    `New SSH key ${basename(pair.privateKeyPath)} in ${shownPath(dirname(pair.privateKeyPath))}.`,
+  );
   return { input: { ...base, sshKey: pair.parsed.line }, privateKeyPath: pair.privateKeyPath };
 }
 

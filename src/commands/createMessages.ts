@@ -8,7 +8,7 @@ export function createFailureMessage(error: unknown): string {
   if (error instanceof FalInputError) return `Nothing was sent: ${error.message}`;
   if (error instanceof FalResponseError && error.outcomeUnknown) {
     return (
-      `fal answered the create, but its answer could not be read (${error.message.replace(/\.$/, "")}). The instance may have been created: ` +
+      `fal answered the create, but its answer could not be read (${error.message.replace(/\.$/, '')}). The instance may have been created: ` +
       'check the Instances list before creating another.'
     );
   }
@@ -39,7 +39,8 @@ export function createFailureMessage(error: unknown): string {
   if (error instanceof FalNetworkError) {
     return `Could not reach fal (${error.message}). The request was retried with the same Idempotency-Key; check the Instances list before trying again.`;
   }
-  if (error instanceof FalAbortError) return 'The create was not confirmed within fal\'s 10-minute idempotency window: check the Instances list.';
+  if (error instanceof FalAbortError)
+    return "The create was not confirmed within fal's 10-minute idempotency window: check the Instances list.";
   if (error instanceof FalError) return error.message;
   return `Unexpected error: ${errorText(error)}`;
 }
@@ -61,7 +62,6 @@ export function provisioningText(label: string, elapsedMs: number, status?: stri
   const clock = s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
   return `Provisioning ${label}… ${clock}${status && status !== 'provisioning' ? ` (${status})` : ''}`;
 }
-
 
 /** The create progress's one button: it stops the waiting, never the machine. */
 export const STOP_WAITING = 'Stop Waiting';

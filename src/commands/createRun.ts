@@ -16,7 +16,13 @@ import type { StoredState } from '../core/storedState';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { InstanceNames } from '../instances/instanceNames';
 import type { InstancesController } from '../instances/instancesController';
-import { outcomeUnknown, REPLAY_WINDOW_MS, windowDeadline, type PendingCreate, type PendingCreates } from '../instances/pendingCreates';
+import {
+  outcomeUnknown,
+  REPLAY_WINDOW_MS,
+  windowDeadline,
+  type PendingCreate,
+  type PendingCreates,
+} from '../instances/pendingCreates';
 import type { WizardUi } from '../wizard/wizardUi';
 import { createFailureMessage, provisioningText, retryWaitText, stopWaitingButton } from './createMessages';
 import { isCancellation, runInBackground, SHOW_LOGS } from './registerCommand';
@@ -52,10 +58,17 @@ const DELETE_IT = 'Delete It';
  * never aborted by the user: it always settles, so its pending entry is cleared (or kept, when fal
  * may have started it) and the instance's key recorded even when the user stopped watching.
  */
-export async function execute(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
+export async function execute(
+  deps: CreateDeps,
+  client: FalApi,
+  store: PendingCreates,
+  pending: PendingCreate,
+): Promise<ComputeInstance | undefined> {
   const { model, scheduler } = deps.controller;
   const timers = deps.timers ?? realTimers;
-  const label = pending.name ? `${pending.name} (${machineLabel(pending.input.instanceType)})` : machineLabel(pending.input.instanceType);
+  const label = pending.name
+    ? `${pending.name} (${machineLabel(pending.input.instanceType)})`
+    : machineLabel(pending.input.instanceType);
   const endOperation = scheduler.beginOperation();
   let created: ComputeInstance | undefined;
   let retry: { until: number; status?: number } | undefined;
@@ -83,7 +96,9 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
       return instance;
     } catch (error) {
       const cancelled = cancel.signal.aborted;
-      runInBackground(deps.log, 'Create H100 Instance', () => createFailed(deps, client, store, pending, error, cancelled));
+      runInBackground(deps.log, 'Create H100 Instance', () =>
+        createFailed(deps, client, store, pending, error, cancelled),
+      );
       return undefined;
     } finally {
       window.clear();
@@ -93,33 +108,41 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
 
   let outcome: WaitOutcome | undefined;
   try {
-    outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: stopWaitingButton() }, async (progress, token) => {
-      const started = timers.now();
-      let status: string | undefined;
-      show = (message) => progress.report({ message: notificationText(message) });
-      show(`Requesting ${label} from fal…`);
-      const stopClock = every(timers, 1000, () => {
-        if (created) show?.(provisioningText(label, timers.now() - started, status));
-        else if (inRetryWait()) show?.(retryWaitText(retry!.until - timers.now(), retry!.status));
-      });
-      const stop = new AbortController();
-      token.onCancellationRequested(() => (inRetryWait() ? cancel.abort() : stop.abort(new vscode.CancellationError())));
-      try {
-        const instance = await Promise.race([creating, aborted(stop.signal)]);
-        if (!instance) return undefined;
-        const ready = abortAfter(timers, READY_TIMEOUT_MS);
-        const signal = AbortSignal.any([stop.signal, ready.signal]);
-        const endWaiting = scheduler.beginOperation({ waiting: true }); // the user watches for "ready": ask every second
+    outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, cancellable: stopWaitingButton() },
+      async (progress, token) => {
+        const started = timers.now();
+        let status: string | undefined;
+        show = (message) => progress.report({ message: notificationText(message) });
+        show(`Requesting ${label} from fal…`);
+        const stopClock = every(timers, 1000, () => {
+          if (created) show?.(provisioningText(label, timers.now() - started, status));
+          else if (inRetryWait()) show?.(retryWaitText(retry!.until - timers.now(), retry!.status));
+        });
+        const stop = new AbortController();
+        token.onCancellationRequested(() =>
+          inRetryWait() ? cancel.abort() : stop.abort(new vscode.CancellationError()),
+        );
         try {
-          return await waitForInstance(model, instance.id, { signal, onProgress: (r) => (status = r.instance.status) });
+          const instance = await Promise.race([creating, aborted(stop.signal)]);
+          if (!instance) return undefined;
+          const ready = abortAfter(timers, READY_TIMEOUT_MS);
+          const signal = AbortSignal.any([stop.signal, ready.signal]);
+          const endWaiting = scheduler.beginOperation({ waiting: true }); // the user watches for "ready": ask every second
+          try {
+            return await waitForInstance(model, instance.id, {
+              signal,
+              onProgress: (r) => (status = r.instance.status),
+            });
+          } finally {
+            endWaiting();
+            ready.clear();
+          }
         } finally {
-          endWaiting();
-          ready.clear();
+          stopClock();
         }
-      } finally {
-        stopClock();
-      }
-    });
+      },
+    );
   } catch (error) {
     if (!isCancellation(error) && !(error instanceof Error && error.name === 'TimeoutError')) throw error;
     void creating.finally(endOperation);
@@ -132,8 +155,14 @@ export async function execute(deps: CreateDeps, client: FalApi, store: PendingCr
 }
 
 /** Sends a pending create again with its own Idempotency-Key, while fal's window allows. */
-export async function resumeCreate(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate): Promise<ComputeInstance | undefined> {
-  if ((deps.timers ?? realTimers).now() - pending.startedAt < REPLAY_WINDOW_MS) return execute(deps, client, store, pending);
+export async function resumeCreate(
+  deps: CreateDeps,
+  client: FalApi,
+  store: PendingCreates,
+  pending: PendingCreate,
+): Promise<ComputeInstance | undefined> {
+  if ((deps.timers ?? realTimers).now() - pending.startedAt < REPLAY_WINDOW_MS)
+    return execute(deps, client, store, pending);
   await store.clear(pending.idempotencyKey);
   void showWarningMessage(
     `The create of ${machineLabel(pending.input.instanceType)} is more than 9 minutes old and was not sent again, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
@@ -142,7 +171,14 @@ export async function resumeCreate(deps: CreateDeps, client: FalApi, store: Pend
 }
 
 /** Says why a create failed. One fal may have carried out stays pending, and can be resumed with its own key. */
-async function createFailed(deps: CreateDeps, client: FalApi, store: PendingCreates, pending: PendingCreate, error: unknown, cancelled: boolean): Promise<void> {
+async function createFailed(
+  deps: CreateDeps,
+  client: FalApi,
+  store: PendingCreates,
+  pending: PendingCreate,
+  error: unknown,
+  cancelled: boolean,
+): Promise<void> {
   const label = machineLabel(pending.input.instanceType);
   const unknown = outcomeUnknown(error);
   if (!unknown) await store.clear(pending.idempotencyKey);
@@ -150,7 +186,9 @@ async function createFailed(deps: CreateDeps, client: FalApi, store: PendingCrea
   const message = cancelled
     ? `Create of ${label} cancelled while fal was rate limiting.${unknown ? ' An earlier attempt may have started it.' : ' No instance was created.'}${kept}`
     : `${createFailureMessage(error)}${kept}`;
-  deps.log.error(`Create of ${label} failed (Idempotency-Key ${pending.idempotencyKey}${unknown ? ', outcome unknown: kept' : ''}): ${message}`);
+  deps.log.error(
+    `Create of ${label} failed (Idempotency-Key ${pending.idempotencyKey}${unknown ? ', outcome unknown: kept' : ''}): ${message}`,
+  );
   const buttons = unknown ? [RESUME, SHOW_LOGS] : [SHOW_LOGS];
   const choice = await showErrorMessage(message, ...buttons);
   if (choice === RESUME) await resumeCreate(deps, client, store, pending);
@@ -161,12 +199,21 @@ function aborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 }
 
-function stoppedWaiting(deps: CreateDeps, label: string, creating: Promise<ComputeInstance | undefined>, why: unknown): void {
+function stoppedWaiting(
+  deps: CreateDeps,
+  label: string,
+  creating: Promise<ComputeInstance | undefined>,
+  why: unknown,
+): void {
   // Said once the create has answered (it normally has): "Delete It" needs the instance's id.
   void creating.then((instance) => {
-    deps.log.info(`Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`);
+    deps.log.info(
+      `Stopped waiting for ${instance ? `${label} ${instance.id}` : label}; the instance itself was not touched.`,
+    );
     const what = instance ? instanceTitle(instance, deps.names.get(instance.id)) : label;
-    const message = isCancellation(why) ? `Stopped waiting. ${what} keeps starting, billed until deleted.` : `${what} is not ready after 20 minutes.`;
+    const message = isCancellation(why)
+      ? `Stopped waiting. ${what} keeps starting, billed until deleted.`
+      : `${what} is not ready after 20 minutes.`;
     return offerDelete(instance, showInformationMessage(message, ...(instance ? [DELETE_IT] : [])));
   });
 }
@@ -179,9 +226,16 @@ async function offerDelete(instance: ComputeInstance | undefined, choice: Thenab
 function report(deps: CreateDeps, instance: ComputeInstance, outcome: WaitOutcome): void {
   const name = instanceTitle(instance, deps.names.get(instance.id));
   if (outcome.kind === 'gone') void showWarningMessage(`${name} was deleted before it became ready.`);
-  else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready') void announceReady(outcome.record.instance, name);
+  else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready')
+    void announceReady(outcome.record.instance, name);
   else if (outcome.kind === 'settled') {
-    void offerDelete(instance, showErrorMessage(`${name} is "${outcome.record.instance.status}", not starting. Delete it to stop billing.`, DELETE_IT));
+    void offerDelete(
+      instance,
+      showErrorMessage(
+        `${name} is "${outcome.record.instance.status}", not starting. Delete it to stop billing.`,
+        DELETE_IT,
+      ),
+    );
   }
 }
 

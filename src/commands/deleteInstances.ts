@@ -32,14 +32,24 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
       void showInformationMessage('There are no instances to delete.');
       return;
     }
-    const picked = await pickInstances(candidates, 'Delete Instance…', 'Check the instances to delete (you confirm once more)', deps.names);
+    const picked = await pickInstances(
+      candidates,
+      'Delete Instance…',
+      'Check the instances to delete (you confirm once more)',
+      deps.names,
+    );
     if (!picked) return;
     ids = picked;
   }
   const records = ids.map((id) => model.get(id)).filter((r): r is InstanceRecord => r !== undefined && deletable(r));
   if (records.length === 0) return;
   const text = deleteConfirmation(
-    records.map((r) => ({ id: r.instance.id, label: machineLabel(r.instance.instance_type), ip: r.instance.ip, name: deps.names?.get(r.instance.id) })),
+    records.map((r) => ({
+      id: r.instance.id,
+      label: machineLabel(r.instance.instance_type),
+      ip: r.instance.ip,
+      name: deps.names?.get(r.instance.id),
+    })),
   );
   const answer = await showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Delete');
   if (answer !== 'Delete') {
@@ -47,11 +57,16 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
     return;
   }
 
-  const { gone, failed } = await deps.deleter.delete(client, records.map((r) => r.instance.id));
+  const { gone, failed } = await deps.deleter.delete(
+    client,
+    records.map((r) => r.instance.id),
+  );
   if (gone.length) deps.milestones?.reached('deleted');
   if (failed.length) {
     const list = failed.map((f) => `${f.id}: ${f.message}`).join('; ');
-    throw new CommandError(`Could not delete ${failed.length === 1 ? 'the instance' : `${failed.length} instances`}: ${list}`);
+    throw new CommandError(
+      `Could not delete ${failed.length === 1 ? 'the instance' : `${failed.length} instances`}: ${list}`,
+    );
   }
 }
 

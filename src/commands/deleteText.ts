@@ -11,7 +11,9 @@ export interface DeleteSubject {
 export function deleteConfirmation(subjects: readonly DeleteSubject[]): { message: string; detail: string } {
   // A name first (it is how the user knows the machine), and always the type and id (what fal knows).
   const name = (s: DeleteSubject) =>
-    s.name ? `${s.name} (${s.label} ${s.id}${s.ip ? `, ${s.ip}` : ''})` : `${s.label} ${s.id}${s.ip ? ` (${s.ip})` : ''}`;
+    s.name
+      ? `${s.name} (${s.label} ${s.id}${s.ip ? `, ${s.ip}` : ''})`
+      : `${s.label} ${s.id}${s.ip ? ` (${s.ip})` : ''}`;
   const one = subjects.length === 1;
   const message = one ? `Delete ${name(subjects[0]!)}?` : `Delete ${subjects.length} instances?`;
   const list = one ? '' : `${subjects.map((s) => `• ${name(s)}`).join('\n')}\n\n`;

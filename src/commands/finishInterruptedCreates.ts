@@ -28,17 +28,25 @@ export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> 
       const label = machineLabel(o.pending.input.instanceType);
       if (o.kind === 'created') {
         deps.costs?.recordCreate(o.instance);
-        deps.log.info(`Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`);
+        deps.log.info(
+          `Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`,
+        );
         // Short enough for one line of a toast; the log has the whole story.
-        void showInformationMessage(`Create finished after reload (once): ${instanceTitle(o.instance, o.pending.name)}.`);
+        void showInformationMessage(
+          `Create finished after reload (once): ${instanceTitle(o.instance, o.pending.name)}.`,
+        );
       } else if (o.kind === 'expired') {
-        deps.log.warn(`Dropped an interrupted create of ${label} older than 9 minutes (Idempotency-Key ${o.pending.idempotencyKey})`);
+        deps.log.warn(
+          `Dropped an interrupted create of ${label} older than 9 minutes (Idempotency-Key ${o.pending.idempotencyKey})`,
+        );
         void showWarningMessage(
           `A create of ${label} interrupted over 9 minutes ago was not retried (no risk of a second machine). Check the Instances list: it may exist.`,
           'Show Logs',
         ).then((c) => c && deps.log.show(true));
       } else if (o.kind === 'unresolved') {
-        deps.log.warn(`Interrupted create of ${label} is still unconfirmed (kept, Idempotency-Key ${o.pending.idempotencyKey}): ${createFailureMessage(o.error)}`);
+        deps.log.warn(
+          `Interrupted create of ${label} is still unconfirmed (kept, Idempotency-Key ${o.pending.idempotencyKey}): ${createFailureMessage(o.error)}`,
+        );
         const text = `A create of ${label} interrupted by a window reload is still unconfirmed: ${createFailureMessage(o.error)} It is kept, and can only be resumed with the same request.`;
         const pending = o.pending;
         void showWarningMessage(text, 'Resume Create').then((c) => {
@@ -46,7 +54,9 @@ export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> 
         });
       } else {
         deps.log.error(`Interrupted create of ${label} could not be finished: ${createFailureMessage(o.error)}`);
-        void showErrorMessage(`A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`);
+        void showErrorMessage(
+          `A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`,
+        );
       }
     }
   } finally {

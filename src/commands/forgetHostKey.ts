@@ -7,8 +7,17 @@ import type { RemoteDeps } from './connect';
 import { pickInstance } from './instancePicker';
 import { showWarningMessage } from '../notifications';
 
-export async function forgetHostKey(deps: Pick<RemoteDeps, 'controller' | 'log' | 'names'>, arg: unknown): Promise<void> {
-  const record = await pickInstance(deps.controller.model, arg, 'Forget the remembered host key of which instance?', (r) => !!r.instance.ip, deps.names);
+export async function forgetHostKey(
+  deps: Pick<RemoteDeps, 'controller' | 'log' | 'names'>,
+  arg: unknown,
+): Promise<void> {
+  const record = await pickInstance(
+    deps.controller.model,
+    arg,
+    'Forget the remembered host key of which instance?',
+    (r) => !!r.instance.ip,
+    deps.names,
+  );
   if (!record) return;
   const { id, ip } = record.instance;
   if (!ip) {

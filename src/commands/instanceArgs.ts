@@ -18,6 +18,7 @@ export function deleteTargets(node: unknown, selected?: readonly unknown[]): str
   const fromSelection = (selected ?? []).map(idOfArg).filter((id): id is string => !!id);
   const clicked = idOfArg(node);
   // VS Code passes the selection only when the clicked row is part of it.
-  const ids = fromSelection.length && (!clicked || fromSelection.includes(clicked)) ? fromSelection : clicked ? [clicked] : [];
+  const ids =
+    fromSelection.length && (!clicked || fromSelection.includes(clicked)) ? fromSelection : clicked ? [clicked] : [];
   return [...new Set(ids)];
 }

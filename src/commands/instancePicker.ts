@@ -18,7 +18,9 @@ function items(records: readonly InstanceRecord[], names?: NameLookup): Item[] {
     // Quick picks draw `$(name)` as an icon in all three lines: fal's words and the names are escaped.
     return {
       label: labelText(name ?? type),
-      description: labelText(`${name ? `${type} · ` : ''}${statusLook(r.instance.status).label} · ${r.instance.ip ?? 'no IP yet'}`),
+      description: labelText(
+        `${name ? `${type} · ` : ''}${statusLook(r.instance.status).label} · ${r.instance.ip ?? 'no IP yet'}`,
+      ),
       detail: labelText(r.instance.id),
       id: r.instance.id,
     };
@@ -44,7 +46,13 @@ export async function pickInstance(
       void showInformationMessage('No fal instance to choose from (refresh the Instances view, or create one).');
       return undefined;
     }
-    const picked = await vscode.window.showQuickPick(items(records, names), { title, placeHolder: 'Instance', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(items(records, names), {
+      title,
+      placeHolder: 'Instance',
+      matchOnDescription: true,
+      matchOnDetail: true,
+      ignoreFocusOut: true,
+    });
     id = picked?.id;
     if (!id) return undefined;
   }
@@ -54,7 +62,12 @@ export async function pickInstance(
 }
 
 /** Several instances at once (checkboxes), for Delete. Undefined when nothing was picked. */
-export async function pickInstances(records: readonly InstanceRecord[], title: string, placeHolder: string, names?: NameLookup): Promise<string[] | undefined> {
+export async function pickInstances(
+  records: readonly InstanceRecord[],
+  title: string,
+  placeHolder: string,
+  names?: NameLookup,
+): Promise<string[] | undefined> {
   const picked = await vscode.window.showQuickPick(items(records, names), {
     title,
     placeHolder,

@@ -5,7 +5,13 @@ import type { RemoteDeps } from './connect';
 import { pickInstance } from './instancePicker';
 
 export async function openSshTerminal(deps: RemoteDeps, arg: unknown): Promise<void> {
-  const record = await pickInstance(deps.controller.model, arg, 'Open SSH in a terminal to which instance?', (r) => !!r.instance.ip, deps.names);
+  const record = await pickInstance(
+    deps.controller.model,
+    arg,
+    'Open SSH in a terminal to which instance?',
+    (r) => !!r.instance.ip,
+    deps.names,
+  );
   if (!record) return;
   const host = await prepareHost(deps, record, 'terminal');
   if (host) await openTerminal(deps, host, true);

@@ -9,13 +9,29 @@ import { readSettings } from '../settings';
 import { pickInstance } from './instancePicker';
 import { showInformationMessage } from '../notifications';
 
-export async function setProtection(model: InstancesModel, guard: CostGuard, arg: unknown, protect: boolean): Promise<void> {
+export async function setProtection(
+  model: InstancesModel,
+  guard: CostGuard,
+  arg: unknown,
+  protect: boolean,
+): Promise<void> {
   const title = protect ? 'Protect which instance from auto-delete?' : 'Allow auto-delete again for which instance?';
-  const record = await pickInstance(model, arg, title, (r) => statusLook(r.instance.status).kind !== 'stopped' && guard.isProtected(r.instance.id) !== protect);
+  const record = await pickInstance(
+    model,
+    arg,
+    title,
+    (r) => statusLook(r.instance.status).kind !== 'stopped' && guard.isProtected(r.instance.id) !== protect,
+  );
   if (!record) return;
   const { id } = record.instance;
   guard.setProtected(id, protect);
   const settingOff = !readSettings().cost.guard.autoDelete;
-  const note = protect ? ' It will never be auto-deleted.' : settingOff ? ' (Auto-delete itself is off: fal.idle.autoDelete.)' : '';
-  void showInformationMessage(`${id} is ${protect ? 'protected from' : 'no longer protected from'} auto-delete.${note}`);
+  const note = protect
+    ? ' It will never be auto-deleted.'
+    : settingOff
+      ? ' (Auto-delete itself is off: fal.idle.autoDelete.)'
+      : '';
+  void showInformationMessage(
+    `${id} is ${protect ? 'protected from' : 'no longer protected from'} auto-delete.${note}`,
+  );
 }

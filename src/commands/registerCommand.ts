@@ -21,7 +21,12 @@ export class CommandError extends Error {
 }
 
 /** Registers command `id`; `title` is how errors name it ("Delete Instance: …"), from package.json (core/commandIds.ts `errorTitles`). */
-export function registerCommand<A extends unknown[]>(log: Log, id: CommandId, title: string, run: (...args: A) => unknown): vscode.Disposable {
+export function registerCommand<A extends unknown[]>(
+  log: Log,
+  id: CommandId,
+  title: string,
+  run: (...args: A) => unknown,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: A) => {
     try {
       return await run(...args);

@@ -22,7 +22,7 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
   box.ignoreFocusOut = true;
   box.value = initialValue;
   box.placeholder = 'key_id:key_secret';
-  box.prompt = 'An ADMIN-scope fal API key (fal.ai/dashboard/keys). It is kept in VS Code\'s secret storage only.';
+  box.prompt = "An ADMIN-scope fal API key (fal.ai/dashboard/keys). It is kept in VS Code's secret storage only.";
   let unverifiedValue: string | undefined; // Enter again on an unreachable API saves anyway
 
   return new Promise<boolean>((resolve) => {
@@ -31,7 +31,9 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
     box.onDidChangeValue((value) => {
       unverifiedValue = undefined;
       const problem = shapeProblem(value);
-      box.validationMessage = problem ? { message: problem, severity: vscode.InputBoxValidationSeverity.Error } : undefined;
+      box.validationMessage = problem
+        ? { message: problem, severity: vscode.InputBoxValidationSeverity.Error }
+        : undefined;
     });
     const accept = async () => {
       const key = box.value.trim();
@@ -50,8 +52,12 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
         if (!verdict.ok) {
           if (verdict.unverifiable) unverifiedValue = key;
           box.validationMessage = {
-            message: verdict.unverifiable ? `${verdict.message} Press Enter again to save the key without checking.` : verdict.message,
-            severity: verdict.unverifiable ? vscode.InputBoxValidationSeverity.Warning : vscode.InputBoxValidationSeverity.Error,
+            message: verdict.unverifiable
+              ? `${verdict.message} Press Enter again to save the key without checking.`
+              : verdict.message,
+            severity: verdict.unverifiable
+              ? vscode.InputBoxValidationSeverity.Warning
+              : vscode.InputBoxValidationSeverity.Error,
           };
           return;
         }
@@ -66,7 +72,10 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
     box.onDidAccept(() =>
       accept().catch((error: unknown) => {
         deps.log.error(`Saving the API key failed: ${errorText(error)}`);
-        box.validationMessage = { message: `The key could not be saved: ${errorText(error)}`, severity: vscode.InputBoxValidationSeverity.Error };
+        box.validationMessage = {
+          message: `The key could not be saved: ${errorText(error)}`,
+          severity: vscode.InputBoxValidationSeverity.Error,
+        };
       }),
     );
     box.onDidHide(() => {

@@ -8,10 +8,18 @@ import { CommandError } from './registerCommand';
 import { pickInstance } from './instancePicker';
 
 export async function showGpuUsage(model: InstancesModel, reports: GpuReportProvider, arg: unknown): Promise<void> {
-  const record = await pickInstance(model, arg, 'Show GPU usage of which instance?', (r) => statusLook(r.instance.status).kind === 'ready' && !!r.instance.ip);
+  const record = await pickInstance(
+    model,
+    arg,
+    'Show GPU usage of which instance?',
+    (r) => statusLook(r.instance.status).kind === 'ready' && !!r.instance.ip,
+  );
   if (!record) return;
   const { id } = record.instance;
-  if (statusLook(record.instance.status).kind !== 'ready') throw new CommandError(`${id} is ${statusLook(record.instance.status).label}: only a ready instance has GPUs to show.`);
+  if (statusLook(record.instance.status).kind !== 'ready')
+    throw new CommandError(
+      `${id} is ${statusLook(record.instance.status).label}: only a ready instance has GPUs to show.`,
+    );
   const doc = await vscode.workspace.openTextDocument(gpuReportUri(id));
   await vscode.window.showTextDocument(doc, { preview: false });
   await reports.refresh(id);

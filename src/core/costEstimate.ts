@@ -20,4 +20,3 @@ export function estimatedCostSince(firstSeenMs: number, nowMs: number, rate: num
 export function formatUsd(amount: number): string {
   return `$${amount.toFixed(2)}`;
 }
-

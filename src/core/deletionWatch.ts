@@ -40,7 +40,9 @@ export class DeletionWatch {
       this.active.delete(stop);
       const seconds = Math.round((timers.now() - started) / 1000);
       if (!stalled) {
-        log.info(`Deleted instance${ids.length === 1 ? '' : 's'} ${ids.join(', ')} no longer listed by fal (after ${seconds} s)`);
+        log.info(
+          `Deleted instance${ids.length === 1 ? '' : 's'} ${ids.join(', ')} no longer listed by fal (after ${seconds} s)`,
+        );
         return;
       }
       const still = [...left];

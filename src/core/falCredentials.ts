@@ -21,7 +21,8 @@ export async function findExistingFalKey(
   if (fromEnv) return { key: fromEnv, source: 'the FAL_KEY environment variable' };
   const id = env.FAL_KEY_ID?.trim();
   const secret = env.FAL_KEY_SECRET?.trim();
-  if (id && secret) return { key: `${id}:${secret}`, source: 'the FAL_KEY_ID and FAL_KEY_SECRET environment variables' };
+  if (id && secret)
+    return { key: `${id}:${secret}`, source: 'the FAL_KEY_ID and FAL_KEY_SECRET environment variables' };
   return readProfileKey(env, home);
 }
 

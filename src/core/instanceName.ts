@@ -15,7 +15,8 @@ const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 
 /** Why `text` cannot be a name, or undefined when it can (an empty text removes the name). */
 export function nameProblem(text: string): string | undefined {
-  if (INVISIBLE.test(text)) return 'A name is one line of visible text: no line breaks, tabs or other control characters.';
+  if (INVISIBLE.test(text))
+    return 'A name is one line of visible text: no line breaks, tabs or other control characters.';
   if ([...text.trim()].length > MAX_NAME_LENGTH) return `A name has at most ${MAX_NAME_LENGTH} characters.`;
   return undefined;
 }
@@ -23,7 +24,10 @@ export function nameProblem(text: string): string | undefined {
 /** The name as stored and shown: invisible characters removed, spaces collapsed, at most MAX_NAME_LENGTH; undefined when nothing is left. */
 export function cleanName(text: string | undefined): string | undefined {
   if (typeof text !== 'string') return undefined;
-  const clean = [...text.replace(INVISIBLE_ALL, ' ').replace(/\s+/gu, ' ').trim()].slice(0, MAX_NAME_LENGTH).join('').trim();
+  const clean = [...text.replace(INVISIBLE_ALL, ' ').replace(/\s+/gu, ' ').trim()]
+    .slice(0, MAX_NAME_LENGTH)
+    .join('')
+    .trim();
   return clean || undefined;
 }
 
@@ -38,12 +42,20 @@ export function proposedName(folderName: string | undefined, taken: Iterable<str
   if (!used.has(base.toLowerCase())) return base;
   for (let n = 2; ; n++) {
     const suffix = ` ${n}`;
-    const candidate = `${[...base].slice(0, MAX_NAME_LENGTH - suffix.length).join('').trim()}${suffix}`;
+    const candidate = `${[...base]
+      .slice(0, MAX_NAME_LENGTH - suffix.length)
+      .join('')
+      .trim()}${suffix}`;
     if (!used.has(candidate.toLowerCase())) return candidate;
   }
 }
 
 /** How prose names an instance: "api (8x H100)" with a name, "8x H100 inst_abc" without. */
-export function instanceTitle(instance: { readonly id: string; readonly instance_type: string }, name: string | undefined): string {
-  return name ? `${name} (${machineLabel(instance.instance_type)})` : `${machineLabel(instance.instance_type)} ${instance.id}`;
+export function instanceTitle(
+  instance: { readonly id: string; readonly instance_type: string },
+  name: string | undefined,
+): string {
+  return name
+    ? `${name} (${machineLabel(instance.instance_type)})`
+    : `${machineLabel(instance.instance_type)} ${instance.id}`;
 }

@@ -19,9 +19,15 @@ export interface InstanceRecord {
 }
 
 /** The record of a row fal sent broken: a placeholder instance keyed by its id when usable. */
-export function invalidEntry(row: InvalidInstanceRow, index: number): { instance: ComputeInstance; invalid: NonNullable<InstanceRecord['invalid']> } {
+export function invalidEntry(
+  row: InvalidInstanceRow,
+  index: number,
+): { instance: ComputeInstance; invalid: NonNullable<InstanceRecord['invalid']> } {
   const id = row.idUsable && row.id ? row.id : `(invalid row ${index + 1})`;
-  return { instance: { id, instance_type: '', region: '', status: '' } as ComputeInstance, invalid: { problem: row.problem, shownId: row.id } };
+  return {
+    instance: { id, instance_type: '', region: '', status: '' } as ComputeInstance,
+    invalid: { problem: row.problem, shownId: row.id },
+  };
 }
 
 export function sameRecord(a: InstanceRecord, b: InstanceRecord): boolean {

@@ -8,7 +8,6 @@ import { invalidEntry, sameRecord, type InstanceRecord } from './instanceRecord'
 
 export type { InstanceRecord };
 
-
 export type LoadState =
   /** The stored key is still being read: nothing is known yet, so nothing is claimed. */
   | { readonly kind: 'reading' }
@@ -17,7 +16,13 @@ export type LoadState =
   | { readonly kind: 'loaded'; readonly at: number }
   /** fal refused the stored key (apiFailures.ts decides): nothing is fetched until the key changes. */
   | { readonly kind: 'keyRejected'; readonly rejection: KeyRejection }
-  | { readonly kind: 'error'; readonly message: string; readonly failure: FailureKind; readonly at: number; readonly status?: number };
+  | {
+      readonly kind: 'error';
+      readonly message: string;
+      readonly failure: FailureKind;
+      readonly at: number;
+      readonly status?: number;
+    };
 
 export interface ModelChange {
   /** Ids whose row content changed in place. */
@@ -40,7 +45,10 @@ export class InstancesModel {
   private readonly changes: Emitter<ModelChange>;
 
   /** `onListenerError` hears what a subscriber threw; the subscribers after it are still told. */
-  constructor(private readonly firstSeen: FirstSeenStore, onListenerError?: (error: unknown) => void) {
+  constructor(
+    private readonly firstSeen: FirstSeenStore,
+    onListenerError?: (error: unknown) => void,
+  ) {
     this.changes = new Emitter(onListenerError);
   }
 
@@ -50,7 +58,9 @@ export class InstancesModel {
 
   /** Records in first-seen order (ties broken by id so the order is total). */
   list(): InstanceRecord[] {
-    return [...this.records.values()].sort((a, b) => a.firstSeenAt - b.firstSeenAt || a.instance.id.localeCompare(b.instance.id));
+    return [...this.records.values()].sort(
+      (a, b) => a.firstSeenAt - b.firstSeenAt || a.instance.id.localeCompare(b.instance.id),
+    );
   }
 
   get(id: string): InstanceRecord | undefined {
@@ -85,13 +95,20 @@ export class InstancesModel {
   }
 
   /** Applies a fresh list (with the rows fal sent broken) and reports the difference. */
-  apply(instances: readonly ComputeInstance[], now: number, invalidRows: readonly InvalidInstanceRow[] = []): ModelChange {
+  apply(
+    instances: readonly ComputeInstance[],
+    now: number,
+    invalidRows: readonly InvalidInstanceRow[] = [],
+  ): ModelChange {
     const seen = { ...this.firstSeen.get() };
     const next = new Map<string, InstanceRecord>();
     const changed: string[] = [];
     let structural = this.loadState.kind !== 'loaded';
     let newcomers = 0;
-    for (const { instance, invalid } of [...instances.map((instance) => ({ instance, invalid: undefined })), ...invalidRows.map(invalidEntry)]) {
+    for (const { instance, invalid } of [
+      ...instances.map((instance) => ({ instance, invalid: undefined })),
+      ...invalidRows.map(invalidEntry),
+    ]) {
       // Instances first seen in the same list keep the API's order: a millisecond apart each.
       const firstSeenAt = seen[instance.id] ?? now + newcomers++;
       seen[instance.id] = firstSeenAt;
@@ -147,9 +164,19 @@ export class InstancesModel {
     if (changed.length) this.changes.fire({ changed, structural: false });
   }
 
-  private recordOf(instance: ComputeInstance, firstSeenAt: number, invalid?: InstanceRecord['invalid']): InstanceRecord {
+  private recordOf(
+    instance: ComputeInstance,
+    firstSeenAt: number,
+    invalid?: InstanceRecord['invalid'],
+  ): InstanceRecord {
     const deleting = this.deleting.has(instance.id);
-    return { instance, firstSeenAt, deleting, ...(deleting && this.stalled.has(instance.id) && { deleteStalled: true }), ...(invalid && { invalid }) };
+    return {
+      instance,
+      firstSeenAt,
+      deleting,
+      ...(deleting && this.stalled.has(instance.id) && { deleteStalled: true }),
+      ...(invalid && { invalid }),
+    };
   }
 
   private forgetDeletion(id: string): void {

@@ -4,7 +4,15 @@
 // otherwise the list is the cheaper question. With 1 provisioning among 1,000 that is one request
 // per fast tick instead of ten.
 import type { ComputeInstance, InstanceListing, InvalidInstanceRow } from '../api';
-import { errorMessage, failureKind, failureStatus, isNotFound, keyRejectionOf, retryAfterMs, type KeyRejection } from './apiFailures';
+import {
+  errorMessage,
+  failureKind,
+  failureStatus,
+  isNotFound,
+  keyRejectionOf,
+  retryAfterMs,
+  type KeyRejection,
+} from './apiFailures';
 import type { InstancesModel } from './instancesModel';
 import type { FetchKind, FetchOutcome } from './refreshScheduler';
 import { isTransitional } from './status';
@@ -74,10 +82,17 @@ export class InstancesSync {
 
   /** Says once (not at every refresh) which rows fal sent broken and what was wrong with them. */
   private logInvalidRows(rows: readonly InvalidInstanceRow[]): void {
-    const described = rows.slice(0, 10).map((r) => `${r.id ?? '(no id)'}: ${r.problem}`).join('; ') + (rows.length > 10 ? `; and ${rows.length - 10} more` : '');
+    const described =
+      rows
+        .slice(0, 10)
+        .map((r) => `${r.id ?? '(no id)'}: ${r.problem}`)
+        .join('; ') + (rows.length > 10 ? `; and ${rows.length - 10} more` : '');
     if (described === this.loggedInvalidRows) return;
     this.loggedInvalidRows = described;
-    if (rows.length) this.options.log?.warn(`fal listed ${rows.length} row(s) this version cannot use, shown as "invalid data from fal" with no actions: ${described}`);
+    if (rows.length)
+      this.options.log?.warn(
+        `fal listed ${rows.length} row(s) this version cannot use, shown as "invalid data from fal" with no actions: ${described}`,
+      );
   }
 
   /** One GET at a time (never two requests in flight); a 404 means the instance is gone. */

@@ -85,7 +85,10 @@ export function markdownDocumentText(text: string): string {
  * so no argument can end the link (`)`), start an icon in it (`$(`) or change the command.
  */
 export function commandUri(command: string, args: readonly unknown[]): string {
-  const encoded = encodeURIComponent(JSON.stringify(args)).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(JSON.stringify(args)).replace(
+    /[!'()*~]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `command:${command}?${encoded}`;
 }
 

@@ -32,13 +32,19 @@ function typeRank(instanceType: string): number {
   return i === -1 ? known.length : i;
 }
 
-export function sortInstances<T extends Orderable>(items: readonly T[], sortBy: SortBy, seenOrder: (id: string) => number): T[] {
+export function sortInstances<T extends Orderable>(
+  items: readonly T[],
+  sortBy: SortBy,
+  seenOrder: (id: string) => number,
+): T[] {
   const bySeen = (a: T, b: T) => seenOrder(a.id) - seenOrder(b.id);
   const compare: Record<SortBy, (a: T, b: T) => number> = {
     firstSeen: bySeen,
     status: (a, b) => statusRank(a.status) - statusRank(b.status) || bySeen(a, b),
     type: (a, b) =>
-      typeRank(a.instance_type) - typeRank(b.instance_type) || a.instance_type.localeCompare(b.instance_type) || bySeen(a, b),
+      typeRank(a.instance_type) - typeRank(b.instance_type) ||
+      a.instance_type.localeCompare(b.instance_type) ||
+      bySeen(a, b),
   };
   return [...items].sort(compare[sortBy]);
 }

@@ -13,7 +13,8 @@ export function plainTextLog<T extends object>(channel: T): T {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       if (typeof property === 'string' && WRITERS.has(property)) {
-        return (message: unknown, ...rest: unknown[]) => value.call(target, typeof message === 'string' ? logText(message) : message, ...rest);
+        return (message: unknown, ...rest: unknown[]) =>
+          value.call(target, typeof message === 'string' ? logText(message) : message, ...rest);
       }
       return value.bind(target);
     },

@@ -24,7 +24,12 @@ export type FetchOutcome = { ok: true; transitional: boolean } | { ok: false; re
 /** What the scheduler decided, reported whenever it changes (the extension logs it). */
 export type Schedule =
   | { readonly kind: 'off'; readonly reason: 'disabled' | 'unfocused' | 'hidden' | 'disposed' }
-  | { readonly kind: 'waiting'; readonly mode: 'fast' | 'slow' | 'backoff'; readonly inMs: number; readonly next: FetchKind };
+  | {
+      readonly kind: 'waiting';
+      readonly mode: 'fast' | 'slow' | 'backoff';
+      readonly inMs: number;
+      readonly next: FetchKind;
+    };
 
 export interface RefreshSchedulerOptions {
   fetch: (kind: FetchKind) => Promise<FetchOutcome>;
@@ -161,7 +166,9 @@ export class RefreshScheduler {
   }
 
   private nextKind(at: number): FetchKind {
-    return this.fullWanted || this.lastFullAt === undefined || at - this.lastFullAt >= this.options.slowMs ? 'full' : 'changes';
+    return this.fullWanted || this.lastFullAt === undefined || at - this.lastFullAt >= this.options.slowMs
+      ? 'full'
+      : 'changes';
   }
 
   private update(change: () => unknown): void {
@@ -235,7 +242,10 @@ export class RefreshScheduler {
 
   /** Tells onSchedule about a new decision: each change of state, and each back-off (new information every time). */
   private report(schedule: Schedule = { kind: 'off', reason: 'disposed' }): void {
-    const key = schedule.kind === 'off' ? `off:${schedule.reason}` : `${schedule.mode}:${schedule.mode === 'backoff' ? this.failures : ''}`;
+    const key =
+      schedule.kind === 'off'
+        ? `off:${schedule.reason}`
+        : `${schedule.mode}:${schedule.mode === 'backoff' ? this.failures : ''}`;
     if (key === this.reported) return;
     this.reported = key;
     this.options.onSchedule?.(schedule);

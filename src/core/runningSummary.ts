@@ -27,7 +27,10 @@ export function isBilledNow(r: InstanceRecord): boolean {
   return !r.invalid && statusLook(r.instance.status).kind !== 'stopped' && (!r.deleting || Boolean(r.deleteStalled));
 }
 
-export function runningSummary(records: Iterable<InstanceRecord>, hourlyUsd: Readonly<Record<string, number>>): RunningSummary {
+export function runningSummary(
+  records: Iterable<InstanceRecord>,
+  hourlyUsd: Readonly<Record<string, number>>,
+): RunningSummary {
   let running = 0;
   let ready = 0;
   let perHour = 0;

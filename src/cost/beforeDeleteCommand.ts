@@ -12,7 +12,8 @@ export interface BeforeDeleteValues {
   readonly instanceId: string;
 }
 
-export type Substitution = { readonly ok: true; readonly command: string } | { readonly ok: false; readonly reason: string };
+export type Substitution =
+  { readonly ok: true; readonly command: string } | { readonly ok: false; readonly reason: string };
 
 const SAFE_VALUE = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const MAX_VALUE_LENGTH = 253; // the longest DNS name
@@ -31,7 +32,10 @@ export function substituteBeforeDelete(template: string, values: BeforeDeleteVal
   });
   for (const name of used) {
     if (!isShellInert(values[name])) {
-      return { ok: false, reason: `the ${name} ${JSON.stringify(values[name].slice(0, 80))} is not safe to put into a shell command` };
+      return {
+        ok: false,
+        reason: `the ${name} ${JSON.stringify(values[name].slice(0, 80))} is not safe to put into a shell command`,
+      };
     }
   }
   return { ok: true, command };

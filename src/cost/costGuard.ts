@@ -9,20 +9,32 @@ import { errorText } from '../base/errorText';
 import { realTimers, type Timers } from '../base/timers';
 import type { InstanceRecord } from '../core/instancesModel';
 import { runAutoDelete } from './autoDelete';
-import type { CostGuardOptions, Shown } from './guardHost';
+import type { CostGuardOptions } from './guardHost';
+import { GuardPhases, type Phase } from './guardPhases';
 import { GuardState } from './guardState';
-import { countdownNotice, idleReminder, subjectLabel, type CountdownAnswer, type Reminder, type ReminderAction } from './guardMessages';
-import { idleShortfall, ineligibility, MIN_GRACE_MINUTES, nextDue, reminderAllowed, runningReminderDue, SNOOZE_MS, type RuleContext } from './guardRules';
+import {
+  countdownNotice,
+  idleReminder,
+  subjectLabel,
+  type CountdownAnswer,
+  type Reminder,
+  type ReminderAction,
+} from './guardMessages';
+import {
+  idleShortfall,
+  ineligibility,
+  MIN_GRACE_MINUTES,
+  nextDue,
+  reminderAllowed,
+  runningReminderDue,
+  SNOOZE_MS,
+  type RuleContext,
+} from './guardRules';
 import { DEFAULT_COST_GUARD_SETTINGS, MINUTE_MS, type CostGuardSettings, type Disposable } from './types';
-
-type Phase =
-  | { readonly kind: 'reminder'; readonly shown: Shown<ReminderAction> }
-  | { readonly kind: 'countdown'; readonly gen: number; readonly deadline: number; readonly shown: Shown<CountdownAnswer> }
-  | { readonly kind: 'deleting'; readonly gen: number };
 
 export class CostGuard implements Disposable {
   private records = new Map<string, InstanceRecord>();
-  private readonly phases = new Map<string, Phase>();
+  private readonly phases = new GuardPhases();
   private readonly noted = new Set<string>(); // "queued"/"not eligible" lines already logged for this episode
   private readonly attempted = new Set<string>();
   private settings: CostGuardSettings;
@@ -33,7 +45,9 @@ export class CostGuard implements Disposable {
   private readonly timers: Timers;
   private readonly state: GuardState;
   private readonly idleSubscription: Disposable;
-  private readonly protectionChanged = new Emitter<string>((error) => this.log('-', `a listener of protection changes failed: ${errorText(error)}`));
+  private readonly protectionChanged = new Emitter<string>((error) =>
+    this.log('-', `a listener of protection changes failed: ${errorText(error)}`),
+  );
   /** Fires with an instance id when it is protected or unprotected (the tree shows a lock). */
   readonly onDidChangeProtection = this.protectionChanged.event;
 
@@ -45,7 +59,14 @@ export class CostGuard implements Disposable {
   }
 
   private get rules(): RuleContext {
-    return { settings: this.settings, state: this.state, idle: this.o.idle, createdHere: this.o.createdHere, nameOf: (id) => this.o.nameOf?.(id), attempted: this.attempted };
+    return {
+      settings: this.settings,
+      state: this.state,
+      idle: this.o.idle,
+      createdHere: this.o.createdHere,
+      nameOf: (id) => this.o.nameOf?.(id),
+      attempted: this.attempted,
+    };
   }
 
   /** The model's records (call on every model change; instances absent here are gone). */
@@ -87,7 +108,8 @@ export class CostGuard implements Disposable {
   private evaluate(): void {
     if (this.disposed) return;
     const now = this.timers.now();
-    for (const id of [...this.phases.keys()]) if (!this.records.has(id)) this.endPhase(id, 'the instance is no longer listed');
+    for (const id of [...this.phases.keys()])
+      if (!this.records.has(id)) this.endPhase(id, 'the instance is no longer listed');
     for (const record of this.records.values()) this.evaluateOne(record, now);
     this.reschedule(now);
   }
@@ -111,13 +133,15 @@ export class CostGuard implements Disposable {
       if (!ineligible) {
         if (!idleShortfall(this.rules, id, now)) return this.startCountdown(record, now - idleStart, now);
       } else {
-        if (this.settings.autoDelete) this.noteOnce(id, `idle ${spanText(now - idleStart)}, not auto-deleted: ${ineligible}`);
+        if (this.settings.autoDelete)
+          this.noteOnce(id, `idle ${spanText(now - idleStart)}, not auto-deleted: ${ineligible}`);
         reminder = idleReminder(this.subject(record), now - idleStart, this.settings.hourlyUsd);
       }
     } else if (idleStart === undefined) this.noted.delete(`${id}:idle`);
     reminder ??= runningReminderDue(this.rules, record, now);
     if (!reminder || phase || !reminderAllowed(this.rules, id, now)) return;
-    if (!this.focused) return this.noteOnce(id, `${reminder.kind} reminder waits for the window to be focused`, 'queue');
+    if (!this.focused)
+      return this.noteOnce(id, `${reminder.kind} reminder waits for the window to be focused`, 'queue');
     this.showReminder(reminder, now);
   }
 
@@ -153,7 +177,13 @@ export class CostGuard implements Disposable {
     if (this.phases.get(id)?.kind === 'reminder') this.endPhase(id);
     const graceMs = Math.max(MIN_GRACE_MINUTES, this.settings.graceMinutes) * MINUTE_MS;
     const gen = ++this.gen;
-    const notice = countdownNotice(this.subject(record), idleMs, graceMs, now + graceMs, this.settings.beforeDelete.trim() !== '');
+    const notice = countdownNotice(
+      this.subject(record),
+      idleMs,
+      graceMs,
+      now + graceMs,
+      this.settings.beforeDelete.trim() !== '',
+    );
     this.log(id, `idle ${spanText(idleMs)}: auto-delete countdown started (${spanText(graceMs)})`);
     const shown = this.o.host.showCountdown(notice);
     this.phases.set(id, { kind: 'countdown', gen, deadline: now + graceMs, shown });
@@ -221,9 +251,7 @@ export class CostGuard implements Disposable {
   }
 
   private endPhase(id: string, reason?: string): void {
-    const phase = this.phases.get(id);
-    this.phases.delete(id);
-    if (phase && phase.kind !== 'deleting') phase.shown.close();
+    this.phases.end(id);
     if (reason) this.log(id, reason);
   }
 
@@ -235,13 +263,16 @@ export class CostGuard implements Disposable {
 
   private reschedule(now: number): void {
     this.timers.clearTimeout(this.timer);
-    const deadlines = [...this.phases.values()].flatMap((p) => (p.kind === 'countdown' ? [p.deadline] : []));
-    const next = nextDue(this.rules, this.records.values(), deadlines, now);
+    const next = nextDue(this.rules, this.records.values(), this.phases.countdownDeadlines(), now);
     this.timer = next === undefined ? undefined : this.timers.setTimeout(() => this.evaluate(), next - now);
   }
 
   private subject(record: InstanceRecord) {
-    return { id: record.instance.id, instanceType: record.instance.instance_type, name: this.o.nameOf?.(record.instance.id) };
+    return {
+      id: record.instance.id,
+      instanceType: record.instance.instance_type,
+      name: this.o.nameOf?.(record.instance.id),
+    };
   }
 
   private log(id: string, message: string): void {

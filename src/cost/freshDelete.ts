@@ -63,12 +63,15 @@ export async function deleteAfterFreshLook<C extends { getInstance(id: string): 
   try {
     fresh = await client.getInstance(id);
   } catch (error) {
-    if (error instanceof FalApiError && error.status === 404) throw new DeleteRefused('fal says it is already gone (404)');
+    if (error instanceof FalApiError && error.status === 404)
+      throw new DeleteRefused('fal says it is already gone (404)');
     // Nothing was sent: not knowing what fal says now is a reason not to delete, not a failed delete.
     throw new DeleteRefused(`fal could not be asked about it first: ${errorMessage(error)}`);
   }
-  if (statusLook(fresh.status).kind !== 'ready') throw new DeleteRefused(`fal now says it is ${fresh.status}, not ready`);
-  if (fresh.ip !== judged.ip || fresh.instance_type !== judged.instance_type) throw new DeleteRefused('fal now reports another address or type for it');
+  if (statusLook(fresh.status).kind !== 'ready')
+    throw new DeleteRefused(`fal now says it is ${fresh.status}, not ready`);
+  if (fresh.ip !== judged.ip || fresh.instance_type !== judged.instance_type)
+    throw new DeleteRefused('fal now reports another address or type for it');
   passGate(gate.check());
   await deps.send(client, id, gate);
 }

@@ -37,10 +37,11 @@ export const COUNTDOWN_ACTIONS: Countdown['actions'] = [
   { answer: 'keep', title: 'Keep' },
 ];
 
-
 function cost(instanceType: string, rates: Readonly<Record<string, number>>, ms: number): string {
   const rate = hourlyRate(instanceType, rates);
-  return rate === undefined ? 'cost unknown (no hourly rate for this type)' : `about ${formatUsd((ms / HOUR_MS) * rate)}`;
+  return rate === undefined
+    ? 'cost unknown (no hourly rate for this type)'
+    : `about ${formatUsd((ms / HOUR_MS) * rate)}`;
 }
 
 export interface MessageSubject {
@@ -64,7 +65,12 @@ export function idleReminder(s: MessageSubject, idleMs: number, rates: Readonly<
   };
 }
 
-export function runningReminder(s: MessageSubject, runningMs: number, createdHere: boolean, rates: Readonly<Record<string, number>>): Reminder {
+export function runningReminder(
+  s: MessageSubject,
+  runningMs: number,
+  createdHere: boolean,
+  rates: Readonly<Record<string, number>>,
+): Reminder {
   const since = createdHere ? '' : ' (since this VS Code first saw it)';
   return {
     kind: 'running',
@@ -74,7 +80,13 @@ export function runningReminder(s: MessageSubject, runningMs: number, createdHer
   };
 }
 
-export function countdownNotice(s: MessageSubject, idleMs: number, graceMs: number, deadline: number, beforeDelete: boolean): Countdown {
+export function countdownNotice(
+  s: MessageSubject,
+  idleMs: number,
+  graceMs: number,
+  deadline: number,
+  beforeDelete: boolean,
+): Countdown {
   const first = beforeDelete ? ' Your beforeDelete command runs first; the delete happens only if it succeeds.' : '';
   const headline = `${subjectLabel(s)} has been idle for ${spanText(idleMs)}.`;
   const terms = `after a fresh check that it is still idle with nobody logged in.${first} Deleting destroys its disk.`;

@@ -27,7 +27,8 @@ export function ineligibility(c: RuleContext, record: InstanceRecord): string | 
   const id = record.instance.id;
   if (!c.settings.autoDelete) return 'auto-delete is off (fal.idle.autoDelete)';
   if (c.state.isProtected(id)) return 'it is protected from auto-delete';
-  if (!c.createdHere(id) && !c.settings.autoDeleteOthers) return 'it was not created from this VS Code (fal.idle.autoDeleteOthers is off)';
+  if (!c.createdHere(id) && !c.settings.autoDeleteOthers)
+    return 'it was not created from this VS Code (fal.idle.autoDeleteOthers is off)';
   if (record.deleting) return 'a delete is already under way';
   if (statusLook(record.instance.status).kind !== 'ready') return `its status is ${record.instance.status}`;
   if (c.attempted.has(id)) return 'an auto-delete was already attempted in this session';
@@ -64,14 +65,20 @@ export function reminderAllowed(c: RuleContext, id: string, now: number): boolea
 }
 
 /** The earliest moment after `now` at which some decision may change by the clock alone. */
-export function nextDue(c: RuleContext, records: Iterable<InstanceRecord>, deadlines: Iterable<number>, now: number): number | undefined {
+export function nextDue(
+  c: RuleContext,
+  records: Iterable<InstanceRecord>,
+  deadlines: Iterable<number>,
+  now: number,
+): number | undefined {
   const idleMs = c.settings.idleMinutes * MINUTE_MS;
   const runMs = c.settings.runningHours * HOUR_MS;
   const times = [...deadlines];
   for (const record of records) {
     const id = record.instance.id;
     const idleStart = c.idle.idleSince(id);
-    if (idleStart !== undefined && idleMs > 0) times.push(idleStart + idleMs, Math.max(idleStart, c.state.get('rearmAt', id) ?? 0) + idleMs);
+    if (idleStart !== undefined && idleMs > 0)
+      times.push(idleStart + idleMs, Math.max(idleStart, c.state.get('rearmAt', id) ?? 0) + idleMs);
     if (runMs > 0) times.push(record.firstSeenAt + runMs, (c.state.get('runningRemindedAt', id) ?? 0) + runMs);
     times.push(c.state.get('snoozedUntil', id) ?? 0, (c.state.get('remindedAt', id) ?? 0) + SNOOZE_MS);
   }

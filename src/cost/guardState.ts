@@ -65,8 +65,12 @@ export class GuardState {
   observe(presentIds: readonly string[], now: number): void {
     const present = new Set(presentIds);
     const seen = (map: Record<string, number>) =>
-      keepSince(Object.fromEntries(Object.entries(map).map(([id, t]) => [id, present.has(id) ? now : t])), now - FORGET_UNSEEN_MS);
-    const gone = (map: Record<string, number>) => Object.fromEntries(Object.entries(map).filter(([id]) => present.has(id)));
+      keepSince(
+        Object.fromEntries(Object.entries(map).map(([id, t]) => [id, present.has(id) ? now : t])),
+        now - FORGET_UNSEEN_MS,
+      );
+    const gone = (map: Record<string, number>) =>
+      Object.fromEntries(Object.entries(map).filter(([id]) => present.has(id)));
     const next: Persisted = {
       snoozedUntil: keepSince(this.data.snoozedUntil, now),
       muted: seen(this.data.muted),

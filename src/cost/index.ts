@@ -49,7 +49,14 @@ export {
 } from './guardMessages';
 export { runAutoDelete, type AutoDeleteHost, type AutoDeleteJob, type AutoDeleteOutcome } from './autoDelete';
 export { deleteAfterFreshLook, DeleteRefused, passGate, type DeleteGate, type FreshDeleteDeps } from './freshDelete';
-export { judgeRecheck, type RecheckProcess, type RecheckGpu, type InspectResult, type MachineState, type RecheckVerdict } from './recheck';
+export {
+  judgeRecheck,
+  type RecheckProcess,
+  type RecheckGpu,
+  type InspectResult,
+  type MachineState,
+  type RecheckVerdict,
+} from './recheck';
 export {
   SESSION_CHECK_COMMAND,
   checkSessions,
@@ -61,12 +68,32 @@ export {
   type SessionCheck,
   type WhoEntry,
 } from './sessions';
-export { isShellInert, substituteBeforeDelete, type BeforeDeleteValues, type Substitution } from './beforeDeleteCommand';
+export {
+  isShellInert,
+  substituteBeforeDelete,
+  type BeforeDeleteValues,
+  type Substitution,
+} from './beforeDeleteCommand';
 export { SpendLedger, LEDGER_KEY, LEDGER_RETENTION_MS, type LedgerEntry } from './spendLedger';
 export { summarizeSpend, type CreatorSpend, type InstanceSpend, type SpendSummary } from './spend';
 export { fixedOffsetCalendar, localCalendar, monthToDate, today, type Calendar, type Period } from './calendar';
-export { BUDGET_WARNING_SHARE, budgetLevel, projectMonth, validBudget, type BudgetInput, type BudgetLevel, type BudgetProjection } from './budget';
-export { Ownership, OWNERSHIP_KEY, UNKNOWN_CREATOR_LABEL, creatorKey, groupByCreator, type CreatorGroup } from './ownership';
+export {
+  BUDGET_WARNING_SHARE,
+  budgetLevel,
+  projectMonth,
+  validBudget,
+  type BudgetInput,
+  type BudgetLevel,
+  type BudgetProjection,
+} from './budget';
+export {
+  Ownership,
+  OWNERSHIP_KEY,
+  UNKNOWN_CREATOR_LABEL,
+  creatorKey,
+  groupByCreator,
+  type CreatorGroup,
+} from './ownership';
 export { buildSpendReport, type SpendReportInput } from './spendReport';
 export { GUARD_STATE_KEY } from './guardState';
 export { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings, type Disposable, type IdleSource } from './types';

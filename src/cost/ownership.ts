@@ -25,7 +25,9 @@ export class Ownership {
     private readonly onSaveError: (error: unknown) => void = () => undefined,
   ) {
     const source = storedObject(store, OWNERSHIP_KEY);
-    const nicknames = Array.isArray(source.nicknames) ? source.nicknames.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : [];
+    const nicknames = Array.isArray(source.nicknames)
+      ? source.nicknames.filter((n): n is string => typeof n === 'string' && n.trim() !== '')
+      : [];
     this.data = { created: numberMap(source.created), nicknames };
   }
 
@@ -38,7 +40,10 @@ export class Ownership {
       delete created[oldest[0]];
     }
     const nick = instance.creator_user_nickname?.trim();
-    const nicknames = nick && !this.data.nicknames.includes(nick) ? [nick, ...this.data.nicknames].slice(0, MAX_NICKNAMES) : this.data.nicknames;
+    const nicknames =
+      nick && !this.data.nicknames.includes(nick)
+        ? [nick, ...this.data.nicknames].slice(0, MAX_NICKNAMES)
+        : this.data.nicknames;
     this.data = { created, nicknames };
     saveToStore(this.store, OWNERSHIP_KEY, this.data, this.onSaveError);
   }
@@ -81,6 +86,6 @@ export function groupByCreator<T>(items: readonly T[], nicknameOf: (item: T) => 
     groups.set(key, [...(groups.get(key) ?? []), item]);
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => (a === '') !== (b === '') ? (a === '' ? 1 : -1) : a.localeCompare(b))
+    .sort(([a], [b]) => ((a === '') !== (b === '') ? (a === '' ? 1 : -1) : a.localeCompare(b)))
     .map(([key, groupItems]) => ({ key, label: key || UNKNOWN_CREATOR_LABEL, items: groupItems }));
 }

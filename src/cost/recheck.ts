@@ -24,21 +24,27 @@ export interface MachineState {
   readonly expected?: { readonly gpus: number; readonly label: string };
 }
 
-export type InspectResult = { readonly ok: true; readonly state: MachineState } | { readonly ok: false; readonly error: string };
+export type InspectResult =
+  { readonly ok: true; readonly state: MachineState } | { readonly ok: false; readonly error: string };
 
-export type RecheckVerdict = { readonly ok: true; readonly summary: string } | { readonly ok: false; readonly reason: string };
+export type RecheckVerdict =
+  { readonly ok: true; readonly summary: string } | { readonly ok: false; readonly reason: string };
 
 export function judgeRecheck(result: InspectResult, gpuPercent: number): RecheckVerdict {
   if (!result.ok) return { ok: false, reason: `the machine could not be checked: ${result.error}` };
   const { gpus, gpuProcesses, sessions, expected } = result.state;
   if (gpus.length === 0) return { ok: false, reason: 'the machine reported no GPUs, so its load is unknown' };
   if (expected && gpus.length < expected.gpus) {
-    return { ok: false, reason: `the machine reported ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}; its type (${expected.label}) has ${expected.gpus}, so its load is unknown` };
+    return {
+      ok: false,
+      reason: `the machine reported ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}; its type (${expected.label}) has ${expected.gpus}, so its load is unknown`,
+    };
   }
   for (const gpu of gpus) {
     const u = gpu.utilizationPercent;
     if (u === undefined || !Number.isFinite(u)) return { ok: false, reason: `GPU ${gpu.index} utilisation is unknown` };
-    if (u >= gpuPercent) return { ok: false, reason: `GPU ${gpu.index} is at ${u} % (idle means under ${gpuPercent} %)` };
+    if (u >= gpuPercent)
+      return { ok: false, reason: `GPU ${gpu.index} is at ${u} % (idle means under ${gpuPercent} %)` };
   }
   if (gpuProcesses.length) {
     const names = gpuProcesses.slice(0, 3).map((p) => `${p.name} (pid ${p.pid})`);
@@ -52,5 +58,8 @@ export function judgeRecheck(result: InspectResult, gpuPercent: number): Recheck
     return { ok: false, reason: `another session is open: ${first}${more}` };
   }
   const max = Math.max(...gpus.map((g) => g.utilizationPercent ?? 0));
-  return { ok: true, summary: `${gpus.length} GPU${gpus.length === 1 ? '' : 's'} at most ${max} %, no GPU process, no other session` };
+  return {
+    ok: true,
+    summary: `${gpus.length} GPU${gpus.length === 1 ? '' : 's'} at most ${max} %, no GPU process, no other session`,
+  };
 }

@@ -31,8 +31,7 @@ export interface OtherSession {
 }
 
 export type SessionCheck =
-  | { readonly ok: true; readonly others: readonly OtherSession[] }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly others: readonly OtherSession[] } | { readonly ok: false; readonly reason: string };
 
 /** Parses plain `who` output (coreutils or BSD; ISO or "%b %e" times). Unreadable lines are returned apart. */
 export function parseWho(text: string): { entries: WhoEntry[]; unreadable: string[] } {
@@ -102,7 +101,8 @@ export function checkSessions(output: string): SessionCheck {
   const whoPart = output.slice(0, split);
   if (!whoPart.includes(WHO_OK)) return { ok: false, reason: '`who` did not run on the machine' };
   const who = parseWho(whoPart.replace(WHO_OK, ''));
-  if (who.unreadable.length) return { ok: false, reason: `unreadable \`who\` line: ${JSON.stringify(who.unreadable[0])}` };
+  if (who.unreadable.length)
+    return { ok: false, reason: `unreadable \`who\` line: ${JSON.stringify(who.unreadable[0])}` };
   const ps = parseProcesses(output.slice(split + PS_MARK.length));
   const ours = ownSshdPid(ps.rows);
   if (ours === undefined) return { ok: false, reason: 'could not find our own SSH connection in the process list' };

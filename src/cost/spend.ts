@@ -41,7 +41,11 @@ export interface SpendSummary {
   readonly endUncertain: boolean;
 }
 
-export function summarizeSpend(entries: readonly LedgerEntry[], period: Period, rates: Readonly<Record<string, number>>): SpendSummary {
+export function summarizeSpend(
+  entries: readonly LedgerEntry[],
+  period: Period,
+  rates: Readonly<Record<string, number>>,
+): SpendSummary {
   const perInstance: InstanceSpend[] = [];
   for (const e of entries) {
     const end = e.endedAt ?? period.to;

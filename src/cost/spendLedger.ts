@@ -91,9 +91,12 @@ export class SpendLedger {
   /** True when something was forgotten. */
   private prune(now: number): boolean {
     const size = this.byId.size;
-    for (const [id, e] of this.byId) if (e.endedAt !== undefined && e.endedAt < now - LEDGER_RETENTION_MS) this.byId.delete(id);
+    for (const [id, e] of this.byId)
+      if (e.endedAt !== undefined && e.endedAt < now - LEDGER_RETENTION_MS) this.byId.delete(id);
     if (this.byId.size > MAX_ENTRIES) {
-      const ended = [...this.byId.values()].filter((e) => e.endedAt !== undefined).sort((a, b) => a.endedAt! - b.endedAt!);
+      const ended = [...this.byId.values()]
+        .filter((e) => e.endedAt !== undefined)
+        .sort((a, b) => a.endedAt! - b.endedAt!);
       for (const e of ended.slice(0, this.byId.size - MAX_ENTRIES)) this.byId.delete(e.id);
     }
     return this.byId.size !== size;

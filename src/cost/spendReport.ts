@@ -32,7 +32,9 @@ export function buildSpendReport(input: SpendReportInput): string {
   if (budget?.budgetUsd !== undefined) {
     const share = Math.round((budget.monthToDateUsd / budget.budgetUsd) * 100);
     lines.push(`| Monthly budget | ${formatUsd(budget.budgetUsd)} — ${share} % used so far |`);
-    lines.push(`| Projected month total if everything running keeps running | ${formatUsd(budget.projectedUsd)} (${budget.level}) |`);
+    lines.push(
+      `| Projected month total if everything running keeps running | ${formatUsd(budget.projectedUsd)} (${budget.level}) |`,
+    );
   }
   lines.push('', '## This month, per instance', '');
   lines.push(...instanceTable(month.perInstance));
@@ -42,7 +44,9 @@ export function buildSpendReport(input: SpendReportInput): string {
     lines.push('| creator | instances | estimated |', '| --- | ---: | ---: |');
     for (const c of month.perCreator) {
       const mark = c.sinceFirstSeen ? ` ${SINCE_SEEN}` : '';
-      lines.push(`| ${cell(c.label)} | ${c.instances} | ${formatUsd(c.usd)}${c.unknownRate ? ' + unknown' : ''}${mark} |`);
+      lines.push(
+        `| ${cell(c.label)} | ${c.instances} | ${formatUsd(c.usd)}${c.unknownRate ? ' + unknown' : ''}${mark} |`,
+      );
     }
   }
   lines.push('', '## Today, per instance', '');
@@ -52,7 +56,9 @@ export function buildSpendReport(input: SpendReportInput): string {
 }
 
 function total(s: SpendSummary): string {
-  const unknown = s.unknownRateTypes.length ? ` + unknown (no rate for ${s.unknownRateTypes.map(cell).join(', ')})` : '';
+  const unknown = s.unknownRateTypes.length
+    ? ` + unknown (no rate for ${s.unknownRateTypes.map(cell).join(', ')})`
+    : '';
   const mark = s.sinceFirstSeen ? ` ${SINCE_SEEN}` : '';
   return `about ${formatUsd(s.usd)}${unknown}${mark}`;
 }
@@ -64,7 +70,9 @@ function instanceTable(rows: readonly InstanceSpend[]): string[] {
     const usd = r.usd === undefined ? 'unknown rate' : formatUsd(r.usd);
     const marks = `${r.sinceFirstSeen ? ` ${SINCE_SEEN}` : ''}${r.endUncertain ? ` ${END_UNSURE}` : ''}`;
     const state = r.running ? 'running' : 'deleted';
-    out.push(`| ${cell(r.id)} | ${cell(machineLabel(r.instanceType))} | ${cell(r.creator ?? 'unknown creator')} | ${r.hours.toFixed(1)} | ${usd}${marks} | ${state} |`);
+    out.push(
+      `| ${cell(r.id)} | ${cell(machineLabel(r.instanceType))} | ${cell(r.creator ?? 'unknown creator')} | ${r.hours.toFixed(1)} | ${usd}${marks} | ${state} |`,
+    );
   }
   return out;
 }
@@ -73,6 +81,8 @@ function notes(month: SpendSummary): string[] {
   return [
     `${SINCE_SEEN} since this VS Code first saw it: the instance was not created here, so it may have run (and cost) before.`,
     `${END_UNSURE} found deleted while VS Code was not watching: counted until it was last seen, so the figure may be low.`,
-    ...(month.unknownRateTypes.length ? ['Types without a rate are left out of the sums: add them to `fal.pricing.hourlyUsd`.'] : []),
+    ...(month.unknownRateTypes.length
+      ? ['Types without a rate are left out of the sums: add them to `fal.pricing.hourlyUsd`.']
+      : []),
   ];
 }

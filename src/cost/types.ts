@@ -66,7 +66,12 @@ export function keepSince(map: Record<string, number>, minValue: number): Record
 }
 
 /** Writes without waiting; a failed write (a full disk) is reported, never thrown. */
-export function saveToStore(store: StoredState, key: CostStateKey, value: object, onError: (error: unknown) => void): void {
+export function saveToStore(
+  store: StoredState,
+  key: CostStateKey,
+  value: object,
+  onError: (error: unknown) => void,
+): void {
   store.update(key, value as Record<string, unknown>).then(undefined, onError);
 }
 

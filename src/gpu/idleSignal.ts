@@ -20,7 +20,11 @@ export class IdleSignal {
 
   constructor(
     private readonly timers: Timers,
-    private readonly runs: { keys(): Iterable<string>; get(id: string): IdleRun | undefined; values(): Iterable<IdleRun> },
+    private readonly runs: {
+      keys(): Iterable<string>;
+      get(id: string): IdleRun | undefined;
+      values(): Iterable<IdleRun>;
+    },
     idleMinutes: number,
     private readonly fire: (id: string) => void,
   ) {
@@ -61,10 +65,13 @@ export class IdleSignal {
       }
     }
     if (next !== undefined) {
-      this.timer = this.timers.setTimeout(() => {
-        this.timer = undefined;
-        this.check();
-      }, next - now + 1);
+      this.timer = this.timers.setTimeout(
+        () => {
+          this.timer = undefined;
+          this.check();
+        },
+        next - now + 1,
+      );
     }
   }
 

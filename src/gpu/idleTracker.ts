@@ -59,7 +59,11 @@ export class IdleTracker {
   }
 }
 
-export function isIdleSample(gpus: readonly GpuReading[], processes: readonly GpuProcess[], thresholdPercent: number): boolean {
+export function isIdleSample(
+  gpus: readonly GpuReading[],
+  processes: readonly GpuProcess[],
+  thresholdPercent: number,
+): boolean {
   return (
     gpus.length > 0 &&
     processes.length === 0 &&

@@ -6,7 +6,12 @@ import { UtilizationHistory } from './history';
 import { IdleTracker } from './idleTracker';
 import type { SampleCommand } from './sampleCommand';
 import { meanUtilization } from './summary';
-import { CommandTransportError, transportErrorOf, type CommandConnection, type CommandTransport } from './commandTransport';
+import {
+  CommandTransportError,
+  transportErrorOf,
+  type CommandConnection,
+  type CommandTransport,
+} from './commandTransport';
 import type { GpuState, GpuTarget, RunResult } from './types';
 
 export interface InstanceContext {
@@ -47,7 +52,14 @@ export class InstanceSampler {
   isFor(t: GpuTarget): boolean {
     const mine = this.target;
     const sameType = t.expected?.gpus === mine.expected?.gpus && t.expected?.label === mine.expected?.label;
-    return t.id === mine.id && t.ip === mine.ip && t.port === mine.port && t.user === mine.user && t.identityFile === mine.identityFile && sameType;
+    return (
+      t.id === mine.id &&
+      t.ip === mine.ip &&
+      t.port === mine.port &&
+      t.user === mine.user &&
+      t.identityFile === mine.identityFile &&
+      sameType
+    );
   }
 
   get connected(): boolean {
@@ -89,7 +101,11 @@ export class InstanceSampler {
     const conn = this.connection;
     this.connection = undefined;
     this.generation++;
-    if (conn) await conn.then((c) => c.close(), () => undefined);
+    if (conn)
+      await conn.then(
+        (c) => c.close(),
+        () => undefined,
+      );
   }
 
   private async sampleOnce(): Promise<void> {
@@ -116,9 +132,11 @@ export class InstanceSampler {
     } catch (e) {
       if (generation !== this.generation) return; // closed by us while it ran
       const err = transportErrorOf(e);
-      const state: GpuState = err.kind === 'hostKeyUnknown' ? { kind: 'hostKeyUnknown' } : { kind: 'sshFailed', reason: err.message };
+      const state: GpuState =
+        err.kind === 'hostKeyUnknown' ? { kind: 'hostKeyUnknown' } : { kind: 'sshFailed', reason: err.message };
       // Once per failure, not once per attempt (a host key not known yet is checked every interval).
-      if (JSON.stringify(state) !== JSON.stringify(this.state)) this.ctx.log(`GPU sample of ${id} failed (${err.kind}): ${err.message}`);
+      if (JSON.stringify(state) !== JSON.stringify(this.state))
+        this.ctx.log(`GPU sample of ${id} failed (${err.kind}): ${err.message}`);
       this.idle.observe({ at: this.ctx.timers.now() });
       await this.closeConnection();
       this.record(state, false);
@@ -126,7 +144,8 @@ export class InstanceSampler {
   }
 
   private async connect(): Promise<CommandConnection> {
-    if (!this.target.identityFile) throw new CommandTransportError('localFile', `no private key is known for ${this.target.id}`);
+    if (!this.target.identityFile)
+      throw new CommandTransportError('localFile', `no private key is known for ${this.target.id}`);
     if (!this.connection) {
       const generation = this.generation;
       const target = { ...this.target, identityFile: this.target.identityFile };

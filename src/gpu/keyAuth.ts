@@ -16,28 +16,46 @@ export type KeyAuth =
 export type ParseKey = (data: Buffer) => ParsedKey | ParsedKey[] | Error;
 
 /** The agent to ask: $SSH_AUTH_SOCK, else on Windows the OpenSSH agent's named pipe. */
-export function defaultAgentPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+export function defaultAgentPath(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
   if (env.SSH_AUTH_SOCK) return env.SSH_AUTH_SOCK;
   return platform === 'win32' ? '\\\\.\\pipe\\openssh-ssh-agent' : undefined;
 }
 
-export async function keyAuth(identityFile: string, parseKey: ParseKey, agentPath: string | undefined): Promise<KeyAuth> {
+export async function keyAuth(
+  identityFile: string,
+  parseKey: ParseKey,
+  agentPath: string | undefined,
+): Promise<KeyAuth> {
   let data: Buffer;
   try {
     data = await readFile(identityFile);
   } catch (e) {
     const code = errorCode(e);
-    throw new CommandTransportError('localFile', code === 'ENOENT' ? `the private key ${identityFile} does not exist` : `cannot read the private key ${identityFile}: ${code ?? String(e)}`);
+    throw new CommandTransportError(
+      'localFile',
+      code === 'ENOENT'
+        ? `the private key ${identityFile} does not exist`
+        : `cannot read the private key ${identityFile}: ${code ?? String(e)}`,
+    );
   }
   const parsed = parseKey(data);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key && !(key instanceof Error)) return { kind: 'key', key };
   if (!(key instanceof Error) || !/passphrase|encrypted/i.test(key.message)) {
-    throw new CommandTransportError('localFile', `${identityFile} is not a private key ssh can use${key instanceof Error ? ` (${key.message})` : ''}`);
+    throw new CommandTransportError(
+      'localFile',
+      `${identityFile} is not a private key ssh can use${key instanceof Error ? ` (${key.message})` : ''}`,
+    );
   }
   const publicBlob = (await publicBlobOf(identityFile, data)) ?? undefined;
   if (!agentPath || !publicBlob) {
-    throw new CommandTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`);
+    throw new CommandTransportError(
+      'keyEncrypted',
+      `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`,
+    );
   }
   return { kind: 'agent', agentPath, publicBlob };
 }

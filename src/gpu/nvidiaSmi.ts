@@ -8,7 +8,8 @@ import type { GpuProcess, GpuReading } from './types';
 
 export const GPU_QUERY =
   'nvidia-smi --query-gpu=index,name,utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw,power.limit --format=csv,noheader,nounits';
-export const APPS_QUERY = 'nvidia-smi --query-compute-apps=gpu_uuid,pid,process_name,used_memory --format=csv,noheader,nounits';
+export const APPS_QUERY =
+  'nvidia-smi --query-compute-apps=gpu_uuid,pid,process_name,used_memory --format=csv,noheader,nounits';
 
 /** Bounds on what one sample may produce: an 8x H100 has 8 GPUs; nothing real comes near these. */
 export const LIMITS = { maxBytes: 256 * 1024, maxGpus: 64, maxProcesses: 512, maxText: 200, maxMessage: 500 } as const;
@@ -145,7 +146,11 @@ function addFault(result: Mutable<Parsed<unknown>>, fault: string): void {
 
 function skip(result: Mutable<Parsed<unknown>>, fields: string[]): void {
   result.skipped++;
-  if (result.firstSkipped === undefined) result.firstSkipped = text200(fields.length ? fields.join(', ') : '(a line longer than any real one)').slice(0, 100);
+  if (result.firstSkipped === undefined)
+    result.firstSkipped = text200(fields.length ? fields.join(', ') : '(a line longer than any real one)').slice(
+      0,
+      100,
+    );
 }
 
 export type NvidiaSmiFailure =
@@ -160,12 +165,18 @@ export type NvidiaSmiFailure =
  */
 export function classifyFailure(exitCode: number | undefined, output: string): NvidiaSmiFailure {
   const message = failureText(output);
-  if (exitCode === 127 || /nvidia-smi: (command )?not found|command not found: nvidia-smi|nvidia-smi: No such file or directory/.test(output)) {
+  if (
+    exitCode === 127 ||
+    /nvidia-smi: (command )?not found|command not found: nvidia-smi|nvidia-smi: No such file or directory/.test(output)
+  ) {
     return { kind: 'missing', message: message || 'nvidia-smi: command not found' };
   }
   if (DRIVER_FAILURE.test(output)) return { kind: 'driver', message };
   const code = exitCode === undefined ? 'was stopped' : `exited with code ${exitCode}`;
-  return { kind: 'other', message: message ? `nvidia-smi ${code}: ${message}` : `nvidia-smi ${code} without a message` };
+  return {
+    kind: 'other',
+    message: message ? `nvidia-smi ${code}: ${message}` : `nvidia-smi ${code} without a message`,
+  };
 }
 
 const DRIVER_FAILURE =

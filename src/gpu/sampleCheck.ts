@@ -5,14 +5,20 @@
 import { LIMITS, type Parsed } from './nvidiaSmi';
 import type { ExpectedGpus, GpuProcess, GpuReading } from './types';
 
-export function untrustedSampleReason(gpus: Parsed<GpuReading>, apps: Parsed<GpuProcess>, expected?: ExpectedGpus): string | undefined {
+export function untrustedSampleReason(
+  gpus: Parsed<GpuReading>,
+  apps: Parsed<GpuProcess>,
+  expected?: ExpectedGpus,
+): string | undefined {
   const skipped = gpus.skipped + apps.skipped;
   if (skipped) {
     const first = gpus.firstSkipped ?? apps.firstSkipped;
     return `nvidia-smi printed ${plural(skipped, 'line')} this version cannot read${first ? `, the first: ${JSON.stringify(first)}` : ''}`;
   }
-  if (gpus.beyondLimit) return `nvidia-smi listed ${LIMITS.maxGpus + gpus.beyondLimit} GPUs; this version reads at most ${LIMITS.maxGpus}`;
-  if (apps.beyondLimit) return `nvidia-smi listed ${LIMITS.maxProcesses + apps.beyondLimit} GPU processes; this version reads at most ${LIMITS.maxProcesses}`;
+  if (gpus.beyondLimit)
+    return `nvidia-smi listed ${LIMITS.maxGpus + gpus.beyondLimit} GPUs; this version reads at most ${LIMITS.maxGpus}`;
+  if (apps.beyondLimit)
+    return `nvidia-smi listed ${LIMITS.maxProcesses + apps.beyondLimit} GPU processes; this version reads at most ${LIMITS.maxProcesses}`;
   const faults = [...gpus.faults, ...apps.faults];
   if (faults.length) return faults.length > 1 ? `${faults[0]}; and more` : faults[0];
   const rows = gpus.rows;
@@ -27,7 +33,8 @@ export function untrustedSampleReason(gpus: Parsed<GpuReading>, apps: Parsed<Gpu
   }
   // nvidia-smi numbers GPUs 0, 1, 2… in PCI order: a number left out is a GPU it did not answer for.
   for (let i = 0; i < rows.length; i++) {
-    if (!seen.has(i)) return `nvidia-smi did not list GPU ${i} (it listed ${plural(rows.length, 'GPU')}, up to GPU ${Math.max(...seen)})`;
+    if (!seen.has(i))
+      return `nvidia-smi did not list GPU ${i} (it listed ${plural(rows.length, 'GPU')}, up to GPU ${Math.max(...seen)})`;
   }
   return undefined;
 }

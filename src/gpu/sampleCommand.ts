@@ -19,7 +19,8 @@ export class SampleCommand {
   private readonly marker: string;
 
   constructor(nonce: string = randomBytes(6).toString('hex')) {
-    if (!/^[0-9a-z]{4,32}$/.test(nonce)) throw new Error('the sample marker nonce must be 4-32 lower-case letters or digits');
+    if (!/^[0-9a-z]{4,32}$/.test(nonce))
+      throw new Error('the sample marker nonce must be 4-32 lower-case letters or digits');
     this.marker = `@@fal-gpu-${nonce}`;
     // stderr joins stdout so the shell's "command not found" and nvidia-smi's own errors arrive in
     // order with everything else; the second query runs only when the first succeeded.
@@ -58,7 +59,9 @@ export class SampleCommand {
     const appsText = lines.slice(gpuAt + 1, appsAt).join('\n');
     if (appsCode !== 0) {
       const failure = classifyFailure(appsCode, appsText);
-      return failure.kind === 'driver' ? { kind: 'driverFailed', message: failure.message } : { kind: 'sampleFailed', message: failure.message };
+      return failure.kind === 'driver'
+        ? { kind: 'driverFailed', message: failure.message }
+        : { kind: 'sampleFailed', message: failure.message };
     }
     const gpus = parseGpuQuery(gpuText);
     const apps = parseComputeApps(appsText);
@@ -74,7 +77,11 @@ function exitCodeOf(markerLine: string): number | undefined {
 }
 
 function cutOff(result: RunResult): SampleOutcome {
-  if (result.truncated) return { kind: 'sampleFailed', message: `the output was larger than ${LIMITS.maxBytes / 1024} KiB and was cut off` };
+  if (result.truncated)
+    return {
+      kind: 'sampleFailed',
+      message: `the output was larger than ${LIMITS.maxBytes / 1024} KiB and was cut off`,
+    };
   const failure = classifyFailure(result.exitCode, `${result.stdout}\n${result.stderr}`);
   // A login shell that is not sh-compatible, or a forced command, never reaches our markers.
   if (failure.kind === 'missing') return { kind: 'noNvidiaSmi', message: failure.message };

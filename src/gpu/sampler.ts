@@ -71,7 +71,16 @@ export class GpuSampler extends SamplerReadout {
     }
     for (const t of targets) {
       if (this.instances.has(t.id)) continue;
-      this.instances.set(t.id, new InstanceSampler(t, this.context(), this.options.historyMs ?? 600_000, this.idlePercent, this.maxGapMs(t.id)));
+      this.instances.set(
+        t.id,
+        new InstanceSampler(
+          t,
+          this.context(),
+          this.options.historyMs ?? 600_000,
+          this.idlePercent,
+          this.maxGapMs(t.id),
+        ),
+      );
       this.changed(t.id);
     }
     this.scheduleAll();
@@ -161,7 +170,14 @@ export class GpuSampler extends SamplerReadout {
 
   private context(): InstanceContext {
     const { transport, commandTimeoutMs = 8_000, log = () => undefined } = this.options;
-    return { transport, timers: this.timers, command: this.command, commandTimeoutMs, log, changed: (id) => this.changed(id) };
+    return {
+      transport,
+      timers: this.timers,
+      command: this.command,
+      commandTimeoutMs,
+      log,
+      changed: (id) => this.changed(id),
+    };
   }
 
   private blurGraceMs(): number {

@@ -50,12 +50,21 @@ export class Ssh2Connection implements CommandConnection {
           channel?.close();
           reject(error);
         } else {
-          resolve({ stdout: Buffer.concat(chunks).toString('utf8'), stderr: Buffer.concat(errChunks).toString('utf8'), exitCode, truncated });
+          resolve({
+            stdout: Buffer.concat(chunks).toString('utf8'),
+            stderr: Buffer.concat(errChunks).toString('utf8'),
+            exitCode,
+            truncated,
+          });
         }
       };
-      const abort = () => finish(new CommandTransportError('closed', 'the SSH connection closed while the command ran'));
+      const abort = () =>
+        finish(new CommandTransportError('closed', 'the SSH connection closed while the command ran'));
       const timer = this.timers.setTimeout(
-        () => finish(new CommandTransportError('timeout', `the command did not finish within ${Math.round(timeoutMs / 1000)} s`)),
+        () =>
+          finish(
+            new CommandTransportError('timeout', `the command did not finish within ${Math.round(timeoutMs / 1000)} s`),
+          ),
         timeoutMs,
       );
       this.running.add(abort);
@@ -72,7 +81,10 @@ export class Ssh2Connection implements CommandConnection {
       };
       try {
         this.client.exec(command, (err, stream) => {
-          if (err) return finish(new CommandTransportError('closed', `the server refused the command session: ${err.message}`));
+          if (err)
+            return finish(
+              new CommandTransportError('closed', `the server refused the command session: ${err.message}`),
+            );
           channel = stream;
           if (done) return void stream.close();
           stream.on('data', onData(chunks));

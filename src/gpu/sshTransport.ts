@@ -43,7 +43,10 @@ export function createSshTransport(options: SshTransportOptions): CommandTranspo
       const hostKeys = await acceptedHostKeys(options.knownHostsFile, target);
       const algorithms = hostKeyAlgorithms(hostKeys);
       if (algorithms.length === 0) {
-        throw new CommandTransportError('localFile', `the host key remembered for ${hostKeys.foundUnder} is of a type this extension cannot check (${hostKeys.accepted[0]?.type})`);
+        throw new CommandTransportError(
+          'localFile',
+          `the host key remembered for ${hostKeys.foundUnder} is of a type this extension cannot check (${hostKeys.accepted[0]?.type})`,
+        );
       }
       const ssh2 = load();
       const auth = await keyAuth(target.identityFile, (data) => ssh2.utils.parseKey(data), agentPath);
@@ -89,7 +92,11 @@ export function createSshTransport(options: SshTransportOptions): CommandTranspo
 }
 
 /** Only this key, once: never a password, never keyboard-interactive, never another agent key. */
-function authMethod(username: string, auth: KeyAuth, agent: BaseAgent | undefined): AgentAuthMethod | PublicKeyAuthMethod {
+function authMethod(
+  username: string,
+  auth: KeyAuth,
+  agent: BaseAgent | undefined,
+): AgentAuthMethod | PublicKeyAuthMethod {
   if (agent) return { type: 'agent', username, agent };
   if (auth.kind !== 'key') throw new Error('an encrypted key needs the agent');
   return { type: 'publickey', username, key: auth.key };
@@ -101,14 +108,26 @@ async function agentHolding(ssh2: Ssh2, auth: Extract<KeyAuth, { kind: 'agent' }
   const all = await new Promise<ParsedKey[]>((resolve, reject) =>
     agent.getIdentities((err, keys) => (err ? reject(err) : resolve((keys ?? []) as ParsedKey[]))),
   ).catch((e: Error) => {
-    throw new CommandTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected and ssh-agent (${auth.agentPath}) does not answer: ${e.message}`);
+    throw new CommandTransportError(
+      'keyEncrypted',
+      `the key ${identityFile} is passphrase-protected and ssh-agent (${auth.agentPath}) does not answer: ${e.message}`,
+    );
   });
   const mine = all.filter((k) => k.getPublicSSH().equals(auth.publicBlob));
   if (mine.length === 0) {
-    throw new CommandTransportError('keyEncrypted', `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`);
+    throw new CommandTransportError(
+      'keyEncrypted',
+      `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`,
+    );
   }
   const getIdentities = agent.getIdentities.bind(agent);
-  agent.getIdentities = (cb) => getIdentities((err, keys) => cb(err, (keys as ParsedKey[] | undefined)?.filter((k) => k.getPublicSSH().equals(auth.publicBlob))));
+  agent.getIdentities = (cb) =>
+    getIdentities((err, keys) =>
+      cb(
+        err,
+        (keys as ParsedKey[] | undefined)?.filter((k) => k.getPublicSSH().equals(auth.publicBlob)),
+      ),
+    );
   return agent;
 }
 
@@ -128,7 +147,10 @@ export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget
     throw new CommandTransportError('localFile', `cannot read ${knownHostsFile}: ${errorCode(e) ?? String(e)}`);
   });
   if (!keys.recordedAs) {
-    throw new CommandTransportError('hostKeyUnknown', `no host key for ${alias ?? target.id} or ${target.ip} in ${knownHostsFile}: connect to the instance once first`);
+    throw new CommandTransportError(
+      'hostKeyUnknown',
+      `no host key for ${alias ?? target.id} or ${target.ip} in ${knownHostsFile}: connect to the instance once first`,
+    );
   }
   return { ...keys, foundUnder: keys.recordedAs === 'alias' ? alias! : target.ip };
 }
@@ -148,10 +170,18 @@ function connectError(
       `the host key of ${where} is not the one remembered for ${hostKeys.foundUnder} in ${knownHostsFile}; nothing was sent. If the instance was replaced, use "Forget Host Key…"`,
     );
   }
-  if (err.level === 'client-authentication') return new CommandTransportError('auth', `the server refused the key ${target.identityFile} for user ${target.user}`);
-  if (err.level === 'client-timeout') return new CommandTransportError('timeout', `no SSH answer from ${where} within ${Math.round(connectTimeoutMs / 1000)} s`);
-  if (err.code === 'ECONNREFUSED') return new CommandTransportError('network', `${where} refused the connection (is sshd running?)`);
+  if (err.level === 'client-authentication')
+    return new CommandTransportError(
+      'auth',
+      `the server refused the key ${target.identityFile} for user ${target.user}`,
+    );
+  if (err.level === 'client-timeout')
+    return new CommandTransportError(
+      'timeout',
+      `no SSH answer from ${where} within ${Math.round(connectTimeoutMs / 1000)} s`,
+    );
+  if (err.code === 'ECONNREFUSED')
+    return new CommandTransportError('network', `${where} refused the connection (is sshd running?)`);
   if (err.code) return new CommandTransportError('network', `cannot reach ${where} (${err.code})`);
   return new CommandTransportError('network', `${where}: ${err.message}`);
 }
-

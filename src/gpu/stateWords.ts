@@ -31,7 +31,8 @@ export const GPU_STATE_WORDS: { readonly [K in GpuState['kind']]: GpuStateWords<
     row: () => undefined,
     full: () => 'no private key known for this instance',
     line: () => ({ label: 'No private key known for this instance', description: 'click to choose one' }),
-    advice: 'Connect once (or click the row\'s "No private key known" line) to choose the private key of this instance.',
+    advice:
+      'Connect once (or click the row\'s "No private key known" line) to choose the private key of this instance.',
   },
   hostKeyUnknown: {
     row: () => 'GPU: host key unknown',
@@ -39,7 +40,11 @@ export const GPU_STATE_WORDS: { readonly [K in GpuState['kind']]: GpuStateWords<
     line: () => ({ label: 'Host key not known yet: connect once', description: 'click to open SSH in a terminal' }),
     advice: 'Connect once (Connect, or Open SSH in Terminal) so its host key is learned; then the GPUs can be sampled.',
   },
-  noNvidiaSmi: { row: () => 'GPU: nvidia-smi not found', full: () => 'nvidia-smi not found', line: (s) => ({ label: 'nvidia-smi not found', description: s.message }) },
+  noNvidiaSmi: {
+    row: () => 'GPU: nvidia-smi not found',
+    full: () => 'nvidia-smi not found',
+    line: (s) => ({ label: 'nvidia-smi not found', description: s.message }),
+  },
   driverFailed: {
     row: () => 'GPU: driver not responding',
     full: (s) => `NVIDIA driver not responding: ${s.message}`,
@@ -51,7 +56,11 @@ export const GPU_STATE_WORDS: { readonly [K in GpuState['kind']]: GpuStateWords<
     line: (s) => ({ label: unreadable(s) ? 'GPU figures unreadable' : 'nvidia-smi failed', description: s.message }),
     caveat: (s) => (unreadable(s) ? 'Not counted as idle until a sample reads in full.' : undefined),
   },
-  sshFailed: { row: () => 'GPU: SSH failed', full: (s) => `SSH failed: ${s.reason}`, line: (s) => ({ label: `SSH failed: ${s.reason}`, description: 'click to retry' }) },
+  sshFailed: {
+    row: () => 'GPU: SSH failed',
+    full: (s) => `SSH failed: ${s.reason}`,
+    line: (s) => ({ label: `SSH failed: ${s.reason}`, description: 'click to retry' }),
+  },
 };
 
 /** The table's entry for a state, typed for that state. */

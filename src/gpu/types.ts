@@ -90,4 +90,3 @@ export interface RunResult {
   /** The output exceeded the transport's limit; the rest was discarded and the command closed. */
   readonly truncated: boolean;
 }
-

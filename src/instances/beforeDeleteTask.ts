@@ -19,7 +19,13 @@ export function runBeforeDeleteTask(command: string, instanceId: string): Promis
     'fal Compute',
     new vscode.ShellExecution(command, { cwd: folder?.uri.fsPath ?? homedir() }),
   );
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, focus: false, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+  task.presentationOptions = {
+    reveal: vscode.TaskRevealKind.Always,
+    focus: false,
+    panel: vscode.TaskPanelKind.Dedicated,
+    clear: true,
+    showReuseMessage: false,
+  };
   const ours = (execution: vscode.TaskExecution) => execution.task.definition.runId === runId;
 
   return new Promise<number>((resolve, reject) => {
@@ -33,13 +39,20 @@ export function runBeforeDeleteTask(command: string, instanceId: string): Promis
     const subscriptions = [
       vscode.tasks.onDidEndTaskProcess((e) => {
         if (!ours(e.execution)) return;
-        done(() => (e.exitCode === undefined ? reject(new Error('the task ended without an exit code')) : resolve(e.exitCode)));
+        done(() =>
+          e.exitCode === undefined ? reject(new Error('the task ended without an exit code')) : resolve(e.exitCode),
+        );
       }),
       // A task whose process never started ends without onDidEndTaskProcess; give that event its turn first.
       vscode.tasks.onDidEndTask((e) => {
-        if (ours(e.execution)) realTimers.setTimeout(() => done(() => reject(new Error('the task ended without running its command'))), 0);
+        if (ours(e.execution))
+          realTimers.setTimeout(() => done(() => reject(new Error('the task ended without running its command'))), 0);
       }),
     ];
-    vscode.tasks.executeTask(task).then(undefined, (error: unknown) => done(() => reject(error instanceof Error ? error : new Error(String(error)))));
+    vscode.tasks
+      .executeTask(task)
+      .then(undefined, (error: unknown) =>
+        done(() => reject(error instanceof Error ? error : new Error(String(error)))),
+      );
   });
 }

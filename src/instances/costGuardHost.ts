@@ -13,7 +13,14 @@ import type { FalSession } from '../auth/falSession';
 import { errorText } from '../base/errorText';
 import type { InstancesModel } from '../core/instancesModel';
 import { expectedGpus } from '../core/instanceTypes';
-import { checkSessions, deleteAfterFreshLook, SESSION_CHECK_COMMAND, type CostGuardHost, type GuardNotices, type InspectResult } from '../cost';
+import {
+  checkSessions,
+  deleteAfterFreshLook,
+  SESSION_CHECK_COMMAND,
+  type CostGuardHost,
+  type GuardNotices,
+  type InspectResult,
+} from '../cost';
 import { describeState, type GpuSampler } from '../gpu';
 import { runBeforeDeleteTask } from './beforeDeleteTask';
 import type { InstanceDeleter } from './instanceDeleter';
@@ -64,7 +71,8 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
 async function inspect({ sampler, model }: GuardHostDeps, id: string): Promise<InspectResult> {
   // The GPU count the type promises, from fal's listing rather than the sampler: a second source.
   const expected = expectedGpus(model.get(id)?.instance.instance_type ?? '');
-  if (sampler.state(id) === undefined) return { ok: false, error: 'it is not an SSH target (not ready, or no address)' };
+  if (sampler.state(id) === undefined)
+    return { ok: false, error: 'it is not an SSH target (not ready, or no address)' };
   try {
     const { state, result } = await sampler.inspect(id, SESSION_CHECK_COMMAND, INSPECT_TIMEOUT_MS);
     if (state?.kind !== 'ok') return { ok: false, error: state ? describeState(state) : 'no GPU sample' };

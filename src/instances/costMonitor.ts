@@ -11,7 +11,14 @@ import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import type { StoredState } from '../core/storedState';
 import { statusLook } from '../core/status';
-import { CostGuard, type CostGuardSettings, type GuardNotices, type IdleSource, type Ownership, type SpendLedger } from '../cost';
+import {
+  CostGuard,
+  type CostGuardSettings,
+  type GuardNotices,
+  type IdleSource,
+  type Ownership,
+  type SpendLedger,
+} from '../cost';
 import type { GpuSampler } from '../gpu';
 import type { CostSettings } from '../settings';
 import { costGuardHost } from './costGuardHost';
@@ -119,7 +126,12 @@ export class CostMonitor implements vscode.Disposable {
 export function describeGuardSettings(s: CostGuardSettings): string {
   const idle = s.idleMinutes > 0 ? `idle reminders after ${spanText(s.idleMinutes * 60_000)}` : 'no idle reminders';
   const running = s.runningHours > 0 ? `running-time reminders every ${s.runningHours} h` : 'no running-time reminders';
-  const extras = [s.beforeDelete.trim() ? 'beforeDelete set' : '', s.autoDeleteOthers ? 'also instances not created here' : ''].filter(Boolean);
-  const auto = s.autoDelete ? `auto-delete ON after a ${spanText(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}` : 'auto-delete off';
+  const extras = [
+    s.beforeDelete.trim() ? 'beforeDelete set' : '',
+    s.autoDeleteOthers ? 'also instances not created here' : '',
+  ].filter(Boolean);
+  const auto = s.autoDelete
+    ? `auto-delete ON after a ${spanText(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}`
+    : 'auto-delete off';
   return `Cost guard: ${idle}, ${running}, ${auto}`;
 }

@@ -67,7 +67,8 @@ export class GpuMonitor implements vscode.Disposable {
     const knownHostsMoved = settings.ssh.paths.knownHosts !== this.ssh.paths.knownHosts;
     this.gpuSettings = settings.gpu;
     this.ssh = settings.ssh;
-    if (knownHostsMoved) this.log.warn('GPU view: the known_hosts path changed; reload the window for GPU sampling to use it');
+    if (knownHostsMoved)
+      this.log.warn('GPU view: the known_hosts path changed; reload the window for GPU sampling to use it');
     this.sampler.setSampleSeconds(settings.gpu.sampleSeconds);
     this.sampler.setIdleSettings(settings.gpu.idleGpuPercent, settings.gpu.idleMinutes);
     this.updateTargets();
@@ -119,7 +120,9 @@ export class GpuMonitor implements vscode.Disposable {
   /** Why figures are not updating by themselves now (for the GPU usage report); undefined while sampling. */
   pausedNote(): string | undefined {
     const why = this.activity();
-    return why.startsWith('on') ? undefined : `Live sampling is ${why}: these figures update by themselves only while the Instances view is visible and the window focused. The refresh button takes one sample now.`;
+    return why.startsWith('on')
+      ? undefined
+      : `Live sampling is ${why}: these figures update by themselves only while the Instances view is visible and the window focused. The refresh button takes one sample now.`;
   }
 
   private activity(): string {

@@ -13,7 +13,6 @@ import type { StoredState } from '../core/storedState';
 import { describeSchedule } from '../core/scheduleWords';
 import type { Settings } from '../settings';
 
-
 export class InstancesController implements vscode.Disposable {
   readonly model: InstancesModel;
   readonly scheduler: RefreshScheduler;
@@ -27,8 +26,13 @@ export class InstancesController implements vscode.Disposable {
     private settings: Settings,
     stored: StoredState,
   ) {
-    const firstSeen = { get: () => stored.get('fal.instances.firstSeen'), set: (value: Record<string, number>) => stored.update('fal.instances.firstSeen', value) };
-    this.model = new InstancesModel(firstSeen, (error) => log.error('A view of the instances list failed to update:', error));
+    const firstSeen = {
+      get: () => stored.get('fal.instances.firstSeen'),
+      set: (value: Record<string, number>) => stored.update('fal.instances.firstSeen', value),
+    };
+    this.model = new InstancesModel(firstSeen, (error) =>
+      log.error('A view of the instances list failed to update:', error),
+    );
     const sync = new InstancesSync({
       model: this.model,
       client: () => session.client(),

@@ -79,7 +79,10 @@ export async function reconcilePendingCreates(deps: ReconcileDeps): Promise<Reco
     }
     const window = windowDeadline(pending, timers);
     try {
-      const instance = await deps.client.createInstance(pending.input, { idempotencyKey: pending.idempotencyKey, signal: window.signal });
+      const instance = await deps.client.createInstance(pending.input, {
+        idempotencyKey: pending.idempotencyKey,
+        signal: window.signal,
+      });
       if (pending.privateKeyPath) await deps.rememberKey(instance.id, pending.privateKeyPath);
       if (pending.name) await deps.rememberName?.(instance.id, pending.name);
       await deps.pending.clear(pending.idempotencyKey);

@@ -3,7 +3,16 @@
 // instances listed now and the settings, on the user's local calendar.
 import type { InstancesModel } from '../core/instancesModel';
 import { isBilledNow } from '../core/runningSummary';
-import { localCalendar, monthToDate, projectMonth, summarizeSpend, today, type BudgetProjection, type SpendLedger, type SpendSummary } from '../cost';
+import {
+  localCalendar,
+  monthToDate,
+  projectMonth,
+  summarizeSpend,
+  today,
+  type BudgetProjection,
+  type SpendLedger,
+  type SpendSummary,
+} from '../cost';
 
 export interface SpendSettings {
   readonly hourlyUsd: Readonly<Record<string, number>>;

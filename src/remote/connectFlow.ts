@@ -30,18 +30,25 @@ export async function waitUntilReady(deps: WaitDeps, id: string, name?: string):
   const release = deps.scheduler.beginOperation({ waiting: true });
   try {
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: notificationText(`Connect when ready: ${name ?? id}`), cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: notificationText(`Connect when ready: ${name ?? id}`),
+        cancellable: true,
+      },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
-        const say = (status: string) => progress.report({ message: notificationText(`${statusLook(status).label}… — will connect when ready`) });
+        const say = (status: string) =>
+          progress.report({ message: notificationText(`${statusLook(status).label}… — will connect when ready`) });
         const current = deps.model.get(id);
         if (current) say(current.instance.status);
         return waitForInstance(deps.model, id, { signal: abort.signal, onProgress: (r) => say(r.instance.status) });
       },
     );
     const seconds = Math.round((now() - started) / 1000);
-    deps.log.info(`Connect ${id}: ${outcome.kind === 'settled' ? `now ${outcome.record.instance.status}` : outcome.kind} after ${seconds} s`);
+    deps.log.info(
+      `Connect ${id}: ${outcome.kind === 'settled' ? `now ${outcome.record.instance.status}` : outcome.kind} after ${seconds} s`,
+    );
     return outcome;
   } finally {
     release();
@@ -53,7 +60,11 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
   const { ip, settings, id } = host;
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: notificationText(`Connecting to ${host.name ?? id}`), cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: notificationText(`Connecting to ${host.name ?? id}`),
+        cancellable: true,
+      },
       async (progress, token) => {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
@@ -65,7 +76,9 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
             signal: abort.signal,
             onAttempt: (attempt, attempts) => {
               deps.log.info(`Connect ${id}: probing ${ip}:${settings.port} (${attempt}/${attempts})`);
-              progress.report({ message: notificationText(`waiting for SSH on ${ip}:${settings.port} (${attempt}/${attempts})…`) });
+              progress.report({
+                message: notificationText(`waiting for SSH on ${ip}:${settings.port} (${attempt}/${attempts})…`),
+              });
             },
           });
         } finally {
@@ -79,7 +92,11 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
     if (e instanceof vscode.CancellationError) throw e;
     const message = errorText(e);
     deps.log.warn(`Connect ${id}: ${message}`);
-    const choice = await showErrorMessage(`Cannot reach ${id}: ${message}. A new machine can take a minute more to accept SSH.`, 'Try Again', OPEN_SSH_IN_TERMINAL);
+    const choice = await showErrorMessage(
+      `Cannot reach ${id}: ${message}. A new machine can take a minute more to accept SSH.`,
+      'Try Again',
+      OPEN_SSH_IN_TERMINAL,
+    );
     if (choice === 'Try Again') return probePort(deps, host);
     if (choice === OPEN_SSH_IN_TERMINAL) await openTerminal(deps, host, false);
     return false;
@@ -90,13 +107,17 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
 export async function openRemoteWindow(deps: HostDeps, host: PreparedHost): Promise<void> {
   const { id } = host;
   const provider = remoteSshProvider((extId) => vscode.extensions.getExtension(extId) !== undefined);
-  deps.log.info(`Connect ${id}: Remote-SSH provider ${provider ?? `none (looked for ${REMOTE_SSH_EXTENSIONS.join(', ')})`}`);
+  deps.log.info(
+    `Connect ${id}: Remote-SSH provider ${provider ?? `none (looked for ${REMOTE_SSH_EXTENSIONS.join(', ')})`}`,
+  );
   if (!provider) return offerRemoteSshFallback(deps, host);
   if (!(await probePort(deps, host))) return;
   if (!(await checkHostKey(deps.log, host))) return;
   const uriText = remoteFolderUri(host.alias, host.settings.user);
   const forceNewWindow = host.settings.openIn === 'newWindow';
-  deps.log.info(`Connect ${id}: opening ${uriText} (${forceNewWindow ? 'new window' : 'this window'}) with ${provider}`);
+  deps.log.info(
+    `Connect ${id}: opening ${uriText} (${forceNewWindow ? 'new window' : 'this window'}) with ${provider}`,
+  );
   deps.milestones?.reached('connected'); // before: a window replaced by the remote one runs nothing after
   await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.parse(uriText), { forceNewWindow });
   deps.log.info(`Connect ${id}: vscode.openFolder returned`);
@@ -110,9 +131,9 @@ async function offerRemoteSshFallback(deps: HostDeps, host: PreparedHost): Promi
   );
   deps.log.info(`Connect ${host.id}: Remote-SSH missing; chose ${choice ?? 'nothing'}`);
   if (choice === INSTALL) {
-    await vscode.commands.executeCommand('workbench.extensions.search', `@id:${REMOTE_SSH_TO_INSTALL}`).then(undefined, () =>
-      vscode.commands.executeCommand('extension.open', REMOTE_SSH_TO_INSTALL),
-    );
+    await vscode.commands
+      .executeCommand('workbench.extensions.search', `@id:${REMOTE_SSH_TO_INSTALL}`)
+      .then(undefined, () => vscode.commands.executeCommand('extension.open', REMOTE_SSH_TO_INSTALL));
   } else if (choice === OPEN_SSH_IN_TERMINAL) {
     await openTerminal(deps, host, false);
   }

@@ -37,11 +37,24 @@ export async function checkHostKey(log: vscode.LogOutputChannel, host: PreparedH
   return false;
 }
 
-export async function forgetHostKey(log: vscode.LogOutputChannel, id: string, ip: string, settings: SshSettings): Promise<void> {
+export async function forgetHostKey(
+  log: vscode.LogOutputChannel,
+  id: string,
+  ip: string,
+  settings: SshSettings,
+): Promise<void> {
   // Recorded under the instance's alias (HostKeyAlias); files from before that, under the address.
-  const removed = await forgetInstanceHostKeys(settings.paths.knownHosts, { alias: hostAlias(id), ip, port: settings.port });
-  log.info(`${id}: forgot ${removed} host key line(s) of ${hostAlias(id)} / ${ip}:${settings.port} in ${settings.paths.knownHosts}`);
+  const removed = await forgetInstanceHostKeys(settings.paths.knownHosts, {
+    alias: hostAlias(id),
+    ip,
+    port: settings.port,
+  });
+  log.info(
+    `${id}: forgot ${removed} host key line(s) of ${hostAlias(id)} / ${ip}:${settings.port} in ${settings.paths.knownHosts}`,
+  );
   void showInformationMessage(
-    removed ? `Forgot the old host key of ${id} (${ip}); the next connection trusts the instance's new key.` : `No host key of ${id} (${ip}) was remembered in ${settings.paths.knownHosts}.`,
+    removed
+      ? `Forgot the old host key of ${id} (${ip}); the next connection trusts the instance's new key.`
+      : `No host key of ${id} (${ip}) was remembered in ${settings.paths.knownHosts}.`,
   );
 }

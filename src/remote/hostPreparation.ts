@@ -36,17 +36,32 @@ const OPEN_FILE = 'Open File';
 const BROWSE = 'Browse…';
 
 /** The instance's private key path: remembered, or asked once (a ~/.ssh private key, or Browse…). */
-export async function chooseKey(deps: HostDeps, id: string, settings: SshSettings = readSettings().ssh): Promise<string | undefined> {
+export async function chooseKey(
+  deps: HostDeps,
+  id: string,
+  settings: SshSettings = readSettings().ssh,
+): Promise<string | undefined> {
   const known = deps.keyStore.get(id);
   if (known) {
-    if (await access(known).then(() => true, () => false)) return known;
+    if (
+      await access(known).then(
+        () => true,
+        () => false,
+      )
+    )
+      return known;
     deps.log.warn(`Key file ${known} of ${id} is missing; asking again`);
   }
   const { keys } = await listPublicKeys(settings.paths.sshDir);
   type Item = vscode.QuickPickItem & { path?: string };
   const items: Item[] = keys
     .filter((k) => k.privateKeyPath)
-    .map((k) => ({ label: labelText(basename(k.privateKeyPath!)), description: labelText([k.parsed.type, k.parsed.comment].filter(Boolean).join(' ')), detail: labelText(k.privateKeyPath!), path: k.privateKeyPath }));
+    .map((k) => ({
+      label: labelText(basename(k.privateKeyPath!)),
+      description: labelText([k.parsed.type, k.parsed.comment].filter(Boolean).join(' ')),
+      detail: labelText(k.privateKeyPath!),
+      path: k.privateKeyPath,
+    }));
   items.push({ label: BROWSE, description: 'another private key file' });
   const picked = await vscode.window.showQuickPick(items, {
     title: `Which private key opens ${id}?`,
@@ -76,7 +91,12 @@ export async function chooseKey(deps: HostDeps, id: string, settings: SshSetting
  * Writes the instance's Host block and our Include. Reports and returns undefined when a value is
  * refused or the user cancels; when only the user's config is refused, offers the fallbacks.
  */
-export async function prepareHost(deps: HostDeps, record: InstanceRecord, purpose: Purpose, knownKey?: string): Promise<PreparedHost | undefined> {
+export async function prepareHost(
+  deps: HostDeps,
+  record: InstanceRecord,
+  purpose: Purpose,
+  knownKey?: string,
+): Promise<PreparedHost | undefined> {
   const { id } = record.instance;
   const settings = readSettings().ssh;
   const checked = checkInstanceIp(record.instance.ip);
@@ -97,15 +117,27 @@ export async function prepareHost(deps: HostDeps, record: InstanceRecord, purpos
     return undefined;
   }
   const name = deps.names?.get(id);
-  const target: HostTarget = { instanceId: id, ip: checked.ip, user: settings.user, port: settings.port, identityFile, ...(name && { name }) };
+  const target: HostTarget = {
+    instanceId: id,
+    ip: checked.ip,
+    user: settings.user,
+    port: settings.port,
+    identityFile,
+    ...(name && { name }),
+  };
   try {
     const written = await writeHostWithInclude(settings.paths, target, settings.home);
-    deps.log.info(`${id}: host entry ${alias} ${written.entry} in ${settings.paths.managedConfig} (HostName ${checked.ip}, User ${settings.user}, Port ${settings.port}, IdentityFile ${identityFile})`);
-    deps.log.info(`${id}: Include in ${settings.paths.userConfig} ${written.include === 'present' ? 'already present' : written.include}`);
+    deps.log.info(
+      `${id}: host entry ${alias} ${written.entry} in ${settings.paths.managedConfig} (HostName ${checked.ip}, User ${settings.user}, Port ${settings.port}, IdentityFile ${identityFile})`,
+    );
+    deps.log.info(
+      `${id}: Include in ${settings.paths.userConfig} ${written.include === 'present' ? 'already present' : written.include}`,
+    );
     if (!resolves(deps, id, written.check, settings.paths.userConfig)) return undefined;
     return { id, ...(name && { name }), alias, ip: checked.ip, settings };
   } catch (e) {
-    if (!(e instanceof SshConfigError) || e.code === 'invalid-value' || e.code === 'invalid-path' || e.code === 'io') return refused(deps, id, e);
+    if (!(e instanceof SshConfigError) || e.code === 'invalid-value' || e.code === 'invalid-path' || e.code === 'io')
+      return refused(deps, id, e);
     return userConfigRefused(deps, e, settings, target, purpose);
   }
 }
@@ -126,12 +158,19 @@ function refused(deps: HostDeps, id: string, e: unknown): undefined {
 }
 
 /** The user's SSH config is one we must not change: nothing was written; offer the file or a terminal. */
-async function userConfigRefused(deps: HostDeps, e: SshConfigError, settings: SshSettings, target: HostTarget, purpose: Purpose): Promise<PreparedHost | undefined> {
+async function userConfigRefused(
+  deps: HostDeps,
+  e: SshConfigError,
+  settings: SshSettings,
+  target: HostTarget,
+  purpose: Purpose,
+): Promise<PreparedHost | undefined> {
   const id = target.instanceId;
   const file = settings.paths.userConfig;
   const where = e.line ? `${file}, line ${e.line}` : file;
   deps.log.error(`${id}: ${where} was not changed: ${e.message}`);
-  const message = `Your SSH config ${where} was left untouched: ${e.message}` + (e.message.includes(file) ? '' : ` (${file})`);
+  const message =
+    `Your SSH config ${where} was left untouched: ${e.message}` + (e.message.includes(file) ? '' : ` (${file})`);
   const choice = await showErrorMessage(message, OPEN_FILE, OPEN_SSH_IN_TERMINAL);
   if (choice === OPEN_FILE) {
     const line = Math.max(0, (e.line ?? 1) - 1);
@@ -141,9 +180,18 @@ async function userConfigRefused(deps: HostDeps, e: SshConfigError, settings: Ss
   if (choice !== OPEN_SSH_IN_TERMINAL) return undefined;
   try {
     const written = await writeHostOnly(settings.paths, target);
-    deps.log.info(`${id}: host entry ${written.alias} ${written.entry} in ${settings.paths.managedConfig} (used with ssh -F)`);
+    deps.log.info(
+      `${id}: host entry ${written.alias} ${written.entry} in ${settings.paths.managedConfig} (used with ssh -F)`,
+    );
     if (!resolves(deps, id, written.check, settings.paths.managedConfig)) return undefined;
-    const host: PreparedHost = { id, ...(target.name && { name: target.name }), alias: written.alias, ip: target.ip, settings, managedOnly: settings.paths.managedConfig };
+    const host: PreparedHost = {
+      id,
+      ...(target.name && { name: target.name }),
+      alias: written.alias,
+      ip: target.ip,
+      settings,
+      managedOnly: settings.paths.managedConfig,
+    };
     if (purpose === 'terminal') return host; // the caller opens it
     await openTerminal(deps, host, true);
     return undefined;
@@ -169,7 +217,10 @@ export async function openTerminal(deps: HostDeps, host: PreparedHost, checkKey:
   if (checkKey && !(await checkHostKey(deps.log, host))) return;
   const command = sshCommandFor(host);
   // A terminal's tab draws $(name) as an icon: the name is the user's or a folder's words.
-  const terminal = vscode.window.createTerminal({ name: `fal: ${labelText(host.name ?? host.id)}`, iconPath: new vscode.ThemeIcon('remote') });
+  const terminal = vscode.window.createTerminal({
+    name: `fal: ${labelText(host.name ?? host.id)}`,
+    iconPath: new vscode.ThemeIcon('remote'),
+  });
   terminal.show();
   terminal.sendText(command);
   deps.milestones?.reached('connected');

@@ -32,14 +32,18 @@ export class HostPruner implements vscode.Disposable {
   private onChange(): void {
     if (this.model.state.kind !== 'loaded') return;
     const rule = this.tracker.list(this.model.list().map((r) => r.instance.id));
-    this.tracker.enqueue(() => this.prune(rule), (e) => this.log.warn(`Pruning SSH host entries failed: ${errorText(e)}`));
+    this.tracker.enqueue(
+      () => this.prune(rule),
+      (e) => this.log.warn(`Pruning SSH host entries failed: ${errorText(e)}`),
+    );
   }
 
   private async prune(rule: GoneRule): Promise<void> {
     const paths = this.paths();
     const stale = staleAliases(await managedAliases(paths), rule.listed, rule.seen, rule.firstList);
     const removed = stale.length ? await removeAliases(paths, stale) : [];
-    for (const alias of removed) this.log.info(`Removed host entry ${alias} from ${paths.managedConfig}: its instance no longer exists`);
+    for (const alias of removed)
+      this.log.info(`Removed host entry ${alias} from ${paths.managedConfig}: its instance no longer exists`);
     // Leftovers of an earlier session (a Connect that stopped halfway) are tidied on the first list.
     if (removed.length || rule.firstList) {
       const report = await tidyIfNoHosts(paths, paths.home);

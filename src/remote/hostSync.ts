@@ -77,12 +77,19 @@ export async function writeHostWithInclude(
   const entry = entryFor(paths, target);
   const written = await upsertHost(paths.managedConfig, entry);
   const again = await ensureInclude(paths.userConfig, paths.managedConfig, home);
-  const check = explained(await checkResolves(paths.userConfig, entry.alias, expectedResolution(entry), options), paths.userConfig);
+  const check = explained(
+    await checkResolves(paths.userConfig, entry.alias, expectedResolution(entry), options),
+    paths.userConfig,
+  );
   return { alias: entry.alias, entry: written, include: include === 'present' ? again : include, check: await check };
 }
 
 /** Only the managed file (used with `ssh -F <managed>` when the user's config refused the Include). */
-export async function writeHostOnly(paths: SshPaths, target: HostTarget, options: WriteOptions = {}): Promise<WrittenHost> {
+export async function writeHostOnly(
+  paths: SshPaths,
+  target: HostTarget,
+  options: WriteOptions = {},
+): Promise<WrittenHost> {
   checkHostTarget(paths, target);
   const entry = entryFor(paths, target);
   const written = await upsertHost(paths.managedConfig, entry);
@@ -99,7 +106,10 @@ async function explained(check: ResolveCheck, userConfig: string): Promise<Resol
 }
 
 /** What to tell the user about a ResolveCheck: nothing ('ok'), a log warning, or an error that stops the connection. */
-export function describeResolveCheck(check: ResolveCheck, configFile: string): { level: 'info' | 'warn' | 'error'; message: string } {
+export function describeResolveCheck(
+  check: ResolveCheck,
+  configFile: string,
+): { level: 'info' | 'warn' | 'error'; message: string } {
   switch (check.kind) {
     case 'ok':
       return { level: 'info', message: `ssh -G resolves the host through ${configFile} to the values written` };
@@ -109,7 +119,10 @@ export function describeResolveCheck(check: ResolveCheck, configFile: string): {
     case 'rejected':
       return { level: 'error', message: `ssh cannot read the SSH config ${configFile}: ${check.detail}` };
     case 'mismatch':
-      return { level: 'error', message: `ssh does not resolve the fal host through ${configFile} as written: ${check.detail}` };
+      return {
+        level: 'error',
+        message: `ssh does not resolve the fal host through ${configFile} as written: ${check.detail}`,
+      };
   }
 }
 

@@ -5,9 +5,16 @@
 import { spawn } from 'node:child_process';
 import { isHostKeyChangedError } from '../ssh';
 
-export type HostKeyVerdict = { readonly kind: 'ok' } | { readonly kind: 'changed'; readonly stderr: string } | { readonly kind: 'unknown'; readonly reason: string };
+export type HostKeyVerdict =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'changed'; readonly stderr: string }
+  | { readonly kind: 'unknown'; readonly reason: string };
 
-export function probeHostKey(configFile: string, alias: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<HostKeyVerdict> {
+export function probeHostKey(
+  configFile: string,
+  alias: string,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<HostKeyVerdict> {
   const { timeoutMs = 15_000, signal } = options;
   return new Promise((resolve) => {
     let stderr = '';

@@ -37,7 +37,11 @@ export class FileChangedError extends Error {
  * Atomically replaces `path` with `data`. A symlink is written through (its target is replaced,
  * the link stays a link), so a config kept in a dotfiles repo stays there.
  */
-export async function writeFileAtomic(path: string, data: Buffer | string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Buffer | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const target = await resolveSymlinks(path);
   const existing = await stat(target).catch((e: unknown) => {
     if (errorCode(e) === 'ENOENT') return undefined;

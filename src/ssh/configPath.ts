@@ -75,13 +75,17 @@ export function unglob(pattern: string): string | undefined {
   return out;
 }
 
-export const PERCENT_IN_INCLUDE = 'it contains %, which OpenSSH 9.2 reads literally but newer versions expand in an Include';
+export const PERCENT_IN_INCLUDE =
+  'it contains %, which OpenSSH 9.2 reads literally but newer versions expand in an Include';
 
 export type Refuse = (why: string) => never;
 
 function refuser(path: string, what: string): Refuse {
   return (why: string) => {
-    throw new SshConfigError('invalid-path', `The ${what} path ${shownPath(path)} cannot be written into an SSH config: ${why}.`);
+    throw new SshConfigError(
+      'invalid-path',
+      `The ${what} path ${shownPath(path)} cannot be written into an SSH config: ${why}.`,
+    );
   };
 }
 
@@ -130,13 +134,16 @@ export function windowsIncludeArg(path: string, home: string, refuse: Refuse): F
   else return refuse('on Windows it must be inside your home folder or on a drive letter (C:\\…)');
   if (split.includes('%')) refuse(PERCENT_IN_INCLUDE);
   if (split.includes('${')) refuse('newer OpenSSH versions would expand ${…} in it');
-  if (/[*?[]/.test(split)) refuse('it contains a glob character (*, ? or [), which Windows OpenSSH cannot read literally in an Include');
+  if (/[*?[]/.test(split))
+    refuse('it contains a glob character (*, ? or [), which Windows OpenSSH cannot read literally in an Include');
   return { arg: `"${split}"`, split, opened: checked.replace(/\\/g, '/') };
 }
 
 function checkedWindowsPath(path: string, refuse: Refuse): string {
-  if (/^[\\/]{2}[?.][\\/]/.test(path)) refuse('OpenSSH cannot open \\\\?\\ or \\\\.\\ device paths; use the plain C:\\… form');
-  if (!DRIVE_ABSOLUTE.test(path) && !UNC.test(path)) refuse('it is not an absolute Windows path (C:\\… or \\\\server\\share\\…)');
+  if (/^[\\/]{2}[?.][\\/]/.test(path))
+    refuse('OpenSSH cannot open \\\\?\\ or \\\\.\\ device paths; use the plain C:\\… form');
+  if (!DRIVE_ABSOLUTE.test(path) && !UNC.test(path))
+    refuse('it is not an absolute Windows path (C:\\… or \\\\server\\share\\…)');
   if (path.includes('"')) refuse('it contains a double quote');
   return path;
 }

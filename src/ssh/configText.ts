@@ -31,15 +31,24 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Splits config bytes into lines. Refuses (SshConfigError 'not-text') anything but UTF-8 text. */
 export function readConfigText(bytes: Buffer, fileName: string): ConfigText {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new SshConfigError('not-text', `${fileName} is saved as UTF-16, which OpenSSH cannot read. Save it as UTF-8, then try again.`);
+    throw new SshConfigError(
+      'not-text',
+      `${fileName} is saved as UTF-16, which OpenSSH cannot read. Save it as UTF-8, then try again.`,
+    );
   }
   if (bytes.includes(0)) {
-    throw new SshConfigError('not-text', `${fileName} contains NUL bytes: it does not look like a text file, so it was not changed.`);
+    throw new SshConfigError(
+      'not-text',
+      `${fileName} contains NUL bytes: it does not look like a text file, so it was not changed.`,
+    );
   }
   try {
     utf8.decode(bytes);
   } catch {
-    throw new SshConfigError('not-text', `${fileName} is not valid UTF-8 text, so it was not changed (to avoid damaging its other bytes).`);
+    throw new SshConfigError(
+      'not-text',
+      `${fileName} is not valid UTF-8 text, so it was not changed (to avoid damaging its other bytes).`,
+    );
   }
   const bomLength = bytes.subarray(0, 3).equals(BOM) ? 3 : 0;
   const lines: ConfigLine[] = [];

@@ -50,5 +50,8 @@ const IO_REASONS: Record<string, string> = {
 export function ioError(e: unknown, file: string): unknown {
   const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
   if (typeof code !== 'string' || !(code in IO_REASONS)) return e;
-  return new SshConfigError('io', `Could not update ${file}: ${IO_REASONS[code]} (${code}). Nothing of yours was changed: every file was left as it was.`);
+  return new SshConfigError(
+    'io',
+    `Could not update ${file}: ${IO_REASONS[code]} (${code}). Nothing of yours was changed: every file was left as it was.`,
+  );
 }

@@ -13,7 +13,11 @@ export interface FileLockOptions {
   readonly retryMs?: number;
 }
 
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
   const { timeoutMs = 5000, staleMs = 10_000, retryMs = 10 } = options;
   const deadline = now() + timeoutMs;
   for (;;) {
@@ -29,7 +33,10 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       continue;
     }
     if (now() > deadline) {
-      throw new SshConfigError('locked', `Another VS Code window is updating the SSH config (lock ${lockPath}). Try again in a moment.`);
+      throw new SshConfigError(
+        'locked',
+        `Another VS Code window is updating the SSH config (lock ${lockPath}). Try again in a moment.`,
+      );
     }
     await sleep(retryMs);
   }

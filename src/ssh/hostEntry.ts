@@ -32,7 +32,15 @@ const MAX_COMMENT_NAME = 80;
  */
 export function nameComment(name: string | undefined): string | undefined {
   if (typeof name !== 'string') return undefined;
-  const visible = [...name.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, ' ').replace(/\s+/gu, ' ').trim()].slice(0, MAX_COMMENT_NAME).join('').trim();
+  const visible = [
+    ...name
+      .replace(/[\p{C}\p{Zl}\p{Zp}]/gu, ' ')
+      .replace(/\s+/gu, ' ')
+      .trim(),
+  ]
+    .slice(0, MAX_COMMENT_NAME)
+    .join('')
+    .trim();
   return visible ? `${NAME_COMMENT_PREFIX} ${visible}` : undefined;
 }
 
@@ -108,7 +116,10 @@ export function renderHostBlock(entry: HostEntry, style: PathStyle = localPathSt
   // Only an IP literal: no name resolution surprises, no spaces, no line breaks. A zone index
   // (fe80::1%eth0) is refused because % starts a token in ssh_config.
   if (isIP(hostName) === 0 || hostName.includes('%')) {
-    throw new SshConfigError('invalid-value', `The instance address ${shown(hostName)} is not an IPv4 or IPv6 address.`);
+    throw new SshConfigError(
+      'invalid-value',
+      `The instance address ${shown(hostName)} is not an IPv4 or IPv6 address.`,
+    );
   }
   if (!USER.test(user) || user.length > 32) {
     throw new SshConfigError('invalid-value', `The SSH user name ${shown(user)} is not a valid user name.`);

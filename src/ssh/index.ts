@@ -11,7 +11,14 @@ export {
   type ParsedPublicKey,
   type PublicKeyType,
 } from './publicKey';
-export { generateKeyPair, listPublicKeys, type FoundKey, type GeneratedKeyPair, type GenerateKeyPairOptions, type SkippedKeyFile } from './keyFiles';
+export {
+  generateKeyPair,
+  listPublicKeys,
+  type FoundKey,
+  type GeneratedKeyPair,
+  type GenerateKeyPairOptions,
+  type SkippedKeyFile,
+} from './keyFiles';
 export { hostAlias, isHostAlias, renderHostBlock, type HostEntry } from './hostEntry';
 export {
   BACKUP_SUFFIX,
@@ -42,6 +49,12 @@ export {
 export { readSshBanner, ReachabilityError, waitForTcp, type WaitForTcpOptions } from './reachability';
 export { writeFileAtomic, FileChangedError } from './atomicWrite';
 export { formatFilePath, formatIncludePath, localPathStyle, type FormattedPath, type PathStyle } from './configPath';
-export { checkResolves, expectedResolution, parseSshG, type ResolveCheck, type ResolveCheckOptions } from './resolveCheck';
+export {
+  checkResolves,
+  expectedResolution,
+  parseSshG,
+  type ResolveCheck,
+  type ResolveCheckOptions,
+} from './resolveCheck';
 export { sshPaths, type SshPaths } from './paths';
 export { removeSshConfigChanges, tidyIfNoHosts, type TidyReport } from './sshTidy';

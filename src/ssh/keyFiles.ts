@@ -104,7 +104,10 @@ const MAX_NAME_ATTEMPTS = 1000;
  * opened with O_EXCL (`wx`), so a file created meanwhile by someone else is never replaced.
  * If the public key cannot be written, the private key created here is removed again.
  */
-export async function generateKeyPair(options: GenerateKeyPairOptions, openNewFile: OpenNewFile = open): Promise<GeneratedKeyPair> {
+export async function generateKeyPair(
+  options: GenerateKeyPairOptions,
+  openNewFile: OpenNewFile = open,
+): Promise<GeneratedKeyPair> {
   const baseName = options.baseName ?? 'fal_ed25519';
   if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(baseName) || baseName.endsWith('.pub')) {
     throw new Error(`Invalid key file name "${baseName}": use letters, digits, ".", "_" and "-" only.`);

@@ -183,7 +183,8 @@ function canonicalHost(hostOrIp: string): string {
 
 function lineMatches(line: string, names: readonly string[]): boolean {
   const fields = line.trim().split(/[ \t]+/);
-  if (fields[0] === undefined || fields[0] === '' || fields[0].startsWith('#') || fields[0].startsWith('@')) return false;
+  if (fields[0] === undefined || fields[0] === '' || fields[0].startsWith('#') || fields[0].startsWith('@'))
+    return false;
   return fields[0].split(',').some((pattern) => {
     if (pattern.startsWith('|1|')) return hashedMatches(pattern, names);
     return names.includes(pattern.toLowerCase());

@@ -41,7 +41,9 @@ export function planUpsertHost(original: Buffer | null, entry: HostEntry, fileNa
   }
   // Replace the first block; a duplicate block for the same alias is folded into it. Lines of
   // the block that are not our keywords are the user's and are kept (each with a line break).
-  const kept = blocks.flatMap((b) => b.slice(1).filter((l) => !OWN_HOST_KEYWORDS.has(parseConfigLine(l.text).keyword ?? '') && !isNameComment(l.text)));
+  const kept = blocks.flatMap((b) =>
+    b.slice(1).filter((l) => !OWN_HOST_KEYWORDS.has(parseConfigLine(l.text).keyword ?? '') && !isNameComment(l.text)),
+  );
   const replacement = blockText + kept.map((l) => (l.hasEol ? raw(l) : raw(l) + doc.eol)).join('');
   const drop = new Set(blocks.flat());
   let out = doc.bytes.toString('utf8', 0, doc.bomLength);
@@ -69,7 +71,8 @@ export async function upsertHost(managedPath: string, entry: HostEntry): Promise
     const original = await readIfExists(managedPath);
     const next = planUpsertHost(original, entry, managedPath);
     if (original?.equals(next)) return 'unchanged';
-    const existed = original !== null && hostBlocks(readConfigText(original, managedPath).lines, entry.alias).length > 0;
+    const existed =
+      original !== null && hostBlocks(readConfigText(original, managedPath).lines, entry.alias).length > 0;
     await writeFileAtomic(managedPath, next, { newFileMode: 0o600, ifUnchanged: original });
     return existed ? 'updated' : 'added';
   });
@@ -143,7 +146,10 @@ export function allHostBlocks(lines: readonly ConfigLine[]): { alias: string; li
   for (const line of lines) {
     const parsed = parseConfigLine(line.text);
     if (isSectionKeyword(parsed.keyword)) {
-      const alias = parsed.keyword === 'host' && parsed.args.length === 1 && isHostAlias(parsed.args[0]!) ? parsed.args[0]! : undefined;
+      const alias =
+        parsed.keyword === 'host' && parsed.args.length === 1 && isHostAlias(parsed.args[0]!)
+          ? parsed.args[0]!
+          : undefined;
       current = alias ? [line] : undefined;
       if (alias && current) blocks.push({ alias, lines: current });
     } else {

@@ -40,7 +40,11 @@ export function ed25519PublicLine(publicKey: Buffer, comment: string): string {
  * The `-----BEGIN OPENSSH PRIVATE KEY-----` file text. `checkint` is random in OpenSSH (it lets
  * a decrypting reader detect a wrong passphrase); injectable only so tests can be deterministic.
  */
-export function encodeOpenSshEd25519PrivateKey(key: Ed25519KeyMaterial, comment: string, checkint = randomBytes(4).readUInt32BE()): string {
+export function encodeOpenSshEd25519PrivateKey(
+  key: Ed25519KeyMaterial,
+  comment: string,
+  checkint = randomBytes(4).readUInt32BE(),
+): string {
   if (key.publicKey.length !== 32 || key.seed.length !== 32) throw new Error('ed25519 keys are 32 bytes');
   const privateSection = new WireWriter()
     .uint32(checkint)

@@ -7,7 +7,8 @@ import { formatIncludePath, localPathStyle, unglob, type PathStyle } from './con
 import { isSectionKeyword, parseConfigLine, type ConfigLine, type ConfigText } from './configText';
 import { SshConfigError } from './errors';
 
-export const INCLUDE_MARKER = '# fal-compute: the next line includes the SSH hosts of the fal Compute VS Code extension';
+export const INCLUDE_MARKER =
+  '# fal-compute: the next line includes the SSH hosts of the fal Compute VS Code extension';
 /** A line starting like this (after indentation) is taken as our marker, even if edited after it. */
 const MARKER_PREFIX = '# fal-compute:';
 
@@ -34,7 +35,13 @@ export interface FoundInclude {
  * does the job). Throws SshConfigError for a duplicated marker, or a marker not followed by an
  * Include of our file: the user edited our lines, and guessing what they meant could lose data.
  */
-export function findOurInclude(doc: ConfigText, managedPath: string, fileName: string, home: string, style: PathStyle): FoundInclude | undefined {
+export function findOurInclude(
+  doc: ConfigText,
+  managedPath: string,
+  fileName: string,
+  home: string,
+  style: PathStyle,
+): FoundInclude | undefined {
   const markers = doc.lines.filter((l) => l.text.trimStart().startsWith(MARKER_PREFIX));
   const readingOf = (line: ConfigLine | undefined): IncludeReading | undefined => {
     if (!line || !/^[ \t]*"?include/i.test(line.text)) return undefined; // cheap pre-check: big files have many lines
@@ -76,12 +83,19 @@ export type IncludeReading = 'works' | 'legacy';
  * versions of this extension wrote it, which OpenSSH misreads when the path has a backslash (or,
  * on Windows, reads as relative in some clients, see configPath.ts): rewritten on the next write.
  */
-export function includeReading(arg: string, managedPath: string, home: string, style: PathStyle): IncludeReading | undefined {
+export function includeReading(
+  arg: string,
+  managedPath: string,
+  home: string,
+  style: PathStyle,
+): IncludeReading | undefined {
   const path = style === 'win32' ? win32 : posix;
-  const norm = (p: string) => (style === 'win32' ? path.normalize(p).replace(/\//g, '\\').toLowerCase() : path.normalize(p));
+  const norm = (p: string) =>
+    style === 'win32' ? path.normalize(p).replace(/\//g, '\\').toLowerCase() : path.normalize(p);
   const want = norm(managedPath);
   const homeRelative = (reading: string): string | undefined => {
-    if (reading === '~' || reading.startsWith('~/') || (style === 'win32' && reading.startsWith('~\\'))) return path.join(home, reading.slice(1));
+    if (reading === '~' || reading.startsWith('~/') || (style === 'win32' && reading.startsWith('~\\')))
+      return path.join(home, reading.slice(1));
     if (!path.isAbsolute(reading) && !/^[A-Za-z]:/.test(reading)) return path.join(home, '.ssh', reading);
     return style === 'posix' ? reading : undefined; // Windows: only ~-relative spellings work in both clients
   };

@@ -22,6 +22,17 @@ export function sshPaths(home: string = homedir(), remoteSshConfigFile?: string)
   const sshDir = join(home, '.ssh');
   const falDir = join(sshDir, 'fal');
   const configured = remoteSshConfigFile?.trim();
-  const userConfig = configured ? (configured === '~' || /^~[/\\]/.test(configured) ? join(home, configured.slice(1)) : configured) : join(sshDir, 'config');
-  return { home, sshDir, userConfig, falDir, managedConfig: join(falDir, 'config'), knownHosts: join(falDir, 'known_hosts') };
+  const userConfig = configured
+    ? configured === '~' || /^~[/\\]/.test(configured)
+      ? join(home, configured.slice(1))
+      : configured
+    : join(sshDir, 'config');
+  return {
+    home,
+    sshDir,
+    userConfig,
+    falDir,
+    managedConfig: join(falDir, 'config'),
+    knownHosts: join(falDir, 'known_hosts'),
+  };
 }

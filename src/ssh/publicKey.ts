@@ -123,7 +123,9 @@ export function parsePublicKey(text: string): ParsedPublicKey | KeyProblem {
     const reader = new WireReader(blob);
     const embedded = reader.ascii();
     if (embedded !== type) {
-      return { problem: `The key line says ${type}, but its key data is a ${embedded} key: the line was edited or assembled from two keys.` };
+      return {
+        problem: `The key line says ${type}, but its key data is a ${embedded} key: the line was edited or assembled from two keys.`,
+      };
     }
     bits = readKeyBody(type, reader);
     if (reader.remaining !== 0) throw new WireError('trailing bytes');
@@ -132,7 +134,9 @@ export function parsePublicKey(text: string): ParsedPublicKey | KeyProblem {
     return { problem: `The ${type} key data is damaged (${e.message}): copy the .pub file again.` };
   }
   if (type === 'ssh-rsa' && bits < MIN_RSA_BITS) {
-    return { problem: `This RSA key has only ${bits} bits; OpenSSH refuses RSA keys under ${MIN_RSA_BITS} bits. Use an ed25519 key.` };
+    return {
+      problem: `This RSA key has only ${bits} bits; OpenSSH refuses RSA keys under ${MIN_RSA_BITS} bits. Use an ed25519 key.`,
+    };
   }
 
   // The comment is everything after the key data, kept as written (it may contain spaces).
@@ -150,12 +154,14 @@ export function parsePublicKey(text: string): ParsedPublicKey | KeyProblem {
 }
 
 function typeProblem(type: string, tokens: string[]): string {
-  const expected = 'ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com or sk-ecdsa-sha2-nistp256@openssh.com';
+  const expected =
+    'ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com or sk-ecdsa-sha2-nistp256@openssh.com';
   const laterType = tokens.slice(1).find(isKnownType);
   if (laterType) {
     return `This looks like an authorized_keys line with options in front of the key. Paste only the key, starting at "${laterType}".`;
   }
-  if (CERT_TYPE.test(type)) return 'This is an SSH certificate, not a public key. Paste the plain public key (.pub file without -cert).';
+  if (CERT_TYPE.test(type))
+    return 'This is an SSH certificate, not a public key. Paste the plain public key (.pub file without -cert).';
   if (type === 'ssh-dss') return 'DSA keys are not supported (OpenSSH disabled them). Create an ed25519 key instead.';
   if (/^AAAA[A-Za-z0-9+/]/.test(type)) return `The key type is missing: the line should start with one of ${expected}.`;
   const shown = type.length > 40 ? `${type.slice(0, 40)}…` : type;

@@ -60,7 +60,11 @@ export async function waitForTcp(host: string, port: number, options: WaitForTcp
  * Reads the server's identification line (`SSH-2.0-OpenSSH_9.6p1 …`), proving an SSH server
  * answers and not just any open port. Lines before it are skipped, as RFC 4253 §4.2 allows.
  */
-export async function readSshBanner(host: string, port: number, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {
+export async function readSshBanner(
+  host: string,
+  port: number,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<string> {
   const { timeoutMs = 5000, signal } = options;
   const socket = await openSocket(connect, host, port, timeoutMs, signal);
   return new Promise<string>((resolve, reject) => {
@@ -73,7 +77,10 @@ export async function readSshBanner(host: string, port: number, options: { timeo
       else resolve(banner!);
     };
     const onAbort = () => finish(signal?.reason);
-    const timer = setTimeout(() => finish(new ReachabilityError(`${host}:${port} sent no SSH banner within ${timeoutMs} ms`, 'no banner')), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new ReachabilityError(`${host}:${port} sent no SSH banner within ${timeoutMs} ms`, 'no banner')),
+      timeoutMs,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
@@ -87,8 +94,12 @@ export async function readSshBanner(host: string, port: number, options: { timeo
       // RFC 4253 limits the identification line to 255 characters; other lines are rare and short.
       if (buffered.length > 8192) finish(new ReachabilityError(`${host}:${port} is not an SSH server`, 'not SSH'));
     });
-    socket.on('error', (e) => finish(new ReachabilityError(`${host}:${port}: ${describe(e, timeoutMs)}`, describe(e, timeoutMs))));
-    socket.on('end', () => finish(new ReachabilityError(`${host}:${port} closed the connection without an SSH banner`, 'not SSH')));
+    socket.on('error', (e) =>
+      finish(new ReachabilityError(`${host}:${port}: ${describe(e, timeoutMs)}`, describe(e, timeoutMs))),
+    );
+    socket.on('end', () =>
+      finish(new ReachabilityError(`${host}:${port} closed the connection without an SSH banner`, 'not SSH')),
+    );
   });
 }
 
@@ -144,6 +155,6 @@ function describe(e: unknown, timeoutMs: number): string {
     case 'ETIMEDOUT':
       return 'connection timed out';
     default:
-      return code ?? (errorText(e));
+      return code ?? errorText(e);
   }
 }

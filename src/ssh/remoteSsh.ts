@@ -33,7 +33,11 @@ export function remoteFolderUri(alias: string, user: string): string {
 /** An IP address fal handed out, or a reason it cannot be used as HostName. */
 export function checkInstanceIp(ip: string | undefined): { ok: true; ip: string } | { ok: false; reason: string } {
   if (ip === undefined || ip === '') return { ok: false, reason: 'has no IP address yet' };
-  if (isIP(ip) === 0 || ip.includes('%')) return { ok: false, reason: `reports the address ${JSON.stringify(ip.length > 60 ? `${ip.slice(0, 57)}…` : ip)}, which is not an IPv4 or IPv6 address` };
+  if (isIP(ip) === 0 || ip.includes('%'))
+    return {
+      ok: false,
+      reason: `reports the address ${JSON.stringify(ip.length > 60 ? `${ip.slice(0, 57)}…` : ip)}, which is not an IPv4 or IPv6 address`,
+    };
   return { ok: true, ip };
 }
 
@@ -49,7 +53,11 @@ export function shellArg(arg: string, platform: NodeJS.Platform = process.platfo
  * includes our managed file) is the one to use, else `ssh -F <configFile> fal-<id>`: the file
  * named by remote.SSH.configFile, or our managed file when the user's config refused the Include.
  */
-export function sshCommandLine(alias: string, configFile: string | undefined, platform: NodeJS.Platform = process.platform): string {
+export function sshCommandLine(
+  alias: string,
+  configFile: string | undefined,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (!isHostAlias(alias)) throw new Error(`not a fal host alias: ${JSON.stringify(alias)}`);
   return configFile === undefined ? `ssh ${alias}` : `ssh -F ${shellArg(configFile, platform)} ${alias}`;
 }
@@ -59,7 +67,11 @@ export function sshCommandLine(alias: string, configFile: string | undefined, pl
  * ssh reads `~/.ssh/config` of the passwd home (not $HOME); a remote.SSH.configFile elsewhere,
  * or a $HOME that differs from the passwd home, needs -F so the Include is seen.
  */
-export function terminalConfigFile(userConfig: string, sshDefaultConfig: string, managedOnly?: string): string | undefined {
+export function terminalConfigFile(
+  userConfig: string,
+  sshDefaultConfig: string,
+  managedOnly?: string,
+): string | undefined {
   if (managedOnly !== undefined) return managedOnly;
   return userConfig === sshDefaultConfig ? undefined : userConfig;
 }

@@ -42,16 +42,31 @@ export interface ResolveCheckOptions {
 }
 
 /** `ssh -G -F <configFile> <alias>`, compared with `expected` (see expectedResolution). */
-export function checkResolves(configFile: string, alias: string, expected: ReadonlyMap<string, string>, options: ResolveCheckOptions = {}): Promise<ResolveCheck> {
+export function checkResolves(
+  configFile: string,
+  alias: string,
+  expected: ReadonlyMap<string, string>,
+  options: ResolveCheckOptions = {},
+): Promise<ResolveCheck> {
   const { ssh = 'ssh', timeoutMs = 10_000, style = localPathStyle() } = options;
   return new Promise((resolve) => {
-    execFile(ssh, ['-G', '-F', configFile, alias], { timeout: timeoutMs, windowsHide: true, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = (error as NodeJS.ErrnoException | null)?.code;
-      if (code === 'ENOENT') return resolve({ kind: 'no-ssh', detail: `no ssh client found (${ssh} is not on PATH), so the SSH config was not checked with ssh -G` });
-      if (error && (error as { killed?: boolean }).killed) return resolve({ kind: 'unknown', detail: `ssh -G did not answer within ${timeoutMs / 1000} s` });
-      if (error) return resolve({ kind: 'rejected', detail: lastLines(stderr) || error.message });
-      resolve(compare(parseSshG(stdout), expected, style));
-    });
+    execFile(
+      ssh,
+      ['-G', '-F', configFile, alias],
+      { timeout: timeoutMs, windowsHide: true, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = (error as NodeJS.ErrnoException | null)?.code;
+        if (code === 'ENOENT')
+          return resolve({
+            kind: 'no-ssh',
+            detail: `no ssh client found (${ssh} is not on PATH), so the SSH config was not checked with ssh -G`,
+          });
+        if (error && (error as { killed?: boolean }).killed)
+          return resolve({ kind: 'unknown', detail: `ssh -G did not answer within ${timeoutMs / 1000} s` });
+        if (error) return resolve({ kind: 'rejected', detail: lastLines(stderr) || error.message });
+        resolve(compare(parseSshG(stdout), expected, style));
+      },
+    );
   });
 }
 
@@ -65,11 +80,21 @@ export function parseSshG(stdout: string): Map<string, string> {
   return values;
 }
 
-function compare(got: ReadonlyMap<string, string>, expected: ReadonlyMap<string, string>, style: PathStyle): ResolveCheck {
-  const same = (a: string, b: string) => (style === 'win32' ? a.replace(/\\/g, '/').toLowerCase() === b.replace(/\\/g, '/').toLowerCase() : a === b);
-  const wrong = [...expected].filter(([k, v]) => !(k === 'hostname' ? sameAddress(got.get(k) ?? '', v) : same(got.get(k) ?? '', v)));
+function compare(
+  got: ReadonlyMap<string, string>,
+  expected: ReadonlyMap<string, string>,
+  style: PathStyle,
+): ResolveCheck {
+  const same = (a: string, b: string) =>
+    style === 'win32' ? a.replace(/\\/g, '/').toLowerCase() === b.replace(/\\/g, '/').toLowerCase() : a === b;
+  const wrong = [...expected].filter(
+    ([k, v]) => !(k === 'hostname' ? sameAddress(got.get(k) ?? '', v) : same(got.get(k) ?? '', v)),
+  );
   if (wrong.length === 0) return { kind: 'ok' };
-  return { kind: 'mismatch', detail: wrong.map(([k, v]) => `${k} is ${JSON.stringify(got.get(k) ?? '')}, not ${JSON.stringify(v)}`).join('; ') };
+  return {
+    kind: 'mismatch',
+    detail: wrong.map(([k, v]) => `${k} is ${JSON.stringify(got.get(k) ?? '')}, not ${JSON.stringify(v)}`).join('; '),
+  };
 }
 
 /** ssh prints an IPv6 HostName the way inet_ntop writes it (`::ffff:1.2.3.4`, `2c` for `02c`): compare addresses, not spellings. */

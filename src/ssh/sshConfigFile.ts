@@ -29,7 +29,8 @@ export { firstSectionLine, INCLUDE_MARKER, includeLine } from './ourInclude';
 
 export const BACKUP_SUFFIX = '.fal-backup';
 
-export type EnsurePlan = { readonly result: 'present' } | { readonly result: 'added' | 'updated'; readonly bytes: Buffer };
+export type EnsurePlan =
+  { readonly result: 'present' } | { readonly result: 'added' | 'updated'; readonly bytes: Buffer };
 
 /**
  * Pure core of ensureInclude: what the user's config must become. Throws SshConfigError (and so
@@ -37,7 +38,13 @@ export type EnsurePlan = { readonly result: 'present' } | { readonly result: 'ad
  * 'updated': our own Include line was in a spelling OpenSSH misreads (see ourInclude.ts) and is
  * rewritten in place; every other byte stays.
  */
-export function planEnsureInclude(original: Buffer, managedPath: string, fileName: string, home = homedir(), style: PathStyle = localPathStyle()): EnsurePlan {
+export function planEnsureInclude(
+  original: Buffer,
+  managedPath: string,
+  fileName: string,
+  home = homedir(),
+  style: PathStyle = localPathStyle(),
+): EnsurePlan {
   const ours = ourLines(managedPath, home, style, '\n'); // validates managedPath before anything else
   const doc = readConfigText(original, fileName);
   const found = findOurInclude(doc, managedPath, fileName, home, style);
@@ -54,8 +61,15 @@ export function planEnsureInclude(original: Buffer, managedPath: string, fileNam
     }
     const wanted = includeLine(managedPath, home, style);
     if (found.reading === 'works' || found.include.text === wanted) return { result: 'present' };
-    const eol = found.include.hasEol ? original.subarray(found.include.start, found.include.next).subarray(Buffer.byteLength(found.include.text)) : Buffer.alloc(0);
-    const bytes = Buffer.concat([original.subarray(0, found.include.start), Buffer.from(wanted, 'utf8'), eol, original.subarray(found.include.next)]);
+    const eol = found.include.hasEol
+      ? original.subarray(found.include.start, found.include.next).subarray(Buffer.byteLength(found.include.text))
+      : Buffer.alloc(0);
+    const bytes = Buffer.concat([
+      original.subarray(0, found.include.start),
+      Buffer.from(wanted, 'utf8'),
+      eol,
+      original.subarray(found.include.next),
+    ]);
     return { result: 'updated', bytes };
   }
   // At byte 0, even before a BOM: OpenSSH reads a BOM as part of the first keyword (and rejects
@@ -67,7 +81,13 @@ export function planEnsureInclude(original: Buffer, managedPath: string, fileNam
 export type RemovePlan = { readonly result: 'absent' } | { readonly result: 'removed'; readonly bytes: Buffer };
 
 /** Pure core of removeInclude: the file without our marker line and the Include line below it. */
-export function planRemoveInclude(original: Buffer, managedPath: string, fileName: string, home = homedir(), style: PathStyle = localPathStyle()): RemovePlan {
+export function planRemoveInclude(
+  original: Buffer,
+  managedPath: string,
+  fileName: string,
+  home = homedir(),
+  style: PathStyle = localPathStyle(),
+): RemovePlan {
   const doc = readConfigText(original, fileName);
   const found = findOurInclude(doc, managedPath, fileName, home, style);
   if (!found?.marker) return { result: 'absent' }; // an unmarked Include is the user's own line
@@ -112,7 +132,8 @@ export async function ensureInclude(
   // Refuse a config we must not touch before creating anything of ours (folder, lock, managed file).
   const current = await readIfExists(userConfigPath);
   if (current !== null && planEnsureInclude(current, managedPath, userConfigPath, home, style).result === 'present') {
-    if (!(await readIncluders(managedPath)).includes(userConfigPath)) await underLock(managedPath, () => recordIncluder(managedPath, userConfigPath), userConfigPath);
+    if (!(await readIncluders(managedPath)).includes(userConfigPath))
+      await underLock(managedPath, () => recordIncluder(managedPath, userConfigPath), userConfigPath);
     return 'present';
   }
   return underLock(
@@ -123,7 +144,10 @@ export async function ensureInclude(
       let result: 'added' | 'updated' | 'present';
       if (original === null) {
         await mkdir(dirname(await resolveSymlinks(userConfigPath)), { recursive: true, mode: 0o700 });
-        await writeFileAtomic(userConfigPath, ourLines(managedPath, home, style, '\n'), { newFileMode: 0o600, ifUnchanged: null });
+        await writeFileAtomic(userConfigPath, ourLines(managedPath, home, style, '\n'), {
+          newFileMode: 0o600,
+          ifUnchanged: null,
+        });
         result = 'added';
       } else {
         const plan = planEnsureInclude(original, managedPath, userConfigPath, home, style);
@@ -144,14 +168,29 @@ export async function ensureInclude(
  * Removes exactly our two lines, giving back the file as it was before ensureInclude. No backup
  * is made: the result is the user's own bytes (the backup of the first change already exists).
  */
-export async function removeInclude(userConfigPath: string, managedPath: string, home = homedir(), style: PathStyle = localPathStyle()): Promise<'removed' | 'absent'> {
+export async function removeInclude(
+  userConfigPath: string,
+  managedPath: string,
+  home = homedir(),
+  style: PathStyle = localPathStyle(),
+): Promise<'removed' | 'absent'> {
   const current = await readIfExists(userConfigPath);
-  if (current === null || planRemoveInclude(current, managedPath, userConfigPath, home, style).result === 'absent') return 'absent';
-  return underLock(managedPath, async () => removeIncludeLocked(userConfigPath, managedPath, home, style), userConfigPath);
+  if (current === null || planRemoveInclude(current, managedPath, userConfigPath, home, style).result === 'absent')
+    return 'absent';
+  return underLock(
+    managedPath,
+    async () => removeIncludeLocked(userConfigPath, managedPath, home, style),
+    userConfigPath,
+  );
 }
 
 /** removeInclude for a caller that already holds the lock. */
-export async function removeIncludeLocked(userConfigPath: string, managedPath: string, home: string, style: PathStyle): Promise<'removed' | 'absent'> {
+export async function removeIncludeLocked(
+  userConfigPath: string,
+  managedPath: string,
+  home: string,
+  style: PathStyle,
+): Promise<'removed' | 'absent'> {
   const original = await readIfExists(userConfigPath);
   if (original === null) return 'absent';
   const plan = planRemoveInclude(original, managedPath, userConfigPath, home, style);

@@ -29,24 +29,44 @@ export interface TidyReport {
 const HEADER_LINES = new Set(MANAGED_HEADER.split('\n').filter((l) => l !== ''));
 
 /** When no fal host entry is left, removes every trace (see above); undefined when entries remain or nothing is there. */
-export async function tidyIfNoHosts(paths: SshPaths, home: string, style: PathStyle = localPathStyle()): Promise<TidyReport | undefined> {
+export async function tidyIfNoHosts(
+  paths: SshPaths,
+  home: string,
+  style: PathStyle = localPathStyle(),
+): Promise<TidyReport | undefined> {
   return tidy(paths, home, style, false);
 }
 
 /** Removes every host entry and every trace of the extension in the user's SSH setup. */
-export async function removeSshConfigChanges(paths: SshPaths, home: string, style: PathStyle = localPathStyle()): Promise<TidyReport> {
+export async function removeSshConfigChanges(
+  paths: SshPaths,
+  home: string,
+  style: PathStyle = localPathStyle(),
+): Promise<TidyReport> {
   return (await tidy(paths, home, style, true)) ?? { removed: [], kept: [] };
 }
 
-async function tidy(paths: SshPaths, home: string, style: PathStyle, removeHosts: boolean): Promise<TidyReport | undefined> {
-  const configs = [...new Set([...(await readIncluders(paths.managedConfig)), paths.userConfig, join(home, '.ssh', 'config')])];
+async function tidy(
+  paths: SshPaths,
+  home: string,
+  style: PathStyle,
+  removeHosts: boolean,
+): Promise<TidyReport | undefined> {
+  const configs = [
+    ...new Set([...(await readIncluders(paths.managedConfig)), paths.userConfig, join(home, '.ssh', 'config')]),
+  ];
   // Nothing of ours anywhere: do nothing (not even create the folder the lock lives in).
   if (!existsSync(paths.falDir) && !(await anyMarked(configs, paths, home, style))) return undefined;
   const report: TidyReport = { removed: [], kept: [] };
   const done = await underLock(paths.managedConfig, async () => {
     if (!(await tidyManagedFile(paths.managedConfig, removeHosts, report))) return false;
     for (const config of configs) await removeOurLines(config, paths, home, style, report);
-    for (const file of [paths.managedConfig, paths.knownHosts, `${paths.knownHosts}.old`, includersPath(paths.managedConfig)]) {
+    for (const file of [
+      paths.managedConfig,
+      paths.knownHosts,
+      `${paths.knownHosts}.old`,
+      includersPath(paths.managedConfig),
+    ]) {
       if (await removeFile(file)) report.removed.push(file);
     }
     return true;
@@ -57,7 +77,8 @@ async function tidy(paths: SshPaths, home: string, style: PathStyle, removeHosts
     await rmdir(paths.falDir); // after the lock (a folder inside it) is gone
     report.removed.push(paths.falDir);
   } catch (e) {
-    if (errorCode(e) === 'ENOTEMPTY' || errorCode(e) === 'EEXIST') report.kept.push(`${paths.falDir}: it holds files that are not the extension's`);
+    if (errorCode(e) === 'ENOTEMPTY' || errorCode(e) === 'EEXIST')
+      report.kept.push(`${paths.falDir}: it holds files that are not the extension's`);
     else if (errorCode(e) !== 'ENOENT') throw e;
   }
   return said();
@@ -78,15 +99,25 @@ async function tidyManagedFile(managedPath: string, removeHosts: boolean, report
   const theirs = rest.filter((l) => l.text.trim() !== '' && !HEADER_LINES.has(l.text));
   if (theirs.length === 0) return true;
   if (blocks.length) {
-    await writeFileAtomic(managedPath, Buffer.concat(rest.map((l) => bytes.subarray(l.start, l.next))), { ifUnchanged: bytes });
+    await writeFileAtomic(managedPath, Buffer.concat(rest.map((l) => bytes.subarray(l.start, l.next))), {
+      ifUnchanged: bytes,
+    });
     report.removed.push(`${blocks.length} host entr${blocks.length === 1 ? 'y' : 'ies'} from ${managedPath}`);
   }
-  report.kept.push(`${managedPath} and the Include of it: it holds lines you added (line ${theirs[0]!.index + 1}: ${JSON.stringify(theirs[0]!.text.trim().slice(0, 60))})`);
+  report.kept.push(
+    `${managedPath} and the Include of it: it holds lines you added (line ${theirs[0]!.index + 1}: ${JSON.stringify(theirs[0]!.text.trim().slice(0, 60))})`,
+  );
   return false;
 }
 
 /** Our two lines out of one config; then its backup, or the config itself if we created it. */
-async function removeOurLines(config: string, paths: SshPaths, home: string, style: PathStyle, report: TidyReport): Promise<void> {
+async function removeOurLines(
+  config: string,
+  paths: SshPaths,
+  home: string,
+  style: PathStyle,
+  report: TidyReport,
+): Promise<void> {
   let removed: boolean;
   try {
     removed = (await removeIncludeLocked(config, paths.managedConfig, home, style)) === 'removed';
@@ -104,7 +135,9 @@ async function removeOurLines(config: string, paths: SshPaths, home: string, sty
       await rm(backup, { force: true });
       report.removed.push(`${backup} (identical to ${config} again)`);
     } else {
-      report.kept.push(`${backup}: it differs from ${config} (changed since the first change by fal Compute); it is the copy from before that change`);
+      report.kept.push(
+        `${backup}: it differs from ${config} (changed since the first change by fal Compute); it is the copy from before that change`,
+      );
     }
   } else if (removed && restored !== null && restored.length === 0) {
     await rm(await resolveSymlinks(config), { force: true }); // we created it: the file had not existed
@@ -112,11 +145,17 @@ async function removeOurLines(config: string, paths: SshPaths, home: string, sty
   }
 }
 
-async function anyMarked(configs: readonly string[], paths: SshPaths, home: string, style: PathStyle): Promise<boolean> {
+async function anyMarked(
+  configs: readonly string[],
+  paths: SshPaths,
+  home: string,
+  style: PathStyle,
+): Promise<boolean> {
   for (const config of configs) {
     const bytes = await readIfExists(config);
     try {
-      if (bytes !== null && planRemoveInclude(bytes, paths.managedConfig, config, home, style).result === 'removed') return true;
+      if (bytes !== null && planRemoveInclude(bytes, paths.managedConfig, config, home, style).result === 'removed')
+        return true;
     } catch {
       return true; // a broken marker is ours too: go on and report it
     }

@@ -48,22 +48,25 @@ export class CostNotices implements vscode.Disposable {
     };
     this.keeps.set(id, () => end('keep'));
     this.closers.add(end);
-    const progress = vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, (bar, token) => {
-      token.onCancellationRequested(() => end('cancel'));
-      const start = now();
-      const total = Math.max(1, countdown.deadline - start);
-      const at = clockTime(countdown.deadline, total < 2 * 60_000);
-      let filled = 0;
-      const tick = () => {
-        const left = Math.max(0, countdown.deadline - now());
-        const share = Math.min(100, Math.round((100 * (total - left)) / total));
-        bar.report({ increment: share - filled, message: countdownText(countdown, at, left) });
-        filled = share;
-      };
-      tick();
-      const stopClock = every(realTimers, 1000, tick);
-      return finished.finally(stopClock);
-    });
+    const progress = vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, cancellable: true },
+      (bar, token) => {
+        token.onCancellationRequested(() => end('cancel'));
+        const start = now();
+        const total = Math.max(1, countdown.deadline - start);
+        const at = clockTime(countdown.deadline, total < 2 * 60_000);
+        let filled = 0;
+        const tick = () => {
+          const left = Math.max(0, countdown.deadline - now());
+          const share = Math.min(100, Math.round((100 * (total - left)) / total));
+          bar.report({ increment: share - filled, message: countdownText(countdown, at, left) });
+          filled = share;
+        };
+        tick();
+        const stopClock = every(realTimers, 1000, tick);
+        return finished.finally(stopClock);
+      },
+    );
     const keepThis = this.keeps.get(id);
     void Promise.resolve(progress).finally(() => {
       if (this.keeps.get(id) === keepThis) this.keeps.delete(id);
@@ -98,5 +101,9 @@ export class CostNotices implements vscode.Disposable {
 }
 
 function clockTime(ms: number, withSeconds: boolean): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}) });
+  return new Date(ms).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(withSeconds ? { second: '2-digit' } : {}),
+  });
 }

@@ -22,7 +22,11 @@ export const SPEND_PART = 'spend';
 const LIST_AT_MOST = 5;
 const SINCE_SEEN = '¹';
 
-export function spendPart(figures: SpendFigures, now: number, nicknameIsMine: (nick: string) => boolean = () => false): StatusPart | undefined {
+export function spendPart(
+  figures: SpendFigures,
+  now: number,
+  nicknameIsMine: (nick: string) => boolean = () => false,
+): StatusPart | undefined {
   const day = figures.today(now);
   const month = figures.month(now);
   const budget = figures.budgetUsd;
@@ -36,17 +40,33 @@ export function spendPart(figures: SpendFigures, now: number, nicknameIsMine: (n
     '|---|---:|',
     `| Today | ${usd(day)} |`,
     `| This month | ${usd(month)} |`,
-    ...(budget === undefined ? [] : [`| Monthly budget | ${formatUsd(budget)}, ${share} % used${level === 'over' ? ' — **over**' : level === 'warning' ? ' — **80 % reached**' : ''} |`]),
+    ...(budget === undefined
+      ? []
+      : [
+          `| Monthly budget | ${formatUsd(budget)}, ${share} % used${level === 'over' ? ' — **over**' : level === 'warning' ? ' — **80 % reached**' : ''} |`,
+        ]),
     '',
   ];
   if (month.perInstance.length) {
-    const shown = month.perInstance.slice(0, LIST_AT_MOST).map((i) => `${markdownCode(i.id)} ${i.usd === undefined ? 'no rate' : `~${formatUsd(i.usd)}`}${i.sinceFirstSeen ? SINCE_SEEN : ''}${i.running ? '' : ' (deleted)'}`);
+    const shown = month.perInstance
+      .slice(0, LIST_AT_MOST)
+      .map(
+        (i) =>
+          `${markdownCode(i.id)} ${i.usd === undefined ? 'no rate' : `~${formatUsd(i.usd)}`}${i.sinceFirstSeen ? SINCE_SEEN : ''}${i.running ? '' : ' (deleted)'}`,
+      );
     const more = month.perInstance.length > LIST_AT_MOST ? ` · +${month.perInstance.length - LIST_AT_MOST} more` : '';
     lines.push(`Per instance this month: ${shown.join(' · ')}${more}`, '');
-    const creators = month.perCreator.map((c) => `${markdownText(c.label)}${c.key && nicknameIsMine(c.key) ? ' (you)' : ''} ~${formatUsd(c.usd)}${c.sinceFirstSeen ? SINCE_SEEN : ''}`);
+    const creators = month.perCreator.map(
+      (c) =>
+        `${markdownText(c.label)}${c.key && nicknameIsMine(c.key) ? ' (you)' : ''} ~${formatUsd(c.usd)}${c.sinceFirstSeen ? SINCE_SEEN : ''}`,
+    );
     lines.push(`Per creator this month: ${creators.join(' · ')}`, '');
   }
-  if (month.sinceFirstSeen) lines.push(`${SINCE_SEEN} since this VS Code first saw it: an instance not created here may have run (and cost) before.`, '');
+  if (month.sinceFirstSeen)
+    lines.push(
+      `${SINCE_SEEN} since this VS Code first saw it: an instance not created here may have run (and cost) before.`,
+      '',
+    );
   lines.push('[Show Spend](command:fal.showSpend)');
   const warn = level === 'warning' || level === 'over';
   return {
@@ -62,4 +82,3 @@ export function spendPart(figures: SpendFigures, now: number, nicknameIsMine: (n
 function usd(s: SpendSummary): string {
   return `~${formatUsd(s.usd)}${s.sinceFirstSeen ? ` ${SINCE_SEEN}` : ''}${s.unknownRateTypes.length ? ' + unknown rates' : ''}`;
 }
-

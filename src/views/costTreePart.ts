@@ -8,7 +8,6 @@ import type { StoredState } from '../core/storedState';
 import type { CostGuard, Ownership } from '../cost';
 import { setContextKey } from './contextKeys';
 
-
 export class CostTreePart implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
   /** Ids whose lock changed, or undefined when the filter changed (the whole tree). */

@@ -15,8 +15,14 @@ export interface Milestones {
   reached(milestone: Milestone): void;
 }
 
-const STATE_KEY: Record<Milestone, 'fal.milestone.connected' | 'fal.milestone.deleted'> = { connected: 'fal.milestone.connected', deleted: 'fal.milestone.deleted' };
-const CONTEXT_KEY: Record<Milestone, 'fal.connectedOnce' | 'fal.deletedOnce'> = { connected: 'fal.connectedOnce', deleted: 'fal.deletedOnce' };
+const STATE_KEY: Record<Milestone, 'fal.milestone.connected' | 'fal.milestone.deleted'> = {
+  connected: 'fal.milestone.connected',
+  deleted: 'fal.milestone.deleted',
+};
+const CONTEXT_KEY: Record<Milestone, 'fal.connectedOnce' | 'fal.deletedOnce'> = {
+  connected: 'fal.connectedOnce',
+  deleted: 'fal.deletedOnce',
+};
 
 export class GettingStarted implements Milestones, vscode.Disposable {
   private readonly subscriptions: { dispose(): void }[];
@@ -40,6 +46,7 @@ export class GettingStarted implements Milestones, vscode.Disposable {
 
   private sync(): void {
     void setContextKey('fal.keyStored', this.session.state.kind === 'signedIn');
-    for (const m of ['connected', 'deleted'] as const) void setContextKey(CONTEXT_KEY[m], this.stored.get(STATE_KEY[m]));
+    for (const m of ['connected', 'deleted'] as const)
+      void setContextKey(CONTEXT_KEY[m], this.stored.get(STATE_KEY[m]));
   }
 }

@@ -100,7 +100,10 @@ export class GpuTreePart {
   treeItem(node: GpuNode): vscode.TreeItem {
     const line = this.line(node);
     if (!line) return new vscode.TreeItem('(gone)');
-    const item = new vscode.TreeItem(line.label, line.children?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      line.label,
+      line.children?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `${node.id}/${node.key}`;
     item.description = line.description;
     item.tooltip = line.tooltip;
@@ -126,7 +129,9 @@ export class GpuTreePart {
 
   private line(node: GpuNode): GpuLine | undefined {
     const lines = gpuLines(this.sampler.state(node.id));
-    return lines.find((l) => l.key === node.key) ?? lines.flatMap((l) => l.children ?? []).find((l) => l.key === node.key);
+    return (
+      lines.find((l) => l.key === node.key) ?? lines.flatMap((l) => l.children ?? []).find((l) => l.key === node.key)
+    );
   }
 
   private node(id: string, key: string): GpuNode {

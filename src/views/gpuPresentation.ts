@@ -50,7 +50,10 @@ export function gpuLines(state: GpuState | undefined): GpuLine[] {
 }
 
 /** How each state's line looks and what clicking it does; its words are GPU_STATE_WORDS'. */
-const STATE_LINE_LOOK: Record<Exclude<GpuState['kind'], 'ok' | 'connecting'>, { icon: string; iconColor: string; action?: GpuAction }> = {
+const STATE_LINE_LOOK: Record<
+  Exclude<GpuState['kind'], 'ok' | 'connecting'>,
+  { icon: string; iconColor: string; action?: GpuAction }
+> = {
   noKey: { icon: 'key', iconColor: 'charts.yellow', action: 'chooseKey' },
   hostKeyUnknown: { icon: 'workspace-unknown', iconColor: 'charts.yellow', action: 'openSshTerminal' },
   noNvidiaSmi: { icon: 'warning', iconColor: 'charts.orange' },
@@ -72,14 +75,23 @@ function stateLine(state: Exclude<GpuState, { kind: 'ok' | 'connecting' }>): Gpu
 
 function gpuLine(g: GpuReading): GpuLine {
   const memory = memoryOf(g.memoryUsedMiB, g.memoryTotalMiB);
-  const power = g.powerDrawW === undefined && g.powerLimitW === undefined ? `${MISSING} W` : `${round(g.powerDrawW)}/${round(g.powerLimitW)} W`;
+  const power =
+    g.powerDrawW === undefined && g.powerLimitW === undefined
+      ? `${MISSING} W`
+      : `${round(g.powerDrawW)}/${round(g.powerLimitW)} W`;
   const util = figure(g.utilizationPercent, ' %');
   const temp = figure(g.temperatureC, ' °C');
   return {
     key: `gpu:${g.index}`,
     label: `GPU ${g.index}`,
     description: `${util} · ${memory} · ${temp} · ${power}`,
-    tooltip: [`GPU ${g.index}: ${g.name || 'unnamed'}`, `Utilisation: ${util}`, `Memory: ${memory}`, `Temperature: ${temp}`, `Power: ${power}`].join('\n'),
+    tooltip: [
+      `GPU ${g.index}: ${g.name || 'unnamed'}`,
+      `Utilisation: ${util}`,
+      `Memory: ${memory}`,
+      `Temperature: ${temp}`,
+      `Power: ${power}`,
+    ].join('\n'),
     icon: 'circuit-board',
     ...(g.utilizationPercent !== undefined && g.utilizationPercent >= 50 ? { iconColor: 'charts.green' } : {}),
   };
@@ -87,7 +99,13 @@ function gpuLine(g: GpuReading): GpuLine {
 
 function processesLine(processes: readonly GpuProcess[], gpuCount: number): GpuLine {
   if (processes.length === 0) {
-    return { key: 'processes', label: 'No GPU processes', description: '', tooltip: 'nvidia-smi lists no compute process on these GPUs', icon: 'server-process' };
+    return {
+      key: 'processes',
+      label: 'No GPU processes',
+      description: '',
+      tooltip: 'nvidia-smi lists no compute process on these GPUs',
+      icon: 'server-process',
+    };
   }
   const totalMiB = processes.reduce((sum, p) => sum + (p.usedMemoryMiB ?? 0), 0);
   return {
@@ -145,4 +163,3 @@ function round(n: number | undefined): string {
 function shortName(name: string): string {
   return name.split(/[\\/]/).filter(Boolean).pop() ?? name;
 }
-

@@ -33,8 +33,13 @@ export const ROW_REFRESH_MS = 60_000;
  * `row`: repaint the row (and so its children); else the keys of the lines to repaint (often
  * none). `rowAgeMs`: time since the row was last repainted.
  */
-export function whatToRepaint(before: Rendered | undefined, after: Rendered, rowAgeMs = 0): { row: boolean; lines: string[] } {
-  if (!before || before.row !== after.row || before.lines.size !== after.lines.size || rowAgeMs >= ROW_REFRESH_MS) return { row: true, lines: [] };
+export function whatToRepaint(
+  before: Rendered | undefined,
+  after: Rendered,
+  rowAgeMs = 0,
+): { row: boolean; lines: string[] } {
+  if (!before || before.row !== after.row || before.lines.size !== after.lines.size || rowAgeMs >= ROW_REFRESH_MS)
+    return { row: true, lines: [] };
   const lines: string[] = [];
   for (const [key, text] of after.lines) {
     const old = before.lines.get(key);

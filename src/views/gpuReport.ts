@@ -36,26 +36,43 @@ export function gpuReportText(r: ReportInput): string {
   out.push(`Sampled ${new Date(state.at).toLocaleString()}: ${gpuSummary(state.gpus)}`);
   if (r.idleText) out.push(`Idle: ${r.idleText}`);
   out.push(historyText(r.history, historySpan(r.history, r.now, 600_000)), '');
-  out.push(...table(
-    ['GPU', 'Name', 'Util', 'Memory used / total', 'Temp', 'Power / limit'],
-    state.gpus.map((g) => [
-      String(g.index),
-      g.name || MISSING,
-      figure(g.utilizationPercent, ' %'),
-      `${figure(g.memoryUsedMiB, ' MiB')} / ${figure(g.memoryTotalMiB, ' MiB')}`,
-      figure(g.temperatureC, ' °C'),
-      `${asPrinted(g.powerDrawW, ' W')} / ${asPrinted(g.powerLimitW, ' W')}`,
-    ]),
-  ));
+  out.push(
+    ...table(
+      ['GPU', 'Name', 'Util', 'Memory used / total', 'Temp', 'Power / limit'],
+      state.gpus.map((g) => [
+        String(g.index),
+        g.name || MISSING,
+        figure(g.utilizationPercent, ' %'),
+        `${figure(g.memoryUsedMiB, ' MiB')} / ${figure(g.memoryTotalMiB, ' MiB')}`,
+        figure(g.temperatureC, ' °C'),
+        `${asPrinted(g.powerDrawW, ' W')} / ${asPrinted(g.powerLimitW, ' W')}`,
+      ]),
+    ),
+  );
   out.push('', `GPU processes (${state.processes.length})`);
   if (state.processes.length === 0) out.push('  none');
-  else out.push(...table(['PID', 'Process', 'GPU memory', 'GPU UUID'], state.processes.map((p) => [p.pid === undefined ? MISSING : String(p.pid), p.name || MISSING, figure(p.usedMemoryMiB, ' MiB'), p.gpuUuid])));
+  else
+    out.push(
+      ...table(
+        ['PID', 'Process', 'GPU memory', 'GPU UUID'],
+        state.processes.map((p) => [
+          p.pid === undefined ? MISSING : String(p.pid),
+          p.name || MISSING,
+          figure(p.usedMemoryMiB, ' MiB'),
+          p.gpuUuid,
+        ]),
+      ),
+    );
   out.push('', ...rawSection(state.raw));
   return `${out.join('\n')}\n`;
 }
 
 function rawSection(raw: string): string[] {
-  return ['Raw nvidia-smi output (both queries; the @@fal-gpu lines are the exit codes):', '', raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').trimEnd()];
+  return [
+    'Raw nvidia-smi output (both queries; the @@fal-gpu lines are the exit codes):',
+    '',
+    raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').trimEnd(),
+  ];
 }
 
 /** The number as nvidia-smi printed it (631.95 stays 631.95), or "—". */
@@ -66,6 +83,10 @@ function asPrinted(n: number | undefined, unit: string): string {
 /** A plain-text table, columns padded to their widest cell. */
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`;
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd()}`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }

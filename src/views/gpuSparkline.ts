@@ -53,13 +53,19 @@ export function sparklineRuns(points: readonly UtilizationPoint[], now: number, 
 }
 
 /** The SVG: a faint frame with a 50 % line, and the utilisation as filled runs. Colours read on dark and light themes. */
-export function sparklineSvg(points: readonly UtilizationPoint[], now: number, windowMs: number, endLabel = 'now'): string {
+export function sparklineSvg(
+  points: readonly UtilizationPoint[],
+  now: number,
+  windowMs: number,
+  endLabel = 'now',
+): string {
   const w = SPARK_WIDTH;
   const h = SPARK_HEIGHT;
   const caption = `font-family="sans-serif" font-size="10" fill="#808080"`;
   const shapes = sparklineRuns(points, now, windowMs).map((run) => {
     // A single point is drawn as a short tick, so one sample is visible at all.
-    const pts = run.length === 1 ? [run[0]!, `${(Number(run[0]!.split(',')[0]) + 2).toFixed(1)},${run[0]!.split(',')[1]}`] : run;
+    const pts =
+      run.length === 1 ? [run[0]!, `${(Number(run[0]!.split(',')[0]) + 2).toFixed(1)},${run[0]!.split(',')[1]}`] : run;
     const firstX = pts[0]!.split(',')[0];
     const lastX = pts[pts.length - 1]!.split(',')[0];
     return (
@@ -78,7 +84,12 @@ export function sparklineSvg(points: readonly UtilizationPoint[], now: number, w
   );
 }
 
-export function sparklineDataUri(points: readonly UtilizationPoint[], now: number, windowMs: number, endLabel?: string): string {
+export function sparklineDataUri(
+  points: readonly UtilizationPoint[],
+  now: number,
+  windowMs: number,
+  endLabel?: string,
+): string {
   return `data:image/svg+xml;base64,${Buffer.from(sparklineSvg(points, now, windowMs, endLabel)).toString('base64')}`;
 }
 

@@ -30,7 +30,9 @@ export function gpuTooltipMarkdown(input: {
     // unchanged sample does not repaint it (gpuRepaint.ts).
     lines.push(`**GPUs** ${gpuSummary(state.gpus)} *(sampled at ${clock(state.at)})*`);
   } else if (state.kind === 'noKey' && input.id) {
-    lines.push(`**GPUs** not shown: ${markdownText(GPU_STATE_WORDS.noKey.full({ kind: 'noKey' }))}. [Choose it…](${commandUri(CHOOSE_KEY_COMMAND, [input.id])}) (or Connect once).`);
+    lines.push(
+      `**GPUs** not shown: ${markdownText(GPU_STATE_WORDS.noKey.full({ kind: 'noKey' }))}. [Choose it…](${commandUri(CHOOSE_KEY_COMMAND, [input.id])}) (or Connect once).`,
+    );
   } else {
     lines.push(`**GPUs** ${markdownText(describeState(state))}`);
   }
@@ -42,7 +44,9 @@ export function gpuTooltipMarkdown(input: {
     lines.push(`*${alt}*`);
   }
   if (input.idle && input.idleSince !== undefined) {
-    lines.push(`$(debug-pause) **${idleText(now - input.idleSince)}** (every GPU under ${input.idleGpuPercent} %, no GPU process)`);
+    lines.push(
+      `$(debug-pause) **${idleText(now - input.idleSince)}** (every GPU under ${input.idleGpuPercent} %, no GPU process)`,
+    );
   }
   return lines.join('\n\n');
 }

@@ -30,7 +30,11 @@ export class IdleDecorations implements vscode.FileDecorationProvider, vscode.Di
     const id = uri.path.slice(1);
     const since = this.sampler.idleSince(id);
     if (since === undefined || !this.sampler.isIdle(id)) return undefined;
-    const decoration = new vscode.FileDecoration('zz', `${idleText(this.now() - since)}: every GPU nearly unused, no GPU process`, new vscode.ThemeColor('list.warningForeground'));
+    const decoration = new vscode.FileDecoration(
+      'zz',
+      `${idleText(this.now() - since)}: every GPU nearly unused, no GPU process`,
+      new vscode.ThemeColor('list.warningForeground'),
+    );
     decoration.propagate = false;
     return decoration;
   }

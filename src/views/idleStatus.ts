@@ -12,7 +12,12 @@ export interface IdleFacts {
 
 export const IDLE_PART = 'idle';
 
-export function idlePart(model: InstancesModel, idle: IdleFacts, hourlyUsd: Readonly<Record<string, number>>, idleMinutes: number): StatusPart | undefined {
+export function idlePart(
+  model: InstancesModel,
+  idle: IdleFacts,
+  hourlyUsd: Readonly<Record<string, number>>,
+  idleMinutes: number,
+): StatusPart | undefined {
   const records = model.list().filter((r) => !r.deleting && idle.isIdle(r.instance.id));
   if (records.length === 0) return undefined;
   const perHour = records.reduce((sum, r) => sum + (hourlyRate(r.instance.instance_type, hourlyUsd) ?? 0), 0);

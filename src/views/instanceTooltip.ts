@@ -62,8 +62,15 @@ export function instanceTooltipMarkdown(record: InstanceRecord, ctx: ItemContext
   ];
   const typeLabel = markdownText(machineLabel(instance.instance_type));
   const title = ctx.name ? `**${markdownText(ctx.name)}** · ${typeLabel}` : `**${typeLabel}**`;
-  const lines = [`${title} ${markdownCode(instance.id)}`, '', '| | |', '|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
-  if (ctx.name) lines.push('', '*The name is kept in VS Code on this computer (fal has no names): **Rename…** changes it.*');
+  const lines = [
+    `${title} ${markdownCode(instance.id)}`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
+  if (ctx.name)
+    lines.push('', '*The name is kept in VS Code on this computer (fal has no names): **Rename…** changes it.*');
   if (gpuSectionMarkdown) lines.push('', '---', '', gpuSectionMarkdown);
   return `${lines.join('\n')}\n`;
 }

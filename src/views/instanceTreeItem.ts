@@ -54,15 +54,24 @@ export function statusWords(record: InstanceRecord): string {
 /** The row's description (see the top of this file); `gpuPart` only for ready rows. */
 export function instanceDescription(record: InstanceRecord, gpuPart?: string): string {
   const status = statusWords(record);
-  return [status, status ? undefined : gpuPart, machineLabel(record.instance.instance_type)].filter(Boolean).join(' · ');
+  return [status, status ? undefined : gpuPart, machineLabel(record.instance.instance_type)]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** The row without its tooltip, which is built on hover (see resolveTreeItem). */
-export function instanceTreeItem(record: InstanceRecord, name?: string, gpu?: GpuRowPart, isProtected = false): vscode.TreeItem {
+export function instanceTreeItem(
+  record: InstanceRecord,
+  name?: string,
+  gpu?: GpuRowPart,
+  isProtected = false,
+): vscode.TreeItem {
   if (record.invalid) return invalidRowItem(record, record.invalid);
   const { instance } = record;
   const look = statusLook(instance.status);
-  const collapsible = gpu?.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const collapsible = gpu?.expandable
+    ? vscode.TreeItemCollapsibleState.Collapsed
+    : vscode.TreeItemCollapsibleState.None;
   const item = new vscode.TreeItem(name ?? instance.id, collapsible);
   item.id = instance.id;
   item.description = instanceDescription(record, gpu?.description);
@@ -77,7 +86,11 @@ export function instanceTreeItem(record: InstanceRecord, name?: string, gpu?: Gp
       : new vscode.ThemeIcon(isProtected ? 'lock' : look.icon, new vscode.ThemeColor(look.color));
   item.contextValue = instanceContextValue(record, isProtected);
   const words = statusWords(record);
-  const status = !words ? look.label : look.kind === 'transitional' && !record.deleting ? `${words} (${look.label})` : words;
+  const status = !words
+    ? look.label
+    : look.kind === 'transitional' && !record.deleting
+      ? `${words} (${look.label})`
+      : words;
   const guard = isProtected && !record.deleting ? ', protected from auto-delete' : '';
   item.accessibilityInformation = {
     label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,

@@ -40,11 +40,17 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
     // A name is the row's label: repaint the renamed rows (all of them when the account changed).
-    if (names) this.subscriptions.push(names.onDidChange((ids) => this.changed.fire(ids ? ids.filter((id) => model.get(id)).map((id) => this.nodeFor(id)) : undefined)));
+    if (names)
+      this.subscriptions.push(
+        names.onDidChange((ids) =>
+          this.changed.fire(ids ? ids.filter((id) => model.get(id)).map((id) => this.nodeFor(id)) : undefined),
+        ),
+      );
     // A GPU change repaints that one row (and its children, if expanded), never the whole tree.
     if (gpu) this.subscriptions.push(gpu.onDidChange((change) => this.repaint(change.rows, change.lines)));
     // A Protect repaints its row (the lock); the Mine filter or "mine" itself changing relays out the tree.
-    if (cost) this.subscriptions.push(cost.onDidChange((ids) => (ids ? this.repaint(ids, []) : this.setOptions(this.options))));
+    if (cost)
+      this.subscriptions.push(cost.onDidChange((ids) => (ids ? this.repaint(ids, []) : this.setOptions(this.options))));
   }
 
   /** Rows hidden by the Mine filter right now (the view says so when they are all hidden). */
@@ -69,7 +75,12 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem('(gone)');
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem('(gone)');
-    return instanceTreeItem(record, this.names?.get(node.id), this.gpu?.row(node.id), this.cost?.isProtected(node.id) ?? false);
+    return instanceTreeItem(
+      record,
+      this.names?.get(node.id),
+      this.gpu?.row(node.id),
+      this.cost?.isProtected(node.id) ?? false,
+    );
   }
 
   // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
@@ -77,7 +88,12 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const record = node.kind === 'instance' ? this.model.get(node.id) : undefined;
     if (record) {
       const id = record.instance.id;
-      const ctx = { now: this.now(), hourlyUsd: this.options.hourlyUsd, name: this.names?.get(id), protected: this.cost?.isProtected(id) ?? false };
+      const ctx = {
+        now: this.now(),
+        hourlyUsd: this.options.hourlyUsd,
+        name: this.names?.get(id),
+        protected: this.cost?.isProtected(id) ?? false,
+      };
       item.tooltip = instanceTooltip(record, ctx, this.gpu?.tooltip(id));
     }
     return item;
@@ -152,7 +168,13 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
               items: g.items,
             }))
           : groupInstances(sorted, groupBy);
-    this.groups = groups.map((g) => this.groupNode(g.key, g.label, g.items.map((i) => i.id)));
+    this.groups = groups.map((g) =>
+      this.groupNode(
+        g.key,
+        g.label,
+        g.items.map((i) => i.id),
+      ),
+    );
     for (const id of this.instanceNodes.keys()) if (!order.has(id)) this.instanceNodes.delete(id);
     this.gpu?.prune(new Set(order.keys()));
     this.layoutKey = JSON.stringify([this.rootIds, this.groups.map((g) => [g.key, g.ids])]);

@@ -27,7 +27,10 @@ export class InstancesView implements vscode.Disposable {
     this.provider = new InstancesTreeProvider(model, options, names, now, gpu, cost);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
-    this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true });
+    this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, {
+      treeDataProvider: this.provider,
+      canSelectMany: true,
+    });
     this.syncChrome();
     this.subscriptions = [model.onDidChange(() => this.syncChrome())];
     if (cost) this.subscriptions.push(cost.onDidChange((ids) => ids === undefined && this.syncChrome()));
@@ -56,7 +59,8 @@ export class InstancesView implements vscode.Disposable {
   private filterMessage(state: ViewState): string | undefined {
     const hidden = this.provider.hiddenByFilter;
     if (!this.cost?.mineOnly || state !== 'list' || hidden === 0) return undefined;
-    if (hidden < this.model.list().length) return `Only yours are shown: ${hidden} other instance${hidden === 1 ? ' is' : 's are'} hidden by the filter.`;
+    if (hidden < this.model.list().length)
+      return `Only yours are shown: ${hidden} other instance${hidden === 1 ? ' is' : 's are'} hidden by the filter.`;
     const none = hidden === 1 ? 'The one instance listed is not yours' : `None of the ${hidden} instances is yours`;
     return `${none} (created here, or under your fal nickname). The filter button above shows all.`;
   }

@@ -24,12 +24,17 @@ export class SpendReportProvider implements vscode.TextDocumentContentProvider, 
   provideTextDocumentContent(): string {
     const now = realTimers.now();
     const budget = this.figures.budgetUsd === undefined ? undefined : this.figures.projection(now);
-    return buildSpendReport({ today: this.figures.today(now), month: this.figures.month(now), ...(budget ? { budget } : {}) });
+    return buildSpendReport({
+      today: this.figures.today(now),
+      month: this.figures.month(now),
+      ...(budget ? { budget } : {}),
+    });
   }
 
   /** New text for the report, if it is open. */
   refresh(): void {
-    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === SPEND_REPORT_URI.toString())) this.changed.fire(SPEND_REPORT_URI);
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === SPEND_REPORT_URI.toString()))
+      this.changed.fire(SPEND_REPORT_URI);
   }
 
   dispose(): void {

@@ -21,7 +21,10 @@ export class SpendStatus implements vscode.Disposable {
     model: InstancesModel,
     private readonly nicknameIsMine: (nick: string) => boolean,
   ) {
-    this.subscriptions = [model.onDidChange(() => this.update()), vscode.window.onDidChangeWindowState((s) => this.follow(s.focused))];
+    this.subscriptions = [
+      model.onDidChange(() => this.update()),
+      vscode.window.onDidChangeWindowState((s) => this.follow(s.focused)),
+    ];
     this.follow(vscode.window.state.focused);
   }
 

@@ -73,7 +73,10 @@ export class FalStatusBar implements vscode.Disposable {
       return;
     }
     const lead = parts.reduce((a, b) => (URGENCY[b.urgency] > URGENCY[a.urgency] ? b : a));
-    this.item.text = parts.map((p) => p.text).filter(Boolean).join(' · ');
+    this.item.text = parts
+      .map((p) => p.text)
+      .filter(Boolean)
+      .join(' · ');
     const tooltip = new vscode.MarkdownString(statusTooltipMarkdown(parts), true);
     // The spend part's "Show Spend" link. The command takes no argument and only opens the
     // read-only report, and every part escapes the outside text it shows (markdownText).
@@ -81,7 +84,8 @@ export class FalStatusBar implements vscode.Disposable {
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: parts.map((p) => p.accessibility).join('. ') };
     this.item.command = lead.command ?? 'falCompute.instances.focus';
-    this.item.backgroundColor = lead.urgency === 'info' ? undefined : new vscode.ThemeColor(`statusBarItem.${lead.urgency}Background`);
+    this.item.backgroundColor =
+      lead.urgency === 'info' ? undefined : new vscode.ThemeColor(`statusBarItem.${lead.urgency}Background`);
     this.item.show();
   }
 }

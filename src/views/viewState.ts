@@ -52,4 +52,3 @@ export function viewChrome(load: LoadState, rowCount: number): ViewChrome {
       return { state: rowCount > 0 ? 'list' : 'empty', message: undefined };
   }
 }
-

@@ -17,7 +17,12 @@ function rateText(instanceType: string, hourlyUsd: Readonly<Record<string, numbe
   return rate === undefined ? 'no hourly rate set' : `~${formatUsd(rate)}/h (estimate)`;
 }
 
-export async function typeStep(frame: StepFrame, deps: CreateWizardDeps, state: State, defaultType: InstanceType): Promise<StepResult<void>> {
+export async function typeStep(
+  frame: StepFrame,
+  deps: CreateWizardDeps,
+  state: State,
+  defaultType: InstanceType,
+): Promise<StepResult<void>> {
   const types: InstanceType[] = ['gpu_1x_h100_sxm5', 'gpu_8x_h100_sxm5'];
   const items: WizardPickItem<InstanceType>[] = types.map((t) => ({
     label: machineLabel(t),
@@ -52,7 +57,10 @@ export async function sectorStep(frame: StepFrame, deps: CreateWizardDeps, state
     ...frame,
     placeholder: 'Sector (InfiniBand placement): Default for one machine',
     items,
-    activeIndex: Math.max(0, items.findIndex((i) => i.value === current)),
+    activeIndex: Math.max(
+      0,
+      items.findIndex((i) => i.value === current),
+    ),
   });
   if (r.kind !== 'value') return r;
   state.sector = r.value;
@@ -65,9 +73,14 @@ export function chosenName(deps: Pick<CreateWizardDeps, 'defaultName'>, state: S
 }
 
 function keyRow(key: KeyChoice): Pick<WizardPickItem<never>, 'label' | 'description' | 'detail'> {
-  if (key.kind === 'generate') return { label: '$(key) A new ed25519 key', description: 'SSH key · generated when you confirm' };
+  if (key.kind === 'generate')
+    return { label: '$(key) A new ed25519 key', description: 'SSH key · generated when you confirm' };
   const file = key.source === 'pasted' ? 'Pasted key' : basename(key.source);
-  return { label: `$(key) ${labelText(file)}`, description: `SSH key · ${labelText(key.parsed.type)}`, detail: key.parsed.fingerprint };
+  return {
+    label: `$(key) ${labelText(file)}`,
+    description: `SSH key · ${labelText(key.parsed.type)}`,
+    detail: key.parsed.fingerprint,
+  };
 }
 
 /** The confirm step's month line, short enough for the quick pick: "Over budget: ~$221.35 this month if all keeps running ($1.00 budget, estimate)". */
@@ -86,10 +99,17 @@ export type ConfirmAnswer = 'create' | 'changeKey';
  * their own (the fingerprint alone is 50 characters): choosing the name row edits the name in
  * place, choosing the key row goes back to the key step.
  */
-export async function confirmStep(frame: StepFrame, deps: CreateWizardDeps, state: State, plan: CreatePlan): Promise<StepResult<ConfirmAnswer>> {
+export async function confirmStep(
+  frame: StepFrame,
+  deps: CreateWizardDeps,
+  state: State,
+  plan: CreatePlan,
+): Promise<StepResult<ConfirmAnswer>> {
   for (;;) {
     const name = chosenName(deps, state);
-    const placement = MACHINE_SPECS[plan.instanceType]?.supportsSector ? ` · ${plan.sector ?? 'default placement'}` : '';
+    const placement = MACHINE_SPECS[plan.instanceType]?.supportsSector
+      ? ` · ${plan.sector ?? 'default placement'}`
+      : '';
     const rate = rateText(plan.instanceType, deps.hourlyUsd);
     const projection = deps.projectMonth?.(plan.instanceType);
     const r = await deps.ui.pick<ConfirmAnswer | 'name' | 'cancel'>({
@@ -100,12 +120,24 @@ export async function confirmStep(frame: StepFrame, deps: CreateWizardDeps, stat
           label: `$(rocket) Create ${machineLabel(plan.instanceType)}`,
           description: projection ? `${rate}, billed by the hour until you delete it` : rate,
           // The month's projected total (fal.budget.monthlyUsd), flagged when this create would pass the budget.
-          detail: projection ? `${projection.exceedsBudget ? '$(warning) ' : ''}${projectionText(projection)}` : 'Billed by the hour from now until you delete it',
+          detail: projection
+            ? `${projection.exceedsBudget ? '$(warning) ' : ''}${projectionText(projection)}`
+            : 'Billed by the hour from now until you delete it',
           value: 'create',
         },
         name
-          ? { label: `$(tag) ${labelText(name)}`, description: 'name · change…', detail: 'Shown in the Instances list; kept in VS Code only', value: 'name' }
-          : { label: '$(tag) Add a name…', description: 'optional', detail: 'Shown in the Instances list; kept in VS Code only', value: 'name' },
+          ? {
+              label: `$(tag) ${labelText(name)}`,
+              description: 'name · change…',
+              detail: 'Shown in the Instances list; kept in VS Code only',
+              value: 'name',
+            }
+          : {
+              label: '$(tag) Add a name…',
+              description: 'optional',
+              detail: 'Shown in the Instances list; kept in VS Code only',
+              value: 'name',
+            },
         { ...keyRow(plan.key), value: 'changeKey' },
         { label: '$(close) Cancel', description: 'nothing is created', value: 'cancel' },
       ],

@@ -17,7 +17,12 @@ export interface CreateArgs {
 }
 
 export type KeyChoice =
-  | { readonly kind: 'existing'; readonly parsed: ParsedPublicKey; readonly source: string; readonly privateKeyPath?: string }
+  | {
+      readonly kind: 'existing';
+      readonly parsed: ParsedPublicKey;
+      readonly source: string;
+      readonly privateKeyPath?: string;
+    }
   | { readonly kind: 'generate' };
 
 export interface CreatePlan {

@@ -6,7 +6,14 @@ import type { InstanceType } from '../api/schemas';
 import { MACHINE_SPECS } from '../core/instanceTypes';
 import { cleanName, nameProblem } from '../core/instanceName';
 import { chosenName, confirmStep, sectorStep, typeStep } from './createSteps';
-import { isInstanceType, isSector, type CreateArgs, type CreatePlan, type CreateWizardDeps, type State } from './createTypes';
+import {
+  isInstanceType,
+  isSector,
+  type CreateArgs,
+  type CreatePlan,
+  type CreateWizardDeps,
+  type State,
+} from './createTypes';
 import { keyFromFile, keyStep } from './keyStep';
 import type { StepFrame, StepResult } from './wizardUi';
 
@@ -28,7 +35,10 @@ export async function runCreateWizard(deps: CreateWizardDeps, args: CreateArgs =
     if (isInstanceType(args.instanceType)) {
       state.instanceType = args.instanceType;
       fixed.add('type');
-    } else await ui.showError(`Unknown instance type "${String(args.instanceType)}": choose gpu_1x_h100_sxm5 or gpu_8x_h100_sxm5.`);
+    } else
+      await ui.showError(
+        `Unknown instance type "${String(args.instanceType)}": choose gpu_1x_h100_sxm5 or gpu_8x_h100_sxm5.`,
+      );
   }
   if (args.sector !== undefined) {
     if (args.sector === null || args.sector === 'default') {
@@ -56,7 +66,12 @@ export async function runCreateWizard(deps: CreateWizardDeps, args: CreateArgs =
   const defaultType = isInstanceType(deps.lastInstanceType) ? deps.lastInstanceType : DEFAULT_INSTANCE_TYPE;
   const steps = (): StepName[] => {
     const type = state.instanceType ?? defaultType;
-    const all: StepName[] = ['type', ...(MACHINE_SPECS[type]?.supportsSector ? (['sector'] as const) : []), 'key', 'confirm'];
+    const all: StepName[] = [
+      'type',
+      ...(MACHINE_SPECS[type]?.supportsSector ? (['sector'] as const) : []),
+      'key',
+      'confirm',
+    ];
     return all.filter((s) => !fixed.has(s));
   };
 
@@ -69,7 +84,8 @@ export async function runCreateWizard(deps: CreateWizardDeps, args: CreateArgs =
     const result = await runStep(name, frame, deps, state, defaultType);
     if (result.kind === 'cancel') return undefined;
     if (result.kind === 'back') index = Math.max(0, index - 1);
-    else if (result.value === 'changeKey') index = list.includes('key') ? list.indexOf('key') : index; // a key given as argument stays
+    else if (result.value === 'changeKey')
+      index = list.includes('key') ? list.indexOf('key') : index; // a key given as argument stays
     else index++;
   }
 }
@@ -81,7 +97,13 @@ function planOf(deps: CreateWizardDeps, state: State): CreatePlan {
   return { instanceType, ...(sector && { sector }), key: state.key!, ...(name && { name }) };
 }
 
-async function runStep(name: StepName, frame: StepFrame, deps: CreateWizardDeps, state: State, defaultType: InstanceType): Promise<StepResult<unknown>> {
+async function runStep(
+  name: StepName,
+  frame: StepFrame,
+  deps: CreateWizardDeps,
+  state: State,
+  defaultType: InstanceType,
+): Promise<StepResult<unknown>> {
   switch (name) {
     case 'type':
       return typeStep(frame, deps, state, defaultType);

@@ -29,11 +29,21 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
         detail: `Written to ${labelText(deps.sshDirShown ?? deps.sshDir)} when you confirm; overwrites nothing`,
         value: { kind: 'generate' },
       },
-      { label: `$(clippy) ${PASTE_LABEL}`, detail: 'One line: ssh-ed25519 …, ssh-rsa … or ecdsa-sha2-…', value: { kind: 'paste' } },
+      {
+        label: `$(clippy) ${PASTE_LABEL}`,
+        detail: 'One line: ssh-ed25519 …, ssh-rsa … or ecdsa-sha2-…',
+        value: { kind: 'paste' },
+      },
       { label: `$(folder-opened) ${BROWSE_LABEL}`, detail: 'Choose a .pub file', value: { kind: 'browse' } },
     ];
     const current = state.key;
-    const activeIndex = current?.kind === 'generate' ? found.length : Math.max(0, found.findIndex((k) => current?.kind === 'existing' && k.publicKeyPath === current.source));
+    const activeIndex =
+      current?.kind === 'generate'
+        ? found.length
+        : Math.max(
+            0,
+            found.findIndex((k) => current?.kind === 'existing' && k.publicKeyPath === current.source),
+          );
     const r = await ui.pick({
       ...frame,
       placeholder: 'SSH public key for the instance (cannot be changed later)',
@@ -43,7 +53,12 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
     if (r.kind !== 'value') return r;
     const action = r.value;
     if (action.kind === 'found') {
-      state.key = { kind: 'existing', parsed: action.key.parsed, source: action.key.publicKeyPath, ...(action.key.privateKeyPath && { privateKeyPath: action.key.privateKeyPath }) };
+      state.key = {
+        kind: 'existing',
+        parsed: action.key.parsed,
+        source: action.key.publicKeyPath,
+        ...(action.key.privateKeyPath && { privateKeyPath: action.key.privateKeyPath }),
+      };
       return value(undefined);
     }
     if (action.kind === 'generate') {
@@ -58,7 +73,8 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
         placeholder: 'ssh-ed25519 AAAA… you@host',
         validate: pastedKeyProblem,
         // A private key is not left on screen for anyone looking over a shoulder (or a screen share).
-        refuseAndClear: (text) => (looksLikePrivateKey(text) ? `${PRIVATE_KEY_PROBLEM} It was cleared from the box and not sent.` : undefined),
+        refuseAndClear: (text) =>
+          looksLikePrivateKey(text) ? `${PRIVATE_KEY_PROBLEM} It was cleared from the box and not sent.` : undefined,
       });
       if (pasted.kind === 'cancel') return CANCEL;
       if (pasted.kind === 'back') continue;
@@ -87,7 +103,10 @@ export function pastedKeyProblem(text: string): string | undefined {
 }
 
 /** A key from a file, or a message explaining why the file cannot be used. */
-export async function keyFromFile(deps: Pick<CreateWizardDeps, 'readFile' | 'fileExists'>, path: string): Promise<KeyChoice | string> {
+export async function keyFromFile(
+  deps: Pick<CreateWizardDeps, 'readFile' | 'fileExists'>,
+  path: string,
+): Promise<KeyChoice | string> {
   let text: string;
   try {
     text = await deps.readFile(path);

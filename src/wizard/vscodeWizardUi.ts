@@ -16,7 +16,12 @@ export class VscodeWizardUi implements WizardUi {
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     qp.buttons = options.canGoBack ? [vscode.QuickInputButtons.Back] : [];
-    const items: Item[] = options.items.map((i) => ({ label: i.label, description: i.description, detail: i.detail, value: i.value }));
+    const items: Item[] = options.items.map((i) => ({
+      label: i.label,
+      description: i.description,
+      detail: i.detail,
+      value: i.value,
+    }));
     qp.items = items;
     const active = items[options.activeIndex ?? 0];
     if (active) qp.activeItems = [active];

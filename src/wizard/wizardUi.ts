@@ -17,7 +17,8 @@ export interface WizardPickItem<T> {
 }
 
 /** What a step returned: a value, Back (the Back button), or cancel (Escape / focus lost). */
-export type StepResult<T> = { readonly kind: 'value'; readonly value: T } | { readonly kind: 'back' } | { readonly kind: 'cancel' };
+export type StepResult<T> =
+  { readonly kind: 'value'; readonly value: T } | { readonly kind: 'back' } | { readonly kind: 'cancel' };
 
 export interface PickOptions<T> extends StepFrame {
   readonly placeholder: string;

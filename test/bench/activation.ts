@@ -41,7 +41,11 @@ async function activationMs(which: keyof typeof EXTENSIONS): Promise<number> {
       vscodeExecutablePath: shim,
       extensionDevelopmentPath: EXTENSIONS[which].path,
       extensionTestsPath: join(root, 'out/test/bench/activationHost.js'),
-      launchArgs: [`--user-data-dir=${join(tmp, 'user-data')}`, `--extensions-dir=${join(tmp, 'extensions')}`, '--disable-extensions'],
+      launchArgs: [
+        `--user-data-dir=${join(tmp, 'user-data')}`,
+        `--extensions-dir=${join(tmp, 'extensions')}`,
+        '--disable-extensions',
+      ],
       extensionTestsEnv: { FAL_BENCH_OUT: out, FAL_NODE: process.execPath, FAL_BENCH_EXTENSION: EXTENSIONS[which].id },
     });
     return JSON.parse(readFileSync(out, 'utf8')).activationMs;

@@ -63,7 +63,13 @@ export async function measureConnectLatency(samples = 3): Promise<ConnectLatency
     });
     /** After an `opening` line: let the new window open and close, then give the workbench its focus back. */
     const settle = async (expectedPopups: number) => {
-      await waitFor('the new window of vscode.openFolder', () => popups, (n) => n >= expectedPopups, 5_000, 50).catch(() => undefined);
+      await waitFor(
+        'the new window of vscode.openFolder',
+        () => popups,
+        (n) => n >= expectedPopups,
+        5_000,
+        50,
+      ).catch(() => undefined);
       await sleep(500);
       await page.bringToFront();
     };
@@ -74,10 +80,19 @@ export async function measureConnectLatency(samples = 3): Promise<ConnectLatency
     execFileSync('cp', [`${keyPath}.pub`, sshd.authorizedKeys]);
 
     const log = () => extensionLogText(wb!.server.dirs.userData);
-    const openingLines = (id: string) => log().split('\n').filter((l) => l.includes(`Connect ${id}: opening vscode-remote://ssh-remote+fal-${id}`));
+    const openingLines = (id: string) =>
+      log()
+        .split('\n')
+        .filter((l) => l.includes(`Connect ${id}: opening vscode-remote://ssh-remote+fal-${id}`));
     /** Polls the log file every 20 ms for the n-th `opening` line of id; returns its timestamp. */
     const openedAt = async (id: string, n: number) => {
-      const lines = await waitFor(`"Connect ${id}: opening …" #${n} in the log`, () => openingLines(id), (ls) => ls.length >= n, 60_000, 20);
+      const lines = await waitFor(
+        `"Connect ${id}: opening …" #${n} in the log`,
+        () => openingLines(id),
+        (ls) => ls.length >= n,
+        60_000,
+        20,
+      );
       return logLineTime(lines[n - 1]!);
     };
 
@@ -104,7 +119,11 @@ export async function measureConnectLatency(samples = 3): Promise<ConnectLatency
 
     // 2. Second connect of a ready instance with a remembered key, from the inline button.
     await wb.openActivityView('fal Compute');
-    await wb.waitForTreeRows((rs) => ids.every((id) => rs.some((r) => r.ariaLabel.includes(id) && /ready/i.test(r.ariaLabel))), 'Instances', 30_000);
+    await wb.waitForTreeRows(
+      (rs) => ids.every((id) => rs.some((r) => r.ariaLabel.includes(id) && /ready/i.test(r.ariaLabel))),
+      'Instances',
+      30_000,
+    );
     const connectSamples: number[] = [];
     for (const [i, id] of ids.entries()) {
       const row = wb.view('Instances').locator(`.monaco-list-row[aria-label*="${id}"]`);
@@ -119,16 +138,19 @@ export async function measureConnectLatency(samples = 3): Promise<ConnectLatency
     }
     process.stderr.write(`connect bench: ${popups} new window(s) opened by vscode.openFolder (closed)\n`);
     const text = log();
-    if (/Connect inst_benchconn\d: (Remote-SSH provider none|cannot|not ready)/i.test(text)) throw new Error(`Connect did not go as expected:\n${text.slice(-3000)}`);
+    if (/Connect inst_benchconn\d: (Remote-SSH provider none|cannot|not ready)/i.test(text))
+      throw new Error(`Connect did not go as expected:\n${text.slice(-3000)}`);
     // The ssh host-key check must have run (and passed) on every connect.
     const checks = (text.match(/inst_benchconn\d: host key check: ok/g) ?? []).length;
-    if (checks < 2 * samples) throw new Error(`expected ${2 * samples} host key checks "ok", saw ${checks}:\n${text.slice(-3000)}`);
+    if (checks < 2 * samples)
+      throw new Error(`expected ${2 * samples} host key checks "ok", saw ${checks}:\n${text.slice(-3000)}`);
     return {
       readyToOpenMs: median(readySamples),
       connectCommandToOpenMs: median(connectSamples),
       readyToOpenSamplesMs: readySamples,
       connectCommandToOpenSamplesMs: connectSamples,
-      pacing: 'default fal.refresh.* (fast 3 s, slow 60 s); the wait is paced by Connect When Ready\'s own loop (list refresh, then 2 s pause)',
+      pacing:
+        "default fal.refresh.* (fast 3 s, slow 60 s); the wait is paced by Connect When Ready's own loop (list refresh, then 2 s pause)",
     };
   } finally {
     await wb?.close().catch(() => undefined);

@@ -11,7 +11,13 @@ import { writeFileSync } from 'node:fs';
 
 export interface GpuSamplingBench {
   /** Visible and focused for a simulated hour at the default 10 s. */
-  visible: { sessionsPerHour: number; commandsPerMinute: number; samples: number; cpuMsPerSample: number; wallMsPerSample: number };
+  visible: {
+    sessionsPerHour: number;
+    commandsPerMinute: number;
+    samples: number;
+    cpuMsPerSample: number;
+    wallMsPerSample: number;
+  };
   /** A simulated hour with the view hidden, then one with the window unfocused: what reached sshd. */
   hidden: { sessions: number; commands: number; timersFired: number; cpuMs: number };
   unfocused: { sessions: number; commands: number; timersFired: number; connectionsOpenAfter: number };
@@ -54,11 +60,19 @@ export async function measureGpuSampling(): Promise<GpuSamplingBench> {
     const bundle = resolve(__dirname, '../../../dist/ssh2.js');
     const clock = new SteppingClock();
     const sampler = new GpuSampler({
-      transport: createSshTransport({ knownHostsFile: s.knownHosts, agentPath: undefined, loadSsh2: () => require(bundle), keepaliveMs: 0 }),
+      transport: createSshTransport({
+        knownHostsFile: s.knownHosts,
+        agentPath: undefined,
+        loadSsh2: () => require(bundle),
+        keepaliveMs: 0,
+      }),
       timers: clock,
     });
     sampler.setTargets([s.target('bench')]);
-    const count = () => ({ sessions: s.logLines(/Accepted publickey for /).length, commands: s.logLines(/Starting session: command for /).length });
+    const count = () => ({
+      sessions: s.logLines(/Accepted publickey for /).length,
+      commands: s.logLines(/Starting session: command for /).length,
+    });
     // Waits on the sampler's own event (no polling), so the CPU measured is the sampler's, not the bench's.
     const settled = async () => {
       while (sampler.sampling) {
@@ -122,8 +136,18 @@ export async function measureGpuSampling(): Promise<GpuSamplingBench> {
         cpuMsPerSample: (cpu.user + cpu.system) / 1000 / samples,
         wallMsPerSample: wallMs / samples,
       },
-      hidden: { sessions: h1.sessions - h0.sessions, commands: h1.commands - h0.commands, timersFired: hiddenTimers, cpuMs: (hiddenCpuUsed.user + hiddenCpuUsed.system) / 1000 },
-      unfocused: { sessions: u1.sessions - u0.sessions, commands: u1.commands - u0.commands, timersFired: unfocusedTimers, connectionsOpenAfter: unfocusedOpen },
+      hidden: {
+        sessions: h1.sessions - h0.sessions,
+        commands: h1.commands - h0.commands,
+        timersFired: hiddenTimers,
+        cpuMs: (hiddenCpuUsed.user + hiddenCpuUsed.system) / 1000,
+      },
+      unfocused: {
+        sessions: u1.sessions - u0.sessions,
+        commands: u1.commands - u0.commands,
+        timersFired: unfocusedTimers,
+        connectionsOpenAfter: unfocusedOpen,
+      },
       watched: {
         unfocusedSessions: w1.sessions - w0.sessions,
         unfocusedCommands: w1.commands - w0.commands,

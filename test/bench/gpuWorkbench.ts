@@ -25,7 +25,13 @@ export interface GpuWorkbenchBench {
     extHostCpuMsPerSample: number;
   };
   hidden: { seconds: number; sessions: number; commands: number; extHostCpuMs: number; connectionsOpen: number };
-  unfocused: { seconds: number; sessions: number; commands: number; extHostCpuMs: number; connectionsOpenAfter: number };
+  unfocused: {
+    seconds: number;
+    sessions: number;
+    commands: number;
+    extHostCpuMs: number;
+    connectionsOpenAfter: number;
+  };
 }
 
 const ID = 'inst_benchgpu8x';
@@ -54,7 +60,10 @@ function cpuMs(pid: number): number {
 export async function measureGpuInWorkbench(): Promise<GpuWorkbenchBench> {
   const s = await startGpuSshd();
   s.stub.set('h100x8-busy');
-  const fal = await FalEmulator.start({ ip: '127.0.0.1', seed: [{ id: ID, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1' }] });
+  const fal = await FalEmulator.start({
+    ip: '127.0.0.1',
+    seed: [{ id: ID, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1' }],
+  });
   // The list refresh is slowed to once an hour so that the windows compare GPU sampling alone.
   const wb = await openWorkbench({
     settings: {
@@ -74,19 +83,29 @@ export async function measureGpuInWorkbench(): Promise<GpuWorkbenchBench> {
     // runs a shell; the host-key probe before it runs one command and ends).
     const port = (l: string) => /port (\d+)/.exec(l)?.[1];
     const samplerPorts = () => new Set(s.logLines(/Starting session: command for /).map(port));
-    const count = () => ({ sessions: samplerPorts().size, commands: s.logLines(/Starting session: command for /).length });
+    const count = () => ({
+      sessions: samplerPorts().size,
+      commands: s.logLines(/Starting session: command for /).length,
+    });
     const open = () => {
-      const ended = new Set(s.logLines(/Disconnected from user|Received disconnect from|Connection closed by|Connection reset by/).map(port));
+      const ended = new Set(
+        s
+          .logLines(/Disconnected from user|Received disconnect from|Connection closed by|Connection reset by/)
+          .map(port),
+      );
       return [...samplerPorts()].filter((p) => !ended.has(p)).length;
     };
-    const description = async () => (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(ID))?.description ?? '';
+    const description = async () =>
+      (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(ID))?.description ?? '';
 
     await wb.signIn(DEFAULT_EMULATOR_KEY);
     await waitFor('the row (no key known: its words as they are)', description, (d) => d === '8x H100', 60_000, 200);
     // The key, chosen as a user does: "fal: Choose Private Key…" (the tooltip's "Choose it…" runs the same).
     await wb.runCommand('fal: Choose Private Key…');
     await wb.quickPick.answer(ID);
-    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `Which private key opens ${ID}?` }).waitFor();
+    await wb.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: `Which private key opens ${ID}?` })
+      .waitFor();
     await wb.quickPick.answer('fal_gpu_ed25519');
     await wb.quickPick.waitClosed();
     // The host key, learned as a user does: the row's "Host key not known yet" line opens SSH in a terminal.
@@ -116,10 +135,22 @@ export async function measureGpuInWorkbench(): Promise<GpuWorkbenchBench> {
     const h0 = count();
     const hcpu = cpuMs(pid);
     const ht = Date.now();
-    await waitFor('a 30 s hidden window', () => Date.now() - ht, (ms) => ms >= 30_000, 40_000, 500);
+    await waitFor(
+      'a 30 s hidden window',
+      () => Date.now() - ht,
+      (ms) => ms >= 30_000,
+      40_000,
+      500,
+    );
     const h1 = count();
     const hiddenMs = Date.now() - ht;
-    const hidden = { seconds: Math.round(hiddenMs / 1000), sessions: h1.sessions - h0.sessions, commands: h1.commands - h0.commands, extHostCpuMs: cpuMs(pid) - hcpu, connectionsOpen: open() };
+    const hidden = {
+      seconds: Math.round(hiddenMs / 1000),
+      sessions: h1.sessions - h0.sessions,
+      commands: h1.commands - h0.commands,
+      extHostCpuMs: cpuMs(pid) - hcpu,
+      connectionsOpen: open(),
+    };
     const visible = {
       seconds: Math.round(visibleMs / 1000),
       samples,
@@ -138,9 +169,21 @@ export async function measureGpuInWorkbench(): Promise<GpuWorkbenchBench> {
     const ucpu = cpuMs(pid);
     const ut = Date.now();
     await waitFor('the grace to pass and the connection to close', open, (n) => n === 0, 90_000, 200);
-    await waitFor('a 75 s unfocused window', () => Date.now() - ut, (ms) => ms >= 75_000, 90_000, 500);
+    await waitFor(
+      'a 75 s unfocused window',
+      () => Date.now() - ut,
+      (ms) => ms >= 75_000,
+      90_000,
+      500,
+    );
     const u1 = count();
-    const unfocused = { seconds: Math.round((Date.now() - ut) / 1000), sessions: u1.sessions - u0.sessions, commands: u1.commands - u0.commands, extHostCpuMs: cpuMs(pid) - ucpu, connectionsOpenAfter: open() };
+    const unfocused = {
+      seconds: Math.round((Date.now() - ut) / 1000),
+      sessions: u1.sessions - u0.sessions,
+      commands: u1.commands - u0.commands,
+      extHostCpuMs: cpuMs(pid) - ucpu,
+      connectionsOpenAfter: open(),
+    };
     await wb.setWindowFocus(true);
     return { visible, hidden, unfocused };
   } finally {

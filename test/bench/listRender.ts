@@ -19,7 +19,9 @@ export async function measureListRender(count = 1000): Promise<ListRenderResult>
   }));
   const fal = await FalEmulator.start({ seed });
   // A long slow interval so that only the measured refreshes happen.
-  const wb = await openWorkbench({ settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.slowIntervalSeconds': 3600 } });
+  const wb = await openWorkbench({
+    settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.slowIntervalSeconds': 3600 },
+  });
   try {
     await wb.openActivityView('fal Compute');
     await wb.runCommand('fal: Set API Key');
@@ -41,7 +43,11 @@ export async function measureListRender(count = 1000): Promise<ListRenderResult>
       const t1 = performance.now();
       await wb.runCommand('fal: Refresh Instances');
       // Its row (labelled by its id) now says `stopped · 1x H100` or `stopped · 8x H100`.
-      await wb.view('Instances').locator('.monaco-list-row', { hasText: id }).filter({ hasText: 'stopped · ' }).waitFor({ timeout: 60_000 });
+      await wb
+        .view('Instances')
+        .locator('.monaco-list-row', { hasText: id })
+        .filter({ hasText: 'stopped · ' })
+        .waitFor({ timeout: 60_000 });
       refreshes.push(performance.now() - t1);
     }
     const refreshMs = [...refreshes].sort((a, b) => a - b)[2]!;

@@ -19,8 +19,18 @@ export function measureParseWorstCase(runs = 3): ParseWorstCase {
     if (died) throw new Error(`${kind}: the client's process died: ${died.stderr}`);
     const median = (pick: (r: BodyReport) => number) => samples.map(pick).sort((a, b) => a - b)[Math.floor(runs / 2)]!;
     const { exitStatus: _e, stderr: _s, ...first } = samples[0]!;
-    return { ...first, ms: median((r) => r.ms), parseMs: median((r) => r.parseMs), peakRssGrowthMiB: median((r) => r.peakRssGrowthMiB) };
+    return {
+      ...first,
+      ms: median((r) => r.ms),
+      parseMs: median((r) => r.parseMs),
+      peakRssGrowthMiB: median((r) => r.peakRssGrowthMiB),
+    };
   });
   const by = (pick: (r: BodyReport) => number) => cases.reduce((a, b) => (pick(b) > pick(a) ? b : a));
-  return { cases, slowestParse: by((r) => r.parseMs), slowest: by((r) => r.ms), hungriest: by((r) => r.peakRssGrowthMiB) };
+  return {
+    cases,
+    slowestParse: by((r) => r.parseMs),
+    slowest: by((r) => r.ms),
+    hungriest: by((r) => r.peakRssGrowthMiB),
+  };
 }

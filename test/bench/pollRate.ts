@@ -24,14 +24,22 @@ export async function pollRate(total: number, provisioning: number, minutes = 10
   const seed = Array.from({ length: total }, (_, i) => ({
     id: `inst_${String(i).padStart(4, '0')}`,
     instance_type: 'gpu_1x_h100_sxm5' as const,
-    ...(i < provisioning ? { status: 'provisioning' } : { status: 'ready', ip: `203.0.${100 + Math.floor(i / 250)}.${i % 250}` }),
+    ...(i < provisioning
+      ? { status: 'provisioning' }
+      : { status: 'ready', ip: `203.0.${100 + Math.floor(i / 250)}.${i % 250}` }),
   }));
   const fal = await FalEmulator.start({ seed });
   try {
     const timers = new FakeTimers();
     const client = new FalComputeClient({ apiKey: DEFAULT_EMULATOR_KEY, baseUrl: fal.baseUrl, pageSize: PAGE_SIZE });
     const model = new InstancesModel({ get: () => ({}), set: () => undefined });
-    const sync = new InstancesSync({ model, client: async () => client, pageSize: PAGE_SIZE, now: () => timers.now(), onKeyRejected: () => undefined });
+    const sync = new InstancesSync({
+      model,
+      client: async () => client,
+      pageSize: PAGE_SIZE,
+      now: () => timers.now(),
+      onKeyRejected: () => undefined,
+    });
     let inFlight: Promise<unknown> | undefined;
     const scheduler = new RefreshScheduler({
       fastMs: 3_000,

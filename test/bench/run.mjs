@@ -51,11 +51,15 @@ console.log('Measuring GPU sampling against a real sshd (a simulated hour visibl
 const { measureGpuSampling } = require(resolve(root, 'out/test/bench/gpuSampling.js'));
 const gpu = await measureGpuSampling();
 
-console.log('Measuring GPU sampling in the workbench (packaged extension, real sshd, default 10 s; ~4 min of real time)…');
+console.log(
+  'Measuring GPU sampling in the workbench (packaged extension, real sshd, default 10 s; ~4 min of real time)…',
+);
 const { measureGpuInWorkbench } = require(resolve(root, 'out/test/bench/gpuWorkbench.js'));
 const gpuWb = await measureGpuInWorkbench();
 
-console.log('Measuring the request rate while an instance starts (real scheduler, client and emulator; 10 simulated minutes)…');
+console.log(
+  'Measuring the request rate while an instance starts (real scheduler, client and emulator; 10 simulated minutes)…',
+);
 const { pollRate } = require(resolve(root, 'out/test/bench/pollRate.js'));
 const amongThousand = await pollRate(1000, 1, 10);
 const amongFive = await pollRate(5, 1, 10);
@@ -68,42 +72,130 @@ console.log('Measuring the worst-case parse at the 16 MiB body cap (9 hostile bo
 const { measureParseWorstCase } = require(resolve(root, 'out/test/bench/parseWorstCase.js'));
 const parse = measureParseWorstCase(3);
 const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-const parseCase = (c) => `parse ${c.parseMs} ms; read + parse ${c.ms} ms; +${c.peakRssGrowthMiB} MiB peak RSS (${c.kind}, ${mib(c.bodyBytes)} → ${c.outcome === 'ok' ? `${c.rows} rows` : c.outcome})`;
+const parseCase = (c) =>
+  `parse ${c.parseMs} ms; read + parse ${c.ms} ms; +${c.peakRssGrowthMiB} MiB peak RSS (${c.kind}, ${mib(c.bodyBytes)} → ${c.outcome === 'ok' ? `${c.rows} rows` : c.outcome})`;
 
 const rows = [
-  ['bundle dist/extension.js (minified; loaded on activation)', `${kib(bundle.length)} (${kib(gzipSync(bundle).length)} gzip)`],
-  ['bundle dist/undici.js (minified; loaded on the first request)', `${kib(undiciBundle.length)} (${kib(gzipSync(undiciBundle).length)} gzip)`],
-  ['bundle dist/ssh2.js (minified; loaded on the first GPU sample)', `${kib(ssh2Bundle.length)} (${kib(gzipSync(ssh2Bundle).length)} gzip)`],
+  [
+    'bundle dist/extension.js (minified; loaded on activation)',
+    `${kib(bundle.length)} (${kib(gzipSync(bundle).length)} gzip)`,
+  ],
+  [
+    'bundle dist/undici.js (minified; loaded on the first request)',
+    `${kib(undiciBundle.length)} (${kib(gzipSync(undiciBundle).length)} gzip)`,
+  ],
+  [
+    'bundle dist/ssh2.js (minified; loaded on the first GPU sample)',
+    `${kib(ssh2Bundle.length)} (${kib(gzipSync(ssh2Bundle).length)} gzip)`,
+  ],
   ['fal-compute.vsix', kib(vsixBytes)],
-  ['activation ÷ an empty extension\'s, paired fresh hosts (median of 4; the tracked number)', `${median(ratios).toFixed(1)}× (${ratios.map((r) => r.toFixed(1)).join(', ')})`],
-  ['activation, extension host (median of 4)', `${median(activation.map((a) => a.falMs)).toFixed(1)} ms (${activation.map((a) => a.falMs.toFixed(1)).join(', ')})`],
-  ['activation of an empty extension, paired hosts (median of 4)', `${median(activation.map((a) => a.emptyMs)).toFixed(1)} ms (${activation.map((a) => a.emptyMs.toFixed(1)).join(', ')})`],
+  [
+    "activation ÷ an empty extension's, paired fresh hosts (median of 4; the tracked number)",
+    `${median(ratios).toFixed(1)}× (${ratios.map((r) => r.toFixed(1)).join(', ')})`,
+  ],
+  [
+    'activation, extension host (median of 4)',
+    `${median(activation.map((a) => a.falMs)).toFixed(1)} ms (${activation.map((a) => a.falMs.toFixed(1)).join(', ')})`,
+  ],
+  [
+    'activation of an empty extension, paired hosts (median of 4)',
+    `${median(activation.map((a) => a.emptyMs)).toFixed(1)} ms (${activation.map((a) => a.emptyMs.toFixed(1)).join(', ')})`,
+  ],
   [`1000 instances: key entered → listed (${list.pages} pages) and rendered`, `${list.firstLoadMs.toFixed(0)} ms`],
   ['1000 instances: refresh → changed row repainted (median of 5)', `${list.refreshMs.toFixed(0)} ms`],
-  ['Connect When Ready: instance turns ready → `opening vscode-remote://…` (median of 3; default refresh settings)', `${connect.readyToOpenMs} ms (${connect.readyToOpenSamplesMs.join(', ')})`],
-  ['Connect, ready instance, key remembered: inline Connect click → `opening vscode-remote://…` (median of 3)', `${connect.connectCommandToOpenMs} ms (${connect.connectCommandToOpenSamplesMs.join(', ')})`],
-  ['requests/min watching 1 provisioning among 1,000 (goal ≤ 30)', `${amongThousand.perMinute.toFixed(1)} (${amongThousand.gets} by id + ${amongThousand.listPages} list pages in ${amongThousand.minutes} min)`],
-  ['requests/min watching 1 provisioning among 5 (stays 20)', `${amongFive.perMinute.toFixed(1)} (${amongFive.gets} by id + ${amongFive.listPages} list pages in ${amongFive.minutes} min)`],
-  ...scenarios.map((s) => [`refresh fetches per simulated hour: ${s}`, `${rates[s]} (${(rates[s] / 60).toFixed(2)}/min)`]),
-  ['GPU sampling, visible + focused, default 10 s: SSH sessions opened per simulated hour per instance (sshd log; goal 1)', `${gpu.visible.sessionsPerHour}`],
-  ['GPU sampling, visible + focused: commands per minute per instance (sshd log; goal ≤ 6)', `${gpu.visible.commandsPerMinute.toFixed(2)} (${gpu.visible.samples} in the hour)`],
-  ['GPU sampling: CPU of the sampling process per sample (8x H100 output, ssh2 from dist/ssh2.js)', `${gpu.visible.cpuMsPerSample.toFixed(2)} ms (wall ${gpu.visible.wallMsPerSample.toFixed(0)} ms, mostly sshd + the remote shell)`],
-  ['GPU sampling, view hidden for a simulated hour: sessions / commands / timers fired / CPU', `${gpu.hidden.sessions} / ${gpu.hidden.commands} / ${gpu.hidden.timersFired} / ${gpu.hidden.cpuMs.toFixed(2)} ms`],
-  ['GPU sampling, window unfocused for a simulated hour: sessions / commands / timers fired / connections left open', `${gpu.unfocused.sessions} / ${gpu.unfocused.commands} / ${gpu.unfocused.timersFired} (the 1-min close) / ${gpu.unfocused.connectionsOpenAfter}`],
-  ['Auto-delete watch (fal.idle.autoDelete on, instance eligible), a simulated hour unfocused: sessions / commands (goal: 1 / 60)', `${gpu.watched.unfocusedSessions} / ${gpu.watched.unfocusedCommands}`],
-  ['Auto-delete watch, then a simulated hour hidden: sessions / commands (same connection kept)', `${gpu.watched.hiddenSessions} / ${gpu.watched.hiddenCommands}`],
-  [`GPU view in the workbench, visible + focused, default 10 s, 8x H100 (${gpuWb.visible.seconds} s real time): connections used / SSH sessions opened in the window / commands per minute (sshd log)`, `${gpuWb.visible.connectionsUsed} / ${gpuWb.visible.sessionsOpened} / ${gpuWb.visible.commandsPerMinute.toFixed(2)}`],
-  ['GPU view in the workbench: extension-host CPU per sample, net of its rate with the view hidden (/proc; repaint included)', `${gpuWb.visible.extHostCpuMsPerSample.toFixed(0)} ms (${gpuWb.visible.extHostCpuMs} ms over ${gpuWb.visible.samples} samples)`],
-  [`GPU view in the workbench, view hidden ${gpuWb.hidden.seconds} s: sessions / commands / connections open / extension-host CPU`, `${gpuWb.hidden.sessions} / ${gpuWb.hidden.commands} / ${gpuWb.hidden.connectionsOpen} / ${gpuWb.hidden.extHostCpuMs} ms`],
-  [`GPU view in the workbench, window unfocused ${gpuWb.unfocused.seconds} s: sessions / commands / connections open after / extension-host CPU`, `${gpuWb.unfocused.sessions} / ${gpuWb.unfocused.commands} / ${gpuWb.unfocused.connectionsOpenAfter} / ${gpuWb.unfocused.extHostCpuMs} ms`],
+  [
+    'Connect When Ready: instance turns ready → `opening vscode-remote://…` (median of 3; default refresh settings)',
+    `${connect.readyToOpenMs} ms (${connect.readyToOpenSamplesMs.join(', ')})`,
+  ],
+  [
+    'Connect, ready instance, key remembered: inline Connect click → `opening vscode-remote://…` (median of 3)',
+    `${connect.connectCommandToOpenMs} ms (${connect.connectCommandToOpenSamplesMs.join(', ')})`,
+  ],
+  [
+    'requests/min watching 1 provisioning among 1,000 (goal ≤ 30)',
+    `${amongThousand.perMinute.toFixed(1)} (${amongThousand.gets} by id + ${amongThousand.listPages} list pages in ${amongThousand.minutes} min)`,
+  ],
+  [
+    'requests/min watching 1 provisioning among 5 (stays 20)',
+    `${amongFive.perMinute.toFixed(1)} (${amongFive.gets} by id + ${amongFive.listPages} list pages in ${amongFive.minutes} min)`,
+  ],
+  ...scenarios.map((s) => [
+    `refresh fetches per simulated hour: ${s}`,
+    `${rates[s]} (${(rates[s] / 60).toFixed(2)}/min)`,
+  ]),
+  [
+    'GPU sampling, visible + focused, default 10 s: SSH sessions opened per simulated hour per instance (sshd log; goal 1)',
+    `${gpu.visible.sessionsPerHour}`,
+  ],
+  [
+    'GPU sampling, visible + focused: commands per minute per instance (sshd log; goal ≤ 6)',
+    `${gpu.visible.commandsPerMinute.toFixed(2)} (${gpu.visible.samples} in the hour)`,
+  ],
+  [
+    'GPU sampling: CPU of the sampling process per sample (8x H100 output, ssh2 from dist/ssh2.js)',
+    `${gpu.visible.cpuMsPerSample.toFixed(2)} ms (wall ${gpu.visible.wallMsPerSample.toFixed(0)} ms, mostly sshd + the remote shell)`,
+  ],
+  [
+    'GPU sampling, view hidden for a simulated hour: sessions / commands / timers fired / CPU',
+    `${gpu.hidden.sessions} / ${gpu.hidden.commands} / ${gpu.hidden.timersFired} / ${gpu.hidden.cpuMs.toFixed(2)} ms`,
+  ],
+  [
+    'GPU sampling, window unfocused for a simulated hour: sessions / commands / timers fired / connections left open',
+    `${gpu.unfocused.sessions} / ${gpu.unfocused.commands} / ${gpu.unfocused.timersFired} (the 1-min close) / ${gpu.unfocused.connectionsOpenAfter}`,
+  ],
+  [
+    'Auto-delete watch (fal.idle.autoDelete on, instance eligible), a simulated hour unfocused: sessions / commands (goal: 1 / 60)',
+    `${gpu.watched.unfocusedSessions} / ${gpu.watched.unfocusedCommands}`,
+  ],
+  [
+    'Auto-delete watch, then a simulated hour hidden: sessions / commands (same connection kept)',
+    `${gpu.watched.hiddenSessions} / ${gpu.watched.hiddenCommands}`,
+  ],
+  [
+    `GPU view in the workbench, visible + focused, default 10 s, 8x H100 (${gpuWb.visible.seconds} s real time): connections used / SSH sessions opened in the window / commands per minute (sshd log)`,
+    `${gpuWb.visible.connectionsUsed} / ${gpuWb.visible.sessionsOpened} / ${gpuWb.visible.commandsPerMinute.toFixed(2)}`,
+  ],
+  [
+    'GPU view in the workbench: extension-host CPU per sample, net of its rate with the view hidden (/proc; repaint included)',
+    `${gpuWb.visible.extHostCpuMsPerSample.toFixed(0)} ms (${gpuWb.visible.extHostCpuMs} ms over ${gpuWb.visible.samples} samples)`,
+  ],
+  [
+    `GPU view in the workbench, view hidden ${gpuWb.hidden.seconds} s: sessions / commands / connections open / extension-host CPU`,
+    `${gpuWb.hidden.sessions} / ${gpuWb.hidden.commands} / ${gpuWb.hidden.connectionsOpen} / ${gpuWb.hidden.extHostCpuMs} ms`,
+  ],
+  [
+    `GPU view in the workbench, window unfocused ${gpuWb.unfocused.seconds} s: sessions / commands / connections open after / extension-host CPU`,
+    `${gpuWb.unfocused.sessions} / ${gpuWb.unfocused.commands} / ${gpuWb.unfocused.connectionsOpenAfter} / ${gpuWb.unfocused.extHostCpuMs} ms`,
+  ],
   ['hostile body ≤ 16 MiB cap (9 kinds, median of 3): slowest parse', parseCase(parse.slowestParse)],
   ['hostile body ≤ 16 MiB cap: slowest read + parse', parseCase(parse.slowest)],
   ['hostile body ≤ 16 MiB cap: most memory', parseCase(parse.hungriest)],
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, VS Code 1.100.3 (code-server 4.100.3)`;
-console.log(`\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}\n\nMachine: ${machine}`);
+console.log(
+  `\n| measure | result |\n|---|---|\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}\n\nMachine: ${machine}`,
+);
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
 writeFileSync(
   resolve(root, 'test-results/bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, bundleBytes: bundle.length, undiciBytes: undiciBundle.length, vsixBytes, activation, activationRatio: median(ratios), pollRate: { amongThousand, amongFive }, list, connect, fetchesPerHour: rates, gpuSampling: gpu, gpuWorkbench: gpuWb, parseAtBodyCap: parse.cases }, null, 2),
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine,
+      bundleBytes: bundle.length,
+      undiciBytes: undiciBundle.length,
+      vsixBytes,
+      activation,
+      activationRatio: median(ratios),
+      pollRate: { amongThousand, amongFive },
+      list,
+      connect,
+      fetchesPerHour: rates,
+      gpuSampling: gpu,
+      gpuWorkbench: gpuWb,
+      parseAtBodyCap: parse.cases,
+    },
+    null,
+    2,
+  ),
 );

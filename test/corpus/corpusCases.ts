@@ -1,7 +1,17 @@
 // The real-world SSH config corpus (116 configs: 75 from public dotfiles repositories, sources in
 // SOURCES.txt, and 41 variants described in variants.json). Third-party data: read from
 // <repo>/../shared/ssh-config-corpus (CI's clone sits beside `shared` too), never copied here.
-import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sshPaths, type SshPaths } from '../../src/ssh/paths';
 import { includeLine, INCLUDE_MARKER } from '../../src/ssh/sshConfigFile';
@@ -37,7 +47,12 @@ export function loadCorpus(): CorpusEntry[] {
   const real = readdirSync(join(CORPUS_DIR, 'real'))
     .filter((f) => f.endsWith('.conf'))
     .sort()
-    .map((f): CorpusEntry => ({ name: f.replace(/\.conf$/, ''), file: join(CORPUS_DIR, 'real', f), what: 'real config', expect: 'added' }));
+    .map((f): CorpusEntry => ({
+      name: f.replace(/\.conf$/, ''),
+      file: join(CORPUS_DIR, 'real', f),
+      what: 'real config',
+      expect: 'added',
+    }));
   const variants = (JSON.parse(readFileSync(join(CORPUS_DIR, 'variants.json'), 'utf8')) as VariantJson[]).map(
     (v): CorpusEntry => ({
       name: v.name,
@@ -45,7 +60,12 @@ export function loadCorpus(): CorpusEntry[] {
       what: v.what,
       setup: v.setup,
       expect:
-        EXPECT[v.name] ?? (v.expect?.startsWith('refused:') ? { refused: v.expect.slice('refused:'.length) as SshConfigErrorCode } : v.expect === 'present' ? 'present' : 'added'),
+        EXPECT[v.name] ??
+        (v.expect?.startsWith('refused:')
+          ? { refused: v.expect.slice('refused:'.length) as SshConfigErrorCode }
+          : v.expect === 'present'
+            ? 'present'
+            : 'added'),
     }),
   );
   return [...real, ...variants];
@@ -116,7 +136,11 @@ export function materialize(entry: CorpusEntry, home: string): CorpusHome {
  * negated ones skipped; what ssh refuses on a command line skipped), at most `max`, plus one
  * name no pattern is meant for.
  */
-export function userHosts(text: string, parse: (line: string) => { keyword?: string; args: readonly string[] }, max = 12): string[] {
+export function userHosts(
+  text: string,
+  parse: (line: string) => { keyword?: string; args: readonly string[] },
+  max = 12,
+): string[] {
   const names = new Set<string>();
   for (const line of text.split(/\r?\n|\r/)) {
     const { keyword, args } = parse(line);

@@ -18,18 +18,38 @@ import { expectedResolution, sameAddress } from '../../src/ssh/resolveCheck';
 import { BACKUP_SUFFIX, ensureInclude, planRemoveInclude } from '../../src/ssh/sshConfigFile';
 import { tidyIfNoHosts } from '../../src/ssh/sshTidy';
 import { makeTempDir, removeDir } from '../unit/ssh/helpers';
-import { CORPUS_DIR, exists, loadCorpus, materialize, userHosts, type CorpusEntry, type CorpusHome } from './corpusCases';
+import {
+  CORPUS_DIR,
+  exists,
+  loadCorpus,
+  materialize,
+  userHosts,
+  type CorpusEntry,
+  type CorpusHome,
+} from './corpusCases';
 import { hostileTarget, type Target } from './hostileTargets';
 import { render, shiftLines, sshG, type Resolution } from './sshGProbe';
 
-const stats = { passed: 0, failed: 0, userHostChecks: 0, rejectedByOpenSsh: 0, ourHostChecks: 0, onlyManaged: 0, hostileTried: 0, hostileRefused: 0, hostileAccepted: 0, injected: 0 };
+const stats = {
+  passed: 0,
+  failed: 0,
+  userHostChecks: 0,
+  rejectedByOpenSsh: 0,
+  ourHostChecks: 0,
+  onlyManaged: 0,
+  hostileTried: 0,
+  hostileRefused: 0,
+  hostileAccepted: 0,
+  injected: 0,
+};
 const HOSTILE_PER_CONFIG = 5;
 
 describe(`SSH config corpus (${CORPUS_DIR})`, function () {
   this.timeout(120_000);
   const entries = exists(CORPUS_DIR) ? loadCorpus() : [];
 
-  it('holds the 116 configs (75 real, 41 variants)', () => assert.equal(entries.length, 116, `found ${entries.length}`));
+  it('holds the 116 configs (75 real, 41 variants)', () =>
+    assert.equal(entries.length, 116, `found ${entries.length}`));
 
   entries.forEach((entry, index) =>
     it(`${entry.name}: ${entry.what}`, async () => {
@@ -58,16 +78,39 @@ describe(`SSH config corpus (${CORPUS_DIR})`, function () {
 
 /** Connect's two host entries: one plain, one with an IPv6 address, another port and a key path needing quotes and %%. */
 const ours = (c: CorpusHome): Target[] => [
-  { instanceId: 'corpus_a', ip: '203.0.113.10', user: 'ubuntu', port: 22, identityFile: `${c.paths.sshDir}/fal_ed25519` },
-  { instanceId: 'corpus_b', ip: '2001:db8::5', user: 'root', port: 2222, identityFile: `${c.paths.sshDir}/my keys/100% "fal"` },
+  {
+    instanceId: 'corpus_a',
+    ip: '203.0.113.10',
+    user: 'ubuntu',
+    port: 22,
+    identityFile: `${c.paths.sshDir}/fal_ed25519`,
+  },
+  {
+    instanceId: 'corpus_b',
+    ip: '2001:db8::5',
+    user: 'root',
+    port: 2222,
+    identityFile: `${c.paths.sshDir}/my keys/100% "fal"`,
+  },
 ];
-const entryOf = (c: CorpusHome, t: Target): HostEntry => ({ alias: hostAlias(t.instanceId), hostName: t.ip, user: t.user, port: t.port, identityFile: t.identityFile, knownHostsFile: c.paths.knownHosts });
+const entryOf = (c: CorpusHome, t: Target): HostEntry => ({
+  alias: hostAlias(t.instanceId),
+  hostName: t.ip,
+  user: t.user,
+  port: t.port,
+  identityFile: t.identityFile,
+  knownHostsFile: c.paths.knownHosts,
+});
 
 /** What the user's config is: its bytes (through links), whether it is a link and to what, its mode and owner. */
 function fileState(path: string) {
   const link = exists(path) || isLink(path) ? lstatSync(path) : undefined;
   const target = exists(path) ? statSync(path) : undefined;
-  return { link: link?.isSymbolicLink() ? readlinkSync(path) : undefined, mode: target && target.mode & 0o7777, uid: target?.uid };
+  return {
+    link: link?.isSymbolicLink() ? readlinkSync(path) : undefined,
+    mode: target && target.mode & 0o7777,
+    uid: target?.uid,
+  };
 }
 const isLink = (path: string) => {
   try {
@@ -85,7 +128,10 @@ async function checkEntry(entry: CorpusEntry, c: CorpusHome, index: number): Pro
 
   if (typeof entry.expect !== 'string') {
     const code = entry.expect.refused;
-    await assert.rejects(ensureInclude(cfg, paths.managedConfig, home), (e: unknown) => e instanceof SshConfigError && e.code === code);
+    await assert.rejects(
+      ensureInclude(cfg, paths.managedConfig, home),
+      (e: unknown) => e instanceof SshConfigError && e.code === code,
+    );
     assert.deepEqual(await readIfExists(cfg), c.original ?? null, 'refused: not a byte changed');
     assert.ok(!exists(cfg + BACKUP_SUFFIX) && !exists(paths.falDir), 'refused: no backup, not even our folder');
     return;
@@ -95,7 +141,9 @@ async function checkEntry(entry: CorpusEntry, c: CorpusHome, index: number): Pro
   const probe = (host: string, lenient = false) => sshG(cfg, host, { home, ignoreUnknown: lenient });
   const haveFile = c.original !== undefined;
   const before = haveFile ? await Promise.all(hosts.map((h) => probe(h))) : [];
-  const beforeLenient = haveFile ? await Promise.all(hosts.map((h, i) => (before[i]!.ok ? Promise.resolve(before[i]!) : probe(h, true)))) : [];
+  const beforeLenient = haveFile
+    ? await Promise.all(hosts.map((h, i) => (before[i]!.ok ? Promise.resolve(before[i]!) : probe(h, true))))
+    : [];
 
   // What Connect writes.
   assert.equal(await ensureInclude(cfg, paths.managedConfig, home), entry.expect);
@@ -105,20 +153,33 @@ async function checkEntry(entry: CorpusEntry, c: CorpusHome, index: number): Pro
   // 0 bytes changed outside our two lines.
   const plan = planRemoveInclude(written, paths.managedConfig, cfg, home);
   const userBytes = plan.result === 'removed' ? plan.bytes : written;
-  if (entry.expect === 'added') assert.deepEqual(userBytes, c.original ?? Buffer.alloc(0), 'the result minus our two lines is the original');
+  if (entry.expect === 'added')
+    assert.deepEqual(userBytes, c.original ?? Buffer.alloc(0), 'the result minus our two lines is the original');
   else assert.deepEqual(written, c.original, "'present': not a byte changed");
   assert.deepEqual(fileState(cfg).link, state.link, 'a link stays a link to the same place');
-  if (state.mode !== undefined) assert.deepEqual([fileState(cfg).mode, fileState(cfg).uid], [state.mode, state.uid], 'mode and owner kept');
-  assert.deepEqual(await Promise.all(c.untouchable.map((f) => readIfExists(f))), untouchable, "the user's other files are untouched");
+  if (state.mode !== undefined)
+    assert.deepEqual([fileState(cfg).mode, fileState(cfg).uid], [state.mode, state.uid], 'mode and owner kept');
+  assert.deepEqual(
+    await Promise.all(c.untouchable.map((f) => readIfExists(f))),
+    untouchable,
+    "the user's other files are untouched",
+  );
 
   // ssh -G of the user's own hosts: unchanged.
   const shift = entry.expect === 'added' ? 2 : 0;
   const after = await Promise.all(hosts.map((h) => probe(h)));
-  const afterLenient = await Promise.all(hosts.map((h, i) => (after[i]!.ok ? Promise.resolve(after[i]!) : probe(h, true))));
+  const afterLenient = await Promise.all(
+    hosts.map((h, i) => (after[i]!.ok ? Promise.resolve(after[i]!) : probe(h, true))),
+  );
   /** The same resolution, or ssh's same error about the user's file, `shift` lines down. */
   const assertSame = (a: Resolution, b: Resolution, what: string) => {
     if (b.ok) assert.equal(render(a), render(b), what);
-    else assert.equal(render(a), render({ ok: false, error: shiftLines(b.error, cfg, shift) }), `${what}: the same error, ${shift} lines down`);
+    else
+      assert.equal(
+        render(a),
+        render({ ok: false, error: shiftLines(b.error, cfg, shift) }),
+        `${what}: the same error, ${shift} lines down`,
+      );
   };
   hosts.forEach((h, i) => {
     if (!haveFile) return;
@@ -151,8 +212,15 @@ async function checkEntry(entry: CorpusEntry, c: CorpusHome, index: number): Pro
       e = entryOf(c, t);
       await upsertHost(paths.managedConfig, e);
     } catch (err) {
-      assert.ok(err instanceof SshConfigError && (err.code === 'invalid-value' || err.code === 'invalid-path'), String(err));
-      assert.deepEqual(await readIfExists(paths.managedConfig), managedBefore, 'refused: the managed file is unchanged');
+      assert.ok(
+        err instanceof SshConfigError && (err.code === 'invalid-value' || err.code === 'invalid-path'),
+        String(err),
+      );
+      assert.deepEqual(
+        await readIfExists(paths.managedConfig),
+        managedBefore,
+        'refused: the managed file is unchanged',
+      );
       stats.hostileRefused++;
       continue;
     }
@@ -168,7 +236,12 @@ async function checkEntry(entry: CorpusEntry, c: CorpusHome, index: number): Pro
       stats.injected++;
       throw err;
     }
-    if (hosts[0] && haveFile) assert.equal(render(await probe(hosts[0])), render(after[0]!), `ssh -G ${hosts[0]} with a hostile entry beside it`);
+    if (hosts[0] && haveFile)
+      assert.equal(
+        render(await probe(hosts[0])),
+        render(after[0]!),
+        `ssh -G ${hosts[0]} with a hostile entry beside it`,
+      );
     await removeHost(paths.managedConfig, e.alias);
   }
 
@@ -206,11 +279,24 @@ function assertOnlyOurLines(managed: Buffer, e: HostEntry): void {
     OUR_KEYWORDS.map((k) => [k, 1, undefined]),
   );
 }
-const OUR_KEYWORDS = ['host', 'hostname', 'user', 'port', 'identityfile', 'identitiesonly', 'stricthostkeychecking', 'userknownhostsfile', 'hostkeyalias', 'checkhostip', 'serveraliveinterval'];
+const OUR_KEYWORDS = [
+  'host',
+  'hostname',
+  'user',
+  'port',
+  'identityfile',
+  'identitiesonly',
+  'stricthostkeychecking',
+  'userknownhostsfile',
+  'hostkeyalias',
+  'checkhostip',
+  'serveraliveinterval',
+];
 
 /** Every value besides IdentityFile is what it is for the same entry with a plain key path: nothing injected. */
 function assertNothingElse(r: Resolution, twin: Resolution): void {
   assert.ok(r.ok && twin.ok);
   const keys = new Set([...r.values.keys(), ...twin.values.keys()]);
-  for (const key of keys) if (key !== 'identityfile') assert.equal(r.values.get(key), twin.values.get(key), `${key} (injected?)`);
+  for (const key of keys)
+    if (key !== 'identityfile') assert.equal(r.values.get(key), twin.values.get(key), `${key} (injected?)`);
 }

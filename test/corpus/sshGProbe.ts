@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 
 export const SSH = '/usr/bin/ssh';
 
-export type Resolution = { readonly ok: true; readonly values: Map<string, string> } | { readonly ok: false; readonly error: string };
+export type Resolution =
+  { readonly ok: true; readonly values: Map<string, string> } | { readonly ok: false; readonly error: string };
 
 export interface ProbeOptions {
   readonly home: string;
@@ -16,11 +17,16 @@ export interface ProbeOptions {
 export function sshG(configFile: string, host: string, options: ProbeOptions): Promise<Resolution> {
   const args = [...(options.ignoreUnknown ? ['-o', 'IgnoreUnknown=*'] : []), '-G', '-F', configFile, host];
   return new Promise((resolve) => {
-    execFile(SSH, args, { env: { PATH: '', HOME: options.home }, timeout: 10_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (!error) return resolve({ ok: true, values: allValues(stdout) });
-      const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('Pseudo-terminal'));
-      resolve({ ok: false, error: lines.join('\n') || String(error) });
-    });
+    execFile(
+      SSH,
+      args,
+      { env: { PATH: '', HOME: options.home }, timeout: 10_000, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ ok: true, values: allValues(stdout) });
+        const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('Pseudo-terminal'));
+        resolve({ ok: false, error: lines.join('\n') || String(error) });
+      },
+    );
   });
 }
 
@@ -40,7 +46,11 @@ function allValues(stdout: string): Map<string, string> {
 export function shiftLines(error: string, file: string, shift: number): string {
   return error
     .split('\n')
-    .map((line) => (line.startsWith(`${file}: line `) || line.startsWith(`${file} line `) ? line.replace(/ line (\d+)/, (_, n: string) => ` line ${Number(n) + shift}`) : line))
+    .map((line) =>
+      line.startsWith(`${file}: line `) || line.startsWith(`${file} line `)
+        ? line.replace(/ line (\d+)/, (_, n: string) => ` line ${Number(n) + shift}`)
+        : line,
+    )
     .join('\n');
 }
 

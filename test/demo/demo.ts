@@ -25,16 +25,22 @@ async function main(): Promise<void> {
   const port = Number(process.env.FAL_DEMO_PORT ?? 4010);
   const fal = await FalEmulator.start({ port, seed: demoInstances(), timeline: { provisioningMs: 60_000 } });
   const settings = { 'fal.apiBaseUrl': fal.baseUrl };
-  console.log(`fal API emulator: ${fal.baseUrl} (key ${DEFAULT_EMULATOR_KEY}), ${fal.instances().length} sample instances`);
+  console.log(
+    `fal API emulator: ${fal.baseUrl} (key ${DEFAULT_EMULATOR_KEY}), ${fal.instances().length} sample instances`,
+  );
   if (onPath('code') && !process.env.FAL_DEMO_BROWSER) {
     // Desktop VS Code with a throwaway profile, so the user's own settings and keys stay untouched.
     const profile = mkdtempSync(join(tmpdir(), 'fal-demo-'));
     mkdirSync(join(profile, 'User'), { recursive: true });
     writeFileSync(join(profile, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-    const code = spawn('code', ['--new-window', '--wait', `--user-data-dir=${profile}`, `--extensionDevelopmentPath=${repoRoot}`], {
-      env: { ...process.env, FAL_KEY: DEFAULT_EMULATOR_KEY },
-      stdio: 'inherit',
-    });
+    const code = spawn(
+      'code',
+      ['--new-window', '--wait', `--user-data-dir=${profile}`, `--extensionDevelopmentPath=${repoRoot}`],
+      {
+        env: { ...process.env, FAL_KEY: DEFAULT_EMULATOR_KEY },
+        stdio: 'inherit',
+      },
+    );
     const stop = () => {
       rmSync(profile, { recursive: true, force: true });
       process.exit(0);

@@ -10,7 +10,17 @@
 // watchdog process takes code-server down even when this process is SIGKILLed.
 // FAL_E2E_KEEP=1 keeps the run folders (logs, settings) and prints where they are.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -155,7 +165,10 @@ export function codeServerEntry(): string {
   if (cachedEntry) return cachedEntry;
   if (process.env.FAL_CODE_SERVER_ENTRY) return (cachedEntry = process.env.FAL_CODE_SERVER_ENTRY);
   const setup = join(repoRoot, 'test/e2e/setup.mjs');
-  const out = execFileSync(process.execPath, [setup, '--print-entry'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, [setup, '--print-entry'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const entry = out.trim().split('\n').pop() ?? '';
   if (!existsSync(entry)) throw new Error(`test/e2e/setup.mjs printed "${entry}", which does not exist`);
   return (cachedEntry = entry);
@@ -164,7 +177,11 @@ export function codeServerEntry(): string {
 export { freePort };
 
 /** Environment of code-server: ours, less what would confuse it, with HOME/TMPDIR/XDG_* in the run folder. */
-function serverEnv(dirs: RunDirs, isolateHome: boolean, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+function serverEnv(
+  dirs: RunDirs,
+  isolateHome: boolean,
+  extra: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     // VSCODE_* (e.g. VSCODE_IPC_HOOK_CLI from a VS Code terminal) would make code-server act as a CLI client.
@@ -286,8 +303,18 @@ function makeDirs(options: CodeServerOptions): RunDirs {
     chromiumProfile: join(root, 'chromium-profile'),
     log: join(root, 'code-server.log'),
   };
-  for (const d of [dirs.userData, dirs.extensions, dirs.workspace, dirs.home, dirs.tmp, dirs.chromiumProfile,
-    join(root, 'xdg-config'), join(root, 'xdg-data'), join(root, 'xdg-cache'), join(root, 'xdg-runtime')]) {
+  for (const d of [
+    dirs.userData,
+    dirs.extensions,
+    dirs.workspace,
+    dirs.home,
+    dirs.tmp,
+    dirs.chromiumProfile,
+    join(root, 'xdg-config'),
+    join(root, 'xdg-data'),
+    join(root, 'xdg-cache'),
+    join(root, 'xdg-runtime'),
+  ]) {
     mkdirSync(d, { recursive: true, mode: 0o700 });
   }
   return dirs;
@@ -384,24 +411,56 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   try {
     if (options.vsix) {
       if (!existsSync(options.vsix)) throw new Error(`no such .vsix: ${options.vsix} (run \`npm run package\`)`);
-      const r = spawnSync(process.execPath, [entry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
-        '--install-extension', options.vsix], { env, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(
+        process.execPath,
+        [
+          entry,
+          '--user-data-dir',
+          dirs.userData,
+          '--extensions-dir',
+          dirs.extensions,
+          '--install-extension',
+          options.vsix,
+        ],
+        { env, encoding: 'utf8', timeout: 60_000 },
+      );
       if (r.status !== 0) {
-        throw new Error(`code-server --install-extension ${options.vsix} failed (${r.status ?? r.error?.message}):\n${r.stdout}${r.stderr}`);
+        throw new Error(
+          `code-server --install-extension ${options.vsix} failed (${r.status ?? r.error?.message}):\n${r.stdout}${r.stderr}`,
+        );
       }
     }
 
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
-    const args = [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-      '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened',
-      dirs.workspace];
+    const args = [
+      entry,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--ignore-last-opened',
+      dirs.workspace,
+    ];
     const logFd = openSync(dirs.log, 'a');
     try {
-      const watchdogEnv = { ...env, FAL_WATCHDOG_CHROMIUM_PROFILE: dirs.chromiumProfile, FAL_WATCHDOG_RUN_DIR: keep ? '' : dirs.root };
+      const watchdogEnv = {
+        ...env,
+        FAL_WATCHDOG_CHROMIUM_PROFILE: dirs.chromiumProfile,
+        FAL_WATCHDOG_RUN_DIR: keep ? '' : dirs.root,
+      };
       proc = spawn(process.execPath, ['-e', WATCHDOG, ...args], {
-        env: watchdogEnv, cwd: dirs.workspace, detached: true, stdio: ['pipe', logFd, logFd],
+        env: watchdogEnv,
+        cwd: dirs.workspace,
+        detached: true,
+        stdio: ['pipe', logFd, logFd],
       });
     } finally {
       closeSync(logFd);

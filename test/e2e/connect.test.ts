@@ -86,7 +86,11 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
 
     await wb.signIn(DEFAULT_EMULATOR_KEY);
     await wb.runCommand('Notifications: Clear All Notifications');
-    await wb.waitForTreeRows((rs) => [READY, PROVISIONING].every((id) => rs.some((r) => r.ariaLabel.includes(id))), 'Instances', 30_000);
+    await wb.waitForTreeRows(
+      (rs) => [READY, PROVISIONING].every((id) => rs.some((r) => r.ariaLabel.includes(id))),
+      'Instances',
+      30_000,
+    );
   });
 
   after(async () => {
@@ -119,7 +123,12 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     await runFromContextMenu(READY, 'Connect…');
     await wb.quickPick.waitOpen();
     const items = await wb.quickPick.items();
-    assert.ok(items.some((i) => i.includes('fal_e2e_ed25519')) && items.some((i) => i.includes('id_ed25519')) && items.some((i) => i.includes('Browse')), JSON.stringify(items));
+    assert.ok(
+      items.some((i) => i.includes('fal_e2e_ed25519')) &&
+        items.some((i) => i.includes('id_ed25519')) &&
+        items.some((i) => i.includes('Browse')),
+      JSON.stringify(items),
+    );
     await wb.quickPick.answer('fal_e2e_ed25519');
     const offer = await wb.waitForNotification('needs the Remote - SSH extension', 30_000);
     assert.deepEqual(offer.buttons, ['Install Remote - SSH', 'Open SSH in Terminal']);
@@ -133,7 +142,16 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     assert.equal(readFileSync(join(home, '.ssh', 'config.fal-backup'), 'utf8'), TRICKY_CONFIG);
     // The managed file: the entry with every setting.
     const managed = readManaged();
-    for (const line of [`Host fal-${READY}`, 'HostName 127.0.0.1', `User ${USER}`, `Port ${sshdPort}`, `IdentityFile "${keyPath}"`, 'IdentitiesOnly yes', 'StrictHostKeyChecking accept-new', `UserKnownHostsFile "${join(home, '.ssh', 'fal', 'known_hosts')}"`]) {
+    for (const line of [
+      `Host fal-${READY}`,
+      'HostName 127.0.0.1',
+      `User ${USER}`,
+      `Port ${sshdPort}`,
+      `IdentityFile "${keyPath}"`,
+      'IdentitiesOnly yes',
+      'StrictHostKeyChecking accept-new',
+      `UserKnownHostsFile "${join(home, '.ssh', 'fal', 'known_hosts')}"`,
+    ]) {
       assert.ok(managed.includes(line), `managed config lacks "${line}":\n${managed}`);
     }
     assert.equal(statSync(managedConfig()).mode & 0o777, 0o600);
@@ -153,14 +171,32 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     await wb.openActivityView('fal Compute');
     await runFromContextMenu(READY, 'Open SSH in Terminal');
     // No key question this time: remembered.
-    const log = await waitFor('the terminal command in the log', extensionLog, (l) => l.includes(`Open SSH in Terminal ${READY}: ssh -F ${join(home, '.ssh', 'config')} fal-${READY}`), 30_000);
+    const log = await waitFor(
+      'the terminal command in the log',
+      extensionLog,
+      (l) => l.includes(`Open SSH in Terminal ${READY}: ssh -F ${join(home, '.ssh', 'config')} fal-${READY}`),
+      30_000,
+    );
     assert.match(log, new RegExp(`${READY}: host key check: ok`));
-    await wb.page.locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab', { hasText: `fal: ${READY}` }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+    await wb.page
+      .locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab', { hasText: `fal: ${READY}` })
+      .first()
+      .waitFor({ timeout: 15_000 })
+      .catch(() => undefined);
     // The probe logs in once, the terminal a second time; both with the instance's key.
     const sshd = await waitFor(
       'a second "Accepted publickey" in the sshd log',
       () => readFileSync(sshdLog, 'utf8'),
-      (t) => (t.match(new RegExp(`Accepted publickey for ${USER} from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${keyFingerprint.replace(/[+/]/g, '\\$&')}`, 'g')) ?? []).length >= acceptedBefore + 2,
+      (t) =>
+        (
+          t.match(
+            new RegExp(
+              `Accepted publickey for ${USER} from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${keyFingerprint.replace(/[+/]/g, '\\$&')}`,
+              'g',
+            ),
+          ) ?? []
+        ).length >=
+        acceptedBefore + 2,
       30_000,
     );
     assert.doesNotMatch(sshd, /Failed publickey/);
@@ -170,7 +206,12 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     await wb.page.locator('.xterm.focus').first().waitFor(); // keys typed now reach the terminal
     await wb.page.keyboard.type(`echo "FAL_OK $SSH_CONNECTION" > ${marker}`);
     await wb.page.keyboard.press('Enter');
-    const written = await waitFor('the marker file from the remote shell', () => (existsSync(marker) ? readFileSync(marker, 'utf8') : ''), (t) => t.includes('FAL_OK'), 20_000);
+    const written = await waitFor(
+      'the marker file from the remote shell',
+      () => (existsSync(marker) ? readFileSync(marker, 'utf8') : ''),
+      (t) => t.includes('FAL_OK'),
+      20_000,
+    );
     assert.match(written, new RegExp(`^FAL_OK 127\\.0\\.0\\.1 \\d+ 127\\.0\\.0\\.1 ${sshdPort}\\s*$`));
     await wb.screenshot('ssh-terminal');
   });
@@ -186,13 +227,21 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     // Clicking before the reloaded window has restored its side bar would toggle it: wait for the side bar first.
     await wb.page.locator('.part.sidebar .composite.title h2').waitFor({ timeout: 30_000 });
     await wb.openActivityView('fal Compute');
-    await waitFor('the extension to activate again', () => (wb.extensionLog().match(/fal Compute \S+ activated/g) ?? []).length, (n) => n > activations, 30_000);
+    await waitFor(
+      'the extension to activate again',
+      () => (wb.extensionLog().match(/fal Compute \S+ activated/g) ?? []).length,
+      (n) => n > activations,
+      30_000,
+    );
     await wb.waitForTreeRows((rs) => rs.some((r) => r.ariaLabel.includes(PROVISIONING)), 'Instances', 30_000);
 
     await wb.runCommand('fal: Connect…');
     await wb.quickPick.waitOpen();
     const choices = await wb.quickPick.items();
-    assert.ok(choices.some((c) => c.includes(READY)) && choices.some((c) => c.includes(PROVISIONING)), JSON.stringify(choices));
+    assert.ok(
+      choices.some((c) => c.includes(READY)) && choices.some((c) => c.includes(PROVISIONING)),
+      JSON.stringify(choices),
+    );
     await wb.quickPick.answer(PROVISIONING);
     await wb.quickPick.waitOpen();
     await wb.quickPick.answer('fal_e2e_ed25519');
@@ -201,12 +250,21 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     await wb.waitForNotification(/provisioning… — will connect when ready/);
     await wb.waitForToastsToSettle();
     await wb.screenshot('connect-when-ready-progress');
-    assert.doesNotMatch(extensionLog(), new RegExp(`ssh-remote\\+fal-${PROVISIONING}`), 'nothing opened while provisioning');
+    assert.doesNotMatch(
+      extensionLog(),
+      new RegExp(`ssh-remote\\+fal-${PROVISIONING}`),
+      'nothing opened while provisioning',
+    );
     assert.doesNotMatch(readManaged(), new RegExp(`Host fal-${PROVISIONING}\\b`), 'no entry before it has an IP');
 
     fal.updateInstance(PROVISIONING, { status: 'ready', ip: '127.0.0.1' });
     const expected = `vscode-remote://ssh-remote+fal-${PROVISIONING}${REMOTE_HOME}`;
-    const log = await waitFor('the opened URI in the log', extensionLog, (l) => l.includes(`opening ${expected} (new window)`), 60_000);
+    const log = await waitFor(
+      'the opened URI in the log',
+      extensionLog,
+      (l) => l.includes(`opening ${expected} (new window)`),
+      60_000,
+    );
     assert.match(log, new RegExp(`Connect ${PROVISIONING}: Remote-SSH provider ms-vscode-remote\\.remote-ssh`));
     assert.match(log, new RegExp(`Connect ${PROVISIONING}: 127\\.0\\.0\\.1:${sshdPort} accepts TCP connections`));
     assert.ok(log.indexOf(`Connect ${PROVISIONING}: waiting until ready`) < log.indexOf(`opening ${expected}`));
@@ -216,14 +274,25 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
   it('removes the host entry (and only it) after the instance is deleted and the list refreshes; the user config keeps every byte', async function () {
     this.timeout(60_000);
     assert.match(readManaged(), new RegExp(`Host fal-${READY}\\n`));
-    const res = await fetch(`${fal.baseUrl}/compute/instances/${READY}`, { method: 'DELETE', headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` } });
+    const res = await fetch(`${fal.baseUrl}/compute/instances/${READY}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` },
+    });
     assert.equal(res.status, 204);
     await wb.runCommand('fal: Refresh Instances');
     await waitFor('the entry to go', readManaged, (t) => !t.includes(`Host fal-${READY}\n`), 30_000);
     assert.match(readManaged(), new RegExp(`Host fal-${PROVISIONING}\\n`), 'the listed instance keeps its entry');
     // The log file is written a little after the managed file (the log service buffers): wait on it.
-    await waitFor('the removal in the log', extensionLog, (l) => l.includes(`Removed host entry fal-${READY} from `), 30_000);
-    assert.equal(readFileSync(join(home, '.ssh', 'config'), 'utf8'), `${MARKER}\nInclude "${managedConfig()}"\n${TRICKY_CONFIG}`);
+    await waitFor(
+      'the removal in the log',
+      extensionLog,
+      (l) => l.includes(`Removed host entry fal-${READY} from `),
+      30_000,
+    );
+    assert.equal(
+      readFileSync(join(home, '.ssh', 'config'), 'utf8'),
+      `${MARKER}\nInclude "${managedConfig()}"\n${TRICKY_CONFIG}`,
+    );
   });
 
   it('Copy IP and Copy SSH Command copy the address and the `ssh …` line (toast and log)', async () => {
@@ -242,7 +311,13 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     // Same instance, same address and port, a new host key: sshd restarted with another one.
     await stopSshd();
     execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e host 2', '-f', join(sshdDir, 'host_key2')]);
-    writeFileSync(join(sshdDir, 'sshd_config'), readFileSync(join(sshdDir, 'sshd_config'), 'utf8').replace(/^HostKey .*$/m, `HostKey ${join(sshdDir, 'host_key2')}`));
+    writeFileSync(
+      join(sshdDir, 'sshd_config'),
+      readFileSync(join(sshdDir, 'sshd_config'), 'utf8').replace(
+        /^HostKey .*$/m,
+        `HostKey ${join(sshdDir, 'host_key2')}`,
+      ),
+    );
     await startSshd();
     const knownHosts = join(home, '.ssh', 'fal', 'known_hosts');
     const remembered = new RegExp(`^fal-${PROVISIONING} `, 'm'); // recorded under the instance's HostKeyAlias
@@ -255,11 +330,18 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     await wb.screenshot('host-key-changed');
     assert.match(extensionLog(), new RegExp(`${PROVISIONING}: host key check: changed`));
     await wb.clickNotificationButton('Forget Old Key');
-    await waitFor('the forget in the log', extensionLog, (l) => l.includes(`${PROVISIONING}: forgot 1 host key line(s) of fal-${PROVISIONING} / 127.0.0.1:${sshdPort}`));
+    await waitFor('the forget in the log', extensionLog, (l) =>
+      l.includes(`${PROVISIONING}: forgot 1 host key line(s) of fal-${PROVISIONING} / 127.0.0.1:${sshdPort}`),
+    );
     assert.doesNotMatch(readFileSync(knownHosts, 'utf8'), remembered);
 
     await runFromContextMenu(PROVISIONING, 'Open SSH in Terminal');
-    await waitFor('the host key check to pass again', extensionLog, (l) => (l.match(new RegExp(`${PROVISIONING}: host key check: ok`, 'g')) ?? []).length >= 2, 30_000);
+    await waitFor(
+      'the host key check to pass again',
+      extensionLog,
+      (l) => (l.match(new RegExp(`${PROVISIONING}: host key check: ok`, 'g')) ?? []).length >= 2,
+      30_000,
+    );
   });
 
   it('a user SSH config we must not edit (duplicated marker): message with file and lines, Open File / Open SSH in Terminal, not a byte written', async function () {
@@ -283,7 +365,12 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     assert.equal(readFileSync(userConfigPath, 'utf8'), broken, 'the user config is unchanged');
     assert.equal(readManaged(), managedBefore, 'nothing written before the user chose');
     await wb.clickNotificationButton('Open SSH in Terminal');
-    const log = await waitFor('the -F terminal', extensionLog, (l) => l.includes(`Open SSH in Terminal inst_connthird3: ssh -F ${managedConfig()} fal-inst_connthird3`), 20_000);
+    const log = await waitFor(
+      'the -F terminal',
+      extensionLog,
+      (l) => l.includes(`Open SSH in Terminal inst_connthird3: ssh -F ${managedConfig()} fal-inst_connthird3`),
+      20_000,
+    );
     assert.match(log, /inst_connthird3: host key check: ok/);
     assert.match(readManaged(), /Host fal-inst_connthird3\n/);
     assert.equal(readFileSync(userConfigPath, 'utf8'), broken, 'still unchanged');
@@ -307,7 +394,7 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     assert.match(extensionLog(), /Remove SSH Config Changes: removed the fal-compute lines in /);
   });
 
-  it('Connect when ready waits on the scheduler: with fal answering 500 it follows the back-off (5 s, then 10 s), counted in fal\'s request log', async function () {
+  it("Connect when ready waits on the scheduler: with fal answering 500 it follows the back-off (5 s, then 10 s), counted in fal's request log", async function () {
     this.timeout(120_000);
     const waiting = 'inst_connwait4';
     fal.seed([{ id: waiting, instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' }]);
@@ -321,11 +408,19 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
     await wb.waitForNotification(`Connect when ready: ${waiting}`);
     // Watch fal's request log until a fetch starts 15 s after the first failure (the third, if the back-off holds).
     const failed = () => fal.requests.filter((r) => r.fault === 'status:500');
-    await waitFor('a request 15 s after the first failure', failed, (rs) => rs.length > 0 && rs.at(-1)!.startedAt >= rs[0]!.startedAt + 14_900, 60_000, 200);
+    await waitFor(
+      'a request 15 s after the first failure',
+      failed,
+      (rs) => rs.length > 0 && rs.at(-1)!.startedAt >= rs[0]!.startedAt + 14_900,
+      60_000,
+      200,
+    );
     await wb.screenshot('connect-when-ready-backing-off');
 
     // The extension's first attempt of each fetch (retries inside one fetch say "(attempt n)").
-    const attempts = requestLines(wb.extensionLog().slice(mark)).filter((l) => / → 500 /.test(l.text) && !/\(attempt \d+\)/.test(l.text));
+    const attempts = requestLines(wb.extensionLog().slice(mark)).filter(
+      (l) => / → 500 /.test(l.text) && !/\(attempt \d+\)/.test(l.text),
+    );
     assert.ok(attempts.length >= 3, JSON.stringify(attempts));
     const [a, b, c] = attempts.map((l) => l.at);
     assert.ok(b! - a! >= 4_800, `5 s back-off, waited ${b! - a!} ms`);
@@ -359,14 +454,23 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
       assert.match(toast.message, /EISDIR/);
       await wb.waitForToastsToSettle();
       await wb.screenshot('command-error-show-logs');
-      assert.equal((await wb.notifications()).filter((n) => n.message.includes('Forget Host Key')).length, 1, 'shown once');
+      assert.equal(
+        (await wb.notifications()).filter((n) => n.message.includes('Forget Host Key')).length,
+        1,
+        'shown once',
+      );
       const log = await wb.waitForLog(/Forget Host Key failed: .*EISDIR[\s\S]*at /, mark);
       assert.match(log, /\[error\]/);
       await wb.clickNotificationButton('Show Logs');
       // The Output view shows the channel's last lines: fal's request lines say it is fal Compute's.
       await wb.waitForOutput(/Forget Host Key failed:|\/compute\/instances/);
-      const hostLogs = findFiles(wb.server.dirs.userData, (p) => /exthost/i.test(p) && p.endsWith('.log')).map((f) => readFileSync(f, 'utf8'));
-      assert.ok(!hostLogs.some((t) => /rejected promise not handled|unhandled/i.test(t) && /fal/i.test(t)), 'no unhandled rejection in the extension host');
+      const hostLogs = findFiles(wb.server.dirs.userData, (p) => /exthost/i.test(p) && p.endsWith('.log')).map((f) =>
+        readFileSync(f, 'utf8'),
+      );
+      assert.ok(
+        !hostLogs.some((t) => /rejected promise not handled|unhandled/i.test(t) && /fal/i.test(t)),
+        'no unhandled rejection in the extension host',
+      );
     } finally {
       rmSync(knownHosts, { recursive: true, force: true });
       if (saved) writeFileSync(knownHosts, saved);
@@ -376,5 +480,7 @@ describe('Connect over SSH (real sshd, real workbench)', function () {
 
 /** The request lines of the extension's log with their time (LogOutputChannel: `YYYY-MM-DD HH:MM:SS.mmm [level] text`). */
 function requestLines(log: string): { at: number; text: string }[] {
-  return [...log.matchAll(/^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \[\w+\] ((?:GET|POST|DELETE) \/.*)$/gm)].map((m) => ({ at: new Date(m[1]!.replace(' ', 'T')).getTime(), text: m[2]! }));
+  return [...log.matchAll(/^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \[\w+\] ((?:GET|POST|DELETE) \/.*)$/gm)].map(
+    (m) => ({ at: new Date(m[1]!.replace(' ', 'T')).getTime(), text: m[2]! }),
+  );
 }

@@ -33,7 +33,10 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
   const deletes = () => fal.requests.filter((r) => r.method === 'DELETE');
   const posts = () => fal.requests.filter((r) => r.method === 'POST');
   const commands = () => s.logLines(COMMAND).length;
-  const toast = (text: string | RegExp) => wb.page.locator('.notifications-toasts .notification-toast').filter({ has: wb.page.locator('.notification-list-item-message', { hasText: text }) });
+  const toast = (text: string | RegExp) =>
+    wb.page
+      .locator('.notifications-toasts .notification-toast')
+      .filter({ has: wb.page.locator('.notification-list-item-message', { hasText: text }) });
   /**
    * Changes user settings as a user would (code-server does not notice the file changing under it):
    * the settings JSON in an editor, replaced and saved; then waits until the extension applied them.
@@ -49,7 +52,13 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     // One line, with auto-closing, suggestions and formatting off (settings below): the text lands as it is.
     await wb.page.keyboard.insertText(JSON.stringify(settings));
     await wb.page.keyboard.press('ControlOrMeta+S');
-    await waitFor('the settings file to be saved', () => readFileSync(settingsFile(), 'utf8'), (text) => text === JSON.stringify(settings), 10_000, 100);
+    await waitFor(
+      'the settings file to be saved',
+      () => readFileSync(settingsFile(), 'utf8'),
+      (text) => text === JSON.stringify(settings),
+      10_000,
+      100,
+    );
     await (typeof applied === 'function' ? applied() : wb.waitForLog(applied, mark));
     await wb.runCommand('View: Close All Editors');
   };
@@ -58,12 +67,30 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
   const learnHostKey = async (id: string) => {
     const knownHosts = join(wb.server.dirs.home, '.ssh', 'fal', 'known_hosts');
     const shells = s.logLines(/Starting session: shell/).length;
-    await waitFor(`${id} to say its host key is unknown`, async () => (await row(id))?.description ?? '', (d) => d.startsWith('GPU: host key unknown'), 30_000, 100);
+    await waitFor(
+      `${id} to say its host key is unknown`,
+      async () => (await row(id))?.description ?? '',
+      (d) => d.startsWith('GPU: host key unknown'),
+      30_000,
+      100,
+    );
     const twistie = wb.row(id).locator('.monaco-tl-twistie');
     await twistie.click();
     await wb.view('Instances').locator('.monaco-list-row[aria-label^="Host key not known yet"]').first().click();
-    await waitFor(`the host key of ${id}`, () => (existsSync(knownHosts) ? readFileSync(knownHosts, 'utf8') : ''), (t) => t.includes(`fal-${id} ssh-ed25519 `), 30_000, 100);
-    await waitFor("the terminal's ssh to log in", () => s.logLines(/Starting session: shell/).length, (n) => n > shells, 30_000, 100);
+    await waitFor(
+      `the host key of ${id}`,
+      () => (existsSync(knownHosts) ? readFileSync(knownHosts, 'utf8') : ''),
+      (t) => t.includes(`fal-${id} ssh-ed25519 `),
+      30_000,
+      100,
+    );
+    await waitFor(
+      "the terminal's ssh to log in",
+      () => s.logLines(/Starting session: shell/).length,
+      (n) => n > shells,
+      30_000,
+      100,
+    );
     // Its login shell is an interactive session the auto-delete check must not find later: close it.
     await wb.runCommand('Terminal: Kill All Terminals');
     await wb.page.locator('.part.panel .xterm').first().waitFor({ state: 'detached' });
@@ -89,7 +116,15 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
       ip: '127.0.0.1',
       timeline: { pendingMs: 500, provisioningMs: 1_000 },
       // A teammate's 8x: not created here, no key known (never sampled, never auto-deleted).
-      seed: [{ id: OTHER, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1', creator_user_nickname: 'teammate' }],
+      seed: [
+        {
+          id: OTHER,
+          instance_type: 'gpu_8x_h100_sxm5',
+          status: 'ready',
+          ip: '127.0.0.1',
+          creator_user_nickname: 'teammate',
+        },
+      ],
     });
     settings = {
       'fal.apiBaseUrl': fal.baseUrl,
@@ -144,13 +179,18 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     };
     fal.clearRequests();
     await create();
-    const confirm = (await wb.page.locator('.quick-input-widget .monaco-list-row').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+    const confirm = (await wb.page.locator('.quick-input-widget .monaco-list-row').allInnerTexts())
+      .join('\n')
+      .replace(/\u00a0/g, ' ');
     assert.match(confirm, /Over budget: ~\$[\d,.]+ this month if all keeps running \(\$1\.00 budget, estimate\)/);
     await wb.screenshot('cost-budget-confirm-step');
     await wb.quickPick.answerAndAdvance('Create 1x H100');
     const modal = await wb.waitForModal();
     assert.equal(modal.message, 'Creating this 1x H100 would pass your monthly budget of $1.00.');
-    assert.match(modal.detail, /^Projected this month if all keeps running: ~\$[\d,.]+ — about \$[\d,.]+ so far, .* for this 1x H100 until the month ends\. Estimates from fal\.pricing\.hourlyUsd\./);
+    assert.match(
+      modal.detail,
+      /^Projected this month if all keeps running: ~\$[\d,.]+ — about \$[\d,.]+ so far, .* for this 1x H100 until the month ends\. Estimates from fal\.pricing\.hourlyUsd\./,
+    );
     assert.ok(modal.buttons.includes('Create anyway'), JSON.stringify(modal));
     await wb.screenshot('cost-budget-modal');
     const mark = wb.logMark();
@@ -170,12 +210,21 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     // Created here with its key; its host key is learned as a user learns it (the row's "Host key not
     // known yet" line: Open SSH in Terminal, whose ssh accepts a new key); then the sampler reaches it.
     await learnHostKey(mine);
-    await waitFor(`GPU figures on ${mine}`, async () => (await row(mine))?.description ?? '', (d) => d.startsWith('GPU 100 %'), 30_000, 100);
+    await waitFor(
+      `GPU figures on ${mine}`,
+      async () => (await row(mine))?.description ?? '',
+      (d) => d.startsWith('GPU 100 %'),
+      30_000,
+      100,
+    );
   });
 
   it('Mine (view title toggle): only the instance created here; the button swaps to "Show All Instances", which brings the teammate\'s back', async function () {
     this.timeout(60_000);
-    const titleButton = (label: string) => wb.page.locator(`.part.sidebar .actions-container a.action-label[aria-label="${label}"]`).filter({ visible: true });
+    const titleButton = (label: string) =>
+      wb.page
+        .locator(`.part.sidebar .actions-container a.action-label[aria-label="${label}"]`)
+        .filter({ visible: true });
     await titleButton('Show Only My Instances').click();
     await wb.waitForTreeRows((rs) => rs.length === 1 && !!rowOf(rs, mine), 'Instances', 10_000);
     await titleButton('Show All Instances').waitFor();
@@ -193,10 +242,19 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     await wb.inputBox.waitOpen();
     await wb.inputBox.type(NAME);
     await wb.inputBox.enter();
-    await waitFor(`the row of ${mine} to be labelled ${NAME}`, async () => (await row(mine))?.label ?? '', (l) => l === NAME, 10_000, 100);
+    await waitFor(
+      `the row of ${mine} to be labelled ${NAME}`,
+      async () => (await row(mine))?.label ?? '',
+      (l) => l === NAME,
+      10_000,
+      100,
+    );
     const mark = wb.logMark();
     await becomeIdle();
-    const reminder = await wb.waitForNotification(new RegExp(`^${NAME} \\(${mine}, 1x H100\\) has been idle for`), 30_000);
+    const reminder = await wb.waitForNotification(
+      new RegExp(`^${NAME} \\(${mine}, 1x H100\\) has been idle for`),
+      30_000,
+    );
     assert.match(reminder.message, /has been idle for \d+ s — about \$0\.\d\d spent idle\./);
     assert.deepEqual(reminder.buttons, ['Delete…', 'Keep 1 h', "Don't remind for this instance"]);
     await wb.waitForToastsToSettle();
@@ -219,7 +277,13 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
   it('Protect from Auto-Delete (context menu) shows a lock in the row and prevents an auto-delete of the idle instance', async function () {
     this.timeout(90_000);
     await wb.runFromContextMenu(mine, 'Protect from Auto-Delete');
-    await waitFor('the lock on the row', async () => (await row(mine))?.icon, (icon) => icon === 'lock', 10_000, 100);
+    await waitFor(
+      'the lock on the row',
+      async () => (await row(mine))?.icon,
+      (icon) => icon === 'lock',
+      10_000,
+      100,
+    );
     assert.match((await row(mine))!.ariaLabel, /protected from auto-delete/);
     await clearToasts();
     await configure({ 'fal.idle.autoDelete': true }, 'auto-delete ON after a 15 s countdown');
@@ -230,7 +294,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('cost-protected-row');
     const c = commands();
-    await waitFor('a countdown\'s worth of samples', commands, (n) => n >= c + 8, 30_000, 100);
+    await waitFor("a countdown's worth of samples", commands, (n) => n >= c + 8, 30_000, 100);
     assert.doesNotMatch(wb.extensionLog().slice(mark), /countdown started/);
     assert.deepEqual(deletes(), [], 'no DELETE for a protected instance');
     await becomeBusy();
@@ -239,14 +303,25 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
   it('the countdown: an absolute deadline counting down live, with Cancel (stops it) and Keep (protects)', async function () {
     this.timeout(90_000);
     await wb.runFromContextMenu(mine, 'Unprotect from Auto-Delete');
-    await waitFor('the lock to go', async () => (await row(mine))?.icon, (icon) => icon === 'vm-running', 10_000, 100);
+    await waitFor(
+      'the lock to go',
+      async () => (await row(mine))?.icon,
+      (icon) => icon === 'vm-running',
+      10_000,
+      100,
+    );
     await clearToasts();
     let mark = wb.logMark();
     await becomeIdle();
     const countdown = toast(/Auto-delete at \d\d?:\d\d:\d\d( [AP]M)? \(in \d+ s\)/).first();
     await countdown.waitFor({ timeout: 30_000 });
     const text = (await countdown.locator('.notification-list-item-message').textContent()) ?? '';
-    assert.match(text, new RegExp(`^${NAME} \\(${mine}, 1x H100\\) has been idle for \\d+ s\\. Auto-delete at .* after a fresh check that it is still idle with nobody logged in\\. Deleting destroys its disk\\. Keep protects it; Cancel stops the countdown\\.`));
+    assert.match(
+      text,
+      new RegExp(
+        `^${NAME} \\(${mine}, 1x H100\\) has been idle for \\d+ s\\. Auto-delete at .* after a fresh check that it is still idle with nobody logged in\\. Deleting destroys its disk\\. Keep protects it; Cancel stops the countdown\\.`,
+      ),
+    );
     await wb.waitForToastsToSettle();
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('cost-countdown');
@@ -260,25 +335,67 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     await next.waitFor({ timeout: 30_000 });
     await next.locator('.notification-list-item-message a', { hasText: 'Keep' }).click();
     await wb.waitForLog(`[cost] ${mine}: auto-delete countdown: Keep chosen`, mark);
-    await waitFor('the lock on the row', async () => (await row(mine))?.icon, (icon) => icon === 'lock', 10_000, 100);
+    await waitFor(
+      'the lock on the row',
+      async () => (await row(mine))?.icon,
+      (icon) => icon === 'lock',
+      10_000,
+      100,
+    );
     assert.deepEqual(deletes(), []);
     await becomeBusy();
     await wb.runFromContextMenu(mine, 'Unprotect from Auto-Delete');
-    await waitFor('the lock to go', async () => (await row(mine))?.icon, (icon) => icon === 'vm-running', 10_000, 100);
+    await waitFor(
+      'the lock to go',
+      async () => (await row(mine))?.icon,
+      (icon) => icon === 'vm-running',
+      10_000,
+      100,
+    );
     await clearToasts();
   });
 
   it('an interactive SSH session open on the machine (a real ssh -tt) makes the fresh check refuse the delete', async function () {
     this.timeout(90_000);
     const sessions = s.logLines(ACCEPTED).length;
-    interactive = spawn('ssh', ['-tt', '-i', s.plainKey, '-p', String(s.sshd.port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', `${s.user}@127.0.0.1`, 'sleep 600'], { stdio: 'pipe' });
-    await waitFor('the interactive session (sshd log)', () => s.logLines(ACCEPTED).length, (n) => n > sessions, 20_000, 100);
+    interactive = spawn(
+      'ssh',
+      [
+        '-tt',
+        '-i',
+        s.plainKey,
+        '-p',
+        String(s.sshd.port),
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        `${s.user}@127.0.0.1`,
+        'sleep 600',
+      ],
+      { stdio: 'pipe' },
+    );
+    await waitFor(
+      'the interactive session (sshd log)',
+      () => s.logLines(ACCEPTED).length,
+      (n) => n > sessions,
+      20_000,
+      100,
+    );
     const mark = wb.logMark();
     await becomeIdle();
     await wb.waitForLog(`[cost] ${mine}: re-checking the machine before deleting`, mark, 40_000);
-    const refused = await wb.waitForLog(new RegExp(`\\[cost\\] ${mine}: not auto-deleted: another session is open: `), mark, 30_000);
-    assert.match(refused, /another session is open: .*pts\/\d+/, "the ssh -tt session (a terminal), not some other");
-    const warning = await wb.waitForNotification(new RegExp(`^${NAME} \\(${mine}, 1x H100\\) was not auto-deleted: another session is open`));
+    const refused = await wb.waitForLog(
+      new RegExp(`\\[cost\\] ${mine}: not auto-deleted: another session is open: `),
+      mark,
+      30_000,
+    );
+    assert.match(refused, /another session is open: .*pts\/\d+/, 'the ssh -tt session (a terminal), not some other');
+    const warning = await wb.waitForNotification(
+      new RegExp(`^${NAME} \\(${mine}, 1x H100\\) was not auto-deleted: another session is open`),
+    );
     assert.match(warning.message, /another session is open/);
     assert.deepEqual(deletes(), [], 'no DELETE while someone is logged in');
     interactive.kill();
@@ -290,22 +407,38 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
   it('auto-delete: after the countdown, the fresh check and a beforeDelete that writes a marker file, exactly that instance is deleted', async function () {
     this.timeout(120_000);
     const marker = join(markerDir, 'saved-${instanceId}.txt');
-    await configure({ 'fal.idle.beforeDelete': `echo "outputs of \${instanceId} from \${host}" > '${marker}'` }, 'auto-delete ON after a 15 s countdown (beforeDelete set)');
+    await configure(
+      { 'fal.idle.beforeDelete': `echo "outputs of \${instanceId} from \${host}" > '${marker}'` },
+      'auto-delete ON after a 15 s countdown (beforeDelete set)',
+    );
     fal.clearRequests();
     const mark = wb.logMark();
     await becomeIdle();
-    await toast(/Auto-delete at/).first().waitFor({ timeout: 30_000 });
+    await toast(/Auto-delete at/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await wb.waitForLog(`[cost] ${mine}: running beforeDelete: echo "outputs of ${mine} from 127.0.0.1"`, mark, 40_000);
     await wb.waitForLog(`[cost] ${mine}: auto-deleted`, mark, 40_000);
     const done = await wb.waitForNotification(new RegExp(`^Auto-deleted ${NAME} \\(${mine}, 1x H100\\)`));
     assert.match(done.message, /it was idle, and a fresh check found nobody on it/);
-    assert.equal(readFileSync(marker.replace('${instanceId}', mine), 'utf8').trim(), `outputs of ${mine} from 127.0.0.1`);
-    assert.deepEqual(deletes().map((r) => r.path), [`/v1/compute/instances/${mine}`], 'exactly one DELETE, of that instance');
+    assert.equal(
+      readFileSync(marker.replace('${instanceId}', mine), 'utf8').trim(),
+      `outputs of ${mine} from 127.0.0.1`,
+    );
+    assert.deepEqual(
+      deletes().map((r) => r.path),
+      [`/v1/compute/instances/${mine}`],
+      'exactly one DELETE, of that instance',
+    );
     const get = fal.requests.findIndex((r) => r.method === 'GET' && r.path === `/v1/compute/instances/${mine}`);
     assert.ok(get >= 0 && get < fal.requests.indexOf(deletes()[0]!), 'a fresh GET of the instance before the DELETE');
     assert.ok(existsSync(marker.replace('${instanceId}', mine)));
     await wb.waitForTreeRows((rs) => !rowOf(rs, mine) && !!rowOf(rs, OTHER), 'Instances', 20_000);
-    assert.deepEqual(fal.instances().map((i) => i.id), [OTHER], "the teammate's instance is untouched");
+    assert.deepEqual(
+      fal.instances().map((i) => i.id),
+      [OTHER],
+      "the teammate's instance is untouched",
+    );
     await clearToasts();
   });
 
@@ -314,18 +447,35 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     const spend = wb.statusBarItem(/· ~\$/);
     await spend.waitFor();
     assert.doesNotMatch((await spend.getAttribute('class')) ?? '', /warning-kind/, 'under 80 %: no warning colour');
-    assert.doesNotMatch((await spend.textContent()) ?? '', /%/, 'under 80 %: the budget stays out of the line (the tooltip has it)');
+    assert.doesNotMatch(
+      (await spend.textContent()) ?? '',
+      /%/,
+      'under 80 %: the budget stays out of the line (the tooltip has it)',
+    );
     // The teammate's 8x at $3,600/h: minutes of it pass the $1.00 budget.
     await configure({ 'fal.pricing.hourlyUsd': { gpu_8x_h100_sxm5: 3600, gpu_1x_h100_sxm5: 1.89 } }, () =>
-      waitFor('the warning colour', () => spend.getAttribute('class'), (c) => /warning-kind/.test(c ?? ''), 20_000, 100),
+      waitFor(
+        'the warning colour',
+        () => spend.getAttribute('class'),
+        (c) => /warning-kind/.test(c ?? ''),
+        20_000,
+        100,
+      ),
     );
-    assert.match((await spend.textContent()) ?? '', /· ~\$[\d,.]+\/h · \d{3,} % of the \$1\.00 budget/, 'one line: the count and $/h, then the budget once it matters');
+    assert.match(
+      (await spend.textContent()) ?? '',
+      /· ~\$[\d,.]+\/h · \d{3,} % of the \$1\.00 budget/,
+      'one line: the count and $/h, then the budget once it matters',
+    );
     await spend.hover();
     const tip = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Estimated spend' }).first();
     await tip.waitFor();
     const tipText = (await tip.textContent()) ?? '';
     assert.match(tipText, /Today.*This month.*Monthly budget\s*\$1\.00, \d+ % used — over/s);
-    assert.match(tipText, new RegExp(`Per instance this month: ${OTHER} ~\\$[\\d.]+¹ · ${mine} ~\\$[\\d.]+ \\(deleted\\)`));
+    assert.match(
+      tipText,
+      new RegExp(`Per instance this month: ${OTHER} ~\\$[\\d.]+¹ · ${mine} ~\\$[\\d.]+ \\(deleted\\)`),
+    );
     assert.match(tipText, /Per creator this month: developer \(you\) ~\$[\d.]+ · teammate ~\$[\d.]+¹/);
     assert.match(tipText, /since this VS Code first saw it/);
     await wb.screenshot('cost-status-bar-budget-warning');

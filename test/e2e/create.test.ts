@@ -11,7 +11,8 @@ import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench'
 import { waitFor } from '../support/polling';
 
 const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh e2e@test';
-const PRIVATE = '-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW -----END OPENSSH PRIVATE KEY-----';
+const PRIVATE =
+  '-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW -----END OPENSSH PRIVATE KEY-----';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('Create H100 Instance wizard (against the emulator)', function () {
@@ -68,8 +69,13 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
 
   it('the empty view offers "Create H100 Instance" and the view title has the + button', async () => {
     await wb.view('Instances').locator('.welcome-view-content').waitFor();
-    await wb.view('Instances').locator('.welcome-view-content .monaco-button', { hasText: 'Create H100 Instance' }).waitFor();
-    const plus = wb.page.locator('.part.sidebar .actions-container a.action-label[aria-label="Create H100 Instance"]').first();
+    await wb
+      .view('Instances')
+      .locator('.welcome-view-content .monaco-button', { hasText: 'Create H100 Instance' })
+      .waitFor();
+    const plus = wb.page
+      .locator('.part.sidebar .actions-container a.action-label[aria-label="Create H100 Instance"]')
+      .first();
     await plus.waitFor({ state: 'attached' });
     await wb.screenshot('create-empty-view');
   });
@@ -117,7 +123,11 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await pick('id_e2e.pub');
     await atStep('4/4');
     assert.equal(await placeholder(), 'workspace · 8x H100 · sector_3 · ~$15.12/h (estimate)');
-    assert.deepEqual(await labels(), ['Create 8x H100', 'workspace', 'id_e2e.pub', 'Cancel'], 'the name and the key have rows of their own');
+    assert.deepEqual(
+      await labels(),
+      ['Create 8x H100', 'workspace', 'id_e2e.pub', 'Cancel'],
+      'the name and the key have rows of their own',
+    );
     await wb.screenshot('create-step-4-confirm');
     const mark = wb.logMark();
     await escape();
@@ -152,7 +162,11 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await pick('Create 8x H100');
 
     const progress = await wb.waitForNotification(/Provisioning workspace \(8x H100\)… \d+s/);
-    assert.match(progress.message, /^Provisioning workspace \(8x H100\)… \d+s/, 'named after the workspace folder by default');
+    assert.match(
+      progress.message,
+      /^Provisioning workspace \(8x H100\)… \d+s/,
+      'named after the workspace folder by default',
+    );
     await wb.screenshot('create-progress');
     const ready = await wb.waitForNotification(/^workspace \(8x H100\) is ready at 203\.0\.113\.\d+\.$/, 30_000);
     await wb.screenshot('create-ready');
@@ -183,7 +197,10 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     const before = fal.instances().length;
     await startWizard();
     // The last choice (8x) is the default now.
-    const focused = await wb.page.locator('.quick-input-widget .monaco-list-row.focused .label-name').first().textContent();
+    const focused = await wb.page
+      .locator('.quick-input-widget .monaco-list-row.focused .label-name')
+      .first()
+      .textContent();
     assert.equal(focused?.trim(), '8x H100');
     await pick('1x H100');
     await atStep('2/3');
@@ -194,7 +211,13 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     const message = await wb.inputBox.waitForMessage(/PRIVATE key/);
     assert.match(message, /Never share it/);
     // Not left on screen: the box is emptied, the message stays (issue 14 item 5).
-    await waitFor('the private key to leave the box', () => wb.inputBox.input.inputValue(), (v) => v === '', 5_000, 20);
+    await waitFor(
+      'the private key to leave the box',
+      () => wb.inputBox.input.inputValue(),
+      (v) => v === '',
+      5_000,
+      20,
+    );
     assert.match(await wb.inputBox.message(), /PRIVATE key.*cleared from the box and not sent/);
     await wb.screenshot('create-paste-private-refused');
     await wb.inputBox.enter();
@@ -209,7 +232,10 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     const sent = posts();
     assert.equal(sent.length, 1);
     assert.deepEqual(sent[0]!.body, { instance_type: 'gpu_1x_h100_sxm5', ssh_key: PUB });
-    assert.ok(!fal.requests.some((r) => JSON.stringify(r.body ?? '').includes('PRIVATE')), 'the private key never reached fal');
+    assert.ok(
+      !fal.requests.some((r) => JSON.stringify(r.body ?? '').includes('PRIVATE')),
+      'the private key never reached fal',
+    );
     assert.equal(fal.instances().length, before + 1);
     await dismissToasts();
   });
@@ -227,7 +253,10 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await wb.waitForNotification(/is ready at/, 30_000);
     const sent = posts();
     assert.ok(sent.length >= 3, `replays: ${JSON.stringify(sent.map((r) => [r.fault, r.status]))}`);
-    assert.deepEqual(sent.map((r) => r.fault ?? r.status), ['drop-after-commit', 'status:500', 201]);
+    assert.deepEqual(
+      sent.map((r) => r.fault ?? r.status),
+      ['drop-after-commit', 'status:500', 201],
+    );
     assert.equal(new Set(sent.map((r) => r.idempotencyKey)).size, 1, 'one Idempotency-Key for every attempt');
     assert.equal(fal.instances().length, before + 1, 'exactly one new instance');
     await dismissToasts();
@@ -242,7 +271,13 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await pick('id_e2e.pub');
     await pick('Create 1x H100');
     // Keep the new machine provisioning so the wait is still running when the button is pressed.
-    const created = await waitFor('the instance to be created', () => fal.instances().find((i) => !before.has(i.id)), (i) => i !== undefined, 10_000, 20);
+    const created = await waitFor(
+      'the instance to be created',
+      () => fal.instances().find((i) => !before.has(i.id)),
+      (i) => i !== undefined,
+      10_000,
+      20,
+    );
     const id = created!.id;
     fal.updateInstance(id, { status: 'provisioning' });
     const progress = await wb.waitForNotification(/^Provisioning .*1x H100\)?… \d+s/);
@@ -255,7 +290,10 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await wb.waitForToastsToSettle();
     await wb.screenshot('create-stopped-waiting');
     await wb.waitForLog(new RegExp(`Stopped waiting for .*1x H100.* ${id}; the instance itself was not touched`));
-    assert.ok(fal.instances().some((i) => i.id === id), 'the instance still exists');
+    assert.ok(
+      fal.instances().some((i) => i.id === id),
+      'the instance still exists',
+    );
     assert.equal(fal.requests.filter((r) => r.method === 'DELETE').length, 0, 'Stop Waiting deletes nothing');
     assert.equal(fal.requests.filter((r) => r.method === 'POST').length, 1);
 
@@ -263,8 +301,17 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     const modal = await wb.waitForModal();
     assert.match(modal.message, new RegExp(`^Delete .*${id}.*\\?$`), 'the usual confirmation, naming the machine');
     await wb.clickModalButton('Delete');
-    await waitFor('the DELETE', () => fal.requests.filter((r) => r.method === 'DELETE').map((r) => r.path), (p) => p.length === 1, 10_000, 50);
-    assert.deepEqual(fal.requests.filter((r) => r.method === 'DELETE').map((r) => r.path), [`/v1/compute/instances/${id}`]);
+    await waitFor(
+      'the DELETE',
+      () => fal.requests.filter((r) => r.method === 'DELETE').map((r) => r.path),
+      (p) => p.length === 1,
+      10_000,
+      50,
+    );
+    assert.deepEqual(
+      fal.requests.filter((r) => r.method === 'DELETE').map((r) => r.path),
+      [`/v1/compute/instances/${id}`],
+    );
     await wb.waitForTreeRows((rs) => !rs.some((r) => r.ariaLabel.includes(id)), 'Instances', 15_000);
     await dismissToasts();
   });
@@ -278,7 +325,13 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await pick('1x H100');
     await pick('id_e2e.pub');
     await pick('Create 1x H100');
-    await waitFor('the create request', () => posts().length, (n) => n > 0, 10_000, 50);
+    await waitFor(
+      'the create request',
+      () => posts().length,
+      (n) => n > 0,
+      10_000,
+      50,
+    );
     assert.equal(posts().length, 1, 'the create is in flight');
     const firstKey = posts()[0]!.idempotencyKey;
     await wb.runCommand('Developer: Reload Window');
@@ -287,14 +340,22 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await wb.screenshot('create-reconciled-after-reload');
     assert.match(done.message, /\(1x H100\)\.$/, 'names the machine');
     // The delayed first request commits too (the emulator finishes it although its caller is gone).
-    await waitFor('the first create to be answered', () => posts()[0]!.status, (status) => status !== undefined, 10_000);
+    await waitFor(
+      'the first create to be answered',
+      () => posts()[0]!.status,
+      (status) => status !== undefined,
+      10_000,
+    );
     // Only this create's requests are judged: code-server does not always carry globalState writes
     // across a window reload (seen once in CI: the cleared entry of a create finished earlier in this
     // workbench came back and was replayed too — harmlessly, with its own key, so fal answers with
     // the instance it already made).
     const sent = posts().filter((r) => r.idempotencyKey === firstKey);
     assert.ok(sent.length >= 2, 'the in-flight create, then its replay with the saved key after the reload');
-    assert.ok(sent.every((r) => JSON.stringify(r.body) === JSON.stringify({ instance_type: 'gpu_1x_h100_sxm5', ssh_key: PUB })), 'the same body');
+    assert.ok(
+      sent.every((r) => JSON.stringify(r.body) === JSON.stringify({ instance_type: 'gpu_1x_h100_sxm5', ssh_key: PUB })),
+      'the same body',
+    );
     assert.equal(fal.instances().length, before + 1, 'exactly one new instance');
   });
 
@@ -345,7 +406,11 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     await wb.clickNotificationButton('Resume Create');
     await wb.waitForNotification(/ is ready at /, 30_000);
     assert.equal(posts().length, 5);
-    assert.equal(new Set(posts().map((r) => r.idempotencyKey)).size, 1, 'one Idempotency-Key for every attempt, the resume included');
+    assert.equal(
+      new Set(posts().map((r) => r.idempotencyKey)).size,
+      1,
+      'one Idempotency-Key for every attempt, the resume included',
+    );
     assert.equal(fal.instances().length, before + 1, 'exactly one new instance');
     await dismissToasts();
   });

@@ -43,7 +43,8 @@ function ellipsed(page: Page, selector: string): Promise<Cut[]> {
     for (const root of Array.from(doc.querySelectorAll(sel)) as any[]) {
       for (const el of [root, ...Array.from(root.querySelectorAll('*'))] as any[]) {
         if (el.offsetParent === null || (globalThis as any).getComputedStyle(el).textOverflow !== 'ellipsis') continue;
-        if (el.scrollWidth > el.clientWidth + 1) cuts.push({ text: String(el.textContent).trim(), need: el.scrollWidth, have: el.clientWidth });
+        if (el.scrollWidth > el.clientWidth + 1)
+          cuts.push({ text: String(el.textContent).trim(), need: el.scrollWidth, have: el.clientWidth });
       }
     }
     return cuts;
@@ -71,7 +72,9 @@ function recordToasts(): void {
   const g = globalThis as any;
   const seen: Record<string, boolean> = (g.__falToasts = {});
   const sample = () => {
-    for (const el of Array.from(g.document.querySelectorAll('.notifications-toasts .notification-toast .notification-list-item-message')) as any[]) {
+    for (const el of Array.from(
+      g.document.querySelectorAll('.notifications-toasts .notification-toast .notification-list-item-message'),
+    ) as any[]) {
       if (el.offsetParent === null || el.clientWidth === 0) continue;
       const text = String(el.textContent).trim();
       seen[text] = seen[text] === true || el.scrollWidth > el.clientWidth + 1;
@@ -90,7 +93,10 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
   async function measureQuickPick(step: string): Promise<void> {
     await wb.quickPick.waitOpen();
     await wb.page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
-    const cuts = [...(await ellipsed(wb.page, '.quick-input-widget .quick-input-list')), ...(await ellipsed(wb.page, '.quick-input-widget .quick-input-title'))];
+    const cuts = [
+      ...(await ellipsed(wb.page, '.quick-input-widget .quick-input-list')),
+      ...(await ellipsed(wb.page, '.quick-input-widget .quick-input-title')),
+    ];
     const ph = await placeholderCut(wb.page);
     if (ph) cuts.push(ph);
     await wb.screenshot(`cutoff-${step}`);
@@ -129,10 +135,22 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     await wb.clickModalButton('Delete');
     const rows = await wb.waitForTreeRows((rs) => rs.some((r) => r.description.startsWith('deleting…')), 'Instances');
     await wb.page.mouse.move(700, 500); // no hover: a hovered row gives room to its inline buttons
-    await wb.page.locator('.monaco-list-row.focused').first().evaluate(() => undefined).catch(() => undefined);
+    await wb.page
+      .locator('.monaco-list-row.focused')
+      .first()
+      .evaluate(() => undefined)
+      .catch(() => undefined);
     await wb.screenshot('cutoff-tree-rows');
     const descriptions = rows.map((r) => r.description);
-    for (const words of ['starting · 1x H100', 'starting · 8x H100', 'stopped · 1x H100', 'unknown · 8x H100', 'hibernating · 1x H100', 'deleting… · 1x H100', '8x H100']) {
+    for (const words of [
+      'starting · 1x H100',
+      'starting · 8x H100',
+      'stopped · 1x H100',
+      'unknown · 8x H100',
+      'hibernating · 1x H100',
+      'deleting… · 1x H100',
+      '8x H100',
+    ]) {
       assert.ok(descriptions.includes(words), `a row says "${words}": ${JSON.stringify(descriptions)}`);
     }
     const cuts = await ellipsed(wb.page, '.part.sidebar .pane .monaco-list-row');
@@ -140,7 +158,7 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     fal.clearFaults();
   });
 
-  it('every step of the create wizard: type, sector, key, confirm (the whole fingerprint and price, the Create item\'s detail), and the name box', async function () {
+  it("every step of the create wizard: type, sector, key, confirm (the whole fingerprint and price, the Create item's detail), and the name box", async function () {
     this.timeout(60_000);
     failures.length = 0;
     await wb.runCommand('fal: Create H100 Instance');
@@ -152,7 +170,10 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     await measureQuickPick('key');
     await wb.quickPick.answerAndAdvance('id_ed25519.pub');
     await measureQuickPick('confirm');
-    const confirm = (await wb.page.locator('.quick-input-widget .monaco-list-rows').innerText()).replace(/\u00a0/g, ' ');
+    const confirm = (await wb.page.locator('.quick-input-widget .monaco-list-rows').innerText()).replace(
+      /\u00a0/g,
+      ' ',
+    );
     assert.match(confirm, /SHA256:[A-Za-z0-9+/]{43}/, 'the whole fingerprint is in the rows');
     assert.match(confirm, /~\$15\.12\/h \(estimate\)/);
     assert.match(confirm, /billed by the hour until you delete it/);
@@ -184,7 +205,13 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     await wb.quickPick.answerAndAdvance('1x H100');
     await wb.quickPick.answerAndAdvance('id_ed25519.pub');
     await wb.quickPick.answerAndAdvance('Create 1x H100');
-    const created = await waitFor('the second instance', () => fal.instances().find((i) => !before.has(i.id)), (i) => i !== undefined, 10_000, 20);
+    const created = await waitFor(
+      'the second instance',
+      () => fal.instances().find((i) => !before.has(i.id)),
+      (i) => i !== undefined,
+      10_000,
+      20,
+    );
     fal.updateInstance(created!.id, { status: 'provisioning' });
     await wb.waitForNotification(/^Provisioning /);
     await wb.clickNotificationButton('Stop Waiting');
@@ -193,8 +220,18 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     await wb.screenshot('cutoff-toast-stopped-waiting');
     const toasts = await wb.page.evaluate(() => (globalThis as any).__falToasts as Record<string, boolean>);
     const texts = Object.keys(toasts);
-    for (const expected of [/^fal API key saved\.$/, /^New SSH key /, /^Provisioning /, / is ready at /, /^Copied /, /^Stopped waiting\. /]) {
-      assert.ok(texts.some((t) => expected.test(t)), `the toast ${expected} was seen: ${JSON.stringify(texts)}`);
+    for (const expected of [
+      /^fal API key saved\.$/,
+      /^New SSH key /,
+      /^Provisioning /,
+      / is ready at /,
+      /^Copied /,
+      /^Stopped waiting\. /,
+    ]) {
+      assert.ok(
+        texts.some((t) => expected.test(t)),
+        `the toast ${expected} was seen: ${JSON.stringify(texts)}`,
+      );
     }
     const cut = texts.filter((t) => toasts[t]);
     assert.deepEqual(cut, [], `toasts shown cut:\n${cut.join('\n')}`);

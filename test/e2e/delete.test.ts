@@ -14,7 +14,13 @@ describe('Delete Instance (against the emulator)', function () {
     this.timeout(120_000);
     fal = await FalEmulator.start({
       seed: [
-        { id: 'inst_del_a', instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '203.0.113.50', sector: 'sector_1' },
+        {
+          id: 'inst_del_a',
+          instance_type: 'gpu_8x_h100_sxm5',
+          status: 'ready',
+          ip: '203.0.113.50',
+          sector: 'sector_1',
+        },
         { id: 'inst_del_b', instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '203.0.113.51' },
         { id: 'inst_del_c', instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' },
       ],
@@ -31,7 +37,8 @@ describe('Delete Instance (against the emulator)', function () {
 
   afterEach(screenshotOnFailure(() => wb));
 
-  const deleteFromContextMenu = (rowText: string) => wb.runFromContextMenu(rowText, 'Delete Instance…', { select: true });
+  const deleteFromContextMenu = (rowText: string) =>
+    wb.runFromContextMenu(rowText, 'Delete Instance…', { select: true });
 
   it('context menu → modal naming the instance; Cancel sends no DELETE', async () => {
     fal.clearRequests();
@@ -57,14 +64,30 @@ describe('Delete Instance (against the emulator)', function () {
     await deleteFromContextMenu('203.0.113.50');
     await wb.waitForModal();
     await wb.clickModalButton('Delete');
-    const deleting = await wb.waitForTreeRows((rs) => rs.some((r) => r.description.startsWith('deleting…') && r.spinning), 'Instances', 5_000);
-    assert.ok(deleting.some((r) => r.label === 'inst_del_a' && r.description === 'deleting… · 8x H100'), 'the row shows a deleting state until gone');
+    const deleting = await wb.waitForTreeRows(
+      (rs) => rs.some((r) => r.description.startsWith('deleting…') && r.spinning),
+      'Instances',
+      5_000,
+    );
+    assert.ok(
+      deleting.some((r) => r.label === 'inst_del_a' && r.description === 'deleting… · 8x H100'),
+      'the row shows a deleting state until gone',
+    );
     // Instance rows only: a ready row clicked to select it may have expanded its GPU line (gpu.test.ts).
     const instanceRows = (rs: { ariaLabel: string }[]) => rs.filter((r) => r.ariaLabel.includes('inst_'));
-    const rows = instanceRows(await wb.waitForTreeRows((rs) => instanceRows(rs).length === 2 && !rs.some((r) => r.label === 'inst_del_a'), 'Instances'));
+    const rows = instanceRows(
+      await wb.waitForTreeRows(
+        (rs) => instanceRows(rs).length === 2 && !rs.some((r) => r.label === 'inst_del_a'),
+        'Instances',
+      ),
+    );
     assert.equal(rows.length, 2);
     // The row goes once the DELETE has been answered: every request it made is in the log.
-    assert.deepEqual(deletes().map((r) => r.path), ['/v1/compute/instances/inst_del_a'], 'one DELETE for that instance');
+    assert.deepEqual(
+      deletes().map((r) => r.path),
+      ['/v1/compute/instances/inst_del_a'],
+      'one DELETE for that instance',
+    );
     assert.ok(!fal.instances().some((i) => i.id === 'inst_del_a'));
     await wb.screenshot('delete-row-gone');
   });
@@ -78,13 +101,20 @@ describe('Delete Instance (against the emulator)', function () {
     assert.match(text, /1x H100[\s\S]*ready · 203\.0\.113\.51[\s\S]*inst_del_b/);
     assert.match(text, /provisioning · no IP yet[\s\S]*inst_del_c/);
     await wb.screenshot('delete-palette-pick');
-    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'inst_del_c' }).locator('.label-name').first().click();
+    await wb.page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: 'inst_del_c' })
+      .locator('.label-name')
+      .first()
+      .click();
     await wb.page.locator('.quick-input-widget .quick-input-count', { hasText: '1' }).waitFor();
     await wb.page.keyboard.press('Enter');
     const modal = await wb.waitForModal();
     assert.match(modal.message, /inst_del_c/);
     await wb.clickModalButton('Delete');
     await wb.waitForTreeRows((rs) => rs.length === 1 && rs[0]!.label === 'inst_del_b', 'Instances');
-    assert.deepEqual(deletes().map((r) => r.path), ['/v1/compute/instances/inst_del_c']);
+    assert.deepEqual(
+      deletes().map((r) => r.path),
+      ['/v1/compute/instances/inst_del_c'],
+    );
   });
 });

@@ -14,7 +14,16 @@ const LAG_MS = 6_000;
 describe('Delete lag (against the emulator)', function () {
   let fal: FalEmulator;
   let wb: Workbench;
-  const statusText = async () => ((await wb.statusBarItem(/· ~\$/).first().innerText().catch(() => '')) || '').replace(/\u00a0/g, ' ').trim();
+  const statusText = async () =>
+    (
+      (await wb
+        .statusBarItem(/· ~\$/)
+        .first()
+        .innerText()
+        .catch(() => '')) || ''
+    )
+      .replace(/\u00a0/g, ' ')
+      .trim();
 
   before(async function () {
     this.timeout(120_000);
@@ -25,7 +34,13 @@ describe('Delete lag (against the emulator)', function () {
         { id: KEPT, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '203.0.113.81' },
       ],
     });
-    wb = await openWorkbench({ settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.fastIntervalSeconds': 1, 'fal.refresh.slowIntervalSeconds': 60 } });
+    wb = await openWorkbench({
+      settings: {
+        'fal.apiBaseUrl': fal.baseUrl,
+        'fal.refresh.fastIntervalSeconds': 1,
+        'fal.refresh.slowIntervalSeconds': 60,
+      },
+    });
     await wb.signIn(DEFAULT_EMULATOR_KEY);
     await wb.runCommand('Notifications: Clear All Notifications');
     await wb.waitForTreeRows((rs) => rs.length === 2, 'Instances', 30_000);
@@ -48,10 +63,23 @@ describe('Delete lag (against the emulator)', function () {
     await wb.clickModalButton('Delete');
     // Before fal has even answered: no longer counted, nor its $15.12/h.
     await waitFor('the status bar to drop the deleted machine', statusText, (t) => t === '1 · ~$15.12/h', 1_400, 20);
-    assert.ok(!fal.requests.some((r) => r.method === 'DELETE' && r.status !== undefined), 'the count changed before fal answered the delete');
-    await waitFor('fal to answer the delete', () => fal.requests.find((r) => r.method === 'DELETE')?.status, (s) => s === 204, 10_000, 50);
+    assert.ok(
+      !fal.requests.some((r) => r.method === 'DELETE' && r.status !== undefined),
+      'the count changed before fal answered the delete',
+    );
+    await waitFor(
+      'fal to answer the delete',
+      () => fal.requests.find((r) => r.method === 'DELETE')?.status,
+      (s) => s === 204,
+      10_000,
+      50,
+    );
     const answeredAt = Date.now();
-    const rows = await wb.waitForTreeRows((rs) => rs.some((r) => r.label === GONE && r.description === 'deleting… · 8x H100' && r.spinning), 'Instances', 5_000);
+    const rows = await wb.waitForTreeRows(
+      (rs) => rs.some((r) => r.label === GONE && r.description === 'deleting… · 8x H100' && r.spinning),
+      'Instances',
+      5_000,
+    );
     assert.equal(rows.length, 2, 'listed by fal after the 204: the row stays, saying so');
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('delete-lag-deleting');
@@ -61,7 +89,10 @@ describe('Delete lag (against the emulator)', function () {
     await wb.waitForTreeRows((rs) => rs.length === 1 && rs[0]!.label === KEPT, 'Instances', LAG_MS + 8_000);
     const tookMs = Date.now() - answeredAt;
     assert.ok(tookMs < 30_000, `gone after ${tookMs} ms, long before the 60 s slow refresh`);
-    const log = await wb.waitForLog(new RegExp(`Deleted instance ${GONE} no longer listed by fal \\(after \\d+ s\\)`), mark);
+    const log = await wb.waitForLog(
+      new RegExp(`Deleted instance ${GONE} no longer listed by fal \\(after \\d+ s\\)`),
+      mark,
+    );
     assert.match(log, /Refresh: fast/);
     await wb.waitForLog(/Refresh: slow \(every instance is stable\)/, mark);
     await wb.screenshot('delete-lag-gone');

@@ -49,7 +49,13 @@ describe('npm run demo', function () {
     await page.locator('.quick-input-widget .quick-input-box input').waitFor();
     await page.keyboard.press('Enter');
     const rows = page.locator('.part.sidebar .monaco-list-row');
-    await waitFor('every demo instance listed', () => rows.count(), (n) => n === demoInstances().length, 30_000, 100);
+    await waitFor(
+      'every demo instance listed',
+      () => rows.count(),
+      (n) => n === demoInstances().length,
+      30_000,
+      100,
+    );
     await page.screenshot({ path: resolve(repoRoot, 'test-results/screenshots/demo.png') });
   });
 

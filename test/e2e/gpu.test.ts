@@ -34,13 +34,25 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
   const description = async (id: string) => rowOf(await wb.treeRows('Instances'), id)?.description ?? '';
   /** Waits until the row's description starts with the GPU part `expected` (what follows it, the IP or the type, is the row's own business). */
   const waitForDescription = (id: string, expected: string, timeout = 30_000) =>
-    waitFor(`the row of ${id} to show ${expected}`, () => description(id), (d) => d === expected || d.startsWith(`${expected} · `), timeout, 100);
+    waitFor(
+      `the row of ${id} to show ${expected}`,
+      () => description(id),
+      (d) => d === expected || d.startsWith(`${expected} · `),
+      timeout,
+      100,
+    );
   /** A child row, by the start of its accessibility label ("GPU 0, …", "nvidia-smi not found, …"). */
   const childRow = (text: string) => wb.view('Instances').locator(`.monaco-list-row[aria-label^="${text}"]`);
   const expand = async (id: string) => {
     const row = wb.row(id);
     if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
-    await waitFor(`${id} expanded`, () => row.getAttribute('aria-expanded'), (v) => v === 'true', 10_000, 100);
+    await waitFor(
+      `${id} expanded`,
+      () => row.getAttribute('aria-expanded'),
+      (v) => v === 'true',
+      10_000,
+      100,
+    );
   };
   const collapse = async (id: string) => {
     const row = wb.row(id);
@@ -50,7 +62,9 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
   const chooseKey = async (id: string, key: string) => {
     await wb.runCommand('fal: Choose Private Key…');
     await wb.quickPick.answer(id);
-    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `Which private key opens ${id}?` }).waitFor();
+    await wb.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: `Which private key opens ${id}?` })
+      .waitFor();
     await wb.quickPick.answer(key);
     await wb.quickPick.waitClosed();
   };
@@ -65,9 +79,29 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     const refused = s.logLines(/Connection closed by authenticating user/).length;
     await expand(id);
     await childRow('Host key not known yet').first().click();
-    await waitFor(`the host key of ${id} in known_hosts`, () => readIfExists(join(home, '.ssh', 'fal', 'known_hosts')), (t) => new RegExp(`^fal-${id} ssh-ed25519 `, 'm').test(t), 30_000, 100);
-    if (login) await waitFor('the terminal\'s ssh to log in', () => s.logLines(/Starting session: shell/).length, (n) => n > shells, 30_000, 100);
-    else await waitFor('sshd to refuse the terminal\'s key', () => s.logLines(/Connection closed by authenticating user/).length, (n) => n > refused, 30_000, 100);
+    await waitFor(
+      `the host key of ${id} in known_hosts`,
+      () => readIfExists(join(home, '.ssh', 'fal', 'known_hosts')),
+      (t) => new RegExp(`^fal-${id} ssh-ed25519 `, 'm').test(t),
+      30_000,
+      100,
+    );
+    if (login)
+      await waitFor(
+        "the terminal's ssh to log in",
+        () => s.logLines(/Starting session: shell/).length,
+        (n) => n > shells,
+        30_000,
+        100,
+      );
+    else
+      await waitFor(
+        "sshd to refuse the terminal's key",
+        () => s.logLines(/Connection closed by authenticating user/).length,
+        (n) => n > refused,
+        30_000,
+        100,
+      );
     // A terminal that takes the focus can close the palette under the driver: try again.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -84,10 +118,16 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
   /** The sampler's connections, by client port: those that ran a command (a terminal's ssh starts a shell instead). */
   const samplerPorts = () => new Set(s.logLines(COMMAND).map(port));
   /** Every authenticated connection (the terminals' included), and the sampler's connections and commands. */
-  const counts = () => ({ logins: s.logLines(ACCEPTED).length, sessions: samplerPorts().size, commands: s.logLines(COMMAND).length });
+  const counts = () => ({
+    logins: s.logLines(ACCEPTED).length,
+    sessions: samplerPorts().size,
+    commands: s.logLines(COMMAND).length,
+  });
   /** The sampler's connections that sshd has not seen end (disconnect or close). */
   const openConnections = () => {
-    const ended = new Set(s.logLines(/Disconnected from user|Received disconnect from|Connection closed by|Connection reset by/).map(port));
+    const ended = new Set(
+      s.logLines(/Disconnected from user|Received disconnect from|Connection closed by|Connection reset by/).map(port),
+    );
     return [...samplerPorts()].filter((p) => !ended.has(p));
   };
 
@@ -119,7 +159,17 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     mkdirSync(join(home, '.ssh', 'fal'), { recursive: true, mode: 0o700 });
     copyFileSync(s.plainKey, join(home, '.ssh', 'fal_gpu_ed25519'));
     copyFileSync(`${s.plainKey}.pub`, join(home, '.ssh', 'fal_gpu_ed25519.pub'));
-    execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'not authorized', '-f', join(home, '.ssh', 'id_unauthorized')]);
+    execFileSync(KEYGEN, [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      'not authorized',
+      '-f',
+      join(home, '.ssh', 'id_unauthorized'),
+    ]);
     // No instance was ever connected to: no host key is known (and with no host entry, the
     // extension would tidy a known_hosts file away). Each host key is learned the way a user does.
 
@@ -143,8 +193,12 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await wb.screenshot('gpu-state-no-key');
     await wb.page.mouse.move(0, 0);
     const rows = await wb.treeRows('Instances');
-    assert.deepEqual(rows.map((r) => r.description), ['8x H100', '1x H100', '1x H100']);
-    for (const id of [MAIN, NOKEY, WRONGKEY]) assert.equal(await wb.row(id).getAttribute('aria-expanded'), null, `${id} is not expandable`);
+    assert.deepEqual(
+      rows.map((r) => r.description),
+      ['8x H100', '1x H100', '1x H100'],
+    );
+    for (const id of [MAIN, NOKEY, WRONGKEY])
+      assert.equal(await wb.row(id).getAttribute('aria-expanded'), null, `${id} is not expandable`);
     assert.equal(counts().logins, 0, 'no SSH connection without a key');
   });
 
@@ -187,11 +241,21 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await childRow('python3, pid 2085218 · 11.2 GB').waitFor();
     const procs = (await wb.treeRows('Instances')).filter((r) => r.icon === 'gear');
     assert.equal(procs.length, 15);
-    assert.equal(`${procs[0]!.label} ${procs[0]!.description}`, 'python3 pid 2085037 · 13.0 GB · GPU-e5f404f3…', '/opt/conda/bin/python3 by its name, the GPU by its UUID');
+    assert.equal(
+      `${procs[0]!.label} ${procs[0]!.description}`,
+      'python3 pid 2085037 · 13.0 GB · GPU-e5f404f3…',
+      '/opt/conda/bin/python3 by its name, the GPU by its UUID',
+    );
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-expanded-8x-busy');
     const c = counts();
-    await waitFor('three more samples', () => counts().commands, (n) => n >= c.commands + 3, 20_000, 100);
+    await waitFor(
+      'three more samples',
+      () => counts().commands,
+      (n) => n >= c.commands + 3,
+      20_000,
+      100,
+    );
     assert.equal(counts().sessions, c.sessions, 'no new SSH connection: the one open is reused for every sample');
     assert.deepEqual(openConnections().length, 1, 'one open connection');
     await childRow('15 GPU processes').locator('.monaco-tl-twistie').click();
@@ -218,10 +282,18 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     // The row's label carries the idle decoration (badge "zz", warning colour).
     const badge = await waitFor(
       'the idle badge on the row',
-      () => wb.row(MAIN).locator('.monaco-icon-label').evaluate((el) => {
-        const view = (el as unknown as { ownerDocument: { defaultView: { getComputedStyle(e: unknown, p: string): { content: string } } } }).ownerDocument.defaultView;
-        return view.getComputedStyle(el, '::after').content;
-      }),
+      () =>
+        wb
+          .row(MAIN)
+          .locator('.monaco-icon-label')
+          .evaluate((el) => {
+            const view = (
+              el as unknown as {
+                ownerDocument: { defaultView: { getComputedStyle(e: unknown, p: string): { content: string } } };
+              }
+            ).ownerDocument.defaultView;
+            return view.getComputedStyle(el, '::after').content;
+          }),
       (c) => c.includes('zz'),
       10_000,
       100,
@@ -241,7 +313,10 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     this.timeout(60_000);
     await collapse(MAIN);
     const label = wb.row(MAIN).locator('.label-name');
-    const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'GPU utilisation, last ' }).first();
+    const hover = wb.page
+      .locator('.monaco-hover, .workbench-hover')
+      .filter({ hasText: 'GPU utilisation, last ' })
+      .first();
     const img = hover.locator('img[src^="data:image/svg+xml;base64,"]');
     // The tooltip is built on hover (resolveTreeItem): move away and back until it shows, then read it in one go.
     const seen = await waitFor(
@@ -249,27 +324,53 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
       async () => {
         await wb.page.mouse.move(0, 0);
         await label.hover();
-        if (!(await img.waitFor({ timeout: 3_000 }).then(() => true, () => false))) return undefined;
-        return img.evaluate((el) => {
-          const e = el as unknown as { alt: string; getBoundingClientRect(): { width: number }; closest(s: string): { textContent: string | null } | null };
-          return { alt: e.alt, width: e.getBoundingClientRect().width, text: e.closest('.monaco-hover, .workbench-hover')?.textContent ?? '' };
-        }).catch(() => undefined);
+        if (
+          !(await img.waitFor({ timeout: 3_000 }).then(
+            () => true,
+            () => false,
+          ))
+        )
+          return undefined;
+        return img
+          .evaluate((el) => {
+            const e = el as unknown as {
+              alt: string;
+              getBoundingClientRect(): { width: number };
+              closest(s: string): { textContent: string | null } | null;
+            };
+            return {
+              alt: e.alt,
+              width: e.getBoundingClientRect().width,
+              text: e.closest('.monaco-hover, .workbench-hover')?.textContent ?? '',
+            };
+          })
+          .catch(() => undefined);
       },
       (v) => v !== undefined && v.width > 100,
       30_000,
       200,
     );
-    assert.match(seen!.alt, /^GPU utilisation, last \d+ (min|s): now \d+ %, mean \d+ %, min 0 %, max 95 % \(\d+ samples\)$/, 'the mean of the 8 GPUs, busy and idle');
+    assert.match(
+      seen!.alt,
+      /^GPU utilisation, last \d+ (min|s): now \d+ %, mean \d+ %, min 0 %, max 95 % \(\d+ samples\)$/,
+      'the mean of the 8 GPUs, busy and idle',
+    );
     assert.match(seen!.text, /GPUs\s*8×GPU 95 % · 106\/640 GB/);
     // The row repaints on every sample; the open tooltip stays (a user can read it).
     const before = counts().commands;
-    await waitFor('two more samples', () => counts().commands, (n) => n >= before + 2, 20_000, 100);
+    await waitFor(
+      'two more samples',
+      () => counts().commands,
+      (n) => n >= before + 2,
+      20_000,
+      100,
+    );
     assert.ok(await img.isVisible(), 'the tooltip stayed open across repaints');
     await wb.screenshot('gpu-tooltip-history');
     await wb.page.mouse.move(0, 0);
   });
 
-  it('nvidia-smi missing, then the driver failing: each its own words in the row and the child, with the shell\'s and nvidia-smi\'s own text', async function () {
+  it("nvidia-smi missing, then the driver failing: each its own words in the row and the child, with the shell's and nvidia-smi's own text", async function () {
     this.timeout(90_000);
     await expand(MAIN);
     s.stub.set('missing');
@@ -277,12 +378,18 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     const missing = childRow('nvidia-smi not found').first();
     await missing.waitFor();
     // The shell's own words: "command not found", or, when the stub vanished between lookup and exec, "No such file or directory".
-    assert.match((await missing.textContent()) ?? '', /nvidia-smi: (command )?not found|nvidia-smi: No such file or directory/);
+    assert.match(
+      (await missing.textContent()) ?? '',
+      /nvidia-smi: (command )?not found|nvidia-smi: No such file or directory/,
+    );
     s.stub.set('driver-failed');
     await waitForDescription(MAIN, 'GPU: driver not responding');
     const driver = childRow('NVIDIA driver not responding').first();
     await driver.waitFor();
-    assert.match((await driver.textContent()) ?? '', /NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/);
+    assert.match(
+      (await driver.textContent()) ?? '',
+      /NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/,
+    );
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-state-driver-failed');
     s.stub.set('h100x8-busy');
@@ -318,7 +425,12 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await wb.page.keyboard.press('Control+End');
     await editor.filter({ hasText: 'Raw nvidia-smi output' }).waitFor();
     const raw = (await editor.textContent())?.replace(/\u00a0/g, ' ') ?? '';
-    assert.ok(raw.includes(readFileSync(join(FIXTURES, 'query-compute-apps.h100x8-busy.csv'), 'utf8').trim().split('\n').pop()!), `the raw output as nvidia-smi printed it:\n${raw}`);
+    assert.ok(
+      raw.includes(
+        readFileSync(join(FIXTURES, 'query-compute-apps.h100x8-busy.csv'), 'utf8').trim().split('\n').pop()!,
+      ),
+      `the raw output as nvidia-smi printed it:\n${raw}`,
+    );
     s.stub.set('h100x8-idle');
     await wb.page.locator('.editor-actions .action-label[aria-label^="Refresh GPU Usage"]').click();
     await wb.page.keyboard.press('Control+Home');
@@ -333,16 +445,34 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await wb.runCommand('View: Show Explorer');
     await wb.waitForLog('GPU sampling paused (view hidden)', mark);
     // The sampler's connection ends with an SSH disconnect.
-    await waitFor('the sampler\'s connections to close (sshd log)', openConnections, (ports) => ports.length === 0, 20_000, 100);
+    await waitFor(
+      "the sampler's connections to close (sshd log)",
+      openConnections,
+      (ports) => ports.length === 0,
+      20_000,
+      100,
+    );
     const hidden = counts();
     // The one duration-based wait: absence can only be observed over time — 5 sample intervals.
     const start = Date.now();
-    await waitFor('five sample intervals with the view hidden', () => Date.now() - start, (ms) => ms >= 5_000, 10_000, 250);
+    await waitFor(
+      'five sample intervals with the view hidden',
+      () => Date.now() - start,
+      (ms) => ms >= 5_000,
+      10_000,
+      250,
+    );
     assert.deepEqual(counts(), hidden, 'no session and no command while hidden');
     const sincePaused = wb.extensionLog().slice(mark).split('GPU sampling paused (view hidden)')[1] ?? '';
     assert.doesNotMatch(sincePaused, /GPU sample of/, 'no sample attempt logged while hidden');
     await wb.openActivityView('fal Compute');
-    await waitFor('sampling to resume', () => counts().commands, (n) => n > hidden.commands, 20_000, 100);
+    await waitFor(
+      'sampling to resume',
+      () => counts().commands,
+      (n) => n > hidden.commands,
+      20_000,
+      100,
+    );
     assert.ok(counts().sessions > hidden.sessions, 'a new connection when the view comes back');
   });
 });

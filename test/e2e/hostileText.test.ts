@@ -19,17 +19,34 @@ describe('Hostile text from fal in hovers (real workbench)', function () {
 
   /** Screenshots after the hover's fade-in (finite animations only: a spinner never ends). */
   const screenshotSettled = async (hover: Locator, name: string) => {
-    type Running = { readonly effect: { getComputedTiming(): { iterations?: number } } | null; readonly finished: Promise<unknown> };
-    await hover.evaluate((el) => Promise.all((el.ownerDocument.getAnimations() as Running[]).filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished)));
+    type Running = {
+      readonly effect: { getComputedTiming(): { iterations?: number } } | null;
+      readonly finished: Promise<unknown>;
+    };
+    await hover.evaluate((el) =>
+      Promise.all(
+        (el.ownerDocument.getAnimations() as Running[])
+          .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+          .map((a) => a.finished),
+      ),
+    );
     await wb.screenshot(name);
   };
   /** What the hover made: links (with their targets), bold elements, icons, and its text. */
   const madeIn = (hover: Locator) =>
     hover.evaluate((el) => ({
-      links: [...el.querySelectorAll('a')].map((a) => ({ text: a.textContent ?? '', href: a.getAttribute('data-href') ?? a.getAttribute('href') ?? '' })),
+      links: [...el.querySelectorAll('a')].map((a) => ({
+        text: a.textContent ?? '',
+        href: a.getAttribute('data-href') ?? a.getAttribute('href') ?? '',
+      })),
       victimRefs: el.querySelectorAll(`[data-href*="inst_victim"], [href*="inst_victim"], img`).length,
       bold: el.querySelectorAll('b').length,
-      icons: [...el.querySelectorAll('.codicon')].map((i) => [...i.classList].find((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier'))?.slice('codicon-'.length) ?? ''),
+      icons: [...el.querySelectorAll('.codicon')].map(
+        (i) =>
+          [...i.classList]
+            .find((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier'))
+            ?.slice('codicon-'.length) ?? '',
+      ),
       text: (el.textContent ?? '').replace(/\s+/g, ' '),
     }));
 
@@ -37,8 +54,21 @@ describe('Hostile text from fal in hovers (real workbench)', function () {
     this.timeout(180_000);
     fal = await FalEmulator.start({
       seed: [
-        { id: ROW, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1', region: REGION, creator_user_nickname: NICKNAME },
-        { id: VICTIM, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '127.0.0.1', creator_user_nickname: 'victim' },
+        {
+          id: ROW,
+          instance_type: 'gpu_1x_h100_sxm5',
+          status: 'ready',
+          ip: '127.0.0.1',
+          region: REGION,
+          creator_user_nickname: NICKNAME,
+        },
+        {
+          id: VICTIM,
+          instance_type: 'gpu_1x_h100_sxm5',
+          status: 'ready',
+          ip: '127.0.0.1',
+          creator_user_nickname: 'victim',
+        },
       ],
     });
     wb = await openWorkbench({
@@ -50,7 +80,11 @@ describe('Hostile text from fal in hovers (real workbench)', function () {
     });
     await wb.signIn(DEFAULT_EMULATOR_KEY);
     await wb.runCommand('Notifications: Clear All Notifications');
-    await wb.waitForTreeRows((rs) => [ROW, VICTIM].every((id) => rs.some((r) => r.ariaLabel.includes(id))), 'Instances', 30_000);
+    await wb.waitForTreeRows(
+      (rs) => [ROW, VICTIM].every((id) => rs.some((r) => r.ariaLabel.includes(id))),
+      'Instances',
+      30_000,
+    );
   });
 
   after(async () => {
@@ -60,12 +94,16 @@ describe('Hostile text from fal in hovers (real workbench)', function () {
 
   afterEach(screenshotOnFailure(() => wb));
 
-  it("the row tooltip (trusted for its own Choose-key link) shows the nickname and region as text, and makes no link, element or icon from them", async () => {
+  it('the row tooltip (trusted for its own Choose-key link) shows the nickname and region as text, and makes no link, element or icon from them', async () => {
     const hover = await wb.hoverShowing(wb.row(ROW).locator('.label-name'), 'no private key known for this instance');
     const made = await madeIn(hover);
     assert.ok(made.text.includes(NICKNAME), `the nickname, literally: ${made.text}`);
     assert.ok(made.text.includes(REGION), `the region, literally: ${made.text}`);
-    assert.deepEqual(made.links, [{ text: 'Choose it…', href: `command:fal.gpu.chooseKey?%5B%22${ROW}%22%5D` }], 'only our own link, for this row');
+    assert.deepEqual(
+      made.links,
+      [{ text: 'Choose it…', href: `command:fal.gpu.chooseKey?%5B%22${ROW}%22%5D` }],
+      'only our own link, for this row',
+    );
     assert.equal(made.victimRefs, 0, 'no link to the other instance, no image');
     assert.equal(made.bold, 0, 'no <b> from the nickname');
     assert.deepEqual(made.icons, ['vm-running'], 'only the status icon: no flame, no zap');
@@ -77,7 +115,11 @@ describe('Hostile text from fal in hovers (real workbench)', function () {
     const hover = await wb.hoverShowing(item, 'Per creator this month');
     const made = await madeIn(hover);
     assert.ok(made.text.includes(NICKNAME), `the nickname, literally: ${made.text}`);
-    assert.deepEqual(made.links.map((l) => l.href), ['command:fal.showSpend'], 'only Show Spend');
+    assert.deepEqual(
+      made.links.map((l) => l.href),
+      ['command:fal.showSpend'],
+      'only Show Spend',
+    );
     assert.equal(made.victimRefs, 0);
     assert.equal(made.bold, 0);
     assert.deepEqual(made.icons, []);

@@ -14,7 +14,14 @@ const NO_COMPUTE_KEY = 'nocompute-key-id:nocompute-key-secret';
 const SECRET = DEFAULT_EMULATOR_KEY.split(':')[1]!;
 
 const SEED: SeedInstance[] = [
-  { id: 'inst_ready8x', instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '203.0.113.42', sector: 'sector_1', creator_user_nickname: 'ada' },
+  {
+    id: 'inst_ready8x',
+    instance_type: 'gpu_8x_h100_sxm5',
+    status: 'ready',
+    ip: '203.0.113.42',
+    sector: 'sector_1',
+    creator_user_nickname: 'ada',
+  },
   { id: 'inst_init', instance_type: ONE, status: 'init' },
   { id: 'inst_pending', instance_type: ONE, status: 'pending' },
   { id: 'inst_provisioning', instance_type: ONE, status: 'provisioning' },
@@ -48,7 +55,11 @@ describe('Instances view (against the emulator)', function () {
       timeline: { provisioningMs: 4_000 },
     });
     wb = await openWorkbench({
-      settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.fastIntervalSeconds': 1, 'fal.refresh.slowIntervalSeconds': 5 },
+      settings: {
+        'fal.apiBaseUrl': fal.baseUrl,
+        'fal.refresh.fastIntervalSeconds': 1,
+        'fal.refresh.slowIntervalSeconds': 5,
+      },
     });
   });
 
@@ -61,7 +72,13 @@ describe('Instances view (against the emulator)', function () {
 
   it('shows the welcome view without a key, and sends nothing', async () => {
     await wb.openActivityView('fal Compute');
-    const welcome = await waitFor('the no-key welcome', () => wb.welcomeText('Instances'), (t) => t.includes('Set API Key'), 10_000, 100);
+    const welcome = await waitFor(
+      'the no-key welcome',
+      () => wb.welcomeText('Instances'),
+      (t) => t.includes('Set API Key'),
+      10_000,
+      100,
+    );
     assert.match(welcome, /ADMIN-scope key/);
     await wb.screenshot('welcome-no-key');
     assert.equal(fal.requests.length, 0);
@@ -101,7 +118,11 @@ describe('Instances view (against the emulator)', function () {
       assert.equal(row.spinning, spinning, id);
     }
     assert.equal(rowOf(rows, 'inst_ready8x')?.label, 'inst_ready8x');
-    assert.match(rowOf(rows, 'inst_ready8x')!.ariaLabel, /8x H100 inst_ready8x, ready, IP 203\.0\.113\.42/, 'a screen reader hears the status and IP in words');
+    assert.match(
+      rowOf(rows, 'inst_ready8x')!.ariaLabel,
+      /8x H100 inst_ready8x, ready, IP 203\.0\.113\.42/,
+      'a screen reader hears the status and IP in words',
+    );
     assert.equal(rowOf(rows, 'inst_init')?.label, 'inst_init');
   });
 
@@ -120,7 +141,17 @@ describe('Instances view (against the emulator)', function () {
       }
     }
     const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
-    for (const expected of ['inst_ready8x', '8xH100-SXM', '8 GPUs · 128 vCPU · 1,600 GB RAM · 640 GB VRAM · 8 TB SSD', 'us-west', 'sector_1', '203.0.113.42', 'ada', 'First seen', 'estimate']) {
+    for (const expected of [
+      'inst_ready8x',
+      '8xH100-SXM',
+      '8 GPUs · 128 vCPU · 1,600 GB RAM · 640 GB VRAM · 8 TB SSD',
+      'us-west',
+      'sector_1',
+      '203.0.113.42',
+      'ada',
+      'First seen',
+      'estimate',
+    ]) {
       assert.ok(text.includes(expected), `tooltip lacks "${expected}":\n${text}`);
     }
     assert.match(text, /~\$\d+\.\d\d/);
@@ -155,27 +186,55 @@ describe('Instances view (against the emulator)', function () {
   it('sends no request while the view is hidden, and refreshes at once when the status bar item brings it back', async () => {
     const mark = wb.logMark();
     await wb.runCommand('View: Show Explorer');
-    const decided = mark + (await wb.waitForLog('Refresh paused: the Instances view is hidden.', mark)).indexOf('Refresh paused: the Instances view is hidden.');
+    const decided =
+      mark +
+      (await wb.waitForLog('Refresh paused: the Instances view is hidden.', mark)).indexOf(
+        'Refresh paused: the Instances view is hidden.',
+      );
     const paused = fal.requests.length;
     await wb.screenshot('instances-hidden-explorer');
     assert.equal(fal.requests.length, paused, 'no request while hidden');
     const back = wb.logMark();
     await wb.statusBarItem(/· ~\$/).click(); // focuses the Instances view
     await wb.view('Instances').locator('.monaco-list-row').first().waitFor();
-    await waitFor('a request', () => fal.requests.length, (n) => n > paused, 3_000, 100);
-    assert.doesNotMatch(wb.extensionLog().slice(decided, back), /GET \/compute/, 'the extension logged no request while hidden');
+    await waitFor(
+      'a request',
+      () => fal.requests.length,
+      (n) => n > paused,
+      3_000,
+      100,
+    );
+    assert.doesNotMatch(
+      wb.extensionLog().slice(decided, back),
+      /GET \/compute/,
+      'the extension logged no request while hidden',
+    );
   });
 
   it('sends no request while the window is unfocused, and refreshes on focus', async () => {
     const mark = wb.logMark();
     await wb.setWindowFocus(false);
-    const decided = mark + (await wb.waitForLog('Refresh paused: the window is in the background.', mark)).indexOf('Refresh paused: the window is in the background.');
+    const decided =
+      mark +
+      (await wb.waitForLog('Refresh paused: the window is in the background.', mark)).indexOf(
+        'Refresh paused: the window is in the background.',
+      );
     const paused = fal.requests.length;
     const back = wb.logMark();
     assert.equal(fal.requests.length, paused, 'no request while unfocused');
     await wb.setWindowFocus(true);
-    await waitFor('a request', () => fal.requests.length, (n) => n > paused, 3_000, 100);
-    assert.doesNotMatch(wb.extensionLog().slice(decided, back), /GET \/compute/, 'the extension logged no request while unfocused');
+    await waitFor(
+      'a request',
+      () => fal.requests.length,
+      (n) => n > paused,
+      3_000,
+      100,
+    );
+    assert.doesNotMatch(
+      wb.extensionLog().slice(decided, back),
+      /GET \/compute/,
+      'the extension logged no request while unfocused',
+    );
     assert.ok(fal.maxConcurrent <= 1, `at most one request in flight, saw ${fal.maxConcurrent}`);
   });
 
@@ -185,26 +244,56 @@ describe('Instances view (against the emulator)', function () {
     await message.waitFor({ timeout: 20_000 });
     await wb.screenshot('instances-error-500');
     // Instance rows only: a ready row clicked to select it may have expanded its GPU line (gpu.test.ts).
-    assert.equal((await wb.treeRows('Instances')).filter((r) => r.ariaLabel.includes('inst_')).length, SEED.length + 1, 'the last list stays on screen');
-    assert.deepEqual((await wb.notifications()).filter((n) => /error/i.test(n.message)), [], 'no error toasts');
+    assert.equal(
+      (await wb.treeRows('Instances')).filter((r) => r.ariaLabel.includes('inst_')).length,
+      SEED.length + 1,
+      'the last list stays on screen',
+    );
+    assert.deepEqual(
+      (await wb.notifications()).filter((n) => /error/i.test(n.message)),
+      [],
+      'no error toasts',
+    );
     fal.clearFaults();
     await wb.runCommand('fal: Refresh Instances');
     await message.waitFor({ state: 'hidden', timeout: 10_000 });
   });
 
   it('offers Retry in the welcome view when the list cannot load, and recovers', async () => {
-    for (const i of fal.instances()) await fetch(`${fal.baseUrl}/compute/instances/${i.id}`, { method: 'DELETE', headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` } });
-    await waitFor('the empty welcome', () => wb.welcomeText('Instances'), (t) => t.includes('No instances'), 15_000, 100);
+    for (const i of fal.instances())
+      await fetch(`${fal.baseUrl}/compute/instances/${i.id}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` },
+      });
+    await waitFor(
+      'the empty welcome',
+      () => wb.welcomeText('Instances'),
+      (t) => t.includes('No instances'),
+      15_000,
+      100,
+    );
     assert.equal(await wb.statusBarItem(/· ~\$/).count(), 0, 'status bar item hidden with no instances');
     fal.addFault({ route: 'list', kind: 'status', status: 503, times: Infinity });
     await wb.runCommand('fal: Refresh Instances');
-    const welcome = await waitFor('the error welcome', () => wb.welcomeText('Instances'), (t) => t.includes("Couldn't load"), 20_000, 100);
+    const welcome = await waitFor(
+      'the error welcome',
+      () => wb.welcomeText('Instances'),
+      (t) => t.includes("Couldn't load"),
+      20_000,
+      100,
+    );
     assert.match(welcome, /Retry/);
     await wb.screenshot('welcome-error-retry');
     // Retry asks at once, well before the scheduler's own back-off (5 s and up) would.
     const before = fal.requests.length;
     await wb.view('Instances').locator('.welcome-view-content a.monaco-button', { hasText: 'Retry' }).click();
-    await waitFor('the Retry request', () => fal.requests.length, (n) => n > before, 1_000, 100);
+    await waitFor(
+      'the Retry request',
+      () => fal.requests.length,
+      (n) => n > before,
+      1_000,
+      100,
+    );
     fal.clearFaults();
     fal.seed([{ id: 'inst_back', instance_type: ONE, status: 'ready', ip: '203.0.113.77' }]);
     await wb.waitForTreeRows((rs) => Boolean(rowOf(rs, '203.0.113.77')), 'Instances', 30_000);
@@ -216,13 +305,19 @@ describe('Instances view (against the emulator)', function () {
     fal.addFault({ route: 'list', kind: 'invalid-rows', times: Infinity });
     await wb.runCommand('fal: Refresh Instances');
     const isInvalid = (r: TreeRow) => r.label === 'invalid data from fal';
-    const rows = await wb.waitForTreeRows((rs) => rs.filter(isInvalid).length === 3 && !!rowOf(rs, '203.0.113.88'), 'Instances');
+    const rows = await wb.waitForTreeRows(
+      (rs) => rs.filter(isInvalid).length === 3 && !!rowOf(rs, '203.0.113.88'),
+      'Instances',
+    );
     await wb.screenshot('instances-invalid-rows');
     const invalid = rows.filter(isInvalid);
     assert.equal(invalid[0]!.description, 'inst_broken_status · status: expected string, received null');
     assert.match(invalid[1]!.description, /^no id · id: expected string/);
     assert.match(invalid[2]!.description, /^\.\. · id cannot be used in a request: it consists only of dots/);
-    assert.ok(invalid.every((r) => r.icon === 'warning'), JSON.stringify(invalid));
+    assert.ok(
+      invalid.every((r) => r.icon === 'warning'),
+      JSON.stringify(invalid),
+    );
     // A ready row offers Connect inline; an invalid row offers nothing.
     const ready = wb.view('Instances').locator('.monaco-list-row', { hasText: 'inst_beside' }); // the row's label is its id
     await ready.hover();
@@ -232,7 +327,9 @@ describe('Instances view (against the emulator)', function () {
     assert.equal(await broken.locator('.actions .action-label').count(), 0, 'no inline action on an invalid row');
     await wb.readOutputChannel('fal Compute');
     // The Output view wraps long lines at spaces.
-    await wb.waitForOutput(/listed\s+3\s+row\(s\)\s+this\s+version\s+cannot\s+use[\s\S]*inst_broken_status:\s+status:\s+expected\s+string,\s+received\s+null/);
+    await wb.waitForOutput(
+      /listed\s+3\s+row\(s\)\s+this\s+version\s+cannot\s+use[\s\S]*inst_broken_status:\s+status:\s+expected\s+string,\s+received\s+null/,
+    );
     fal.clearFaults();
     await wb.runCommand('fal: Refresh Instances');
     await wb.waitForTreeRows((rs) => !rs.some(isInvalid) && !!rowOf(rs, '203.0.113.88'), 'Instances');
@@ -242,10 +339,16 @@ describe('Instances view (against the emulator)', function () {
     const log = findFiles(wb.server.dirs.userData, (p) => p.endsWith('fal Compute.log'));
     assert.equal(log.length, 1, `one log file for the channel: ${log.join(', ')}`);
     const logText = readFileSync(log[0]!, 'utf8');
-    assert.match(logText, /GET \/compute\/instances\?limit=100 → 200/, 'requests are logged with method, path and status');
+    assert.match(
+      logText,
+      /GET \/compute\/instances\?limit=100 → 200/,
+      'requests are logged with method, path and status',
+    );
     // Everything but the browser profile, where the browser keeps VS Code's secret storage.
     const { userData, extensions, home, tmp, workspace } = wb.server.dirs;
-    const leaks = [userData, extensions, home, tmp, workspace].flatMap((dir) => findFiles(dir, (p) => fileContains(p, SECRET)));
+    const leaks = [userData, extensions, home, tmp, workspace].flatMap((dir) =>
+      findFiles(dir, (p) => fileContains(p, SECRET)),
+    );
     assert.deepEqual(leaks, []);
   });
 
@@ -254,7 +357,13 @@ describe('Instances view (against the emulator)', function () {
     const modal = await wb.waitForModal();
     assert.match(modal.detail, /keep running/);
     await wb.clickModalButton('Remove Key');
-    await waitFor('the no-key welcome', () => wb.welcomeText('Instances'), (t) => t.includes('Set API Key'), 10_000, 100);
+    await waitFor(
+      'the no-key welcome',
+      () => wb.welcomeText('Instances'),
+      (t) => t.includes('Set API Key'),
+      10_000,
+      100,
+    );
     assert.equal((await wb.treeRows('Instances')).length, 0);
   });
 });

@@ -35,6 +35,9 @@ describe('Importing an existing fal key (FAL_KEY)', function () {
     await wb.inputBox.waitOpen();
     await wb.inputBox.enter();
     await wb.waitForTreeRows((rows) => rows.length === demoInstances().length, 'Instances', 20_000);
-    assert.ok(fal.requests.some((r) => r.query.limit === '1'), 'the key was verified with a one-item list');
+    assert.ok(
+      fal.requests.some((r) => r.query.limit === '1'),
+      'the key was verified with a one-item list',
+    );
   });
 });

@@ -83,10 +83,13 @@ describe('Names for machines (real workbench, real sshd)', function () {
     await wb.screenshot('names-renamed-row');
   });
 
-  it('the view\'s find filters rows on the name', async () => {
+  it("the view's find filters rows on the name", async () => {
     await wb.row(OTHER).click();
     await wb.page.keyboard.press('Control+Alt+KeyF'); // list.find: the view's find widget (filter mode in these settings)
-    await wb.page.locator('.part.sidebar .monaco-findInput input, .part.sidebar .monaco-tree-type-filter input').first().waitFor({ timeout: 10_000 });
+    await wb.page
+      .locator('.part.sidebar .monaco-findInput input, .part.sidebar .monaco-tree-type-filter input')
+      .first()
+      .waitFor({ timeout: 10_000 });
     await wb.page.keyboard.type('llama');
     const rows = await wb.waitForTreeRows((rs) => rs.length === 1, 'Instances', 10_000);
     assert.equal(rows[0]!.label, NAME);
@@ -95,7 +98,7 @@ describe('Names for machines (real workbench, real sshd)', function () {
     await wb.waitForTreeRows((rs) => rs.length === 2, 'Instances', 10_000);
   });
 
-  it('the palette\'s Rename… picks the instance by name or id; an empty name removes it', async () => {
+  it("the palette's Rename… picks the instance by name or id; an empty name removes it", async () => {
     await wb.runCommand('fal: Rename…');
     await wb.quickPick.answer(OTHER);
     await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `Rename 1x H100 ${OTHER}` }).waitFor();
@@ -109,13 +112,21 @@ describe('Names for machines (real workbench, real sshd)', function () {
     await waitForLabel(OTHER, OTHER);
   });
 
-  it('the name is the SSH terminal\'s title and a comment in ~/.ssh/fal/config; the alias stays fal-<id>', async function () {
+  it("the name is the SSH terminal's title and a comment in ~/.ssh/fal/config; the alias stays fal-<id>", async function () {
     this.timeout(60_000);
     await wb.runFromContextMenu(READY, 'Open SSH in Terminal');
     await wb.quickPick.answer('fal_e2e_ed25519'); // which private key opens it: asked once
-    await wb.page.locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab, .tabs-container .tab', { hasText: `fal: ${NAME}` }).first().waitFor({ timeout: 30_000 });
+    await wb.page
+      .locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab, .tabs-container .tab', {
+        hasText: `fal: ${NAME}`,
+      })
+      .first()
+      .waitFor({ timeout: 30_000 });
     const managed = readFileSync(join(home, '.ssh', 'fal', 'config'), 'utf8');
-    assert.match(managed, new RegExp(`^Host fal-${READY}\\n {2}# fal-compute name: ${NAME}\\n {2}HostName 127\\.0\\.0\\.1\\n`, 'm'));
+    assert.match(
+      managed,
+      new RegExp(`^Host fal-${READY}\\n {2}# fal-compute name: ${NAME}\\n {2}HostName 127\\.0\\.0\\.1\\n`, 'm'),
+    );
     await wb.screenshot('names-ssh-terminal');
   });
 
@@ -140,9 +151,17 @@ describe('Names for machines (real workbench, real sshd)', function () {
 
   it('the name of a deleted instance is forgotten: an instance listed again under the same id has none', async function () {
     this.timeout(60_000);
-    await fetch(`${fal.baseUrl}/compute/instances/${READY}`, { method: 'DELETE', headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` } });
+    await fetch(`${fal.baseUrl}/compute/instances/${READY}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Key ${DEFAULT_EMULATOR_KEY}` },
+    });
     await wb.waitForTreeRows((rs) => !rs.some((r) => r.ariaLabel.includes(READY)), 'Instances', 15_000);
-    await waitFor('the log of the pruning', () => wb.extensionLog(), (l) => l.includes(`Forgot the names of ${READY}`), 10_000);
+    await waitFor(
+      'the log of the pruning',
+      () => wb.extensionLog(),
+      (l) => l.includes(`Forgot the names of ${READY}`),
+      10_000,
+    );
     fal.seed([{ id: READY, instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1' }]);
     await waitForLabel(READY, READY);
   });

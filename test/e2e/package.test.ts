@@ -54,7 +54,16 @@ describe('the packaged .vsix', () => {
 
   it('has the gallery fields and no startup activation', () => {
     const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
-    for (const field of ['icon', 'categories', 'keywords', 'repository', 'license', 'displayName', 'description', 'publisher']) {
+    for (const field of [
+      'icon',
+      'categories',
+      'keywords',
+      'repository',
+      'license',
+      'displayName',
+      'description',
+      'publisher',
+    ]) {
       assert.ok(manifest[field], `package.json lacks ${field}`);
     }
     assert.deepEqual(manifest.activationEvents, []);

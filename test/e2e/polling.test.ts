@@ -35,14 +35,31 @@ describe('Polling and the key policy (1,000 instances, against the emulator)', f
   it('asks for the one starting instance by id on every fast tick, not for the ten pages of the list', async function () {
     this.timeout(60_000);
     fal.clearRequests();
-    await waitFor('five fast ticks', () => fal.requests.length, (n) => n >= 5, 30_000, 100);
+    await waitFor(
+      'five fast ticks',
+      () => fal.requests.length,
+      (n) => n >= 5,
+      30_000,
+      100,
+    );
     const asked = fal.requests.slice(0, 5).map((r) => `${r.method} ${r.path}${r.query.cursor ? '?cursor' : ''}`);
-    assert.deepEqual(asked, Array(5).fill(`GET /v1/compute/instances/${STARTING}`), 'the starting instance alone, by id');
-    assert.match(wb.extensionLog(), /Refresh: fast \(an instance is starting, or an operation waits\); next: the starting instances in [\d.]+ s\./);
+    assert.deepEqual(
+      asked,
+      Array(5).fill(`GET /v1/compute/instances/${STARTING}`),
+      'the starting instance alone, by id',
+    );
+    assert.match(
+      wb.extensionLog(),
+      /Refresh: fast \(an instance is starting, or an operation waits\); next: the starting instances in [\d.]+ s\./,
+    );
 
     // It turns ready: the tick that sees it says so, and the fast ticks end.
     fal.updateInstance(STARTING, { status: 'ready', ip: '203.0.99.1' });
-    await wb.waitForTreeRows((rows) => rows.some((r) => r.icon === 'vm-running' && r.ariaLabel.includes('ready, IP 203.0.99.1')), 'Instances', 10_000);
+    await wb.waitForTreeRows(
+      (rows) => rows.some((r) => r.icon === 'vm-running' && r.ariaLabel.includes('ready, IP 203.0.99.1')),
+      'Instances',
+      10_000,
+    );
     await wb.waitForLog(/Refresh: slow \(every instance is stable\)/);
   });
 
@@ -54,7 +71,13 @@ describe('Polling and the key policy (1,000 instances, against the emulator)', f
     const mark = wb.logMark();
     fal.addFault({ route: 'any', kind: 'status', status: 401, message: 'Authentication required', times: Infinity });
 
-    const welcome = await waitFor('the rejected-key welcome', () => wb.welcomeText('Instances'), (t) => t.includes('rejected the stored API key (401)'), 20_000, 100);
+    const welcome = await waitFor(
+      'the rejected-key welcome',
+      () => wb.welcomeText('Instances'),
+      (t) => t.includes('rejected the stored API key (401)'),
+      20_000,
+      100,
+    );
     assert.match(welcome, /Set API Key/);
     assert.match(welcome, /keep running, and billing/);
     const status = wb.statusBarItem('key rejected');
@@ -82,7 +105,11 @@ describe('Polling and the key policy (1,000 instances, against the emulator)', f
     await wb.statusBarItem('1001 · ~$').waitFor({ timeout: 30_000 });
     await wb.screenshot('key-accepted-again');
     const sinceRejected = fal.requests.slice(rejectedAt);
-    assert.equal(`${sinceRejected[0]?.path}?limit=${sinceRejected[0]?.query.limit}`, '/v1/compute/instances?limit=1', 'the first request after the 401 is the new key being checked');
+    assert.equal(
+      `${sinceRejected[0]?.path}?limit=${sinceRejected[0]?.query.limit}`,
+      '/v1/compute/instances?limit=1',
+      'the first request after the 401 is the new key being checked',
+    );
     assert.equal(await status.count(), 0, 'the status bar no longer says the key is rejected');
   });
 });

@@ -12,8 +12,17 @@
 // { ensureCodeServer, codeServerDir, codeServerEntry, CODE_SERVER_VERSION } from this file.
 import { spawnSync } from 'node:child_process';
 import {
-  copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync,
-  statfsSync, symlinkSync, writeFileSync, chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  symlinkSync,
+  writeFileSync,
+  chmodSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -45,10 +54,16 @@ class SetupError extends Error {}
 function childEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
-  const extra = { npm_config_yes: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  const extra = {
+    npm_config_yes: 'true',
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
   // Native modules are built against this node's own headers (there is no download of them here).
   const nodeDir = dirname(dirname(process.execPath));
-  if (!env.npm_config_nodedir && existsSync(join(nodeDir, 'include/node/node_api.h'))) extra.npm_config_nodedir = nodeDir;
+  if (!env.npm_config_nodedir && existsSync(join(nodeDir, 'include/node/node_api.h')))
+    extra.npm_config_nodedir = nodeDir;
   return { ...env, ...extra };
 }
 
@@ -56,7 +71,13 @@ function childEnv() {
 function step(label, cmd, args, cwd, env = childEnv()) {
   const t0 = Date.now();
   const verbose = process.env.FAL_SETUP_VERBOSE === '1';
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', verbose ? 'inherit' : 'pipe', verbose ? 'inherit' : 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', verbose ? 'inherit' : 'pipe', verbose ? 'inherit' : 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error || r.status !== 0) {
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
     const why = r.error ? r.error.message : `exit code ${r.status}${r.signal ? ` (signal ${r.signal})` : ''}`;
@@ -85,15 +106,26 @@ export function ensureSystemPackages() {
   say(`installing system packages ${names.join(' ')} with apt-get (missing: ${missing.map((p) => p.pkg).join(', ')})`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   step('apt-get update', 'apt-get', ['update'], '/', env);
-  step(`apt-get install ${names.join(' ')}`, 'apt-get', ['install', '-y', '--no-install-recommends', ...names], '/', env);
+  step(
+    `apt-get install ${names.join(' ')}`,
+    'apt-get',
+    ['install', '-y', '--no-install-recommends', ...names],
+    '/',
+    env,
+  );
   const still = SYSTEM_PACKAGES.filter((p) => !hasAny(p.files));
-  if (still.length) throw new SetupError(`apt-get ran, but these are still missing: ${still.map((p) => p.files[0]).join(', ')}`);
+  if (still.length)
+    throw new SetupError(`apt-get ran, but these are still missing: ${still.map((p) => p.files[0]).join(', ')}`);
   say(`system packages installed (${seconds(t0)})`);
 }
 
 function isComplete(dir) {
   const marker = join(dir, MARKER);
-  return existsSync(marker) && existsSync(codeServerEntry(dir)) && readFileSync(marker, 'utf8').startsWith(CODE_SERVER_VERSION);
+  return (
+    existsSync(marker) &&
+    existsSync(codeServerEntry(dir)) &&
+    readFileSync(marker, 'utf8').startsWith(CODE_SERVER_VERSION)
+  );
 }
 
 function pidAlive(pid) {
@@ -128,7 +160,9 @@ export function ensureCodeServer() {
   const free = statfsSync(root);
   const freeBytes = free.bavail * free.bsize;
   if (freeBytes < MIN_FREE_BYTES) {
-    throw new SetupError(`not enough disk space in ${root}: ${(freeBytes / 1024 ** 3).toFixed(2)} GiB free, code-server needs about ${(MIN_FREE_BYTES / 1024 ** 3).toFixed(1)} GiB to install`);
+    throw new SetupError(
+      `not enough disk space in ${root}: ${(freeBytes / 1024 ** 3).toFixed(2)} GiB free, code-server needs about ${(MIN_FREE_BYTES / 1024 ** 3).toFixed(1)} GiB to install`,
+    );
   }
 
   const t0 = Date.now();
@@ -144,13 +178,25 @@ export function ensureCodeServer() {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    writeFileSync(join(tmp, 'package.json'), JSON.stringify({ name: 'fal-compute-code-server-cache', private: true }, null, 2));
+    writeFileSync(
+      join(tmp, 'package.json'),
+      JSON.stringify({ name: 'fal-compute-code-server-cache', private: true }, null, 2),
+    );
     const npm = 'npm';
-    step(`1/7 npm install code-server@${CODE_SERVER_VERSION} ${RIPGREP_PACKAGE}`, npm,
-      ['install', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`, RIPGREP_PACKAGE], tmp);
+    step(
+      `1/7 npm install code-server@${CODE_SERVER_VERSION} ${RIPGREP_PACKAGE}`,
+      npm,
+      ['install', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`, RIPGREP_PACKAGE],
+      tmp,
+    );
     step('2/7 npm rebuild argon2', npm, ['rebuild', 'argon2'], tmp);
     const vscodeDir = join(tmp, 'node_modules/code-server/lib/vscode');
-    step('3/7 npm install --omit=dev (lib/vscode)', npm, ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], vscodeDir);
+    step(
+      '3/7 npm install --omit=dev (lib/vscode)',
+      npm,
+      ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'],
+      vscodeDir,
+    );
     const rgFrom = join(tmp, 'node_modules/@vscode/ripgrep-linux-x64/bin/rg');
     const rgTo = join(vscodeDir, 'node_modules/@vscode/ripgrep/bin/rg');
     if (!existsSync(rgFrom)) throw new SetupError(`step "4/7 copy rg" failed: ${rgFrom} is missing`);
@@ -167,16 +213,33 @@ export function ensureCodeServer() {
     link('code-linux.sh', join(vscodeDir, 'bin/remote-cli/code-server'));
     link('browser-linux.sh', join(vscodeDir, 'bin/helpers/browser.sh'));
     say('  6/7 symlinks');
-    step('7/7 npm install --omit=dev (lib/vscode/extensions)', npm, ['install', '--omit=dev', '--no-audit', '--no-fund'], join(vscodeDir, 'extensions'));
+    step(
+      '7/7 npm install --omit=dev (lib/vscode/extensions)',
+      npm,
+      ['install', '--omit=dev', '--no-audit', '--no-fund'],
+      join(vscodeDir, 'extensions'),
+    );
     // code-server writes a default config file on every start: keep it out of $HOME.
     const scratch = join(tmp, '.version-check');
-    const checkEnv = { ...childEnv(), HOME: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_DATA_HOME: join(scratch, 'data'), XDG_CACHE_HOME: join(scratch, 'cache'), TMPDIR: scratch };
+    const checkEnv = {
+      ...childEnv(),
+      HOME: scratch,
+      XDG_CONFIG_HOME: join(scratch, 'config'),
+      XDG_DATA_HOME: join(scratch, 'data'),
+      XDG_CACHE_HOME: join(scratch, 'cache'),
+      TMPDIR: scratch,
+    };
     mkdirSync(scratch, { recursive: true });
     const out = step('check: entry.js --version', process.execPath, [codeServerEntry(tmp), '--version'], tmp, checkEnv);
     rmSync(scratch, { recursive: true, force: true });
-    const version = out.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`${CODE_SERVER_VERSION} `));
+    const version = out
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.startsWith(`${CODE_SERVER_VERSION} `));
     if (!version) {
-      throw new SetupError(`step "check: entry.js --version" failed: expected a line starting with ${CODE_SERVER_VERSION}, got:\n${out}`);
+      throw new SetupError(
+        `step "check: entry.js --version" failed: expected a line starting with ${CODE_SERVER_VERSION}, got:\n${out}`,
+      );
     }
     writeFileSync(join(tmp, MARKER), `${version}\n`);
     // Rename into place (a broken half install, without the marker, is moved aside first).
@@ -221,7 +284,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     if (!quiet) say(`ready in ${seconds(t0)}: code-server ${CODE_SERVER_VERSION}; its entry.js (on stdout):`);
     process.stdout.write(`${entry}\n`);
   } catch (e) {
-    say(`FAILED: ${e instanceof SetupError ? e.message : e?.stack ?? e}`);
+    say(`FAILED: ${e instanceof SetupError ? e.message : (e?.stack ?? e)}`);
     process.exit(1);
   }
 }

@@ -43,7 +43,13 @@ export class TestSshd {
     writeFileSync(sshd.authorizedKeys, '', { mode: 0o600 });
     writeFileSync(
       sshd.config,
-      sshdConfig({ port: sshd.port, hostKey: join(dir, 'host_key'), pidFile: sshd.pidFile, authorizedKeys: sshd.authorizedKeys, logLevel: 'VERBOSE' }),
+      sshdConfig({
+        port: sshd.port,
+        hostKey: join(dir, 'host_key'),
+        pidFile: sshd.pidFile,
+        authorizedKeys: sshd.authorizedKeys,
+        logLevel: 'VERBOSE',
+      }),
     );
     await sshd.restart();
     return sshd;

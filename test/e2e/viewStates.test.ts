@@ -20,20 +20,34 @@ interface ViewFrame {
 
 /** Runs in the page (every document, from its start): records each change of the Instances view. */
 function recordViewFrames(): void {
-  const w = globalThis as unknown as { top: unknown; __falFrames?: ViewFrame[]; requestAnimationFrame(f: () => void): void; document: any };
+  const w = globalThis as unknown as {
+    top: unknown;
+    __falFrames?: ViewFrame[];
+    requestAnimationFrame(f: () => void): void;
+    document: any;
+  };
   if (w.top !== w) return; // webviews and other frames
   const frames: ViewFrame[] = (w.__falFrames = []);
   let last = '';
-  const text = (el: any) => String(el?.textContent ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = (el: any) =>
+    String(el?.textContent ?? '')
+      .replace(/\u00a0/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
   const sample = () => {
-    const pane = Array.from(w.document.querySelectorAll('.part.sidebar .pane') as ArrayLike<any>).find((p) => /^instances$/i.test(text(p.querySelector('.pane-header h3.title'))));
+    const pane = Array.from(w.document.querySelectorAll('.part.sidebar .pane') as ArrayLike<any>).find((p) =>
+      /^instances$/i.test(text(p.querySelector('.pane-header h3.title'))),
+    );
     const welcome = pane?.querySelector('.welcome-view-content');
     const message = pane?.querySelector('.message');
     const frame: ViewFrame = {
       at: Math.round(performance.now()),
       pane: Boolean(pane),
       welcome: welcome && welcome.offsetParent !== null ? text(welcome) : '',
-      buttons: welcome && welcome.offsetParent !== null ? Array.from(welcome.querySelectorAll('.monaco-button') as ArrayLike<any>).map(text) : [],
+      buttons:
+        welcome && welcome.offsetParent !== null
+          ? Array.from(welcome.querySelectorAll('.monaco-button') as ArrayLike<any>).map(text)
+          : [],
       message: message && !message.classList.contains('hide') && message.offsetParent !== null ? text(message) : '',
       rows: pane ? pane.querySelectorAll('.monaco-list-row').length : 0,
     };
@@ -48,7 +62,15 @@ function recordViewFrames(): void {
 const SIGNED_OUT = /Create, watch and connect/;
 const OUTAGE = /Couldn't load your instances/;
 const describeFrame = (f: ViewFrame) =>
-  !f.pane ? '(no view)' : [f.welcome && `welcome "${f.welcome.slice(0, 60)}…" [${f.buttons.join(', ')}]`, f.message && `message "${f.message.slice(0, 60)}"`, f.rows && `${f.rows} rows`].filter(Boolean).join(' + ') || '(blank)';
+  !f.pane
+    ? '(no view)'
+    : [
+        f.welcome && `welcome "${f.welcome.slice(0, 60)}…" [${f.buttons.join(', ')}]`,
+        f.message && `message "${f.message.slice(0, 60)}"`,
+        f.rows && `${f.rows} rows`,
+      ]
+        .filter(Boolean)
+        .join(' + ') || '(blank)';
 
 describe('Instances view states, frame by frame', function () {
   let fal: FalEmulator;
@@ -56,8 +78,16 @@ describe('Instances view states, frame by frame', function () {
 
   before(async function () {
     this.timeout(120_000);
-    fal = await FalEmulator.start({ seed: [{ id: 'inst_state_a', instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '203.0.113.61' }] });
-    wb = await openWorkbench({ settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.fastIntervalSeconds': 1, 'fal.refresh.slowIntervalSeconds': 5 } });
+    fal = await FalEmulator.start({
+      seed: [{ id: 'inst_state_a', instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '203.0.113.61' }],
+    });
+    wb = await openWorkbench({
+      settings: {
+        'fal.apiBaseUrl': fal.baseUrl,
+        'fal.refresh.fastIntervalSeconds': 1,
+        'fal.refresh.slowIntervalSeconds': 5,
+      },
+    });
     await wb.signIn(DEFAULT_EMULATOR_KEY);
     await wb.waitForTreeRows((rows) => rows.length === 1, 'Instances', 20_000);
   });
@@ -76,13 +106,22 @@ describe('Instances view states, frame by frame', function () {
     await wb.runCommand('Developer: Reload Window');
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // While the old page unloads there is nothing to read yet.
-    const frames = () => wb.page.evaluate(() => (globalThis as unknown as { __falFrames?: ViewFrame[] }).__falFrames ?? []).catch((): ViewFrame[] => []);
+    const frames = () =>
+      wb.page
+        .evaluate(() => (globalThis as unknown as { __falFrames?: ViewFrame[] }).__falFrames ?? [])
+        .catch((): ViewFrame[] => []);
 
     await waitFor('the outage welcome', frames, (fs) => fs.some((f) => OUTAGE.test(f.welcome)), 60_000, 200);
     await wb.screenshot('view-outage-after-reload');
     // It stays through the scheduler's next attempt (fal still failing): wait for that attempt in fal's log.
     const failedSoFar = fal.requests.filter((r) => r.fault === 'status:500').length;
-    await waitFor('another failed attempt', () => fal.requests.filter((r) => r.fault === 'status:500').length, (n) => n > failedSoFar, 30_000, 200);
+    await waitFor(
+      'another failed attempt',
+      () => fal.requests.filter((r) => r.fault === 'status:500').length,
+      (n) => n > failedSoFar,
+      30_000,
+      200,
+    );
     // One attempt is several requests (the client retries a 5xx within its budget): wait until the
     // scheduler gives that attempt up and backs off. Otherwise the attempt's own next retry can bring
     // the rows once fal recovers below, before Retry is pressed, and the button is gone.
@@ -99,19 +138,33 @@ describe('Instances view states, frame by frame', function () {
     const seen = await frames();
     const story = seen.map((f) => `${String(f.at).padStart(6)} ms  ${describeFrame(f)}`).join('\n');
     console.log(`      frames of the Instances view after the reload:\n${story.replace(/^/gm, '      ')}`);
-    assert.ok(!seen.some((f) => SIGNED_OUT.test(f.welcome)), `a signed-out welcome was shown although a key is stored:\n${story}`);
+    assert.ok(
+      !seen.some((f) => SIGNED_OUT.test(f.welcome)),
+      `a signed-out welcome was shown although a key is stored:\n${story}`,
+    );
     for (const f of seen) {
       const shown = [f.welcome !== '', f.message !== '', f.rows > 0].filter(Boolean).length;
-      assert.ok(shown <= 1 || (f.message !== '' && f.rows > 0 && f.welcome === ''), `two states at once at ${f.at} ms: ${describeFrame(f)}\n${story}`);
+      assert.ok(
+        shown <= 1 || (f.message !== '' && f.rows > 0 && f.welcome === ''),
+        `two states at once at ${f.at} ms: ${describeFrame(f)}\n${story}`,
+      );
     }
     const firstOutage = seen.findIndex((f) => OUTAGE.test(f.welcome));
     const firstRows = seen.findIndex((f) => f.rows > 0);
     assert.ok(firstOutage >= 0 && firstRows > firstOutage, story);
-    assert.match(seen[firstOutage]!.welcome, /fal's servers answered HTTP 500 \(Internal Server Error\)/, 'the status fal sent, not "5xx"');
+    assert.match(
+      seen[firstOutage]!.welcome,
+      /fal's servers answered HTTP 500 \(Internal Server Error\)/,
+      'the status fal sent, not "5xx"',
+    );
     // Until the very frame the rows come (the view-state key is left alone as they arrive, so VS Code
     // swaps the welcome for the rows in one frame: no blank frame between them).
     for (const f of seen.slice(firstOutage, firstRows)) {
-      assert.deepEqual(f.buttons, ['Retry', 'Show Logs'], `Retry and Show Logs were not on screen at ${f.at} ms: ${describeFrame(f)}\n${story}`);
+      assert.deepEqual(
+        f.buttons,
+        ['Retry', 'Show Logs'],
+        `Retry and Show Logs were not on screen at ${f.at} ms: ${describeFrame(f)}\n${story}`,
+      );
     }
   });
 });

@@ -19,23 +19,48 @@ describe('Get Started walkthrough', function () {
   let wb: Workbench;
 
   const step = (id: Step) => wb.page.locator(`button.getting-started-step[data-step-id$="${id}"]`);
-  const checked = async () => Promise.all(STEPS.map(async (id) => (await step(id).getAttribute('aria-checked')) === 'true'));
+  const checked = async () =>
+    Promise.all(STEPS.map(async (id) => (await step(id).getAttribute('aria-checked')) === 'true'));
   const waitChecked = (expected: boolean[], timeout = 15_000) =>
-    waitFor(`steps checked ${JSON.stringify(expected)}`, checked, (c) => JSON.stringify(c) === JSON.stringify(expected), timeout, 100);
+    waitFor(
+      `steps checked ${JSON.stringify(expected)}`,
+      checked,
+      (c) => JSON.stringify(c) === JSON.stringify(expected),
+      timeout,
+      100,
+    );
   /**
    * Picks the row holding `text` in the open quick pick by clicking it: the walkthrough editor
    * takes the keyboard focus back when it re-renders a step, so an Enter could land there.
    */
   async function choose(text: string): Promise<void> {
     await wb.quickPick.waitOpen();
-    const shown = () => wb.page.evaluate(() => (globalThis as any).document.querySelector('.quick-input-widget .quick-input-title')?.textContent + '|' + (globalThis as any).document.querySelector('.quick-input-widget .quick-input-box input')?.getAttribute('placeholder'));
+    const shown = () =>
+      wb.page.evaluate(
+        () =>
+          (globalThis as any).document.querySelector('.quick-input-widget .quick-input-title')?.textContent +
+          '|' +
+          (globalThis as any).document
+            .querySelector('.quick-input-widget .quick-input-box input')
+            ?.getAttribute('placeholder'),
+      );
     const before = await shown();
     await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().click();
-    await waitFor(`the pick of "${text}" to be taken`, async () => (await wb.quickPick.isOpen()) ? await shown() : 'closed', (now) => now !== before, 10_000, 50);
+    await waitFor(
+      `the pick of "${text}" to be taken`,
+      async () => ((await wb.quickPick.isOpen()) ? await shown() : 'closed'),
+      (now) => now !== before,
+      10_000,
+      50,
+    );
   }
   async function clickButton(id: Step, title: string): Promise<void> {
     await step(id).click();
-    const button = wb.page.locator('.getting-started-step.expanded .monaco-button, .getting-started-step.expanded a.button-link', { hasText: title }).first();
+    const button = wb.page
+      .locator('.getting-started-step.expanded .monaco-button, .getting-started-step.expanded a.button-link', {
+        hasText: title,
+      })
+      .first();
     await button.click();
   }
 
@@ -43,7 +68,13 @@ describe('Get Started walkthrough', function () {
     this.timeout(120_000);
     // Nothing listens on the SSH port: the terminal's ssh fails at once, on this machine only.
     fal = await FalEmulator.start({ ip: '127.0.0.1', timeline: { provisioningMs: 1_500 } });
-    wb = await openWorkbench({ settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.fastIntervalSeconds': 1, 'fal.ssh.port': await freePort() } });
+    wb = await openWorkbench({
+      settings: {
+        'fal.apiBaseUrl': fal.baseUrl,
+        'fal.refresh.fastIntervalSeconds': 1,
+        'fal.ssh.port': await freePort(),
+      },
+    });
     const sshDir = join(wb.server.dirs.home, '.ssh');
     mkdirSync(sshDir, { recursive: true, mode: 0o700 });
     writeFileSync(join(sshDir, 'id_walk.pub'), `${PUB}\n`);

@@ -100,7 +100,12 @@ export class QuickInput {
 
   /** The title of the quick input, '' when it has none. */
   async title(): Promise<string> {
-    return plain(await this.page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => ''));
+    return plain(
+      await this.page
+        .locator('.quick-input-widget .quick-input-title')
+        .textContent()
+        .catch(() => ''),
+    );
   }
 
   /** The validation/help message under the input (`.quick-input-message`). */
@@ -179,7 +184,9 @@ export class QuickInput {
     await this.waitOpen();
     return this.page
       .locator('.quick-input-widget .monaco-list-row')
-      .evaluateAll((rows) => rows.map((r) => (r.querySelector('.label-name')?.textContent ?? '').replace(/\u00a0/g, ' ').trim()));
+      .evaluateAll((rows) =>
+        rows.map((r) => (r.querySelector('.label-name')?.textContent ?? '').replace(/\u00a0/g, ' ').trim()),
+      );
   }
 
   async placeholder(): Promise<string> {
@@ -265,8 +272,13 @@ export class Workbench {
   async openActivityView(title: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
     const item = this.activityBarItem(title);
     await item.waitFor({ timeout });
-    const tab = this.page.locator('.activitybar li.action-item', { has: this.page.locator(`a.action-label[aria-label^="${title}"]`) });
-    if ((await tab.getAttribute('aria-selected')) !== 'true' || !(await this.page.locator('.part.sidebar').isVisible())) {
+    const tab = this.page.locator('.activitybar li.action-item', {
+      has: this.page.locator(`a.action-label[aria-label^="${title}"]`),
+    });
+    if (
+      (await tab.getAttribute('aria-selected')) !== 'true' ||
+      !(await this.page.locator('.part.sidebar').isVisible())
+    ) {
       await item.click();
       await this.page.mouse.move(0, 0); // no hover tooltip over the view in screenshots
     }
@@ -276,9 +288,11 @@ export class Workbench {
   /** A view (pane) of the side bar by its name, e.g. `Instances`. */
   view(name: string): Locator {
     // A container with one view merges the header into the container title; its pane is the only one.
-    return this.page
-      .locator('.part.sidebar .pane')
-      .filter({ has: this.page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`, 'i') }) });
+    return this.page.locator('.part.sidebar .pane').filter({
+      has: this.page.locator('.pane-header h3.title', {
+        hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`, 'i'),
+      }),
+    });
   }
 
   /** The welcome text of a view (viewsWelcome), '' when the view shows none. */
@@ -309,8 +323,18 @@ export class Workbench {
   }
 
   /** Waits until the tree rows satisfy `predicate`, and returns them. */
-  async waitForTreeRows(predicate: (rows: TreeRow[]) => boolean, viewName?: string, timeout = DEFAULT_TIMEOUT): Promise<TreeRow[]> {
-    return waitFor(`tree rows${viewName ? ` of ${viewName}` : ''}`, () => this.treeRows(viewName), predicate, timeout, 100);
+  async waitForTreeRows(
+    predicate: (rows: TreeRow[]) => boolean,
+    viewName?: string,
+    timeout = DEFAULT_TIMEOUT,
+  ): Promise<TreeRow[]> {
+    return waitFor(
+      `tree rows${viewName ? ` of ${viewName}` : ''}`,
+      () => this.treeRows(viewName),
+      predicate,
+      timeout,
+      100,
+    );
   }
 
   /** A row of a tree view, by a text its accessibility label holds (an instance id, an IP). */
@@ -329,7 +353,10 @@ export class Workbench {
       async () => {
         await this.page.mouse.move(0, 0);
         await target.hover();
-        return hover.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+        return hover.waitFor({ timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        );
       },
       Boolean,
       timeout,
@@ -340,7 +367,9 @@ export class Workbench {
 
   /** An entry of the open context menu, by its exact title. */
   contextMenuItem(title: string): Locator {
-    return this.page.locator('.context-view .monaco-menu .action-item a.action-menu-item', { has: this.menuLabel(title) });
+    return this.page.locator('.context-view .monaco-menu .action-item a.action-menu-item', {
+      has: this.menuLabel(title),
+    });
   }
 
   private menuLabel(title: string): Locator {
@@ -358,10 +387,17 @@ export class Workbench {
     await row.click({ button: 'right' });
     const item = this.contextMenuItem(title);
     await item.hover({ timeout: 10_000 });
-    await this.page.locator('.context-view .monaco-menu .action-item.focused', { has: this.menuLabel(title) }).waitFor({ timeout: 10_000 });
+    await this.page
+      .locator('.context-view .monaco-menu .action-item.focused', { has: this.menuLabel(title) })
+      .waitFor({ timeout: 10_000 });
     await item.click();
     const menu = this.page.locator('.context-view .monaco-menu');
-    if (!(await menu.waitFor({ state: 'detached', timeout: 2_000 }).then(() => true, () => false))) {
+    if (
+      !(await menu.waitFor({ state: 'detached', timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       if (await item.isVisible()) await this.page.keyboard.press('Enter');
       await menu.waitFor({ state: 'detached', timeout: 10_000 });
     }
@@ -379,7 +415,11 @@ export class Workbench {
    */
   async setWindowFocus(focused: boolean): Promise<void> {
     await this.page.evaluate((f) => {
-      const page = globalThis as unknown as { document: { hasFocus(): boolean }; dispatchEvent(e: unknown): boolean; FocusEvent: new (type: string) => unknown };
+      const page = globalThis as unknown as {
+        document: { hasFocus(): boolean };
+        dispatchEvent(e: unknown): boolean;
+        FocusEvent: new (type: string) => unknown;
+      };
       page.document.hasFocus = () => f;
       page.dispatchEvent(new page.FocusEvent(f ? 'focus' : 'blur'));
     }, focused);
@@ -395,7 +435,9 @@ export class Workbench {
       toasts.map((t) => ({
         message: (t.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
         source: (t.querySelector('.notification-list-item-source')?.textContent ?? '').trim(),
-        buttons: Array.from(t.querySelectorAll('a.monaco-button'), (b: { textContent: string | null }) => (b.textContent ?? '').trim()),
+        buttons: Array.from(t.querySelectorAll('a.monaco-button'), (b: { textContent: string | null }) =>
+          (b.textContent ?? '').trim(),
+        ),
       })),
     );
   }
@@ -405,7 +447,8 @@ export class Workbench {
    * found and read in one step in the page, so a toast that hides itself soon after is still caught.
    */
   async waitForNotification(text: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<Notification> {
-    const pattern = typeof text === 'string' ? { source: escapeRegExp(text), flags: '' } : { source: text.source, flags: text.flags };
+    const pattern =
+      typeof text === 'string' ? { source: escapeRegExp(text), flags: '' } : { source: text.source, flags: text.flags };
     const found = await this.page.waitForFunction(
       ({ source, flags }) => {
         const re = new RegExp(source, flags);
@@ -413,9 +456,15 @@ export class Workbench {
         const read = (t: any) => ({
           message: String(t.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
           source: String(t.querySelector('.notification-list-item-source')?.textContent ?? '').trim(),
-          buttons: Array.from(t.querySelectorAll('a.monaco-button') as ArrayLike<any>).map((b) => String(b.textContent ?? '').trim()),
+          buttons: Array.from(t.querySelectorAll('a.monaco-button') as ArrayLike<any>).map((b) =>
+            String(b.textContent ?? '').trim(),
+          ),
         });
-        return Array.from(doc.querySelectorAll('.notifications-toasts .notification-toast')).map(read).find((n) => re.test(n.message)) ?? false;
+        return (
+          Array.from(doc.querySelectorAll('.notifications-toasts .notification-toast'))
+            .map(read)
+            .find((n) => re.test(n.message)) ?? false
+        );
       },
       pattern,
       { timeout, polling: 100 },
@@ -438,8 +487,18 @@ export class Workbench {
     if (!(await this.dialog().isVisible())) return undefined;
     const box = this.dialog();
     return {
-      message: plain(await box.locator('.dialog-message-text').textContent().catch(() => '')),
-      detail: plain(await box.locator('.dialog-message-detail').textContent().catch(() => '')),
+      message: plain(
+        await box
+          .locator('.dialog-message-text')
+          .textContent()
+          .catch(() => ''),
+      ),
+      detail: plain(
+        await box
+          .locator('.dialog-message-detail')
+          .textContent()
+          .catch(() => ''),
+      ),
       buttons: (await box.locator('.dialog-buttons a.monaco-button').allTextContents()).map(plain),
     };
   }
@@ -471,7 +530,10 @@ export class Workbench {
     await lines.waitFor({ timeout });
     const texts = await lines.locator('.view-line').evaluateAll((els) =>
       els
-        .map((el) => ({ top: parseFloat(/top:\s*([\d.]+)px/.exec(el.getAttribute('style') ?? '')?.[1] ?? '0') || 0, text: el.textContent ?? '' }))
+        .map((el) => ({
+          top: parseFloat(/top:\s*([\d.]+)px/.exec(el.getAttribute('style') ?? '')?.[1] ?? '0') || 0,
+          text: el.textContent ?? '',
+        }))
         .sort((a, b) => a.top - b.top)
         .map((l) => l.text),
     );
@@ -497,15 +559,26 @@ export class Workbench {
   /** Waits until the extension's log (after `mark`) matches, and returns that part of it. */
   async waitForLog(expected: string | RegExp, mark = 0, timeout = DEFAULT_TIMEOUT): Promise<string> {
     const matches = (text: string) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
-    return waitFor(`the extension log to show ${String(expected)}`, () => this.extensionLog().slice(mark), matches, timeout);
+    return waitFor(
+      `the extension log to show ${String(expected)}`,
+      () => this.extensionLog().slice(mark),
+      matches,
+      timeout,
+    );
   }
 
   /** Waits until every toast has finished sliding in (the workbench marks it `notification-fade-in-done`), e.g. before a screenshot. */
   async waitForToastsToSettle(timeout = DEFAULT_TIMEOUT): Promise<void> {
     await this.page.waitForFunction(
       () => {
-        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ classList: { contains(c: string): boolean } }> } }).document;
-        return Array.from(doc.querySelectorAll('.notifications-toasts .notification-toast')).every((t) => t.classList.contains('notification-fade-in-done'));
+        const doc = (
+          globalThis as unknown as {
+            document: { querySelectorAll(s: string): ArrayLike<{ classList: { contains(c: string): boolean } }> };
+          }
+        ).document;
+        return Array.from(doc.querySelectorAll('.notifications-toasts .notification-toast')).every((t) =>
+          t.classList.contains('notification-fade-in-done'),
+        );
       },
       undefined,
       { timeout },
@@ -537,7 +610,7 @@ export class Workbench {
 
 /** A fresh code-server with the extension installed, shown in headless Chromium; ready when the workbench is. */
 export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise<Workbench> {
-  const vsix = options.vsix === undefined ? defaultVsix : options.vsix ?? undefined;
+  const vsix = options.vsix === undefined ? defaultVsix : (options.vsix ?? undefined);
   const server = await startCodeServer({
     vsix,
     env: options.env,
@@ -564,7 +637,8 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
 export function screenshotOnFailure(workbench: () => Workbench | undefined): (this: Mocha.Context) => Promise<void> {
   return async function (this: Mocha.Context) {
     const wb = workbench();
-    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && wb)
+      await wb.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
   };
 }
 

@@ -84,7 +84,9 @@ export class ComputeApi {
     // Guess: limits count per authenticated key, so unauthenticated noise cannot use them up.
     const limit = this.rateLimiter?.take(auth.key);
     if (limit && !limit.allowed) {
-      const headers = this.settings.retryAfterOnRateLimit ? { 'retry-after': String(limit.retryAfterSeconds) } : undefined;
+      const headers = this.settings.retryAfterOnRateLimit
+        ? { 'retry-after': String(limit.retryAfterSeconds) }
+        : undefined;
       return errorResponse(429, {}, headers);
     }
     switch (req.route.name) {
@@ -127,7 +129,10 @@ export class ComputeApi {
     const all = this.store.list();
     const start = (page - 1) * limit;
     const nextCursor = start + limit < all.length ? cursorOfPage(page + 1) : null;
-    return { status: 200, body: { instances: all.slice(start, start + limit), next_cursor: nextCursor, has_more: nextCursor !== null } };
+    return {
+      status: 200,
+      body: { instances: all.slice(start, start + limit), next_cursor: nextCursor, has_more: nextCursor !== null },
+    };
   }
 
   private create(key: EmulatorKey, req: ApiRequest): ApiResponse {
@@ -142,7 +147,10 @@ export class ComputeApi {
       const cached = this.idempotency.lookup(key.key, idemKey);
       if (cached) {
         if (cached.fingerprint !== fingerprint && this.settings.idempotencyMismatch === 'reject') {
-          return errorResponse(422, { type: 'validation_error', message: 'Idempotency-Key was already used with a different request body' });
+          return errorResponse(422, {
+            type: 'validation_error',
+            message: 'Idempotency-Key was already used with a different request body',
+          });
         }
         return { status: 201, body: cached.response };
       }
@@ -160,10 +168,13 @@ export class ComputeApi {
     return { status: 201, body: instance };
   }
 
-  private parseCreateBody(req: ApiRequest): { instanceType: InstanceType; sshKey: string; sector?: Sector } | ApiResponse {
+  private parseCreateBody(
+    req: ApiRequest,
+  ): { instanceType: InstanceType; sshKey: string; sector?: Sector } | ApiResponse {
     // fal's requestBody is application/json only; insisting on the header catches clients
     // that forget it (a real server would not parse their body either).
-    if (!/^application\/json\s*(;|$)/i.test(req.contentType ?? '')) return invalid('Content-Type must be application/json');
+    if (!/^application\/json\s*(;|$)/i.test(req.contentType ?? ''))
+      return invalid('Content-Type must be application/json');
     if (req.body.tooLarge) return invalid('request body is too large');
     let body: unknown;
     try {
@@ -171,10 +182,12 @@ export class ComputeApi {
     } catch {
       return invalid('request body is not valid JSON');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('request body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return invalid('request body must be a JSON object');
     // Unknown fields are ignored: the schema does not forbid additional properties.
     const { instance_type, ssh_key, sector } = body as Record<string, unknown>;
-    if (!INSTANCE_TYPES.includes(instance_type as InstanceType)) return invalid(`instance_type must be one of ${INSTANCE_TYPES.join(', ')}`);
+    if (!INSTANCE_TYPES.includes(instance_type as InstanceType))
+      return invalid(`instance_type must be one of ${INSTANCE_TYPES.join(', ')}`);
     if (typeof ssh_key !== 'string' || ssh_key.length === 0) return invalid('ssh_key is required');
     if (sector === undefined) return { instanceType: instance_type as InstanceType, sshKey: ssh_key };
     if (!SECTORS.includes(sector as Sector)) return invalid(`sector must be one of ${SECTORS.join(', ')}`);

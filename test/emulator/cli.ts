@@ -68,7 +68,9 @@ function optionsFromArgs(args: string[]): { options: EmulatorOptions; quiet: boo
     console.log(USAGE);
     process.exit(0);
   }
-  const options: EmulatorOptions = values.config ? (JSON.parse(readFileSync(values.config, 'utf8')) as EmulatorOptions) : {};
+  const options: EmulatorOptions = values.config
+    ? (JSON.parse(readFileSync(values.config, 'utf8')) as EmulatorOptions)
+    : {};
   options.port = count('--port', values.port) ?? options.port ?? 4010;
   if (values.host !== undefined) options.host = values.host;
   if (values.key !== undefined) {
@@ -126,7 +128,9 @@ function logRequest(record: RequestRecord): void {
   const query = new URLSearchParams(record.query).toString();
   const status = record.status ?? 'dropped';
   const ms = record.endedAt !== undefined ? `${record.endedAt - record.startedAt}ms` : '';
-  console.log(`${record.method} ${record.path}${query ? `?${query}` : ''} ${status} ${ms}${record.fault ? ` [fault ${record.fault}]` : ''}`);
+  console.log(
+    `${record.method} ${record.path}${query ? `?${query}` : ''} ${status} ${ms}${record.fault ? ` [fault ${record.fault}]` : ''}`,
+  );
 }
 
 main();

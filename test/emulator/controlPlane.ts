@@ -15,7 +15,12 @@ import { parseFault } from './faults';
 import { readBody, writeResponse, type ApiResponse } from './http';
 import type { InstancePatch, SeedInstance } from './types';
 
-export async function handleControlPlane(emulator: FalEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleControlPlane(
+  emulator: FalEmulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const { text } = await readBody(req, 10 * 1024 * 1024);
   let response: ApiResponse;
   try {
@@ -57,7 +62,8 @@ function dispatch(emulator: FalEmulator, method: string, path: string, body: str
   if (method === 'PATCH' && path.startsWith('instances/')) {
     const id = decodeURIComponent(path.slice('instances/'.length));
     const patch = parseJson(body);
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new Error('the patch must be an object');
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+      throw new Error('the patch must be an object');
     if (!emulator.instances().some((i) => i.id === id)) return { status: 404, body: { error: `no instance ${id}` } };
     return ok(emulator.updateInstance(id, patch as InstancePatch));
   }
@@ -80,8 +86,10 @@ function parseJson(text: string): unknown {
 function parseSeeds(json: unknown): SeedInstance[] {
   if (!Array.isArray(json)) throw new Error('the body must be an array of instances');
   for (const item of json) {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new Error('each instance must be an object');
-    if (typeof (item as { instance_type?: unknown }).instance_type !== 'string') throw new Error('each instance needs an instance_type');
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw new Error('each instance must be an object');
+    if (typeof (item as { instance_type?: unknown }).instance_type !== 'string')
+      throw new Error('each instance needs an instance_type');
     for (const [field, value] of Object.entries(item)) {
       if (typeof value !== 'string') throw new Error(`instance field ${field} must be a string`);
     }

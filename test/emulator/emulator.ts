@@ -5,7 +5,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ComputeApi, keyIdOf, matchRoute } from './api';
 import { handleControlPlane } from './controlPlane';
-import { describeFault, FaultQueue, MALFORMED_JSON_RESPONSE, schemaViolationResponse, unreadableSuccessResponse, withInvalidRows, type Fault } from './faults';
+import {
+  describeFault,
+  FaultQueue,
+  MALFORMED_JSON_RESPONSE,
+  schemaViolationResponse,
+  unreadableSuccessResponse,
+  withInvalidRows,
+  type Fault,
+} from './faults';
 import { errorResponse, parseLoosely, readBody, writeResponse, type ApiResponse } from './http';
 import { IdempotencyCache } from './idempotency';
 import { RateLimiter } from './rateLimit';
@@ -104,7 +112,10 @@ export class FalEmulator {
     this.store.seed(this.startupSeed);
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err: unknown) => {
-        writeResponse(res, errorResponse(500, { message: `Emulator failure: ${err instanceof Error ? err.message : String(err)}` }));
+        writeResponse(
+          res,
+          errorResponse(500, { message: `Emulator failure: ${err instanceof Error ? err.message : String(err)}` }),
+        );
       });
     });
   }
@@ -223,7 +234,11 @@ export class FalEmulator {
     let response: ApiResponse;
     if (fault?.kind === 'status') {
       const retryAfter = fault.retryAfter === undefined ? undefined : { 'retry-after': String(fault.retryAfter) };
-      response = errorResponse(fault.status, { type: fault.errorType, message: fault.message, requestId: fault.requestId }, retryAfter);
+      response = errorResponse(
+        fault.status,
+        { type: fault.errorType, message: fault.message, requestId: fault.requestId },
+        retryAfter,
+      );
     } else if (fault?.kind === 'malformed-json') {
       response = MALFORMED_JSON_RESPONSE;
     } else if (fault?.kind === 'schema-violation') {

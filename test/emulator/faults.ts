@@ -5,7 +5,14 @@ import type { ApiResponse } from './http';
 export type Route = 'list' | 'get' | 'create' | 'delete' | 'any';
 
 export type Fault = { route: Route; times?: number } & (
-  | { kind: 'status'; status: number; errorType?: string; message?: string; retryAfter?: number | string; requestId?: string }
+  | {
+      kind: 'status';
+      status: number;
+      errorType?: string;
+      message?: string;
+      retryAfter?: number | string;
+      requestId?: string;
+    }
   /** Destroy the socket before doing anything (nothing is committed). */
   | { kind: 'drop' }
   /** Apply the change (create/delete, idempotency entry), then destroy the socket without a response. */
@@ -29,7 +36,16 @@ export type Fault = { route: Route; times?: number } & (
 );
 
 const ROUTES: readonly Route[] = ['list', 'get', 'create', 'delete', 'any'];
-const KINDS: readonly Fault['kind'][] = ['status', 'drop', 'drop-after-commit', 'delay', 'malformed-json', 'schema-violation', 'unreadable-success', 'invalid-rows'];
+const KINDS: readonly Fault['kind'][] = [
+  'status',
+  'drop',
+  'drop-after-commit',
+  'delay',
+  'malformed-json',
+  'schema-violation',
+  'unreadable-success',
+  'invalid-rows',
+];
 
 /** How a fault is named in the request log. */
 export function describeFault(fault: Fault): string {
@@ -70,11 +86,18 @@ export function parseFault(json: unknown): Fault {
   else if (f.times !== undefined && !(Number.isInteger(f.times) && (f.times as number) >= 1)) {
     throw new Error('fault.times must be an integer >= 1 or null (= until cleared)');
   }
-  if (f.kind === 'status' && !(Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599)) {
+  if (
+    f.kind === 'status' &&
+    !(Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599)
+  ) {
     throw new Error('fault.status must be an HTTP status code');
   }
   if (f.kind === 'delay' && !(typeof f.ms === 'number' && f.ms >= 0)) throw new Error('fault.ms must be a number >= 0');
-  if (f.kind === 'unreadable-success' && f.status !== undefined && !(Number.isInteger(f.status) && (f.status as number) >= 200 && (f.status as number) <= 299)) {
+  if (
+    f.kind === 'unreadable-success' &&
+    f.status !== undefined &&
+    !(Number.isInteger(f.status) && (f.status as number) >= 200 && (f.status as number) <= 299)
+  ) {
     throw new Error('fault.status of unreadable-success must be a 2xx status');
   }
   if (f.kind === 'invalid-rows' && f.route !== 'list') throw new Error('fault invalid-rows applies to route list only');
@@ -91,9 +114,15 @@ export function schemaViolationResponse(route: Route | undefined): ApiResponse {
 }
 
 /** A gateway's page where fal's JSON should be (the change behind it was made). */
-export function unreadableSuccessResponse(fault: Extract<Fault, { kind: 'unreadable-success' }>, real: ApiResponse): ApiResponse {
+export function unreadableSuccessResponse(
+  fault: Extract<Fault, { kind: 'unreadable-success' }>,
+  real: ApiResponse,
+): ApiResponse {
   if (real.status < 200 || real.status > 299) return real;
-  return { status: fault.status ?? real.status, html: '<html><head><title>Created</title></head><body>Request accepted.</body></html>' };
+  return {
+    status: fault.status ?? real.status,
+    html: '<html><head><title>Created</title></head><body>Request accepted.</body></html>',
+  };
 }
 
 /** Rows a strict client must not use: a null status, no id at all, and the id `..`. */

@@ -14,7 +14,8 @@ export interface ApiResponse {
   headers?: Record<string, string>;
 }
 
-export type ErrorType = 'authorization_error' | 'validation_error' | 'not_found' | 'rate_limited' | 'server_error' | 'not_implemented';
+export type ErrorType =
+  'authorization_error' | 'validation_error' | 'not_found' | 'rate_limited' | 'server_error' | 'not_implemented';
 
 /** fal's messages from the OpenAPI examples, per status (fal §4). */
 const DEFAULT_ERRORS: Record<number, { type: ErrorType; message: string }> = {

@@ -90,7 +90,8 @@ export class InstanceStore {
     if (status !== undefined) record.frozenStatus = status;
     if (ip !== undefined) record.ip = ip ?? undefined;
     if (sector !== undefined) setOptional(record.instance, 'sector', sector);
-    if (creator_user_nickname !== undefined) setOptional(record.instance, 'creator_user_nickname', creator_user_nickname);
+    if (creator_user_nickname !== undefined)
+      setOptional(record.instance, 'creator_user_nickname', creator_user_nickname);
     return this.view(id)!;
   }
 

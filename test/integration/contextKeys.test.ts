@@ -11,7 +11,12 @@ function keysTested(contributes: unknown): Set<string> {
   const found = new Set<string>();
   const visit = (value: unknown, field?: string): void => {
     if (typeof value === 'string') {
-      const clause = field === 'when' || field === 'enablement' ? value : value.startsWith('onContext:') ? value.slice('onContext:'.length) : '';
+      const clause =
+        field === 'when' || field === 'enablement'
+          ? value
+          : value.startsWith('onContext:')
+            ? value.slice('onContext:'.length)
+            : '';
       for (const [key] of clause.matchAll(/(?<![\w.])fal\.[\w.]+/g)) found.add(key);
     } else if (Array.isArray(value)) for (const v of value) visit(v);
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
@@ -26,8 +31,16 @@ describe('context keys (src/views/contextKeys.ts)', () => {
     const tested = keysTested(manifest.contributes);
     assert.ok(tested.has('fal.viewState') && tested.has('fal.connectedOnce'), 'the clauses were read');
     const known = new Set<string>(CONTEXT_KEYS);
-    assert.deepEqual([...tested].filter((k) => !known.has(k)), [], 'tested but never set');
-    assert.deepEqual([...known].filter((k) => !tested.has(k)), [], 'set but never tested');
+    assert.deepEqual(
+      [...tested].filter((k) => !known.has(k)),
+      [],
+      'tested but never set',
+    );
+    assert.deepEqual(
+      [...known].filter((k) => !tested.has(k)),
+      [],
+      'set but never tested',
+    );
   });
 
   it('sends a key to the workbench only when its value changes', async () => {

@@ -8,7 +8,14 @@ import type * as vscode from 'vscode';
 import { FalComputeClient, type ComputeInstance } from '../../src/api';
 import type { FalSession } from '../../src/auth/falSession';
 import { InstancesModel } from '../../src/core/instancesModel';
-import { DEFAULT_COST_GUARD_SETTINGS, DeleteRefused, Ownership, SpendLedger, type CostGuardSettings, type DeleteGate } from '../../src/cost';
+import {
+  DEFAULT_COST_GUARD_SETTINGS,
+  DeleteRefused,
+  Ownership,
+  SpendLedger,
+  type CostGuardSettings,
+  type DeleteGate,
+} from '../../src/cost';
 import type { GpuSampler } from '../../src/gpu';
 import { costGuardHost } from '../../src/instances/costGuardHost';
 import { CostMonitor } from '../../src/instances/costMonitor';
@@ -32,7 +39,11 @@ class Memory {
 }
 
 const lines: string[] = [];
-const log = { info: (l: string) => lines.push(l), warn: (l: string) => lines.push(l), error: (l: string) => lines.push(l) } as unknown as vscode.LogOutputChannel;
+const log = {
+  info: (l: string) => lines.push(l),
+  warn: (l: string) => lines.push(l),
+  error: (l: string) => lines.push(l),
+} as unknown as vscode.LogOutputChannel;
 
 function world(instances: ComputeInstance[], client?: FalComputeClient) {
   const state = new Memory();
@@ -43,12 +54,20 @@ function world(instances: ComputeInstance[], client?: FalComputeClient) {
   ledger.observe(model.list(), Date.now());
   const forgotten: string[] = [];
   const watching: string[] = [];
-  const controller = { model, scheduler: { beginOperation: () => () => undefined, requestFull: async () => undefined }, deletions: { watch: (ids: string[]) => void watching.push(...ids) } } as unknown as InstancesController;
+  const controller = {
+    model,
+    scheduler: { beginOperation: () => () => undefined, requestFull: async () => undefined },
+    deletions: { watch: (ids: string[]) => void watching.push(...ids) },
+  } as unknown as InstancesController;
   const keyStore = { delete: async (id: string) => void forgotten.push(id) } as unknown as InstanceKeyStore;
   const deleter = new InstanceDeleter(controller, keyStore, log, (id, at) => ledger.recordDeleted(id, at));
   const session = { requireClient: async () => client } as unknown as FalSession;
   const watched: string[][] = [];
-  const sampler = { setWatched: (ids: Iterable<string>) => void watched.push([...ids]), idleSince: () => undefined, onDidChangeIdle: () => ({ dispose: () => undefined }) } as unknown as GpuSampler;
+  const sampler = {
+    setWatched: (ids: Iterable<string>) => void watched.push([...ids]),
+    idleSince: () => undefined,
+    onDidChangeIdle: () => ({ dispose: () => undefined }),
+  } as unknown as GpuSampler;
   return { state, model, ownership, ledger, forgotten, deleter, session, sampler, idle: sampler, watched, watching };
 }
 
@@ -59,7 +78,11 @@ describe('cost guard host and monitor (extension host)', () => {
 
   beforeEach(async () => {
     fal = await FalEmulator.start({ seed: [seed] });
-    client = new FalComputeClient({ apiKey: DEFAULT_EMULATOR_KEY, baseUrl: fal.baseUrl, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    client = new FalComputeClient({
+      apiKey: DEFAULT_EMULATOR_KEY,
+      baseUrl: fal.baseUrl,
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    });
   });
   afterEach(() => fal.close());
 
@@ -69,14 +92,29 @@ describe('cost guard host and monitor (extension host)', () => {
     const gate: DeleteGate = { check: () => void asked.check++, beforeSend: () => void asked.beforeSend++ };
     return { gate, asked };
   };
-  const host = (w: ReturnType<typeof world>) => costGuardHost({ model: w.model, session: w.session, sampler: w.sampler, deleter: w.deleter, notices: new CostNotices(log), log });
+  const host = (w: ReturnType<typeof world>) =>
+    costGuardHost({
+      model: w.model,
+      session: w.session,
+      sampler: w.sampler,
+      deleter: w.deleter,
+      notices: new CostNotices(log),
+      log,
+    });
 
-  it('deletes after a fresh GET, through the Delete command\'s path: one DELETE, the row deleting until fal stops listing it, key forgotten, end in the ledger', async () => {
+  it("deletes after a fresh GET, through the Delete command's path: one DELETE, the row deleting until fal stops listing it, key forgotten, end in the ledger", async () => {
     const w = world((await client.listInstances()).instances, client);
     const { gate, asked } = open();
     await host(w).deleteInstance('inst_guarded', gate);
-    assert.deepEqual(fal.requests.map((r) => `${r.method} ${r.path}`).slice(-2), ['GET /v1/compute/instances/inst_guarded', 'DELETE /v1/compute/instances/inst_guarded']);
-    assert.deepEqual(asked, { check: 3, beforeSend: 1 }, 'asked before the client, before the GET, after it, and right before the request');
+    assert.deepEqual(fal.requests.map((r) => `${r.method} ${r.path}`).slice(-2), [
+      'GET /v1/compute/instances/inst_guarded',
+      'DELETE /v1/compute/instances/inst_guarded',
+    ]);
+    assert.deepEqual(
+      asked,
+      { check: 3, beforeSend: 1 },
+      'asked before the client, before the GET, after it, and right before the request',
+    );
     assert.equal(w.model.get('inst_guarded')?.deleting, true, 'the row says "deleting…" until fal stops listing it');
     assert.deepEqual(w.watching, ['inst_guarded']);
     assert.deepEqual(w.forgotten, ['inst_guarded']);
@@ -87,13 +125,20 @@ describe('cost guard host and monitor (extension host)', () => {
   it('refuses, sending no DELETE, when fal now says the instance is not ready, has another address, or is gone', async () => {
     const w = world((await client.listInstances()).instances, client);
     fal.updateInstance('inst_guarded', { status: 'provisioning' });
-    await assert.rejects(host(w).deleteInstance('inst_guarded', open().gate), /fal now says it is provisioning, not ready/);
+    await assert.rejects(
+      host(w).deleteInstance('inst_guarded', open().gate),
+      /fal now says it is provisioning, not ready/,
+    );
     fal.updateInstance('inst_guarded', { status: 'ready', ip: '203.0.113.99' });
     await assert.rejects(host(w).deleteInstance('inst_guarded', open().gate), /another address or type/);
     await client.deleteInstance('inst_guarded');
     fal.clearRequests();
     await assert.rejects(host(w).deleteInstance('inst_guarded', open().gate), /already gone \(404\)/);
-    assert.deepEqual(fal.requests.map((r) => r.method), ['GET'], 'only the fresh look');
+    assert.deepEqual(
+      fal.requests.map((r) => r.method),
+      ['GET'],
+      'only the fresh look',
+    );
     assert.ok(w.model.get('inst_guarded'), 'the row stays until the list says otherwise');
   });
 
@@ -108,34 +153,62 @@ describe('cost guard host and monitor (extension host)', () => {
         throw new DeleteRefused('it is protected from auto-delete');
       },
     };
-    await assert.rejects(host(w).deleteInstance('inst_guarded', gate), (e: unknown) => e instanceof DeleteRefused && /protected/.test(e.message));
-    assert.deepEqual(fal.requests.map((r) => r.method), ['GET'], 'the fresh look, and no DELETE');
+    await assert.rejects(
+      host(w).deleteInstance('inst_guarded', gate),
+      (e: unknown) => e instanceof DeleteRefused && /protected/.test(e.message),
+    );
+    assert.deepEqual(
+      fal.requests.map((r) => r.method),
+      ['GET'],
+      'the fresh look, and no DELETE',
+    );
     assert.equal(w.model.get('inst_guarded')?.deleting, false);
     assert.deepEqual(w.forgotten, []);
     assert.ok(lines.includes('Not deleting inst_guarded (auto-delete): it is protected from auto-delete'));
   });
 
-  it('the auto-delete\'s DELETE is sent once: a 503 is the outcome, not retried (its checks could not be repeated)', async () => {
+  it("the auto-delete's DELETE is sent once: a 503 is the outcome, not retried (its checks could not be repeated)", async () => {
     const w = world((await client.listInstances()).instances, client);
     fal.clearRequests();
     fal.addFault({ route: 'delete', kind: 'status', status: 503, times: 3 });
     await assert.rejects(host(w).deleteInstance('inst_guarded', open().gate), /503/);
-    assert.deepEqual(fal.requests.map((r) => r.method), ['GET', 'DELETE']);
+    assert.deepEqual(
+      fal.requests.map((r) => r.method),
+      ['GET', 'DELETE'],
+    );
     assert.equal(w.model.get('inst_guarded')?.deleting, false);
   });
 
   it('the watch: nothing while auto-delete is off; on, the ready instances created here and not protected (others only with autoDeleteOthers)', async () => {
-    const inst = (id: string, status = 'ready'): ComputeInstance => ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status, ip: '203.0.113.8' }) as ComputeInstance;
+    const inst = (id: string, status = 'ready'): ComputeInstance =>
+      ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status, ip: '203.0.113.8' }) as ComputeInstance;
     const w = world([inst('mine'), inst('mine-starting', 'provisioning'), inst('theirs'), inst('mine-protected')]);
-    for (const id of ['mine', 'mine-starting', 'mine-protected']) w.ownership.recordCreate({ id, creator_user_nickname: undefined }, 1);
-    const settings = (guard: Partial<CostGuardSettings>): CostSettings => ({ guard: { ...DEFAULT_COST_GUARD_SETTINGS, ...guard }, monthlyBudgetUsd: undefined, creatorNickname: '' });
-    const monitor = new CostMonitor({ ...w, state: new StoredState(w.state), settings: settings({}), sampleSeconds: () => 10, log, nameOf: () => undefined, notices: new CostNotices(log) });
+    for (const id of ['mine', 'mine-starting', 'mine-protected'])
+      w.ownership.recordCreate({ id, creator_user_nickname: undefined }, 1);
+    const settings = (guard: Partial<CostGuardSettings>): CostSettings => ({
+      guard: { ...DEFAULT_COST_GUARD_SETTINGS, ...guard },
+      monthlyBudgetUsd: undefined,
+      creatorNickname: '',
+    });
+    const monitor = new CostMonitor({
+      ...w,
+      state: new StoredState(w.state),
+      settings: settings({}),
+      sampleSeconds: () => 10,
+      log,
+      nameOf: () => undefined,
+      notices: new CostNotices(log),
+    });
     try {
       assert.deepEqual(w.watched.at(-1), []);
       monitor.guard.setProtected('mine-protected', true);
       monitor.updateSettings(settings({ autoDelete: true }));
       assert.deepEqual(w.watched.at(-1), ['mine']);
-      assert.ok(lines.includes('Auto-delete watch: mine (one GPU sample every 60 s each while the view is hidden or the window unfocused)'));
+      assert.ok(
+        lines.includes(
+          'Auto-delete watch: mine (one GPU sample every 60 s each while the view is hidden or the window unfocused)',
+        ),
+      );
       monitor.updateSettings(settings({ autoDelete: true, autoDeleteOthers: true }));
       assert.deepEqual(w.watched.at(-1), ['mine', 'theirs']);
       monitor.guard.setProtected('theirs', true);

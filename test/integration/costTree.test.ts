@@ -12,7 +12,14 @@ import { InstancesTreeProvider, type TreeNode } from '../../src/views/instancesT
 import { StoredState } from '../../src/core/storedState';
 
 const inst = (id: string, creator?: string): ComputeInstance =>
-  ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 'ready', ip: '203.0.113.9', ...(creator ? { creator_user_nickname: creator } : {}) }) as ComputeInstance;
+  ({
+    id,
+    instance_type: 'gpu_1x_h100_sxm5',
+    region: 'us-west',
+    status: 'ready',
+    ip: '203.0.113.9',
+    ...(creator ? { creator_user_nickname: creator } : {}),
+  }) as ComputeInstance;
 
 class Memory implements vscode.Memento {
   private readonly data = new Map<string, unknown>();
@@ -37,14 +44,22 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
   const protection = new Emitter<string>();
   const guard = { isProtected: (id: string) => protectedIds.has(id), onDidChangeProtection: protection.event };
   const cost = new CostTreePart(guard, ownership, () => nickname, new StoredState(state));
-  const provider = new InstancesTreeProvider(model, { groupBy, sortBy: "firstSeen", hourlyUsd: {} }, undefined, Date.now, undefined, cost);
+  const provider = new InstancesTreeProvider(
+    model,
+    { groupBy, sortBy: 'firstSeen', hourlyUsd: {} },
+    undefined,
+    Date.now,
+    undefined,
+    cost,
+  );
   const events: Array<TreeNode | TreeNode[] | undefined | null> = [];
   provider.onDidChangeTreeData((e) => events.push(e));
   const protect = (id: string) => {
     protectedIds.add(id);
     protection.fire(id);
   };
-  const ids = () => provider.getChildren().map((n) => (n.kind === 'instance' ? n.id : n.kind === 'group' ? n.label : ''));
+  const ids = () =>
+    provider.getChildren().map((n) => (n.kind === 'instance' ? n.id : n.kind === 'group' ? n.label : ''));
   return { model, ownership, cost, provider, events, protect, ids, state };
 }
 
@@ -66,11 +81,16 @@ describe('Instances tree: protection, Mine filter, creator groups (real vscode A
   });
 
   it('the menus: Protect on unprotected live rows, Unprotect on protected ones, and the old entries still on both', () => {
-    const pkg = vscode.extensions.getExtension('fal-compute-community.fal-compute')!.packageJSON as { contributes: { menus: Record<string, { command: string; when: string }[]> } };
+    const pkg = vscode.extensions.getExtension('fal-compute-community.fal-compute')!.packageJSON as {
+      contributes: { menus: Record<string, { command: string; when: string }[]> };
+    };
     const menu = pkg.contributes.menus['view/item/context']!;
-    const re = (command: string) => new RegExp(/viewItem =~ \/(.+)\/$/.exec(menu.find((m) => m.command === command)!.when)![1]!);
+    const re = (command: string) =>
+      new RegExp(/viewItem =~ \/(.+)\/$/.exec(menu.find((m) => m.command === command)!.when)![1]!);
     assert.ok(re('fal.protect').test('falInstance.ready') && !re('fal.protect').test('falInstance.ready.protected'));
-    assert.ok(re('fal.unprotect').test('falInstance.ready.protected') && !re('fal.unprotect').test('falInstance.ready'));
+    assert.ok(
+      re('fal.unprotect').test('falInstance.ready.protected') && !re('fal.unprotect').test('falInstance.ready'),
+    );
     for (const command of ['fal.connect', 'fal.deleteInstance', 'fal.copyIp', 'fal.openSshTerminal']) {
       assert.ok(re(command).test('falInstance.ready') && re(command).test('falInstance.ready.protected'), command);
     }
@@ -79,7 +99,16 @@ describe('Instances tree: protection, Mine filter, creator groups (real vscode A
   it('Mine: instances created here or under your nickname (learned or set); the choice is remembered', async () => {
     const t = setup('none', 'me-set');
     t.ownership.recordCreate({ id: 'made-here', creator_user_nickname: 'alice' }, 1);
-    t.model.apply([inst('made-here', 'alice'), inst('alice-elsewhere', 'alice'), inst('set-nick', 'me-set'), inst('teammate', 'bob'), inst('anon')], 1);
+    t.model.apply(
+      [
+        inst('made-here', 'alice'),
+        inst('alice-elsewhere', 'alice'),
+        inst('set-nick', 'me-set'),
+        inst('teammate', 'bob'),
+        inst('anon'),
+      ],
+      1,
+    );
     assert.deepEqual(t.ids(), ['made-here', 'alice-elsewhere', 'set-nick', 'teammate', 'anon']);
     await t.cost.setMineOnly(true);
     assert.equal(t.events.at(-1), undefined, 'the whole tree relays out');
@@ -95,7 +124,10 @@ describe('Instances tree: protection, Mine filter, creator groups (real vscode A
     t.ownership.recordCreate({ id: 'x', creator_user_nickname: 'zed' }, 1);
     t.model.apply([inst('x', 'zed'), inst('y', 'bob'), inst('z'), inst('w', 'zed')], 1);
     const groups = t.provider.getChildren();
-    assert.deepEqual(groups.map((g) => (g.kind === 'group' ? `${g.label}: ${g.ids.join(',')}` : '')), ['bob: y', 'zed (you): x,w', 'unknown creator: z']);
+    assert.deepEqual(
+      groups.map((g) => (g.kind === 'group' ? `${g.label}: ${g.ids.join(',')}` : '')),
+      ['bob: y', 'zed (you): x,w', 'unknown creator: z'],
+    );
     const item = t.provider.getTreeItem(groups[1]!);
     assert.equal(item.description, '2');
   });

@@ -65,7 +65,8 @@ describe('create and delete (in the extension host)', () => {
     const match = /viewItem =~ \/(.+)\/$/.exec(entry?.when ?? '');
     assert.ok(match, entry?.when);
     const re = new RegExp(match[1]!);
-    for (const state of ['ready', 'transitional', 'stopped', 'unknown', 'unrecognized']) assert.ok(re.test(`falInstance.${state}`), state);
+    for (const state of ['ready', 'transitional', 'stopped', 'unknown', 'unrecognized'])
+      assert.ok(re.test(`falInstance.${state}`), state);
     assert.ok(!re.test('falInstance.deleting'));
     assert.ok(!re.test('falGroup'));
   });
@@ -75,20 +76,36 @@ describe('create and delete (in the extension host)', () => {
     let client: FalComputeClient;
     beforeEach(async () => {
       fal = await FalEmulator.start({ timeline: { provisioningMs: 100 } });
-      client = new FalComputeClient({ apiKey: DEFAULT_EMULATOR_KEY, baseUrl: fal.baseUrl, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+      client = new FalComputeClient({
+        apiKey: DEFAULT_EMULATOR_KEY,
+        baseUrl: fal.baseUrl,
+        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      });
     });
     afterEach(() => fal.close());
 
     it('a create saved before a reload is replayed with the same key through drop-after-commit: exactly one instance', async () => {
       const state = new MemoryState();
       const store = new PendingCreates(new StoredState(state));
-      const pending = { idempotencyKey: 'c0ffee00-0000-4000-8000-000000000001', input: { instanceType: 'gpu_1x_h100_sxm5' as const, sshKey: PUB }, privateKeyPath: '/k/fal_ed25519', startedAt: Date.now() - 30_000 };
+      const pending = {
+        idempotencyKey: 'c0ffee00-0000-4000-8000-000000000001',
+        input: { instanceType: 'gpu_1x_h100_sxm5' as const, sshKey: PUB },
+        privateKeyPath: '/k/fal_ed25519',
+        startedAt: Date.now() - 30_000,
+      };
       await store.save(pending);
       // The reloaded window's first replay is committed by fal but its answer is lost; the client replays again.
       fal.addFault({ route: 'create', kind: 'drop-after-commit' });
       const keys = new Map<string, string>();
-      const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: async (id, p) => void keys.set(id, p) });
-      assert.deepEqual(outcomes.map((o) => o.kind), ['created']);
+      const outcomes = await reconcilePendingCreates({
+        pending: store,
+        client,
+        rememberKey: async (id, p) => void keys.set(id, p),
+      });
+      assert.deepEqual(
+        outcomes.map((o) => o.kind),
+        ['created'],
+      );
       assert.equal(fal.instances().length, 1, 'exactly one instance');
       const posts = fal.requests.filter((r) => r.method === 'POST');
       assert.equal(posts.length, 2);
@@ -97,15 +114,25 @@ describe('create and delete (in the extension host)', () => {
       assert.equal(keys.get(fal.instances()[0]!.id), '/k/fal_ed25519');
       assert.deepEqual(store.list(), []);
       // A second activation has nothing left to replay.
-      assert.deepEqual(await reconcilePendingCreates({ pending: store, client, rememberKey: async () => undefined }), []);
+      assert.deepEqual(
+        await reconcilePendingCreates({ pending: store, client, rememberKey: async () => undefined }),
+        [],
+      );
       assert.equal(fal.instances().length, 1);
     });
 
     it('a pending create older than 9 minutes is dropped and nothing is sent', async () => {
       const store = new PendingCreates(new StoredState(new MemoryState()));
-      await store.save({ idempotencyKey: 'old', input: { instanceType: 'gpu_1x_h100_sxm5', sshKey: PUB }, startedAt: Date.now() - REPLAY_WINDOW_MS - 1000 });
+      await store.save({
+        idempotencyKey: 'old',
+        input: { instanceType: 'gpu_1x_h100_sxm5', sshKey: PUB },
+        startedAt: Date.now() - REPLAY_WINDOW_MS - 1000,
+      });
       const outcomes = await reconcilePendingCreates({ pending: store, client, rememberKey: async () => undefined });
-      assert.deepEqual(outcomes.map((o) => o.kind), ['expired']);
+      assert.deepEqual(
+        outcomes.map((o) => o.kind),
+        ['expired'],
+      );
       assert.equal(fal.requests.length, 0);
     });
   });

@@ -38,7 +38,11 @@ describe('fal Compute extension (in the extension host)', () => {
     const contributed = ((ext.packageJSON.contributes as Contributes).commands ?? []).map((c) => c.command);
     assert.ok(contributed.length > 0);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed but not registered');
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+      'contributed but not registered',
+    );
   });
 
   it('contributes every fal.* command it registers', async () => {
@@ -47,7 +51,11 @@ describe('fal Compute extension (in the extension host)', () => {
     const contributed = new Set(((ext.packageJSON.contributes as Contributes).commands ?? []).map((c) => c.command));
     const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('fal.'));
     assert.ok(registered.length > 0);
-    assert.deepEqual(registered.filter((c) => !contributed.has(c)), [], 'registered but not contributed');
+    assert.deepEqual(
+      registered.filter((c) => !contributed.has(c)),
+      [],
+      'registered but not contributed',
+    );
   });
 
   it('contributes the fal Compute view container with the Instances view', async () => {
@@ -56,7 +64,10 @@ describe('fal Compute extension (in the extension host)', () => {
     assert.ok(container, 'no activity-bar container "falCompute"');
     assert.equal(container.title, 'fal Compute');
     const views = contributes.views?.falCompute ?? [];
-    assert.ok(views.some((v) => v.id === 'falCompute.instances' && v.name === 'Instances'), 'no view falCompute.instances "Instances"');
+    assert.ok(
+      views.some((v) => v.id === 'falCompute.instances' && v.name === 'Instances'),
+      'no view falCompute.instances "Instances"',
+    );
     // The workbench knows the view too: focusing it goes through the real view registry.
     await vscode.commands.executeCommand('falCompute.instances.focus');
   });

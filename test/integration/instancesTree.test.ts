@@ -49,7 +49,7 @@ describe('Instances tree provider (real vscode API)', () => {
     const [a, z] = provider.getChildren().map((n) => provider.getTreeItem(n));
     assert.equal(a?.label, 'a', 'no name: the id is the label (what tells machines apart)');
     assert.equal(a?.description, 'starting · 8x H100', 'the status first, then the type');
-    assert.match(a!.accessibilityInformation!.label, /starting \(provisioning\)/, 'fal\'s word for a screen reader');
+    assert.match(a!.accessibilityInformation!.label, /starting \(provisioning\)/, "fal's word for a screen reader");
     assert.equal(a?.id, 'a');
     assert.equal((a?.iconPath as vscode.ThemeIcon).id, 'loading~spin');
     assert.equal(((a?.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'charts.yellow');
@@ -62,10 +62,14 @@ describe('Instances tree provider (real vscode API)', () => {
     const names = new Map<string, string>();
     const listeners: ((ids: readonly string[] | undefined) => void)[] = [];
     const { model } = setup();
-    const provider = new InstancesTreeProvider(model, { groupBy: 'none', sortBy: 'firstSeen', hourlyUsd: {} }, {
-      get: (id) => names.get(id),
-      onDidChange: (l) => (listeners.push(l), { dispose: () => undefined }),
-    });
+    const provider = new InstancesTreeProvider(
+      model,
+      { groupBy: 'none', sortBy: 'firstSeen', hourlyUsd: {} },
+      {
+        get: (id) => names.get(id),
+        onDidChange: (l) => (listeners.push(l), { dispose: () => undefined }),
+      },
+    );
     const fired: unknown[] = [];
     provider.onDidChangeTreeData((e) => fired.push(e));
     model.apply([inst('a', 'ready', 'gpu_8x_h100_sxm5'), inst('b', 'ready')], 1);
@@ -88,13 +92,19 @@ describe('Instances tree provider (real vscode API)', () => {
     const { model, provider, events } = setup('status');
     model.apply([inst('a', 'provisioning'), inst('b', 'ready', undefined, '203.0.113.2')], 1);
     const groups = provider.getChildren();
-    assert.deepEqual(groups.map((g) => provider.getTreeItem(g).label), ['Ready', 'Starting']);
+    assert.deepEqual(
+      groups.map((g) => provider.getTreeItem(g).label),
+      ['Ready', 'Starting'],
+    );
     events.length = 0;
     model.apply([inst('a', 'ready', undefined, '203.0.113.1'), inst('b', 'ready', undefined, '203.0.113.2')], 2);
     assert.deepEqual(events, [undefined]);
     const [ready] = provider.getChildren();
     assert.equal(ready, groups[0], 'the Ready group is the same object');
-    assert.deepEqual(provider.getChildren(ready).map((n) => (n.kind === 'instance' ? n.id : '')), ['a', 'b']);
+    assert.deepEqual(
+      provider.getChildren(ready).map((n) => (n.kind === 'instance' ? n.id : '')),
+      ['a', 'b'],
+    );
   });
 
   it('shows a row fal sent broken as "invalid data from fal" with its id and what was wrong, offering no action (issue 10 items 3, 4)', () => {
@@ -119,7 +129,9 @@ describe('Instances tree provider (real vscode API)', () => {
     const menus: Array<{ command: string; when?: string }> = ext.packageJSON.contributes.menus['view/item/context'];
     for (const menu of menus) {
       const regex = /viewItem =~ \/(.+)\/$/.exec(menu.when ?? '');
-      const offered = regex ? new RegExp(regex[1]!).test('falInstance.invalid') : (menu.when ?? '').includes('viewItem == falInstance.invalid');
+      const offered = regex
+        ? new RegExp(regex[1]!).test('falInstance.invalid')
+        : (menu.when ?? '').includes('viewItem == falInstance.invalid');
       assert.ok(!offered, `${menu.command} is not offered on an invalid row`);
     }
   });

@@ -44,7 +44,11 @@ async function main(): Promise<number> {
       vscodeExecutablePath,
       extensionDevelopmentPath: root,
       extensionTestsPath: join(root, 'out/test/integration/index.js'),
-      launchArgs: [`--user-data-dir=${join(tmp, 'user-data')}`, `--extensions-dir=${join(tmp, 'extensions')}`, '--disable-extensions'],
+      launchArgs: [
+        `--user-data-dir=${join(tmp, 'user-data')}`,
+        `--extensions-dir=${join(tmp, 'extensions')}`,
+        '--disable-extensions',
+      ],
       extensionTestsEnv: { FAL_TEST_HOST_MARKER: 'runTests', FAL_NODE: process.execPath },
     });
     return 0;

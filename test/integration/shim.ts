@@ -29,7 +29,9 @@ export function parseArgs(argv: string[]): ShimArgs {
       continue;
     }
     const name = m[1]!;
-    const takesValue = ['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir'].includes(name);
+    const takesValue = ['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir'].includes(
+      name,
+    );
     const value = m[2] ?? (takesValue ? argv[++i] : undefined);
     if (value === undefined) continue; // flags of the desktop app (--no-sandbox, --skip-welcome, ...): not used here
     if (name === 'extensionDevelopmentPath') out.extensionDevelopmentPaths.push(resolve(value));
@@ -56,7 +58,9 @@ function mochaLine(msg: ConsoleMessage): string | undefined {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (!args.extensionTestsPath || args.extensionDevelopmentPaths.length === 0) {
-    console.error(`shim: expected --extensionDevelopmentPath and --extensionTestsPath, got: ${process.argv.slice(2).join(' ')}`);
+    console.error(
+      `shim: expected --extensionDevelopmentPath and --extensionTestsPath, got: ${process.argv.slice(2).join(' ')}`,
+    );
     return 2;
   }
   const timeoutMs = Number(process.env.FAL_SHIM_TIMEOUT_MS ?? 300_000);
@@ -69,7 +73,7 @@ async function main(): Promise<number> {
   try {
     code = await runInWorkbench();
   } catch (e) {
-    console.error(`shim: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    console.error(`shim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     code = 1;
   }
   if (code !== 0 && !debug && mochaLines === 0) {
@@ -99,8 +103,7 @@ async function main(): Promise<number> {
       if (line !== undefined) {
         mochaLines += 1;
         process.stdout.write(`${line}\n`);
-      }
-      else {
+      } else {
         workbenchLog.push(`[${msg.type()}] ${msg.text()}`);
         if (debug) process.stderr.write(`[workbench ${msg.type()}] ${msg.text()}\n`);
       }
@@ -110,7 +113,9 @@ async function main(): Promise<number> {
       ...args.extensionDevelopmentPaths.map((p): [string, string] => ['extensionDevelopmentPath', s.remoteUri(p)]),
       ['extensionTestsPath', s.remoteUri(args.extensionTestsPath!)],
     ];
-    console.log(`shim: code-server ready on ${s.origin} after ${Date.now() - t0} ms; running ${args.extensionTestsPath}`);
+    console.log(
+      `shim: code-server ready on ${s.origin} after ${Date.now() - t0} ms; running ${args.extensionTestsPath}`,
+    );
     await page.goto(s.workbenchUrl({ folder: args.folder ?? s.dirs.workspace, payload }));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));

@@ -28,7 +28,8 @@ export type BodyKind = (typeof HOSTILE_BODIES)[number];
 
 const fill = (unit: string, bytes: number) => unit.repeat(Math.max(0, Math.floor(bytes / unit.length)));
 const page = (rows: string) => `{"instances":[${rows}],"next_cursor":null,"has_more":false}`;
-const row = (i: number, extra = '') => `{"id":"inst_${i}","instance_type":"gpu_1x_h100_sxm5","region":"us-west","status":"ready","ip":"203.0.113.1"${extra}}`;
+const row = (i: number, extra = '') =>
+  `{"id":"inst_${i}","instance_type":"gpu_1x_h100_sxm5","region":"us-west","status":"ready","ip":"203.0.113.1"${extra}}`;
 
 export function hostileBody(kind: BodyKind, cap = BODY_CAP_BYTES): { status: number; body: string } {
   const room = cap - 200;
@@ -40,16 +41,27 @@ export function hostileBody(kind: BodyKind, cap = BODY_CAP_BYTES): { status: num
     case 'empty-rows-16mib':
       return { status: 200, body: page(`${fill('{},', room)}{}`) };
     case 'deep-16mib':
-      return { status: 200, body: `{"instances":${fill('[', room / 2)}${fill(']', room / 2)},"next_cursor":null,"has_more":false}` };
+      return {
+        status: 200,
+        body: `{"instances":${fill('[', room / 2)}${fill(']', room / 2)},"next_cursor":null,"has_more":false}`,
+      };
     case 'one-string-16mib':
       return { status: 200, body: `{"instances":[${row(0)}],"next_cursor":"${fill('c', room)}","has_more":true}` };
     case 'long-strings-1000-rows-16mib': {
       const each = Math.floor(room / 1000) - 200;
-      return { status: 200, body: page(Array.from({ length: 1000 }, (_, i) => row(i, `,"creator_user_nickname":"${fill('n', each)}"`)).join(',')) };
+      return {
+        status: 200,
+        body: page(
+          Array.from({ length: 1000 }, (_, i) => row(i, `,"creator_user_nickname":"${fill('n', each)}"`)).join(','),
+        ),
+      };
     }
     case 'values-at-limit-16mib': {
       // 1000 rows of 99 fields (94 unknown ones): just under the 100 000-value limit, as large as the cap allows.
-      const fields = Array.from({ length: 94 }, (_, f) => `"f${f}":"${fill('v', Math.floor(room / 1000 / 94) - 12)}"`).join(',');
+      const fields = Array.from(
+        { length: 94 },
+        (_, f) => `"f${f}":"${fill('v', Math.floor(room / 1000 / 94) - 12)}"`,
+      ).join(',');
       return { status: 200, body: page(Array.from({ length: 1000 }, (_, i) => row(i, `,${fields}`)).join(',')) };
     }
     case 'error-envelope-16mib':
@@ -75,7 +87,10 @@ export interface BodyReport {
 }
 
 /** Runs one body in a fresh node process (optionally with a capped heap) and returns its report. */
-export function runBodyInChild(kind: BodyKind, heapMiB?: number): BodyReport & { exitStatus: number | null; stderr: string } {
+export function runBodyInChild(
+  kind: BodyKind,
+  heapMiB?: number,
+): BodyReport & { exitStatus: number | null; stderr: string } {
   const args = [...(heapMiB ? [`--max-old-space-size=${heapMiB}`] : []), __filename, kind];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000 });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
@@ -91,17 +106,30 @@ export function runBodyInChild(kind: BodyKind, heapMiB?: number): BodyReport & {
 async function child(kind: BodyKind): Promise<void> {
   const { status, body } = hostileBody(kind);
   const server = http.createServer((req, res) => {
-    if (req.url?.includes('warm')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(page(row(0)));
+    if (req.url?.includes('warm'))
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(page(row(0)));
     res.writeHead(status, { 'content-type': 'application/json' }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  const options = { apiKey: 'bench-id:bench-secret-0123456789', maxResponseBytes: BODY_CAP_BYTES, retry: { maxAttempts: 1 } };
+  const options = {
+    apiKey: 'bench-id:bench-secret-0123456789',
+    maxResponseBytes: BODY_CAP_BYTES,
+    retry: { maxAttempts: 1 },
+  };
   await new FalComputeClient({ ...options, baseUrl: `${baseUrl}/warm` }).listInstances(); // loads undici, warms the code paths
   const client = new FalComputeClient({ ...options, baseUrl });
   const rssBefore = process.resourceUsage().maxRSS;
   const started = performance.now();
-  const report: BodyReport = { kind, bodyBytes: Buffer.byteLength(body), outcome: 'ok', message: '', ms: 0, parseMs: 0, peakRssGrowthMiB: 0 };
+  const report: BodyReport = {
+    kind,
+    bodyBytes: Buffer.byteLength(body),
+    outcome: 'ok',
+    message: '',
+    ms: 0,
+    parseMs: 0,
+    peakRssGrowthMiB: 0,
+  };
   try {
     const listing = await client.listInstances();
     report.rows = listing.instances.length + listing.invalid.length;
@@ -118,7 +146,12 @@ async function child(kind: BodyKind): Promise<void> {
 
 /** The same parse the client ran, on the body as read, without the exchange around it. */
 function parseAlone(status: number, body: string): number {
-  const ctx: RequestContext = { endpoint: 'GET /compute/instances', host: '127.0.0.1', url: new URL('http://127.0.0.1/'), redactor: new Redactor('bench-id:bench-secret-0123456789') };
+  const ctx: RequestContext = {
+    endpoint: 'GET /compute/instances',
+    host: '127.0.0.1',
+    url: new URL('http://127.0.0.1/'),
+    redactor: new Redactor('bench-id:bench-secret-0123456789'),
+  };
   const response = { kind: 'response' as const, status, headers: {}, body };
   const started = performance.now();
   try {

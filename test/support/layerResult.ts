@@ -23,8 +23,14 @@ export interface LayerVerdict {
  * Under CI (`ci`), each skipped/pending test counts as a failure: CI runs on a machine that
  * test/e2e/setup.mjs prepared, so a skip there means a test silently stopped proving anything.
  */
-export function judgeLayer(name: string, exitCode: number, summary: LayerSummary | undefined, ci: boolean): LayerVerdict {
-  if (!summary) return { passed: 0, failed: 1, lines: [`${name}: exited ${exitCode} without a summary (counted as 1 failure)`] };
+export function judgeLayer(
+  name: string,
+  exitCode: number,
+  summary: LayerSummary | undefined,
+  ci: boolean,
+): LayerVerdict {
+  if (!summary)
+    return { passed: 0, failed: 1, lines: [`${name}: exited ${exitCode} without a summary (counted as 1 failure)`] };
   let failed = summary.failed;
   const lines: string[] = [];
   if (exitCode !== 0 && summary.failed === 0) {
@@ -32,7 +38,9 @@ export function judgeLayer(name: string, exitCode: number, summary: LayerSummary
     lines.push(`${name}: ${summary.passed} passed, but exited ${exitCode} (counted as 1 failure)`);
   } else {
     const took = summary.durationMs ? ` in ${(summary.durationMs / 1000).toFixed(1)} s` : '';
-    lines.push(`${name}: ${summary.passed} passed, ${summary.failed} failed${summary.pending ? `, ${summary.pending} pending` : ''}${took}`);
+    lines.push(
+      `${name}: ${summary.passed} passed, ${summary.failed} failed${summary.pending ? `, ${summary.pending} pending` : ''}${took}`,
+    );
   }
   if ((name === 'unit' || name === 'corpus') && summary.passed + summary.failed === 0) {
     failed += 1;

@@ -5,7 +5,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LayerSummary } from './layerResult';
 
-
 class SummaryReporter extends Mocha.reporters.Spec {
   constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
     super(runner, options);
@@ -13,7 +12,12 @@ class SummaryReporter extends Mocha.reporters.Spec {
       const file = process.env.FAL_TEST_SUMMARY;
       if (!file) return;
       const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0, duration: 0 };
-      const summary: LayerSummary = { passed: stats.passes, failed: stats.failures, pending: stats.pending, durationMs: stats.duration ?? 0 };
+      const summary: LayerSummary = {
+        passed: stats.passes,
+        failed: stats.failures,
+        pending: stats.pending,
+        durationMs: stats.duration ?? 0,
+      };
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(summary));
     });

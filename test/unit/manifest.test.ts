@@ -22,6 +22,9 @@ describe('package.json', () => {
       })
       .map((path) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
     assert.ok(withScripts.length > 0, 'the check must not be vacuous');
-    assert.deepEqual([...new Set(withScripts)].filter((name) => !(name in (pkg.allowScripts ?? {}))), []);
+    assert.deepEqual(
+      [...new Set(withScripts)].filter((name) => !(name in (pkg.allowScripts ?? {}))),
+      [],
+    );
   });
 });

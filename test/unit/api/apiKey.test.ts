@@ -32,7 +32,10 @@ describe('api/apiKey', () => {
   }
 
   it('parseApiKey throws a FalConfigError for a bad shape', () => {
-    assert.throws(() => parseApiKey('nocolon-zsecret'), (err: unknown) => err instanceof FalConfigError && !err.message.includes('zsecret'));
+    assert.throws(
+      () => parseApiKey('nocolon-zsecret'),
+      (err: unknown) => err instanceof FalConfigError && !err.message.includes('zsecret'),
+    );
   });
 
   it('redact removes the key, its secret and Authorization values', () => {

@@ -47,7 +47,9 @@ describe('api: bounded, always-typed parsing (item 2)', function () {
 
   it('a page with more rows than a page may hold (1001) is refused as a whole, typed', async () => {
     const rows = Array.from({ length: 1001 }, (_, i) => instance(`i${i}`));
-    const s = await startServer((_req, res) => sendJson(res, 200, { instances: rows, next_cursor: null, has_more: false }));
+    const s = await startServer((_req, res) =>
+      sendJson(res, 200, { instances: rows, next_cursor: null, has_more: false }),
+    );
     const err = await rejectionOf(clientFor(s).listInstances());
     await s.close();
     assert.ok(err instanceof FalResponseError, String(err));

@@ -23,12 +23,20 @@ describe('api/client create and delete', () => {
 
   const created = (req: RecordedRequest) => {
     const body = JSON.parse(req.body) as { instance_type: string; sector?: string };
-    return instance('inst_new', { instance_type: body.instance_type, sector: body.sector, status: 'provisioning', ip: undefined });
+    return instance('inst_new', {
+      instance_type: body.instance_type,
+      sector: body.sector,
+      status: 'provisioning',
+      ip: undefined,
+    });
   };
 
   it('sends exactly the documented body, Content-Type and a UUID Idempotency-Key', async () => {
     server = await startServer((req, res) => sendJson(res, 201, created(req)));
-    const result = await clientFor(server).createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: `${ED25519_PUBLIC_KEY}\n` });
+    const result = await clientFor(server).createInstance({
+      instanceType: 'gpu_1x_h100_sxm5',
+      sshKey: `${ED25519_PUBLIC_KEY}\n`,
+    });
     const req = server.requests[0]!;
     assert.equal(req.method, 'POST');
     assert.equal(req.url, '/v1/compute/instances');
@@ -45,24 +53,36 @@ describe('api/client create and delete', () => {
       { idempotencyKey: 'resume-me-123' },
     );
     const req = server.requests[0]!;
-    assert.deepEqual(JSON.parse(req.body), { instance_type: 'gpu_8x_h100_sxm5', ssh_key: ED25519_PUBLIC_KEY, sector: 'sector_2' });
+    assert.deepEqual(JSON.parse(req.body), {
+      instance_type: 'gpu_8x_h100_sxm5',
+      ssh_key: ED25519_PUBLIC_KEY,
+      sector: 'sector_2',
+    });
     assert.equal(req.headers['idempotency-key'], 'resume-me-123');
   });
 
   it('refuses a private key before any network I/O', async () => {
     server = await startServer((req, res) => sendJson(res, 201, created(req)));
-    const privateKey = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH PRIVATE KEY-----\n';
-    const err = await rejectionOf(clientFor(server).createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: privateKey }));
+    const privateKey =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH PRIVATE KEY-----\n';
+    const err = await rejectionOf(
+      clientFor(server).createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: privateKey }),
+    );
     assert.ok(err instanceof FalInputError);
     assert.match(err.message, /PRIVATE key/);
-    assert.ok(!JSON.stringify(err).includes('b3BlbnNzaC1rZXktdjEAAAAABG5vbmU') && !err.stack?.includes('b3BlbnNzaC1rZXktdjEAAAAABG5vbmU'));
+    assert.ok(
+      !JSON.stringify(err).includes('b3BlbnNzaC1rZXktdjEAAAAABG5vbmU') &&
+        !err.stack?.includes('b3BlbnNzaC1rZXktdjEAAAAABG5vbmU'),
+    );
     assert.equal(server.requests.length, 0);
   });
 
   it('refuses a sector with the 1x type and an unknown instance type locally', async () => {
     server = await startServer((req, res) => sendJson(res, 201, created(req)));
     const client = clientFor(server);
-    const err = await rejectionOf(client.createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: ED25519_PUBLIC_KEY, sector: 'sector_1' }));
+    const err = await rejectionOf(
+      client.createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: ED25519_PUBLIC_KEY, sector: 'sector_1' }),
+    );
     assert.ok(err instanceof FalInputError);
     assert.match(err.message, /only be chosen for gpu_8x_h100_sxm5/);
     const unknownType = { instanceType: 'gpu_2x_a100' as 'gpu_1x_h100_sxm5', sshKey: ED25519_PUBLIC_KEY };
@@ -79,7 +99,10 @@ describe('api/client create and delete', () => {
       committed.set(key, instance(`inst_${committed.size + 1}`, { status: 'provisioning' }));
       res.socket?.destroy();
     });
-    const result = await clientFor(server).createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: ED25519_PUBLIC_KEY });
+    const result = await clientFor(server).createInstance({
+      instanceType: 'gpu_1x_h100_sxm5',
+      sshKey: ED25519_PUBLIC_KEY,
+    });
     assert.equal(result.id, 'inst_1');
     assert.equal(committed.size, 1);
     const keys = server.requests.map((r) => r.headers['idempotency-key']);
@@ -89,9 +112,12 @@ describe('api/client create and delete', () => {
   });
 
   it('does not retry a 400 and exposes the Idempotency-Key and fal message on the error', async () => {
-    const credit = 'In order to start a compute instance, you have to have at least $500 in your fal credit balance per instance, as well as an automated top up with a trigger at $500.';
+    const credit =
+      'In order to start a compute instance, you have to have at least $500 in your fal credit balance per instance, as well as an automated top up with a trigger at $500.';
     server = await startServer((_req, res) => sendJson(res, 400, errorBody('validation_error', credit)));
-    const err = await rejectionOf(clientFor(server).createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: ED25519_PUBLIC_KEY }));
+    const err = await rejectionOf(
+      clientFor(server).createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: ED25519_PUBLIC_KEY }),
+    );
     assert.ok(err instanceof FalApiError);
     assert.equal(server.requests.length, 1);
     assert.equal(err.idempotencyKey, server.requests[0]!.headers['idempotency-key']);
@@ -102,7 +128,9 @@ describe('api/client create and delete', () => {
   it('retries create on 409 and 503 with the same key, within the attempt limit', async () => {
     const statuses = [409, 503, 503, 503, 503];
     server = await startServer((_req, res) => sendJson(res, statuses.shift()!, errorBody('server_error', 'busy')));
-    const err = await rejectionOf(clientFor(server).createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: ED25519_PUBLIC_KEY }));
+    const err = await rejectionOf(
+      clientFor(server).createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: ED25519_PUBLIC_KEY }),
+    );
     assert.ok(err instanceof FalApiError && err.status === 503);
     assert.equal(server.requests.length, 4);
     assert.equal(new Set(server.requests.map((r) => r.headers['idempotency-key'])).size, 1);
@@ -118,6 +146,9 @@ describe('api/client create and delete', () => {
     const client = clientFor(server);
     assert.deepEqual(await client.deleteInstance('inst_1'), { alreadyGone: false });
     assert.deepEqual(await client.deleteInstance('inst_1'), { alreadyGone: true });
-    assert.deepEqual(server.requests.map((r) => `${r.method} ${r.url}`), ['DELETE /v1/compute/instances/inst_1', 'DELETE /v1/compute/instances/inst_1']);
+    assert.deepEqual(
+      server.requests.map((r) => `${r.method} ${r.url}`),
+      ['DELETE /v1/compute/instances/inst_1', 'DELETE /v1/compute/instances/inst_1'],
+    );
   });
 });

@@ -10,8 +10,18 @@ describe('api/client errors and retries', () => {
   });
 
   const cases: Array<{ status: number; type: string; apiMessage: string; expect: RegExp[] }> = [
-    { status: 401, type: 'authorization_error', apiMessage: 'Authentication required', expect: [/rejected the API key/, /key_id:key_secret/, /fal\.ai\/dashboard\/keys/] },
-    { status: 403, type: 'authorization_error', apiMessage: 'Access denied', expect: [/ADMIN/, /Compute access/, /fal\.ai\/dashboard/] },
+    {
+      status: 401,
+      type: 'authorization_error',
+      apiMessage: 'Authentication required',
+      expect: [/rejected the API key/, /key_id:key_secret/, /fal\.ai\/dashboard\/keys/],
+    },
+    {
+      status: 403,
+      type: 'authorization_error',
+      apiMessage: 'Access denied',
+      expect: [/ADMIN/, /Compute access/, /fal\.ai\/dashboard/],
+    },
     { status: 404, type: 'not_found', apiMessage: 'Resource not found', expect: [/Not found/] },
     { status: 500, type: 'server_error', apiMessage: 'An unexpected error occurred', expect: [/server error/] },
   ];
@@ -31,7 +41,11 @@ describe('api/client errors and retries', () => {
 
   it('parses request_id and docs_url from the error envelope', async () => {
     server = await startServer((_req, res) =>
-      sendJson(res, 403, errorBody('authorization_error', 'Access denied', { request_id: 'req_42', docs_url: 'https://fal.ai/docs/x' })),
+      sendJson(
+        res,
+        403,
+        errorBody('authorization_error', 'Access denied', { request_id: 'req_42', docs_url: 'https://fal.ai/docs/x' }),
+      ),
     );
     const err = await rejectionOf(clientFor(server).listInstances());
     assert.ok(err instanceof FalApiError);
@@ -41,7 +55,9 @@ describe('api/client errors and retries', () => {
   });
 
   it('synthesizes type http_error when the error body is not fal’s envelope', async () => {
-    server = await startServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>\n  Bad   gateway</html>'));
+    server = await startServer((_req, res) =>
+      res.writeHead(502, { 'content-type': 'text/html' }).end('<html>\n  Bad   gateway</html>'),
+    );
     const err = await rejectionOf(clientFor(server, { retry: { maxAttempts: 1 } }).listInstances());
     assert.ok(err instanceof FalApiError);
     assert.equal(err.type, 'http_error');
@@ -49,7 +65,9 @@ describe('api/client errors and retries', () => {
   });
 
   it('retries a 500 on GET and surfaces it after the maximum number of attempts', async () => {
-    server = await startServer((_req, res) => sendJson(res, 500, errorBody('server_error', 'An unexpected error occurred')));
+    server = await startServer((_req, res) =>
+      sendJson(res, 500, errorBody('server_error', 'An unexpected error occurred')),
+    );
     const err = await rejectionOf(clientFor(server, { retry: { maxAttempts: 3, baseDelayMs: 1 } }).listInstances());
     assert.ok(err instanceof FalApiError && err.status === 500);
     assert.equal(server.requests.length, 3);
@@ -70,7 +88,8 @@ describe('api/client errors and retries', () => {
   it('waits for Retry-After: 1 on a 429 and then succeeds', async () => {
     let calls = 0;
     server = await startServer((_req, res) => {
-      if (calls++ === 0) return sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '1' });
+      if (calls++ === 0)
+        return sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '1' });
       sendJson(res, 200, instance('inst_1'));
     });
     const started = performance.now();
@@ -81,7 +100,9 @@ describe('api/client errors and retries', () => {
   });
 
   it('gives up at once with the 429 when Retry-After exceeds the retry budget', async () => {
-    server = await startServer((_req, res) => sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '120' }));
+    server = await startServer((_req, res) =>
+      sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '120' }),
+    );
     const started = performance.now();
     const err = await rejectionOf(clientFor(server).listInstances());
     assert.ok(err instanceof FalApiError && err.status === 429 && err.retryAfterMs === 120_000);
@@ -91,7 +112,9 @@ describe('api/client errors and retries', () => {
   });
 
   it('reports a body that is not JSON as FalResponseError naming the endpoint', async () => {
-    server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"instances": ['));
+    server = await startServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"instances": ['),
+    );
     const err = await rejectionOf(clientFor(server).listInstances());
     assert.ok(err instanceof FalResponseError);
     assert.equal(err.kind, 'malformed');
@@ -103,7 +126,10 @@ describe('api/client errors and retries', () => {
     server = await startServer((_req, res) => sendJson(res, 200, { ...instance('d'), id: 4 }));
     const err = await rejectionOf(clientFor(server).getInstance('d'));
     assert.ok(err instanceof FalResponseError);
-    assert.equal(err.message, "GET /compute/instances/d returned a response that does not match fal's API: id: expected string, received number");
+    assert.equal(
+      err.message,
+      "GET /compute/instances/d returned a response that does not match fal's API: id: expected string, received number",
+    );
   });
 
   it('refuses a response body over maxResponseBytes, streamed or declared', async () => {
@@ -135,11 +161,16 @@ describe('api/client errors and retries', () => {
     assert.ok(err instanceof FalNetworkError);
     assert.equal(err.kind, 'network');
     assert.equal(err.code, 'ECONNREFUSED');
-    assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:\\d+ for GET /compute/instances: the connection was refused`));
+    assert.match(
+      err.message,
+      new RegExp(`127\\.0\\.0\\.1:\\d+ for GET /compute/instances: the connection was refused`),
+    );
   });
 
   it('stops a backoff sleep promptly when the signal aborts', async () => {
-    server = await startServer((_req, res) => sendJson(res, 503, errorBody('server_error', 'busy'), { 'retry-after': '10' }));
+    server = await startServer((_req, res) =>
+      sendJson(res, 503, errorBody('server_error', 'busy'), { 'retry-after': '10' }),
+    );
     const controller = new AbortController();
     const client = clientFor(server, { onRequest: () => setTimeout(() => controller.abort(), 50) });
     const started = performance.now();

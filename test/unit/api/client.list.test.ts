@@ -23,12 +23,18 @@ describe('api/client list and get', () => {
       { instances: [instance('d')], next_cursor: null, has_more: false },
     ]);
     const all = await clientFor(s, { pageSize: 2 }).listInstances();
-    assert.deepEqual(all.instances.map((i) => i.id), ['a', 'b', 'c', 'd']);
-    assert.deepEqual(s.requests.map((r) => r.url), [
-      '/v1/compute/instances?limit=2',
-      '/v1/compute/instances?limit=2&cursor=Mg%3D%3D',
-      '/v1/compute/instances?limit=2&cursor=Mw%3D%3D',
-    ]);
+    assert.deepEqual(
+      all.instances.map((i) => i.id),
+      ['a', 'b', 'c', 'd'],
+    );
+    assert.deepEqual(
+      s.requests.map((r) => r.url),
+      [
+        '/v1/compute/instances?limit=2',
+        '/v1/compute/instances?limit=2&cursor=Mg%3D%3D',
+        '/v1/compute/instances?limit=2&cursor=Mw%3D%3D',
+      ],
+    );
   });
 
   it('sends the documented headers on GET and no Content-Type or Idempotency-Key', async () => {
@@ -62,7 +68,9 @@ describe('api/client list and get', () => {
 
   it('stops after maxPages pages', async () => {
     let page = 0;
-    server = await startServer((_req, res) => sendJson(res, 200, { instances: [instance(`i${page}`)], next_cursor: `c${++page}`, has_more: true }));
+    server = await startServer((_req, res) =>
+      sendJson(res, 200, { instances: [instance(`i${page}`)], next_cursor: `c${++page}`, has_more: true }),
+    );
     const err = await rejectionOf(clientFor(server, { maxPages: 3 }).listInstances());
     assert.ok(err instanceof FalResponseError);
     assert.match(err.message, /more pages after 3 pages/);
@@ -79,14 +87,16 @@ describe('api/client list and get', () => {
   });
 
   it('getInstance URL-encodes the id and parses the instance', async () => {
-    server = await startServer((_req, res) => sendJson(res, 200, instance('a:b+c=ä', { status: 'provisioning', ip: null })));
+    server = await startServer((_req, res) =>
+      sendJson(res, 200, instance('a:b+c=ä', { status: 'provisioning', ip: null })),
+    );
     const got = await clientFor(server).getInstance('a:b+c=ä');
     assert.equal(server.requests[0]!.url, '/v1/compute/instances/a%3Ab%2Bc%3D%C3%A4');
     assert.equal(got.id, 'a:b+c=ä');
     assert.equal(got.ip, undefined);
   });
 
-  it('getInstance refuses an answer about another instance (its status and IP are not this one\'s)', async () => {
+  it("getInstance refuses an answer about another instance (its status and IP are not this one's)", async () => {
     server = await startServer((_req, res) => sendJson(res, 200, instance('someone_else')));
     const err = await rejectionOf(clientFor(server).getInstance('mine'));
     assert.ok(err instanceof FalResponseError);

@@ -27,8 +27,12 @@ describe('api/client safety', () => {
   });
 
   it('does not follow a redirect to another origin', async () => {
-    const elsewhere = await start((_req, res) => sendJson(res, 200, { instances: [], next_cursor: null, has_more: false }));
-    const fal = await start((_req, res) => res.writeHead(302, { location: `${elsewhere.baseUrl}/compute/instances` }).end());
+    const elsewhere = await start((_req, res) =>
+      sendJson(res, 200, { instances: [], next_cursor: null, has_more: false }),
+    );
+    const fal = await start((_req, res) =>
+      res.writeHead(302, { location: `${elsewhere.baseUrl}/compute/instances` }).end(),
+    );
     const err = await rejectionOf(clientFor(fal).listInstances());
     assert.ok(err instanceof FalApiError);
     assert.equal(err.status, 302);
@@ -42,7 +46,12 @@ describe('api/client safety', () => {
   it('accepts https:// and loopback http:// base URLs and refuses others', () => {
     const make = (baseUrl: string) => new FalComputeClient({ apiKey: API_KEY, baseUrl });
     assert.equal(make('https://api.fal.ai/v1/').baseUrl, 'https://api.fal.ai/v1');
-    for (const ok of ['http://127.0.0.1:8080/v1', 'http://localhost:9/v1', 'http://[::1]:9/v1', 'http://127.4.5.6/v1']) {
+    for (const ok of [
+      'http://127.0.0.1:8080/v1',
+      'http://localhost:9/v1',
+      'http://[::1]:9/v1',
+      'http://127.4.5.6/v1',
+    ]) {
       assert.doesNotThrow(() => make(ok), ok);
     }
     const refused: Array<[string, RegExp]> = [
@@ -55,7 +64,12 @@ describe('api/client safety', () => {
       ['https://api.fal.ai/v1#x', /fragment/],
       ['not a url', /not a valid URL/],
     ];
-    for (const [url, message] of refused) assert.throws(() => make(url), (e: unknown) => e instanceof FalConfigError && message.test(e.message), url);
+    for (const [url, message] of refused)
+      assert.throws(
+        () => make(url),
+        (e: unknown) => e instanceof FalConfigError && message.test(e.message),
+        url,
+      );
   });
 
   it('refuses a badly shaped API key and bad numeric options', () => {
@@ -68,18 +82,24 @@ describe('api/client safety', () => {
   it('never puts the API key into any kind of error', async () => {
     const errors: unknown[] = [];
     const collect = async (p: Promise<unknown>) => errors.push(await rejectionOf(p));
-    const echo = await start((req, res) => sendJson(res, 401, errorBody('authorization_error', `bad header ${req.headers.authorization}`)));
+    const echo = await start((req, res) =>
+      sendJson(res, 401, errorBody('authorization_error', `bad header ${req.headers.authorization}`)),
+    );
     await collect(clientFor(echo).listInstances());
     const malformed = await start((_req, res) => res.writeHead(200).end(`not json ${API_KEY}`));
     await collect(clientFor(malformed).listInstances());
     await collect(clientFor(malformed, { maxResponseBytes: 4 }).listInstances());
     const wrongShape = await start((_req, res) => sendJson(res, 200, { id: API_KEY }));
     await collect(clientFor(wrongShape).getInstance('x'));
-    const wrongRows = await start((_req, res) => sendJson(res, 200, { instances: [{ id: API_KEY }, instance(API_KEY)], next_cursor: null, has_more: false }));
+    const wrongRows = await start((_req, res) =>
+      sendJson(res, 200, { instances: [{ id: API_KEY }, instance(API_KEY)], next_cursor: null, has_more: false }),
+    );
     const listing = await clientFor(wrongRows).listInstances();
     assert.equal(listing.invalid.length, 2);
     assert.ok(!JSON.stringify(listing).includes(API_SECRET), 'invalid rows show the key redacted');
-    const redirect = await start((_req, res) => res.writeHead(307, { location: `https://evil.example/${API_KEY}` }).end());
+    const redirect = await start((_req, res) =>
+      res.writeHead(307, { location: `https://evil.example/${API_KEY}` }).end(),
+    );
     await collect(clientFor(redirect).listInstances());
     const silent = await start(() => undefined);
     await collect(clientFor(silent, { timeoutMs: 50, retry: { maxAttempts: 1 } }).listInstances());
@@ -100,10 +120,12 @@ describe('api/client safety', () => {
 
     const falErrors = errors.filter((e): e is FalError => e instanceof FalError);
     const kinds = new Set(falErrors.map((e) => e.kind));
-    for (const kind of ['http', 'malformed', 'timeout', 'aborted', 'network', 'input', 'config']) assert.ok(kinds.has(kind as FalError['kind']), kind);
+    for (const kind of ['http', 'malformed', 'timeout', 'aborted', 'network', 'input', 'config'])
+      assert.ok(kinds.has(kind as FalError['kind']), kind);
     for (const err of falErrors) {
       const views = [err.message, err.stack ?? '', JSON.stringify(err), inspect(err, { depth: 10, showHidden: true })];
-      for (const view of views) assert.ok(!view.includes(API_SECRET), `${err.name} (${err.kind}) leaks the key: ${view}`);
+      for (const view of views)
+        assert.ok(!view.includes(API_SECRET), `${err.name} (${err.kind}) leaks the key: ${view}`);
     }
   });
 

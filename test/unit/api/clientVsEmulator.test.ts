@@ -16,12 +16,24 @@ describe('client ↔ emulator (loopback HTTP)', () => {
   afterEach(async () => fal?.close());
 
   it('returns a 3-page list whole, in order', async () => {
-    await start({ seed: Array.from({ length: 120 }, (_, i) => ({ id: `inst_${String(i).padStart(3, '0')}`, instance_type: ONE_GPU, status: 'ready' })) });
+    await start({
+      seed: Array.from({ length: 120 }, (_, i) => ({
+        id: `inst_${String(i).padStart(3, '0')}`,
+        instance_type: ONE_GPU,
+        status: 'ready',
+      })),
+    });
     const { instances: all, invalid } = await client({ pageSize: 50 }).listInstances();
     assert.equal(all.length, 120);
     assert.deepEqual(invalid, []);
-    assert.deepEqual(all.map((i) => i.id), fal.instances().map((i) => i.id));
-    assert.deepEqual(fal.requests.map((r) => r.query.cursor), [undefined, 'Mg==', 'Mw==']);
+    assert.deepEqual(
+      all.map((i) => i.id),
+      fal.instances().map((i) => i.id),
+    );
+    assert.deepEqual(
+      fal.requests.map((r) => r.query.cursor),
+      [undefined, 'Mg==', 'Mw=='],
+    );
   });
 
   it('creates with the documented body and one Idempotency-Key, then sees the machine become ready', async () => {
@@ -50,16 +62,30 @@ describe('client ↔ emulator (loopback HTTP)', () => {
     await start();
     fal.addFault({ route: 'create', kind: 'drop-after-commit' });
     fal.addFault({ route: 'create', kind: 'status', status: 500 });
-    const created = await client().createInstance({ instanceType: 'gpu_1x_h100_sxm5', sshKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ0n0cJ9t4sHqQXk1m0m7m0bq0b3q6x0m9O9Xv1k2c3d' });
+    const created = await client().createInstance({
+      instanceType: 'gpu_1x_h100_sxm5',
+      sshKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ0n0cJ9t4sHqQXk1m0m7m0bq0b3q6x0m9O9Xv1k2c3d',
+    });
     const creates = fal.requests.filter((r) => r.method === 'POST');
     assert.equal(creates.length, 3, 'dropped, 500, then the replay');
     assert.equal(new Set(creates.map((r) => r.idempotencyKey)).size, 1, 'one key on every attempt');
-    assert.deepEqual(fal.instances().map((i) => i.id), [created.id], 'exactly one instance');
+    assert.deepEqual(
+      fal.instances().map((i) => i.id),
+      [created.id],
+      'exactly one instance',
+    );
   });
 
   it('waits about a second for a 429 with Retry-After: 1', async () => {
     await start({ seed: [{ instance_type: ONE_GPU, status: 'ready' }] });
-    fal.addFault({ route: 'list', kind: 'status', status: 429, errorType: 'rate_limited', message: 'Rate limit exceeded', retryAfter: 1 });
+    fal.addFault({
+      route: 'list',
+      kind: 'status',
+      status: 429,
+      errorType: 'rate_limited',
+      message: 'Rate limit exceeded',
+      retryAfter: 1,
+    });
     const t0 = performance.now();
     const list = (await client().listInstances()).instances;
     const waited = performance.now() - t0;
@@ -82,9 +108,15 @@ describe('client ↔ emulator (loopback HTTP)', () => {
       assert.match(e.message, /Compute access/i);
       return true;
     });
-    await assert.rejects(client().getInstance('inst_missing'), (e: unknown) => e instanceof FalApiError && e.status === 404 && e.type === 'not_found');
+    await assert.rejects(
+      client().getInstance('inst_missing'),
+      (e: unknown) => e instanceof FalApiError && e.status === 404 && e.type === 'not_found',
+    );
     fal.addFault({ route: 'list', kind: 'status', status: 500, times: Infinity });
-    await assert.rejects(client().listInstances(), (e: unknown) => e instanceof FalApiError && e.status === 500 && e.type === 'server_error');
+    await assert.rejects(
+      client().listInstances(),
+      (e: unknown) => e instanceof FalApiError && e.status === 500 && e.type === 'server_error',
+    );
     assert.equal(fal.requests.filter((r) => r.status === 500).length, 4, 'retried up to the attempt limit');
   });
 
@@ -98,13 +130,22 @@ describe('client ↔ emulator (loopback HTTP)', () => {
   it('reports malformed JSON naming the endpoint; lists a schema-violating row as an invalid row (issue 10 item 3)', async () => {
     await start();
     fal.addFault({ route: 'list', kind: 'malformed-json' });
-    await assert.rejects(client().listInstances(), (e: unknown) => e instanceof FalResponseError && /GET \/compute\/instances/.test(e.message));
+    await assert.rejects(
+      client().listInstances(),
+      (e: unknown) => e instanceof FalResponseError && /GET \/compute\/instances/.test(e.message),
+    );
     fal.addFault({ route: 'list', kind: 'schema-violation' });
     const listing = await client().listInstances();
     assert.deepEqual(listing.instances, []);
-    assert.deepEqual(listing.invalid.map((r) => [r.id, r.problem]), [[undefined, 'id: expected string, received undefined; status: expected string, received number']]);
+    assert.deepEqual(
+      listing.invalid.map((r) => [r.id, r.problem]),
+      [[undefined, 'id: expected string, received undefined; status: expected string, received number']],
+    );
     fal.addFault({ route: 'get', kind: 'schema-violation' });
-    await assert.rejects(client().getInstance('inst_x'), (e: unknown) => e instanceof FalResponseError && /GET \/compute\/instances\/inst_x/.test(e.message));
+    await assert.rejects(
+      client().getInstance('inst_x'),
+      (e: unknown) => e instanceof FalResponseError && /GET \/compute\/instances\/inst_x/.test(e.message),
+    );
   });
 
   it('deletes, then reports a second delete as already gone', async () => {
@@ -125,7 +166,11 @@ describe('client ↔ emulator (loopback HTTP)', () => {
     await start({ keys: [{ key: secretKey }] });
     const c = client({ apiKey: secretKey, timeoutMs: 200, retry: { ...FAST_RETRY, maxAttempts: 1 } });
     const errors: unknown[] = [];
-    const collect = (p: Promise<unknown>) => p.then(() => assert.fail('expected an error'), (e) => errors.push(e));
+    const collect = (p: Promise<unknown>) =>
+      p.then(
+        () => assert.fail('expected an error'),
+        (e) => errors.push(e),
+      );
     fal.addFault({ route: 'list', kind: 'status', status: 500 });
     await collect(c.listInstances());
     fal.addFault({ route: 'list', kind: 'malformed-json' });
@@ -135,7 +180,13 @@ describe('client ↔ emulator (loopback HTTP)', () => {
     fal.addFault({ route: 'list', kind: 'delay', ms: 1000 });
     await collect(c.listInstances());
     await collect(c.getInstance('inst_nope'));
-    await collect(new FalComputeClient({ apiKey: secretKey, baseUrl: 'http://127.0.0.1:1/v1', retry: { maxAttempts: 1 } }).listInstances());
+    await collect(
+      new FalComputeClient({
+        apiKey: secretKey,
+        baseUrl: 'http://127.0.0.1:1/v1',
+        retry: { maxAttempts: 1 },
+      }).listInstances(),
+    );
     assert.equal(errors.length, 6);
     for (const e of errors) {
       const text = `${String(e)}\n${(e as Error).stack}\n${JSON.stringify(e)}\n${inspect(e, { showHidden: true, depth: 5 })}`;

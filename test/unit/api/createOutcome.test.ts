@@ -6,13 +6,25 @@ import type http from 'node:http';
 import fc from 'fast-check';
 import { FalAbortError, FalApiError, FalError, FalResponseError } from '../../../src/api/errors';
 import { FakeTimers } from '../core/fakeTimers';
-import { clientFor, ED25519_PUBLIC_KEY, errorBody, instance, rejectionOf, sendJson, serversPerTest, type TestServer } from './testServer';
+import {
+  clientFor,
+  ED25519_PUBLIC_KEY,
+  errorBody,
+  instance,
+  rejectionOf,
+  sendJson,
+  serversPerTest,
+  type TestServer,
+} from './testServer';
 
 const INPUT = { instanceType: 'gpu_1x_h100_sxm5' as const, sshKey: ED25519_PUBLIC_KEY };
 
 /** 2xx answers a create cannot read: each may or may not mean fal started the machine. */
 const UNREADABLE_SUCCESS: Array<[string, (res: http.ServerResponse) => void]> = [
-  ['an HTML 201', (res) => res.writeHead(201, { 'content-type': 'text/html' }).end('<html><body>Created</body></html>')],
+  [
+    'an HTML 201',
+    (res) => res.writeHead(201, { 'content-type': 'text/html' }).end('<html><body>Created</body></html>'),
+  ],
   ['an empty 202', (res) => res.writeHead(202).end()],
   ['a 202 with JSON', (res) => sendJson(res, 202, { status: 'accepted' })],
   ['a 200 cut off mid-JSON', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"inst_')],
@@ -29,7 +41,9 @@ describe('api: create outcomes and long Retry-After (items 6 and 7)', () => {
   for (const [what, answer] of UNREADABLE_SUCCESS) {
     it(`${what} is an unknown outcome: replayed with the same Idempotency-Key, and the instance of the replay is returned`, async () => {
       let calls = 0;
-      server = await serve((_req, res) => (calls++ === 0 ? answer(res) : sendJson(res, 201, instance('inst_1', { status: 'provisioning' }))));
+      server = await serve((_req, res) =>
+        calls++ === 0 ? answer(res) : sendJson(res, 201, instance('inst_1', { status: 'provisioning' })),
+      );
       const got = await clientFor(server).createInstance(INPUT);
       assert.equal(got.id, 'inst_1');
       const keys = server.requests.map((r) => r.headers['idempotency-key']);
@@ -87,21 +101,31 @@ describe('api: create outcomes and long Retry-After (items 6 and 7)', () => {
       assert.ok(err instanceof FalApiError && err.outcomeUnknown === false, `${status}`);
     }
     let calls = 0;
-    server = await serve((_req, res) => (calls++ === 0 ? res.socket?.destroy() : sendJson(res, 400, errorBody('validation_error', 'no'))));
+    server = await serve((_req, res) =>
+      calls++ === 0 ? res.socket?.destroy() : sendJson(res, 400, errorBody('validation_error', 'no')),
+    );
     const err = await rejectionOf(clientFor(server).createInstance(INPUT));
-    assert.ok(err instanceof FalApiError && err.outcomeUnknown === true, 'the dropped first attempt may have created it');
+    assert.ok(
+      err instanceof FalApiError && err.outcomeUnknown === true,
+      'the dropped first attempt may have created it',
+    );
   });
 
   it('429 with Retry-After: 120 on create is reported (120 000 ms, status 429), then retried after the wait with the same key', async () => {
     const timers = new FakeTimers();
     let calls = 0;
     server = await serve((_req, res) =>
-      calls++ === 0 ? sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '120' }) : sendJson(res, 201, instance('inst_1')),
+      calls++ === 0
+        ? sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '120' })
+        : sendJson(res, 201, instance('inst_1')),
     );
     const waits: Array<{ delayMs: number; status?: number }> = [];
     const creating = clientFor(server, { timers }).createInstance(INPUT, { onRetry: (w) => waits.push(w) });
     while (waits.length === 0) await new Promise((r) => setImmediate(r));
-    assert.deepEqual(waits.map((w) => [w.delayMs, w.status]), [[120_000, 429]]);
+    assert.deepEqual(
+      waits.map((w) => [w.delayMs, w.status]),
+      [[120_000, 429]],
+    );
     assert.equal(server.requests.length, 1, 'nothing sent during the wait');
     await timers.advance(119_000);
     assert.equal(server.requests.length, 1);
@@ -113,9 +137,13 @@ describe('api: create outcomes and long Retry-After (items 6 and 7)', () => {
 
   it('a Retry-After that would pass the 10-minute idempotency window fails at once with a clear message, nothing more sent', async () => {
     const timers = new FakeTimers();
-    server = await serve((_req, res) => sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '700' }));
+    server = await serve((_req, res) =>
+      sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '700' }),
+    );
     const waits: unknown[] = [];
-    const err = await rejectionOf(clientFor(server, { timers }).createInstance(INPUT, { onRetry: (w) => waits.push(w) }));
+    const err = await rejectionOf(
+      clientFor(server, { timers }).createInstance(INPUT, { onRetry: (w) => waits.push(w) }),
+    );
     assert.ok(err instanceof FalApiError && err.status === 429, String(err));
     assert.match(err.message, /asks to wait 11 min 40 s/);
     assert.match(err.message, /10-minute idempotency window/);
@@ -126,9 +154,16 @@ describe('api: create outcomes and long Retry-After (items 6 and 7)', () => {
 
   it('the Retry-After wait is cancellable: aborting it rejects at once with FalAbortError, nothing more sent', async () => {
     const timers = new FakeTimers();
-    server = await serve((_req, res) => sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '120' }));
+    server = await serve((_req, res) =>
+      sendJson(res, 429, errorBody('rate_limited', 'Rate limit exceeded'), { 'retry-after': '120' }),
+    );
     const controller = new AbortController();
-    const creating = rejectionOf(clientFor(server, { timers }).createInstance(INPUT, { signal: controller.signal, onRetry: () => controller.abort() }));
+    const creating = rejectionOf(
+      clientFor(server, { timers }).createInstance(INPUT, {
+        signal: controller.signal,
+        onRetry: () => controller.abort(),
+      }),
+    );
     const err = await creating;
     assert.ok(err instanceof FalAbortError, String(err));
     assert.equal(err.outcomeUnknown, false, 'a 429 is a refusal: nothing was created');

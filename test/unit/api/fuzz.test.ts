@@ -39,7 +39,8 @@ const echo = fc.oneof(
   fc.nat({ max: LEAK_SECRET.length - 1 }).map((i) => `${LEAK_SECRET.slice(0, i)}\u200d${LEAK_SECRET.slice(i)}`),
   fc.nat({ max: LEAK_SECRET.length - 1 }).map((i) => `${LEAK_SECRET.slice(0, i)}\n${LEAK_SECRET.slice(i)}`),
 );
-const around = (inner: fc.Arbitrary<string>) => fc.tuple(fc.string({ maxLength: 12 }), inner, fc.string({ maxLength: 12 })).map((p) => p.join(''));
+const around = (inner: fc.Arbitrary<string>) =>
+  fc.tuple(fc.string({ maxLength: 12 }), inner, fc.string({ maxLength: 12 })).map((p) => p.join(''));
 
 const hostileString = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 30 }) },
@@ -47,7 +48,20 @@ const hostileString = fc.oneof(
   { weight: 4, arbitrary: around(echo) },
   { weight: 1, arbitrary: fc.nat({ max: 300_000 }).map((n) => 'x'.repeat(n)) },
   { weight: 1, arbitrary: fc.nat({ max: 1000 }).map((n) => `${'y'.repeat(n)}${LEAK_SECRET}`) },
-  { weight: 2, arbitrary: fc.constantFrom('', '.', '..', 'ready', 'ready\n[error] forged log line', 'a\u202Eb', '__proto__', 'constructor', 'inst_1') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '',
+      '.',
+      '..',
+      'ready',
+      'ready\n[error] forged log line',
+      'a\u202Eb',
+      '__proto__',
+      'constructor',
+      'inst_1',
+    ),
+  },
 );
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: hostileString },
@@ -55,7 +69,8 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.array(hostileString, { maxLength: 3 }) },
   { weight: 1, arbitrary: fc.dictionary(hostileString, hostileString, { maxKeys: 3 }) },
 );
-const fieldValue = (valid: unknown[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...valid) }, { weight: 2, arbitrary: hostileValue });
+const fieldValue = (valid: unknown[]) =>
+  fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...valid) }, { weight: 2, arbitrary: hostileValue });
 const row = fc.oneof(
   {
     weight: 5,
@@ -76,7 +91,10 @@ const row = fc.oneof(
 );
 const listBody = fc.record(
   {
-    instances: fc.oneof({ weight: 4, arbitrary: fc.array(row, { maxLength: 12 }) }, { weight: 1, arbitrary: hostileValue }),
+    instances: fc.oneof(
+      { weight: 4, arbitrary: fc.array(row, { maxLength: 12 }) },
+      { weight: 1, arbitrary: hostileValue },
+    ),
     next_cursor: fc.oneof(fc.constant(null), hostileValue),
     has_more: fc.oneof({ weight: 3, arbitrary: fc.boolean() }, { weight: 1, arbitrary: hostileValue }),
   },
@@ -84,11 +102,19 @@ const listBody = fc.record(
 );
 const errorEnvelope = fc.record({
   error: fc.oneof(
-    { weight: 4, arbitrary: fc.record({ type: hostileValue, message: hostileValue, docs_url: hostileValue, request_id: hostileValue }, { requiredKeys: [] }) },
+    {
+      weight: 4,
+      arbitrary: fc.record(
+        { type: hostileValue, message: hostileValue, docs_url: hostileValue, request_id: hostileValue },
+        { requiredKeys: [] },
+      ),
+    },
     { weight: 1, arbitrary: hostileValue },
   ),
 });
-const jsonText = fc.oneof(listBody, errorEnvelope, row, fc.jsonValue({ maxDepth: 4 })).map((v) => JSON.stringify(v) ?? 'null');
+const jsonText = fc
+  .oneof(listBody, errorEnvelope, row, fc.jsonValue({ maxDepth: 4 }))
+  .map((v) => JSON.stringify(v) ?? 'null');
 const bigText = fc.constantFrom(
   `{"instances":[${'{},'.repeat(350_000)}{}],"next_cursor":null,"has_more":false}`,
   `{"instances":${'['.repeat(200_000)}${']'.repeat(200_000)}}`,
@@ -102,15 +128,60 @@ const body = fc.oneof(
   { weight: 1, arbitrary: bigText },
 );
 const status = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(200, 201, 202, 204, 206, 301, 302, 307, 308, 400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      200,
+      201,
+      202,
+      204,
+      206,
+      301,
+      302,
+      307,
+      308,
+      400,
+      401,
+      403,
+      404,
+      408,
+      409,
+      422,
+      429,
+      500,
+      502,
+      503,
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 200, max: 599 }) },
 );
-const headerValue = fc.oneof(echoAscii, fc.stringMatching(/^[\x20-\x7e]{0,40}$/), fc.constantFrom('0', '0.001', '-1', '1e9', '99999999999', 'Wed, 21 Oct 2015 07:28:00 GMT', 'Fri, 31 Dec 9999 23:59:59 GMT'));
+const headerValue = fc.oneof(
+  echoAscii,
+  fc.stringMatching(/^[\x20-\x7e]{0,40}$/),
+  fc.constantFrom(
+    '0',
+    '0.001',
+    '-1',
+    '1e9',
+    '99999999999',
+    'Wed, 21 Oct 2015 07:28:00 GMT',
+    'Fri, 31 Dec 9999 23:59:59 GMT',
+  ),
+);
 const headers = fc.record(
   {
-    'content-type': fc.constantFrom('application/json', 'text/html', 'text/plain', 'application/json; charset=utf-16', ''),
+    'content-type': fc.constantFrom(
+      'application/json',
+      'text/html',
+      'text/plain',
+      'application/json; charset=utf-16',
+      '',
+    ),
     'retry-after': headerValue,
-    location: fc.oneof(headerValue, echoAscii.map((e) => `https://${e}.evil.example/${e}`)),
+    location: fc.oneof(
+      headerValue,
+      echoAscii.map((e) => `https://${e}.evil.example/${e}`),
+    ),
     'x-request-id': headerValue,
     'www-authenticate': echoAscii.map((e) => `Key realm="${e}"`),
   },
@@ -216,7 +287,14 @@ describe('api: fuzzed hostile servers (issue 10 "Done when")', function () {
         fc.asyncProperty(fc.constantFrom(...ENDPOINTS), response, async (endpoint, r) => {
           current = r;
           const log: RequestLogEntry[] = [];
-          const client = new FalComputeClient({ apiKey: LEAK_KEY, baseUrl, retry: FUZZ_RETRY, timeoutMs: 5000, maxPages: 4, onRequest: (e) => log.push(e) });
+          const client = new FalComputeClient({
+            apiKey: LEAK_KEY,
+            baseUrl,
+            retry: FUZZ_RETRY,
+            timeoutMs: 5000,
+            maxPages: 4,
+            onRequest: (e) => log.push(e),
+          });
           await tally.run(endpoint, client, log);
         }),
         { numRuns: HTTP_RUNS },
@@ -228,8 +306,15 @@ describe('api: fuzzed hostile servers (issue 10 "Done when")', function () {
     }
     tally.assertClean();
     assert.equal(tally.runs, HTTP_RUNS);
-    for (const endpoint of ENDPOINTS) assert.ok((tally.perEndpoint[endpoint] ?? 0) >= HTTP_RUNS / 8, `${endpoint}: ${tally.perEndpoint[endpoint]} runs`);
-    assert.ok(tally.typedErrors > 0 && tally.results > 0, `${tally.typedErrors} typed errors, ${tally.results} results`);
+    for (const endpoint of ENDPOINTS)
+      assert.ok(
+        (tally.perEndpoint[endpoint] ?? 0) >= HTTP_RUNS / 8,
+        `${endpoint}: ${tally.perEndpoint[endpoint]} runs`,
+      );
+    assert.ok(
+      tally.typedErrors > 0 && tally.results > 0,
+      `${tally.typedErrors} typed errors, ${tally.results} results`,
+    );
   });
 
   it(`${TCP_RUNS} generated malformed HTTP exchanges from a raw TCP server (bad status lines, truncated chunked bodies, wrong Content-Length, slowloris, huge headers, the key echoed) → 0 crashes, 0 untyped errors, 0 key fragments`, async () => {
@@ -247,10 +332,19 @@ describe('api: fuzzed hostile servers (issue 10 "Done when")', function () {
         socket.removeAllListeners('data');
         // Echo the key the way a debugging proxy would: whatever the client sent.
         const authorization = /authorization: ([^\r\n]*)/i.exec(request)?.[1] ?? '';
-        const bytes = Buffer.from(script.bytes.toString('latin1').replaceAll('{AUTH}', authorization).replaceAll('{AUTHCUT}', authorization.slice(0, -3)), 'latin1');
+        const bytes = Buffer.from(
+          script.bytes
+            .toString('latin1')
+            .replaceAll('{AUTH}', authorization)
+            .replaceAll('{AUTHCUT}', authorization.slice(0, -3)),
+          'latin1',
+        );
         if (script.ending === 'trickle') {
           let i = 0;
-          const drip = setInterval(() => (i < bytes.length && !socket.destroyed ? socket.write(bytes.subarray(i, ++i)) : clearInterval(drip)), 40);
+          const drip = setInterval(
+            () => (i < bytes.length && !socket.destroyed ? socket.write(bytes.subarray(i, ++i)) : clearInterval(drip)),
+            40,
+          );
           socket.on('close', () => clearInterval(drip));
           return;
         }
@@ -275,13 +369,29 @@ describe('api: fuzzed hostile servers (issue 10 "Done when")', function () {
       '\u0000\u00ff garbage',
       '',
     );
-    const json = fc.oneof(jsonText, fc.constant(`{"error":{"type":"x","message":"{AUTH}"}}`), fc.constant(`{"error":{"type":"{AUTHCUT}","message":"m","request_id":"{AUTHCUT}"}}`), fc.constant(`<html>{AUTH}</html>`), fc.constant(`<p>{AUTHCUT}</p>`));
+    const json = fc.oneof(
+      jsonText,
+      fc.constant(`{"error":{"type":"x","message":"{AUTH}"}}`),
+      fc.constant(`{"error":{"type":"{AUTHCUT}","message":"m","request_id":"{AUTHCUT}"}}`),
+      fc.constant(`<html>{AUTH}</html>`),
+      fc.constant(`<p>{AUTHCUT}</p>`),
+    );
     const framing = fc.oneof(
       json.map((b) => ({ head: `Content-Length: ${Buffer.byteLength(b)}`, body: b })),
-      fc.tuple(json, fc.integer({ min: 1, max: 500 })).map(([b, extra]) => ({ head: `Content-Length: ${Buffer.byteLength(b) + extra}`, body: b })),
-      fc.tuple(json, fc.nat({ max: 20 })).map(([b, cut]) => ({ head: `Content-Length: ${Math.max(0, Buffer.byteLength(b) - cut)}`, body: b })),
-      json.map((b) => ({ head: 'Transfer-Encoding: chunked', body: `${Buffer.byteLength(b).toString(16)}\r\n${b}\r\n0\r\n\r\n` })),
-      fc.tuple(json, fc.nat({ max: 30 })).map(([b, cut]) => ({ head: 'Transfer-Encoding: chunked', body: `${Buffer.byteLength(b).toString(16)}\r\n${b}`.slice(0, -cut - 1) })),
+      fc
+        .tuple(json, fc.integer({ min: 1, max: 500 }))
+        .map(([b, extra]) => ({ head: `Content-Length: ${Buffer.byteLength(b) + extra}`, body: b })),
+      fc
+        .tuple(json, fc.nat({ max: 20 }))
+        .map(([b, cut]) => ({ head: `Content-Length: ${Math.max(0, Buffer.byteLength(b) - cut)}`, body: b })),
+      json.map((b) => ({
+        head: 'Transfer-Encoding: chunked',
+        body: `${Buffer.byteLength(b).toString(16)}\r\n${b}\r\n0\r\n\r\n`,
+      })),
+      fc.tuple(json, fc.nat({ max: 30 })).map(([b, cut]) => ({
+        head: 'Transfer-Encoding: chunked',
+        body: `${Buffer.byteLength(b).toString(16)}\r\n${b}`.slice(0, -cut - 1),
+      })),
       json.map((b) => ({ head: 'Transfer-Encoding: chunked', body: `zz\r\n${b}\r\n0\r\n\r\n` })),
       json.map((b) => ({ head: `Content-Length: 5\r\nContent-Length: ${Buffer.byteLength(b)}`, body: b })),
       json.map((b) => ({ head: 'Content-Length: -1', body: b })),
@@ -320,7 +430,13 @@ describe('api: fuzzed hostile servers (issue 10 "Done when")', function () {
           const head = [x.statusLine, x.framing.head, ...x.extraHeaders].filter(Boolean).join('\r\n');
           script = { bytes: Buffer.from(`${head}\r\n\r\n${x.framing.body}`, 'latin1'), ending: x.ending };
           const log: RequestLogEntry[] = [];
-          const client = new FalComputeClient({ apiKey: LEAK_KEY, baseUrl, retry: { ...FUZZ_RETRY, maxAttempts: 1 }, timeoutMs: 250, onRequest: (e) => log.push(e) });
+          const client = new FalComputeClient({
+            apiKey: LEAK_KEY,
+            baseUrl,
+            retry: { ...FUZZ_RETRY, maxAttempts: 1 },
+            timeoutMs: 250,
+            onRequest: (e) => log.push(e),
+          });
           await tally.run(x.endpoint, client, log);
         }),
         { numRuns: TCP_RUNS },

@@ -6,13 +6,43 @@ import fc from 'fast-check';
 import { FalInputError } from '../../../src/api/errors';
 import { clientFor, instance, rejectionOf, sendJson, serversPerTest, type TestServer } from './testServer';
 
-const HOSTILE_IDS = ['', '.', '..', '...', ' ', '\t', 'a\nb', 'a\rb', '\u0000', 'a\u0085b', 'a/b', '../x', 'a\\b', '%2e%2e', 'a%2Fb', 'a?b', 'a#b', 'x'.repeat(129), '\uD800', 'a\uDC00', 'a\u202Eb', 'a\u200Bb', ' inst_1', 'inst_1 ', 'inst\u00a01'];
+const HOSTILE_IDS = [
+  '',
+  '.',
+  '..',
+  '...',
+  ' ',
+  '\t',
+  'a\nb',
+  'a\rb',
+  '\u0000',
+  'a\u0085b',
+  'a/b',
+  '../x',
+  'a\\b',
+  '%2e%2e',
+  'a%2Fb',
+  'a?b',
+  'a#b',
+  'x'.repeat(129),
+  '\uD800',
+  'a\uDC00',
+  'a\u202Eb',
+  'a\u200Bb',
+  ' inst_1',
+  'inst_1 ',
+  'inst\u00a01',
+];
 
 /** Ids that must be refused: a fixed list plus generated strings with at least one bad part. */
 const hostileId = fc.oneof(
   fc.constantFrom(...HOSTILE_IDS),
   fc
-    .tuple(fc.string({ maxLength: 20 }), fc.constantFrom('/', '\\', '%', '?', '#', '\n', '\u0000', '\u007f', '\u2028', '\uD800', ' ', '\u200B'), fc.string({ maxLength: 20 }))
+    .tuple(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('/', '\\', '%', '?', '#', '\n', '\u0000', '\u007f', '\u2028', '\uD800', ' ', '\u200B'),
+      fc.string({ maxLength: 20 }),
+    )
     .map(([a, bad, b]) => `${a}${bad}${b}`),
   fc.integer({ min: 129, max: 100_000 }).map((n) => 'i'.repeat(n)),
   fc.integer({ min: 1, max: 9 }).map((n) => '.'.repeat(n)),
@@ -26,7 +56,9 @@ describe('api: instance ids are checked before any URL is built (item 4)', () =>
   let server: TestServer | undefined;
 
   it("getInstance('..') and deleteInstance('.') send nothing (not GET /compute/ nor DELETE of the collection)", async () => {
-    server = await serve((_req, res) => sendJson(res, 404, { error: { type: 'not_found', message: 'Resource not found' } }));
+    server = await serve((_req, res) =>
+      sendJson(res, 404, { error: { type: 'not_found', message: 'Resource not found' } }),
+    );
     const client = clientFor(server);
     const get = await rejectionOf(client.getInstance('..'));
     const del = await rejectionOf(client.deleteInstance('.'));
@@ -75,16 +107,29 @@ describe('api: instance ids are checked before any URL is built (item 4)', () =>
   });
 
   it('listed rows whose id cannot be used become invalid rows (shown, no actions), the rest are listed', async () => {
-    const rows = [instance('good'), instance('..'), instance('a/b'), instance('x'.repeat(500)), instance('bad\nid'), instance('')];
+    const rows = [
+      instance('good'),
+      instance('..'),
+      instance('a/b'),
+      instance('x'.repeat(500)),
+      instance('bad\nid'),
+      instance(''),
+    ];
     server = await serve((_req, res) => sendJson(res, 200, { instances: rows, next_cursor: null, has_more: false }));
     const listing = await clientFor(server).listInstances();
-    assert.deepEqual(listing.instances.map((i) => i.id), ['good']);
+    assert.deepEqual(
+      listing.instances.map((i) => i.id),
+      ['good'],
+    );
     assert.equal(listing.invalid.length, 5);
     for (const row of listing.invalid) {
       assert.equal(row.idUsable, false);
       assert.ok((row.id ?? '').length <= 130 && !(row.id ?? '').includes('\n'), JSON.stringify(row.id));
     }
-    assert.deepEqual(listing.invalid.slice(0, 2).map((r) => r.id), ['..', 'a/b']);
+    assert.deepEqual(
+      listing.invalid.slice(0, 2).map((r) => r.id),
+      ['..', 'a/b'],
+    );
     assert.match(listing.invalid[0]!.problem, /id .*cannot be used/);
   });
 });

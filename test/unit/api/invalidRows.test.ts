@@ -18,12 +18,17 @@ const rowArb = (index: number): fc.Arbitrary<Row> => {
       const { [field]: _gone, ...row } = valid;
       return { kind: 'broken', id: field === 'id' ? undefined : id, row };
     }),
-    fc.tuple(fc.constantFrom(...required, 'ip', 'sector', 'creator_user_nickname'), fc.constantFrom(null, 7, true, [], {}, ['x'])).map<Row>(([field, value]) => {
-      const optionalNull = value === null && !(required as readonly string[]).includes(field);
-      const row = { ...valid, [field]: value };
-      if (optionalNull) return { kind: 'valid', id, row };
-      return { kind: 'broken', id: field === 'id' ? undefined : id, row };
-    }),
+    fc
+      .tuple(
+        fc.constantFrom(...required, 'ip', 'sector', 'creator_user_nickname'),
+        fc.constantFrom(null, 7, true, [], {}, ['x']),
+      )
+      .map<Row>(([field, value]) => {
+        const optionalNull = value === null && !(required as readonly string[]).includes(field);
+        const row = { ...valid, [field]: value };
+        if (optionalNull) return { kind: 'valid', id, row };
+        return { kind: 'broken', id: field === 'id' ? undefined : id, row };
+      }),
     fc.constantFrom(null, 0, 'inst', [], true).map<Row>((row) => ({ kind: 'broken', id: undefined, row })),
   );
 };
@@ -36,7 +41,10 @@ describe('api: one bad row does not hide the good ones (item 3)', () => {
     const rows = [instance('a'), instance('b', { status: null }), instance('c', { status: 3 }), instance('d')];
     server = await serve((_req, res) => sendJson(res, 200, { instances: rows, next_cursor: null, has_more: false }));
     const listing = await clientFor(server).listInstances();
-    assert.deepEqual(listing.instances.map((i) => i.id), ['a', 'd']);
+    assert.deepEqual(
+      listing.instances.map((i) => i.id),
+      ['a', 'd'],
+    );
     assert.deepEqual(
       listing.invalid.map((r) => [r.id, r.idUsable, r.problem]),
       [
@@ -49,14 +57,22 @@ describe('api: one bad row does not hide the good ones (item 3)', () => {
   it('300 generated pages mixing valid and broken rows: every valid row listed in order, every broken row reported once with its id', async () => {
     let body: unknown;
     server = await serve((_req, res) => sendJson(res, 200, body));
-    const pageArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => rowArb(i))));
+    const pageArb = fc
+      .integer({ min: 0, max: 12 })
+      .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => rowArb(i))));
     await fc.assert(
       fc.asyncProperty(pageArb, async (rows) => {
         body = { instances: rows.map((r) => r.row), next_cursor: null, has_more: false };
         const listing = await clientFor(server!).listInstances();
-        assert.deepEqual(listing.instances.map((i) => i.id), rows.filter((r) => r.kind === 'valid').map((r) => r.id));
+        assert.deepEqual(
+          listing.instances.map((i) => i.id),
+          rows.filter((r) => r.kind === 'valid').map((r) => r.id),
+        );
         const broken = rows.filter((r) => r.kind === 'broken');
-        assert.deepEqual(listing.invalid.map((r) => r.id), broken.map((r) => r.id));
+        assert.deepEqual(
+          listing.invalid.map((r) => r.id),
+          broken.map((r) => r.id),
+        );
         for (const row of listing.invalid) {
           assert.ok(row.problem.length > 0 && row.problem.length <= 300, row.problem);
           assert.equal(row.idUsable, row.id !== undefined);
@@ -67,7 +83,11 @@ describe('api: one bad row does not hide the good ones (item 3)', () => {
   });
 
   it('a broken envelope still fails the page as a whole, typed (rows cannot be told apart without it)', async () => {
-    for (const body of [{ instances: null, next_cursor: null, has_more: false }, { instances: [], has_more: false }, [instance('a')]]) {
+    for (const body of [
+      { instances: null, next_cursor: null, has_more: false },
+      { instances: [], has_more: false },
+      [instance('a')],
+    ]) {
       const s = await serve((_req, res) => sendJson(res, 200, body));
       await assert.rejects(clientFor(s).listInstances(), FalResponseError);
       await s.close();

@@ -10,9 +10,14 @@ describe('api: paging ends (item 5)', () => {
   let server: TestServer | undefined;
 
   it('has_more: false ends the listing even when next_cursor is set', async () => {
-    server = await serve((_req, res) => sendJson(res, 200, { instances: [instance('a')], next_cursor: 'Mg==', has_more: false }));
+    server = await serve((_req, res) =>
+      sendJson(res, 200, { instances: [instance('a')], next_cursor: 'Mg==', has_more: false }),
+    );
     const listing = await clientFor(server).listInstances();
-    assert.deepEqual(listing.instances.map((i) => i.id), ['a']);
+    assert.deepEqual(
+      listing.instances.map((i) => i.id),
+      ['a'],
+    );
     assert.equal(server.requests.length, 1);
   });
 
@@ -25,9 +30,9 @@ describe('api: paging ends (item 5)', () => {
       const next = at + 1 < cursors.length ? cursors[at + 1]! : cursors[loopTo]!;
       sendJson(res, 200, { instances: [instance(`row${at + 1}`)], next_cursor: next, has_more: true });
     });
-    const cycle = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 10 }).chain((cs) =>
-      fc.tuple(fc.constant(cs), fc.nat({ max: cs.length - 1 })),
-    );
+    const cycle = fc
+      .uniqueArray(fc.string({ minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 10 })
+      .chain((cs) => fc.tuple(fc.constant(cs), fc.nat({ max: cs.length - 1 })));
     await fc.assert(
       fc.asyncProperty(cycle, async ([cs, to]) => {
         cursors = cs;
@@ -36,7 +41,11 @@ describe('api: paging ends (item 5)', () => {
         const err = await rejectionOf(clientFor(server!, { maxPages: 1000 }).listInstances());
         assert.ok(err instanceof FalResponseError, String(err));
         assert.match(err.message, /same next_cursor twice/);
-        assert.equal(server!.requests.length - before, cs.length + 1, 'one request per distinct cursor, plus the first page');
+        assert.equal(
+          server!.requests.length - before,
+          cs.length + 1,
+          'one request per distinct cursor, plus the first page',
+        );
       }),
       { numRuns: 200 },
     );
@@ -46,7 +55,15 @@ describe('api: paging ends (item 5)', () => {
     let page = 0;
     server = await serve((_req, res) => {
       const n = ++page;
-      setTimeout(() => sendJson(res, 200, { instances: [instance(`p${n}`)], next_cursor: n < 30 ? `c${n}` : null, has_more: n < 30 }), 150);
+      setTimeout(
+        () =>
+          sendJson(res, 200, {
+            instances: [instance(`p${n}`)],
+            next_cursor: n < 30 ? `c${n}` : null,
+            has_more: n < 30,
+          }),
+        150,
+      );
     });
     const err = await rejectionOf(clientFor(server, { timeoutMs: 1000, listDeadlineMs: 600 }).listInstances());
     assert.ok(err instanceof FalNetworkError, String(err));
@@ -56,7 +73,9 @@ describe('api: paging ends (item 5)', () => {
   });
 
   it('a next_cursor longer than 1024 characters is refused, typed, and never sent back', async () => {
-    server = await serve((_req, res) => sendJson(res, 200, { instances: [], next_cursor: 'c'.repeat(1025), has_more: true }));
+    server = await serve((_req, res) =>
+      sendJson(res, 200, { instances: [], next_cursor: 'c'.repeat(1025), has_more: true }),
+    );
     const err = await rejectionOf(clientFor(server).listInstances());
     assert.ok(err instanceof FalResponseError, String(err));
     assert.match(err.message, /next_cursor longer than 1024 characters/);

@@ -12,18 +12,44 @@ import {
 const policy = { ...DEFAULT_RETRY_POLICY };
 const status = (s: number, retryAfterMs?: number): AttemptFailure => ({ kind: 'status', status: s, retryAfterMs });
 const ask = (q: Partial<RetryQuestion>) =>
-  decideRetry({ requestClass: 'idempotent', failure: status(503), attempt: 1, elapsedMs: 0, policy, random: () => 0.5, ...q });
+  decideRetry({
+    requestClass: 'idempotent',
+    failure: status(503),
+    attempt: 1,
+    elapsedMs: 0,
+    policy,
+    random: () => 0.5,
+    ...q,
+  });
 
 describe('api/retry', () => {
   it('defaults to 4 attempts, 500 ms base, 8 s cap, 30 s budget and a 9-minute create window', () => {
-    assert.deepEqual(DEFAULT_RETRY_POLICY, { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8000, budgetMs: 30000, createWindowMs: 540000 });
+    assert.deepEqual(DEFAULT_RETRY_POLICY, {
+      maxAttempts: 4,
+      baseDelayMs: 500,
+      maxDelayMs: 8000,
+      budgetMs: 30000,
+      createWindowMs: 540000,
+    });
   });
 
   it('backs off exponentially with full jitter, capped', () => {
-    assert.equal(backoffDelayMs(1, policy, () => 0), 0);
-    assert.equal(backoffDelayMs(1, policy, () => 0.5), 250);
-    assert.equal(backoffDelayMs(3, policy, () => 0.5), 1000);
-    assert.equal(backoffDelayMs(10, policy, () => 0.999999), 7999);
+    assert.equal(
+      backoffDelayMs(1, policy, () => 0),
+      0,
+    );
+    assert.equal(
+      backoffDelayMs(1, policy, () => 0.5),
+      250,
+    );
+    assert.equal(
+      backoffDelayMs(3, policy, () => 0.5),
+      1000,
+    );
+    assert.equal(
+      backoffDelayMs(10, policy, () => 0.999999),
+      7999,
+    );
   });
 
   it('parses Retry-After as seconds or an HTTP date', () => {
@@ -39,7 +65,8 @@ describe('api/retry', () => {
 
   it('retries GET/DELETE on 408, 429, 5xx gateway errors and transport failures only', () => {
     for (const s of [408, 429, 500, 502, 503, 504]) assert.ok(isRetryableFailure('idempotent', status(s)), String(s));
-    for (const s of [400, 401, 403, 404, 409, 422, 501]) assert.ok(!isRetryableFailure('idempotent', status(s)), String(s));
+    for (const s of [400, 401, 403, 404, 409, 422, 501])
+      assert.ok(!isRetryableFailure('idempotent', status(s)), String(s));
     assert.ok(isRetryableFailure('idempotent', { kind: 'network' }));
     assert.ok(isRetryableFailure('idempotent', { kind: 'timeout' }));
   });
@@ -58,7 +85,11 @@ describe('api/retry', () => {
 
   it('honours Retry-After, but gives up instead of sleeping past the budget', () => {
     assert.deepEqual(ask({ failure: status(429, 3000) }), { retry: true, delayMs: 3000 });
-    assert.deepEqual(ask({ failure: status(429, 3000), elapsedMs: 28000 }), { retry: false, reason: 'deadline', delayMs: 3000 });
+    assert.deepEqual(ask({ failure: status(429, 3000), elapsedMs: 28000 }), {
+      retry: false,
+      reason: 'deadline',
+      delayMs: 3000,
+    });
     assert.deepEqual(ask({ failure: status(429, 60000) }), { retry: false, reason: 'deadline', delayMs: 60000 });
   });
 

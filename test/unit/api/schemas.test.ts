@@ -48,7 +48,12 @@ describe('api/schemas', () => {
   });
 
   it('treats null or absent sector, ip and creator_user_nickname as absent', () => {
-    const withNulls = ComputeInstanceSchema.parse({ ...specExample, sector: null, ip: null, creator_user_nickname: null });
+    const withNulls = ComputeInstanceSchema.parse({
+      ...specExample,
+      sector: null,
+      ip: null,
+      creator_user_nickname: null,
+    });
     const { sector: _s, ip: _i, creator_user_nickname: _c, ...required } = specExample;
     const absent = ComputeInstanceSchema.parse(required);
     for (const parsed of [withNulls, absent]) {
@@ -61,7 +66,13 @@ describe('api/schemas', () => {
 
   it('rejects a missing or empty id, a wrong type and null in a required field', () => {
     const { id: _id, ...noId } = specExample;
-    for (const bad of [noId, { ...specExample, id: '' }, { ...specExample, id: 42 }, { ...specExample, status: null }, { ...specExample, ip: 7 }]) {
+    for (const bad of [
+      noId,
+      { ...specExample, id: '' },
+      { ...specExample, id: 42 },
+      { ...specExample, status: null },
+      { ...specExample, ip: 7 },
+    ]) {
       assert.equal(ComputeInstanceSchema.safeParse(bad).success, false, JSON.stringify(bad));
     }
   });
@@ -69,7 +80,13 @@ describe('api/schemas', () => {
   it('requires all three keys of the list envelope and accepts a null next_cursor', () => {
     assert.ok(ListEnvelopeSchema.safeParse({ instances: [specExample], next_cursor: null, has_more: false }).success);
     assert.ok(ListEnvelopeSchema.safeParse({ instances: [], next_cursor: 'Mg==', has_more: true }).success);
-    for (const bad of [{ instances: [], has_more: false }, { instances: [], next_cursor: null }, { next_cursor: null, has_more: false }, { instances: null, next_cursor: null, has_more: false }, [specExample]]) {
+    for (const bad of [
+      { instances: [], has_more: false },
+      { instances: [], next_cursor: null },
+      { next_cursor: null, has_more: false },
+      { instances: null, next_cursor: null, has_more: false },
+      [specExample],
+    ]) {
       assert.equal(ListEnvelopeSchema.safeParse(bad).success, false, JSON.stringify(bad));
     }
   });
@@ -84,12 +101,24 @@ describe('api/schemas', () => {
   });
 
   it('parses the error envelope with optional docs_url and request_id', () => {
-    const parsed = ErrorEnvelopeSchema.parse({ error: { type: 'not_found', message: 'Resource not found', request_id: 'req_1' } });
+    const parsed = ErrorEnvelopeSchema.parse({
+      error: { type: 'not_found', message: 'Resource not found', request_id: 'req_1' },
+    });
     assert.equal(parsed.error.request_id, 'req_1');
     assert.equal(parsed.error.docs_url, undefined);
-    assert.equal(ErrorEnvelopeSchema.safeParse({ error: { type: 'x' } }).success, false, 'no message: not fal\'s envelope');
-    const odd = ErrorEnvelopeSchema.parse({ error: { type: 7, message: 'Access denied', request_id: 42, docs_url: ['x'] } });
-    assert.deepEqual([odd.error.type, odd.error.message, odd.error.request_id, odd.error.docs_url], ['http_error', 'Access denied', undefined, undefined], 'fields of the wrong type are dropped, fal\'s message kept');
+    assert.equal(
+      ErrorEnvelopeSchema.safeParse({ error: { type: 'x' } }).success,
+      false,
+      "no message: not fal's envelope",
+    );
+    const odd = ErrorEnvelopeSchema.parse({
+      error: { type: 7, message: 'Access denied', request_id: 42, docs_url: ['x'] },
+    });
+    assert.deepEqual(
+      [odd.error.type, odd.error.message, odd.error.request_id, odd.error.docs_url],
+      ['http_error', 'Access denied', undefined, undefined],
+      "fields of the wrong type are dropped, fal's message kept",
+    );
   });
 
   it('type guards recognise exactly the documented enum values', () => {

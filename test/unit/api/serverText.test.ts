@@ -19,7 +19,11 @@ const echoedSecret = fc.oneof(
   fc.integer({ min: 4, max: LEAK_SECRET.length }).map((n) => LEAK_SECRET.slice(-n)),
 );
 /** Some text around it: nothing, a little, or a lot. */
-const padding = fc.oneof(fc.constant(''), fc.string({ maxLength: 40 }), fc.nat({ max: 5000 }).map((n) => 'x'.repeat(n)));
+const padding = fc.oneof(
+  fc.constant(''),
+  fc.string({ maxLength: 40 }),
+  fc.nat({ max: 5000 }).map((n) => 'x'.repeat(n)),
+);
 const withSecret = fc.tuple(padding, echoedSecret, padding).map(([a, s, b]) => `${a}${s}${b}`);
 
 const CAPS = { type: 64, requestId: 128, docsUrl: 256, apiMessage: 500, message: 1200 };
@@ -35,10 +39,16 @@ describe('api: server text is redacted before it is cut, and capped (item 1)', (
     const status = fc.constantFrom(400, 401, 403, 404, 409, 422, 429, 500, 503);
     await fc.assert(
       fc.asyncProperty(field, withSecret, status, async (where, text, code) => {
-        const error: Record<string, string> = { type: 'validation_error', message: 'Invalid request parameters', request_id: 'req_1' };
+        const error: Record<string, string> = {
+          type: 'validation_error',
+          message: 'Invalid request parameters',
+          request_id: 'req_1',
+        };
         error[where] = text;
         next = { status: code, body: { error } };
-        const err = await rejectionOf(clientFor(server!, { apiKey: LEAK_KEY, retry: { maxAttempts: 1 } }).getInstance('inst_1'));
+        const err = await rejectionOf(
+          clientFor(server!, { apiKey: LEAK_KEY, retry: { maxAttempts: 1 } }).getInstance('inst_1'),
+        );
         assert.ok(err instanceof FalApiError, String(err));
         assert.deepEqual(leaksIn(err), []);
         assert.ok(err.type.length <= CAPS.type, `type ${err.type.length}`);
@@ -64,7 +74,10 @@ describe('api: server text is redacted before it is cut, and capped (item 1)', (
 
   it('a 3 MiB error message and a 3 MiB non-JSON error body become capped error texts', async () => {
     const huge = 'm'.repeat(3 * 1024 * 1024);
-    for (const body of [JSON.stringify(errorBody('server_error', huge, { request_id: huge, docs_url: `https://fal.ai/${huge}` })), huge]) {
+    for (const body of [
+      JSON.stringify(errorBody('server_error', huge, { request_id: huge, docs_url: `https://fal.ai/${huge}` })),
+      huge,
+    ]) {
       const s = await serve((_req, res) => res.writeHead(500).end(body));
       const err = await rejectionOf(clientFor(s, { retry: { maxAttempts: 1 } }).listInstances());
       await s.close();
@@ -80,12 +93,25 @@ describe('api: server text is redacted before it is cut, and capped (item 1)', (
     const cursor = `c-${LEAK_SECRET}-${'z'.repeat(300)}`;
     let page = 0;
     server = await serve((_req, res) =>
-      sendJson(res, 200, page++ === 0 ? { instances: [instance('a')], next_cursor: cursor, has_more: true } : { instances: [instance('b')], next_cursor: null, has_more: false }),
+      sendJson(
+        res,
+        200,
+        page++ === 0
+          ? { instances: [instance('a')], next_cursor: cursor, has_more: true }
+          : { instances: [instance('b')], next_cursor: null, has_more: false },
+      ),
     );
     const log: RequestLogEntry[] = [];
     const listing = await clientFor(server, { apiKey: LEAK_KEY, onRequest: (e) => log.push(e) }).listInstances();
-    assert.deepEqual(listing.instances.map((i) => i.id), ['a', 'b']);
-    assert.equal(new URL(server.requests[1]!.url, 'http://x').searchParams.get('cursor'), cursor, 'fal gets its cursor back verbatim');
+    assert.deepEqual(
+      listing.instances.map((i) => i.id),
+      ['a', 'b'],
+    );
+    assert.equal(
+      new URL(server.requests[1]!.url, 'http://x').searchParams.get('cursor'),
+      cursor,
+      'fal gets its cursor back verbatim',
+    );
     assert.equal(log.length, 2);
     assert.deepEqual(keyFragmentsIn(JSON.stringify(log)), []);
     assert.ok(log[1]!.path.length <= 160, `logged path ${log[1]!.path.length} chars`);
@@ -94,10 +120,14 @@ describe('api: server text is redacted before it is cut, and capped (item 1)', (
   it('a next_cursor with the key that ends in an error: the error names no key fragment', async () => {
     const cursor = `${LEAK_SECRET}`;
     server = await serve((req, res) =>
-      req.url.includes('cursor=') ? sendJson(res, 500, errorBody('server_error', 'boom')) : sendJson(res, 200, { instances: [], next_cursor: cursor, has_more: true }),
+      req.url.includes('cursor=')
+        ? sendJson(res, 500, errorBody('server_error', 'boom'))
+        : sendJson(res, 200, { instances: [], next_cursor: cursor, has_more: true }),
     );
     const log: RequestLogEntry[] = [];
-    const err = await rejectionOf(clientFor(server, { apiKey: LEAK_KEY, onRequest: (e) => log.push(e), retry: { maxAttempts: 1 } }).listInstances());
+    const err = await rejectionOf(
+      clientFor(server, { apiKey: LEAK_KEY, onRequest: (e) => log.push(e), retry: { maxAttempts: 1 } }).listInstances(),
+    );
     assert.ok(err instanceof FalError);
     assert.deepEqual(leaksIn(err), []);
     assert.deepEqual(keyFragmentsIn(JSON.stringify(log)), []);
@@ -119,7 +149,11 @@ describe('api: server text is redacted before it is cut, and capped (item 1)', (
   });
 
   it('a redirect whose Location carries the key (even lower-cased into a host name) names no key fragment', async () => {
-    for (const location of [`https://${LEAK_SECRET}.evil.example/x`, `https://evil.example/${LEAK_SECRET}`, `//${LEAK_SECRET}/`]) {
+    for (const location of [
+      `https://${LEAK_SECRET}.evil.example/x`,
+      `https://evil.example/${LEAK_SECRET}`,
+      `//${LEAK_SECRET}/`,
+    ]) {
       const s = await serve((_req, res) => res.writeHead(307, { location }).end());
       const err = await rejectionOf(clientFor(s, { apiKey: LEAK_KEY }).listInstances());
       await s.close();

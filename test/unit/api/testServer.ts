@@ -34,7 +34,12 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const recorded = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     requests.push(recorded);
     await handler(recorded, res);
   });
@@ -64,7 +69,12 @@ export function serversPerTest(): (handler: Handler) => Promise<TestServer> {
   };
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -75,10 +85,18 @@ export function errorBody(type: string, message: string, extra: Record<string, s
 }
 
 export function instance(id: string, overrides: Record<string, unknown> = {}) {
-  return { id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 'ready', ip: '203.0.113.42', ...overrides };
+  return {
+    id,
+    instance_type: 'gpu_1x_h100_sxm5',
+    region: 'us-west',
+    status: 'ready',
+    ip: '203.0.113.42',
+    ...overrides,
+  };
 }
 
-export const ED25519_PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHVsdGltYXRlbHkgYSB0ZXN0IGtleSBmb3IgZmFs user@laptop';
+export const ED25519_PUBLIC_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHVsdGltYXRlbHkgYSB0ZXN0IGtleSBmb3IgZmFs user@laptop';
 
 /** Resolves with the rejection of `promise`; fails when it resolves. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {

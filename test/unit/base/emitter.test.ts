@@ -12,7 +12,10 @@ describe('Emitter', () => {
     emitter.event((n) => heard.push(n));
     emitter.fire(1);
     assert.deepEqual(heard, [1]);
-    assert.deepEqual(errors.map((e) => (e as Error).message), ['broken']);
+    assert.deepEqual(
+      errors.map((e) => (e as Error).message),
+      ['broken'],
+    );
   });
 
   it('a disposed listener hears nothing more, and one added while firing waits for the next event', () => {

@@ -6,7 +6,7 @@ import { MapState } from '../../support/memento';
 import { StoredState } from '../../../src/core/storedState';
 
 describe('abortAfter', () => {
-  it('aborts at its deadline in the given timers\' time, with the reason AbortSignal.timeout gives', async () => {
+  it("aborts at its deadline in the given timers' time, with the reason AbortSignal.timeout gives", async () => {
     const timers = new FakeTimers();
     const { signal } = abortAfter(timers, 1000);
     await timers.advance(999);
@@ -26,12 +26,16 @@ describe('abortAfter', () => {
   });
 });
 
-describe('a resumed create\'s replay window', () => {
+describe("a resumed create's replay window", () => {
   it('aborts the request when the window closes, in fake time, and leaves no timer once settled', async () => {
     const timers = new FakeTimers();
     await timers.advance(REPLAY_WINDOW_MS - 60_000);
     const store = new PendingCreates(new StoredState(new MapState()));
-    await store.save({ idempotencyKey: 'k', input: { instanceType: 'gpu_1x_h100_sxm5', sshKey: 'ssh-ed25519 AAAA x', sector: 'sector_1' }, startedAt: 0 });
+    await store.save({
+      idempotencyKey: 'k',
+      input: { instanceType: 'gpu_1x_h100_sxm5', sshKey: 'ssh-ed25519 AAAA x', sector: 'sector_1' },
+      startedAt: 0,
+    });
     let signal: AbortSignal | undefined;
     const client = {
       createInstance: (_input: unknown, options: { signal?: AbortSignal }) =>
@@ -40,11 +44,19 @@ describe('a resumed create\'s replay window', () => {
           signal!.addEventListener('abort', () => reject(signal!.reason));
         }),
     };
-    const outcomes = reconcilePendingCreates({ pending: store, client: client as never, rememberKey: async () => undefined, timers });
+    const outcomes = reconcilePendingCreates({
+      pending: store,
+      client: client as never,
+      rememberKey: async () => undefined,
+      timers,
+    });
     await timers.advance(59_999);
     assert.equal(signal?.aborted, false);
     await timers.advance(1);
-    assert.deepEqual((await outcomes).map((o) => o.kind), ['failed']);
+    assert.deepEqual(
+      (await outcomes).map((o) => o.kind),
+      ['failed'],
+    );
     assert.deepEqual(timers.scheduled, []);
   });
 });

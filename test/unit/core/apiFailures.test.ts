@@ -5,9 +5,16 @@ import fc from 'fast-check';
 import { FalApiError, FalConfigError, FalNetworkError, FalResponseError } from '../../../src/api';
 import { errorMessage, failureKind, keyRejectionOf } from '../../../src/core/apiFailures';
 
-const CREDIT = 'In order to start a compute instance, you have to have at least $500 in your fal credit balance per instance, as well as an automated top up with a trigger at $500.';
+const CREDIT =
+  'In order to start a compute instance, you have to have at least $500 in your fal credit balance per instance, as well as an automated top up with a trigger at $500.';
 const apiError = (status: number, apiMessage = '') =>
-  new FalApiError({ status, type: 'x', message: `fal answered ${status}`, apiMessage, endpoint: 'GET /compute/instances' });
+  new FalApiError({
+    status,
+    type: 'x',
+    message: `fal answered ${status}`,
+    apiMessage,
+    endpoint: 'GET /compute/instances',
+  });
 
 describe('apiFailures: what a failure means', () => {
   it('401 is a wrong key and 403 is missing access, whatever fal said besides', () => {
@@ -28,11 +35,19 @@ describe('apiFailures: what a failure means', () => {
 
   it('no other status, and nothing that is not an HTTP answer, blames the key', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 100, max: 599 }).filter((s) => s !== 401 && s !== 403), (status) => {
-        assert.equal(keyRejectionOf(apiError(status)), undefined);
-      }),
+      fc.property(
+        fc.integer({ min: 100, max: 599 }).filter((s) => s !== 401 && s !== 403),
+        (status) => {
+          assert.equal(keyRejectionOf(apiError(status)), undefined);
+        },
+      ),
     );
-    for (const e of [new Error('401'), 'forbidden', undefined, new FalNetworkError({ kind: 'network', message: 'reset', endpoint: 'GET /x', host: 'h' })]) {
+    for (const e of [
+      new Error('401'),
+      'forbidden',
+      undefined,
+      new FalNetworkError({ kind: 'network', message: 'reset', endpoint: 'GET /x', host: 'h' }),
+    ]) {
       assert.equal(keyRejectionOf(e), undefined);
     }
   });
@@ -47,7 +62,10 @@ describe('apiFailures: what a failure means', () => {
   });
 
   it('sorts outages for the view: offline, server, rate limit, settings, unreadable answer, other', () => {
-    assert.equal(failureKind(new FalNetworkError({ kind: 'timeout', message: 't', endpoint: 'GET /x', host: 'h' })), 'offline');
+    assert.equal(
+      failureKind(new FalNetworkError({ kind: 'timeout', message: 't', endpoint: 'GET /x', host: 'h' })),
+      'offline',
+    );
     assert.equal(failureKind(apiError(502)), 'server');
     assert.equal(failureKind(apiError(429)), 'rateLimited');
     assert.equal(failureKind(new FalConfigError('bad url')), 'settings');

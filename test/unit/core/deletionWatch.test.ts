@@ -9,7 +9,8 @@ import { InstancesSync } from '../../../src/core/instancesSync';
 import { RefreshScheduler } from '../../../src/core/refreshScheduler';
 import { FakeTimers } from './fakeTimers';
 
-const inst = (id: string, status = 'ready'): ComputeInstance => ({ id, instance_type: 'gpu_8x_h100_sxm5', region: 'us-west', status }) as ComputeInstance;
+const inst = (id: string, status = 'ready'): ComputeInstance =>
+  ({ id, instance_type: 'gpu_8x_h100_sxm5', region: 'us-west', status }) as ComputeInstance;
 
 function setup(listed: () => ComputeInstance[]) {
   const timers = new FakeTimers();
@@ -30,7 +31,12 @@ function setup(listed: () => ComputeInstance[]) {
   });
   const scheduler = new RefreshScheduler({ fetch: (kind) => sync.fetch(kind), fastMs: 3_000, slowMs: 60_000, timers });
   const logs: string[] = [];
-  const watch = new DeletionWatch({ model, scheduler, timers, log: { info: (m) => logs.push(m), warn: (m) => logs.push(`WARN ${m}`) } });
+  const watch = new DeletionWatch({
+    model,
+    scheduler,
+    timers,
+    log: { info: (m) => logs.push(m), warn: (m) => logs.push(`WARN ${m}`) },
+  });
   scheduler.setVisible(true);
   scheduler.setEnabled(true);
   return { timers, model, scheduler, watch, fetched, logs };
@@ -81,12 +87,15 @@ describe('DeletionWatch (fake time)', () => {
     list = [];
     await scheduler.refreshNow();
     watch.watch(['a']);
-    assert.equal(timers.scheduled.length, 1, 'only the scheduler\'s own timer');
+    assert.equal(timers.scheduled.length, 1, "only the scheduler's own timer");
     list = [inst('b', 'stopped')];
     await scheduler.refreshNow();
     model.markDeleting(['b']);
     watch.watch(['b']);
     watch.dispose();
-    assert.ok(timers.scheduled.every((ms) => ms === 60_000), `slow again after dispose: ${JSON.stringify(timers.scheduled)}`);
+    assert.ok(
+      timers.scheduled.every((ms) => ms === 60_000),
+      `slow again after dispose: ${JSON.stringify(timers.scheduled)}`,
+    );
   });
 });

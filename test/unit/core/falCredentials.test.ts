@@ -22,7 +22,9 @@ describe('findExistingFalKey', () => {
   });
 
   it('reads the active profile of the fal CLI config', async () => {
-    writeConfig('[__internal__]\nprofile = "work"\n\n[default]\nkey = "d:1"\n\n[work]\nkey = "w:2"\nhost = "api.fal.ai"\n');
+    writeConfig(
+      '[__internal__]\nprofile = "work"\n\n[default]\nkey = "d:1"\n\n[work]\nkey = "w:2"\nhost = "api.fal.ai"\n',
+    );
     assert.equal((await findExistingFalKey({}, home))?.key, 'w:2');
     assert.equal((await findExistingFalKey({ FAL_PROFILE: 'default' }, home))?.key, 'd:1');
   });

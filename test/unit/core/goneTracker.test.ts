@@ -31,14 +31,19 @@ describe('core/GoneTracker', () => {
             continue;
           }
           if (event.kind === 'remember') {
-            if (!store.has(event.id) && listedSinceReset !== undefined && !listedSinceReset.has(event.id)) unsettled.add(event.id);
+            if (!store.has(event.id) && listedSinceReset !== undefined && !listedSinceReset.has(event.id))
+              unsettled.add(event.id);
             store.add(event.id);
             continue;
           }
           const listed = new Set(event.ids);
           const before = new Set(store);
           const rule = tracker.list(event.ids);
-          assert.equal(rule.firstList, listedSinceReset === undefined, 'failed lists do not count: the first successful one is');
+          assert.equal(
+            rule.firstList,
+            listedSinceReset === undefined,
+            'failed lists do not count: the first successful one is',
+          );
           const gone = rule.gone([...store, ...store]);
           assert.equal(new Set(gone).size, gone.length, 'each once');
           for (const id of gone) {
@@ -48,7 +53,9 @@ describe('core/GoneTracker', () => {
             store.delete(id);
           }
           // Whatever vanished is pruned now, not later: on a first list everything unlisted, else what an earlier list had.
-          const vanished = [...before].filter((id) => !listed.has(id) && (listedSinceReset === undefined || listedSinceReset.has(id)));
+          const vanished = [...before].filter(
+            (id) => !listed.has(id) && (listedSinceReset === undefined || listedSinceReset.has(id)),
+          );
           assert.deepEqual(gone.sort(), vanished.sort());
           listedSinceReset = new Set([...(listedSinceReset ?? []), ...listed]);
           for (const id of listed) unsettled.delete(id);
@@ -63,18 +70,28 @@ describe('core/GoneTracker', () => {
     const done: string[] = [];
     const errors: unknown[] = [];
     const first = tracker.list(['a', 'b']);
-    tracker.enqueue(async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      done.push(`first: ${first.gone(['b', 'c', 'd']).join()}`);
-      throw new Error('disk full');
-    }, (e) => errors.push(e));
+    tracker.enqueue(
+      async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        done.push(`first: ${first.gone(['b', 'c', 'd']).join()}`);
+        throw new Error('disk full');
+      },
+      (e) => errors.push(e),
+    );
     const second = tracker.list(['a']);
-    tracker.enqueue(async () => {
-      done.push(`second: ${second.gone(['b', 'c', 'd']).join()}`);
-    }, (e) => errors.push(e));
+    tracker.enqueue(
+      async () => {
+        done.push(`second: ${second.gone(['b', 'c', 'd']).join()}`);
+      },
+      (e) => errors.push(e),
+    );
     tracker.list(['a', 'd']); // d created meanwhile: the queued prunes must not take its absence from their lists as gone
     await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(done, ['first: c,d', 'second: b'], 'the first list lacks c and d (what an earlier session left); the second lacks b, listed before, and d, never listed before it');
+    assert.deepEqual(
+      done,
+      ['first: c,d', 'second: b'],
+      'the first list lacks c and d (what an earlier session left); the second lacks b, listed before, and d, never listed before it',
+    );
     assert.equal(errors.length, 1);
   });
 });

@@ -10,7 +10,8 @@ describe('instance names', () => {
     assert.equal(nameProblem('training run #2'), undefined);
     assert.equal(nameProblem(''), undefined, 'empty removes the name');
     assert.equal(nameProblem('画像モデル 🚀'), undefined);
-    for (const bad of ['a\nb', 'a\rb', 'a\tb', 'a\u2028b', 'a\u202eb', 'a\u0000b', 'a\u007fb']) assert.match(nameProblem(bad)!, /one line of visible text/, JSON.stringify(bad));
+    for (const bad of ['a\nb', 'a\rb', 'a\tb', 'a\u2028b', 'a\u202eb', 'a\u0000b', 'a\u007fb'])
+      assert.match(nameProblem(bad)!, /one line of visible text/, JSON.stringify(bad));
     assert.match(nameProblem('x'.repeat(MAX_NAME_LENGTH + 1))!, /at most 40/);
   });
 

@@ -18,7 +18,11 @@ describe('InstancesModel', () => {
     const { model } = setup();
     model.apply([inst('b'), inst('a')], 1000);
     model.apply([inst('c'), inst('a'), inst('b')], 2000);
-    assert.deepEqual(model.list().map((r) => r.instance.id), ['b', 'a', 'c'], 'first list in API order, newcomers after');
+    assert.deepEqual(
+      model.list().map((r) => r.instance.id),
+      ['b', 'a', 'c'],
+      'first list in API order, newcomers after',
+    );
     assert.equal(model.get('c')?.firstSeenAt, 2000);
     assert.equal(model.get('b')?.firstSeenAt, 1000);
   });
@@ -85,13 +89,17 @@ describe('InstancesModel', () => {
     ];
     model.apply([inst('a')], 1000, broken);
     const rows = model.list();
-    assert.deepEqual(rows.map((r) => [r.instance.id, r.invalid?.shownId, r.invalid?.problem]), [
-      ['a', undefined, undefined],
-      ['b', 'b', 'status: expected string, received null'],
-      ['(invalid row 2)', '..', 'id ".." cannot be used in a request'],
-      ['(invalid row 3)', undefined, 'id: expected string, received undefined'],
-    ]);
-    for (const key of ['(invalid row 2)', '(invalid row 3)']) assert.ok(instanceIdProblem(key), `${key} can never reach a URL`);
+    assert.deepEqual(
+      rows.map((r) => [r.instance.id, r.invalid?.shownId, r.invalid?.problem]),
+      [
+        ['a', undefined, undefined],
+        ['b', 'b', 'status: expected string, received null'],
+        ['(invalid row 2)', '..', 'id ".." cannot be used in a request'],
+        ['(invalid row 3)', undefined, 'id: expected string, received undefined'],
+      ],
+    );
+    for (const key of ['(invalid row 2)', '(invalid row 3)'])
+      assert.ok(instanceIdProblem(key), `${key} can never reach a URL`);
     const firstSeen = model.get('b')!.firstSeenAt;
     changes.length = 0;
     model.apply([inst('a')], 2000, broken);
@@ -112,7 +120,11 @@ describe('InstancesModel subscribers', () => {
     const tree: ModelChange[] = [];
     model.onDidChange((c) => tree.push(c));
     assert.doesNotThrow(() => model.apply([inst('a')], 1));
-    assert.deepEqual(tree, [{ changed: [], structural: true }], 'the subscriber after the throwing one (the tree) still heard of the new row');
+    assert.deepEqual(
+      tree,
+      [{ changed: [], structural: true }],
+      'the subscriber after the throwing one (the tree) still heard of the new row',
+    );
     assert.equal(changes.length, 1);
   });
 });

@@ -7,20 +7,50 @@ import { InstancesModel } from '../../../src/core/instancesModel';
 import { InstancesSync } from '../../../src/core/instancesSync';
 import { DEFAULT_EMULATOR_KEY, FalEmulator, type SeedInstance } from '../../emulator';
 
-const ready = (i: number): SeedInstance => ({ id: `inst_r${i}`, instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: `203.0.113.${i}` });
+const ready = (i: number): SeedInstance => ({
+  id: `inst_r${i}`,
+  instance_type: 'gpu_1x_h100_sxm5',
+  status: 'ready',
+  ip: `203.0.113.${i}`,
+});
 
 async function setup(seed: SeedInstance[], pageSize = 2) {
   const fal = await FalEmulator.start({ seed });
-  const client = new FalComputeClient({ apiKey: DEFAULT_EMULATOR_KEY, baseUrl: fal.baseUrl, pageSize, retry: { maxAttempts: 1 } });
+  const client = new FalComputeClient({
+    apiKey: DEFAULT_EMULATOR_KEY,
+    baseUrl: fal.baseUrl,
+    pageSize,
+    retry: { maxAttempts: 1 },
+  });
   const model = new InstancesModel({ get: () => ({}), set: () => undefined });
   const rejections: KeyRejection[] = [];
-  const sync = new InstancesSync({ model, client: async () => client, pageSize, now: () => 1, onKeyRejected: (r) => rejections.push(r) });
-  return { fal, model, sync, rejections, paths: () => fal.requests.map((r) => `${r.method} ${r.path.replace('/v1/compute/instances', '')}${r.query.cursor ? ' +cursor' : ''}`) };
+  const sync = new InstancesSync({
+    model,
+    client: async () => client,
+    pageSize,
+    now: () => 1,
+    onKeyRejected: (r) => rejections.push(r),
+  });
+  return {
+    fal,
+    model,
+    sync,
+    rejections,
+    paths: () =>
+      fal.requests.map(
+        (r) => `${r.method} ${r.path.replace('/v1/compute/instances', '')}${r.query.cursor ? ' +cursor' : ''}`,
+      ),
+  };
 }
 
 describe('InstancesSync (against the emulator)', () => {
   it('asks for a starting instance by id when that is cheaper than the pages of the list, and follows it to ready', async () => {
-    const t = await setup([{ id: 'inst_p', instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' }, ready(1), ready(2), ready(3)]);
+    const t = await setup([
+      { id: 'inst_p', instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' },
+      ready(1),
+      ready(2),
+      ready(3),
+    ]);
     try {
       assert.deepEqual(await t.sync.fetch('full'), { ok: true, transitional: true });
       assert.deepEqual(t.sync.plan('changes'), ['inst_p'], '1 starting < 2 pages');
@@ -37,7 +67,11 @@ describe('InstancesSync (against the emulator)', () => {
   });
 
   it('asks for the list when the starting instances are as many as its pages', async () => {
-    const starting = (i: number): SeedInstance => ({ id: `inst_p${i}`, instance_type: 'gpu_1x_h100_sxm5', status: 'pending' });
+    const starting = (i: number): SeedInstance => ({
+      id: `inst_p${i}`,
+      instance_type: 'gpu_1x_h100_sxm5',
+      status: 'pending',
+    });
     const t = await setup([starting(1), starting(2), ready(1)]);
     try {
       await t.sync.fetch('full');
@@ -51,10 +85,17 @@ describe('InstancesSync (against the emulator)', () => {
   });
 
   it('a 404 by id removes the instance (deleted meanwhile)', async () => {
-    const t = await setup([{ id: 'inst_p', instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' }, ready(1), ready(2)]);
+    const t = await setup([
+      { id: 'inst_p', instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' },
+      ready(1),
+      ready(2),
+    ]);
     try {
       await t.sync.fetch('full');
-      await fetch(`${t.fal.baseUrl}/compute/instances/inst_p`, { method: 'DELETE', headers: { authorization: `Key ${DEFAULT_EMULATOR_KEY}` } });
+      await fetch(`${t.fal.baseUrl}/compute/instances/inst_p`, {
+        method: 'DELETE',
+        headers: { authorization: `Key ${DEFAULT_EMULATOR_KEY}` },
+      });
       assert.deepEqual(await t.sync.fetch('changes'), { ok: true, transitional: false });
       assert.equal(t.model.get('inst_p'), undefined);
     } finally {
@@ -70,7 +111,13 @@ describe('InstancesSync (against the emulator)', () => {
       assert.deepEqual(await t.sync.fetch('full'), { ok: false });
       t.fal.addFault({ route: 'list', kind: 'status', status: 403, message: 'Access denied' });
       await t.sync.fetch('full');
-      assert.deepEqual(t.rejections.map((r) => [r.kind, r.status]), [['wrongKey', 401], ['noAccess', 403]]);
+      assert.deepEqual(
+        t.rejections.map((r) => [r.kind, r.status]),
+        [
+          ['wrongKey', 401],
+          ['noAccess', 403],
+        ],
+      );
       assert.equal(t.model.state.kind, 'loaded', 'the sync reports; the session decides what the model shows');
       t.fal.addFault({ route: 'list', kind: 'status', status: 503, retryAfter: 7 });
       assert.deepEqual(await t.sync.fetch('full'), { ok: false, retryAfterMs: 7_000 });

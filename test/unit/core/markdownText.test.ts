@@ -3,7 +3,15 @@
 // (parseLinkedText), code spans, command links, the spend report's source, and the log.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { commandUri, labelText, logText, markdownCode, markdownDocumentText, markdownText, notificationText } from '../../../src/core/markdownText';
+import {
+  commandUri,
+  labelText,
+  logText,
+  markdownCode,
+  markdownDocumentText,
+  markdownText,
+  notificationText,
+} from '../../../src/core/markdownText';
 import { plainTextLog } from '../../../src/core/plainLog';
 import { hostile } from '../support/hostileText';
 import { collapse, renderLikeVsCode } from '../views/renderLikeVsCode';
@@ -11,24 +19,41 @@ import { collapse, renderLikeVsCode } from '../views/renderLikeVsCode';
 /** A label as VS Code draws it (iconLabels.ts renderLabelWithIcons, 1.100): its icons and its text. */
 function drawLabel(label: string): { icons: string[]; text: string } {
   const icons: string[] = [];
-  const text = label.replace(/(\\)?\$\(([A-Za-z0-9-]+(?:~[A-Za-z]+)?)\)/g, (_m, escaped: string | undefined, name: string) => {
-    if (escaped) return `$(${name})`;
-    icons.push(name);
-    return '';
-  });
+  const text = label.replace(
+    /(\\)?\$\(([A-Za-z0-9-]+(?:~[A-Za-z]+)?)\)/g,
+    (_m, escaped: string | undefined, name: string) => {
+      if (escaped) return `$(${name})`;
+      icons.push(name);
+      return '';
+    },
+  );
   return { icons, text };
 }
 
 /** The links VS Code makes in a notification message (notificationsViewer/linkedText.ts, 1.100). */
 function notificationLinks(message: string): string[] {
-  return [...message.matchAll(/\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi)].map((m) => m[2]!);
+  return [...message.matchAll(/\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi)].map(
+    (m) => m[2]!,
+  );
 }
 
 const oneLine = (text: string) => text.replace(/\r\n|[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 
 describe('markdownText and its siblings', () => {
-  it('markdownText: the issue\'s strings render as themselves and make nothing', () => {
-    for (const text of ['$(flame)', '\\$(flame)', '$(loading~spin) x', '[Choose it…](command:fal.gpu.chooseKey?["inst_victim"])', '<b>bold</b>', '<https://evil.example>', '&amp; &#36;(flame)', '# h', '1. x', '> q', '| a | b |']) {
+  it("markdownText: the issue's strings render as themselves and make nothing", () => {
+    for (const text of [
+      '$(flame)',
+      '\\$(flame)',
+      '$(loading~spin) x',
+      '[Choose it…](command:fal.gpu.chooseKey?["inst_victim"])',
+      '<b>bold</b>',
+      '<https://evil.example>',
+      '&amp; &#36;(flame)',
+      '# h',
+      '1. x',
+      '> q',
+      '| a | b |',
+    ]) {
       const r = renderLikeVsCode(markdownText(text));
       assert.deepEqual([r.links, r.images, r.html, r.icons], [[], [], [], []], text);
       assert.equal(r.text, collapse(text), text);
@@ -44,7 +69,11 @@ describe('markdownText and its siblings', () => {
       }),
       { numRuns: 500 },
     );
-    assert.deepEqual(drawLabel(`$(key) ${labelText('$(flame) id_ed25519')}`), { icons: ['key'], text: ' $(flame) id_ed25519' }, 'our own icon stays');
+    assert.deepEqual(
+      drawLabel(`$(key) ${labelText('$(flame) id_ed25519')}`),
+      { icons: ['key'], text: ' $(flame) id_ed25519' },
+      'our own icon stays',
+    );
   });
 
   it('notificationText: no link in a message, and it reads the same (a zero-width space between "]" and "(")', () => {
@@ -56,7 +85,11 @@ describe('markdownText and its siblings', () => {
       }),
       { numRuns: 500 },
     );
-    assert.deepEqual(notificationLinks('[x](command:fal.signOut)'), ['command:fal.signOut'], 'the regex finds what VS Code finds');
+    assert.deepEqual(
+      notificationLinks('[x](command:fal.signOut)'),
+      ['command:fal.signOut'],
+      'the regex finds what VS Code finds',
+    );
   });
 
   it('markdownCode: a code span for a plain token (id, type, IP), escaped text for anything else', () => {
@@ -83,7 +116,7 @@ describe('markdownText and its siblings', () => {
     );
   });
 
-  it('markdownDocumentText: the spend report\'s cells make no command link, image or HTML in a preview, and stay readable as source', () => {
+  it("markdownDocumentText: the spend report's cells make no command link, image or HTML in a preview, and stay readable as source", () => {
     assert.equal(markdownDocumentText('inst_abc (gpu_1x) a.b'), 'inst_abc (gpu_1x) a.b');
     // Found by this property: a bare link swallowed the escape of the `<` after it.
     assert.deepEqual(renderLikeVsCode(markdownDocumentText('https://evil.example/a_b<img src=x>')).html, []);
@@ -101,7 +134,10 @@ describe('markdownText and its siblings', () => {
     fc.assert(
       fc.property(hostile, (text) => {
         const lines = logText(text).split('\n');
-        assert.ok(lines.slice(1).every((l) => l.startsWith('    ')), JSON.stringify(lines));
+        assert.ok(
+          lines.slice(1).every((l) => l.startsWith('    ')),
+          JSON.stringify(lines),
+        );
         assert.doesNotMatch(logText(text), /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/);
       }),
     );

@@ -25,10 +25,16 @@ describe('status presentation', () => {
 });
 
 describe('machine specs', () => {
-  it('matches fal\'s hardware table', () => {
+  it("matches fal's hardware table", () => {
     assert.equal(machineLabel('gpu_8x_h100_sxm5'), '8x H100');
-    assert.equal(describeSpec(machineSpec('gpu_8x_h100_sxm5')!), '8 GPUs · 128 vCPU · 1,600 GB RAM · 640 GB VRAM · 8 TB SSD');
-    assert.equal(describeSpec(machineSpec('gpu_1x_h100_sxm5')!), '1 GPU · 16 vCPU · 200 GB RAM · 80 GB VRAM · 1 TB SSD');
+    assert.equal(
+      describeSpec(machineSpec('gpu_8x_h100_sxm5')!),
+      '8 GPUs · 128 vCPU · 1,600 GB RAM · 640 GB VRAM · 8 TB SSD',
+    );
+    assert.equal(
+      describeSpec(machineSpec('gpu_1x_h100_sxm5')!),
+      '1 GPU · 16 vCPU · 200 GB RAM · 80 GB VRAM · 1 TB SSD',
+    );
     assert.equal(machineLabel('gpu_4x_b200'), 'gpu_4x_b200');
   });
 });
@@ -53,19 +59,34 @@ describe('ordering', () => {
   const seen = (id: string) => 'abcd'.indexOf(id);
 
   it('sorts stably by first seen, status or type', () => {
-    assert.deepEqual(sortInstances(items, 'firstSeen', seen).map((i) => i.id), ['a', 'b', 'c', 'd']);
-    assert.deepEqual(sortInstances(items, 'status', seen).map((i) => i.id), ['b', 'd', 'c', 'a']);
-    assert.deepEqual(sortInstances(items, 'type', seen).map((i) => i.id), ['c', 'd', 'a', 'b']);
+    assert.deepEqual(
+      sortInstances(items, 'firstSeen', seen).map((i) => i.id),
+      ['a', 'b', 'c', 'd'],
+    );
+    assert.deepEqual(
+      sortInstances(items, 'status', seen).map((i) => i.id),
+      ['b', 'd', 'c', 'a'],
+    );
+    assert.deepEqual(
+      sortInstances(items, 'type', seen).map((i) => i.id),
+      ['c', 'd', 'a', 'b'],
+    );
   });
 
   it('groups in a fixed order', () => {
     const byStatus = groupInstances(sortInstances(items, 'firstSeen', seen), 'status');
-    assert.deepEqual(byStatus.map((g) => [g.label, g.items.map((i) => i.id)]), [
-      ['Ready', ['b', 'd']],
-      ['Starting', ['c']],
-      ['Stopped', ['a']],
-    ]);
+    assert.deepEqual(
+      byStatus.map((g) => [g.label, g.items.map((i) => i.id)]),
+      [
+        ['Ready', ['b', 'd']],
+        ['Starting', ['c']],
+        ['Stopped', ['a']],
+      ],
+    );
     const byType = groupInstances(sortInstances(items, 'firstSeen', seen), 'type');
-    assert.deepEqual(byType.map((g) => g.label), ['8x H100', '1x H100']);
+    assert.deepEqual(
+      byType.map((g) => g.label),
+      ['8x H100', '1x H100'],
+    );
   });
 });

@@ -66,7 +66,11 @@ describe('RefreshScheduler', () => {
   });
 
   it('polls slowly when stable and quickly while an instance is transitional', async () => {
-    const t = setup([{ ok: true, transitional: true }, { ok: true, transitional: true }, { ok: true, transitional: false }]);
+    const t = setup([
+      { ok: true, transitional: true },
+      { ok: true, transitional: true },
+      { ok: true, transitional: false },
+    ]);
     await t.start();
     await t.timers.advance(3_000);
     await t.timers.advance(3_000);
@@ -125,7 +129,13 @@ describe('RefreshScheduler', () => {
   });
 
   it('backs off exponentially on failures, honours Retry-After, and recovers', async () => {
-    const t = setup([{ ok: false }, { ok: false }, { ok: false, retryAfterMs: 120_000 }, new Error('boom'), { ok: true, transitional: false }]);
+    const t = setup([
+      { ok: false },
+      { ok: false },
+      { ok: false, retryAfterMs: 120_000 },
+      new Error('boom'),
+      { ok: true, transitional: false },
+    ]);
     await t.start();
     await t.timers.advance(5_000);
     await t.timers.advance(10_000);
@@ -242,7 +252,10 @@ describe('RefreshScheduler', () => {
   });
 
   it('reports each decision once, in words', async () => {
-    const t = setup([{ ok: true, transitional: true }, { ok: false, retryAfterMs: 30_000 }]);
+    const t = setup([
+      { ok: true, transitional: true },
+      { ok: false, retryAfterMs: 30_000 },
+    ]);
     t.scheduler.setEnabled(true);
     t.scheduler.setFocused(true);
     await flush();

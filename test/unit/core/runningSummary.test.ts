@@ -5,7 +5,11 @@ import { DEFAULT_HOURLY_USD } from '../../../src/core/costEstimate';
 import type { InstanceRecord } from '../../../src/core/instanceRecord';
 import { runningSummary } from '../../../src/core/runningSummary';
 
-const rec = (status: string, instance_type = 'gpu_8x_h100_sxm5', extra: Partial<InstanceRecord> = {}): InstanceRecord => ({
+const rec = (
+  status: string,
+  instance_type = 'gpu_8x_h100_sxm5',
+  extra: Partial<InstanceRecord> = {},
+): InstanceRecord => ({
   instance: { id: `inst_${status}_${instance_type}`, instance_type, region: 'us-west', status } as ComputeInstance,
   firstSeenAt: 0,
   deleting: false,
@@ -32,11 +36,21 @@ describe('runningSummary (the status bar count and $/h)', () => {
   it('property: a row fal sent broken is never counted or priced; a confirmed delete leaves the count at once', () => {
     const statuses = fc.constantFrom('ready', 'pending', 'init', 'provisioning', 'stopped', 'unknown', 'rebooting', '');
     const types = fc.constantFrom('gpu_1x_h100_sxm5', 'gpu_8x_h100_sxm5', 'gpu_9x_new', '');
-    const record = fc.record({ status: statuses, type: types, deleting: fc.boolean(), stalled: fc.boolean(), invalid: fc.boolean() });
+    const record = fc.record({
+      status: statuses,
+      type: types,
+      deleting: fc.boolean(),
+      stalled: fc.boolean(),
+      invalid: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.array(record, { maxLength: 40 }), (rows) => {
         const records = rows.map((r) =>
-          rec(r.status, r.type, { deleting: r.deleting, deleteStalled: r.deleting && r.stalled, ...(r.invalid ? { invalid: { problem: 'x', shownId: undefined } } : {}) }),
+          rec(r.status, r.type, {
+            deleting: r.deleting,
+            deleteStalled: r.deleting && r.stalled,
+            ...(r.invalid ? { invalid: { problem: 'x', shownId: undefined } } : {}),
+          }),
         );
         const s = runningSummary(records, {});
         const counted = rows.filter((r) => !r.invalid && r.status !== 'stopped' && (!r.deleting || r.stalled));

@@ -62,29 +62,50 @@ describe('stored state (src/core/storedState.ts)', () => {
     const lines: string[] = [];
     assert.equal(new StoredState(new JsonMemento(), (l) => lines.push(l)).get('fal.milestone.connected'), false);
     assert.equal(lines.length, 0);
-    const broken: MementoLike = { get: () => { throw new Error('disk'); }, update: () => undefined };
+    const broken: MementoLike = {
+      get: () => {
+        throw new Error('disk');
+      },
+      update: () => undefined,
+    };
     assert.equal(new StoredState(broken, (l) => lines.push(l)).get('fal.create.lastInstanceType'), undefined);
     assert.equal(lines.length, 1);
   });
 
   it('a stored object is parsed once until it is replaced (a Memento returns the same object until a write)', async () => {
     const data = new Map<string, unknown>();
-    const memento: MementoLike = { get: <T>(k: string, d: T) => (data.has(k) ? (data.get(k) as T) : d), update: (k, v) => void data.set(k, v) };
+    const memento: MementoLike = {
+      get: <T>(k: string, d: T) => (data.has(k) ? (data.get(k) as T) : d),
+      update: (k, v) => void data.set(k, v),
+    };
     const lines: string[] = [];
     const state = new StoredState(memento, (line) => lines.push(line));
     await state.update('fal.instanceKeys', { inst_a: '/k/a' });
     const first = state.get('fal.instanceKeys');
-    assert.equal(state.get('fal.instanceKeys'), first, 'the same stored object: the value read before, not a new parse');
+    assert.equal(
+      state.get('fal.instanceKeys'),
+      first,
+      'the same stored object: the value read before, not a new parse',
+    );
     await state.update('fal.instanceKeys', { inst_a: '/k/a', inst_b: '/k/b' });
     assert.deepEqual(state.get('fal.instanceKeys'), { inst_a: '/k/a', inst_b: '/k/b' }, 'a write is read at once');
     data.set('fal.instanceKeys', { inst_a: 42 }); // another program replaces the object with a bad one
-    assert.deepEqual(state.get('fal.instanceKeys'), {}, 'a replaced object is parsed again: the bad value reads as the default');
+    assert.deepEqual(
+      state.get('fal.instanceKeys'),
+      {},
+      'a replaced object is parsed again: the bad value reads as the default',
+    );
     assert.equal(lines.length, 1);
   });
 
   it('reads back a pending create as it was written', async () => {
     const stored = new StoredState(new JsonMemento());
-    const pending = { idempotencyKey: 'k', input: { instanceType: 'gpu_8x_h100_sxm5', sshKey: 'ssh-ed25519 AAAA', sector: 'sector_2' }, name: 'n', startedAt: 5 } as const;
+    const pending = {
+      idempotencyKey: 'k',
+      input: { instanceType: 'gpu_8x_h100_sxm5', sshKey: 'ssh-ed25519 AAAA', sector: 'sector_2' },
+      name: 'n',
+      startedAt: 5,
+    } as const;
     await stored.update('fal.pendingCreates', { k: pending });
     assert.deepEqual(stored.get('fal.pendingCreates'), { k: pending });
   });

@@ -7,7 +7,10 @@ const TEMPLATE = 'rsync -a ubuntu@${host}:outputs/ ./outputs-${instanceId}/';
 
 /** What /bin/sh makes of a command: its words, printed one per line by printf. */
 function shWords(command: string): string[] {
-  const out = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${command}`], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  const out = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${command}`], {
+    encoding: 'utf8',
+    env: { PATH: '/usr/bin:/bin' },
+  });
   return out.split('\n').slice(0, -1);
 }
 
@@ -23,8 +26,11 @@ describe('beforeDelete substitution', () => {
     });
   });
 
-  it('works inside the user\'s own quotes (values need no quoting of their own)', () => {
-    const sub = substituteBeforeDelete('"ubuntu@${host}:~/out dir" \'${instanceId}\'', { host: '198.51.100.9', instanceId: 'inst_q' });
+  it("works inside the user's own quotes (values need no quoting of their own)", () => {
+    const sub = substituteBeforeDelete('"ubuntu@${host}:~/out dir" \'${instanceId}\'', {
+      host: '198.51.100.9',
+      instanceId: 'inst_q',
+    });
     assert.ok(sub.ok);
     assert.deepEqual(shWords(sub.command), ['ubuntu@198.51.100.9:~/out dir', 'inst_q']);
   });
@@ -57,11 +63,17 @@ describe('beforeDelete substitution', () => {
 
   it('an unused hostile value does not matter; an empty template is "no command"', () => {
     assert.equal(substituteBeforeDelete('echo done', { host: '$(reboot)', instanceId: 'x' }).ok, true);
-    assert.deepEqual(substituteBeforeDelete('   ', { host: '1.2.3.4', instanceId: 'x' }), { ok: false, reason: 'no command is set' });
+    assert.deepEqual(substituteBeforeDelete('   ', { host: '1.2.3.4', instanceId: 'x' }), {
+      ok: false,
+      reason: 'no command is set',
+    });
   });
 
   it('property: whatever fal sends, an accepted value reaches the shell as exactly one literal word', () => {
-    const anything = fc.string({ unit: fc.constantFrom(...'aZ09._:-;$`\'"\\ |&<>(){}*?!#~%^\n'.split('')), maxLength: 12 });
+    const anything = fc.string({
+      unit: fc.constantFrom(...'aZ09._:-;$`\'"\\ |&<>(){}*?!#~%^\n'.split('')),
+      maxLength: 12,
+    });
     const word = fc.oneof(anything, fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,15}$/));
     const accepted: string[] = [];
     fc.assert(
@@ -75,6 +87,14 @@ describe('beforeDelete substitution', () => {
     // The accepted ones, through a real /bin/sh in one go: each comes back unchanged, as one word.
     const sample = [...new Set(accepted)].slice(0, 40);
     assert.ok(sample.length > 5);
-    assert.deepEqual(shWords(sample.map((v) => substituteBeforeDelete('${host}', { host: v, instanceId: 'i' })).map((s) => (s.ok ? s.command : '')).join(' ')), sample);
+    assert.deepEqual(
+      shWords(
+        sample
+          .map((v) => substituteBeforeDelete('${host}', { host: v, instanceId: 'i' }))
+          .map((s) => (s.ok ? s.command : ''))
+          .join(' '),
+      ),
+      sample,
+    );
   });
 });

@@ -5,13 +5,23 @@ const UTC = fixedOffsetCalendar(0);
 const at = (iso: string) => Date.parse(iso);
 
 function input(patch: Partial<BudgetInput>): BudgetInput {
-  return { monthlyUsd: 1000, monthToDateUsd: 0, runningTypes: [], rates: {}, now: at('2026-04-30T14:00Z'), calendar: UTC, ...patch };
+  return {
+    monthlyUsd: 1000,
+    monthToDateUsd: 0,
+    runningTypes: [],
+    rates: {},
+    now: at('2026-04-30T14:00Z'),
+    calendar: UTC,
+    ...patch,
+  };
 }
 
 describe('budget', () => {
   it('projection = month-to-date + every running instance and the new one, billed to month end', () => {
     // 10 h left in April (UTC): 8x at $15.12/h → $151.20 each, 1x at $1.89/h → $18.90.
-    const p = projectMonth(input({ monthToDateUsd: 500, runningTypes: ['gpu_8x_h100_sxm5'], proposedType: 'gpu_1x_h100_sxm5' }));
+    const p = projectMonth(
+      input({ monthToDateUsd: 500, runningTypes: ['gpu_8x_h100_sxm5'], proposedType: 'gpu_1x_h100_sxm5' }),
+    );
     assert.equal(p.hoursLeftInMonth, 10);
     assert.equal(p.runningToMonthEndUsd.toFixed(2), '151.20');
     assert.equal(p.proposedToMonthEndUsd.toFixed(2), '18.90');
@@ -63,7 +73,9 @@ describe('budget', () => {
   });
 
   it('custom rates from settings win over the defaults; a negative month-to-date counts as 0', () => {
-    const p = projectMonth(input({ rates: { gpu_8x_h100_sxm5: 20 }, proposedType: 'gpu_8x_h100_sxm5', monthToDateUsd: -3 }));
+    const p = projectMonth(
+      input({ rates: { gpu_8x_h100_sxm5: 20 }, proposedType: 'gpu_8x_h100_sxm5', monthToDateUsd: -3 }),
+    );
     assert.equal(p.projectedUsd, 200);
   });
 });

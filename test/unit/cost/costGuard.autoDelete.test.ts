@@ -6,7 +6,14 @@ import { StoredState } from '../../../src/core/storedState';
 
 const ON: Partial<CostGuardSettings> = { autoDelete: true };
 
-function setup(opts: { settings?: Partial<CostGuardSettings>; createdHere?: string[]; store?: MemoryStore; nameOf?: (id: string) => string | undefined } = {}) {
+function setup(
+  opts: {
+    settings?: Partial<CostGuardSettings>;
+    createdHere?: string[];
+    store?: MemoryStore;
+    nameOf?: (id: string) => string | undefined;
+  } = {},
+) {
   const timers = new FakeTimers();
   const host = new FakeHost();
   const idle = new FakeIdle();
@@ -39,7 +46,7 @@ function withState(patch: Partial<Extract<InspectResult, { ok: true }>['state']>
 }
 
 describe('cost guard: auto-delete', () => {
-  it("the auto-deleted message names the machine as the user named it, though its name goes with the delete", async () => {
+  it('the auto-deleted message names the machine as the user named it, though its name goes with the delete', async () => {
     const names = new Map([['inst_a', 'train-run']]);
     const t = setup({ nameOf: (id) => names.get(id) });
     const deleteInstance = t.host.deleteInstance.bind(t.host);
@@ -108,7 +115,10 @@ describe('cost guard: auto-delete', () => {
     t.guard.onDidChangeProtection((id) => (changed = id));
     t.guard.setProtected('inst_a', true);
     assert.equal(changed, 'inst_a');
-    assert.ok(t.host.logs.some((l) => l.includes('a listener of protection changes failed: broken listener')), t.host.logs.join('\n'));
+    assert.ok(
+      t.host.logs.some((l) => l.includes('a listener of protection changes failed: broken listener')),
+      t.host.logs.join('\n'),
+    );
   });
 
   it('Keep protects the instance: never auto-deleted, reminders instead, and the protection persists', async () => {
@@ -125,8 +135,17 @@ describe('cost guard: auto-delete', () => {
     assert.deepEqual(t.host.deleted, []);
     assert.equal(t.host.countdowns.length, 1);
     assert.ok(t.host.reminders.length >= 1, 'a protected idle instance still gets reminders');
-    assert.match(t.host.logsFor('inst_a'), /Keep chosen[\s\S]*protected from auto-delete[\s\S]*not auto-deleted: it is protected/);
-    const reloaded = new CostGuard({ host: new FakeHost(), idle: new FakeIdle(), store: new StoredState(store), createdHere: () => true, settings: settings(ON) });
+    assert.match(
+      t.host.logsFor('inst_a'),
+      /Keep chosen[\s\S]*protected from auto-delete[\s\S]*not auto-deleted: it is protected/,
+    );
+    const reloaded = new CostGuard({
+      host: new FakeHost(),
+      idle: new FakeIdle(),
+      store: new StoredState(store),
+      createdHere: () => true,
+      settings: settings(ON),
+    });
     assert.equal(reloaded.isProtected('inst_a'), true);
   });
 
@@ -150,7 +169,9 @@ describe('cost guard: auto-delete', () => {
 
   it('another session is open on the machine → no delete', async () => {
     const t = setup();
-    t.host.inspectResult = withState({ sessions: { ok: true, others: [{ source: 'who', description: 'ubuntu on pts/0 from 198.51.100.4' }] } });
+    t.host.inspectResult = withState({
+      sessions: { ok: true, others: [{ source: 'who', description: 'ubuntu on pts/0 from 198.51.100.4' }] },
+    });
     await runToDeadline(t);
     assert.deepEqual(t.host.deleted, []);
     assert.match(t.host.logsFor('inst_a'), /another session is open: ubuntu on pts\/0 from 198\.51\.100\.4/);
@@ -167,7 +188,10 @@ describe('cost guard: auto-delete', () => {
       t.host.inspectResult = failure;
       await runToDeadline(t);
       assert.deepEqual(t.host.deleted, []);
-      assert.match(t.host.logsFor('inst_a'), /not auto-deleted: (the machine could not be checked|sessions could not be checked)/);
+      assert.match(
+        t.host.logsFor('inst_a'),
+        /not auto-deleted: (the machine could not be checked|sessions could not be checked)/,
+      );
     }
   });
 
@@ -177,7 +201,10 @@ describe('cost guard: auto-delete', () => {
     assert.deepEqual(t.host.commands, ['rsync -a ubuntu@203.0.113.7:outputs/ ./out-inst_a/']);
     assert.deepEqual(t.host.inspected, ['inst_a', 'inst_a'], 'checked before and after the command');
     assert.deepEqual(t.host.deleted, ['inst_a']);
-    assert.match(t.host.logsFor('inst_a'), /running beforeDelete[\s\S]*exited with 0[\s\S]*re-checking the machine after beforeDelete/);
+    assert.match(
+      t.host.logsFor('inst_a'),
+      /running beforeDelete[\s\S]*exited with 0[\s\S]*re-checking the machine after beforeDelete/,
+    );
   });
 
   it('beforeDelete exits 1 (or cannot run) → no delete', async () => {

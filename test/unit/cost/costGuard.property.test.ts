@@ -22,7 +22,10 @@ type InspectMode = 'clean' | 'busy' | 'process' | 'session' | 'unchecked' | 'thr
 
 const id = fc.constantFrom(...IDS);
 const command = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 30 * MIN }) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 30 * MIN }) }),
+  },
   { weight: 6, arbitrary: fc.record({ t: fc.constant('settle' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('idle' as const), id, on: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('focus' as const), on: fc.boolean() }) },
@@ -36,10 +39,31 @@ const command = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('protect' as const), id, on: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('answer' as const), answer: fc.constantFrom('cancel', 'keep', undefined) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('remind' as const), action: fc.constantFrom('delete', 'keep1h', 'dontRemind', undefined) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('inspect' as const), mode: fc.constantFrom<InspectMode>('clean', 'busy', 'process', 'session', 'unchecked', 'throw') }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('exit' as const), code: fc.constantFrom<number | 'throw'>(0, 0, 1, 'throw') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('answer' as const), answer: fc.constantFrom('cancel', 'keep', undefined) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('remind' as const),
+      action: fc.constantFrom('delete', 'keep1h', 'dontRemind', undefined),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('inspect' as const),
+      mode: fc.constantFrom<InspectMode>('clean', 'busy', 'process', 'session', 'unchecked', 'throw'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('exit' as const),
+      code: fc.constantFrom<number | 'throw'>(0, 0, 1, 'throw'),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('deleteFails' as const), on: fc.boolean() }) },
   {
     weight: 1,
@@ -57,7 +81,11 @@ function inspectResult(mode: InspectMode): InspectResult | Error {
   if (!CLEAN.ok) throw new Error('unreachable');
   if (mode === 'busy') return { ok: true, state: { ...CLEAN.state, gpus: [{ index: 0, utilizationPercent: 60 }] } };
   if (mode === 'process') return { ok: true, state: { ...CLEAN.state, gpuProcesses: [{ pid: 7, name: 'python' }] } };
-  if (mode === 'session') return { ok: true, state: { ...CLEAN.state, sessions: { ok: true, others: [{ source: 'sshd', description: 'x' }] } } };
+  if (mode === 'session')
+    return {
+      ok: true,
+      state: { ...CLEAN.state, sessions: { ok: true, others: [{ source: 'sshd', description: 'x' }] } },
+    };
   return CLEAN;
 }
 
@@ -75,7 +103,9 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
   const timers = new FakeTimers();
   const host = new FakeHost();
   const idle = new FakeIdle();
-  const records = new Map<string, InstanceRecord>(IDS.map((i) => [i, i === start.hostileIp ? record(i, 0, { ip: HOSTILE_IP }) : record(i)]));
+  const records = new Map<string, InstanceRecord>(
+    IDS.map((i) => [i, i === start.hostileIp ? record(i, 0, { ip: HOSTILE_IP }) : record(i)]),
+  );
   let current: CostGuardSettings = settings({ autoDelete: true, beforeDelete: start.beforeDelete });
   const protectedIds = new Set<string>();
   const countdowns = new Map<string, { deadline: number; answered: boolean; steps: Step[] }>();
@@ -114,7 +144,10 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
       });
     });
   host.runBeforeDelete = (cmd, instanceId) => {
-    check(cmd === TEMPLATE.replace('${host}', '203.0.113.7').replace('${instanceId}', instanceId), `only inert values are substituted: ${cmd}`);
+    check(
+      cmd === TEMPLATE.replace('${host}', '203.0.113.7').replace('${instanceId}', instanceId),
+      `only inert values are substituted: ${cmd}`,
+    );
     return new Promise<number>((resolve, reject) => {
       pending.push(() => {
         countdowns.get(instanceId)?.steps.push({ kind: 'before', code: exit });
@@ -140,7 +173,10 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
     if (current.beforeDelete) {
       const steps = c?.steps ?? [];
       const ran = steps.findIndex((s) => s.kind === 'before' && s.code === 0);
-      check(ran >= 0 && steps.slice(ran + 1).some((s) => s.kind === 'inspect' && s.clean), 'beforeDelete exited 0, then a passing check');
+      check(
+        ran >= 0 && steps.slice(ran + 1).some((s) => s.kind === 'inspect' && s.clean),
+        'beforeDelete exited 0, then a passing check',
+      );
     }
     check((deletes.get(instanceId) ?? 0) === 0, 'at most once per instance');
     deletes.set(instanceId, (deletes.get(instanceId) ?? 0) + 1);
@@ -161,7 +197,14 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
     getInstance: (instanceId: string) =>
       later(() => {
         const rec = records.get(instanceId);
-        if (!rec) throw new FalApiError({ status: 404, type: 'not_found', message: 'not found', apiMessage: 'not found', endpoint: `GET /compute/instances/${instanceId}` });
+        if (!rec)
+          throw new FalApiError({
+            status: 404,
+            type: 'not_found',
+            message: 'not found',
+            apiMessage: 'not found',
+            endpoint: `GET /compute/instances/${instanceId}`,
+          });
         return rec.instance;
       }),
   };
@@ -197,8 +240,16 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
     }
   };
 
-  const guard = new CostGuard({ host, idle, store: new StoredState(new MemoryStore()), timers, createdHere: (i) => CREATED_HERE.has(i), settings: current });
-  const publish = () => guard.setInstances([...records.values()].map((r) => (marked.has(r.instance.id) ? { ...r, deleting: true } : r)));
+  const guard = new CostGuard({
+    host,
+    idle,
+    store: new StoredState(new MemoryStore()),
+    timers,
+    createdHere: (i) => CREATED_HERE.has(i),
+    settings: current,
+  });
+  const publish = () =>
+    guard.setInstances([...records.values()].map((r) => (marked.has(r.instance.id) ? { ...r, deleting: true } : r)));
   publish();
   for (const i of IDS) idle.set(i, 0);
   if (start.warm) await timers.advance(IDLE_MS + 10 * MIN);
@@ -221,7 +272,11 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
         guard.setFocused(cmd.on);
         break;
       case 'settings':
-        current = settings({ autoDelete: cmd.autoDelete, autoDeleteOthers: cmd.autoDeleteOthers, beforeDelete: cmd.beforeDelete });
+        current = settings({
+          autoDelete: cmd.autoDelete,
+          autoDeleteOthers: cmd.autoDeleteOthers,
+          beforeDelete: cmd.beforeDelete,
+        });
         guard.setSettings(current);
         break;
       case 'protect':
@@ -277,7 +332,11 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
 
 type Cmd = typeof command extends fc.Arbitrary<infer C> ? C : never;
 // `warm`: half the runs start where the countdowns have just run out, so that many reach the delete path.
-const startArb = fc.record({ beforeDelete: fc.constantFrom('', TEMPLATE), hostileIp: fc.option(id, { nil: undefined }), warm: fc.boolean() });
+const startArb = fc.record({
+  beforeDelete: fc.constantFrom('', TEMPLATE),
+  hostileIp: fc.option(id, { nil: undefined }),
+  warm: fc.boolean(),
+});
 type Start = typeof startArb extends fc.Arbitrary<infer S> ? S : never;
 
 describe('cost guard: auto-delete safety property', () => {

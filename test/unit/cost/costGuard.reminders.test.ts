@@ -4,13 +4,27 @@ import { FakeTimers, flush } from '../core/fakeTimers';
 import { FakeHost, FakeIdle, HOUR, MIN, MemoryStore, record, settings } from './helpers';
 import { StoredState } from '../../../src/core/storedState';
 
-function setup(opts: { store?: MemoryStore; settings?: Partial<CostGuardSettings>; createdHere?: string[]; timers?: FakeTimers } = {}) {
+function setup(
+  opts: {
+    store?: MemoryStore;
+    settings?: Partial<CostGuardSettings>;
+    createdHere?: string[];
+    timers?: FakeTimers;
+  } = {},
+) {
   const timers = opts.timers ?? new FakeTimers();
   const host = new FakeHost();
   const idle = new FakeIdle();
   const store = opts.store ?? new MemoryStore();
   const created = new Set(opts.createdHere ?? []);
-  const guard = new CostGuard({ host, idle, store: new StoredState(store), timers, createdHere: (id) => created.has(id), settings: settings(opts.settings) });
+  const guard = new CostGuard({
+    host,
+    idle,
+    store: new StoredState(store),
+    timers,
+    createdHere: (id) => created.has(id),
+    settings: settings(opts.settings),
+  });
   return { timers, host, idle, store, guard };
 }
 
@@ -45,7 +59,15 @@ describe('cost guard: reminders', () => {
     const host = new FakeHost();
     const idle = new FakeIdle();
     const names: Record<string, string> = { inst_a: 'train-run' };
-    const guard = new CostGuard({ host, idle, store: new StoredState(new MemoryStore()), timers, createdHere: () => true, nameOf: (id) => names[id], settings: settings({ autoDelete: true }) });
+    const guard = new CostGuard({
+      host,
+      idle,
+      store: new StoredState(new MemoryStore()),
+      timers,
+      createdHere: () => true,
+      nameOf: (id) => names[id],
+      settings: settings({ autoDelete: true }),
+    });
     guard.setInstances([record('inst_a', 0), record('inst_b', 0)]);
     await timers.advance(8 * HOUR);
     assert.deepEqual(host.reminders.map((r) => r.notice.message).sort(), [
@@ -188,7 +210,10 @@ describe('cost guard: reminders', () => {
 
   it('a corrupt store reads as empty instead of crashing', () => {
     const store = new MemoryStore();
-    store.data.set('fal.costGuard', JSON.stringify({ muted: 'x', protected: [1, 2], snoozedUntil: { a: 'soon', b: 5 } }));
+    store.data.set(
+      'fal.costGuard',
+      JSON.stringify({ muted: 'x', protected: [1, 2], snoozedUntil: { a: 'soon', b: 5 } }),
+    );
     const { guard } = setup({ store });
     assert.equal(guard.isProtected('1'), false);
     guard.setInstances([record('a')]);

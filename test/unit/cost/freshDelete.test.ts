@@ -25,8 +25,17 @@ function world(opts: { onSend?: () => void } = {}) {
   let records: InstanceRecord[] = [record('inst_a')];
   let marked = false;
   const hold = <T>(what: string) =>
-    new Promise<T>((resolve, reject) => held.push({ what, release: (v) => (v instanceof Error ? reject(v) : resolve(v as T)) }));
-  const guard = new CostGuard({ host, idle, store: new StoredState(new MemoryStore()), timers, createdHere: () => true, settings: settings({ autoDelete: true }) });
+    new Promise<T>((resolve, reject) =>
+      held.push({ what, release: (v) => (v instanceof Error ? reject(v) : resolve(v as T)) }),
+    );
+  const guard = new CostGuard({
+    host,
+    idle,
+    store: new StoredState(new MemoryStore()),
+    timers,
+    createdHere: () => true,
+    settings: settings({ autoDelete: true }),
+  });
   // The model: what the list says, with the row marked "deleting…" by the delete path (published at once, as the model does).
   const publish = () => guard.setInstances(records.map((r) => ({ ...r, deleting: r.deleting || marked })));
   const client = { getInstance: (id: string) => hold<ComputeInstance>(`GET ${id}`) };
@@ -93,9 +102,17 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
       ['a GPU process starts (no longer idle)', (w) => w.idle.set('inst_a', undefined), /no longer idle/],
       ['the idle period restarts', (w) => w.idle.set('inst_a', w.timers.now()), /has not been idle for 30 min/],
       ['auto-delete is turned off', (w) => w.guard.setSettings(settings({ autoDelete: false })), /auto-delete is off/],
-      ['beforeDelete is set', (w) => w.guard.setSettings(settings({ autoDelete: true, beforeDelete: 'true' })), /beforeDelete changed/],
+      [
+        'beforeDelete is set',
+        (w) => w.guard.setSettings(settings({ autoDelete: true, beforeDelete: 'true' })),
+        /beforeDelete changed/,
+      ],
       ['the list no longer has it', (w) => w.setRecords([]), /no longer listed/],
-      ['someone else deletes it', (w) => w.setRecords([record('inst_a', 0, {}, true)]), /a delete is already under way/],
+      [
+        'someone else deletes it',
+        (w) => w.setRecords([record('inst_a', 0, {}, true)]),
+        /a delete is already under way/,
+      ],
       ['the extension shuts down', (w) => w.guard.dispose(), /shutting down/],
     ];
     for (const during of ['client', 'GET inst_a'] as const) {
@@ -107,7 +124,11 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
         await w.next(during, during === 'client' ? undefined : READY);
         if (during === 'client') await w.next('GET inst_a', READY).catch(() => undefined);
         assert.deepEqual(w.sent, [], `${name} during ${during}`);
-        assert.match(w.host.logsFor('inst_a'), new RegExp(`not auto-deleted: .*${why.source}`), `${name} during ${during}`);
+        assert.match(
+          w.host.logsFor('inst_a'),
+          new RegExp(`not auto-deleted: .*${why.source}`),
+          `${name} during ${during}`,
+        );
       }
     }
   });
@@ -124,11 +145,29 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
 
   it('what fal says now refuses it, sending nothing: gone, not ready, another address or type, or not answering', async () => {
     const cases: [unknown, RegExp][] = [
-      [new FalApiError({ status: 404, type: 'not_found', message: 'not found', apiMessage: 'x', endpoint: 'GET /compute/instances/…' }), /already gone \(404\)/],
+      [
+        new FalApiError({
+          status: 404,
+          type: 'not_found',
+          message: 'not found',
+          apiMessage: 'x',
+          endpoint: 'GET /compute/instances/…',
+        }),
+        /already gone \(404\)/,
+      ],
       [instance('inst_a', { status: 'terminating' }), /fal now says it is terminating, not ready/],
       [instance('inst_a', { ip: '198.51.100.9' }), /another address or type/],
       [instance('inst_a', { instance_type: 'gpu_1x_h100_sxm5' }), /another address or type/],
-      [new FalApiError({ status: 500, type: 'http_error', message: 'fal answered 500', apiMessage: 'x', endpoint: 'GET /compute/instances/…' }), /fal could not be asked about it first/],
+      [
+        new FalApiError({
+          status: 500,
+          type: 'http_error',
+          message: 'fal answered 500',
+          apiMessage: 'x',
+          endpoint: 'GET /compute/instances/…',
+        }),
+        /fal could not be asked about it first/,
+      ],
     ];
     for (const [answer, why] of cases) {
       const w = world();
@@ -137,14 +176,45 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
       await w.next('GET inst_a', answer);
       assert.deepEqual(w.sent, [], why.source);
       assert.match(w.host.informs[0]!, new RegExp(`was not auto-deleted: .*${why.source}`));
-      assert.doesNotMatch(w.host.informs[0]!, /the delete request failed/, 'nothing was sent: a refusal, not a failed request');
+      assert.doesNotMatch(
+        w.host.informs[0]!,
+        /the delete request failed/,
+        'nothing was sent: a refusal, not a failed request',
+      );
     }
   });
 
   it('property: random user actions and machine changes at every await of the delete path; a DELETE goes out only when every condition holds at that moment', async function () {
     this.timeout(60_000);
-    type Action = 'protect' | 'unprotect' | 'busy' | 'idleAgain' | 'idleRestart' | 'off' | 'on' | 'beforeDelete' | 'noBeforeDelete' | 'unlisted' | 'relisted' | 'deletingElsewhere' | 'provisioning';
-    const action = fc.constantFrom<Action>('protect', 'unprotect', 'busy', 'idleAgain', 'idleRestart', 'off', 'on', 'beforeDelete', 'noBeforeDelete', 'unlisted', 'relisted', 'deletingElsewhere', 'provisioning');
+    type Action =
+      | 'protect'
+      | 'unprotect'
+      | 'busy'
+      | 'idleAgain'
+      | 'idleRestart'
+      | 'off'
+      | 'on'
+      | 'beforeDelete'
+      | 'noBeforeDelete'
+      | 'unlisted'
+      | 'relisted'
+      | 'deletingElsewhere'
+      | 'provisioning';
+    const action = fc.constantFrom<Action>(
+      'protect',
+      'unprotect',
+      'busy',
+      'idleAgain',
+      'idleRestart',
+      'off',
+      'on',
+      'beforeDelete',
+      'noBeforeDelete',
+      'unlisted',
+      'relisted',
+      'deletingElsewhere',
+      'provisioning',
+    );
     // Actions before each held step: the client, the fresh GET, fal's answer to the DELETE.
     const plan = fc.record({ steps: fc.array(fc.array(action, { maxLength: 2 }), { minLength: 3, maxLength: 3 }) });
     let sentRuns = 0;
@@ -152,7 +222,15 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
     await fc.assert(
       fc.asyncProperty(plan, async ({ steps }) => {
         // The truth, kept by the test from the actions alone.
-        const truth = { protected: false, idleSince: 0 as number | undefined, autoDelete: true, beforeDelete: false, listed: true, elsewhere: false, ready: true };
+        const truth = {
+          protected: false,
+          idleSince: 0 as number | undefined,
+          autoDelete: true,
+          beforeDelete: false,
+          listed: true,
+          elsewhere: false,
+          ready: true,
+        };
         const violations: string[] = [];
         const w = world({
           onSend: () => {
@@ -169,18 +247,24 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
             if (!ok) violations.push(`sent while ${JSON.stringify(truth)}`);
           },
         });
-        const listed = () => (truth.listed ? [record('inst_a', 0, truth.ready ? {} : { status: 'provisioning' }, truth.elsewhere)] : []);
+        const listed = () =>
+          truth.listed ? [record('inst_a', 0, truth.ready ? {} : { status: 'provisioning' }, truth.elsewhere)] : [];
         const apply = (a: Action) => {
           if (a === 'protect' || a === 'unprotect') w.guard.setProtected('inst_a', (truth.protected = a === 'protect'));
           else if (a === 'busy') w.idle.set('inst_a', (truth.idleSince = undefined));
-          else if (a === 'idleAgain') w.idle.set('inst_a', (truth.idleSince = 0)); // a flicker: the record is back as it was
+          else if (a === 'idleAgain')
+            w.idle.set('inst_a', (truth.idleSince = 0)); // a flicker: the record is back as it was
           else if (a === 'idleRestart') w.idle.set('inst_a', (truth.idleSince = w.timers.now()));
           else if (a === 'off' || a === 'on') {
             truth.autoDelete = a === 'on';
-            w.guard.setSettings(settings({ autoDelete: truth.autoDelete, beforeDelete: truth.beforeDelete ? 'true' : '' }));
+            w.guard.setSettings(
+              settings({ autoDelete: truth.autoDelete, beforeDelete: truth.beforeDelete ? 'true' : '' }),
+            );
           } else if (a === 'beforeDelete' || a === 'noBeforeDelete') {
             truth.beforeDelete = a === 'beforeDelete';
-            w.guard.setSettings(settings({ autoDelete: truth.autoDelete, beforeDelete: truth.beforeDelete ? 'true' : '' }));
+            w.guard.setSettings(
+              settings({ autoDelete: truth.autoDelete, beforeDelete: truth.beforeDelete ? 'true' : '' }),
+            );
           } else {
             if (a === 'unlisted') truth.listed = false;
             if (a === 'relisted') truth.listed = true;
@@ -195,7 +279,19 @@ describe('cost guard: nothing slips between the last check and the DELETE', () =
           const h = w.held.shift();
           if (!h) break;
           for (const a of actions) apply(a);
-          h.release(h.what.startsWith('GET') ? (truth.listed ? instance('inst_a', truth.ready ? {} : { status: 'provisioning' }) : new FalApiError({ status: 404, type: 'not_found', message: 'gone', apiMessage: 'gone', endpoint: 'GET' })) : undefined);
+          h.release(
+            h.what.startsWith('GET')
+              ? truth.listed
+                ? instance('inst_a', truth.ready ? {} : { status: 'provisioning' })
+                : new FalApiError({
+                    status: 404,
+                    type: 'not_found',
+                    message: 'gone',
+                    apiMessage: 'gone',
+                    endpoint: 'GET',
+                  })
+              : undefined,
+          );
           await flush();
           if (k === steps.length - 1) await flush();
         }

@@ -2,7 +2,17 @@
 // the test flips, and a host that records every call and lets the test answer.
 import type { ComputeInstance } from '../../../src/api';
 import type { InstanceRecord } from '../../../src/core/instancesModel';
-import type { Countdown, CountdownAnswer, CostGuardHost, DeleteGate, IdleSource, InspectResult, Reminder, ReminderAction, Shown } from '../../../src/cost';
+import type {
+  Countdown,
+  CountdownAnswer,
+  CostGuardHost,
+  DeleteGate,
+  IdleSource,
+  InspectResult,
+  Reminder,
+  ReminderAction,
+  Shown,
+} from '../../../src/cost';
 import { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings } from '../../../src/cost';
 import type { MementoLike } from '../../../src/core/storedState';
 
@@ -84,11 +94,15 @@ export class FakeHost implements CostGuardHost {
   }
   inspect(id: string): Promise<InspectResult> {
     this.inspected.push(id);
-    return this.inspectResult instanceof Error ? Promise.reject(this.inspectResult) : Promise.resolve(this.inspectResult);
+    return this.inspectResult instanceof Error
+      ? Promise.reject(this.inspectResult)
+      : Promise.resolve(this.inspectResult);
   }
   runBeforeDelete: CostGuardHost['runBeforeDelete'] = (command) => {
     this.commands.push(command);
-    return this.beforeDeleteExit instanceof Error ? Promise.reject(this.beforeDeleteExit) : Promise.resolve(this.beforeDeleteExit);
+    return this.beforeDeleteExit instanceof Error
+      ? Promise.reject(this.beforeDeleteExit)
+      : Promise.resolve(this.beforeDeleteExit);
   };
   /** Like the extension's delete path: the gate is asked right before the request, which is then "sent". */
   deleteInstance(id: string, gate: DeleteGate): Promise<void> {
@@ -121,10 +135,24 @@ export class FakeHost implements CostGuardHost {
 }
 
 export function instance(id: string, extra: Partial<ComputeInstance> = {}): ComputeInstance {
-  return { id, instance_type: 'gpu_8x_h100_sxm5', region: 'us-west', status: 'ready', sector: undefined, ip: '203.0.113.7', creator_user_nickname: undefined, ...extra };
+  return {
+    id,
+    instance_type: 'gpu_8x_h100_sxm5',
+    region: 'us-west',
+    status: 'ready',
+    sector: undefined,
+    ip: '203.0.113.7',
+    creator_user_nickname: undefined,
+    ...extra,
+  };
 }
 
-export function record(id: string, firstSeenAt = 0, extra: Partial<ComputeInstance> = {}, deleting = false): InstanceRecord {
+export function record(
+  id: string,
+  firstSeenAt = 0,
+  extra: Partial<ComputeInstance> = {},
+  deleting = false,
+): InstanceRecord {
   return { instance: instance(id, extra), firstSeenAt, deleting };
 }
 

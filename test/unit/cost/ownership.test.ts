@@ -1,5 +1,15 @@
 import assert from 'node:assert/strict';
-import { buildSpendReport, fixedOffsetCalendar, groupByCreator, monthToDate, Ownership, projectMonth, SpendLedger, summarizeSpend, today } from '../../../src/cost';
+import {
+  buildSpendReport,
+  fixedOffsetCalendar,
+  groupByCreator,
+  monthToDate,
+  Ownership,
+  projectMonth,
+  SpendLedger,
+  summarizeSpend,
+  today,
+} from '../../../src/cost';
 import { MemoryStore, instance, record } from './helpers';
 import { StoredState } from '../../../src/core/storedState';
 
@@ -12,9 +22,17 @@ describe('ownership and teams', () => {
     assert.equal(reloaded.createdHere('inst_a'), true);
     assert.deepEqual(reloaded.learnedNicknames(), ['developer']);
     assert.equal(reloaded.isMine(instance('inst_a')), true);
-    assert.equal(reloaded.isMine(instance('inst_b', { creator_user_nickname: 'developer' })), true, 'same creator, other VS Code');
+    assert.equal(
+      reloaded.isMine(instance('inst_b', { creator_user_nickname: 'developer' })),
+      true,
+      'same creator, other VS Code',
+    );
     assert.equal(reloaded.isMine(instance('inst_c', { creator_user_nickname: 'maria' })), false);
-    assert.equal(reloaded.isMine(instance('inst_c', { creator_user_nickname: 'maria' }), ' maria '), true, 'fal.creatorNickname');
+    assert.equal(
+      reloaded.isMine(instance('inst_c', { creator_user_nickname: 'maria' }), ' maria '),
+      true,
+      'fal.creatorNickname',
+    );
     assert.equal(reloaded.isMine(instance('inst_d')), false, 'no nickname, not ours');
     assert.equal(reloaded.createdHere('inst_b'), false, 'auto-delete ownership is only ever "created here"');
   });
@@ -22,7 +40,10 @@ describe('ownership and teams', () => {
   it('stays bounded and reads a corrupt store as empty', () => {
     const store = new MemoryStore();
     const created = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`inst_${i}`, i]));
-    store.data.set('fal.ownership', JSON.stringify({ created, nicknames: Array.from({ length: 20 }, (_, i) => `n${i}`) }));
+    store.data.set(
+      'fal.ownership',
+      JSON.stringify({ created, nicknames: Array.from({ length: 20 }, (_, i) => `n${i}`) }),
+    );
     const own = new Ownership(new StoredState(store));
     own.recordCreate(instance('inst_2000', { creator_user_nickname: 'fresh' }), 2000);
     assert.equal(own.createdHere('inst_2000'), true);
@@ -37,7 +58,12 @@ describe('ownership and teams', () => {
   });
 
   it('group by creator: key + label, alphabetical, the unknown-creator bucket last', () => {
-    const items = [instance('1', { creator_user_nickname: 'zoe' }), instance('2'), instance('3', { creator_user_nickname: 'adam' }), instance('4', { creator_user_nickname: '  ' })];
+    const items = [
+      instance('1', { creator_user_nickname: 'zoe' }),
+      instance('2'),
+      instance('3', { creator_user_nickname: 'adam' }),
+      instance('4', { creator_user_nickname: '  ' }),
+    ];
     assert.deepEqual(
       groupByCreator(items, (i) => i.creator_user_nickname).map((g) => [g.key, g.label, g.items.map((i) => i.id)]),
       [
@@ -57,7 +83,10 @@ describe('spend report ("fal: Show Spend")', () => {
     ledger.observe(
       [
         record('inst_mine', Date.parse('2026-03-09T12:00Z'), { creator_user_nickname: 'developer' }),
-        record('inst_seen', Date.parse('2026-03-10T10:00Z'), { creator_user_nickname: 'evil | `x` <b>', instance_type: 'gpu_1x_h100_sxm5' }),
+        record('inst_seen', Date.parse('2026-03-10T10:00Z'), {
+          creator_user_nickname: 'evil | `x` <b>',
+          instance_type: 'gpu_1x_h100_sxm5',
+        }),
       ],
       now,
     );
@@ -65,7 +94,14 @@ describe('spend report ("fal: Show Spend")', () => {
     const report = buildSpendReport({
       today: summarizeSpend(ledger.entries(), today(cal, now), {}),
       month,
-      budget: projectMonth({ monthlyUsd: 1000, monthToDateUsd: month.usd, runningTypes: ['gpu_8x_h100_sxm5', 'gpu_1x_h100_sxm5'], rates: {}, now, calendar: cal }),
+      budget: projectMonth({
+        monthlyUsd: 1000,
+        monthToDateUsd: month.usd,
+        runningTypes: ['gpu_8x_h100_sxm5', 'gpu_1x_h100_sxm5'],
+        rates: {},
+        now,
+        calendar: cal,
+      }),
     });
     assert.match(report, /^# fal Compute — estimated spend/);
     assert.match(report, /\| Today \(since local midnight\) \| about \$185\.22 ¹ \|/);

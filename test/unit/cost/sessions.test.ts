@@ -53,7 +53,12 @@ describe('who parsing (real outputs, test/fixtures/who)', () => {
   });
 
   it('every fixture parses completely: one entry per line, nothing unreadable', () => {
-    for (const name of ['ubuntu-server-tmux.txt', 'two-users-tmux.txt', 'seat0-login-screen.txt', 'long-user-name.txt']) {
+    for (const name of [
+      'ubuntu-server-tmux.txt',
+      'two-users-tmux.txt',
+      'seat0-login-screen.txt',
+      'long-user-name.txt',
+    ]) {
       const text = who(name);
       const { entries, unreadable } = parseWho(text);
       assert.deepEqual(unreadable, [], name);
@@ -100,7 +105,10 @@ describe('the session check (real captures against sshd, test/fixtures/session-c
   });
 
   it('the command the VS Code side runs is the one the captures were made with', () => {
-    assert.equal(SESSION_CHECK_COMMAND, 'LC_ALL=C who && echo @@fal-who-ok@@; echo @@fal-ps@@; ps -eo pid=,ppid=,args=');
+    assert.equal(
+      SESSION_CHECK_COMMAND,
+      'LC_ALL=C who && echo @@fal-who-ok@@; echo @@fal-ps@@; ps -eo pid=,ppid=,args=',
+    );
   });
 
   it('anything it cannot read is "could not check", never "nobody there"', () => {

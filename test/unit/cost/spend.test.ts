@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { fixedOffsetCalendar, localCalendar, monthToDate, SpendLedger, summarizeSpend, today, LEDGER_RETENTION_MS } from '../../../src/cost';
+import {
+  fixedOffsetCalendar,
+  localCalendar,
+  monthToDate,
+  SpendLedger,
+  summarizeSpend,
+  today,
+  LEDGER_RETENTION_MS,
+} from '../../../src/cost';
 import { HOUR, MemoryStore, record } from './helpers';
 import { StoredState } from '../../../src/core/storedState';
 
@@ -14,7 +22,13 @@ function ledger(store = new MemoryStore(), created: string[] = []) {
 describe('spend ledger', () => {
   it('first seen → now while running; first seen → deleted after; figures per instance', () => {
     const l = ledger(new MemoryStore(), ['inst_a']);
-    l.observe([record('inst_a', at('2026-03-10T08:00Z')), record('inst_b', at('2026-03-10T10:00Z'), { instance_type: 'gpu_1x_h100_sxm5' })], at('2026-03-10T10:00Z'));
+    l.observe(
+      [
+        record('inst_a', at('2026-03-10T08:00Z')),
+        record('inst_b', at('2026-03-10T10:00Z'), { instance_type: 'gpu_1x_h100_sxm5' }),
+      ],
+      at('2026-03-10T10:00Z'),
+    );
     l.observe([record('inst_a', at('2026-03-10T08:00Z'))], at('2026-03-10T12:00Z')); // b gone (not seen by us)
     l.recordDeleted('inst_a', at('2026-03-10T14:00Z'));
     const s = summarizeSpend(l.entries(), today(UTC, at('2026-03-10T20:00Z')), RATES);
@@ -25,7 +39,10 @@ describe('spend ledger', () => {
     assert.equal(a.endUncertain, false, 'we saw our own delete');
     assert.equal(a.sinceFirstSeen, false, 'created here: first seen is creation');
     // b was first and last seen at 10:00, then found gone: the estimate cannot invent time for it.
-    assert.equal(s.perInstance.some((x) => x.id === 'inst_b'), false);
+    assert.equal(
+      s.perInstance.some((x) => x.id === 'inst_b'),
+      false,
+    );
   });
 
   it('a list that only moves lastSeenAt forward is saved at most once a minute; any other change at once', () => {
@@ -146,9 +163,21 @@ describe('spend ledger', () => {
       l.entries().map((e) => e.id),
       ['new'],
     );
-    store.data.set('fal.spendLedger', JSON.stringify({ entries: [{ id: 1 }, null, 'x', { id: 'ok', instanceType: 't', firstSeenAt: 1, lastSeenAt: 2, createdHere: false }] }));
+    store.data.set(
+      'fal.spendLedger',
+      JSON.stringify({
+        entries: [
+          { id: 1 },
+          null,
+          'x',
+          { id: 'ok', instanceType: 't', firstSeenAt: 1, lastSeenAt: 2, createdHere: false },
+        ],
+      }),
+    );
     assert.deepEqual(
-      ledger(store).entries().map((e) => e.id),
+      ledger(store)
+        .entries()
+        .map((e) => e.id),
       ['ok'],
     );
   });

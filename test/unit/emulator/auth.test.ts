@@ -33,7 +33,10 @@ describe('emulator: authentication and authorization', () => {
     it(`answers 401 "Invalid API key or malformed Authorization header" for ${label}`, async () => {
       const reply = await list({ authorization: authorization! });
       assert.equal(reply.status, 401);
-      assert.deepEqual([reply.json.error.type, reply.json.error.message], ['authorization_error', 'Invalid API key or malformed Authorization header']);
+      assert.deepEqual(
+        [reply.json.error.type, reply.json.error.message],
+        ['authorization_error', 'Invalid API key or malformed Authorization header'],
+      );
     });
   }
 
@@ -41,7 +44,10 @@ describe('emulator: authentication and authorization', () => {
     for (const key of ['api-scope-id:api-scope-secret', 'no-compute-id:no-compute-secret']) {
       const replies = [
         await list({ key }),
-        await call(emulator().baseUrl, 'POST', '/compute/instances', { key, body: { instance_type: 'gpu_1x_h100_sxm5', ssh_key: 'ssh-rsa A' } }),
+        await call(emulator().baseUrl, 'POST', '/compute/instances', {
+          key,
+          body: { instance_type: 'gpu_1x_h100_sxm5', ssh_key: 'ssh-rsa A' },
+        }),
         await call(emulator().baseUrl, 'GET', '/compute/instances/inst_x', { key }),
         await call(emulator().baseUrl, 'DELETE', '/compute/instances/inst_x', { key }),
       ];

@@ -54,7 +54,9 @@ describe('emulator: CLI', () => {
     assert.match(cli.output(), /emulator-key-id/);
     const listed = await call(cli.baseUrl, 'GET', '/compute/instances', { key: DEFAULT_EMULATOR_KEY });
     assert.equal(listed.status, 200);
-    const byType = listed.json.instances.map((i: { instance_type: string; status: string }) => `${i.instance_type}:${i.status}`);
+    const byType = listed.json.instances.map(
+      (i: { instance_type: string; status: string }) => `${i.instance_type}:${i.status}`,
+    );
     assert.deepEqual(byType, ['gpu_8x_h100_sxm5:ready', 'gpu_1x_h100_sxm5:ready', 'gpu_1x_h100_sxm5:provisioning']);
     assert.equal(await stop(cli.child), 0);
   });

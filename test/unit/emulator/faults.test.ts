@@ -12,18 +12,39 @@ describe('emulator: injected faults', () => {
     emulator().addFault({ route: 'list', kind: 'status', status: 429 });
     const withHeader = await list();
     const without = await list();
-    assert.deepEqual([withHeader.status, withHeader.headers.get('retry-after'), withHeader.json.error.type, withHeader.json.error.message], [429, '7', 'rate_limited', 'Rate limit exceeded']);
+    assert.deepEqual(
+      [
+        withHeader.status,
+        withHeader.headers.get('retry-after'),
+        withHeader.json.error.type,
+        withHeader.json.error.message,
+      ],
+      [429, '7', 'rate_limited', 'Rate limit exceeded'],
+    );
     assert.deepEqual([without.status, without.headers.get('retry-after')], [429, null]);
   });
 
   it('status 500 answers server_error; type, message and request_id can be chosen', async () => {
     emulator().addFault({ route: 'get', kind: 'status', status: 500 });
-    emulator().addFault({ route: 'get', kind: 'status', status: 503, errorType: 'server_error', message: 'upstream down', requestId: 'req_fixed' });
+    emulator().addFault({
+      route: 'get',
+      kind: 'status',
+      status: 503,
+      errorType: 'server_error',
+      message: 'upstream down',
+      requestId: 'req_fixed',
+    });
     const plain = await get();
-    assert.deepEqual([plain.status, plain.json.error.type, plain.json.error.message], [500, 'server_error', 'An unexpected error occurred']);
+    assert.deepEqual(
+      [plain.status, plain.json.error.type, plain.json.error.message],
+      [500, 'server_error', 'An unexpected error occurred'],
+    );
     assert.match(plain.json.error.request_id, /^req_[0-9a-f]+$/);
     const custom = await get();
-    assert.deepEqual([custom.status, custom.json.error], [503, { type: 'server_error', message: 'upstream down', request_id: 'req_fixed' }]);
+    assert.deepEqual(
+      [custom.status, custom.json.error],
+      [503, { type: 'server_error', message: 'upstream down', request_id: 'req_fixed' }],
+    );
   });
 
   it('drop destroys the connection and commits nothing', async () => {
@@ -50,7 +71,9 @@ describe('emulator: injected faults', () => {
 
   it('malformed-json answers 200 with a body that is not JSON', async () => {
     emulator().addFault({ route: 'list', kind: 'malformed-json' });
-    const res = await fetch(`${emulator().baseUrl}/compute/instances`, { headers: { authorization: 'Key emulator-key-id:emulator-key-secret' } });
+    const res = await fetch(`${emulator().baseUrl}/compute/instances`, {
+      headers: { authorization: 'Key emulator-key-id:emulator-key-secret' },
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /application\/json/);
     const text = await res.text();
@@ -91,14 +114,20 @@ describe('emulator: rate limit option', () => {
   it('answers 429 rate_limited past requestsPerMinute per key, without Retry-After unless asked, and refills', async () => {
     const clock = manualClock();
     const plain = await FalEmulator.start({ now: clock.now, rateLimit: { requestsPerMinute: 2 } });
-    const withHeader = await FalEmulator.start({ now: clock.now, rateLimit: { requestsPerMinute: 2, retryAfter: true } });
+    const withHeader = await FalEmulator.start({
+      now: clock.now,
+      rateLimit: { requestsPerMinute: 2, retryAfter: true },
+    });
     try {
       for (const e of [plain, withHeader]) {
         assert.equal((await call(e.baseUrl, 'GET', '/compute/instances')).status, 200);
         assert.equal((await call(e.baseUrl, 'GET', '/compute/instances')).status, 200);
       }
       const limited = await call(plain.baseUrl, 'GET', '/compute/instances');
-      assert.deepEqual([limited.status, limited.json.error.type, limited.json.error.message, limited.headers.get('retry-after')], [429, 'rate_limited', 'Rate limit exceeded', null]);
+      assert.deepEqual(
+        [limited.status, limited.json.error.type, limited.json.error.message, limited.headers.get('retry-after')],
+        [429, 'rate_limited', 'Rate limit exceeded', null],
+      );
       assert.equal((await call(withHeader.baseUrl, 'GET', '/compute/instances')).headers.get('retry-after'), '30');
       clock.advance(30_000);
       assert.equal((await call(plain.baseUrl, 'GET', '/compute/instances')).status, 200);

@@ -37,7 +37,10 @@ export async function call(baseUrl: string, method: string, path: string, opts: 
   return { status: res.status, headers: res.headers, text, json: text === '' ? undefined : JSON.parse(text) };
 }
 
-export const VALID_CREATE = { instance_type: 'gpu_1x_h100_sxm5', ssh_key: 'ssh-rsa AAAAB3NzaC1yc2E test@host' } as const;
+export const VALID_CREATE = {
+  instance_type: 'gpu_1x_h100_sxm5',
+  ssh_key: 'ssh-rsa AAAAB3NzaC1yc2E test@host',
+} as const;
 
 export function create(emulator: FalEmulator, body: unknown = VALID_CREATE, opts: CallOptions = {}): Promise<Reply> {
   return call(emulator.baseUrl, 'POST', '/compute/instances', { body, ...opts });

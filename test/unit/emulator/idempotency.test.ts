@@ -38,14 +38,21 @@ describe('emulator: Idempotency-Key on create', () => {
   });
 
   it('caches only 201s: a rejected create does not burn the key', async () => {
-    assert.equal((await create(emulator(), { ...VALID_CREATE, ssh_key: '' }, { key, idempotencyKey: 'k1' })).status, 400);
+    assert.equal(
+      (await create(emulator(), { ...VALID_CREATE, ssh_key: '' }, { key, idempotencyKey: 'k1' })).status,
+      400,
+    );
     assert.equal((await create(emulator(), VALID_CREATE, { key, idempotencyKey: 'k1' })).status, 201);
     assert.equal(emulator().instances().length, 1);
   });
 
   it('by default replays the first response when the body differs', async () => {
     const first = await create(emulator(), VALID_CREATE, { key, idempotencyKey: 'k1' });
-    const other = await create(emulator(), { ...VALID_CREATE, instance_type: 'gpu_8x_h100_sxm5' }, { key, idempotencyKey: 'k1' });
+    const other = await create(
+      emulator(),
+      { ...VALID_CREATE, instance_type: 'gpu_8x_h100_sxm5' },
+      { key, idempotencyKey: 'k1' },
+    );
     assert.deepEqual([other.status, other.json], [201, first.json]);
   });
 
@@ -68,7 +75,10 @@ describe('emulator: Idempotency-Key on create', () => {
     assert.equal(emulator().instances().length, 1);
     assert.deepEqual(
       emulator().requests.map((r) => [r.status, r.fault]),
-      [[undefined, 'drop-after-commit'], [201, undefined]],
+      [
+        [undefined, 'drop-after-commit'],
+        [201, undefined],
+      ],
     );
   });
 });
@@ -78,7 +88,11 @@ describe('emulator: Idempotency-Key options', () => {
     const emulator = await FalEmulator.start({ idempotencyMismatch: 'reject' });
     try {
       await create(emulator, VALID_CREATE, { idempotencyKey: 'k' });
-      const other = await create(emulator, { ...VALID_CREATE, ssh_key: 'ssh-ed25519 AAAA other' }, { idempotencyKey: 'k' });
+      const other = await create(
+        emulator,
+        { ...VALID_CREATE, ssh_key: 'ssh-ed25519 AAAA other' },
+        { idempotencyKey: 'k' },
+      );
       assert.deepEqual([other.status, other.json.error.type], [422, 'validation_error']);
       const same = await create(emulator, VALID_CREATE, { idempotencyKey: 'k' });
       assert.equal(same.status, 201);
@@ -91,7 +105,9 @@ describe('emulator: Idempotency-Key options', () => {
   it('stays at one instance when concurrent duplicates really overlap (latency)', async () => {
     const emulator = await FalEmulator.start({ latencyMs: 30 });
     try {
-      const replies = await Promise.all([1, 2, 3].map(() => create(emulator, VALID_CREATE, { idempotencyKey: 'race' })));
+      const replies = await Promise.all(
+        [1, 2, 3].map(() => create(emulator, VALID_CREATE, { idempotencyKey: 'race' })),
+      );
       assert.equal(emulator.maxConcurrent, 3);
       assert.equal(new Set(replies.map((r) => r.json.id)).size, 1);
       assert.equal(emulator.instances().length, 1);

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { FalEmulator } from '../../emulator';
 import { call, useEmulator } from './helpers';
 
-const seeds = Array.from({ length: 120 }, (_, i) => ({ id: `inst_${String(i).padStart(3, '0')}`, instance_type: 'gpu_1x_h100_sxm5', status: 'ready' }));
+const seeds = Array.from({ length: 120 }, (_, i) => ({
+  id: `inst_${String(i).padStart(3, '0')}`,
+  instance_type: 'gpu_1x_h100_sxm5',
+  status: 'ready',
+}));
 
 describe('emulator: list pagination', () => {
   const emulator = useEmulator({ pageSize: 50, seed: seeds });
@@ -16,14 +20,20 @@ describe('emulator: list pagination', () => {
     const page3 = await list(`?cursor=${encodeURIComponent(page2.json.next_cursor)}`);
     assert.deepEqual([page3.json.instances.length, page3.json.next_cursor, page3.json.has_more], [20, null, false]);
     const ids = [page1, page2, page3].flatMap((p) => p.json.instances.map((i: { id: string }) => i.id));
-    assert.deepEqual(ids, seeds.map((s) => s.id));
+    assert.deepEqual(
+      ids,
+      seeds.map((s) => s.id),
+    );
   });
 
   it('honours ?limit and ends exactly on the last item', async () => {
     const all = await list('?limit=120');
     assert.deepEqual([all.json.instances.length, all.json.next_cursor, all.json.has_more], [120, null, false]);
     const page = await list('?limit=7&cursor=Mw==');
-    assert.deepEqual(page.json.instances.map((i: { id: string }) => i.id), ['inst_014', 'inst_015', 'inst_016', 'inst_017', 'inst_018', 'inst_019', 'inst_020']);
+    assert.deepEqual(
+      page.json.instances.map((i: { id: string }) => i.id),
+      ['inst_014', 'inst_015', 'inst_016', 'inst_017', 'inst_018', 'inst_019', 'inst_020'],
+    );
     assert.equal(page.json.next_cursor, 'NA==');
   });
 

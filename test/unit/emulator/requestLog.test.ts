@@ -11,7 +11,16 @@ describe('emulator: request log', () => {
     const [listed, created] = emulator().requests;
     assert.deepEqual(
       { ...listed, startedAt: 0, endedAt: 0 },
-      { seq: 1, method: 'GET', path: '/v1/compute/instances', query: { limit: '5' }, keyId: 'dev-id', status: 200, startedAt: 0, endedAt: 0 },
+      {
+        seq: 1,
+        method: 'GET',
+        path: '/v1/compute/instances',
+        query: { limit: '5' },
+        keyId: 'dev-id',
+        status: 200,
+        startedAt: 0,
+        endedAt: 0,
+      },
     );
     assert.deepEqual(
       [created!.seq, created!.method, created!.status, created!.keyId, created!.idempotencyKey, created!.body],
@@ -27,7 +36,10 @@ describe('emulator: request log', () => {
     await call(emulator().baseUrl, 'GET', '/compute/instances', { authorization: 'Key nocolon-topsecret' });
     const log = JSON.stringify(emulator().requests);
     assert.doesNotMatch(log, /topsecret/);
-    assert.deepEqual(emulator().requests.map((r) => r.keyId), ['dev-id', 'other-id', undefined, undefined]);
+    assert.deepEqual(
+      emulator().requests.map((r) => r.keyId),
+      ['dev-id', 'other-id', undefined, undefined],
+    );
   });
 
   it('counts the most requests in flight at once', async () => {
@@ -50,7 +62,13 @@ describe('emulator: request log', () => {
       e.addFault({ route: 'get', kind: 'drop' });
       await assert.rejects(call(e.baseUrl, 'GET', '/compute/instances/inst_x'));
       await new Promise((resolve) => setImmediate(resolve));
-      assert.deepEqual(seen.map((r) => [r.method, r.status, r.fault]), [['GET', 200, undefined], ['GET', undefined, 'drop']]);
+      assert.deepEqual(
+        seen.map((r) => [r.method, r.status, r.fault]),
+        [
+          ['GET', 200, undefined],
+          ['GET', undefined, 'drop'],
+        ],
+      );
     } finally {
       await e.close();
     }

@@ -22,7 +22,9 @@ function specSchema(...segments: string[]): ValidateFunction {
 
 function responseSchema(path: string, method: string, status: string): ValidateFunction | undefined {
   const content = spec.paths[path][method].responses[status].content;
-  return content ? specSchema('paths', path, method, 'responses', status, 'content', 'application/json', 'schema') : undefined;
+  return content
+    ? specSchema('paths', path, method, 'responses', status, 'content', 'application/json', 'schema')
+    : undefined;
 }
 
 const NO_ADMIN = 'no-admin-id:no-admin-secret';
@@ -56,7 +58,8 @@ function rateLimited(request: Scenario): Scenario {
 // limit=2 of 3 instances, so next_cursor is a string here (null is covered below).
 const list: Scenario = (e) => call(e.main.baseUrl, 'GET', '/compute/instances?limit=2');
 const get: Scenario = (e) => call(e.main.baseUrl, 'GET', `/compute/instances/${e.id}`);
-const post: Scenario = (e) => create(e.main, { ...VALID_CREATE, instance_type: 'gpu_8x_h100_sxm5', sector: 'sector_3' });
+const post: Scenario = (e) =>
+  create(e.main, { ...VALID_CREATE, instance_type: 'gpu_8x_h100_sxm5', sector: 'sector_3' });
 const del: Scenario = (e) => call(e.main.baseUrl, 'DELETE', `/compute/instances/${e.id}`);
 
 /** operationId → declared status → how to make the emulator answer with it. */
@@ -94,9 +97,9 @@ const scenarios: Record<string, Record<string, Scenario>> = {
   },
 };
 
-const operations = Object.entries(spec.paths as Record<string, Record<string, { operationId: string; responses: object }>>).flatMap(
-  ([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })),
-);
+const operations = Object.entries(
+  spec.paths as Record<string, Record<string, { operationId: string; responses: object }>>,
+).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
 
 describe('emulator: conformance to fal’s OpenAPI document', () => {
   let emulators: Emulators;
@@ -107,12 +110,25 @@ describe('emulator: conformance to fal’s OpenAPI document', () => {
       keys,
       timeline: { provisioningMs: 0 },
       seed: [
-        { id: 'inst_full', instance_type: 'gpu_8x_h100_sxm5', region: 'us-east', sector: 'sector_1', status: 'ready', ip: '203.0.113.42', creator_user_nickname: 'developer' },
+        {
+          id: 'inst_full',
+          instance_type: 'gpu_8x_h100_sxm5',
+          region: 'us-east',
+          sector: 'sector_1',
+          status: 'ready',
+          ip: '203.0.113.42',
+          creator_user_nickname: 'developer',
+        },
         { instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' },
         { instance_type: 'gpu_1x_h100_sxm5' },
       ],
     });
-    const limited = await FalEmulator.start({ keys, rateLimit: { requestsPerMinute: 1 }, now: () => 0, seed: [{ id: 'inst_full', instance_type: 'gpu_1x_h100_sxm5', status: 'ready' }] });
+    const limited = await FalEmulator.start({
+      keys,
+      rateLimit: { requestsPerMinute: 1 },
+      now: () => 0,
+      seed: [{ id: 'inst_full', instance_type: 'gpu_1x_h100_sxm5', status: 'ready' }],
+    });
     emulators = { main, limited, id: 'inst_full' };
   });
   afterEach(async () => {
@@ -122,7 +138,9 @@ describe('emulator: conformance to fal’s OpenAPI document', () => {
 
   it('has a scenario for exactly the operations and statuses the spec declares', () => {
     const declared = Object.fromEntries(operations.map(({ op }) => [op.operationId, Object.keys(op.responses).sort()]));
-    const covered = Object.fromEntries(Object.entries(scenarios).map(([id, byStatus]) => [id, Object.keys(byStatus).sort()]));
+    const covered = Object.fromEntries(
+      Object.entries(scenarios).map(([id, byStatus]) => [id, Object.keys(byStatus).sort()]),
+    );
     assert.deepEqual(covered, declared);
   });
 
@@ -147,7 +165,10 @@ describe('emulator: conformance to fal’s OpenAPI document', () => {
 
   it('lists instances in every state the emulator produces, all valid', async () => {
     const { main } = emulators;
-    main.seed([{ instance_type: 'gpu_1x_h100_sxm5', status: 'stopped' }, { instance_type: 'gpu_8x_h100_sxm5', status: 'unknown', sector: 'sector_2' }]);
+    main.seed([
+      { instance_type: 'gpu_1x_h100_sxm5', status: 'stopped' },
+      { instance_type: 'gpu_8x_h100_sxm5', status: 'unknown', sector: 'sector_2' },
+    ]);
     await post(emulators);
     const reply = await call(main.baseUrl, 'GET', '/compute/instances');
     assert.equal(reply.json.instances.length, 6);
@@ -155,7 +176,15 @@ describe('emulator: conformance to fal’s OpenAPI document', () => {
   });
 
   it('accepts exactly the create bodies the spec’s request schema accepts', async () => {
-    const requestSchema = specSchema('paths', '/compute/instances', 'post', 'requestBody', 'content', 'application/json', 'schema');
+    const requestSchema = specSchema(
+      'paths',
+      '/compute/instances',
+      'post',
+      'requestBody',
+      'content',
+      'application/json',
+      'schema',
+    );
     // sector with the 1x type is schema-valid; the emulator's strict default is a separate option.
     const lenient = await FalEmulator.start({ sectorWith1x: 'ignore' });
     try {
@@ -176,7 +205,11 @@ describe('emulator: conformance to fal’s OpenAPI document', () => {
       ];
       for (const body of bodies) {
         const reply = await create(lenient, body);
-        assert.equal(reply.status === 201, requestSchema(body), `${JSON.stringify(body)} → ${reply.status} ${reply.text}`);
+        assert.equal(
+          reply.status === 201,
+          requestSchema(body),
+          `${JSON.stringify(body)} → ${reply.status} ${reply.text}`,
+        );
       }
     } finally {
       await lenient.close();

@@ -14,7 +14,10 @@ describe('emulator: create body validation', () => {
     ['a missing ssh_key', { body: { instance_type: 'gpu_1x_h100_sxm5' } }],
     ['an empty ssh_key', { body: { ...VALID_CREATE, ssh_key: '' } }],
     ['an unknown sector', { body: { ...VALID_CREATE, instance_type: 'gpu_8x_h100_sxm5', sector: 'sector_9' } }],
-    ['a sector with the 1x type (sectorWith1x "reject", the default)', { body: { ...VALID_CREATE, sector: 'sector_1' } }],
+    [
+      'a sector with the 1x type (sectorWith1x "reject", the default)',
+      { body: { ...VALID_CREATE, sector: 'sector_1' } },
+    ],
     ['a non-JSON Content-Type', { rawBody: JSON.stringify(VALID_CREATE), contentType: 'text/plain' }],
   ];
 
@@ -29,7 +32,10 @@ describe('emulator: create body validation', () => {
   }
 
   it('ignores unknown body fields and accepts a charset on the Content-Type', async () => {
-    const reply = await create(emulator(), undefined, { rawBody: JSON.stringify({ ...VALID_CREATE, label: 'x' }), contentType: 'application/json; charset=utf-8' });
+    const reply = await create(emulator(), undefined, {
+      rawBody: JSON.stringify({ ...VALID_CREATE, label: 'x' }),
+      contentType: 'application/json; charset=utf-8',
+    });
     assert.equal(reply.status, 201, reply.text);
   });
 });

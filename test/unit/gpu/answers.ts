@@ -8,7 +8,10 @@ import { fixture } from './fixtures';
 const M = `@@fal-gpu-${NONCE}`;
 
 /** The non-empty lines of a fixture. */
-export const lines = (name: string): string[] => fixture(name).split('\n').filter((l) => l !== '');
+export const lines = (name: string): string[] =>
+  fixture(name)
+    .split('\n')
+    .filter((l) => l !== '');
 
 /** What the sample command prints when both queries exit 0 with these lines. */
 export function answer(gpuLines: readonly string[], appLines: readonly string[], eol = '\n'): RunResult {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { IdleSource } from '../../../src/cost/types';
 import { setup } from './samplerHarness';
 
-describe('GpuSampler as the cost guard\'s IdleSource', () => {
+describe("GpuSampler as the cost guard's IdleSource", () => {
   it('is an IdleSource: idleSince(id) and onDidChangeIdle(listener) → Disposable', async () => {
     const t = setup({ idleMinutes: 1 });
     const idle: IdleSource = t.sampler;

@@ -18,7 +18,9 @@ const command = new SampleCommand(NONCE);
 const idleRows = [...lines('query-gpu.h100x8-idle.csv'), ...lines('query-gpu.h100x1-idle.csv')];
 /** Every one at 73 % or more. */
 const busyRows = [...lines('query-gpu.h100x8-busy.csv'), ...lines('query-gpu.h100x1-busy.csv')];
-const appRows = ['h100x1-busy', 'h100x1-mig-busy', 'h100x8-busy', 'windows-wddm'].flatMap((m) => lines(`query-compute-apps.${m}.csv`));
+const appRows = ['h100x1-busy', 'h100x1-mig-busy', 'h100x8-busy', 'windows-wddm'].flatMap((m) =>
+  lines(`query-compute-apps.${m}.csv`),
+);
 /** The tokens real nvidia-smi printed for "not reported" ([N/A], [Not Supported]: enkore/i3pystatus#776). */
 const notReported = [...new Set(fixture('cells.i3pystatus-pr776.csv').match(/\[[^\]]+\]/g))];
 /** As real nvidia-smi printed them (sources in the fixtures README). */
@@ -51,28 +53,52 @@ const busyAnswer = fc.constantFrom(H100X1, H100X8).chain((expected) =>
 type Damage = (a: Answer) => void;
 const section = fc.constantFrom<'gpus' | 'apps'>('gpus', 'apps');
 const at = (list: string[], n: number) => (list.length ? n % list.length : -1);
-const onLine = (s: 'gpus' | 'apps', n: number, f: (line: string) => string): Damage => (a) => {
-  const i = at(a[s], n);
-  if (i >= 0) a[s][i] = f(a[s][i]!);
-};
+const onLine =
+  (s: 'gpus' | 'apps', n: number, f: (line: string) => string): Damage =>
+  (a) => {
+    const i = at(a[s], n);
+    if (i >= 0) a[s][i] = f(a[s][i]!);
+  };
 
 /** Structural damage, each as nvidia-smi, a broken driver, a shell or a proxy might do it. */
 const structural: fc.Arbitrary<Damage> = fc.oneof(
   // a column dropped
-  fc.tuple(section, fc.nat(), fc.nat()).map(([s, n, c]) => onLine(s, n, (l) => l.split(', ').filter((_, i, all) => i !== c % all.length).join(', '))),
+  fc.tuple(section, fc.nat(), fc.nat()).map(([s, n, c]) =>
+    onLine(s, n, (l) =>
+      l
+        .split(', ')
+        .filter((_, i, all) => i !== c % all.length)
+        .join(', '),
+    ),
+  ),
   // a row longer than any real one
-  fc.tuple(section, fc.nat(), fc.integer({ min: 4097, max: 9000 })).map(([s, n, len]) => onLine(s, n, (l) => l.replace(/, /, `, ${'x'.repeat(len)}`))),
+  fc
+    .tuple(section, fc.nat(), fc.integer({ min: 4097, max: 9000 }))
+    .map(([s, n, len]) => onLine(s, n, (l) => l.replace(/, /, `, ${'x'.repeat(len)}`))),
   // more GPU rows than the limit, the machine's own last (so its busy GPU is past the limit)
   fc.integer({ min: 1, max: 20 }).map((k): Damage => (a) => {
     const extra = Array.from({ length: 65 + k - a.gpus.length }, (_, i) => idleRows[i % idleRows.length]!);
     a.gpus = [...extra, ...a.gpus].map((row, i) => (/^\d+, /.test(row) ? withIndex(row, i) : row));
   }),
   // an error token in a numeric GPU field
-  fc.tuple(fc.nat(), fc.nat(5), fc.constantFrom(...errorTokens)).map(([n, c, t]) => onLine('gpus', n, (l) => withCell(l, c, t))),
+  fc
+    .tuple(fc.nat(), fc.nat(5), fc.constantFrom(...errorTokens))
+    .map(([n, c, t]) => onLine('gpus', n, (l) => withCell(l, c, t))),
   // an error token in a process's id, pid or memory
-  fc.tuple(fc.nat(), fc.constantFrom(0, 1, 3), fc.constantFrom(...errorTokens)).map(([n, c, t]) => onLine('apps', n, (l) => l.split(', ').map((f, i, all) => (i === Math.min(c, all.length - 1) ? t : f)).join(', '))),
+  fc.tuple(fc.nat(), fc.constantFrom(0, 1, 3), fc.constantFrom(...errorTokens)).map(([n, c, t]) =>
+    onLine('apps', n, (l) =>
+      l
+        .split(', ')
+        .map((f, i, all) => (i === Math.min(c, all.length - 1) ? t : f))
+        .join(', '),
+    ),
+  ),
   // a GPU line missing
-  fc.nat().map((n): Damage => (a) => void a.gpus.splice(at(a.gpus, n), 1)),
+  fc.nat().map(
+    (n): Damage =>
+      (a) =>
+        void a.gpus.splice(at(a.gpus, n), 1),
+  ),
   // a GPU line printed again in place of another
   fc.tuple(fc.nat(), fc.nat()).map(([n, m]): Damage => (a) => {
     const [i, j] = [at(a.gpus, n), at(a.gpus, m)];
@@ -94,7 +120,11 @@ const rearranging: fc.Arbitrary<Damage> = fc.oneof(
     if (i >= 0) a[s === 'gpus' ? 'apps' : 'gpus'].push(...a[s].splice(i, 1));
   }),
   // GPU lines reordered
-  fc.nat().map((seed): Damage => (a) => void a.gpus.sort((x, y) => ((x.length * 31 + seed) % 7) - ((y.length * 31 + seed) % 7))),
+  fc.nat().map(
+    (seed): Damage =>
+      (a) =>
+        void a.gpus.sort((x, y) => ((x.length * 31 + seed) % 7) - ((y.length * 31 + seed) % 7)),
+  ),
 );
 
 type TextDamage = (text: string) => string;
@@ -107,24 +137,40 @@ const textual: fc.Arbitrary<TextDamage> = fc.oneof(
   }),
   // a marker-looking line anywhere: another nonce (ours is secret: only our command prints it at
   // the start of a line), or ours inside a process name
-  fc.tuple(fc.nat(), fc.constantFrom('@@fal-gpu-other1', '@@fal-gpu-', '@@fal-gpu-fake0'), fc.constantFrom('gpu', 'apps'), fc.constantFrom(0, 1)).map(([n, m, kind, code]): TextDamage => (t) => {
-    const all = t.split('\n');
-    all.splice(n % all.length, 0, `${m} ${kind} ${code}`);
-    return all.join('\n');
-  }),
-  fc.tuple(fc.nat(), fc.constantFrom(...appRows), fc.constantFrom('gpu', 'apps')).map(([n, row, kind]): TextDamage => (t) => {
-    const all = t.split('\n');
-    all.splice(n % all.length, 0, row.replace(/, [^,]+, (\S+)$/, `, ${M} ${kind} 0, $1`));
-    return all.join('\n');
-  }),
+  fc
+    .tuple(
+      fc.nat(),
+      fc.constantFrom('@@fal-gpu-other1', '@@fal-gpu-', '@@fal-gpu-fake0'),
+      fc.constantFrom('gpu', 'apps'),
+      fc.constantFrom(0, 1),
+    )
+    .map(([n, m, kind, code]): TextDamage => (t) => {
+      const all = t.split('\n');
+      all.splice(n % all.length, 0, `${m} ${kind} ${code}`);
+      return all.join('\n');
+    }),
+  fc
+    .tuple(fc.nat(), fc.constantFrom(...appRows), fc.constantFrom('gpu', 'apps'))
+    .map(([n, row, kind]): TextDamage => (t) => {
+      const all = t.split('\n');
+      all.splice(n % all.length, 0, row.replace(/, [^,]+, (\S+)$/, `, ${M} ${kind} 0, $1`));
+      return all.join('\n');
+    }),
   // the output cut short
-  fc.nat().map((n): TextDamage => (t) => t.slice(0, n % (t.length - 1))),
+  fc.nat().map(
+    (n): TextDamage =>
+      (t) =>
+        t.slice(0, n % (t.length - 1)),
+  ),
 );
 
 function judge(outcome: SampleOutcome, expected: ExpectedGpus) {
   const tracker = new IdleTracker(THRESHOLD, 60_000);
   tracker.observe({ at: 0, gpus: [{ index: 0, name: 'idle before', utilizationPercent: 0 }], processes: [] });
-  tracker.observe({ at: 10_000, ...(outcome.kind === 'ok' ? { gpus: outcome.gpus, processes: outcome.processes } : {}) });
+  tracker.observe({
+    at: 10_000,
+    ...(outcome.kind === 'ok' ? { gpus: outcome.gpus, processes: outcome.processes } : {}),
+  });
   const inspected: InspectResult =
     outcome.kind === 'ok'
       ? {
@@ -147,19 +193,28 @@ function judge(outcome: SampleOutcome, expected: ExpectedGpus) {
 const stdoutOf = (r: RunResult) => r.stdout;
 
 describe('fail-safe GPU samples (generated)', () => {
-  it('a busy machine\'s answer, damaged in any of these ways, never reads as idle', () => {
+  it("a busy machine's answer, damaged in any of these ways, never reads as idle", () => {
     const damage = fc
       .tuple(fc.array(structural, { maxLength: 3 }), fc.array(rearranging, { maxLength: 2 }))
       .filter(([destructive, moves]) => destructive.length + moves.length > 0)
       .map(([destructive, moves]) => [...destructive, ...moves]);
     fc.assert(
-      fc.property(busyAnswer, damage, fc.array(textual, { maxLength: 2 }), ({ expected, answer: generated }, damages, textDamages) => {
-        const a = { gpus: [...generated.gpus], apps: [...generated.apps] }; // fast-check replays the generated value while shrinking
-        for (const d of damages) d(a);
-        const text = textDamages.reduce((t, d) => d(t), stdoutOf(answer(a.gpus, a.apps)));
-        const outcome = command.interpret({ stdout: text, stderr: '', exitCode: 0, truncated: false }, expected);
-        assert.deepEqual(judge(outcome, expected), { sample: false, tracker: false, recheck: false }, `${outcome.kind}: ${JSON.stringify(text.slice(0, 600))}`);
-      }),
+      fc.property(
+        busyAnswer,
+        damage,
+        fc.array(textual, { maxLength: 2 }),
+        ({ expected, answer: generated }, damages, textDamages) => {
+          const a = { gpus: [...generated.gpus], apps: [...generated.apps] }; // fast-check replays the generated value while shrinking
+          for (const d of damages) d(a);
+          const text = textDamages.reduce((t, d) => d(t), stdoutOf(answer(a.gpus, a.apps)));
+          const outcome = command.interpret({ stdout: text, stderr: '', exitCode: 0, truncated: false }, expected);
+          assert.deepEqual(
+            judge(outcome, expected),
+            { sample: false, tracker: false, recheck: false },
+            `${outcome.kind}: ${JSON.stringify(text.slice(0, 600))}`,
+          );
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -168,7 +223,13 @@ describe('fail-safe GPU samples (generated)', () => {
     const idleAnswer = fc.constantFrom(H100X1, H100X8).chain((expected) =>
       fc.record({
         expected: fc.constant(expected),
-        rows: fc.array(fc.tuple(fc.constantFrom(...idleRows), fc.option(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.constantFrom(...notReported)))), { minLength: expected.gpus, maxLength: expected.gpus }),
+        rows: fc.array(
+          fc.tuple(
+            fc.constantFrom(...idleRows),
+            fc.option(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.constantFrom(...notReported))),
+          ),
+          { minLength: expected.gpus, maxLength: expected.gpus },
+        ),
         eol: fc.constantFrom('\n', '\r\n'),
       }),
     );

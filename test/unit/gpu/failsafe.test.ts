@@ -34,12 +34,18 @@ describe('fail-safe GPU samples: unread rows', () => {
 
   it('an apps line without its memory column → failed (was: ok, 0 processes, idle)', () => {
     const cut = busyApps[2]!.split(', ').slice(0, 3).join(', ');
-    assert.equal(failed(answer(idle1, [cut]), H100X1), `nvidia-smi printed 1 line this version cannot read, the first: ${JSON.stringify(cut)}`);
+    assert.equal(
+      failed(answer(idle1, [cut]), H100X1),
+      `nvidia-smi printed 1 line this version cannot read, the first: ${JSON.stringify(cut)}`,
+    );
   });
 
   it('a 5,000-character process name → failed (was: ok, 0 processes, idle)', () => {
     const long = busyApps[2]!.replace('./gpu_burn', `./${'gpu_burn'.repeat(625)}`);
-    assert.match(failed(answer(idle1, [long]), H100X1), /^nvidia-smi printed 1 line this version cannot read, the first: "\(a line longer than any real one\)"$/);
+    assert.match(
+      failed(answer(idle1, [long]), H100X1),
+      /^nvidia-smi printed 1 line this version cannot read, the first: "\(a line longer than any real one\)"$/,
+    );
   });
 
   it('a process whose GPU id does not start with GPU- → failed (was: ok, 0 processes, idle)', () => {
@@ -48,14 +54,20 @@ describe('fail-safe GPU samples: unread rows', () => {
   });
 
   it('a GPU line nvidia-smi printed among the apps → failed, not ignored', () => {
-    assert.match(failed(answer(idle8.slice(0, 7), [idle8[7]!]), H100X8), /^nvidia-smi printed 1 line this version cannot read/);
+    assert.match(
+      failed(answer(idle8.slice(0, 7), [idle8[7]!]), H100X8),
+      /^nvidia-smi printed 1 line this version cannot read/,
+    );
   });
 });
 
 describe('fail-safe GPU samples: state not known', () => {
   it('a GPU at 0 % with [Unknown Error] temperature and power → failed', () => {
     const row = withCell(withCell(idle1[0]!, 3, UNKNOWN_ERROR), 4, UNKNOWN_ERROR);
-    assert.equal(failed(answer([row], []), H100X1), 'GPU 0 reported an error ([Unknown Error] temperature, [Unknown Error] power draw)');
+    assert.equal(
+      failed(answer([row], []), H100X1),
+      'GPU 0 reported an error ([Unknown Error] temperature, [Unknown Error] power draw)',
+    );
   });
 
   it('a GPU at 0 % with ERR! power → failed', () => {
@@ -64,26 +76,45 @@ describe('fail-safe GPU samples: state not known', () => {
   });
 
   it('an error token as the utilisation → failed, not "utilisation not reported"', () => {
-    assert.equal(failed(answer([withCell(idle1[0]!, 0, UNKNOWN_ERROR)], []), H100X1), 'GPU 0 reported an error ([Unknown Error] utilisation)');
+    assert.equal(
+      failed(answer([withCell(idle1[0]!, 0, UNKNOWN_ERROR)], []), H100X1),
+      'GPU 0 reported an error ([Unknown Error] utilisation)',
+    );
   });
 
   it('a utilisation out of range → failed', () => {
-    assert.equal(failed(answer([withCell(idle1[0]!, 0, '101')], []), H100X1), 'GPU 0 printed what this version cannot read (utilisation "101")');
+    assert.equal(
+      failed(answer([withCell(idle1[0]!, 0, '101')], []), H100X1),
+      'GPU 0 printed what this version cannot read (utilisation "101")',
+    );
   });
 
   it('an 8x answer with one GPU line missing → failed: fewer GPUs than the type, or the index gap', () => {
     const gap = idle8.filter((_, i) => i !== 3);
     assert.equal(failed(answer(gap, []), H100X8), 'nvidia-smi listed 7 GPUs; an 8x H100 has 8');
-    assert.equal(failed(answer(gap, [])), 'nvidia-smi did not list GPU 3 (it listed 7 GPUs, up to GPU 7)', 'type unknown: the gap still shows');
+    assert.equal(
+      failed(answer(gap, [])),
+      'nvidia-smi did not list GPU 3 (it listed 7 GPUs, up to GPU 7)',
+      'type unknown: the gap still shows',
+    );
   });
 
   it('an 8x answer with NVML\'s "Unable to determine the device handle" line in place of a GPU → failed', () => {
     const rows = idle8.map((r, i) => (i === 3 ? LOST_GPU_LINE : r));
-    assert.equal(failed(answer(rows, []), H100X8), `nvidia-smi printed 1 line this version cannot read, the first: ${JSON.stringify(LOST_GPU_LINE)}`);
+    assert.equal(
+      failed(answer(rows, []), H100X8),
+      `nvidia-smi printed 1 line this version cannot read, the first: ${JSON.stringify(LOST_GPU_LINE)}`,
+    );
   });
 
   it('the expected count comes from the instance type: 1x H100 → 1, 8x H100 → 8, unknown type → none', () => {
-    assert.deepEqual([H100X1, H100X8], [{ gpus: 1, label: '1x H100' }, { gpus: 8, label: '8x H100' }]);
+    assert.deepEqual(
+      [H100X1, H100X8],
+      [
+        { gpus: 1, label: '1x H100' },
+        { gpus: 8, label: '8x H100' },
+      ],
+    );
     assert.equal(expectedGpus('gpu_4x_b200'), undefined);
   });
 
@@ -99,10 +130,16 @@ describe('fail-safe GPU samples: state not known', () => {
   });
 
   it('[N/A] and [Not Supported] are "not reported", not failures: MIG and Windows answers stay ok', () => {
-    const mig = command.interpret(answer(lines('query-gpu.h100x1-mig-busy.csv'), lines('query-compute-apps.h100x1-mig-busy.csv')), H100X1);
+    const mig = command.interpret(
+      answer(lines('query-gpu.h100x1-mig-busy.csv'), lines('query-compute-apps.h100x1-mig-busy.csv')),
+      H100X1,
+    );
     assert.equal(mig.kind, 'ok');
     assert.equal(readsIdle(mig), false, 'MIG utilisation [N/A] is still no evidence of idleness');
-    const notSupported = command.interpret(answer([withCell(idle1[0]!, 4, '[Not Supported]')], lines('query-compute-apps.windows-wddm.csv')), H100X1);
+    const notSupported = command.interpret(
+      answer([withCell(idle1[0]!, 4, '[Not Supported]')], lines('query-compute-apps.windows-wddm.csv')),
+      H100X1,
+    );
     assert.equal(notSupported.kind, 'ok');
     assert.equal(notSupported.kind === 'ok' && notSupported.processes.length, 4);
   });
@@ -111,7 +148,10 @@ describe('fail-safe GPU samples: state not known', () => {
     const result = answer(idle8.slice(0, 7), []);
     const outcome = command.interpret(result, H100X8);
     assert.equal(outcome.kind === 'sampleFailed' && outcome.raw, result.stdout);
-    assert.equal(outcome.kind !== 'ok' && describeState(outcome), 'GPU figures unreadable: nvidia-smi listed 7 GPUs; an 8x H100 has 8');
+    assert.equal(
+      outcome.kind !== 'ok' && describeState(outcome),
+      'GPU figures unreadable: nvidia-smi listed 7 GPUs; an 8x H100 has 8',
+    );
   });
 });
 
@@ -121,19 +161,34 @@ describe('the auto-delete re-check on a machine reporting fewer GPUs than its ty
 
   it('refuses when the type is known and more GPUs were promised', () => {
     const verdict = judgeRecheck({ ok: true, state: { gpus, gpuProcesses: [], sessions, expected: H100X8 } }, 5);
-    assert.deepEqual(verdict, { ok: false, reason: 'the machine reported 7 GPUs; its type (8x H100) has 8, so its load is unknown' });
+    assert.deepEqual(verdict, {
+      ok: false,
+      reason: 'the machine reported 7 GPUs; its type (8x H100) has 8, so its load is unknown',
+    });
   });
 
   it('passes with every GPU there and idle; judges without a count when the type is unknown', () => {
-    assert.equal(judgeRecheck({ ok: true, state: { gpus: [...gpus, { index: 7, utilizationPercent: 0 }], gpuProcesses: [], sessions, expected: H100X8 } }, 5).ok, true);
+    assert.equal(
+      judgeRecheck(
+        {
+          ok: true,
+          state: { gpus: [...gpus, { index: 7, utilizationPercent: 0 }], gpuProcesses: [], sessions, expected: H100X8 },
+        },
+        5,
+      ).ok,
+      true,
+    );
     assert.equal(judgeRecheck({ ok: true, state: { gpus, gpuProcesses: [], sessions } }, 5).ok, true);
   });
 
-  it('refuses a failed sample (the sampler\'s state is not ok)', () => {
+  it("refuses a failed sample (the sampler's state is not ok)", () => {
     const outcome = command.interpret(answer(idle8.slice(0, 7), []), H100X8);
     assert.ok(outcome.kind !== 'ok');
     const verdict = judgeRecheck({ ok: false, error: describeState(outcome) }, 5);
-    assert.deepEqual(verdict, { ok: false, reason: 'the machine could not be checked: GPU figures unreadable: nvidia-smi listed 7 GPUs; an 8x H100 has 8' });
+    assert.deepEqual(verdict, {
+      ok: false,
+      reason: 'the machine could not be checked: GPU figures unreadable: nvidia-smi listed 7 GPUs; an 8x H100 has 8',
+    });
   });
 });
 
@@ -151,7 +206,11 @@ describe('the sampler on an answer that cannot be trusted', () => {
     await t.timers.advance(10_000);
     assert.equal(t.sampler.idleSince('a'), undefined, 'the run ended');
     assert.equal(t.sampler.isIdle('a'), false);
-    assert.deepEqual(t.sampler.state('a'), { kind: 'sampleFailed', message: 'nvidia-smi listed 7 GPUs; an 8x H100 has 8', raw: sevenGpus.stdout });
+    assert.deepEqual(t.sampler.state('a'), {
+      kind: 'sampleFailed',
+      message: 'nvidia-smi listed 7 GPUs; an 8x H100 has 8',
+      raw: sevenGpus.stdout,
+    });
     t.transport.answers.set('a', answer(idle8, []));
     await t.timers.advance(10_000);
     assert.equal(t.sampler.state('a')?.kind, 'ok');
@@ -168,7 +227,7 @@ describe('the sampler on an answer that cannot be trusted', () => {
     assert.equal(t.sampler.state('a')?.kind, 'sampleFailed');
   });
 
-  it('the auto-delete\'s fresh look (inspect) gets the failed state, which the cost guard refuses', async () => {
+  it("the auto-delete's fresh look (inspect) gets the failed state, which the cost guard refuses", async () => {
     const t = setup();
     t.transport.answers.set('a', answer([withCell(idle1[0]!, 3, UNKNOWN_ERROR)], []));
     await t.look(target('a', { expected: H100X1 }));

@@ -1,6 +1,10 @@
 // A CommandTransport for sampler tests: records connects, commands and closes, and answers the sample
 // command with the real outputs of test/fixtures/nvidia-smi, framed as the real shell frames them.
-import { CommandTransportError, type CommandConnection, type CommandTransport } from '../../../src/gpu/commandTransport';
+import {
+  CommandTransportError,
+  type CommandConnection,
+  type CommandTransport,
+} from '../../../src/gpu/commandTransport';
 import type { GpuTarget, RunResult } from '../../../src/gpu/types';
 import { fixture } from './fixtures';
 import type { StubMode } from './stubNvidiaSmi';
@@ -13,7 +17,9 @@ export function sampleStdout(mode: StubMode): RunResult {
   const result = (stdout: string): RunResult => ({ stdout, stderr: '', exitCode: 0, truncated: false });
   if (mode === 'missing') return result(`bash: line 1: nvidia-smi: command not found\n${M} gpu 127\n`);
   if (mode === 'driver-failed') return result(`${fixture('driver-failed.txt')}${M} gpu 9\n`);
-  return result(`${fixture(`query-gpu.${mode}.csv`)}${M} gpu 0\n${fixture(`query-compute-apps.${mode}.csv`)}${M} apps 0\n`);
+  return result(
+    `${fixture(`query-gpu.${mode}.csv`)}${M} gpu 0\n${fixture(`query-compute-apps.${mode}.csv`)}${M} apps 0\n`,
+  );
 }
 
 export type Answer = StubMode | RunResult | CommandTransportError | (() => Promise<RunResult>);

@@ -41,13 +41,23 @@ export async function startGpuSshd(): Promise<GpuSshd> {
   // again (same pid file, same port): quicker and steadier on a loaded machine than stop + start.
   appendFileSync(sshd.config, `SetEnv PATH=${stub.binDir}:/usr/local/bin:/usr/bin:/bin\n`);
   process.kill(Number(readFileSync(sshd.pidFile, 'utf8').trim()), 'SIGHUP');
-  await waitFor('sshd to reload its config', () => readFileSync(sshd.log, 'utf8').split('Server listening').length - 1, (n) => n >= 2, 20_000, 50);
+  await waitFor(
+    'sshd to reload its config',
+    () => readFileSync(sshd.log, 'utf8').split('Server listening').length - 1,
+    (n) => n >= 2,
+    20_000,
+    50,
+  );
 
   const plainKey = join(dir, 'id_plain');
   const lockedKey = join(dir, 'id_locked');
   execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'gpu plain', '-f', plainKey]);
   execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', PASSPHRASE, '-C', 'gpu locked', '-f', lockedKey]);
-  writeFileSync(sshd.authorizedKeys, `${readFileSync(`${plainKey}.pub`, 'utf8')}${readFileSync(`${lockedKey}.pub`, 'utf8')}`, { mode: 0o600 });
+  writeFileSync(
+    sshd.authorizedKeys,
+    `${readFileSync(`${plainKey}.pub`, 'utf8')}${readFileSync(`${lockedKey}.pub`, 'utf8')}`,
+    { mode: 0o600 },
+  );
 
   const hostKey = readFileSync(join(sshd.dir, 'host_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
   const knownHosts = join(dir, 'known_hosts');
@@ -62,7 +72,10 @@ export async function startGpuSshd(): Promise<GpuSshd> {
     knownHosts,
     hostKey,
     target: (id, identityFile = plainKey) => ({ id, ip: '127.0.0.1', port: sshd.port, user, identityFile }),
-    logLines: (re) => readFileSync(sshd.log, 'utf8').split('\n').filter((l) => re.test(l)),
+    logLines: (re) =>
+      readFileSync(sshd.log, 'utf8')
+        .split('\n')
+        .filter((l) => re.test(l)),
     dispose: () => sshd.dispose(),
   };
 }

@@ -52,11 +52,19 @@ describe('GPU host keys (our known_hosts, before any connection)', () => {
 
   it('offers only the host key algorithms of the keys it knows (RSA with SHA-2 first)', async () => {
     writeFileSync(file, `fal-gpu-1 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ==\nfal-gpu-1 ${ED_A}\n`);
-    assert.deepEqual(hostKeyAlgorithms(await acceptedHostKeys(file, target)), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519']);
+    assert.deepEqual(hostKeyAlgorithms(await acceptedHostKeys(file, target)), [
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ssh-ed25519',
+    ]);
   });
 
   it('garbage in known_hosts is skipped, never thrown', async () => {
-    writeFileSync(file, `\u0000\u0001binary\n${'x'.repeat(100_000)}\nfal-gpu-1\nfal-gpu-1 ssh-ed25519\nfal-gpu-1 ${ED_A}\n`);
+    writeFileSync(
+      file,
+      `\u0000\u0001binary\n${'x'.repeat(100_000)}\nfal-gpu-1\nfal-gpu-1 ssh-ed25519\nfal-gpu-1 ${ED_A}\n`,
+    );
     assert.equal((await acceptedHostKeys(file, target)).accepted.length, 1);
   });
 });
@@ -75,19 +83,29 @@ describe('GPU key authentication (never prompts)', () => {
     rmSync(`${key}.pub`);
     const viaAgent = await keyAuth(key, parseKey, '/run/agent.sock');
     assert.deepEqual(viaAgent.kind === 'agent' && viaAgent.publicBlob, pub, 'no .pub needed');
-    await assert.rejects(keyAuth(key, parseKey, undefined), (e: CommandTransportError) => e.kind === 'keyEncrypted' && /passphrase-protected: add it to ssh-agent/.test(e.message));
+    await assert.rejects(
+      keyAuth(key, parseKey, undefined),
+      (e: CommandTransportError) =>
+        e.kind === 'keyEncrypted' && /passphrase-protected: add it to ssh-agent/.test(e.message),
+    );
   });
 
   it('a plain key is used directly; a missing or non-key file is a clear local error', async () => {
     const key = join(dir, 'plain');
     execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     assert.equal((await keyAuth(key, parseKey, undefined)).kind, 'key');
-    await assert.rejects(keyAuth(join(dir, 'nope'), parseKey, undefined), (e: CommandTransportError) => e.kind === 'localFile' && /does not exist/.test(e.message));
+    await assert.rejects(
+      keyAuth(join(dir, 'nope'), parseKey, undefined),
+      (e: CommandTransportError) => e.kind === 'localFile' && /does not exist/.test(e.message),
+    );
     writeFileSync(join(dir, 'notakey'), 'hello');
-    await assert.rejects(keyAuth(join(dir, 'notakey'), parseKey, undefined), (e: CommandTransportError) => e.kind === 'localFile' && /not a private key/.test(e.message));
+    await assert.rejects(
+      keyAuth(join(dir, 'notakey'), parseKey, undefined),
+      (e: CommandTransportError) => e.kind === 'localFile' && /not a private key/.test(e.message),
+    );
   });
 
-  it('the agent: SSH_AUTH_SOCK, else Windows\' OpenSSH agent pipe, else none', () => {
+  it("the agent: SSH_AUTH_SOCK, else Windows' OpenSSH agent pipe, else none", () => {
     assert.equal(defaultAgentPath({ SSH_AUTH_SOCK: '/tmp/a.sock' }, 'linux'), '/tmp/a.sock');
     assert.equal(defaultAgentPath({}, 'win32'), '\\\\.\\pipe\\openssh-ssh-agent');
     assert.equal(defaultAgentPath({}, 'darwin'), undefined);

@@ -14,8 +14,16 @@ describe('GPU idle signal', () => {
     assert.equal(isIdleSample(gpus('h100x1-idle'), apps('h100x1-idle'), 5), true);
     assert.equal(isIdleSample(gpus('h100x8-idle'), apps('h100x8-idle'), 5), true);
     assert.equal(isIdleSample(gpus('h100x8-busy'), apps('h100x8-busy'), 5), false);
-    assert.equal(isIdleSample(gpus('h100x1-idle'), apps('h100x1-busy'), 5), false, 'a process holding memory is not idle');
-    assert.equal(isIdleSample(gpus('h100x1-mig-busy'), [], 5), false, 'MIG: no utilisation figure, no evidence of idleness');
+    assert.equal(
+      isIdleSample(gpus('h100x1-idle'), apps('h100x1-busy'), 5),
+      false,
+      'a process holding memory is not idle',
+    );
+    assert.equal(
+      isIdleSample(gpus('h100x1-mig-busy'), [], 5),
+      false,
+      'MIG: no utilisation figure, no evidence of idleness',
+    );
     assert.equal(isIdleSample(gpus('h100x1-idle'), [], 0), false, 'threshold is strict: 0 % < 0 is false');
   });
 
@@ -39,7 +47,10 @@ describe('GPU idle signal', () => {
     assert.equal(t.sampler.idleSince('a'), since, 'still the start of the run');
     assert.equal(events.length, 2, 'run started, then became idle');
     assert.equal(events[0], since);
-    assert.ok(events[1]! - since - 30 * MIN <= 1, `isIdle turned true at the crossing, not a sample later (${events[1]! - since})`);
+    assert.ok(
+      events[1]! - since - 30 * MIN <= 1,
+      `isIdle turned true at the crossing, not a sample later (${events[1]! - since})`,
+    );
     t.transport.answers.set('a', 'h100x1-busy');
     await t.timers.advance(10_000);
     assert.equal(t.sampler.idleSince('a'), undefined);

@@ -11,7 +11,16 @@ describe('nvidia-smi --query-gpu parser (real outputs)', () => {
     const { rows, skipped } = parseGpuQuery(fixture('query-gpu.h100x1-idle.csv'));
     assert.equal(skipped, 0);
     assert.deepEqual(rows, [
-      { index: 0, name: 'NVIDIA H100 80GB HBM3', utilizationPercent: 0, memoryUsedMiB: 0, memoryTotalMiB: 81559, temperatureC: 41, powerDrawW: 69.85, powerLimitW: 700 },
+      {
+        index: 0,
+        name: 'NVIDIA H100 80GB HBM3',
+        utilizationPercent: 0,
+        memoryUsedMiB: 0,
+        memoryTotalMiB: 81559,
+        temperatureC: 41,
+        powerDrawW: 69.85,
+        powerLimitW: 700,
+      },
     ]);
     assert.equal(gpuSummary(rows), 'GPU 0 % · 0/80 GB');
   });
@@ -74,7 +83,12 @@ describe('nvidia-smi --query-gpu parser (real outputs)', () => {
 
 describe('nvidia-smi --query-compute-apps parser (real outputs)', () => {
   it('no process: empty output (noheader drops the only line)', () => {
-    assert.deepEqual(parseComputeApps(fixture('query-compute-apps.h100x1-idle.csv')), { rows: [], skipped: 0, beyondLimit: 0, faults: [] });
+    assert.deepEqual(parseComputeApps(fixture('query-compute-apps.h100x1-idle.csv')), {
+      rows: [],
+      skipped: 0,
+      beyondLimit: 0,
+      faults: [],
+    });
     assert.deepEqual(parseComputeApps(fixture('query-compute-apps.h100x8-idle.csv')).rows, []);
   });
 
@@ -100,18 +114,23 @@ describe('nvidia-smi --query-compute-apps parser (real outputs)', () => {
     const { rows } = parseComputeApps(fixture('query-compute-apps.windows-wddm.csv'));
     assert.equal(rows.length, 4);
     assert.ok(rows.every((r) => r.usedMemoryMiB === undefined));
-    assert.equal(rows[2]!.name, 'C:\\Program Files (x86)\\Microsoft\\EdgeWebView\\Application\\149.0.4022.80\\msedgewebview2.exe');
+    assert.equal(
+      rows[2]!.name,
+      'C:\\Program Files (x86)\\Microsoft\\EdgeWebView\\Application\\149.0.4022.80\\msedgewebview2.exe',
+    );
   });
 
   it('a process name with ", " in it is rejoined as it was', () => {
-    const { rows } = parseComputeApps('GPU-e5f404f3-cc2a-cf0c-219f-dcf1a4e223f2, 42, python train.py --tags a, b,c, 13266\n');
+    const { rows } = parseComputeApps(
+      'GPU-e5f404f3-cc2a-cf0c-219f-dcf1a4e223f2, 42, python train.py --tags a, b,c, 13266\n',
+    );
     assert.equal(rows[0]!.name, 'python train.py --tags a, b,c');
     assert.equal(rows[0]!.usedMemoryMiB, 13266);
   });
 });
 
 describe('nvidia-smi failures (real texts)', () => {
-  it('the driver failure keeps nvidia-smi\'s own sentence', () => {
+  it("the driver failure keeps nvidia-smi's own sentence", () => {
     const text = fixture('driver-failed.txt');
     assert.deepEqual(classifyFailure(9, text), { kind: 'driver', message: text.trim() });
     assert.equal(classifyFailure(18, fixture('nvml-mismatch.txt')).kind, 'driver');
@@ -125,7 +144,10 @@ describe('nvidia-smi failures (real texts)', () => {
 
   it('anything else keeps the text and the exit code', () => {
     const f = classifyFailure(2, 'Field "bogus" is not a valid field to query.\n\n');
-    assert.deepEqual(f, { kind: 'other', message: 'nvidia-smi exited with code 2: Field "bogus" is not a valid field to query.' });
+    assert.deepEqual(f, {
+      kind: 'other',
+      message: 'nvidia-smi exited with code 2: Field "bogus" is not a valid field to query.',
+    });
   });
 
   it('each state has its own row text', () => {
@@ -158,13 +180,11 @@ describe('nvidia-smi parsers on hostile output (generated)', () => {
         fc.constantFrom(...realLines),
         fc.constantFrom(...realLines).chain((l) => fc.nat(l.length).map((n) => l.slice(0, n))),
         // Junk (controls, escapes, lone surrogates, commas) inside the free-text column of a real row.
-        fc
-          .tuple(fc.constantFrom(...realLines), fc.string({ unit: 'binary', maxLength: 60 }))
-          .map(([l, junk]) => {
-            const fields = l.split(', ');
-            fields.splice(2, 0, `\u001b[31m${junk}\u0007`);
-            return fields.join(', ');
-          }),
+        fc.tuple(fc.constantFrom(...realLines), fc.string({ unit: 'binary', maxLength: 60 })).map(([l, junk]) => {
+          const fields = l.split(', ');
+          fields.splice(2, 0, `\u001b[31m${junk}\u0007`);
+          return fields.join(', ');
+        }),
         fc.string({ unit: 'binary', maxLength: 200 }),
         fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('utf8')),
         fc.constantFrom('\r', '\r\n', ', , , , , , , ', '[N/A], [N/A]', '0, x, 1e309, -0, NaN, Infinity, 0x10, 1_000'),
@@ -177,12 +197,14 @@ describe('nvidia-smi parsers on hostile output (generated)', () => {
   it('never throws; rows are bounded and well-typed', () => {
     fc.assert(
       fc.property(hostile, (text) => {
-        for (const { rows } of [parseGpuQuery(text), parseComputeApps(text)]) assert.ok(rows.length <= LIMITS.maxProcesses);
+        for (const { rows } of [parseGpuQuery(text), parseComputeApps(text)])
+          assert.ok(rows.length <= LIMITS.maxProcesses);
         for (const g of parseGpuQuery(text).rows) {
           assert.ok(Number.isInteger(g.index) && g.index >= 0);
           assert.ok(g.name.length <= LIMITS.maxText && !/[\u0000-\u001f]/.test(g.name));
           if (g.utilizationPercent !== undefined) assert.ok(g.utilizationPercent >= 0 && g.utilizationPercent <= 100);
-          for (const v of [g.memoryUsedMiB, g.memoryTotalMiB, g.powerDrawW, g.powerLimitW, g.temperatureC]) assert.ok(v === undefined || Number.isFinite(v));
+          for (const v of [g.memoryUsedMiB, g.memoryTotalMiB, g.powerDrawW, g.powerLimitW, g.temperatureC])
+            assert.ok(v === undefined || Number.isFinite(v));
         }
         for (const p of parseComputeApps(text).rows) {
           assert.ok(p.name.length <= LIMITS.maxText && !/[\u0000-\u001f]/.test(p.name));

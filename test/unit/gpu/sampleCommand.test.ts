@@ -16,8 +16,14 @@ const ok = (stdout: string) => ({ stdout, stderr: '', exitCode: 0, truncated: fa
 describe('SampleCommand', () => {
   it('is one shell command running both queries, the second only after the first succeeded', () => {
     assert.equal((command.text.match(/nvidia-smi --query-/g) ?? []).length, 2);
-    assert.match(command.text, /--query-gpu=index,name,utilization\.gpu,memory\.used,memory\.total,temperature\.gpu,power\.draw,power\.limit --format=csv,noheader,nounits/);
-    assert.match(command.text, /--query-compute-apps=gpu_uuid,pid,process_name,used_memory --format=csv,noheader,nounits/);
+    assert.match(
+      command.text,
+      /--query-gpu=index,name,utilization\.gpu,memory\.used,memory\.total,temperature\.gpu,power\.draw,power\.limit --format=csv,noheader,nounits/,
+    );
+    assert.match(
+      command.text,
+      /--query-compute-apps=gpu_uuid,pid,process_name,used_memory --format=csv,noheader,nounits/,
+    );
     assert.notEqual(new SampleCommand().text, new SampleCommand().text, 'the marker nonce is random per sampler');
   });
 
@@ -34,20 +40,49 @@ describe('SampleCommand', () => {
     assert.deepEqual(r.kind === 'ok' && r.processes, []);
   });
 
-  it('missing nvidia-smi (the shell\'s 127) → noNvidiaSmi with the shell\'s text', () => {
-    const r = command.interpret({ stderr: '', stdout: `${fixture('command-not-found.bash.txt')}${M} gpu 127\n`, exitCode: 1, truncated: false });
+  it("missing nvidia-smi (the shell's 127) → noNvidiaSmi with the shell's text", () => {
+    const r = command.interpret({
+      stderr: '',
+      stdout: `${fixture('command-not-found.bash.txt')}${M} gpu 127\n`,
+      exitCode: 1,
+      truncated: false,
+    });
     assert.deepEqual(r, { kind: 'noNvidiaSmi', message: 'bash: nvidia-smi: command not found' });
   });
 
-  it('driver failure → driverFailed with nvidia-smi\'s own text', () => {
-    const r = command.interpret({ stderr: '', stdout: `${fixture('driver-failed.txt')}${M} gpu 9\n`, exitCode: 1, truncated: false });
+  it("driver failure → driverFailed with nvidia-smi's own text", () => {
+    const r = command.interpret({
+      stderr: '',
+      stdout: `${fixture('driver-failed.txt')}${M} gpu 9\n`,
+      exitCode: 1,
+      truncated: false,
+    });
     assert.deepEqual(r, { kind: 'driverFailed', message: fixture('driver-failed.txt').trim() });
   });
 
   it('output without markers (cut off, or a shell that is not sh) is a sampleFailed, never a crash', () => {
-    assert.equal(command.interpret({ stderr: '', stdout: fixture('query-gpu.h100x1-busy.csv'), exitCode: undefined, truncated: false }).kind, 'sampleFailed');
-    assert.equal(command.interpret({ stderr: '', stdout: 'x'.repeat(10), exitCode: 0, truncated: true }).kind, 'sampleFailed');
-    assert.equal(command.interpret({ stderr: '', stdout: `${fixture('query-gpu.h100x1-busy.csv')}${M} gpu 0\n`, exitCode: 0, truncated: false }).kind, 'sampleFailed');
+    assert.equal(
+      command.interpret({
+        stderr: '',
+        stdout: fixture('query-gpu.h100x1-busy.csv'),
+        exitCode: undefined,
+        truncated: false,
+      }).kind,
+      'sampleFailed',
+    );
+    assert.equal(
+      command.interpret({ stderr: '', stdout: 'x'.repeat(10), exitCode: 0, truncated: true }).kind,
+      'sampleFailed',
+    );
+    assert.equal(
+      command.interpret({
+        stderr: '',
+        stdout: `${fixture('query-gpu.h100x1-busy.csv')}${M} gpu 0\n`,
+        exitCode: 0,
+        truncated: false,
+      }).kind,
+      'sampleFailed',
+    );
   });
 
   it('a process named like the marker cannot end the process list early', () => {
@@ -59,10 +94,15 @@ describe('SampleCommand', () => {
 
   it('any output gives an outcome (generated)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 2000 }), fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }), fc.boolean(), (output, exitCode, truncated) => {
-        const r = command.interpret({ stdout: output, stderr: '', exitCode, truncated });
-        assert.ok(['ok', 'noNvidiaSmi', 'driverFailed', 'sampleFailed'].includes(r.kind));
-      }),
+      fc.property(
+        fc.string({ maxLength: 2000 }),
+        fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }),
+        fc.boolean(),
+        (output, exitCode, truncated) => {
+          const r = command.interpret({ stdout: output, stderr: '', exitCode, truncated });
+          assert.ok(['ok', 'noNvidiaSmi', 'driverFailed', 'sampleFailed'].includes(r.kind));
+        },
+      ),
     );
   });
 
@@ -73,7 +113,16 @@ describe('SampleCommand', () => {
 
     const runIn = (shell: string) => {
       try {
-        return { stdout: execFileSync(shell, ['-c', command.text], { env: { PATH: `${dir}/bin:/usr/bin:/bin` }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), stderr: '', exitCode: 0, truncated: false };
+        return {
+          stdout: execFileSync(shell, ['-c', command.text], {
+            env: { PATH: `${dir}/bin:/usr/bin:/bin` },
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+          stderr: '',
+          exitCode: 0,
+          truncated: false,
+        };
       } catch (e) {
         const err = e as { stdout: string; stderr: string; status: number };
         return { stdout: err.stdout, stderr: err.stderr, exitCode: err.status, truncated: false };

@@ -118,10 +118,15 @@ describe('GpuSampler: when it samples and which connections it keeps', () => {
     assert.equal(t.transport.open.size, 1);
   });
 
-  it('run() uses the same connection (a cost guard\'s `who`), and refresh() while hidden closes after itself', async () => {
+  it("run() uses the same connection (a cost guard's `who`), and refresh() while hidden closes after itself", async () => {
     const t = setup();
     await t.look();
-    t.transport.answers.set('a', { stdout: 'ubuntu   pts/0        2024-10-25 11:20 (10.0.0.2)\n', stderr: '', exitCode: 0, truncated: false });
+    t.transport.answers.set('a', {
+      stdout: 'ubuntu   pts/0        2024-10-25 11:20 (10.0.0.2)\n',
+      stderr: '',
+      exitCode: 0,
+      truncated: false,
+    });
     const who = await t.sampler.run('a', 'who', 5_000);
     assert.match(who.stdout, /pts\/0/);
     assert.deepEqual(t.transport.connects, ['a']);
@@ -145,20 +150,35 @@ describe('GpuSampler: states, back-off, errors', () => {
   it('each failure has its own state: hostKeyUnknown, sshFailed(reason), noNvidiaSmi, driverFailed(message)', async () => {
     const t = setup();
     t.transport.connectErrors.set('k', new CommandTransportError('hostKeyUnknown', 'no host key'));
-    t.transport.connectErrors.set('s', new CommandTransportError('network', '10.0.0.1:22 refused the connection (is sshd running?)'));
+    t.transport.connectErrors.set(
+      's',
+      new CommandTransportError('network', '10.0.0.1:22 refused the connection (is sshd running?)'),
+    );
     t.transport.answers.set('m', 'missing');
     t.transport.answers.set('d', 'driver-failed');
     await t.look(target('k'), target('s'), target('m'), target('d'));
     assert.deepEqual(t.sampler.state('k'), { kind: 'hostKeyUnknown' });
-    assert.deepEqual(t.sampler.state('s'), { kind: 'sshFailed', reason: '10.0.0.1:22 refused the connection (is sshd running?)' });
-    assert.deepEqual(t.sampler.state('m'), { kind: 'noNvidiaSmi', message: 'bash: line 1: nvidia-smi: command not found' });
-    assert.match(JSON.stringify(t.sampler.state('d')), /driverFailed.*NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/);
+    assert.deepEqual(t.sampler.state('s'), {
+      kind: 'sshFailed',
+      reason: '10.0.0.1:22 refused the connection (is sshd running?)',
+    });
+    assert.deepEqual(t.sampler.state('m'), {
+      kind: 'noNvidiaSmi',
+      message: 'bash: line 1: nvidia-smi: command not found',
+    });
+    assert.match(
+      JSON.stringify(t.sampler.state('d')),
+      /driverFailed.*NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/,
+    );
   });
 
   it('shows "connecting" until the first answer', async () => {
     const t = setup();
     let release!: () => void;
-    t.transport.answers.set('a', () => new Promise((r) => (release = () => r({ stdout: '', stderr: '', exitCode: 0, truncated: false }))));
+    t.transport.answers.set(
+      'a',
+      () => new Promise((r) => (release = () => r({ stdout: '', stderr: '', exitCode: 0, truncated: false }))),
+    );
     await t.look();
     assert.deepEqual(t.sampler.state('a'), { kind: 'connecting' });
     release();

@@ -5,7 +5,14 @@ import type { GpuTarget } from '../../../src/gpu/types';
 import { FakeTimers } from '../core/fakeTimers';
 import { FakeTransport, NONCE } from './fakeTransport';
 
-export const target = (id: string, extra: Partial<GpuTarget> = {}): GpuTarget => ({ id, ip: '10.0.0.1', port: 22, user: 'ubuntu', identityFile: `/keys/${id}`, ...extra });
+export const target = (id: string, extra: Partial<GpuTarget> = {}): GpuTarget => ({
+  id,
+  ip: '10.0.0.1',
+  port: 22,
+  user: 'ubuntu',
+  identityFile: `/keys/${id}`,
+  ...extra,
+});
 
 export function setup(options: Partial<GpuSamplerOptions> = {}) {
   const timers = new FakeTimers();
@@ -24,4 +31,3 @@ export function setup(options: Partial<GpuSamplerOptions> = {}) {
     },
   };
 }
-

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { FIXTURES } from './fixtures';
 
 /** The fixture stems it can replay, plus the two failures. */
-export type StubMode = 'h100x1-idle' | 'h100x1-busy' | 'h100x1-mig-busy' | 'h100x8-idle' | 'h100x8-busy' | 'driver-failed' | 'missing';
+export type StubMode =
+  'h100x1-idle' | 'h100x1-busy' | 'h100x1-mig-busy' | 'h100x8-idle' | 'h100x8-busy' | 'driver-failed' | 'missing';
 
 export interface StubNvidiaSmi {
   /** The directory to put first on the PATH. */

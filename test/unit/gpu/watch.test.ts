@@ -96,7 +96,11 @@ describe('GpuSampler watch: what runs while nobody looks', () => {
     t.sampler.setWatched(['k', 'h']);
     await t.timers.advance(HOUR - 1);
     assert.equal(t.transport.connects.filter((id) => id === 'k').length, 0, 'no key: nothing attempted');
-    assert.equal(t.transport.connects.filter((id) => id === 'h').length, 60, 'the real transport checks known_hosts before any TCP');
+    assert.equal(
+      t.transport.connects.filter((id) => id === 'h').length,
+      60,
+      'the real transport checks known_hosts before any TCP',
+    );
     assert.equal(t.sampler.isWatching('k'), false);
     t.transport.connectErrors.delete('h');
     await t.timers.advance(MIN);
@@ -123,7 +127,11 @@ describe('GpuSampler watch: what runs while nobody looks', () => {
     await t.timers.advance(HOUR);
     assert.equal(t.transport.commands.length, n);
     assert.equal(t.transport.open.size, 0);
-    assert.deepEqual(t.timers.scheduled.filter((ms) => ms > 0 && ms < HOUR), [], 'no sampling timer');
+    assert.deepEqual(
+      t.timers.scheduled.filter((ms) => ms > 0 && ms < HOUR),
+      [],
+      'no sampling timer',
+    );
   });
 
   it('sampleSeconds 0 turns the watch off too', async () => {
@@ -147,7 +155,10 @@ describe('GpuSampler watch: what runs while nobody looks', () => {
     const seen = await t.sampler.inspect('a', 'who', 5_000);
     assert.equal(seen.state?.kind, 'ok');
     assert.deepEqual(t.transport.connects, ['a']);
-    assert.deepEqual(t.transport.commands.slice(-1).map((c) => c.command), ['who']);
+    assert.deepEqual(
+      t.transport.commands.slice(-1).map((c) => c.command),
+      ['who'],
+    );
     assert.equal(t.transport.open.size, 1);
   });
 

@@ -10,7 +10,8 @@ const NAMES_KEY = 'fal.instanceNames';
 import { NamePruner } from '../../../src/instances/namePruner';
 import { MapState } from '../../support/memento';
 
-const inst = (id: string): ComputeInstance => ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 'ready' }) as ComputeInstance;
+const inst = (id: string): ComputeInstance =>
+  ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 'ready' }) as ComputeInstance;
 const settle = () => new Promise((r) => setImmediate(r));
 
 describe('InstanceNames', () => {

@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { fileCycles, floorViolations, folderCycles, importGraph, type ImportGraph } from './importGraph';
 
 const root = resolve(__dirname, '../../../..');
-const floors = async () => ((await import(pathToFileURL(resolve(root, 'eslint.config.mjs')).href)) as { FLOORS: string[][] }).FLOORS;
+const floors = async () =>
+  ((await import(pathToFileURL(resolve(root, 'eslint.config.mjs')).href)) as { FLOORS: string[][] }).FLOORS;
 
 describe('the import graph of src/', () => {
   const graph = importGraph(resolve(root, 'src'));
@@ -17,7 +18,10 @@ describe('the import graph of src/', () => {
     assert.ok(graph.size > 150, `${graph.size} files`);
     assert.ok(graph.get('extension.ts')!.includes('commands/registerCommand.ts'));
     assert.ok(graph.get('cost/costGuard.ts')!.includes('base/emitter.ts'), 'a class import');
-    assert.ok(graph.get('remote/hostPreparation.ts')!.includes('views/gettingStarted.ts'), 'a type-only import is an arrow too');
+    assert.ok(
+      graph.get('remote/hostPreparation.ts')!.includes('views/gettingStarted.ts'),
+      'a type-only import is an arrow too',
+    );
   });
 
   it('has no file-level cycle and no folder-level cycle', () => {
@@ -38,8 +42,14 @@ describe('the import graph of src/', () => {
     ]);
     assert.deepEqual(fileCycles(planted), [['core/planted.ts', 'views/plantedView.ts']]);
     const [folderCycle, ...more] = folderCycles(planted);
-    assert.ok(folderCycle!.includes('core') && folderCycle!.includes('views') && more.length === 0, JSON.stringify(folderCycles(planted)));
-    assert.deepEqual(floorViolations(planted, await floors()), ['src/newFolder is on no floor', 'core/planted.ts imports views/plantedView.ts, a floor above']);
+    assert.ok(
+      folderCycle!.includes('core') && folderCycle!.includes('views') && more.length === 0,
+      JSON.stringify(folderCycles(planted)),
+    );
+    assert.deepEqual(floorViolations(planted, await floors()), [
+      'src/newFolder is on no floor',
+      'core/planted.ts imports views/plantedView.ts, a floor above',
+    ]);
   });
 
   it('a file that imports itself is a cycle', () => {

@@ -86,9 +86,13 @@ export function folderCycles(graph: ImportGraph): string[][] {
 /** The problems with `graph` under `floors` (lowest first): folders on no floor, and arrows running up. */
 export function floorViolations(graph: ImportGraph, floors: readonly (readonly string[])[]): string[] {
   const floorOf = (folder: string) => floors.findIndex((floor) => floor.includes(folder));
-  const unplaced = [...new Set([...graph.keys()].map(folderOf))].filter((folder) => floorOf(folder) < 0).map((folder) => `src/${folder} is on no floor`);
+  const unplaced = [...new Set([...graph.keys()].map(folderOf))]
+    .filter((folder) => floorOf(folder) < 0)
+    .map((folder) => `src/${folder} is on no floor`);
   const upward = [...graph].flatMap(([from, targets]) =>
-    targets.filter((to) => floorOf(folderOf(to)) > floorOf(folderOf(from))).map((to) => `${from} imports ${to}, a floor above`),
+    targets
+      .filter((to) => floorOf(folderOf(to)) > floorOf(folderOf(from)))
+      .map((to) => `${from} imports ${to}, a floor above`),
   );
   return [...unplaced, ...upward];
 }

@@ -22,7 +22,10 @@ describe('markup rule: outside text reaches markdown only through markdownText',
   it('holds for every file that builds a tooltip', () => {
     const files = MARKDOWN_FILES.map((f) => resolve(root, f));
     const findings = markupFindings(markupProgram(root, files), root, files);
-    assert.deepEqual(findings.map((f) => `${f.file}:${f.line}: ${f.text}`), []);
+    assert.deepEqual(
+      findings.map((f) => `${f.file}:${f.line}: ${f.text}`),
+      [],
+    );
   });
 
   it('fires on each way outside text could slip in, and passes the escaped and our own words', () => {
@@ -49,7 +52,15 @@ describe('markup rule: outside text reaches markdown only through markdownText',
       const findings = markupFindings(markupProgram(root, [file]), dir, [file]);
       assert.deepEqual(
         findings.map((f) => `${f.line}: ${f.text}`).sort(),
-        ['7: i.nick', '7: i.region', '7: note', '7: region', '8: i.region.toUpperCase()', '8: nick', '9: i.region'].sort(),
+        [
+          '7: i.nick',
+          '7: i.region',
+          '7: note',
+          '7: region',
+          '8: i.region.toUpperCase()',
+          '8: nick',
+          '9: i.region',
+        ].sort(),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -60,18 +71,32 @@ describe('markup rule: outside text reaches markdown only through markdownText',
     for (const path of sourceFiles(resolve(root, 'src'))) {
       const file = relative(root, path).replace(/\\/g, '/');
       const text = readFileSync(path, 'utf8');
-      assert.doesNotMatch(text, /appendMarkdown\s*\(/, `${file}: build the markdown in a markdown file; one MarkdownString from it`);
-      if (/\bnew\s+(?:vscode\.)?MarkdownString\b|\bisTrusted\b/.test(text)) assert.ok(MARKDOWN_STRING_FILES.includes(file), `${file} makes a MarkdownString: list it and check its argument`);
+      assert.doesNotMatch(
+        text,
+        /appendMarkdown\s*\(/,
+        `${file}: build the markdown in a markdown file; one MarkdownString from it`,
+      );
+      if (/\bnew\s+(?:vscode\.)?MarkdownString\b|\bisTrusted\b/.test(text))
+        assert.ok(
+          MARKDOWN_STRING_FILES.includes(file),
+          `${file} makes a MarkdownString: list it and check its argument`,
+        );
       if (/\bStatusPart\b|function \w+Markdown\(/.test(text)) {
         assert.ok(MARKDOWN_FILES.includes(file), `${file} builds markdown: add it to MARKDOWN_FILES (markupRule.ts)`);
       }
     }
     // Each MarkdownString is made from a markdown file's *Markdown function.
-    const MARKDOWN_FILE_FUNCTIONS = new Set(MARKDOWN_FILES.flatMap((f) => [...readFileSync(resolve(root, f), 'utf8').matchAll(/function (\w+Markdown)\(/g)].map((m) => m[1]!)));
+    const MARKDOWN_FILE_FUNCTIONS = new Set(
+      MARKDOWN_FILES.flatMap((f) =>
+        [...readFileSync(resolve(root, f), 'utf8').matchAll(/function (\w+Markdown)\(/g)].map((m) => m[1]!),
+      ),
+    );
     for (const file of MARKDOWN_STRING_FILES) {
       const text = readFileSync(resolve(root, file), 'utf8');
       const made = [...text.matchAll(/new\s+(?:vscode\.)?MarkdownString\(/g)].length;
-      const fromBuilders = [...text.matchAll(/new vscode\.MarkdownString\((\w+)Markdown\(/g)].filter((m) => MARKDOWN_FILE_FUNCTIONS.has(`${m[1]}Markdown`)).length;
+      const fromBuilders = [...text.matchAll(/new vscode\.MarkdownString\((\w+)Markdown\(/g)].filter((m) =>
+        MARKDOWN_FILE_FUNCTIONS.has(`${m[1]}Markdown`),
+      ).length;
       assert.equal(fromBuilders, made, `${file}: every MarkdownString is made from a function of MARKDOWN_FILES`);
     }
   });

@@ -87,7 +87,15 @@ export function markupFindings(program: ts.Program, root: string, files: readonl
   };
   const isOwnLiteral = (node: ts.Node) => {
     const type = checker.getTypeAtLocation(node);
-    return (type.isUnion() ? type.types : [type]).every((t) => (t.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.Undefined | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike)) !== 0);
+    return (type.isUnion() ? type.types : [type]).every(
+      (t) =>
+        (t.flags &
+          (ts.TypeFlags.StringLiteral |
+            ts.TypeFlags.Undefined |
+            ts.TypeFlags.NumberLike |
+            ts.TypeFlags.BooleanLike)) !==
+        0,
+    );
   };
   const declaredInMarkdownFile = (decl: ts.Node) => markdownFiles.has(resolve(decl.getSourceFile().fileName));
   const constants = new Map<ts.Node, boolean>();
@@ -96,22 +104,39 @@ export function markupFindings(program: ts.Program, root: string, files: readonl
   const check = (expr: ts.Expression): ts.Node[] => {
     if (!isStringish(expr) || isOwnLiteral(expr)) return [];
     if (ts.isStringLiteralLike(expr) || ts.isTemplateExpression(expr)) return []; // a template's spans are checked on their own
-    if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isNonNullExpression(expr)) return check(expr.expression);
+    if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isNonNullExpression(expr))
+      return check(expr.expression);
     if (ts.isConditionalExpression(expr)) return [...check(expr.whenTrue), ...check(expr.whenFalse)];
     if (ts.isBinaryExpression(expr)) {
       const op = expr.operatorToken.kind;
-      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.PlusToken) return [...check(expr.left), ...check(expr.right)];
+      if (
+        op === ts.SyntaxKind.QuestionQuestionToken ||
+        op === ts.SyntaxKind.BarBarToken ||
+        op === ts.SyntaxKind.PlusToken
+      )
+        return [...check(expr.left), ...check(expr.right)];
       if (op === ts.SyntaxKind.AmpersandAmpersandToken) return check(expr.right);
       return [expr];
     }
     if (ts.isCallExpression(expr)) {
       const callee = expr.expression;
-      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      const name = ts.isIdentifier(callee)
+        ? callee.text
+        : ts.isPropertyAccessExpression(callee)
+          ? callee.name.text
+          : undefined;
       if (name !== undefined && Object.hasOwn(SAFE_CALLS, name)) return [];
       // String(n) of a number; a string method with literal arguments on a part that passes.
       if (name === 'String' && expr.arguments.every((a) => !isStringish(a))) return [];
-      if (ts.isPropertyAccessExpression(callee) && STRING_METHODS.includes(callee.name.text) && expr.arguments.every((a) => ts.isLiteralExpression(a))) return check(callee.expression).length ? [expr] : [];
-      const decl = ts.isIdentifier(callee) ? aliased(checker.getSymbolAtLocation(callee))?.declarations?.[0] : undefined;
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        STRING_METHODS.includes(callee.name.text) &&
+        expr.arguments.every((a) => ts.isLiteralExpression(a))
+      )
+        return check(callee.expression).length ? [expr] : [];
+      const decl = ts.isIdentifier(callee)
+        ? aliased(checker.getSymbolAtLocation(callee))?.declarations?.[0]
+        : undefined;
       return decl && ts.isFunctionDeclaration(decl) && declaredInMarkdownFile(decl) ? [] : [expr];
     }
     if (ts.isIdentifier(expr)) {
@@ -129,16 +154,29 @@ export function markupFindings(program: ts.Program, root: string, files: readonl
     }
     if (ts.isPropertyAccessExpression(expr)) {
       const decl = checker.getSymbolAtLocation(expr.name)?.declarations?.[0];
-      const owner = decl?.parent && (ts.isInterfaceDeclaration(decl.parent) || ts.isClassDeclaration(decl.parent) || ts.isTypeAliasDeclaration(decl.parent)) ? decl.parent.name?.text : decl?.parent && ts.isTypeLiteralNode(decl.parent) && ts.isTypeAliasDeclaration(decl.parent.parent) ? decl.parent.parent.name.text : undefined;
+      const owner =
+        decl?.parent &&
+        (ts.isInterfaceDeclaration(decl.parent) ||
+          ts.isClassDeclaration(decl.parent) ||
+          ts.isTypeAliasDeclaration(decl.parent))
+          ? decl.parent.name?.text
+          : decl?.parent && ts.isTypeLiteralNode(decl.parent) && ts.isTypeAliasDeclaration(decl.parent.parent)
+            ? decl.parent.parent.name.text
+            : undefined;
       return owner && Object.hasOwn(OWN_WORDS, `${owner}.${expr.name.text}`) ? [] : [expr];
     }
     return [expr];
   };
-  const aliased = (symbol: ts.Symbol | undefined) => (symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+  const aliased = (symbol: ts.Symbol | undefined) =>
+    symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
 
   const safeCallee = (call: ts.CallExpression) => {
     const callee = call.expression;
-    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    const name = ts.isIdentifier(callee)
+      ? callee.text
+      : ts.isPropertyAccessExpression(callee)
+        ? callee.name.text
+        : undefined;
     return name !== undefined && Object.hasOwn(SAFE_CALLS, name) && name !== 'join';
   };
   const sink = (expr: ts.Expression) => {
@@ -149,8 +187,14 @@ export function markupFindings(program: ts.Program, root: string, files: readonl
     if (ts.isPropertyAssignment(node) && node.name.getText() === 'accessibility') return;
     if (ts.isCallExpression(node) && safeCallee(node)) return;
     if (ts.isTemplateSpan(node)) sink(node.expression);
-    else if (ts.isArrayLiteralExpression(node)) node.elements.forEach((e) => !ts.isSpreadElement(e) && !ts.isOmittedExpression(e) && sink(e));
-    else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['push', 'unshift'].includes(node.expression.name.text)) node.arguments.forEach(sink);
+    else if (ts.isArrayLiteralExpression(node))
+      node.elements.forEach((e) => !ts.isSpreadElement(e) && !ts.isOmittedExpression(e) && sink(e));
+    else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ['push', 'unshift'].includes(node.expression.name.text)
+    )
+      node.arguments.forEach(sink);
     else if (ts.isReturnStatement(node) && node.expression) sink(node.expression);
     else if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) sink(node.body);
     else if (ts.isPropertyAssignment(node) && ['tooltip', 'text'].includes(node.name.getText())) sink(node.initializer);

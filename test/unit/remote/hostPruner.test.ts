@@ -26,7 +26,15 @@ class MemoryMemento {
   }
 }
 
-const inst = (id: string): ComputeInstance => ({ id, instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 'ready', ip: '203.0.113.10', sector: undefined, creator_user_nickname: undefined });
+const inst = (id: string): ComputeInstance => ({
+  id,
+  instance_type: 'gpu_1x_h100_sxm5',
+  region: 'us-west',
+  status: 'ready',
+  ip: '203.0.113.10',
+  sector: undefined,
+  creator_user_nickname: undefined,
+});
 
 describe('remote/HostPruner', () => {
   let home: string;
@@ -35,53 +43,92 @@ describe('remote/HostPruner', () => {
   });
   afterEach(() => removeDir(home));
 
-  it('removes entries and keys of instances gone from the list, never the user\'s hosts', async () => {
+  it("removes entries and keys of instances gone from the list, never the user's hosts", async () => {
     const paths = sshPaths(home);
     const userOwn = 'Host fal-mine\n  HostName 192.0.2.9\nHost work\n  User me\n';
     writeFileSync(join(home, 'user_config'), userOwn);
     const p = { ...paths, userConfig: join(home, 'user_config') };
     for (const id of ['inst_a', 'inst_b', 'inst_old']) {
-      await writeHostWithInclude(p, { instanceId: id, ip: '203.0.113.10', user: 'ubuntu', port: 22, identityFile: join(home, `k_${id}`) }, home);
+      await writeHostWithInclude(
+        p,
+        { instanceId: id, ip: '203.0.113.10', user: 'ubuntu', port: 22, identityFile: join(home, `k_${id}`) },
+        home,
+      );
     }
     const model = new InstancesModel({ get: () => ({}), set: () => undefined });
     const keys = new InstanceKeyStore(new MemoryMemento() as never);
     for (const id of ['inst_a', 'inst_b', 'inst_old', 'inst_Upper']) await keys.set(id, join(home, `k_${id}`));
     const lines: string[] = [];
-    const pruner = new HostPruner(model, keys, { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`WARN ${m}`) } as never, () => p);
+    const pruner = new HostPruner(
+      model,
+      keys,
+      { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`WARN ${m}`) } as never,
+      () => p,
+    );
     const aliases = () => [...readFileSync(p.managedConfig, 'utf8').matchAll(/^Host (\S+)$/gm)].map((m) => m[1]);
 
     // First list of the session: inst_old (left from an earlier session) goes.
     model.apply([inst('inst_a'), inst('inst_b'), inst('inst_Upper')], 1);
-    await waitFor('the first prune', () => keys.ids().sort().join(), (ids) => ids === 'inst_Upper,inst_a,inst_b');
+    await waitFor(
+      'the first prune',
+      () => keys.ids().sort().join(),
+      (ids) => ids === 'inst_Upper,inst_a,inst_b',
+    );
     assert.deepEqual(aliases(), ['fal-inst_a', 'fal-inst_b']);
 
     // inst_b deleted.
     model.apply([inst('inst_a'), inst('inst_Upper')], 2);
-    await waitFor('the prune of inst_b', () => keys.ids().sort().join(), (ids) => ids === 'inst_Upper,inst_a');
+    await waitFor(
+      'the prune of inst_b',
+      () => keys.ids().sort().join(),
+      (ids) => ids === 'inst_Upper,inst_a',
+    );
     assert.deepEqual(aliases(), ['fal-inst_a']);
-    assert.ok(lines.includes(`Removed host entry fal-inst_b from ${p.managedConfig}: its instance no longer exists`), lines.join('\n'));
+    assert.ok(
+      lines.includes(`Removed host entry fal-inst_b from ${p.managedConfig}: its instance no longer exists`),
+      lines.join('\n'),
+    );
 
     // A key recorded for an instance not listed yet (created while a list was in flight) stays.
     // Prunes run in order: once the next one (inst_Upper gone) is done, this one is too.
     await keys.set('inst_new', join(home, 'k_new'));
     model.apply([inst('inst_a'), inst('inst_Upper')], 3);
     model.apply([inst('inst_a')], 4);
-    await waitFor('the prune of inst_Upper', () => keys.ids(), (ids) => !ids.includes('inst_Upper'));
+    await waitFor(
+      'the prune of inst_Upper',
+      () => keys.ids(),
+      (ids) => !ids.includes('inst_Upper'),
+    );
     assert.ok(keys.ids().includes('inst_new'));
 
     // A failed list prunes nothing (decided at once: nothing is queued).
     model.fail('HTTP 500', 'server', 5);
     assert.deepEqual(aliases(), ['fal-inst_a']);
-    assert.equal(readFileSync(join(home, 'user_config'), 'utf8').endsWith(userOwn), true, "the user's own hosts are untouched");
+    assert.equal(
+      readFileSync(join(home, 'user_config'), 'utf8').endsWith(userOwn),
+      true,
+      "the user's own hosts are untouched",
+    );
 
     // The last instance deleted: no trace is left — the user's config is its original bytes again.
     model.apply([inst('inst_Upper')], 5);
-    const traces = () => [existsSync(p.falDir), readFileSync(join(home, 'user_config'), 'utf8') !== userOwn, readdirSync(home).filter((n) => n.startsWith('user_config')).length > 1];
+    const traces = () => [
+      existsSync(p.falDir),
+      readFileSync(join(home, 'user_config'), 'utf8') !== userOwn,
+      readdirSync(home).filter((n) => n.startsWith('user_config')).length > 1,
+    ];
     await waitFor('no trace left', traces, (left) => !left.some(Boolean));
     assert.equal(readFileSync(join(home, 'user_config'), 'utf8'), userOwn);
     assert.equal(existsSync(p.falDir), false, '~/.ssh/fal is gone');
-    assert.deepEqual(readdirSync(home).filter((n) => n.startsWith('user_config')), ['user_config'], 'the identical backup is gone too');
-    assert.ok(lines.some((l) => l.startsWith(`Removed the fal-compute lines in ${p.userConfig}: no fal host entry is left`)), lines.join('\n'));
+    assert.deepEqual(
+      readdirSync(home).filter((n) => n.startsWith('user_config')),
+      ['user_config'],
+      'the identical backup is gone too',
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith(`Removed the fal-compute lines in ${p.userConfig}: no fal host entry is left`)),
+      lines.join('\n'),
+    );
     pruner.dispose();
   });
 
@@ -89,11 +136,24 @@ describe('remote/HostPruner', () => {
     const paths = sshPaths(home);
     mkdirSync(join(home, '.ssh'), { recursive: true });
     writeFileSync(paths.userConfig, 'Host work\n');
-    await writeHostWithInclude(paths, { instanceId: 'inst_gone', ip: '203.0.113.10', user: 'ubuntu', port: 22, identityFile: join(home, 'k') }, home);
+    await writeHostWithInclude(
+      paths,
+      { instanceId: 'inst_gone', ip: '203.0.113.10', user: 'ubuntu', port: 22, identityFile: join(home, 'k') },
+      home,
+    );
     const model = new InstancesModel({ get: () => ({}), set: () => undefined });
-    const pruner = new HostPruner(model, new InstanceKeyStore(new MemoryMemento() as never), { info: () => undefined, warn: () => undefined } as never, () => paths);
+    const pruner = new HostPruner(
+      model,
+      new InstanceKeyStore(new MemoryMemento() as never),
+      { info: () => undefined, warn: () => undefined } as never,
+      () => paths,
+    );
     model.apply([], 1);
-    await waitFor('the tidy of ~/.ssh', () => readdirSync(join(home, '.ssh')), (names) => names.join() === 'config');
+    await waitFor(
+      'the tidy of ~/.ssh',
+      () => readdirSync(join(home, '.ssh')),
+      (names) => names.join() === 'config',
+    );
     assert.equal(readFileSync(paths.userConfig, 'utf8'), 'Host work\n');
     pruner.dispose();
   });

@@ -3,7 +3,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkHostTarget, describeResolveCheck, managedAliases, removeAliases, writeHostOnly, writeHostWithInclude } from '../../../src/remote/hostSync';
+import {
+  checkHostTarget,
+  describeResolveCheck,
+  managedAliases,
+  removeAliases,
+  writeHostOnly,
+  writeHostWithInclude,
+} from '../../../src/remote/hostSync';
 import { SshConfigError, sshPaths } from '../../../src/ssh';
 import { hasOpenSsh, makeTempDir, removeDir, sshG } from '../ssh/helpers';
 
@@ -25,7 +32,10 @@ describe('remote/hostSync', () => {
 
   it('adds the Include to a tricky user config, keeping every byte, and writes the entry', async function () {
     const paths = sshPaths(home);
-    const tricky = Buffer.from('\ufeff# mine\r\nHost *\r\n\tUser root\r\nMatch exec "false"\r\n  Port 1\r\nInclude other/*.conf', 'utf8');
+    const tricky = Buffer.from(
+      '\ufeff# mine\r\nHost *\r\n\tUser root\r\nMatch exec "false"\r\n  Port 1\r\nInclude other/*.conf',
+      'utf8',
+    );
     writeFileSync(paths.userConfig, tricky, { mode: 0o644 });
     const r = await writeHostWithInclude(paths, target(), home);
     assert.deepEqual([r.alias, r.entry, r.include], ['fal-inst_a1', 'added', 'added']);
@@ -43,13 +53,16 @@ describe('remote/hostSync', () => {
     if (!hasOpenSsh()) return this.skip();
     // OpenSSH rejects a file with a BOM (before and after our change): said so, with the reason.
     assert.equal(again.check.kind, 'rejected');
-    assert.match(describeResolveCheck(again.check, paths.userConfig).message, /byte order mark \(BOM\).*Save the file as UTF-8 without BOM/);
+    assert.match(
+      describeResolveCheck(again.check, paths.userConfig).message,
+      /byte order mark \(BOM\).*Save the file as UTF-8 without BOM/,
+    );
     // No BOM for OpenSSH: resolve through a copy without it.
     const plainConfig = join(home, 'plain_config');
     writeFileSync(plainConfig, Buffer.from(text.replace('\ufeff', ''), 'utf8'));
     const g = await sshG(plainConfig, 'fal-inst_a1');
     assert.equal(g.get('hostname'), '127.0.0.1');
-    assert.equal(g.get('user'), 'ubuntu', 'our block wins over the user\'s `Host *` User root');
+    assert.equal(g.get('user'), 'ubuntu', "our block wins over the user's `Host *` User root");
     assert.equal(g.get('stricthostkeychecking'), 'accept-new');
     assert.equal(g.get('userknownhostsfile'), paths.knownHosts);
   });
@@ -67,7 +80,10 @@ describe('remote/hostSync', () => {
     const marker = '# fal-compute: the next line includes the SSH hosts of the fal Compute VS Code extension';
     const broken = `${marker}\nInclude "${paths.managedConfig}"\nHost a\n${marker}\n`;
     writeFileSync(paths.userConfig, broken);
-    await assert.rejects(writeHostWithInclude(paths, target(), home), (e: unknown) => e instanceof SshConfigError && e.code === 'duplicate-marker' && /line|lines/.test(e.message));
+    await assert.rejects(
+      writeHostWithInclude(paths, target(), home),
+      (e: unknown) => e instanceof SshConfigError && e.code === 'duplicate-marker' && /line|lines/.test(e.message),
+    );
     assert.equal(readFileSync(paths.userConfig, 'utf8'), broken);
     assert.equal(existsSync(paths.managedConfig), false, 'no managed file either');
     // The terminal fallback writes only our own file.
@@ -78,7 +94,12 @@ describe('remote/hostSync', () => {
 
   it('refuses hostile values before touching any file', async () => {
     const paths = sshPaths(home);
-    for (const bad of [target({ ip: '10.0.0.1\n  ProxyCommand touch /tmp/pwned' }), target({ instanceId: 'inst/../x' }), target({ user: 'a b' }), target({ port: 0 })]) {
+    for (const bad of [
+      target({ ip: '10.0.0.1\n  ProxyCommand touch /tmp/pwned' }),
+      target({ instanceId: 'inst/../x' }),
+      target({ user: 'a b' }),
+      target({ port: 0 }),
+    ]) {
       assert.throws(() => checkHostTarget(paths, bad), SshConfigError);
       await assert.rejects(writeHostWithInclude(paths, bad, home), SshConfigError);
     }
@@ -104,7 +125,10 @@ describe('remote/hostSync', () => {
     assert.match(said.message, /cannot read the SSH config .*Bad configuration option: nosuchoption/);
 
     // A user's `Host fal-*` above our blocks wins for User (ssh takes the first value): a mismatch.
-    writeFileSync(paths.managedConfig, managed.replace('\nHost fal-inst_a1', '\nHost fal-*\n  User root\n\nHost fal-inst_a1'));
+    writeFileSync(
+      paths.managedConfig,
+      managed.replace('\nHost fal-inst_a1', '\nHost fal-*\n  User root\n\nHost fal-inst_a1'),
+    );
     const mismatch = await writeHostWithInclude(paths, target(), home);
     assert.equal(mismatch.check.kind, 'mismatch');
     assert.match(describeResolveCheck(mismatch.check, paths.userConfig).message, /user is "root", not "ubuntu"/);

@@ -26,7 +26,7 @@ describe('remote/sshProbe (real sshd)', function () {
     removeDir(dir);
   });
 
-  it('a new instance on a recycled IP starts clean: the old instance\'s key for that address is not held against it', async () => {
+  it("a new instance on a recycled IP starts clean: the old instance's key for that address is not held against it", async () => {
     const key = join(dir, 'id_ed25519');
     assert.equal((await run(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-f', key])).code, 0);
     sshd = await startSshd(dir, readFileSync(`${key}.pub`, 'utf8'));
@@ -37,9 +37,19 @@ describe('remote/sshProbe (real sshd)', function () {
     const oldKey = readFileSync(`${oldHostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
     mkdirSync(paths.falDir, { recursive: true });
     writeFileSync(paths.knownHosts, `[127.0.0.1]:${sshd.port} ${oldKey}\nfal-inst_old ${oldKey}\n`, { mode: 0o600 });
-    await writeHostOnly(paths, { instanceId: 'inst_new', ip: '127.0.0.1', user: sshd.user, port: sshd.port, identityFile: key });
+    await writeHostOnly(paths, {
+      instanceId: 'inst_new',
+      ip: '127.0.0.1',
+      user: sshd.user,
+      port: sshd.port,
+      identityFile: key,
+    });
     assert.deepEqual(await probeHostKey(paths.managedConfig, 'fal-inst_new'), { kind: 'ok' });
-    assert.match(readFileSync(paths.knownHosts, 'utf8'), /^fal-inst_new ssh-ed25519 /m, 'recorded under the new instance\'s alias');
+    assert.match(
+      readFileSync(paths.knownHosts, 'utf8'),
+      /^fal-inst_new ssh-ed25519 /m,
+      "recorded under the new instance's alias",
+    );
   });
 
   it('says ok, then changed after the host key changes under the same instance, then ok after forgetting it', async () => {
@@ -47,10 +57,20 @@ describe('remote/sshProbe (real sshd)', function () {
     assert.equal((await run(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-f', key])).code, 0);
     sshd = await startSshd(dir, readFileSync(`${key}.pub`, 'utf8'));
     const paths = sshPaths(join(dir, 'home'));
-    await writeHostOnly(paths, { instanceId: 'inst_probe', ip: '127.0.0.1', user: sshd.user, port: sshd.port, identityFile: key });
+    await writeHostOnly(paths, {
+      instanceId: 'inst_probe',
+      ip: '127.0.0.1',
+      user: sshd.user,
+      port: sshd.port,
+      identityFile: key,
+    });
     assert.deepEqual(await probeHostKey(paths.managedConfig, 'fal-inst_probe'), { kind: 'ok' });
     assert.match(readFileSync(paths.knownHosts, 'utf8'), /^fal-inst_probe ssh-ed25519 /m);
-    assert.equal((await knownHostKeys(paths.knownHosts, { alias: 'fal-inst_probe', ip: '127.0.0.1', port: sshd.port })).accepted.length, 1);
+    assert.equal(
+      (await knownHostKeys(paths.knownHosts, { alias: 'fal-inst_probe', ip: '127.0.0.1', port: sshd.port })).accepted
+        .length,
+      1,
+    );
 
     // Same address, new machine: another host key.
     const port = sshd.port;

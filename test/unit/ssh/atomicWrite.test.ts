@@ -1,5 +1,15 @@
 import assert from 'node:assert/strict';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChangedError, writeFileAtomic, type OpenTempFile } from '../../../src/ssh/atomicWrite';
@@ -86,7 +96,11 @@ describe('ssh/atomicWrite', () => {
     await assert.rejects(writeFileAtomic(file, 'ours', { ifUnchanged: read }), FileChangedError);
     assert.equal(readFileSync(file, 'utf8'), 'saved by the user meanwhile');
     assert.deepEqual(readdirSync(dir), ['config']);
-    await assert.rejects(writeFileAtomic(file, 'ours', { ifUnchanged: null }), FileChangedError, 'null: must not exist');
+    await assert.rejects(
+      writeFileAtomic(file, 'ours', { ifUnchanged: null }),
+      FileChangedError,
+      'null: must not exist',
+    );
     await writeFileAtomic(file, 'ours', { ifUnchanged: readFileSync(file) });
     assert.equal(readFileSync(file, 'utf8'), 'ours');
   });
@@ -102,7 +116,8 @@ describe('ssh/atomicWrite', () => {
           events.push(`${name}-`);
         });
       await Promise.all([step('a'), step('b'), step('c')]);
-      for (let i = 0; i < events.length; i += 2) assert.equal(events[i]!.slice(0, -1), events[i + 1]!.slice(0, -1), events.join(' '));
+      for (let i = 0; i < events.length; i += 2)
+        assert.equal(events[i]!.slice(0, -1), events[i + 1]!.slice(0, -1), events.join(' '));
       assert.deepEqual(readdirSync(dir), []);
 
       mkdirSync(lock);

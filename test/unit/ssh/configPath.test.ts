@@ -13,13 +13,47 @@ import { planEnsureInclude } from '../../../src/ssh/sshConfigFile';
 import { hasOpenSsh, makeTempDir, removeDir, sshG, sshIdentityFiles } from './helpers';
 
 /** Characters that mean something to argv_split, %-expansion, glob(3), a shell or a terminal. */
-const HOSTILE = ['\\', '"', "'", '#', '%', '~', '*', '?', '[', ']', '$', '{', '}', ' ', '\t', '=', ',', '!', '&', ';', 'é', '日', '🚀', 'a', 'Z', '\x01', '\x7f'];
+const HOSTILE = [
+  '\\',
+  '"',
+  "'",
+  '#',
+  '%',
+  '~',
+  '*',
+  '?',
+  '[',
+  ']',
+  '$',
+  '{',
+  '}',
+  ' ',
+  '\t',
+  '=',
+  ',',
+  '!',
+  '&',
+  ';',
+  'é',
+  '日',
+  '🚀',
+  'a',
+  'Z',
+  '\x01',
+  '\x7f',
+];
 /** Line breaks (always refused) are rarer, so that most generated paths get as far as the real ssh. */
-const unit = fc.oneof({ arbitrary: fc.constantFrom(...HOSTILE), weight: 20 }, { arbitrary: fc.constantFrom('\r', '\n'), weight: 1 });
+const unit = fc.oneof(
+  { arbitrary: fc.constantFrom(...HOSTILE), weight: 20 },
+  { arbitrary: fc.constantFrom('\r', '\n'), weight: 1 },
+);
 const segment = fc.string({ unit, minLength: 1, maxLength: 8 }).filter((s) => s !== '.' && s !== '..');
 
 const refusedFor = (e: unknown, path: string, allowed: RegExp[]): boolean =>
-  e instanceof SshConfigError && e.code === 'invalid-path' && allowed.some((why) => why.test(path)) && e.message.includes(JSON.stringify(path).slice(0, 40));
+  e instanceof SshConfigError &&
+  e.code === 'invalid-path' &&
+  allowed.some((why) => why.test(path)) &&
+  e.message.includes(JSON.stringify(path).slice(0, 40));
 
 describe('ssh/configPath', function () {
   this.timeout(120_000);
@@ -32,7 +66,12 @@ describe('ssh/configPath', function () {
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(segment, segment, segment, async (a, b, c) => {
-        const entry: HostEntry = { alias: 'fal-p', hostName: '192.0.2.1', identityFile: `${dir}/${a}/${b}`, knownHostsFile: `${dir}/${c}/known_hosts` };
+        const entry: HostEntry = {
+          alias: 'fal-p',
+          hostName: '192.0.2.1',
+          identityFile: `${dir}/${a}/${b}`,
+          knownHostsFile: `${dir}/${c}/known_hosts`,
+        };
         let block: string;
         try {
           block = renderHostBlock(entry, 'posix');
@@ -73,7 +112,11 @@ describe('ssh/configPath', function () {
         writeFileSync(managed, 'Host fal-inc\n  HostName 192.0.2.7\n', { mode: 0o600 });
         const config = join(dir, 'user_config');
         writeFileSync(config, plan.bytes);
-        assert.equal((await sshG(config, 'fal-inc')).get('hostname'), '192.0.2.7', `Include line: ${plan.bytes.toString().split('\n')[1]}`);
+        assert.equal(
+          (await sshG(config, 'fal-inc')).get('hostname'),
+          '192.0.2.7',
+          `Include line: ${plan.bytes.toString().split('\n')[1]}`,
+        );
         assert.equal((await sshG(config, 'other')).get('user'), 'someone');
         removeDir(join(dir, a.replace(/[\r\n]/g, 'x')));
         accepted++;
@@ -87,7 +130,13 @@ describe('ssh/configPath', function () {
     if (!hasOpenSsh()) this.skip();
     const key = join(dir, 'keys\\');
     const config = join(dir, 'config');
-    writeFileSync(config, renderHostBlock({ alias: 'fal-t', hostName: '192.0.2.1', identityFile: key, knownHostsFile: join(dir, 'kh') }, 'posix'));
+    writeFileSync(
+      config,
+      renderHostBlock(
+        { alias: 'fal-t', hostName: '192.0.2.1', identityFile: key, knownHostsFile: join(dir, 'kh') },
+        'posix',
+      ),
+    );
     assert.equal((await sshIdentityFiles(config, 'fal-t'))[0], key);
     const home = join(dir, 'a\\b');
     const managed = join(home, '.ssh', 'fal', 'config');
@@ -102,21 +151,35 @@ describe('ssh/configPath', function () {
   it('our own reader (configText) reads every argument we write back as OpenSSH would — 2,000 generated paths, both styles', () => {
     const winSegment = segment.map((s) => s.replace(/["\\/\r\n\0]/g, '_'));
     fc.assert(
-      fc.property(segment, segment, fc.constantFrom('posix' as const, 'win32' as const), winSegment, (a, b, style, w) => {
-        const identityFile = style === 'posix' ? `/x/${a}/${b}` : `C:\\Users\\${w}\\.ssh\\${w}`;
-        let block: string;
-        try {
-          block = renderHostBlock({ alias: 'fal-p', hostName: '192.0.2.1', identityFile, knownHostsFile: style === 'posix' ? '/kh' : 'C:\\kh' }, style);
-        } catch (e) {
-          assert.ok(e instanceof SshConfigError && e.code === 'invalid-path', String(e));
-          return;
-        }
-        const line = block.split('\n').find((l) => l.trimStart().startsWith('IdentityFile'))!;
-        const parsed = parseConfigLine(line);
-        assert.equal(parsed.error, undefined);
-        const expected = style === 'posix' ? identityFile : identityFile.replace(/\\/g, '/');
-        assert.deepEqual(parsed.args, [expected.replace(/%/g, '%%')]);
-      }),
+      fc.property(
+        segment,
+        segment,
+        fc.constantFrom('posix' as const, 'win32' as const),
+        winSegment,
+        (a, b, style, w) => {
+          const identityFile = style === 'posix' ? `/x/${a}/${b}` : `C:\\Users\\${w}\\.ssh\\${w}`;
+          let block: string;
+          try {
+            block = renderHostBlock(
+              {
+                alias: 'fal-p',
+                hostName: '192.0.2.1',
+                identityFile,
+                knownHostsFile: style === 'posix' ? '/kh' : 'C:\\kh',
+              },
+              style,
+            );
+          } catch (e) {
+            assert.ok(e instanceof SshConfigError && e.code === 'invalid-path', String(e));
+            return;
+          }
+          const line = block.split('\n').find((l) => l.trimStart().startsWith('IdentityFile'))!;
+          const parsed = parseConfigLine(line);
+          assert.equal(parsed.error, undefined);
+          const expected = style === 'posix' ? identityFile : identityFile.replace(/\\/g, '/');
+          assert.deepEqual(parsed.args, [expected.replace(/%/g, '%%')]);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

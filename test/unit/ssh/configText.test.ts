@@ -13,7 +13,12 @@ describe('ssh/configText', () => {
     assert.equal(doc.eol, '\r\n');
     assert.deepEqual(
       doc.lines.map((l) => [l.text, l.hasEol]),
-      [['Host ä', true], ['  User x', true], ['', true], ['last', false]],
+      [
+        ['Host ä', true],
+        ['  User x', true],
+        ['', true],
+        ['last', false],
+      ],
     );
     assert.deepEqual(Buffer.concat(doc.lines.map((l) => bytes.subarray(l.start, l.next))), bytes.subarray(3));
     assert.equal(readConfigText(Buffer.from('a\nb\r\n'), 'cfg').eol, '\n', 'the first line break decides');
@@ -30,7 +35,11 @@ describe('ssh/configText', () => {
     for (const [bytes, message] of cases) {
       assert.throws(
         () => readConfigText(bytes, '/home/u/.ssh/config'),
-        (e: unknown) => e instanceof SshConfigError && e.code === 'not-text' && message.test(e.message) && e.message.includes('/home/u/.ssh/config'),
+        (e: unknown) =>
+          e instanceof SshConfigError &&
+          e.code === 'not-text' &&
+          message.test(e.message) &&
+          e.message.includes('/home/u/.ssh/config'),
       );
     }
   });
@@ -67,7 +76,10 @@ describe('ssh/configText', () => {
     const dir = makeTempDir('fal-configtext-');
     try {
       const file = join(dir, 'config');
-      writeFileSync(file, '"Host" quoted\n  User=quoteduser\nHOST=eq\n\tuser = equser\nHost tab\t# comment\n  User tabuser\n');
+      writeFileSync(
+        file,
+        '"Host" quoted\n  User=quoteduser\nHOST=eq\n\tuser = equser\nHost tab\t# comment\n  User tabuser\n',
+      );
       assert.equal((await sshG(file, 'quoted')).get('user'), 'quoteduser');
       assert.equal((await sshG(file, 'eq')).get('user'), 'equser');
       assert.equal((await sshG(file, 'tab')).get('user'), 'tabuser');

@@ -10,7 +10,17 @@ import { forgetInstanceHostKeys, isHostKeyChangedError } from '../../../src/ssh/
 import { upsertHost } from '../../../src/ssh/managedConfig';
 import { readSshBanner } from '../../../src/ssh/reachability';
 import { ensureInclude } from '../../../src/ssh/sshConfigFile';
-import { hasOpenSsh, ISOLATED_SSH_OPTIONS, makeTempDir, removeDir, run, SSH, SSHD, startSshd, type Sshd } from './helpers';
+import {
+  hasOpenSsh,
+  ISOLATED_SSH_OPTIONS,
+  makeTempDir,
+  removeDir,
+  run,
+  SSH,
+  SSHD,
+  startSshd,
+  type Sshd,
+} from './helpers';
 
 describe('ssh end to end (real sshd)', function () {
   let dir: string;
@@ -37,11 +47,22 @@ describe('ssh end to end (real sshd)', function () {
     sshd = await startSshd(serverDir, `${pair.parsed.line}\n`);
 
     const userConfig = join(sshDir, 'config');
-    writeFileSync(userConfig, 'User nobody-here\nIdentityFile /nonexistent/key\n\nHost *\n  Port 1\n  User root-not-this\n', { mode: 0o600 });
+    writeFileSync(
+      userConfig,
+      'User nobody-here\nIdentityFile /nonexistent/key\n\nHost *\n  Port 1\n  User root-not-this\n',
+      { mode: 0o600 },
+    );
     const managed = join(sshDir, 'fal', 'config');
     const knownHosts = join(sshDir, 'fal', 'known_hosts');
     const alias = 'fal-e2e';
-    await upsertHost(managed, { alias, hostName: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: pair.privateKeyPath, knownHostsFile: knownHosts });
+    await upsertHost(managed, {
+      alias,
+      hostName: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      identityFile: pair.privateKeyPath,
+      knownHostsFile: knownHosts,
+    });
     assert.equal(await ensureInclude(userConfig, managed, join(dir, 'home')), 'added');
 
     assert.match(await readSshBanner('127.0.0.1', sshd.port), /^SSH-2\.0-OpenSSH_/);
@@ -49,7 +70,11 @@ describe('ssh end to end (real sshd)', function () {
     const first = await ssh();
     assert.equal(first.code, 0, `${first.stderr}\n${readFileSync(sshd.logFile, 'utf8')}`);
     assert.equal(first.stdout, 'connected\n');
-    assert.match(readFileSync(knownHosts, 'utf8'), /^fal-e2e ssh-ed25519 /, 'accept-new wrote our known_hosts, under the alias');
+    assert.match(
+      readFileSync(knownHosts, 'utf8'),
+      /^fal-e2e ssh-ed25519 /,
+      'accept-new wrote our known_hosts, under the alias',
+    );
 
     // The same instance with a new host key (reinstalled): ssh refuses, we recognise why, forget, retry.
     const port = sshd.port;

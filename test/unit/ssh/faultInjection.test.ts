@@ -29,13 +29,25 @@ function makeHome(): Home {
   const userConfig = join(ssh, 'config');
   writeFileSync(userConfig, USER_CONFIG, { mode: 0o644 });
   const managed = join(ssh, 'fal', 'config');
-  return { dir, ssh, userConfig, managed, entry: { alias: 'fal-inst_f', hostName: '192.0.2.5', identityFile: join(ssh, 'id'), knownHostsFile: join(ssh, 'fal', 'known_hosts') } };
+  return {
+    dir,
+    ssh,
+    userConfig,
+    managed,
+    entry: {
+      alias: 'fal-inst_f',
+      hostName: '192.0.2.5',
+      identityFile: join(ssh, 'id'),
+      knownHostsFile: join(ssh, 'fal', 'known_hosts'),
+    },
+  };
 }
 
 /** Temp files and locks our writers might leave behind, anywhere under ~/.ssh. */
 function litter(h: Home): string[] {
   const found: string[] = [];
-  for (const d of [h.ssh, join(h.ssh, 'fal')]) if (existsSync(d)) for (const n of readdirSync(d)) if (n.endsWith('.tmp') || n === '.lock') found.push(join(d, n));
+  for (const d of [h.ssh, join(h.ssh, 'fal')])
+    if (existsSync(d)) for (const n of readdirSync(d)) if (n.endsWith('.tmp') || n === '.lock') found.push(join(d, n));
   return found;
 }
 
@@ -49,7 +61,12 @@ const snapshot = (h: Home) =>
  * failing, each in a fresh home: `check` judges the state right after the fault, then the step
  * runs again on a working disk and `done` judges the result.
  */
-async function everyFault(prepare: (h: Home) => Promise<void>, step: (h: Home) => Promise<unknown>, check: (h: Home) => void, done: (h: Home) => void): Promise<number> {
+async function everyFault(
+  prepare: (h: Home) => Promise<void>,
+  step: (h: Home) => Promise<unknown>,
+  check: (h: Home) => void,
+  done: (h: Home) => void,
+): Promise<number> {
   const dry = makeHome();
   let writes: number;
   let expected: ReturnType<typeof snapshot>;
@@ -69,7 +86,10 @@ async function everyFault(prepare: (h: Home) => Promise<void>, step: (h: Home) =
       const run = await withFaultAt(n, () => step(h));
       assert.ok(run.failed, `fault ${n} of ${writes} fired`);
       const e = run.error;
-      assert.ok(e instanceof SshConfigError && e.code === 'io', `fault at "${run.failed}": a typed error, got ${String(e)}`);
+      assert.ok(
+        e instanceof SshConfigError && e.code === 'io',
+        `fault at "${run.failed}": a typed error, got ${String(e)}`,
+      );
       assert.match(e.message, /disk is full|input\/output error/i);
       assert.match(e.message, /Nothing of yours was changed|left as it was/);
       assert.deepEqual(litter(h), [], `fault at "${run.failed}": no temp file or lock left`);
@@ -90,7 +110,8 @@ describe('ssh writers under filesystem faults', function () {
   this.timeout(60_000);
 
   it('the first ensureInclude (config + one-time backup + managed file): every write failed in turn', async () => {
-    const ours = (h: Home) => Buffer.concat([Buffer.from(`${INCLUDE_MARKER}\r\n${includeLine(h.managed, h.dir)}\r\n`), USER_CONFIG]);
+    const ours = (h: Home) =>
+      Buffer.concat([Buffer.from(`${INCLUDE_MARKER}\r\n${includeLine(h.managed, h.dir)}\r\n`), USER_CONFIG]);
     const writes = await everyFault(
       async () => undefined,
       (h) => ensureInclude(h.userConfig, h.managed, h.dir),
@@ -98,9 +119,15 @@ describe('ssh writers under filesystem faults', function () {
         const config = read(h.userConfig)!;
         assert.ok(config.equals(USER_CONFIG) || config.equals(ours(h)), 'the config is the original or complete');
         const backup = read(h.userConfig + BACKUP_SUFFIX);
-        assert.ok(backup === undefined || backup.equals(USER_CONFIG), `the backup is absent or complete, not ${backup?.length} of ${USER_CONFIG.length} bytes`);
+        assert.ok(
+          backup === undefined || backup.equals(USER_CONFIG),
+          `the backup is absent or complete, not ${backup?.length} of ${USER_CONFIG.length} bytes`,
+        );
         const managed = read(h.managed);
-        assert.ok(managed === undefined || managed.toString() === MANAGED_HEADER, 'the managed file is absent or complete');
+        assert.ok(
+          managed === undefined || managed.toString() === MANAGED_HEADER,
+          'the managed file is absent or complete',
+        );
       },
       (h) => {
         assert.deepEqual(read(h.userConfig), ours(h));
@@ -112,7 +139,12 @@ describe('ssh writers under filesystem faults', function () {
   });
 
   it('upsertHost and removeHost: the managed file is always the old or the new one', async () => {
-    const other: HostEntry = { alias: 'fal-inst_other', hostName: '192.0.2.6', identityFile: '/k', knownHostsFile: '/kh' };
+    const other: HostEntry = {
+      alias: 'fal-inst_other',
+      hostName: '192.0.2.6',
+      identityFile: '/k',
+      knownHostsFile: '/kh',
+    };
     const one = `${MANAGED_HEADER}\n${renderHostBlock(other)}`;
     const both = (h: Home) => `${one}\n${renderHostBlock(h.entry)}`;
     await everyFault(

@@ -5,7 +5,7 @@
 // replacing its functions here reaches them without any test hook in the production code.
 // Only one fault per run: the cleanup that follows it runs on a working disk, as it would after
 // a disk that was full for a moment.
-import fsp = require("node:fs/promises");
+import fsp = require('node:fs/promises');
 import type { FileHandle } from 'node:fs/promises';
 
 const fs = fsp as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -17,13 +17,17 @@ export interface FaultRun {
   readonly failed?: string;
 }
 
-const fault = (code: string, what: string) => Object.assign(new Error(`${code}: injected fault, ${what}`), { code, errno: -28, syscall: what });
+const fault = (code: string, what: string) =>
+  Object.assign(new Error(`${code}: injected fault, ${what}`), { code, errno: -28, syscall: what });
 
 /**
  * Runs fn with the failAt-th data-writing operation failing (1-based; undefined: none fails,
  * just count). Resolves with fn's error (or undefined) and the operations seen.
  */
-export async function withFaultAt(failAt: number | undefined, fn: () => Promise<unknown>): Promise<FaultRun & { error?: unknown }> {
+export async function withFaultAt(
+  failAt: number | undefined,
+  fn: () => Promise<unknown>,
+): Promise<FaultRun & { error?: unknown }> {
   const ops: string[] = [];
   let failed: string | undefined;
   const next = (op: string) => {
@@ -35,7 +39,10 @@ export async function withFaultAt(failAt: number | undefined, fn: () => Promise<
     return false;
   };
   const saved = new Map<string, (...args: unknown[]) => Promise<unknown>>();
-  const patch = (name: string, wrapper: (orig: (...args: unknown[]) => Promise<unknown>) => (...args: unknown[]) => Promise<unknown>) => {
+  const patch = (
+    name: string,
+    wrapper: (orig: (...args: unknown[]) => Promise<unknown>) => (...args: unknown[]) => Promise<unknown>,
+  ) => {
     saved.set(name, fs[name]!);
     fs[name] = wrapper(fs[name]!);
   };
@@ -46,9 +53,23 @@ export async function withFaultAt(failAt: number | undefined, fn: () => Promise<
     await orig(path, bytes.subarray(0, bytes.length >> 1), ...rest);
     throw fault('ENOSPC', 'write');
   });
-  patch('rename', (orig) => async (from, to) => (next(`rename ${String(from)} → ${String(to)}`) ? Promise.reject(fault('EIO', 'rename')) : orig(from, to)));
-  patch('mkdir', (orig) => async (path, ...rest) => (next(`mkdir ${String(path)}`) ? Promise.reject(fault('ENOSPC', 'mkdir')) : orig(path, ...rest)));
-  patch('copyFile', (orig) => async (from, to, ...rest) => (next(`copyFile ${String(to)}`) ? Promise.reject(fault('ENOSPC', 'copyfile')) : orig(from, to, ...rest)));
+  patch(
+    'rename',
+    (orig) => async (from, to) =>
+      next(`rename ${String(from)} → ${String(to)}`) ? Promise.reject(fault('EIO', 'rename')) : orig(from, to),
+  );
+  patch(
+    'mkdir',
+    (orig) =>
+      async (path, ...rest) =>
+        next(`mkdir ${String(path)}`) ? Promise.reject(fault('ENOSPC', 'mkdir')) : orig(path, ...rest),
+  );
+  patch(
+    'copyFile',
+    (orig) =>
+      async (from, to, ...rest) =>
+        next(`copyFile ${String(to)}`) ? Promise.reject(fault('ENOSPC', 'copyfile')) : orig(from, to, ...rest),
+  );
   patch('open', (orig) => async (path, flags, ...rest) => {
     const writing = typeof flags === 'string' && /[wax+]/.test(flags);
     if (writing && next(`open ${String(path)} ${flags}`)) throw fault('ENOSPC', 'open');
@@ -74,14 +95,18 @@ function faultyHandle(handle: FileHandle, path: string, next: (op: string) => bo
       if (typeof value !== 'function') return value;
       if (prop === 'writeFile' || prop === 'write') {
         return async (data: Buffer | string, ...rest: unknown[]) => {
-          if (!next(`${String(prop)} ${path}`)) return (value as (...a: unknown[]) => Promise<unknown>).call(target, data, ...rest);
+          if (!next(`${String(prop)} ${path}`))
+            return (value as (...a: unknown[]) => Promise<unknown>).call(target, data, ...rest);
           const bytes = Buffer.from(data);
           await target.write(bytes, 0, bytes.length >> 1);
           throw fault('ENOSPC', 'write');
         };
       }
       if (prop === 'sync' || prop === 'chmod' || prop === 'chown') {
-        return async (...args: unknown[]) => (next(`${String(prop)} ${path}`) ? Promise.reject(fault('EIO', String(prop))) : (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+        return async (...args: unknown[]) =>
+          next(`${String(prop)} ${path}`)
+            ? Promise.reject(fault('EIO', String(prop)))
+            : (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
       }
       return (value as (...a: unknown[]) => unknown).bind(target);
     },

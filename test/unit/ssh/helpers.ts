@@ -52,7 +52,11 @@ export async function sshG(configFile: string, host: string): Promise<Map<string
   const values = new Map<string, string>();
   for (const line of r.stdout.split('\n')) {
     const space = line.indexOf(' ');
-    if (space > 0) values.set(line.slice(0, space), (values.has(line.slice(0, space)) ? `${values.get(line.slice(0, space))}\n` : '') + line.slice(space + 1));
+    if (space > 0)
+      values.set(
+        line.slice(0, space),
+        (values.has(line.slice(0, space)) ? `${values.get(line.slice(0, space))}\n` : '') + line.slice(space + 1),
+      );
   }
   return values;
 }
@@ -69,7 +73,11 @@ export interface Sshd {
  * foreground (-D) as our child so it is stopped by its pid. It lets in `user` (whoever runs the
  * tests) with the keys in authorizedKeys.
  */
-export async function startSshd(dir: string, authorizedKeys: string, options: { hostKey?: string; port?: number } = {}): Promise<Sshd> {
+export async function startSshd(
+  dir: string,
+  authorizedKeys: string,
+  options: { hostKey?: string; port?: number } = {},
+): Promise<Sshd> {
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation dir
   const hostKey = options.hostKey ?? join(dir, 'ssh_host_ed25519_key');
   if (!existsSync(hostKey)) {
@@ -106,7 +114,16 @@ export async function startSshd(dir: string, authorizedKeys: string, options: { 
 }
 
 /** ssh options that keep the client away from the agent, the global known_hosts and prompts. */
-export const ISOLATED_SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'IdentityAgent=none', '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=5'];
+export const ISOLATED_SSH_OPTIONS = [
+  '-o',
+  'BatchMode=yes',
+  '-o',
+  'IdentityAgent=none',
+  '-o',
+  'GlobalKnownHostsFile=/dev/null',
+  '-o',
+  'ConnectTimeout=5',
+];
 
 /**
  * The identity files ssh would really try for host (after %-token expansion, which `ssh -G` does
@@ -114,8 +131,20 @@ export const ISOLATED_SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'IdentityAgent
  * for the connection. ssh logs through vis(3) (`\\` for a backslash, `\ooo` for other bytes).
  */
 export async function sshIdentityFiles(configFile: string, host: string): Promise<string[]> {
-  const r = await run(SSH, ['-v', '-F', configFile, '-o', 'ProxyCommand=exec /bin/false', '-o', 'BatchMode=yes', host, 'true']);
-  return [...r.stderr.matchAll(/^debug1: identity file (.*) type -?\d+\r?$/gm)].map((m) => unvis(m[1]!)).filter((f) => !f.endsWith('-cert'));
+  const r = await run(SSH, [
+    '-v',
+    '-F',
+    configFile,
+    '-o',
+    'ProxyCommand=exec /bin/false',
+    '-o',
+    'BatchMode=yes',
+    host,
+    'true',
+  ]);
+  return [...r.stderr.matchAll(/^debug1: identity file (.*) type -?\d+\r?$/gm)]
+    .map((m) => unvis(m[1]!))
+    .filter((f) => !f.endsWith('-cert'));
 }
 
 /** Undoes vis(3) with VIS_SAFE|VIS_OCTAL, as OpenSSH's log.c writes to stderr. */

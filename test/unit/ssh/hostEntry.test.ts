@@ -12,7 +12,10 @@ const entry: HostEntry = {
   knownHostsFile: '/home/u/.ssh/fal/known_hosts',
 };
 const refused = (fn: () => unknown, code: string, message?: RegExp) =>
-  assert.throws(fn, (e: unknown) => e instanceof SshConfigError && e.code === code && (!message || message.test(e.message)));
+  assert.throws(
+    fn,
+    (e: unknown) => e instanceof SshConfigError && e.code === code && (!message || message.test(e.message)),
+  );
 
 describe('ssh/hostEntry', () => {
   describe('hostAlias', () => {
@@ -74,7 +77,15 @@ describe('ssh/hostEntry', () => {
     });
 
     it('refuses a host name that is not an IP literal (e.g. one carrying a ProxyCommand)', () => {
-      for (const hostName of ['1.2.3.4\n  ProxyCommand evil', '1.2.3.4 ', 'example.com', '[::1]', 'fe80::1%eth0', '', '1.2.3.4\0']) {
+      for (const hostName of [
+        '1.2.3.4\n  ProxyCommand evil',
+        '1.2.3.4 ',
+        'example.com',
+        '[::1]',
+        'fe80::1%eth0',
+        '',
+        '1.2.3.4\0',
+      ]) {
         refused(() => renderHostBlock({ ...entry, hostName }), 'invalid-value', /not an IPv4 or IPv6 address/);
       }
     });
@@ -83,8 +94,10 @@ describe('ssh/hostEntry', () => {
       for (const user of ['a b', 'ubuntu\n  ProxyCommand x', '-oProxyCommand=x', '', 'x'.repeat(33), 'u@h']) {
         refused(() => renderHostBlock({ ...entry, user }), 'invalid-value', /user name/);
       }
-      for (const user of ['root', 'a.b-c_d', '_svc']) assert.match(renderHostBlock({ ...entry, user }), new RegExp(`User ${user}\n`));
-      for (const port of [0, 65536, 22.5, Number.NaN, -1]) refused(() => renderHostBlock({ ...entry, port }), 'invalid-value', /port/);
+      for (const user of ['root', 'a.b-c_d', '_svc'])
+        assert.match(renderHostBlock({ ...entry, user }), new RegExp(`User ${user}\n`));
+      for (const port of [0, 65536, 22.5, Number.NaN, -1])
+        refused(() => renderHostBlock({ ...entry, port }), 'invalid-value', /port/);
     });
 
     it('refuses aliases that were not made by hostAlias', () => {
@@ -94,7 +107,10 @@ describe('ssh/hostEntry', () => {
     });
 
     it('quotes and escapes paths (argv_split), doubles %, refuses what cannot be written (configPath.test.ts generates the rest)', () => {
-      const posix = renderHostBlock({ ...entry, identityFile: '/home/Jo "D" \\/key\\', knownHostsFile: '/ssh/100%/kh' }, 'posix');
+      const posix = renderHostBlock(
+        { ...entry, identityFile: '/home/Jo "D" \\/key\\', knownHostsFile: '/ssh/100%/kh' },
+        'posix',
+      );
       assert.match(posix, /\n {2}IdentityFile "\/home\/Jo \\"D\\" \\\\\/key\\\\"\n/);
       assert.match(posix, /\n {2}UserKnownHostsFile "\/ssh\/100%%\/kh"\n/);
       const bad: [string, RegExp][] = [
@@ -105,7 +121,8 @@ describe('ssh/hostEntry', () => {
         ['/a\0b', /NUL/],
         ['/home/${USER}/key', /\$\{/],
       ];
-      for (const [identityFile, message] of bad) refused(() => renderHostBlock({ ...entry, identityFile }, 'posix'), 'invalid-path', message);
+      for (const [identityFile, message] of bad)
+        refused(() => renderHostBlock({ ...entry, identityFile }, 'posix'), 'invalid-path', message);
       refused(() => renderHostBlock({ ...entry, knownHostsFile: 'kh' }), 'invalid-path', /known_hosts file/);
     });
 
@@ -115,7 +132,10 @@ describe('ssh/hostEntry', () => {
       try {
         const file = join(dir, 'config');
         const knownHostsFile = join(dir, 'a dir', '100% sure', 'known_hosts');
-        writeFileSync(file, renderHostBlock({ ...entry, hostName: '2001:db8::7', port: 2200, user: 'root', knownHostsFile }));
+        writeFileSync(
+          file,
+          renderHostBlock({ ...entry, hostName: '2001:db8::7', port: 2200, user: 'root', knownHostsFile }),
+        );
         const g = await sshG(file, 'fal-inst_abc123xyz');
         assert.equal(g.get('hostname'), '2001:db8::7');
         assert.equal(g.get('user'), 'root');

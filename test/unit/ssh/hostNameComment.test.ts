@@ -33,14 +33,41 @@ const INJECTIONS = [
 ];
 
 /** Names with the characters that could end a line or a token, mixed with ordinary text. */
-const hostileName = fc.array(
-  fc.oneof(
-    fc.constantFrom('\n', '\r', '\r\n', '\u2028', '\u2029', '\u0085', '\u000b', '\f', '\t', '#', '"', "'", '\\', '=', ' ', '\u0000', '\u202e', '\u200b'),
-    fc.constantFrom('ProxyCommand touch /tmp/x', 'Host *', 'Match all', 'HostName 198.51.100.1', 'Include /etc/passwd'),
-    fc.string({ unit: 'binary', maxLength: 6 }),
-  ),
-  { maxLength: 12 },
-).map((parts) => parts.join(''));
+const hostileName = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        '\n',
+        '\r',
+        '\r\n',
+        '\u2028',
+        '\u2029',
+        '\u0085',
+        '\u000b',
+        '\f',
+        '\t',
+        '#',
+        '"',
+        "'",
+        '\\',
+        '=',
+        ' ',
+        '\u0000',
+        '\u202e',
+        '\u200b',
+      ),
+      fc.constantFrom(
+        'ProxyCommand touch /tmp/x',
+        'Host *',
+        'Match all',
+        'HostName 198.51.100.1',
+        'Include /etc/passwd',
+      ),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    ),
+    { maxLength: 12 },
+  )
+  .map((parts) => parts.join(''));
 
 /** The directives of a config text as each reader sees them. */
 function directives(text: string): string[] {
@@ -55,7 +82,8 @@ function libraryDirectives(text: string): string[] {
   for (const node of SSHConfig.parse(text)) {
     if (!('param' in node)) continue;
     out.push(`${node.param} ${String(node.value)}`);
-    if ('config' in node) for (const child of node.config) if ('param' in child) out.push(`${child.param} ${String(child.value)}`);
+    if ('config' in node)
+      for (const child of node.config) if ('param' in child) out.push(`${child.param} ${String(child.value)}`);
   }
   return out;
 }
@@ -68,7 +96,10 @@ describe('ssh/hostEntry: the name comment', () => {
     const lines = block.split('\n');
     assert.equal(lines[0], 'Host fal-inst_abc123xyz');
     assert.equal(lines[1], `  ${NAME_COMMENT_PREFIX} training run #2`);
-    assert.deepEqual(lines.filter((_, i) => i !== 1), plain.split('\n'));
+    assert.deepEqual(
+      lines.filter((_, i) => i !== 1),
+      plain.split('\n'),
+    );
   });
 
   it('an empty or invisible name writes no comment', () => {
@@ -78,7 +109,11 @@ describe('ssh/hostEntry: the name comment', () => {
   it('known injections stay inside the one comment line', () => {
     for (const name of INJECTIONS) {
       const block = renderHostBlock({ ...entry, name });
-      assert.equal(block.split('\n').length, plain.split('\n').length + (nameComment(name) ? 1 : 0), JSON.stringify(name));
+      assert.equal(
+        block.split('\n').length,
+        plain.split('\n').length + (nameComment(name) ? 1 : 0),
+        JSON.stringify(name),
+      );
       assert.deepEqual(directives(block), directives(plain), JSON.stringify(name));
       assert.deepEqual(libraryDirectives(block), libraryDirectives(plain), JSON.stringify(name));
     }
@@ -120,7 +155,7 @@ describe('ssh/hostEntry: the name comment', () => {
     before(() => (dir = makeTempDir('fal-name-managed-')));
     after(() => removeDir(dir));
 
-    it('a new name replaces the old comment, no name removes it, and the user\'s own lines in the block stay', async () => {
+    it("a new name replaces the old comment, no name removes it, and the user's own lines in the block stay", async () => {
       const managed = join(dir, 'config');
       await upsertHost(managed, { ...entry, name: 'first' });
       writeFileSync(managed, readFileSync(managed, 'utf8') + '  ForwardAgent yes\n  # my own note\n');
@@ -133,7 +168,10 @@ describe('ssh/hostEntry: the name comment', () => {
       text = readFileSync(managed, 'utf8');
       assert.ok(!text.includes(NAME_COMMENT_PREFIX), text);
       assert.match(text, /ForwardAgent yes/);
-      assert.deepEqual((await listHosts(managed)).map((h) => h.alias), [entry.alias]);
+      assert.deepEqual(
+        (await listHosts(managed)).map((h) => h.alias),
+        [entry.alias],
+      );
     });
   });
 });

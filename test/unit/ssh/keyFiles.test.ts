@@ -1,12 +1,31 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateKeyPair, listPublicKeys, type OpenNewFile } from '../../../src/ssh/keyFiles';
 import { encodeOpenSshEd25519PrivateKey, newEd25519Key } from '../../../src/ssh/openSshPrivateKey';
 import { isKeyProblem, parsePublicKey } from '../../../src/ssh/publicKey';
 import { WireReader } from '../../../src/ssh/sshWire';
-import { hasOpenSsh, ISOLATED_SSH_OPTIONS, makeTempDir, removeDir, run, SSH, SSH_KEYGEN, SSHD, startSshd } from './helpers';
+import {
+  hasOpenSsh,
+  ISOLATED_SSH_OPTIONS,
+  makeTempDir,
+  removeDir,
+  run,
+  SSH,
+  SSH_KEYGEN,
+  SSHD,
+  startSshd,
+} from './helpers';
 
 const ED = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJTDjUnD3KJKAJdbgtQq0+/NQl02lAEyFgh8xk1vBJoy';
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -30,7 +49,10 @@ describe('ssh/keyFiles', () => {
       writeFileSync(join(dir, 'new.pub'), `${ED} new\n`);
       at('new.pub', 2_000_000);
       writeFileSync(join(dir, 'garbage.pub'), 'hello\n');
-      writeFileSync(join(dir, 'oops.pub'), '-----BEGIN OPENSSH PRIVATE KEY-----\nxx\n-----END OPENSSH PRIVATE KEY-----\n');
+      writeFileSync(
+        join(dir, 'oops.pub'),
+        '-----BEGIN OPENSSH PRIVATE KEY-----\nxx\n-----END OPENSSH PRIVATE KEY-----\n',
+      );
       writeFileSync(join(dir, 'id-cert.pub'), `ssh-ed25519-cert-v01@openssh.com AAAA me\n`);
       writeFileSync(join(dir, 'config'), 'Host x\n');
       mkdirSync(join(dir, 'folder.pub'));
@@ -69,7 +91,10 @@ describe('ssh/keyFiles', () => {
       assert.equal(mode(pair.privateKeyPath), 0o600);
       assert.equal(mode(pair.publicKeyPath), 0o644);
       const privateText = readFileSync(pair.privateKeyPath, 'utf8');
-      assert.match(privateText, /^-----BEGIN OPENSSH PRIVATE KEY-----\n([A-Za-z0-9+/=]{70}\n)+[A-Za-z0-9+/=]{1,70}\n-----END OPENSSH PRIVATE KEY-----\n$/);
+      assert.match(
+        privateText,
+        /^-----BEGIN OPENSSH PRIVATE KEY-----\n([A-Za-z0-9+/=]{70}\n)+[A-Za-z0-9+/=]{1,70}\n-----END OPENSSH PRIVATE KEY-----\n$/,
+      );
       const publicText = readFileSync(pair.publicKeyPath, 'utf8');
       assert.equal(publicText, `${pair.parsed.line}\n`);
       assert.match(publicText, /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43} me@laptop fal\n$/);
@@ -106,7 +131,10 @@ describe('ssh/keyFiles', () => {
       assert.deepEqual(p.bytes(), Buffer.concat([key.seed, key.publicKey]));
       assert.equal(p.bytes().toString(), 'c');
       const padding = [...priv.subarray(priv.length - p.remaining)];
-      assert.deepEqual(padding, padding.map((_, i) => i + 1));
+      assert.deepEqual(
+        padding,
+        padding.map((_, i) => i + 1),
+      );
     });
 
     it('sets 0600/0644 exactly even under a strict umask', async () => {
@@ -147,7 +175,12 @@ describe('ssh/keyFiles', () => {
       const failingPublic: OpenNewFile = async (path, flags, fileMode) => {
         const handle = await open(path, flags, fileMode);
         if (!path.endsWith('.pub')) return handle;
-        return { chmod: (m) => handle.chmod(m), sync: () => handle.sync(), close: () => handle.close(), writeFile: () => Promise.reject(enospc()) };
+        return {
+          chmod: (m) => handle.chmod(m),
+          sync: () => handle.sync(),
+          close: () => handle.close(),
+          writeFile: () => Promise.reject(enospc()),
+        };
       };
       await assert.rejects(generateKeyPair({ sshDir: dir }, failingPublic), /ENOSPC/);
       assert.deepEqual(readdirSync(dir), []);
@@ -171,9 +204,21 @@ describe('ssh/keyFiles', () => {
       const sshd = await startSshd(dir, `${parsed.line}\n`);
       try {
         const login = await run(SSH, [
-          '-F', '/dev/null', '-p', String(sshd.port), '-i', pair.privateKeyPath,
-          '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'IdentitiesOnly=yes',
-          ...ISOLATED_SSH_OPTIONS, `${sshd.user}@127.0.0.1`, 'echo logged-in',
+          '-F',
+          '/dev/null',
+          '-p',
+          String(sshd.port),
+          '-i',
+          pair.privateKeyPath,
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
+          '-o',
+          'IdentitiesOnly=yes',
+          ...ISOLATED_SSH_OPTIONS,
+          `${sshd.user}@127.0.0.1`,
+          'echo logged-in',
         ]);
         assert.equal(login.code, 0, `${login.stderr}\n${readFileSync(sshd.logFile, 'utf8')}`);
         assert.equal(login.stdout, 'logged-in\n');

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { forgetHost, forgetInstanceHostKeys, isHostKeyChangedError, knownHostKeys, planForgetHost } from '../../../src/ssh/knownHosts';
+import {
+  forgetHost,
+  forgetInstanceHostKeys,
+  isHostKeyChangedError,
+  knownHostKeys,
+  planForgetHost,
+} from '../../../src/ssh/knownHosts';
 import { hasOpenSsh, makeTempDir, removeDir, run, SSH_KEYGEN } from './helpers';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdyrwUvHNM+LlOoGLAeC4t3uJmnl/eHKEJT7aAybcoo';
@@ -33,7 +39,11 @@ describe('ssh/knownHosts', () => {
     assert.equal(planForgetHost(Buffer.from(PLAIN), '203.0.113.10', 2222).removed, 1);
     assert.equal(planForgetHost(Buffer.from(PLAIN), '2001:DB8:0::1', 2200).removed, 1, 'IPv6 in canonical form');
     assert.equal(planForgetHost(Buffer.from(PLAIN), '203.0.113.99', 22).removed, 0);
-    assert.equal(planForgetHost(Buffer.from(`203.0.113.10 ${KEY}`), '203.0.113.10').bytes.length, 0, 'last line without newline');
+    assert.equal(
+      planForgetHost(Buffer.from(`203.0.113.10 ${KEY}`), '203.0.113.10').bytes.length,
+      0,
+      'last line without newline',
+    );
   });
 
   it('matches hashed entries exactly like ssh-keygen -R (file hashed by ssh-keygen -H)', async function () {
@@ -42,7 +52,12 @@ describe('ssh/knownHosts', () => {
     writeFileSync(hashed, PLAIN, { mode: 0o600 });
     assert.equal((await run(SSH_KEYGEN, ['-H', '-f', hashed])).code, 0);
     assert.match(readFileSync(hashed, 'utf8'), /^\|1\|/);
-    for (const [host, port] of [['203.0.113.10', 22], ['203.0.113.10', 2222], ['2001:db8::1', 22], ['2001:db8::1', 2200]] as const) {
+    for (const [host, port] of [
+      ['203.0.113.10', 22],
+      ['203.0.113.10', 2222],
+      ['2001:db8::1', 22],
+      ['2001:db8::1', 2200],
+    ] as const) {
       const ours = join(dir, `ours-${port}`);
       const theirs = join(dir, `theirs-${port}`);
       copyFileSync(hashed, ours);
@@ -55,9 +70,16 @@ describe('ssh/knownHosts', () => {
       assert.deepEqual(readFileSync(ours), readFileSync(theirs), `${host}:${port}`);
       // ssh-keygen -F finds no remembered key for it any more (the @revoked line stays, on purpose).
       const found = await run(SSH_KEYGEN, ['-F', port === 22 ? host : `[${host}]:${port}`, '-f', ours]);
-      assert.deepEqual(found.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('@')), []);
+      assert.deepEqual(
+        found.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('@')),
+        [],
+      );
     }
-    assert.equal((await run(SSH_KEYGEN, ['-F', '203.0.113.11', '-f', join(dir, 'ours-22')])).code, 0, 'other hosts stay');
+    assert.equal(
+      (await run(SSH_KEYGEN, ['-F', '203.0.113.11', '-f', join(dir, 'ours-22')])).code,
+      0,
+      'other hosts stay',
+    );
   });
 
   it('writes atomically and only when something matched; a missing file has nothing to forget', async () => {
@@ -74,17 +96,25 @@ describe('ssh/knownHosts', () => {
     assert.equal(await forgetHost(file, '203.0.113.10'), 0);
   });
 
-  it('knownHostKeys: the instance\'s keys under its alias (plain or hashed); legacy address entries only when there are none', async function () {
+  it("knownHostKeys: the instance's keys under its alias (plain or hashed); legacy address entries only when there are none", async function () {
     const file = join(dir, 'known_hosts');
     const K2 = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7';
     const inst = { alias: 'fal-inst_a', ip: '203.0.113.10', port: 22 };
     const summary = async (i = inst) => {
       const k = await knownHostKeys(file, i);
-      return { recordedAs: k.recordedAs, accepted: k.accepted.map((a) => `${a.type} ${a.blob.toString('base64')}`), revoked: k.revoked.length };
+      return {
+        recordedAs: k.recordedAs,
+        accepted: k.accepted.map((a) => `${a.type} ${a.blob.toString('base64')}`),
+        revoked: k.revoked.length,
+      };
     };
     assert.deepEqual(await summary(), { recordedAs: undefined, accepted: [], revoked: 0 }, 'no file: none');
     writeFileSync(file, `${PLAIN}fal-inst_a ${K2}\nfal-inst_b ${KEY}\n@revoked fal-inst_a ${KEY}\n`);
-    assert.deepEqual(await summary(), { recordedAs: 'alias', accepted: [K2], revoked: 2 }, 'the alias wins over the address lines; @revoked lines are all reported');
+    assert.deepEqual(
+      await summary(),
+      { recordedAs: 'alias', accepted: [K2], revoked: 2 },
+      'the alias wins over the address lines; @revoked lines are all reported',
+    );
     // A file from before HostKeyAlias: the address lines (port 22 as the bare IP, else [ip]:port).
     writeFileSync(file, PLAIN);
     assert.deepEqual(await summary(), { recordedAs: 'address', accepted: [KEY, KEY], revoked: 1 });
@@ -102,7 +132,10 @@ describe('ssh/knownHosts', () => {
     const file = join(dir, 'known_hosts');
     writeFileSync(file, `fal-inst_a ${KEY}\nfal-inst_ab ${KEY}\n${PLAIN}`);
     assert.equal(await forgetInstanceHostKeys(file, { alias: 'fal-inst_a', ip: '203.0.113.10', port: 22 }), 3);
-    assert.equal(readFileSync(file, 'utf8'), `fal-inst_ab ${KEY}\n${PLAIN.replace(`203.0.113.10 ${KEY}\n`, '').replace(`other.example,203.0.113.10 ${KEY}\n`, '')}`);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      `fal-inst_ab ${KEY}\n${PLAIN.replace(`203.0.113.10 ${KEY}\n`, '').replace(`other.example,203.0.113.10 ${KEY}\n`, '')}`,
+    );
   });
 
   it('recognizes OpenSSH host-key-changed output', () => {
@@ -113,7 +146,11 @@ describe('ssh/knownHosts', () => {
       'Host key verification failed.',
     ];
     for (const stderr of changed) assert.ok(isHostKeyChangedError(stderr));
-    for (const stderr of ['ssh: connect to host 1.2.3.4 port 22: Connection refused', 'Permission denied (publickey).', '']) {
+    for (const stderr of [
+      'ssh: connect to host 1.2.3.4 port 22: Connection refused',
+      'Permission denied (publickey).',
+      '',
+    ]) {
       assert.ok(!isHostKeyChangedError(stderr), stderr);
     }
   });

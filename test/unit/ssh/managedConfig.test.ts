@@ -14,7 +14,12 @@ describe('ssh/managedConfig', () => {
   beforeEach(() => {
     dir = makeTempDir('fal-managed-');
     managed = join(dir, 'fal', 'config');
-    a = { alias: 'fal-inst_a', hostName: '203.0.113.10', identityFile: join(dir, 'keys', 'fal_ed25519'), knownHostsFile: join(dir, 'fal', 'known_hosts') };
+    a = {
+      alias: 'fal-inst_a',
+      hostName: '203.0.113.10',
+      identityFile: join(dir, 'keys', 'fal_ed25519'),
+      knownHostsFile: join(dir, 'fal', 'known_hosts'),
+    };
     b = { ...a, alias: 'fal-inst_b', hostName: '2001:db8::2', port: 2222, user: 'root' };
   });
   afterEach(() => removeDir(dir));
@@ -43,7 +48,7 @@ describe('ssh/managedConfig', () => {
     assert.equal(text(), both.replace('HostName 203.0.113.10', 'HostName 198.51.100.7'));
 
     assert.equal(await removeHost(managed, 'fal-inst_a'), true);
-    assert.equal(text(), `${MANAGED_HEADER}\n${renderHostBlock(b)}`, "the blank line after a went with a");
+    assert.equal(text(), `${MANAGED_HEADER}\n${renderHostBlock(b)}`, 'the blank line after a went with a');
     assert.equal(await removeHost(managed, 'fal-inst_a'), false);
     assert.equal(await removeHost(managed, 'fal-inst_b'), true);
     assert.equal(await removeHost(join(dir, 'missing', 'config'), 'fal-inst_b'), false);
@@ -71,7 +76,10 @@ describe('ssh/managedConfig', () => {
     writeFileSync(managed, edited);
     assert.equal(await upsertHost(managed, a), 'updated', 'our User line is ours again');
     const after = text();
-    assert.ok(after.startsWith(`${MANAGED_HEADER}\n# my own note\n# Generated`), 'header added once more on top, user lines kept');
+    assert.ok(
+      after.startsWith(`${MANAGED_HEADER}\n# my own note\n# Generated`),
+      'header added once more on top, user lines kept',
+    );
     assert.ok(after.includes(`${renderHostBlock(a)}  ForwardAgent yes\n  # keep me\n\nHost fal-inst_b`));
     assert.ok(after.endsWith('\nHost my-box\n\tHostName=10.0.0.1 # tab and = syntax\n'));
     assert.equal(await upsertHost(managed, a), 'unchanged', 'idempotent with user lines too');
@@ -105,7 +113,11 @@ describe('ssh/managedConfig', () => {
   });
 
   it('loses no entry when windows write at the same time (lock)', async () => {
-    const entries = Array.from({ length: 20 }, (_, i) => ({ ...a, alias: `fal-inst_${i}`, hostName: `203.0.113.${i + 1}` }));
+    const entries = Array.from({ length: 20 }, (_, i) => ({
+      ...a,
+      alias: `fal-inst_${i}`,
+      hostName: `203.0.113.${i + 1}`,
+    }));
     const results = await Promise.all(entries.map((e) => upsertHost(managed, e)));
     assert.ok(results.every((r) => r === 'added'));
     assert.deepEqual((await listHosts(managed)).map((h) => h.alias).sort(), entries.map((e) => e.alias).sort());

@@ -23,7 +23,11 @@ describe('ssh/paths', () => {
     const dir = join('src', 'ssh');
     for (const name of readdirSync(dir)) {
       const text = readFileSync(join(dir, name), 'utf8');
-      assert.doesNotMatch(text, /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/, name);
+      assert.doesNotMatch(
+        text,
+        /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/,
+        name,
+      );
     }
   });
 });

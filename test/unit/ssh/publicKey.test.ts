@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isKeyProblem, looksLikePrivateKey, parsePublicKey, PRIVATE_KEY_PROBLEM, type ParsedPublicKey } from '../../../src/ssh/publicKey';
+import {
+  isKeyProblem,
+  looksLikePrivateKey,
+  parsePublicKey,
+  PRIVATE_KEY_PROBLEM,
+  type ParsedPublicKey,
+} from '../../../src/ssh/publicKey';
 import { WireWriter } from '../../../src/ssh/sshWire';
 import { hasOpenSsh, makeTempDir, removeDir, run, SSH_KEYGEN } from './helpers';
 
@@ -51,7 +57,16 @@ describe('ssh/publicKey', function () {
     };
     await Promise.all(
       generated.map(async ({ file }) => {
-        const r = await run(SSH_KEYGEN, ['-q', ...args[file]!, '-N', '', '-C', `me@host ${file} key`, '-f', join(dir, file)]);
+        const r = await run(SSH_KEYGEN, [
+          '-q',
+          ...args[file]!,
+          '-N',
+          '',
+          '-C',
+          `me@host ${file} key`,
+          '-f',
+          join(dir, file),
+        ]);
         assert.equal(r.code, 0, r.stderr);
       }),
     );
@@ -78,7 +93,9 @@ describe('ssh/publicKey', function () {
     const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
     const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
     const keys = {
-      'sk-ssh-ed25519@openssh.com': b64(new WireWriter().string('sk-ssh-ed25519@openssh.com').string(randomBytes(32)).string('ssh:')),
+      'sk-ssh-ed25519@openssh.com': b64(
+        new WireWriter().string('sk-ssh-ed25519@openssh.com').string(randomBytes(32)).string('ssh:'),
+      ),
       'sk-ecdsa-sha2-nistp256@openssh.com': b64(
         new WireWriter().string('sk-ecdsa-sha2-nistp256@openssh.com').string('nistp256').string(point).string('ssh:'),
       ),
@@ -100,7 +117,10 @@ describe('ssh/publicKey', function () {
     const bare = parsed(`ssh-ed25519 ${data}`);
     assert.equal(bare.comment, undefined);
     assert.equal(bare.line, `ssh-ed25519 ${data}`);
-    assert.equal(bare.fingerprint, `SHA256:${createHash('sha256').update(Buffer.from(data, 'base64')).digest('base64').replace(/=+$/, '')}`);
+    assert.equal(
+      bare.fingerprint,
+      `SHA256:${createHash('sha256').update(Buffer.from(data, 'base64')).digest('base64').replace(/=+$/, '')}`,
+    );
   });
 
   it('refuses private keys of every format with the PRIVATE message, never echoing the key', async function () {
@@ -143,7 +163,10 @@ describe('ssh/publicKey', function () {
 
   it('explains wrong formats: RFC 4716, PEM, certificates, DSA, unknown or missing type, authorized_keys options', async function () {
     const data = ed25519Blob();
-    assert.match(problem(`---- BEGIN SSH2 PUBLIC KEY ----\nComment: "x"\n${data}\n---- END SSH2 PUBLIC KEY ----\n`), /ssh-keygen -i -f/);
+    assert.match(
+      problem(`---- BEGIN SSH2 PUBLIC KEY ----\nComment: "x"\n${data}\n---- END SSH2 PUBLIC KEY ----\n`),
+      /ssh-keygen -i -f/,
+    );
     if (hasOpenSsh()) {
       const rfc = await run(SSH_KEYGEN, ['-e', '-f', join(dir, 'ed25519.pub')]);
       assert.match(problem(rfc.stdout), /RFC 4716.*ssh-keygen -i -f/);
@@ -169,16 +192,34 @@ describe('ssh/publicKey', function () {
     // Extra bytes after the key, a short ed25519 key, a wrong curve, a compressed point.
     const extra = b64(new WireWriter().string('ssh-ed25519').string(randomBytes(32)).string('x'));
     assert.match(problem(`ssh-ed25519 ${extra}`), /damaged \(trailing bytes\)/);
-    assert.match(problem(`ssh-ed25519 ${b64(new WireWriter().string('ssh-ed25519').string(randomBytes(31)))}`), /damaged/);
+    assert.match(
+      problem(`ssh-ed25519 ${b64(new WireWriter().string('ssh-ed25519').string(randomBytes(31)))}`),
+      /damaged/,
+    );
     const point = Buffer.concat([Buffer.from([4]), randomBytes(64)]);
-    assert.match(problem(`ecdsa-sha2-nistp256 ${b64(new WireWriter().string('ecdsa-sha2-nistp256').string('nistp384').string(point))}`), /curve/);
+    assert.match(
+      problem(
+        `ecdsa-sha2-nistp256 ${b64(new WireWriter().string('ecdsa-sha2-nistp256').string('nistp384').string(point))}`,
+      ),
+      /curve/,
+    );
     const compressed = Buffer.concat([Buffer.from([2]), randomBytes(32)]);
-    assert.match(problem(`ecdsa-sha2-nistp256 ${b64(new WireWriter().string('ecdsa-sha2-nistp256').string('nistp256').string(compressed))}`), /point/);
+    assert.match(
+      problem(
+        `ecdsa-sha2-nistp256 ${b64(new WireWriter().string('ecdsa-sha2-nistp256').string('nistp256').string(compressed))}`,
+      ),
+      /point/,
+    );
   });
 
   it('refuses RSA keys OpenSSH would refuse (< 1024 bits)', () => {
     const n = Buffer.concat([Buffer.from([0x00, 0xc0]), randomBytes(95)]); // 768 bits
-    const key = b64(new WireWriter().string('ssh-rsa').string(Buffer.from([1, 0, 1])).string(n));
+    const key = b64(
+      new WireWriter()
+        .string('ssh-rsa')
+        .string(Buffer.from([1, 0, 1]))
+        .string(n),
+    );
     assert.match(problem(`ssh-rsa ${key}`), /only 768 bits.*1024/);
   });
 });

@@ -32,7 +32,9 @@ describe('ssh/reachability', () => {
     it('keeps trying until the port opens', async () => {
       const port = await freePort();
       let tries = 0;
-      const opening = new Promise<void>((resolve) => setTimeout(() => void listen(undefined, port).then(() => resolve()), 80));
+      const opening = new Promise<void>((resolve) =>
+        setTimeout(() => void listen(undefined, port).then(() => resolve()), 80),
+      );
       await waitForTcp('127.0.0.1', port, { attempts: 50, delayMs: 20, timeoutMs: 500, onAttempt: (n) => (tries = n) });
       await opening;
       assert.ok(tries > 1, `connected on try ${tries}`);
@@ -65,7 +67,10 @@ describe('ssh/reachability', () => {
       );
       assert.ok(Date.now() - started < 1000);
       assert.equal(silent.length, 2);
-      assert.ok(silent.every((s) => s.destroyed), 'every timed-out socket is destroyed');
+      assert.ok(
+        silent.every((s) => s.destroyed),
+        'every timed-out socket is destroyed',
+      );
     });
 
     it('stops at once when aborted, before or while waiting', async () => {
@@ -76,7 +81,9 @@ describe('ssh/reachability', () => {
       const during = new AbortController();
       const started = Date.now();
       setTimeout(() => during.abort(), 30);
-      await assert.rejects(waitForTcp('127.0.0.1', port, { attempts: 100, delayMs: 10_000, signal: during.signal }), { name: 'AbortError' });
+      await assert.rejects(waitForTcp('127.0.0.1', port, { attempts: 100, delayMs: 10_000, signal: during.signal }), {
+        name: 'AbortError',
+      });
       assert.ok(Date.now() - started < 1000);
     });
   });

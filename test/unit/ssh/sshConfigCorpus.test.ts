@@ -3,20 +3,41 @@
 // means the same to the ssh-config library and to real OpenSSH for the user's hosts, and our hosts
 // win where they must.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import SSHConfig, { LineType } from 'ssh-config';
 import { SshConfigError } from '../../../src/ssh/errors';
 import { hostAlias, renderHostBlock, type HostEntry } from '../../../src/ssh/hostEntry';
 import { upsertHost } from '../../../src/ssh/managedConfig';
-import { BACKUP_SUFFIX, ensureInclude, INCLUDE_MARKER, includeLine, planEnsureInclude, removeInclude, userConfigWarnings } from '../../../src/ssh/sshConfigFile';
+import {
+  BACKUP_SUFFIX,
+  ensureInclude,
+  INCLUDE_MARKER,
+  includeLine,
+  planEnsureInclude,
+  removeInclude,
+  userConfigWarnings,
+} from '../../../src/ssh/sshConfigFile';
 import { CORPUS, manyHosts, MARKER, type CorpusCase } from './fixtures/sshConfigCorpus';
 import { hasOpenSsh, makeTempDir, removeDir, sshG } from './helpers';
 
 const FAL_HOST = 'fal-corpus';
 /** The case's bytes, with {{MANAGED}} replaced by the managed file's path. */
 const materialize = (c: CorpusCase, managed: string): Buffer | undefined =>
-  c.content === undefined ? undefined : Buffer.from(typeof c.content === 'string' ? c.content.replaceAll('{{MANAGED}}', managed) : c.content);
+  c.content === undefined
+    ? undefined
+    : Buffer.from(typeof c.content === 'string' ? c.content.replaceAll('{{MANAGED}}', managed) : c.content);
 
 /** The library's view of a host, without `Include` (which we add on purpose, and the library does not follow). */
 function libraryCompute(text: string, host: string): Record<string, unknown> {
@@ -37,7 +58,12 @@ describe('ssh/sshConfigFile: hand-written edge cases', function () {
     sshDir = join(dir, '.ssh');
     userConfig = join(sshDir, 'config');
     managed = join(sshDir, 'fal', 'config');
-    entry = { alias: FAL_HOST, hostName: '203.0.113.10', identityFile: join(sshDir, 'fal_ed25519'), knownHostsFile: join(sshDir, 'fal', 'known_hosts') };
+    entry = {
+      alias: FAL_HOST,
+      hostName: '203.0.113.10',
+      identityFile: join(sshDir, 'fal_ed25519'),
+      knownHostsFile: join(sshDir, 'fal', 'known_hosts'),
+    };
   });
   afterEach(() => removeDir(dir));
 
@@ -57,12 +83,18 @@ describe('ssh/sshConfigFile: hand-written edge cases', function () {
         const expected = c.expect;
         await assert.rejects(
           ensureInclude(userConfig, managed, dir),
-          (e: unknown) => e instanceof SshConfigError && e.code === expected.refused && (expected.line === undefined || e.line === expected.line),
+          (e: unknown) =>
+            e instanceof SshConfigError &&
+            e.code === expected.refused &&
+            (expected.line === undefined || e.line === expected.line),
         );
         assert.deepEqual(readFileSync(userConfig), original, 'refused: not a byte changed');
         assert.ok(!existsSync(userConfig + BACKUP_SUFFIX), 'refused: no backup either');
         assert.ok(!existsSync(join(sshDir, 'fal')), 'refused: not even our own folder');
-        assert.deepEqual(files().filter((f) => f.endsWith('.tmp')), []);
+        assert.deepEqual(
+          files().filter((f) => f.endsWith('.tmp')),
+          [],
+        );
         return;
       }
 
@@ -87,7 +119,11 @@ describe('ssh/sshConfigFile: hand-written edge cases', function () {
       const orig = original ?? Buffer.alloc(0);
       const crlf = /^[^\n]*\r\n/.test(orig.toString('utf8'));
       const inserted = crlf ? Buffer.from(ours.toString().replace(/\n/g, '\r\n')) : ours;
-      assert.deepEqual(result.subarray(0, inserted.length), inserted, 'our two lines, in the file’s own line endings, at the top (before a BOM too)');
+      assert.deepEqual(
+        result.subarray(0, inserted.length),
+        inserted,
+        'our two lines, in the file’s own line endings, at the top (before a BOM too)',
+      );
       assert.deepEqual(result.subarray(inserted.length), orig);
 
       // Idempotent.
@@ -103,10 +139,13 @@ describe('ssh/sshConfigFile: hand-written edge cases', function () {
       // the same values for the user's hosts as before.
       const text = result.toString('utf8');
       const parsed = SSHConfig.parse(text);
-      const includeAt = parsed.findIndex((l) => l.type === LineType.DIRECTIVE && /^include$/i.test(l.param) && l.value === managed);
+      const includeAt = parsed.findIndex(
+        (l) => l.type === LineType.DIRECTIVE && /^include$/i.test(l.param) && l.value === managed,
+      );
       const sectionAt = parsed.findIndex((l) => 'config' in l);
       assert.ok(includeAt !== -1 && (sectionAt === -1 || includeAt < sectionAt), 'Include before the first Host/Match');
-      for (const h of c.hosts ?? []) assert.deepEqual(libraryCompute(text, h), libraryCompute(orig.toString('utf8'), h), h);
+      for (const h of c.hosts ?? [])
+        assert.deepEqual(libraryCompute(text, h), libraryCompute(orig.toString('utf8'), h), h);
 
       // Real OpenSSH: the user's hosts resolve exactly as before; ours resolves to our block.
       if (useSsh) {
@@ -124,7 +163,10 @@ describe('ssh/sshConfigFile: hand-written edge cases', function () {
       assert.equal(await removeInclude(userConfig, managed, dir), 'removed');
       assert.deepEqual(readFileSync(userConfig), orig);
       assert.equal(await removeInclude(userConfig, managed, dir), 'absent');
-      assert.deepEqual(files().filter((f) => f.endsWith('.tmp')), []);
+      assert.deepEqual(
+        files().filter((f) => f.endsWith('.tmp')),
+        [],
+      );
     });
   }
 
@@ -155,7 +197,11 @@ describe('ssh/sshConfigFile: hand-written edge cases', function () {
     assert.equal(readlinkSync(userConfig), '../dotfiles/ssh_config');
     assert.ok(readFileSync(target, 'utf8').startsWith(`${INCLUDE_MARKER}\n`));
     assert.equal(statSync(target).mode & 0o777, 0o644);
-    assert.deepEqual(readdirSync(join(dir, 'dotfiles')), ['ssh_config'], 'no temp file, no backup in the dotfiles repo');
+    assert.deepEqual(
+      readdirSync(join(dir, 'dotfiles')),
+      ['ssh_config'],
+      'no temp file, no backup in the dotfiles repo',
+    );
     assert.deepEqual(readFileSync(userConfig + BACKUP_SUFFIX), original);
     assert.equal(await removeInclude(userConfig, managed, dir), 'removed');
     assert.deepEqual(readFileSync(target), original);
@@ -167,7 +213,10 @@ describe('ssh/sshConfigFile: hand-written edge cases', function () {
     const original = Buffer.from('\uFEFFHost a\n  HostName 10.0.0.1\n');
     writeFileSync(userConfig, original);
     assert.match(userConfigWarnings(original, userConfig).join(), /byte order mark.*without BOM/);
-    assert.match(userConfigWarnings(Buffer.concat([Buffer.from("# fal\nInclude x\n"), original]), userConfig).join(), /byte order mark/);
+    assert.match(
+      userConfigWarnings(Buffer.concat([Buffer.from('# fal\nInclude x\n'), original]), userConfig).join(),
+      /byte order mark/,
+    );
     assert.deepEqual(userConfigWarnings(Buffer.from('Host a\n'), userConfig), []);
     if (!hasOpenSsh()) return;
     await assert.rejects(sshG(userConfig, 'a'), /line 1: Bad configuration option: \\357\\273\\277host/);
@@ -194,10 +243,18 @@ describe('ssh/sshConfigFile: hand-written edge cases', function () {
 
     assert.throws(() => hostAlias('inst/../../x'), refused('invalid-value'));
     assert.throws(() => hostAlias('inst\nProxyCommand x'), refused('invalid-value'));
-    await assert.rejects(upsertHost(managed, { ...entry, hostName: '1.2.3.4\n  ProxyCommand touch /tmp/pwned' }), refused('invalid-value'));
+    await assert.rejects(
+      upsertHost(managed, { ...entry, hostName: '1.2.3.4\n  ProxyCommand touch /tmp/pwned' }),
+      refused('invalid-value'),
+    );
     await assert.rejects(upsertHost(managed, { ...entry, user: 'ubuntu root' }), refused('invalid-value'));
     assert.throws(() => renderHostBlock({ ...entry, user: 'a b' }), refused('invalid-value'));
-    for (const badManaged of ['relative/config', join(dir, 'x\n  ProxyCommand y'), join(dir, 'x\r'), join(dir, '50%', 'config')]) {
+    for (const badManaged of [
+      'relative/config',
+      join(dir, 'x\n  ProxyCommand y'),
+      join(dir, 'x\r'),
+      join(dir, '50%', 'config'),
+    ]) {
       await assert.rejects(ensureInclude(userConfig, badManaged, dir), refused('invalid-path'), badManaged);
       assert.throws(() => planEnsureInclude(original, badManaged, 'cfg', dir), refused('invalid-path'));
     }

@@ -16,12 +16,21 @@ const ORIGINAL = Buffer.from('# mine\r\nHost *\r\n\tUser root\r\n\r\nHost work\r
 describe('ssh/sshTidy', () => {
   let home: string;
   let paths: SshPaths;
-  const entry = (id: string): HostEntry => ({ alias: `fal-${id}`, hostName: '192.0.2.4', identityFile: join(home, '.ssh', 'id'), knownHostsFile: paths.knownHosts });
+  const entry = (id: string): HostEntry => ({
+    alias: `fal-${id}`,
+    hostName: '192.0.2.4',
+    identityFile: join(home, '.ssh', 'id'),
+    knownHostsFile: paths.knownHosts,
+  });
   /** What Connect writes: Include, host block, a remembered host key. */
   const connect = async (id: string, p: SshPaths = paths) => {
     await ensureInclude(p.userConfig, p.managedConfig, home);
     await upsertHost(p.managedConfig, entry(id));
-    writeFileSync(p.knownHosts, `fal-${id} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdyrwUvHNM+LlOoGLAeC4t3uJmnl/eHKEJT7aAybcoo\n`, { flag: 'a' });
+    writeFileSync(
+      p.knownHosts,
+      `fal-${id} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdyrwUvHNM+LlOoGLAeC4t3uJmnl/eHKEJT7aAybcoo\n`,
+      { flag: 'a' },
+    );
   };
   const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
@@ -48,7 +57,10 @@ describe('ssh/sshTidy', () => {
     assert.deepEqual(readFileSync(paths.userConfig), ORIGINAL);
     assert.deepEqual(listing(join(home, '.ssh')), before, 'no fal folder, no backup, nothing else');
     assert.deepEqual(report?.kept, []);
-    assert.ok(report?.removed.some((r) => r.includes(BACKUP_SUFFIX)) && report.removed.includes(paths.falDir), JSON.stringify(report));
+    assert.ok(
+      report?.removed.some((r) => r.includes(BACKUP_SUFFIX)) && report.removed.includes(paths.falDir),
+      JSON.stringify(report),
+    );
     assert.equal(await tidyIfNoHosts(paths, home), undefined, 'then nothing is left to do');
     assert.deepEqual(listing(join(home, '.ssh')), before, 'and a second tidy creates nothing');
   });
@@ -68,7 +80,7 @@ describe('ssh/sshTidy', () => {
     assert.deepEqual(listing(join(home, '.ssh')), ['config'], 'the link itself stays, as it was');
   });
 
-  it('cleans every config it added the Include to (a remote.SSH.configFile of the time, recorded), not only today\'s', async () => {
+  it("cleans every config it added the Include to (a remote.SSH.configFile of the time, recorded), not only today's", async () => {
     const custom = sshPaths(home, '~/dot files/ssh config');
     mkdirSync(join(home, 'dot files'));
     writeFileSync(custom.userConfig, ORIGINAL);
@@ -96,7 +108,10 @@ describe('ssh/sshTidy', () => {
   it('keeps the managed file and its Include when the user added lines of their own to it, removing only our blocks', async () => {
     writeFileSync(paths.userConfig, ORIGINAL);
     await connect('inst_a');
-    writeFileSync(paths.managedConfig, `${readFileSync(paths.managedConfig, 'utf8')}\nHost fal-*\n  ForwardAgent yes\n`);
+    writeFileSync(
+      paths.managedConfig,
+      `${readFileSync(paths.managedConfig, 'utf8')}\nHost fal-*\n  ForwardAgent yes\n`,
+    );
     assert.equal(await tidyIfNoHosts(paths, home), undefined, 'an entry is left');
     const report = await removeSshConfigChanges(paths, home);
     assert.doesNotMatch(readFileSync(paths.managedConfig, 'utf8'), /Host fal-inst_a/);

@@ -15,8 +15,17 @@ const SCRIPT = resolve(__dirname, '../../../../dist/uninstall.js');
 function runUninstall(home: string): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
   return new Promise((done) => {
-    execFile(process.execPath, [SCRIPT, '--type=extensionUninstall'], { cwd: resolve(SCRIPT, '../..'), env: { ...process.env, HOME: home, USERPROFILE: home }, timeout: 5000 }, (error, stdout, stderr) =>
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr, ms: performance.now() - started }),
+    execFile(
+      process.execPath,
+      [SCRIPT, '--type=extensionUninstall'],
+      { cwd: resolve(SCRIPT, '../..'), env: { ...process.env, HOME: home, USERPROFILE: home }, timeout: 5000 },
+      (error, stdout, stderr) =>
+        done({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          stdout,
+          stderr,
+          ms: performance.now() - started,
+        }),
     );
   });
 }
@@ -33,7 +42,7 @@ describe('the vscode:uninstall script (dist/uninstall.js)', function () {
     assert.equal(manifest.scripts['vscode:uninstall'], 'node ./dist/uninstall.js');
   });
 
-  it('gives back the user configs byte for byte and removes ~/.ssh/fal and the identical backup, well within VS Code\'s 5 s', async () => {
+  it("gives back the user configs byte for byte and removes ~/.ssh/fal and the identical backup, well within VS Code's 5 s", async () => {
     const original = Buffer.from('Host *\n  User me\n');
     const custom = Buffer.from('# custom\r\nHost box\r\n');
     const paths = sshPaths(home);
@@ -44,7 +53,12 @@ describe('the vscode:uninstall script (dist/uninstall.js)', function () {
     writeFileSync(customPaths.userConfig, custom);
     for (const p of [paths, customPaths]) {
       await ensureInclude(p.userConfig, p.managedConfig, home);
-      await upsertHost(p.managedConfig, { alias: 'fal-inst_u', hostName: '192.0.2.3', identityFile: join(home, 'k'), knownHostsFile: p.knownHosts });
+      await upsertHost(p.managedConfig, {
+        alias: 'fal-inst_u',
+        hostName: '192.0.2.3',
+        identityFile: join(home, 'k'),
+        knownHostsFile: p.knownHosts,
+      });
     }
     writeFileSync(paths.knownHosts, 'fal-inst_u ssh-ed25519 AAAA\n');
     assert.ok(existsSync(paths.userConfig + BACKUP_SUFFIX));

@@ -9,19 +9,64 @@ import { SshConfigError } from '../../../src/ssh/errors';
 import { renderHostBlock } from '../../../src/ssh/hostEntry';
 import { INCLUDE_MARKER, includeLine, planEnsureInclude, planRemoveInclude } from '../../../src/ssh/sshConfigFile';
 
-const refused = (fn: () => unknown, message: RegExp) => assert.throws(fn, (e: unknown) => e instanceof SshConfigError && e.code === 'invalid-path' && message.test(e.message));
+const refused = (fn: () => unknown, message: RegExp) =>
+  assert.throws(
+    fn,
+    (e: unknown) => e instanceof SshConfigError && e.code === 'invalid-path' && message.test(e.message),
+  );
 /** A folder name Windows allows: no \ / : * ? " < > |, not ending in a dot or space. */
 const winName = fc
-  .string({ unit: fc.constantFrom('a', 'Z', ' ', "'", '#', '%', '~', '$', '{', '}', '!', '&', ';', '=', ',', '[', ']', 'é', 'ß', '日', '🚀', '.', '-'), minLength: 1, maxLength: 10 })
+  .string({
+    unit: fc.constantFrom(
+      'a',
+      'Z',
+      ' ',
+      "'",
+      '#',
+      '%',
+      '~',
+      '$',
+      '{',
+      '}',
+      '!',
+      '&',
+      ';',
+      '=',
+      ',',
+      '[',
+      ']',
+      'é',
+      'ß',
+      '日',
+      '🚀',
+      '.',
+      '-',
+    ),
+    minLength: 1,
+    maxLength: 10,
+  })
   .filter((s) => !/[. ]$/.test(s) && s !== '.' && s !== '..');
-const winHome = fc.tuple(fc.constantFrom('C', 'c', 'D'), fc.array(winName, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([drive, parts, slash]) => `${drive}:\\${parts.join('\\')}${slash ? '\\' : ''}`);
+const winHome = fc
+  .tuple(fc.constantFrom('C', 'c', 'D'), fc.array(winName, { minLength: 1, maxLength: 3 }), fc.boolean())
+  .map(([drive, parts, slash]) => `${drive}:\\${parts.join('\\')}${slash ? '\\' : ''}`);
 const managedIn = (home: string) => `${home.replace(/\\$/, '')}\\.ssh\\fal\\config`;
 
 describe('ssh/windowsPath', () => {
   it('Include of the managed file under a Windows home is written ~/.ssh/fal/config', () => {
-    assert.equal(includeLine('C:\\Users\\Jo Doe\\.ssh\\fal\\config', 'C:\\Users\\Jo Doe', 'win32'), 'Include "~/.ssh/fal/config"');
-    assert.equal(includeLine('c:\\users\\me\\.ssh\\fal\\config', 'C:\\Users\\Me\\', 'win32'), 'Include "~/.ssh/fal/config"', 'case-insensitive, trailing \\');
-    assert.equal(includeLine('\\\\srv\\home$\\me\\.ssh\\fal\\config', '\\\\srv\\home$\\me', 'win32'), 'Include "~/.ssh/fal/config"', 'UNC home');
+    assert.equal(
+      includeLine('C:\\Users\\Jo Doe\\.ssh\\fal\\config', 'C:\\Users\\Jo Doe', 'win32'),
+      'Include "~/.ssh/fal/config"',
+    );
+    assert.equal(
+      includeLine('c:\\users\\me\\.ssh\\fal\\config', 'C:\\Users\\Me\\', 'win32'),
+      'Include "~/.ssh/fal/config"',
+      'case-insensitive, trailing \\',
+    );
+    assert.equal(
+      includeLine('\\\\srv\\home$\\me\\.ssh\\fal\\config', '\\\\srv\\home$\\me', 'win32'),
+      'Include "~/.ssh/fal/config"',
+      'UNC home',
+    );
   });
 
   it('outside the home: /C:/… (Win32-OpenSSH reads a leading / as absolute), no glob characters, no device paths', () => {
@@ -32,17 +77,29 @@ describe('ssh/windowsPath', () => {
     refused(() => includeLine('fal\\config', 'C:\\Users\\me', 'win32'), /not an absolute Windows path/);
     refused(() => includeLine('\\Users\\me\\config', 'C:\\Users\\me', 'win32'), /not an absolute Windows path/);
     refused(() => includeLine('D:\\50%\\config', 'C:\\Users\\me', 'win32'), /contains %/);
-    assert.equal(includeLine('C:\\Users\\50%\\.ssh\\fal\\config', 'C:\\Users\\50%', 'win32'), 'Include "~/.ssh/fal/config"', 'a % in the home is not written');
+    assert.equal(
+      includeLine('C:\\Users\\50%\\.ssh\\fal\\config', 'C:\\Users\\50%', 'win32'),
+      'Include "~/.ssh/fal/config"',
+      'a % in the home is not written',
+    );
   });
 
   it('IdentityFile / UserKnownHostsFile: forward slashes, % doubled, a trailing backslash harmless', () => {
     const block = renderHostBlock(
-      { alias: 'fal-w', hostName: '192.0.2.1', identityFile: 'C:\\Users\\me\\', knownHostsFile: 'D:\\100%\\known_hosts' },
+      {
+        alias: 'fal-w',
+        hostName: '192.0.2.1',
+        identityFile: 'C:\\Users\\me\\',
+        knownHostsFile: 'D:\\100%\\known_hosts',
+      },
       'win32',
     );
     assert.match(block, /\n {2}IdentityFile "C:\/Users\/me\/"\n/);
     assert.match(block, /\n {2}UserKnownHostsFile "D:\/100%%\/known_hosts"\n/);
-    assert.equal(formatFilePath('\\\\server\\share\\id_ed25519', 'key file', 'win32').arg, '"//server/share/id_ed25519"');
+    assert.equal(
+      formatFilePath('\\\\server\\share\\id_ed25519', 'key file', 'win32').arg,
+      '"//server/share/id_ed25519"',
+    );
     refused(() => formatFilePath('C:relative\\key', 'key file', 'win32'), /not an absolute Windows path/);
     refused(() => formatFilePath('/home/me/key', 'key file', 'win32'), /not an absolute Windows path/);
     refused(() => formatFilePath('C:\\${HOME}\\key', 'key file', 'win32'), /\$\{/);
@@ -50,16 +107,20 @@ describe('ssh/windowsPath', () => {
 
   it('any Windows home (generated): the Include is ~/.ssh/fal/config, found again, and removed leaving the original bytes', () => {
     fc.assert(
-      fc.property(winHome, fc.constantFrom('', 'Host a\r\n  User b\r\n', '\ufeffHost *\n  User root\n'), (home, text) => {
-        const managed = managedIn(home);
-        assert.equal(formatIncludePath(managed, home, 'win32').split, '~/.ssh/fal/config');
-        const original = Buffer.from(text);
-        const plan = planEnsureInclude(original, managed, 'config', home, 'win32');
-        assert.ok(plan.result === 'added');
-        assert.equal(planEnsureInclude(plan.bytes, managed, 'config', home, 'win32').result, 'present');
-        const removed = planRemoveInclude(plan.bytes, managed, 'config', home, 'win32');
-        assert.ok(removed.result === 'removed' && removed.bytes.equals(original));
-      }),
+      fc.property(
+        winHome,
+        fc.constantFrom('', 'Host a\r\n  User b\r\n', '\ufeffHost *\n  User root\n'),
+        (home, text) => {
+          const managed = managedIn(home);
+          assert.equal(formatIncludePath(managed, home, 'win32').split, '~/.ssh/fal/config');
+          const original = Buffer.from(text);
+          const plan = planEnsureInclude(original, managed, 'config', home, 'win32');
+          assert.ok(plan.result === 'added');
+          assert.equal(planEnsureInclude(plan.bytes, managed, 'config', home, 'win32').result, 'present');
+          const removed = planRemoveInclude(plan.bytes, managed, 'config', home, 'win32');
+          assert.ok(removed.result === 'removed' && removed.bytes.equals(original));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -79,9 +140,15 @@ describe('ssh/windowsPath', () => {
 
   it('upgrades our own old Include spellings in place (Windows C:\\… and a POSIX home with a backslash), keeping every other byte', () => {
     const win = Buffer.from(`Host x\r\n`);
-    const oldWin = Buffer.concat([Buffer.from(`${INCLUDE_MARKER}\r\nInclude "C:\\Users\\me\\.ssh\\fal\\config"\r\n`), win]);
+    const oldWin = Buffer.concat([
+      Buffer.from(`${INCLUDE_MARKER}\r\nInclude "C:\\Users\\me\\.ssh\\fal\\config"\r\n`),
+      win,
+    ]);
     const up = planEnsureInclude(oldWin, 'C:\\Users\\me\\.ssh\\fal\\config', 'config', 'C:\\Users\\me', 'win32');
-    assert.ok(up.result === 'updated' && up.bytes.equals(Buffer.concat([Buffer.from(`${INCLUDE_MARKER}\r\nInclude "~/.ssh/fal/config"\r\n`), win])));
+    assert.ok(
+      up.result === 'updated' &&
+        up.bytes.equals(Buffer.concat([Buffer.from(`${INCLUDE_MARKER}\r\nInclude "~/.ssh/fal/config"\r\n`), win])),
+    );
 
     const home = '/home/a\\b';
     const managed = `${home}/.ssh/fal/config`;

@@ -68,6 +68,9 @@ export const PIECES = [
   'inst_victim',
 ];
 
-const fragment = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: 'binary' }) });
+const fragment = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...PIECES) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: 'binary' }) },
+);
 /** One string of up to eight pieces, or random text between them. */
 export const hostile = fc.array(fragment, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(''));

@@ -12,8 +12,18 @@ describe('test/run.mjs: how a layer counts (judgeLayer)', () => {
   });
 
   it('a crash never looks green: no summary, a non-zero exit, or no test at all is one failure', () => {
-    assert.deepEqual([judgeLayer('e2e', 1, undefined, false).failed, judgeLayer('e2e', 3, { passed: 2, failed: 0, pending: 0 }, false).failed], [1, 1]);
+    assert.deepEqual(
+      [
+        judgeLayer('e2e', 1, undefined, false).failed,
+        judgeLayer('e2e', 3, { passed: 2, failed: 0, pending: 0 }, false).failed,
+      ],
+      [1, 1],
+    );
     assert.equal(judgeLayer('corpus', 0, { passed: 0, failed: 0, pending: 0 }, false).failed, 1);
-    assert.deepEqual(judgeLayer('integration', 1, { passed: 5, failed: 2, pending: 0 }, true), { passed: 5, failed: 2, lines: ['integration: 5 passed, 2 failed'] });
+    assert.deepEqual(judgeLayer('integration', 1, { passed: 5, failed: 2, pending: 0 }, true), {
+      passed: 5,
+      failed: 2,
+      lines: ['integration: 5 passed, 2 failed'],
+    });
   });
 });

@@ -18,12 +18,36 @@ describe('npm run symbolicate', () => {
       mkdirSync(join(dir, 'src'));
       writeFileSync(
         join(dir, 'src', 'extension.ts'),
-        ['export function activate(): void {', '  deleteIt(42);', '}', '', 'function deleteIt(n: number): void {', "  if (n > 1) throw new Error('fal answered 500');", '}', 'activate();', ''].join('\n'),
+        [
+          'export function activate(): void {',
+          '  deleteIt(42);',
+          '}',
+          '',
+          'function deleteIt(n: number): void {',
+          "  if (n > 1) throw new Error('fal answered 500');",
+          '}',
+          'activate();',
+          '',
+        ].join('\n'),
       );
-      await esbuild.build({ entryPoints: [join(dir, 'src', 'extension.ts')], outfile: join(dir, 'dist', 'extension.js'), bundle: true, minify: true, platform: 'node', format: 'cjs', sourcemap: 'external', sourcesContent: false, logLevel: 'silent' });
+      await esbuild.build({
+        entryPoints: [join(dir, 'src', 'extension.ts')],
+        outfile: join(dir, 'dist', 'extension.js'),
+        bundle: true,
+        minify: true,
+        platform: 'node',
+        format: 'cjs',
+        sourcemap: 'external',
+        sourcesContent: false,
+        logLevel: 'silent',
+      });
       const run = spawnSync(process.execPath, [join(dir, 'dist', 'extension.js')], { encoding: 'utf8' });
       assert.match(run.stderr, /extension\.js:1:\d+/, 'the trace points into the minified bundle');
-      const mapped = execFileSync(process.execPath, [join(root, 'test/support/symbolicate.mjs'), join(dir, 'dist', 'extension.js.map')], { input: run.stderr, encoding: 'utf8' });
+      const mapped = execFileSync(
+        process.execPath,
+        [join(root, 'test/support/symbolicate.mjs'), join(dir, 'dist', 'extension.js.map')],
+        { input: run.stderr, encoding: 'utf8' },
+      );
       assert.match(mapped, /src\/extension\.ts:6:\d+/, mapped);
       assert.match(mapped, /src\/extension\.ts:2:\d+/, mapped);
       assert.match(mapped, /Error: fal answered 500/, 'the rest of the report is kept');

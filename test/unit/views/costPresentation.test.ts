@@ -20,13 +20,39 @@ function figures(entries: LedgerEntry[], budget?: number, instances: ComputeInst
   return new SpendFigures({ entries: () => entries }, model, () => ({ hourlyUsd: {}, monthlyBudgetUsd: budget }), UTC);
 }
 
-const mine: LedgerEntry = { id: 'inst_mine', instanceType: 'gpu_1x_h100_sxm5', creator: 'alice', firstSeenAt: MONTH_START, lastSeenAt: NOW, createdHere: true };
-const theirs: LedgerEntry = { id: 'inst_theirs', instanceType: 'gpu_8x_h100_sxm5', creator: 'bob', firstSeenAt: NOW - 2 * HOUR, lastSeenAt: NOW, createdHere: false };
-const gone: LedgerEntry = { ...mine, id: 'inst_gone', firstSeenAt: NOW - 5 * HOUR, endedAt: NOW - 4 * HOUR, endKnown: true };
+const mine: LedgerEntry = {
+  id: 'inst_mine',
+  instanceType: 'gpu_1x_h100_sxm5',
+  creator: 'alice',
+  firstSeenAt: MONTH_START,
+  lastSeenAt: NOW,
+  createdHere: true,
+};
+const theirs: LedgerEntry = {
+  id: 'inst_theirs',
+  instanceType: 'gpu_8x_h100_sxm5',
+  creator: 'bob',
+  firstSeenAt: NOW - 2 * HOUR,
+  lastSeenAt: NOW,
+  createdHere: false,
+};
+const gone: LedgerEntry = {
+  ...mine,
+  id: 'inst_gone',
+  firstSeenAt: NOW - 5 * HOUR,
+  endedAt: NOW - 4 * HOUR,
+  endKnown: true,
+};
 
 describe('Cost presentation', () => {
-  it('countdown: the guard\'s words around an absolute deadline and the time left, with a Keep link for that instance', () => {
-    const notice = countdownNotice({ id: 'inst_a', instanceType: 'gpu_8x_h100_sxm5' }, 30 * 60_000, 10 * 60_000, 0, true);
+  it("countdown: the guard's words around an absolute deadline and the time left, with a Keep link for that instance", () => {
+    const notice = countdownNotice(
+      { id: 'inst_a', instanceType: 'gpu_8x_h100_sxm5' },
+      30 * 60_000,
+      10 * 60_000,
+      0,
+      true,
+    );
     const text = countdownText(notice, '14:32', 552_000);
     assert.equal(
       text,
@@ -34,7 +60,11 @@ describe('Cost presentation', () => {
         'Your beforeDelete command runs first; the delete happens only if it succeeds. Deleting destroys its disk. ' +
         '[Keep](command:fal.idle.keep?%5B%22inst_a%22%5D) protects it; Cancel stops the countdown.',
     );
-    assert.match(notice.message, /Auto-delete in 10 min, after a fresh check/, 'the one-line form the guard logs keeps its words');
+    assert.match(
+      notice.message,
+      /Auto-delete in 10 min, after a fresh check/,
+      'the one-line form the guard logs keeps its words',
+    );
   });
 
   it('spend part: today and this month, per instance and per creator (yours marked), "since this VS Code first saw it" flagged; no text without a budget', () => {
@@ -45,9 +75,15 @@ describe('Cost presentation', () => {
     // 1x all month (10.5 days) at $1.89 = $476.28; 8x for 2 h at $15.12 = $30.24; the deleted 1x for 1 h = $1.89.
     assert.match(tip, /\| Today \| ~\$54\.81 ¹ \|/, '12 h of the 1x + 2 h of the 8x + 1 h of the deleted one');
     assert.match(tip, /\| This month \| ~\$508\.41 ¹ \|/);
-    assert.match(tip, /Per instance this month: `inst_mine` ~\$476\.28 · `inst_theirs` ~\$30\.24¹ · `inst_gone` ~\$1\.89 \(deleted\)/);
+    assert.match(
+      tip,
+      /Per instance this month: `inst_mine` ~\$476\.28 · `inst_theirs` ~\$30\.24¹ · `inst_gone` ~\$1\.89 \(deleted\)/,
+    );
     assert.match(tip, /Per creator this month: alice \(you\) ~\$478\.17 · bob ~\$30\.24¹/);
-    assert.match(tip, /¹ since this VS Code first saw it: an instance not created here may have run \(and cost\) before\./);
+    assert.match(
+      tip,
+      /¹ since this VS Code first saw it: an instance not created here may have run \(and cost\) before\./,
+    );
     assert.match(tip, /\[Show Spend\]\(command:fal\.showSpend\)/);
   });
 
@@ -69,20 +105,35 @@ describe('Cost presentation', () => {
   });
 
   it('the projection counts what the status bar counts (isBilledNow): a delete fal still lists long after counts, a broken row does not', () => {
-    const inst = (id: string, status = 'ready'): ComputeInstance => ({ id, instance_type: 'gpu_8x_h100_sxm5', region: 'us-west', status }) as ComputeInstance;
+    const inst = (id: string, status = 'ready'): ComputeInstance =>
+      ({ id, instance_type: 'gpu_8x_h100_sxm5', region: 'us-west', status }) as ComputeInstance;
     const model = new InstancesModel({ get: () => ({}), set: () => undefined });
-    model.apply([inst('inst_run'), inst('inst_deleting'), inst('inst_stalled'), inst('inst_stopped', 'stopped')], NOW, [{ id: undefined, idUsable: false, problem: 'status: null' }]);
+    model.apply([inst('inst_run'), inst('inst_deleting'), inst('inst_stalled'), inst('inst_stopped', 'stopped')], NOW, [
+      { id: undefined, idUsable: false, problem: 'status: null' },
+    ]);
     model.markDeleting(['inst_deleting', 'inst_stalled']);
     model.markDeleteStalled(['inst_stalled']);
-    const p = new SpendFigures({ entries: () => [] }, model, () => ({ hourlyUsd: {}, monthlyBudgetUsd: 1000 }), UTC).projection(NOW);
+    const p = new SpendFigures(
+      { entries: () => [] },
+      model,
+      () => ({ hourlyUsd: {}, monthlyBudgetUsd: 1000 }),
+      UTC,
+    ).projection(NOW);
     const hoursLeft = (Date.UTC(2025, 3, 1) - NOW) / HOUR;
-    assert.equal(p.runningToMonthEndUsd.toFixed(2), (2 * 15.12 * hoursLeft).toFixed(2), 'inst_run and inst_stalled, to month end');
+    assert.equal(
+      p.runningToMonthEndUsd.toFixed(2),
+      (2 * 15.12 * hoursLeft).toFixed(2),
+      'inst_run and inst_stalled, to month end',
+    );
     assert.deepEqual(p.unknownRateTypes, [], 'the broken row is not an unnamed type without a rate');
   });
 
   it('nothing to say: no spend this month and no budget → no part', () => {
     assert.equal(spendPart(figures([]), NOW), undefined);
-    assert.equal(spendPart(figures([{ ...gone, firstSeenAt: MONTH_START - 48 * HOUR, endedAt: MONTH_START - 24 * HOUR }]), NOW), undefined);
+    assert.equal(
+      spendPart(figures([{ ...gone, firstSeenAt: MONTH_START - 48 * HOUR, endedAt: MONTH_START - 24 * HOUR }]), NOW),
+      undefined,
+    );
     assert.equal(spendPart(figures([], 50), NOW)?.text, '', 'a budget with nothing spent: the tooltip only');
   });
 });

@@ -67,8 +67,24 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
       { kind: 'sampleFailed', message: 'nvidia-smi exited with code 2: x' },
       { kind: 'sshFailed', reason: '127.0.0.1:2 refused the connection (is sshd running?)' },
     ];
-    assert.equal(gpuRowPart({ kind: 'noKey' }), undefined, "no key: often every teammate's machine, so no words and no twistie (the tooltip says it)");
-    assert.match(gpuTooltipMarkdown({ id: 'inst_a', state: { kind: 'noKey' }, history: [], idleSince: undefined, idle: false, idleGpuPercent: 5, now: 0, windowMs: WINDOW })!, /no private key known for this instance\. \[Choose it…\]\(command:fal\.gpu\.chooseKey\?%5B%22inst_a%22%5D\)/);
+    assert.equal(
+      gpuRowPart({ kind: 'noKey' }),
+      undefined,
+      "no key: often every teammate's machine, so no words and no twistie (the tooltip says it)",
+    );
+    assert.match(
+      gpuTooltipMarkdown({
+        id: 'inst_a',
+        state: { kind: 'noKey' },
+        history: [],
+        idleSince: undefined,
+        idle: false,
+        idleGpuPercent: 5,
+        now: 0,
+        windowMs: WINDOW,
+      })!,
+      /no private key known for this instance\. \[Choose it…\]\(command:fal\.gpu\.chooseKey\?%5B%22inst_a%22%5D\)/,
+    );
     const rows = states.filter((s) => s.kind !== 'noKey').map((s) => gpuRowPart(s)!.description);
     assert.equal(new Set(rows).size, states.length - 1, rows.join(' | '));
     assert.deepEqual(rows, [
@@ -92,7 +108,11 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
         ['SSH failed: 127.0.0.1:2 refused the connection (is sshd running?)', 'retry'],
       ],
     );
-    assert.match(lines[3]!.description, /NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/, "nvidia-smi's own text");
+    assert.match(
+      lines[3]!.description,
+      /NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/,
+      "nvidia-smi's own text",
+    );
     assert.match(lines[2]!.description, /nvidia-smi: command not found/, "the shell's own text");
   });
 
@@ -101,17 +121,42 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     const state: GpuState = { kind: 'sampleFailed', message: 'nvidia-smi listed 1 GPU; an 8x H100 has 8', raw };
     assert.equal(gpuRowPart(state)!.description, 'GPU: unreadable');
     const line = gpuLines(state)[0]!;
-    assert.deepEqual([line.label, line.description], ['GPU figures unreadable', 'nvidia-smi listed 1 GPU; an 8x H100 has 8']);
-    assert.equal(line.tooltip, 'GPU figures unreadable: nvidia-smi listed 1 GPU; an 8x H100 has 8\nNot counted as idle until a sample reads in full.');
-    const text = gpuReportText({ id: 'inst_x', title: '8x H100', ip: undefined, state, history: [], idleText: undefined, now: 0 });
+    assert.deepEqual(
+      [line.label, line.description],
+      ['GPU figures unreadable', 'nvidia-smi listed 1 GPU; an 8x H100 has 8'],
+    );
+    assert.equal(
+      line.tooltip,
+      'GPU figures unreadable: nvidia-smi listed 1 GPU; an 8x H100 has 8\nNot counted as idle until a sample reads in full.',
+    );
+    const text = gpuReportText({
+      id: 'inst_x',
+      title: '8x H100',
+      ip: undefined,
+      state,
+      history: [],
+      idleText: undefined,
+      now: 0,
+    });
     assert.match(text, /State: GPU figures unreadable: nvidia-smi listed 1 GPU; an 8x H100 has 8\n/);
     assert.ok(text.includes(fixture('query-gpu.h100x1-idle.csv').trim()), 'what nvidia-smi printed');
   });
 
   it('tooltip: summary, the history as an SVG image with a text alternative, and the idle line', () => {
     const now = 700_000;
-    const history: UtilizationPoint[] = Array.from({ length: 60 }, (_, i) => ({ at: now - 590_000 + i * 10_000, percent: i < 30 ? 100 : 0 }));
-    const md = gpuTooltipMarkdown({ state: ok('h100x1-idle', now - 3_000), history, idleSince: now - 42 * 60_000, idle: true, idleGpuPercent: 5, now, windowMs: WINDOW })!;
+    const history: UtilizationPoint[] = Array.from({ length: 60 }, (_, i) => ({
+      at: now - 590_000 + i * 10_000,
+      percent: i < 30 ? 100 : 0,
+    }));
+    const md = gpuTooltipMarkdown({
+      state: ok('h100x1-idle', now - 3_000),
+      history,
+      idleSince: now - 42 * 60_000,
+      idle: true,
+      idleGpuPercent: 5,
+      now,
+      windowMs: WINDOW,
+    })!;
     assert.match(md, new RegExp(`\\*\\*GPUs\\*\\* GPU 0 % · 0/80 GB \\*\\(sampled at ${clock(now - 3_000)}\\)\\*`));
     assert.match(clock(now), /^\d\d:\d\d:\d\d$/);
     const image = /!\[([^\]]*)\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/.exec(md);
@@ -121,7 +166,15 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.match(svg, /<polyline points="[\d., ]+"/);
     assert.match(md, /idle for 42 min/);
-    const notIdle = gpuTooltipMarkdown({ state: ok('h100x1-busy', now), history, idleSince: undefined, idle: false, idleGpuPercent: 5, now, windowMs: WINDOW })!;
+    const notIdle = gpuTooltipMarkdown({
+      state: ok('h100x1-busy', now),
+      history,
+      idleSince: undefined,
+      idle: false,
+      idleGpuPercent: 5,
+      now,
+      windowMs: WINDOW,
+    })!;
     assert.doesNotMatch(notIdle, /idle for/);
   });
 
@@ -146,28 +199,43 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     assert.equal(historySpan([{ at: 590_000, percent: 1 }], now, WINDOW), 60_000);
     assert.equal(historySpan([{ at: 500_000, percent: 1 }], now, WINDOW), 100_000);
     assert.equal(historySpan([{ at: 0, percent: 1 }], now, WINDOW), WINDOW);
-    assert.equal(historyText([{ at: 500_000, percent: 7 }], 100_000), 'GPU utilisation, last 100 s: now 7 %, mean 7 %, min 7 %, max 7 % (1 sample)');
+    assert.equal(
+      historyText([{ at: 500_000, percent: 7 }], 100_000),
+      'GPU utilisation, last 100 s: now 7 %, mean 7 %, min 7 %, max 7 % (1 sample)',
+    );
     assert.match(sparklineSvg([], now, 60_000), />1 min ago<\/text>.*>now<\/text>/);
   });
 
   it('hostile process names and messages never become markdown or break the SVG', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 80 }), fc.array(fc.option(fc.double({ min: -1e9, max: 1e9, noNaN: true }), { nil: undefined }), { maxLength: 40 }), (text, percents) => {
-        const state: GpuState = { kind: 'driverFailed', message: text };
-        const history = percents.map((percent, i) => ({ at: 1_000 * i, percent }));
-        const md = gpuTooltipMarkdown({ state, history, idleSince: undefined, idle: false, idleGpuPercent: 5, now: 60_000, windowMs: WINDOW })!;
-        // Every markdown-active character from the remote text is escaped.
-        const body = md.split('\n\n')[0]!.slice('**GPUs** '.length);
-        assert.doesNotMatch(body.replace(/\\[\\`*_{}[\]()#+!|<>]/g, ''), /[`*_{}[\]()#+!|<>]/);
-        const svg = sparklineSvg(history, 60_000, WINDOW);
-        assert.doesNotMatch(svg, /NaN|Infinity/);
-        for (const m of svg.matchAll(/points="([^"]*)"/g)) {
-          for (const pair of m[1]!.split(' ')) {
-            const [, y] = pair.split(',').map(Number);
-            assert.ok(y! >= 0 && y! <= 36, pair);
+      fc.property(
+        fc.string({ maxLength: 80 }),
+        fc.array(fc.option(fc.double({ min: -1e9, max: 1e9, noNaN: true }), { nil: undefined }), { maxLength: 40 }),
+        (text, percents) => {
+          const state: GpuState = { kind: 'driverFailed', message: text };
+          const history = percents.map((percent, i) => ({ at: 1_000 * i, percent }));
+          const md = gpuTooltipMarkdown({
+            state,
+            history,
+            idleSince: undefined,
+            idle: false,
+            idleGpuPercent: 5,
+            now: 60_000,
+            windowMs: WINDOW,
+          })!;
+          // Every markdown-active character from the remote text is escaped.
+          const body = md.split('\n\n')[0]!.slice('**GPUs** '.length);
+          assert.doesNotMatch(body.replace(/\\[\\`*_{}[\]()#+!|<>]/g, ''), /[`*_{}[\]()#+!|<>]/);
+          const svg = sparklineSvg(history, 60_000, WINDOW);
+          assert.doesNotMatch(svg, /NaN|Infinity/);
+          for (const m of svg.matchAll(/points="([^"]*)"/g)) {
+            for (const pair of m[1]!.split(' ')) {
+              const [, y] = pair.split(',').map(Number);
+              assert.ok(y! >= 0 && y! <= 36, pair);
+            }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 
@@ -182,8 +250,24 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     const model = new InstancesModel({ get: () => ({}), set: () => undefined });
     model.apply(
       [
-        { id: 'a', instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '198.51.100.1', region: 'r', sector: null, creator_user_nickname: null },
-        { id: 'b', instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '198.51.100.2', region: 'r', sector: null, creator_user_nickname: null },
+        {
+          id: 'a',
+          instance_type: 'gpu_8x_h100_sxm5',
+          status: 'ready',
+          ip: '198.51.100.1',
+          region: 'r',
+          sector: null,
+          creator_user_nickname: null,
+        },
+        {
+          id: 'b',
+          instance_type: 'gpu_1x_h100_sxm5',
+          status: 'ready',
+          ip: '198.51.100.2',
+          region: 'r',
+          sector: null,
+          creator_user_nickname: null,
+        },
       ] as never,
       0,
     );
@@ -199,27 +283,69 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
 
   it('report: the per-GPU table, the processes and the raw output', () => {
     const state = ok('h100x1-busy', Date.UTC(2026, 0, 1));
-    const text = gpuReportText({ id: 'inst_x', title: '1x H100', ip: '198.51.100.1', state, history: [], idleText: undefined, now: state.at });
+    const text = gpuReportText({
+      id: 'inst_x',
+      title: '1x H100',
+      ip: '198.51.100.1',
+      state,
+      history: [],
+      idleText: undefined,
+      now: state.at,
+    });
     assert.match(text, /^inst_x: GPU usage of the 1x H100 at 198\.51\.100\.1\n/);
     assert.match(text, /GPU +Name +Util +Memory used \/ total +Temp +Power \/ limit/);
     assert.match(text, /0 +NVIDIA H100 80GB HBM3 +100 % +19818 MiB \/ 81559 MiB +59 °C +631\.95 W \/ 700 W/);
     assert.match(text, /GPU processes \(3\)/);
     assert.match(text, /11345 {2}\.\/gpu_burn/);
     assert.ok(text.includes(fixture('query-gpu.h100x1-busy.csv').trim()), 'raw output included');
-    assert.match(gpuReportText({ id: 'i', title: 't', ip: undefined, state: { kind: 'noKey' }, history: [], idleText: undefined, now: 0 }), /State: no private key known for this instance/);
+    assert.match(
+      gpuReportText({
+        id: 'i',
+        title: 't',
+        ip: undefined,
+        state: { kind: 'noKey' },
+        history: [],
+        idleText: undefined,
+        now: 0,
+      }),
+      /State: no private key known for this instance/,
+    );
   });
 
   it('repaint: an unchanged sample repaints nothing; a changed GPU line only that line; a changed summary or state the row', () => {
     const busy1 = rendered(ok('h100x1-busy', 1), false);
     assert.deepEqual(whatToRepaint(undefined, busy1), { row: true, lines: [] }, 'first paint');
-    assert.deepEqual(whatToRepaint(busy1, rendered(ok('h100x1-busy', 2), false)), { row: false, lines: [] }, 'same figures, later sample: nothing');
+    assert.deepEqual(
+      whatToRepaint(busy1, rendered(ok('h100x1-busy', 2), false)),
+      { row: false, lines: [] },
+      'same figures, later sample: nothing',
+    );
     const busy8 = ok('h100x8-busy');
-    const warmer: GpuState = { ...busy8, gpus: busy8.gpus.map((g) => (g.index === 6 ? { ...g, temperatureC: 87 } : g)) };
-    assert.deepEqual(whatToRepaint(rendered(busy8, false), rendered(warmer, false)), { row: false, lines: ['gpu:6'] }, 'one temperature: one line');
+    const warmer: GpuState = {
+      ...busy8,
+      gpus: busy8.gpus.map((g) => (g.index === 6 ? { ...g, temperatureC: 87 } : g)),
+    };
+    assert.deepEqual(
+      whatToRepaint(rendered(busy8, false), rendered(warmer, false)),
+      { row: false, lines: ['gpu:6'] },
+      'one temperature: one line',
+    );
     assert.deepEqual(whatToRepaint(busy1, rendered(ok('h100x1-idle'), false)).row, true, 'the summary changed');
-    assert.deepEqual(whatToRepaint(busy1, rendered(ok('h100x1-busy'), true)).row, true, 'idle now (the tooltip says so)');
-    assert.deepEqual(whatToRepaint(busy1, rendered({ kind: 'sshFailed', reason: 'x' }, false)).row, true, 'a state change');
+    assert.deepEqual(
+      whatToRepaint(busy1, rendered(ok('h100x1-busy'), true)).row,
+      true,
+      'idle now (the tooltip says so)',
+    );
+    assert.deepEqual(
+      whatToRepaint(busy1, rendered({ kind: 'sshFailed', reason: 'x' }, false)).row,
+      true,
+      'a state change',
+    );
     assert.deepEqual(whatToRepaint(busy1, busy1, 59_999), { row: false, lines: [] });
-    assert.deepEqual(whatToRepaint(busy1, busy1, 60_000), { row: true, lines: [] }, 'the tooltip is at most a minute behind');
+    assert.deepEqual(
+      whatToRepaint(busy1, busy1, 60_000),
+      { row: true, lines: [] },
+      'the tooltip is at most a minute behind',
+    );
   });
 });

@@ -19,7 +19,13 @@ import { collapse, renderLikeVsCode, type Rendered } from './renderLikeVsCode';
 const NOW = Date.UTC(2026, 0, 1, 12);
 
 function record(fields: Partial<ComputeInstance>, extra: Partial<InstanceRecord> = {}): InstanceRecord {
-  const instance = { id: 'inst_a', instance_type: 'gpu_1x_h100_sxm5', region: 'us-east', status: 'ready', ...fields } as ComputeInstance;
+  const instance = {
+    id: 'inst_a',
+    instance_type: 'gpu_1x_h100_sxm5',
+    region: 'us-east',
+    status: 'ready',
+    ...fields,
+  } as ComputeInstance;
   return { instance, firstSeenAt: NOW - 3_600_000, deleting: false, ...extra };
 }
 
@@ -29,29 +35,83 @@ function assertInert(hostileRender: Rendered, plainRender: Rendered, fields: rea
   assert.deepEqual(hostileRender.images, plainRender.images, 'images');
   assert.deepEqual(hostileRender.html, plainRender.html, 'HTML');
   assert.deepEqual(hostileRender.icons, plainRender.icons, 'icons');
-  for (const field of fields) assert.ok(hostileRender.text.includes(collapse(field)), `shown as text: ${JSON.stringify(field)}\nin: ${hostileRender.text}`);
+  for (const field of fields)
+    assert.ok(
+      hostileRender.text.includes(collapse(field)),
+      `shown as text: ${JSON.stringify(field)}\nin: ${hostileRender.text}`,
+    );
 }
 
 const gpuSection = (state: GpuState | undefined, id?: string) =>
-  gpuTooltipMarkdown({ ...(id ? { id } : {}), state, history: [], idleSince: undefined, idle: false, idleGpuPercent: 5, now: NOW, windowMs: 600_000 });
+  gpuTooltipMarkdown({
+    ...(id ? { id } : {}),
+    state,
+    history: [],
+    idleSince: undefined,
+    idle: false,
+    idleGpuPercent: 5,
+    now: NOW,
+    windowMs: 600_000,
+  });
 
 describe('hostile markup in tooltips (rendered like VS Code)', () => {
   it('fal fields, names and the GPU state in the row tooltip make no link, image, HTML or icon', () => {
     fc.assert(
       fc.property(
-        fc.record({ region: hostile, sector: hostile, nickname: hostile, status: hostile, type: hostile, ip: hostile, name: hostile, message: hostile, reason: hostile }),
+        fc.record({
+          region: hostile,
+          sector: hostile,
+          nickname: hostile,
+          status: hostile,
+          type: hostile,
+          ip: hostile,
+          name: hostile,
+          message: hostile,
+          reason: hostile,
+        }),
         fc.constantFrom<GpuState['kind']>('driverFailed', 'sampleFailed', 'sshFailed', 'noKey'),
         (f, kind) => {
           const name = cleanName(f.name);
-          const stateOf = (v: typeof f): GpuState => (kind === 'sshFailed' ? { kind, reason: v.reason } : kind === 'noKey' ? { kind } : ({ kind, message: v.message } as GpuState));
+          const stateOf = (v: typeof f): GpuState =>
+            kind === 'sshFailed'
+              ? { kind, reason: v.reason }
+              : kind === 'noKey'
+                ? { kind }
+                : ({ kind, message: v.message } as GpuState);
           const build = (v: typeof f, n: string | undefined) =>
             instanceTooltipMarkdown(
-              record({ region: v.region, sector: v.sector, creator_user_nickname: v.nickname, status: v.status, instance_type: v.type, ip: v.ip } as Partial<ComputeInstance>),
+              record({
+                region: v.region,
+                sector: v.sector,
+                creator_user_nickname: v.nickname,
+                status: v.status,
+                instance_type: v.type,
+                ip: v.ip,
+              } as Partial<ComputeInstance>),
               { now: NOW, hourlyUsd: {}, ...(n ? { name: n } : {}) },
               gpuSection(stateOf(v), 'inst_a'),
             );
-          const plain = { region: 'r', sector: 's', nickname: 'n', status: 'st', type: 't', ip: 'i', name: 'nm', message: 'm', reason: 'why' };
-          const shown = [f.region, f.sector, f.nickname, f.status, f.type, f.ip, ...(name ? [name] : []), ...(kind === 'sshFailed' ? [f.reason] : kind === 'noKey' ? [] : [f.message])];
+          const plain = {
+            region: 'r',
+            sector: 's',
+            nickname: 'n',
+            status: 'st',
+            type: 't',
+            ip: 'i',
+            name: 'nm',
+            message: 'm',
+            reason: 'why',
+          };
+          const shown = [
+            f.region,
+            f.sector,
+            f.nickname,
+            f.status,
+            f.type,
+            f.ip,
+            ...(name ? [name] : []),
+            ...(kind === 'sshFailed' ? [f.reason] : kind === 'noKey' ? [] : [f.message]),
+          ];
           assertInert(renderLikeVsCode(build(f, name)), renderLikeVsCode(build(plain, name ? 'nm' : undefined)), shown);
         },
       ),
@@ -61,21 +121,40 @@ describe('hostile markup in tooltips (rendered like VS Code)', () => {
 
   it("a broken row's id and problem, and a hostile id in the Choose-key link, make nothing", () => {
     fc.assert(
-      fc.property(hostile, hostile, hostile.filter((id) => instanceIdProblem(id) === undefined), (shownId, problem, id) => {
-        const broken = (s: string, p: string) => instanceTooltipMarkdown(record({}, { invalid: { shownId: s, problem: p } }), { now: NOW, hourlyUsd: {} });
-        assertInert(renderLikeVsCode(broken(shownId, problem)), renderLikeVsCode(broken('x', 'y')), [shownId, problem]);
-        const link = renderLikeVsCode(gpuSection({ kind: 'noKey' }, id)!);
-        assert.equal(link.links.length, 1);
-        assert.equal(decodeURIComponent(link.links[0]!), `command:fal.gpu.chooseKey?${JSON.stringify([id])}`, 'the one link carries the id whole');
-        assert.deepEqual(link.icons, []);
-      }),
+      fc.property(
+        hostile,
+        hostile,
+        hostile.filter((id) => instanceIdProblem(id) === undefined),
+        (shownId, problem, id) => {
+          const broken = (s: string, p: string) =>
+            instanceTooltipMarkdown(record({}, { invalid: { shownId: s, problem: p } }), { now: NOW, hourlyUsd: {} });
+          assertInert(renderLikeVsCode(broken(shownId, problem)), renderLikeVsCode(broken('x', 'y')), [
+            shownId,
+            problem,
+          ]);
+          const link = renderLikeVsCode(gpuSection({ kind: 'noKey' }, id)!);
+          assert.equal(link.links.length, 1);
+          assert.equal(
+            decodeURIComponent(link.links[0]!),
+            `command:fal.gpu.chooseKey?${JSON.stringify([id])}`,
+            'the one link carries the id whole',
+          );
+          assert.deepEqual(link.icons, []);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
-  it('the issue\'s nickname is shown as text in a tooltip trusted for the Choose-key link', () => {
+  it("the issue's nickname is shown as text in a tooltip trusted for the Choose-key link", () => {
     const nickname = '[Choose it…](command:fal.gpu.chooseKey?["inst_victim"]) $(flame) <b>bold</b>';
-    const r = renderLikeVsCode(instanceTooltipMarkdown(record({ creator_user_nickname: nickname }), { now: NOW, hourlyUsd: {} }, gpuSection({ kind: 'noKey' }, 'inst_a')));
+    const r = renderLikeVsCode(
+      instanceTooltipMarkdown(
+        record({ creator_user_nickname: nickname }),
+        { now: NOW, hourlyUsd: {} },
+        gpuSection({ kind: 'noKey' }, 'inst_a'),
+      ),
+    );
     assert.deepEqual(r.links, ['command:fal.gpu.chooseKey?%5B%22inst_a%22%5D']);
     assert.deepEqual(r.html, []);
     assert.deepEqual(r.icons, ['vm-running']);

@@ -31,11 +31,13 @@ export function renderLikeVsCode(value: string): Rendered {
   const tokens = markdown.parse(source, {});
   const all = tokens.flatMap((t): Token[] => [t, ...(t.children ?? [])]);
   const icons: string[] = [];
-  const html = markdown.renderer.render(tokens, markdown.options, {}).replace(new RegExp(`(\\\\)?${ICON}`, 'g'), (_m, escaped: string | undefined, name: string) => {
-    if (escaped) return `$(${name})`;
-    icons.push(name);
-    return `<span class="codicon codicon-${name}"></span>`;
-  });
+  const html = markdown.renderer
+    .render(tokens, markdown.options, {})
+    .replace(new RegExp(`(\\\\)?${ICON}`, 'g'), (_m, escaped: string | undefined, name: string) => {
+      if (escaped) return `$(${name})`;
+      icons.push(name);
+      return `<span class="codicon codicon-${name}"></span>`;
+    });
   return {
     links: all.filter((t) => t.type === 'link_open').map((t) => t.attrGet('href') ?? ''),
     images: all.filter((t) => t.type === 'image').map((t) => t.attrGet('src') ?? ''),
@@ -47,13 +49,11 @@ export function renderLikeVsCode(value: string): Rendered {
 
 /** The rendered HTML's text: tags dropped, entities read, white space collapsed. */
 function visibleText(html: string): string {
-  const text = html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e.startsWith('#x') || e.startsWith('#X')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-      if (e.startsWith('#')) return String.fromCodePoint(Number(e.slice(1)));
-      return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' } as Record<string, string>)[e] ?? m;
-    });
+  const text = html.replace(/<[^>]*>/g, ' ').replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+    if (e.startsWith('#x') || e.startsWith('#X')) return String.fromCodePoint(parseInt(e.slice(2), 16));
+    if (e.startsWith('#')) return String.fromCodePoint(Number(e.slice(1)));
+    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' } as Record<string, string>)[e] ?? m;
+  });
   return collapse(text);
 }
 

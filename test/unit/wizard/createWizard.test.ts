@@ -11,7 +11,8 @@ import { makeTempDir, removeDir } from '../ssh/helpers';
 import { ScriptedUi, type Answer } from './scriptedUi';
 
 const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh pasted@test';
-const PRIVATE = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n';
+const PRIVATE =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n';
 
 describe('create wizard (scripted UI)', () => {
   let sshDir: string;
@@ -27,7 +28,16 @@ describe('create wizard (scripted UI)', () => {
   });
   after(() => removeDir(join(sshDir, '..')));
 
-  function run(script: Answer[], opts: { last?: string; args?: CreateArgs; rates?: Record<string, number>; defaultName?: string; projection?: BudgetProjection } = {}) {
+  function run(
+    script: Answer[],
+    opts: {
+      last?: string;
+      args?: CreateArgs;
+      rates?: Record<string, number>;
+      defaultName?: string;
+      projection?: BudgetProjection;
+    } = {},
+  ) {
     const ui = new ScriptedUi(script);
     const result = runCreateWizard(
       {
@@ -38,7 +48,11 @@ describe('create wizard (scripted UI)', () => {
         ...(opts.defaultName && { defaultName: opts.defaultName }),
         listKeys: async () => (await listPublicKeys(sshDir)).keys,
         readFile: (p) => readFile(p, 'utf8'),
-        fileExists: (p) => access(p).then(() => true, () => false),
+        fileExists: (p) =>
+          access(p).then(
+            () => true,
+            () => false,
+          ),
         ...(opts.projection ? { projectMonth: () => opts.projection! } : {}),
       },
       opts.args,
@@ -54,9 +68,15 @@ describe('create wizard (scripted UI)', () => {
     assert.equal(plan.key.kind, 'existing');
     assert.equal(plan.key.kind === 'existing' && plan.key.parsed.line, newer.parsed.line);
     assert.equal(plan.key.kind === 'existing' && plan.key.privateKeyPath, newer.privateKeyPath);
-    assert.deepEqual(ui.shown.map((s) => `${s.step}/${s.totalSteps}`), ['1/3', '2/3', '3/3']);
+    assert.deepEqual(
+      ui.shown.map((s) => `${s.step}/${s.totalSteps}`),
+      ['1/3', '2/3', '3/3'],
+    );
     assert.ok(!ui.shown.some((s) => /Sector/.test(s.placeholder ?? '')), 'no sector step for 1x');
-    assert.deepEqual(ui.shown.map((s) => s.canGoBack), [false, true, true]);
+    assert.deepEqual(
+      ui.shown.map((s) => s.canGoBack),
+      [false, true, true],
+    );
     assert.ok(ui.shown.every((s) => s.title === 'Create H100 Instance'));
   });
 
@@ -73,7 +93,16 @@ describe('create wizard (scripted UI)', () => {
 
   it('confirm step: the projected month total (estimate), flagged when it passes the budget', async () => {
     const now = Date.UTC(2025, 2, 31, 12); // 12 h left in March (UTC)
-    const projection = (budget?: number) => projectMonth({ monthlyUsd: budget, monthToDateUsd: 40, runningTypes: ['gpu_8x_h100_sxm5'], proposedType: 'gpu_1x_h100_sxm5', rates: {}, now, calendar: fixedOffsetCalendar(0) });
+    const projection = (budget?: number) =>
+      projectMonth({
+        monthlyUsd: budget,
+        monthToDateUsd: 40,
+        runningTypes: ['gpu_8x_h100_sxm5'],
+        proposedType: 'gpu_1x_h100_sxm5',
+        rates: {},
+        now,
+        calendar: fixedOffsetCalendar(0),
+      });
     const detailOf = async (p: BudgetProjection) => {
       const { ui, result } = run([{ pick: '1x H100' }, { pick: 'id_new.pub' }, 'cancel'], { projection: p });
       await result;
@@ -81,8 +110,14 @@ describe('create wizard (scripted UI)', () => {
     };
     // 40 + 12 h × (15.12 + 1.89) = 244.12
     assert.equal(await detailOf(projection()), '~$244.12 this month if all keeps running (estimate)');
-    assert.equal(await detailOf(projection(500)), '~$244.12 this month if all keeps running ($500.00 budget, estimate)');
-    assert.equal(await detailOf(projection(200)), '$(warning) Over budget: ~$244.12 this month if all keeps running ($200.00 budget, estimate)');
+    assert.equal(
+      await detailOf(projection(500)),
+      '~$244.12 this month if all keeps running ($500.00 budget, estimate)',
+    );
+    assert.equal(
+      await detailOf(projection(200)),
+      '$(warning) Over budget: ~$244.12 this month if all keeps running ($200.00 budget, estimate)',
+    );
   });
 
   it('the last chosen type is focused first', async () => {
@@ -99,7 +134,11 @@ describe('create wizard (scripted UI)', () => {
     const plan = (await result)!;
     assert.equal(plan.instanceType, 'gpu_8x_h100_sxm5');
     assert.equal(plan.sector, 'sector_2');
-    assert.deepEqual(ui.shown.map((s) => `${s.step}/${s.totalSteps}`), ['1/3', '2/4', '3/4', '4/4'], 'step 1 counts the default (1x) path; choosing 8x adds the sector step');
+    assert.deepEqual(
+      ui.shown.map((s) => `${s.step}/${s.totalSteps}`),
+      ['1/3', '2/4', '3/4', '4/4'],
+      'step 1 counts the default (1x) path; choosing 8x adds the sector step',
+    );
     const sector = ui.shown[1]!;
     assert.deepEqual(sector.labels, ['Default', 'sector_1', 'sector_2', 'sector_3']);
     assert.match(sector.placeholder!, /InfiniBand/);
@@ -128,7 +167,10 @@ describe('create wizard (scripted UI)', () => {
     assert.equal(plan.instanceType, 'gpu_1x_h100_sxm5');
     assert.equal(plan.sector, undefined, 'a sector picked for 8x is not sent with 1x');
     assert.equal(plan.key.kind === 'existing' && plan.key.source, older.publicKeyPath);
-    assert.deepEqual(ui.shown.map((s) => `${s.step}/${s.totalSteps}`), ['1/3', '2/4', '3/4', '2/4', '1/4', '2/3', '3/3', '2/3', '3/3']);
+    assert.deepEqual(
+      ui.shown.map((s) => `${s.step}/${s.totalSteps}`),
+      ['1/3', '2/4', '3/4', '2/4', '1/4', '2/3', '3/3', '2/3', '3/3'],
+    );
     assert.equal(ui.shown[3]!.activeLabel, 'sector_3', 'the sector chosen before is focused after Back');
     assert.equal(ui.shown[4]!.activeLabel, '8x H100', 'the type chosen before is focused after Back');
   });
@@ -152,13 +194,10 @@ describe('create wizard (scripted UI)', () => {
     const { ui, result } = run([{ pick: '1x' }, 'cancel']);
     await result;
     const keyStep = ui.shown[1]!;
-    assert.deepEqual(keyStep.labels!.map((l) => l.replace(/^\$\([\w-]+\) /, '')), [
-      'id_new.pub',
-      'id_old.pub',
-      'Generate a new ed25519 key for fal',
-      'Paste a public key…',
-      'Browse…',
-    ]);
+    assert.deepEqual(
+      keyStep.labels!.map((l) => l.replace(/^\$\([\w-]+\) /, '')),
+      ['id_new.pub', 'id_old.pub', 'Generate a new ed25519 key for fal', 'Paste a public key…', 'Browse…'],
+    );
     assert.equal(keyStep.descriptions![0], 'ssh-ed25519 · new@host');
     assert.match(keyStep.details![0]!, /^SHA256:/);
     assert.equal(keyStep.details![0], newer.parsed.fingerprint);
@@ -171,30 +210,56 @@ describe('create wizard (scripted UI)', () => {
   });
 
   it('a pasted private key is refused with a clear message, then a public key is accepted', async () => {
-    const { ui, result } = run([{ pick: '1x' }, { pick: 'Paste' }, { input: PRIVATE }, { input: 'ssh-ed25519 garbage' }, { input: PUB }, { pick: 'Create' }]);
+    const { ui, result } = run([
+      { pick: '1x' },
+      { pick: 'Paste' },
+      { input: PRIVATE },
+      { input: 'ssh-ed25519 garbage' },
+      { input: PUB },
+      { pick: 'Create' },
+    ]);
     const plan = (await result)!;
     const box = ui.shown[2]!;
     assert.equal(box.kind, 'input');
-    assert.match(box.validation![0]!, /^This is a PRIVATE key\. Never share it.*It was cleared from the box and not sent\.$/);
+    assert.match(
+      box.validation![0]!,
+      /^This is a PRIVATE key\. Never share it.*It was cleared from the box and not sent\.$/,
+    );
     assert.ok(box.validation![0]!.startsWith(PRIVATE_KEY_PROBLEM));
     assert.deepEqual(box.cleared, [PRIVATE], 'the private key is taken out of the box');
     assert.ok(box.validation![1], 'a damaged key is refused too');
     assert.equal(box.validation![2], undefined);
     assert.equal(plan.key.kind === 'existing' && plan.key.parsed.line, PUB);
-    assert.equal(plan.key.kind === 'existing' && plan.key.privateKeyPath, undefined, 'a pasted key has no known private key');
+    assert.equal(
+      plan.key.kind === 'existing' && plan.key.privateKeyPath,
+      undefined,
+      'a pasted key has no known private key',
+    );
     assert.ok(!JSON.stringify(plan).includes('PRIVATE'), 'the private key is not in the plan');
   });
 
   it('Back from the paste box returns to the key list', async () => {
     const { ui, result } = run([{ pick: '1x' }, { pick: 'Paste' }, 'back', { pick: 'id_old' }, { pick: 'Create' }]);
     assert.equal((await result)!.key.kind, 'existing');
-    assert.deepEqual(ui.shown.map((s) => s.kind), ['pick', 'pick', 'input', 'pick', 'pick']);
+    assert.deepEqual(
+      ui.shown.map((s) => s.kind),
+      ['pick', 'pick', 'input', 'pick', 'pick'],
+    );
   });
 
   it('Browse…: a .pub file is used with its private sibling; a private key file uses its .pub; a bad file is explained', async () => {
     const bad = join(sshDir, 'notes.txt');
     await writeFile(bad, 'hello');
-    const { ui, result } = run([{ pick: '1x' }, { pick: 'Browse' }, { file: bad }, { pick: 'Browse' }, { file: undefined }, { pick: 'Browse' }, { file: older.privateKeyPath }, { pick: 'Create' }]);
+    const { ui, result } = run([
+      { pick: '1x' },
+      { pick: 'Browse' },
+      { file: bad },
+      { pick: 'Browse' },
+      { file: undefined },
+      { pick: 'Browse' },
+      { file: older.privateKeyPath },
+      { pick: 'Create' },
+    ]);
     const plan = (await result)!;
     assert.equal(ui.errors.length, 1);
     assert.match(ui.errors[0]!, /notes\.txt/);
@@ -206,19 +271,36 @@ describe('create wizard (scripted UI)', () => {
   it('a lone private key file chosen in Browse is refused and never becomes the key', async () => {
     const lone = join(sshDir, 'lonely');
     await writeFile(lone, PRIVATE);
-    const r = await keyFromFile({ readFile: (p) => readFile(p, 'utf8'), fileExists: (p) => access(p).then(() => true, () => false) }, lone);
+    const r = await keyFromFile(
+      {
+        readFile: (p) => readFile(p, 'utf8'),
+        fileExists: (p) =>
+          access(p).then(
+            () => true,
+            () => false,
+          ),
+      },
+      lone,
+    );
     assert.equal(typeof r, 'string');
     assert.match(r as string, /PRIVATE key/);
   });
 
   it('arguments skip their steps', async () => {
-    const a = run([{ pick: 'Create' }], { args: { instanceType: 'gpu_8x_h100_sxm5', sector: 'sector_1', sshPublicKeyPath: newer.publicKeyPath } });
+    const a = run([{ pick: 'Create' }], {
+      args: { instanceType: 'gpu_8x_h100_sxm5', sector: 'sector_1', sshPublicKeyPath: newer.publicKeyPath },
+    });
     const plan = (await a.result)!;
     assert.deepEqual([plan.instanceType, plan.sector], ['gpu_8x_h100_sxm5', 'sector_1']);
-    assert.deepEqual(a.ui.shown.map((s) => `${s.step}/${s.totalSteps}`), ['1/1']);
+    assert.deepEqual(
+      a.ui.shown.map((s) => `${s.step}/${s.totalSteps}`),
+      ['1/1'],
+    );
     assert.equal(a.ui.shown[0]!.canGoBack, false);
 
-    const b = run([{ pick: 'sector_2' }, { pick: 'id_new' }, 'back', 'back', 'back'], { args: { instanceType: 'gpu_8x_h100_sxm5' } });
+    const b = run([{ pick: 'sector_2' }, { pick: 'id_new' }, 'back', 'back', 'back'], {
+      args: { instanceType: 'gpu_8x_h100_sxm5' },
+    });
     // Back on the first shown step is not offered (ScriptedUi throws if pressed there).
     await assert.rejects(b.result, /without a Back button/);
 
@@ -232,14 +314,31 @@ describe('create wizard (scripted UI)', () => {
     assert.equal((await kept.result)!.name, 'api');
     const confirm = kept.ui.shown[2]!;
     assert.match(confirm.placeholder!, /^api · 1x H100 · /);
-    assert.deepEqual(confirm.labels, ['$(rocket) Create 1x H100', '$(tag) api', '$(key) id_new.pub', '$(close) Cancel']);
+    assert.deepEqual(confirm.labels, [
+      '$(rocket) Create 1x H100',
+      '$(tag) api',
+      '$(key) id_new.pub',
+      '$(close) Cancel',
+    ]);
     assert.equal(confirm.details![2], newer.parsed.fingerprint, 'the whole fingerprint on a line of its own');
 
-    const changed = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'api' }, { type: 'a\nb' }, { input: ' training ' }, { pick: 'Create' }], { defaultName: 'api' });
+    const changed = run(
+      [
+        { pick: '1x' },
+        { pick: 'id_new' },
+        { pick: 'api' },
+        { type: 'a\nb' },
+        { input: ' training ' },
+        { pick: 'Create' },
+      ],
+      { defaultName: 'api' },
+    );
     assert.equal((await changed.result)!.name, 'training');
     assert.match(changed.ui.shown[3]!.validation![0]!, /one line of visible text/);
 
-    const cleared = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'api' }, { input: '' }, { pick: 'Create' }], { defaultName: 'api' });
+    const cleared = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'api' }, { input: '' }, { pick: 'Create' }], {
+      defaultName: 'api',
+    });
     assert.equal((await cleared.result)!.name, undefined);
     assert.equal(cleared.ui.shown[4]!.labels![1], '$(tag) Add a name…');
 
@@ -248,15 +347,27 @@ describe('create wizard (scripted UI)', () => {
   });
 
   it('the key row of the confirm step goes back to the key step', async () => {
-    const { ui, result } = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'id_new.pub' }, { pick: 'id_old' }, { pick: 'Create' }]);
+    const { ui, result } = run([
+      { pick: '1x' },
+      { pick: 'id_new' },
+      { pick: 'id_new.pub' },
+      { pick: 'id_old' },
+      { pick: 'Create' },
+    ]);
     const plan = (await result)!;
     assert.equal(plan.key.kind === 'existing' && plan.key.parsed.line, older.parsed.line);
-    assert.deepEqual(ui.shown.map((s) => `${s.step}/${s.totalSteps}`), ['1/3', '2/3', '3/3', '2/3', '3/3']);
+    assert.deepEqual(
+      ui.shown.map((s) => `${s.step}/${s.totalSteps}`),
+      ['1/3', '2/3', '3/3', '2/3', '3/3'],
+    );
   });
 
   it('pastedKeyProblem refuses private keys in every common armour', () => {
     assert.equal(pastedKeyProblem(PRIVATE), PRIVATE_KEY_PROBLEM);
-    assert.equal(pastedKeyProblem('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----'), PRIVATE_KEY_PROBLEM);
+    assert.equal(
+      pastedKeyProblem('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----'),
+      PRIVATE_KEY_PROBLEM,
+    );
     assert.equal(pastedKeyProblem('PuTTY-User-Key-File-3: ssh-ed25519'), PRIVATE_KEY_PROBLEM);
     assert.equal(pastedKeyProblem(PUB), undefined);
   });

@@ -34,7 +34,10 @@ export class ScriptedUi implements WizardUi {
 
   private next(kind: string): Answer {
     const a = this.script.shift();
-    if (a === undefined) throw new Error(`the script has no answer left for a ${kind} (shown so far: ${JSON.stringify(this.shown.map((s) => s.placeholder ?? s.kind))})`);
+    if (a === undefined)
+      throw new Error(
+        `the script has no answer left for a ${kind} (shown so far: ${JSON.stringify(this.shown.map((s) => s.placeholder ?? s.kind))})`,
+      );
     return a;
   }
 
@@ -64,7 +67,15 @@ export class ScriptedUi implements WizardUi {
   }
 
   async input(o: InputOptions): Promise<StepResult<string>> {
-    const shown: ShownStep = { kind: 'input', title: o.title, step: o.step, totalSteps: o.totalSteps, canGoBack: o.canGoBack, placeholder: o.prompt, validation: [] };
+    const shown: ShownStep = {
+      kind: 'input',
+      title: o.title,
+      step: o.step,
+      totalSteps: o.totalSteps,
+      canGoBack: o.canGoBack,
+      placeholder: o.prompt,
+      validation: [],
+    };
     this.shown.push(shown);
     for (;;) {
       const a = this.next('input');
