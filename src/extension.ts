@@ -1,5 +1,6 @@
 // Wiring only: every object is made here and every command is registered here, through the one
 // helper that logs and shows errors (commands/registerCommand.ts). Features live in their modules.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { ComputeInstance } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
@@ -52,6 +53,9 @@ import { SpendStatus } from './views/spendStatus';
 let gpuMonitor: GpuMonitor | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  // Every floor words what it shows through @vscode/l10n's `l10n.t` (pure floors cannot import
+  // vscode); it gets VS Code's bundle for the display language before anything is worded.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const version: string = context.extension.packageJSON.version;
   const log = plainTextLog(vscode.window.createOutputChannel('fal Compute', { log: true }));
   let settings = readSettings();

@@ -14,6 +14,13 @@
 import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
+/** `l10n.t`, the one translator of the words we show. */
+const isTranslator = (callee: ts.Node) =>
+  ts.isPropertyAccessExpression(callee) &&
+  callee.name.text === 't' &&
+  ts.isIdentifier(callee.expression) &&
+  callee.expression.text === 'l10n';
+
 /** The files that build the markdown of a tooltip (the row's, the GPU section, the status bar's parts). */
 export const MARKDOWN_FILES = [
   'src/views/instanceTooltip.ts',
@@ -117,6 +124,13 @@ export function markupFindings(program: ts.Program, root: string, files: readonl
         return [...check(expr.left), ...check(expr.right)];
       if (op === ts.SyntaxKind.AmpersandAmpersandToken) return check(expr.right);
       return [expr];
+    }
+    // Our words through the translator (@vscode/l10n): the message and its translations are ours
+    // (the bundle ships with the extension); what is put into the message is checked like any part.
+    if (ts.isTaggedTemplateExpression(expr) && isTranslator(expr.tag)) return []; // its spans are checked on their own
+    if (ts.isCallExpression(expr) && isTranslator(expr.expression)) {
+      const [message, ...args] = expr.arguments;
+      return [...(message && ts.isStringLiteralLike(message) ? [] : [expr]), ...args.flatMap((a) => check(a))];
     }
     if (ts.isCallExpression(expr)) {
       const callee = expr.expression;

@@ -1,0 +1,63 @@
+// Every word the extension shows goes through l10n.t (l10nRule.ts), and the manifest's words live in
+// package.nls.json: the rule holds for src/, and fires on each planted way round it.
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { l10nFindings, repositoryRoot as root, sourceFiles } from './l10nRule';
+
+const planted = (text: string) =>
+  l10nFindings(root, resolve(root, 'src/views/planted.ts'), text).map((f) => `${f.line}: ${f.text}`);
+
+describe('l10n rule: every word shown goes through l10n.t', function () {
+  this.timeout(60_000);
+
+  it('holds for every file in src/', () => {
+    const findings = sourceFiles(resolve(root, 'src')).flatMap((file) => l10nFindings(root, file));
+    assert.deepEqual(
+      findings.map((f) => `${f.file}:${f.line}: ${f.text}`),
+      [],
+    );
+  });
+
+  it('fires on words shown without it, anywhere they could be built', () => {
+    const source = [
+      "import * as l10n from '@vscode/l10n';", // 1
+      "void window.showWarningMessage('The key was rejected.');", // 2
+      'const label = `Deleted ${name}`;', // 3
+      "throw new Error('the disk is full');", // 4
+      "const button = 'Delete';", // 5
+      "l10n.t('{0} is {1}', name, ok ? 'set up' : 'not set up');", // 6: the chosen words are not the message
+      "l10n.t`Deleted ${name ?? 'an instance'}`;", // 7
+      "const parts = ['idle for', span].join(' ');", // 8
+    ].join('\n');
+    assert.deepEqual(planted(source), [
+      "2: 'The key was rejected.'",
+      '3: `Deleted ${name}`',
+      "4: 'the disk is full'",
+      "5: 'Delete'",
+      "6: 'set up'",
+      "6: 'not set up'",
+      "7: 'an instance'",
+      "8: 'idle for'",
+    ]);
+  });
+
+  it('passes messages, log lines, matched text, syntax and an exemption with its reason', () => {
+    const source = [
+      "import * as l10n from '@vscode/l10n';",
+      "void window.showWarningMessage(l10n.t('The key was rejected.'));",
+      'const label = l10n.t`Deleted ${name}`;',
+      "const other = l10n.t('Deleted {0} of {1}', name, count);",
+      'log.info(`fal answered ${status}: retrying in a moment`);',
+      "this.deps.log.warn('could not read the ledger, ' + why);",
+      "log(ok ? 'set up done' : 'setup failed here');",
+      "if (line.includes('Unable to determine the device handle')) return;",
+      "if (text === 'No devices were found') return;",
+      "type T = 'two words';",
+      "const table = { 'Two Words': 1 };",
+      '// l10n-exempt: written into ~/.ssh/config, read by ssh',
+      "const header = '# Added by fal Compute';",
+      "const id = 'fal.createInstance';",
+    ].join('\n');
+    assert.deepEqual(planted(source), []);
+  });
+});
