@@ -18,32 +18,39 @@ describe('l10n rule: every word shown goes through l10n.t', function () {
     );
   });
 
-  it('fires on words shown without it, anywhere they could be built', () => {
+  it('fires on words shown without it, anywhere they could be built, and on words worded at load', () => {
     const source = [
-      "import * as l10n from '@vscode/l10n';", // 1
-      "void window.showWarningMessage('The key was rejected.');", // 2
-      'const label = `Deleted ${name}`;', // 3
-      "throw new Error('the disk is full');", // 4
-      "const button = 'Delete';", // 5
-      "l10n.t('{0} is {1}', name, ok ? 'set up' : 'not set up');", // 6: the chosen words are not the message
-      "l10n.t`Deleted ${name ?? 'an instance'}`;", // 7
-      "const parts = ['idle for', span].join(' ');", // 8
+      "import * as l10n from '@vscode/l10n';",
+      'export function shown(name: string, ok: boolean, span: string) {',
+      "  void window.showWarningMessage('The key was rejected.');", // 3
+      '  const label = `Deleted ${name}`;', // 4
+      "  if (!ok) throw new Error('the disk is full');", // 5
+      "  const button = 'Delete';", // 6
+      "  l10n.t('{0} is {1}', name, ok ? 'set up' : 'not set up');", // 7: the chosen words are not the message
+      "  l10n.t`Deleted ${name ?? 'an instance'}`;", // 8
+      "  return ['idle for', span, label, button].join(' ');", // 9
+      '}',
+      "const TITLE = l10n.t('Create H100 Instance');", // 11: worded at load, before the bundle is given
+      'const WORDS = { idle: l10n.t`idle ${1}` };', // 12
     ].join('\n');
     assert.deepEqual(planted(source), [
-      "2: 'The key was rejected.'",
-      '3: `Deleted ${name}`',
-      "4: 'the disk is full'",
-      "5: 'Delete'",
-      "6: 'set up'",
-      "6: 'not set up'",
-      "7: 'an instance'",
-      "8: 'idle for'",
+      "3: 'The key was rejected.'",
+      '4: `Deleted ${name}`',
+      "5: 'the disk is full'",
+      "6: 'Delete'",
+      "7: 'set up'",
+      "7: 'not set up'",
+      "8: 'an instance'",
+      "9: 'idle for'",
+      "11: at load: l10n.t('Create H100 Instance')",
+      '12: at load: l10n.t`idle ${1}`',
     ]);
   });
 
   it('passes messages, log lines, matched text, syntax and an exemption with its reason', () => {
     const source = [
       "import * as l10n from '@vscode/l10n';",
+      'export function shown() {',
       "void window.showWarningMessage(l10n.t('The key was rejected.'));",
       'const label = l10n.t`Deleted ${name}`;',
       "const other = l10n.t('Deleted {0} of {1}', name, count);",
@@ -57,6 +64,8 @@ describe('l10n rule: every word shown goes through l10n.t', function () {
       '// l10n-exempt: written into ~/.ssh/config, read by ssh',
       "const header = '# Added by fal Compute';",
       "const id = 'fal.createInstance';",
+      "const title = () => l10n.t('Create H100 Instance');",
+      'function words() { return { idle: l10n.t`idle ${1}` }; }',
     ].join('\n');
     assert.deepEqual(planted(source), []);
   });

@@ -116,6 +116,11 @@ function placeOf(node: ts.Node): 'message' | 'log' | 'match' | 'syntax' | undefi
   }
 }
 
+function insideFunction(node: ts.Node): boolean {
+  for (let up = node.parent; up; up = up.parent) if (ts.isFunctionLike(up)) return true;
+  return false;
+}
+
 function exempted(source: ts.SourceFile, node: ts.Node): boolean {
   const line = source.getLineAndCharacterOfPosition(node.getStart()).line;
   const lines = source.text.split('\n');
@@ -128,15 +133,22 @@ export function l10nFindings(root: string, file: string, text = readFileSync(fil
   if (Object.hasOwn(NOT_SHOWN, name)) return [];
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const findings: Finding[] = [];
+  const report = (node: ts.Node, why = '') => {
+    const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+    findings.push({ file: name, line, text: why + node.getText().slice(0, 100) });
+  };
   const visit = (node: ts.Node) => {
     let words: string | undefined;
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) words = node.text;
     else if (ts.isTemplateExpression(node))
       words = [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join('x'); // a span reads as a word: `Deleted ${name}` is words
-    if (words !== undefined && WORDS.test(words) && !placeOf(node) && !exempted(source, node)) {
-      const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
-      findings.push({ file: name, line, text: node.getText().slice(0, 100) });
-    }
+    if (words !== undefined && WORDS.test(words) && !placeOf(node) && !exempted(source, node)) report(node);
+    // Worded when the module loads, a message would miss the bundle: extension.ts gives it after
+    // every import has run. Word it in a function, when it is shown.
+    const translated =
+      (ts.isCallExpression(node) && isL10nT(node.expression)) ||
+      (ts.isTaggedTemplateExpression(node) && isL10nT(node.tag));
+    if (translated && !insideFunction(node)) report(node, 'at load: ');
     ts.forEachChild(node, visit);
   };
   visit(source);
