@@ -1,13 +1,13 @@
 // UI tests against the packaged extension (fal-compute.vsix) in a real VS Code workbench.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './codeServer';
 import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
+import { readManifest } from '../support/manifest';
 
 /** The first paragraph of each welcome content of the Instances view, as the workbench renders it. */
 function welcomeParagraphs(): string[] {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const pkg = readManifest(repoRoot);
   const entries: Array<{ view: string; contents: string }> = pkg.contributes?.viewsWelcome ?? [];
   return entries
     .filter((e) => e.view === 'falCompute.instances')

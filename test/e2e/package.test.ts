@@ -44,6 +44,7 @@ describe('the packaged .vsix', () => {
       'extension/media/walkthrough/delete.svg',
       'extension/media/walkthrough/key.svg',
       'extension/package.json',
+      'extension/package.nls.json',
       'extension/readme.md',
     ]);
   });

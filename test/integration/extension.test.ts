@@ -63,6 +63,12 @@ describe('fal Compute extension (in the extension host)', () => {
     const container = contributes.viewsContainers?.activitybar?.find((c) => c.id === 'falCompute');
     assert.ok(container, 'no activity-bar container "falCompute"');
     assert.equal(container.title, 'fal Compute');
+    // The words come from package.nls.json: VS Code puts them in place, so command errors are named by them.
+    const titles = ((contributes.commands ?? []) as Array<{ title: string }>).map((c) => c.title);
+    assert.deepEqual(
+      titles.filter((t) => t.startsWith('%')),
+      [],
+    );
     const views = contributes.views?.falCompute ?? [];
     assert.ok(
       views.some((v) => v.id === 'falCompute.instances' && v.name === 'Instances'),

@@ -1,11 +1,11 @@
 // The typed command ids are exactly the commands package.json contributes, and errors name a
 // command the way its contributed title reads.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMAND_IDS, errorTitle, errorTitles } from '../../../src/core/commandIds';
+import { readManifest } from '../../support/manifest';
 
-const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8'));
+const manifest = readManifest(join(__dirname, '../../../..'));
 
 describe('command ids (src/core/commandIds.ts)', () => {
   it('lists exactly the commands package.json contributes', () => {

@@ -2,11 +2,11 @@
 // a welcome (no message: VS Code hides the welcome whenever a message is set) or rows with at most
 // a message line — never both, never a signed-out welcome while the key is being read.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { LoadState } from '../../../src/core/instancesModel';
 import { viewChrome } from '../../../src/views/viewState';
+import { readManifest } from '../../support/manifest';
 
 const failure = fc.constantFrom('offline', 'server', 'rateLimited', 'settings', 'response', 'other' as const);
 const loadState: fc.Arbitrary<LoadState> = fc.oneof(
@@ -35,7 +35,7 @@ const loadState: fc.Arbitrary<LoadState> = fc.oneof(
 
 /** The `when` of every viewsWelcome entry of the Instances view. */
 function welcomeWhens(): string[] {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8'));
+  const pkg = readManifest(join(__dirname, '../../../..'));
   return pkg.contributes.viewsWelcome
     .filter((w: { view: string }) => w.view === 'falCompute.instances')
     .map((w: { when: string }) => w.when);
@@ -66,7 +66,7 @@ describe('view states (one at a time)', () => {
   });
 
   it('an empty, failing view offers Retry and Show Logs with the reason in words (bad settings: Open Settings)', () => {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8'));
+    const pkg = readManifest(join(__dirname, '../../../..'));
     const errors = pkg.contributes.viewsWelcome.filter((w: { when: string }) =>
       w.when.startsWith('fal.viewState == error.'),
     );
@@ -81,7 +81,7 @@ describe('view states (one at a time)', () => {
 
   it('a server error says the status fal sent: 500, 502, 503 and 504 by number and name, any other 5xx in general words', () => {
     const contents = (state: string) => {
-      const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8'));
+      const pkg = readManifest(join(__dirname, '../../../..'));
       return pkg.contributes.viewsWelcome.find((w: { when: string }) => w.when === `fal.viewState == ${state}`)
         .contents as string;
     };
