@@ -3,14 +3,17 @@
 // screen, and a refresh of the same 1000 (first page requested → tree repainted).
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { openWorkbench } from '../e2e/workbench';
+import { profileExtensionHost, SOURCE_MAP, summarizeProfile, type ProfileSummary } from './hostProfile';
 
 export interface ListRenderResult {
   firstLoadMs: number;
   refreshMs: number;
   pages: number;
+  /** With `profile`: where the extension host's time went, first load and one refresh. */
+  profiles?: { firstLoad: ProfileSummary; refresh: ProfileSummary };
 }
 
-export async function measureListRender(count = 1000): Promise<ListRenderResult> {
+export async function measureListRender(count = 1000, profile = false): Promise<ListRenderResult> {
   const seed = Array.from({ length: count }, (_, i) => ({
     id: `inst_${String(i).padStart(4, '0')}`,
     instance_type: i % 8 === 0 ? ('gpu_8x_h100_sxm5' as const) : ('gpu_1x_h100_sxm5' as const),
@@ -27,11 +30,15 @@ export async function measureListRender(count = 1000): Promise<ListRenderResult>
     await wb.runCommand('fal: Set API Key');
     await wb.inputBox.type(DEFAULT_EMULATOR_KEY);
     const counted = wb.page.locator('.statusbar-item', { hasText: `${count} · ~$` });
-    const t0 = performance.now();
-    await wb.inputBox.enter();
-    await counted.waitFor({ timeout: 60_000 });
-    await wb.view('Instances').locator('.monaco-list-row', { hasText: 'inst_0000' }).waitFor({ timeout: 60_000 });
-    const firstLoadMs = performance.now() - t0;
+    let firstLoadMs = 0;
+    const firstLoad = async () => {
+      const t0 = performance.now();
+      await wb.inputBox.enter();
+      await counted.waitFor({ timeout: 60_000 });
+      await wb.view('Instances').locator('.monaco-list-row', { hasText: 'inst_0000' }).waitFor({ timeout: 60_000 });
+      firstLoadMs = performance.now() - t0;
+    };
+    const firstProfile = profile ? await profileExtensionHost(wb.server, firstLoad) : (await firstLoad(), undefined);
     const pages = fal.requests.filter((r) => r.path.endsWith('/compute/instances') && r.query.limit === '100').length;
 
     // Refresh: the same 1000 with one changed row each time, so the tree has something to repaint.
@@ -51,7 +58,26 @@ export async function measureListRender(count = 1000): Promise<ListRenderResult>
       refreshes.push(performance.now() - t1);
     }
     const refreshMs = [...refreshes].sort((a, b) => a - b)[2]!;
-    return { firstLoadMs, refreshMs, pages };
+    if (!firstProfile) return { firstLoadMs, refreshMs, pages };
+    // One more refresh, profiled (the inspector's own cost stays out of the medians above).
+    fal.updateInstance('inst_0009', { status: 'stopped' });
+    const refreshProfile = await profileExtensionHost(wb.server, async () => {
+      await wb.runCommand('fal: Refresh Instances');
+      await wb
+        .view('Instances')
+        .locator('.monaco-list-row', { hasText: 'inst_0009' })
+        .filter({ hasText: 'stopped · ' })
+        .waitFor({ timeout: 60_000 });
+    });
+    return {
+      firstLoadMs,
+      refreshMs,
+      pages,
+      profiles: {
+        firstLoad: summarizeProfile(firstProfile, SOURCE_MAP),
+        refresh: summarizeProfile(refreshProfile, SOURCE_MAP),
+      },
+    };
   } finally {
     await wb.close();
     await fal.close();

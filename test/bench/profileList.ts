@@ -1,0 +1,22 @@
+// `node out/test/bench/profileList.js`: list + render of 1000 instances with the extension host
+// profiled (hostProfile.ts), printing where its time went. Run `npm run package` first.
+import { measureListRender } from './listRender';
+
+const table = (rows: Array<[string, number]>) =>
+  rows.map(([k, ms]) => `  ${ms.toFixed(1).padStart(8)} ms  ${k}`).join('\n');
+
+void (async () => {
+  const result = await measureListRender(1000, true);
+  console.log(
+    `key → rendered ${result.firstLoadMs.toFixed(0)} ms; refresh → repaint ${result.refreshMs.toFixed(0)} ms`,
+  );
+  for (const [name, summary] of Object.entries(result.profiles ?? {})) {
+    console.log(`\n${name}: ${summary.totalMs.toFixed(0)} ms profiled in the extension host; self time by place:`);
+    console.log(table(summary.byPlace.slice(0, 14)));
+    console.log('our hottest functions:');
+    console.log(table(summary.hottest));
+  }
+})().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
