@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // vscode); it gets VS Code's bundle for the display language before anything is worded.
   if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const version: string = context.extension.packageJSON.version;
-  const log = plainTextLog(vscode.window.createOutputChannel('fal Compute', { log: true }));
+  const log = plainTextLog(vscode.window.createOutputChannel(l10n.t('fal Compute'), { log: true }));
   let settings = readSettings();
   const keys = new ApiKeyStore(context.secrets);
   const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);
@@ -69,9 +69,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
   const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
   // The cost guard: whose instances are ours, what they cost, one delete path for all.
-  const saveError = (what: string) => (e: unknown) => log.error(`Could not save ${what}: ${String(e)}`);
-  const ownership = new Ownership(stored, saveError('the instances created here'));
-  const ledger = new SpendLedger(stored, (id) => ownership.createdHere(id), saveError('the spend ledger'));
+  const ownership = new Ownership(stored, (e) => log.error(`Could not save the instances created here: ${String(e)}`));
+  const ledger = new SpendLedger(
+    stored,
+    (id) => ownership.createdHere(id),
+    (e) => log.error(`Could not save the spend ledger: ${String(e)}`),
+  );
   const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at) => ledger.recordDeleted(id, at));
   const sampleSeconds = () => gpu.settings.sampleSeconds;
   const names = new InstanceNames(stored, () => session.account);
@@ -203,7 +206,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   offerImportOnce();
-  runInBackground(log, 'Finishing an interrupted create', () => finishInterruptedCreates(deps));
+  runInBackground(log, l10n.t('Finishing an interrupted create'), () => finishInterruptedCreates(deps));
   log.info(`fal Compute ${version} activated`);
 }
 

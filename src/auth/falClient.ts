@@ -25,6 +25,7 @@ export function createFalClient(
 }
 
 function logRequest(log: vscode.LogOutputChannel, e: RequestLogEntry): void {
+  // l10n-exempt: a log line only (logged just below)
   const line = `${e.method} ${e.path} → ${e.status ?? e.outcome} in ${Math.round(e.durationMs)} ms${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
   if (e.outcome === 'ok') log.info(line);
   else log.warn(line);

@@ -2,6 +2,7 @@
 // call to fal with the stored key goes through `client()`, whose errors pass apiFailures.ts: a
 // 401/403 from ANY call moves the session to `rejected`, and it stays there until the key changes.
 // The view, the status bar, the scheduler and every command follow this one state.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { accountOf } from '../core/falAccount';
 import { keyRejectionOf, type KeyRejection } from '../core/apiFailures';
@@ -21,7 +22,7 @@ export class ApiKeyNeeded extends Error {
     super(
       state.kind === 'rejected'
         ? state.rejection.message
-        : 'No fal API key is set: Compute needs an ADMIN-scope key (fal.ai/dashboard/keys).',
+        : l10n.t('No fal API key is set: Compute needs an ADMIN-scope key (fal.ai/dashboard/keys).'),
     );
   }
 }

@@ -1,30 +1,31 @@
 // Durations in words, one style per thing the product says. A span that has lasted (idle for,
 // running for, first seen … ago) reads the same everywhere: the tooltip, the reminders, the log.
 // A wait counts down to the second, rounded up so it never reads "0 s" while time is left.
+import * as l10n from '@vscode/l10n';
 
 const MINUTE_MS = 60_000;
 
 /** How long something has lasted, floored: "40 s", "42 min", "2 h 05 min", "2 h". */
 export function spanText(ms: number): string {
-  if (ms < MINUTE_MS) return `${Math.floor(Math.max(0, ms) / 1000)} s`;
+  if (ms < MINUTE_MS) return l10n.t`${Math.floor(Math.max(0, ms) / 1000)} s`;
   const minutes = Math.floor(ms / MINUTE_MS);
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return l10n.t`${minutes} min`;
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  return m ? `${h} h ${String(m).padStart(2, '0')} min` : `${h} h`;
+  return m ? l10n.t`${h} h ${String(m).padStart(2, '0')} min` : l10n.t`${h} h`;
 }
 
 /** A moment in the past, by how long ago it was: "2 h 05 min ago". */
 export function agoText(ms: number): string {
-  return `${spanText(ms)} ago`;
+  return l10n.t`${spanText(ms)} ago`;
 }
 
 /** A wait fal asked for (Retry-After, rate limits): "45 s", "2 min", "11 min 40 s". */
 export function waitText(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 60) return l10n.t`${seconds} s`;
   const rest = seconds % 60;
-  return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ''}`;
+  return rest ? l10n.t`${Math.floor(seconds / 60)} min ${rest} s` : l10n.t`${Math.floor(seconds / 60)} min`;
 }
 
 /**
@@ -33,7 +34,7 @@ export function waitText(ms: number): string {
  */
 export function countdownLeftText(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+  if (seconds < 60) return l10n.t`${seconds} s`;
+  if (seconds < 3600) return l10n.t`${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
   return spanText(seconds * 1000);
 }

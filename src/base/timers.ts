@@ -3,6 +3,7 @@
 // extension passes `realTimers`. ESLint lets only this file (and the deadlines listed in
 // eslint.config.mjs) call the global timers, and only this file reads the wall clock: code without
 // a `Timers` of its own reads `now()`.
+import * as l10n from '@vscode/l10n';
 
 export interface Timers {
   now(): number;
@@ -48,7 +49,7 @@ export interface Deadline {
 export function abortAfter(timers: Timers, ms: number): Deadline {
   const controller = new AbortController();
   const handle = timers.setTimeout(
-    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    () => controller.abort(new DOMException(l10n.t('The operation was aborted due to timeout'), 'TimeoutError')),
     ms,
   );
   return { signal: controller.signal, clear: () => timers.clearTimeout(handle) };

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, open, readFile, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { errorCode } from './nodeErrors';
 
 /** The file-handle operations used for the temp file; injectable so tests can fail a write midway. */
@@ -113,7 +114,7 @@ async function assertUnchanged(target: string, expected: Buffer | null): Promise
     throw e;
   });
   const same = now === null || expected === null ? now === expected : now.equals(expected);
-  if (!same) throw new FileChangedError(`${target} was changed by someone else while it was being updated.`);
+  if (!same) throw new FileChangedError(l10n.t`${target} was changed by someone else while it was being updated.`);
 }
 
 /** Makes the rename itself durable. Not possible (and not needed) on Windows. */

@@ -15,6 +15,7 @@
 //     newer versions expand %-tokens in Include, so no spelling means the same to both.
 // Windows (Win32-OpenSSH, Git for Windows' MSYS2 OpenSSH): see the part below `Refuse`.
 import { posix, win32 } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { SshConfigError } from './errors';
 
 export type PathStyle = 'posix' | 'win32';
@@ -37,9 +38,9 @@ export interface FormattedPath {
 export function formatFilePath(path: string, what: string, style: PathStyle = localPathStyle()): FormattedPath {
   const refuse = refuser(path, what);
   checkCommon(path, refuse);
-  if (path.includes('${')) refuse('OpenSSH would expand ${…} in it, and there is no way to write it literally');
+  if (path.includes('${')) refuse(l10n.t('OpenSSH would expand ${…} in it, and there is no way to write it literally'));
   if (style === 'win32') return windowsFileArg(path, refuse);
-  if (!posix.isAbsolute(path)) refuse('it is not an absolute path');
+  if (!posix.isAbsolute(path)) refuse(l10n.t('it is not an absolute path'));
   const split = path.replace(/%/g, '%%');
   return { arg: quoteArg(split), split, opened: path };
 }
@@ -49,11 +50,11 @@ export function formatFilePath(path: string, what: string, style: PathStyle = lo
  * is written relative to it (`~/.ssh/…`), the one form both Windows clients resolve.
  */
 export function formatIncludePath(path: string, home: string, style: PathStyle = localPathStyle()): FormattedPath {
-  const refuse = refuser(path, 'managed SSH config');
+  const refuse = refuser(path, l10n.t('managed SSH config'));
   checkCommon(path, refuse);
   if (style === 'win32') return windowsIncludeArg(path, home, refuse);
-  if (!posix.isAbsolute(path)) refuse('it is not an absolute path');
-  if (path.includes('%')) refuse(PERCENT_IN_INCLUDE);
+  if (!posix.isAbsolute(path)) refuse(l10n.t('it is not an absolute path'));
+  if (path.includes('%')) refuse(percentInInclude());
   const split = path.replace(/[\\*?[$]/g, (c) => `\\${c}`);
   return { arg: quoteArg(split), split, opened: path };
 }
@@ -75,8 +76,8 @@ export function unglob(pattern: string): string | undefined {
   return out;
 }
 
-export const PERCENT_IN_INCLUDE =
-  'it contains %, which OpenSSH 9.2 reads literally but newer versions expand in an Include';
+export const percentInInclude = (): string =>
+  l10n.t('it contains %, which OpenSSH 9.2 reads literally but newer versions expand in an Include');
 
 export type Refuse = (why: string) => never;
 
@@ -84,14 +85,14 @@ function refuser(path: string, what: string): Refuse {
   return (why: string) => {
     throw new SshConfigError(
       'invalid-path',
-      `The ${what} path ${shownPath(path)} cannot be written into an SSH config: ${why}.`,
+      l10n.t`The ${what} path ${shownPath(path)} cannot be written into an SSH config: ${why}.`,
     );
   };
 }
 
 function checkCommon(path: string, refuse: Refuse): void {
-  if (path === '') refuse('it is empty');
-  if (/[\r\n\0]/.test(path)) refuse('it contains a line break or NUL');
+  if (path === '') refuse(l10n.t('it is empty'));
+  if (/[\r\n\0]/.test(path)) refuse(l10n.t('it contains a line break or NUL'));
 }
 
 export function shownPath(value: string): string {
@@ -131,19 +132,21 @@ export function windowsIncludeArg(path: string, home: string, refuse: Refuse): F
   let split: string;
   if (underHome) split = `~/${rel.replace(/\\/g, '/')}`;
   else if (DRIVE_ABSOLUTE.test(checked)) split = `/${checked.replace(/\\/g, '/')}`;
-  else return refuse('on Windows it must be inside your home folder or on a drive letter (C:\\…)');
-  if (split.includes('%')) refuse(PERCENT_IN_INCLUDE);
-  if (split.includes('${')) refuse('newer OpenSSH versions would expand ${…} in it');
+  else return refuse(l10n.t('on Windows it must be inside your home folder or on a drive letter (C:\\…)'));
+  if (split.includes('%')) refuse(percentInInclude());
+  if (split.includes('${')) refuse(l10n.t('newer OpenSSH versions would expand ${…} in it'));
   if (/[*?[]/.test(split))
-    refuse('it contains a glob character (*, ? or [), which Windows OpenSSH cannot read literally in an Include');
+    refuse(
+      l10n.t('it contains a glob character (*, ? or [), which Windows OpenSSH cannot read literally in an Include'),
+    );
   return { arg: `"${split}"`, split, opened: checked.replace(/\\/g, '/') };
 }
 
 function checkedWindowsPath(path: string, refuse: Refuse): string {
   if (/^[\\/]{2}[?.][\\/]/.test(path))
-    refuse('OpenSSH cannot open \\\\?\\ or \\\\.\\ device paths; use the plain C:\\… form');
+    refuse(l10n.t('OpenSSH cannot open \\\\?\\ or \\\\.\\ device paths; use the plain C:\\… form'));
   if (!DRIVE_ABSOLUTE.test(path) && !UNC.test(path))
-    refuse('it is not an absolute Windows path (C:\\… or \\\\server\\share\\…)');
-  if (path.includes('"')) refuse('it contains a double quote');
+    refuse(l10n.t('it is not an absolute Windows path (C:\\… or \\\\server\\share\\…)'));
+  if (path.includes('"')) refuse(l10n.t('it contains a double quote'));
   return path;
 }

@@ -1,6 +1,7 @@
 // Reading ssh_config text the way OpenSSH does (readconf.c + misc.c argv_split, OpenSSH 8.7+),
 // line by line with exact byte offsets, so callers can cut or insert whole lines without
 // re-serialising (and so normalising) anything that belongs to the user.
+import * as l10n from '@vscode/l10n';
 import { SshConfigError } from './errors';
 
 export interface ConfigLine {
@@ -33,13 +34,13 @@ export function readConfigText(bytes: Buffer, fileName: string): ConfigText {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new SshConfigError(
       'not-text',
-      `${fileName} is saved as UTF-16, which OpenSSH cannot read. Save it as UTF-8, then try again.`,
+      l10n.t`${fileName} is saved as UTF-16, which OpenSSH cannot read. Save it as UTF-8, then try again.`,
     );
   }
   if (bytes.includes(0)) {
     throw new SshConfigError(
       'not-text',
-      `${fileName} contains NUL bytes: it does not look like a text file, so it was not changed.`,
+      l10n.t`${fileName} contains NUL bytes: it does not look like a text file, so it was not changed.`,
     );
   }
   try {
@@ -47,7 +48,7 @@ export function readConfigText(bytes: Buffer, fileName: string): ConfigText {
   } catch {
     throw new SshConfigError(
       'not-text',
-      `${fileName} is not valid UTF-8 text, so it was not changed (to avoid damaging its other bytes).`,
+      l10n.t`${fileName} is not valid UTF-8 text, so it was not changed (to avoid damaging its other bytes).`,
     );
   }
   const bomLength = bytes.subarray(0, 3).equals(BOM) ? 3 : 0;
@@ -87,6 +88,7 @@ export function parseConfigLine(text: string): ParsedLine {
   let rest: string;
   if (s.startsWith('"')) {
     const close = s.indexOf('"', 1);
+    // l10n-exempt: a parse result for code (no caller shows ParsedLine.error), like readconf.c's own check
     if (close === -1) return { keyword: s.slice(1).toLowerCase(), args: [], error: 'unterminated quote' };
     keyword = s.slice(1, close);
     rest = s.slice(close + 1);
@@ -136,6 +138,7 @@ function argvSplit(s: string): { args: string[]; error?: string } {
         arg += c;
       }
     }
+    // l10n-exempt: a parse result for code (no caller shows ParsedLine.error), like readconf.c's own check
     if (quote !== '') return { args, error: 'unterminated quote' };
     args.push(arg);
   }

@@ -1,5 +1,6 @@
 // One error type for everything in src/ssh that refuses to write. The message is meant for the
 // user as is (it names the file and line and says what to do); `code` lets callers branch.
+import * as l10n from '@vscode/l10n';
 
 export type SshConfigErrorCode =
   /** A value for a Host block (id, IP, user, port, path) that could inject or break config. */
@@ -33,14 +34,25 @@ export class SshConfigError extends Error {
   }
 }
 
-const IO_REASONS: Record<string, string> = {
-  ENOSPC: 'the disk is full. Free some space, then try again',
-  EDQUOT: 'the disk quota is used up. Free some space, then try again',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'the operation is not permitted',
-  EIO: 'an input/output error (a failing disk or network drive)',
-};
+/** The cause of a failed write, worded when it is shown; undefined for a code that is not one of these. */
+function ioReason(code: string): string | undefined {
+  switch (code) {
+    case 'ENOSPC':
+      return l10n.t('the disk is full. Free some space, then try again');
+    case 'EDQUOT':
+      return l10n.t('the disk quota is used up. Free some space, then try again');
+    case 'EROFS':
+      return l10n.t('the file system is read-only');
+    case 'EACCES':
+      return l10n.t('permission denied');
+    case 'EPERM':
+      return l10n.t('the operation is not permitted');
+    case 'EIO':
+      return l10n.t('an input/output error (a failing disk or network drive)');
+    default:
+      return undefined;
+  }
+}
 
 /**
  * A file-system error from a write under ~/.ssh as an SshConfigError('io') that names the file
@@ -49,9 +61,10 @@ const IO_REASONS: Record<string, string> = {
  */
 export function ioError(e: unknown, file: string): unknown {
   const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
-  if (typeof code !== 'string' || !(code in IO_REASONS)) return e;
+  const reason = typeof code === 'string' ? ioReason(code) : undefined;
+  if (typeof code !== 'string' || reason === undefined) return e;
   return new SshConfigError(
     'io',
-    `Could not update ${file}: ${IO_REASONS[code]} (${code}). Nothing of yours was changed: every file was left as it was.`,
+    l10n.t`Could not update ${file}: ${reason} (${code}). Nothing of yours was changed: every file was left as it was.`,
   );
 }

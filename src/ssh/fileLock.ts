@@ -3,6 +3,7 @@
 // A lock older than `staleMs` is left over from a crashed process and is taken over.
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as l10n from '@vscode/l10n';
 import { now } from '../base/timers';
 import { SshConfigError } from './errors';
 import { errorCode } from './nodeErrors';
@@ -35,7 +36,7 @@ export async function withFileLock<T>(
     if (now() > deadline) {
       throw new SshConfigError(
         'locked',
-        `Another VS Code window is updating the SSH config (lock ${lockPath}). Try again in a moment.`,
+        l10n.t`Another VS Code window is updating the SSH config (lock ${lockPath}). Try again in a moment.`,
       );
     }
     await sleep(retryMs);

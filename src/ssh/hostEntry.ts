@@ -2,6 +2,7 @@
 // in a config line is validated here, because a config line is code for ssh: a "host name" with
 // a line break and `ProxyCommand` in it would run a command on the user's machine.
 import { isIP } from 'node:net';
+import * as l10n from '@vscode/l10n';
 import { formatFilePath, localPathStyle, shownPath as shown, type PathStyle } from './configPath';
 import { SshConfigError } from './errors';
 
@@ -21,6 +22,7 @@ export interface HostEntry {
 }
 
 /** How our name comment starts; a line inside our block that starts so is ours (rewritten, never kept). */
+// l10n-exempt: written into the managed ssh_config and found again by this text (isNameComment)
 export const NAME_COMMENT_PREFIX = '# fal-compute name:';
 const MAX_COMMENT_NAME = 80;
 
@@ -80,7 +82,7 @@ export function hostAlias(instanceId: string): string {
   if (!INSTANCE_ID.test(instanceId) || instanceId.length > MAX_INSTANCE_ID_LENGTH) {
     throw new SshConfigError(
       'invalid-value',
-      `The instance id ${shown(instanceId)} cannot be used as an SSH host name: only letters, digits, "_" and "-" are allowed (at most ${MAX_INSTANCE_ID_LENGTH}).`,
+      l10n.t`The instance id ${shown(instanceId)} cannot be used as an SSH host name: only letters, digits, "_" and "-" are allowed (at most ${MAX_INSTANCE_ID_LENGTH}).`,
     );
   }
   const lower = instanceId.toLowerCase();
@@ -111,42 +113,45 @@ export function isHostAlias(alias: string): boolean {
 export function renderHostBlock(entry: HostEntry, style: PathStyle = localPathStyle()): string {
   const { alias, hostName, user = 'ubuntu', port = 22 } = entry;
   if (!isHostAlias(alias)) {
-    throw new SshConfigError('invalid-value', `The SSH host alias ${shown(alias)} was not made by hostAlias().`);
+    throw new SshConfigError('invalid-value', l10n.t`The SSH host alias ${shown(alias)} was not made by hostAlias().`);
   }
   // Only an IP literal: no name resolution surprises, no spaces, no line breaks. A zone index
   // (fe80::1%eth0) is refused because % starts a token in ssh_config.
   if (isIP(hostName) === 0 || hostName.includes('%')) {
     throw new SshConfigError(
       'invalid-value',
-      `The instance address ${shown(hostName)} is not an IPv4 or IPv6 address.`,
+      l10n.t`The instance address ${shown(hostName)} is not an IPv4 or IPv6 address.`,
     );
   }
   if (!USER.test(user) || user.length > 32) {
-    throw new SshConfigError('invalid-value', `The SSH user name ${shown(user)} is not a valid user name.`);
+    throw new SshConfigError('invalid-value', l10n.t`The SSH user name ${shown(user)} is not a valid user name.`);
   }
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new SshConfigError('invalid-value', `The SSH port ${shown(String(port))} is not a port number (1–65535).`);
+    throw new SshConfigError(
+      'invalid-value',
+      l10n.t`The SSH port ${shown(String(port))} is not a port number (1–65535).`,
+    );
   }
   const comment = nameComment(entry.name);
   return [
-    `Host ${alias}`,
+    `Host ${alias}`, // l10n-exempt: an ssh_config line, read by ssh
     ...(comment ? [`  ${comment}`] : []),
-    `  HostName ${hostName}`,
-    `  User ${user}`,
-    `  Port ${port}`,
-    `  IdentityFile ${formatFilePath(entry.identityFile, 'key file', style).arg}`,
+    `  HostName ${hostName}`, // l10n-exempt: an ssh_config line, read by ssh
+    `  User ${user}`, // l10n-exempt: an ssh_config line, read by ssh
+    `  Port ${port}`, // l10n-exempt: an ssh_config line, read by ssh
+    `  IdentityFile ${formatFilePath(entry.identityFile, l10n.t('key file'), style).arg}`, // l10n-exempt: an ssh_config line, read by ssh
     // Only the key above: an agent with many keys can hit the server's MaxAuthTries first.
-    '  IdentitiesOnly yes',
+    '  IdentitiesOnly yes', // l10n-exempt: an ssh_config line, read by ssh
     // Every instance is a new machine with a new host key: trust it on first use, but refuse a
     // changed key for the same address (accept-new, unlike "no", still protects later logins).
-    '  StrictHostKeyChecking accept-new',
+    '  StrictHostKeyChecking accept-new', // l10n-exempt: an ssh_config line, read by ssh
     // Our own file, so forgetting a deleted instance's key never edits the user's known_hosts.
-    `  UserKnownHostsFile ${formatFilePath(entry.knownHostsFile, 'known_hosts file', style).arg}`,
+    `  UserKnownHostsFile ${formatFilePath(entry.knownHostsFile, l10n.t('known_hosts file'), style).arg}`, // l10n-exempt: an ssh_config line, read by ssh
     // The key is remembered per instance, not per address: fal recycles IPs, and a new instance
     // on the address of a deleted one must start clean instead of failing as a "changed" key.
-    `  HostKeyAlias ${alias}`,
+    `  HostKeyAlias ${alias}`, // l10n-exempt: an ssh_config line, read by ssh
     // ...and ssh must not compare it with a key remembered for the address either.
-    '  CheckHostIP no',
+    '  CheckHostIP no', // l10n-exempt: an ssh_config line, read by ssh
     // Keeps NAT/firewall state alive while Remote-SSH is idle, and notices a dead machine.
     '  ServerAliveInterval 30',
     '',

@@ -34,6 +34,7 @@ export async function readIncluders(managedPath: string): Promise<string[]> {
 export async function recordIncluder(managedPath: string, userConfig: string): Promise<void> {
   const configs = await readIncluders(managedPath);
   if (configs.includes(userConfig)) return;
+  // l10n-exempt: a note in the record file ~/.ssh/fal/included-from.json, the same in every display language
   const text = `${JSON.stringify({ note: 'SSH configs the fal Compute extension added its Include line to (for removing it again)', configs: [...configs, userConfig] }, null, 2)}\n`;
   await writeFileAtomic(includersPath(managedPath), text, { newFileMode: 0o600 });
 }

@@ -6,6 +6,7 @@ export {
   looksLikePrivateKey,
   parsePublicKey,
   PRIVATE_KEY_PROBLEM,
+  privateKeyProblem,
   PUBLIC_KEY_TYPES,
   type KeyProblem,
   type ParsedPublicKey,

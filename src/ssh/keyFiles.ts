@@ -3,6 +3,7 @@
 import { lstat, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { errorText } from '../base/errorText';
 import { encodeOpenSshEd25519PrivateKey, ed25519PublicLine, newEd25519Key } from './openSshPrivateKey';
 import { errorCode } from './nodeErrors';
@@ -37,7 +38,7 @@ export async function listPublicKeys(sshDir: string): Promise<{ keys: FoundKey[]
     names = await readdir(sshDir);
   } catch (e) {
     if (isCode(e, 'ENOENT') || isCode(e, 'ENOTDIR')) return { keys, skipped };
-    return { keys, skipped: [{ path: sshDir, reason: `cannot list the folder: ${errorText(e)}` }] };
+    return { keys, skipped: [{ path: sshDir, reason: l10n.t`cannot list the folder: ${errorText(e)}` }] };
   }
   for (const name of names.filter((n) => n.endsWith('.pub')).sort()) {
     const publicKeyPath = join(sshDir, name);
@@ -45,7 +46,7 @@ export async function listPublicKeys(sshDir: string): Promise<{ keys: FoundKey[]
       const info = await stat(publicKeyPath); // follows symlinks: a linked .pub is fine
       if (!info.isFile()) continue; // a folder named x.pub is not a key file; not worth a report
       if (info.size > MAX_PUBLIC_KEY_FILE_BYTES) {
-        skipped.push({ path: publicKeyPath, reason: `too large for a public key (${info.size} bytes)` });
+        skipped.push({ path: publicKeyPath, reason: l10n.t`too large for a public key (${info.size} bytes)` });
         continue;
       }
       const parsed = parsePublicKey(await readFile(publicKeyPath, 'utf8'));
@@ -60,7 +61,7 @@ export async function listPublicKeys(sshDir: string): Promise<{ keys: FoundKey[]
       );
       keys.push({ publicKeyPath, ...(hasPrivate && { privateKeyPath }), parsed, mtimeMs: info.mtimeMs });
     } catch (e) {
-      skipped.push({ path: publicKeyPath, reason: `cannot read it: ${errorText(e)}` });
+      skipped.push({ path: publicKeyPath, reason: l10n.t`cannot read it: ${errorText(e)}` });
     }
   }
   keys.sort((a, b) => b.mtimeMs - a.mtimeMs || a.publicKeyPath.localeCompare(b.publicKeyPath));
@@ -110,10 +111,10 @@ export async function generateKeyPair(
 ): Promise<GeneratedKeyPair> {
   const baseName = options.baseName ?? 'fal_ed25519';
   if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(baseName) || baseName.endsWith('.pub')) {
-    throw new Error(`Invalid key file name "${baseName}": use letters, digits, ".", "_" and "-" only.`);
+    throw new Error(l10n.t`Invalid key file name "${baseName}": use letters, digits, ".", "_" and "-" only.`);
   }
   const comment = options.comment ?? `fal-compute@${hostname().replace(/[^A-Za-z0-9._-]/g, '') || 'localhost'}`;
-  if (/[\r\n\0]/.test(comment)) throw new Error('The key comment must be a single line.');
+  if (/[\r\n\0]/.test(comment)) throw new Error(l10n.t('The key comment must be a single line.'));
 
   await mkdir(options.sshDir, { recursive: true, mode: 0o700 });
   const key = newEd25519Key();
@@ -138,10 +139,12 @@ export async function generateKeyPair(
       throw e;
     }
     const parsed = parsePublicKey(publicText);
-    if (isKeyProblem(parsed)) throw new Error(`generated public key does not parse: ${parsed.problem}`); // a bug, not a user error
+    if (isKeyProblem(parsed)) throw new Error(l10n.t`generated public key does not parse: ${parsed.problem}`); // a bug, not a user error
     return { privateKeyPath, publicKeyPath, parsed };
   }
-  throw new Error(`Every name from ${baseName} to ${baseName}_${MAX_NAME_ATTEMPTS} is taken in ${options.sshDir}.`);
+  throw new Error(
+    l10n.t`Every name from ${baseName} to ${baseName}_${MAX_NAME_ATTEMPTS} is taken in ${options.sshDir}.`,
+  );
 }
 
 /** Creates path exclusively, writes and syncs it; a file it created but could not fill is removed. */

@@ -2,6 +2,7 @@
 // machines without the OpenSSH client feature). Private key: the "openssh-key-v1" container of
 // OpenSSH's PROTOCOL.key, unencrypted (cipher "none", kdf "none").
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import * as l10n from '@vscode/l10n';
 import { WireWriter } from './sshWire';
 
 const MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
@@ -21,7 +22,8 @@ export function newEd25519Key(): Ed25519KeyMaterial {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const pub = publicKey.export({ format: 'jwk' });
   const priv = privateKey.export({ format: 'jwk' });
-  if (typeof pub.x !== 'string' || typeof priv.d !== 'string') throw new Error('ed25519 JWK export lacks x or d');
+  if (typeof pub.x !== 'string' || typeof priv.d !== 'string')
+    throw new Error(l10n.t('ed25519 JWK export lacks x or d'));
   return { publicKey: Buffer.from(pub.x, 'base64url'), seed: Buffer.from(priv.d, 'base64url') };
 }
 
@@ -45,7 +47,7 @@ export function encodeOpenSshEd25519PrivateKey(
   comment: string,
   checkint = randomBytes(4).readUInt32BE(),
 ): string {
-  if (key.publicKey.length !== 32 || key.seed.length !== 32) throw new Error('ed25519 keys are 32 bytes');
+  if (key.publicKey.length !== 32 || key.seed.length !== 32) throw new Error(l10n.t('ed25519 keys are 32 bytes'));
   const privateSection = new WireWriter()
     .uint32(checkint)
     .uint32(checkint)
@@ -69,5 +71,6 @@ export function encodeOpenSshEd25519PrivateKey(
     .toBuffer()
     .toString('base64');
   const lines = body.match(new RegExp(`.{1,${LINE_WIDTH}}`, 'g')) ?? [];
+  // l10n-exempt: the armour of the key file format, read by ssh
   return `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
 }

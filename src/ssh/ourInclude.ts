@@ -2,19 +2,21 @@
 // file — and finding them again (in any spelling an earlier version or the user wrote), plus the
 // first Host/Match line, above which they must stay.
 import { posix, win32 } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import SSHConfig, { LineType } from 'ssh-config';
 import { formatIncludePath, localPathStyle, unglob, type PathStyle } from './configPath';
 import { isSectionKeyword, parseConfigLine, type ConfigLine, type ConfigText } from './configText';
 import { SshConfigError } from './errors';
 
 export const INCLUDE_MARKER =
+  // l10n-exempt: written into the user's ssh_config and found again by its text, the same in every display language
   '# fal-compute: the next line includes the SSH hosts of the fal Compute VS Code extension';
 /** A line starting like this (after indentation) is taken as our marker, even if edited after it. */
 const MARKER_PREFIX = '# fal-compute:';
 
 /** `Include "<managed file>"`; throws SshConfigError for a path OpenSSH would read differently. */
 export function includeLine(managedPath: string, home: string, style: PathStyle = localPathStyle()): string {
-  return `Include ${formatIncludePath(managedPath, home, style).arg}`;
+  return `Include ${formatIncludePath(managedPath, home, style).arg}`; // l10n-exempt: an ssh_config line, read by ssh
 }
 
 /** The marker and the Include, each ending in `eol`. */
@@ -52,8 +54,7 @@ export function findOurInclude(
   if (markers.length > 1) {
     throw new SshConfigError(
       'duplicate-marker',
-      `${fileName} contains the fal Compute marker comment ${markers.length} times (lines ${markers.map((m) => m.index + 1).join(', ')}). ` +
-        'Keep one marker line with the Include line right below it and delete the others, then try again. Nothing was changed.',
+      l10n.t`${fileName} contains the fal Compute marker comment ${markers.length} times (lines ${markers.map((m) => m.index + 1).join(', ')}). Keep one marker line with the Include line right below it and delete the others, then try again. Nothing was changed.`,
       markers[1]!.index + 1,
     );
   }
@@ -64,8 +65,7 @@ export function findOurInclude(
     if (!include || !reading) {
       throw new SshConfigError(
         'broken-marker',
-        `${fileName} line ${marker.index + 1}: the fal Compute marker comment is not followed by its line ${includeLine(managedPath, home, style)}. ` +
-          'Delete the marker line, or put that Include line right below it, then try again. Nothing was changed.',
+        l10n.t`${fileName} line ${marker.index + 1}: the fal Compute marker comment is not followed by its line ${includeLine(managedPath, home, style)}. Delete the marker line, or put that Include line right below it, then try again. Nothing was changed.`,
         marker.index + 1,
       );
     }

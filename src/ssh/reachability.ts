@@ -2,6 +2,7 @@
 // accepts connections; Remote-SSH started too early shows a confusing error, so we wait first.
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as l10n from '@vscode/l10n';
 import { errorText } from '../base/errorText';
 
 export interface WaitForTcpOptions {
@@ -36,7 +37,7 @@ export class ReachabilityError extends Error {
  */
 export async function waitForTcp(host: string, port: number, options: WaitForTcpOptions = {}): Promise<void> {
   const { attempts = 5, timeoutMs = 3000, delayMs = 2000, signal, onAttempt, connect: open = connect } = options;
-  let reason = 'no attempt made';
+  let reason = l10n.t('no attempt made');
   for (let attempt = 1; attempt <= attempts; attempt++) {
     signal?.throwIfAborted();
     onAttempt?.(attempt, attempts);
@@ -51,7 +52,9 @@ export async function waitForTcp(host: string, port: number, options: WaitForTcp
     if (attempt < attempts) await sleep(delayMs, undefined, signal ? { signal } : {});
   }
   throw new ReachabilityError(
-    `SSH port ${port} on ${host} did not answer after ${attempts} ${attempts === 1 ? 'try' : 'tries'} (${reason})`,
+    attempts === 1
+      ? l10n.t`SSH port ${port} on ${host} did not answer after ${attempts} try (${reason})`
+      : l10n.t`SSH port ${port} on ${host} did not answer after ${attempts} tries (${reason})`,
     reason,
   );
 }
@@ -78,7 +81,10 @@ export async function readSshBanner(
     };
     const onAbort = () => finish(signal?.reason);
     const timer = setTimeout(
-      () => finish(new ReachabilityError(`${host}:${port} sent no SSH banner within ${timeoutMs} ms`, 'no banner')),
+      () =>
+        finish(
+          new ReachabilityError(l10n.t`${host}:${port} sent no SSH banner within ${timeoutMs} ms`, l10n.t('no banner')),
+        ),
       timeoutMs,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -92,13 +98,16 @@ export async function readSshBanner(
         if (line.startsWith('SSH-')) return finish(undefined, line);
       }
       // RFC 4253 limits the identification line to 255 characters; other lines are rare and short.
-      if (buffered.length > 8192) finish(new ReachabilityError(`${host}:${port} is not an SSH server`, 'not SSH'));
+      if (buffered.length > 8192)
+        finish(new ReachabilityError(l10n.t`${host}:${port} is not an SSH server`, l10n.t('not SSH')));
     });
     socket.on('error', (e) =>
       finish(new ReachabilityError(`${host}:${port}: ${describe(e, timeoutMs)}`, describe(e, timeoutMs))),
     );
     socket.on('end', () =>
-      finish(new ReachabilityError(`${host}:${port} closed the connection without an SSH banner`, 'not SSH')),
+      finish(
+        new ReachabilityError(l10n.t`${host}:${port} closed the connection without an SSH banner`, l10n.t('not SSH')),
+      ),
     );
   });
 }
@@ -141,19 +150,19 @@ function openSocket(
 class TimeoutError extends Error {}
 
 function describe(e: unknown, timeoutMs: number): string {
-  if (e instanceof TimeoutError) return `no answer within ${timeoutMs / 1000} s`;
+  if (e instanceof TimeoutError) return l10n.t`no answer within ${timeoutMs / 1000} s`;
   const code = (e as { code?: string }).code;
   switch (code) {
     case 'ECONNREFUSED':
-      return 'connection refused';
+      return l10n.t('connection refused');
     case 'ECONNRESET':
-      return 'connection reset';
+      return l10n.t('connection reset');
     case 'EHOSTUNREACH':
-      return 'host unreachable';
+      return l10n.t('host unreachable');
     case 'ENETUNREACH':
-      return 'network unreachable';
+      return l10n.t('network unreachable');
     case 'ETIMEDOUT':
-      return 'connection timed out';
+      return l10n.t('connection timed out');
     default:
       return code ?? errorText(e);
   }

@@ -2,6 +2,7 @@
 // line a terminal runs, whether fal's IP can be a HostName, which ids and managed entries are gone.
 // Here, on the SSH floor, so the instances (GPU sampling, name pruning) and Connect share them.
 import { isIP } from 'node:net';
+import * as l10n from '@vscode/l10n';
 import { hostAliasIfValid, isHostAlias } from './hostEntry';
 
 /** Extensions that resolve `vscode-remote://ssh-remote+<host>/…`, preferred first. */
@@ -25,18 +26,18 @@ export function remoteHome(user: string): string {
  * `[a-z0-9_.-]`) and the user was validated, so nothing here needs percent-encoding.
  */
 export function remoteFolderUri(alias: string, user: string): string {
-  if (!isHostAlias(alias)) throw new Error(`not a fal host alias: ${JSON.stringify(alias)}`);
-  if (!/^[a-z_][a-z0-9_.-]*$/i.test(user)) throw new Error(`not a user name: ${JSON.stringify(user)}`);
+  if (!isHostAlias(alias)) throw new Error(l10n.t`not a fal host alias: ${JSON.stringify(alias)}`);
+  if (!/^[a-z_][a-z0-9_.-]*$/i.test(user)) throw new Error(l10n.t`not a user name: ${JSON.stringify(user)}`);
   return `vscode-remote://ssh-remote+${alias}${remoteHome(user)}`;
 }
 
 /** An IP address fal handed out, or a reason it cannot be used as HostName. */
 export function checkInstanceIp(ip: string | undefined): { ok: true; ip: string } | { ok: false; reason: string } {
-  if (ip === undefined || ip === '') return { ok: false, reason: 'has no IP address yet' };
+  if (ip === undefined || ip === '') return { ok: false, reason: l10n.t('has no IP address yet') };
   if (isIP(ip) === 0 || ip.includes('%'))
     return {
       ok: false,
-      reason: `reports the address ${JSON.stringify(ip.length > 60 ? `${ip.slice(0, 57)}…` : ip)}, which is not an IPv4 or IPv6 address`,
+      reason: l10n.t`reports the address ${JSON.stringify(ip.length > 60 ? `${ip.slice(0, 57)}…` : ip)}, which is not an IPv4 or IPv6 address`,
     };
   return { ok: true, ip };
 }
@@ -58,7 +59,8 @@ export function sshCommandLine(
   configFile: string | undefined,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  if (!isHostAlias(alias)) throw new Error(`not a fal host alias: ${JSON.stringify(alias)}`);
+  if (!isHostAlias(alias)) throw new Error(l10n.t`not a fal host alias: ${JSON.stringify(alias)}`);
+  // l10n-exempt: a shell command line that a terminal runs
   return configFile === undefined ? `ssh ${alias}` : `ssh -F ${shellArg(configFile, platform)} ${alias}`;
 }
 

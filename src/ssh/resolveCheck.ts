@@ -5,6 +5,7 @@
 // nothing is claimed.
 import { execFile } from 'node:child_process';
 import { BlockList, isIP } from 'node:net';
+import * as l10n from '@vscode/l10n';
 import { formatFilePath, localPathStyle, type PathStyle } from './configPath';
 import type { HostEntry } from './hostEntry';
 
@@ -26,8 +27,8 @@ export function expectedResolution(entry: HostEntry, style: PathStyle = localPat
     ['user', entry.user ?? 'ubuntu'],
     ['port', String(entry.port ?? 22)],
     // ssh -G prints IdentityFile before %-token expansion and UserKnownHostsFile after it.
-    ['identityfile', formatFilePath(entry.identityFile, 'key file', style).split],
-    ['userknownhostsfile', formatFilePath(entry.knownHostsFile, 'known_hosts file', style).opened],
+    ['identityfile', formatFilePath(entry.identityFile, l10n.t('key file'), style).split],
+    ['userknownhostsfile', formatFilePath(entry.knownHostsFile, l10n.t('known_hosts file'), style).opened],
     ['stricthostkeychecking', 'accept-new'],
     ['hostkeyalias', entry.alias],
     ['checkhostip', 'no'],
@@ -59,10 +60,10 @@ export function checkResolves(
         if (code === 'ENOENT')
           return resolve({
             kind: 'no-ssh',
-            detail: `no ssh client found (${ssh} is not on PATH), so the SSH config was not checked with ssh -G`,
+            detail: l10n.t`no ssh client found (${ssh} is not on PATH), so the SSH config was not checked with ssh -G`,
           });
         if (error && (error as { killed?: boolean }).killed)
-          return resolve({ kind: 'unknown', detail: `ssh -G did not answer within ${timeoutMs / 1000} s` });
+          return resolve({ kind: 'unknown', detail: l10n.t`ssh -G did not answer within ${timeoutMs / 1000} s` });
         if (error) return resolve({ kind: 'rejected', detail: lastLines(stderr) || error.message });
         resolve(compare(parseSshG(stdout), expected, style));
       },
@@ -93,7 +94,9 @@ function compare(
   if (wrong.length === 0) return { kind: 'ok' };
   return {
     kind: 'mismatch',
-    detail: wrong.map(([k, v]) => `${k} is ${JSON.stringify(got.get(k) ?? '')}, not ${JSON.stringify(v)}`).join('; '),
+    detail: wrong
+      .map(([k, v]) => l10n.t`${k} is ${JSON.stringify(got.get(k) ?? '')}, not ${JSON.stringify(v)}`)
+      .join('; '),
   };
 }
 

@@ -16,6 +16,7 @@
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { FileChangedError, resolveSymlinks, writeFileAtomic } from './atomicWrite';
 import { localPathStyle, type PathStyle } from './configPath';
 import { readConfigText } from './configText';
@@ -53,9 +54,7 @@ export function planEnsureInclude(
     if (section !== undefined && section.index < found.include.index) {
       throw new SshConfigError(
         'include-below-host',
-        `${fileName} line ${found.include.index + 1}: the Include of the fal Compute hosts is below "${section.text.trim()}" (line ${section.index + 1}), ` +
-          'where ssh applies it only inside that block, so the fal hosts would not be found. ' +
-          'Move the fal-compute lines to the top of the file, then try again. Nothing was changed.',
+        l10n.t`${fileName} line ${found.include.index + 1}: the Include of the fal Compute hosts is below "${section.text.trim()}" (line ${section.index + 1}), where ssh applies it only inside that block, so the fal hosts would not be found. Move the fal-compute lines to the top of the file, then try again. Nothing was changed.`,
         found.include.index + 1,
       );
     }
@@ -109,8 +108,7 @@ export function userConfigWarnings(original: Buffer, fileName: string): string[]
   if (at !== -1) {
     // OpenSSH reads the BOM as part of the first keyword: "Bad configuration option: \357\273\277host".
     warnings.push(
-      `${fileName} has a UTF-8 byte order mark (BOM) at the start of your first line, which OpenSSH cannot read: ssh stops with ` +
-        '"Bad configuration option" for every host, the fal hosts included. Save the file as UTF-8 without BOM.',
+      l10n.t`${fileName} has a UTF-8 byte order mark (BOM) at the start of your first line, which OpenSSH cannot read: ssh stops with "Bad configuration option" for every host, the fal hosts included. Save the file as UTF-8 without BOM.`,
     );
   }
   return warnings;

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { resolveSymlinks, writeFileAtomic } from './atomicWrite';
 import { localPathStyle, type PathStyle } from './configPath';
 import { readConfigText } from './configText';
@@ -78,7 +79,7 @@ async function tidy(
     report.removed.push(paths.falDir);
   } catch (e) {
     if (errorCode(e) === 'ENOTEMPTY' || errorCode(e) === 'EEXIST')
-      report.kept.push(`${paths.falDir}: it holds files that are not the extension's`);
+      report.kept.push(l10n.t`${paths.falDir}: it holds files that are not the extension's`);
     else if (errorCode(e) !== 'ENOENT') throw e;
   }
   return said();
@@ -102,10 +103,14 @@ async function tidyManagedFile(managedPath: string, removeHosts: boolean, report
     await writeFileAtomic(managedPath, Buffer.concat(rest.map((l) => bytes.subarray(l.start, l.next))), {
       ifUnchanged: bytes,
     });
-    report.removed.push(`${blocks.length} host entr${blocks.length === 1 ? 'y' : 'ies'} from ${managedPath}`);
+    report.removed.push(
+      blocks.length === 1
+        ? l10n.t`${blocks.length} host entry from ${managedPath}`
+        : l10n.t`${blocks.length} host entries from ${managedPath}`,
+    );
   }
   report.kept.push(
-    `${managedPath} and the Include of it: it holds lines you added (line ${theirs[0]!.index + 1}: ${JSON.stringify(theirs[0]!.text.trim().slice(0, 60))})`,
+    l10n.t`${managedPath} and the Include of it: it holds lines you added (line ${theirs[0]!.index + 1}: ${JSON.stringify(theirs[0]!.text.trim().slice(0, 60))})`,
   );
   return false;
 }
@@ -123,25 +128,25 @@ async function removeOurLines(
     removed = (await removeIncludeLocked(config, paths.managedConfig, home, style)) === 'removed';
   } catch (e) {
     if (!(e instanceof SshConfigError)) throw e;
-    report.kept.push(`the fal-compute lines in ${config}: ${e.message}`);
+    report.kept.push(l10n.t`the fal-compute lines in ${config}: ${e.message}`);
     return;
   }
-  if (removed) report.removed.push(`the fal-compute lines in ${config}`);
+  if (removed) report.removed.push(l10n.t`the fal-compute lines in ${config}`);
   const restored = await readIfExists(config);
   const backup = `${config}${BACKUP_SUFFIX}`;
   const saved = await readIfExists(backup);
   if (saved !== null) {
     if (restored !== null && saved.equals(restored)) {
       await rm(backup, { force: true });
-      report.removed.push(`${backup} (identical to ${config} again)`);
+      report.removed.push(l10n.t`${backup} (identical to ${config} again)`);
     } else {
       report.kept.push(
-        `${backup}: it differs from ${config} (changed since the first change by fal Compute); it is the copy from before that change`,
+        l10n.t`${backup}: it differs from ${config} (changed since the first change by fal Compute); it is the copy from before that change`,
       );
     }
   } else if (removed && restored !== null && restored.length === 0) {
     await rm(await resolveSymlinks(config), { force: true }); // we created it: the file had not existed
-    report.removed.push(`${config} (created by fal Compute, empty again)`);
+    report.removed.push(l10n.t`${config} (created by fal Compute, empty again)`);
   }
 }
 

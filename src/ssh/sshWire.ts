@@ -1,5 +1,6 @@
 // The SSH wire encoding (RFC 4251 §5) used inside public-key blobs and the openssh-key-v1
 // private-key container: uint32 big-endian lengths in front of byte strings.
+import * as l10n from '@vscode/l10n';
 
 /** Reads length-prefixed fields from a blob; every read throws WireError past the end. */
 export class WireReader {
@@ -11,7 +12,7 @@ export class WireReader {
   }
 
   uint32(): number {
-    if (this.remaining < 4) throw new WireError('truncated');
+    if (this.remaining < 4) throw new WireError(l10n.t('truncated'));
     const value = this.buf.readUInt32BE(this.offset);
     this.offset += 4;
     return value;
@@ -19,7 +20,7 @@ export class WireReader {
 
   bytes(): Buffer {
     const length = this.uint32();
-    if (length > this.remaining) throw new WireError('truncated');
+    if (length > this.remaining) throw new WireError(l10n.t('truncated'));
     const value = this.buf.subarray(this.offset, this.offset + length);
     this.offset += length;
     return value;
@@ -28,7 +29,7 @@ export class WireReader {
   /** A string field that must be printable ASCII (key type names, curve names). */
   ascii(): string {
     const bytes = this.bytes();
-    if (!/^[\x21-\x7e]*$/.test(bytes.toString('latin1'))) throw new WireError('not a name');
+    if (!/^[\x21-\x7e]*$/.test(bytes.toString('latin1'))) throw new WireError(l10n.t('not a name'));
     return bytes.toString('latin1');
   }
 }
