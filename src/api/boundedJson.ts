@@ -2,6 +2,7 @@
 // `{}` builds millions of objects (and zod an issue for each), enough to exhaust the extension
 // host's heap. A single pass over the text, in constant memory, counts values and nesting first; a
 // body over either limit is refused before anything is built.
+import * as l10n from '@vscode/l10n';
 
 export interface JsonLimits {
   /** Array elements and object members in the whole document (roughly: commas + 1). */
@@ -21,7 +22,7 @@ export function parseBoundedJson(text: string, limits: JsonLimits = JSON_LIMITS)
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false, problem: 'is not JSON' };
+    return { ok: false, problem: l10n.t('is not JSON') };
   }
 }
 
@@ -43,11 +44,11 @@ function structureProblem(text: string, limits: JsonLimits): string | undefined 
       i = closingQuote(text, i);
       if (i < 0) return undefined;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > limits.maxDepth) return `nests deeper than ${limits.maxDepth} levels`;
+      if (++depth > limits.maxDepth) return l10n.t`nests deeper than ${limits.maxDepth} levels`;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     } else if (c === COMMA && ++values > limits.maxValues) {
-      return `holds more than ${limits.maxValues} values`;
+      return l10n.t`holds more than ${limits.maxValues} values`;
     }
   }
   return undefined;

@@ -1,6 +1,7 @@
 // Client for fal's compute instance endpoints (Platform API v1). No VS Code dependency:
 // the extension, the tests and scripts all use it the same way.
 import { randomUUID } from 'node:crypto';
+import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import { realTimers, type Timers } from '../base/timers';
 import { parseApiKey } from './apiKey';
@@ -67,6 +68,7 @@ export class FalComputeClient {
     this.#timers = options.timers ?? realTimers;
     this.#transport = new Transport({
       base,
+      // l10n-exempt: the Authorization header fal reads, never shown
       authorization: `Key ${keyId}:${keySecret}`,
       userAgent: headerValue('userAgent', options.userAgent ?? 'fal-compute-vscode'),
       timeoutMs: positiveInteger('timeoutMs', options.timeoutMs ?? 30_000),
@@ -91,6 +93,7 @@ export class FalComputeClient {
           { cursor, signal: opts.signal },
           { at, error: (ctx) => listingDeadlineError(this.#listDeadlineMs, pagesSoFar, ctx) },
         ),
+      // l10n-exempt: the HTTP method and path, named in messages as they are sent
       { maxPages: this.#maxPages, endpoint: `GET ${INSTANCES_PATH}` },
     );
   }
@@ -116,7 +119,7 @@ export class FalComputeClient {
     const body = createRequestBody(input);
     const idempotencyKey = opts.idempotencyKey ?? randomUUID();
     if (!IDEMPOTENCY_KEY_SHAPE.test(idempotencyKey)) {
-      throw new FalInputError('The Idempotency-Key must be 1–255 printable ASCII characters without spaces.');
+      throw new FalInputError(l10n.t('The Idempotency-Key must be 1–255 printable ASCII characters without spaces.'));
     }
     try {
       return await this.#transport.call({
@@ -164,7 +167,7 @@ export class FalComputeClient {
     let shownQuery = `?limit=${limit}`;
     if (opts.cursor !== undefined) {
       if (opts.cursor.length > MAX_CURSOR_CHARS)
-        throw new FalInputError(`A list cursor is at most ${MAX_CURSOR_CHARS} characters.`);
+        throw new FalInputError(l10n.t`A list cursor is at most ${MAX_CURSOR_CHARS} characters.`);
       query.set('cursor', opts.cursor);
       shownQuery += `&cursor=${this.#redactor.text(opts.cursor, 64)}`;
     }
@@ -194,7 +197,7 @@ export class FalComputeClient {
 function sameInstance(instance: ComputeInstance, id: string, ctx: RequestContext): ComputeInstance {
   if (instance.id === id) return instance;
   throw new FalResponseError(
-    `${ctx.endpoint} returned a different instance (${ctx.redactor.text(instance.id, 64)}).`,
+    l10n.t`${ctx.endpoint} returned a different instance (${ctx.redactor.text(instance.id, 64)}).`,
     ctx.endpoint,
     200,
   );
@@ -202,6 +205,6 @@ function sameInstance(instance: ComputeInstance, id: string, ctx: RequestContext
 
 function inputLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1)
-    throw new FalInputError('The page size (limit) must be a whole number of at least 1.');
+    throw new FalInputError(l10n.t('The page size (limit) must be a whole number of at least 1.'));
   return limit;
 }

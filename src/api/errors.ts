@@ -1,6 +1,7 @@
 // Every failure of the API layer is a FalError with a user-facing `message`. Nothing here
 // ever holds the API key, request headers or raw undici errors: errors end up in logs,
 // notifications and telemetry.
+import * as l10n from '@vscode/l10n';
 
 export type FalErrorKind = 'http' | 'network' | 'timeout' | 'malformed' | 'config' | 'input' | 'aborted';
 
@@ -124,6 +125,6 @@ export class FalAbortError extends FalError {
   readonly kind = 'aborted';
 
   constructor(endpoint?: string) {
-    super(endpoint ? `${endpoint} was cancelled.` : 'The request was cancelled.', endpoint);
+    super(endpoint ? l10n.t`${endpoint} was cancelled.` : l10n.t('The request was cancelled.'), endpoint);
   }
 }

@@ -3,6 +3,7 @@
 // normalisation then removes (`getInstance('..')` would be `GET /compute/`, `deleteInstance('.')`
 // a DELETE of the collection), and proxies that decode `%2F` or `%25` once more would turn an
 // encoded separator back into a real one. So ids are checked before any URL is built.
+import * as l10n from '@vscode/l10n';
 import { FalInputError } from './errors';
 import type { Redactor } from './redaction';
 
@@ -11,13 +12,14 @@ export const MAX_INSTANCE_ID_LENGTH = 128;
 
 /** Why `id` cannot name one instance in a request path, or undefined when it can. */
 export function instanceIdProblem(id: unknown): string | undefined {
-  if (typeof id !== 'string' || id === '') return 'it is empty';
-  if (id.length > MAX_INSTANCE_ID_LENGTH) return `it is longer than ${MAX_INSTANCE_ID_LENGTH} characters`;
+  if (typeof id !== 'string' || id === '') return l10n.t('it is empty');
+  if (id.length > MAX_INSTANCE_ID_LENGTH) return l10n.t`it is longer than ${MAX_INSTANCE_ID_LENGTH} characters`;
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id))
-    return 'it contains broken Unicode';
-  if (/[\p{Cc}\p{Cf}\p{Z}\s]/u.test(id)) return 'it contains spaces, line breaks or invisible characters';
-  if (/^\.+$/.test(id)) return 'it consists only of dots, which a URL reads as "this folder" or "the folder above"';
-  if (/[/\\%?#]/.test(id)) return 'it contains / \\ % ? or #, which could change which path is requested';
+    return l10n.t('it contains broken Unicode');
+  if (/[\p{Cc}\p{Cf}\p{Z}\s]/u.test(id)) return l10n.t('it contains spaces, line breaks or invisible characters');
+  if (/^\.+$/.test(id))
+    return l10n.t('it consists only of dots, which a URL reads as "this folder" or "the folder above"');
+  if (/[/\\%?#]/.test(id)) return l10n.t('it contains / \\ % ? or #, which could change which path is requested');
   return undefined;
 }
 
@@ -26,5 +28,5 @@ export function checkedInstanceId(id: unknown, redactor: Redactor): string {
   const problem = instanceIdProblem(id);
   if (problem === undefined) return id as string;
   const shown = typeof id === 'string' && id !== '' ? ` "${redactor.text(id, 64)}"` : '';
-  throw new FalInputError(`The instance id${shown} cannot be used in a request: ${problem}. Nothing was sent.`);
+  throw new FalInputError(l10n.t`The instance id${shown} cannot be used in a request: ${problem}. Nothing was sent.`);
 }

@@ -3,6 +3,7 @@
 // and one deadline for the whole listing bound it. A listing that cannot be completed fails as a
 // whole: a partial list shown as complete would hide machines that cost money (and would make
 // their SSH entries look stale).
+import * as l10n from '@vscode/l10n';
 import { FalResponseError } from './errors';
 import type { InstanceListing, ListPage } from './schemas';
 
@@ -31,12 +32,12 @@ export async function collectListing(
     if (seenCursors.has(cursor))
       throw listError(
         bounds.endpoint,
-        `returned the same next_cursor twice (after ${pages} pages); stopped to avoid looping forever.`,
+        l10n.t`${bounds.endpoint} returned the same next_cursor twice (after ${pages} pages); stopped to avoid looping forever.`,
       );
     if (pages >= bounds.maxPages)
       throw listError(
         bounds.endpoint,
-        `still had more pages after ${pages} pages; stopped. Some instances are not shown.`,
+        l10n.t`${bounds.endpoint} still had more pages after ${pages} pages; stopped. Some instances are not shown.`,
       );
     seenCursors.add(cursor);
   }
@@ -47,13 +48,17 @@ function nextCursor(page: ListPage, endpoint: string): string | undefined {
   if (!page.next_cursor)
     throw listError(
       endpoint,
-      'said has_more: true but gave no next_cursor, so the remaining instances cannot be fetched.',
+      l10n.t`${endpoint} said has_more: true but gave no next_cursor, so the remaining instances cannot be fetched.`,
     );
   if (page.next_cursor.length > MAX_CURSOR_CHARS)
-    throw listError(endpoint, `returned a next_cursor longer than ${MAX_CURSOR_CHARS} characters; stopped.`);
+    throw listError(
+      endpoint,
+      l10n.t`${endpoint} returned a next_cursor longer than ${MAX_CURSOR_CHARS} characters; stopped.`,
+    );
   return page.next_cursor;
 }
 
-function listError(endpoint: string, problem: string): FalResponseError {
-  return new FalResponseError(`${endpoint} ${problem}`, endpoint);
+/** `message` names the endpoint itself, as one sentence to translate. */
+function listError(endpoint: string, message: string): FalResponseError {
+  return new FalResponseError(message, endpoint);
 }

@@ -1,6 +1,7 @@
 // Turning failed exchanges into user-facing FalErrors. Every text that came from the network or
 // from undici passes through the client's Redactor (redacted, then capped) before it reaches an
 // error; successful bodies are read in rows.ts.
+import * as l10n from '@vscode/l10n';
 import { waitText } from '../base/durations';
 import { parseBoundedJson } from './boundedJson';
 import { FalApiError, FalNetworkError, FalResponseError } from './errors';
@@ -33,7 +34,7 @@ const SHOWN_CHARS = {
 
 export function unexpectedSuccessError(res: HttpResponse, ctx: RequestContext): FalResponseError {
   return new FalResponseError(
-    `${ctx.endpoint} returned HTTP ${res.status}, which fal's API does not use here.`,
+    l10n.t`${ctx.endpoint} returned HTTP ${res.status}, which fal's API does not use here.`,
     ctx.endpoint,
     res.status,
   );
@@ -41,7 +42,7 @@ export function unexpectedSuccessError(res: HttpResponse, ctx: RequestContext): 
 
 export function tooLargeError(status: number, maxBytes: number, ctx: RequestContext): FalResponseError {
   return new FalResponseError(
-    `${ctx.endpoint} returned a response larger than ${maxBytes} bytes; it was not read.`,
+    l10n.t`${ctx.endpoint} returned a response larger than ${maxBytes} bytes; it was not read.`,
     ctx.endpoint,
     status,
   );
@@ -50,14 +51,15 @@ export function tooLargeError(status: number, maxBytes: number, ctx: RequestCont
 export function redirectError(res: HttpResponse, ctx: RequestContext): FalApiError {
   const origin = originOf(res.headers['location'], ctx.url);
   const target = origin && ctx.redactor.text(origin, SHOWN_CHARS.origin);
+  const answered = target
+    ? l10n.t`fal answered ${ctx.endpoint} with a redirect (HTTP ${res.status} to ${target}).`
+    : l10n.t`fal answered ${ctx.endpoint} with a redirect (HTTP ${res.status}).`;
   return new FalApiError({
     status: res.status,
     type: 'redirect',
     apiMessage: '',
     endpoint: ctx.endpoint,
-    message:
-      `fal answered ${ctx.endpoint} with a redirect (HTTP ${res.status}${target ? ` to ${target}` : ''}). ` +
-      'Redirects are never followed, so the API key is not sent elsewhere; check the fal API base URL setting.',
+    message: `${answered} ${l10n.t('Redirects are never followed, so the API key is not sent elsewhere; check the fal API base URL setting.')}`,
   });
 }
 
@@ -75,8 +77,8 @@ export function apiError(
     ? (shown(envelope.message, SHOWN_CHARS.message) ?? '')
     : (shown(res.body, SHOWN_CHARS.snippet) ?? '');
   const requestId = shown(envelope?.request_id, SHOWN_CHARS.requestId);
-  const said = apiMessage ? ` fal said: "${apiMessage}".` : '';
-  const reference = requestId ? ` (request id ${requestId})` : '';
+  const said = apiMessage ? ` ${l10n.t`fal said: "${apiMessage}".`}` : '';
+  const reference = requestId ? ` ${l10n.t`(request id ${requestId})`}` : '';
   return new FalApiError({
     status: res.status,
     type: shown(envelope?.type, SHOWN_CHARS.type) ?? 'http_error',
@@ -91,8 +93,12 @@ export function apiError(
 
 /** A create that fal asks to retry only after its idempotency window has closed: stopped, and why. */
 export function beyondWindowError(err: FalApiError, waitMs: number): FalApiError {
-  const asks = err.status === 429 ? 'fal is rate limiting and asks' : `fal answered HTTP ${err.status} and asks`;
-  const said = err.apiMessage ? ` fal said: "${err.apiMessage}".` : '';
+  const wait = waitText(waitMs);
+  const asks =
+    err.status === 429
+      ? l10n.t`fal is rate limiting and asks to wait ${wait} before the create is sent again.`
+      : l10n.t`fal answered HTTP ${err.status} and asks to wait ${wait} before the create is sent again.`;
+  const said = err.apiMessage ? ` ${l10n.t`fal said: "${err.apiMessage}".`}` : '';
   return new FalApiError({
     status: err.status,
     type: err.type,
@@ -102,27 +108,27 @@ export function beyondWindowError(err: FalApiError, waitMs: number): FalApiError
     docsUrl: err.docsUrl,
     retryAfterMs: err.retryAfterMs,
     pastIdempotencyWindow: true,
-    message:
-      `${asks} to wait ${waitText(waitMs)} before the create is sent again. That is past fal's 10-minute idempotency window, ` +
-      `inside which a repeated create can never start a second machine, so it was not retried. Try again in ${waitText(waitMs)}.${said}`,
+    message: `${asks} ${l10n.t`That is past fal's 10-minute idempotency window, inside which a repeated create can never start a second machine, so it was not retried. Try again in ${wait}.`}${said}`,
   });
 }
 
 function adviceForStatus(status: number): string {
   if (status === 401) {
-    return 'fal rejected the API key. Set a valid fal API key (format key_id:key_secret) from https://fal.ai/dashboard/keys.';
-  }
-  if (status === 403) {
-    return (
-      'fal denied access. fal Compute needs an ADMIN-scope API key, and the fal account needs Compute access ' +
-      '(an enterprise feature: request it via https://fal.ai/dashboard).'
+    return l10n.t(
+      'fal rejected the API key. Set a valid fal API key (format key_id:key_secret) from https://fal.ai/dashboard/keys.',
     );
   }
-  if (status === 404) return 'Not found: fal has no such resource in this workspace (it may have been deleted).';
-  if (status === 429) return 'fal is rate limiting requests. Try again shortly.';
-  if (status >= 500) return `fal had a server error (HTTP ${status}). Try again in a moment.`;
-  if (status === 400 || status === 422) return `fal rejected the request as invalid (HTTP ${status}).`;
-  return `fal answered HTTP ${status}.`;
+  if (status === 403) {
+    return l10n.t(
+      'fal denied access. fal Compute needs an ADMIN-scope API key, and the fal account needs Compute access (an enterprise feature: request it via https://fal.ai/dashboard).',
+    );
+  }
+  if (status === 404)
+    return l10n.t('Not found: fal has no such resource in this workspace (it may have been deleted).');
+  if (status === 429) return l10n.t('fal is rate limiting requests. Try again shortly.');
+  if (status >= 500) return l10n.t`fal had a server error (HTTP ${status}). Try again in a moment.`;
+  if (status === 400 || status === 422) return l10n.t`fal rejected the request as invalid (HTTP ${status}).`;
+  return l10n.t`fal answered HTTP ${status}.`;
 }
 
 function parseErrorEnvelope(body: string) {
@@ -152,24 +158,27 @@ function originOf(location: string | undefined, base: URL): string | undefined {
   }
 }
 
-const NETWORK_PHRASES: Array<[RegExp, string]> = [
-  [/^ECONNREFUSED$/, 'the connection was refused'],
-  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/, 'the connection was dropped'],
-  [/^(ENOTFOUND|EAI_AGAIN)$/, 'the host name could not be resolved (DNS)'],
-  [/^(ENETUNREACH|EHOSTUNREACH|ENETDOWN)$/, 'the network is unreachable'],
-  [/TLS|CERT|SSL|VERIFY/, 'the secure (TLS) connection failed'],
-];
+/** What a network error code means, in words (made when shown, after extension.ts gave the bundle). */
+function networkPhrase(code: string | undefined): string {
+  if (code) {
+    if (/^ECONNREFUSED$/.test(code)) return l10n.t('the connection was refused');
+    if (/^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) return l10n.t('the connection was dropped');
+    if (/^(ENOTFOUND|EAI_AGAIN)$/.test(code)) return l10n.t('the host name could not be resolved (DNS)');
+    if (/^(ENETUNREACH|EHOSTUNREACH|ENETDOWN)$/.test(code)) return l10n.t('the network is unreachable');
+    if (/TLS|CERT|SSL|VERIFY/.test(code)) return l10n.t('the secure (TLS) connection failed');
+  }
+  return l10n.t('a network error occurred');
+}
 
 export function networkError(result: Extract<HttpResult, { kind: 'network' }>, ctx: RequestContext): FalNetworkError {
-  const phrase =
-    NETWORK_PHRASES.find(([pattern]) => result.code && pattern.test(result.code))?.[1] ?? 'a network error occurred';
+  const phrase = networkPhrase(result.code);
   const shownCode = result.code ? ctx.redactor.text(result.code, SHOWN_CHARS.code) : undefined;
   const code = shownCode ? ` (${shownCode})` : '';
   return new FalNetworkError({
     kind: 'network',
     endpoint: ctx.endpoint,
     host: ctx.host,
-    message: `Could not reach fal at ${ctx.host} for ${ctx.endpoint}: ${phrase}${code}.`,
+    message: l10n.t`Could not reach fal at ${ctx.host} for ${ctx.endpoint}: ${phrase}${code}.`,
     cause: { code: shownCode, message: ctx.redactor.text(result.detail, SHOWN_CHARS.networkDetail) },
   });
 }
@@ -179,7 +188,7 @@ export function timeoutError(timeoutMs: number, ctx: RequestContext): FalNetwork
     kind: 'timeout',
     endpoint: ctx.endpoint,
     host: ctx.host,
-    message: `fal at ${ctx.host} did not answer ${ctx.endpoint} within ${formatSeconds(timeoutMs)}.`,
+    message: l10n.t`fal at ${ctx.host} did not answer ${ctx.endpoint} within ${formatSeconds(timeoutMs)}.`,
   });
 }
 
@@ -189,7 +198,10 @@ export function listingDeadlineError(deadlineMs: number, pages: number, ctx: Req
     kind: 'timeout',
     endpoint: ctx.endpoint,
     host: ctx.host,
-    message: `fal at ${ctx.host} did not finish listing instances within ${formatSeconds(deadlineMs)} (${pages} page${pages === 1 ? '' : 's'} received).`,
+    message:
+      pages === 1
+        ? l10n.t`fal at ${ctx.host} did not finish listing instances within ${formatSeconds(deadlineMs)} (${pages} page received).`
+        : l10n.t`fal at ${ctx.host} did not finish listing instances within ${formatSeconds(deadlineMs)} (${pages} pages received).`,
   });
 }
 

@@ -2,6 +2,7 @@
 // whose id could not be used in a request, becomes an InvalidInstanceRow (shown, never acted on)
 // instead of failing the page; every string of a usable row is made display-safe (redacted,
 // capped, no control characters) here, once, for every place that shows it.
+import * as l10n from '@vscode/l10n';
 import { parseBoundedJson } from './boundedJson';
 import { FalResponseError } from './errors';
 import { instanceIdProblem } from './instanceId';
@@ -37,7 +38,7 @@ export function parseListPage(res: HttpResponse, ctx: RequestContext): ListPage 
   const { instances: rows, next_cursor, has_more } = envelope.data;
   if (rows.length > MAX_ROWS_PER_PAGE) {
     throw new FalResponseError(
-      `${ctx.endpoint} returned ${rows.length} rows, more than the ${MAX_ROWS_PER_PAGE} rows a page may hold.`,
+      l10n.t`${ctx.endpoint} returned ${rows.length} rows, more than the ${MAX_ROWS_PER_PAGE} rows a page may hold.`,
       ctx.endpoint,
       res.status,
     );
@@ -61,14 +62,17 @@ export function parseInstance(res: HttpResponse, ctx: RequestContext): ComputeIn
 function parseJson(res: HttpResponse, ctx: RequestContext): unknown {
   const parsed = parseBoundedJson(res.body);
   if (parsed.ok) return parsed.value;
-  const what = parsed.problem === 'is not JSON' ? 'a response that is not JSON' : `a response that ${parsed.problem}`;
-  throw new FalResponseError(`${ctx.endpoint} returned ${what} (HTTP ${res.status}).`, ctx.endpoint, res.status);
+  const what =
+    parsed.problem === l10n.t('is not JSON')
+      ? l10n.t('a response that is not JSON')
+      : l10n.t`a response that ${parsed.problem}`;
+  throw new FalResponseError(l10n.t`${ctx.endpoint} returned ${what} (HTTP ${res.status}).`, ctx.endpoint, res.status);
 }
 
 function mismatch(res: HttpResponse, ctx: RequestContext, problems: string): FalResponseError {
   const shown = ctx.redactor.text(problems, PROBLEM_CHARS);
   return new FalResponseError(
-    `${ctx.endpoint} returned a response that does not match fal's API: ${shown}`,
+    l10n.t`${ctx.endpoint} returned a response that does not match fal's API: ${shown}`,
     ctx.endpoint,
     res.status,
   );
@@ -84,8 +88,9 @@ function readRow(row: unknown, redactor: Redactor): RowRead {
   const parsed = ComputeInstanceSchema.safeParse(row);
   if (!parsed.success) return { invalid: invalidRow(rawId, describeSchemaIssues(parsed.error), redactor) };
   const idProblem =
-    instanceIdProblem(parsed.data.id) ?? (redactor.holdsKey(parsed.data.id) ? 'it contains the API key' : undefined);
-  if (idProblem) return { invalid: invalidRow(rawId, `id cannot be used in a request: ${idProblem}`, redactor) };
+    instanceIdProblem(parsed.data.id) ??
+    (redactor.holdsKey(parsed.data.id) ? l10n.t('it contains the API key') : undefined);
+  if (idProblem) return { invalid: invalidRow(rawId, l10n.t`id cannot be used in a request: ${idProblem}`, redactor) };
   return { instance: displaySafe(parsed.data, redactor) };
 }
 

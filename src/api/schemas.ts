@@ -3,6 +3,7 @@
 // a status or region at any time, and the extension must keep working and show it.
 // zod/mini: the same validation as classic zod at a few percent of its size (it is tree-shaken),
 // which keeps the extension bundle small and activation fast. English messages are opted into.
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
@@ -134,7 +135,7 @@ export function describeSchemaIssues(error: z.core.$ZodError, maxIssues = 3): st
     return where ? `${where}: ${what}` : what;
   });
   const more = error.issues.length - lines.length;
-  return lines.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
+  return lines.join('; ') + (more > 0 ? ` ${l10n.t`(and ${more} more)`}` : '');
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

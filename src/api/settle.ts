@@ -1,5 +1,6 @@
 // What one attempt came to: a value, or a typed error plus — when trying again could help — the
 // failure the retry policy decides on, and whether a create may have been carried out anyway.
+import * as l10n from '@vscode/l10n';
 import { FalAbortError, FalResponseError, type FalError } from './errors';
 import type { HttpResult } from './http';
 import {
@@ -85,7 +86,7 @@ function settleResponse<T>(
         err instanceof FalResponseError
           ? err
           : new FalResponseError(
-              `${ctx.endpoint} returned a response this version cannot read (HTTP ${status}).`,
+              l10n.t`${ctx.endpoint} returned a response this version cannot read (HTTP ${status}).`,
               ctx.endpoint,
               status,
             );

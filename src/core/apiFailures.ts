@@ -1,6 +1,7 @@
 // What a failed call to fal means for the user, decided in ONE place. Above all: when does a
 // failure mean the stored key is no good (401: wrong key; 403: no ADMIN scope or no Compute access)
 // — the view, the status bar, polling and every command follow that verdict and say the same words.
+import * as l10n from '@vscode/l10n';
 import { errorText } from '../base/errorText';
 import { FalApiError, FalConfigError, FalError, FalNetworkError, FalResponseError } from '../api';
 
@@ -13,18 +14,23 @@ export interface KeyRejection {
   readonly message: string;
 }
 
-const WRONG_KEY_MESSAGE =
-  'fal rejected the API key (401): it is wrong, revoked or incomplete. Copy the whole key (key_id:key_secret) from fal.ai/dashboard/keys and set it again.';
-const NO_ACCESS_MESSAGE =
-  'fal denied access (403): Compute needs an ADMIN-scope API key, and the fal account needs Compute access (request it at fal.ai/dashboard).';
+// Worded when a verdict is made, not at load (extension.ts gives the bundle after the imports ran).
+const wrongKeyMessage = () =>
+  l10n.t(
+    'fal rejected the API key (401): it is wrong, revoked or incomplete. Copy the whole key (key_id:key_secret) from fal.ai/dashboard/keys and set it again.',
+  );
+const noAccessMessage = () =>
+  l10n.t(
+    'fal denied access (403): Compute needs an ADMIN-scope API key, and the fal account needs Compute access (request it at fal.ai/dashboard).',
+  );
 
 /** fal's credit gate (observed wording: "…at least $500 in your fal credit balance…"): a billing state, not a key problem. */
 const CREDIT_MESSAGE = /credit|balance|top.?up|\$\s?\d+/i;
 
 /** The verdict for an HTTP status alone (the client's request log sees statuses before errors exist). */
 function keyRejectionForStatus(status: number, apiMessage = ''): KeyRejection | undefined {
-  if (status === 401) return { kind: 'wrongKey', status, message: WRONG_KEY_MESSAGE };
-  if (status === 403 && !isCreditMessage(apiMessage)) return { kind: 'noAccess', status, message: NO_ACCESS_MESSAGE };
+  if (status === 401) return { kind: 'wrongKey', status, message: wrongKeyMessage() };
+  if (status === 403 && !isCreditMessage(apiMessage)) return { kind: 'noAccess', status, message: noAccessMessage() };
   return undefined;
 }
 
@@ -56,8 +62,8 @@ export function errorMessage(error: unknown): string {
   const rejection = keyRejectionOf(error);
   if (rejection) return rejection.message;
   if (error instanceof FalError) return error.message;
-  if (error instanceof Error && error.name === 'AbortError') return 'Cancelled.';
-  return `Unexpected error: ${errorText(error)}`;
+  if (error instanceof Error && error.name === 'AbortError') return l10n.t('Cancelled.');
+  return l10n.t`Unexpected error: ${errorText(error)}`;
 }
 
 /** The HTTP status fal answered with, when it answered (the view's welcome names it). */

@@ -2,6 +2,7 @@
 // consent; nothing is imported silently). Same sources and precedence as fal's own CLI:
 // FAL_KEY → FAL_KEY_ID + FAL_KEY_SECRET → the active profile's `key` in ~/.fal/config.toml
 // (path from FAL_CONFIG_PATH, profile from FAL_PROFILE or [__internal__].profile, else "default").
+import * as l10n from '@vscode/l10n';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +19,11 @@ export async function findExistingFalKey(
   home: string = homedir(),
 ): Promise<FoundCredential | undefined> {
   const fromEnv = env.FAL_KEY?.trim();
-  if (fromEnv) return { key: fromEnv, source: 'the FAL_KEY environment variable' };
+  if (fromEnv) return { key: fromEnv, source: l10n.t('the FAL_KEY environment variable') };
   const id = env.FAL_KEY_ID?.trim();
   const secret = env.FAL_KEY_SECRET?.trim();
   if (id && secret)
-    return { key: `${id}:${secret}`, source: 'the FAL_KEY_ID and FAL_KEY_SECRET environment variables' };
+    return { key: `${id}:${secret}`, source: l10n.t('the FAL_KEY_ID and FAL_KEY_SECRET environment variables') };
   return readProfileKey(env, home);
 }
 
@@ -47,7 +48,7 @@ async function readProfileKey(env: NodeJS.ProcessEnv, home: string): Promise<Fou
     'default';
   const profile = config[active];
   if (!isTable(profile) || typeof profile.key !== 'string' || !profile.key.trim()) return undefined;
-  return { key: profile.key.trim(), source: `profile "${active}" in ${path}` };
+  return { key: profile.key.trim(), source: l10n.t`profile "${active}" in ${path}` };
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {

@@ -5,6 +5,7 @@
 // comment, so it is one short line of visible text: control characters, line and paragraph
 // separators and bidi overrides (which can make text read differently from what it is) are refused
 // when typed and removed from anything read back (a hand-edited state file, a folder name).
+import * as l10n from '@vscode/l10n';
 import { machineLabel } from './instanceTypes';
 
 export const MAX_NAME_LENGTH = 40;
@@ -16,8 +17,8 @@ const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 /** Why `text` cannot be a name, or undefined when it can (an empty text removes the name). */
 export function nameProblem(text: string): string | undefined {
   if (INVISIBLE.test(text))
-    return 'A name is one line of visible text: no line breaks, tabs or other control characters.';
-  if ([...text.trim()].length > MAX_NAME_LENGTH) return `A name has at most ${MAX_NAME_LENGTH} characters.`;
+    return l10n.t('A name is one line of visible text: no line breaks, tabs or other control characters.');
+  if ([...text.trim()].length > MAX_NAME_LENGTH) return l10n.t`A name has at most ${MAX_NAME_LENGTH} characters.`;
   return undefined;
 }
 

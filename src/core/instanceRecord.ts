@@ -23,6 +23,7 @@ export function invalidEntry(
   row: InvalidInstanceRow,
   index: number,
 ): { instance: ComputeInstance; invalid: NonNullable<InstanceRecord['invalid']> } {
+  // l10n-exempt: the placeholder's key, never shown (the views show shownId); it must stay one no request accepts as an id
   const id = row.idUsable && row.id ? row.id : `(invalid row ${index + 1})`;
   return {
     instance: { id, instance_type: '', region: '', status: '' } as ComputeInstance,

@@ -1,5 +1,6 @@
 // What each fal Compute machine type is, from fal's Compute introduction (hardware table).
 // The API only sends the enum value; everything a person reads about a machine comes from here.
+import * as l10n from '@vscode/l10n';
 
 export interface MachineSpec {
   /** Short label used in the tree and pickers, e.g. "8x H100". */
@@ -57,6 +58,6 @@ export function machineLabel(instanceType: string): string {
 }
 
 export function describeSpec(spec: MachineSpec): string {
-  const gpu = spec.gpus === 1 ? '1 GPU' : `${spec.gpus} GPUs`;
-  return `${gpu} · ${spec.vcpus} vCPU · ${spec.ramGb.toLocaleString('en-US')} GB RAM · ${spec.vramGb} GB VRAM · ${spec.diskTb} TB SSD`;
+  const gpu = spec.gpus === 1 ? l10n.t('1 GPU') : l10n.t`${spec.gpus} GPUs`;
+  return l10n.t`${gpu} · ${spec.vcpus} vCPU · ${spec.ramGb.toLocaleString('en-US')} GB RAM · ${spec.vramGb} GB VRAM · ${spec.diskTb} TB SSD`;
 }

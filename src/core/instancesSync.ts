@@ -85,7 +85,9 @@ export class InstancesSync {
     const described =
       rows
         .slice(0, 10)
+        // l10n-exempt: log line only (written by the warn below)
         .map((r) => `${r.id ?? '(no id)'}: ${r.problem}`)
+        // l10n-exempt: log line only (written by the warn below)
         .join('; ') + (rows.length > 10 ? `; and ${rows.length - 10} more` : '');
     if (described === this.loggedInvalidRows) return;
     this.loggedInvalidRows = described;

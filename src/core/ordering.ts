@@ -1,6 +1,7 @@
 // Stable ordering and grouping of instances. Rows must not jump around on refresh, so the
 // base order is the order in which this extension first saw each instance, which never changes
 // for an instance; status/type sorting only reorders between buckets.
+import * as l10n from '@vscode/l10n';
 import { machineLabel } from './instanceTypes';
 import { STATUS_ORDER, statusLook } from './status';
 
@@ -71,11 +72,11 @@ export function groupInstances<T extends Orderable>(sorted: readonly T[], groupB
 
 function statusGroupLabel(kind: string): string {
   const labels: Record<string, string> = {
-    ready: 'Ready',
-    transitional: 'Starting',
-    stopped: 'Stopped',
-    unknown: 'Unknown',
-    unrecognized: 'Other',
+    ready: l10n.t('Ready'),
+    transitional: l10n.t('Starting'),
+    stopped: l10n.t('Stopped'),
+    unknown: l10n.t('Unknown'),
+    unrecognized: l10n.t('Other'),
   };
   return labels[kind] ?? kind;
 }

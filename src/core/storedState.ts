@@ -31,6 +31,7 @@ export class StoredState {
     try {
       raw = this.memento.get<unknown>(key, undefined);
     } catch (error) {
+      // l10n-exempt: log line only (report hands it to logDropped, the log's warn)
       this.report(key, `could not be read (${String(error)})`);
       return fallback as StoredValue<K>;
     }
@@ -38,6 +39,7 @@ export class StoredState {
     const last = this.lastRead.get(key);
     if (last && last.raw === raw) return last.value as StoredValue<K>;
     const parsed = schema.safeParse(raw);
+    // l10n-exempt: log line only (report hands it to logDropped, the log's warn)
     if (!parsed.success) this.report(key, 'does not have the shape this version keeps there');
     const value = parsed.success ? parsed.data : fallback;
     this.lastRead.set(key, { raw, value });
@@ -52,6 +54,7 @@ export class StoredState {
   private report(key: StoredKey, why: string): void {
     if (this.reported.has(key)) return;
     this.reported.add(key);
+    // l10n-exempt: log line only (logDropped is the log's warn, see extension.ts)
     this.logDropped(`The stored ${key} ${why}; it is ignored and will be replaced on the next change.`);
   }
 }

@@ -4,6 +4,7 @@
 // (it could not start, the user killed it) is a failure, never a pass.
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { realTimers } from '../base/timers';
 
@@ -15,8 +16,8 @@ export function runBeforeDeleteTask(command: string, instanceId: string): Promis
   const task = new vscode.Task(
     { type: BEFORE_DELETE_TASK_TYPE, instanceId, runId },
     folder ?? vscode.TaskScope.Global,
-    `beforeDelete ${instanceId}`,
-    'fal Compute',
+    `beforeDelete ${instanceId}`, // l10n-exempt: the task's name is the setting's name and the instance id, no words
+    'fal Compute', // l10n-exempt: the task's source is the product's name, as the "fal Compute" log is named
     new vscode.ShellExecution(command, { cwd: folder?.uri.fsPath ?? homedir() }),
   );
   task.presentationOptions = {
@@ -40,13 +41,18 @@ export function runBeforeDeleteTask(command: string, instanceId: string): Promis
       vscode.tasks.onDidEndTaskProcess((e) => {
         if (!ours(e.execution)) return;
         done(() =>
-          e.exitCode === undefined ? reject(new Error('the task ended without an exit code')) : resolve(e.exitCode),
+          e.exitCode === undefined
+            ? reject(new Error(l10n.t('the task ended without an exit code')))
+            : resolve(e.exitCode),
         );
       }),
       // A task whose process never started ends without onDidEndTaskProcess; give that event its turn first.
       vscode.tasks.onDidEndTask((e) => {
         if (ours(e.execution))
-          realTimers.setTimeout(() => done(() => reject(new Error('the task ended without running its command'))), 0);
+          realTimers.setTimeout(
+            () => done(() => reject(new Error(l10n.t('the task ended without running its command')))),
+            0,
+          );
       }),
     ];
     vscode.tasks

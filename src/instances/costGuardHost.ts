@@ -8,6 +8,7 @@
 //   with the guard's gate asked after every await and right before the one request (cost/freshDelete.ts);
 // - confirmDelete: the Delete command itself, with its modal;
 // - inform / log: a notification / the "fal Compute" log.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { FalSession } from '../auth/falSession';
 import { errorText } from '../base/errorText';
@@ -72,11 +73,11 @@ async function inspect({ sampler, model }: GuardHostDeps, id: string): Promise<I
   // The GPU count the type promises, from fal's listing rather than the sampler: a second source.
   const expected = expectedGpus(model.get(id)?.instance.instance_type ?? '');
   if (sampler.state(id) === undefined)
-    return { ok: false, error: 'it is not an SSH target (not ready, or no address)' };
+    return { ok: false, error: l10n.t('it is not an SSH target (not ready, or no address)') };
   try {
     const { state, result } = await sampler.inspect(id, SESSION_CHECK_COMMAND, INSPECT_TIMEOUT_MS);
-    if (state?.kind !== 'ok') return { ok: false, error: state ? describeState(state) : 'no GPU sample' };
-    if (result.truncated) return { ok: false, error: 'the session check printed more than can be read' };
+    if (state?.kind !== 'ok') return { ok: false, error: state ? describeState(state) : l10n.t('no GPU sample') };
+    if (result.truncated) return { ok: false, error: l10n.t('the session check printed more than can be read') };
     return {
       ok: true,
       state: {

@@ -116,22 +116,31 @@ export class CostMonitor implements vscode.Disposable {
           .filter((id) => !this.guard.isProtected(id) && (s.autoDeleteOthers || this.deps.ownership.createdHere(id)));
     this.deps.sampler.setWatched(ids);
     const line = ids.length
-      ? `Auto-delete watch: ${ids.join(', ')} (one GPU sample every ${Math.max(this.deps.sampleSeconds(), 60)} s each while the view is hidden or the window unfocused)`
-      : `Auto-delete watch: none${s.autoDelete ? '' : ' (fal.idle.autoDelete is off)'}: nothing is sampled while the view is hidden or the window unfocused`;
+      ? // l10n-exempt: log line only (written by log.info below)
+        `Auto-delete watch: ${ids.join(', ')} (one GPU sample every ${Math.max(this.deps.sampleSeconds(), 60)} s each while the view is hidden or the window unfocused)`
+      : // l10n-exempt: log line only (written by log.info below)
+        `Auto-delete watch: none${s.autoDelete ? '' : ' (fal.idle.autoDelete is off)'}: nothing is sampled while the view is hidden or the window unfocused`;
     if (line !== this.lastWatch) this.deps.log.info((this.lastWatch = line));
   }
 }
 
 /** One log line saying what the cost guard will do (written when it changes). */
 export function describeGuardSettings(s: CostGuardSettings): string {
+  // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
   const idle = s.idleMinutes > 0 ? `idle reminders after ${spanText(s.idleMinutes * 60_000)}` : 'no idle reminders';
+  // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
   const running = s.runningHours > 0 ? `running-time reminders every ${s.runningHours} h` : 'no running-time reminders';
   const extras = [
+    // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
     s.beforeDelete.trim() ? 'beforeDelete set' : '',
+    // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
     s.autoDeleteOthers ? 'also instances not created here' : '',
   ].filter(Boolean);
   const auto = s.autoDelete
-    ? `auto-delete ON after a ${spanText(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}`
-    : 'auto-delete off';
+    ? // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
+      `auto-delete ON after a ${spanText(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}`
+    : // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
+      'auto-delete off';
+  // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
   return `Cost guard: ${idle}, ${running}, ${auto}`;
 }

@@ -2,6 +2,7 @@
 // look at (ready, with an address; the private key the extension knows for each), whether anyone
 // is looking (the same two signals the refresh scheduler gets: view visible, window focused), and
 // the settings. It never samples by itself; it only tells the sampler, which decides.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { expectedGpus } from '../core/instanceTypes';
 import type { InstancesModel } from '../core/instancesModel';
@@ -119,22 +120,42 @@ export class GpuMonitor implements vscode.Disposable {
 
   /** Why figures are not updating by themselves now (for the GPU usage report); undefined while sampling. */
   pausedNote(): string | undefined {
-    const why = this.activity();
-    return why.startsWith('on')
-      ? undefined
-      : `Live sampling is ${why}: these figures update by themselves only while the Instances view is visible and the window focused. The refresh button takes one sample now.`;
+    const activity = this.activity();
+    if (activity === 'on') return undefined;
+    const why =
+      activity === 'off'
+        ? l10n.t('off (fal.gpu.sampleSeconds = 0)')
+        : activity === 'hidden'
+          ? l10n.t('paused (view hidden)')
+          : l10n.t('paused (window unfocused)');
+    return l10n.t`Live sampling is ${why}: these figures update by themselves only while the Instances view is visible and the window focused. The refresh button takes one sample now.`;
   }
 
-  private activity(): string {
-    if (this.gpuSettings.sampleSeconds === 0) return 'off (fal.gpu.sampleSeconds = 0)';
-    if (!this.visible) return 'paused (view hidden)';
-    if (!this.focused) return 'paused (window unfocused)';
-    return `on, every ${this.gpuSettings.sampleSeconds} s`;
+  /** Whether the sampler samples by itself now, or why not. */
+  private activity(): 'off' | 'hidden' | 'unfocused' | 'on' {
+    if (this.gpuSettings.sampleSeconds === 0) return 'off';
+    if (!this.visible) return 'hidden';
+    if (!this.focused) return 'unfocused';
+    return 'on';
+  }
+
+  /** The activity in the log's words (English, like every log line; pausedNote words it for the report). */
+  private activityLine(): string {
+    switch (this.activity()) {
+      case 'off':
+        return 'off (fal.gpu.sampleSeconds = 0)'; // l10n-exempt: log line only (logActivity's log.info)
+      case 'hidden':
+        return 'paused (view hidden)'; // l10n-exempt: log line only (logActivity's log.info)
+      case 'unfocused':
+        return 'paused (window unfocused)'; // l10n-exempt: log line only (logActivity's log.info)
+      case 'on':
+        return `on, every ${this.gpuSettings.sampleSeconds} s`; // l10n-exempt: log line only (logActivity's log.info)
+    }
   }
 
   /** One log line per change of activity, so the log tells when SSH traffic may happen. */
   private logActivity(): void {
-    const why = this.activity();
+    const why = this.activityLine();
     if (why === this.lastActivity) return;
     this.lastActivity = why;
     this.log.info(`GPU sampling ${why}`);
