@@ -1,5 +1,6 @@
 // "Connect…" and "Connect When Ready": a Remote-SSH window on the instance as the configured user.
 // The key is asked before any waiting, so "Connect when ready" needs nobody at the keyboard later.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { isTransitional, statusLook } from '../core/status';
 import type { InstancesController } from '../instances/instancesController';
@@ -24,7 +25,7 @@ export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
   let record = await pickInstance(
     model,
     arg,
-    'Connect to which instance?',
+    l10n.t('Connect to which instance?'),
     (r) => r.instance.status === 'ready' || isTransitional(r.instance.status),
     deps.names,
   );
@@ -39,7 +40,7 @@ export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
   if (isTransitional(record.instance.status) || (record.instance.status === 'ready' && !record.instance.ip)) {
     const outcome = await waitUntilReady({ model, scheduler, log: deps.log }, id, deps.names?.get(id));
     if (outcome.kind === 'gone') {
-      void showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
+      void showWarningMessage(l10n.t`Instance ${id} is no longer listed; it may have been deleted.`);
       return;
     }
     if (outcome.kind === 'noKey') return; // the view and the status bar say why
@@ -48,7 +49,7 @@ export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
   if (record.instance.status !== 'ready') {
     deps.log.warn(`Connect ${id}: not ready (${record.instance.status})`);
     void showWarningMessage(
-      `Instance ${id} is ${statusLook(record.instance.status).label}; only a ready instance accepts SSH connections.`,
+      l10n.t`Instance ${id} is ${statusLook(record.instance.status).label}; only a ready instance accepts SSH connections.`,
     );
     return;
   }

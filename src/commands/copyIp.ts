@@ -1,4 +1,5 @@
 // "Copy IP": the instance's address to the clipboard.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { RemoteDeps } from './connect';
 import { pickInstance } from './instancePicker';
@@ -8,17 +9,17 @@ export async function copyIp(deps: Pick<RemoteDeps, 'controller' | 'log' | 'name
   const record = await pickInstance(
     deps.controller.model,
     arg,
-    'Copy the IP address of which instance?',
+    l10n.t('Copy the IP address of which instance?'),
     (r) => !!r.instance.ip,
     deps.names,
   );
   if (!record) return;
   const { id, ip } = record.instance;
   if (!ip) {
-    void showWarningMessage(`Instance ${id} has no IP address yet.`);
+    void showWarningMessage(l10n.t`Instance ${id} has no IP address yet.`);
     return;
   }
   await vscode.env.clipboard.writeText(ip);
   deps.log.info(`Copy IP ${id}: ${ip}`);
-  void showInformationMessage(`Copied ${ip}.`);
+  void showInformationMessage(l10n.t`Copied ${ip}.`);
 }

@@ -1,4 +1,5 @@
 // "Copy SSH Command": writes the host entry, then copies the `ssh …` line that reaches it.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { prepareHost, sshCommandFor } from '../remote/hostPreparation';
 import type { RemoteDeps } from './connect';
@@ -9,7 +10,7 @@ export async function copySshCommand(deps: RemoteDeps, arg: unknown): Promise<vo
   const record = await pickInstance(
     deps.controller.model,
     arg,
-    'Copy the SSH command of which instance?',
+    l10n.t('Copy the SSH command of which instance?'),
     (r) => !!r.instance.ip,
     deps.names,
   );
@@ -19,5 +20,5 @@ export async function copySshCommand(deps: RemoteDeps, arg: unknown): Promise<vo
   const command = sshCommandFor(host);
   await vscode.env.clipboard.writeText(command);
   deps.log.info(`Copy SSH Command ${host.id}: ${command}`);
-  void showInformationMessage(`Copied "${command}".`);
+  void showInformationMessage(l10n.t`Copied "${command}".`);
 }

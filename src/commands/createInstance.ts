@@ -1,5 +1,6 @@
 // "fal: Create H100 Instance": runs the wizard, saves the create as pending (its Idempotency-Key in
 // global state before the first request), then sends it and waits for ready (createRun.ts).
+import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -74,25 +75,21 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
   return execute(deps, client, store, pending);
 }
 
-export const CREATE_ANYWAY = 'Create anyway';
-
 /** A create that would pass fal.budget.monthlyUsd needs an explicit "Create anyway" (a fresh projection, after the wizard). */
 async function withinBudget(deps: CreateDeps, plan: CreatePlan): Promise<boolean> {
   const projection = deps.costs?.projectMonth(plan.instanceType);
   if (!projection?.exceedsBudget || projection.budgetUsd === undefined) return true;
   const label = machineLabel(plan.instanceType);
+  const createAnyway = l10n.t('Create anyway');
   const answer = await showWarningMessage(
-    `Creating this ${label} would pass your monthly budget of ${formatUsd(projection.budgetUsd)}.`,
+    l10n.t`Creating this ${label} would pass your monthly budget of ${formatUsd(projection.budgetUsd)}.`,
     {
       modal: true,
-      detail:
-        `Projected this month if all keeps running: ~${formatUsd(projection.projectedUsd)} — about ${formatUsd(projection.monthToDateUsd)} so far, ` +
-        `${formatUsd(projection.runningToMonthEndUsd)} for what runs now and ${formatUsd(projection.proposedToMonthEndUsd)} for this ${label} until the month ends. ` +
-        'Estimates from fal.pricing.hourlyUsd. Nothing is created unless you choose Create anyway.',
+      detail: l10n.t`Projected this month if all keeps running: ~${formatUsd(projection.projectedUsd)} — about ${formatUsd(projection.monthToDateUsd)} so far, ${formatUsd(projection.runningToMonthEndUsd)} for what runs now and ${formatUsd(projection.proposedToMonthEndUsd)} for this ${label} until the month ends. Estimates from fal.pricing.hourlyUsd. Nothing is created unless you choose Create anyway.`,
     },
-    CREATE_ANYWAY,
+    createAnyway,
   );
-  const go = answer === CREATE_ANYWAY;
+  const go = answer === createAnyway;
   deps.log.info(
     `Create of ${label}: projected ${formatUsd(projection.projectedUsd)} passes the budget of ${formatUsd(projection.budgetUsd)}; ${go ? '"Create anyway" chosen' : 'not confirmed, nothing was sent'}`,
   );
@@ -114,7 +111,7 @@ async function materialize(
   const pair = await generateKeyPair({ sshDir });
   log.info(`Generated a new ed25519 key pair: ${pair.privateKeyPath} (0600) and ${pair.publicKeyPath}`);
   void showInformationMessage(
-    `New SSH key ${basename(pair.privateKeyPath)} in ${shownPath(dirname(pair.privateKeyPath))}.`,
+    l10n.t`New SSH key ${basename(pair.privateKeyPath)} in ${shownPath(dirname(pair.privateKeyPath))}.`,
   );
   return { input: { ...base, sshKey: pair.parsed.line }, privateKeyPath: pair.privateKeyPath };
 }

@@ -3,6 +3,7 @@
 // refresh scheduler in fast mode and watches the model: it never polls. A wait fal asks for
 // (Retry-After) is shown, and Cancel during it ends the create (nothing is in flight then); a
 // create whose outcome is unknown stays pending and is only ever resumed with its own key.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { ComputeInstance, RetryNotice } from '../api';
 import { abortAfter, every, realTimers, type Timers } from '../base/timers';
@@ -25,7 +26,7 @@ import {
 } from '../instances/pendingCreates';
 import type { WizardUi } from '../wizard/wizardUi';
 import { createFailureMessage, provisioningText, retryWaitText, stopWaitingButton } from './createMessages';
-import { isCancellation, runInBackground, SHOW_LOGS } from './registerCommand';
+import { isCancellation, runInBackground, showLogsButton } from './registerCommand';
 import { executeFalCommand } from '../falCommands';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
@@ -50,8 +51,6 @@ export interface CreateCosts {
 
 /** Give up waiting for "ready" after this long (fal: 2–3 minutes is usual). */
 const READY_TIMEOUT_MS = 20 * 60_000;
-const RESUME = 'Resume Create';
-const DELETE_IT = 'Delete It';
 
 /**
  * Sends the create and waits for ready. Except during a wait fal asked for, the create itself is
@@ -96,7 +95,7 @@ export async function execute(
       return instance;
     } catch (error) {
       const cancelled = cancel.signal.aborted;
-      runInBackground(deps.log, 'Create H100 Instance', () =>
+      runInBackground(deps.log, l10n.t('Create H100 Instance'), () =>
         createFailed(deps, client, store, pending, error, cancelled),
       );
       return undefined;
@@ -114,7 +113,7 @@ export async function execute(
         const started = timers.now();
         let status: string | undefined;
         show = (message) => progress.report({ message: notificationText(message) });
-        show(`Requesting ${label} from fal…`);
+        show(l10n.t`Requesting ${label} from fal…`);
         const stopClock = every(timers, 1000, () => {
           if (created) show?.(provisioningText(label, timers.now() - started, status));
           else if (inRetryWait()) show?.(retryWaitText(retry!.until - timers.now(), retry!.status));
@@ -165,7 +164,7 @@ export async function resumeCreate(
     return execute(deps, client, store, pending);
   await store.clear(pending.idempotencyKey);
   void showWarningMessage(
-    `The create of ${machineLabel(pending.input.instanceType)} is more than 9 minutes old and was not sent again, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
+    l10n.t`The create of ${machineLabel(pending.input.instanceType)} is more than 9 minutes old and was not sent again, so a second machine cannot be started by mistake. Check the Instances list: it may or may not have been created.`,
   );
   return undefined;
 }
@@ -182,17 +181,22 @@ async function createFailed(
   const label = machineLabel(pending.input.instanceType);
   const unknown = outcomeUnknown(error);
   if (!unknown) await store.clear(pending.idempotencyKey);
-  const kept = unknown ? ' It is kept, and can only be resumed with the same request (never a second machine).' : '';
   const message = cancelled
-    ? `Create of ${label} cancelled while fal was rate limiting.${unknown ? ' An earlier attempt may have started it.' : ' No instance was created.'}${kept}`
-    : `${createFailureMessage(error)}${kept}`;
+    ? unknown
+      ? l10n.t`Create of ${label} cancelled while fal was rate limiting. An earlier attempt may have started it. It is kept, and can only be resumed with the same request (never a second machine).`
+      : l10n.t`Create of ${label} cancelled while fal was rate limiting. No instance was created.`
+    : unknown
+      ? l10n.t`${createFailureMessage(error)} It is kept, and can only be resumed with the same request (never a second machine).`
+      : createFailureMessage(error);
   deps.log.error(
     `Create of ${label} failed (Idempotency-Key ${pending.idempotencyKey}${unknown ? ', outcome unknown: kept' : ''}): ${message}`,
   );
-  const buttons = unknown ? [RESUME, SHOW_LOGS] : [SHOW_LOGS];
+  const resume = l10n.t('Resume Create');
+  const showLogs = showLogsButton();
+  const buttons = unknown ? [resume, showLogs] : [showLogs];
   const choice = await showErrorMessage(message, ...buttons);
-  if (choice === RESUME) await resumeCreate(deps, client, store, pending);
-  else if (choice === SHOW_LOGS) deps.log.show(true);
+  if (choice === resume) await resumeCreate(deps, client, store, pending);
+  else if (choice === showLogs) deps.log.show(true);
 }
 
 function aborted(signal: AbortSignal): Promise<never> {
@@ -212,35 +216,45 @@ function stoppedWaiting(
     );
     const what = instance ? instanceTitle(instance, deps.names.get(instance.id)) : label;
     const message = isCancellation(why)
-      ? `Stopped waiting. ${what} keeps starting, billed until deleted.`
-      : `${what} is not ready after 20 minutes.`;
-    return offerDelete(instance, showInformationMessage(message, ...(instance ? [DELETE_IT] : [])));
+      ? l10n.t`Stopped waiting. ${what} keeps starting, billed until deleted.`
+      : l10n.t`${what} is not ready after 20 minutes.`;
+    const deleteIt = l10n.t('Delete It');
+    return offerDelete(instance, showInformationMessage(message, ...(instance ? [deleteIt] : [])), deleteIt);
   });
 }
 
-/** "Delete It" runs the usual Delete (its modal confirmation, a fresh look at the list). */
-async function offerDelete(instance: ComputeInstance | undefined, choice: Thenable<string | undefined>): Promise<void> {
-  if (instance && (await choice) === DELETE_IT) await executeFalCommand('fal.deleteInstance', instance.id);
+/** "Delete It" (the button `deleteIt`) runs the usual Delete (its modal confirmation, a fresh look at the list). */
+async function offerDelete(
+  instance: ComputeInstance | undefined,
+  choice: Thenable<string | undefined>,
+  deleteIt: string,
+): Promise<void> {
+  if (instance && (await choice) === deleteIt) await executeFalCommand('fal.deleteInstance', instance.id);
 }
 
 function report(deps: CreateDeps, instance: ComputeInstance, outcome: WaitOutcome): void {
   const name = instanceTitle(instance, deps.names.get(instance.id));
-  if (outcome.kind === 'gone') void showWarningMessage(`${name} was deleted before it became ready.`);
+  if (outcome.kind === 'gone') void showWarningMessage(l10n.t`${name} was deleted before it became ready.`);
   else if (outcome.kind === 'settled' && outcome.record.instance.status === 'ready')
     void announceReady(outcome.record.instance, name);
   else if (outcome.kind === 'settled') {
+    const deleteIt = l10n.t('Delete It');
     void offerDelete(
       instance,
       showErrorMessage(
-        `${name} is "${outcome.record.instance.status}", not starting. Delete it to stop billing.`,
-        DELETE_IT,
+        l10n.t`${name} is "${outcome.record.instance.status}", not starting. Delete it to stop billing.`,
+        deleteIt,
       ),
+      deleteIt,
     );
   }
 }
 
 async function announceReady(instance: ComputeInstance, name: string): Promise<void> {
-  const choice = await showInformationMessage(`${name} is ready at ${instance.ip}.`, 'Connect', 'Copy IP');
-  if (choice === 'Connect') await executeFalCommand('fal.connect', instance.id);
-  else if (choice === 'Copy IP') await executeFalCommand('fal.copyIp', instance.id);
+  const connect = l10n.t('Connect');
+  const copyIp = l10n.t('Copy IP');
+  // A settled 'ready' has its address (instanceWait.ts); String() writes it as the template literal did.
+  const choice = await showInformationMessage(l10n.t`${name} is ready at ${String(instance.ip)}.`, connect, copyIp);
+  if (choice === connect) await executeFalCommand('fal.connect', instance.id);
+  else if (choice === copyIp) await executeFalCommand('fal.copyIp', instance.id);
 }

@@ -1,5 +1,6 @@
 // "fal: Delete Instance…": from a row's context menu (with multi-select) or the palette (a
 // multi-select quick pick). Always behind a modal naming the machines; one DELETE per instance.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
@@ -29,13 +30,13 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
   if (ids.length === 0) {
     const candidates = model.list().filter(deletable);
     if (candidates.length === 0) {
-      void showInformationMessage('There are no instances to delete.');
+      void showInformationMessage(l10n.t('There are no instances to delete.'));
       return;
     }
     const picked = await pickInstances(
       candidates,
-      'Delete Instance…',
-      'Check the instances to delete (you confirm once more)',
+      l10n.t('Delete Instance…'),
+      l10n.t('Check the instances to delete (you confirm once more)'),
       deps.names,
     );
     if (!picked) return;
@@ -51,8 +52,9 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
       name: deps.names?.get(r.instance.id),
     })),
   );
-  const answer = await showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Delete');
-  if (answer !== 'Delete') {
+  const deleteButton = l10n.t('Delete');
+  const answer = await showWarningMessage(text.message, { modal: true, detail: text.detail }, deleteButton);
+  if (answer !== deleteButton) {
     deps.log.info('Delete not confirmed; nothing was sent.');
     return;
   }
@@ -65,7 +67,9 @@ export async function deleteInstances(deps: DeleteDeps, node?: unknown, selected
   if (failed.length) {
     const list = failed.map((f) => `${f.id}: ${f.message}`).join('; ');
     throw new CommandError(
-      `Could not delete ${failed.length === 1 ? 'the instance' : `${failed.length} instances`}: ${list}`,
+      failed.length === 1
+        ? l10n.t`Could not delete the instance: ${list}`
+        : l10n.t`Could not delete ${failed.length} instances: ${list}`,
     );
   }
 }

@@ -1,13 +1,14 @@
 // On activation: finishes the creates a window reload interrupted (same body, same Idempotency-Key:
 // never a second machine), or drops those too old to replay safely, and tells the user either way.
 // A create whose outcome is still unknown stays pending and can be resumed.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { PendingCreates, reconcilePendingCreates } from '../instances/pendingCreates';
 import { createFailureMessage } from './createMessages';
 import { resumeCreate, type CreateDeps } from './createRun';
-import { runInBackground } from './registerCommand';
+import { runInBackground, showLogsButton } from './registerCommand';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> {
@@ -33,29 +34,29 @@ export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> 
         );
         // Short enough for one line of a toast; the log has the whole story.
         void showInformationMessage(
-          `Create finished after reload (once): ${instanceTitle(o.instance, o.pending.name)}.`,
+          l10n.t`Create finished after reload (once): ${instanceTitle(o.instance, o.pending.name)}.`,
         );
       } else if (o.kind === 'expired') {
         deps.log.warn(
           `Dropped an interrupted create of ${label} older than 9 minutes (Idempotency-Key ${o.pending.idempotencyKey})`,
         );
         void showWarningMessage(
-          `A create of ${label} interrupted over 9 minutes ago was not retried (no risk of a second machine). Check the Instances list: it may exist.`,
-          'Show Logs',
+          l10n.t`A create of ${label} interrupted over 9 minutes ago was not retried (no risk of a second machine). Check the Instances list: it may exist.`,
+          showLogsButton(),
         ).then((c) => c && deps.log.show(true));
       } else if (o.kind === 'unresolved') {
         deps.log.warn(
           `Interrupted create of ${label} is still unconfirmed (kept, Idempotency-Key ${o.pending.idempotencyKey}): ${createFailureMessage(o.error)}`,
         );
-        const text = `A create of ${label} interrupted by a window reload is still unconfirmed: ${createFailureMessage(o.error)} It is kept, and can only be resumed with the same request.`;
+        const text = l10n.t`A create of ${label} interrupted by a window reload is still unconfirmed: ${createFailureMessage(o.error)} It is kept, and can only be resumed with the same request.`;
         const pending = o.pending;
-        void showWarningMessage(text, 'Resume Create').then((c) => {
-          if (c) runInBackground(deps.log, 'Resume Create', () => resumeCreate(deps, client, store, pending));
+        void showWarningMessage(text, l10n.t('Resume Create')).then((c) => {
+          if (c) runInBackground(deps.log, l10n.t('Resume Create'), () => resumeCreate(deps, client, store, pending));
         });
       } else {
         deps.log.error(`Interrupted create of ${label} could not be finished: ${createFailureMessage(o.error)}`);
         void showErrorMessage(
-          `A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`,
+          l10n.t`A create of ${label} interrupted by a window reload could not be finished. ${createFailureMessage(o.error)}`,
         );
       }
     }

@@ -1,5 +1,6 @@
 // "Forget Host Key…": removes an instance's remembered host key from our known_hosts (fal reuses
 // IP addresses, so a new machine may answer on an old address with a new key).
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { forgetHostKey as forget } from '../remote/hostKeyCheck';
 import { readSettings } from '../settings';
@@ -14,14 +15,14 @@ export async function forgetHostKey(
   const record = await pickInstance(
     deps.controller.model,
     arg,
-    'Forget the remembered host key of which instance?',
+    l10n.t('Forget the remembered host key of which instance?'),
     (r) => !!r.instance.ip,
     deps.names,
   );
   if (!record) return;
   const { id, ip } = record.instance;
   if (!ip) {
-    void showWarningMessage(`Instance ${id} has no IP address.`);
+    void showWarningMessage(l10n.t`Instance ${id} has no IP address.`);
     return;
   }
   await forget(deps.log, id, ip, readSettings().ssh);

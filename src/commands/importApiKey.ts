@@ -1,5 +1,6 @@
 // "fal: Use Existing fal Key": offers a key found in FAL_KEY / ~/.fal/config.toml. Nothing is
 // imported without the user saying so, and the key is still checked against fal first.
+import * as l10n from '@vscode/l10n';
 import { findExistingFalKey } from '../core/falCredentials';
 import { setApiKey, type SetApiKeyDeps } from './setApiKey';
 import { showInformationMessage } from '../notifications';
@@ -8,7 +9,9 @@ import { setContextKey } from '../views/contextKeys';
 export async function importApiKey(deps: SetApiKeyDeps): Promise<void> {
   const found = await findExistingFalKey();
   if (!found) {
-    void showInformationMessage('No fal key was found in FAL_KEY, FAL_KEY_ID/FAL_KEY_SECRET or ~/.fal/config.toml.');
+    void showInformationMessage(
+      l10n.t('No fal key was found in FAL_KEY, FAL_KEY_ID/FAL_KEY_SECRET or ~/.fal/config.toml.'),
+    );
     return;
   }
   await setApiKey(deps, found.key);
@@ -20,10 +23,11 @@ export async function offerKeyImport(deps: SetApiKeyDeps): Promise<void> {
   const found = await findExistingFalKey();
   await setContextKey('fal.keyImportAvailable', Boolean(found));
   if (!found) return;
+  const useThisKey = l10n.t('Use This Key');
   const choice = await showInformationMessage(
-    `fal Compute found a fal key in ${found.source}. Use it in VS Code?`,
-    'Use This Key',
-    'Not Now',
+    l10n.t`fal Compute found a fal key in ${found.source}. Use it in VS Code?`,
+    useThisKey,
+    l10n.t('Not Now'),
   );
-  if (choice === 'Use This Key') await setApiKey(deps, found.key);
+  if (choice === useThisKey) await setApiKey(deps, found.key);
 }

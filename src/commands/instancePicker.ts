@@ -1,5 +1,6 @@
 // The one way a command learns which instance(s) it acts on: the tree row(s) or id it was invoked
 // with, else a quick pick of the listed instances (one layout for Connect, its companions and Delete).
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord, InstancesModel } from '../core/instancesModel';
@@ -19,7 +20,7 @@ function items(records: readonly InstanceRecord[], names?: NameLookup): Item[] {
     return {
       label: labelText(name ?? type),
       description: labelText(
-        `${name ? `${type} · ` : ''}${statusLook(r.instance.status).label} · ${r.instance.ip ?? 'no IP yet'}`,
+        `${name ? `${type} · ` : ''}${statusLook(r.instance.status).label} · ${r.instance.ip ?? l10n.t('no IP yet')}`,
       ),
       detail: labelText(r.instance.id),
       id: r.instance.id,
@@ -43,12 +44,14 @@ export async function pickInstance(
     // Rows fal sent broken ("invalid data from fal") are never offered.
     const records = model.list().filter((r) => !r.deleting && !r.invalid && eligible(r));
     if (records.length === 0) {
-      void showInformationMessage('No fal instance to choose from (refresh the Instances view, or create one).');
+      void showInformationMessage(
+        l10n.t('No fal instance to choose from (refresh the Instances view, or create one).'),
+      );
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(items(records, names), {
       title,
-      placeHolder: 'Instance',
+      placeHolder: l10n.t('Instance'),
       matchOnDescription: true,
       matchOnDetail: true,
       ignoreFocusOut: true,
@@ -57,7 +60,7 @@ export async function pickInstance(
     if (!id) return undefined;
   }
   const record = model.get(id);
-  if (!record) void showWarningMessage(`Instance ${id} is no longer listed; it may have been deleted.`);
+  if (!record) void showWarningMessage(l10n.t`Instance ${id} is no longer listed; it may have been deleted.`);
   return record?.invalid ? undefined : record;
 }
 

@@ -1,5 +1,6 @@
 // "Open SSH in Terminal": writes the host entry, checks the host key, then an integrated terminal
 // named after the instance runs `ssh fal-<id>`.
+import * as l10n from '@vscode/l10n';
 import { openTerminal, prepareHost } from '../remote/hostPreparation';
 import type { RemoteDeps } from './connect';
 import { pickInstance } from './instancePicker';
@@ -8,7 +9,7 @@ export async function openSshTerminal(deps: RemoteDeps, arg: unknown): Promise<v
   const record = await pickInstance(
     deps.controller.model,
     arg,
-    'Open SSH in a terminal to which instance?',
+    l10n.t('Open SSH in a terminal to which instance?'),
     (r) => !!r.instance.ip,
     deps.names,
   );

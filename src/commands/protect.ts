@@ -1,6 +1,7 @@
 // "Protect from Auto-Delete" / "Unprotect from Auto-Delete" (row context menu, or the palette with
 // the shared picker): the cost guard never auto-deletes a protected instance. Shown as a lock in
 // the row; remembered across reloads; logged with the cost guard's decisions.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
@@ -15,7 +16,9 @@ export async function setProtection(
   arg: unknown,
   protect: boolean,
 ): Promise<void> {
-  const title = protect ? 'Protect which instance from auto-delete?' : 'Allow auto-delete again for which instance?';
+  const title = protect
+    ? l10n.t('Protect which instance from auto-delete?')
+    : l10n.t('Allow auto-delete again for which instance?');
   const record = await pickInstance(
     model,
     arg,
@@ -26,12 +29,11 @@ export async function setProtection(
   const { id } = record.instance;
   guard.setProtected(id, protect);
   const settingOff = !readSettings().cost.guard.autoDelete;
-  const note = protect
-    ? ' It will never be auto-deleted.'
-    : settingOff
-      ? ' (Auto-delete itself is off: fal.idle.autoDelete.)'
-      : '';
   void showInformationMessage(
-    `${id} is ${protect ? 'protected from' : 'no longer protected from'} auto-delete.${note}`,
+    protect
+      ? l10n.t`${id} is protected from auto-delete. It will never be auto-deleted.`
+      : settingOff
+        ? l10n.t`${id} is no longer protected from auto-delete. (Auto-delete itself is off: fal.idle.autoDelete.)`
+        : l10n.t`${id} is no longer protected from auto-delete.`,
   );
 }

@@ -2,6 +2,7 @@
 // wrapper): whatever a command throws is logged with the command's name and shown ONCE, with
 // **Show Logs**; a cancellation is silent; a missing or rejected key is worded as the auth policy
 // words it, with **Set API Key**; and no command can leave an unhandled rejection behind.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ApiKeyNeeded } from '../auth/falSession';
 import { errorMessage, keyRejectionOf } from '../core/apiFailures';
@@ -10,8 +11,10 @@ import type { CommandId } from '../core/commandIds';
 import { executeFalCommand } from '../falCommands';
 import { showErrorMessage, showWarningMessage } from '../notifications';
 
-export const SHOW_LOGS = 'Show Logs';
-const SET_API_KEY = 'Set API Key';
+/** The button that opens the log, worded when it is shown. */
+export function showLogsButton(): string {
+  return l10n.t('Show Logs');
+}
 
 type Log = vscode.LogOutputChannel;
 
@@ -53,9 +56,10 @@ function reportFailure(log: Log, title: string, error: unknown): void {
     return;
   }
   const keyProblem = error instanceof ApiKeyNeeded ? error.message : keyRejectionOf(error)?.message;
+  const buttons = { showLogs: showLogsButton(), setApiKey: l10n.t('Set API Key') };
   if (keyProblem) {
     log.warn(`${title}: ${keyProblem}`);
-    offer(log, showWarningMessage(`${title}: ${keyProblem}`, SET_API_KEY));
+    offer(log, showWarningMessage(`${title}: ${keyProblem}`, buttons.setApiKey), buttons);
     return;
   }
   const explained = error instanceof CommandError || error instanceof FalError;
@@ -63,12 +67,16 @@ function reportFailure(log: Log, title: string, error: unknown): void {
   log.error(`${title} failed: ${message}`);
   // Our own errors are already explained; anything else is a bug, and its stack is what helps.
   if (!explained && error instanceof Error && error.stack) log.error(error.stack);
-  offer(log, showErrorMessage(`${title}: ${message}`, SHOW_LOGS));
+  offer(log, showErrorMessage(`${title}: ${message}`, buttons.showLogs), buttons);
 }
 
-function offer(log: Log, choice: Thenable<string | undefined>): void {
+function offer(
+  log: Log,
+  choice: Thenable<string | undefined>,
+  buttons: { readonly showLogs: string; readonly setApiKey: string },
+): void {
   void Promise.resolve(choice).then((picked) => {
-    if (picked === SHOW_LOGS) log.show(true);
-    else if (picked === SET_API_KEY) void executeFalCommand('fal.setApiKey');
+    if (picked === buttons.showLogs) log.show(true);
+    else if (picked === buttons.setApiKey) void executeFalCommand('fal.setApiKey');
   });
 }

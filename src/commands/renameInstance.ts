@@ -1,6 +1,7 @@
 // "fal: Rename…": a name for an instance, kept in VS Code per fal account (fal has no names). The
 // name becomes the row's label (what the view's filter matches) and names the machine in toasts,
 // modals, the SSH terminal and the host entry's comment. An empty name removes it.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { MAX_NAME_LENGTH, nameProblem } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
@@ -15,16 +16,22 @@ export interface RenameDeps {
 }
 
 export async function renameInstance(deps: RenameDeps, arg: unknown): Promise<void> {
-  const record = await pickInstance(deps.controller.model, arg, 'Rename which instance?', () => true, deps.names);
+  const record = await pickInstance(
+    deps.controller.model,
+    arg,
+    l10n.t('Rename which instance?'),
+    () => true,
+    deps.names,
+  );
   if (!record) return;
   const { id, instance_type } = record.instance;
   const current = deps.names.get(id);
   const typed = await vscode.window.showInputBox({
-    title: `Rename ${machineLabel(instance_type)} ${id}`,
+    title: l10n.t`Rename ${machineLabel(instance_type)} ${id}`,
     value: current ?? '',
     valueSelection: [0, (current ?? '').length],
-    placeHolder: 'e.g. training-run (empty: no name)',
-    prompt: `Up to ${MAX_NAME_LENGTH} characters, kept in VS Code on this computer (fal has no names).`,
+    placeHolder: l10n.t('e.g. training-run (empty: no name)'),
+    prompt: l10n.t`Up to ${MAX_NAME_LENGTH} characters, kept in VS Code on this computer (fal has no names).`,
     validateInput: (text) => nameProblem(text),
     ignoreFocusOut: true,
   });

@@ -1,5 +1,6 @@
 // "fal: Set API Key": a password box that checks the key's shape as you type and checks the key
 // against fal on Enter, staying open with the reason when fal says no.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { checkApiKeyShape } from '../api';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
@@ -17,12 +18,14 @@ export interface SetApiKeyDeps {
 /** Resolves true when a key was saved. `initialValue` pre-fills the box (used by the import offer). */
 export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boolean> {
   const box = vscode.window.createInputBox();
-  box.title = 'fal: Set API Key';
+  box.title = l10n.t('fal: Set API Key');
   box.password = true;
   box.ignoreFocusOut = true;
   box.value = initialValue;
   box.placeholder = 'key_id:key_secret';
-  box.prompt = "An ADMIN-scope fal API key (fal.ai/dashboard/keys). It is kept in VS Code's secret storage only.";
+  box.prompt = l10n.t(
+    "An ADMIN-scope fal API key (fal.ai/dashboard/keys). It is kept in VS Code's secret storage only.",
+  );
   let unverifiedValue: string | undefined; // Enter again on an unreachable API saves anyway
 
   return new Promise<boolean>((resolve) => {
@@ -37,7 +40,7 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
     });
     const accept = async () => {
       const key = box.value.trim();
-      const problem = key ? shapeProblem(key) : 'Paste your fal API key (key_id:key_secret).';
+      const problem = key ? shapeProblem(key) : l10n.t('Paste your fal API key (key_id:key_secret).');
       if (problem) {
         box.validationMessage = { message: problem, severity: vscode.InputBoxValidationSeverity.Error };
         return;
@@ -53,7 +56,7 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
           if (verdict.unverifiable) unverifiedValue = key;
           box.validationMessage = {
             message: verdict.unverifiable
-              ? `${verdict.message} Press Enter again to save the key without checking.`
+              ? l10n.t`${verdict.message} Press Enter again to save the key without checking.`
               : verdict.message,
             severity: verdict.unverifiable
               ? vscode.InputBoxValidationSeverity.Warning
@@ -66,14 +69,14 @@ export function setApiKey(deps: SetApiKeyDeps, initialValue = ''): Promise<boole
       deps.log.info('API key saved to secret storage.');
       saved = true;
       box.hide();
-      void showInformationMessage('fal API key saved.');
+      void showInformationMessage(l10n.t('fal API key saved.'));
     };
     // A failure here (secret storage refusing the write) stays in the box, where the user is.
     box.onDidAccept(() =>
       accept().catch((error: unknown) => {
         deps.log.error(`Saving the API key failed: ${errorText(error)}`);
         box.validationMessage = {
-          message: `The key could not be saved: ${errorText(error)}`,
+          message: l10n.t`The key could not be saved: ${errorText(error)}`,
           severity: vscode.InputBoxValidationSeverity.Error,
         };
       }),

@@ -1,6 +1,7 @@
 // The steps of Connect after the host entry: waiting until the instance is ready (by watching the
 // model while holding the scheduler in fast mode — never polling on its own), the SSH port probe,
 // the Remote-SSH window, and the fallback when Remote-SSH is missing.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { errorText } from '../base/errorText';
 import { now } from '../base/timers';
@@ -12,7 +13,7 @@ import { statusLook } from '../core/status';
 import { waitForTcp } from '../ssh';
 import { REMOTE_SSH_EXTENSIONS, REMOTE_SSH_TO_INSTALL, remoteFolderUri, remoteSshProvider } from '../ssh/remoteSsh';
 import { checkHostKey, type PreparedHost } from './hostKeyCheck';
-import { OPEN_SSH_IN_TERMINAL, openTerminal, type HostDeps } from './hostPreparation';
+import { openSshInTerminalButton, openTerminal, type HostDeps } from './hostPreparation';
 import { showErrorMessage, showWarningMessage } from '../notifications';
 
 export interface WaitDeps {
@@ -20,8 +21,6 @@ export interface WaitDeps {
   readonly scheduler: Pick<RefreshScheduler, 'beginOperation'>;
   readonly log: vscode.LogOutputChannel;
 }
-
-const INSTALL = 'Install Remote - SSH';
 
 /** Shows a cancellable progress until `id` settles; throws CancellationError when the user cancels. */
 export async function waitUntilReady(deps: WaitDeps, id: string, name?: string): Promise<WaitOutcome> {
@@ -32,14 +31,16 @@ export async function waitUntilReady(deps: WaitDeps, id: string, name?: string):
     const outcome = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: notificationText(`Connect when ready: ${name ?? id}`),
+        title: notificationText(l10n.t`Connect when ready: ${name ?? id}`),
         cancellable: true,
       },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
         const say = (status: string) =>
-          progress.report({ message: notificationText(`${statusLook(status).label}… — will connect when ready`) });
+          progress.report({
+            message: notificationText(l10n.t`${statusLook(status).label}… — will connect when ready`),
+          });
         const current = deps.model.get(id);
         if (current) say(current.instance.status);
         return waitForInstance(deps.model, id, { signal: abort.signal, onProgress: (r) => say(r.instance.status) });
@@ -62,7 +63,7 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
     await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: notificationText(`Connecting to ${host.name ?? id}`),
+        title: notificationText(l10n.t`Connecting to ${host.name ?? id}`),
         cancellable: true,
       },
       async (progress, token) => {
@@ -77,7 +78,7 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
             onAttempt: (attempt, attempts) => {
               deps.log.info(`Connect ${id}: probing ${ip}:${settings.port} (${attempt}/${attempts})`);
               progress.report({
-                message: notificationText(`waiting for SSH on ${ip}:${settings.port} (${attempt}/${attempts})…`),
+                message: notificationText(l10n.t`waiting for SSH on ${ip}:${settings.port} (${attempt}/${attempts})…`),
               });
             },
           });
@@ -92,13 +93,15 @@ async function probePort(deps: HostDeps, host: PreparedHost): Promise<boolean> {
     if (e instanceof vscode.CancellationError) throw e;
     const message = errorText(e);
     deps.log.warn(`Connect ${id}: ${message}`);
+    const tryAgain = l10n.t('Try Again');
+    const openSshInTerminal = openSshInTerminalButton();
     const choice = await showErrorMessage(
-      `Cannot reach ${id}: ${message}. A new machine can take a minute more to accept SSH.`,
-      'Try Again',
-      OPEN_SSH_IN_TERMINAL,
+      l10n.t`Cannot reach ${id}: ${message}. A new machine can take a minute more to accept SSH.`,
+      tryAgain,
+      openSshInTerminal,
     );
-    if (choice === 'Try Again') return probePort(deps, host);
-    if (choice === OPEN_SSH_IN_TERMINAL) await openTerminal(deps, host, false);
+    if (choice === tryAgain) return probePort(deps, host);
+    if (choice === openSshInTerminal) await openTerminal(deps, host, false);
     return false;
   }
 }
@@ -124,17 +127,19 @@ export async function openRemoteWindow(deps: HostDeps, host: PreparedHost): Prom
 }
 
 async function offerRemoteSshFallback(deps: HostDeps, host: PreparedHost): Promise<void> {
+  const install = l10n.t('Install Remote - SSH');
+  const openSshInTerminal = openSshInTerminalButton();
   const choice = await showWarningMessage(
-    `Opening ${host.id} in a VS Code window needs the Remote - SSH extension, which is not installed. Install it, or open SSH in a terminal instead.`,
-    INSTALL,
-    OPEN_SSH_IN_TERMINAL,
+    l10n.t`Opening ${host.id} in a VS Code window needs the Remote - SSH extension, which is not installed. Install it, or open SSH in a terminal instead.`,
+    install,
+    openSshInTerminal,
   );
   deps.log.info(`Connect ${host.id}: Remote-SSH missing; chose ${choice ?? 'nothing'}`);
-  if (choice === INSTALL) {
+  if (choice === install) {
     await vscode.commands
       .executeCommand('workbench.extensions.search', `@id:${REMOTE_SSH_TO_INSTALL}`)
       .then(undefined, () => vscode.commands.executeCommand('extension.open', REMOTE_SSH_TO_INSTALL));
-  } else if (choice === OPEN_SSH_IN_TERMINAL) {
+  } else if (choice === openSshInTerminal) {
     await openTerminal(deps, host, false);
   }
 }

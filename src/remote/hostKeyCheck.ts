@@ -1,12 +1,11 @@
 // The instance's host key against the one remembered for it in our known_hosts (per instance:
 // HostKeyAlias fal-<id>). A changed key is said plainly, with the offer to forget the old one.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { SshSettings } from '../settings';
 import { forgetInstanceHostKeys, hostAlias } from '../ssh';
 import { probeHostKey } from './sshProbe';
 import { showErrorMessage, showInformationMessage } from '../notifications';
-
-const FORGET = 'Forget Old Key';
 
 /** A host entry ready to use: `ssh <alias>` works (or `ssh -F <managedOnly> <alias>`). */
 export interface PreparedHost {
@@ -26,14 +25,13 @@ export async function checkHostKey(log: vscode.LogOutputChannel, host: PreparedH
   const verdict = await probeHostKey(config, host.alias);
   log.info(`${host.id}: host key check: ${verdict.kind}${verdict.kind === 'unknown' ? ` (${verdict.reason})` : ''}`);
   if (verdict.kind !== 'changed') return true;
+  const forget = l10n.t('Forget Old Key');
   const choice = await showErrorMessage(
-    `The host key of ${host.id} (${host.ip}) is not the one remembered for this instance in ${host.settings.paths.knownHosts}. ` +
-      'It changes if the machine was reinstalled — but it can also mean the connection is being intercepted. ' +
-      'Forget the old key and trust the new one on the next connection?',
+    l10n.t`The host key of ${host.id} (${host.ip}) is not the one remembered for this instance in ${host.settings.paths.knownHosts}. It changes if the machine was reinstalled — but it can also mean the connection is being intercepted. Forget the old key and trust the new one on the next connection?`,
     { modal: false },
-    FORGET,
+    forget,
   );
-  if (choice === FORGET) await forgetHostKey(log, host.id, host.ip, host.settings);
+  if (choice === forget) await forgetHostKey(log, host.id, host.ip, host.settings);
   return false;
 }
 
@@ -54,7 +52,7 @@ export async function forgetHostKey(
   );
   void showInformationMessage(
     removed
-      ? `Forgot the old host key of ${id} (${ip}); the next connection trusts the instance's new key.`
-      : `No host key of ${id} (${ip}) was remembered in ${settings.paths.knownHosts}.`,
+      ? l10n.t`Forgot the old host key of ${id} (${ip}); the next connection trusts the instance's new key.`
+      : l10n.t`No host key of ${id} (${ip}) was remembered in ${settings.paths.knownHosts}.`,
   );
 }

@@ -2,6 +2,7 @@
 // once), its Host block in our managed file and the Include in the user's config, and the fallbacks
 // when the user's config is one we must not change. Every step is logged (paths and aliases, never
 // key material).
+import * as l10n from '@vscode/l10n';
 import { access } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
@@ -31,9 +32,10 @@ export interface HostDeps {
 /** What the host is for: only a terminal can go on with the managed file alone. */
 export type Purpose = 'connect' | 'terminal' | 'copy';
 
-export const OPEN_SSH_IN_TERMINAL = 'Open SSH in Terminal';
-const OPEN_FILE = 'Open File';
-const BROWSE = 'Browse…';
+/** The button that opens an SSH terminal instead, worded when it is shown. */
+export function openSshInTerminalButton(): string {
+  return l10n.t('Open SSH in Terminal');
+}
 
 /** The instance's private key path: remembered, or asked once (a ~/.ssh private key, or Browse…). */
 export async function chooseKey(
@@ -62,22 +64,22 @@ export async function chooseKey(
       detail: labelText(k.privateKeyPath!),
       path: k.privateKeyPath,
     }));
-  items.push({ label: BROWSE, description: 'another private key file' });
+  items.push({ label: l10n.t('Browse…'), description: l10n.t('another private key file') });
   const picked = await vscode.window.showQuickPick(items, {
-    title: `Which private key opens ${id}?`,
-    placeHolder: 'The key whose public half this instance was created with (asked once, then remembered)',
+    title: l10n.t`Which private key opens ${id}?`,
+    placeHolder: l10n.t('The key whose public half this instance was created with (asked once, then remembered)'),
     ignoreFocusOut: true,
   });
   if (!picked) return undefined;
   let path = picked.path;
   if (!path) {
     const chosen = await vscode.window.showOpenDialog({
-      title: `Private key for ${id}`,
+      title: l10n.t`Private key for ${id}`,
       defaultUri: vscode.Uri.file(settings.paths.sshDir),
       canSelectFiles: true,
       canSelectFolders: false,
       canSelectMany: false,
-      openLabel: 'Use This Key',
+      openLabel: l10n.t('Use This Key'),
     });
     path = chosen?.[0]?.fsPath;
     if (!path) return undefined;
@@ -102,7 +104,7 @@ export async function prepareHost(
   const checked = checkInstanceIp(record.instance.ip);
   if (!checked.ok) {
     deps.log.error(`${id}: refused, the instance ${checked.reason}`);
-    void showErrorMessage(`Cannot connect to ${id}: the instance ${checked.reason}.`);
+    void showErrorMessage(l10n.t`Cannot connect to ${id}: the instance ${checked.reason}.`);
     return undefined;
   }
   let alias: string;
@@ -146,14 +148,14 @@ export async function prepareHost(
 function resolves(deps: HostDeps, id: string, check: ResolveCheck, configFile: string): boolean {
   const { level, message } = describeResolveCheck(check, configFile);
   deps.log[level](`${id}: ${message}`);
-  if (level === 'error') void showErrorMessage(`Cannot connect to ${id}: ${message}`);
+  if (level === 'error') void showErrorMessage(l10n.t`Cannot connect to ${id}: ${message}`);
   return level !== 'error';
 }
 
 function refused(deps: HostDeps, id: string, e: unknown): undefined {
   const message = errorText(e);
   deps.log.error(`${id}: host entry refused: ${message}`);
-  void showErrorMessage(`Cannot write the SSH host entry of ${id}: ${message}`);
+  void showErrorMessage(l10n.t`Cannot write the SSH host entry of ${id}: ${message}`);
   return undefined;
 }
 
@@ -167,17 +169,19 @@ async function userConfigRefused(
 ): Promise<PreparedHost | undefined> {
   const id = target.instanceId;
   const file = settings.paths.userConfig;
-  const where = e.line ? `${file}, line ${e.line}` : file;
+  const where = e.line ? l10n.t`${file}, line ${e.line}` : file;
   deps.log.error(`${id}: ${where} was not changed: ${e.message}`);
   const message =
-    `Your SSH config ${where} was left untouched: ${e.message}` + (e.message.includes(file) ? '' : ` (${file})`);
-  const choice = await showErrorMessage(message, OPEN_FILE, OPEN_SSH_IN_TERMINAL);
-  if (choice === OPEN_FILE) {
+    l10n.t`Your SSH config ${where} was left untouched: ${e.message}` + (e.message.includes(file) ? '' : ` (${file})`);
+  const openFile = l10n.t('Open File');
+  const openSshInTerminal = openSshInTerminalButton();
+  const choice = await showErrorMessage(message, openFile, openSshInTerminal);
+  if (choice === openFile) {
     const line = Math.max(0, (e.line ?? 1) - 1);
     await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line, 0, line, 0) });
     return undefined;
   }
-  if (choice !== OPEN_SSH_IN_TERMINAL) return undefined;
+  if (choice !== openSshInTerminal) return undefined;
   try {
     const written = await writeHostOnly(settings.paths, target);
     deps.log.info(
@@ -218,7 +222,7 @@ export async function openTerminal(deps: HostDeps, host: PreparedHost, checkKey:
   const command = sshCommandFor(host);
   // A terminal's tab draws $(name) as an icon: the name is the user's or a folder's words.
   const terminal = vscode.window.createTerminal({
-    name: `fal: ${labelText(host.name ?? host.id)}`,
+    name: l10n.t`fal: ${labelText(host.name ?? host.id)}`,
     iconPath: new vscode.ThemeIcon('remote'),
   });
   terminal.show();

@@ -1,6 +1,7 @@
 // Writing and pruning our SSH host entries (plain Node, no `vscode`): the managed file
 // ~/.ssh/fal/config plus the one marked Include line in the user's config; after each write,
 // the real ssh is asked how it resolves the host (ssh -G).
+import * as l10n from '@vscode/l10n';
 import { readFile } from 'node:fs/promises';
 import {
   checkResolves,
@@ -112,16 +113,17 @@ export function describeResolveCheck(
 ): { level: 'info' | 'warn' | 'error'; message: string } {
   switch (check.kind) {
     case 'ok':
+      // l10n-exempt: log line only (resolves() in hostPreparation.ts shows only the 'error' level)
       return { level: 'info', message: `ssh -G resolves the host through ${configFile} to the values written` };
     case 'no-ssh':
     case 'unknown':
       return { level: 'warn', message: `${check.detail} (${configFile})` };
     case 'rejected':
-      return { level: 'error', message: `ssh cannot read the SSH config ${configFile}: ${check.detail}` };
+      return { level: 'error', message: l10n.t`ssh cannot read the SSH config ${configFile}: ${check.detail}` };
     case 'mismatch':
       return {
         level: 'error',
-        message: `ssh does not resolve the fal host through ${configFile} as written: ${check.detail}`,
+        message: l10n.t`ssh does not resolve the fal host through ${configFile} as written: ${check.detail}`,
       };
   }
 }

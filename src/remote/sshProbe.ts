@@ -32,6 +32,7 @@ export function probeHostKey(
     });
     const timer = setTimeout(() => {
       child.kill();
+      // l10n-exempt: log line only (checkHostKey logs an 'unknown' verdict's reason and goes on)
       done({ kind: 'unknown', reason: `ssh did not finish within ${timeoutMs} ms` });
     }, timeoutMs);
     child.stderr.setEncoding('utf8');
@@ -42,6 +43,7 @@ export function probeHostKey(
     child.on('close', (code) => {
       if (isHostKeyChangedError(stderr)) done({ kind: 'changed', stderr });
       else if (code === 0) done({ kind: 'ok' });
+      // l10n-exempt: log line only (checkHostKey logs an 'unknown' verdict's reason and goes on)
       else done({ kind: 'unknown', reason: `ssh exited with ${code}: ${lastLine(stderr)}` });
     });
   });
