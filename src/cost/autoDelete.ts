@@ -4,6 +4,7 @@
 // fresh look, freshDelete.ts) and right before the request itself is sent, so a setting
 // turned off, a Protect, a cancelled countdown, an instance that woke up or vanished while we
 // waited stops it. Every step and every refusal is logged with its reason.
+import * as l10n from '@vscode/l10n';
 import { errorText } from '../base/errorText';
 import { substituteBeforeDelete } from './beforeDeleteCommand';
 import { DeleteRefused, passGate, type DeleteGate } from './freshDelete';
@@ -61,23 +62,26 @@ export async function runAutoDelete(job: AutoDeleteJob, host: AutoDeleteHost): P
     return stop();
   };
 
+  // l10n-exempt: log line only (recheck's `when` goes into job.log)
   const first = await recheck('before deleting');
   if (first) return first;
 
   if (job.beforeDelete.trim()) {
-    if (!job.host) return { kind: 'refused', reason: 'beforeDelete needs ${host}, but the instance has no address' };
+    if (!job.host)
+      return { kind: 'refused', reason: l10n.t('beforeDelete needs ${host}, but the instance has no address') };
     const sub = substituteBeforeDelete(job.beforeDelete, { host: job.host, instanceId: job.instanceId });
-    if (!sub.ok) return { kind: 'refused', reason: `beforeDelete was not run: ${sub.reason}` };
+    if (!sub.ok) return { kind: 'refused', reason: l10n.t`beforeDelete was not run: ${sub.reason}` };
     job.log(`running beforeDelete: ${sub.command}`);
     let code: number;
     try {
       code = await host.runBeforeDelete(sub.command, job.instanceId);
     } catch (error) {
-      return { kind: 'refused', reason: `beforeDelete could not be run: ${errorText(error)}` };
+      return { kind: 'refused', reason: l10n.t`beforeDelete could not be run: ${errorText(error)}` };
     }
-    if (code !== 0) return { kind: 'refused', reason: `beforeDelete exited with ${code}` };
+    if (code !== 0) return { kind: 'refused', reason: l10n.t`beforeDelete exited with ${code}` };
     job.log('beforeDelete exited with 0');
     // The command may have taken minutes: look again, right before the delete.
+    // l10n-exempt: log line only (recheck's `when` goes into job.log)
     const second = await recheck('after beforeDelete');
     if (second) return second;
   }
@@ -96,7 +100,7 @@ export async function runAutoDelete(job: AutoDeleteJob, host: AutoDeleteHost): P
     await host.deleteInstance(job.instanceId, gate);
   } catch (error) {
     if (error instanceof DeleteRefused) return { kind: 'refused', reason: error.message };
-    return { kind: 'failed', reason: `the delete request failed: ${errorText(error)}` };
+    return { kind: 'failed', reason: l10n.t`the delete request failed: ${errorText(error)}` };
   }
   return { kind: 'deleted' };
 }

@@ -6,6 +6,7 @@
 // value is substituted only when it is made of characters that mean nothing to any of those shells
 // — letters, digits, `.`, `_`, `:` and `-`, not starting with `-` (an option) — and the whole
 // command is refused otherwise. Every real fal id (`inst_…`) and IPv4/IPv6 address passes.
+import * as l10n from '@vscode/l10n';
 
 export interface BeforeDeleteValues {
   readonly host: string;
@@ -24,7 +25,7 @@ export function isShellInert(value: string): boolean {
 
 /** Fills `${host}` and `${instanceId}`; other `${…}` are left for the shell (e.g. `${HOME}`). */
 export function substituteBeforeDelete(template: string, values: BeforeDeleteValues): Substitution {
-  if (!template.trim()) return { ok: false, reason: 'no command is set' };
+  if (!template.trim()) return { ok: false, reason: l10n.t('no command is set') };
   const used = new Set<keyof BeforeDeleteValues>();
   const command = template.replace(/\$\{(host|instanceId)\}/g, (_match, name: keyof BeforeDeleteValues) => {
     used.add(name);
@@ -34,7 +35,7 @@ export function substituteBeforeDelete(template: string, values: BeforeDeleteVal
     if (!isShellInert(values[name])) {
       return {
         ok: false,
-        reason: `the ${name} ${JSON.stringify(values[name].slice(0, 80))} is not safe to put into a shell command`,
+        reason: l10n.t`the ${name} ${JSON.stringify(values[name].slice(0, 80))} is not safe to put into a shell command`,
       };
     }
   }

@@ -3,6 +3,7 @@
 // goes through CostGuardHost. Per instance at most one notification at a time (a reminder, or an
 // auto-delete countdown that replaces it); reminders wait while the window is unfocused; an
 // instance is reminded at most once per snooze period (1 h), and never after "Don't remind".
+import * as l10n from '@vscode/l10n';
 import { spanText } from '../base/durations';
 import { Emitter } from '../base/emitter';
 import { errorText } from '../base/errorText';
@@ -12,14 +13,8 @@ import { runAutoDelete } from './autoDelete';
 import type { CostGuardOptions } from './guardHost';
 import { GuardPhases, type Phase } from './guardPhases';
 import { GuardState } from './guardState';
-import {
-  countdownNotice,
-  idleReminder,
-  subjectLabel,
-  type CountdownAnswer,
-  type Reminder,
-  type ReminderAction,
-} from './guardMessages';
+import { countdownNotice, idleReminder, subjectLabel } from './guardMessages';
+import type { CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
 import {
   idleShortfall,
   ineligibility,
@@ -109,6 +104,7 @@ export class CostGuard implements Disposable {
     if (this.disposed) return;
     const now = this.timers.now();
     for (const id of [...this.phases.keys()])
+      // l10n-exempt: log line only (endPhase logs its reason)
       if (!this.records.has(id)) this.endPhase(id, 'the instance is no longer listed');
     for (const record of this.records.values()) this.evaluateOne(record, now);
     this.reschedule(now);
@@ -120,10 +116,12 @@ export class CostGuard implements Disposable {
     if (phase?.kind === 'deleting') return;
     if (phase?.kind === 'countdown') {
       const blocker = ineligibility(this.rules, record) ?? idleShortfall(this.rules, id, now);
+      // l10n-exempt: log line only (endPhase logs its reason)
       if (blocker) this.endPhase(id, `auto-delete countdown stopped: ${blocker}`);
       else if (now >= phase.deadline) this.finishCountdown(record, phase.gen);
       return;
     }
+    // l10n-exempt: log line only (endPhase logs its reason)
     if (record.deleting) return phase ? this.endPhase(id, 'a delete is under way') : undefined;
     const idleStart = this.o.idle.idleSince(id);
     const idleMs = this.settings.idleMinutes * MINUTE_MS;
@@ -134,6 +132,7 @@ export class CostGuard implements Disposable {
         if (!idleShortfall(this.rules, id, now)) return this.startCountdown(record, now - idleStart, now);
       } else {
         if (this.settings.autoDelete)
+          // l10n-exempt: log line only (noteOnce logs it)
           this.noteOnce(id, `idle ${spanText(now - idleStart)}, not auto-deleted: ${ineligible}`);
         reminder = idleReminder(this.subject(record), now - idleStart, this.settings.hourlyUsd);
       }
@@ -141,6 +140,7 @@ export class CostGuard implements Disposable {
     reminder ??= runningReminderDue(this.rules, record, now);
     if (!reminder || phase || !reminderAllowed(this.rules, id, now)) return;
     if (!this.focused)
+      // l10n-exempt: log line only (noteOnce logs it)
       return this.noteOnce(id, `${reminder.kind} reminder waits for the window to be focused`, 'queue');
     this.showReminder(reminder, now);
   }
@@ -167,6 +167,7 @@ export class CostGuard implements Disposable {
     if (action === 'keep1h') this.state.set('snoozedUntil', id, now + SNOOZE_MS);
     if (action === 'dontRemind') this.state.set('muted', id, now);
     if (action === 'delete') this.o.host.confirmDelete(id);
+    // l10n-exempt: log line only (the answer's words go into this.log below)
     const what = { keep1h: 'kept for 1 h', dontRemind: "won't be reminded again", delete: 'Delete… chosen' };
     this.log(id, action ? `reminder answered: ${what[action]}` : `reminder dismissed${error ? ` (${error})` : ''}`);
     this.evaluate();
@@ -198,9 +199,9 @@ export class CostGuard implements Disposable {
     if (phase?.kind !== 'countdown' || phase.gen !== gen) return;
     this.state.set('rearmAt', id, this.timers.now());
     if (answer === 'keep') {
-      this.endPhase(id, 'auto-delete countdown: Keep chosen');
+      this.endPhase(id, 'auto-delete countdown: Keep chosen'); // l10n-exempt: log line only (endPhase logs it)
       this.setProtected(id, true);
-    } else this.endPhase(id, `auto-delete countdown cancelled by the user${answer ? '' : ' (dismissed)'}`);
+    } else this.endPhase(id, `auto-delete countdown cancelled by the user${answer ? '' : ' (dismissed)'}`); // l10n-exempt: log line only (endPhase logs it)
     this.evaluate();
   }
 
@@ -226,12 +227,12 @@ export class CostGuard implements Disposable {
         if (this.phases.get(id)?.kind === 'deleting') this.phases.delete(id);
         if (outcome.kind === 'deleted') {
           this.log(id, 'auto-deleted');
-          this.o.host.inform(`Auto-deleted ${label}: it was idle, and a fresh check found nobody on it.`);
+          this.o.host.inform(l10n.t`Auto-deleted ${label}: it was idle, and a fresh check found nobody on it.`);
         } else {
           this.log(id, `not auto-deleted: ${outcome.reason}`);
           if (!this.disposed) {
             this.state.set('rearmAt', id, this.timers.now());
-            this.o.host.inform(`${label} was not auto-deleted: ${outcome.reason}.`);
+            this.o.host.inform(l10n.t`${label} was not auto-deleted: ${outcome.reason}.`);
           }
         }
         this.evaluate();
@@ -241,12 +242,12 @@ export class CostGuard implements Disposable {
 
   /** Everything that must hold at the moment of the delete call. */
   private deleteBlocker(id: string, gen: number, beforeDelete: string): string | undefined {
-    if (this.disposed) return 'the extension is shutting down';
+    if (this.disposed) return l10n.t('the extension is shutting down');
     const record = this.records.get(id);
-    if (!record) return 'the instance is no longer listed';
+    if (!record) return l10n.t('the instance is no longer listed');
     const phase = this.phases.get(id);
-    if (phase?.kind !== 'deleting' || phase.gen !== gen) return 'the countdown was cancelled';
-    if (this.settings.beforeDelete !== beforeDelete) return 'fal.idle.beforeDelete changed while deleting';
+    if (phase?.kind !== 'deleting' || phase.gen !== gen) return l10n.t('the countdown was cancelled');
+    if (this.settings.beforeDelete !== beforeDelete) return l10n.t('fal.idle.beforeDelete changed while deleting');
     return ineligibility(this.rules, record) ?? idleShortfall(this.rules, id, this.timers.now());
   }
 

@@ -5,6 +5,7 @@
 // sent (no `await` in between): nothing can slip between the last check and the DELETE. The
 // request is sent once: a retry could not be checked honestly, since the GPU sampler stops
 // looking at a row marked "deleting…", so its idleness would no longer be known.
+import * as l10n from '@vscode/l10n';
 import { errorText } from '../base/errorText';
 import { FalApiError, type ComputeInstance } from '../api';
 import { errorMessage } from '../core/apiFailures';
@@ -50,13 +51,13 @@ export async function deleteAfterFreshLook<C extends { getInstance(id: string): 
 ): Promise<void> {
   passGate(gate.check());
   const judged = deps.listed(id);
-  if (!judged) throw new DeleteRefused('it is no longer listed');
+  if (!judged) throw new DeleteRefused(l10n.t('it is no longer listed'));
   let client: C;
   try {
     client = await deps.requireClient();
   } catch (error) {
     // Signed out, or the key was rejected meanwhile: the session's own words say which.
-    throw new DeleteRefused(`fal could not be asked about it first: ${errorText(error)}`);
+    throw new DeleteRefused(l10n.t`fal could not be asked about it first: ${errorText(error)}`);
   }
   passGate(gate.check());
   let fresh: ComputeInstance;
@@ -64,14 +65,14 @@ export async function deleteAfterFreshLook<C extends { getInstance(id: string): 
     fresh = await client.getInstance(id);
   } catch (error) {
     if (error instanceof FalApiError && error.status === 404)
-      throw new DeleteRefused('fal says it is already gone (404)');
+      throw new DeleteRefused(l10n.t('fal says it is already gone (404)'));
     // Nothing was sent: not knowing what fal says now is a reason not to delete, not a failed delete.
-    throw new DeleteRefused(`fal could not be asked about it first: ${errorMessage(error)}`);
+    throw new DeleteRefused(l10n.t`fal could not be asked about it first: ${errorMessage(error)}`);
   }
   if (statusLook(fresh.status).kind !== 'ready')
-    throw new DeleteRefused(`fal now says it is ${fresh.status}, not ready`);
+    throw new DeleteRefused(l10n.t`fal now says it is ${fresh.status}, not ready`);
   if (fresh.ip !== judged.ip || fresh.instance_type !== judged.instance_type)
-    throw new DeleteRefused('fal now reports another address or type for it');
+    throw new DeleteRefused(l10n.t('fal now reports another address or type for it'));
   passGate(gate.check());
   await deps.send(client, id, gate);
 }

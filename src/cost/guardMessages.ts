@@ -1,5 +1,6 @@
 // The words of the cost guard's notifications, built as data so the VS Code side only shows them
 // and tests can read them. Money is always "about" — an estimate from the hourly rates in settings.
+import * as l10n from '@vscode/l10n';
 import { spanText } from '../base/durations';
 import { formatUsd, hourlyRate } from '../core/costEstimate';
 import { machineLabel } from '../core/instanceTypes';
@@ -26,22 +27,24 @@ export interface Countdown {
   readonly actions: readonly { readonly answer: CountdownAnswer; readonly title: string }[];
 }
 
-export const REMINDER_ACTIONS: Reminder['actions'] = [
-  { action: 'delete', title: 'Delete…' },
-  { action: 'keep1h', title: 'Keep 1 h' },
-  { action: 'dontRemind', title: "Don't remind for this instance" },
+/** A reminder's buttons, worded when it is shown (the VS Code side finds the answer by its title). */
+export const reminderActions = (): Reminder['actions'] => [
+  { action: 'delete', title: l10n.t('Delete…') },
+  { action: 'keep1h', title: l10n.t('Keep 1 h') },
+  { action: 'dontRemind', title: l10n.t("Don't remind for this instance") },
 ];
 
-export const COUNTDOWN_ACTIONS: Countdown['actions'] = [
-  { answer: 'cancel', title: 'Cancel' },
-  { answer: 'keep', title: 'Keep' },
+/** A countdown's buttons, worded when it is shown. */
+export const countdownActions = (): Countdown['actions'] => [
+  { answer: 'cancel', title: l10n.t('Cancel') },
+  { answer: 'keep', title: l10n.t('Keep') },
 ];
 
 function cost(instanceType: string, rates: Readonly<Record<string, number>>, ms: number): string {
   const rate = hourlyRate(instanceType, rates);
   return rate === undefined
-    ? 'cost unknown (no hourly rate for this type)'
-    : `about ${formatUsd((ms / HOUR_MS) * rate)}`;
+    ? l10n.t('cost unknown (no hourly rate for this type)')
+    : l10n.t`about ${formatUsd((ms / HOUR_MS) * rate)}`;
 }
 
 export interface MessageSubject {
@@ -60,8 +63,8 @@ export function idleReminder(s: MessageSubject, idleMs: number, rates: Readonly<
   return {
     kind: 'idle',
     instanceId: s.id,
-    message: `${subjectLabel(s)} has been idle for ${spanText(idleMs)} — ${cost(s.instanceType, rates, idleMs)} spent idle.`,
-    actions: REMINDER_ACTIONS,
+    message: l10n.t`${subjectLabel(s)} has been idle for ${spanText(idleMs)} — ${cost(s.instanceType, rates, idleMs)} spent idle.`,
+    actions: reminderActions(),
   };
 }
 
@@ -71,12 +74,12 @@ export function runningReminder(
   createdHere: boolean,
   rates: Readonly<Record<string, number>>,
 ): Reminder {
-  const since = createdHere ? '' : ' (since this VS Code first saw it)';
+  const since = createdHere ? '' : l10n.t(' (since this VS Code first saw it)');
   return {
     kind: 'running',
     instanceId: s.id,
-    message: `${subjectLabel(s)} has been running for ${spanText(runningMs)}${since} — ${cost(s.instanceType, rates, runningMs)} so far.`,
-    actions: REMINDER_ACTIONS,
+    message: l10n.t`${subjectLabel(s)} has been running for ${spanText(runningMs)}${since} — ${cost(s.instanceType, rates, runningMs)} so far.`,
+    actions: reminderActions(),
   };
 }
 
@@ -87,15 +90,17 @@ export function countdownNotice(
   deadline: number,
   beforeDelete: boolean,
 ): Countdown {
-  const first = beforeDelete ? ' Your beforeDelete command runs first; the delete happens only if it succeeds.' : '';
-  const headline = `${subjectLabel(s)} has been idle for ${spanText(idleMs)}.`;
-  const terms = `after a fresh check that it is still idle with nobody logged in.${first} Deleting destroys its disk.`;
+  const first = beforeDelete
+    ? l10n.t(' Your beforeDelete command runs first; the delete happens only if it succeeds.')
+    : '';
+  const headline = l10n.t`${subjectLabel(s)} has been idle for ${spanText(idleMs)}.`;
+  const terms = l10n.t`after a fresh check that it is still idle with nobody logged in.${first} Deleting destroys its disk.`;
   return {
     instanceId: s.id,
-    message: `${headline} Auto-delete in ${spanText(graceMs)}, ${terms}`,
+    message: l10n.t`${headline} Auto-delete in ${spanText(graceMs)}, ${terms}`,
     headline,
     terms,
     deadline,
-    actions: COUNTDOWN_ACTIONS,
+    actions: countdownActions(),
   };
 }

@@ -1,5 +1,6 @@
 // The cost guard's decisions as plain functions of the moment: who may be auto-deleted, whose
 // reminder is due, when anything next becomes due. CostGuard (costGuard.ts) acts on them.
+import * as l10n from '@vscode/l10n';
 import { spanText } from '../base/durations';
 import type { InstanceRecord } from '../core/instancesModel';
 import { statusLook } from '../core/status';
@@ -25,24 +26,24 @@ export interface RuleContext {
 /** Reasons against auto-deleting that hold whatever the load: settings, protection, ownership, status. */
 export function ineligibility(c: RuleContext, record: InstanceRecord): string | undefined {
   const id = record.instance.id;
-  if (!c.settings.autoDelete) return 'auto-delete is off (fal.idle.autoDelete)';
-  if (c.state.isProtected(id)) return 'it is protected from auto-delete';
+  if (!c.settings.autoDelete) return l10n.t('auto-delete is off (fal.idle.autoDelete)');
+  if (c.state.isProtected(id)) return l10n.t('it is protected from auto-delete');
   if (!c.createdHere(id) && !c.settings.autoDeleteOthers)
-    return 'it was not created from this VS Code (fal.idle.autoDeleteOthers is off)';
-  if (record.deleting) return 'a delete is already under way';
-  if (statusLook(record.instance.status).kind !== 'ready') return `its status is ${record.instance.status}`;
-  if (c.attempted.has(id)) return 'an auto-delete was already attempted in this session';
+    return l10n.t('it was not created from this VS Code (fal.idle.autoDeleteOthers is off)');
+  if (record.deleting) return l10n.t('a delete is already under way');
+  if (statusLook(record.instance.status).kind !== 'ready') return l10n.t`its status is ${record.instance.status}`;
+  if (c.attempted.has(id)) return l10n.t('an auto-delete was already attempted in this session');
   return undefined;
 }
 
 /** Why the instance does not (yet) count as idle long enough for auto-delete, or undefined. */
 export function idleShortfall(c: RuleContext, id: string, now: number): string | undefined {
   const idleStart = c.idle.idleSince(id);
-  if (idleStart === undefined) return 'it is no longer idle (or its load is unknown)';
+  if (idleStart === undefined) return l10n.t('it is no longer idle (or its load is unknown)');
   const idleMs = c.settings.idleMinutes * MINUTE_MS;
-  if (idleMs <= 0) return 'fal.idle.minutes is 0';
+  if (idleMs <= 0) return l10n.t('fal.idle.minutes is 0');
   const from = Math.max(idleStart, c.state.get('rearmAt', id) ?? 0);
-  return now - from >= idleMs ? undefined : `it has not been idle for ${spanText(idleMs)} since the last attempt`;
+  return now - from >= idleMs ? undefined : l10n.t`it has not been idle for ${spanText(idleMs)} since the last attempt`;
 }
 
 /** The running-time reminder, when due (every `runningHours`, whatever the load). */

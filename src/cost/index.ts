@@ -40,8 +40,8 @@ export { CostGuard } from './costGuard';
 export type { CostGuardHost, CostGuardOptions, GuardNotices, Shown } from './guardHost';
 export { SNOOZE_MS } from './guardRules';
 export {
-  COUNTDOWN_ACTIONS,
-  REMINDER_ACTIONS,
+  countdownActions,
+  reminderActions,
   type Countdown,
   type CountdownAnswer,
   type Reminder,
@@ -89,7 +89,7 @@ export {
 export {
   Ownership,
   OWNERSHIP_KEY,
-  UNKNOWN_CREATOR_LABEL,
+  unknownCreatorLabel,
   creatorKey,
   groupByCreator,
   type CreatorGroup,

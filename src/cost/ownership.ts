@@ -2,6 +2,7 @@
 // VS Code remembers the ids it created and learns the nickname fal gives its creates. "Mine" =
 // created here, or created under a nickname we learned or the user set in `fal.creatorNickname`.
 // Only "created here" ever counts for auto-delete; the nickname match is for filtering and grouping.
+import * as l10n from '@vscode/l10n';
 import type { ComputeInstance } from '../api';
 import { numberMap, saveToStore, storedObject } from './types';
 import type { StoredState } from '../core/storedState';
@@ -72,7 +73,8 @@ export interface CreatorGroup<T> {
   readonly items: T[];
 }
 
-export const UNKNOWN_CREATOR_LABEL = 'unknown creator';
+/** The label of the unknown-creator bucket, worded when it is shown. */
+export const unknownCreatorLabel = (): string => l10n.t('unknown creator');
 
 export function creatorKey(nickname: string | undefined): string {
   return nickname?.trim() ?? '';
@@ -87,5 +89,5 @@ export function groupByCreator<T>(items: readonly T[], nicknameOf: (item: T) => 
   }
   return [...groups.entries()]
     .sort(([a], [b]) => ((a === '') !== (b === '') ? (a === '' ? 1 : -1) : a.localeCompare(b)))
-    .map(([key, groupItems]) => ({ key, label: key || UNKNOWN_CREATOR_LABEL, items: groupItems }));
+    .map(([key, groupItems]) => ({ key, label: key || unknownCreatorLabel(), items: groupItems }));
 }

@@ -10,7 +10,9 @@
 //   OpenSSH 9.8): one per SSH connection, with or without a pty. A Remote-SSH window shows up only
 //   here. Ours is the sshd session process that is an ancestor of the `ps` that listed them.
 // Anything we cannot read is reported as unreadable, never as "nobody there".
+import * as l10n from '@vscode/l10n';
 
+// l10n-exempt: a shell command run on the machine (LC_ALL=C keeps `who` in English, which parseWho reads)
 export const SESSION_CHECK_COMMAND = 'LC_ALL=C who && echo @@fal-who-ok@@; echo @@fal-ps@@; ps -eo pid=,ppid=,args=';
 const WHO_OK = '@@fal-who-ok@@';
 const PS_MARK = '@@fal-ps@@';
@@ -63,10 +65,10 @@ function trailingComment(rest: string): string | undefined {
 }
 
 export function describeWhoEntry(e: WhoEntry): string {
-  if (e.host === undefined) return `${e.user} on ${e.line}`;
-  if (/^tmux\(\d+\)\.%\d+$/.test(e.host)) return `${e.user} in a tmux pane (${e.line})`;
-  if (/^:\d+(\.\d+)?$/.test(e.host)) return `${e.user} on ${e.line} (display ${e.host})`;
-  return `${e.user} on ${e.line} from ${e.host}`;
+  if (e.host === undefined) return l10n.t`${e.user} on ${e.line}`;
+  if (/^tmux\(\d+\)\.%\d+$/.test(e.host)) return l10n.t`${e.user} in a tmux pane (${e.line})`;
+  if (/^:\d+(\.\d+)?$/.test(e.host)) return l10n.t`${e.user} on ${e.line} (display ${e.host})`;
+  return l10n.t`${e.user} on ${e.line} from ${e.host}`;
 }
 
 export interface ProcessRow {
@@ -97,21 +99,22 @@ export function sshdSessionTitle(args: string): { user: string; tty: string } | 
 /** The sessions other than ours, from the whole output of SESSION_CHECK_COMMAND. */
 export function checkSessions(output: string): SessionCheck {
   const split = output.indexOf(PS_MARK);
-  if (split < 0) return { ok: false, reason: 'the session check printed no process list' };
+  if (split < 0) return { ok: false, reason: l10n.t('the session check printed no process list') };
   const whoPart = output.slice(0, split);
-  if (!whoPart.includes(WHO_OK)) return { ok: false, reason: '`who` did not run on the machine' };
+  if (!whoPart.includes(WHO_OK)) return { ok: false, reason: l10n.t('`who` did not run on the machine') };
   const who = parseWho(whoPart.replace(WHO_OK, ''));
   if (who.unreadable.length)
-    return { ok: false, reason: `unreadable \`who\` line: ${JSON.stringify(who.unreadable[0])}` };
+    return { ok: false, reason: l10n.t`unreadable \`who\` line: ${JSON.stringify(who.unreadable[0])}` };
   const ps = parseProcesses(output.slice(split + PS_MARK.length));
   const ours = ownSshdPid(ps.rows);
-  if (ours === undefined) return { ok: false, reason: 'could not find our own SSH connection in the process list' };
+  if (ours === undefined)
+    return { ok: false, reason: l10n.t('could not find our own SSH connection in the process list') };
   const others: OtherSession[] = who.entries.map((e) => ({ source: 'who', description: describeWhoEntry(e) }));
   for (const row of ps.rows) {
     const title = sshdSessionTitle(row.args);
     if (!title || row.pid === ours) continue;
-    const tty = title.tty === 'notty' ? 'no terminal' : title.tty;
-    others.push({ source: 'sshd', description: `${title.user} over SSH (${tty}), sshd pid ${row.pid}` });
+    const tty = title.tty === 'notty' ? l10n.t('no terminal') : title.tty;
+    others.push({ source: 'sshd', description: l10n.t`${title.user} over SSH (${tty}), sshd pid ${row.pid}` });
   }
   return { ok: true, others };
 }

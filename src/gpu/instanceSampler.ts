@@ -1,6 +1,7 @@
 // The sampler's view of one instance: its connection (opened on the first sample, reused after),
 // its state, utilisation history and idle run, and its failure count for the back-off. It does not
 // decide when to sample: GpuSampler does.
+import * as l10n from '@vscode/l10n';
 import type { Timers } from '../base/timers';
 import { UtilizationHistory } from './history';
 import { IdleTracker } from './idleTracker';
@@ -145,7 +146,7 @@ export class InstanceSampler {
 
   private async connect(): Promise<CommandConnection> {
     if (!this.target.identityFile)
-      throw new CommandTransportError('localFile', `no private key is known for ${this.target.id}`);
+      throw new CommandTransportError('localFile', l10n.t`no private key is known for ${this.target.id}`);
     if (!this.connection) {
       const generation = this.generation;
       const target = { ...this.target, identityFile: this.target.identityFile };

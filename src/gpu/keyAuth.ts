@@ -2,6 +2,7 @@
 // prompting: an unencrypted key is used directly; a passphrase-protected one only through an
 // ssh-agent that already holds it (SSH_AUTH_SOCK, or Windows' OpenSSH agent pipe); otherwise the
 // sampler says so and sends nothing.
+import * as l10n from '@vscode/l10n';
 import { readFile } from 'node:fs/promises';
 import type { ParsedKey } from 'ssh2';
 import { errorCode } from '../ssh/nodeErrors';
@@ -37,8 +38,8 @@ export async function keyAuth(
     throw new CommandTransportError(
       'localFile',
       code === 'ENOENT'
-        ? `the private key ${identityFile} does not exist`
-        : `cannot read the private key ${identityFile}: ${code ?? String(e)}`,
+        ? l10n.t`the private key ${identityFile} does not exist`
+        : l10n.t`cannot read the private key ${identityFile}: ${code ?? String(e)}`,
     );
   }
   const parsed = parseKey(data);
@@ -47,14 +48,16 @@ export async function keyAuth(
   if (!(key instanceof Error) || !/passphrase|encrypted/i.test(key.message)) {
     throw new CommandTransportError(
       'localFile',
-      `${identityFile} is not a private key ssh can use${key instanceof Error ? ` (${key.message})` : ''}`,
+      key instanceof Error
+        ? l10n.t`${identityFile} is not a private key ssh can use (${key.message})`
+        : l10n.t`${identityFile} is not a private key ssh can use`,
     );
   }
   const publicBlob = (await publicBlobOf(identityFile, data)) ?? undefined;
   if (!agentPath || !publicBlob) {
     throw new CommandTransportError(
       'keyEncrypted',
-      `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`,
+      l10n.t`the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`,
     );
   }
   return { kind: 'agent', agentPath, publicBlob };

@@ -4,6 +4,7 @@
 // nvidia-smi's CSV is not RFC 4180: fields are separated by ", " and never quoted, so a comma in
 // a process name looks like a column break. Each row has a fixed number of numeric columns at
 // known ends, so the free-text column is whatever lies between them.
+import * as l10n from '@vscode/l10n';
 import type { GpuProcess, GpuReading } from './types';
 
 export const GPU_QUERY =
@@ -27,26 +28,29 @@ export interface Parsed<T> {
 }
 
 /** Fields nvidia-smi prints for a value it does not report: legitimate, and read as absent. */
-const NOT_REPORTED = new Set(['[N/A]', '[Not Supported]']);
+const NOT_REPORTED = new Set(['[N/A]', '[Not Supported]']); // l10n-exempt: nvidia-smi's own tokens, matched in its output
 
 interface Column {
+  /** The column's name in the user's words (it goes into a fault). */
   readonly name: string;
   readonly valid: (n: number) => boolean;
 }
 const anyNumber = (): boolean => true;
 const notNegative = (n: number): boolean => n >= 0;
-const GPU_COLUMNS: readonly Column[] = [
-  { name: 'utilisation', valid: (n) => n >= 0 && n <= 100 },
-  { name: 'memory used', valid: notNegative },
-  { name: 'memory total', valid: notNegative },
-  { name: 'temperature', valid: anyNumber },
-  { name: 'power draw', valid: notNegative },
-  { name: 'power limit', valid: notNegative },
+/** The six numeric columns of GPU_QUERY, in order; worded when a query is read, not at load. */
+const gpuColumns = (): readonly Column[] => [
+  { name: l10n.t('utilisation'), valid: (n) => n >= 0 && n <= 100 },
+  { name: l10n.t('memory used'), valid: notNegative },
+  { name: l10n.t('memory total'), valid: notNegative },
+  { name: l10n.t('temperature'), valid: anyNumber },
+  { name: l10n.t('power draw'), valid: notNegative },
+  { name: l10n.t('power limit'), valid: notNegative },
 ];
 
 export function parseGpuQuery(text: string): Parsed<GpuReading> {
   const rows: GpuReading[] = [];
   const result = { rows, skipped: 0, beyondLimit: 0, faults: [] as string[] } as Mutable<Parsed<GpuReading>>;
+  const columns = gpuColumns();
   for (const fields of csvRows(text)) {
     // index, name…, utilization, used, total, temperature, power.draw, power.limit
     const index = integer(fields[0]);
@@ -59,8 +63,11 @@ export function parseGpuQuery(text: string): Parsed<GpuReading> {
       continue;
     }
     const name = fields.slice(1, -6).join(', ');
-    const cells = fields.slice(-6).map((f, i) => readCell(f, GPU_COLUMNS[i]!));
-    const fault = rowFault(`GPU ${index}`, [...(isErrorToken(name) ? [{ error: `${name} name` }] : []), ...cells]);
+    const cells = fields.slice(-6).map((f, i) => readCell(f, columns[i]!));
+    const fault = rowFault(l10n.t`GPU ${index}`, [
+      ...(isErrorToken(name) ? [{ error: l10n.t`${name} name` }] : []),
+      ...cells,
+    ]);
     if (fault) addFault(result, fault);
     const [util, used, total, temp, draw, limit] = cells.map((c) => c.value);
     rows.push(
@@ -96,9 +103,10 @@ export function parseComputeApps(text: string): Parsed<GpuProcess> {
     const pid = integer(fields[1]);
     // The name is free text (a program may be called anything) and the row counts as a GPU
     // process whatever it says, so only the pid and the memory are checked.
-    const pidCell: Cell = pid !== undefined || NOT_REPORTED.has(fields[1]!) ? {} : unreadableCell(fields[1]!, 'pid');
-    const memory = readCell(fields[fields.length - 1]!, { name: 'memory', valid: notNegative });
-    const fault = rowFault(pid === undefined ? 'a GPU process' : `GPU process ${pid}`, [pidCell, memory]);
+    const pidCell: Cell =
+      pid !== undefined || NOT_REPORTED.has(fields[1]!) ? {} : unreadableCell(fields[1]!, l10n.t('pid'));
+    const memory = readCell(fields[fields.length - 1]!, { name: l10n.t('memory'), valid: notNegative });
+    const fault = rowFault(pid === undefined ? l10n.t('a GPU process') : l10n.t`GPU process ${pid}`, [pidCell, memory]);
     if (fault) addFault(result, fault);
     rows.push(compact({ gpuUuid, pid, name: text200(fields.slice(2, -1).join(', ')), usedMemoryMiB: memory.value }));
   }
@@ -135,9 +143,11 @@ function isErrorToken(field: string): boolean {
 
 function rowFault(who: string, cells: readonly Cell[]): string | undefined {
   const errors = cells.flatMap((c) => (c.error ? [c.error] : []));
-  if (errors.length) return `${who} reported an error (${errors.join(', ')})`;
+  if (errors.length) return l10n.t`${who} reported an error (${errors.join(', ')})`;
   const unreadable = cells.flatMap((c) => (c.unreadable ? [c.unreadable] : []));
-  return unreadable.length ? `${who} printed what this version cannot read (${unreadable.join(', ')})` : undefined;
+  return unreadable.length
+    ? l10n.t`${who} printed what this version cannot read (${unreadable.join(', ')})`
+    : undefined;
 }
 
 function addFault(result: Mutable<Parsed<unknown>>, fault: string): void {
@@ -147,10 +157,9 @@ function addFault(result: Mutable<Parsed<unknown>>, fault: string): void {
 function skip(result: Mutable<Parsed<unknown>>, fields: string[]): void {
   result.skipped++;
   if (result.firstSkipped === undefined)
-    result.firstSkipped = text200(fields.length ? fields.join(', ') : '(a line longer than any real one)').slice(
-      0,
-      100,
-    );
+    result.firstSkipped = text200(
+      fields.length ? fields.join(', ') : l10n.t('(a line longer than any real one)'),
+    ).slice(0, 100);
 }
 
 export type NvidiaSmiFailure =
@@ -169,13 +178,13 @@ export function classifyFailure(exitCode: number | undefined, output: string): N
     exitCode === 127 ||
     /nvidia-smi: (command )?not found|command not found: nvidia-smi|nvidia-smi: No such file or directory/.test(output)
   ) {
-    return { kind: 'missing', message: message || 'nvidia-smi: command not found' };
+    return { kind: 'missing', message: message || l10n.t('nvidia-smi: command not found') };
   }
   if (DRIVER_FAILURE.test(output)) return { kind: 'driver', message };
-  const code = exitCode === undefined ? 'was stopped' : `exited with code ${exitCode}`;
+  const code = exitCode === undefined ? l10n.t('was stopped') : l10n.t`exited with code ${exitCode}`;
   return {
     kind: 'other',
-    message: message ? `nvidia-smi ${code}: ${message}` : `nvidia-smi ${code} without a message`,
+    message: message ? l10n.t`nvidia-smi ${code}: ${message}` : l10n.t`nvidia-smi ${code} without a message`,
   };
 }
 

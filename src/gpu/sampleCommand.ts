@@ -2,6 +2,7 @@
 // 10 s interval costs 6 commands a minute per instance, not 12. Each query's exit code is printed
 // after its output on a marker line; the marker carries a random nonce so a process name on the
 // remote machine cannot pose as one. Plain POSIX sh: bash (fal's images), dash and zsh run it alike.
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import { APPS_QUERY, classifyFailure, GPU_QUERY, LIMITS, parseComputeApps, parseGpuQuery } from './nvidiaSmi';
 import { untrustedSampleReason } from './sampleCheck';
@@ -20,13 +21,14 @@ export class SampleCommand {
 
   constructor(nonce: string = randomBytes(6).toString('hex')) {
     if (!/^[0-9a-z]{4,32}$/.test(nonce))
+      // l10n-exempt: a programming error (the nonce is ours: random hex, or a test's), never shown
       throw new Error('the sample marker nonce must be 4-32 lower-case letters or digits');
     this.marker = `@@fal-gpu-${nonce}`;
     // stderr joins stdout so the shell's "command not found" and nvidia-smi's own errors arrive in
     // order with everything else; the second query runs only when the first succeeded.
     this.text =
       `exec 2>&1; ${GPU_QUERY}; s=$?; echo "${this.marker} gpu $s"; ` +
-      `if [ "$s" -eq 0 ]; then ${APPS_QUERY}; echo "${this.marker} apps $?"; fi`;
+      `if [ "$s" -eq 0 ]; then ${APPS_QUERY}; echo "${this.marker} apps $?"; fi`; // l10n-exempt: the shell command run on the machine
   }
 
   /**
@@ -80,10 +82,10 @@ function cutOff(result: RunResult): SampleOutcome {
   if (result.truncated)
     return {
       kind: 'sampleFailed',
-      message: `the output was larger than ${LIMITS.maxBytes / 1024} KiB and was cut off`,
+      message: l10n.t`the output was larger than ${LIMITS.maxBytes / 1024} KiB and was cut off`,
     };
   const failure = classifyFailure(result.exitCode, `${result.stdout}\n${result.stderr}`);
   // A login shell that is not sh-compatible, or a forced command, never reaches our markers.
   if (failure.kind === 'missing') return { kind: 'noNvidiaSmi', message: failure.message };
-  return { kind: 'sampleFailed', message: `the command ended early (${failure.message})` };
+  return { kind: 'sampleFailed', message: l10n.t`the command ended early (${failure.message})` };
 }

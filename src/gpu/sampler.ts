@@ -14,6 +14,7 @@
 // - a failing instance backs off (interval × 2^(failures-1), at most maxBackoffMs); success resets;
 //   a host key not known yet is checked at the normal pace (a local file read, no network);
 // - errors never leave the sampler: they become the instance's state.
+import * as l10n from '@vscode/l10n';
 import { realTimers, type Timers } from '../base/timers';
 import { InstanceSampler, type InstanceContext } from './instanceSampler';
 import { attemptDelayMs, maxGapMs, type Pace } from './pace';
@@ -213,7 +214,7 @@ export class GpuSampler extends SamplerReadout {
   /** A sample or command asked for outside the schedule; after it, if nobody looks (and it is not watched), no connection stays open. */
   private async use<T>(id: string, work: (inst: InstanceSampler) => Promise<T>): Promise<T> {
     const inst = this.instances.get(id);
-    if (!inst || this.disposed) throw new Error(`no GPU target ${id}`);
+    if (!inst || this.disposed) throw new Error(l10n.t`no GPU target ${id}`);
     try {
       return await work(inst);
     } finally {

@@ -1,5 +1,6 @@
 // One open ssh2 connection: commands run in sessions of it, their output bounded, each with its
 // own deadline; close() is a clean SSH disconnect.
+import * as l10n from '@vscode/l10n';
 import type { Client, ClientChannel } from 'ssh2';
 import { errorText } from '../base/errorText';
 import type { Timers } from '../base/timers';
@@ -17,6 +18,7 @@ export class Ssh2Connection implements CommandConnection {
     private readonly timers: Timers,
     private readonly maxOutputBytes: number,
   ) {
+    // l10n-exempt: log line only (onDrop's one listener, instanceSampler.ts, logs the reason)
     let reason = 'the connection closed';
     client.on('error', (e: Error) => (reason = e.message));
     client.on('close', () => {
@@ -33,7 +35,7 @@ export class Ssh2Connection implements CommandConnection {
 
   run(command: string, timeoutMs: number): Promise<RunResult> {
     return new Promise<RunResult>((resolve, reject) => {
-      if (this.ended) return reject(new CommandTransportError('closed', 'the SSH connection is closed'));
+      if (this.ended) return reject(new CommandTransportError('closed', l10n.t('the SSH connection is closed')));
       const chunks: Buffer[] = [];
       const errChunks: Buffer[] = [];
       let bytes = 0;
@@ -59,11 +61,14 @@ export class Ssh2Connection implements CommandConnection {
         }
       };
       const abort = () =>
-        finish(new CommandTransportError('closed', 'the SSH connection closed while the command ran'));
+        finish(new CommandTransportError('closed', l10n.t('the SSH connection closed while the command ran')));
       const timer = this.timers.setTimeout(
         () =>
           finish(
-            new CommandTransportError('timeout', `the command did not finish within ${Math.round(timeoutMs / 1000)} s`),
+            new CommandTransportError(
+              'timeout',
+              l10n.t`the command did not finish within ${Math.round(timeoutMs / 1000)} s`,
+            ),
           ),
         timeoutMs,
       );
@@ -83,7 +88,7 @@ export class Ssh2Connection implements CommandConnection {
         this.client.exec(command, (err, stream) => {
           if (err)
             return finish(
-              new CommandTransportError('closed', `the server refused the command session: ${err.message}`),
+              new CommandTransportError('closed', l10n.t`the server refused the command session: ${err.message}`),
             );
           channel = stream;
           if (done) return void stream.close();

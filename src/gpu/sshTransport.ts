@@ -2,6 +2,7 @@
 // command. ssh2 is loaded on the first connection (from dist/ssh2.js in the bundle, see
 // esbuild.mjs), so activation never pays for it. Everything that can refuse a connection is
 // decided before the first TCP packet: a known host key, a usable private key. Nothing prompts.
+import * as l10n from '@vscode/l10n';
 import type { AgentAuthMethod, BaseAgent, ConnectConfig, ParsedKey, PublicKeyAuthMethod } from 'ssh2';
 import { realTimers, type Timers } from '../base/timers';
 import { hostAliasIfValid } from '../ssh/hostEntry';
@@ -45,7 +46,7 @@ export function createSshTransport(options: SshTransportOptions): CommandTranspo
       if (algorithms.length === 0) {
         throw new CommandTransportError(
           'localFile',
-          `the host key remembered for ${hostKeys.foundUnder} is of a type this extension cannot check (${hostKeys.accepted[0]?.type})`,
+          l10n.t`the host key remembered for ${hostKeys.foundUnder} is of a type this extension cannot check (${String(hostKeys.accepted[0]?.type)})`,
         );
       }
       const ssh2 = load();
@@ -98,7 +99,7 @@ function authMethod(
   agent: BaseAgent | undefined,
 ): AgentAuthMethod | PublicKeyAuthMethod {
   if (agent) return { type: 'agent', username, agent };
-  if (auth.kind !== 'key') throw new Error('an encrypted key needs the agent');
+  if (auth.kind !== 'key') throw new Error(l10n.t('an encrypted key needs the agent'));
   return { type: 'publickey', username, key: auth.key };
 }
 
@@ -110,14 +111,14 @@ async function agentHolding(ssh2: Ssh2, auth: Extract<KeyAuth, { kind: 'agent' }
   ).catch((e: Error) => {
     throw new CommandTransportError(
       'keyEncrypted',
-      `the key ${identityFile} is passphrase-protected and ssh-agent (${auth.agentPath}) does not answer: ${e.message}`,
+      l10n.t`the key ${identityFile} is passphrase-protected and ssh-agent (${auth.agentPath}) does not answer: ${e.message}`,
     );
   });
   const mine = all.filter((k) => k.getPublicSSH().equals(auth.publicBlob));
   if (mine.length === 0) {
     throw new CommandTransportError(
       'keyEncrypted',
-      `the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`,
+      l10n.t`the key ${identityFile} is passphrase-protected: add it to ssh-agent (ssh-add "${identityFile}")`,
     );
   }
   const getIdentities = agent.getIdentities.bind(agent);
@@ -144,12 +145,12 @@ type AcceptedHostKeys = InstanceHostKeys & {
 export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget): Promise<AcceptedHostKeys> {
   const alias = hostAliasIfValid(target.id);
   const keys = await knownHostKeys(knownHostsFile, { alias, ip: target.ip, port: target.port }).catch((e: unknown) => {
-    throw new CommandTransportError('localFile', `cannot read ${knownHostsFile}: ${errorCode(e) ?? String(e)}`);
+    throw new CommandTransportError('localFile', l10n.t`cannot read ${knownHostsFile}: ${errorCode(e) ?? String(e)}`);
   });
   if (!keys.recordedAs) {
     throw new CommandTransportError(
       'hostKeyUnknown',
-      `no host key for ${alias ?? target.id} or ${target.ip} in ${knownHostsFile}: connect to the instance once first`,
+      l10n.t`no host key for ${alias ?? target.id} or ${target.ip} in ${knownHostsFile}: connect to the instance once first`,
     );
   }
   return { ...keys, foundUnder: keys.recordedAs === 'alias' ? alias! : target.ip };
@@ -167,21 +168,21 @@ function connectError(
   if (mismatch) {
     return new CommandTransportError(
       'hostKeyMismatch',
-      `the host key of ${where} is not the one remembered for ${hostKeys.foundUnder} in ${knownHostsFile}; nothing was sent. If the instance was replaced, use "Forget Host Key…"`,
+      l10n.t`the host key of ${where} is not the one remembered for ${hostKeys.foundUnder} in ${knownHostsFile}; nothing was sent. If the instance was replaced, use "Forget Host Key…"`,
     );
   }
   if (err.level === 'client-authentication')
     return new CommandTransportError(
       'auth',
-      `the server refused the key ${target.identityFile} for user ${target.user}`,
+      l10n.t`the server refused the key ${String(target.identityFile)} for user ${target.user}`,
     );
   if (err.level === 'client-timeout')
     return new CommandTransportError(
       'timeout',
-      `no SSH answer from ${where} within ${Math.round(connectTimeoutMs / 1000)} s`,
+      l10n.t`no SSH answer from ${where} within ${Math.round(connectTimeoutMs / 1000)} s`,
     );
   if (err.code === 'ECONNREFUSED')
-    return new CommandTransportError('network', `${where} refused the connection (is sshd running?)`);
-  if (err.code) return new CommandTransportError('network', `cannot reach ${where} (${err.code})`);
+    return new CommandTransportError('network', l10n.t`${where} refused the connection (is sshd running?)`);
+  if (err.code) return new CommandTransportError('network', l10n.t`cannot reach ${where} (${err.code})`);
   return new CommandTransportError('network', `${where}: ${err.message}`);
 }

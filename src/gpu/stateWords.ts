@@ -1,6 +1,9 @@
 // Each GPU state's words, in one table, for every place that says it: the row's short part, the
 // line under the row, the whole sentence (the tooltip, the report, the cost guard's refusal), the
 // report's advice, a caveat. A state's words side by side, so a change to one is seen with the rest.
+// Every word is made when it is asked for (each entry is a function, `advice` a getter), never when
+// the module loads: extension.ts gives l10n its bundle after the imports ran.
+import * as l10n from '@vscode/l10n';
 import { gpuSummary } from './summary';
 import type { GpuState } from './types';
 
@@ -24,42 +27,59 @@ const unreadable = (s: StateOf<'sampleFailed'>) => s.raw !== undefined;
 
 export const GPU_STATE_WORDS: { readonly [K in GpuState['kind']]: GpuStateWords<StateOf<K>> } = {
   ok: { row: (s) => gpuSummary(s.gpus), full: (s) => gpuSummary(s.gpus) },
-  connecting: { row: () => 'GPU: connecting…', full: () => 'connecting…' },
+  connecting: { row: () => l10n.t('GPU: connecting…'), full: () => l10n.t('connecting…') },
   noKey: {
     // Often every teammate's machine: no words and no twistie (an expandable row costs every row
     // of the tree the twistie's width); the tooltip says it, with the action.
     row: () => undefined,
-    full: () => 'no private key known for this instance',
-    line: () => ({ label: 'No private key known for this instance', description: 'click to choose one' }),
-    advice:
-      'Connect once (or click the row\'s "No private key known" line) to choose the private key of this instance.',
+    full: () => l10n.t('no private key known for this instance'),
+    line: () => ({
+      label: l10n.t('No private key known for this instance'),
+      description: l10n.t('click to choose one'),
+    }),
+    get advice() {
+      return l10n.t(
+        'Connect once (or click the row\'s "No private key known" line) to choose the private key of this instance.',
+      );
+    },
   },
   hostKeyUnknown: {
-    row: () => 'GPU: host key unknown',
-    full: () => 'host key not known yet: connect once first',
-    line: () => ({ label: 'Host key not known yet: connect once', description: 'click to open SSH in a terminal' }),
-    advice: 'Connect once (Connect, or Open SSH in Terminal) so its host key is learned; then the GPUs can be sampled.',
+    row: () => l10n.t('GPU: host key unknown'),
+    full: () => l10n.t('host key not known yet: connect once first'),
+    line: () => ({
+      label: l10n.t('Host key not known yet: connect once'),
+      description: l10n.t('click to open SSH in a terminal'),
+    }),
+    get advice() {
+      return l10n.t(
+        'Connect once (Connect, or Open SSH in Terminal) so its host key is learned; then the GPUs can be sampled.',
+      );
+    },
   },
   noNvidiaSmi: {
-    row: () => 'GPU: nvidia-smi not found',
-    full: () => 'nvidia-smi not found',
-    line: (s) => ({ label: 'nvidia-smi not found', description: s.message }),
+    row: () => l10n.t('GPU: nvidia-smi not found'),
+    full: () => l10n.t('nvidia-smi not found'),
+    line: (s) => ({ label: l10n.t('nvidia-smi not found'), description: s.message }),
   },
   driverFailed: {
-    row: () => 'GPU: driver not responding',
-    full: (s) => `NVIDIA driver not responding: ${s.message}`,
-    line: (s) => ({ label: 'NVIDIA driver not responding', description: s.message }),
+    row: () => l10n.t('GPU: driver not responding'),
+    full: (s) => l10n.t`NVIDIA driver not responding: ${s.message}`,
+    line: (s) => ({ label: l10n.t('NVIDIA driver not responding'), description: s.message }),
   },
   sampleFailed: {
-    row: (s) => (unreadable(s) ? 'GPU: unreadable' : 'GPU: nvidia-smi failed'),
-    full: (s) => `${unreadable(s) ? 'GPU figures unreadable' : 'nvidia-smi failed'}: ${s.message}`,
-    line: (s) => ({ label: unreadable(s) ? 'GPU figures unreadable' : 'nvidia-smi failed', description: s.message }),
-    caveat: (s) => (unreadable(s) ? 'Not counted as idle until a sample reads in full.' : undefined),
+    row: (s) => (unreadable(s) ? l10n.t('GPU: unreadable') : l10n.t('GPU: nvidia-smi failed')),
+    full: (s) =>
+      unreadable(s) ? l10n.t`GPU figures unreadable: ${s.message}` : l10n.t`nvidia-smi failed: ${s.message}`,
+    line: (s) => ({
+      label: unreadable(s) ? l10n.t('GPU figures unreadable') : l10n.t('nvidia-smi failed'),
+      description: s.message,
+    }),
+    caveat: (s) => (unreadable(s) ? l10n.t('Not counted as idle until a sample reads in full.') : undefined),
   },
   sshFailed: {
-    row: () => 'GPU: SSH failed',
-    full: (s) => `SSH failed: ${s.reason}`,
-    line: (s) => ({ label: `SSH failed: ${s.reason}`, description: 'click to retry' }),
+    row: () => l10n.t('GPU: SSH failed'),
+    full: (s) => l10n.t`SSH failed: ${s.reason}`,
+    line: (s) => ({ label: l10n.t`SSH failed: ${s.reason}`, description: l10n.t('click to retry') }),
   },
 };
 

@@ -1,11 +1,12 @@
 // The short text a ready row shows: `GPU 87 % · 61/80 GB` for one GPU, `8×GPU 64 % · 402/640 GB`
 // for eight (mean utilisation, summed memory). A figure nvidia-smi did not give is "—".
+import * as l10n from '@vscode/l10n';
 import type { GpuReading } from './types';
 
 export const MISSING = '—';
 
 export function gpuSummary(gpus: readonly GpuReading[]): string {
-  if (gpus.length === 0) return `GPU ${MISSING}`;
+  if (gpus.length === 0) return l10n.t`GPU ${MISSING}`;
   const label = gpus.length === 1 ? 'GPU' : `${gpus.length}×GPU`;
   const util = meanUtilization(gpus);
   return `${label} ${util === undefined ? MISSING : `${Math.round(util)} %`} · ${memoryText(gpus)}`;
