@@ -1,6 +1,7 @@
 // The GPU part of the Instances tree: what a ready row gains (description, expandable, a resource
 // URI for the idle decoration, the tooltip section) and its children, as TreeItems. The tree
 // provider asks this for anything GPU and repaints only the rows whose GPU state changed.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { realTimers, type Timers } from '../base/timers';
 import type { CommandId } from '../core/commandIds';
@@ -99,7 +100,7 @@ export class GpuTreePart {
 
   treeItem(node: GpuNode): vscode.TreeItem {
     const line = this.line(node);
-    if (!line) return new vscode.TreeItem('(gone)');
+    if (!line) return new vscode.TreeItem(l10n.t('(gone)'));
     const item = new vscode.TreeItem(
       line.label,
       line.children?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
@@ -158,10 +159,10 @@ function actionCommand(line: GpuLine, id: string): vscode.Command {
 function lineAction(action: GpuLine['action']): { command: CommandId; title: string } {
   switch (action) {
     case 'chooseKey':
-      return { command: 'fal.gpu.chooseKey', title: 'Choose Private Key…' };
+      return { command: 'fal.gpu.chooseKey', title: l10n.t('Choose Private Key…') };
     case 'openSshTerminal':
-      return { command: 'fal.openSshTerminal', title: 'Open SSH in Terminal' };
+      return { command: 'fal.openSshTerminal', title: l10n.t('Open SSH in Terminal') };
     default:
-      return { command: 'fal.gpu.retry', title: 'Retry GPU Sample' };
+      return { command: 'fal.gpu.retry', title: l10n.t('Retry GPU Sample') };
   }
 }

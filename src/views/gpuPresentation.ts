@@ -3,6 +3,7 @@
 // figures) and the idle wording (the tooltip section is gpuTooltip.ts; each state's words are
 // GPU_STATE_WORDS in src/gpu/stateWords.ts). No vscode import but a type (unit-tested in plain
 // node); gpuChildren.ts turns these into TreeItems.
+import * as l10n from '@vscode/l10n';
 import type { Uri } from 'vscode';
 import { spanText } from '../base/durations';
 import { figure, MISSING, wordsOf, type GpuProcess, type GpuReading, type GpuState } from '../gpu';
@@ -83,14 +84,14 @@ function gpuLine(g: GpuReading): GpuLine {
   const temp = figure(g.temperatureC, ' °C');
   return {
     key: `gpu:${g.index}`,
-    label: `GPU ${g.index}`,
+    label: l10n.t`GPU ${g.index}`,
     description: `${util} · ${memory} · ${temp} · ${power}`,
     tooltip: [
-      `GPU ${g.index}: ${g.name || 'unnamed'}`,
-      `Utilisation: ${util}`,
-      `Memory: ${memory}`,
-      `Temperature: ${temp}`,
-      `Power: ${power}`,
+      l10n.t`GPU ${g.index}: ${g.name || l10n.t('unnamed')}`,
+      l10n.t`Utilisation: ${util}`,
+      l10n.t`Memory: ${memory}`,
+      l10n.t`Temperature: ${temp}`,
+      l10n.t`Power: ${power}`,
     ].join('\n'),
     icon: 'circuit-board',
     ...(g.utilizationPercent !== undefined && g.utilizationPercent >= 50 ? { iconColor: 'charts.green' } : {}),
@@ -101,25 +102,25 @@ function processesLine(processes: readonly GpuProcess[], gpuCount: number): GpuL
   if (processes.length === 0) {
     return {
       key: 'processes',
-      label: 'No GPU processes',
+      label: l10n.t('No GPU processes'),
       description: '',
-      tooltip: 'nvidia-smi lists no compute process on these GPUs',
+      tooltip: l10n.t('nvidia-smi lists no compute process on these GPUs'),
       icon: 'server-process',
     };
   }
   const totalMiB = processes.reduce((sum, p) => sum + (p.usedMemoryMiB ?? 0), 0);
   return {
     key: 'processes',
-    label: `${processes.length} GPU process${processes.length === 1 ? '' : 'es'}`,
+    label: processes.length === 1 ? l10n.t`${processes.length} GPU process` : l10n.t`${processes.length} GPU processes`,
     description: `${gib(totalMiB)} GB`,
-    tooltip: 'Compute processes as nvidia-smi lists them (name, pid, GPU memory)',
+    tooltip: l10n.t('Compute processes as nvidia-smi lists them (name, pid, GPU memory)'),
     icon: 'server-process',
     children: processes.map((p, i) => processLine(p, i, gpuCount)),
   };
 }
 
 function processLine(p: GpuProcess, i: number, gpuCount: number): GpuLine {
-  const pid = p.pid === undefined ? `pid ${MISSING}` : `pid ${p.pid}`;
+  const pid = p.pid === undefined ? l10n.t`pid ${MISSING}` : l10n.t`pid ${p.pid}`;
   const memory = p.usedMemoryMiB === undefined ? `${MISSING} GB` : `${gib(p.usedMemoryMiB)} GB`;
   // nvidia-smi names the GPU by UUID only; with one GPU that says nothing.
   const where = gpuCount > 1 ? ` · ${p.gpuUuid.slice(0, 12)}…` : '';
@@ -127,14 +128,14 @@ function processLine(p: GpuProcess, i: number, gpuCount: number): GpuLine {
     key: `process:${i}`,
     label: shortName(p.name) || MISSING,
     description: `${pid} · ${memory}${where}`,
-    tooltip: [`${p.name || MISSING}`, pid, `GPU memory: ${memory}`, `GPU: ${p.gpuUuid}`].join('\n'),
+    tooltip: [`${p.name || MISSING}`, pid, l10n.t`GPU memory: ${memory}`, l10n.t`GPU: ${p.gpuUuid}`].join('\n'),
     icon: 'gear',
   };
 }
 
 /** "idle for 42 min", "idle for 2 h 05 min", "idle for 40 s": the cost guard's reminder says the same span the same way. */
 export function idleText(ms: number): string {
-  return `idle for ${spanText(ms)}`;
+  return l10n.t`idle for ${spanText(ms)}`;
 }
 
 /** `14:05:09`, the same in every locale. */

@@ -1,5 +1,6 @@
 // The text of "fal: Show GPU Usage…": one instance's GPUs as a table, its GPU processes, and the
 // raw nvidia-smi output the figures were read from. No vscode import (unit-tested in plain node).
+import * as l10n from '@vscode/l10n';
 import { describeState, figure, gpuSummary, MISSING, wordsOf, type GpuState, type UtilizationPoint } from '../gpu';
 import { historySpan, historyText } from './gpuSparkline';
 
@@ -17,28 +18,38 @@ export interface ReportInput {
 
 export function gpuReportText(r: ReportInput): string {
   // The id first: the editor's cursor starts on it, and its word highlight then marks nothing else.
-  const out: string[] = [`${r.id}: GPU usage of the ${r.title}${r.ip ? ` at ${r.ip}` : ''}`, ''];
+  const out: string[] = [
+    r.ip ? l10n.t`${r.id}: GPU usage of the ${r.title} at ${r.ip}` : l10n.t`${r.id}: GPU usage of the ${r.title}`,
+    '',
+  ];
   if (r.note) out.push(r.note, '');
   const { state } = r;
   if (!state) {
-    out.push('No sample yet. Use the refresh button in the editor title to take one.');
+    out.push(l10n.t('No sample yet. Use the refresh button in the editor title to take one.'));
     return `${out.join('\n')}\n`;
   }
   if (state.kind !== 'ok') {
     const words = wordsOf(state);
     const caveat = words.caveat?.(state);
-    out.push(`State: ${describeState(state)}`);
+    out.push(l10n.t`State: ${describeState(state)}`);
     if (words.advice) out.push('', words.advice);
     if (caveat) out.push('', caveat);
     if (state.kind === 'sampleFailed' && state.raw !== undefined) out.push('', ...rawSection(state.raw));
     return `${out.join('\n')}\n`;
   }
-  out.push(`Sampled ${new Date(state.at).toLocaleString()}: ${gpuSummary(state.gpus)}`);
-  if (r.idleText) out.push(`Idle: ${r.idleText}`);
+  out.push(l10n.t`Sampled ${new Date(state.at).toLocaleString()}: ${gpuSummary(state.gpus)}`);
+  if (r.idleText) out.push(l10n.t`Idle: ${r.idleText}`);
   out.push(historyText(r.history, historySpan(r.history, r.now, 600_000)), '');
   out.push(
     ...table(
-      ['GPU', 'Name', 'Util', 'Memory used / total', 'Temp', 'Power / limit'],
+      [
+        l10n.t('GPU'),
+        l10n.t('Name'),
+        l10n.t('Util'),
+        l10n.t('Memory used / total'),
+        l10n.t('Temp'),
+        l10n.t('Power / limit'),
+      ],
       state.gpus.map((g) => [
         String(g.index),
         g.name || MISSING,
@@ -49,12 +60,12 @@ export function gpuReportText(r: ReportInput): string {
       ]),
     ),
   );
-  out.push('', `GPU processes (${state.processes.length})`);
-  if (state.processes.length === 0) out.push('  none');
+  out.push('', l10n.t`GPU processes (${state.processes.length})`);
+  if (state.processes.length === 0) out.push(`  ${l10n.t('none')}`);
   else
     out.push(
       ...table(
-        ['PID', 'Process', 'GPU memory', 'GPU UUID'],
+        [l10n.t('PID'), l10n.t('Process'), l10n.t('GPU memory'), l10n.t('GPU UUID')],
         state.processes.map((p) => [
           p.pid === undefined ? MISSING : String(p.pid),
           p.name || MISSING,
@@ -69,7 +80,7 @@ export function gpuReportText(r: ReportInput): string {
 
 function rawSection(raw: string): string[] {
   return [
-    'Raw nvidia-smi output (both queries; the @@fal-gpu lines are the exit codes):',
+    l10n.t('Raw nvidia-smi output (both queries; the @@fal-gpu lines are the exit codes):'),
     '',
     raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').trimEnd(),
   ];

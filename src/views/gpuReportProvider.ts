@@ -1,6 +1,7 @@
 // "fal: Show GPU Usage…" documents: read-only text on the `fal-gpu:` scheme, one per instance.
 // The text follows the sampler (which samples only while the Instances view is visible and the
 // window focused); opening or refreshing the report asks for exactly one sample — someone is looking.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { now } from '../base/timers';
 import { machineLabel } from '../core/instanceTypes';
@@ -12,6 +13,7 @@ import { idleText } from './gpuPresentation';
 export const GPU_REPORT_SCHEME = 'fal-gpu';
 
 export function gpuReportUri(id: string): vscode.Uri {
+  // l10n-exempt: the report's address, read back by idOfReportUri (and kept by VS Code across reloads)
   return vscode.Uri.from({ scheme: GPU_REPORT_SCHEME, path: `/GPU usage ${id}` });
 }
 
@@ -42,13 +44,13 @@ export class GpuReportProvider implements vscode.TextDocumentContentProvider, vs
     const since = this.sampler.idleSince(id);
     return gpuReportText({
       id,
-      title: record ? machineLabel(record.instance.instance_type) : 'instance',
+      title: record ? machineLabel(record.instance.instance_type) : l10n.t('instance'),
       ip: record?.instance.ip ?? undefined,
       state: this.sampler.state(id),
       history: this.sampler.history(id),
       idleText: since !== undefined && this.sampler.isIdle(id) ? idleText(now() - since) : undefined,
       now: now(),
-      note: record ? this.paused() : 'This instance is no longer listed.',
+      note: record ? this.paused() : l10n.t('This instance is no longer listed.'),
     });
   }
 

@@ -2,6 +2,7 @@
 // images with data: URIs but not inline <svg>, so the SVG travels base64-encoded; its alt text
 // says the same in words (screen readers, and hovers that do not load images). No vscode import:
 // unit-tested in plain node.
+import * as l10n from '@vscode/l10n';
 import type { UtilizationPoint } from '../gpu';
 
 export const SPARK_WIDTH = 240;
@@ -57,7 +58,7 @@ export function sparklineSvg(
   points: readonly UtilizationPoint[],
   now: number,
   windowMs: number,
-  endLabel = 'now',
+  endLabel = l10n.t('now'),
 ): string {
   const w = SPARK_WIDTH;
   const h = SPARK_HEIGHT;
@@ -69,16 +70,23 @@ export function sparklineSvg(
     const firstX = pts[0]!.split(',')[0];
     const lastX = pts[pts.length - 1]!.split(',')[0];
     return (
+      // l10n-exempt: SVG markup (element and attribute names), no words
       `<polygon points="${firstX},${h - 1} ${pts.join(' ')} ${lastX},${h - 1}" fill="#3794ff" fill-opacity="0.25"/>` +
+      // l10n-exempt: SVG markup (element and attribute names), no words
       `<polyline points="${pts.join(' ')}" fill="none" stroke="#3794ff" stroke-width="1.5" stroke-linejoin="round"/>`
     );
   });
   return (
+    // l10n-exempt: SVG markup (element and attribute names), no words
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h + CAPTION}" viewBox="0 0 ${w} ${h + CAPTION}">` +
+    // l10n-exempt: SVG markup (element and attribute names), no words
     `<rect x="0.5" y="0.5" width="${w - 1}" height="${h - 1}" fill="none" stroke="#808080" stroke-opacity="0.5"/>` +
+    // l10n-exempt: SVG markup (element and attribute names), no words
     `<line x1="0" y1="${(h + TOP) / 2}" x2="${w}" y2="${(h + TOP) / 2}" stroke="#808080" stroke-opacity="0.3" stroke-dasharray="2 3"/>` +
     shapes.join('') +
-    `<text x="1" y="${h + CAPTION - 3}" ${caption}>${windowText(windowMs)} ago</text>` +
+    // l10n-exempt: SVG markup (element and attribute names); the caption's words are translated inside it
+    `<text x="1" y="${h + CAPTION - 3}" ${caption}>${l10n.t`${windowText(windowMs)} ago`}</text>` +
+    // l10n-exempt: SVG markup (element and attribute names); the caption is endLabel, translated by the caller
     `<text x="${w - 1}" y="${h + CAPTION - 3}" text-anchor="end" ${caption}>${endLabel}</text>` +
     '</svg>'
   );
@@ -96,11 +104,15 @@ export function sparklineDataUri(
 /** The history in words: the text alternative of the image (`spanMs`: what the image spans). */
 export function historyText(points: readonly UtilizationPoint[], spanMs: number): string {
   const known = points.map((p) => p.percent).filter((p): p is number => p !== undefined);
-  if (known.length === 0) return `GPU utilisation, last ${windowText(spanMs)}: no figures yet`;
+  if (known.length === 0) return l10n.t`GPU utilisation, last ${windowText(spanMs)}: no figures yet`;
   const mean = known.reduce((a, b) => a + b, 0) / known.length;
   const pct = (n: number) => `${Math.round(n)} %`;
-  return (
-    `GPU utilisation, last ${windowText(spanMs)}: now ${pct(known[known.length - 1]!)}, mean ${pct(mean)}, ` +
-    `min ${pct(Math.min(...known))}, max ${pct(Math.max(...known))} (${known.length} sample${known.length === 1 ? '' : 's'})`
-  );
+  const span = windowText(spanMs);
+  const last = pct(known[known.length - 1]!);
+  const average = pct(mean);
+  const min = pct(Math.min(...known));
+  const max = pct(Math.max(...known));
+  return known.length === 1
+    ? l10n.t`GPU utilisation, last ${span}: now ${last}, mean ${average}, min ${min}, max ${max} (${known.length} sample)`
+    : l10n.t`GPU utilisation, last ${span}: now ${last}, mean ${average}, min ${min}, max ${max} (${known.length} samples)`;
 }

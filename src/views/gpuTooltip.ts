@@ -1,6 +1,7 @@
 // The GPU view's section of an instance row's tooltip, as markdown: the summary or the state that
 // explains why there are no figures, the utilisation history as an image, the idle line. No vscode
 // import (unit-tested in plain node). The machine's words go in through markdownText.
+import * as l10n from '@vscode/l10n';
 import type { CommandId } from '../core/commandIds';
 import { commandUri, markdownText } from '../core/markdownText';
 import { describeState, GPU_STATE_WORDS, gpuSummary, type GpuState, type UtilizationPoint } from '../gpu';
@@ -28,13 +29,13 @@ export function gpuTooltipMarkdown(input: {
   if (state.kind === 'ok') {
     // A clock time, not "3 s ago": VS Code keeps a built tooltip until the row repaints, and an
     // unchanged sample does not repaint it (gpuRepaint.ts).
-    lines.push(`**GPUs** ${gpuSummary(state.gpus)} *(sampled at ${clock(state.at)})*`);
+    lines.push(l10n.t`**GPUs** ${gpuSummary(state.gpus)} *(sampled at ${clock(state.at)})*`);
   } else if (state.kind === 'noKey' && input.id) {
     lines.push(
-      `**GPUs** not shown: ${markdownText(GPU_STATE_WORDS.noKey.full({ kind: 'noKey' }))}. [Choose it…](${commandUri(CHOOSE_KEY_COMMAND, [input.id])}) (or Connect once).`,
+      l10n.t`**GPUs** not shown: ${markdownText(GPU_STATE_WORDS.noKey.full({ kind: 'noKey' }))}. [Choose it…](${commandUri(CHOOSE_KEY_COMMAND, [input.id])}) (or Connect once).`,
     );
   } else {
-    lines.push(`**GPUs** ${markdownText(describeState(state))}`);
+    lines.push(l10n.t`**GPUs** ${markdownText(describeState(state))}`);
   }
   if (input.history.length > 0) {
     // Our own words and numbers only (no remote text), so they need no escaping: the alt text stays clean for screen readers.
@@ -45,7 +46,7 @@ export function gpuTooltipMarkdown(input: {
   }
   if (input.idle && input.idleSince !== undefined) {
     lines.push(
-      `$(debug-pause) **${idleText(now - input.idleSince)}** (every GPU under ${input.idleGpuPercent} %, no GPU process)`,
+      `$(debug-pause) ${l10n.t`**${idleText(now - input.idleSince)}** (every GPU under ${input.idleGpuPercent} %, no GPU process)`}`,
     );
   }
   return lines.join('\n\n');

@@ -1,6 +1,7 @@
 // The idle marker of a ready row: a file decoration (badge + warning colour on the label) on the
 // row's own `fal-instance:` resource URI, so it composes with whatever label and description the
 // row has. The sampler says when the idle state changes; the decoration is recomputed then.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { realTimers } from '../base/timers';
 import type { GpuSampler } from '../gpu';
@@ -32,7 +33,7 @@ export class IdleDecorations implements vscode.FileDecorationProvider, vscode.Di
     if (since === undefined || !this.sampler.isIdle(id)) return undefined;
     const decoration = new vscode.FileDecoration(
       'zz',
-      `${idleText(this.now() - since)}: every GPU nearly unused, no GPU process`,
+      l10n.t`${idleText(this.now() - since)}: every GPU nearly unused, no GPU process`,
       new vscode.ThemeColor('list.warningForeground'),
     );
     decoration.propagate = false;

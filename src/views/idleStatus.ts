@@ -1,6 +1,7 @@
 // The status bar's idle part: `1 idle` in the line, and in the tooltip the hourly estimate of the ready
 // machines whose GPUs have sat idle for fal.idle.minutes. One part of the composed status bar (statusBar.ts), so
 // the cost guard can add its own beside it.
+import * as l10n from '@vscode/l10n';
 import { formatUsd, hourlyRate } from '../core/costEstimate';
 import { markdownCode } from '../core/markdownText';
 import type { InstancesModel } from '../core/instancesModel';
@@ -24,9 +25,12 @@ export function idlePart(
   const ids = records.map((r) => markdownCode(r.instance.id)).join(', ');
   const minutes = idleMinutes >= 1 ? `${Math.round(idleMinutes)} min` : `${Math.round(idleMinutes * 60)} s`;
   return {
-    text: `${records.length} idle`,
-    tooltip: `**Idle GPUs**: ${ids} — every GPU nearly unused with no GPU process for at least ${minutes}, costing about ${formatUsd(perHour)} per hour *(estimate)*. Delete what you no longer need.`,
-    accessibility: `${records.length} idle instance${records.length === 1 ? '' : 's'}, about ${formatUsd(perHour)} per hour`,
+    text: l10n.t`${records.length} idle`,
+    tooltip: l10n.t`**Idle GPUs**: ${ids} — every GPU nearly unused with no GPU process for at least ${minutes}, costing about ${formatUsd(perHour)} per hour *(estimate)*. Delete what you no longer need.`,
+    accessibility:
+      records.length === 1
+        ? l10n.t`${records.length} idle instance, about ${formatUsd(perHour)} per hour`
+        : l10n.t`${records.length} idle instances, about ${formatUsd(perHour)} per hour`,
     urgency: 'info',
   };
 }

@@ -15,13 +15,14 @@
 //                - type: "8x H100", last: the tooltip, grouping and sorting have it too.
 //   e.g. "api  GPU 87 % · 61/80 GB · 8x H100", "inst_ec786ab73f2k  starting · 1x H100".
 // The IP is in the tooltip, the screen-reader label and Copy IP, not in the row.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 import type { GpuRowPart } from './gpuPresentation';
 import { CHOOSE_KEY_COMMAND } from './gpuTooltip';
-import { INVALID_LABEL, instanceTooltipMarkdown, type ItemContext } from './instanceTooltip';
+import { invalidLabel, instanceTooltipMarkdown, type ItemContext } from './instanceTooltip';
 
 export type { ItemContext } from './instanceTooltip';
 
@@ -44,10 +45,10 @@ function instanceContextValue(record: InstanceRecord, isProtected: boolean): str
  * screen-reader label keep fal's word.
  */
 export function statusWords(record: InstanceRecord): string {
-  if (record.deleteStalled) return 'still listed';
-  if (record.deleting) return 'deleting…';
+  if (record.deleteStalled) return l10n.t('still listed');
+  if (record.deleting) return l10n.t('deleting…');
   const look = statusLook(record.instance.status);
-  if (look.kind === 'transitional') return 'starting';
+  if (look.kind === 'transitional') return l10n.t('starting');
   return look.kind === 'ready' ? '' : look.label;
 }
 
@@ -91,20 +92,21 @@ export function instanceTreeItem(
     : look.kind === 'transitional' && !record.deleting
       ? `${words} (${look.label})`
       : words;
-  const guard = isProtected && !record.deleting ? ', protected from auto-delete' : '';
+  const guard = isProtected && !record.deleting ? l10n.t(', protected from auto-delete') : '';
   item.accessibilityInformation = {
-    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, IP ${instance.ip}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,
+    // l10n-exempt: only joins the parts (each one translated or a name/id) with commas and spaces
+    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, ${l10n.t`IP ${instance.ip}`}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,
   };
   return item;
 }
 
 function invalidRowItem(record: InstanceRecord, invalid: NonNullable<InstanceRecord['invalid']>): vscode.TreeItem {
-  const item = new vscode.TreeItem(INVALID_LABEL, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(invalidLabel(), vscode.TreeItemCollapsibleState.None);
   item.id = record.instance.id;
-  item.description = `${invalid.shownId ?? 'no id'} · ${invalid.problem}`;
+  item.description = `${invalid.shownId ?? l10n.t('no id')} · ${invalid.problem}`;
   item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   item.contextValue = instanceContextValue(record, false);
-  item.accessibilityInformation = { label: `Invalid data from fal: ${item.description}` };
+  item.accessibilityInformation = { label: l10n.t`Invalid data from fal: ${item.description}` };
   return item;
 }
 

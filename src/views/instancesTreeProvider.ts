@@ -1,4 +1,5 @@
 // The Instances tree: rows in a stable order, optionally grouped, repainting only what changed.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { realTimers } from '../base/timers';
 import type { InstancesModel, ModelChange } from '../core/instancesModel';
@@ -72,9 +73,9 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       item.contextValue = 'falGroup';
       return item;
     }
-    if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem('(gone)');
+    if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem(l10n.t('(gone)'));
     const record = this.model.get(node.id);
-    if (!record) return new vscode.TreeItem('(gone)');
+    if (!record) return new vscode.TreeItem(l10n.t('(gone)'));
     return instanceTreeItem(
       record,
       this.names?.get(node.id),
@@ -164,7 +165,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         : groupBy === 'creator'
           ? groupByCreator(sorted, (i) => i.creator_user_nickname).map((g) => ({
               key: `creator:${g.key}`,
-              label: g.key && cost?.isMyNickname(g.key) ? `${g.label} (you)` : g.label,
+              label: g.key && cost?.isMyNickname(g.key) ? l10n.t`${g.label} (you)` : g.label,
               items: g.items,
             }))
           : groupInstances(sorted, groupBy);

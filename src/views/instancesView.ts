@@ -1,5 +1,6 @@
 // Creates the Instances tree view and keeps its chrome in step with the model: the context key
 // that picks the welcome content and the message line, one state at a time (viewState.ts).
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
@@ -51,7 +52,7 @@ export class InstancesView implements vscode.Disposable {
     if (!this.treeView) return; // created after the first sync; a message is only ever needed above rows
     const message = chrome.message ?? this.filterMessage(chrome.state);
     if (this.treeView.message !== message) this.treeView.message = message;
-    const description = this.cost?.mineOnly ? 'mine' : undefined;
+    const description = this.cost?.mineOnly ? l10n.t('mine') : undefined;
     if (this.treeView.description !== description) this.treeView.description = description;
   }
 
@@ -60,9 +61,12 @@ export class InstancesView implements vscode.Disposable {
     const hidden = this.provider.hiddenByFilter;
     if (!this.cost?.mineOnly || state !== 'list' || hidden === 0) return undefined;
     if (hidden < this.model.list().length)
-      return `Only yours are shown: ${hidden} other instance${hidden === 1 ? ' is' : 's are'} hidden by the filter.`;
-    const none = hidden === 1 ? 'The one instance listed is not yours' : `None of the ${hidden} instances is yours`;
-    return `${none} (created here, or under your fal nickname). The filter button above shows all.`;
+      return hidden === 1
+        ? l10n.t`Only yours are shown: ${hidden} other instance is hidden by the filter.`
+        : l10n.t`Only yours are shown: ${hidden} other instances are hidden by the filter.`;
+    const none =
+      hidden === 1 ? l10n.t('The one instance listed is not yours') : l10n.t`None of the ${hidden} instances is yours`;
+    return l10n.t`${none} (created here, or under your fal nickname). The filter button above shows all.`;
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@ import type { InstancesModel } from '../core/instancesModel';
 import { buildSpendReport } from '../cost';
 import type { SpendFigures } from '../instances/spendFigures';
 
+// l10n-exempt: the report's address, compared with open documents' URIs (and kept by VS Code across reloads)
 export const SPEND_REPORT_URI = vscode.Uri.from({ scheme: 'fal-spend', path: '/fal Compute spend.md' });
 
 export class SpendReportProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {

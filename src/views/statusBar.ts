@@ -3,6 +3,7 @@
 // matters now (`· 1 idle`, `· 85 % of the $500 budget`), its colour from the most urgent part, the
 // details in the tooltip. Hidden when no part has anything to say, so the extension costs no status
 // bar space when idle.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { CommandId } from '../core/commandIds';
 import { formatUsd } from '../core/costEstimate';
@@ -32,7 +33,7 @@ export class FalStatusBar implements vscode.Disposable {
     private readonly model: InstancesModel,
     private hourlyUsd: Readonly<Record<string, number>>,
   ) {
-    this.item.name = 'fal Compute';
+    this.item.name = l10n.t('fal Compute');
     this.subscription = model.onDidChange(() => this.updateOwnParts());
     this.updateOwnParts();
   }
@@ -104,9 +105,9 @@ function statusTooltipMarkdown(parts: readonly StatusPart[]): string {
 
 function keyPart(message: string): StatusPart {
   return {
-    text: '$(key) fal: key rejected',
-    tooltip: `**fal Compute**: ${markdownText(message)}\n\nClick to set the API key.`,
-    accessibility: `fal Compute: ${message}`,
+    text: `$(key) ${l10n.t('fal: key rejected')}`,
+    tooltip: `${l10n.t`**fal Compute**: ${markdownText(message)}`}\n\n${l10n.t('Click to set the API key.')}`,
+    accessibility: l10n.t`fal Compute: ${message}`,
     urgency: 'warning',
     command: 'fal.setApiKey',
   };
@@ -116,16 +117,24 @@ function keyPart(message: string): StatusPart {
 function runningPart(model: InstancesModel, hourlyUsd: Readonly<Record<string, number>>): StatusPart | undefined {
   const s = runningSummary(model.list(), hourlyUsd);
   if (s.running === 0 && s.invalid === 0) return undefined;
-  const count = `${s.running} instance${s.running === 1 ? '' : 's'}`;
-  const cost = `${s.unpriced ? 'at least ' : ''}about ${formatUsd(s.perHour)} per hour`;
+  const count = s.running === 1 ? l10n.t`${s.running} instance` : l10n.t`${s.running} instances`;
+  const cost = s.unpriced
+    ? l10n.t`at least about ${formatUsd(s.perHour)} per hour`
+    : l10n.t`about ${formatUsd(s.perHour)} per hour`;
   const notes = [
-    s.unpriced ? `${s.unpriced} of them of a type without an hourly rate (add it to \`fal.pricing.hourlyUsd\`)` : '',
-    s.invalid ? `${s.invalid} row${s.invalid === 1 ? '' : 's'} fal sent with invalid data, not counted` : '',
+    s.unpriced
+      ? l10n.t`${s.unpriced} of them of a type without an hourly rate (add it to \`fal.pricing.hourlyUsd\`)`
+      : '',
+    s.invalid
+      ? s.invalid === 1
+        ? l10n.t`${s.invalid} row fal sent with invalid data, not counted`
+        : l10n.t`${s.invalid} rows fal sent with invalid data, not counted`
+      : '',
   ].filter(Boolean);
   return {
     text: `$(server) ${s.running} · ~${formatUsd(s.perHour)}${s.unpriced ? '+' : ''}/h`,
-    tooltip: `**fal Compute**: ${count} (${s.ready} ready), ${cost} *(estimate from the hourly rates in settings)*.${notes.length ? ` ${notes.join('; ')}.` : ''}\n\nClick to show them.`,
-    accessibility: `fal Compute: ${count}, ${cost}${notes.length ? `; ${notes.join('; ')}` : ''}`,
+    tooltip: `${l10n.t`**fal Compute**: ${count} (${s.ready} ready), ${cost} *(estimate from the hourly rates in settings)*.`}${notes.length ? ` ${notes.join('; ')}.` : ''}\n\n${l10n.t('Click to show them.')}`,
+    accessibility: `${l10n.t`fal Compute: ${count}, ${cost}`}${notes.length ? `; ${notes.join('; ')}` : ''}`,
     urgency: 'info',
   };
 }

@@ -7,6 +7,7 @@
 // - rows: the rows, plus a one-line message only while the last refresh failed.
 // While the stored key is being read the view claims nothing ('reading': no welcome matches), so a
 // stored key never flashes the signed-out welcome.
+import * as l10n from '@vscode/l10n';
 import type { FailureKind, KeyRejectionKind } from '../core/apiFailures';
 import type { LoadState } from '../core/instancesModel';
 
@@ -46,7 +47,7 @@ export function viewChrome(load: LoadState, rowCount: number): ViewChrome {
       return { state: `keyRejected.${load.rejection.kind}`, message: undefined };
     case 'error':
       return rowCount > 0
-        ? { state: 'list', message: `Couldn't refresh; showing the last list. ${load.message}` }
+        ? { state: 'list', message: l10n.t`Couldn't refresh; showing the last list. ${load.message}` }
         : { state: errorState(load.failure, load.status), message: undefined };
     case 'loaded':
       return { state: rowCount > 0 ? 'list' : 'empty', message: undefined };

@@ -1,6 +1,7 @@
 // The create wizard's type, sector and confirm steps. Pure logic over WizardUi.
 // Every text here fits the quick pick at 1440×900 (test/e2e/cutOff.test.ts measures it): the
 // essential words first, one short line each; what explains goes into an item's detail.
+import * as l10n from '@vscode/l10n';
 import type { InstanceType, Sector } from '../api/schemas';
 import { SECTORS } from '../api/schemas';
 import { formatUsd, hourlyRate } from '../core/costEstimate';
@@ -14,7 +15,7 @@ import { CANCEL, value, type StepFrame, type StepResult, type WizardPickItem } f
 
 function rateText(instanceType: string, hourlyUsd: Readonly<Record<string, number>>): string {
   const rate = hourlyRate(instanceType, hourlyUsd);
-  return rate === undefined ? 'no hourly rate set' : `~${formatUsd(rate)}/h (estimate)`;
+  return rate === undefined ? l10n.t('no hourly rate set') : l10n.t`~${formatUsd(rate)}/h (estimate)`;
 }
 
 export async function typeStep(
@@ -26,14 +27,14 @@ export async function typeStep(
   const types: InstanceType[] = ['gpu_1x_h100_sxm5', 'gpu_8x_h100_sxm5'];
   const items: WizardPickItem<InstanceType>[] = types.map((t) => ({
     label: machineLabel(t),
-    description: `${rateText(t, deps.hourlyUsd)}${t === deps.lastInstanceType ? ' · last used' : ''}`,
+    description: `${rateText(t, deps.hourlyUsd)}${t === deps.lastInstanceType ? l10n.t(' · last used') : ''}`,
     detail: `${describeSpec(MACHINE_SPECS[t]!)}${MACHINE_SPECS[t]!.supportsSector ? ' · InfiniBand' : ''}`,
     value: t,
   }));
   const current = state.instanceType ?? defaultType;
   const r = await deps.ui.pick({
     ...frame,
-    placeholder: 'Instance type (H100 SXM, billed by the hour until deleted)',
+    placeholder: l10n.t('Instance type (H100 SXM, billed by the hour until deleted)'),
     items,
     activeIndex: Math.max(0, types.indexOf(current)),
   });
@@ -44,18 +45,23 @@ export async function typeStep(
 
 export async function sectorStep(frame: StepFrame, deps: CreateWizardDeps, state: State): Promise<StepResult<void>> {
   const items: WizardPickItem<Sector | null>[] = [
-    { label: 'Default', description: 'fal chooses the placement', detail: 'For work on this one machine', value: null },
+    {
+      label: l10n.t('Default'),
+      description: l10n.t('fal chooses the placement'),
+      detail: l10n.t('For work on this one machine'),
+      value: null,
+    },
     ...SECTORS.map((s) => ({
       label: s,
-      description: 'InfiniBand placement group',
-      detail: `Linked by InfiniBand to other 8x H100s in ${s} (multi-node training)`,
+      description: l10n.t('InfiniBand placement group'),
+      detail: l10n.t`Linked by InfiniBand to other 8x H100s in ${s} (multi-node training)`,
       value: s,
     })),
   ];
   const current = state.sector ?? null;
   const r = await deps.ui.pick({
     ...frame,
-    placeholder: 'Sector (InfiniBand placement): Default for one machine',
+    placeholder: l10n.t('Sector (InfiniBand placement): Default for one machine'),
     items,
     activeIndex: Math.max(
       0,
@@ -74,21 +80,25 @@ export function chosenName(deps: Pick<CreateWizardDeps, 'defaultName'>, state: S
 
 function keyRow(key: KeyChoice): Pick<WizardPickItem<never>, 'label' | 'description' | 'detail'> {
   if (key.kind === 'generate')
-    return { label: '$(key) A new ed25519 key', description: 'SSH key · generated when you confirm' };
-  const file = key.source === 'pasted' ? 'Pasted key' : basename(key.source);
+    return {
+      label: `$(key) ${l10n.t('A new ed25519 key')}`,
+      description: l10n.t('SSH key · generated when you confirm'),
+    };
+  const file = key.source === 'pasted' ? l10n.t('Pasted key') : basename(key.source);
   return {
     label: `$(key) ${labelText(file)}`,
-    description: `SSH key · ${labelText(key.parsed.type)}`,
+    description: l10n.t`SSH key · ${labelText(key.parsed.type)}`,
     detail: key.parsed.fingerprint,
   };
 }
 
 /** The confirm step's month line, short enough for the quick pick: "Over budget: ~$221.35 this month if all keeps running ($1.00 budget, estimate)". */
 export function projectionText(p: BudgetProjection): string {
-  const total = `~${formatUsd(p.projectedUsd)} this month if all keeps running`;
-  const unknown = p.unknownRateTypes.length ? ', some types have no rate' : '';
-  if (p.budgetUsd === undefined) return `${total} (estimate${unknown})`;
-  return `${p.exceedsBudget ? 'Over budget: ' : ''}${total} (${formatUsd(p.budgetUsd)} budget, estimate${unknown})`;
+  const total = l10n.t`~${formatUsd(p.projectedUsd)} this month if all keeps running`;
+  const unknown = p.unknownRateTypes.length ? l10n.t(', some types have no rate') : '';
+  if (p.budgetUsd === undefined) return l10n.t`${total} (estimate${unknown})`;
+  const line = l10n.t`${total} (${formatUsd(p.budgetUsd)} budget, estimate${unknown})`;
+  return p.exceedsBudget ? l10n.t`Over budget: ${line}` : line;
 }
 
 /** What the confirm step returns: create, or go back to the key step to change the key. */
@@ -108,7 +118,7 @@ export async function confirmStep(
   for (;;) {
     const name = chosenName(deps, state);
     const placement = MACHINE_SPECS[plan.instanceType]?.supportsSector
-      ? ` · ${plan.sector ?? 'default placement'}`
+      ? ` · ${plan.sector ?? l10n.t('default placement')}`
       : '';
     const rate = rateText(plan.instanceType, deps.hourlyUsd);
     const projection = deps.projectMonth?.(plan.instanceType);
@@ -117,29 +127,29 @@ export async function confirmStep(
       placeholder: `${name ? `${name} · ` : ''}${machineLabel(plan.instanceType)}${placement} · ${rate}`,
       items: [
         {
-          label: `$(rocket) Create ${machineLabel(plan.instanceType)}`,
-          description: projection ? `${rate}, billed by the hour until you delete it` : rate,
+          label: `$(rocket) ${l10n.t`Create ${machineLabel(plan.instanceType)}`}`,
+          description: projection ? l10n.t`${rate}, billed by the hour until you delete it` : rate,
           // The month's projected total (fal.budget.monthlyUsd), flagged when this create would pass the budget.
           detail: projection
             ? `${projection.exceedsBudget ? '$(warning) ' : ''}${projectionText(projection)}`
-            : 'Billed by the hour from now until you delete it',
+            : l10n.t('Billed by the hour from now until you delete it'),
           value: 'create',
         },
         name
           ? {
               label: `$(tag) ${labelText(name)}`,
-              description: 'name · change…',
-              detail: 'Shown in the Instances list; kept in VS Code only',
+              description: l10n.t('name · change…'),
+              detail: l10n.t('Shown in the Instances list; kept in VS Code only'),
               value: 'name',
             }
           : {
-              label: '$(tag) Add a name…',
-              description: 'optional',
-              detail: 'Shown in the Instances list; kept in VS Code only',
+              label: `$(tag) ${l10n.t('Add a name…')}`,
+              description: l10n.t('optional'),
+              detail: l10n.t('Shown in the Instances list; kept in VS Code only'),
               value: 'name',
             },
         { ...keyRow(plan.key), value: 'changeKey' },
-        { label: '$(close) Cancel', description: 'nothing is created', value: 'cancel' },
+        { label: `$(close) ${l10n.t('Cancel')}`, description: l10n.t('nothing is created'), value: 'cancel' },
       ],
       activeIndex: 0,
     });
@@ -149,8 +159,8 @@ export async function confirmStep(
     const typed = await deps.ui.input({
       ...frame,
       canGoBack: true,
-      prompt: `A name for the new machine (up to ${MAX_NAME_LENGTH} characters; empty for none). Kept in VS Code only.`,
-      placeholder: 'e.g. training-run',
+      prompt: l10n.t`A name for the new machine (up to ${MAX_NAME_LENGTH} characters; empty for none). Kept in VS Code only.`,
+      placeholder: l10n.t('e.g. training-run'),
       value: name ?? '',
       validate: (text) => nameProblem(text),
     });

@@ -2,6 +2,7 @@
 // confirm (where the proposed name can be changed). Pure logic over an injectable WizardUi, so every path (Back, Escape, validation) is
 // unit-tested in plain node. Nothing here sends a request or writes a file: the result is a plan
 // the command executes (a key to generate is generated only after the user confirmed).
+import * as l10n from '@vscode/l10n';
 import type { InstanceType } from '../api/schemas';
 import { MACHINE_SPECS } from '../core/instanceTypes';
 import { cleanName, nameProblem } from '../core/instanceName';
@@ -19,7 +20,6 @@ import type { StepFrame, StepResult } from './wizardUi';
 
 export type { CreateArgs, CreatePlan } from './createTypes';
 
-const WIZARD_TITLE = 'Create H100 Instance';
 const DEFAULT_INSTANCE_TYPE: InstanceType = 'gpu_1x_h100_sxm5';
 
 type StepName = 'type' | 'sector' | 'key' | 'confirm';
@@ -27,6 +27,7 @@ type StepName = 'type' | 'sector' | 'key' | 'confirm';
 /** Runs the wizard; undefined when the user cancelled (nothing was sent or written). */
 export async function runCreateWizard(deps: CreateWizardDeps, args: CreateArgs = {}): Promise<CreatePlan | undefined> {
   const { ui } = deps;
+  const title = l10n.t('Create H100 Instance');
   const state: State = {};
   const fixed = new Set<StepName>();
 
@@ -37,7 +38,7 @@ export async function runCreateWizard(deps: CreateWizardDeps, args: CreateArgs =
       fixed.add('type');
     } else
       await ui.showError(
-        `Unknown instance type "${String(args.instanceType)}": choose gpu_1x_h100_sxm5 or gpu_8x_h100_sxm5.`,
+        l10n.t`Unknown instance type "${String(args.instanceType)}": choose gpu_1x_h100_sxm5 or gpu_8x_h100_sxm5.`,
       );
   }
   if (args.sector !== undefined) {
@@ -47,11 +48,12 @@ export async function runCreateWizard(deps: CreateWizardDeps, args: CreateArgs =
     } else if (isSector(args.sector)) {
       state.sector = args.sector;
       fixed.add('sector');
-    } else await ui.showError(`Unknown sector "${String(args.sector)}": use sector_1, sector_2, sector_3 or default.`);
+    } else
+      await ui.showError(l10n.t`Unknown sector "${String(args.sector)}": use sector_1, sector_2, sector_3 or default.`);
   }
   if (args.name !== undefined) {
-    const problem = typeof args.name === 'string' ? nameProblem(args.name) : 'it is not text';
-    if (problem) await ui.showError(`The name "${String(args.name)}" cannot be used: ${problem}`);
+    const problem = typeof args.name === 'string' ? nameProblem(args.name) : l10n.t('it is not text');
+    if (problem) await ui.showError(l10n.t`The name "${String(args.name)}" cannot be used: ${problem}`);
     else state.name = cleanName(args.name) ?? null;
   }
   if (args.sshPublicKeyPath !== undefined) {
@@ -80,7 +82,7 @@ export async function runCreateWizard(deps: CreateWizardDeps, args: CreateArgs =
     const list = steps();
     const name = list[index];
     if (name === undefined) return planOf(deps, state);
-    const frame: StepFrame = { title: WIZARD_TITLE, step: index + 1, totalSteps: list.length, canGoBack: index > 0 };
+    const frame: StepFrame = { title, step: index + 1, totalSteps: list.length, canGoBack: index > 0 };
     const result = await runStep(name, frame, deps, state, defaultType);
     if (result.kind === 'cancel') return undefined;
     if (result.kind === 'back') index = Math.max(0, index - 1);

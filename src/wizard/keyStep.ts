@@ -1,5 +1,6 @@
 // The create wizard's SSH key step: a key from ~/.ssh, a new ed25519 key, a pasted or a browsed
 // public key — and never a private key. Pure logic over WizardUi.
+import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
 import { errorText } from '../base/errorText';
 import { labelText } from '../core/markdownText';
@@ -9,10 +10,6 @@ import { CANCEL, value, type StepFrame, type StepResult, type WizardPickItem } f
 
 type KeyAction = { kind: 'found'; key: FoundKey } | { kind: 'generate' } | { kind: 'paste' } | { kind: 'browse' };
 
-const GENERATE_LABEL = 'Generate a new ed25519 key for fal';
-const PASTE_LABEL = 'Paste a public key…';
-const BROWSE_LABEL = 'Browse…';
-
 export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: State): Promise<StepResult<void>> {
   const { ui } = deps;
   for (;;) {
@@ -21,20 +18,24 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
       ...found.map((key) => ({
         label: `$(key) ${labelText(basename(key.publicKeyPath))}`,
         description: labelText(`${key.parsed.type}${key.parsed.comment ? ` · ${key.parsed.comment}` : ''}`),
-        detail: `${key.parsed.fingerprint}${key.privateKeyPath ? '' : ' · no private key beside it'}`,
+        detail: `${key.parsed.fingerprint}${key.privateKeyPath ? '' : l10n.t(' · no private key beside it')}`,
         value: { kind: 'found' as const, key },
       })),
       {
-        label: `$(add) ${GENERATE_LABEL}`,
-        detail: `Written to ${labelText(deps.sshDirShown ?? deps.sshDir)} when you confirm; overwrites nothing`,
+        label: `$(add) ${l10n.t('Generate a new ed25519 key for fal')}`,
+        detail: l10n.t`Written to ${labelText(deps.sshDirShown ?? deps.sshDir)} when you confirm; overwrites nothing`,
         value: { kind: 'generate' },
       },
       {
-        label: `$(clippy) ${PASTE_LABEL}`,
-        detail: 'One line: ssh-ed25519 …, ssh-rsa … or ecdsa-sha2-…',
+        label: `$(clippy) ${l10n.t('Paste a public key…')}`,
+        detail: l10n.t('One line: ssh-ed25519 …, ssh-rsa … or ecdsa-sha2-…'),
         value: { kind: 'paste' },
       },
-      { label: `$(folder-opened) ${BROWSE_LABEL}`, detail: 'Choose a .pub file', value: { kind: 'browse' } },
+      {
+        label: `$(folder-opened) ${l10n.t('Browse…')}`,
+        detail: l10n.t('Choose a .pub file'),
+        value: { kind: 'browse' },
+      },
     ];
     const current = state.key;
     const activeIndex =
@@ -46,7 +47,7 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
           );
     const r = await ui.pick({
       ...frame,
-      placeholder: 'SSH public key for the instance (cannot be changed later)',
+      placeholder: l10n.t('SSH public key for the instance (cannot be changed later)'),
       items,
       activeIndex,
     });
@@ -69,12 +70,14 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
       const pasted = await ui.input({
         ...frame,
         canGoBack: true,
-        prompt: 'Paste a PUBLIC key (one line of a .pub file). A private key is refused, never sent.',
+        prompt: l10n.t('Paste a PUBLIC key (one line of a .pub file). A private key is refused, never sent.'),
         placeholder: 'ssh-ed25519 AAAA… you@host',
         validate: pastedKeyProblem,
         // A private key is not left on screen for anyone looking over a shoulder (or a screen share).
         refuseAndClear: (text) =>
-          looksLikePrivateKey(text) ? `${PRIVATE_KEY_PROBLEM} It was cleared from the box and not sent.` : undefined,
+          looksLikePrivateKey(text)
+            ? l10n.t`${PRIVATE_KEY_PROBLEM} It was cleared from the box and not sent.`
+            : undefined,
       });
       if (pasted.kind === 'cancel') return CANCEL;
       if (pasted.kind === 'back') continue;
@@ -83,7 +86,7 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
       state.key = { kind: 'existing', parsed, source: 'pasted' };
       return value(undefined);
     }
-    const path = await ui.openFile({ title: 'Choose an SSH public key (.pub)', defaultFolder: deps.sshDir });
+    const path = await ui.openFile({ title: l10n.t('Choose an SSH public key (.pub)'), defaultFolder: deps.sshDir });
     if (path === undefined) continue;
     const chosen = await keyFromFile(deps, path);
     if (typeof chosen === 'string') {
@@ -111,9 +114,9 @@ export async function keyFromFile(
   try {
     text = await deps.readFile(path);
   } catch (e) {
-    return `Cannot read ${path}: ${errorText(e)}`;
+    return l10n.t`Cannot read ${path}: ${errorText(e)}`;
   }
-  if (text.length > 64 * 1024) return `${basename(path)} is too large to be a public key.`;
+  if (text.length > 64 * 1024) return l10n.t`${basename(path)} is too large to be a public key.`;
   if (looksLikePrivateKey(text)) {
     // The private half was chosen: use its .pub sibling when there is one, never the file itself.
     const sibling = `${path}.pub`;
@@ -121,7 +124,7 @@ export async function keyFromFile(
       const pub = await keyFromFile(deps, sibling);
       if (typeof pub !== 'string' && pub.kind === 'existing') return { ...pub, privateKeyPath: path };
     }
-    return `${basename(path)}: ${PRIVATE_KEY_PROBLEM} It was not sent.`;
+    return l10n.t`${basename(path)}: ${PRIVATE_KEY_PROBLEM} It was not sent.`;
   }
   const parsed = parsePublicKey(text);
   if (isKeyProblem(parsed)) return `${basename(path)}: ${parsed.problem}`;

@@ -1,5 +1,6 @@
 // WizardUi over VS Code's quick input: one QuickPick/InputBox per step with title, "Step n of m",
 // a Back button, validation messages; Escape (or hiding) cancels.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { BACK, CANCEL, value, type InputOptions, type PickOptions, type StepResult, type WizardUi } from './wizardUi';
 import { showErrorMessage } from '../notifications';
@@ -97,7 +98,7 @@ export class VscodeWizardUi implements WizardUi {
     const picked = await vscode.window.showOpenDialog({
       title: options.title,
       canSelectMany: false,
-      openLabel: 'Use this key',
+      openLabel: l10n.t('Use this key'),
       ...(options.defaultFolder && { defaultUri: vscode.Uri.file(options.defaultFolder) }),
     });
     return picked?.[0]?.fsPath;
