@@ -227,12 +227,12 @@ export class CostGuard implements Disposable {
         if (this.phases.get(id)?.kind === 'deleting') this.phases.delete(id);
         if (outcome.kind === 'deleted') {
           this.log(id, 'auto-deleted');
-          this.o.host.inform(l10n.t`Auto-deleted ${label}: it was idle, and a fresh check found nobody on it.`);
+          this.o.host.inform(l10n.t`Auto-deleted ${label}: it was idle, and a fresh check found nobody on it.`, 'info');
         } else {
           this.log(id, `not auto-deleted: ${outcome.reason}`);
           if (!this.disposed) {
             this.state.set('rearmAt', id, this.timers.now());
-            this.o.host.inform(l10n.t`${label} was not auto-deleted: ${outcome.reason}.`);
+            this.o.host.inform(l10n.t`${label} was not auto-deleted: ${outcome.reason}.`, 'warning');
           }
         }
         this.evaluate();

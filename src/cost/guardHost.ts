@@ -20,8 +20,8 @@ export interface CostGuardHost extends AutoDeleteHost {
   showCountdown(countdown: Countdown): Shown<CountdownAnswer>;
   /** The user chose "Delete…" on a reminder: open the normal, confirmed delete. */
   confirmDelete(instanceId: string): void;
-  /** A short message for the user (an auto-delete that happened or was refused). */
-  inform(message: string): void;
+  /** A short message for the user: an auto-delete that happened, or (a warning) one that was refused. */
+  inform(message: string, severity: 'info' | 'warning'): void;
   log(line: string): void;
 }
 

@@ -26,7 +26,7 @@
 //   runBeforeDelete(cmd,id) → run the already-substituted command in a visible terminal/task; resolve its exit code
 //   deleteInstance(id)      → fresh GET first (refuse if gone or changed), then DELETE
 //   confirmDelete(id)       → the normal, confirmed "Delete…" flow (from a reminder's Delete… button)
-//   inform(message)         → a short notification (auto-deleted / not auto-deleted and why)
+//   inform(message, severity) → a short notification (auto-deleted; a warning: not auto-deleted and why)
 //   log(line)               → the "fal Compute" output channel
 //
 // And asks the pure helpers for figures:

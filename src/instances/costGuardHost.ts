@@ -61,10 +61,8 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
         gate,
       ),
     confirmDelete: (id) => void executeFalCommand('fal.deleteInstance', id),
-    inform: (message) => {
-      const warn = / was not auto-deleted: /.test(message);
-      void (warn ? showWarningMessage(message) : showInformationMessage(message));
-    },
+    inform: (message, severity) =>
+      void (severity === 'warning' ? showWarningMessage(message) : showInformationMessage(message)),
     log: (line) => log.info(line),
   };
 }

@@ -5,7 +5,6 @@ export {
   isKeyProblem,
   looksLikePrivateKey,
   parsePublicKey,
-  PRIVATE_KEY_PROBLEM,
   privateKeyProblem,
   PUBLIC_KEY_TYPES,
   type KeyProblem,

@@ -43,14 +43,6 @@ export const privateKeyProblem = (): string =>
     'This is a PRIVATE key. Never share it: paste the PUBLIC key (the .pub file, one line starting with ssh-ed25519 or ssh-rsa).',
   );
 
-/**
- * @deprecated privateKeyProblem(), worded when it is shown. Kept only while src/wizard and src/api
- * (converted in parallel) still import this; delete it once they call privateKeyProblem().
- */
-export const PRIVATE_KEY_PROBLEM =
-  // l10n-exempt: a transition copy of privateKeyProblem()'s English, for the importers above only
-  'This is a PRIVATE key. Never share it: paste the PUBLIC key (the .pub file, one line starting with ssh-ed25519 or ssh-rsa).';
-
 // PEM/OpenSSH/PKCS#8/ssh.com armour, PuTTY .ppk, and the bare body of an OpenSSH private key
 // (base64 of "openssh-key-v1\0", i.e. someone copied the lines between the armour).
 const PRIVATE_KEY_PATTERNS = [

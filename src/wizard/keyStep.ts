@@ -4,7 +4,7 @@ import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
 import { errorText } from '../base/errorText';
 import { labelText } from '../core/markdownText';
-import { isKeyProblem, looksLikePrivateKey, parsePublicKey, PRIVATE_KEY_PROBLEM, type FoundKey } from '../ssh';
+import { isKeyProblem, looksLikePrivateKey, parsePublicKey, privateKeyProblem, type FoundKey } from '../ssh';
 import type { CreateWizardDeps, KeyChoice, State } from './createTypes';
 import { CANCEL, value, type StepFrame, type StepResult, type WizardPickItem } from './wizardUi';
 
@@ -76,7 +76,7 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
         // A private key is not left on screen for anyone looking over a shoulder (or a screen share).
         refuseAndClear: (text) =>
           looksLikePrivateKey(text)
-            ? l10n.t`${PRIVATE_KEY_PROBLEM} It was cleared from the box and not sent.`
+            ? l10n.t`${privateKeyProblem()} It was cleared from the box and not sent.`
             : undefined,
       });
       if (pasted.kind === 'cancel') return CANCEL;
@@ -100,7 +100,7 @@ export async function keyStep(frame: StepFrame, deps: CreateWizardDeps, state: S
 
 /** The validation message of the paste box: undefined when the text is a usable public key. */
 export function pastedKeyProblem(text: string): string | undefined {
-  if (looksLikePrivateKey(text)) return PRIVATE_KEY_PROBLEM;
+  if (looksLikePrivateKey(text)) return privateKeyProblem();
   const parsed = parsePublicKey(text);
   return isKeyProblem(parsed) ? parsed.problem : undefined;
 }
@@ -124,7 +124,7 @@ export async function keyFromFile(
       const pub = await keyFromFile(deps, sibling);
       if (typeof pub !== 'string' && pub.kind === 'existing') return { ...pub, privateKeyPath: path };
     }
-    return l10n.t`${basename(path)}: ${PRIVATE_KEY_PROBLEM} It was not sent.`;
+    return l10n.t`${basename(path)}: ${privateKeyProblem()} It was not sent.`;
   }
   const parsed = parsePublicKey(text);
   if (isKeyProblem(parsed)) return `${basename(path)}: ${parsed.problem}`;

@@ -57,6 +57,7 @@ describe('cost guard: auto-delete', () => {
     await runToDeadline(t);
     assert.deepEqual(t.host.deleted, ['inst_a']);
     assert.match(t.host.informs[0]!, /^Auto-deleted train-run \(inst_a, 8x H100\): it was idle/);
+    assert.deepEqual(t.host.warnings, [], 'a done auto-delete is news, not a warning');
   });
 
   it('off by default: an idle instance gets a reminder, never a countdown or a delete', async () => {
@@ -156,6 +157,7 @@ describe('cost guard: auto-delete', () => {
     assert.deepEqual(t.host.deleted, []);
     assert.match(t.host.logsFor('inst_a'), /not auto-deleted: a GPU process is running: python \(pid 4242\)/);
     assert.match(t.host.informs[0]!, /was not auto-deleted: a GPU process is running/);
+    assert.deepEqual(t.host.warnings, t.host.informs, 'a refused auto-delete is a warning');
   });
 
   it('the re-check finds a GPU busy or unreadable → no delete', async () => {

@@ -117,8 +117,10 @@ export class FakeHost implements CostGuardHost {
   confirmDelete(id: string): void {
     this.confirmDeletes.push(id);
   }
-  inform(message: string): void {
+  readonly warnings: string[] = [];
+  inform(message: string, severity: 'info' | 'warning'): void {
     this.informs.push(message);
+    if (severity === 'warning') this.warnings.push(message);
   }
   log(line: string): void {
     this.logs.push(line);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { access, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateKeyPair, listPublicKeys, PRIVATE_KEY_PROBLEM } from '../../../src/ssh';
+import { generateKeyPair, listPublicKeys, privateKeyProblem } from '../../../src/ssh';
 import { runCreateWizard, type CreateArgs, type CreatePlan } from '../../../src/wizard/createWizard';
 import { keyFromFile, pastedKeyProblem } from '../../../src/wizard/keyStep';
 import { fixedOffsetCalendar, projectMonth, type BudgetProjection } from '../../../src/cost';
@@ -225,7 +225,7 @@ describe('create wizard (scripted UI)', () => {
       box.validation![0]!,
       /^This is a PRIVATE key\. Never share it.*It was cleared from the box and not sent\.$/,
     );
-    assert.ok(box.validation![0]!.startsWith(PRIVATE_KEY_PROBLEM));
+    assert.ok(box.validation![0]!.startsWith(privateKeyProblem()));
     assert.deepEqual(box.cleared, [PRIVATE], 'the private key is taken out of the box');
     assert.ok(box.validation![1], 'a damaged key is refused too');
     assert.equal(box.validation![2], undefined);
@@ -363,12 +363,12 @@ describe('create wizard (scripted UI)', () => {
   });
 
   it('pastedKeyProblem refuses private keys in every common armour', () => {
-    assert.equal(pastedKeyProblem(PRIVATE), PRIVATE_KEY_PROBLEM);
+    assert.equal(pastedKeyProblem(PRIVATE), privateKeyProblem());
     assert.equal(
       pastedKeyProblem('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----'),
-      PRIVATE_KEY_PROBLEM,
+      privateKeyProblem(),
     );
-    assert.equal(pastedKeyProblem('PuTTY-User-Key-File-3: ssh-ed25519'), PRIVATE_KEY_PROBLEM);
+    assert.equal(pastedKeyProblem('PuTTY-User-Key-File-3: ssh-ed25519'), privateKeyProblem());
     assert.equal(pastedKeyProblem(PUB), undefined);
   });
 });
