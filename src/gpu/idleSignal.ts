@@ -52,8 +52,8 @@ export class IdleSignal {
     const now = this.timers.now();
     let next: number | undefined;
     for (const id of new Set([...this.runs.keys(), ...this.seen.keys()])) {
-      const since = this.idleSince(id);
-      const key = since === undefined ? '' : `${since}:${this.isIdle(id)}`;
+      const since = this.runs.get(id)?.idleSince(now);
+      const key = since === undefined ? '' : `${since}:${now - since >= this.idleMs}`;
       if ((this.seen.get(id) ?? '') !== key) {
         if (key) this.seen.set(id, key);
         else this.seen.delete(id);

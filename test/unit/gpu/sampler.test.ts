@@ -16,6 +16,23 @@ describe('GpuSampler: when it samples and which connections it keeps', () => {
     assert.equal(t.sampler.state('a')?.kind, 'ok');
   });
 
+  it('a list of 1,000 machines costs work in proportion to it, not its square (one idle check per list)', () => {
+    const t = setup();
+    let reads = 0;
+    const clock = t.timers.now.bind(t.timers);
+    t.timers.now = () => (reads++, clock());
+    const fired: string[] = [];
+    t.sampler.onDidChange((id) => fired.push(id));
+    const targets = Array.from({ length: 1000 }, (_, i) => target(`i${i}`));
+    t.sampler.setTargets(targets);
+    assert.equal(fired.length, 1000, 'each new machine is announced');
+    assert.ok(reads < 5 * targets.length, `${reads} clock reads for 1,000 new machines`);
+    reads = 0;
+    t.sampler.setTargets(targets.slice(500));
+    assert.equal(fired.length, 1500, 'each machine that left is announced');
+    assert.ok(reads < 5 * targets.length, `${reads} clock reads for 500 machines gone`);
+  });
+
   it('N samples use one connection and N commands: 6 a minute at the default 10 s', async () => {
     const t = setup();
     await t.look();
