@@ -31,25 +31,54 @@ export async function measureActivation(samples: number): Promise<ActivationSamp
   return results;
 }
 
-async function activationMs(which: keyof typeof EXTENSIONS): Promise<number> {
-  const shim = join(root, 'test/integration/code-shim.sh');
-  chmodSync(shim, 0o755);
-  const tmp = makeRunDir('bench-activation-');
-  const out = join(tmp, 'activation.json');
+export interface ActivationSplit {
+  evaluationMs: number;
+  wiringMs: number;
+  /** The wiring's CPU profile (activate() alone), as the DevTools protocol gives it. */
+  profile: unknown;
+}
+
+/** One fresh host: the bundle's evaluation and activate()'s wiring timed apart, the wiring profiled. */
+export async function measureActivationSplit(): Promise<ActivationSplit> {
+  const tmp = makeRunDir('bench-activation-split-');
   try {
-    await runTests({
-      vscodeExecutablePath: shim,
-      extensionDevelopmentPath: EXTENSIONS[which].path,
-      extensionTestsPath: join(root, 'out/test/bench/activationHost.js'),
-      launchArgs: [
-        `--user-data-dir=${join(tmp, 'user-data')}`,
-        `--extensions-dir=${join(tmp, 'extensions')}`,
-        '--disable-extensions',
-      ],
-      extensionTestsEnv: { FAL_BENCH_OUT: out, FAL_NODE: process.execPath, FAL_BENCH_EXTENSION: EXTENSIONS[which].id },
-    });
-    return JSON.parse(readFileSync(out, 'utf8')).activationMs;
+    const out = await hostRun('fal', tmp, { FAL_BENCH_SPLIT: '1' });
+    const { evaluationMs, wiringMs } = JSON.parse(readFileSync(out, 'utf8'));
+    const profile: unknown = JSON.parse(readFileSync(join(tmp, 'activation.cpuprofile'), 'utf8'));
+    return { evaluationMs, wiringMs, profile };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+async function activationMs(which: keyof typeof EXTENSIONS): Promise<number> {
+  const tmp = makeRunDir('bench-activation-');
+  try {
+    return JSON.parse(readFileSync(await hostRun(which, tmp), 'utf8')).activationMs;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function hostRun(which: keyof typeof EXTENSIONS, tmp: string, env: Record<string, string> = {}): Promise<string> {
+  const shim = join(root, 'test/integration/code-shim.sh');
+  chmodSync(shim, 0o755);
+  const out = join(tmp, 'activation.json');
+  await runTests({
+    vscodeExecutablePath: shim,
+    extensionDevelopmentPath: EXTENSIONS[which].path,
+    extensionTestsPath: join(root, 'out/test/bench/activationHost.js'),
+    launchArgs: [
+      `--user-data-dir=${join(tmp, 'user-data')}`,
+      `--extensions-dir=${join(tmp, 'extensions')}`,
+      '--disable-extensions',
+    ],
+    extensionTestsEnv: {
+      FAL_BENCH_OUT: out,
+      FAL_NODE: process.execPath,
+      FAL_BENCH_EXTENSION: EXTENSIONS[which].id,
+      ...env,
+    },
+  });
+  return out;
 }

@@ -34,10 +34,14 @@ const vsixBytes = statSync(resolve(root, 'fal-compute.vsix')).size;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
-console.log('Measuring activation in the extension host, each beside an empty extension (4 pairs of fresh hosts)…');
-const { measureActivation } = require(resolve(root, 'out/test/bench/activation.js'));
-const activation = await measureActivation(4);
+console.log('Measuring activation in the extension host, each beside an empty extension (6 pairs of fresh hosts)…');
+const { measureActivation, measureActivationSplit } = require(resolve(root, 'out/test/bench/activation.js'));
+const activation = await measureActivation(6);
 const ratios = activation.map((a) => a.falMs / a.emptyMs);
+// One more fresh host: the bundle's evaluation and activate()'s wiring apart, the wiring profiled.
+const { summarizeProfile, SOURCE_MAP } = require(resolve(root, 'out/test/bench/hostProfile.js'));
+const split = await measureActivationSplit();
+const wiring = summarizeProfile(split.profile, SOURCE_MAP);
 
 console.log('Measuring list + render of 1000 instances in the workbench…');
 const { measureListRender } = require(resolve(root, 'out/test/bench/listRender.js'));
@@ -90,16 +94,28 @@ const rows = [
   ],
   ['fal-compute.vsix', kib(vsixBytes)],
   [
-    "activation ÷ an empty extension's, paired fresh hosts (median of 4; the tracked number)",
+    "activation ÷ an empty extension's, paired fresh hosts (median of 6; the tracked number)",
     `${median(ratios).toFixed(1)}× (${ratios.map((r) => r.toFixed(1)).join(', ')})`,
   ],
   [
-    'activation, extension host (median of 4)',
+    'activation, extension host (median of 6)',
     `${median(activation.map((a) => a.falMs)).toFixed(1)} ms (${activation.map((a) => a.falMs.toFixed(1)).join(', ')})`,
   ],
   [
-    'activation of an empty extension, paired hosts (median of 4)',
+    'activation of an empty extension, paired hosts (median of 6)',
     `${median(activation.map((a) => a.emptyMs)).toFixed(1)} ms (${activation.map((a) => a.emptyMs.toFixed(1)).join(', ')})`,
+  ],
+  [
+    'activation split (one more fresh host): bundle evaluation / activate() wiring',
+    `${split.evaluationMs.toFixed(1)} ms / ${split.wiringMs.toFixed(1)} ms`,
+  ],
+  [
+    "activate()'s wiring, where its CPU went (self time; profiled at 50 µs)",
+    wiring.byPlace
+      .filter(([place]) => place !== '(idle)')
+      .slice(0, 6)
+      .map(([place, ms]) => `${place} ${ms.toFixed(1)} ms`)
+      .join(', '),
   ],
   [`1000 instances: key entered → listed (${list.pages} pages) and rendered`, `${list.firstLoadMs.toFixed(0)} ms`],
   ['1000 instances: refresh → changed row repainted (median of 5)', `${list.refreshMs.toFixed(0)} ms`],
@@ -187,6 +203,7 @@ writeFileSync(
       vsixBytes,
       activation,
       activationRatio: median(ratios),
+      activationSplit: { evaluationMs: split.evaluationMs, wiringMs: split.wiringMs, wiring },
       pollRate: { amongThousand, amongFive },
       list,
       connect,
