@@ -13,8 +13,11 @@
 //   list (`full`) keeps the slow pace, and is fetched at once on request (Refresh, after a create/delete);
 // - after a failure, back off exponentially (honouring a server's Retry-After); only the user's
 //   Refresh skips the wait;
-// - never two fetches at once: a request made during a fetch is folded into one more fetch after it.
+// - never two fetches at once: a request made during a fetch is folded into one more fetch after it;
+// - the account's balance (`billing`) is read at the end of a tick whose fetch was answered, with the
+//   view visible and the window focused, at its own slow pace (billingPace.ts: at most once a minute).
 import { realTimers, type Timers } from '../base/timers';
+import { BillingPace, type BillingPaceOptions } from './billingPace';
 
 /** `full`: the whole list. `changes`: whatever tells what the transitional instances became. */
 export type FetchKind = 'full' | 'changes';
@@ -42,6 +45,8 @@ export interface RefreshSchedulerOptions {
   maxBackoffMs?: number;
   timers?: Timers;
   onSchedule?: (schedule: Schedule) => void;
+  /** Reads the account's balance, on the pace of billingPace.ts. */
+  billing?: BillingPaceOptions;
 }
 
 export class RefreshScheduler {
@@ -63,9 +68,11 @@ export class RefreshScheduler {
   // It starts disabled: only changes from there are news.
   private reported = 'off:disabled';
   private readonly timers: Timers;
+  private readonly billing: BillingPace | undefined;
 
   constructor(private readonly options: RefreshSchedulerOptions) {
     this.timers = options.timers ?? realTimers;
+    this.billing = options.billing && new BillingPace(options.billing);
   }
 
   setEnabled(enabled: boolean): void {
@@ -79,6 +86,11 @@ export class RefreshScheduler {
       }
       this.enabled = enabled;
     });
+  }
+
+  /** The key in use (an account tag): a new one may read billing even if the last one could not. */
+  setBillingKey(key: string | undefined): void {
+    this.billing?.setKey(key);
   }
 
   setVisible(visible: boolean): void {
@@ -193,6 +205,7 @@ export class RefreshScheduler {
         (outcome) => this.record(outcome, kind, at),
         () => this.record({ ok: false }, kind, at),
       )
+      .then(() => this.readBilling(at))
       .finally(() => {
         this.inFlight = undefined;
         if (this.again) {
@@ -216,6 +229,12 @@ export class RefreshScheduler {
       this.retryAfterMs = outcome.retryAfterMs ?? 0;
       if (kind === 'full') this.fullWanted = true; // still owed once fal answers again
     }
+  }
+
+  /** The balance, in the same tick (never beside another fetch): only after an answered fetch, and only while someone looks. */
+  private async readBilling(at: number): Promise<void> {
+    const looking = this.enabled && !this.disposed && this.visible && this.focused;
+    if (this.billing && looking && this.failures === 0 && this.billing.due(at)) await this.billing.read(at);
   }
 
   private schedule(): void {
