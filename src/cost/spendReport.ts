@@ -11,6 +11,8 @@ export interface SpendReportInput {
   readonly month: SpendSummary;
   /** The month projection (without a proposed create), when a budget is set. */
   readonly budget?: BudgetProjection;
+  /** The credit balance and runway section (markdown lines, made by views/creditPresentation.ts), when there is one. */
+  readonly credit?: readonly string[];
 }
 
 const SINCE_SEEN = '¹';
@@ -22,7 +24,7 @@ export function buildSpendReport(input: SpendReportInput): string {
     '# fal Compute — estimated spend',
     '',
     '*Estimates: hourly rates from `fal.pricing.hourlyUsd` × the time each instance existed while this VS Code',
-    "was watching (fal's API has no billing data and no creation time). Your fal invoice is the real figure.*",
+    "was watching (fal's API has no spend per instance and no creation time). Your fal invoice is the real figure.*",
     '',
     '| period | estimated spend |',
     '| --- | ---: |',
@@ -36,6 +38,7 @@ export function buildSpendReport(input: SpendReportInput): string {
       `| Projected month total if everything running keeps running | ${formatUsd(budget.projectedUsd)} (${budget.level}) |`,
     );
   }
+  if (input.credit?.length) lines.push('', ...input.credit);
   lines.push('', '## This month, per instance', '');
   lines.push(...instanceTable(month.perInstance));
   lines.push('', '## This month, per creator', '');

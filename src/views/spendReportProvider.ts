@@ -17,6 +17,8 @@ export class SpendReportProvider implements vscode.TextDocumentContentProvider, 
   constructor(
     private readonly figures: SpendFigures,
     model: InstancesModel,
+    /** The credit section (creditStatus.ts), when the balance was read. */
+    private readonly credit: () => readonly string[] = () => [],
   ) {
     this.subscription = model.onDidChange(() => this.refresh());
   }
@@ -28,6 +30,7 @@ export class SpendReportProvider implements vscode.TextDocumentContentProvider, 
       today: this.figures.today(now),
       month: this.figures.month(now),
       ...(budget ? { budget } : {}),
+      credit: this.credit(),
     });
   }
 
