@@ -1,11 +1,12 @@
 // When the refresh scheduler (the only poller of fal) also reads the account's balance. The balance
-// is asked at a refresh tick, after the tick's instances fetch was answered, and only:
+// is asked at the start of a refresh tick, before its instances fetch, and only:
 // - while the view is visible and the window focused — never during a hold with the view hidden;
-// - at most once per `everyMs`, and never faster than once a minute whatever the setting;
+// - at most once per `everyMs`, and never faster than once a minute whatever the setting: measured
+//   between the reads themselves, to the millisecond (a tick a moment early waits the rest out);
 // - after failures, slower: the interval doubles per failure in a row (up to 30 min), at least as
 //   long as fal's Retry-After;
 // - until fal says this key may not read billing (403/404): then not again until the key changes.
-// The scheduler's back-off covers the rest: a tick whose instances fetch failed asks nothing more.
+// The scheduler's back-off covers the rest: while the instances fetch is failing, nothing more is asked.
 
 /** What one read of the balance came to. */
 export type BillingOutcome =
@@ -25,6 +26,11 @@ export interface BillingPaceOptions {
 /** The floor of the billing pace: never more than one read a minute. */
 export const MIN_BILLING_MS = 60_000;
 const MAX_BACKOFF_MS = 30 * 60_000;
+/**
+ * A tick this close before the read is due waits the rest out instead of leaving the read to the
+ * next tick: a timer may fire a moment early, and a minute's pace must not become two.
+ */
+const EARLY_TICK_MS = 1_000;
 
 export class BillingPace {
   private lastAt: number | undefined;
@@ -48,14 +54,17 @@ export class BillingPace {
     return this.stopped;
   }
 
-  /** Whether a tick that started at `at` should read the balance. */
-  due(at: number): boolean {
-    return !this.stopped && (this.lastAt === undefined || at - this.lastAt >= this.interval);
+  /** For a tick at `now`: undefined when it reads no balance, else how long it waits before the read. */
+  waitBefore(now: number): number | undefined {
+    if (this.stopped) return undefined;
+    if (this.lastAt === undefined) return 0;
+    const left = this.lastAt + this.interval - now;
+    return left <= 0 ? 0 : left <= EARLY_TICK_MS ? left : undefined;
   }
 
-  /** One read, for the tick that started at `at` (the pace counts from tick to tick). */
-  async read(at: number): Promise<void> {
-    this.lastAt = at;
+  /** One read, starting at `now` (the pace counts from read to read). */
+  async read(now: number): Promise<void> {
+    this.lastAt = now;
     let outcome: BillingOutcome;
     try {
       outcome = await this.options.fetch();

@@ -14,8 +14,9 @@
 // - after a failure, back off exponentially (honouring a server's Retry-After); only the user's
 //   Refresh skips the wait;
 // - never two fetches at once: a request made during a fetch is folded into one more fetch after it;
-// - the account's balance (`billing`) is read at the end of a tick whose fetch was answered, with the
-//   view visible and the window focused, at its own slow pace (billingPace.ts: at most once a minute).
+// - the account's balance (`billing`) is read at the start of a tick, before its fetch (never beside
+//   it), unless backing off, with the view visible and the window focused, at its own slow pace
+//   (billingPace.ts: at most once a minute).
 import { realTimers, type Timers } from '../base/timers';
 import { BillingPace, type BillingPaceOptions } from './billingPace';
 
@@ -199,13 +200,12 @@ export class RefreshScheduler {
     const kind = this.nextKind(at);
     this.lastAttemptAt = at;
     if (kind === 'full') this.fullWanted = false;
-    this.inFlight = this.options
-      .fetch(kind)
+    this.inFlight = this.readBilling()
+      .then(() => this.options.fetch(kind))
       .then(
         (outcome) => this.record(outcome, kind, at),
         () => this.record({ ok: false }, kind, at),
       )
-      .then(() => this.readBilling(at))
       .finally(() => {
         this.inFlight = undefined;
         if (this.again) {
@@ -231,10 +231,18 @@ export class RefreshScheduler {
     }
   }
 
-  /** The balance, in the same tick (never beside another fetch): only after an answered fetch, and only while someone looks. */
-  private async readBilling(at: number): Promise<void> {
-    const looking = this.enabled && !this.disposed && this.visible && this.focused;
-    if (this.billing && looking && this.failures === 0 && this.billing.due(at)) await this.billing.read(at);
+  /**
+   * The balance, first in the tick (never beside another fetch): not while backing off, only while
+   * someone looks, and only when its pace says so — waiting out the last moments of its floor when
+   * the tick came a little early, so that two reads are never less than its interval apart.
+   */
+  private async readBilling(): Promise<void> {
+    const looking = () => this.enabled && !this.disposed && this.visible && this.focused;
+    if (!this.billing || !looking() || this.failures > 0) return;
+    const wait = this.billing.waitBefore(this.timers.now());
+    if (wait === undefined) return;
+    if (wait > 0) await new Promise<void>((resolve) => this.timers.setTimeout(resolve, wait));
+    if (looking()) await this.billing.read(this.timers.now());
   }
 
   private schedule(): void {

@@ -122,7 +122,8 @@ describe('Credit balance and runway (real workbench, emulator)', function () {
 
     // The next read, a minute later, is still under the threshold: no second notification.
     const again = await nextRead(seen + 1);
-    assert.ok(again.startedAt - below.startedAt >= 60_000, 'at most one balance read a minute');
+    // The floor holds between the extension's own read starts; seen from the emulator, give or take loopback's ms.
+    assert.ok(again.startedAt - below.startedAt >= 60_000 - 100, 'at most one balance read a minute');
     const lists = fal.requests.filter(
       (r) => isList(r) && r.startedAt > below.startedAt && r.startedAt < again.startedAt,
     );

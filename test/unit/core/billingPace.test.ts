@@ -1,6 +1,6 @@
 // The refresh scheduler's billing read, in fake time: its pace (never faster than once a minute,
 // whatever the refresh intervals), nothing while hidden or unfocused, back-off after failures, and
-// a 403/404 that ends the asking until the key changes. A fast-check run holds the rules over
+// a 403/404 that ends the asking until the key changes; nothing while fal is failing. A fast-check run holds the rules over
 // random sequences of what a user and fal do.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -58,7 +58,7 @@ function setup(
 }
 
 describe('RefreshScheduler: the billing read', () => {
-  it('reads the balance with the first refresh, then once a minute on the slow pace, after the list, never beside it', async () => {
+  it('reads the balance with the first refresh, then once a minute on the slow pace, before the list, never beside it', async () => {
     const t = setup();
     await t.start();
     await t.timers.advance(5 * MIN);
@@ -147,14 +147,28 @@ describe('RefreshScheduler: the billing read', () => {
     );
   });
 
-  it('asks nothing after a list that failed (the back-off covers fal as a whole)', async () => {
-    const t = setup({ lists: [{ ok: true, transitional: false }, { ok: false }, { ok: false }] });
+  it('asks nothing while the list is failing (the back-off covers fal as a whole)', async () => {
+    const fail = { ok: false } as const;
+    const ok = { ok: true, transitional: false } as const;
+    const t = setup({ lists: [ok, fail, fail, fail, fail, fail, ok] });
     await t.start();
-    await t.timers.advance(MIN); // a failed list at 1 min: no balance
-    await t.timers.advance(5_000); // the back-off's retry fails too
-    assert.deepEqual(t.billed, [0]);
-    await t.timers.advance(10_000); // then answered: the balance with it
-    assert.deepEqual(t.billed, [0, MIN + 15_000]);
+    await t.timers.advance(5 * MIN);
+    assert.deepEqual(
+      t.lists,
+      [0, 60, 65, 75, 95, 135, 215, 275].map((s) => s * 1_000),
+    );
+    assert.deepEqual(
+      t.billed,
+      [0, 60_000, 275_000],
+      'none from the first failure until a tick after fal answered again',
+    );
+  });
+
+  it('a tick a moment early waits the rest of the minute out: reads exactly a minute apart, not two', async () => {
+    const t = setup({ slowMs: MIN - 400 });
+    await t.start();
+    await t.timers.advance(3 * MIN);
+    assert.deepEqual(t.billed, [0, MIN, 2 * MIN]);
   });
 
   it('property: whatever the user and fal do, reads are ≥ 1 min apart, only while looking, never after a 403/404 of the key, never beside a list', async () => {
