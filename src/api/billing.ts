@@ -6,7 +6,8 @@
 // A 403 or 404 says the key may not read billing (a key without billing permission, an account
 // billed by invoice). It is this call's own outcome, returned rather than thrown: it never reaches
 // the one policy that decides what 401/403 mean for Compute (core/apiFailures.ts: "key rejected"),
-// and, being an answer, it is never retried. Every other failure is a FalError like any call's.
+// and, being an answer, it is never retried. Every other failure is a FalError like any call's; the
+// request is sent once (the scheduler's billing pace, slow and backing off, is its retry).
 import * as l10n from '@vscode/l10n';
 import * as z from 'zod/mini';
 import { parseBoundedJson } from './boundedJson';
@@ -45,6 +46,8 @@ export function billingCall(signal: AbortSignal | undefined): Call<BillingRead> 
     query: new URLSearchParams({ expand: 'credits' }),
     shownQuery: '?expand=credits',
     signal,
+    // One attempt: the refresh scheduler's billing pace is the retry, at its own slow, backing-off pace.
+    once: true,
     handlers: { 200: parseBilling, 403: notReadable, 404: notReadable },
   };
 }

@@ -201,11 +201,11 @@ export class RefreshScheduler {
     this.lastAttemptAt = at;
     if (kind === 'full') this.fullWanted = false;
     this.inFlight = this.readBilling()
-      .then(() => this.options.fetch(kind))
-      .then(
-        (outcome) => this.record(outcome, kind, at),
-        () => this.record({ ok: false }, kind, at),
-      )
+      .then(async () => {
+        // A 401 on the balance disabled the scheduler (the key is rejected): nothing more is sent with that key.
+        if (!this.enabled || this.disposed) return;
+        this.record(await this.options.fetch(kind).catch((): FetchOutcome => ({ ok: false })), kind, at);
+      })
       .finally(() => {
         this.inFlight = undefined;
         if (this.again) {

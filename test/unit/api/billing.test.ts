@@ -103,6 +103,7 @@ describe('client: account billing (loopback HTTP, emulator)', () => {
     });
     fal.addFault({ route: 'billing', kind: 'status', status: 503, times: Infinity });
     await assert.rejects(client().getAccountBilling(), (e: unknown) => e instanceof FalApiError && e.status === 503);
+    assert.equal(billingRequests().filter((r) => r.status === 503).length, 1, 'sent once: the pace is the retry');
   });
 
   it('a compute 403 is still "key rejected" (noAccess): the one policy is unchanged for Compute', async () => {

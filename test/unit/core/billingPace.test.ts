@@ -164,6 +164,30 @@ describe('RefreshScheduler: the billing read', () => {
     );
   });
 
+  it("a 401 on the balance (the session disables the scheduler) sends nothing more with that key: not even the tick's list", async () => {
+    const timers = new FakeTimers();
+    const lists: number[] = [];
+    const scheduler: RefreshScheduler = new RefreshScheduler({
+      fastMs: 3_000,
+      slowMs: MIN,
+      timers,
+      fetch: async () => {
+        lists.push(timers.now());
+        return { ok: true, transitional: false };
+      },
+      billing: {
+        fetch: async () => {
+          scheduler.setEnabled(false); // what FalSession's interceptor does on a 401, through the controller
+          return { kind: 'failed' };
+        },
+      },
+    });
+    scheduler.setEnabled(true);
+    scheduler.setVisible(true);
+    await timers.advance(10 * MIN);
+    assert.deepEqual(lists, []);
+  });
+
   it('a tick a moment early waits the rest of the minute out: reads exactly a minute apart, not two', async () => {
     const t = setup({ slowMs: MIN - 400 });
     await t.start();
