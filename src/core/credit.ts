@@ -58,6 +58,9 @@ export interface BillingSyncOptions {
 }
 
 export class BillingSync {
+  /** The last reason a balance was not used, said once (not at every read while fal keeps sending it). */
+  private said = '';
+
   constructor(private readonly options: BillingSyncOptions) {}
 
   async fetch(): Promise<BillingOutcome> {
@@ -79,9 +82,10 @@ export class BillingSync {
       const { credit } = read;
       if (credit.known) model.set({ kind: 'known', balance: credit.balance, currency: credit.currency, at });
       else {
-        log?.warn(`The balance fal sent is not used: ${credit.reason}`);
+        if (credit.reason !== this.said) log?.warn(`The balance fal sent is not used: ${credit.reason}`);
         model.set({ kind: 'notKnown', reason: credit.reason, at });
       }
+      this.said = credit.known ? '' : credit.reason;
       return { kind: 'read' };
     } catch (error) {
       log?.warn(`Reading the balance failed: ${errorMessage(error)}`);

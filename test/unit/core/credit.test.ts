@@ -49,12 +49,20 @@ describe('BillingSync', () => {
     assert.match(t.warnings[0]!, /not asked for again until the key changes/);
   });
 
-  it('a balance that is not credible: not known, with the reason; never a number', async () => {
-    const t = setup([
-      { readable: true, username: 'x', credit: { known: false, reason: 'fal sent a negative balance (-5).' } },
-    ]);
+  it('a balance that is not credible: not known, with the reason (logged once while fal keeps sending it); never a number', async () => {
+    const negative: BillingRead = {
+      readable: true,
+      username: 'x',
+      credit: { known: false, reason: 'fal sent a negative balance (-5).' },
+    };
+    const t = setup([negative, negative, known(3), negative]);
     await t.sync.fetch();
     assert.deepEqual(t.model.state, { kind: 'notKnown', reason: 'fal sent a negative balance (-5).', at: 1_000 });
+    await t.sync.fetch();
+    assert.equal(t.warnings.length, 1, 'said once');
+    await t.sync.fetch();
+    await t.sync.fetch();
+    assert.equal(t.warnings.length, 2, 'and again after a good read');
   });
 
   it('a failed read keeps the last balance (with its time) and asks the pace to back off (Retry-After)', async () => {
