@@ -40,6 +40,7 @@ import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
 import { CostTreePart } from './views/costTreePart';
 import { CostNotices, KEEP_COMMAND } from './views/costNotices';
+import { CreditStatus } from './views/creditStatus';
 import { GettingStarted } from './views/gettingStarted';
 import { GpuTreePart } from './views/gpuChildren';
 import { GPU_REPORT_SCHEME, GpuReportProvider } from './views/gpuReportProvider';
@@ -110,7 +111,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   const milestones = new GettingStarted(session, stored);
   const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
-  const spendReports = new SpendReportProvider(figures, controller.model);
+  const creditStatus = new CreditStatus(
+    statusBar,
+    controller.credit,
+    controller.model,
+    () => ({ hourlyUsd: settings.hourlyUsd, warnHours: settings.creditWarnHours }),
+    log,
+  );
+  const spendReports = new SpendReportProvider(figures, controller.model, () => creditStatus.reportLines());
   controller.attachView(view.treeView);
   gpu.attachView(view.treeView);
   const idleDecorations = new IdleDecorations(gpu.sampler, idleOn);
@@ -154,7 +162,9 @@ export function activate(context: vscode.ExtensionContext): void {
     notices,
     costTree,
     spendStatus,
+    creditStatus,
     spendReports,
+    controller.credit.onDidChange(() => spendReports.refresh()),
     idleDecorations,
     reports,
     vscode.window.registerFileDecorationProvider(idleDecorations),
@@ -200,6 +210,7 @@ export function activate(context: vscode.ExtensionContext): void {
       cost.updateSettings(settings.cost);
       costTree.refresh();
       spendStatus.update();
+      creditStatus.update();
       spendReports.refresh();
       idleDecorations.refreshAll();
       showIdle();

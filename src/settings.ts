@@ -18,6 +18,8 @@ export interface Settings {
   readonly ssh: SshSettings;
   readonly gpu: GpuSettings;
   readonly cost: CostSettings;
+  /** `fal.credits.warnHours`: warn when the credit runway is under this many hours; 0 (or less): never. */
+  readonly creditWarnHours: number;
 }
 
 /** The cost guard: reminders, opt-in auto-delete, the budget, whose instances are "mine". */
@@ -62,6 +64,7 @@ export function readSettings(): Settings {
     ssh: readSshSettings(c),
     gpu,
     cost: readCostSettings(c, gpu, hourlyUsd),
+    creditWarnHours: Math.max(0, finite(c.get<number>('credits.warnHours'), 12)),
   };
 }
 

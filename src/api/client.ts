@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import { realTimers, type Timers } from '../base/timers';
 import { parseApiKey } from './apiKey';
 import { DEFAULT_BASE_URL, parseBaseUrl } from './baseUrl';
+import { billingCall, type BillingRead } from './billing';
 import { createRequestBody, type CreateInstanceInput } from './createInput';
 import { FalError, FalInputError, FalResponseError } from './errors';
 import { checkedInstanceId } from './instanceId';
@@ -156,6 +157,14 @@ export class FalComputeClient {
       once: opts.once,
       handlers: { 200: deleted, 202: deleted, 204: deleted, 404: () => ({ alreadyGone: true }) },
     });
+  }
+
+  /**
+   * The account's username and credit balance (billing.ts). A 403 or 404 is returned as
+   * `{ readable: false }`, never thrown: it says nothing about the key's access to Compute.
+   */
+  async getAccountBilling(opts: { signal?: AbortSignal } = {}): Promise<BillingRead> {
+    return this.#transport.call(billingCall(opts.signal));
   }
 
   #listPage(

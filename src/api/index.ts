@@ -1,5 +1,6 @@
 // The API layer's public surface. Nothing in src/api may import `vscode`.
 export { checkApiKeyShape, parseApiKey, redact, type ParsedApiKey } from './apiKey';
+export { MAX_CREDIBLE_BALANCE, type BillingRead, type Credit } from './billing';
 export { DEFAULT_BASE_URL, isLoopback, parseBaseUrl } from './baseUrl';
 export { createRequestBody, type CreateInstanceInput, type CreateRequestBody } from './createInput';
 export {

@@ -1,5 +1,5 @@
 // Runtime shapes of fal's Platform API v1 compute responses (see the OpenAPI in
-// test/fixtures/fal-compute-openapi.json). Enum fields are deliberately open: fal may add
+// test/fixtures/fal-platform-openapi.json). Enum fields are deliberately open: fal may add
 // a status or region at any time, and the extension must keep working and show it.
 // zod/mini: the same validation as classic zod at a few percent of its size (it is tree-shaken),
 // which keeps the extension bundle small and activation fast. English messages are opted into.

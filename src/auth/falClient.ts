@@ -7,7 +7,10 @@ import { FalComputeClient, type RequestLogEntry } from '../api';
 export const PAGE_SIZE = 100;
 
 /** The calls the extension makes; every one goes through FalSession's rejection check. */
-export type FalApi = Pick<FalComputeClient, 'listInstances' | 'getInstance' | 'createInstance' | 'deleteInstance'>;
+export type FalApi = Pick<
+  FalComputeClient,
+  'listInstances' | 'getInstance' | 'createInstance' | 'deleteInstance' | 'getAccountBilling'
+>;
 
 export function createFalClient(
   apiKey: string,
@@ -48,5 +51,7 @@ export function interceptErrors(client: FalApi, onError: (error: unknown) => voi
     getInstance: guard((...a: Parameters<FalApi['getInstance']>) => client.getInstance(...a)),
     createInstance: guard((...a: Parameters<FalApi['createInstance']>) => client.createInstance(...a)),
     deleteInstance: guard((...a: Parameters<FalApi['deleteInstance']>) => client.deleteInstance(...a)),
+    // A 403/404 on billing is returned, not thrown (api/billing.ts): only a 401 or the like reaches onError.
+    getAccountBilling: guard((...a: Parameters<FalApi['getAccountBilling']>) => client.getAccountBilling(...a)),
   };
 }

@@ -13,8 +13,12 @@
 //   list (`full`) keeps the slow pace, and is fetched at once on request (Refresh, after a create/delete);
 // - after a failure, back off exponentially (honouring a server's Retry-After); only the user's
 //   Refresh skips the wait;
-// - never two fetches at once: a request made during a fetch is folded into one more fetch after it.
+// - never two fetches at once: a request made during a fetch is folded into one more fetch after it;
+// - the account's balance (`billing`) is read at the start of a tick, before its fetch (never beside
+//   it), unless backing off, with the view visible and the window focused, at its own slow pace
+//   (billingPace.ts: at most once a minute).
 import { realTimers, type Timers } from '../base/timers';
+import { BillingPace, type BillingPaceOptions } from './billingPace';
 
 /** `full`: the whole list. `changes`: whatever tells what the transitional instances became. */
 export type FetchKind = 'full' | 'changes';
@@ -42,6 +46,8 @@ export interface RefreshSchedulerOptions {
   maxBackoffMs?: number;
   timers?: Timers;
   onSchedule?: (schedule: Schedule) => void;
+  /** Reads the account's balance, on the pace of billingPace.ts. */
+  billing?: BillingPaceOptions;
 }
 
 export class RefreshScheduler {
@@ -63,9 +69,11 @@ export class RefreshScheduler {
   // It starts disabled: only changes from there are news.
   private reported = 'off:disabled';
   private readonly timers: Timers;
+  private readonly billing: BillingPace | undefined;
 
   constructor(private readonly options: RefreshSchedulerOptions) {
     this.timers = options.timers ?? realTimers;
+    this.billing = options.billing && new BillingPace(options.billing);
   }
 
   setEnabled(enabled: boolean): void {
@@ -79,6 +87,11 @@ export class RefreshScheduler {
       }
       this.enabled = enabled;
     });
+  }
+
+  /** The key in use (an account tag): a new one may read billing even if the last one could not. */
+  setBillingKey(key: string | undefined): void {
+    this.billing?.setKey(key);
   }
 
   setVisible(visible: boolean): void {
@@ -187,12 +200,12 @@ export class RefreshScheduler {
     const kind = this.nextKind(at);
     this.lastAttemptAt = at;
     if (kind === 'full') this.fullWanted = false;
-    this.inFlight = this.options
-      .fetch(kind)
-      .then(
-        (outcome) => this.record(outcome, kind, at),
-        () => this.record({ ok: false }, kind, at),
-      )
+    this.inFlight = this.readBilling()
+      .then(async () => {
+        // A 401 on the balance disabled the scheduler (the key is rejected): nothing more is sent with that key.
+        if (!this.enabled || this.disposed) return;
+        this.record(await this.options.fetch(kind).catch((): FetchOutcome => ({ ok: false })), kind, at);
+      })
       .finally(() => {
         this.inFlight = undefined;
         if (this.again) {
@@ -216,6 +229,20 @@ export class RefreshScheduler {
       this.retryAfterMs = outcome.retryAfterMs ?? 0;
       if (kind === 'full') this.fullWanted = true; // still owed once fal answers again
     }
+  }
+
+  /**
+   * The balance, first in the tick (never beside another fetch): not while backing off, only while
+   * someone looks, and only when its pace says so — waiting out the last moments of its floor when
+   * the tick came a little early, so that two reads are never less than its interval apart.
+   */
+  private async readBilling(): Promise<void> {
+    const looking = () => this.enabled && !this.disposed && this.visible && this.focused;
+    if (!this.billing || !looking() || this.failures > 0) return;
+    const wait = this.billing.waitBefore(this.timers.now());
+    if (wait === undefined) return;
+    if (wait > 0) await new Promise<void>((resolve) => this.timers.setTimeout(resolve, wait));
+    if (looking()) await this.billing.read(this.timers.now());
   }
 
   private schedule(): void {

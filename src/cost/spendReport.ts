@@ -12,6 +12,8 @@ export interface SpendReportInput {
   readonly month: SpendSummary;
   /** The month projection (without a proposed create), when a budget is set. */
   readonly budget?: BudgetProjection;
+  /** The credit balance and runway section (markdown lines, made by views/creditPresentation.ts), when there is one. */
+  readonly credit?: readonly string[];
 }
 
 const SINCE_SEEN = '¹';
@@ -23,7 +25,7 @@ export function buildSpendReport(input: SpendReportInput): string {
     l10n.t('# fal Compute — estimated spend'),
     '',
     l10n.t(
-      "*Estimates: hourly rates from `fal.pricing.hourlyUsd` × the time each instance existed while this VS Code\nwas watching (fal's API has no billing data and no creation time). Your fal invoice is the real figure.*",
+      "*Estimates: hourly rates from `fal.pricing.hourlyUsd` × the time each instance existed while this VS Code\nwas watching (fal's API has no spend per instance and no creation time). Your fal invoice is the real figure.*",
     ),
     '',
     l10n.t('| period | estimated spend |'),
@@ -38,6 +40,7 @@ export function buildSpendReport(input: SpendReportInput): string {
       l10n.t`| Projected month total if everything running keeps running | ${formatUsd(budget.projectedUsd)} (${levelWord(budget.level)}) |`,
     );
   }
+  if (input.credit?.length) lines.push('', ...input.credit);
   lines.push('', l10n.t('## This month, per instance'), '');
   lines.push(...instanceTable(month.perInstance));
   lines.push('', l10n.t('## This month, per creator'), '');

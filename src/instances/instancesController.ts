@@ -1,10 +1,12 @@
 // Keeps the instances model current: owns the refresh scheduler (the only poller) and the sync it
 // runs, follows the session (no key, a rejected key: no polling), and tells the scheduler what it
-// needs to know (view visible, window focused). Waits elsewhere hold the scheduler and watch the model.
+// needs to know (view visible, window focused, which key). Waits elsewhere hold the scheduler and
+// watch the model. The scheduler also reads the account's balance (BillingSync → `credit`).
 import * as vscode from 'vscode';
 import type { FalSession, SessionState } from '../auth/falSession';
 import { PAGE_SIZE } from '../auth/falClient';
 import { now, realTimers } from '../base/timers';
+import { BillingSync, CreditModel } from '../core/credit';
 import { DeletionWatch } from '../core/deletionWatch';
 import { InstancesModel } from '../core/instancesModel';
 import { InstancesSync } from '../core/instancesSync';
@@ -15,10 +17,13 @@ import type { Settings } from '../settings';
 
 export class InstancesController implements vscode.Disposable {
   readonly model: InstancesModel;
+  /** The account's balance as last read (for the status bar, the spend report, the runway warning). */
+  readonly credit: CreditModel;
   readonly scheduler: RefreshScheduler;
   /** Keeps fast refreshes going until deleted instances are gone from fal's list. */
   readonly deletions: DeletionWatch;
   private readonly disposables: vscode.Disposable[] = [];
+  private billingKey: string | undefined;
 
   constructor(
     readonly session: FalSession,
@@ -41,11 +46,14 @@ export class InstancesController implements vscode.Disposable {
       onKeyRejected: (rejection) => session.reject(rejection),
       log,
     });
+    this.credit = new CreditModel((error) => log.error('A view of the credit balance failed to update:', error));
+    const billing = new BillingSync({ model: this.credit, client: () => session.client(), now, log });
     this.scheduler = new RefreshScheduler({
       fetch: (kind) => sync.fetch(kind),
       fastMs: settings.fastRefreshMs,
       slowMs: settings.slowRefreshMs,
       onSchedule: (schedule) => log.info(describeSchedule(schedule)),
+      billing: { fetch: () => billing.fetch() },
     });
     this.deletions = new DeletionWatch({ model: this.model, scheduler: this.scheduler, timers: realTimers, log });
     this.scheduler.setFocused(vscode.window.state.focused);
@@ -89,12 +97,17 @@ export class InstancesController implements vscode.Disposable {
         return;
       case 'signedOut':
         this.model.signOut();
+        this.credit.reset();
         break;
       case 'rejected':
         this.model.rejectKey(state.rejection);
         break;
       case 'signedIn':
         this.model.setLoading();
+        // Another key may read billing where the last could not; the same key is not asked again.
+        if (this.billingKey !== this.session.account) this.credit.reset();
+        this.billingKey = this.session.account;
+        this.scheduler.setBillingKey(this.session.account);
         break;
     }
     this.scheduler.setEnabled(state.kind === 'signedIn');

@@ -18,6 +18,8 @@ export class SpendReportProvider implements vscode.TextDocumentContentProvider, 
   constructor(
     private readonly figures: SpendFigures,
     model: InstancesModel,
+    /** The credit section (creditStatus.ts), when the balance was read. */
+    private readonly credit: () => readonly string[] = () => [],
   ) {
     this.subscription = model.onDidChange(() => this.refresh());
   }
@@ -29,6 +31,7 @@ export class SpendReportProvider implements vscode.TextDocumentContentProvider, 
       today: this.figures.today(now),
       month: this.figures.month(now),
       ...(budget ? { budget } : {}),
+      credit: this.credit(),
     });
   }
 

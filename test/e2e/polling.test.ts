@@ -37,12 +37,16 @@ describe('Polling and the key policy (1,000 instances, against the emulator)', f
     fal.clearRequests();
     await waitFor(
       'five fast ticks',
-      () => fal.requests.length,
+      () => fal.requests.filter((r) => r.path.startsWith('/v1/compute/')).length,
       (n) => n >= 5,
       30_000,
       100,
     );
-    const asked = fal.requests.slice(0, 5).map((r) => `${r.method} ${r.path}${r.query.cursor ? '?cursor' : ''}`);
+    // The balance, read at most once a minute (billingPace.ts), is not what a fast tick asks.
+    const asked = fal.requests
+      .filter((r) => r.path.startsWith('/v1/compute/'))
+      .slice(0, 5)
+      .map((r) => `${r.method} ${r.path}${r.query.cursor ? '?cursor' : ''}`);
     assert.deepEqual(
       asked,
       Array(5).fill(`GET /v1/compute/instances/${STARTING}`),

@@ -1,13 +1,14 @@
-// fal's four compute operations under /v1: routing, auth, validation and responses.
+// fal's four compute operations and the account's billing under /v1: routing, auth, validation and responses.
 // Status codes, error types and messages follow fal's OpenAPI (fal §3, §4); everything
 // fal leaves open is marked "Guess" and, where it matters to clients, is an option.
+import type { BillingMeter } from './billing';
 import { errorResponse, type ApiResponse } from './http';
 import type { IdempotencyCache } from './idempotency';
 import type { RateLimiter } from './rateLimit';
 import type { InstanceStore } from './state';
 import { INSTANCE_TYPES, SECTORS, type EmulatorKey, type InstanceType, type Sector } from './types';
 
-export type ApiRouteName = 'list' | 'get' | 'create' | 'delete';
+export type ApiRouteName = 'list' | 'get' | 'create' | 'delete' | 'billing';
 export interface ApiRoute {
   name: ApiRouteName;
   /** The instance id of get/delete. */
@@ -33,12 +34,14 @@ export interface ComputeApiSettings {
 }
 
 const COLLECTION = '/v1/compute/instances';
+const BILLING = '/v1/account/billing';
 
 /**
  * The operation a method + path addresses, or undefined (→ 404 not_found). Guess: fal's
  * answer to a wrong method is undocumented; 404 keeps to the documented error types.
  */
 export function matchRoute(method: string, pathname: string): ApiRoute | undefined {
+  if (pathname === BILLING) return method === 'GET' ? { name: 'billing' } : undefined;
   if (pathname === COLLECTION) {
     if (method === 'GET') return { name: 'list' };
     if (method === 'POST') return { name: 'create' };
@@ -74,12 +77,13 @@ export class ComputeApi {
     private readonly store: InstanceStore,
     private readonly idempotency: IdempotencyCache,
     private readonly rateLimiter: RateLimiter | undefined,
+    private readonly billing: BillingMeter,
   ) {
     this.keys = new Map(settings.keys.map((k) => [k.key, k]));
   }
 
   handle(req: ApiRequest): ApiResponse {
-    const auth = this.authenticate(req.authorization);
+    const auth = this.authenticate(req.authorization, req.route.name);
     if ('status' in auth) return auth;
     // Guess: limits count per authenticated key, so unauthenticated noise cannot use them up.
     const limit = this.rateLimiter?.take(auth.key);
@@ -100,15 +104,21 @@ export class ComputeApi {
       }
       case 'delete':
         return this.store.delete(req.route.id!) ? { status: 204 } : errorResponse(404);
+      case 'billing':
+        return this.billing.respond(req.query);
     }
   }
 
-  /** Messages: fal's documented 401/403 texts (fal §3.4, §4); which one applies when is a guess. */
-  private authenticate(header: string | undefined): EmulatorKey | ApiResponse {
+  /**
+   * Messages: fal's documented 401/403 texts (fal §3.4, §4); which one applies when is a guess.
+   * Billing needs the key's billing permission, compute the account's compute access; both ADMIN.
+   */
+  private authenticate(header: string | undefined, route: ApiRouteName): EmulatorKey | ApiResponse {
     if (!header) return errorResponse(401);
     const key = header.startsWith('Key ') ? this.keys.get(header.slice('Key '.length)) : undefined;
     if (!key) return errorResponse(401, { message: 'Invalid API key or malformed Authorization header' });
-    if (key.admin === false || key.compute === false) return errorResponse(403);
+    const permitted = route === 'billing' ? key.billing !== false : key.compute !== false;
+    if (key.admin === false || !permitted) return errorResponse(403);
     return key;
   }
 

@@ -2,6 +2,7 @@
 // Logs one line per /v1 request (method, path, status, duration; never a key secret).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { BILLING_DEFAULTS } from './billing';
 import { demoInstances } from './demo';
 import { EMULATOR_DEFAULTS, FalEmulator } from './emulator';
 import { DEFAULT_EMULATOR_KEY, type EmulatorOptions, type RequestRecord } from './types';
@@ -16,6 +17,7 @@ const USAGE = `usage: node out/test/emulator/cli.js [options]
   --page-size N          list page size without ?limit (default ${EMULATOR_DEFAULTS.pageSize})
   --ip ADDR              IP every new instance gets when ready (default 203.0.113.10, .11, ...)
   --delete-lag-ms N      deleted instances show 'stopped' this long (default ${EMULATOR_DEFAULTS.deleteLagMs})
+  --balance USD          the account's credit balance at start (default ${BILLING_DEFAULTS.balance}); it drains while instances exist
   --config FILE.json     any EmulatorOptions as JSON; the flags above override it
   --quiet                no per-request log lines
   --help                 this text`;
@@ -59,6 +61,7 @@ function optionsFromArgs(args: string[]): { options: EmulatorOptions; quiet: boo
       'page-size': { type: 'string' },
       ip: { type: 'string' },
       'delete-lag-ms': { type: 'string' },
+      balance: { type: 'string' },
       config: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -92,6 +95,10 @@ function optionsFromArgs(args: string[]): { options: EmulatorOptions; quiet: boo
   if (values.ip !== undefined) options.ip = values.ip;
   const deleteLagMs = count('--delete-lag-ms', values['delete-lag-ms']);
   if (deleteLagMs !== undefined) options.deleteLagMs = deleteLagMs;
+  if (values.balance !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(values.balance)) throw new Error(`--balance must be an amount, got "${values.balance}"`);
+    options.billing = { ...options.billing, balance: Number(values.balance) };
+  }
   return { options, quiet: values.quiet };
 }
 
@@ -104,11 +111,14 @@ function count(flag: string, value: string | undefined): number | undefined {
 
 function printBanner(emulator: FalEmulator, options: EmulatorOptions): void {
   const keys = options.keys ?? [{ key: DEFAULT_EMULATOR_KEY }];
-  const keyLines = keys.map(({ key, admin, compute }) => {
+  const keyLines = keys.map(({ key, admin, compute, billing }) => {
     const id = key.slice(0, key.indexOf(':'));
     const denied = admin === false || compute === false ? ' (answers 403: no admin scope or no compute access)' : '';
+    const noBilling = billing === false ? ' (billing answers 403)' : '';
     // The built-in key is public test data, so it is printed whole to copy-paste.
-    return key === DEFAULT_EMULATOR_KEY ? `    FAL_KEY=${key}  (built-in test key)` : `    key id ${id}${denied}`;
+    return key === DEFAULT_EMULATOR_KEY
+      ? `    FAL_KEY=${key}  (built-in test key)`
+      : `    key id ${id}${denied}${noBilling}`;
   });
   const timeline = options.timeline ?? {};
   console.log(
@@ -118,6 +128,7 @@ function printBanner(emulator: FalEmulator, options: EmulatorOptions): void {
       ...keyLines,
       `  instances: ${emulator.instances().length} seeded; new ones are ready after ` +
         `${(timeline.pendingMs ?? EMULATOR_DEFAULTS.pendingMs) + (timeline.provisioningMs ?? EMULATOR_DEFAULTS.provisioningMs)} ms`,
+      `  credit balance: ${emulator.billingState().balance} ${emulator.billingState().currency}, draining while instances exist`,
       `  point the extension at it: setting "fal.apiBaseUrl": "${emulator.baseUrl}", then "fal: Set API Key" with one of the keys above`,
       `  control plane for tests: ${emulator.baseUrl.replace(/\/v1$/, '/_emulator/health')}`,
     ].join('\n'),

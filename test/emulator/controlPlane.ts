@@ -6,6 +6,8 @@
 //   GET    /_emulator/instances       ComputeInstance[]
 //   POST   /_emulator/instances       body SeedInstance[] → 201 ComputeInstance[]
 //   PATCH  /_emulator/instances/{id}  body InstancePatch → ComputeInstance
+//   GET    /_emulator/billing         BillingState (the balance now, currency, username, rates)
+//   PATCH  /_emulator/billing         body BillingOptions → BillingState (from now on)
 //   POST   /_emulator/faults          body Fault | Fault[] (times: null = until cleared)
 //   DELETE /_emulator/faults
 //   POST   /_emulator/reset
@@ -13,7 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FalEmulator } from './emulator';
 import { parseFault } from './faults';
 import { readBody, writeResponse, type ApiResponse } from './http';
-import type { InstancePatch, SeedInstance } from './types';
+import type { BillingOptions, InstancePatch, SeedInstance } from './types';
 
 export async function handleControlPlane(
   emulator: FalEmulator,
@@ -45,6 +47,10 @@ function dispatch(emulator: FalEmulator, method: string, path: string, body: str
       return ok(emulator.instances());
     case 'POST instances':
       return { status: 201, body: emulator.seed(parseSeeds(parseJson(body))) };
+    case 'GET billing':
+      return ok(emulator.billingState());
+    case 'PATCH billing':
+      return ok(emulator.setBilling(parseBilling(parseJson(body))));
     case 'POST faults': {
       const json = parseJson(body);
       // Validate all before adding any, so a bad list adds nothing.
@@ -80,6 +86,23 @@ function parseJson(text: string): unknown {
   } catch {
     throw new Error('the body must be JSON');
   }
+}
+
+/** The shape is checked, not the values: a test may set a hostile balance on purpose. */
+function parseBilling(json: unknown): BillingOptions {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('the body must be an object');
+  const { balance, currency, username, hourlyRates } = json as Record<string, unknown>;
+  if (balance !== undefined && typeof balance !== 'number') throw new Error('balance must be a number');
+  if (currency !== undefined && typeof currency !== 'string') throw new Error('currency must be a string');
+  if (username !== undefined && typeof username !== 'string') throw new Error('username must be a string');
+  if (
+    hourlyRates !== undefined &&
+    (typeof hourlyRates !== 'object' ||
+      hourlyRates === null ||
+      Object.values(hourlyRates).some((rate) => typeof rate !== 'number'))
+  )
+    throw new Error('hourlyRates must map instance types to numbers');
+  return json as BillingOptions;
 }
 
 /** Only the shape is checked: seeds may carry any string values, even unknown enum members. */

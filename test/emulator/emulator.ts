@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ComputeApi, keyIdOf, matchRoute } from './api';
+import { BillingMeter, type BillingState } from './billing';
 import { handleControlPlane } from './controlPlane';
 import {
   describeFault,
@@ -20,6 +21,7 @@ import { RateLimiter } from './rateLimit';
 import { InstanceStore, newInstanceId } from './state';
 import {
   DEFAULT_EMULATOR_KEY,
+  type BillingOptions,
   type ComputeInstance,
   type EmulatorOptions,
   type InstancePatch,
@@ -58,6 +60,7 @@ export class FalEmulator {
   private readonly idempotency: IdempotencyCache;
   private readonly rateLimiter: RateLimiter | undefined;
   private readonly api: ComputeApi;
+  private readonly billing: BillingMeter;
   private readonly faults = new FaultQueue();
   /** options.seed with ids fixed once, so reset() restores the very same instances. */
   private readonly startupSeed: SeedInstance[];
@@ -95,6 +98,7 @@ export class FalEmulator {
     );
     this.idempotency = new IdempotencyCache(opts.idempotencyTtlMs ?? EMULATOR_DEFAULTS.idempotencyTtlMs, this.now);
     this.rateLimiter = opts.rateLimit ? new RateLimiter(opts.rateLimit.requestsPerMinute, this.now) : undefined;
+    this.billing = new BillingMeter(opts.billing ?? {}, this.store, this.now);
     this.api = new ComputeApi(
       {
         keys: opts.keys ?? [{ key: DEFAULT_EMULATOR_KEY }],
@@ -107,6 +111,7 @@ export class FalEmulator {
       this.store,
       this.idempotency,
       this.rateLimiter,
+      this.billing,
     );
     this.startupSeed = (opts.seed ?? []).map((s) => ({ ...s, id: s.id ?? newInstanceId() }));
     this.store.seed(this.startupSeed);
@@ -155,6 +160,16 @@ export class FalEmulator {
     return this.store.update(id, patch);
   }
 
+  /** The account's credit now (GET /account/billing's balance, currency and username; the rates it drains at). */
+  billingState(): BillingState {
+    return this.billing.state();
+  }
+
+  /** Changes the account's credit from now on (a top-up, a charge, faster draining, another currency). */
+  setBilling(change: BillingOptions): BillingState {
+    return this.billing.set(change);
+  }
+
   addFault(fault: Fault): void {
     this.faults.add(fault);
   }
@@ -169,10 +184,11 @@ export class FalEmulator {
     this.highestInFlight = this.inFlight;
   }
 
-  /** Back to options.seed; faults, requests, idempotency cache and rate-limit buckets cleared. */
+  /** Back to options.seed and options.billing; faults, requests, idempotency cache and rate-limit buckets cleared. */
   reset(): void {
     this.store.clear();
     this.store.seed(this.startupSeed);
+    this.billing.reset();
     this.clearFaults();
     this.clearRequests();
     this.idempotency.clear();
@@ -241,6 +257,8 @@ export class FalEmulator {
       );
     } else if (fault?.kind === 'malformed-json') {
       response = MALFORMED_JSON_RESPONSE;
+    } else if (fault?.kind === 'raw-body') {
+      response = { status: fault.status ?? 200, rawJson: fault.json };
     } else if (fault?.kind === 'schema-violation') {
       response = schemaViolationResponse(route?.name);
     } else if (!route) {

@@ -2,7 +2,7 @@
 // next matching request(s), so a test can script e.g. "500, then 429, then success".
 import type { ApiResponse } from './http';
 
-export type Route = 'list' | 'get' | 'create' | 'delete' | 'any';
+export type Route = 'list' | 'get' | 'create' | 'delete' | 'billing' | 'any';
 
 export type Fault = { route: Route; times?: number } & (
   | {
@@ -33,9 +33,15 @@ export type Fault = { route: Route; times?: number } & (
    * status, no id, and the id `..` — which a client must show without acting on them.
    */
   | { kind: 'invalid-rows' }
+  /**
+   * Hostile, not fal's behaviour: answer with `json` as the body, sent as is (it need not be JSON:
+   * `{"current_balance": NaN}`), with this status (default 200). For a client's distrust of values
+   * the schema rules out: a negative or huge balance, a string, a missing field.
+   */
+  | { kind: 'raw-body'; json: string; status?: number }
 );
 
-const ROUTES: readonly Route[] = ['list', 'get', 'create', 'delete', 'any'];
+const ROUTES: readonly Route[] = ['list', 'get', 'create', 'delete', 'billing', 'any'];
 const KINDS: readonly Fault['kind'][] = [
   'status',
   'drop',
@@ -45,6 +51,7 @@ const KINDS: readonly Fault['kind'][] = [
   'schema-violation',
   'unreadable-success',
   'invalid-rows',
+  'raw-body',
 ];
 
 /** How a fault is named in the request log. */
@@ -101,14 +108,25 @@ export function parseFault(json: unknown): Fault {
     throw new Error('fault.status of unreadable-success must be a 2xx status');
   }
   if (f.kind === 'invalid-rows' && f.route !== 'list') throw new Error('fault invalid-rows applies to route list only');
+  if (f.kind === 'raw-body' && typeof f.json !== 'string') throw new Error('fault.json of raw-body must be a string');
+  if (
+    f.kind === 'raw-body' &&
+    f.status !== undefined &&
+    !(Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599)
+  )
+    throw new Error('fault.status must be an HTTP status code');
   return f as Fault;
 }
 
 /** 200 whose body is cut off mid-JSON, as from a connection that died while streaming. */
 export const MALFORMED_JSON_RESPONSE: ApiResponse = { status: 200, rawJson: '{"instances":[{"id":"inst_' };
 
-/** 200 JSON a strict client must reject: an instance without `id` and with a numeric `status`. */
+/**
+ * 200 JSON a strict client must reject: an instance without `id` and with a numeric `status`; for
+ * billing, no `username` and a balance that is a string.
+ */
 export function schemaViolationResponse(route: Route | undefined): ApiResponse {
+  if (route === 'billing') return { status: 200, body: { credits: { current_balance: '412.00', currency: 'USD' } } };
   const broken = { instance_type: 'gpu_1x_h100_sxm5', region: 'us-west', status: 3 };
   return { status: 200, body: route === 'list' ? { instances: [broken], next_cursor: null, has_more: false } : broken };
 }

@@ -21,6 +21,13 @@ interface InstanceRecord {
   deletedAt?: number;
 }
 
+/** An instance's time on the bill: from create (or seed) to its delete, `to` undefined while it exists. */
+export interface BilledSpan {
+  readonly instanceType: string;
+  readonly from: number;
+  readonly to: number | undefined;
+}
+
 /** fal ids are opaque (doc examples look like `inst_abc123xyz`); this mimics that shape. */
 export function newInstanceId(): string {
   const digits = [...randomBytes(12)].map((b) => (b % 36).toString(36)).join('');
@@ -30,6 +37,8 @@ export function newInstanceId(): string {
 export class InstanceStore {
   /** Insertion order = creation order = the stable list order. */
   private readonly records = new Map<string, InstanceRecord>();
+  /** The spans of instances already gone (the billing meter still counts them). */
+  private ended: BilledSpan[] = [];
   private allocatedIps = 0;
 
   constructor(
@@ -76,7 +85,7 @@ export class InstanceStore {
     if (!record || !this.view(id)) return false;
     // Deleting an instance that already shows 'stopped' during the delete lag changes nothing.
     record.deletedAt ??= this.now();
-    if (this.settings.deleteLagMs <= 0) this.records.delete(id);
+    if (this.settings.deleteLagMs <= 0) this.remove(id, record);
     return true;
   }
 
@@ -97,7 +106,25 @@ export class InstanceStore {
 
   clear(): void {
     this.records.clear();
+    this.ended = [];
     this.allocatedIps = 0;
+  }
+
+  /** Every instance's time on the bill, gone ones included; one frozen as 'stopped' is not billed. */
+  billedSpans(): BilledSpan[] {
+    const live = [...this.records.values()].flatMap((r) => this.spanOf(r) ?? []);
+    return [...this.ended, ...live];
+  }
+
+  private spanOf(record: InstanceRecord): BilledSpan | undefined {
+    if (record.frozenStatus === 'stopped') return undefined;
+    return { instanceType: record.instance.instance_type, from: record.createdAt, to: record.deletedAt };
+  }
+
+  private remove(id: string, record: InstanceRecord): void {
+    const span = this.spanOf(record);
+    if (span) this.ended.push(span);
+    this.records.delete(id);
   }
 
   private view(id: string): ComputeInstance | undefined {
@@ -106,7 +133,7 @@ export class InstanceStore {
     const now = this.now();
     if (record.deletedAt !== undefined) {
       if (now - record.deletedAt >= this.settings.deleteLagMs) {
-        this.records.delete(id);
+        this.remove(id, record);
         return undefined;
       }
       // Guess (delete aftermath is undocumented, fal §15.5): a terminating machine reads

@@ -56,6 +56,27 @@ export interface EmulatorKey {
   compute?: boolean;
   /** Reported as `creator_user_nickname` of instances this key creates. Default 'developer'. */
   nickname?: string;
+  /**
+   * May read `GET /account/billing` (fal documents a `billing:usage:read` permission that some key
+   * presets lack: 403 otherwise). Default true. Independent of `compute`.
+   */
+  billing?: boolean;
+}
+
+/** The account's credit, as `GET /account/billing?expand=credits` reports it (one account per emulator). */
+export interface BillingOptions {
+  /** The balance at start (or at reset()). Default 1000. */
+  balance?: number;
+  /** Default 'USD'. Any string: a client must show it as given. */
+  currency?: string;
+  /** `username` of the billing response. Default 'my-team'. */
+  username?: string;
+  /**
+   * What each instance drains from the balance per hour while it exists (from create or seed to
+   * delete; an instance frozen as 'stopped' drains nothing). Default: fal's public rates, $1.89 per
+   * H100-hour. A test makes the balance drain fast with rates far above fal's.
+   */
+  hourlyRates?: Record<string, number>;
 }
 
 export interface EmulatorOptions {
@@ -82,6 +103,7 @@ export interface EmulatorOptions {
   rateLimit?: { requestsPerMinute: number; retryAfter?: boolean };
   /** Added before every /v1 response. */
   latencyMs?: number;
+  billing?: BillingOptions;
   /** Clock for timeline, idempotency TTL, rate limit, delete lag and request timestamps. */
   now?: () => number;
   /** Called once per /v1 request when it has been answered or dropped (the CLI logs with it). */

@@ -1,6 +1,6 @@
-// Keeps the emulator from drifting away from fal's published OpenAPI document: every
-// operation and every response status it declares is produced by the emulator and checked
-// against the declared schema.
+// Keeps the emulator from drifting away from fal's published OpenAPI document (the compute paths
+// and /account/billing): every operation and every response status it declares is produced by the
+// emulator and checked against the declared schema.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
@@ -9,7 +9,7 @@ import type { ValidateFunction } from 'ajv';
 import { DEFAULT_EMULATOR_KEY, FalEmulator, type Route } from '../../emulator';
 import { call, create, VALID_CREATE, type Reply } from './helpers';
 
-const spec = JSON.parse(readFileSync('test/fixtures/fal-compute-openapi.json', 'utf8'));
+const spec = JSON.parse(readFileSync('test/fixtures/fal-platform-openapi.json', 'utf8'));
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema(spec, 'spec');
@@ -29,6 +29,7 @@ function responseSchema(path: string, method: string, status: string): ValidateF
 
 const NO_ADMIN = 'no-admin-id:no-admin-secret';
 const NO_COMPUTE = 'no-compute-id:no-compute-secret';
+const NO_BILLING = 'no-billing-id:no-billing-secret';
 
 interface Emulators {
   /** Keys: the default one plus one without ADMIN scope and one without compute access. */
@@ -61,6 +62,7 @@ const get: Scenario = (e) => call(e.main.baseUrl, 'GET', `/compute/instances/${e
 const post: Scenario = (e) =>
   create(e.main, { ...VALID_CREATE, instance_type: 'gpu_8x_h100_sxm5', sector: 'sector_3' });
 const del: Scenario = (e) => call(e.main.baseUrl, 'DELETE', `/compute/instances/${e.id}`);
+const billing: Scenario = (e) => call(e.main.baseUrl, 'GET', '/account/billing?expand=credits');
 
 /** operationId → declared status → how to make the emulator answer with it. */
 const scenarios: Record<string, Record<string, Scenario>> = {
@@ -95,6 +97,14 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     '429': rateLimited(del),
     '500': withFault('delete', 500, del),
   },
+  getAccountBilling: {
+    '200': billing,
+    '400': (e) => call(e.main.baseUrl, 'GET', '/account/billing?expand=invoices'),
+    '401': (e) => call(e.main.baseUrl, 'GET', '/account/billing?expand=credits', { key: null }),
+    '403': (e) => call(e.main.baseUrl, 'GET', '/account/billing?expand=credits', { key: NO_BILLING }),
+    '429': rateLimited(billing),
+    '500': withFault('billing', 500, billing),
+  },
 };
 
 const operations = Object.entries(
@@ -105,7 +115,12 @@ describe('emulator: conformance to fal’s OpenAPI document', () => {
   let emulators: Emulators;
 
   beforeEach(async () => {
-    const keys = [{ key: DEFAULT_EMULATOR_KEY }, { key: NO_ADMIN, admin: false }, { key: NO_COMPUTE, compute: false }];
+    const keys = [
+      { key: DEFAULT_EMULATOR_KEY },
+      { key: NO_ADMIN, admin: false },
+      { key: NO_COMPUTE, compute: false },
+      { key: NO_BILLING, billing: false },
+    ];
     const main = await FalEmulator.start({
       keys,
       timeline: { provisioningMs: 0 },
@@ -220,9 +235,28 @@ describe('emulator: conformance to fal’s OpenAPI document', () => {
     const { main } = emulators;
     main.addFault({ route: 'list', kind: 'schema-violation' });
     main.addFault({ route: 'get', kind: 'schema-violation' });
+    main.addFault({ route: 'billing', kind: 'schema-violation' });
     const listed = await list(emulators);
     const got = await get(emulators);
+    const billed = await billing(emulators);
     assert.equal(responseSchema('/compute/instances', 'get', '200')!(listed.json), false);
     assert.equal(responseSchema('/compute/instances/{id}', 'get', '200')!(got.json), false);
+    assert.equal(responseSchema('/account/billing', 'get', '200')!(billed.json), false);
+  });
+
+  it('billing: credits only when expanded; a balance that is never negative, in the currency set, all valid', async () => {
+    const validate = responseSchema('/account/billing', 'get', '200')!;
+    const { main } = emulators;
+    const plain = await call(main.baseUrl, 'GET', '/account/billing');
+    assert.deepEqual(plain.json, { username: 'my-team' });
+    assert.ok(validate(plain.json), plain.text);
+    main.setBilling({ balance: 0, currency: 'EUR', username: 'other-team' });
+    const drained = await billing(emulators);
+    assert.deepEqual(drained.json, { username: 'other-team', credits: { current_balance: 0, currency: 'EUR' } });
+    assert.ok(validate(drained.json), drained.text);
+    // Only compute needs compute access; billing keeps answering that key (and a no-billing key lists).
+    const noCompute = await call(main.baseUrl, 'GET', '/account/billing?expand=credits', { key: NO_COMPUTE });
+    assert.equal(noCompute.status, 200, noCompute.text);
+    assert.equal((await call(main.baseUrl, 'GET', '/compute/instances', { key: NO_BILLING })).status, 200);
   });
 });

@@ -28,6 +28,7 @@ export const MARKDOWN_FILES = [
   'src/views/statusBar.ts',
   'src/views/costPresentation.ts',
   'src/views/idleStatus.ts',
+  'src/views/creditPresentation.ts',
 ];
 
 /** Functions whose result may go into markdown whatever they are given, each with the reason. */
@@ -42,6 +43,7 @@ const SAFE_CALLS: Record<string, string> = {
   countdownLeftText: 'a duration in our words',
   clock: 'a clock time',
   idleText: 'a duration in our words',
+  runwayText: 'a duration in our words (views/creditWords.ts)',
   gpuSummary: "the GPUs' figures: numbers and our words, no remote text",
   historyText: 'numbers and our words',
   sparklineDataUri: 'a base64 data URI',
