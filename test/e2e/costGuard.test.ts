@@ -135,6 +135,9 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
       'fal.idle.minutes': 0.05,
       'fal.idle.graceMinutes': 0.25,
       'fal.budget.monthlyUsd': 1,
+      // The budget's test drives spend with $3,600/h, which would also run the emulator's credit out
+      // within minutes: the credit warning has its own file (credit.test.ts) and stays out of this one.
+      'fal.credits.warnHours': 0,
       'workbench.hover.delay': 100,
       'terminal.integrated.defaultProfile.linux': 'bash',
       // configure() types the settings JSON: nothing may add to what it types.
