@@ -261,6 +261,18 @@ describe('npm run smoke:live against the emulator and a real sshd', function () 
     assert.equal(wait.stoppedBy, 'SIGINT');
   });
 
+  it('SIGTERM while waiting for ready deletes the instance too; exit 143', async () => {
+    await emulate({ timeline: { provisioningMs: 120_000 } });
+    run = startSmoke(args());
+    const id = /inst_\w+/.exec(await run.line(/INSTANCE inst_\w+ created/))![0];
+    await run.line(/waiting for ready/);
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exit(), 143, run.output());
+    assert.match(run.stdout(), new RegExp(`Interrupted \\(SIGTERM\\): deleting ${id}`));
+    assert.deepEqual(emulator!.instances(), []);
+    assert.equal(report().outcome, 'interrupted');
+  });
+
   it('the ceiling (--max-minutes) ends the wait and deletes the machine; exit 1', async () => {
     await emulate({ timeline: { provisioningMs: 120_000 } });
     run = startSmoke(args('--max-minutes', '0.02'));
@@ -272,8 +284,8 @@ describe('npm run smoke:live against the emulator and a real sshd', function () 
     assert.equal(r.steps.find((st: { name: string }) => st.name === 'wait for ready').stoppedBy, 'ceiling');
   });
 
-  it('a failed SSH step (the key never installed: auth refused) still ends with the delete; exit 1', async () => {
-    await emulate({ authorizedKeysFile: undefined });
+  it('a failed SSH step (the key never installed: auth refused) still ends with the delete; a balance the key may not read is reported, not failed; exit 1', async () => {
+    await emulate({ authorizedKeysFile: undefined, keys: [{ key: KEY, billing: false }] });
     run = startSmoke(args('--ssh-wait-seconds', '2'));
     assert.equal(await run.exit(), 1, run.output());
     const r = report();
@@ -281,7 +293,10 @@ describe('npm run smoke:live against the emulator and a real sshd', function () 
     assert.equal(ssh.ok, false);
     assert.match(ssh.error, /refused the key/);
     assert.equal(r.ssh.hostKey.publicKey, s.hostKey, 'the host key was read and recorded all the same');
-    assert.equal(r.steps.find((st: { name: string }) => st.name === 'billing balance').ok, true);
+    const billing = r.steps.find((st: { name: string }) => st.name === 'billing balance');
+    assert.equal(billing.ok, true);
+    assert.match(billing.detail, /not readable with this key \(HTTP 403/);
+    assert.deepEqual([r.billing.readable, r.billing.status], [false, 403]);
     assert.equal(r.outcome, 'failed');
     assert.equal(r.gone.confirmed, true);
     assert.deepEqual(emulator!.instances(), []);
