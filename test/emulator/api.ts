@@ -1,12 +1,21 @@
 // fal's four compute operations and the account's billing under /v1: routing, auth, validation and responses.
 // Status codes, error types and messages follow fal's OpenAPI (fal §3, §4); everything
 // fal leaves open is marked "Guess" and, where it matters to clients, is an option.
+import { appendFileSync } from 'node:fs';
 import type { BillingMeter } from './billing';
 import { errorResponse, type ApiResponse } from './http';
 import type { IdempotencyCache } from './idempotency';
 import type { RateLimiter } from './rateLimit';
 import type { InstanceStore } from './state';
-import { INSTANCE_TYPES, SECTORS, type EmulatorKey, type InstanceType, type Sector } from './types';
+import {
+  INSTANCE_TYPES,
+  SECTORS,
+  type ComputeInstance,
+  type EmulatorKey,
+  type EmulatorOptions,
+  type InstanceType,
+  type Sector,
+} from './types';
 
 export type ApiRouteName = 'list' | 'get' | 'create' | 'delete' | 'billing';
 export interface ApiRoute {
@@ -31,6 +40,8 @@ export interface ComputeApiSettings {
   sectorWith1x: 'ignore' | 'reject';
   idempotencyMismatch: 'replay' | 'reject';
   retryAfterOnRateLimit: boolean;
+  extraFields: NonNullable<EmulatorOptions['extraFields']>;
+  authorizedKeysFile: string | undefined;
 }
 
 const COLLECTION = '/v1/compute/instances';
@@ -100,13 +111,22 @@ export class ComputeApi {
         return this.create(auth, req);
       case 'get': {
         const instance = this.store.get(req.route.id!);
-        return instance ? { status: 200, body: instance } : errorResponse(404);
+        return instance ? { status: 200, body: this.shown(instance) } : errorResponse(404);
       }
       case 'delete':
         return this.store.delete(req.route.id!) ? { status: 204 } : errorResponse(404);
-      case 'billing':
-        return this.billing.respond(req.query);
+      case 'billing': {
+        const answer = this.billing.respond(req.query);
+        const extra = this.settings.extraFields.billing;
+        return answer.status === 200 && extra ? { ...answer, body: { ...extra, ...(answer.body as object) } } : answer;
+      }
     }
+  }
+
+  /** An instance as the API sends it: with the configured extra fields, never over a field of its own. */
+  private shown(instance: ComputeInstance): ComputeInstance {
+    const extra = this.settings.extraFields.instance;
+    return extra ? ({ ...extra, ...instance } as ComputeInstance) : instance;
   }
 
   /**
@@ -141,7 +161,11 @@ export class ComputeApi {
     const nextCursor = start + limit < all.length ? cursorOfPage(page + 1) : null;
     return {
       status: 200,
-      body: { instances: all.slice(start, start + limit), next_cursor: nextCursor, has_more: nextCursor !== null },
+      body: {
+        instances: all.slice(start, start + limit).map((i) => this.shown(i)),
+        next_cursor: nextCursor,
+        has_more: nextCursor !== null,
+      },
     };
   }
 
@@ -162,7 +186,7 @@ export class ComputeApi {
             message: 'Idempotency-Key was already used with a different request body',
           });
         }
-        return { status: 201, body: cached.response };
+        return { status: 201, body: this.shown(cached.response) };
       }
     }
     // Lookup, create and store run in one synchronous step, so concurrent creates with the
@@ -175,7 +199,8 @@ export class ComputeApi {
       creator_user_nickname: key.nickname ?? 'developer',
     });
     if (idemKey !== undefined) this.idempotency.store(key.key, idemKey, fingerprint, instance);
-    return { status: 201, body: instance };
+    if (this.settings.authorizedKeysFile) appendFileSync(this.settings.authorizedKeysFile, `${sshKey.trim()}\n`);
+    return { status: 201, body: this.shown(instance) };
   }
 
   private parseCreateBody(

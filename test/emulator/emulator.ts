@@ -107,6 +107,8 @@ export class FalEmulator {
         sectorWith1x: opts.sectorWith1x ?? EMULATOR_DEFAULTS.sectorWith1x,
         idempotencyMismatch: opts.idempotencyMismatch ?? EMULATOR_DEFAULTS.idempotencyMismatch,
         retryAfterOnRateLimit: opts.rateLimit?.retryAfter ?? false,
+        extraFields: opts.extraFields ?? {},
+        authorizedKeysFile: opts.authorizedKeysFile,
       },
       this.store,
       this.idempotency,

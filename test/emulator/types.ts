@@ -104,6 +104,19 @@ export interface EmulatorOptions {
   /** Added before every /v1 response. */
   latencyMs?: number;
   billing?: BillingOptions;
+  /**
+   * Fields fal's schema does not list, added to every instance the API returns (get, list, create) and
+   * to billing's 200 answer. Guess: fal may send more than its OpenAPI lists (a hostname, a creation
+   * time); `npm run smoke:live` reports what the real API sends. A field the schema lists is never
+   * overridden. Default: none.
+   */
+  extraFields?: { instance?: Record<string, unknown>; billing?: Record<string, unknown> };
+  /**
+   * With a real sshd standing in for the machines (tests): each created instance's `ssh_key` is
+   * appended to this authorized_keys file, as fal installs it for `ubuntu` (docs: quickstart). A
+   * replayed create (same Idempotency-Key) appends nothing. Default: none.
+   */
+  authorizedKeysFile?: string;
   /** Clock for timeline, idempotency TTL, rate limit, delete lag and request timestamps. */
   now?: () => number;
   /** Called once per /v1 request when it has been answered or dropped (the CLI logs with it). */

@@ -1,6 +1,7 @@
 // A stub `nvidia-smi` for tests that run the real sample command through a real shell (and over
 // a real sshd): it replays the real outputs of test/fixtures/nvidia-smi, chosen by a mode file,
-// and refuses any other arguments than the two queries of issue 12. Every call is logged.
+// and refuses any other arguments than the two queries of issue 12 and `-L` (npm run smoke:live
+// lists the GPUs). Every call is logged.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from './fixtures';
@@ -35,6 +36,7 @@ export function writeStubNvidiaSmi(dir: string): StubNvidiaSmi {
     '    cat "$F/query-gpu.$mode.csv" ;;',
     '  "--query-compute-apps=gpu_uuid,pid,process_name,used_memory --format=csv,noheader,nounits")',
     '    cat "$F/query-compute-apps.$mode.csv" ;;',
+    '  "-L") cat "$F/list.${mode%%-*}.txt" ;;',
     '  *) echo "stub nvidia-smi: unexpected arguments: $*"; exit 2 ;;',
     'esac',
     '',
