@@ -17,6 +17,8 @@ export class IdleSignal {
   /** What each instance's signal was at the last check ('' for not idle). */
   private readonly seen = new Map<string, string>();
   private timer: unknown;
+  /** When the timer fires (undefined: no timer). */
+  private timerAt: number | undefined;
 
   constructor(
     private readonly timers: Timers,
@@ -46,13 +48,19 @@ export class IdleSignal {
     this.check();
   }
 
-  /** Fires for each instance whose signal changed since the last check, and sets the timer for the next change by time. */
-  check(): void {
-    this.cancel();
+  /**
+   * Fires for each instance whose signal changed since the last check, and sets the timer for the
+   * next change by time. Given `ids` (the instances that just changed), it looks at those alone and
+   * only brings the timer forward: one instance's sample must not cost a pass over a thousand rows.
+   * The timer's own check, and a settings change, look at every instance.
+   */
+  check(ids?: Iterable<string>): void {
     const now = this.timers.now();
-    let next: number | undefined;
-    for (const id of new Set([...this.runs.keys(), ...this.seen.keys()])) {
-      const since = this.runs.get(id)?.idleSince(now);
+    const all = ids === undefined;
+    let next = all ? undefined : this.timerAt;
+    for (const id of all ? new Set([...this.runs.keys(), ...this.seen.keys()]) : new Set(ids)) {
+      const run = this.runs.get(id);
+      const since = run?.idleSince(now);
       const key = since === undefined ? '' : `${since}:${now - since >= this.idleMs}`;
       if ((this.seen.get(id) ?? '') !== key) {
         if (key) this.seen.set(id, key);
@@ -60,14 +68,18 @@ export class IdleSignal {
         this.fire(id);
       }
       if (since === undefined) continue;
-      for (const at of [this.runs.get(id)?.expiresAt(), since + this.idleMs]) {
+      for (const at of [run?.expiresAt(), since + this.idleMs]) {
         if (at !== undefined && at > now && (next === undefined || at < next)) next = at;
       }
     }
+    if (!all && next === this.timerAt) return;
+    this.cancel();
     if (next !== undefined) {
+      this.timerAt = next;
       this.timer = this.timers.setTimeout(
         () => {
           this.timer = undefined;
+          this.timerAt = undefined;
           this.check();
         },
         next - now + 1,
@@ -78,5 +90,6 @@ export class IdleSignal {
   cancel(): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = undefined;
   }
 }

@@ -257,7 +257,7 @@ export class GpuSampler extends SamplerReadout {
   private changed(ids: readonly string[]): void {
     if (this.disposed) return;
     for (const id of ids) this.changes.fire(id);
-    this.idle.check();
+    this.idle.check(ids);
   }
 
   private cancelBlur(): void {
