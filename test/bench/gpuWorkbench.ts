@@ -38,7 +38,7 @@ const ID = 'inst_benchgpu8x';
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
 
 /** The extension host of the code-server whose HOME is `home` (found by its environment, not by name alone). */
-function extensionHostPid(home: string): number {
+export function extensionHostPid(home: string): number {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {

@@ -3,10 +3,11 @@
 // host's Node open its inspector (127.0.0.1:9229), and the profile is taken over the DevTools
 // protocol (undici's WebSocket). The minified bundle's positions are mapped back to src/ with the
 // release sourcemap that `npm run package` writes beside dist/extension.js.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join } from 'node:path';
 import type { CodeServer } from '../e2e/codeServer';
+import { extensionHostPid } from './gpuWorkbench';
 
 interface CallFrame {
   functionName: string;
@@ -36,22 +37,6 @@ export interface ProfileSummary {
   hottest: Array<[string, number]>;
 }
 
-/** The pid of the extension host that code-server started with this HOME. */
-function extensionHostPid(server: CodeServer): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.includes('extensionHost')) continue;
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (environ.includes(`HOME=${server.dirs.home}`)) return Number(entry);
-    } catch {
-      // gone, or not ours
-    }
-  }
-  throw new Error('no extension host of this code-server is running');
-}
-
 async function inspectorUrl(): Promise<string> {
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
@@ -69,7 +54,7 @@ async function inspectorUrl(): Promise<string> {
 
 /** Runs `during` with the extension host profiled (sampling every 100 µs), and returns the profile. */
 export async function profileExtensionHost(server: CodeServer, during: () => Promise<void>): Promise<CpuProfile> {
-  const pid = extensionHostPid(server);
+  const pid = extensionHostPid(server.dirs.home);
   process.kill(pid, 'SIGUSR1');
   const { WebSocket } = await import('undici');
   const socket = new WebSocket(await inspectorUrl());
@@ -139,3 +124,7 @@ export function summarizeProfile(profile: CpuProfile, sourceMapPath: string): Pr
 }
 
 export const SOURCE_MAP = join(__dirname, '../../../dist/extension.js.map');
+
+/** Rows of `[place, ms]` as the profile scripts print them. */
+export const profileTable = (rows: Array<[string, number]>): string =>
+  rows.map(([place, ms]) => `  ${ms.toFixed(1).padStart(8)} ms  ${place}`).join('\n');

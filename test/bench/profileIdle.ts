@@ -3,10 +3,7 @@
 // where its time went: the baseline the GPU bench subtracts. Run `npm run package` first.
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { openWorkbench } from '../e2e/workbench';
-import { profileExtensionHost, SOURCE_MAP, summarizeProfile } from './hostProfile';
-
-const table = (rows: Array<[string, number]>) =>
-  rows.map(([k, ms]) => `  ${ms.toFixed(1).padStart(8)} ms  ${k}`).join('\n');
+import { profileExtensionHost, profileTable, SOURCE_MAP, summarizeProfile } from './hostProfile';
 
 void (async () => {
   const seconds = Number(process.argv[2] ?? 20);
@@ -23,9 +20,9 @@ void (async () => {
     const profile = await profileExtensionHost(wb.server, () => new Promise((r) => setTimeout(r, seconds * 1000)));
     const summary = summarizeProfile(profile, SOURCE_MAP);
     console.log(`${seconds} s with the view hidden; self time by place:`);
-    console.log(table(summary.byPlace.slice(0, 14)));
+    console.log(profileTable(summary.byPlace.slice(0, 14)));
     console.log('our hottest functions:');
-    console.log(table(summary.hottest));
+    console.log(profileTable(summary.hottest));
   } finally {
     await wb.close();
     await fal.close();

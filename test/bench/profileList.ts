@@ -1,9 +1,7 @@
 // `node out/test/bench/profileList.js`: list + render of 1000 instances with the extension host
 // profiled (hostProfile.ts), printing where its time went. Run `npm run package` first.
+import { profileTable } from './hostProfile';
 import { measureListRender } from './listRender';
-
-const table = (rows: Array<[string, number]>) =>
-  rows.map(([k, ms]) => `  ${ms.toFixed(1).padStart(8)} ms  ${k}`).join('\n');
 
 void (async () => {
   const result = await measureListRender(1000, true);
@@ -12,9 +10,9 @@ void (async () => {
   );
   for (const [name, summary] of Object.entries(result.profiles ?? {})) {
     console.log(`\n${name}: ${summary.totalMs.toFixed(0)} ms profiled in the extension host; self time by place:`);
-    console.log(table(summary.byPlace.slice(0, 14)));
+    console.log(profileTable(summary.byPlace.slice(0, 14)));
     console.log('our hottest functions:');
-    console.log(table(summary.hottest));
+    console.log(profileTable(summary.hottest));
   }
 })().catch((e: unknown) => {
   console.error(e);
