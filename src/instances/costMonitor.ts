@@ -125,22 +125,16 @@ export class CostMonitor implements vscode.Disposable {
 }
 
 /** One log line saying what the cost guard will do (written when it changes). */
+// l10n-exempt: log line only (logSettings writes it with log.info)
 export function describeGuardSettings(s: CostGuardSettings): string {
-  // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
   const idle = s.idleMinutes > 0 ? `idle reminders after ${spanText(s.idleMinutes * 60_000)}` : 'no idle reminders';
-  // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
   const running = s.runningHours > 0 ? `running-time reminders every ${s.runningHours} h` : 'no running-time reminders';
   const extras = [
-    // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
     s.beforeDelete.trim() ? 'beforeDelete set' : '',
-    // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
     s.autoDeleteOthers ? 'also instances not created here' : '',
   ].filter(Boolean);
   const auto = s.autoDelete
-    ? // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
-      `auto-delete ON after a ${spanText(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}`
-    : // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
-      'auto-delete off';
-  // l10n-exempt: log line only (describeGuardSettings is written by logSettings' log.info)
+    ? `auto-delete ON after a ${spanText(s.graceMinutes * 60_000)} countdown${extras.length ? ` (${extras.join(', ')})` : ''}`
+    : 'auto-delete off';
   return `Cost guard: ${idle}, ${running}, ${auto}`;
 }

@@ -7,7 +7,8 @@
 //     `console.*(…)`), which stays English like VS Code's own logs;
 //   - or text that is compared, searched or matched (`===`, `includes`, `startsWith`, `RegExp`…), not shown;
 //   - or a file in NOT_SHOWN (its strings go to a machine, not a person), or a literal under a
-//     `// l10n-exempt: <reason>` comment (on its line or the line above), each with its reason.
+//     `// l10n-exempt: <reason>` comment (on its line or the line above, its own or that of a
+//     construct holding it, such as a function that only builds a log line), each with its reason.
 // It errs towards finding: a string that is only passed along before it is logged is a finding too,
 // and the fix is to log it where it is made, or to say why with the comment.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -124,10 +125,18 @@ function insideFunction(node: ts.Node): boolean {
   return false;
 }
 
+/**
+ * Under `// l10n-exempt: <reason>` on its line or the line above — the literal's own, or that of a
+ * construct holding it: a marker above a function covers its body (a function that only builds a log
+ * line says so once, not at each of its words).
+ */
 function exempted(source: ts.SourceFile, node: ts.Node): boolean {
-  const line = source.getLineAndCharacterOfPosition(node.getStart()).line;
   const lines = source.text.split('\n');
-  return [lines[line], lines[line - 1]].some((text) => /\/\/ l10n-exempt: \S/.test(text ?? ''));
+  for (let at: ts.Node = node; !ts.isSourceFile(at); at = at.parent) {
+    const line = source.getLineAndCharacterOfPosition(at.getStart()).line;
+    if ([lines[line], lines[line - 1]].some((text) => /\/\/ l10n-exempt: \S/.test(text ?? ''))) return true;
+  }
+  return false;
 }
 
 /** The words in `file`'s source that reach a person without `l10n.t`. */
