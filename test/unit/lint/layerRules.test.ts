@@ -20,7 +20,7 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     return result!.messages.map((m) => `${m.line}:${m.ruleId ?? m.message}`);
   };
 
-  for (const folder of ['base', 'api', 'ssh', 'core', 'gpu', 'cost']) {
+  for (const folder of ['base', 'api', 'ssh', 'core', 'gpu', 'cost', 'setup']) {
     it(`src/${folder} may not import vscode, nor the folders that do`, async () => {
       assert.deepEqual(
         await rulesHit(

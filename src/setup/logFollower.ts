@@ -1,0 +1,164 @@
+// Follows the setup log on the machine for a terminal: polls while asked, gives out text exactly
+// once and in order, and ends when the run has ended and every byte is read.
+//
+// - Exactly once: the offset moves only by the bytes a successful read returned; a read that fails
+//   (a dropped connection, an answer cut off) is tried again later from the same offset.
+// - Whole characters: see utf8Chunks.ts. `resumeAt` is where a reopened terminal continues (it
+//   starts on a character).
+// - A first open (no resume point) shows at most the last FIRST_OPEN_BYTES of the log, after one
+//   line that says how much was skipped and where the whole log is: a 100 MB log is never read to
+//   fill a terminal. It starts on a character boundary (a cut character's tail bytes are skipped too).
+// - The end: the status and the bytes come from one command, the status read first, so "exited"
+//   with a read shorter than asked means the runner had finished writing before the read began.
+// - Run Setup Again while following: the old run's text is finished, a line says a new run started,
+//   and the new log is followed from its start.
+// Text uses '\n' line ends as the log has them; a terminal wants '\r\n' (the VS Code side converts).
+import * as l10n from '@vscode/l10n';
+import { errorText } from '../base/errorText';
+import type { Timers } from '../base/timers';
+import type { LogStart } from './setupCommands';
+import type { LogPoll } from './setupRemote';
+import type { SetupStatus } from './setupStatus';
+import { byteSizeText } from './setupWords';
+import { leadingContinuations, Utf8Chunks } from './utf8Chunks';
+
+/** What the follower reads from: SetupRemote, or a fake in tests. */
+export interface SetupLogSource {
+  readLog(start: LogStart, maxBytes: number): Promise<LogPoll>;
+}
+
+/** Where a terminal was: the run it followed and the byte it had reached. */
+export interface ResumePoint {
+  readonly runId: string;
+  readonly offset: number;
+}
+
+export const FIRST_OPEN_BYTES = 256 * 1024;
+
+export interface LogFollowerOptions {
+  readonly source: SetupLogSource;
+  readonly timers: Timers;
+  readonly onText: (text: string) => void;
+  /** The run ended (exited or lost) and its whole log was given out; polling has stopped. */
+  readonly onEnd?: (status: SetupStatus) => void;
+  /** A read failed and will be tried again; `reason` is for the log. */
+  readonly onReadFailed?: (reason: string) => void;
+  /** Continue a terminal that was open before; without it, a first open. */
+  readonly resume?: ResumePoint;
+  readonly pollMs?: number;
+  readonly retryMs?: number;
+  readonly readBytes?: number;
+  readonly firstOpenBytes?: number;
+}
+
+export class SetupLogFollower {
+  private runId: string | undefined;
+  private offset: number | undefined;
+  private readonly text = new Utf8Chunks();
+  private handle: unknown;
+  private following = false;
+  private reading = false;
+  private done = false;
+
+  constructor(private readonly o: LogFollowerOptions) {
+    this.runId = o.resume?.runId;
+    this.offset = o.resume?.offset;
+  }
+
+  /** Where a new follower of this terminal continues; undefined before the first read. */
+  get resumeAt(): ResumePoint | undefined {
+    if (this.runId === undefined || this.offset === undefined) return undefined;
+    return { runId: this.runId, offset: this.offset - this.text.heldBytes };
+  }
+
+  get ended(): boolean {
+    return this.done;
+  }
+
+  /** Polls from now on (at once), until stop() or the end. */
+  start(): void {
+    if (this.following || this.done) return;
+    this.following = true;
+    if (!this.reading) this.schedule(0);
+  }
+
+  /** Stops polling; a read under way is not used (its bytes are read again on start). */
+  stop(): void {
+    this.following = false;
+    this.o.timers.clearTimeout(this.handle);
+    this.handle = undefined;
+  }
+
+  private schedule(ms: number): void {
+    this.o.timers.clearTimeout(this.handle);
+    this.handle = this.o.timers.setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    this.handle = undefined;
+    if (!this.following || this.reading) return;
+    this.reading = true;
+    const readBytes = this.o.readBytes ?? 128 * 1024;
+    const start: LogStart =
+      this.offset === undefined ? { lastBytes: this.o.firstOpenBytes ?? FIRST_OPEN_BYTES } : { offset: this.offset };
+    let poll: LogPoll | undefined;
+    try {
+      poll = await this.o.source.readLog(start, readBytes);
+    } catch (e) {
+      this.o.onReadFailed?.(errorText(e));
+    }
+    this.reading = false;
+    if (!this.following) return;
+    const next = poll ? this.take(poll, start, readBytes) : (this.o.retryMs ?? 5_000);
+    if (next >= 0 && this.following) this.schedule(next);
+  }
+
+  /** Uses one poll; returns when to poll next. */
+  private take(poll: LogPoll, start: LogStart, readBytes: number): number {
+    const pollMs = this.o.pollMs ?? 1_000;
+    const status = poll.status;
+    if (status.kind === 'none' || status.kind === 'unknown') return pollMs;
+    if (this.runId !== undefined && status.run.runId !== this.runId) {
+      this.emit(this.text.end());
+      if (this.offset !== undefined) this.emit(`\n${l10n.t('[setup was started again: its new log follows]')}\n`);
+      this.runId = status.run.runId;
+      this.offset = undefined; // the new log as on a first open: its last FIRST_OPEN_BYTES at most
+      return 0;
+    }
+    this.runId = status.run.runId;
+    const chunk = poll.chunk;
+    if (!chunk) return this.endIfOver(status) ? -1 : pollMs;
+    let bytes = chunk.bytes;
+    if ('lastBytes' in start) {
+      const skip = chunk.offset > 0 ? leadingContinuations(bytes) : 0;
+      bytes = bytes.subarray(skip);
+      this.offset = chunk.offset + skip;
+      if (this.offset > 0) this.emit(`${skippedLine(this.offset)}\n`);
+    } else if (chunk.offset !== this.offset) {
+      // l10n-exempt: onReadFailed's reason is for the log, English
+      this.o.onReadFailed?.(`the log answer started at byte ${chunk.offset}, not ${this.offset}`);
+      return this.o.retryMs ?? 5_000;
+    }
+    this.offset = (this.offset ?? 0) + bytes.length;
+    this.emit(this.text.push(bytes));
+    if (chunk.bytes.length >= readBytes) return 0;
+    return this.endIfOver(status) ? -1 : pollMs;
+  }
+
+  private endIfOver(status: SetupStatus): boolean {
+    if (status.kind !== 'exited' && status.kind !== 'lost') return false;
+    this.emit(this.text.end());
+    this.done = true;
+    this.following = false;
+    this.o.onEnd?.(status);
+    return true;
+  }
+
+  private emit(text: string): void {
+    if (text) this.o.onText(text);
+  }
+}
+
+function skippedLine(bytes: number): string {
+  return l10n.t`[${byteSizeText(bytes)} of earlier output not shown; the whole log is ~/.fal/setup/current/log on the machine]`;
+}

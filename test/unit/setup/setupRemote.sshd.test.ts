@@ -1,0 +1,233 @@
+// Setup against a real sshd: the run is detached (it outlives the connection that started it), its
+// exit code and end time land on the machine, its log is read exactly (bytes, not text) and in
+// bounded pieces, starting twice starts once, and a machine without bash is told so. The setup dir's
+// path holds spaces, quotes, `$HOME` and a backquote; the files are read back directly (the sshd is
+// this machine), so every claim is checked against what is really on disk.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { realTimers } from '../../../src/base/timers';
+import type { CommandConnection } from '../../../src/gpu/commandTransport';
+import { SetupLogFollower } from '../../../src/setup/logFollower';
+import { SetupRemote } from '../../../src/setup/setupRemote';
+import { chooseSetupScript, type SetupScript } from '../../../src/setup/setupSource';
+import type { SetupStatus } from '../../../src/setup/setupStatus';
+import { setupRowText } from '../../../src/setup/setupWords';
+import { SSHD } from '../../e2e/sshd';
+import { waitFor } from '../../support/polling';
+import { startSetupSshd, type SetupSshd } from './setupSshd';
+
+const script = (text: string | Buffer): SetupScript => {
+  const choice = chooseSetupScript(Buffer.from(text), undefined);
+  assert.equal(choice.kind, 'script');
+  return (choice as Extract<typeof choice, { kind: 'script' }>).script;
+};
+
+describe('setup over a real sshd', function () {
+  this.timeout(60_000);
+  let s: SetupSshd;
+  let conn: CommandConnection;
+
+  before(async function () {
+    if (!existsSync(SSHD)) {
+      this.test!.parent!.title += ` (skipped: ${SSHD} is not installed; run node test/e2e/setup.mjs)`;
+      this.skip();
+    }
+    s = await startSetupSshd();
+  });
+  after(async () => s?.dispose());
+  beforeEach(async () => (conn = await s.connect()));
+  afterEach(async () => conn?.close());
+
+  const statusUntil = async (remote: SetupRemote, kind: SetupStatus['kind']) =>
+    waitFor(
+      `setup status ${kind}`,
+      () => remote.status(),
+      (st) => st.kind === kind,
+      30_000,
+      100,
+    );
+
+  it('runs detached: the connection that started it closes, a new one sees it running, follows it to the end, reads exit 0', async () => {
+    const dir = s.newDir();
+    const lines = Array.from({ length: 12 }, (_, i) => `line ${i + 1} é`);
+    const run = script(`for i in $(seq 1 12); do echo "line $i é"; sleep 0.4; done\n`);
+    const started = await new SetupRemote(conn, { dir }).start(run, { timeoutSeconds: 60 });
+    assert.equal(started.kind, 'started');
+    await conn.close(); // the SSH session is gone: the run must not notice
+
+    conn = await s.connect();
+    const remote = new SetupRemote(conn, { dir });
+    const running = await remote.status();
+    assert.equal(running.kind, 'running', JSON.stringify(running));
+    assert.match(setupRowText(running, 0, 0) ?? '', /^setting up… \d+ s$/);
+    assert.equal(running.kind === 'running' && running.run.sha256, run.sha256);
+    assert.equal(readFileSync(join(dir, 'current', 'script.sh'), 'utf8'), Buffer.from(run.bytes).toString('utf8'));
+
+    let text = '';
+    let end: SetupStatus | undefined;
+    const follower = new SetupLogFollower({
+      source: remote,
+      timers: realTimers,
+      pollMs: 100,
+      readBytes: 7, // pieces that cut lines, and the é, anywhere
+      onText: (t) => (text += t),
+      onEnd: (st) => (end = st),
+    });
+    follower.start();
+    await waitFor('the follower to end', () => end, Boolean, 30_000, 50);
+    assert.equal(text, lines.map((l) => `${l}\n`).join(''));
+    assert.equal(end?.kind === 'exited' && end.exitCode, 0);
+    assert.equal(setupRowText(end!, 0, 0), 'set up');
+    assert.equal(follower.resumeAt?.offset, Buffer.byteLength(text));
+    assert.match(readFileSync(join(dir, 'current', 'exit'), 'utf8'), /^0 \d+\n$/);
+  });
+
+  it('starting again does nothing (same or other script); Run Setup Again keeps the old run as previous; refused while running', async () => {
+    const dir = s.newDir();
+    const remote = new SetupRemote(conn, { dir });
+    const first = script('echo first; sleep 4\n');
+    assert.equal((await remote.start(first, { timeoutSeconds: 60 })).kind, 'started');
+    assert.deepEqual(await remote.start(first, { timeoutSeconds: 60 }), { kind: 'existing', sameScript: true });
+    const second = script('echo second\n');
+    assert.deepEqual(await remote.start(second, { timeoutSeconds: 60 }), { kind: 'existing', sameScript: false });
+    assert.deepEqual(await remote.start(second, { timeoutSeconds: 60, again: true }), { kind: 'busy' });
+    await statusUntil(remote, 'exited');
+    assert.equal((await remote.start(second, { timeoutSeconds: 60, again: true })).kind, 'started');
+    await statusUntil(remote, 'exited');
+    assert.equal(readFileSync(join(dir, 'previous', 'log'), 'utf8'), 'first\n');
+    assert.equal(readFileSync(join(dir, 'current', 'log'), 'utf8'), 'second\n');
+  });
+
+  it('two starts at the same time: exactly one run', async () => {
+    const dir = s.newDir();
+    const other = await s.connect();
+    try {
+      const run = script('echo ran\n');
+      const outcomes = await Promise.all([
+        new SetupRemote(conn, { dir }).start(run, { timeoutSeconds: 60 }),
+        new SetupRemote(other, { dir }).start(run, { timeoutSeconds: 60 }),
+      ]);
+      assert.deepEqual(outcomes.map((o) => o.kind).sort(), ['existing', 'started']);
+      await statusUntil(new SetupRemote(conn, { dir }), 'exited');
+      assert.equal(readFileSync(join(dir, 'current', 'log'), 'utf8'), 'ran\n');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('exit 1: setup failed (exit 1), with its stderr in the log', async () => {
+    const dir = s.newDir();
+    const remote = new SetupRemote(conn, { dir });
+    await remote.start(script('echo doing; echo broken >&2; exit 1\n'), { timeoutSeconds: 60 });
+    const st = await statusUntil(remote, 'exited');
+    assert.equal(st.kind === 'exited' && st.exitCode, 1);
+    assert.equal(setupRowText(st, 0, 0), 'setup failed (exit 1)');
+    assert.equal(readFileSync(join(dir, 'current', 'log'), 'utf8'), 'doing\nbroken\n');
+  });
+
+  it('a script that outlives its timeout: exit 124 (TERM) and "timed out"', async () => {
+    const dir = s.newDir();
+    const remote = new SetupRemote(conn, { dir });
+    await remote.start(script('echo waiting; sleep 30\n'), { timeoutSeconds: 1 });
+    const st = await statusUntil(remote, 'exited');
+    assert.equal(st.kind === 'exited' && st.exitCode, 124);
+    assert.equal(setupRowText(st, 0, 0), 'setup timed out after 1 s');
+  });
+
+  it('non-UTF-8 output comes back as the exact bytes; the follower shows U+FFFD for them and whole characters elsewhere', async () => {
+    const dir = s.newDir();
+    const remote = new SetupRemote(conn, { dir });
+    const expected = Buffer.from([
+      0x63, 0x61, 0x66, 0xc3, 0xa9, 0x20, 0xff, 0xfe, 0x0a, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0x0a,
+    ]);
+    const octal = [...expected].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+    await remote.start(script(`printf '${octal}'\n`), { timeoutSeconds: 60 });
+    await statusUntil(remote, 'exited');
+    const read = await remote.readLog({ offset: 0 }, 1024);
+    assert.deepEqual(Buffer.from(read.chunk!.bytes), expected);
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < expected.length; at += 2) {
+      const part = await remote.readLog({ offset: at }, 2);
+      assert.equal(part.chunk?.offset, at);
+      pieces.push(Buffer.from(part.chunk!.bytes));
+    }
+    assert.deepEqual(Buffer.concat(pieces), expected, 'read in 2-byte pieces: nothing lost, nothing twice');
+    let text = '';
+    let ended = false;
+    const follower = new SetupLogFollower({
+      source: remote,
+      timers: realTimers,
+      readBytes: 3, // cuts é, € and 😀
+      pollMs: 10,
+      onText: (t) => (text += t),
+      onEnd: () => (ended = true),
+    });
+    follower.start();
+    await waitFor('the follower to end', () => ended, Boolean, 30_000, 20);
+    assert.equal(text, 'café \ufffd\ufffd\n€😀\n');
+  });
+
+  it('a log of several MB is read in bounded pieces to the same bytes; a first open shows only its end', async () => {
+    const dir = s.newDir();
+    const remote = new SetupRemote(conn, { dir });
+    await remote.start(script('head -c 3000000 /dev/urandom; echo; echo last line\n'), { timeoutSeconds: 60 });
+    await statusUntil(remote, 'exited');
+    const onDisk = readFileSync(join(dir, 'current', 'log'));
+    const pieces: Buffer[] = [];
+    let offset = 0;
+    for (;;) {
+      const poll = await remote.readLog({ offset });
+      const bytes = Buffer.from(poll.chunk!.bytes);
+      assert.ok(bytes.length <= 128 * 1024, 'bounded');
+      if (bytes.length === 0) break;
+      pieces.push(bytes);
+      offset += bytes.length;
+    }
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    assert.equal(sha(Buffer.concat(pieces)), sha(onDisk));
+    assert.ok(pieces.length >= 23);
+
+    let text = '';
+    let ended = false;
+    const follower = new SetupLogFollower({
+      source: remote,
+      timers: realTimers,
+      pollMs: 10,
+      onText: (t) => (text += t),
+      onEnd: () => (ended = true),
+    });
+    follower.start();
+    await waitFor('the follower to end', () => ended, Boolean, 30_000, 20);
+    const note = '[2.7 MB of earlier output not shown; the whole log is ~/.fal/setup/current/log on the machine]\n';
+    assert.ok(text.startsWith(note), text.slice(0, 200));
+    assert.ok(text.endsWith('\nlast line\n'));
+    assert.equal(follower.resumeAt?.offset, onDisk.length);
+  });
+
+  it('a machine without bash: missingTool bash, nothing written', async () => {
+    const dir = s.newDir();
+    const bin = join(s.gpu.sshd.dir, 'no-bash-bin');
+    mkdirSync(bin, { recursive: true });
+    for (const tool of [
+      'sh',
+      'setsid',
+      'timeout',
+      'base64',
+      'sha256sum',
+      'head',
+      'tail',
+      'mv',
+      'mkdir',
+      'rm',
+      'cat',
+      'date',
+    ])
+      if (!existsSync(join(bin, tool))) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    const noBash = { run: (command: string, ms: number) => conn.run(`PATH='${bin}'; export PATH\n${command}`, ms) };
+    const outcome = await new SetupRemote(noBash, { dir }).start(script('echo hi\n'), { timeoutSeconds: 60 });
+    assert.deepEqual(outcome, { kind: 'missingTool', tool: 'bash' });
+    assert.equal(existsSync(dir), false);
+  });
+});
