@@ -32,7 +32,7 @@ const SHAPES: Record<(typeof STATUS_KEYS)[number], RegExp> = {
   timeout: /^[1-9][0-9]{0,6}$/,
   started: /^[0-9]{1,12}$/,
   pid: /^([1-9][0-9]{0,9}|-)$/,
-  exit: /^([0-9]{1,3}) ([0-9]{1,12})$|^-$/,
+  exit: /^(0|[1-9][0-9]{0,2}) ([0-9]{1,12})$|^-$/,
   alive: /^[01]$/,
   boot: /^(same|other|unknown)$/,
   bytes: /^([0-9]{1,15}|-)$/,
