@@ -18,14 +18,14 @@ export const START_MARKER = '@@fal-setup-start';
 export const STATUS_MARKER = '@@fal-setup-status v1';
 export const END_MARKER = '@@fal-setup-end';
 
-/** Grace between timeout's TERM and its KILL: exit 124 means TERM ended it, 137 (128 + 9) that KILL had to. */
+/** Default grace between timeout's TERM and its KILL: exit 124 means TERM ended it, 137 (128 + 9) that KILL had to. */
 export const KILL_AFTER_SECONDS = 30;
 
 /** The tools start needs on the machine, checked first so a missing one is named, not guessed at. */
 export const REQUIRED_TOOLS = ['bash', 'setsid', 'timeout', 'base64', 'sha256sum', 'head', 'tail', 'mv'] as const;
 
 /**
- * The runner, started with `setsid sh runner <run dir> <timeout s>`: no terminal, stdin from
+ * The runner, started with `setsid sh runner <run dir> <timeout s> <kill-after s>`: no terminal, stdin from
  * /dev/null, so it outlives the SSH session, a dropped network and VS Code. The script runs in the
  * user's home, under `timeout` (which puts it in a process group of its own and kills that group).
  */
@@ -33,7 +33,7 @@ export const REQUIRED_TOOLS = ['bash', 'setsid', 'timeout', 'base64', 'sha256sum
 const RUNNER = `c=$1
 printf '%s\\n' "$$" > "$c/pid.tmp" && mv -f "$c/pid.tmp" "$c/pid"
 cd "$HOME" 2>/dev/null || cd /
-timeout --kill-after=${KILL_AFTER_SECONDS}s "$2s" bash "$c/script.sh" >> "$c/log" 2>&1 < /dev/null
+timeout --kill-after="$3s" "$2s" bash "$c/script.sh" >> "$c/log" 2>&1 < /dev/null
 code=$?
 printf '%s %s\\n' "$code" "$(date +%s)" > "$c/exit.tmp" && mv -f "$c/exit.tmp" "$c/exit"
 `;
@@ -49,6 +49,7 @@ export interface StartRequest {
   readonly sha256: string;
   readonly runId: string;
   readonly timeoutSeconds: number;
+  readonly killAfterSeconds: number;
   /** Run Setup Again: keep the current run as `previous` and start a new one (refused while one runs). */
   readonly again: boolean;
 }
@@ -82,7 +83,7 @@ export function startCommand(r: StartRequest): string {
     `mv -T "$n" "$c" 2>/dev/null || { rm -rf "$n"; echo "$m existing $(head -c 64 "$c/sha256" 2>/dev/null)"; exit 0; }`,
     // A simple command, not `cd / && setsid …&`: an AND-list in the background is a subshell that
     // keeps the channel's stdout open, and the start would return only when the script ended.
-    `setsid sh "$c/fal-setup-runner.sh" "$c" ${q(r.timeoutSeconds)} < /dev/null > /dev/null 2>&1 &`,
+    `setsid sh "$c/fal-setup-runner.sh" "$c" ${q(r.timeoutSeconds)} ${q(r.killAfterSeconds)} < /dev/null > /dev/null 2>&1 &`,
     // Until the runner wrote its pid (it does at once), so a status read right after sees it running.
     `i=0; while [ ! -s "$c/pid" ] && [ $i -lt 100 ]; do sleep 0.05 2>/dev/null || sleep 1; i=$((i + 1)); done`,
     `echo "$m started"`,

@@ -3,7 +3,15 @@
 // a reload, a reconnect or a second window asks the machine again and gets the same answer.
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SETUP_DIR, setupDirExpression, type RemoteShell } from './remoteShell';
-import { END_MARKER, logCommand, START_MARKER, startCommand, statusCommand, type LogStart } from './setupCommands';
+import {
+  END_MARKER,
+  KILL_AFTER_SECONDS,
+  logCommand,
+  START_MARKER,
+  startCommand,
+  statusCommand,
+  type LogStart,
+} from './setupCommands';
 import { answerLines, parseStatusAnswer, readStatusBlock, type SetupStatus } from './setupStatus';
 import type { SetupScript } from './setupSource';
 import { MAX_SCRIPT_BYTES, SetupScriptTooLargeError } from './setupSource';
@@ -70,7 +78,10 @@ export class SetupRemote {
    * or lost run, keeping it as `previous`. Throws SetupScriptTooLargeError before sending anything
    * when the script is over MAX_SCRIPT_BYTES; rejects when the connection fails.
    */
-  async start(script: SetupScript, options: { timeoutSeconds: number; again?: boolean }): Promise<StartOutcome> {
+  async start(
+    script: SetupScript,
+    options: { timeoutSeconds: number; again?: boolean; killAfterSeconds?: number },
+  ): Promise<StartOutcome> {
     if (script.bytes.length > MAX_SCRIPT_BYTES) throw new SetupScriptTooLargeError(script.bytes.length);
     if (
       !Number.isSafeInteger(options.timeoutSeconds) ||
@@ -86,6 +97,7 @@ export class SetupRemote {
       sha256: script.sha256,
       runId,
       timeoutSeconds: options.timeoutSeconds,
+      killAfterSeconds: Math.max(1, Math.floor(options.killAfterSeconds ?? KILL_AFTER_SECONDS)),
       again: options.again ?? false,
     });
     const result = await this.shell.run(command, this.timeoutMs);

@@ -2,11 +2,10 @@
 // Worded when shown (l10n.t inside functions), never when the module loads.
 import * as l10n from '@vscode/l10n';
 import { spanText } from '../base/durations';
-import { KILL_AFTER_SECONDS } from './setupCommands';
 import type { StartOutcome } from './setupRemote';
 import type { SetupStatus } from './setupStatus';
 
-/** Exit codes of `timeout`: 124 when its TERM ended the script, 137 (128 + KILL) when the script outlived the TERM by KILL_AFTER_SECONDS. */
+/** Exit codes of `timeout`: 124 when its TERM ended the script, 137 (128 + KILL) when the script outlived the TERM by its grace (KILL_AFTER_SECONDS). */
 export const TIMEOUT_EXIT_CODES: readonly number[] = [124, 137];
 
 /**
@@ -56,7 +55,7 @@ export function setupStatusDetail(status: SetupStatus): string | undefined {
     case 'exited':
       if (timedOut(status))
         return status.exitCode === 137
-          ? l10n.t`The setup script was stopped at its time limit and killed ${KILL_AFTER_SECONDS} s later (exit 137).`
+          ? l10n.t('The setup script was stopped at its time limit and killed when it did not end (exit 137).')
           : l10n.t`The setup script was stopped at its time limit (exit 124).`;
       return undefined;
     default:

@@ -5,18 +5,25 @@
 // this machine), so every claim is checked against what is really on disk.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { realTimers } from '../../../src/base/timers';
 import type { CommandConnection } from '../../../src/gpu/commandTransport';
 import { SetupLogFollower } from '../../../src/setup/logFollower';
 import { SetupRemote } from '../../../src/setup/setupRemote';
-import { chooseSetupScript, type SetupScript } from '../../../src/setup/setupSource';
+import {
+  chooseSetupScript,
+  MAX_SCRIPT_BYTES,
+  SetupScriptTooLargeError,
+  type SetupScript,
+} from '../../../src/setup/setupSource';
 import type { SetupStatus } from '../../../src/setup/setupStatus';
 import { setupRowText } from '../../../src/setup/setupWords';
 import { SSHD } from '../../e2e/sshd';
 import { waitFor } from '../../support/polling';
-import { startSetupSshd, type SetupSshd } from './setupSshd';
+import { ReconnectingShell, startSetupSshd, type SetupSshd } from './setupSshd';
 
 const script = (text: string | Buffer): SetupScript => {
   const choice = chooseSetupScript(Buffer.from(text), undefined);
@@ -206,6 +213,98 @@ describe('setup over a real sshd', function () {
     assert.equal(follower.resumeAt?.offset, onDisk.length);
   });
 
+  it('a script that ignores TERM: killed after the grace, exit 137, still "timed out"', async () => {
+    const dir = s.newDir();
+    const remote = new SetupRemote(conn, { dir });
+    await remote.start(script("trap '' TERM; echo stubborn; sleep 20\n"), { timeoutSeconds: 1, killAfterSeconds: 1 });
+    const st = await statusUntil(remote, 'exited');
+    assert.equal(st.kind === 'exited' && st.exitCode, 137);
+    assert.equal(setupRowText(st, 0, 0), 'setup timed out after 1 s');
+  });
+
+  it('a runner that vanished without an exit code (killed, or another boot): lost, never set up', async () => {
+    const dir = s.newDir();
+    const remote = new SetupRemote(conn, { dir });
+    await remote.start(script('sleep 30\n'), { timeoutSeconds: 60 });
+    assert.equal((await remote.status()).kind, 'running');
+    writeFileSync(join(dir, 'current', 'boot-id'), 'another-boot\n');
+    assert.equal((await remote.status()).kind, 'lost', 'a pid alive in another boot is not our runner');
+    const pid = readFileSync(join(dir, 'current', 'pid'), 'utf8').trim();
+    killSession(pid);
+    const lost = await remote.status();
+    assert.equal(lost.kind, 'lost');
+    assert.equal(setupRowText(lost, 0, 0), 'setup interrupted');
+    assert.equal(existsSync(join(dir, 'current', 'exit')), false);
+  });
+
+  it('the largest script allowed runs (one exec argument); one byte more is refused with its size, nothing sent', async () => {
+    const dir = s.newDir();
+    const remote = new SetupRemote(conn, { dir });
+    const head = 'echo big\n';
+    const body = '# padding\n'.repeat(MAX_SCRIPT_BYTES);
+    const largest = script(head + body.slice(0, MAX_SCRIPT_BYTES - head.length));
+    assert.equal(largest.bytes.length, MAX_SCRIPT_BYTES);
+    assert.equal((await remote.start(largest, { timeoutSeconds: 60 })).kind, 'started');
+    await statusUntil(remote, 'exited');
+    assert.equal(readFileSync(join(dir, 'current', 'log'), 'utf8'), 'big\n');
+    const sessions = s.gpu.logLines(/Starting session: command for /).length;
+    const tooLarge = { ...largest, bytes: Buffer.alloc(MAX_SCRIPT_BYTES + 1, 'x') };
+    await assert.rejects(
+      remote.start(tooLarge, { timeoutSeconds: 60 }),
+      (e: Error) => e instanceof SetupScriptTooLargeError && e.message.includes(`${MAX_SCRIPT_BYTES + 1} bytes`),
+    );
+    assert.equal(s.gpu.logLines(/Starting session: command for /).length, sessions, 'no command sent');
+  });
+
+  it('the follower survives dropped connections: each failed read is made again on a new connection, the text is exact', async () => {
+    const dir = s.newDir();
+    const shell = new ReconnectingShell(() => s.connect());
+    const remote = new SetupRemote(shell, { dir });
+    const expected = Array.from({ length: 10 }, (_, i) => `step ${i + 1} ✓\n`).join('');
+    await remote.start(script('for i in $(seq 1 10); do echo "step $i ✓"; sleep 0.3; done\n'), { timeoutSeconds: 60 });
+    let text = '';
+    let failures = 0;
+    let ended = false;
+    const follower = new SetupLogFollower({
+      source: remote,
+      timers: realTimers,
+      pollMs: 50,
+      retryMs: 100,
+      readBytes: 5,
+      onText: (t) => (text += t),
+      onEnd: () => (ended = true),
+      onReadFailed: () => failures++,
+    });
+    follower.start();
+    for (let drop = 0; drop < 3; drop++) {
+      await waitFor(
+        'more text',
+        () => text.length,
+        (n) => n > drop * 20,
+        20_000,
+        20,
+      );
+      await shell.drop(); // the network goes, between or during reads
+    }
+    await waitFor('the follower to end', () => ended, Boolean, 30_000, 50);
+    await shell.close();
+    assert.equal(text, expected);
+    assert.ok(shell.connections >= 4, `${shell.connections} connections`);
+    assert.ok(failures >= 0);
+  });
+
+  it("the default setup dir is under the SSH user's home, as its shell expands $HOME", async () => {
+    const relative = `.fal-setup-test-${process.pid}`;
+    try {
+      const remote = new SetupRemote(conn, { dir: `${relative}/setup` });
+      await remote.start(script('echo home\n'), { timeoutSeconds: 60 });
+      await statusUntil(remote, 'exited');
+      assert.equal(readFileSync(join(homedir(), relative, 'setup', 'current', 'log'), 'utf8'), 'home\n');
+    } finally {
+      rmSync(join(homedir(), relative), { recursive: true, force: true });
+    }
+  });
+
   it('a machine without bash: missingTool bash, nothing written', async () => {
     const dir = s.newDir();
     const bin = join(s.gpu.sshd.dir, 'no-bash-bin');
@@ -231,3 +330,18 @@ describe('setup over a real sshd', function () {
     assert.equal(existsSync(dir), false);
   });
 });
+
+/** SIGKILL to every process of the runner's session (the runner, timeout, the script): as a reboot would. */
+function killSession(sid: string): void {
+  const pids = execFileSync('ps', ['-o', 'pid=', '-s', sid], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* gone already */
+    }
+  }
+}

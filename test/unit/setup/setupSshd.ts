@@ -34,3 +34,35 @@ export async function startSetupSshd(): Promise<SetupSshd> {
     dispose: () => gpu.dispose(),
   };
 }
+
+/**
+ * A RemoteShell that lends one connection and makes a new one after it failed, as the shared
+ * connection owner will; `drop()` ends the current connection as a network failure would.
+ */
+export class ReconnectingShell {
+  private current: Promise<CommandConnection> | undefined;
+  connections = 0;
+
+  constructor(private readonly connect: () => Promise<CommandConnection>) {}
+
+  async run(command: string, timeoutMs: number) {
+    this.current ??= (this.connections++, this.connect());
+    const conn = this.current;
+    try {
+      return await (await conn).run(command, timeoutMs);
+    } catch (e) {
+      if (this.current === conn) this.current = undefined;
+      throw e;
+    }
+  }
+
+  async drop(): Promise<void> {
+    const conn = this.current;
+    this.current = undefined;
+    await (await conn)?.close();
+  }
+
+  async close(): Promise<void> {
+    await this.drop();
+  }
+}

@@ -41,7 +41,7 @@ describe('setup words', () => {
     assert.equal(setupRowText({ kind: 'unknown', reason: 'x' }, 0, 0), 'setup state unknown');
     assert.equal(setupRowText({ kind: 'none' }, 0, 0), undefined);
     assert.equal(timedOut(exited(137, 1_830_000)), true);
-    assert.match(setupStatusDetail(exited(137, 1_830_000)) ?? '', /killed 30 s later \(exit 137\)/);
+    assert.match(setupStatusDetail(exited(137, 1_830_000)) ?? '', /killed when it did not end \(exit 137\)/);
     assert.match(setupStatusDetail({ kind: 'lost', run: run() }) ?? '', /Run Setup Again/);
   });
 
