@@ -5,8 +5,19 @@
 // `.fal/setup.sh` and `fal.setup.command`, asks for approval, calls SetupRemote.start when an
 // instance created from this workspace becomes ready, polls status for the row, and feeds a
 // terminal from SetupLogFollower.
+//
+// Wiring, in order:
+//   1. chooseSetupScript(bytes of .fal/setup.sh | undefined, fal.setup.command) → none | tooLarge | script
+//   2. needsApproval(store, script) → show the script, approve(store, script) on yes (store: global state)
+//   3. new SetupRemote(borrowedConnection).start(script, { timeoutSeconds }) → StartOutcome;
+//      startOutcomeText(outcome) for anything but `started`
+//   4. the row: setupRowText(status, readAtMs, now) from remote.status() or a follower's onStatus
+//   5. the terminal: new SetupLogFollower({ source: remote, timers, onText, onEnd, resume }).start();
+//      keep follower.resumeAt to reopen the terminal where it was; '\n' → '\r\n' for a Pseudoterminal
+//   6. Run Setup Again: remote.start(script, { timeoutSeconds, again: true }) (busy while running)
 export { approve, MAX_APPROVALS, needsApproval, revokeApproval, type ApprovedScriptsStore } from './approval';
 export {
+  DEFAULT_LOG_PATH,
   FIRST_OPEN_BYTES,
   SetupLogFollower,
   type LogFollowerOptions,

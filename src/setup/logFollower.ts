@@ -35,12 +35,17 @@ export interface ResumePoint {
 
 export const FIRST_OPEN_BYTES = 256 * 1024;
 
+/** The log of the default setup dir (remoteShell.ts DEFAULT_SETUP_DIR), as a person types it. */
+export const DEFAULT_LOG_PATH = '~/.fal/setup/current/log';
+
 export interface LogFollowerOptions {
   readonly source: SetupLogSource;
   readonly timers: Timers;
   readonly onText: (text: string) => void;
   /** The run ended (exited or lost) and its whole log was given out; polling has stopped. */
   readonly onEnd?: (status: SetupStatus) => void;
+  /** Each status read with the log (at `readAtMs`, our clock): the row can follow it without a command of its own. */
+  readonly onStatus?: (status: SetupStatus, readAtMs: number) => void;
   /** A read failed and will be tried again; `reason` is for the log. */
   readonly onReadFailed?: (reason: string) => void;
   /** Continue a terminal that was open before; without it, a first open. */
@@ -49,6 +54,8 @@ export interface LogFollowerOptions {
   readonly retryMs?: number;
   readonly readBytes?: number;
   readonly firstOpenBytes?: number;
+  /** The log's path as the skipped line names it (default: the default setup dir's). */
+  readonly logPath?: string;
 }
 
 export class SetupLogFollower {
@@ -117,6 +124,7 @@ export class SetupLogFollower {
   private take(poll: LogPoll, start: LogStart, readBytes: number): number {
     const pollMs = this.o.pollMs ?? 1_000;
     const status = poll.status;
+    this.o.onStatus?.(status, this.o.timers.now());
     if (status.kind === 'none' || status.kind === 'unknown') return pollMs;
     if (this.runId !== undefined && status.run.runId !== this.runId) {
       this.emit(this.text.end());
@@ -133,7 +141,7 @@ export class SetupLogFollower {
       const skip = chunk.offset > 0 ? leadingContinuations(bytes) : 0;
       bytes = bytes.subarray(skip);
       this.offset = chunk.offset + skip;
-      if (this.offset > 0) this.emit(`${skippedLine(this.offset)}\n`);
+      if (this.offset > 0) this.emit(`${skippedLine(this.offset, this.o.logPath ?? DEFAULT_LOG_PATH)}\n`);
     } else if (chunk.offset !== this.offset) {
       // l10n-exempt: onReadFailed's reason is for the log, English
       this.o.onReadFailed?.(`the log answer started at byte ${chunk.offset}, not ${this.offset}`);
@@ -159,6 +167,6 @@ export class SetupLogFollower {
   }
 }
 
-function skippedLine(bytes: number): string {
-  return l10n.t`[${byteSizeText(bytes)} of earlier output not shown; the whole log is ~/.fal/setup/current/log on the machine]`;
+function skippedLine(bytes: number, logPath: string): string {
+  return l10n.t`[${byteSizeText(bytes)} of earlier output not shown; the whole log is ${logPath} on the machine]`;
 }

@@ -136,10 +136,13 @@ describe('SetupLogFollower', () => {
     const fake = new FakeSetupLog();
     fake.write('short\n');
     fake.state = 'exited';
-    const { follower, out } = follow(fake, timers);
+    const statuses: [string, number][] = [];
+    const { follower, out } = follow(fake, timers, { onStatus: (st, at) => statuses.push([st.kind, at]) });
+    await timers.advance(500);
     follower.start();
     await timers.advance(0);
     assert.equal(out.text, 'short\n');
+    assert.deepEqual(statuses, [['exited', 500]]);
     assert.equal(out.ends[0]?.kind, 'exited');
   });
 
