@@ -1,7 +1,8 @@
-// The seam between the GPU sampler and SSH: the sampler asks for one connection per instance and
-// runs commands on it. sshTransport.ts implements it with ssh2; the tests inject a fake.
+// The seam between what runs commands on an instance (the GPU sampler, setup) and SSH: ask for a
+// connection, run commands on it, close it. sshTransport.ts implements it with ssh2, the connection
+// owner (sshConnections.ts) shares one per instance among its borrowers; tests inject a fake.
 import { errorText } from '../base/errorText';
-import type { GpuTarget, RunResult } from './types';
+import type { RunResult, SshTarget } from './types';
 
 export interface CommandConnection {
   /** Runs one command in a new session (channel) of this connection. Rejects with CommandTransportError. */
@@ -12,8 +13,17 @@ export interface CommandConnection {
   onDrop(listener: (reason: string) => void): void;
 }
 
+export interface ConnectOptions {
+  /**
+   * When no host key is remembered for the instance, accept the one it presents and record it under
+   * its alias (ssh's `StrictHostKeyChecking accept-new`, as our Host blocks say). For instances we
+   * just saw turn ready (setup); without it an unknown key refuses ('hostKeyUnknown') before any packet.
+   */
+  readonly acceptNewHostKey?: boolean;
+}
+
 export interface CommandTransport {
-  connect(target: GpuTarget & { readonly identityFile: string }): Promise<CommandConnection>;
+  connect(target: SshTarget, options?: ConnectOptions): Promise<CommandConnection>;
 }
 
 export type TransportErrorKind =
