@@ -10,4 +10,4 @@ export {
 } from './commandTransport';
 export { createSshTransport, type SshTransportOptions } from './sshTransport';
 export { SshConnections } from './sshConnections';
-export type { RunResult, SshTarget } from './types';
+export type { ExecIo, ExecResult, RunResult, SshTarget } from './types';

@@ -11,7 +11,7 @@ import {
   type CommandTransport,
   type ConnectOptions,
 } from './commandTransport';
-import type { RunResult, SshTarget } from './types';
+import type { ExecIo, ExecResult, RunResult, SshTarget } from './types';
 
 interface Shared {
   readonly key: string;
@@ -119,9 +119,13 @@ class BorrowedConnection implements CommandConnection {
   ) {}
 
   run(command: string, timeoutMs: number): Promise<RunResult> {
-    if (this.returned)
-      return Promise.reject(new CommandTransportError('closed', l10n.t('the SSH connection is closed')));
+    if (this.returned) return Promise.reject(returnedError());
     return this.shared.run(command, timeoutMs);
+  }
+
+  exec(command: string, io: ExecIo): Promise<ExecResult> {
+    if (this.returned) return Promise.reject(returnedError());
+    return this.shared.exec(command, io);
   }
 
   close(): Promise<void> {
@@ -133,4 +137,8 @@ class BorrowedConnection implements CommandConnection {
       if (!this.returned) listener(reason);
     });
   }
+}
+
+function returnedError(): CommandTransportError {
+  return new CommandTransportError('closed', l10n.t('the SSH connection is closed'));
 }

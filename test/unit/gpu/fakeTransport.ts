@@ -6,7 +6,7 @@ import {
   type CommandTransport,
   type ConnectOptions,
 } from '../../../src/connections/commandTransport';
-import type { RunResult, SshTarget } from '../../../src/connections/types';
+import type { ExecResult, RunResult, SshTarget } from '../../../src/connections/types';
 import { fixture } from './fixtures';
 import type { StubMode } from './stubNvidiaSmi';
 
@@ -67,6 +67,11 @@ export class FakeConnection implements CommandConnection {
     if (answer instanceof CommandTransportError) throw answer;
     if (typeof answer === 'function') return answer();
     return typeof answer === 'string' ? sampleStdout(answer) : answer;
+  }
+
+  /** Streams are for transfers, which the sampler never starts. */
+  exec(): Promise<ExecResult> {
+    return Promise.reject(new CommandTransportError('closed', 'the fake transport does not stream'));
   }
 
   async close(): Promise<void> {
