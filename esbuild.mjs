@@ -24,7 +24,7 @@ function tsFiles(dir) {
 // - undici is most of the extension's code and is needed only once a request is made
 //   (dist/undici.js, loaded by src/api/http.ts on the first request);
 // - ssh2 is needed only once the GPU view samples a machine (dist/ssh2.js, loaded by
-//   src/gpu/sshTransport.ts on the first connection).
+//   src/connections/sshTransport.ts on the first connection).
 const ON_DEMAND = ['undici', 'ssh2'];
 
 const requiredOnDemand = {

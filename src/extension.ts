@@ -32,6 +32,7 @@ import { CostMonitor } from './instances/costMonitor';
 import { InstanceDeleter } from './instances/instanceDeleter';
 import { SpendFigures } from './instances/spendFigures';
 import { GpuMonitor } from './instances/gpuMonitor';
+import { createSshTransport, SshConnections } from './connections';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstanceNames } from './instances/instanceNames';
 import { InstancesController } from './instances/instancesController';
@@ -52,6 +53,7 @@ import { SpendReportProvider, showSpend } from './views/spendReportProvider';
 import { SpendStatus } from './views/spendStatus';
 
 let gpuMonitor: GpuMonitor | undefined;
+let sshConnections: SshConnections | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   // Every floor words what it shows through @vscode/l10n's `l10n.t` (pure floors cannot import
@@ -65,8 +67,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const stored = new StoredState(context.globalState, (line) => log.warn(line));
   const controller = new InstancesController(session, log, settings, stored);
   const instanceKeys = new InstanceKeyStore(stored);
+  // One SSH connection per instance, shared by all that run commands there (GPU sampling, setup).
+  const logLine = (line: string) => log.info(line);
+  const sshTransport = createSshTransport({ knownHostsFile: settings.ssh.paths.knownHosts, log: logLine });
+  const connections = (sshConnections = new SshConnections(sshTransport, logLine));
   // The GPU view: the sampler is fed here and is the only thing that samples.
-  const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log));
+  const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log, connections));
   const gpuOn = () => gpu.settings.sampleSeconds > 0;
   const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
   // The cost guard: whose instances are ours, what they cost, one delete path for all.
@@ -221,9 +227,12 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`fal Compute ${version} activated`);
 }
 
-/** Closes the GPU view's SSH connections cleanly (SSH disconnect) before the host goes away. */
-export function deactivate(): Promise<void> | undefined {
-  const closing = gpuMonitor?.close();
+/** Closes every SSH connection cleanly (SSH disconnect) before the host goes away. */
+export async function deactivate(): Promise<void> {
+  const monitor = gpuMonitor;
+  const connections = sshConnections;
   gpuMonitor = undefined;
-  return closing;
+  sshConnections = undefined;
+  await monitor?.close();
+  await connections?.closeAll();
 }

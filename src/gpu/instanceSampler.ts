@@ -12,8 +12,9 @@ import {
   transportErrorOf,
   type CommandConnection,
   type CommandTransport,
-} from './commandTransport';
-import type { GpuState, GpuTarget, RunResult } from './types';
+} from '../connections/commandTransport';
+import type { RunResult } from '../connections/types';
+import type { GpuState, GpuTarget } from './types';
 
 export interface InstanceContext {
   readonly transport: CommandTransport;
@@ -155,10 +156,9 @@ export class InstanceSampler {
       pending.then(
         (conn) => {
           if (generation !== this.generation) return void conn.close(); // closed while connecting
-          conn.onDrop((reason) => {
-            if (this.connection !== pending) return;
-            this.connection = undefined;
-            this.ctx.log(`SSH connection to ${this.target.id} dropped: ${reason}`);
+          // The connection's owner (src/connections) logs the drop; the next sample connects again.
+          conn.onDrop(() => {
+            if (this.connection === pending) this.connection = undefined;
           });
         },
         () => {

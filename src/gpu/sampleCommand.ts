@@ -6,7 +6,8 @@ import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import { APPS_QUERY, classifyFailure, GPU_QUERY, LIMITS, parseComputeApps, parseGpuQuery } from './nvidiaSmi';
 import { untrustedSampleReason } from './sampleCheck';
-import type { ExpectedGpus, GpuProcess, GpuReading, RunResult } from './types';
+import type { RunResult } from '../connections/types';
+import type { ExpectedGpus, GpuProcess, GpuReading } from './types';
 
 export type SampleOutcome =
   | { readonly kind: 'ok'; readonly gpus: GpuReading[]; readonly processes: GpuProcess[] }

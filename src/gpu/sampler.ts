@@ -20,8 +20,9 @@ import { InstanceSampler, type InstanceContext } from './instanceSampler';
 import { attemptDelayMs, maxGapMs, type Pace } from './pace';
 import { SampleCommand } from './sampleCommand';
 import { SamplerReadout } from './samplerReadout';
-import type { CommandTransport } from './commandTransport';
-import type { GpuState, GpuTarget, RunResult } from './types';
+import type { CommandTransport } from '../connections/commandTransport';
+import type { RunResult } from '../connections/types';
+import type { GpuState, GpuTarget } from './types';
 
 export interface GpuSamplerOptions {
   readonly transport: CommandTransport;

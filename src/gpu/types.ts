@@ -1,5 +1,6 @@
 // What the GPU sampler knows about one instance. Plain data, no vscode: the tree, tooltip, status
 // bar and "Show GPU Usage…" report render these.
+import type { SshTarget } from '../connections/types';
 
 /** One row of `nvidia-smi --query-gpu=…`. A field nvidia-smi could not give (`[N/A]`, `[Not Supported]`, garbage) is absent. */
 export interface GpuReading {
@@ -22,11 +23,7 @@ export interface GpuProcess {
 }
 
 /** An instance the sampler may look at: a ready instance, with the private key the extension knows for it (if any). */
-export interface GpuTarget {
-  readonly id: string;
-  readonly ip: string;
-  readonly port: number;
-  readonly user: string;
+export interface GpuTarget extends Omit<SshTarget, 'identityFile'> {
   /** Absolute path of the private key; undefined when no key is known (state `noKey`, nothing is tried). */
   readonly identityFile?: string;
   /** What the instance type promises; undefined for a type this version does not know (no count check then). */
@@ -77,16 +74,4 @@ export type GpuState =
 export interface UtilizationPoint {
   readonly at: number;
   readonly percent: number | undefined;
-}
-
-/** The result of one command over SSH. */
-export interface RunResult {
-  /** What the command printed on stdout, bounded (see `truncated`). */
-  readonly stdout: string;
-  /** stderr, kept apart: a login shell's startup noise (a broken .bashrc) lands there, not in the output we parse. */
-  readonly stderr: string;
-  /** undefined when the command ended by a signal or the server sent no exit status. */
-  readonly exitCode: number | undefined;
-  /** The output exceeded the transport's limit; the rest was discarded and the command closed. */
-  readonly truncated: boolean;
 }

@@ -8,7 +8,8 @@ import { expectedGpus } from '../core/instanceTypes';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 import type { IdleSource } from '../cost/types';
-import { createSshTransport, GpuSampler, type GpuTarget } from '../gpu';
+import type { CommandTransport } from '../connections/commandTransport';
+import { GpuSampler, type GpuTarget } from '../gpu';
 import { checkInstanceIp } from '../ssh/remoteSsh';
 import type { GpuSettings, Settings } from '../settings';
 import type { InstanceKeyStore } from './instanceKeyStore';
@@ -27,11 +28,13 @@ export class GpuMonitor implements vscode.Disposable {
     private readonly keyStore: InstanceKeyStore,
     settings: Settings,
     private readonly log: vscode.LogOutputChannel,
+    /** The connection owner (src/connections): the sampler borrows one connection per instance from it. */
+    connections: CommandTransport,
   ) {
     this.gpuSettings = settings.gpu;
     this.ssh = settings.ssh;
     this.sampler = new GpuSampler({
-      transport: createSshTransport({ knownHostsFile: settings.ssh.paths.knownHosts }),
+      transport: connections,
       sampleSeconds: settings.gpu.sampleSeconds,
       idleGpuPercent: settings.gpu.idleGpuPercent,
       idleMinutes: settings.gpu.idleMinutes,

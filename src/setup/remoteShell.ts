@@ -1,7 +1,7 @@
 // The one thing setup needs from SSH: run a command, get its output. The GPU transport's
 // CommandConnection satisfies it as it is, and so can the shared connection owner's borrowed
 // connection: setup never opens, keeps or closes a connection itself.
-import type { RunResult } from '../gpu/types';
+import type { RunResult } from '../connections/types';
 
 export type { RunResult };
 

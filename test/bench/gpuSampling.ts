@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Timers } from '../../src/base/timers';
 import { GpuSampler } from '../../src/gpu/sampler';
-import { createSshTransport } from '../../src/gpu/sshTransport';
+import { createSshTransport } from '../../src/connections/sshTransport';
 import { aliasLine, startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
 import { writeFileSync } from 'node:fs';
 

@@ -1,5 +1,5 @@
 // The SSH step of the smoke test, over the extension's own SSH code: the port waited for with
-// src/ssh/reachability.ts (as Connect does), the host key checked by src/gpu/sshTransport.ts (ssh2,
+// src/ssh/reachability.ts (as Connect does), the host key checked by src/connections/sshTransport.ts (ssh2,
 // host key pinned from a known_hosts file, only our key, never a password), `nvidia-smi -L` and one
 // GPU sample run by the sampler's InstanceSampler on that one connection, parsed by src/gpu.
 //
@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { realTimers } from '../../src/base/timers';
 import { expectedGpus } from '../../src/core/instanceTypes';
-import { CommandTransportError } from '../../src/gpu/commandTransport';
+import { CommandTransportError } from '../../src/connections/commandTransport';
 import { InstanceSampler } from '../../src/gpu/instanceSampler';
 import { SampleCommand } from '../../src/gpu/sampleCommand';
-import { createSshTransport } from '../../src/gpu/sshTransport';
+import { createSshTransport } from '../../src/connections/sshTransport';
 import { describeState } from '../../src/gpu/stateWords';
 import type { GpuState } from '../../src/gpu/types';
 import { hostAlias } from '../../src/ssh/hostEntry';

@@ -1,7 +1,7 @@
 // nvidia-smi answers for the fail-safe tests, made only of the rows and tokens of the real outputs
 // in test/fixtures/nvidia-smi (sources in its README.md), framed as the sample command frames them.
 import { expectedGpus } from '../../../src/core/instanceTypes';
-import type { RunResult } from '../../../src/gpu/types';
+import type { RunResult } from '../../../src/connections/types';
 import { NONCE } from './fakeTransport';
 import { fixture } from './fixtures';
 

@@ -4,8 +4,9 @@ import {
   CommandTransportError,
   type CommandConnection,
   type CommandTransport,
-} from '../../../src/gpu/commandTransport';
-import type { GpuTarget, RunResult } from '../../../src/gpu/types';
+  type ConnectOptions,
+} from '../../../src/connections/commandTransport';
+import type { ExecResult, RunResult, SshTarget } from '../../../src/connections/types';
 import { fixture } from './fixtures';
 import type { StubMode } from './stubNvidiaSmi';
 
@@ -34,7 +35,10 @@ export class FakeTransport implements CommandTransport {
   /** Per instance: how the next commands are answered (default: idle 1x). */
   readonly answers = new Map<string, Answer>();
 
-  async connect(target: GpuTarget & { identityFile: string }): Promise<CommandConnection> {
+  readonly connectOptions: ConnectOptions[] = [];
+
+  async connect(target: SshTarget, options: ConnectOptions = {}): Promise<CommandConnection> {
+    this.connectOptions.push(options);
     this.connects.push(target.id);
     const error = this.connectErrors.get(target.id);
     if (error) throw error;
@@ -49,7 +53,7 @@ export class FakeTransport implements CommandTransport {
 }
 
 export class FakeConnection implements CommandConnection {
-  private dropListener: ((reason: string) => void) | undefined;
+  private readonly dropListeners: ((reason: string) => void)[] = [];
 
   constructor(
     private readonly transport: FakeTransport,
@@ -65,17 +69,22 @@ export class FakeConnection implements CommandConnection {
     return typeof answer === 'string' ? sampleStdout(answer) : answer;
   }
 
+  /** Streams are for transfers, which the sampler never starts. */
+  exec(): Promise<ExecResult> {
+    return Promise.reject(new CommandTransportError('closed', 'the fake transport does not stream'));
+  }
+
   async close(): Promise<void> {
     if (this.transport.open.delete(this)) this.transport.closes++;
   }
 
   onDrop(listener: (reason: string) => void): void {
-    this.dropListener = listener;
+    this.dropListeners.push(listener);
   }
 
   /** The server or network ends the connection. */
   drop(reason = 'Connection reset'): void {
     this.transport.open.delete(this);
-    this.dropListener?.(reason);
+    for (const l of this.dropListeners.splice(0)) l(reason);
   }
 }

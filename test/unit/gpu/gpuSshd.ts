@@ -3,12 +3,12 @@
 // home changes), client keys (plain and passphrase-protected) in authorized_keys, and our own
 // known_hosts holding the server's key under the instance's HostKeyAlias.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { hostAlias } from '../../../src/ssh/hostEntry';
 import type { GpuTarget } from '../../../src/gpu/types';
-import { KEYGEN, TestSshd } from '../../e2e/sshd';
+import { KEYGEN, SSHD, TestSshd } from '../../e2e/sshd';
 import { waitFor } from '../../support/polling';
 import { writeStubNvidiaSmi, type StubNvidiaSmi } from './stubNvidiaSmi';
 
@@ -26,10 +26,22 @@ export interface GpuSshd {
   readonly knownHosts: string;
   /** `ssh-ed25519 AAAA…` of the server. */
   readonly hostKey: string;
-  target(id: string, identityFile?: string): GpuTarget;
+  target(id: string, identityFile?: string): GpuTarget & { readonly identityFile: string };
   /** Lines of the sshd log matching `re`. */
   logLines(re: RegExp): string[];
   dispose(): Promise<void>;
+}
+
+/**
+ * A mocha `before` hook body: starts the sshd, or skips the suite with the reason in its title when
+ * sshd is not installed (test/e2e/setup.mjs installs it; under CI=true a skip counts as a failure).
+ */
+export async function gpuSshdOrSkip(ctx: Mocha.Context): Promise<GpuSshd> {
+  if (!existsSync(SSHD)) {
+    ctx.test!.parent!.title += ` (skipped: ${SSHD} is not installed; run node test/e2e/setup.mjs)`;
+    ctx.skip();
+  }
+  return startGpuSshd();
 }
 
 export async function startGpuSshd(): Promise<GpuSshd> {

@@ -1,7 +1,7 @@
 // The GPU sampling policy in fake time with a fake transport: when it samples, which connections
 // it keeps, how it backs off, what state each instance is in.
 import assert from 'node:assert/strict';
-import { CommandTransportError } from '../../../src/gpu/commandTransport';
+import { CommandTransportError } from '../../../src/connections/commandTransport';
 import { setup, target } from './samplerHarness';
 
 describe('GpuSampler: when it samples and which connections it keeps', () => {

@@ -2,7 +2,7 @@
 // watched instances with a key and a known host key are sampled, at max(sampleSeconds, 1 min), on
 // their one kept connection; with no watch list nothing at all runs in the background.
 import assert from 'node:assert/strict';
-import { CommandTransportError } from '../../../src/gpu/commandTransport';
+import { CommandTransportError } from '../../../src/connections/commandTransport';
 import { WATCH_MIN_INTERVAL_MS } from '../../../src/gpu/pace';
 import { setup, target } from './samplerHarness';
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { realTimers } from '../../../src/base/timers';
-import type { CommandConnection } from '../../../src/gpu/commandTransport';
+import type { CommandConnection } from '../../../src/connections/commandTransport';
 import { SetupLogFollower } from '../../../src/setup/logFollower';
 import { SetupRemote } from '../../../src/setup/setupRemote';
 import {

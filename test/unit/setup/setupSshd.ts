@@ -3,8 +3,8 @@
 // its own per test under the sshd's temp dir, named with spaces, quotes and a `$` so quoting shows.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommandConnection } from '../../../src/gpu/commandTransport';
-import { createSshTransport } from '../../../src/gpu/sshTransport';
+import type { CommandConnection } from '../../../src/connections/commandTransport';
+import { createSshTransport } from '../../../src/connections/sshTransport';
 import { aliasLine, startGpuSshd, type GpuSshd } from '../gpu/gpuSshd';
 import { writeFileSync } from 'node:fs';
 

@@ -5,15 +5,14 @@
 // --yes, exactly as a maintainer runs it; the tests wait on its output lines, never on sleeps.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PAGE_SIZE as EXTENSION_PAGE_SIZE } from '../../../src/auth/falClient';
 import { FalEmulator, type EmulatorOptions, type RequestRecord } from '../../emulator';
-import { SSHD } from '../../e2e/sshd';
 import { PAGE_SIZE } from '../../smoke/waitReady';
 import { fixture } from '../gpu/fixtures';
-import { startGpuSshd, type GpuSshd } from '../gpu/gpuSshd';
+import { gpuSshdOrSkip, type GpuSshd } from '../gpu/gpuSshd';
 
 const LIVE = resolve(__dirname, '../../smoke/live.js');
 // Every 4-character run of the secret holds a character that no id, UUID, base64 key or number
@@ -111,11 +110,7 @@ describe('npm run smoke:live against the emulator and a real sshd', function () 
     emulator!.requests.filter((r) => r.method === method && route.test(r.path));
 
   before(async function () {
-    if (!existsSync(SSHD)) {
-      this.test!.parent!.title += ` (skipped: ${SSHD} is not installed; run node test/e2e/setup.mjs)`;
-      this.skip();
-    }
-    s = await startGpuSshd();
+    s = await gpuSshdOrSkip(this);
   });
   after(async () => s?.dispose());
   beforeEach(() => {

@@ -9,10 +9,15 @@ import { hostAliasIfValid } from '../ssh/hostEntry';
 import { hostKeyAlgorithms, isAcceptedHostKey, knownHostKeys, type InstanceHostKeys } from '../ssh/knownHosts';
 import { errorCode } from '../ssh/nodeErrors';
 import { defaultAgentPath, keyAuth, type KeyAuth } from './keyAuth';
-import { LIMITS } from './nvidiaSmi';
+import { rememberHostKey } from '../ssh/rememberHostKey';
 import { Ssh2Connection } from './ssh2Connection';
-import { CommandTransportError, type CommandConnection, type CommandTransport } from './commandTransport';
-import type { GpuTarget } from './types';
+import {
+  CommandTransportError,
+  type CommandConnection,
+  type CommandTransport,
+  type ConnectOptions,
+} from './commandTransport';
+import type { SshTarget } from './types';
 
 type Ssh2 = typeof import('ssh2');
 let bundled: Ssh2 | undefined;
@@ -26,10 +31,13 @@ export interface SshTransportOptions {
   readonly connectTimeoutMs?: number;
   /** SSH keepalive while a connection is open (notices a dead machine); 0 turns it off. */
   readonly keepaliveMs?: number;
+  /** The most a command's stdout + stderr may hold (default 256 KiB, the sample command's bound). */
   readonly maxOutputBytes?: number;
   /** The ssh-agent for passphrase-protected keys; default $SSH_AUTH_SOCK (Windows: the OpenSSH agent pipe). */
   readonly agentPath?: string;
   readonly timers?: Timers;
+  /** Log lines (English, no key material): a host key recorded by accept-new. */
+  readonly log?: (line: string) => void;
   /** Where ssh2 comes from (tests load dist/ssh2.js to prove the shipped bundle works). */
   readonly loadSsh2?: () => Ssh2;
 }
@@ -40,10 +48,21 @@ export function createSshTransport(options: SshTransportOptions): CommandTranspo
   const agentPath = 'agentPath' in options ? options.agentPath : defaultAgentPath();
   const load = options.loadSsh2 ?? loadBundledSsh2;
   return {
-    async connect(target) {
-      const hostKeys = await acceptedHostKeys(options.knownHostsFile, target);
-      const algorithms = hostKeyAlgorithms(hostKeys);
-      if (algorithms.length === 0) {
+    async connect(target, connectOptions: ConnectOptions = {}) {
+      const alias = hostAliasIfValid(target.id);
+      const hostKeys = await acceptedHostKeys(options.knownHostsFile, target).catch((e: unknown) => {
+        // accept-new: only for an instance whose keys go under its alias (never a bare address).
+        if (
+          connectOptions.acceptNewHostKey &&
+          alias &&
+          e instanceof CommandTransportError &&
+          e.kind === 'hostKeyUnknown'
+        )
+          return undefined;
+        throw e;
+      });
+      const algorithms = hostKeys ? hostKeyAlgorithms(hostKeys) : [];
+      if (hostKeys && algorithms.length === 0) {
         throw new CommandTransportError(
           'localFile',
           l10n.t`the host key remembered for ${hostKeys.foundUnder} is of a type this extension cannot check (${String(hostKeys.accepted[0]?.type)})`,
@@ -62,12 +81,26 @@ export function createSshTransport(options: SshTransportOptions): CommandTranspo
         keepaliveInterval: options.keepaliveMs ?? 30_000,
         keepaliveCountMax: 3,
         tryKeyboard: false,
-        algorithms: { serverHostKey: algorithms as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
-        hostVerifier: (key: Buffer) => {
-          const ok = isAcceptedHostKey(key, hostKeys);
-          if (!ok) mismatch = true;
-          return ok;
-        },
+        ...(hostKeys
+          ? {
+              algorithms: { serverHostKey: algorithms as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+              hostVerifier: (key: Buffer) => {
+                const ok = isAcceptedHostKey(key, hostKeys);
+                if (!ok) mismatch = true;
+                return ok;
+              },
+            }
+          : {
+              hostVerifier: (key: Buffer, verify: (ok: boolean) => void) =>
+                void rememberHostKey(options.knownHostsFile, alias!, key).then(
+                  (ok) => {
+                    if (!ok) mismatch = true;
+                    else options.log?.(`${alias!}: host key recorded on first connection (accept-new)`);
+                    verify(ok);
+                  },
+                  () => verify(false),
+                ),
+            }),
         // Only this key, once: never a password, never keyboard-interactive, never other agent keys.
         authHandler: [authMethod(target.user, auth, agent)] as NonNullable<ConnectConfig['authHandler']>,
       };
@@ -79,12 +112,21 @@ export function createSshTransport(options: SshTransportOptions): CommandTranspo
           if (settled) return;
           settled = true;
           client.destroy();
-          reject(connectError(err, mismatch, target, hostKeys, options.knownHostsFile, connectTimeoutMs));
+          reject(
+            connectError(
+              err,
+              mismatch,
+              target,
+              hostKeys?.foundUnder ?? alias!,
+              options.knownHostsFile,
+              connectTimeoutMs,
+            ),
+          );
         });
         client.once('ready', () => {
           if (settled) return;
           settled = true;
-          resolve(new Ssh2Connection(client, timers, options.maxOutputBytes ?? LIMITS.maxBytes));
+          resolve(new Ssh2Connection(client, timers, options.maxOutputBytes ?? 256 * 1024));
         });
         client.connect(config);
       });
@@ -142,7 +184,10 @@ type AcceptedHostKeys = InstanceHostKeys & {
  * connection (ssh/knownHosts.ts: the alias's keys win, fal reuses IP addresses). Throws
  * ('hostKeyUnknown') when none is remembered, ('localFile') when the file cannot be read.
  */
-export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget): Promise<AcceptedHostKeys> {
+export async function acceptedHostKeys(
+  knownHostsFile: string,
+  target: Omit<SshTarget, 'identityFile'>,
+): Promise<AcceptedHostKeys> {
   const alias = hostAliasIfValid(target.id);
   const keys = await knownHostKeys(knownHostsFile, { alias, ip: target.ip, port: target.port }).catch((e: unknown) => {
     throw new CommandTransportError('localFile', l10n.t`cannot read ${knownHostsFile}: ${errorCode(e) ?? String(e)}`);
@@ -159,8 +204,9 @@ export async function acceptedHostKeys(knownHostsFile: string, target: GpuTarget
 function connectError(
   err: Error & { level?: string; code?: string },
   mismatch: boolean,
-  target: GpuTarget,
-  hostKeys: AcceptedHostKeys,
+  target: SshTarget,
+  /** What the host key was checked against (an alias or an address), for the message. */
+  foundUnder: string,
   knownHostsFile: string,
   connectTimeoutMs: number,
 ): CommandTransportError {
@@ -168,7 +214,7 @@ function connectError(
   if (mismatch) {
     return new CommandTransportError(
       'hostKeyMismatch',
-      l10n.t`the host key of ${where} is not the one remembered for ${hostKeys.foundUnder} in ${knownHostsFile}; nothing was sent. If the instance was replaced, use "Forget Host Key…"`,
+      l10n.t`the host key of ${where} is not the one remembered for ${foundUnder} in ${knownHostsFile}; nothing was sent. If the instance was replaced, use "Forget Host Key…"`,
     );
   }
   if (err.level === 'client-authentication')

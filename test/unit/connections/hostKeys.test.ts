@@ -6,9 +6,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acceptedHostKeys } from '../../../src/gpu/sshTransport';
-import { defaultAgentPath, keyAuth, openSshPublicBlob } from '../../../src/gpu/keyAuth';
-import { CommandTransportError } from '../../../src/gpu/commandTransport';
+import { acceptedHostKeys } from '../../../src/connections/sshTransport';
+import { defaultAgentPath, keyAuth, openSshPublicBlob } from '../../../src/connections/keyAuth';
+import { CommandTransportError } from '../../../src/connections/commandTransport';
 import { findKnownHostKeys, hostKeyAlgorithms, isAcceptedHostKey } from '../../../src/ssh/knownHosts';
 
 const KEYGEN = '/usr/bin/ssh-keygen';

@@ -8,12 +8,11 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GpuSampler } from '../../../src/gpu/sampler';
-import { createSshTransport, type SshTransportOptions } from '../../../src/gpu/sshTransport';
-import { CommandTransportError } from '../../../src/gpu/commandTransport';
-import { SSHD } from '../../e2e/sshd';
+import { createSshTransport, type SshTransportOptions } from '../../../src/connections/sshTransport';
+import { CommandTransportError } from '../../../src/connections/commandTransport';
 import { waitFor } from '../../support/polling';
-import { fixture } from './fixtures';
-import { aliasLine, PASSPHRASE, startGpuSshd, type GpuSshd } from './gpuSshd';
+import { fixture } from '../gpu/fixtures';
+import { aliasLine, PASSPHRASE, gpuSshdOrSkip, type GpuSshd } from '../gpu/gpuSshd';
 
 const ACCEPTED = /Accepted publickey for /;
 const SESSION = /Starting session: command for /;
@@ -25,12 +24,7 @@ describe('GPU sampling over a real sshd', function () {
     createSshTransport({ knownHostsFile: s.knownHosts, agentPath: undefined, ...o });
 
   before(async function () {
-    if (!existsSync(SSHD)) {
-      // test/e2e/setup.mjs installs openssh-server (as root); say so in the report rather than pass silently.
-      this.test!.parent!.title += ` (skipped: ${SSHD} is not installed; run node test/e2e/setup.mjs)`;
-      this.skip();
-    }
-    s = await startGpuSshd();
+    s = await gpuSshdOrSkip(this);
   });
   after(async () => s?.dispose());
   beforeEach(() => writeFileSync(s.knownHosts, aliasLine('gpu-a', s.hostKey)));

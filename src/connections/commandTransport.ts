@@ -1,19 +1,35 @@
-// The seam between the GPU sampler and SSH: the sampler asks for one connection per instance and
-// runs commands on it. sshTransport.ts implements it with ssh2; the tests inject a fake.
+// The seam between what runs commands on an instance (the GPU sampler, setup) and SSH: ask for a
+// connection, run commands on it, close it. sshTransport.ts implements it with ssh2, the connection
+// owner (sshConnections.ts) shares one per instance among its borrowers; tests inject a fake.
 import { errorText } from '../base/errorText';
-import type { GpuTarget, RunResult } from './types';
+import type { ExecIo, ExecResult, RunResult, SshTarget } from './types';
 
 export interface CommandConnection {
   /** Runs one command in a new session (channel) of this connection. Rejects with CommandTransportError. */
   run(command: string, timeoutMs: number): Promise<RunResult>;
+  /**
+   * Runs one command in a new session with streams: stdin piped in and stdout piped out, both with
+   * back-pressure, for transfers of any size (a tar stream each way). Rejects with CommandTransportError
+   * ('timeout' after idleTimeoutMs without a byte either way, 'closed' when aborted or dropped).
+   */
+  exec(command: string, io: ExecIo): Promise<ExecResult>;
   /** Ends the connection cleanly (SSH disconnect, then the socket). Never rejects; idempotent. */
   close(): Promise<void>;
   /** `listener` is called once if the connection ends by itself (network, server, keepalive), not after close(). */
   onDrop(listener: (reason: string) => void): void;
 }
 
+export interface ConnectOptions {
+  /**
+   * When no host key is remembered for the instance, accept the one it presents and record it under
+   * its alias (ssh's `StrictHostKeyChecking accept-new`, as our Host blocks say). For instances we
+   * just saw turn ready (setup); without it an unknown key refuses ('hostKeyUnknown') before any packet.
+   */
+  readonly acceptNewHostKey?: boolean;
+}
+
 export interface CommandTransport {
-  connect(target: GpuTarget & { readonly identityFile: string }): Promise<CommandConnection>;
+  connect(target: SshTarget, options?: ConnectOptions): Promise<CommandConnection>;
 }
 
 export type TransportErrorKind =
@@ -23,7 +39,7 @@ export type TransportErrorKind =
   | 'hostKeyMismatch'
   /** The private key needs a passphrase and no agent holds it: nothing was sent. */
   | 'keyEncrypted'
-  /** The private key or known_hosts file cannot be read or understood: nothing was sent. */
+  /** A local file cannot be read, understood or written (the private key, known_hosts, a transfer's file). */
   | 'localFile'
   | 'auth'
   | 'network'

@@ -1,11 +1,12 @@
 // One open ssh2 connection: commands run in sessions of it, their output bounded, each with its
-// own deadline; close() is a clean SSH disconnect.
+// own deadline (run), or streamed both ways (exec, execStreams.ts); close() is a clean SSH disconnect.
 import * as l10n from '@vscode/l10n';
 import type { Client, ClientChannel } from 'ssh2';
 import { errorText } from '../base/errorText';
 import type { Timers } from '../base/timers';
 import { CommandTransportError, type CommandConnection } from './commandTransport';
-import type { RunResult } from './types';
+import { execStreams } from './execStreams';
+import type { ExecIo, ExecResult, RunResult } from './types';
 
 export class Ssh2Connection implements CommandConnection {
   private ended = false;
@@ -100,6 +101,14 @@ export class Ssh2Connection implements CommandConnection {
       } catch (e) {
         finish(new CommandTransportError('closed', errorText(e)));
       }
+    });
+  }
+
+  exec(command: string, io: ExecIo): Promise<ExecResult> {
+    if (this.ended) return Promise.reject(new CommandTransportError('closed', l10n.t('the SSH connection is closed')));
+    return execStreams(this.client, this.timers, command, io, (abort) => {
+      this.running.add(abort);
+      return () => this.running.delete(abort);
     });
   }
 
