@@ -20,6 +20,15 @@ export interface Settings {
   readonly cost: CostSettings;
   /** `fal.credits.warnHours`: warn when the credit runway is under this many hours; 0 (or less): never. */
   readonly creditWarnHours: number;
+  readonly setup: SetupSettings;
+}
+
+/** Setup on ready: what runs when an instance created from this workspace becomes ready. */
+export interface SetupSettings {
+  /** `fal.setup.command` ('' when unset): runs when the workspace has no `.fal/setup.sh`. Ignored in an untrusted workspace. */
+  readonly command: string;
+  /** `fal.setup.timeoutMinutes`: the run is stopped after this long. */
+  readonly timeoutMinutes: number;
 }
 
 /** The cost guard: reminders, opt-in auto-delete, the budget, whose instances are "mine". */
@@ -65,6 +74,11 @@ export function readSettings(): Settings {
     gpu,
     cost: readCostSettings(c, gpu, hourlyUsd),
     creditWarnHours: Math.max(0, finite(c.get<number>('credits.warnHours'), 12)),
+    setup: {
+      // An untrusted workspace's settings may come from the repository: its command is not ours to run.
+      command: vscode.workspace.isTrusted ? (c.get<string>('setup.command') ?? '').trim() : '',
+      timeoutMinutes: Math.min(24 * 60, Math.max(1, finite(c.get<number>('setup.timeoutMinutes'), 60))),
+    },
   };
 }
 
