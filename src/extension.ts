@@ -32,6 +32,7 @@ import { CostMonitor } from './instances/costMonitor';
 import { InstanceDeleter } from './instances/instanceDeleter';
 import { SpendFigures } from './instances/spendFigures';
 import { GpuMonitor } from './instances/gpuMonitor';
+import { setupFeature } from './commands/setupFeature';
 import { createSshTransport, SshConnections } from './connections';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstanceNames } from './instances/instanceNames';
@@ -107,12 +108,23 @@ export function activate(context: vscode.ExtensionContext): void {
     hourlyUsd: settings.hourlyUsd,
     monthlyBudgetUsd: settings.cost.monthlyBudgetUsd,
   }));
+  // Setup on ready: the coordinator (src/setup) is the only thing that runs or reads setup on machines.
+  const titles = errorTitles(context.extension.packageJSON);
+  const title = (id: CommandId) => titles.get(id) ?? id;
+  const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
+    registerCommand(log, id, title(id), run);
+  const setup = setupFeature({
+    ...{ model: controller.model, keyStore: instanceKeys, stored, connections, names, log },
+    settings: () => settings,
+    command,
+  });
   const view = new InstancesView(
     controller.model,
     settings,
     names,
     new GpuTreePart(gpu.sampler, () => gpu.settings),
     costTree,
+    setup.treePart,
   );
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   const milestones = new GettingStarted(session, stored);
@@ -127,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const spendReports = new SpendReportProvider(figures, controller.model, () => creditStatus.reportLines());
   controller.attachView(view.treeView);
   gpu.attachView(view.treeView);
+  setup.monitor.attachView(view.treeView);
   const idleDecorations = new IdleDecorations(gpu.sampler, idleOn);
   const showIdle = () =>
     statusBar.setPart(
@@ -137,13 +150,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const keyDeps = { keys, log, version };
   const costs = {
     projectMonth: (type: string) => figures.projection(now(), type),
-    recordCreate: (i: ComputeInstance) => cost.recordCreate(i),
+    recordCreate: (i: ComputeInstance) => {
+      cost.recordCreate(i);
+      setup.monitor.recordCreate(i.id);
+    },
   };
-  const deps = { controller, stored, keyStore: instanceKeys, names, milestones, log, deleter, costs };
-  const titles = errorTitles(context.extension.packageJSON);
-  const title = (id: CommandId) => titles.get(id) ?? id;
-  const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
-    registerCommand(log, id, title(id), run);
+  const deps = {
+    ...{ controller, stored, keyStore: instanceKeys, names, milestones, log, deleter, costs },
+    setup: setup.monitor.coordinator,
+  };
 
   let importOffered = false;
   const offerImportOnce = () => {
@@ -164,6 +179,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new NamePruner(controller.model, names, () => session.account, log),
     session.onDidChange(() => names.accountChanged()),
     gpu,
+    ...setup.disposables,
     cost,
     notices,
     costTree,
@@ -213,6 +229,7 @@ export function activate(context: vscode.ExtensionContext): void {
       view.setOptions(settings);
       statusBar.setRates(settings.hourlyUsd);
       gpu.updateSettings(settings);
+      setup.monitor.settingsChanged();
       cost.updateSettings(settings.cost);
       costTree.refresh();
       spendStatus.update();

@@ -9,6 +9,7 @@ import type { NameLookup } from '../instances/instanceNames';
 import type { Milestones } from '../views/gettingStarted';
 import { openRemoteWindow, waitUntilReady } from '../remote/connectFlow';
 import { chooseKey, prepareHost } from '../remote/hostPreparation';
+import { waitForSetup, type SetupWaiter } from '../remote/setupWait';
 import { pickInstance } from './instancePicker';
 import { showWarningMessage } from '../notifications';
 
@@ -18,6 +19,8 @@ export interface RemoteDeps {
   readonly names?: NameLookup;
   readonly milestones?: Milestones;
   readonly log: vscode.LogOutputChannel;
+  /** Setup on ready: Connect waits until it ends (remote/setupWait.ts). */
+  readonly setup?: SetupWaiter;
 }
 
 export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
@@ -53,6 +56,7 @@ export async function connect(deps: RemoteDeps, arg: unknown): Promise<void> {
     );
     return;
   }
+  if (!(await waitForSetup(deps.setup, deps.log, id, deps.names?.get(id) ?? id))) return;
   const host = await prepareHost(deps, record, 'connect', identityFile);
   if (host) await openRemoteWindow(deps, host);
 }

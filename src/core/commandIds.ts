@@ -28,6 +28,8 @@ export const COMMAND_IDS = [
   'fal.filterMine',
   'fal.filterAll',
   'fal.idle.keep',
+  'fal.showSetupLog',
+  'fal.runSetupAgain',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

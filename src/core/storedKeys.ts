@@ -33,6 +33,10 @@ export const STORED_KEYS = {
   'fal.spendLedger': { schema: costRecord, fallback: {} },
   'fal.ownership': { schema: costRecord, fallback: {} },
   'fal.costGuard': { schema: costRecord, fallback: {} },
+  /** Instance id → the workspace folder (uri) it was created from: setup runs there. */
+  'fal.setup.origins': { schema: idMap(z.string()), fallback: {} },
+  /** sha256 of every setup script content the user approved, most recent last. */
+  'fal.setup.approved': { schema: z.array(z.string()), fallback: [] },
 } as const;
 
 export type StoredKey = keyof typeof STORED_KEYS;

@@ -54,3 +54,4 @@ export {
   TIMEOUT_EXIT_CODES,
   timedOut,
 } from './setupWords';
+export { SetupCoordinator, type MachineSetup, type SetupCoordinatorOptions, type SetupKnown } from './setupCoordinator';

@@ -103,6 +103,12 @@ export class SetupCoordinator {
     return this.watched.get(id)?.known;
   }
 
+  /** Whether setup is watched on `id` and has not settled yet (Connect waits for it). */
+  pending(id: string): boolean {
+    const w = this.watched.get(id);
+    return w !== undefined && settledStatus(w) === undefined;
+  }
+
   /** Whether the machine has a setup run at all (Show Setup Log, Run Setup Again). */
   hasRun(id: string): boolean {
     const kind = this.watched.get(id)?.known?.status.kind;
@@ -195,6 +201,7 @@ export class SetupCoordinator {
         this.options.log(`Setup ${w.target.id}: ${e instanceof Error ? e.message : String(e)}`);
         this.release(w); // a failed connection is not kept; the next read connects again
         // Before the first answer the row says nothing (sshd may just be coming up); after it, unknown.
+        // l10n-exempt: the reason of `unknown` is for the log, English
         if (w.looked) this.remember(w, { kind: 'unknown', reason: 'the machine could not be asked' });
       }
     };

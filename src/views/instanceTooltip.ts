@@ -19,6 +19,8 @@ export interface ItemContext {
   readonly name?: string;
   /** Marked "Protect from Auto-Delete". */
   readonly protected?: boolean;
+  /** The setup run's words (plain text: escaped here), when the machine has one. */
+  readonly setup?: string;
 }
 
 /** The label of a row fal sent broken (the row's and the tooltip's title). */
@@ -61,6 +63,7 @@ export function instanceTooltipMarkdown(record: InstanceRecord, ctx: ItemContext
     ...(ctx.protected
       ? ([[l10n.t('Auto-delete'), `$(lock) ${l10n.t('protected: never auto-deleted')}`]] as [string, string][])
       : []),
+    ...(ctx.setup ? ([[l10n.t('Setup'), markdownText(ctx.setup)]] as [string, string][]) : []),
     [
       l10n.t('First seen'),
       `${new Date(record.firstSeenAt).toLocaleString()} (${agoText(ctx.now - record.firstSeenAt)})`,

@@ -5,13 +5,16 @@
 // what tells a person most, and whatever falls off the end is the least needed:
 //   label        the user's name for the machine, else its id (what tells two machines apart, and
 //                what the view's find/filter matches: VS Code filters tree rows on the label)
-//   description  [status words] · [GPU part] · [type]
+//   description  [status words] · [setup words | GPU part] · [type]
 //                - status words: omitted when ready (the green icon says it, and the tooltip and the
 //                  screen-reader label say it in words); otherwise "provisioning", "deleting…",
 //                  "starting" (fal's init/pending/provisioning), "deleting…", "still listed" … — an
 //                  exception is always said first;
 //                - GPU part: ready rows only, from src/views/gpu* (e.g. `GPU 87 % · 61/80 GB`), passed
 //                  to instanceDescription(), never appended after the type;
+//                - setup words (src/setup/setupWords.ts): while setup runs or when it failed they take
+//                  the GPU part's place ("setting up… 2 min", "setup failed (exit 1)"); "set up" only
+//                  when there is no GPU part to show, since the figures say more once it is done;
 //                - type: "8x H100", last: the tooltip, grouping and sorting have it too.
 //   e.g. "api  GPU 87 % · 61/80 GB · 8x H100", "inst_ec786ab73f2k  starting · 1x H100".
 // The IP is in the tooltip, the screen-reader label and Copy IP, not in the row.
@@ -27,15 +30,17 @@ import { invalidLabel, instanceTooltipMarkdown, type ItemContext } from './insta
 export type { ItemContext } from './instanceTooltip';
 
 /**
- * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?$/` and friends (see
- * package.json): the status, then `.protected` for a row protected from auto-delete.
+ * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?(\.setup)?$/` and friends (see
+ * package.json): the status, then `.protected` for a row protected from auto-delete, then `.setup`
+ * when the machine has a setup run (Show Setup Log, Run Setup Again).
  */
-function instanceContextValue(record: InstanceRecord, isProtected: boolean): string {
+function instanceContextValue(record: InstanceRecord, isProtected: boolean, hasSetup = false): string {
   // `falInstance.invalid` matches no menu: a row fal sent broken offers no actions.
   if (record.invalid) return 'falInstance.invalid';
   if (record.deleteStalled) return 'falInstance.deleteStalled';
   if (record.deleting) return 'falInstance.deleting';
-  return `falInstance.${statusLook(record.instance.status).kind}${isProtected ? '.protected' : ''}`;
+  const kind = statusLook(record.instance.status).kind;
+  return `falInstance.${kind}${isProtected ? '.protected' : ''}${hasSetup && kind === 'ready' ? '.setup' : ''}`;
 }
 
 /**
@@ -52,12 +57,17 @@ export function statusWords(record: InstanceRecord): string {
   return look.kind === 'ready' ? '' : look.label;
 }
 
-/** The row's description (see the top of this file); `gpuPart` only for ready rows. */
-export function instanceDescription(record: InstanceRecord, gpuPart?: string): string {
+/** What the row says about setup: `quiet` words ("set up") yield to the GPU part. */
+export interface SetupRowPart {
+  readonly words: string;
+  readonly quiet: boolean;
+}
+
+/** The row's description (see the top of this file); `gpuPart` and `setup` only for ready rows. */
+export function instanceDescription(record: InstanceRecord, gpuPart?: string, setup?: SetupRowPart): string {
   const status = statusWords(record);
-  return [status, status ? undefined : gpuPart, machineLabel(record.instance.instance_type)]
-    .filter(Boolean)
-    .join(' · ');
+  const middle = setup && !(setup.quiet && gpuPart) ? setup.words : gpuPart;
+  return [status, status ? undefined : middle, machineLabel(record.instance.instance_type)].filter(Boolean).join(' · ');
 }
 
 /** The row without its tooltip, which is built on hover (see resolveTreeItem). */
@@ -66,6 +76,7 @@ export function instanceTreeItem(
   name?: string,
   gpu?: GpuRowPart,
   isProtected = false,
+  setup?: SetupRowPart & { readonly hasRun: boolean },
 ): vscode.TreeItem {
   if (record.invalid) return invalidRowItem(record, record.invalid);
   const { instance } = record;
@@ -75,7 +86,7 @@ export function instanceTreeItem(
     : vscode.TreeItemCollapsibleState.None;
   const item = new vscode.TreeItem(name ?? instance.id, collapsible);
   item.id = instance.id;
-  item.description = instanceDescription(record, gpu?.description);
+  item.description = instanceDescription(record, gpu?.description, setup);
   if (gpu?.resourceUri) item.resourceUri = gpu.resourceUri; // the idle decoration (idleDecorations.ts)
   // A protected row shows a lock in place of its status icon, in the status colour: the label and
   // description (the words that must fit the sidebar) stay as they are, and the GPU view's idle
@@ -85,7 +96,7 @@ export function instanceTreeItem(
     : record.deleting
       ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
       : new vscode.ThemeIcon(isProtected ? 'lock' : look.icon, new vscode.ThemeColor(look.color));
-  item.contextValue = instanceContextValue(record, isProtected);
+  item.contextValue = instanceContextValue(record, isProtected, setup?.hasRun);
   const words = statusWords(record);
   const status = !words
     ? look.label
@@ -95,7 +106,7 @@ export function instanceTreeItem(
   const guard = isProtected && !record.deleting ? l10n.t(', protected from auto-delete') : '';
   item.accessibilityInformation = {
     // l10n-exempt: only joins the parts (each one translated or a name/id) with commas and spaces
-    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, ${l10n.t`IP ${instance.ip}`}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,
+    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, ${l10n.t`IP ${instance.ip}`}` : ''}${setup ? `, ${setup.words}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,
   };
   return item;
 }

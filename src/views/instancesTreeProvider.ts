@@ -8,6 +8,7 @@ import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../cor
 import { groupByCreator } from '../cost';
 import type { CostTreePart } from './costTreePart';
 import type { GpuNode, GpuTreePart } from './gpuChildren';
+import type { SetupTreePart } from './setupTreePart';
 import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 
 export type InstanceNode = { readonly kind: 'instance'; readonly id: string };
@@ -37,6 +38,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     private readonly now: () => number = realTimers.now,
     private readonly gpu?: GpuTreePart,
     private readonly cost?: CostTreePart,
+    private readonly setup?: SetupTreePart,
   ) {
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
@@ -52,6 +54,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     // A Protect repaints its row (the lock); the Mine filter or "mine" itself changing relays out the tree.
     if (cost)
       this.subscriptions.push(cost.onDidChange((ids) => (ids ? this.repaint(ids, []) : this.setOptions(this.options))));
+    if (setup) this.subscriptions.push(setup.onDidChange((ids) => this.repaint(ids, [])));
   }
 
   /** Rows hidden by the Mine filter right now (the view says so when they are all hidden). */
@@ -81,6 +84,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       this.names?.get(node.id),
       this.gpu?.row(node.id),
       this.cost?.isProtected(node.id) ?? false,
+      this.setup?.row(node.id),
     );
   }
 
@@ -94,6 +98,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         hourlyUsd: this.options.hourlyUsd,
         name: this.names?.get(id),
         protected: this.cost?.isProtected(id) ?? false,
+        setup: this.setup?.tooltip(id),
       };
       item.tooltip = instanceTooltip(record, ctx, this.gpu?.tooltip(id));
     }

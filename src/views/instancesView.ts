@@ -6,6 +6,7 @@ import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import type { CostTreePart } from './costTreePart';
 import type { GpuTreePart } from './gpuChildren';
+import type { SetupTreePart } from './setupTreePart';
 import type { InstanceNames } from '../instances/instanceNames';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
 import { setContextKey } from './contextKeys';
@@ -24,8 +25,9 @@ export class InstancesView implements vscode.Disposable {
     names?: InstanceNames,
     gpu?: GpuTreePart,
     private readonly cost?: CostTreePart,
+    setup?: SetupTreePart,
   ) {
-    this.provider = new InstancesTreeProvider(model, options, names, now, gpu, cost);
+    this.provider = new InstancesTreeProvider(model, options, names, now, gpu, cost, setup);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, {

@@ -62,8 +62,8 @@ describe('package.json', () => {
           walk(v, `${path}.${k}`, path.endsWith('.properties') || k === 'default' ? '' : k);
         }
     };
-    const { displayName, description, contributes } = manifest as Record<string, unknown>;
-    walk({ displayName, description, contributes }, 'package.json', '');
+    const { displayName, description, contributes, capabilities } = manifest as Record<string, unknown>;
+    walk({ displayName, description, contributes, capabilities }, 'package.json', '');
     assert.deepEqual(plain, [], 'words in package.json itself: move them to package.nls.json');
     assert.deepEqual(
       [...used].filter((key) => !Object.hasOwn(nls, key)),
