@@ -36,22 +36,30 @@ export interface GpuSshd {
  * A mocha `before` hook body: starts the sshd, or skips the suite with the reason in its title when
  * sshd is not installed (test/e2e/setup.mjs installs it; under CI=true a skip counts as a failure).
  */
-export async function gpuSshdOrSkip(ctx: Mocha.Context): Promise<GpuSshd> {
+export async function gpuSshdOrSkip(ctx: Mocha.Context, options: GpuSshdOptions = {}): Promise<GpuSshd> {
   if (!existsSync(SSHD)) {
     ctx.test!.parent!.title += ` (skipped: ${SSHD} is not installed; run node test/e2e/setup.mjs)`;
     ctx.skip();
   }
-  return startGpuSshd();
+  return startGpuSshd(options);
 }
 
-export async function startGpuSshd(): Promise<GpuSshd> {
+export interface GpuSshdOptions {
+  /** The sessions' $HOME (sshd's SetEnv), so what a test writes under ~ stays in its own folder. */
+  readonly home?: string;
+}
+
+export async function startGpuSshd(options: GpuSshdOptions = {}): Promise<GpuSshd> {
   const sshd = await TestSshd.start();
   const dir = join(sshd.dir, 'gpu');
   mkdirSync(dir, { recursive: true });
   const stub = writeStubNvidiaSmi(join(dir, 'stub'));
   // Sessions get the stub first on their PATH. SIGHUP makes sshd re-exec itself and read the config
   // again (same pid file, same port): quicker and steadier on a loaded machine than stop + start.
-  appendFileSync(sshd.config, `SetEnv PATH=${stub.binDir}:/usr/local/bin:/usr/bin:/bin\n`);
+  appendFileSync(
+    sshd.config,
+    `SetEnv PATH=${stub.binDir}:/usr/local/bin:/usr/bin:/bin${options.home ? ` HOME=${options.home}` : ''}\n`,
+  );
   process.kill(Number(readFileSync(sshd.pidFile, 'utf8').trim()), 'SIGHUP');
   await waitFor(
     'sshd to reload its config',

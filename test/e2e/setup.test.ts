@@ -1,0 +1,136 @@
+// Setup on ready (issue 19 item 2) in the real workbench, against the emulator (new instances get
+// 127.0.0.1) and a REAL sshd whose sessions have their own $HOME (sshd's SetEnv), so the machine's
+// ~/.fal/setup/ is this test's. A workspace holding .fal/setup.sh creates a 1x H100 through the
+// wizard; without anyone typing on the machine the script is shown and approved, runs detached,
+// streams into a terminal, and the row goes "setting up…" → "set up". The machine's own files
+// prove where it ran. Every verdict waits on the workbench, the machine's files or the extension's
+// log — never on a fixed sleep.
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
+import { waitFor } from '../support/polling';
+import { startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
+import { openWorkbench, screenshotOnFailure, type Workbench } from './workbench';
+
+/** Slow enough to see it run, quick enough for a test: each step waits on a file the test writes. */
+const SETUP_SH = `#!/bin/bash
+set -e
+echo "setup: installing the environment"
+for i in 1 2 3; do echo "step $i of 3"; done
+echo "waiting for the go file"
+while [ ! -e "$HOME/go" ]; do sleep 0.2; done
+echo "environment ready ✓"
+touch "$HOME/env-ready"
+`;
+
+describe('Setup on ready (real sshd, real workbench)', function () {
+  let fal: FalEmulator;
+  let wb: Workbench;
+  let s: GpuSshd;
+  let machineHome: string;
+  let workspace: string;
+
+  const rowOf = async (id: string) => (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(id));
+  const rowSaying = (id: string, re: RegExp, timeout = 30_000) =>
+    waitFor(
+      `the row of ${id} to say ${re}`,
+      () => rowOf(id),
+      (r) => !!r && re.test(r.description),
+      timeout,
+      100,
+    );
+  const terminalText = () =>
+    wb.page
+      .locator('.terminal-wrapper .xterm-rows, .xterm .xterm-rows')
+      .first()
+      .innerText()
+      .catch(() => '');
+
+  before(async function () {
+    this.timeout(120_000);
+    machineHome = mkdtempSync(join(tmpdir(), 'fal-setup-machine-'));
+    s = await startGpuSshd({ home: machineHome });
+    workspace = mkdtempSync(join(tmpdir(), 'fal-setup-ws-'));
+    mkdirSync(join(workspace, '.fal'));
+    writeFileSync(join(workspace, '.fal', 'setup.sh'), SETUP_SH);
+    fal = await FalEmulator.start({ ip: '127.0.0.1', timeline: { pendingMs: 200, provisioningMs: 800 } });
+    wb = await openWorkbench({
+      workspace,
+      settings: {
+        'fal.apiBaseUrl': fal.baseUrl,
+        'fal.refresh.fastIntervalSeconds': 1,
+        'fal.gpu.sampleSeconds': 0,
+        'fal.credits.warnHours': 0,
+        'fal.ssh.user': s.user,
+        'fal.ssh.port': s.sshd.port,
+        'terminal.integrated.gpuAcceleration': 'off', // the DOM renderer: the log's text is readable
+        'workbench.hover.delay': 100,
+      },
+    });
+    const sshDir = join(wb.server.dirs.home, '.ssh');
+    mkdirSync(sshDir, { recursive: true, mode: 0o700 });
+    copyFileSync(s.plainKey, join(sshDir, 'id_setup'));
+    copyFileSync(`${s.plainKey}.pub`, join(sshDir, 'id_setup.pub'));
+    await wb.signIn(DEFAULT_EMULATOR_KEY);
+    await wb.runCommand('Notifications: Clear All Notifications');
+  });
+
+  after(async () => {
+    await wb?.close();
+    await fal?.close();
+    await s?.dispose();
+    for (const dir of [machineHome, workspace]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(screenshotOnFailure(() => wb));
+
+  it('create → ready → the script is shown and approved → it runs detached, streams into a terminal, and the row says setting up…, then set up', async function () {
+    this.timeout(150_000);
+    const known = fal.instances().map((i) => i.id);
+    await wb.runCommand('fal: Create H100 Instance');
+    await wb.quickPick.waitForStep('Create H100 Instance', '1/');
+    await wb.quickPick.answerAndAdvance('1x H100');
+    await wb.quickPick.answerAndAdvance('id_setup.pub');
+    await wb.quickPick.waitForStep('Create H100 Instance', '3/3');
+    await wb.quickPick.answerAndAdvance('Create 1x H100');
+    const modal = await wb.waitForModal(60_000);
+    const id = fal.instances().find((i) => !known.includes(i.id))!.id;
+    assert.match(modal.message, /^Run this workspace's setup on /);
+    assert.match(modal.detail, /\.fal\/setup\.sh \(open in the editor\)/);
+    assert.match(modal.detail, new RegExp(`runs once on the machine as ${s.user}, detached`));
+    assert.ok(
+      await wb.page.locator('.tab', { hasText: 'setup.sh' }).first().isVisible(),
+      'the script is open in the editor while the question is asked',
+    );
+    assert.equal(existsSync(join(machineHome, '.fal')), false, 'nothing ran before the yes');
+    await wb.screenshot('setup-approve');
+    await wb.clickModalButton('Run Setup');
+
+    await rowSaying(id, /^setting up… .* · 1x H100$/);
+    await wb.screenshot('setup-row-setting-up');
+    await wb.runFromContextMenu(id, 'Show Setup Log');
+    await waitFor(
+      'the terminal to show the log',
+      terminalText,
+      (t) => t.includes('waiting for the go file'),
+      30_000,
+      200,
+    );
+    const early = await terminalText();
+    assert.match(early, /setup: installing the environment\s+step 1 of 3\s+step 2 of 3\s+step 3 of 3/);
+    await wb.screenshot('setup-log-terminal');
+
+    writeFileSync(join(machineHome, 'go'), '');
+    await waitFor('the end line', terminalText, (t) => t.includes('[set up]'), 60_000, 200);
+    const all = await terminalText();
+    assert.equal(all.split('step 1 of 3').length, 2, 'nothing shown twice');
+    assert.match(all, /environment ready ✓/);
+    assert.ok(existsSync(join(machineHome, 'env-ready')), 'the script ran on the machine, in its home');
+    assert.match(readFileSync(join(machineHome, '.fal', 'setup', 'current', 'log'), 'utf8'), /environment ready/);
+    await rowSaying(id, /^set up · 1x H100$/);
+    await wb.waitForNotification(/is set up \(setup took /, 30_000);
+    await wb.screenshot('setup-done');
+  });
+});
