@@ -16,6 +16,8 @@ export class FakeSetupLog implements SetupLogSource {
   fail: () => boolean = () => false;
   /** While running, how many of the `available` bytes a read returns (the rest not written yet). */
   shortRead: (available: number) => number = (available) => available;
+  /** The most bytes one read returns, whatever was asked (as SetupRemote caps a read). */
+  cap = Infinity;
 
   write(bytes: Uint8Array | string): void {
     this.log = Buffer.concat([this.log, Buffer.from(bytes)]);
@@ -50,7 +52,7 @@ export class FakeSetupLog implements SetupLogSource {
     const status = this.status();
     if (status.kind === 'none' || status.kind === 'unknown') return Promise.resolve({ status });
     const offset = 'offset' in start ? start.offset : Math.max(0, this.log.length - start.lastBytes);
-    const available = this.log.subarray(offset, offset + maxBytes);
+    const available = this.log.subarray(offset, offset + Math.min(maxBytes, this.cap));
     const n =
       status.kind === 'running' ? Math.min(available.length, this.shortRead(available.length)) : available.length;
     return Promise.resolve({ status, chunk: { offset, bytes: Uint8Array.from(available.subarray(0, n)) } });

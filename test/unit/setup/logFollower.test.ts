@@ -131,6 +131,19 @@ describe('SetupLogFollower', () => {
     assert.equal(fake.reads, 1);
   });
 
+  it('a source that returns less than asked (a capped read) after the run ended: everything still comes out', async () => {
+    const timers = new FakeTimers();
+    const fake = new FakeSetupLog();
+    fake.cap = 10;
+    fake.write('0123456789'.repeat(10));
+    fake.state = 'exited';
+    const { follower, out } = follow(fake, timers, { readBytes: 64 });
+    follower.start();
+    for (let i = 0; i < 100 && !follower.ended; i++) await timers.advance(1000);
+    assert.equal(out.text, '0123456789'.repeat(10));
+    assert.equal(fake.reads, 10, 'one read after another, no poll interval between');
+  });
+
   it('a log that fits is shown whole on a first open, with no skipped line', async () => {
     const timers = new FakeTimers();
     const fake = new FakeSetupLog();
