@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { realTimers } from '../../../src/base/timers';
@@ -20,10 +20,10 @@ import {
   type SetupScript,
 } from '../../../src/setup/setupSource';
 import type { SetupStatus } from '../../../src/setup/setupStatus';
-import { setupRowText } from '../../../src/setup/setupWords';
+import { setupRowText, startOutcomeText } from '../../../src/setup/setupWords';
 import { SSHD } from '../../e2e/sshd';
 import { waitFor } from '../../support/polling';
-import { ReconnectingShell, startSetupSshd, type SetupSshd } from './setupSshd';
+import { HOSTILE_DIR_NAME, ReconnectingShell, startSetupSshd, type SetupSshd } from './setupSshd';
 
 const script = (text: string | Buffer): SetupScript => {
   const choice = chooseSetupScript(Buffer.from(text), undefined);
@@ -302,6 +302,43 @@ describe('setup over a real sshd', function () {
       assert.equal(readFileSync(join(homedir(), relative, 'setup', 'current', 'log'), 'utf8'), 'home\n');
     } finally {
       rmSync(join(homedir(), relative), { recursive: true, force: true });
+    }
+  });
+
+  it('a full disk: a start that cannot write leaves no run behind; a run that fills it ends with no exit code (lost), never set up', async function () {
+    const mount = join(s.gpu.sshd.dir, 'small-disk');
+    mkdirSync(mount);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount], { stdio: 'pipe' });
+    } catch (e) {
+      this.test!.title += ` (skipped: cannot mount a small tmpfs here: ${String(e).slice(0, 100)})`;
+      this.skip();
+    }
+    try {
+      const dir = join(mount, HOSTILE_DIR_NAME);
+      const remote = new SetupRemote(conn, { dir });
+      const filler = join(mount, 'filler');
+      execFileSync('sh', ['-c', `head -c 100000 /dev/zero > "$1"; true`, 'sh', filler]);
+      const refused = await remote.start(script(`${'# pad\n'.repeat(2000)}echo never\n`), { timeoutSeconds: 60 });
+      assert.equal(refused.kind, 'failed', JSON.stringify(refused));
+      assert.match(startOutcomeText(refused) ?? '', /disk full/);
+      assert.deepEqual(readdirSync(dir), [], 'no current run, no half-made one');
+      assert.deepEqual(await remote.status(), { kind: 'none' });
+
+      rmSync(filler);
+      await remote.start(script('head -c 200000 /dev/zero | tr "\\0" x; echo done\n'), { timeoutSeconds: 60 });
+      const ended = await waitFor(
+        'the run to end',
+        () => remote.status(),
+        (st) => st.kind !== 'running',
+        30_000,
+        100,
+      );
+      assert.equal(ended.kind, 'lost', JSON.stringify(ended));
+      assert.equal(existsSync(join(dir, 'current', 'exit')), false);
+      assert.equal(existsSync(join(dir, 'current', 'exit.tmp')), false, 'no half-written exit file');
+    } finally {
+      execFileSync('umount', [mount]);
     }
   });
 
