@@ -152,8 +152,10 @@ export class SetupLogFollower {
     this.emit(this.text.push(bytes));
     // More to read now: the log was longer when the status was read than what came back (a source
     // may return less than asked: SetupRemote caps a read at MAX_LOG_READ_BYTES), or a full read.
+    // Never at once after an empty read: a log cut shorter than its size said must not spin.
     const reached = chunk.offset + chunk.bytes.length;
-    if (reached < (status.run.logBytes ?? 0) || chunk.bytes.length >= readBytes) return 0;
+    const more = reached < (status.run.logBytes ?? 0) || chunk.bytes.length >= readBytes;
+    if (more && chunk.bytes.length > 0) return 0;
     return this.endIfOver(status) ? -1 : pollMs;
   }
 

@@ -18,6 +18,8 @@ export class FakeSetupLog implements SetupLogSource {
   shortRead: (available: number) => number = (available) => available;
   /** The most bytes one read returns, whatever was asked (as SetupRemote caps a read). */
   cap = Infinity;
+  /** Bytes the status claims beyond the log (a log cut shorter after its size was read). */
+  sizeLie = 0;
 
   write(bytes: Uint8Array | string): void {
     this.log = Buffer.concat([this.log, Buffer.from(bytes)]);
@@ -38,7 +40,7 @@ export class FakeSetupLog implements SetupLogSource {
       sha256: 'a'.repeat(64),
       timeoutSeconds: 1800,
       startedAtMs: 0,
-      logBytes: this.log.length,
+      logBytes: this.log.length + this.sizeLie,
       machineNowMs: 1000,
     };
     if (this.state === 'running') return { kind: 'running', run, pid: 42 };

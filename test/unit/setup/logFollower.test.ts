@@ -144,6 +144,21 @@ describe('SetupLogFollower', () => {
     assert.equal(fake.reads, 10, 'one read after another, no poll interval between');
   });
 
+  it('a log shorter than its size said: no read at once after an empty one, and an ended run still ends', async () => {
+    const timers = new FakeTimers();
+    const fake = new FakeSetupLog();
+    fake.write('abc\n');
+    fake.sizeLie = 100;
+    const { follower, out } = follow(fake, timers);
+    follower.start();
+    await timers.advance(0);
+    assert.equal(out.text, 'abc\n');
+    assert.deepEqual(timers.scheduled, [1000], 'the next read after the poll interval, not at once');
+    fake.state = 'exited';
+    await timers.advance(1000);
+    assert.equal(out.ends.length, 1);
+  });
+
   it('a log that fits is shown whole on a first open, with no skipped line', async () => {
     const timers = new FakeTimers();
     const fake = new FakeSetupLog();
