@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { realTimers } from '../../../src/base/timers';
 import type { CommandConnection } from '../../../src/gpu/commandTransport';
@@ -305,14 +304,16 @@ describe('setup over a real sshd', function () {
   });
 
   it("the default setup dir is under the SSH user's home, as its shell expands $HOME", async () => {
+    // The SSH user's home as its own shell says (sshd takes it from passwd, not from our HOME).
+    const home = (await conn.run('printf %s "$HOME"', 5_000)).stdout;
     const relative = `.fal-setup-test-${process.pid}`;
     try {
       const remote = new SetupRemote(conn, { dir: `${relative}/setup` });
       await remote.start(script('echo home\n'), { timeoutSeconds: 60 });
       await statusUntil(remote, 'exited');
-      assert.equal(readFileSync(join(homedir(), relative, 'setup', 'current', 'log'), 'utf8'), 'home\n');
+      assert.equal(readFileSync(join(home, relative, 'setup', 'current', 'log'), 'utf8'), 'home\n');
     } finally {
-      rmSync(join(homedir(), relative), { recursive: true, force: true });
+      rmSync(join(home, relative), { recursive: true, force: true });
     }
   });
 
