@@ -8,8 +8,9 @@
 // - A first open (no resume point) shows at most the last FIRST_OPEN_BYTES of the log, after one
 //   line that says how much was skipped and where the whole log is: a 100 MB log is never read to
 //   fill a terminal. It starts on a character boundary (a cut character's tail bytes are skipped too).
-// - The end: the status and the bytes come from one command, the status read first, so "exited"
-//   with a read shorter than asked means the runner had finished writing before the read began.
+// - The end: the status and the bytes come from one command, the status (with the log's size) read
+//   first, so "exited" and a read that reached that size mean the runner had finished writing
+//   before the read began, and everything is out.
 // - Run Setup Again while following: the old run's text is finished, a line says a new run started,
 //   and the new log is followed from its start.
 // Text uses '\n' line ends as the log has them; a terminal wants '\r\n' (the VS Code side converts).
@@ -149,7 +150,12 @@ export class SetupLogFollower {
     }
     this.offset = (this.offset ?? 0) + bytes.length;
     this.emit(this.text.push(bytes));
-    if (chunk.bytes.length >= readBytes) return 0;
+    // More to read now: the log was longer when the status was read than what came back (a source
+    // may return less than asked: SetupRemote caps a read at MAX_LOG_READ_BYTES), or a full read.
+    // Never at once after an empty read: a log cut shorter than its size said must not spin.
+    const reached = chunk.offset + chunk.bytes.length;
+    const more = reached < (status.run.logBytes ?? 0) || chunk.bytes.length >= readBytes;
+    if (more && chunk.bytes.length > 0) return 0;
     return this.endIfOver(status) ? -1 : pollMs;
   }
 

@@ -9,7 +9,8 @@
 //     fal-setup-runner.sh our wrapper, started detached by setsid; writes pid, then exit
 //     pid                 the runner's pid (its own session and process group)
 //     log                 the script's stdout and stderr, appended
-//     exit                "<code> <end epoch s>", written to exit.tmp and renamed (whole or absent)
+//     exit                "<code> <end epoch s>", written to exit.tmp and renamed (whole or absent:
+//                         on a full disk there is none, and the run reads as lost, never as set up)
 //   D/previous/           the run before the last Run Setup Again (one kept, older ones removed)
 import { shellQuote } from './remoteShell';
 
@@ -35,7 +36,7 @@ printf '%s\\n' "$$" > "$c/pid.tmp" && mv -f "$c/pid.tmp" "$c/pid"
 cd "$HOME" 2>/dev/null || cd /
 timeout --kill-after="$3s" "$2s" bash "$c/script.sh" >> "$c/log" 2>&1 < /dev/null
 code=$?
-printf '%s %s\\n' "$code" "$(date +%s)" > "$c/exit.tmp" && mv -f "$c/exit.tmp" "$c/exit"
+printf '%s %s\\n' "$code" "$(date +%s)" > "$c/exit.tmp" && mv -f "$c/exit.tmp" "$c/exit" || rm -f "$c/exit.tmp"
 `;
 
 /** Is the pid in $p our runner, alive? (kill -0 alone would take a reused pid for ours.) */

@@ -91,6 +91,8 @@ export class SetupRemote {
       // l10n-exempt: a programming error (the setting's schema bounds it), never shown
       throw new RangeError(`timeoutSeconds out of range: ${options.timeoutSeconds}`);
     const runId = this.newRunId();
+    // l10n-exempt: a programming error (the id is ours, or a test's), never shown
+    if (!/^[0-9a-z-]{8,64}$/.test(runId)) throw new RangeError(`a run id must be 8-64 of [0-9a-z-]: ${runId}`);
     const command = startCommand({
       dirExpression: this.dir,
       scriptBase64: Buffer.from(script.bytes).toString('base64'),

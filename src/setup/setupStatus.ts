@@ -19,12 +19,16 @@ export interface SetupRunFacts {
 export type SetupStatus =
   /** No run has ever been started from this dir. */
   | { readonly kind: 'none' }
-  | { readonly kind: 'running'; readonly run: SetupRunFacts; readonly pid: number }
+  /** `pid` is undefined in the moment between the run's claim and its runner writing the pid. */
+  | { readonly kind: 'running'; readonly run: SetupRunFacts; readonly pid: number | undefined }
   | { readonly kind: 'exited'; readonly run: SetupRunFacts; readonly exitCode: number; readonly endedAtMs: number }
   /** The run has no exit file and its runner is gone (the machine rebooted, the runner was killed). */
   | { readonly kind: 'lost'; readonly run: SetupRunFacts }
   /** The answer could not be read; `reason` is English, for the log. */
   | { readonly kind: 'unknown'; readonly reason: string };
+
+/** How long a run may be without a pid before it counts as lost (its runner writes one at once). */
+export const STARTING_GRACE_SECONDS = 15;
 
 const SHAPES: Record<(typeof STATUS_KEYS)[number], RegExp> = {
   'run-id': /^[0-9a-z-]{8,64}$/,
@@ -79,6 +83,11 @@ export function readStatusBlock(lines: readonly string[]): { status: SetupStatus
   }
   if (v('alive') === '1' && v('boot') !== 'other' && v('pid') !== '-')
     return { status: { kind: 'running', run, pid: Number(v('pid')) }, used };
+  // A run claimed but whose runner has not written its pid yet: a second window reading right
+  // after another's start must not see it as interrupted.
+  const age = Number(v('now')) - Number(v('started'));
+  if (v('pid') === '-' && v('boot') !== 'other' && age >= 0 && age < STARTING_GRACE_SECONDS)
+    return { status: { kind: 'running', run, pid: undefined }, used };
   return { status: { kind: 'lost', run }, used };
 }
 

@@ -48,7 +48,7 @@ export function setupStatusDetail(status: SetupStatus): string | undefined {
   switch (status.kind) {
     case 'lost':
       return l10n.t(
-        'The setup script stopped without an exit code: the machine may have restarted. Run Setup Again to start it anew.',
+        'The setup script stopped without an exit code: the machine may have restarted, or its disk is full. Run Setup Again to start it anew.',
       );
     case 'unknown':
       return l10n.t('The machine gave an answer about setup that could not be read.');

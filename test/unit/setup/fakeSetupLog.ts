@@ -16,6 +16,10 @@ export class FakeSetupLog implements SetupLogSource {
   fail: () => boolean = () => false;
   /** While running, how many of the `available` bytes a read returns (the rest not written yet). */
   shortRead: (available: number) => number = (available) => available;
+  /** The most bytes one read returns, whatever was asked (as SetupRemote caps a read). */
+  cap = Infinity;
+  /** Bytes the status claims beyond the log (a log cut shorter after its size was read). */
+  sizeLie = 0;
 
   write(bytes: Uint8Array | string): void {
     this.log = Buffer.concat([this.log, Buffer.from(bytes)]);
@@ -36,7 +40,7 @@ export class FakeSetupLog implements SetupLogSource {
       sha256: 'a'.repeat(64),
       timeoutSeconds: 1800,
       startedAtMs: 0,
-      logBytes: this.log.length,
+      logBytes: this.log.length + this.sizeLie,
       machineNowMs: 1000,
     };
     if (this.state === 'running') return { kind: 'running', run, pid: 42 };
@@ -50,7 +54,7 @@ export class FakeSetupLog implements SetupLogSource {
     const status = this.status();
     if (status.kind === 'none' || status.kind === 'unknown') return Promise.resolve({ status });
     const offset = 'offset' in start ? start.offset : Math.max(0, this.log.length - start.lastBytes);
-    const available = this.log.subarray(offset, offset + maxBytes);
+    const available = this.log.subarray(offset, offset + Math.min(maxBytes, this.cap));
     const n =
       status.kind === 'running' ? Math.min(available.length, this.shortRead(available.length)) : available.length;
     return Promise.resolve({ status, chunk: { offset, bytes: Uint8Array.from(available.subarray(0, n)) } });

@@ -131,6 +131,34 @@ describe('SetupLogFollower', () => {
     assert.equal(fake.reads, 1);
   });
 
+  it('a source that returns less than asked (a capped read) after the run ended: everything still comes out', async () => {
+    const timers = new FakeTimers();
+    const fake = new FakeSetupLog();
+    fake.cap = 10;
+    fake.write('0123456789'.repeat(10));
+    fake.state = 'exited';
+    const { follower, out } = follow(fake, timers, { readBytes: 64 });
+    follower.start();
+    for (let i = 0; i < 100 && !follower.ended; i++) await timers.advance(1000);
+    assert.equal(out.text, '0123456789'.repeat(10));
+    assert.equal(fake.reads, 10, 'one read after another, no poll interval between');
+  });
+
+  it('a log shorter than its size said: no read at once after an empty one, and an ended run still ends', async () => {
+    const timers = new FakeTimers();
+    const fake = new FakeSetupLog();
+    fake.write('abc\n');
+    fake.sizeLie = 100;
+    const { follower, out } = follow(fake, timers);
+    follower.start();
+    await timers.advance(0);
+    assert.equal(out.text, 'abc\n');
+    assert.deepEqual(timers.scheduled, [1000], 'the next read after the poll interval, not at once');
+    fake.state = 'exited';
+    await timers.advance(1000);
+    assert.equal(out.ends.length, 1);
+  });
+
   it('a log that fits is shown whole on a first open, with no skipped line', async () => {
     const timers = new FakeTimers();
     const fake = new FakeSetupLog();

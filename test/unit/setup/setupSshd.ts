@@ -37,11 +37,12 @@ export async function startSetupSshd(): Promise<SetupSshd> {
 
 /**
  * A RemoteShell that lends one connection and makes a new one after it failed, as the shared
- * connection owner will; `drop()` ends the current connection as a network failure would.
+ * connection owner will; `dropDuringNextRun()` makes the network go while the next command runs.
  */
 export class ReconnectingShell {
   private current: Promise<CommandConnection> | undefined;
   connections = 0;
+  private dropNext = false;
 
   constructor(private readonly connect: () => Promise<CommandConnection>) {}
 
@@ -49,11 +50,20 @@ export class ReconnectingShell {
     this.current ??= (this.connections++, this.connect());
     const conn = this.current;
     try {
-      return await (await conn).run(command, timeoutMs);
+      const running = (await conn).run(command, timeoutMs);
+      if (this.dropNext) {
+        this.dropNext = false;
+        await this.drop();
+      }
+      return await running;
     } catch (e) {
       if (this.current === conn) this.current = undefined;
       throw e;
     }
+  }
+
+  dropDuringNextRun(): void {
+    this.dropNext = true;
   }
 
   async drop(): Promise<void> {

@@ -61,6 +61,10 @@ describe('setup status answers', () => {
       'a pid alive in another boot is not ours',
     );
     assert.equal(parseStatusAnswer(answer(facts({ bytes: '-' }))).kind, 'running');
+    const starting = parseStatusAnswer(answer(facts({ pid: '-', alive: '0', now: '1700000003' })));
+    assert.deepEqual(starting.kind === 'running' && starting.pid, undefined, 'claimed, runner not yet started');
+    assert.equal(parseStatusAnswer(answer(facts({ pid: '-', alive: '0', now: '1700000015' }))).kind, 'lost');
+    assert.equal(parseStatusAnswer(answer(facts({ pid: '-', alive: '0', now: '1699999990' }))).kind, 'lost');
   });
 
   it('unknown for a value out of shape, a line missing, added or moved, no end, text after it', () => {
