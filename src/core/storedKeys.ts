@@ -14,6 +14,7 @@ const pendingCreate = z.object({
   input: z.object({ instanceType: z.enum(INSTANCE_TYPES), sshKey: z.string(), sector: z.optional(z.enum(SECTORS)) }),
   privateKeyPath: z.optional(z.string()),
   name: z.optional(z.string()),
+  leaseHours: z.optional(z.number()),
   startedAt: z.number(),
 });
 
@@ -33,6 +34,8 @@ export const STORED_KEYS = {
   'fal.spendLedger': { schema: costRecord, fallback: {} },
   'fal.ownership': { schema: costRecord, fallback: {} },
   'fal.costGuard': { schema: costRecord, fallback: {} },
+  /** Instance id → when its lease ends (epoch ms); each entry salvaged on its own by src/cost/leaseBook.ts. */
+  'fal.leases': { schema: costRecord, fallback: {} },
 } as const;
 
 export type StoredKey = keyof typeof STORED_KEYS;
