@@ -131,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const keyDeps = { keys, log, version };
   const costs = {
     projectMonth: (type: string) => figures.projection(now(), type),
-    recordCreate: (i: ComputeInstance) => cost.recordCreate(i),
+    recordCreate: (i: ComputeInstance, leaseHours?: number) => cost.recordCreate(i, leaseHours),
   };
   const deps = { controller, stored, keyStore: instanceKeys, names, milestones, log, deleter, costs };
   const titles = errorTitles(context.extension.packageJSON);
