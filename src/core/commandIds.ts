@@ -28,6 +28,8 @@ export const COMMAND_IDS = [
   'fal.filterMine',
   'fal.filterAll',
   'fal.idle.keep',
+  'fal.lease.extend',
+  'fal.lease.keep',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

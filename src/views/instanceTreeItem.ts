@@ -5,11 +5,13 @@
 // what tells a person most, and whatever falls off the end is the least needed:
 //   label        the user's name for the machine, else its id (what tells two machines apart, and
 //                what the view's find/filter matches: VS Code filters tree rows on the label)
-//   description  [status words] · [GPU part] · [type]
+//   description  [status words] · [lease] · [GPU part] · [type]
 //                - status words: omitted when ready (the green icon says it, and the tooltip and the
 //                  screen-reader label say it in words); otherwise "provisioning", "deleting…",
 //                  "starting" (fal's init/pending/provisioning), "deleting…", "still listed" … — an
 //                  exception is always said first;
+//                - lease: `deletes at 18:30` (or `lease waits (protected)`), said before the GPU part:
+//                  that the machine will be gone matters more than its load;
 //                - GPU part: ready rows only, from src/views/gpu* (e.g. `GPU 87 % · 61/80 GB`), passed
 //                  to instanceDescription(), never appended after the type;
 //                - type: "8x H100", last: the tooltip, grouping and sorting have it too.
@@ -27,15 +29,16 @@ import { invalidLabel, instanceTooltipMarkdown, type ItemContext } from './insta
 export type { ItemContext } from './instanceTooltip';
 
 /**
- * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?$/` and friends (see
- * package.json): the status, then `.protected` for a row protected from auto-delete.
+ * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?(\.lease)?$/` and friends (see
+ * package.json): the status, then `.protected` for a row protected from auto-delete, then `.lease`
+ * for a row with a lease (Extend Lease 1 h, Keep Until I Delete).
  */
-function instanceContextValue(record: InstanceRecord, isProtected: boolean): string {
+function instanceContextValue(record: InstanceRecord, isProtected: boolean, leased = false): string {
   // `falInstance.invalid` matches no menu: a row fal sent broken offers no actions.
   if (record.invalid) return 'falInstance.invalid';
   if (record.deleteStalled) return 'falInstance.deleteStalled';
   if (record.deleting) return 'falInstance.deleting';
-  return `falInstance.${statusLook(record.instance.status).kind}${isProtected ? '.protected' : ''}`;
+  return `falInstance.${statusLook(record.instance.status).kind}${isProtected ? '.protected' : ''}${leased ? '.lease' : ''}`;
 }
 
 /**
@@ -52,10 +55,15 @@ export function statusWords(record: InstanceRecord): string {
   return look.kind === 'ready' ? '' : look.label;
 }
 
-/** The row's description (see the top of this file); `gpuPart` only for ready rows. */
-export function instanceDescription(record: InstanceRecord, gpuPart?: string): string {
+/** The row's description (see the top of this file); `gpuPart` only for ready rows; `lease`: `deletes at 18:30`. */
+export function instanceDescription(record: InstanceRecord, gpuPart?: string, lease?: string): string {
   const status = statusWords(record);
-  return [status, status ? undefined : gpuPart, machineLabel(record.instance.instance_type)]
+  return [
+    status,
+    record.deleting ? undefined : lease,
+    status ? undefined : gpuPart,
+    machineLabel(record.instance.instance_type),
+  ]
     .filter(Boolean)
     .join(' · ');
 }
@@ -66,6 +74,8 @@ export function instanceTreeItem(
   name?: string,
   gpu?: GpuRowPart,
   isProtected = false,
+  /** The lease in the row's words (`deletes at 18:30`), if it has one. */
+  lease?: string,
 ): vscode.TreeItem {
   if (record.invalid) return invalidRowItem(record, record.invalid);
   const { instance } = record;
@@ -75,7 +85,7 @@ export function instanceTreeItem(
     : vscode.TreeItemCollapsibleState.None;
   const item = new vscode.TreeItem(name ?? instance.id, collapsible);
   item.id = instance.id;
-  item.description = instanceDescription(record, gpu?.description);
+  item.description = instanceDescription(record, gpu?.description, lease);
   if (gpu?.resourceUri) item.resourceUri = gpu.resourceUri; // the idle decoration (idleDecorations.ts)
   // A protected row shows a lock in place of its status icon, in the status colour: the label and
   // description (the words that must fit the sidebar) stay as they are, and the GPU view's idle
@@ -85,14 +95,16 @@ export function instanceTreeItem(
     : record.deleting
       ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
       : new vscode.ThemeIcon(isProtected ? 'lock' : look.icon, new vscode.ThemeColor(look.color));
-  item.contextValue = instanceContextValue(record, isProtected);
+  item.contextValue = instanceContextValue(record, isProtected, lease !== undefined);
   const words = statusWords(record);
   const status = !words
     ? look.label
     : look.kind === 'transitional' && !record.deleting
       ? `${words} (${look.label})`
       : words;
-  const guard = isProtected && !record.deleting ? l10n.t(', protected from auto-delete') : '';
+  const guard = record.deleting
+    ? ''
+    : `${isProtected ? l10n.t(', protected from auto-delete') : ''}${lease ? `, ${lease}` : ''}`;
   item.accessibilityInformation = {
     // l10n-exempt: only joins the parts (each one translated or a name/id) with commas and spaces
     label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, ${l10n.t`IP ${instance.ip}`}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,
