@@ -10,7 +10,7 @@ import type { InstanceRecord } from '../../../src/core/instancesModel';
 import { CostGuard, LEASES_KEY, passGate } from '../../../src/cost';
 import { StoredState } from '../../../src/core/storedState';
 import { FakeTimers, flush } from '../core/fakeTimers';
-import { FakeHost, FakeIdle, HOUR, MIN, MemoryStore, record, settings } from './helpers';
+import { timeStep, FakeHost, FakeIdle, HOUR, MIN, MemoryStore, record, settings } from './helpers';
 
 const IDS = ['inst_a', 'inst_b', 'inst_c'] as const;
 const CREATED_HERE = new Set(['inst_a', 'inst_b']);
@@ -110,14 +110,8 @@ async function run(leaseMin: readonly number[], beforeDelete: string, commands: 
   publish();
 
   for (const cmd of commands) {
+    if (await timeStep(cmd, timers, pending)) continue;
     switch (cmd.t) {
-      case 'advance':
-        await timers.advance(cmd.ms);
-        break;
-      case 'settle':
-        for (const resolve of pending.splice(0)) resolve();
-        await flush();
-        break;
       case 'protect':
         if (cmd.on) protectedIds.add(cmd.id);
         else protectedIds.delete(cmd.id);
