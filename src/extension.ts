@@ -26,6 +26,7 @@ import { plainTextLog } from './core/plainLog';
 import { renameInstance } from './commands/renameInstance';
 import { setApiKey } from './commands/setApiKey';
 import { setProtection } from './commands/protect';
+import { extendLease, keepInstance } from './commands/lease';
 import { signOut } from './commands/signOut';
 import { Ownership, SpendLedger } from './cost';
 import { CostMonitor } from './instances/costMonitor';
@@ -150,8 +151,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const keyDeps = { keys, log, version };
   const costs = {
     projectMonth: (type: string) => figures.projection(now(), type),
-    recordCreate: (i: ComputeInstance) => {
-      cost.recordCreate(i);
+    recordCreate: (i: ComputeInstance, leaseHours?: number) => {
+      cost.recordCreate(i, leaseHours);
       setup.monitor.recordCreate(i.id);
     },
   };
@@ -216,6 +217,8 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.protect', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
     command('fal.unprotect', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),
     command(KEEP_COMMAND, (id?: unknown) => notices.keep(id)),
+    command('fal.lease.extend', (arg?: unknown) => extendLease(controller.model, cost.guard, arg)),
+    command('fal.lease.keep', (arg?: unknown) => keepInstance(controller.model, cost.guard, arg)),
     command('fal.showSpend', () => showSpend(spendReports)),
     command('fal.filterMine', () => costTree.setMineOnly(true)),
     command('fal.filterAll', () => costTree.setMineOnly(false)),

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL } from './api';
 import type { GroupBy, SortBy } from './core/ordering';
-import type { CostGuardSettings } from './cost';
+import { validLeaseHours, type CostGuardSettings } from './cost';
 import { sshPaths, type SshPaths } from './ssh';
 
 export interface Settings {
@@ -38,6 +38,8 @@ export interface CostSettings {
   readonly monthlyBudgetUsd: number | undefined;
   /** `fal.creatorNickname` ('' when unset). */
   readonly creatorNickname: string;
+  /** `fal.lease.defaultHours`: what the wizard's Delete after proposes; 0 = keep until deleted. */
+  readonly leaseDefaultHours: number;
 }
 
 /** The GPU view: how often to sample, and what counts as idle. */
@@ -105,6 +107,7 @@ function readCostSettings(
     },
     monthlyBudgetUsd: budget > 0 ? budget : undefined,
     creatorNickname: typeof nickname === 'string' ? nickname.trim() : '',
+    leaseDefaultHours: validLeaseHours(fal.get<number>('lease.defaultHours')),
   };
 }
 

@@ -38,3 +38,22 @@ export function countdownLeftText(ms: number): string {
   if (seconds < 3600) return l10n.t`${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
   return spanText(seconds * 1000);
 }
+
+/**
+ * A moment on the clock, in the user's locale: "18:30" (or "6:30 PM"), with seconds when a wait is
+ * short enough for them to matter ("18:30:15"), and with the weekday when it is not today ("Tue 18:30"),
+ * so a lease a day away never reads as a time that seems to have passed.
+ */
+export function clockText(
+  ms: number,
+  options: { readonly withSeconds?: boolean; readonly today?: number } = {},
+): string {
+  const at = new Date(ms);
+  const otherDay = options.today !== undefined && new Date(options.today).toDateString() !== at.toDateString();
+  return at.toLocaleString([], {
+    ...(otherDay ? { weekday: 'short' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(options.withSeconds ? { second: '2-digit' } : {}),
+  });
+}

@@ -23,7 +23,7 @@ import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promise<ComputeInstance | undefined> {
   const client = await deps.controller.session.requireClient(); // a missing or rejected key is said before the wizard
-  const { hourlyUsd, ssh } = readSettings();
+  const { hourlyUsd, ssh, cost } = readSettings();
   const { sshDir } = ssh.paths;
   const plan = await runCreateWizard(
     {
@@ -32,6 +32,8 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
       lastInstanceType: deps.stored.get('fal.create.lastInstanceType'),
       sshDir,
       sshDirShown: shownPath(sshDir),
+      defaultLeaseHours: cost.leaseDefaultHours,
+      now,
       defaultName: proposedName(
         vscode.workspace.workspaceFolders?.[0]?.name,
         deps.controller.model.list().flatMap((r) => deps.names.get(r.instance.id) ?? []),
@@ -68,6 +70,7 @@ export async function createInstance(deps: CreateDeps, args?: CreateArgs): Promi
     input,
     ...(privateKeyPath && { privateKeyPath }),
     ...(plan.name && { name: plan.name }),
+    ...(plan.leaseHours && { leaseHours: plan.leaseHours }),
     startedAt: now(),
   };
   const store = new PendingCreates(deps.stored);

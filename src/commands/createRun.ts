@@ -46,7 +46,8 @@ export interface CreateDeps {
 /** The cost guard's part in a create: the budget check and "created here". */
 export interface CreateCosts {
   projectMonth(instanceType: string): BudgetProjection;
-  recordCreate(instance: ComputeInstance): void;
+  /** `leaseHours` > 0: the wizard's Delete after, counted from now. */
+  recordCreate(instance: ComputeInstance, leaseHours?: number): void;
 }
 
 /** Give up waiting for "ready" after this long (fal: 2–3 minutes is usual). */
@@ -86,7 +87,7 @@ export async function execute(
         },
       });
       created = instance;
-      deps.costs?.recordCreate(instance);
+      deps.costs?.recordCreate(instance, pending.leaseHours);
       if (pending.privateKeyPath) await deps.keyStore.set(instance.id, pending.privateKeyPath);
       if (pending.name) await deps.names.set(instance.id, pending.name);
       await store.clear(pending.idempotencyKey);

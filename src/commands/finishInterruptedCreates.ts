@@ -28,7 +28,7 @@ export async function finishInterruptedCreates(deps: CreateDeps): Promise<void> 
     for (const o of outcomes) {
       const label = machineLabel(o.pending.input.instanceType);
       if (o.kind === 'created') {
-        deps.costs?.recordCreate(o.instance);
+        deps.costs?.recordCreate(o.instance, o.pending.leaseHours);
         deps.log.info(
           `Reconciled an interrupted create: ${label} ${o.instance.id} (same Idempotency-Key ${o.pending.idempotencyKey})`,
         );

@@ -29,9 +29,12 @@ export async function setProtection(
   const { id } = record.instance;
   guard.setProtected(id, protect);
   const settingOff = !readSettings().cost.guard.autoDelete;
+  const leased = guard.leases.end(id) !== undefined;
   void showInformationMessage(
     protect
-      ? l10n.t`${id} is protected from auto-delete. It will never be auto-deleted.`
+      ? leased
+        ? l10n.t`${id} is protected from auto-delete. It will never be auto-deleted, and its lease waits until you unprotect it.`
+        : l10n.t`${id} is protected from auto-delete. It will never be auto-deleted.`
       : settingOff
         ? l10n.t`${id} is no longer protected from auto-delete. (Auto-delete itself is off: fal.idle.autoDelete.)`
         : l10n.t`${id} is no longer protected from auto-delete.`,

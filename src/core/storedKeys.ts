@@ -14,6 +14,7 @@ const pendingCreate = z.object({
   input: z.object({ instanceType: z.enum(INSTANCE_TYPES), sshKey: z.string(), sector: z.optional(z.enum(SECTORS)) }),
   privateKeyPath: z.optional(z.string()),
   name: z.optional(z.string()),
+  leaseHours: z.optional(z.number()),
   startedAt: z.number(),
 });
 
@@ -37,6 +38,8 @@ export const STORED_KEYS = {
   'fal.setup.origins': { schema: idMap(z.string()), fallback: {} },
   /** sha256 of every setup script content the user approved, most recent last. */
   'fal.setup.approved': { schema: z.array(z.string()), fallback: [] },
+  /** Instance id → when its lease ends (epoch ms); each entry salvaged on its own by src/cost/leaseBook.ts. */
+  'fal.leases': { schema: costRecord, fallback: {} },
 } as const;
 
 export type StoredKey = keyof typeof STORED_KEYS;

@@ -1,5 +1,6 @@
-// The last steps of an auto-delete, after the countdown ran out: look at the machine, run the
-// user's beforeDelete command, look again, delete. Safe by construction: the guard's `blocker()`
+// The last steps of an auto-delete or a lease's delete, after the countdown ran out: look at the
+// machine (idle only), run the user's beforeDelete command, look again, delete. This is the one
+// before-delete step of both: results (issue 19, "results first") belong next to beforeDelete here. Safe by construction: the guard's `blocker()`
 // is asked again before every step, after every `await` on the way to the request (the host's
 // fresh look, freshDelete.ts) and right before the request itself is sent, so a setting
 // turned off, a Protect, a cancelled countdown, an instance that woke up or vanished while we
@@ -27,6 +28,11 @@ export interface AutoDeleteJob {
   /** The instance's address, for `${host}`. */
   readonly host: string | undefined;
   readonly gpuPercent: number;
+  /**
+   * Whether to look at the machine first (idle, no GPU process, nobody logged in): the idle
+   * auto-delete's premise. A lease's is the time the user chose, so it skips this look.
+   */
+  readonly recheckMachine: boolean;
   /** `fal.idle.beforeDelete` as it was when the countdown ran out ('' for none). */
   readonly beforeDelete: string;
   /** Why deleting now would be wrong, or undefined. Synchronous, re-evaluated before each step. */
@@ -48,7 +54,7 @@ export async function runAutoDelete(job: AutoDeleteJob, host: AutoDeleteHost): P
   };
   const recheck = async (when: string): Promise<AutoDeleteOutcome | undefined> => {
     const blocked = stop();
-    if (blocked) return blocked;
+    if (blocked || !job.recheckMachine) return blocked;
     job.log(`re-checking the machine ${when}`);
     let result: InspectResult;
     try {
@@ -66,6 +72,8 @@ export async function runAutoDelete(job: AutoDeleteJob, host: AutoDeleteHost): P
   const first = await recheck('before deleting');
   if (first) return first;
 
+  // The before-delete step, shared by the idle auto-delete and the lease. Results first (issue 19,
+  // item 4: download fal.results.paths, refuse on failure) go here, once, for both.
   if (job.beforeDelete.trim()) {
     if (!job.host)
       return { kind: 'refused', reason: l10n.t('beforeDelete needs ${host}, but the instance has no address') };

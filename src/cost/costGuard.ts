@@ -1,24 +1,25 @@
-// The one owner of the cost policy: idle and running-time reminders, and opt-in auto-delete of idle
-// machines. Pure and timer-injectable like the refresh scheduler; everything it does to the world
-// goes through CostGuardHost. Per instance at most one notification at a time (a reminder, or an
-// auto-delete countdown that replaces it); reminders wait while the window is unfocused; an
+// The one owner of the cost policy: idle and running-time reminders, opt-in auto-delete of idle
+// machines, and leases ("delete after", chosen at create: lease.ts). Pure and timer-injectable like
+// the refresh scheduler; everything it does to the world goes through CostGuardHost. Per instance at
+// most one notification at a time (a reminder, or a countdown that replaces it: guardCountdowns.ts,
+// an idle one or a lease's, never both); reminders wait while the window is unfocused; an
 // instance is reminded at most once per snooze period (1 h), and never after "Don't remind".
-import * as l10n from '@vscode/l10n';
 import { spanText } from '../base/durations';
 import { Emitter } from '../base/emitter';
 import { errorText } from '../base/errorText';
 import { realTimers, type Timers } from '../base/timers';
 import type { InstanceRecord } from '../core/instancesModel';
-import { runAutoDelete } from './autoDelete';
+import { GuardCountdowns } from './guardCountdowns';
 import type { CostGuardOptions } from './guardHost';
 import { GuardPhases, type Phase } from './guardPhases';
 import { GuardState } from './guardState';
-import { countdownNotice, idleReminder, subjectLabel } from './guardMessages';
-import type { CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
+import { idleReminder } from './guardMessages';
+import type { Reminder, ReminderAction } from './guardMessages';
+import { LeaseBook } from './leaseBook';
 import {
   idleShortfall,
   ineligibility,
-  MIN_GRACE_MINUTES,
+  leaseBlocker,
   nextDue,
   reminderAllowed,
   runningReminderDue,
@@ -32,14 +33,17 @@ export class CostGuard implements Disposable {
   private readonly phases = new GuardPhases();
   private readonly noted = new Set<string>(); // "queued"/"not eligible" lines already logged for this episode
   private readonly attempted = new Set<string>();
+  private readonly leaseRetryAt = new Map<string, number>();
   private settings: CostGuardSettings;
   private focused = true;
-  private gen = 0;
   private timer: unknown;
   private disposed = false;
   private readonly timers: Timers;
   private readonly state: GuardState;
-  private readonly idleSubscription: Disposable;
+  private readonly subscriptions: Disposable[];
+  private readonly countdowns: GuardCountdowns;
+  /** When each lease ends; Extend 1 h and Keep go here, and the guard acts on every change. */
+  readonly leases: LeaseBook;
   private readonly protectionChanged = new Emitter<string>((error) =>
     this.log('-', `a listener of protection changes failed: ${errorText(error)}`),
   );
@@ -50,7 +54,29 @@ export class CostGuard implements Disposable {
     this.timers = o.timers ?? realTimers;
     this.settings = o.settings ?? DEFAULT_COST_GUARD_SETTINGS;
     this.state = new GuardState(o.store, (e) => this.log('-', `could not save the cost guard state: ${errorText(e)}`));
-    this.idleSubscription = o.idle.onDidChangeIdle(() => this.evaluate());
+    this.leases = o.leases ?? new LeaseBook(o.store);
+    this.countdowns = new GuardCountdowns({
+      host: o.host,
+      timers: this.timers,
+      phases: this.phases,
+      state: this.state,
+      leases: this.leases,
+      attempted: this.attempted,
+      leaseRetryAt: this.leaseRetryAt,
+      settings: () => this.settings,
+      rules: () => this.rules,
+      record: (id) => this.records.get(id),
+      isDisposed: () => this.disposed,
+      subject: (record) => this.subject(record),
+      protect: (id) => this.setProtected(id, true),
+      evaluate: () => this.evaluate(),
+      endPhase: (id, reason) => this.endPhase(id, reason),
+      log: (id, message) => this.log(id, message),
+    });
+    this.subscriptions = [
+      o.idle.onDidChangeIdle(() => this.evaluate()),
+      this.leases.onDidChange((id) => this.onLeaseChange(id)),
+    ];
   }
 
   private get rules(): RuleContext {
@@ -61,6 +87,8 @@ export class CostGuard implements Disposable {
       createdHere: this.o.createdHere,
       nameOf: (id) => this.o.nameOf?.(id),
       attempted: this.attempted,
+      leases: this.leases,
+      leaseRetryAt: this.leaseRetryAt,
     };
   }
 
@@ -93,9 +121,15 @@ export class CostGuard implements Disposable {
     this.evaluate();
   }
 
+  private onLeaseChange(id: string): void {
+    const end = this.leases.end(id);
+    this.log(id, end === undefined ? 'no lease: kept until deleted' : `lease ends at ${new Date(end).toISOString()}`);
+    this.evaluate();
+  }
+
   dispose(): void {
     this.disposed = true;
-    this.idleSubscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.timers.clearTimeout(this.timer);
     for (const id of [...this.phases.keys()]) this.endPhase(id);
   }
@@ -115,21 +149,23 @@ export class CostGuard implements Disposable {
     const phase = this.phases.get(id);
     if (phase?.kind === 'deleting') return;
     if (phase?.kind === 'countdown') {
-      const blocker = ineligibility(this.rules, record) ?? idleShortfall(this.rules, id, now);
+      const blocker = this.countdowns.blocker(phase.cause, record, now);
       // l10n-exempt: log line only (endPhase logs its reason)
-      if (blocker) this.endPhase(id, `auto-delete countdown stopped: ${blocker}`);
-      else if (now >= phase.deadline) this.finishCountdown(record, phase.gen);
+      if (blocker)
+        this.endPhase(id, `${phase.cause === 'lease' ? 'lease' : 'auto-delete'} countdown stopped: ${blocker}`);
+      else if (now >= phase.deadline) this.countdowns.finish(record, phase.cause, phase.gen);
       return;
     }
     // l10n-exempt: log line only (endPhase logs its reason)
     if (record.deleting) return phase ? this.endPhase(id, 'a delete is under way') : undefined;
+    if (this.leaseDue(record, now)) return this.countdowns.start(record, 'lease', now);
     const idleStart = this.o.idle.idleSince(id);
     const idleMs = this.settings.idleMinutes * MINUTE_MS;
     let reminder: Reminder | undefined;
     if (idleStart !== undefined && idleMs > 0 && now - idleStart >= idleMs) {
       const ineligible = ineligibility(this.rules, record);
       if (!ineligible) {
-        if (!idleShortfall(this.rules, id, now)) return this.startCountdown(record, now - idleStart, now);
+        if (!idleShortfall(this.rules, id, now)) return this.countdowns.start(record, 'idle', now, now - idleStart);
       } else {
         if (this.settings.autoDelete)
           // l10n-exempt: log line only (noteOnce logs it)
@@ -173,82 +209,17 @@ export class CostGuard implements Disposable {
     this.evaluate();
   }
 
-  private startCountdown(record: InstanceRecord, idleMs: number, now: number): void {
+  /** Whether the instance's lease ended and nothing holds it back (what does is logged once). */
+  private leaseDue(record: InstanceRecord, now: number): boolean {
     const id = record.instance.id;
-    if (this.phases.get(id)?.kind === 'reminder') this.endPhase(id);
-    const graceMs = Math.max(MIN_GRACE_MINUTES, this.settings.graceMinutes) * MINUTE_MS;
-    const gen = ++this.gen;
-    const notice = countdownNotice(
-      this.subject(record),
-      idleMs,
-      graceMs,
-      now + graceMs,
-      this.settings.beforeDelete.trim() !== '',
-    );
-    this.log(id, `idle ${spanText(idleMs)}: auto-delete countdown started (${spanText(graceMs)})`);
-    const shown = this.o.host.showCountdown(notice);
-    this.phases.set(id, { kind: 'countdown', gen, deadline: now + graceMs, shown });
-    void shown.answer.then(
-      (answer) => this.onCountdownAnswer(id, gen, answer),
-      () => this.onCountdownAnswer(id, gen, undefined),
-    );
-  }
-
-  private onCountdownAnswer(id: string, gen: number, answer: CountdownAnswer | undefined): void {
-    const phase = this.phases.get(id);
-    if (phase?.kind !== 'countdown' || phase.gen !== gen) return;
-    this.state.set('rearmAt', id, this.timers.now());
-    if (answer === 'keep') {
-      this.endPhase(id, 'auto-delete countdown: Keep chosen'); // l10n-exempt: log line only (endPhase logs it)
-      this.setProtected(id, true);
-    } else this.endPhase(id, `auto-delete countdown cancelled by the user${answer ? '' : ' (dismissed)'}`); // l10n-exempt: log line only (endPhase logs it)
-    this.evaluate();
-  }
-
-  private finishCountdown(record: InstanceRecord, gen: number): void {
-    const id = record.instance.id;
-    this.endPhase(id);
-    this.phases.set(id, { kind: 'deleting', gen });
-    const beforeDelete = this.settings.beforeDelete;
-    // Said now: a deleted instance's name is forgotten with it.
-    const label = subjectLabel(this.subject(record));
-    const job = {
-      instanceId: id,
-      host: record.instance.ip,
-      gpuPercent: this.settings.gpuPercent,
-      beforeDelete,
-      blocker: () => this.deleteBlocker(id, gen, beforeDelete),
-      willDelete: () => this.attempted.add(id),
-      log: (message: string) => this.log(id, message),
-    };
-    void runAutoDelete(job, this.o.host)
-      .catch((error: unknown) => ({ kind: 'failed' as const, reason: errorText(error) }))
-      .then((outcome) => {
-        if (this.phases.get(id)?.kind === 'deleting') this.phases.delete(id);
-        if (outcome.kind === 'deleted') {
-          this.log(id, 'auto-deleted');
-          this.o.host.inform(l10n.t`Auto-deleted ${label}: it was idle, and a fresh check found nobody on it.`, 'info');
-        } else {
-          this.log(id, `not auto-deleted: ${outcome.reason}`);
-          if (!this.disposed) {
-            this.state.set('rearmAt', id, this.timers.now());
-            this.o.host.inform(l10n.t`${label} was not auto-deleted: ${outcome.reason}.`, 'warning');
-          }
-        }
-        this.evaluate();
-      })
-      .catch((error: unknown) => this.log(id, `cost guard error after an auto-delete attempt: ${errorText(error)}`));
-  }
-
-  /** Everything that must hold at the moment of the delete call. */
-  private deleteBlocker(id: string, gen: number, beforeDelete: string): string | undefined {
-    if (this.disposed) return l10n.t('the extension is shutting down');
-    const record = this.records.get(id);
-    if (!record) return l10n.t('the instance is no longer listed');
-    const phase = this.phases.get(id);
-    if (phase?.kind !== 'deleting' || phase.gen !== gen) return l10n.t('the countdown was cancelled');
-    if (this.settings.beforeDelete !== beforeDelete) return l10n.t('fal.idle.beforeDelete changed while deleting');
-    return ineligibility(this.rules, record) ?? idleShortfall(this.rules, id, this.timers.now());
+    const end = this.leases.end(id);
+    if (end === undefined || end > now) return false;
+    const blocker = leaseBlocker(this.rules, record, now);
+    // l10n-exempt: log line only (noteOnce logs it)
+    if (blocker)
+      this.noteOnce(id, `lease ended at ${new Date(end).toISOString()}, not deleted now: ${blocker}`, 'lease');
+    else this.noted.delete(`${id}:lease`);
+    return !blocker;
   }
 
   private endPhase(id: string, reason?: string): void {

@@ -2,6 +2,7 @@
 import type { Timers } from '../base/timers';
 import type { AutoDeleteHost } from './autoDelete';
 import type { Countdown, CountdownAnswer, Reminder, ReminderAction } from './guardMessages';
+import type { LeaseBook } from './leaseBook';
 import type { CostGuardSettings, IdleSource } from './types';
 import type { StoredState } from '../core/storedState';
 
@@ -34,5 +35,7 @@ export interface CostGuardOptions {
   /** The user's name for an instance (Rename…), used in every message beside its id. */
   readonly nameOf?: (instanceId: string) => string | undefined;
   readonly settings?: CostGuardSettings;
+  /** Where leases are kept (made from `store` when not given). */
+  readonly leases?: LeaseBook;
   readonly timers?: Timers;
 }

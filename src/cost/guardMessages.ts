@@ -1,13 +1,16 @@
 // The words of the cost guard's notifications, built as data so the VS Code side only shows them
 // and tests can read them. Money is always "about" — an estimate from the hourly rates in settings.
 import * as l10n from '@vscode/l10n';
-import { spanText } from '../base/durations';
+import { clockText, spanText } from '../base/durations';
 import { formatUsd, hourlyRate } from '../core/costEstimate';
 import { machineLabel } from '../core/instanceTypes';
+import { LEASE_RETRY_MS } from './lease';
 import { HOUR_MS, MINUTE_MS } from './types';
 
 export type ReminderAction = 'delete' | 'keep1h' | 'dontRemind';
 export type CountdownAnswer = 'cancel' | 'keep';
+/** Why a countdown runs: the instance was idle (auto-delete), or its lease ended. */
+export type DeleteCause = 'idle' | 'lease';
 
 export interface Reminder {
   readonly kind: 'idle' | 'running';
@@ -18,6 +21,8 @@ export interface Reminder {
 
 export interface Countdown {
   readonly instanceId: string;
+  /** Idle: Keep protects it, Cancel stops the countdown. Lease: Keep removes the lease, Cancel moves it 1 h on. */
+  readonly cause: DeleteCause;
   readonly message: string;
   /** The message in two parts around the time, so a UI can say "at 14:32 (in 9 min)" live instead. */
   readonly headline: string;
@@ -39,6 +44,10 @@ export const countdownActions = (): Countdown['actions'] => [
   { answer: 'cancel', title: l10n.t('Cancel') },
   { answer: 'keep', title: l10n.t('Keep') },
 ];
+
+function beforeDeleteFirst(beforeDelete: boolean): string {
+  return beforeDelete ? l10n.t(' Your beforeDelete command runs first; the delete happens only if it succeeds.') : '';
+}
 
 function cost(instanceType: string, rates: Readonly<Record<string, number>>, ms: number): string {
   const rate = hourlyRate(instanceType, rates);
@@ -90,17 +99,51 @@ export function countdownNotice(
   deadline: number,
   beforeDelete: boolean,
 ): Countdown {
-  const first = beforeDelete
-    ? l10n.t(' Your beforeDelete command runs first; the delete happens only if it succeeds.')
-    : '';
+  const first = beforeDeleteFirst(beforeDelete);
   const headline = l10n.t`${subjectLabel(s)} has been idle for ${spanText(idleMs)}.`;
   const terms = l10n.t`after a fresh check that it is still idle with nobody logged in.${first} Deleting destroys its disk.`;
   return {
     instanceId: s.id,
+    cause: 'idle',
     message: l10n.t`${headline} Auto-delete in ${spanText(graceMs)}, ${terms}`,
     headline,
     terms,
     deadline,
     actions: countdownActions(),
   };
+}
+
+/**
+ * The countdown at the end of a lease. No re-check of the load: a lease is a time the user chose,
+ * and a busy machine nobody remembers is what it is for; the fresh look is at what fal says.
+ */
+export function leaseCountdownNotice(
+  s: MessageSubject,
+  end: number,
+  graceMs: number,
+  now: number,
+  beforeDelete: boolean,
+): Countdown {
+  const headline = l10n.t`The lease of ${subjectLabel(s)} ended at ${clockText(end, { today: now })}.`;
+  const terms = l10n.t`after a fresh check that fal still lists it as the same ready machine.${beforeDeleteFirst(beforeDelete)} Deleting destroys its disk.`;
+  return {
+    instanceId: s.id,
+    cause: 'lease',
+    message: l10n.t`${headline} Delete in ${spanText(graceMs)}, ${terms}`,
+    headline,
+    terms,
+    deadline: now + graceMs,
+    actions: countdownActions(),
+  };
+}
+
+/** What the user is told after the countdown: deleted, or (a warning) not deleted and why. */
+export function deleteOutcomeMessage(cause: DeleteCause, label: string, refusal?: string): string {
+  if (cause === 'idle')
+    return refusal === undefined
+      ? l10n.t`Auto-deleted ${label}: it was idle, and a fresh check found nobody on it.`
+      : l10n.t`${label} was not auto-deleted: ${refusal}.`;
+  return refusal === undefined
+    ? l10n.t`Deleted ${label}: its lease ended, and a fresh check found it unchanged.`
+    : l10n.t`${label} was not deleted at the end of its lease: ${refusal}. Its lease is tried again in ${spanText(LEASE_RETRY_MS)}.`;
 }

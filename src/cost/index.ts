@@ -44,6 +44,7 @@ export {
   reminderActions,
   type Countdown,
   type CountdownAnswer,
+  type DeleteCause,
   type Reminder,
   type ReminderAction,
 } from './guardMessages';
@@ -96,4 +97,16 @@ export {
 } from './ownership';
 export { buildSpendReport, type SpendReportInput } from './spendReport';
 export { GUARD_STATE_KEY } from './guardState';
+export { LeaseBook, LEASES_KEY } from './leaseBook';
+export {
+  EXTEND_MS,
+  LEASE_HOURS,
+  extendedEnd,
+  leaseChoices,
+  leaseEnd,
+  leaseHoursText,
+  leaseLook,
+  validLeaseHours,
+  type LeaseLook,
+} from './lease';
 export { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings, type Disposable, type IdleSource } from './types';

@@ -5,7 +5,7 @@ import type { StoredState } from '../core/storedState';
 export type { Disposable };
 
 /** The cost guard's keys in global state (core/storedKeys.ts): objects whose fields are salvaged one by one here. */
-export type CostStateKey = 'fal.spendLedger' | 'fal.ownership' | 'fal.costGuard';
+export type CostStateKey = 'fal.spendLedger' | 'fal.ownership' | 'fal.costGuard' | 'fal.leases';
 
 /**
  * The GPU sampler's idle signal, seen through an interface of our own so neither lane

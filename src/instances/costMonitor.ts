@@ -7,12 +7,15 @@ import * as vscode from 'vscode';
 import type { ComputeInstance } from '../api';
 import type { FalSession } from '../auth/falSession';
 import { spanText } from '../base/durations';
+import { errorText } from '../base/errorText';
 import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import type { StoredState } from '../core/storedState';
 import { statusLook } from '../core/status';
 import {
   CostGuard,
+  LeaseBook,
+  leaseEnd,
   type CostGuardSettings,
   type GuardNotices,
   type IdleSource,
@@ -55,6 +58,7 @@ export class CostMonitor implements vscode.Disposable {
     this.settings = deps.settings;
     this.guard = new CostGuard({
       host: costGuardHost(deps),
+      leases: new LeaseBook(deps.state, (e) => deps.log.error(`Could not save a lease: ${errorText(e)}`)),
       idle: deps.idle,
       store: deps.state,
       createdHere: (id) => deps.ownership.createdHere(id),
@@ -78,9 +82,14 @@ export class CostMonitor implements vscode.Disposable {
     this.updateWatch();
   }
 
-  /** Our own create succeeded (the create command, or a create finished after a reload). */
-  recordCreate(instance: Pick<ComputeInstance, 'id' | 'creator_user_nickname'>): void {
-    this.deps.ownership.recordCreate(instance, now());
+  /**
+   * Our own create succeeded (the create command, or a create finished after a reload); with
+   * `leaseHours` > 0 (the wizard's Delete after), its lease starts now.
+   */
+  recordCreate(instance: Pick<ComputeInstance, 'id' | 'creator_user_nickname'>, leaseHours = 0): void {
+    const at = now();
+    this.deps.ownership.recordCreate(instance, at);
+    if (leaseHours > 0) this.guard.leases.set(instance.id, leaseEnd(at, leaseHours));
     this.updateWatch();
   }
 
@@ -95,7 +104,13 @@ export class CostMonitor implements vscode.Disposable {
     const records = model.list();
     this.guard.setInstances(records);
     // Only a complete, successful list says what exists (never a failed refresh or a signed-out empty one).
-    if (model.state.kind === 'loaded') ledger.observe(records, now());
+    if (model.state.kind === 'loaded') {
+      ledger.observe(records, now());
+      this.guard.leases.prune(
+        records.map((r) => r.instance.id),
+        now(),
+      );
+    }
     this.updateWatch();
   }
 

@@ -17,6 +17,8 @@ export interface PendingCreate {
   readonly privateKeyPath?: string;
   /** The user's name for the instance, recorded once its id is known. */
   readonly name?: string;
+  /** The wizard's Delete after (hours), started once the create is confirmed. */
+  readonly leaseHours?: number;
   /** Epoch ms of the first attempt. */
   readonly startedAt: number;
 }

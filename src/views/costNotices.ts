@@ -10,6 +10,7 @@
 // in the message protects the instance. Hiding the toast (×) does not stop the countdown: it goes
 // on in the notification centre (VS Code does not tell an extension that a toast was hidden).
 import * as vscode from 'vscode';
+import { clockText } from '../base/durations';
 import { every, now, realTimers } from '../base/timers';
 import type { Countdown, CountdownAnswer, Reminder, ReminderAction, Shown } from '../cost';
 import { countdownText } from './costPresentation';
@@ -54,7 +55,7 @@ export class CostNotices implements vscode.Disposable {
         token.onCancellationRequested(() => end('cancel'));
         const start = now();
         const total = Math.max(1, countdown.deadline - start);
-        const at = clockTime(countdown.deadline, total < 2 * 60_000);
+        const at = clockText(countdown.deadline, { withSeconds: total < 2 * 60_000 });
         let filled = 0;
         const tick = () => {
           const left = Math.max(0, countdown.deadline - now());
@@ -98,12 +99,4 @@ export class CostNotices implements vscode.Disposable {
     }
     this.log.info(`[cost] ${id}: a reminder the cost guard had already withdrawn was answered; nothing changed`);
   }
-}
-
-function clockTime(ms: number, withSeconds: boolean): string {
-  return new Date(ms).toLocaleTimeString([], {
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(withSeconds ? { second: '2-digit' } : {}),
-  });
 }

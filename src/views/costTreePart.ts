@@ -1,5 +1,5 @@
 // The cost guard's part of the Instances tree: which rows are protected from
-// auto-delete (a lock), which instances are "mine" (the Mine filter, the "(you)" creator group),
+// auto-delete (a lock), which have a lease (`deletes at 18:30`), which instances are "mine" (the Mine filter, the "(you)" creator group),
 // and the Mine filter itself — toggled from the view title by two commands that a context key
 // swaps, as VS Code's own views do. The filter is remembered across reloads.
 import * as vscode from 'vscode';
@@ -12,18 +12,21 @@ export class CostTreePart implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
   /** Ids whose lock changed, or undefined when the filter changed (the whole tree). */
   readonly onDidChange = this.changed.event;
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
   private mine: boolean;
 
   constructor(
-    private readonly guard: Pick<CostGuard, 'isProtected' | 'onDidChangeProtection'>,
+    private readonly guard: Pick<CostGuard, 'isProtected' | 'onDidChangeProtection' | 'leases'>,
     private readonly ownership: Pick<Ownership, 'isMine' | 'learnedNicknames'>,
     private readonly nickname: () => string,
     private readonly stored: StoredState,
   ) {
     this.mine = stored.get('fal.instances.mineOnly');
     void setContextKey('fal.mineOnly', this.mine);
-    this.subscription = guard.onDidChangeProtection((id) => this.changed.fire([id]));
+    this.subscriptions = [
+      guard.onDidChangeProtection((id) => this.changed.fire([id])),
+      guard.leases.onDidChange((id) => this.changed.fire([id])),
+    ];
   }
 
   get mineOnly(): boolean {
@@ -42,6 +45,11 @@ export class CostTreePart implements vscode.Disposable {
     return this.guard.isProtected(id);
   }
 
+  /** When the instance's lease ends (epoch ms), if it has one. */
+  leaseEnd(id: string): number | undefined {
+    return this.guard.leases.end(id);
+  }
+
   isMine(instance: Pick<ComputeInstance, 'id' | 'creator_user_nickname'>): boolean {
     return this.ownership.isMine(instance, this.nickname());
   }
@@ -58,7 +66,7 @@ export class CostTreePart implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
 }

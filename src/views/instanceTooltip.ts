@@ -11,6 +11,7 @@ import { describeSpec, machineLabel, machineSpec } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import { markdownCode, markdownText } from '../core/markdownText';
 import { statusLook } from '../core/status';
+import { leaseTooltipText } from './costPresentation';
 
 export interface ItemContext {
   readonly now: number;
@@ -19,6 +20,8 @@ export interface ItemContext {
   readonly name?: string;
   /** Marked "Protect from Auto-Delete". */
   readonly protected?: boolean;
+  /** When its lease ends (epoch ms), if it has one ("delete after", chosen at create). */
+  readonly leaseEnd?: number;
   /** The setup run's words (plain text: escaped here), when the machine has one. */
   readonly setup?: string;
 }
@@ -63,6 +66,9 @@ export function instanceTooltipMarkdown(record: InstanceRecord, ctx: ItemContext
     ...(ctx.protected
       ? ([[l10n.t('Auto-delete'), `$(lock) ${l10n.t('protected: never auto-deleted')}`]] as [string, string][])
       : []),
+    ...(ctx.leaseEnd === undefined
+      ? []
+      : ([[l10n.t('Lease'), leaseTooltipText(ctx.leaseEnd, ctx.now, ctx.protected ?? false)]] as [string, string][])),
     ...(ctx.setup ? ([[l10n.t('Setup'), markdownText(ctx.setup)]] as [string, string][]) : []),
     [
       l10n.t('First seen'),

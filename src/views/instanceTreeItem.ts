@@ -5,11 +5,13 @@
 // what tells a person most, and whatever falls off the end is the least needed:
 //   label        the user's name for the machine, else its id (what tells two machines apart, and
 //                what the view's find/filter matches: VS Code filters tree rows on the label)
-//   description  [status words] · [setup words | GPU part] · [type]
+//   description  [status words] · [lease] · [setup words | GPU part] · [type]
 //                - status words: omitted when ready (the green icon says it, and the tooltip and the
 //                  screen-reader label say it in words); otherwise "provisioning", "deleting…",
 //                  "starting" (fal's init/pending/provisioning), "deleting…", "still listed" … — an
 //                  exception is always said first;
+//                - lease: `deletes at 18:30` (or `lease waits (protected)`), said before the GPU part:
+//                  that the machine will be gone matters more than its load;
 //                - GPU part: ready rows only, from src/views/gpu* (e.g. `GPU 87 % · 61/80 GB`), passed
 //                  to instanceDescription(), never appended after the type;
 //                - setup words (src/setup/setupWords.ts): while setup runs or when it failed they take
@@ -30,17 +32,19 @@ import { invalidLabel, instanceTooltipMarkdown, type ItemContext } from './insta
 export type { ItemContext } from './instanceTooltip';
 
 /**
- * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?(\.setup)?$/` and friends (see
- * package.json): the status, then `.protected` for a row protected from auto-delete, then `.setup`
- * when the machine has a setup run (Show Setup Log, Run Setup Again).
+ * Values menus test with `viewItem =~ /^falInstance\.ready(\.protected)?(\.lease)?(\.setup)?$/` and friends
+ * (see package.json): the status, then `.protected` for a row protected from auto-delete, then `.lease` for a
+ * row with a lease (Extend Lease 1 h, Keep Until I Delete), then `.setup` when the machine has a setup run
+ * (Show Setup Log, Run Setup Again).
  */
-function instanceContextValue(record: InstanceRecord, isProtected: boolean, hasSetup = false): string {
+function instanceContextValue(record: InstanceRecord, isProtected: boolean, leased = false, hasSetup = false): string {
   // `falInstance.invalid` matches no menu: a row fal sent broken offers no actions.
   if (record.invalid) return 'falInstance.invalid';
   if (record.deleteStalled) return 'falInstance.deleteStalled';
   if (record.deleting) return 'falInstance.deleting';
   const kind = statusLook(record.instance.status).kind;
-  return `falInstance.${kind}${isProtected ? '.protected' : ''}${hasSetup && kind === 'ready' ? '.setup' : ''}`;
+  const suffix = `${isProtected ? '.protected' : ''}${leased ? '.lease' : ''}${hasSetup && kind === 'ready' ? '.setup' : ''}`;
+  return `falInstance.${kind}${suffix}`;
 }
 
 /**
@@ -63,11 +67,26 @@ export interface SetupRowPart {
   readonly quiet: boolean;
 }
 
-/** The row's description (see the top of this file); `gpuPart` and `setup` only for ready rows. */
-export function instanceDescription(record: InstanceRecord, gpuPart?: string, setup?: SetupRowPart): string {
+/**
+ * The row's description (see the top of this file); `gpuPart` and `setup` only for ready rows; `lease`:
+ * `deletes at 18:30`.
+ */
+export function instanceDescription(
+  record: InstanceRecord,
+  gpuPart?: string,
+  setup?: SetupRowPart,
+  lease?: string,
+): string {
   const status = statusWords(record);
   const middle = setup && !(setup.quiet && gpuPart) ? setup.words : gpuPart;
-  return [status, status ? undefined : middle, machineLabel(record.instance.instance_type)].filter(Boolean).join(' · ');
+  return [
+    status,
+    record.deleting ? undefined : lease,
+    status ? undefined : middle,
+    machineLabel(record.instance.instance_type),
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** The row without its tooltip, which is built on hover (see resolveTreeItem). */
@@ -77,6 +96,8 @@ export function instanceTreeItem(
   gpu?: GpuRowPart,
   isProtected = false,
   setup?: SetupRowPart & { readonly hasRun: boolean },
+  /** The lease in the row's words (`deletes at 18:30`), if it has one. */
+  lease?: string,
 ): vscode.TreeItem {
   if (record.invalid) return invalidRowItem(record, record.invalid);
   const { instance } = record;
@@ -86,7 +107,7 @@ export function instanceTreeItem(
     : vscode.TreeItemCollapsibleState.None;
   const item = new vscode.TreeItem(name ?? instance.id, collapsible);
   item.id = instance.id;
-  item.description = instanceDescription(record, gpu?.description, setup);
+  item.description = instanceDescription(record, gpu?.description, setup, lease);
   if (gpu?.resourceUri) item.resourceUri = gpu.resourceUri; // the idle decoration (idleDecorations.ts)
   // A protected row shows a lock in place of its status icon, in the status colour: the label and
   // description (the words that must fit the sidebar) stay as they are, and the GPU view's idle
@@ -96,14 +117,16 @@ export function instanceTreeItem(
     : record.deleting
       ? new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('errorForeground'))
       : new vscode.ThemeIcon(isProtected ? 'lock' : look.icon, new vscode.ThemeColor(look.color));
-  item.contextValue = instanceContextValue(record, isProtected, setup?.hasRun);
+  item.contextValue = instanceContextValue(record, isProtected, lease !== undefined, setup?.hasRun);
   const words = statusWords(record);
   const status = !words
     ? look.label
     : look.kind === 'transitional' && !record.deleting
       ? `${words} (${look.label})`
       : words;
-  const guard = isProtected && !record.deleting ? l10n.t(', protected from auto-delete') : '';
+  const guard = record.deleting
+    ? ''
+    : `${isProtected ? l10n.t(', protected from auto-delete') : ''}${lease ? `, ${lease}` : ''}`;
   item.accessibilityInformation = {
     // l10n-exempt: only joins the parts (each one translated or a name/id) with commas and spaces
     label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, ${l10n.t`IP ${instance.ip}`}` : ''}${setup ? `, ${setup.words}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,

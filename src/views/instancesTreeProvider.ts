@@ -6,6 +6,7 @@ import type { InstancesModel, ModelChange } from '../core/instancesModel';
 import type { InstanceNames } from '../instances/instanceNames';
 import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
 import { groupByCreator } from '../cost';
+import { leaseRowText } from './costPresentation';
 import type { CostTreePart } from './costTreePart';
 import type { GpuNode, GpuTreePart } from './gpuChildren';
 import type { SetupTreePart } from './setupTreePart';
@@ -79,13 +80,11 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem(l10n.t('(gone)'));
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem(l10n.t('(gone)'));
-    return instanceTreeItem(
-      record,
-      this.names?.get(node.id),
-      this.gpu?.row(node.id),
-      this.cost?.isProtected(node.id) ?? false,
-      this.setup?.row(node.id),
-    );
+    const isProtected = this.cost?.isProtected(node.id) ?? false;
+    const leaseEnd = this.cost?.leaseEnd(node.id);
+    const lease = leaseEnd === undefined ? undefined : leaseRowText(leaseEnd, this.now(), isProtected);
+    const gpu = this.gpu?.row(node.id);
+    return instanceTreeItem(record, this.names?.get(node.id), gpu, isProtected, this.setup?.row(node.id), lease);
   }
 
   // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
@@ -99,6 +98,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         name: this.names?.get(id),
         protected: this.cost?.isProtected(id) ?? false,
         setup: this.setup?.tooltip(id),
+        leaseEnd: this.cost?.leaseEnd(id),
       };
       item.tooltip = instanceTooltip(record, ctx, this.gpu?.tooltip(id));
     }

@@ -11,6 +11,7 @@ import { labelText } from '../core/markdownText';
 import { basename } from 'node:path';
 import type { BudgetProjection } from '../cost';
 import type { CreatePlan, CreateWizardDeps, KeyChoice, State } from './createTypes';
+import { chosenLeaseHours, leaseRow, leaseStep } from './leaseStep';
 import { CANCEL, value, type StepFrame, type StepResult, type WizardPickItem } from './wizardUi';
 
 function rateText(instanceType: string, hourlyUsd: Readonly<Record<string, number>>): string {
@@ -105,9 +106,9 @@ export function projectionText(p: BudgetProjection): string {
 export type ConfirmAnswer = 'create' | 'changeKey';
 
 /**
- * The last step: what will be created and what it costs, whole. The name and the key are rows of
- * their own (the fingerprint alone is 50 characters): choosing the name row edits the name in
- * place, choosing the key row goes back to the key step.
+ * The last step: what will be created and what it costs, whole. The name, Delete after and the key
+ * are rows of their own (the fingerprint alone is 50 characters): choosing the name row edits the
+ * name in place, the Delete after row opens its pick (leaseStep.ts), the key row goes back to the key step.
  */
 export async function confirmStep(
   frame: StepFrame,
@@ -122,7 +123,7 @@ export async function confirmStep(
       : '';
     const rate = rateText(plan.instanceType, deps.hourlyUsd);
     const projection = deps.projectMonth?.(plan.instanceType);
-    const r = await deps.ui.pick<ConfirmAnswer | 'name' | 'cancel'>({
+    const r = await deps.ui.pick<ConfirmAnswer | 'name' | 'lease' | 'cancel'>({
       ...frame,
       placeholder: `${name ? `${name} · ` : ''}${machineLabel(plan.instanceType)}${placement} · ${rate}`,
       items: [
@@ -148,6 +149,7 @@ export async function confirmStep(
               detail: l10n.t('Shown in the Instances list; kept in VS Code only'),
               value: 'name',
             },
+        { ...leaseRow(chosenLeaseHours(deps, state)), value: 'lease' },
         { ...keyRow(plan.key), value: 'changeKey' },
         { label: `$(close) ${l10n.t('Cancel')}`, description: l10n.t('nothing is created'), value: 'cancel' },
       ],
@@ -155,6 +157,10 @@ export async function confirmStep(
     });
     if (r.kind !== 'value') return r;
     if (r.value === 'cancel') return CANCEL;
+    if (r.value === 'lease') {
+      if ((await leaseStep(frame, deps, state)).kind === 'cancel') return CANCEL;
+      continue;
+    }
     if (r.value !== 'name') return value(r.value);
     const typed = await deps.ui.input({
       ...frame,

@@ -31,6 +31,8 @@ export interface CreatePlan {
   readonly key: KeyChoice;
   /** The user's name for the new instance (kept in VS Code, not sent to fal). */
   readonly name?: string;
+  /** Delete after this many hours (a lease kept by VS Code); absent: keep until deleted. */
+  readonly leaseHours?: number;
 }
 
 export interface CreateWizardDeps {
@@ -44,6 +46,10 @@ export interface CreateWizardDeps {
   readonly sshDirShown?: string;
   /** The name proposed for the new instance (from the workspace folder); the user may change or clear it. */
   readonly defaultName?: string;
+  /** `fal.lease.defaultHours`: what Delete after proposes (0: keep until deleted). */
+  readonly defaultLeaseHours?: number;
+  /** The clock, for "deletes about 18:30" beside each Delete after choice. */
+  now?(): number;
   /** The user's public keys, newest first (listPublicKeys). */
   listKeys(): Promise<readonly FoundKey[]>;
   readFile(path: string): Promise<string>;
@@ -60,6 +66,8 @@ export interface State {
   key?: KeyChoice;
   /** null: no name, chosen. undefined: the proposed name. */
   name?: string | null;
+  /** Delete after, in hours (0: keep). undefined: the default. */
+  leaseHours?: number;
 }
 
 export const isInstanceType = (v: unknown): v is InstanceType => (INSTANCE_TYPES as readonly unknown[]).includes(v);

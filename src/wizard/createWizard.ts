@@ -7,6 +7,7 @@ import type { InstanceType } from '../api/schemas';
 import { MACHINE_SPECS } from '../core/instanceTypes';
 import { cleanName, nameProblem } from '../core/instanceName';
 import { chosenName, confirmStep, sectorStep, typeStep } from './createSteps';
+import { chosenLeaseHours } from './leaseStep';
 import {
   isInstanceType,
   isSector,
@@ -96,7 +97,14 @@ function planOf(deps: CreateWizardDeps, state: State): CreatePlan {
   const instanceType = state.instanceType!;
   const sector = MACHINE_SPECS[instanceType]?.supportsSector && state.sector ? state.sector : undefined;
   const name = chosenName(deps, state);
-  return { instanceType, ...(sector && { sector }), key: state.key!, ...(name && { name }) };
+  const leaseHours = chosenLeaseHours(deps, state);
+  return {
+    instanceType,
+    ...(sector && { sector }),
+    key: state.key!,
+    ...(name && { name }),
+    ...(leaseHours > 0 && { leaseHours }),
+  };
 }
 
 async function runStep(

@@ -125,8 +125,8 @@ describe('Create H100 Instance wizard (against the emulator)', function () {
     assert.equal(await placeholder(), 'workspace · 8x H100 · sector_3 · ~$15.12/h (estimate)');
     assert.deepEqual(
       await labels(),
-      ['Create 8x H100', 'workspace', 'id_e2e.pub', 'Cancel'],
-      'the name and the key have rows of their own',
+      ['Create 8x H100', 'workspace', 'Keep until I delete', 'id_e2e.pub', 'Cancel'],
+      'the name, Delete after and the key have rows of their own',
     );
     await wb.screenshot('create-step-4-confirm');
     const mark = wb.logMark();

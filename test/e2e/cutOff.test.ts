@@ -3,7 +3,7 @@
 // whose scrollWidth exceeds its clientWidth; a placeholder is measured with the input's own font.
 // Covered: the tree rows in each status (ids as long as the emulator's, a name), every step of the
 // create wizard (type, sector, key, confirm: the whole fingerprint and price, the Create item's
-// detail), and every toast the flows show (recorded on every animation frame while they run).
+// detail; Delete after), and every toast the flows show (recorded on every animation frame while they run).
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -158,7 +158,7 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     fal.clearFaults();
   });
 
-  it("every step of the create wizard: type, sector, key, confirm (the whole fingerprint and price, the Create item's detail), and the name box", async function () {
+  it("every step of the create wizard: type, sector, key, confirm (the whole fingerprint and price, the Create item's detail), Delete after, and the name box", async function () {
     this.timeout(60_000);
     failures.length = 0;
     await wb.runCommand('fal: Create H100 Instance');
@@ -178,6 +178,11 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     assert.match(confirm, /~\$15\.12\/h \(estimate\)/);
     assert.match(confirm, /billed by the hour until you delete it/);
     assert.match(confirm, /~\$[\d,.]+ this month if all keeps running \(estimate\)/, 'the month projection, whole');
+    // Delete after (the lease): its row above, its own pick here; Back returns to the confirm step.
+    await wb.quickPick.answerAndAdvance('Keep until I delete');
+    await measureQuickPick('delete-after');
+    await wb.quickPick.back();
+    await wb.quickPick.waitForStep('Create H100 Instance', '4/4');
     await wb.quickPick.answer('workspace');
     await wb.inputBox.waitOpen();
     const prompt = await wb.inputBox.message();

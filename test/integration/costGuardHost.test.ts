@@ -189,6 +189,7 @@ describe('cost guard host and monitor (extension host)', () => {
       guard: { ...DEFAULT_COST_GUARD_SETTINGS, ...guard },
       monthlyBudgetUsd: undefined,
       creatorNickname: '',
+      leaseDefaultHours: 0,
     });
     const monitor = new CostMonitor({
       ...w,

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ComputeInstance } from '../../src/api';
 import { InstancesModel } from '../../src/core/instancesModel';
 import { Emitter } from '../../src/base/emitter';
-import { Ownership } from '../../src/cost';
+import { LeaseBook, Ownership } from '../../src/cost';
 import { CostTreePart } from '../../src/views/costTreePart';
 import { InstancesTreeProvider, type TreeNode } from '../../src/views/instancesTreeProvider';
 import { StoredState } from '../../src/core/storedState';
@@ -42,7 +42,11 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
   const ownership = new Ownership(new StoredState(state));
   const protectedIds = new Set<string>();
   const protection = new Emitter<string>();
-  const guard = { isProtected: (id: string) => protectedIds.has(id), onDidChangeProtection: protection.event };
+  const guard = {
+    isProtected: (id: string) => protectedIds.has(id),
+    onDidChangeProtection: protection.event,
+    leases: new LeaseBook(new StoredState(state)),
+  };
   const cost = new CostTreePart(guard, ownership, () => nickname, new StoredState(state));
   const provider = new InstancesTreeProvider(
     model,
@@ -60,7 +64,18 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
   };
   const ids = () =>
     provider.getChildren().map((n) => (n.kind === 'instance' ? n.id : n.kind === 'group' ? n.label : ''));
-  return { model, ownership, cost, provider, events, protect, ids, state };
+  return { model, ownership, cost, provider, events, protect, ids, state, leases: guard.leases };
+}
+
+/** The row context menu as contributed, and the viewItem pattern of each command's entry. */
+function rowMenu() {
+  const pkg = vscode.extensions.getExtension('fal-compute-community.fal-compute')!.packageJSON as {
+    contributes: { menus: Record<string, { command: string; when: string }[]> };
+  };
+  const menu = pkg.contributes.menus['view/item/context']!;
+  const re = (command: string) =>
+    new RegExp(/viewItem =~ \/(.+)\/$/.exec(menu.find((m) => m.command === command)!.when)![1]!);
+  return { menu, re };
 }
 
 describe('Instances tree: protection, Mine filter, creator groups (real vscode API)', () => {
@@ -81,12 +96,7 @@ describe('Instances tree: protection, Mine filter, creator groups (real vscode A
   });
 
   it('the menus: Protect on unprotected live rows, Unprotect on protected ones, and the old entries still on both', () => {
-    const pkg = vscode.extensions.getExtension('fal-compute-community.fal-compute')!.packageJSON as {
-      contributes: { menus: Record<string, { command: string; when: string }[]> };
-    };
-    const menu = pkg.contributes.menus['view/item/context']!;
-    const re = (command: string) =>
-      new RegExp(/viewItem =~ \/(.+)\/$/.exec(menu.find((m) => m.command === command)!.when)![1]!);
+    const { re } = rowMenu();
     assert.ok(re('fal.protect').test('falInstance.ready') && !re('fal.protect').test('falInstance.ready.protected'));
     assert.ok(
       re('fal.unprotect').test('falInstance.ready.protected') && !re('fal.unprotect').test('falInstance.ready'),
@@ -94,6 +104,75 @@ describe('Instances tree: protection, Mine filter, creator groups (real vscode A
     for (const command of ['fal.connect', 'fal.deleteInstance', 'fal.copyIp', 'fal.openSshTerminal']) {
       assert.ok(re(command).test('falInstance.ready') && re(command).test('falInstance.ready.protected'), command);
     }
+  });
+
+  it('a row with a lease says "deletes at <time>" before its type, repaints when the lease changes, and offers Extend and Keep', () => {
+    const t = setup();
+    t.model.apply([inst('a'), inst('b')], 1);
+    t.provider.getChildren();
+    const end = Date.now() + 2 * 3_600_000;
+    t.leases.set('a', end);
+    assert.deepEqual(t.events.at(-1), [t.provider.nodeFor('a')], 'only that row repaints');
+    const [a, b] = t.provider.getChildren().map((n) => t.provider.getTreeItem(n));
+    const at = new Date(end).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    assert.match(String(a!.description), new RegExp(`^deletes at (\\w+ )?${at} · 1x H100$`));
+    assert.equal(a!.contextValue, 'falInstance.ready.lease');
+    assert.match(a!.accessibilityInformation!.label, /, deletes at /);
+    assert.equal(b!.contextValue, 'falInstance.ready');
+    t.protect('a');
+    const waiting = t.provider.getTreeItem(t.provider.nodeFor('a'));
+    assert.equal(waiting.description, 'lease waits (protected) · 1x H100');
+    assert.equal(waiting.contextValue, 'falInstance.ready.protected.lease');
+    const tip = t.provider.resolveTreeItem(waiting, t.provider.nodeFor('a')).tooltip as vscode.MarkdownString;
+    assert.match(
+      tip.value,
+      /\| Lease \| \$\(lock\) ends at .*never deleted by its lease\. Kept by VS Code, not by the machine/,
+    );
+  });
+
+  it('the lease menus: Extend and Keep on rows with a lease only; every other entry still on them', () => {
+    const { menu, re } = rowMenu();
+    for (const command of ['fal.lease.extend', 'fal.lease.keep']) {
+      assert.ok(re(command).test('falInstance.ready.lease') && re(command).test('falInstance.ready.protected.lease'));
+      assert.ok(!re(command).test('falInstance.ready') && !re(command).test('falInstance.ready.protected'), command);
+    }
+    assert.ok(
+      re('fal.protect').test('falInstance.ready.lease') && !re('fal.protect').test('falInstance.ready.protected.lease'),
+    );
+    assert.ok(re('fal.unprotect').test('falInstance.ready.protected.lease'));
+    for (const m of menu.filter(
+      (m) =>
+        /viewItem =~ \/\^falInstance/.test(m.when) &&
+        !m.command.startsWith('fal.lease') &&
+        !m.command.includes('protect'),
+    ))
+      assert.equal(re(m.command).test('falInstance.ready.lease'), re(m.command).test('falInstance.ready'), m.command);
+  });
+
+  it('every suffix combination (.protected, .lease, .setup) keeps a row its menu and adds only the entries of that suffix', () => {
+    // Exhaustive over the context values instanceTreeItem.ts builds: a menu regex that forgets one suffix
+    // hides its command on such rows (Protect went missing on rows with a setup run once).
+    const { menu, re } = rowMenu();
+    const rowCommands = menu.filter((m) => /viewItem =~ \/\^falInstance/.test(m.when)).map((m) => m.command);
+    const shown = (value: string) => rowCommands.filter((c) => re(c).test(value)).sort();
+    const own = (prefix: string) => rowCommands.filter((c) => c.startsWith(prefix));
+    for (const kind of ['ready', 'transitional', 'stopped', 'unknown', 'unrecognized'])
+      for (const isProtected of [false, true])
+        for (const lease of [false, true])
+          for (const setup of kind === 'ready' ? [false, true] : [false]) {
+            const value = `falInstance.${kind}${isProtected ? '.protected' : ''}${lease ? '.lease' : ''}${setup ? '.setup' : ''}`;
+            const base = shown(`falInstance.${kind}`).filter((c) => c !== 'fal.protect');
+            const protection = isProtected
+              ? ['fal.unprotect']
+              : shown(`falInstance.${kind}`).filter((c) => c === 'fal.protect');
+            const expected = [
+              ...base,
+              ...protection,
+              ...(lease ? own('fal.lease.') : []),
+              ...(setup ? ['fal.showSetupLog', 'fal.runSetupAgain'] : []),
+            ].sort();
+            assert.deepEqual(shown(value), expected, value);
+          }
   });
 
   it('Mine: instances created here or under your nickname (learned or set); the choice is remembered', async () => {

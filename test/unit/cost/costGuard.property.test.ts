@@ -10,7 +10,7 @@ import type { InstanceRecord } from '../../../src/core/instancesModel';
 import { FalApiError } from '../../../src/api';
 import { CostGuard, deleteAfterFreshLook, type CostGuardSettings, type InspectResult } from '../../../src/cost';
 import { FakeTimers, flush } from '../core/fakeTimers';
-import { CLEAN, FakeHost, FakeIdle, MIN, MemoryStore, record, settings } from './helpers';
+import { CLEAN, timeStep, FakeHost, FakeIdle, MIN, MemoryStore, record, settings } from './helpers';
 import { StoredState } from '../../../src/core/storedState';
 
 const IDS = ['inst_a', 'inst_b', 'inst_c'] as const;
@@ -256,14 +256,8 @@ async function run(start: Start, commands: readonly Cmd[]): Promise<Counts> {
 
   for (const cmd of commands) {
     if (inFlight.size && cmd.t !== 'advance' && cmd.t !== 'settle') counts.midPath++;
+    if (await timeStep(cmd, timers, pending)) continue;
     switch (cmd.t) {
-      case 'advance':
-        await timers.advance(cmd.ms);
-        break;
-      case 'settle':
-        for (const resolve of pending.splice(0)) resolve();
-        await flush();
-        break;
       case 'idle':
         if (!cmd.on) idle.set(cmd.id, undefined);
         else if (idle.idleSince(cmd.id) === undefined) idle.set(cmd.id, timers.now());

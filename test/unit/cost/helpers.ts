@@ -15,6 +15,7 @@ import type {
 } from '../../../src/cost';
 import { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings } from '../../../src/cost';
 import type { MementoLike } from '../../../src/core/storedState';
+import { flush, type FakeTimers } from '../core/fakeTimers';
 
 export class MemoryStore implements MementoLike {
   readonly data = new Map<string, string>();
@@ -164,3 +165,20 @@ export function settings(overrides: Partial<CostGuardSettings> = {}): CostGuardS
 
 export const MIN = 60_000;
 export const HOUR = 3_600_000;
+
+/**
+ * The steps the property tests share: `advance` lets time pass; `settle` lets every step of a delete
+ * path that waits (pushed onto `pending`) go on. False for any other command.
+ */
+export async function timeStep(
+  cmd: { readonly t: string; readonly ms?: number },
+  timers: FakeTimers,
+  pending: (() => void)[],
+): Promise<boolean> {
+  if (cmd.t === 'advance') await timers.advance(cmd.ms ?? 0);
+  else if (cmd.t === 'settle') {
+    for (const resolve of pending.splice(0)) resolve();
+    await flush();
+  } else return false;
+  return true;
+}

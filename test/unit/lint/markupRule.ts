@@ -42,6 +42,7 @@ const SAFE_CALLS: Record<string, string> = {
   agoText: 'a duration in our words',
   countdownLeftText: 'a duration in our words',
   clock: 'a clock time',
+  clockText: 'a clock time as the locale writes it (base/durations.ts)',
   idleText: 'a duration in our words',
   runwayText: 'a duration in our words (views/creditWords.ts)',
   gpuSummary: "the GPUs' figures: numbers and our words, no remote text",

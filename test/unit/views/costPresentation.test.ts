@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import type { ComputeInstance } from '../../../src/api';
 import { InstancesModel } from '../../../src/core/instancesModel';
 import { fixedOffsetCalendar, type LedgerEntry } from '../../../src/cost';
-import { countdownNotice } from '../../../src/cost/guardMessages';
+import { countdownNotice, leaseCountdownNotice } from '../../../src/cost/guardMessages';
 import { SpendFigures } from '../../../src/instances/spendFigures';
-import { countdownText, spendPart } from '../../../src/views/costPresentation';
+import { countdownText, leaseRowText, leaseTooltipText, spendPart } from '../../../src/views/costPresentation';
 
 const HOUR = 3_600_000;
 const MONTH_START = Date.UTC(2025, 2, 1); // 1 March 2025, UTC
@@ -64,6 +64,44 @@ describe('Cost presentation', () => {
       notice.message,
       /Auto-delete in 10 min, after a fresh check/,
       'the one-line form the guard logs keeps its words',
+    );
+  });
+
+  it("a lease's countdown: the same notification, with Keep removing the lease and Cancel moving it 1 h on", () => {
+    const end = new Date(2026, 0, 5, 18, 30).getTime();
+    const notice = leaseCountdownNotice(
+      { id: 'inst_a', instanceType: 'gpu_1x_h100_sxm5', name: 'train' },
+      end,
+      60_000,
+      end,
+      false,
+    );
+    const text = countdownText(notice, '18:31', 30_000);
+    assert.match(
+      text,
+      /^The lease of train \(inst_a, 1x H100\) ended at \d\d?:30( [AP]M)?\. Delete at 18:31 \(in 30 s\), after a fresh check that fal still lists it as the same ready machine\. Deleting destroys its disk\. \[Keep\]\(command:fal\.idle\.keep\?%5B%22inst_a%22%5D\) keeps it until you delete it; Cancel moves its lease 1 h on\.$/,
+    );
+  });
+
+  it('the lease in the row and the tooltip: "deletes at", or waiting on protection; the tooltip says VS Code keeps it', () => {
+    const now = new Date(2026, 0, 5, 16, 0).getTime();
+    const end = now + 2.5 * 3_600_000;
+    assert.match(leaseRowText(end, now, false), /^deletes at .*6.30/);
+    assert.match(
+      leaseRowText(end + 24 * 3_600_000, now, false),
+      /^deletes at \w{3}.* .*6.30/,
+      'another day: its weekday',
+    );
+    assert.equal(leaseRowText(end, now, true), 'lease waits (protected)');
+    const tip = leaseTooltipText(end, now, false);
+    assert.match(
+      tip,
+      /deletes at .* \(in 2 h 30 min\), after a countdown\. Kept by VS Code, not by the machine \(the admin key never goes onto it\): it acts only while a VS Code window with fal Compute is open/,
+    );
+    assert.match(leaseTooltipText(now - 60_000, now, false), /ended 1 min ago, a countdown runs first/);
+    assert.match(
+      leaseTooltipText(end, now, true),
+      /\$\(lock\) ends at .*, and waits: a protected instance is never deleted by its lease/,
     );
   });
 

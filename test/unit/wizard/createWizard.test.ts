@@ -36,6 +36,7 @@ describe('create wizard (scripted UI)', () => {
       rates?: Record<string, number>;
       defaultName?: string;
       projection?: BudgetProjection;
+      defaultLeaseHours?: number;
     } = {},
   ) {
     const ui = new ScriptedUi(script);
@@ -46,6 +47,7 @@ describe('create wizard (scripted UI)', () => {
         lastInstanceType: opts.last,
         sshDir,
         ...(opts.defaultName && { defaultName: opts.defaultName }),
+        ...(opts.defaultLeaseHours !== undefined && { defaultLeaseHours: opts.defaultLeaseHours, now: () => 0 }),
         listKeys: async () => (await listPublicKeys(sshDir)).keys,
         readFile: (p) => readFile(p, 'utf8'),
         fileExists: (p) =>
@@ -309,6 +311,44 @@ describe('create wizard (scripted UI)', () => {
     assert.match(c.ui.errors[0]!, /Unknown instance type/);
   });
 
+  it('Delete after (confirm step): proposed from fal.lease.defaultHours; 2/4/8/24 h or keep; a fractional default is a choice of its own; Back keeps it', async () => {
+    const none = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'Create' }]);
+    assert.equal((await none.result)!.leaseHours, undefined, 'no default: keep until I delete, no lease');
+
+    const byDefault = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'Create' }], { defaultLeaseHours: 4 });
+    assert.equal((await byDefault.result)!.leaseHours, 4);
+    assert.ok(byDefault.ui.shown[2]!.labels!.includes('$(clock) Delete after 4 h'));
+
+    const changed = run(
+      [{ pick: '1x' }, { pick: 'id_new' }, { pick: 'Delete after' }, { pick: '24 h' }, { pick: 'Create' }],
+      { defaultLeaseHours: 0.005 },
+    );
+    assert.equal((await changed.result)!.leaseHours, 24);
+    const step = changed.ui.shown[3]!;
+    assert.deepEqual(step.labels, ['Keep until I delete', '18 s', '2 h', '4 h', '8 h', '24 h']);
+    assert.equal(step.activeLabel, '18 s', 'the default is focused');
+    assert.match(step.descriptions![1]!, /^deletes about .+ · default$/);
+    assert.equal(step.canGoBack, true);
+    assert.ok(changed.ui.shown[4]!.labels!.includes('$(clock) Delete after 24 h'), 'the confirm step says the choice');
+
+    const kept = run(
+      [
+        { pick: '1x' },
+        { pick: 'id_new' },
+        { pick: 'Delete after' },
+        { pick: 'Keep until I delete' },
+        { pick: 'Create' },
+      ],
+      { defaultLeaseHours: 8 },
+    );
+    assert.equal((await kept.result)!.leaseHours, undefined, 'keep: no lease although the default has one');
+
+    const back = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'Delete after' }, 'back', { pick: 'Create' }], {
+      defaultLeaseHours: 2,
+    });
+    assert.equal((await back.result)!.leaseHours, 2, 'Back leaves the choice as it was');
+  });
+
   it('the confirm step proposes the folder name; it can be changed, cleared, or refused when it is not one line', async () => {
     const kept = run([{ pick: '1x' }, { pick: 'id_new' }, { pick: 'Create' }], { defaultName: 'api' });
     assert.equal((await kept.result)!.name, 'api');
@@ -317,10 +357,11 @@ describe('create wizard (scripted UI)', () => {
     assert.deepEqual(confirm.labels, [
       '$(rocket) Create 1x H100',
       '$(tag) api',
+      '$(clock) Keep until I delete',
       '$(key) id_new.pub',
       '$(close) Cancel',
     ]);
-    assert.equal(confirm.details![2], newer.parsed.fingerprint, 'the whole fingerprint on a line of its own');
+    assert.equal(confirm.details![3], newer.parsed.fingerprint, 'the whole fingerprint on a line of its own');
 
     const changed = run(
       [
