@@ -57,3 +57,17 @@ export async function syncSshd(ctx?: Mocha.Context): Promise<SyncSshd> {
     },
   };
 }
+
+/** Registers a suite's before/after: one sshd and one borrowed connection, read once the suite runs. */
+export function withSyncSshd(): { readonly s: SyncSshd; readonly conn: CommandConnection } {
+  const suite = {} as { s: SyncSshd; conn: CommandConnection };
+  before(async function () {
+    suite.s = await syncSshd(this);
+    suite.conn = await suite.s.connect();
+  });
+  after(async () => {
+    await suite.conn?.close();
+    await suite.s?.dispose();
+  });
+  return suite;
+}
