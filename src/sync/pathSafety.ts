@@ -19,7 +19,7 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\
 export function unsafeNameReason(name: string, rules: PathRules = LOCAL_PATH_RULES): string | undefined {
   if (name.includes('\0')) return l10n.t('the name holds a NUL byte');
   if (name.includes('\uFFFD')) return l10n.t('the name is not valid UTF-8');
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.startsWith('\\')) return l10n.t('an absolute path');
+  if (name.startsWith('/') || (rules.windows && /^([A-Za-z]:|\\)/.test(name))) return l10n.t('an absolute path');
   const parts = name.split('/');
   if (parts.includes('..')) return l10n.t('the path leaves the folder (..)');
   if (parts.some((p) => p === '' || p === '.')) return l10n.t('the path has an empty or "." part');
