@@ -2,11 +2,11 @@
 // test layers and `npm run lint` runs it alone.
 //
 // 1. Floors: src/ is built in floors, lowest first (FLOORS below, README "Development"):
-//      base → ssh → api → core, connections → gpu, cost, setup → settings, notifications, falCommands, auth → instances → views
+//      base → ssh → api → core, connections → gpu, cost, setup, sync → settings, notifications, falCommands, auth → instances → views
 //      → remote, wizard → commands → extension, uninstall
 //    A file imports its own floor and the floors below, never one above, so every arrow between
 //    folders points down and no folder waits on one that waits on it (test/unit/lint/importGraph
-//    checks the whole graph, file cycles included). The floors up to gpu, cost and setup are pure: they
+//    checks the whole graph, file cycles included). The floors up to gpu, cost, setup and sync are pure: they
 //    import nothing from `vscode`, so they run and are unit-tested in plain node.
 // 2. Promises: none is left floating, none is passed where a void callback is expected — an
 //    unhandled rejection in the extension host is an error nobody sees.
@@ -33,7 +33,7 @@ export const FLOORS = [
   ['ssh'],
   ['api'],
   ['core', 'connections'],
-  ['gpu', 'cost', 'setup'],
+  ['gpu', 'cost', 'setup', 'sync'],
   ['settings', 'notifications', 'falCommands', 'auth'],
   ['instances'],
   ['views'],

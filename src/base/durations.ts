@@ -57,3 +57,22 @@ export function clockText(
     ...(options.withSeconds ? { second: '2-digit' } : {}),
   });
 }
+
+const SIZE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** A size in decimal units, three significant figures from KB up: "512 B", "12.4 MB", "1.20 GB". */
+export function sizeText(bytes: number): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const figure = unit === 0 ? String(Math.round(value)) : value.toPrecision(3);
+  return l10n.t('{0} {1}', figure, SIZE_UNITS[unit] ?? 'B');
+}
+
+/** A transfer rate: "40.2 MB/s". */
+export function rateText(bytesPerSecond: number): string {
+  return l10n.t('{0}/s', sizeText(bytesPerSecond));
+}

@@ -1,0 +1,48 @@
+// One error type for both directions, by what the caller does about it: 'cancelled' says nothing,
+// 'connection' offers to run it again (it resumes), 'remote' and 'localFile' say what failed where.
+import * as l10n from '@vscode/l10n';
+import { CommandTransportError } from '../connections/commandTransport';
+import { errorText } from '../base/errorText';
+
+export type SyncErrorKind =
+  /** The caller's signal aborted it. */
+  | 'cancelled'
+  /** The connection dropped or stalled: running it again resumes where the machine's copy is. */
+  | 'connection'
+  /** A command on the machine failed (no tar, a full disk there); the message holds its stderr. */
+  | 'remote'
+  /** A local file could not be read or written (a full disk here). */
+  | 'localFile'
+  /** What the caller asked for cannot be done (the remote folder is not under home). */
+  | 'badRequest';
+
+export class SyncError extends Error {
+  constructor(
+    readonly kind: SyncErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SyncError';
+  }
+}
+
+/** What a failure of a transfer step means, given the caller's signal. */
+export function syncErrorOf(e: unknown, signal: AbortSignal | undefined): SyncError {
+  if (signal?.aborted) return new SyncError('cancelled', l10n.t('cancelled'));
+  if (e instanceof SyncError) return e;
+  if (e instanceof CommandTransportError) {
+    return new SyncError(e.kind === 'localFile' ? 'localFile' : 'connection', e.message);
+  }
+  return new SyncError('localFile', errorText(e));
+}
+
+/** A failed command on the machine, in words: its stderr's last line, or why it could not start. */
+export function remoteFailure(what: string, exitCode: number | undefined, stderr: string): SyncError {
+  const lastLine = stderr.trim().split('\n').pop() ?? '';
+  if (exitCode === 127)
+    return new SyncError('remote', l10n.t('{0}: a command is missing on the machine ({1})', what, lastLine));
+  return new SyncError(
+    'remote',
+    l10n.t('{0} failed on the machine (exit {1}): {2}', what, String(exitCode ?? '?'), lastLine),
+  );
+}

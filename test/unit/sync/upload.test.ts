@@ -1,0 +1,130 @@
+// The workspace up, over a real sshd: odd names arrive byte for byte, a second upload sends nothing,
+// one change sends one file, secrets stay home, and a connection closed mid-upload leaves no half
+// file under its name and resumes with what the machine lacks.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { uploadWorkspace } from '../../../src/sync/upload';
+import { withSyncSshd } from './syncSshd';
+
+const ODD_NAMES = [
+  'with space.txt',
+  'it\'s "quoted".txt',
+  'new\nline.txt',
+  'dir with space/ünïcode.txt',
+  '-starts-with-dash',
+  'a/b/c/deep.bin',
+];
+
+function writeTree(root: string, files: Record<string, string | Buffer>) {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+describe('uploadWorkspace over a real sshd', function () {
+  this.timeout(120_000);
+
+  const env = withSyncSshd();
+
+  it('odd names arrive byte for byte; a second upload sends nothing; one change sends one file', async () => {
+    const local = env.s.localDir('up');
+    const remoteDir = env.s.remoteDir('up');
+    const files = Object.fromEntries(ODD_NAMES.map((n) => [n, randomBytes(1000 + n.length)]));
+    writeTree(local, { ...files, empty: '' });
+    // A name that is not UTF-8: left out by name, never mangled into another name.
+    writeFileSync(join(local, Buffer.from([0x62, 0x61, 0x64, 0xff]).toString('latin1')), 'x');
+    writeFileSync(Buffer.concat([Buffer.from(local + '/raw-'), Buffer.from([0xfe, 0xfd])]), 'x');
+    const first = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir });
+    assert.equal(first.sentFiles, ODD_NAMES.length + 2);
+    assert.deepEqual(
+      first.leftOut.map((l) => l.reason),
+      ['the name is not valid UTF-8'],
+    );
+    for (const name of ODD_NAMES) assert.deepEqual(readFileSync(join(env.s.home, remoteDir, name)), files[name], name);
+    assert.equal(readFileSync(join(env.s.home, remoteDir, 'empty'), 'utf8'), '');
+    assert.ok(!existsSync(join(env.s.home, remoteDir, '.fal-sync-partial')));
+
+    const again = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir });
+    assert.deepEqual([again.sentFiles, again.sentBytes, again.upToDateFiles], [0, 0, ODD_NAMES.length + 2]);
+
+    writeFileSync(join(local, 'a/b/c/deep.bin'), 'changed');
+    const one = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir });
+    assert.deepEqual([one.sentFiles, one.sentBytes], [1, 7]);
+    assert.equal(readFileSync(join(env.s.home, remoteDir, 'a/b/c/deep.bin'), 'utf8'), 'changed');
+  });
+
+  it('leaves secrets, ignored files and links home, says which secrets, and sends a named one', async () => {
+    const local = env.s.localDir('secrets');
+    const remoteDir = env.s.remoteDir('secrets');
+    writeTree(local, {
+      '.gitignore': 'build/\n*.log\n!keep.log\n',
+      'sub/.gitignore': '!*.log\nlocal.txt\n',
+      'build/out.o': 'o',
+      'debug.log': 'l',
+      'keep.log': 'k',
+      'sub/inner.log': 'i',
+      'sub/local.txt': 'x',
+      'data/big.ckpt': 'c',
+      '.env': 'TOKEN=1',
+      '.env.example': 'TOKEN=',
+      'keys/id_ed25519': 'k',
+      'certs/server.pem': '-----BEGIN RSA PRIVATE KEY-----\nabc\n',
+      'certs/ca.pem': '-----BEGIN CERTIFICATE-----\nabc\n',
+      'src/main.py': 'print(1)',
+    });
+    symlinkSync('/etc/passwd', join(local, 'passwd-link'));
+    const result = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir, exclude: ['data/'] });
+    const there = (p: string) => existsSync(join(env.s.home, remoteDir, p));
+    assert.deepEqual(result.skippedSecrets.map((l) => l.path).sort(), ['.env', 'certs/server.pem', 'keys/id_ed25519']);
+    assert.deepEqual(result.leftOut, [{ path: 'passwd-link', reason: 'a symbolic link' }]);
+    for (const p of ['.gitignore', 'keep.log', 'sub/inner.log', '.env.example', 'certs/ca.pem', 'src/main.py'])
+      assert.ok(there(p), p);
+    for (const p of ['build/out.o', 'debug.log', 'sub/local.txt', 'data/big.ckpt', '.env', 'passwd-link'])
+      assert.ok(!there(p), p);
+
+    const named = await uploadWorkspace({
+      connection: env.conn,
+      localRoot: local,
+      remoteDir,
+      exclude: ['data/'],
+      explicitlyIncluded: ['.env'],
+    });
+    assert.deepEqual([named.sentFiles, named.skippedSecrets.length], [1, 2], JSON.stringify(named));
+    assert.equal(readFileSync(join(env.s.home, remoteDir, '.env'), 'utf8'), 'TOKEN=1');
+  });
+
+  it('a connection closed mid-upload leaves no half file under its name; the next run sends only what is missing', async () => {
+    const local = env.s.localDir('drop');
+    const remoteDir = env.s.remoteDir('drop');
+    const names = Array.from({ length: 12 }, (_, i) => `f${String(i).padStart(2, '0')}.bin`);
+    writeTree(local, Object.fromEntries(names.map((n) => [n, randomBytes(2 * 1024 * 1024)])));
+    for (const n of names) utimesSync(join(local, n), 1_700_000_000, 1_700_000_000);
+    const dropping = await env.s.connectAlone();
+    let closed = false;
+    const first = uploadWorkspace({
+      connection: dropping,
+      localRoot: local,
+      remoteDir,
+      batchFiles: 4,
+      onProgress: (p) => {
+        if (!closed && p.bytes > 11 * 1024 * 1024) {
+          closed = true;
+          void dropping.close();
+        }
+      },
+    });
+    await assert.rejects(first, (e: Error & { kind?: string }) => e.kind === 'connection');
+    const landed = readdirSync(join(env.s.home, remoteDir)).filter((n) => n !== '.fal-sync-partial');
+    for (const n of landed)
+      assert.deepEqual(readFileSync(join(env.s.home, remoteDir, n)), readFileSync(join(local, n)), n);
+    // Whole batches only (4 files each): the batch cut short never reached the copy.
+    assert.ok(landed.length >= 4 && landed.length < 12 && landed.length % 4 === 0, `landed ${landed.length}`);
+    const resumed = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir });
+    assert.equal(resumed.sentFiles, 12 - landed.length);
+    for (const n of names)
+      assert.deepEqual(readFileSync(join(env.s.home, remoteDir, n)), readFileSync(join(local, n)), n);
+  });
+});
