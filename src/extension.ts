@@ -33,6 +33,7 @@ import { CostMonitor } from './instances/costMonitor';
 import { InstanceDeleter } from './instances/instanceDeleter';
 import { SpendFigures } from './instances/spendFigures';
 import { GpuMonitor } from './instances/gpuMonitor';
+import { transferFeature } from './commands/transferFeature';
 import { setupFeature } from './commands/setupFeature';
 import { createSshTransport, SshConnections } from './connections';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
@@ -114,11 +115,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const title = (id: CommandId) => titles.get(id) ?? id;
   const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
     registerCommand(log, id, title(id), run);
-  const setup = setupFeature({
-    ...{ model: controller.model, keyStore: instanceKeys, stored, connections, names, log },
-    settings: () => settings,
-    command,
-  });
+  const machineDeps = { model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command };
+  const setup = setupFeature({ ...machineDeps, settings: () => settings });
+  const transfer = transferFeature({ ...machineDeps, settings: () => settings });
   const view = new InstancesView(
     controller.model,
     settings,
@@ -181,6 +180,7 @@ export function activate(context: vscode.ExtensionContext): void {
     session.onDidChange(() => names.accountChanged()),
     gpu,
     ...setup.disposables,
+    ...transfer.disposables,
     cost,
     notices,
     costTree,

@@ -21,6 +21,15 @@ export interface Settings {
   /** `fal.credits.warnHours`: warn when the credit runway is under this many hours; 0 (or less): never. */
   readonly creditWarnHours: number;
   readonly setup: SetupSettings;
+  readonly sync: SyncSettings;
+}
+
+/** The workspace up and results back (Upload Workspace, Download Results, results before a delete). */
+export interface SyncSettings {
+  /** `fal.sync.exclude`: more .gitignore lines the upload leaves home. */
+  readonly exclude: readonly string[];
+  /** `fal.results.paths`: .gitignore-style globs, relative to the machine's copy, that come home. */
+  readonly resultsPaths: readonly string[];
 }
 
 /** Setup on ready: what runs when an instance created from this workspace becomes ready. */
@@ -81,6 +90,7 @@ export function readSettings(): Settings {
       command: vscode.workspace.isTrusted ? (c.get<string>('setup.command') ?? '').trim() : '',
       timeoutMinutes: Math.min(24 * 60, Math.max(1, finite(c.get<number>('setup.timeoutMinutes'), 60))),
     },
+    sync: { exclude: lines(c.get('sync.exclude')), resultsPaths: lines(c.get('results.paths')) },
   };
 }
 
@@ -140,4 +150,10 @@ function readSshSettings(fal: vscode.WorkspaceConfiguration): SshSettings {
 
 export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration('fal') || e.affectsConfiguration('remote.SSH.configFile');
+}
+
+/** A list-of-lines setting: its non-blank strings, trimmed; anything else (a hand-edited wrong type) is none. */
+function lines(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
 }

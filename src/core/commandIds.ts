@@ -30,6 +30,8 @@ export const COMMAND_IDS = [
   'fal.idle.keep',
   'fal.showSetupLog',
   'fal.runSetupAgain',
+  'fal.uploadWorkspace',
+  'fal.downloadResults',
   'fal.lease.extend',
   'fal.lease.keep',
 ] as const;

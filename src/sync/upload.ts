@@ -5,6 +5,7 @@
 // manifest skips it (resume). Nothing on the machine is ever deleted.
 import * as l10n from '@vscode/l10n';
 import { createReadStream } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +13,7 @@ import { pack as tarPack, type Pack } from 'tar-stream';
 import { realTimers, type Timers } from '../base/timers';
 import type { CommandConnection } from '../connections/commandTransport';
 import { scanWorkspace, type LeftOut, type LocalFile } from './localTree';
+import type { RemoteEntry } from './manifest';
 import { planUpload } from './plan';
 import { ProgressCounter, type SyncProgress } from './progress';
 import { fetchManifest } from './remoteManifest';
@@ -127,6 +129,26 @@ async function sendBatch(options: UploadOptions, files: readonly LocalFile[], co
     throw remoteFailure(l10n.t('Unpacking the upload'), sent.value.exitCode, sent.value.stderr);
 }
 
+/**
+ * A secret the user sent on purpose once, unchanged since (same size and mtime on the machine), is
+ * not news: it counts as up to date, and only the others are said to be left home.
+ */
+async function secretsNotOnMachine(
+  root: string,
+  secrets: readonly LeftOut[],
+  remote: readonly RemoteEntry[],
+): Promise<{ notThere: LeftOut[]; upToDate: number }> {
+  const there = new Map(remote.filter((e) => e.utf8 && e.kind === 'file').map((e) => [e.path, e]));
+  const notThere: LeftOut[] = [];
+  for (const secret of secrets) {
+    const copy = there.get(secret.path);
+    const local = copy && (await lstat(join(root, secret.path)).catch(() => undefined));
+    const same = local && local.size === copy.size && Math.floor(local.mtimeMs / 1000) === copy.mtimeSeconds;
+    if (!same) notThere.push(secret);
+  }
+  return { notThere, upToDate: secrets.length - notThere.length };
+}
+
 export async function uploadWorkspace(options: UploadOptions): Promise<UploadResult> {
   const problem = remoteDirProblem(options.remoteDir);
   if (problem) throw new SyncError('badRequest', problem);
@@ -137,6 +159,7 @@ export async function uploadWorkspace(options: UploadOptions): Promise<UploadRes
     fetchManifest(options.connection, options.remoteDir, options.signal),
   ]);
   const plan = planUpload(tree.files, remote);
+  const secrets = await secretsNotOnMachine(options.localRoot, tree.secrets, remote);
   const totalBytes = plan.send.reduce((sum, f) => sum + f.size, 0);
   const counter = new ProgressCounter(plan.send.length, totalBytes, options.timers ?? realTimers, options.onProgress);
   const batches = batchesOf(
@@ -149,8 +172,8 @@ export async function uploadWorkspace(options: UploadOptions): Promise<UploadRes
   return {
     sentFiles: plan.send.length,
     sentBytes: totalBytes,
-    upToDateFiles: plan.upToDate,
-    skippedSecrets: tree.secrets,
+    upToDateFiles: plan.upToDate + secrets.upToDate,
+    skippedSecrets: secrets.notThere,
     leftOut: [...tree.leftOut, ...plan.blocked],
     progress,
   };

@@ -6,13 +6,12 @@
 // prove where it ran. Every verdict waits on the workbench, the machine's files or the extension's
 // log — never on a fixed sleep.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { waitFor } from '../support/polling';
-import { startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
-import { openWorkbench, screenshotOnFailure, type Workbench } from './workbench';
+import { openMachineWorkbench, type MachineWorkbench } from './machineWorkbench';
+import { screenshotOnFailure, type Workbench } from './workbench';
 
 /** Slow enough to see it run, quick enough for a test: each step waits on a file the test writes. */
 const SETUP_SH = `#!/bin/bash
@@ -26,11 +25,10 @@ touch "$HOME/env-ready"
 `;
 
 describe('Setup on ready (real sshd, real workbench)', function () {
-  let fal: FalEmulator;
+  let m: MachineWorkbench;
   let wb: Workbench;
-  let s: GpuSshd;
-  let machineHome: string;
   let workspace: string;
+  const machineHome = () => m.machineHome;
 
   const rowOf = async (id: string) => (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(id));
   const rowSaying = (id: string, re: RegExp, timeout = 30_000) =>
@@ -50,61 +48,39 @@ describe('Setup on ready (real sshd, real workbench)', function () {
 
   before(async function () {
     this.timeout(120_000);
-    machineHome = mkdtempSync(join(tmpdir(), 'fal-setup-machine-'));
-    s = await startGpuSshd({ home: machineHome });
     workspace = mkdtempSync(join(tmpdir(), 'fal-setup-ws-'));
     mkdirSync(join(workspace, '.fal'));
     writeFileSync(join(workspace, '.fal', 'setup.sh'), SETUP_SH);
-    fal = await FalEmulator.start({ ip: '127.0.0.1', timeline: { pendingMs: 200, provisioningMs: 800 } });
-    wb = await openWorkbench({
+    m = await openMachineWorkbench({
       workspace,
+      keyName: 'id_setup',
       settings: {
-        'fal.apiBaseUrl': fal.baseUrl,
-        'fal.refresh.fastIntervalSeconds': 1,
-        'fal.gpu.sampleSeconds': 0,
-        'fal.credits.warnHours': 0,
-        'fal.ssh.user': s.user,
-        'fal.ssh.port': s.sshd.port,
         'terminal.integrated.gpuAcceleration': 'off', // the DOM renderer: the log's text is readable
         'workbench.hover.delay': 100,
       },
     });
-    const sshDir = join(wb.server.dirs.home, '.ssh');
-    mkdirSync(sshDir, { recursive: true, mode: 0o700 });
-    copyFileSync(s.plainKey, join(sshDir, 'id_setup'));
-    copyFileSync(`${s.plainKey}.pub`, join(sshDir, 'id_setup.pub'));
-    await wb.signIn(DEFAULT_EMULATOR_KEY);
-    await wb.runCommand('Notifications: Clear All Notifications');
+    wb = m.wb;
   });
 
   after(async () => {
-    await wb?.close();
-    await fal?.close();
-    await s?.dispose();
-    for (const dir of [machineHome, workspace]) if (dir) rmSync(dir, { recursive: true, force: true });
+    await m?.dispose();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   afterEach(screenshotOnFailure(() => wb));
 
   it('create → ready → the script is shown and approved → it runs detached, streams into a terminal, and the row says setting up…, then set up', async function () {
     this.timeout(150_000);
-    const known = fal.instances().map((i) => i.id);
-    await wb.runCommand('fal: Create H100 Instance');
-    await wb.quickPick.waitForStep('Create H100 Instance', '1/');
-    await wb.quickPick.answerAndAdvance('1x H100');
-    await wb.quickPick.answerAndAdvance('id_setup.pub');
-    await wb.quickPick.waitForStep('Create H100 Instance', '3/3');
-    await wb.quickPick.answerAndAdvance('Create 1x H100');
+    const id = await m.createInstance();
     const modal = await wb.waitForModal(60_000);
-    const id = fal.instances().find((i) => !known.includes(i.id))!.id;
     assert.match(modal.message, /^Run this workspace's setup on /);
     assert.match(modal.detail, /\.fal\/setup\.sh \(open in the editor\)/);
-    assert.match(modal.detail, new RegExp(`runs once on the machine as ${s.user}, detached`));
+    assert.match(modal.detail, new RegExp(`runs once on the machine as ${m.s.user}, detached`));
     assert.ok(
       await wb.page.locator('.tab', { hasText: 'setup.sh' }).first().isVisible(),
       'the script is open in the editor while the question is asked',
     );
-    assert.equal(existsSync(join(machineHome, '.fal')), false, 'nothing ran before the yes');
+    assert.equal(existsSync(join(machineHome(), '.fal')), false, 'nothing ran before the yes');
     await wb.screenshot('setup-approve');
     await wb.clickModalButton('Run Setup');
 
@@ -122,13 +98,13 @@ describe('Setup on ready (real sshd, real workbench)', function () {
     assert.match(early, /setup: installing the environment\s+step 1 of 3\s+step 2 of 3\s+step 3 of 3/);
     await wb.screenshot('setup-log-terminal');
 
-    writeFileSync(join(machineHome, 'go'), '');
+    writeFileSync(join(machineHome(), 'go'), '');
     await waitFor('the end line', terminalText, (t) => t.includes('[set up]'), 60_000, 200);
     const all = await terminalText();
     assert.equal(all.split('step 1 of 3').length, 2, 'nothing shown twice');
     assert.match(all, /environment ready ✓/);
-    assert.ok(existsSync(join(machineHome, 'env-ready')), 'the script ran on the machine, in its home');
-    assert.match(readFileSync(join(machineHome, '.fal', 'setup', 'current', 'log'), 'utf8'), /environment ready/);
+    assert.ok(existsSync(join(machineHome(), 'env-ready')), 'the script ran on the machine, in its home');
+    assert.match(readFileSync(join(machineHome(), '.fal', 'setup', 'current', 'log'), 'utf8'), /environment ready/);
     await rowSaying(id, /^set up · 1x H100$/);
     await wb.waitForNotification(/is set up \(setup took /, 30_000);
     await wb.screenshot('setup-done');

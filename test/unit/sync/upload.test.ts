@@ -94,6 +94,15 @@ describe('uploadWorkspace over a real sshd', function () {
     });
     assert.deepEqual([named.sentFiles, named.skippedSecrets.length], [1, 2], JSON.stringify(named));
     assert.equal(readFileSync(join(env.s.home, remoteDir, '.env'), 'utf8'), 'TOKEN=1');
+
+    // Sent once on purpose and unchanged: not news any more. Changed here: said again (never sent unasked).
+    const again = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir, exclude: ['data/'] });
+    assert.deepEqual(again.skippedSecrets.map((l) => l.path).sort(), ['certs/server.pem', 'keys/id_ed25519']);
+    assert.equal(again.sentFiles, 0);
+    writeFileSync(join(local, '.env'), 'TOKEN=22');
+    const changed = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir, exclude: ['data/'] });
+    assert.deepEqual(changed.skippedSecrets.map((l) => l.path).sort(), ['.env', 'certs/server.pem', 'keys/id_ed25519']);
+    assert.equal(readFileSync(join(env.s.home, remoteDir, '.env'), 'utf8'), 'TOKEN=1');
   });
 
   it('a connection closed mid-upload leaves no half file under its name; the next run sends only what is missing', async () => {
