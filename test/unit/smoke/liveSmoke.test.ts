@@ -5,7 +5,7 @@
 // --yes, exactly as a maintainer runs it; the tests wait on its output lines, never on sleeps.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PAGE_SIZE as EXTENSION_PAGE_SIZE } from '../../../src/auth/falClient';
@@ -32,9 +32,15 @@ interface Run {
   exit(timeoutMs?: number): Promise<number>;
 }
 
+/**
+ * The script's own temp folder (its TMPDIR): the test's, so "its temporary files are gone" is read
+ * where only this run writes, whatever else runs on the machine (another test run shares /tmp).
+ */
+let scriptTmp: string | undefined;
+
 function startSmoke(args: string[], env: Record<string, string | undefined> = { FAL_KEY: KEY }): Run {
   const child = spawn(process.execPath, ['--enable-source-maps', LIVE, ...args], {
-    env: { ...process.env, FAL_KEY: undefined, ...env },
+    env: { ...process.env, FAL_KEY: undefined, TMPDIR: scriptTmp, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let all = '';
@@ -105,7 +111,7 @@ describe('npm run smoke:live against the emulator and a real sshd', function () 
   let run: Run | undefined;
   let dir: string;
   const report = () => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-  const smokeDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('fal-smoke-'));
+  const smokeDirs = () => readdirSync(scriptTmp!).filter((name) => name.startsWith('fal-smoke-'));
   const sent = (method: string, route: RegExp): RequestRecord[] =>
     emulator!.requests.filter((r) => r.method === method && route.test(r.path));
 
@@ -115,6 +121,8 @@ describe('npm run smoke:live against the emulator and a real sshd', function () 
   after(async () => s?.dispose());
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'fal-smoke-test-'));
+    scriptTmp = join(dir, 'tmp');
+    mkdirSync(scriptTmp);
     s.stub.set('h100x1-idle');
   });
   afterEach(async () => {
@@ -156,6 +164,8 @@ describe('npm run smoke:live against the emulator and a real sshd', function () 
     });
     const tempBefore = smokeDirs();
     run = startSmoke(args());
+    await run.line(/Creating one /, 60_000);
+    assert.equal(smokeDirs().length, 1, 'the script keeps its key pair in a temp folder of its own (TMPDIR)');
     assert.equal(await run.exit(), 0, run.output());
 
     const creates = sent('POST', /^\/v1\/compute\/instances$/);
