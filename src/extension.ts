@@ -116,8 +116,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
     registerCommand(log, id, title(id), run);
   const machineDeps = { model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command };
-  const setup = setupFeature({ ...machineDeps, settings: () => settings });
   const transfer = transferFeature({ ...machineDeps, settings: () => settings });
+  const uploadWorkspace = (id: string, key: string) => transfer.transfers.uploadBeforeSetup(id, key);
+  const setup = setupFeature({ ...machineDeps, settings: () => settings, uploadWorkspace });
   const view = new InstancesView(
     controller.model,
     settings,

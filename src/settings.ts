@@ -38,6 +38,8 @@ export interface SetupSettings {
   readonly command: string;
   /** `fal.setup.timeoutMinutes`: the run is stopped after this long. */
   readonly timeoutMinutes: number;
+  /** `fal.setup.uploadWorkspace`: upload the workspace first, and run the setup in its copy. */
+  readonly uploadWorkspace: boolean;
 }
 
 /** The cost guard: reminders, opt-in auto-delete, the budget, whose instances are "mine". */
@@ -89,6 +91,7 @@ export function readSettings(): Settings {
       // An untrusted workspace's settings may come from the repository: its command is not ours to run.
       command: vscode.workspace.isTrusted ? (c.get<string>('setup.command') ?? '').trim() : '',
       timeoutMinutes: Math.min(24 * 60, Math.max(1, finite(c.get<number>('setup.timeoutMinutes'), 60))),
+      uploadWorkspace: c.get<boolean>('setup.uploadWorkspace') !== false,
     },
     sync: { exclude: lines(c.get('sync.exclude')), resultsPaths: lines(c.get('results.paths')) },
   };

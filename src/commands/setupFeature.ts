@@ -26,6 +26,8 @@ export interface SetupFeatureDeps {
   readonly names: NameLookup;
   readonly log: vscode.LogOutputChannel;
   readonly command: (id: CommandId, run: (arg?: unknown) => unknown) => vscode.Disposable;
+  /** The workspace upload before a setup (fal.setup.uploadWorkspace); resolves with the copy's folder. */
+  readonly uploadWorkspace?: (id: string, identityFile: string) => Promise<string>;
 }
 
 export function setupFeature(deps: SetupFeatureDeps) {

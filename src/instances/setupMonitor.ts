@@ -15,6 +15,8 @@ import { statusLook } from '../core/status';
 import type { StoredState } from '../core/storedState';
 import type { Settings } from '../settings';
 import { approve, chooseSetupScript, needsApproval, SETUP_FILE, SetupCoordinator, tooLargeText } from '../setup';
+import type { PreparedSetup } from '../setup';
+import { errorText } from '../base/errorText';
 import type { SetupScript } from '../setup/setupSource';
 import type { SetupStatus } from '../setup/setupStatus';
 import { checkInstanceIp } from '../ssh/remoteSsh';
@@ -33,6 +35,11 @@ export interface SetupMonitorDeps {
   readonly log: vscode.LogOutputChannel;
   /** A run we watched ended: the notification (views/setupNotices.ts). */
   readonly ended: (id: string, status: SetupStatus) => void;
+  /**
+   * Uploads the workspace to the machine (Upload Workspace's transfer) and resolves with its copy's folder
+   * relative to home, where the setup then runs (`fal.setup.uploadWorkspace`). Rejects when it did not finish.
+   */
+  readonly uploadWorkspace?: (id: string, identityFile: string) => Promise<string>;
 }
 
 export class SetupMonitor implements vscode.Disposable {
@@ -142,8 +149,29 @@ export class SetupMonitor implements vscode.Disposable {
     this.coordinator.setTargets(targets);
   }
 
+  /** The script to run on `id` and where, after trust, approval and the upload; undefined when nothing is to run. */
+  private async prepare(id: string): Promise<PreparedSetup | undefined> {
+    const script = await this.approvedScript(id);
+    if (!script) return undefined;
+    const identityFile = this.deps.keyStore.get(id);
+    if (!this.deps.settings().setup.uploadWorkspace || !this.deps.uploadWorkspace || !identityFile) return { script };
+    try {
+      return { script, workdir: await this.deps.uploadWorkspace(id, identityFile) };
+    } catch (error) {
+      this.deps.log.warn(`Setup ${id}: not started, the workspace upload did not finish: ${errorText(error)}`);
+      const again = l10n.t('Try Again');
+      void showWarningMessage(
+        l10n.t`The setup of ${this.nameOf(id)} did not start: the workspace upload did not finish (${errorText(error)}).`,
+        again,
+      ).then((answer) => {
+        if (answer === again) void this.coordinator.runAgain(id);
+      });
+      return undefined;
+    }
+  }
+
   /** The script to run on `id`, after trust and approval; undefined when nothing is to run. */
-  private async prepare(id: string): Promise<SetupScript | undefined> {
+  private async approvedScript(id: string): Promise<SetupScript | undefined> {
     const origin = this.origins.get(id);
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === origin);
     if (!folder) return undefined;

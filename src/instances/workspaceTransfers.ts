@@ -87,6 +87,15 @@ export class WorkspaceTransfers implements ResultsSaver {
     );
   }
 
+  /** The upload before a setup (fal.setup.uploadWorkspace): resolves with the copy's folder, relative to home. */
+  async uploadBeforeSetup(id: string, identityFile: string): Promise<string> {
+    const result = await this.upload(id, identityFile);
+    for (const s of [...result.skippedSecrets, ...result.leftOut])
+      this.deps.log.info(`Upload to ${id} before its setup: left home ${JSON.stringify(s.path)}: ${s.reason}`);
+    const folder = transferFolder();
+    return folder ? this.remoteDirOf(folder) : '';
+  }
+
   configured(): boolean {
     return this.deps.settings().sync.resultsPaths.length > 0 && transferFolder() !== undefined;
   }

@@ -54,4 +54,10 @@ export {
   TIMEOUT_EXIT_CODES,
   timedOut,
 } from './setupWords';
-export { SetupCoordinator, type MachineSetup, type SetupCoordinatorOptions, type SetupKnown } from './setupCoordinator';
+export {
+  SetupCoordinator,
+  type MachineSetup,
+  type PreparedSetup,
+  type SetupCoordinatorOptions,
+  type SetupKnown,
+} from './setupCoordinator';

@@ -26,14 +26,17 @@ export const KILL_AFTER_SECONDS = 30;
 export const REQUIRED_TOOLS = ['bash', 'setsid', 'timeout', 'base64', 'sha256sum', 'head', 'tail', 'mv'] as const;
 
 /**
- * The runner, started with `setsid sh runner <run dir> <timeout s> <kill-after s>`: no terminal, stdin from
- * /dev/null, so it outlives the SSH session, a dropped network and VS Code. The script runs in the
- * user's home, under `timeout` (which puts it in a process group of its own and kills that group).
+ * The runner, started with `setsid sh runner <run dir> <timeout s> <kill-after s> [<workdir>]`: no terminal,
+ * stdin from /dev/null, so it outlives the SSH session, a dropped network and VS Code. The script runs in
+ * the user's home, or in the workspace's copy under it (`workdir`, relative to home) when the workspace
+ * was uploaded first — and says so in the log when that folder is missing — under `timeout` (which puts
+ * it in a process group of its own and kills that group).
  */
 // l10n-exempt: the shell script run on the machine
 const RUNNER = `c=$1
 printf '%s\\n' "$$" > "$c/pid.tmp" && mv -f "$c/pid.tmp" "$c/pid"
 cd "$HOME" 2>/dev/null || cd /
+[ -z "$4" ] || cd -- "$4" 2>/dev/null || printf 'fal: ~/%s is missing; the setup runs in the home folder\n' "$4" >> "$c/log"
 timeout --kill-after="$3s" "$2s" bash "$c/script.sh" >> "$c/log" 2>&1 < /dev/null
 code=$?
 printf '%s %s\\n' "$code" "$(date +%s)" > "$c/exit.tmp" && mv -f "$c/exit.tmp" "$c/exit" || rm -f "$c/exit.tmp"
@@ -53,6 +56,8 @@ export interface StartRequest {
   readonly killAfterSeconds: number;
   /** Run Setup Again: keep the current run as `previous` and start a new one (refused while one runs). */
   readonly again: boolean;
+  /** Where the script runs, relative to the home folder ('' or absent: the home folder itself). */
+  readonly workdir?: string;
 }
 
 /**
@@ -84,7 +89,7 @@ export function startCommand(r: StartRequest): string {
     `mv -T "$n" "$c" 2>/dev/null || { rm -rf "$n"; echo "$m existing $(head -c 64 "$c/sha256" 2>/dev/null)"; exit 0; }`,
     // A simple command, not `cd / && setsid …&`: an AND-list in the background is a subshell that
     // keeps the channel's stdout open, and the start would return only when the script ended.
-    `setsid sh "$c/fal-setup-runner.sh" "$c" ${q(r.timeoutSeconds)} ${q(r.killAfterSeconds)} < /dev/null > /dev/null 2>&1 &`,
+    `setsid sh "$c/fal-setup-runner.sh" "$c" ${q(r.timeoutSeconds)} ${q(r.killAfterSeconds)} ${q(r.workdir ?? '')} < /dev/null > /dev/null 2>&1 &`,
     // Until the runner wrote its pid (it does at once), so a status read right after sees it running.
     `i=0; while [ ! -s "$c/pid" ] && [ $i -lt 100 ]; do sleep 0.05 2>/dev/null || sleep 1; i=$((i + 1)); done`,
     `echo "$m started"`,

@@ -19,9 +19,10 @@ export interface SetupCoordinatorOptions {
   readonly pollMs?: number;
   /**
    * The script to run on a machine that has none yet, after every question (workspace trust, the
-   * user's yes to this content): undefined when nothing is to run. Asked at most once per instance.
+   * user's yes to this content, the workspace uploaded if asked for): undefined when nothing is to run.
+   * Asked at most once per instance (and again by Run Setup Again).
    */
-  readonly prepare: (id: string) => Promise<SetupScript | undefined>;
+  readonly prepare: (id: string) => Promise<PreparedSetup | undefined>;
   readonly timeoutSeconds: () => number;
   /** English log lines. */
   readonly log: (line: string) => void;
@@ -37,6 +38,12 @@ export interface SetupCoordinatorOptions {
 
 /** What the coordinator asks of a machine: SetupRemote's start and status. */
 export type MachineSetup = Pick<SetupRemote, 'start' | 'status'>;
+
+/** The script to run, and where: `workdir` (relative to home) is the workspace's copy when it was uploaded first. */
+export interface PreparedSetup {
+  readonly script: SetupScript;
+  readonly workdir?: string;
+}
 
 /** What is known of one instance's setup: the status and when (our clock) it was read. */
 export interface SetupKnown {
@@ -152,11 +159,15 @@ export class SetupCoordinator {
     const w = this.watched.get(id);
     if (!w) return undefined;
     await w.busy;
-    const script = await this.options.prepare(id);
-    if (!script) return undefined;
+    const prepared = await this.options.prepare(id);
+    if (!prepared) return undefined;
     let outcome: StartOutcome | undefined;
     await this.step(w, async (remote) => {
-      outcome = await remote.start(script, { timeoutSeconds: this.options.timeoutSeconds(), again: true });
+      outcome = await remote.start(prepared.script, {
+        timeoutSeconds: this.options.timeoutSeconds(),
+        again: true,
+        workdir: prepared.workdir,
+      });
       this.options.log(`Setup ${id}: run again: ${outcome.kind}`);
       await this.read(w, remote);
     });
@@ -182,9 +193,12 @@ export class SetupCoordinator {
     await this.read(w, remote);
     w.looked = true;
     if (w.known?.status.kind !== 'none') return; // the machine has a run (a reload, another window)
-    const script = await this.options.prepare(w.target.id);
-    if (!script || this.watched.get(w.target.id) !== w) return;
-    const outcome = await remote.start(script, { timeoutSeconds: this.options.timeoutSeconds() });
+    const prepared = await this.options.prepare(w.target.id);
+    if (!prepared || this.watched.get(w.target.id) !== w) return;
+    const outcome = await remote.start(prepared.script, {
+      timeoutSeconds: this.options.timeoutSeconds(),
+      workdir: prepared.workdir,
+    });
     this.options.log(`Setup ${w.target.id}: start: ${outcome.kind}`);
     if (outcome.kind === 'missingTool' || outcome.kind === 'failed') this.options.startFailed?.(w.target.id, outcome);
     await this.read(w, remote);

@@ -80,7 +80,7 @@ export class SetupRemote {
    */
   async start(
     script: SetupScript,
-    options: { timeoutSeconds: number; again?: boolean; killAfterSeconds?: number },
+    options: { timeoutSeconds: number; again?: boolean; killAfterSeconds?: number; workdir?: string },
   ): Promise<StartOutcome> {
     if (script.bytes.length > MAX_SCRIPT_BYTES) throw new SetupScriptTooLargeError(script.bytes.length);
     if (
@@ -101,6 +101,7 @@ export class SetupRemote {
       timeoutSeconds: options.timeoutSeconds,
       killAfterSeconds: Math.max(1, Math.floor(options.killAfterSeconds ?? KILL_AFTER_SECONDS)),
       again: options.again ?? false,
+      workdir: options.workdir,
     });
     const result = await this.shell.run(command, this.timeoutMs);
     return startOutcome(result.stdout, result.stderr, script.sha256, runId);

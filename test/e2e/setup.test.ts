@@ -1,14 +1,15 @@
 // Setup on ready (issue 19 item 2) in the real workbench, against the emulator (new instances get
 // 127.0.0.1) and a REAL sshd whose sessions have their own $HOME (sshd's SetEnv), so the machine's
 // ~/.fal/setup/ is this test's. A workspace holding .fal/setup.sh creates a 1x H100 through the
-// wizard; without anyone typing on the machine the script is shown and approved, runs detached,
+// wizard; without anyone typing on the machine the script is shown and approved, the workspace goes
+// up (fal.setup.uploadWorkspace, on by default), the script runs detached in its copy,
 // streams into a terminal, and the row goes "setting up…" → "set up". The machine's own files
 // prove where it ran. Every verdict waits on the workbench, the machine's files or the extension's
 // log — never on a fixed sleep.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { waitFor } from '../support/polling';
 import { openMachineWorkbench, type MachineWorkbench } from './machineWorkbench';
 import { screenshotOnFailure, type Workbench } from './workbench';
@@ -17,6 +18,7 @@ import { screenshotOnFailure, type Workbench } from './workbench';
 const SETUP_SH = `#!/bin/bash
 set -e
 echo "setup: installing the environment"
+pwd > "$HOME/setup-cwd"
 for i in 1 2 3; do echo "step $i of 3"; done
 echo "waiting for the go file"
 while [ ! -e "$HOME/go" ]; do sleep 0.2; done
@@ -51,6 +53,7 @@ describe('Setup on ready (real sshd, real workbench)', function () {
     workspace = mkdtempSync(join(tmpdir(), 'fal-setup-ws-'));
     mkdirSync(join(workspace, '.fal'));
     writeFileSync(join(workspace, '.fal', 'setup.sh'), SETUP_SH);
+    writeFileSync(join(workspace, 'train.py'), 'print("training")\n');
     m = await openMachineWorkbench({
       workspace,
       keyName: 'id_setup',
@@ -81,6 +84,7 @@ describe('Setup on ready (real sshd, real workbench)', function () {
       'the script is open in the editor while the question is asked',
     );
     assert.equal(existsSync(join(machineHome(), '.fal')), false, 'nothing ran before the yes');
+    assert.equal(existsSync(join(machineHome(), basename(workspace))), false, 'nothing was uploaded before the yes');
     await wb.screenshot('setup-approve');
     await wb.clickModalButton('Run Setup');
 
@@ -103,7 +107,10 @@ describe('Setup on ready (real sshd, real workbench)', function () {
     const all = await terminalText();
     assert.equal(all.split('step 1 of 3').length, 2, 'nothing shown twice');
     assert.match(all, /environment ready ✓/);
-    assert.ok(existsSync(join(machineHome(), 'env-ready')), 'the script ran on the machine, in its home');
+    assert.ok(existsSync(join(machineHome(), 'env-ready')), 'the script ran on the machine');
+    const copy = join(machineHome(), basename(workspace));
+    assert.equal(readFileSync(join(copy, 'train.py'), 'utf8'), 'print("training")\n', 'the workspace went up first');
+    assert.equal(readFileSync(join(machineHome(), 'setup-cwd'), 'utf8'), `${copy}\n`, 'and the script ran in its copy');
     assert.match(readFileSync(join(machineHome(), '.fal', 'setup', 'current', 'log'), 'utf8'), /environment ready/);
     await rowSaying(id, /^set up · 1x H100$/);
     await wb.waitForNotification(/is set up \(setup took /, 30_000);

@@ -24,12 +24,15 @@ class Machines {
   readonly runs = new Map<string, 'running' | number>();
   readonly starts: { id: string; again: boolean; hadRun: boolean }[] = [];
   readonly reads: string[] = [];
+  /** Where each start ran the script (the workspace's copy, when it was uploaded first). */
+  readonly workdirs: (string | undefined)[] = [];
   constructor(private readonly timers: FakeTimers) {}
 
   for(id: string): MachineSetup {
     return {
-      start: async (_script: SetupScript, o: { again?: boolean }): Promise<StartOutcome> => {
+      start: async (_script: SetupScript, o: { again?: boolean; workdir?: string }): Promise<StartOutcome> => {
         this.starts.push({ id, again: o.again === true, hadRun: this.runs.has(id) });
+        this.workdirs.push(o.workdir);
         if (this.runs.has(id) && !o.again) return { kind: 'existing', sameScript: true };
         this.runs.set(id, 'running');
         return { kind: 'started', runId: `run-${this.starts.length}` };
@@ -53,7 +56,7 @@ class Machines {
   }
 }
 
-function harness(o: { prepare?: (id: string) => Promise<SetupScript | undefined> } = {}) {
+function harness(o: { prepare?: (id: string) => Promise<SetupScript | undefined>; workdir?: string } = {}) {
   const timers = new FakeTimers();
   const transport = new FakeTransport();
   const machines = new Machines(timers);
@@ -65,7 +68,8 @@ function harness(o: { prepare?: (id: string) => Promise<SetupScript | undefined>
     pollMs: 5_000,
     prepare: async (id) => {
       prepared.push(id);
-      return o.prepare ? o.prepare(id) : SCRIPT;
+      const script = o.prepare ? await o.prepare(id) : SCRIPT;
+      return script && { script, workdir: o.workdir };
     },
     timeoutSeconds: () => 3600,
     log: () => undefined,
@@ -100,6 +104,15 @@ describe('SetupCoordinator (setup on ready, in fake time)', () => {
     assert.equal(h.machines.reads.length, after, 'nothing read after the end');
     assert.equal(h.transport.open.size, 0, 'connection given back');
     assert.equal(h.transport.connects.length, 1, 'one connection for the whole run');
+  });
+
+  it('the workspace uploaded first: the script starts in its copy, the first run and a run again alike', async () => {
+    const h = harness({ workdir: 'my-repo' });
+    h.coordinator.setTargets([target('i1')]);
+    await h.timers.advance(0);
+    h.machines.runs.set('i1', 0);
+    await h.coordinator.runAgain('i1');
+    assert.deepEqual(h.machines.workdirs, ['my-repo', 'my-repo']);
   });
 
   it('nobody looking: the script still starts (the machine bills), then nothing is read and the connection goes back', async () => {

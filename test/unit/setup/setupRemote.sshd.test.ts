@@ -317,6 +317,30 @@ describe('setup over a real sshd', function () {
     }
   });
 
+  it("runs in the workspace's copy when given one (relative to home); a missing copy is said in the log and it runs in home", async () => {
+    const home = (await conn.run('printf %s "$HOME"', 5_000)).stdout;
+    const copy = `fal setup copy '${process.pid}'`;
+    mkdirSync(join(home, copy), { recursive: true });
+    try {
+      const dirC = s.newDir();
+      const inCopy = new SetupRemote(conn, { dir: dirC });
+      await inCopy.start(script('pwd\n'), { timeoutSeconds: 60, workdir: copy });
+      const ran = await statusUntil(inCopy, 'exited');
+      assert.equal(ran.kind === 'exited' && ran.exitCode, 0);
+      assert.equal(readFileSync(join(dirC, 'current', 'log'), 'utf8'), `${join(home, copy)}\n`);
+      const dirA = s.newDir();
+      const missing = new SetupRemote(conn, { dir: dirA });
+      await missing.start(script('pwd\n'), { timeoutSeconds: 60, workdir: 'no such copy' });
+      await statusUntil(missing, 'exited');
+      assert.equal(
+        readFileSync(join(dirA, 'current', 'log'), 'utf8'),
+        `fal: ~/no such copy is missing; the setup runs in the home folder\n${home}\n`,
+      );
+    } finally {
+      rmSync(join(home, copy), { recursive: true, force: true });
+    }
+  });
+
   it('a full disk: a start that cannot write leaves no run behind; a run that fills it ends with no exit code (lost), never set up', async function () {
     const mount = join(s.gpu.sshd.dir, 'small-disk');
     mkdirSync(mount);
