@@ -49,6 +49,8 @@ export {
   type ReminderAction,
 } from './guardMessages';
 export { runAutoDelete, type AutoDeleteHost, type AutoDeleteJob, type AutoDeleteOutcome } from './autoDelete';
+export type { ResultsSaveOutcome, ResultsSaver } from './resultsFirst';
+export { reasonText, resultsRefusal, saveOutcome, type DeleteNote } from './resultsStep';
 export { deleteAfterFreshLook, DeleteRefused, passGate, type DeleteGate, type FreshDeleteDeps } from './freshDelete';
 export {
   judgeRecheck,
