@@ -60,7 +60,9 @@ function world(instances: ComputeInstance[], client?: FalComputeClient) {
     deletions: { watch: (ids: string[]) => void watching.push(...ids) },
   } as unknown as InstancesController;
   const keyStore = { delete: async (id: string) => void forgotten.push(id) } as unknown as InstanceKeyStore;
-  const deleter = new InstanceDeleter(controller, keyStore, log, (id, at) => ledger.recordDeleted(id, at));
+  const deleter = new InstanceDeleter(controller, keyStore, log, (id, at, saved) =>
+    ledger.recordDeleted(id, at, saved),
+  );
   const session = { requireClient: async () => client } as unknown as FalSession;
   const watched: string[][] = [];
   const sampler = {
