@@ -121,7 +121,15 @@ describe('cost guard host and monitor (extension host)', () => {
     assert.deepEqual(w.watching, ['inst_guarded']);
     assert.deepEqual(w.forgotten, ['inst_guarded']);
     assert.equal(w.ledger.entries()[0]!.endKnown, true);
+    assert.equal(w.ledger.entries()[0]!.resultsSaved, undefined, 'no note: not marked "results saved"');
     assert.ok(lines.includes('Deleted inst_guarded (auto-delete)'));
+  });
+
+  it('an auto-delete whose results were saved first is marked so in the spend ledger (and one without, not)', async () => {
+    const w = world((await client.listInstances()).instances, client);
+    await host(w).deleteInstance('inst_guarded', open().gate, { resultsSaved: true });
+    assert.equal(w.ledger.entries()[0]!.resultsSaved, true);
+    assert.ok(lines.includes('Deleted inst_guarded (auto-delete) (results saved first)'));
   });
 
   it('refuses, sending no DELETE, when fal now says the instance is not ready, has another address, or is gone', async () => {
