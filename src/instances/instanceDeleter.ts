@@ -55,8 +55,9 @@ export class InstanceDeleter {
           gone.push(id);
           const saved = resultsSaved.has(id);
           this.onDeleted(id, now(), saved);
-          const after = `${saved ? ' (results saved first)' : ''}${r.value.alreadyGone ? ' (it was already gone: 404)' : ''}`;
-          this.log.info(`Deleted ${id}${why}${after}`);
+          this.log.info(
+            `Deleted ${id}${why}${saved ? ' (results saved first)' : ''}${r.value.alreadyGone ? ' (it was already gone: 404)' : ''}`,
+          );
         } else {
           failed.push({ id, message: errorMessage(r.reason), error: r.reason });
           if (r.reason instanceof DeleteRefused) this.log.info(`Not deleting ${id}${why}: ${r.reason.message}`);
