@@ -15,6 +15,7 @@ import {
   SpendLedger,
   type CostGuardSettings,
   type DeleteGate,
+  type ResultsSaver,
 } from '../../src/cost';
 import type { GpuSampler } from '../../src/gpu';
 import { costGuardHost } from '../../src/instances/costGuardHost';
@@ -125,8 +126,14 @@ describe('cost guard host and monitor (extension host)', () => {
     assert.ok(lines.includes('Deleted inst_guarded (auto-delete)'));
   });
 
-  it('an auto-delete whose results were saved first is marked so in the spend ledger (and one without, not)', async () => {
+  it('the ResultsSaver given reaches the guard; an auto-delete whose results were saved first is marked so in the spend ledger', async () => {
     const w = world((await client.listInstances()).instances, client);
+    const results: ResultsSaver = {
+      configured: () => true,
+      save: async () => ({ kind: 'saved', fetched: 0, upToDate: 0 }),
+    };
+    assert.equal(costGuardHost({ ...w, notices: new CostNotices(log), log, results }).results, results);
+    assert.equal(host(w).results, undefined, 'none given: nothing to bring home');
     await host(w).deleteInstance('inst_guarded', open().gate, { resultsSaved: true });
     assert.equal(w.ledger.entries()[0]!.resultsSaved, true);
     assert.ok(lines.includes('Deleted inst_guarded (auto-delete) (results saved first)'));
