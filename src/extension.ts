@@ -85,7 +85,9 @@ export function activate(context: vscode.ExtensionContext): void {
     (id) => ownership.createdHere(id),
     (e) => log.error(`Could not save the spend ledger: ${String(e)}`),
   );
-  const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at) => ledger.recordDeleted(id, at));
+  const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at, saved) =>
+    ledger.recordDeleted(id, at, saved),
+  );
   const sampleSeconds = () => gpu.settings.sampleSeconds;
   const names = new InstanceNames(stored, () => session.account);
   const notices = new CostNotices(log);

@@ -58,7 +58,10 @@ export class GuardCountdowns {
     if (this.c.phases.get(id)?.kind === 'reminder') this.c.endPhase(id);
     const graceMs = Math.max(MIN_GRACE_MINUTES, this.c.settings().graceMinutes) * MINUTE_MS;
     const gen = ++this.gen;
-    const first = this.c.settings().beforeDelete.trim() !== '';
+    const first = {
+      results: this.c.host.results?.configured() === true,
+      beforeDelete: this.c.settings().beforeDelete.trim() !== '',
+    };
     const notice =
       cause === 'lease'
         ? leaseCountdownNotice(this.c.subject(record), this.c.leases.end(id) ?? now, graceMs, now, first)

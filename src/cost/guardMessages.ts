@@ -45,7 +45,19 @@ export const countdownActions = (): Countdown['actions'] => [
   { answer: 'keep', title: l10n.t('Keep') },
 ];
 
-function beforeDeleteFirst(beforeDelete: boolean): string {
+/** What runs before the delete: the results download (fal.results.paths set), the user's beforeDelete command. */
+export interface FirstSteps {
+  readonly results: boolean;
+  readonly beforeDelete: boolean;
+}
+
+function firstStepsText({ results, beforeDelete }: FirstSteps): string {
+  if (results && beforeDelete)
+    return l10n.t(
+      ' Its results (fal.results.paths) are downloaded first, then your beforeDelete command runs; the delete happens only if both succeed.',
+    );
+  if (results)
+    return l10n.t(' Its results (fal.results.paths) are downloaded first; the delete happens only if they all arrive.');
   return beforeDelete ? l10n.t(' Your beforeDelete command runs first; the delete happens only if it succeeds.') : '';
 }
 
@@ -97,9 +109,9 @@ export function countdownNotice(
   idleMs: number,
   graceMs: number,
   deadline: number,
-  beforeDelete: boolean,
+  steps: FirstSteps,
 ): Countdown {
-  const first = beforeDeleteFirst(beforeDelete);
+  const first = firstStepsText(steps);
   const headline = l10n.t`${subjectLabel(s)} has been idle for ${spanText(idleMs)}.`;
   const terms = l10n.t`after a fresh check that it is still idle with nobody logged in.${first} Deleting destroys its disk.`;
   return {
@@ -122,10 +134,10 @@ export function leaseCountdownNotice(
   end: number,
   graceMs: number,
   now: number,
-  beforeDelete: boolean,
+  steps: FirstSteps,
 ): Countdown {
   const headline = l10n.t`The lease of ${subjectLabel(s)} ended at ${clockText(end, { today: now })}.`;
-  const terms = l10n.t`after a fresh check that fal still lists it as the same ready machine.${beforeDeleteFirst(beforeDelete)} Deleting destroys its disk.`;
+  const terms = l10n.t`after a fresh check that fal still lists it as the same ready machine.${firstStepsText(steps)} Deleting destroys its disk.`;
   return {
     instanceId: s.id,
     cause: 'lease',

@@ -14,7 +14,7 @@
 //   window state                → guard.setFocused(focused)            (reminders wait while unfocused)
 //   settings change ('fal.')    → guard.setSettings(readCostSettings())
 //   create succeeded            → ownership.recordCreate(instance, now)
-//   delete succeeded (any path) → ledger.recordDeleted(id, now)
+//   delete succeeded (any path) → ledger.recordDeleted(id, now, resultsSaved)  (InstanceDeleter's onDeleted)
 //   Protect / Unprotect menu    → guard.setProtected(id, on); guard.onDidChangeProtection → repaint the row (lock)
 //   `idle`                      → an adapter over the GPU sampler's idleSince(id) + change event (IdleSource)
 //
@@ -23,8 +23,11 @@
 //   showCountdown(notice)   → notification counting down to notice.deadline with Cancel / Keep (dismiss = Cancel)
 //   inspect(id)             → over the SAMPLER'S OWN SSH connection: nvidia-smi (gpu-core's parsers) and
 //                             SESSION_CHECK_COMMAND (→ checkSessions); any failure → { ok: false, error }
+//   results (optional)      → the ResultsSaver (resultsFirst.ts): configured() and save(id) bring fal.results.paths
+//                             home before the delete; a failed or thrown save refuses it (the machine stays)
 //   runBeforeDelete(cmd,id) → run the already-substituted command in a visible terminal/task; resolve its exit code
-//   deleteInstance(id)      → fresh GET first (refuse if gone or changed), then DELETE
+//   deleteInstance(id, gate, note) → fresh GET first (refuse if gone or changed), then DELETE; note.resultsSaved
+//                             goes to the spend ledger
 //   confirmDelete(id)       → the normal, confirmed "Delete…" flow (from a reminder's Delete… button)
 //   inform(message, severity) → a short notification (auto-deleted; a warning: not auto-deleted and why)
 //   log(line)               → the "fal Compute" output channel
@@ -49,6 +52,8 @@ export {
   type ReminderAction,
 } from './guardMessages';
 export { runAutoDelete, type AutoDeleteHost, type AutoDeleteJob, type AutoDeleteOutcome } from './autoDelete';
+export type { ResultsSaveOutcome, ResultsSaver } from './resultsFirst';
+export { reasonText, resultsRefusal, saveOutcome, type DeleteNote } from './resultsStep';
 export { deleteAfterFreshLook, DeleteRefused, passGate, type DeleteGate, type FreshDeleteDeps } from './freshDelete';
 export {
   judgeRecheck,

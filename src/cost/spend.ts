@@ -18,6 +18,8 @@ export interface InstanceSpend {
   readonly sinceFirstSeen: boolean;
   /** Found gone while VS Code was not watching: the end is its last sighting. */
   readonly endUncertain: boolean;
+  /** Deleted by us after its results (fal.results.paths) came home. */
+  readonly resultsSaved: boolean;
 }
 
 export interface CreatorSpend {
@@ -61,6 +63,7 @@ export function summarizeSpend(
       running: e.endedAt === undefined,
       sinceFirstSeen: !e.createdHere && e.firstSeenAt > period.from,
       endUncertain: e.endedAt !== undefined && e.endKnown !== true && e.endedAt <= period.to,
+      resultsSaved: e.endedAt !== undefined && e.endKnown === true && e.resultsSaved === true,
     });
   }
   perInstance.sort((a, b) => (b.usd ?? -1) - (a.usd ?? -1) || a.id.localeCompare(b.id));

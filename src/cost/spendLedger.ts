@@ -32,6 +32,11 @@ export interface LedgerEntry {
   readonly endKnown?: boolean;
   /** Created from this VS Code: first seen is (about) its creation, so the figure is not limited. */
   readonly createdHere: boolean;
+  /**
+   * We deleted it after its results (fal.results.paths) came home. Written only when true, so a
+   * record from before this field reads as it did (not saved); anything but `true` reads as not saved.
+   */
+  readonly resultsSaved?: boolean;
 }
 
 export class SpendLedger {
@@ -80,11 +85,20 @@ export class SpendLedger {
     if (changed || now - this.savedAt >= LAST_SEEN_SAVE_MS) this.save(now);
   }
 
-  /** We deleted it (by hand or automatically) and fal said so at `at`: the end is known. */
-  recordDeleted(instanceId: string, at: number): void {
+  /**
+   * We deleted it (by hand or automatically) and fal said so at `at`: the end is known.
+   * `resultsSaved`: its results came home first (a delete sent again keeps an earlier mark).
+   */
+  recordDeleted(instanceId: string, at: number, resultsSaved = false): void {
     const entry = this.byId.get(instanceId);
     if (!entry) return;
-    this.byId.set(instanceId, { ...entry, endedAt: Math.max(entry.firstSeenAt, at), endKnown: true });
+    const saved = resultsSaved || entry.resultsSaved === true;
+    this.byId.set(instanceId, {
+      ...entry,
+      endedAt: Math.max(entry.firstSeenAt, at),
+      endKnown: true,
+      ...(saved ? { resultsSaved: true } : {}),
+    });
     this.save(at);
   }
 

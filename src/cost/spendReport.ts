@@ -77,7 +77,7 @@ function instanceTable(rows: readonly InstanceSpend[]): string[] {
   for (const r of rows) {
     const usd = r.usd === undefined ? l10n.t('unknown rate') : formatUsd(r.usd);
     const marks = `${r.sinceFirstSeen ? ` ${SINCE_SEEN}` : ''}${r.endUncertain ? ` ${END_UNSURE}` : ''}`;
-    const state = r.running ? l10n.t('running') : l10n.t('deleted');
+    const state = r.running ? l10n.t('running') : r.resultsSaved ? l10n.t('deleted, results saved') : l10n.t('deleted');
     out.push(
       `| ${cell(r.id)} | ${cell(machineLabel(r.instanceType))} | ${cell(r.creator ?? l10n.t('unknown creator'))} | ${r.hours.toFixed(1)} | ${usd}${marks} | ${state} |`,
     );
@@ -86,7 +86,11 @@ function instanceTable(rows: readonly InstanceSpend[]): string[] {
 }
 
 function notes(month: SpendSummary): string[] {
+  const saved = month.perInstance.some((r) => r.resultsSaved);
   return [
+    ...(saved
+      ? [l10n.t('*results saved*: its results (`fal.results.paths`) were downloaded before it was deleted.')]
+      : []),
     l10n.t`${SINCE_SEEN} since this VS Code first saw it: the instance was not created here, so it may have run (and cost) before.`,
     l10n.t`${END_UNSURE} found deleted while VS Code was not watching: counted until it was last seen, so the figure may be low.`,
     ...(month.unknownRateTypes.length

@@ -3,6 +3,7 @@
 // - inspect: a fresh nvidia-smi sample and SESSION_CHECK_COMMAND on the GPU sampler's OWN SSH
 //   connection to the instance (a second connection would itself count as another session);
 // - runBeforeDelete: a visible task, its exit code;
+// - results: the ResultsSaver (when given) that brings results home before a delete;
 // - deleteInstance: a fresh GET first — refused if the instance is gone or no longer the ready
 //   machine the guard judged — then the same delete path as the Delete command (InstanceDeleter),
 //   with the guard's gate asked after every await and right before the one request (cost/freshDelete.ts);
@@ -21,6 +22,7 @@ import {
   type CostGuardHost,
   type GuardNotices,
   type InspectResult,
+  type ResultsSaver,
 } from '../cost';
 import { describeState, type GpuSampler } from '../gpu';
 import { runBeforeDeleteTask } from './beforeDeleteTask';
@@ -38,6 +40,8 @@ export interface GuardHostDeps {
   readonly deleter: InstanceDeleter;
   readonly notices: GuardNotices;
   readonly log: vscode.LogOutputChannel;
+  /** Results first (issue 19 item 5): absent, nothing is downloaded before a delete. */
+  readonly results?: ResultsSaver;
 }
 
 export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
@@ -47,13 +51,15 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
     showCountdown: (countdown) => notices.showCountdown(countdown),
     inspect: (id) => inspect(deps, id),
     runBeforeDelete: (command, id) => runBeforeDeleteTask(command, id),
-    deleteInstance: (id, gate) =>
+    ...(deps.results ? { results: deps.results } : {}),
+    deleteInstance: (id, gate, note) =>
       deleteAfterFreshLook(
         {
           listed: (i) => deps.model.get(i)?.instance,
           requireClient: () => deps.session.requireClient(),
           send: async (client, i, g) => {
-            const { failed } = await deps.deleter.delete(client, [i], ' (auto-delete)', g);
+            const saved = new Set(note?.resultsSaved ? [i] : []);
+            const { failed } = await deps.deleter.delete(client, [i], ' (auto-delete)', g, saved);
             if (failed.length) throw failed[0]!.error;
           },
         },

@@ -20,6 +20,7 @@ import {
   type GuardNotices,
   type IdleSource,
   type Ownership,
+  type ResultsSaver,
   type SpendLedger,
 } from '../cost';
 import type { GpuSampler } from '../gpu';
@@ -44,6 +45,8 @@ export interface CostMonitorDeps {
   readonly log: vscode.LogOutputChannel;
   /** The reminders and the countdown on screen (views/costNotices.ts). */
   readonly notices: GuardNotices;
+  /** Results first (issue 19 item 5): brings results home before an auto-delete or a lease's delete. */
+  readonly results?: ResultsSaver;
 }
 
 export class CostMonitor implements vscode.Disposable {

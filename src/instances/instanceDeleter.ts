@@ -2,7 +2,7 @@
 // auto-delete after its countdown and checks): the rows marked "deleting…", the refresh scheduler
 // held in fast mode, one DELETE per instance (each in the request log), the rows kept "deleting…"
 // until fal stops listing them, the instance's key mapping forgotten, and the end recorded in the
-// spend ledger — so every path leaves the same trace.
+// spend ledger (with "results saved" when its results came home first) — so every path leaves the same trace.
 import type * as vscode from 'vscode';
 import type { FalApi } from '../auth/falClient';
 import { now } from '../base/timers';
@@ -22,15 +22,22 @@ export class InstanceDeleter {
     private readonly controller: InstancesController,
     private readonly keyStore: InstanceKeyStore,
     private readonly log: vscode.LogOutputChannel,
-    /** Told of every instance fal confirmed deleted (the spend ledger's end time). */
-    private readonly onDeleted: (id: string, at: number) => void,
+    /** Told of every instance fal confirmed deleted (the spend ledger's end time and mark). */
+    private readonly onDeleted: (id: string, at: number, resultsSaved: boolean) => void,
   ) {}
 
   /**
    * `gate`: the auto-delete's last check, asked right before its request is sent, which is then
    * sent once (a failed auto-delete is not retried: its checks could not be repeated honestly).
+   * `resultsSaved`: the ids whose results came home before this delete (results first).
    */
-  async delete(client: FalApi, ids: readonly string[], why = '', gate?: DeleteGate): Promise<DeleteOutcome> {
+  async delete(
+    client: FalApi,
+    ids: readonly string[],
+    why = '',
+    gate?: DeleteGate,
+    resultsSaved: ReadonlySet<string> = new Set(),
+  ): Promise<DeleteOutcome> {
     const { model, scheduler } = this.controller;
     const endOperation = scheduler.beginOperation();
     try {
@@ -46,8 +53,11 @@ export class InstanceDeleter {
         const id = ids[i]!;
         if (r.status === 'fulfilled') {
           gone.push(id);
-          this.onDeleted(id, now());
-          this.log.info(`Deleted ${id}${why}${r.value.alreadyGone ? ' (it was already gone: 404)' : ''}`);
+          const saved = resultsSaved.has(id);
+          this.onDeleted(id, now(), saved);
+          this.log.info(
+            `Deleted ${id}${why}${saved ? ' (results saved first)' : ''}${r.value.alreadyGone ? ' (it was already gone: 404)' : ''}`,
+          );
         } else {
           failed.push({ id, message: errorMessage(r.reason), error: r.reason });
           if (r.reason instanceof DeleteRefused) this.log.info(`Not deleting ${id}${why}: ${r.reason.message}`);

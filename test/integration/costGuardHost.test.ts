@@ -15,6 +15,7 @@ import {
   SpendLedger,
   type CostGuardSettings,
   type DeleteGate,
+  type ResultsSaver,
 } from '../../src/cost';
 import type { GpuSampler } from '../../src/gpu';
 import { costGuardHost } from '../../src/instances/costGuardHost';
@@ -60,7 +61,9 @@ function world(instances: ComputeInstance[], client?: FalComputeClient) {
     deletions: { watch: (ids: string[]) => void watching.push(...ids) },
   } as unknown as InstancesController;
   const keyStore = { delete: async (id: string) => void forgotten.push(id) } as unknown as InstanceKeyStore;
-  const deleter = new InstanceDeleter(controller, keyStore, log, (id, at) => ledger.recordDeleted(id, at));
+  const deleter = new InstanceDeleter(controller, keyStore, log, (id, at, saved) =>
+    ledger.recordDeleted(id, at, saved),
+  );
   const session = { requireClient: async () => client } as unknown as FalSession;
   const watched: string[][] = [];
   const sampler = {
@@ -119,7 +122,21 @@ describe('cost guard host and monitor (extension host)', () => {
     assert.deepEqual(w.watching, ['inst_guarded']);
     assert.deepEqual(w.forgotten, ['inst_guarded']);
     assert.equal(w.ledger.entries()[0]!.endKnown, true);
+    assert.equal(w.ledger.entries()[0]!.resultsSaved, undefined, 'no note: not marked "results saved"');
     assert.ok(lines.includes('Deleted inst_guarded (auto-delete)'));
+  });
+
+  it('the ResultsSaver given reaches the guard; an auto-delete whose results were saved first is marked so in the spend ledger', async () => {
+    const w = world((await client.listInstances()).instances, client);
+    const results: ResultsSaver = {
+      configured: () => true,
+      save: async () => ({ kind: 'saved', fetched: 0, upToDate: 0 }),
+    };
+    assert.equal(costGuardHost({ ...w, notices: new CostNotices(log), log, results }).results, results);
+    assert.equal(host(w).results, undefined, 'none given: nothing to bring home');
+    await host(w).deleteInstance('inst_guarded', open().gate, { resultsSaved: true });
+    assert.equal(w.ledger.entries()[0]!.resultsSaved, true);
+    assert.ok(lines.includes('Deleted inst_guarded (auto-delete) (results saved first)'));
   });
 
   it('refuses, sending no DELETE, when fal now says the instance is not ready, has another address, or is gone', async () => {

@@ -10,7 +10,7 @@ import type { InstanceRecord } from '../../../src/core/instancesModel';
 import { CostGuard, LEASES_KEY, passGate } from '../../../src/cost';
 import { StoredState } from '../../../src/core/storedState';
 import { FakeTimers, flush } from '../core/fakeTimers';
-import { timeStep, FakeHost, FakeIdle, HOUR, MIN, MemoryStore, record, settings } from './helpers';
+import { answerNewest, timeStep, FakeHost, FakeIdle, HOUR, MIN, MemoryStore, record, settings } from './helpers';
 
 const IDS = ['inst_a', 'inst_b', 'inst_c'] as const;
 const CREATED_HERE = new Set(['inst_a', 'inst_b']);
@@ -129,14 +129,9 @@ async function run(leaseMin: readonly number[], beforeDelete: string, commands: 
         store.data.set(LEASES_KEY, JSON.stringify(next)); // no event here: this window learns it by reading
         break;
       }
-      case 'answer': {
-        const open = host.countdowns.filter((c) => !c.closed).at(-1);
-        if (!open) break;
-        countdowns.get(open.notice.instanceId)!.answered = true;
-        open.answer(cmd.answer);
-        await flush();
+      case 'answer':
+        await answerNewest(host, cmd.answer, (i) => (countdowns.get(i)!.answered = true));
         break;
-      }
       case 'list': {
         const change = { remove: undefined, restore: record(cmd.id), provisioning: record(cmd.id, 0, { status: 'x' }) };
         const next = change[cmd.change];

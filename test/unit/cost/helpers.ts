@@ -7,10 +7,13 @@ import type {
   CountdownAnswer,
   CostGuardHost,
   DeleteGate,
+  DeleteNote,
   IdleSource,
   InspectResult,
   Reminder,
   ReminderAction,
+  ResultsSaveOutcome,
+  ResultsSaver,
   Shown,
 } from '../../../src/cost';
 import { DEFAULT_COST_GUARD_SETTINGS, type CostGuardSettings } from '../../../src/cost';
@@ -83,6 +86,9 @@ export class FakeHost implements CostGuardHost {
   readonly inspected: string[] = [];
   readonly commands: string[] = [];
   readonly deleted: string[] = [];
+  /** What each sent delete was told (the spend ledger's mark). */
+  readonly notes: (DeleteNote | undefined)[] = [];
+  results: ResultsSaver | undefined;
   inspectResult: InspectResult | Error = CLEAN;
   beforeDeleteExit: number | Error = 0;
   deleteError: Error | undefined;
@@ -106,13 +112,14 @@ export class FakeHost implements CostGuardHost {
       : Promise.resolve(this.beforeDeleteExit);
   };
   /** Like the extension's delete path: the gate is asked right before the request, which is then "sent". */
-  deleteInstance(id: string, gate: DeleteGate): Promise<void> {
+  deleteInstance(id: string, gate: DeleteGate, note?: DeleteNote): Promise<void> {
     try {
       gate.beforeSend();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     this.deleted.push(id);
+    this.notes.push(note);
     return this.deleteError ? Promise.reject(this.deleteError) : Promise.resolve();
   }
   confirmDelete(id: string): void {
@@ -181,4 +188,31 @@ export async function timeStep(
     await flush();
   } else return false;
   return true;
+}
+
+/** A ResultsSaver the test answers: each save resolves with `next` (or throws it, an Error). */
+export class FakeSaver implements ResultsSaver {
+  on = true;
+  next: ResultsSaveOutcome | Error = { kind: 'saved', fetched: 2, upToDate: 1 };
+  readonly saves: string[] = [];
+  configured(): boolean {
+    return this.on;
+  }
+  save(instanceId: string): Promise<ResultsSaveOutcome> {
+    this.saves.push(instanceId);
+    return this.next instanceof Error ? Promise.reject(this.next) : Promise.resolve(this.next);
+  }
+}
+
+/** The property tests' "answer" step: the newest open countdown is answered (`mark` first records it). */
+export async function answerNewest(
+  host: FakeHost,
+  answer: CountdownAnswer | undefined,
+  mark: (instanceId: string) => void,
+): Promise<void> {
+  const open = host.countdowns.filter((c) => !c.closed).at(-1);
+  if (!open) return;
+  mark(open.notice.instanceId);
+  open.answer(answer);
+  await flush();
 }

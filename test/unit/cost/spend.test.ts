@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  buildSpendReport,
   fixedOffsetCalendar,
   localCalendar,
   monthToDate,
@@ -179,6 +180,53 @@ describe('spend ledger', () => {
         .entries()
         .map((e) => e.id),
       ['ok'],
+    );
+  });
+
+  it('"results saved": a delete marks it, the mark survives a reload and a second delete; old records and stray values read as not saved; the report prints it', () => {
+    const store = new MemoryStore();
+    const t0 = at('2026-03-10T08:00Z');
+    const l = ledger(store, ['inst_a', 'inst_b']);
+    l.observe([record('inst_a', t0), record('inst_b', t0), record('inst_c', t0)], t0);
+    l.recordDeleted('inst_a', t0 + HOUR, true);
+    l.recordDeleted('inst_b', t0 + HOUR);
+    l.recordDeleted('inst_a', t0 + 2 * HOUR, false); // a stalled delete sent again: the results were still saved
+    const stored = JSON.parse(store.data.get('fal.spendLedger')!) as { entries: Record<string, unknown>[] };
+    assert.deepEqual(
+      stored.entries.map((e) => [e.id, e.resultsSaved]),
+      [
+        ['inst_a', true],
+        ['inst_b', undefined],
+        ['inst_c', undefined],
+      ],
+      'written only when true: a record without it is the old shape',
+    );
+    // A record from before the field, and one with a stray value: both read, neither as saved.
+    const before = {
+      instanceType: 'gpu_1x_h100_sxm5',
+      firstSeenAt: t0,
+      lastSeenAt: t0,
+      endedAt: t0 + HOUR,
+      endKnown: true,
+      createdHere: true,
+    };
+    stored.entries.push({ id: 'old', ...before }, { id: 'odd', ...before, resultsSaved: 'yes' });
+    store.data.set('fal.spendLedger', JSON.stringify(stored));
+    const s = summarizeSpend(ledger(store).entries(), today(UTC, at('2026-03-10T20:00Z')), RATES);
+    const saved = (id: string) => s.perInstance.find((x) => x.id === id)?.resultsSaved;
+    assert.deepEqual(['inst_a', 'inst_b', 'inst_c', 'old', 'odd'].map(saved), [true, false, false, false, false]);
+    const report = buildSpendReport({ today: s, month: s });
+    assert.match(report, /\| inst_a \| 8x H100 \|.*\| deleted, results saved \|/);
+    assert.match(report, /\| inst_b \| 8x H100 \|.*\| deleted \|/);
+    assert.match(
+      report,
+      /\*results saved\*: its results \(`fal\.results\.paths`\) were downloaded before it was deleted\./,
+    );
+    const none = summarizeSpend(ledger(store).entries(), today(UTC, at('2026-03-11T20:00Z')), RATES);
+    assert.doesNotMatch(
+      buildSpendReport({ today: none, month: none }),
+      /results saved/,
+      'no note without a saved delete',
     );
   });
 });

@@ -46,13 +46,10 @@ const gone: LedgerEntry = {
 
 describe('Cost presentation', () => {
   it("countdown: the guard's words around an absolute deadline and the time left, with a Keep link for that instance", () => {
-    const notice = countdownNotice(
-      { id: 'inst_a', instanceType: 'gpu_8x_h100_sxm5' },
-      30 * 60_000,
-      10 * 60_000,
-      0,
-      true,
-    );
+    const notice = countdownNotice({ id: 'inst_a', instanceType: 'gpu_8x_h100_sxm5' }, 30 * 60_000, 10 * 60_000, 0, {
+      results: false,
+      beforeDelete: true,
+    });
     const text = countdownText(notice, '14:32', 552_000);
     assert.equal(
       text,
@@ -74,7 +71,7 @@ describe('Cost presentation', () => {
       end,
       60_000,
       end,
-      false,
+      { results: false, beforeDelete: false },
     );
     const text = countdownText(notice, '18:31', 30_000);
     assert.match(
