@@ -91,6 +91,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const sampleSeconds = () => gpu.settings.sampleSeconds;
   const names = new InstanceNames(stored, () => session.account);
   const notices = new CostNotices(log);
+  const titles = errorTitles(context.extension.packageJSON);
+  const title = (id: CommandId) => titles.get(id) ?? id;
+  const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
+    registerCommand(log, id, title(id), run);
+  const machineDeps = { model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command };
+  const transfer = transferFeature({ ...machineDeps, settings: () => settings });
   const cost = new CostMonitor({
     model: controller.model,
     session,
@@ -105,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): void {
     sampleSeconds,
     log,
     notices,
+    results: transfer.transfers,
   });
   const nickname = () => settings.cost.creatorNickname;
   const costTree = new CostTreePart(cost.guard, ownership, nickname, stored);
@@ -113,12 +120,6 @@ export function activate(context: vscode.ExtensionContext): void {
     monthlyBudgetUsd: settings.cost.monthlyBudgetUsd,
   }));
   // Setup on ready: the coordinator (src/setup) is the only thing that runs or reads setup on machines.
-  const titles = errorTitles(context.extension.packageJSON);
-  const title = (id: CommandId) => titles.get(id) ?? id;
-  const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
-    registerCommand(log, id, title(id), run);
-  const machineDeps = { model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command };
-  const transfer = transferFeature({ ...machineDeps, settings: () => settings });
   const uploadWorkspace = (id: string, key: string) => transfer.transfers.uploadBeforeSetup(id, key);
   const setup = setupFeature({ ...machineDeps, settings: () => settings, uploadWorkspace });
   const view = new InstancesView(
@@ -161,6 +162,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const deps = {
     ...{ controller, stored, keyStore: instanceKeys, names, milestones, log, deleter, costs },
     setup: setup.monitor.coordinator,
+    results: transfer.transfers,
   };
 
   let importOffered = false;

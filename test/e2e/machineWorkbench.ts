@@ -16,6 +16,8 @@ export interface MachineWorkbench {
   readonly s: GpuSshd;
   /** The machine's $HOME. */
   readonly machineHome: string;
+  /** Waits until no transfer's progress toast is on screen (it closes when its transfer ends). */
+  progressClosed(): Promise<unknown>;
   /** Creates a 1x H100 through the wizard with the key; resolves with its id once fal lists it. */
   createInstance(): Promise<string>;
   dispose(): Promise<void>;
@@ -53,6 +55,14 @@ export async function openMachineWorkbench(options: {
     wb,
     s,
     machineHome,
+    progressClosed: () =>
+      waitFor(
+        'the progress notification to close',
+        () => wb.notifications(),
+        (list) => !list.some((n) => /^(Uploading|Downloading|Bringing the results) /.test(n.message)),
+        30_000,
+        100,
+      ),
     async createInstance() {
       const known = fal.instances().map((i) => i.id);
       await wb.runCommand('fal: Create H100 Instance');

@@ -28,16 +28,6 @@ describe('Upload Workspace and Download Results (real sshd, real workbench)', fu
   let workspace: string;
   let id: string;
   const copy = () => join(m.machineHome, basename(workspace));
-  /** The progress toast closes when its transfer ends; the outcome's toast stays. */
-  const progressClosed = () =>
-    waitFor(
-      'the progress notification to close',
-      () => wb.notifications(),
-      (list) => !list.some((n) => /^(Uploading|Downloading) /.test(n.message)),
-      30_000,
-      100,
-    );
-
   before(async function () {
     this.timeout(180_000);
     workspace = mkdtempSync(join(tmpdir(), 'fal-xfer-ws-'));
@@ -87,7 +77,7 @@ describe('Upload Workspace and Download Results (real sshd, real workbench)', fu
     assert.ok(existsSync(join(copy(), '.gitignore')));
     assert.equal(existsSync(join(copy(), 'data')), false, '.gitignore is honoured');
     assert.equal(existsSync(join(copy(), '.env')), false, 'the secret stayed home');
-    await progressClosed();
+    await m.progressClosed();
     await wb.screenshot('transfer-uploaded');
 
     await wb.clickNotificationButton('Upload Them Too…');
@@ -121,7 +111,7 @@ describe('Upload Workspace and Download Results (real sshd, real workbench)', fu
     assert.equal(readFileSync(join(workspace, 'outputs', 'metrics.json'), 'utf8'), '{"loss": 0.12}\n');
     assert.equal(readFileSync(join(workspace, 'outputs', 'ckpt', 'step 100.pt')).length, 256 * 1024);
     assert.equal(existsSync(join(workspace, 'outputs', 'passwd')), false, 'a link is never written');
-    await progressClosed();
+    await m.progressClosed();
     await wb.screenshot('transfer-downloaded');
 
     // The machine's file changes, but the local one was edited later: asked, and kept on "Keep Mine".
