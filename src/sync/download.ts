@@ -122,6 +122,8 @@ async function receive(
   const pending = new Set(fetch.map((e) => e.path));
   const received: string[] = [];
   const writer = new ResultWriter(options.localRoot, options.pathRules ?? LOCAL_PATH_RULES);
+  /** Writes not settled yet: a failure waits for them, so no temporary file outlives the rejection. */
+  const writing = new Set<Promise<void>>();
   const extract = tarExtract();
   extract.on('entry', (header, content, next) => {
     const skip = (reason: string) => {
@@ -135,6 +137,9 @@ async function receive(
     const written = writer.write(header.name, content as unknown as NodeJS.ReadableStream, header, (n) =>
       counter.addBytes(n),
     );
+    writing.add(written);
+    const settled = () => writing.delete(written);
+    written.then(settled, settled);
     written.then(
       () => {
         received.push(header.name);
@@ -155,6 +160,9 @@ async function receive(
       throw remoteFailure(l10n.t('Packing the results'), result.exitCode, result.stderr);
     return { received, stderr: result.stderr };
   } catch (e) {
+    // The channel can fail before a write has cleaned up (a write's error ends its tar entry, which
+    // ends the stream): its temporary file is removed before we say the download failed.
+    await Promise.allSettled([...writing]);
     throw syncErrorOf(e, options.signal);
   }
 }

@@ -59,12 +59,16 @@ export class ResultWriter {
         done(null, chunk);
       },
     });
+    const sink = createWriteStream(temporary, { flags: 'wx', mode: 0o644 | (mode & 0o111) });
     try {
-      await pipeline(content, counting, createWriteStream(temporary, { flags: 'wx', mode: 0o644 | (mode & 0o111) }));
+      await pipeline(content, counting, sink);
       if (written !== size) throw new Error(l10n.t('{0}: {1} of {2} bytes arrived', path, written, size));
       await utimes(temporary, mtime, mtime);
       await rename(temporary, join(folder, base));
     } catch (e) {
+      // pipeline rejects on the first error, before every stream has closed: the file may still be
+      // opening or open. Removed only once it is closed, so no temporary file comes back after.
+      if (!sink.closed) await new Promise<void>((closed) => sink.once('close', () => closed()));
       await unlink(temporary).catch(() => undefined);
       throw e;
     }

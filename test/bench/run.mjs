@@ -75,11 +75,17 @@ const rates = Object.fromEntries(await Promise.all(scenarios.map(async (s) => [s
 console.log('Measuring the worst-case parse at the 16 MiB body cap (9 hostile bodies × 3 fresh processes)…');
 const { measureParseWorstCase } = require(resolve(root, 'out/test/bench/parseWorstCase.js'));
 const parse = measureParseWorstCase(3);
+const { measureSshConfigScale } = require(resolve(root, 'out/test/bench/sshConfigScale.js'));
+const sshConfig = await measureSshConfigScale();
 const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 const parseCase = (c) =>
   `parse ${c.parseMs} ms; read + parse ${c.ms} ms; +${c.peakRssGrowthMiB} MiB peak RSS (${c.kind}, ${mib(c.bodyBytes)} → ${c.outcome === 'ok' ? `${c.rows} rows` : c.outcome})`;
 
 const rows = [
+  [
+    'a 5,000-host ~/.ssh/config: add our Include / the idempotent re-check (median of 5; goal < 200 ms each)',
+    `${sshConfig.addMs.toFixed(1)} ms / ${sshConfig.checkMs.toFixed(1)} ms`,
+  ],
   [
     'bundle dist/extension.js (minified; loaded on activation)',
     `${kib(bundle.length)} (${kib(gzipSync(bundle).length)} gzip)`,

@@ -170,17 +170,13 @@ describe('ssh/sshConfigFile: hand-written edge cases', function () {
     });
   }
 
-  it('a 5,000-host config: ensureInclude and the idempotent re-check each take < 200 ms', async () => {
+  // How long it takes is measured by `npm run bench` (test/bench/sshConfigScale.ts), not asserted here.
+  it('a 5,000-host config: the Include added, found present again, removed byte for byte', async () => {
     mkdirSync(sshDir, { mode: 0o700 });
     const original = Buffer.from(manyHosts(5000));
     writeFileSync(userConfig, original);
-    let started = performance.now();
     assert.equal(await ensureInclude(userConfig, managed, dir), 'added');
-    const addMs = performance.now() - started;
-    started = performance.now();
     assert.equal(await ensureInclude(userConfig, managed, dir), 'present');
-    const checkMs = performance.now() - started;
-    assert.ok(addMs < 200 && checkMs < 200, `add ${addMs.toFixed(0)} ms, re-check ${checkMs.toFixed(0)} ms`);
     assert.equal(await removeInclude(userConfig, managed, dir), 'removed');
     assert.deepEqual(readFileSync(userConfig), original);
   });
