@@ -38,11 +38,26 @@ export function syncErrorOf(e: unknown, signal: AbortSignal | undefined): SyncEr
 
 /** A failed command on the machine, in words: its stderr's last line, or why it could not start. */
 export function remoteFailure(what: string, exitCode: number | undefined, stderr: string): SyncError {
-  const lastLine = stderr.trim().split('\n').pop() ?? '';
+  const lastLine = tellingLine(stderr);
+  if (/No space left on device|Disk quota exceeded/i.test(lastLine))
+    return new SyncError('remote', l10n.t("{0} failed: the machine's disk is full ({1})", what, lastLine));
   if (exitCode === 127)
     return new SyncError('remote', l10n.t('{0}: a command is missing on the machine ({1})', what, lastLine));
   return new SyncError(
     'remote',
     l10n.t('{0} failed on the machine (exit {1}): {2}', what, String(exitCode ?? '?'), lastLine),
   );
+}
+
+/**
+ * The line of stderr that says why: tar's last line is only "Exiting with failure status due to
+ * previous errors", so the first line naming a cause wins, else the last line that is not that.
+ */
+function tellingLine(stderr: string): string {
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const cause = lines.find((l) => /No space left|quota exceeded|Read-only file system|Permission denied/i.test(l));
+  return cause ?? lines.filter((l) => !/Exiting with failure status/.test(l)).pop() ?? lines.pop() ?? '';
 }

@@ -75,6 +75,11 @@ const rates = Object.fromEntries(await Promise.all(scenarios.map(async (s) => [s
 console.log('Measuring the worst-case parse at the 16 MiB body cap (9 hostile bodies × 3 fresh processes)…');
 const { measureParseWorstCase } = require(resolve(root, 'out/test/bench/parseWorstCase.js'));
 const parse = measureParseWorstCase(3);
+console.log(
+  'Measuring SSH logins to one instance with the GPU view, a setup log and uploads all open (real sshd, 30 s)…',
+);
+const { measureSharedSessions } = require(resolve(root, 'out/test/bench/sharedSessions.js'));
+const shared = await measureSharedSessions(30);
 const { measureSshConfigScale } = require(resolve(root, 'out/test/bench/sshConfigScale.js'));
 const sshConfig = await measureSshConfigScale();
 const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
@@ -82,6 +87,10 @@ const parseCase = (c) =>
   `parse ${c.parseMs} ms; read + parse ${c.ms} ms; +${c.peakRssGrowthMiB} MiB peak RSS (${c.kind}, ${mib(c.bodyBytes)} → ${c.outcome === 'ok' ? `${c.rows} rows` : c.outcome})`;
 
 const rows = [
+  [
+    `SSH logins to one instance in ${shared.seconds} s with the GPU view (1 s), a setup log followed and ${shared.uploads} uploads (goal: 1, i.e. 1 per hour)`,
+    `${shared.logins} login, ${shared.sessions} sessions (channels); ${shared.samples} GPU samples read, ${shared.logBytes} B of log followed`,
+  ],
   [
     'a 5,000-host ~/.ssh/config: add our Include / the idempotent re-check (median of 5; goal < 200 ms each)',
     `${sshConfig.addMs.toFixed(1)} ms / ${sshConfig.checkMs.toFixed(1)} ms`,

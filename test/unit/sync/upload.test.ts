@@ -3,6 +3,7 @@
 // file under its name and resumes with what the machine lacks.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { uploadWorkspace } from '../../../src/sync/upload';
@@ -135,5 +136,52 @@ describe('uploadWorkspace over a real sshd', function () {
     assert.equal(resumed.sentFiles, 12 - landed.length);
     for (const n of names)
       assert.deepEqual(readFileSync(join(env.s.home, remoteDir, n)), readFileSync(join(local, n)), n);
+  });
+
+  it("a full disk on the machine: the upload fails in the machine's words, nothing half-written carries a name, and it resumes once there is room", async () => {
+    const local = env.s.localDir('fulldisk');
+    const remoteDir = env.s.remoteDir('fulldisk');
+    writeTree(local, { 'small.txt': 'small', 'big.bin': randomBytes(1024 * 1024) });
+    const mount = join(env.s.home, remoteDir);
+    mkdirSync(mount);
+    // Root in CI (as the setup's full-disk test): a 256 KiB disk mounted where the copy goes.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount], { stdio: 'pipe' });
+    try {
+      await assert.rejects(
+        uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir }),
+        (e: Error & { kind?: string }) =>
+          e.kind === 'remote' &&
+          /^Unpacking the upload failed: the machine's disk is full \(.*No space left on device\)$/.test(e.message),
+      );
+      assert.equal(existsSync(join(mount, 'big.bin')), false, 'no half file under its name');
+      assert.equal(existsSync(join(mount, 'small.txt')), false, 'nothing of the failed batch under its name');
+    } finally {
+      execFileSync('umount', [mount]);
+    }
+    const resumed = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir });
+    assert.equal(resumed.sentFiles, 2);
+    assert.deepEqual(readFileSync(join(mount, 'big.bin')), readFileSync(join(local, 'big.bin')));
+  });
+
+  it('a machine without tar: the upload fails saying a command is missing, and nothing is written', async () => {
+    const local = env.s.localDir('notar');
+    const remoteDir = env.s.remoteDir('notar');
+    writeTree(local, { 'a.txt': 'a' });
+    const bin = join(env.s.localDir('notar-bin'), 'bin');
+    mkdirSync(bin);
+    for (const dir of ['/usr/bin', '/bin'])
+      for (const tool of readdirSync(dir))
+        if (tool !== 'tar' && !existsSync(join(bin, tool))) symlinkSync(join(dir, tool), join(bin, tool));
+    const prefix = `PATH='${bin}'; export PATH\n`;
+    const noTar = {
+      ...env.conn,
+      run: (command: string, ms: number) => env.conn.run(prefix + command, ms),
+      exec: (command: string, io: Parameters<typeof env.conn.exec>[1]) => env.conn.exec(prefix + command, io),
+    };
+    await assert.rejects(
+      uploadWorkspace({ connection: noTar, localRoot: local, remoteDir }),
+      (e: Error & { kind?: string }) => e.kind === 'remote' && /a command is missing on the machine/.test(e.message),
+    );
+    assert.equal(existsSync(join(env.s.home, remoteDir, 'a.txt')), false);
   });
 });
