@@ -1,4 +1,5 @@
-// Builds the extension bundle (dist/extension.js, with dist/undici.js and dist/ssh2.js loaded on demand),
+// Builds the extension bundle (dist/extension.js, with dist/undici.js, dist/ssh2.js and dist/tar-stream.js
+// loaded on demand),
 // the vscode:uninstall hook (dist/uninstall.js) and the tests (out/**).
 //   node esbuild.mjs               development build (sourcemaps, not minified)
 //   node esbuild.mjs --production  release bundle: minified; its sourcemap beside it, kept out of the .vsix
@@ -24,8 +25,10 @@ function tsFiles(dir) {
 // - undici is most of the extension's code and is needed only once a request is made
 //   (dist/undici.js, loaded by src/api/http.ts on the first request);
 // - ssh2 is needed only once the GPU view samples a machine (dist/ssh2.js, loaded by
-//   src/connections/sshTransport.ts on the first connection).
-const ON_DEMAND = ['undici', 'ssh2'];
+//   src/connections/sshTransport.ts on the first connection);
+// - tar-stream is needed only once a workspace goes up or results come back (dist/tar-stream.js,
+//   loaded by src/sync/tarStream.ts on the first transfer).
+const ON_DEMAND = ['undici', 'ssh2', 'tar-stream'];
 
 const requiredOnDemand = {
   name: 'required-on-demand',
@@ -63,7 +66,7 @@ const onDemandBundle = (name) => ({
   outfile: `dist/${name}.js`,
   plugins: [nativeLeftOut],
 });
-const [undici, ssh2] = ON_DEMAND.map(onDemandBundle);
+const [undici, ssh2, tarStream] = ON_DEMAND.map(onDemandBundle);
 
 const extension = {
   ...nodeBundle,
@@ -98,7 +101,7 @@ const tests = {
 
 if (watch) {
   const contexts = await Promise.all(
-    [extension, undici, ssh2, uninstall, tests].map((options) => esbuild.context(options)),
+    [extension, undici, ssh2, tarStream, uninstall, tests].map((options) => esbuild.context(options)),
   );
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching src/ and test/');
@@ -107,10 +110,12 @@ if (watch) {
   rmSync('dist', { recursive: true, force: true });
   if (!production) rmSync('out', { recursive: true, force: true });
   await Promise.all(
-    [extension, undici, ssh2, uninstall, ...(production ? [] : [tests])].map((options) => esbuild.build(options)),
+    [extension, undici, ssh2, tarStream, uninstall, ...(production ? [] : [tests])].map((options) =>
+      esbuild.build(options),
+    ),
   );
   const kib = (file) => `${file} ${(statSync(file).size / 1024).toFixed(1)} KiB`;
   console.log(
-    `esbuild: ${['dist/extension.js', 'dist/undici.js', 'dist/ssh2.js', 'dist/uninstall.js'].map(kib).join(' + ')}${production ? ' (production)' : ''}`,
+    `esbuild: ${['dist/extension.js', 'dist/undici.js', 'dist/ssh2.js', 'dist/tar-stream.js', 'dist/uninstall.js'].map(kib).join(' + ')}${production ? ' (production)' : ''}`,
   );
 }

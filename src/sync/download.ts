@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { extract as tarExtract, type Header } from 'tar-stream';
+import type { Header } from 'tar-stream';
 import { realTimers, type Timers } from '../base/timers';
 import type { CommandConnection } from '../connections/commandTransport';
 import type { LeftOut } from './localTree';
@@ -20,6 +20,7 @@ import { homeFolder, remoteDirProblem } from './remoteShell';
 import { RefusedEntry, ResultWriter } from './resultWriter';
 import { selectResults } from './resultSelection';
 import { SyncError, remoteFailure, syncErrorOf } from './syncError';
+import { tarStream } from './tarStream';
 
 export interface DownloadOptions {
   readonly connection: CommandConnection;
@@ -124,7 +125,7 @@ async function receive(
   const writer = new ResultWriter(options.localRoot, options.pathRules ?? LOCAL_PATH_RULES);
   /** Writes not settled yet: a failure waits for them, so no temporary file outlives the rejection. */
   const writing = new Set<Promise<void>>();
-  const extract = tarExtract();
+  const extract = tarStream().extract();
   extract.on('entry', (header, content, next) => {
     const skip = (reason: string) => {
       refused.push({ path: header.name, reason });

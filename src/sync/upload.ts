@@ -9,7 +9,7 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { pack as tarPack, type Pack } from 'tar-stream';
+import type { Pack } from 'tar-stream';
 import { realTimers, type Timers } from '../base/timers';
 import type { CommandConnection } from '../connections/commandTransport';
 import { scanWorkspace, type LeftOut, type LocalFile } from './localTree';
@@ -19,6 +19,7 @@ import { ProgressCounter, type SyncProgress } from './progress';
 import { fetchManifest } from './remoteManifest';
 import { STAGING, homeFolder, remoteDirProblem } from './remoteShell';
 import { SyncError, remoteFailure, syncErrorOf } from './syncError';
+import { tarStream } from './tarStream';
 
 export interface UploadOptions {
   readonly connection: CommandConnection;
@@ -107,7 +108,7 @@ async function packFiles(
 }
 
 async function sendBatch(options: UploadOptions, files: readonly LocalFile[], counter: ProgressCounter): Promise<void> {
-  const tar = tarPack();
+  const tar = tarStream().pack();
   // Its failures reach us through the two promises below; an 'error' nobody listens to would crash the host.
   tar.on('error', () => undefined);
   const packing = packFiles(tar, options.localRoot, files, counter).catch((e: unknown) => {

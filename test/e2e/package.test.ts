@@ -35,6 +35,7 @@ describe('the packaged .vsix', () => {
       'extension/changelog.md',
       'extension/dist/extension.js',
       'extension/dist/ssh2.js',
+      'extension/dist/tar-stream.js',
       'extension/dist/undici.js',
       'extension/dist/uninstall.js',
       'extension/media/fal.svg',
