@@ -4,11 +4,8 @@
 // leaves a half file that looks complete; what earlier batches brought stays, and the next run's
 // manifest skips it (resume). Nothing on the machine is ever deleted.
 import * as l10n from '@vscode/l10n';
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { pack as tarPack, type Pack } from 'tar-stream';
+import { pipeline } from 'node:stream';
+import { pack as tarPack } from 'tar-stream';
 import { realTimers, type Timers } from '../base/timers';
 import type { CommandConnection } from '../connections/commandTransport';
 import { scanWorkspace, type LeftOut, type LocalFile } from './localTree';
@@ -17,6 +14,7 @@ import { ProgressCounter, type SyncProgress } from './progress';
 import { fetchManifest } from './remoteManifest';
 import { STAGING, homeFolder, remoteDirProblem } from './remoteShell';
 import { SyncError, remoteFailure, syncErrorOf } from './syncError';
+import { gatherChunks, packFiles } from './tarFeed';
 
 export interface UploadOptions {
   readonly connection: CommandConnection;
@@ -77,43 +75,19 @@ export function batchesOf(files: readonly LocalFile[], maxBytes: number, maxFile
   return batches;
 }
 
-async function packFiles(
-  tar: Pack,
-  root: string,
-  files: readonly LocalFile[],
-  counter: ProgressCounter,
-): Promise<void> {
-  for (const file of files) {
-    const header = { name: file.path, size: file.size, mode: file.mode, mtime: new Date(file.mtimeSeconds * 1000) };
-    if (file.size === 0) {
-      tar.entry(header, Buffer.alloc(0));
-      counter.fileDone();
-      continue;
-    }
-    const entry = tar.entry(header) as unknown as NodeJS.WritableStream;
-    const counting = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        counter.addBytes(chunk.length);
-        done(null, chunk);
-      },
-    });
-    // end: a file that grows while we read it sends the size we announced; one that shrinks fails the batch.
-    await pipeline(createReadStream(join(root, file.path), { start: 0, end: file.size - 1 }), counting, entry);
-    counter.fileDone();
-  }
-  tar.finalize();
-}
-
 async function sendBatch(options: UploadOptions, files: readonly LocalFile[], counter: ProgressCounter): Promise<void> {
   const tar = tarPack();
   // Its failures reach us through the two promises below; an 'error' nobody listens to would crash the host.
   tar.on('error', () => undefined);
-  const packing = packFiles(tar, options.localRoot, files, counter).catch((e: unknown) => {
+  const onBytes = (n: number) => counter.addBytes(n);
+  const packing = packFiles(tar, options.localRoot, files, onBytes, () => counter.fileDone()).catch((e: unknown) => {
     tar.destroy(e as Error);
     throw e;
   });
+  // pipeline, not pipe: a packing failure must end the channel's stdin too, or tar -x waits for more.
+  const stdin = pipeline(tar as unknown as NodeJS.ReadableStream, gatherChunks(), () => undefined);
   const sending = options.connection
-    .exec(extractCommand(options.remoteDir), { stdin: tar as unknown as NodeJS.ReadableStream, signal: options.signal })
+    .exec(extractCommand(options.remoteDir), { stdin, signal: options.signal })
     .catch((e: unknown) => {
       // The channel is gone: the packing waits on it for room that never comes unless its stream ends.
       tar.destroy();
