@@ -206,15 +206,15 @@ const rows = [
   ['hostile body ≤ 16 MiB cap: slowest read + parse', parseCase(parse.slowest)],
   ['hostile body ≤ 16 MiB cap: most memory', parseCase(parse.hungriest)],
   [
-    'first upload, 10,000 files / 200 MB, ÷ `rsync -a` over the same sshd (median of 3; goal ≤ 1.2×)',
+    'first upload, 10,000 files / 200 MB, ÷ `rsync -a` over the same sshd (median of 5; goal ≤ 1.2×)',
     `${sync.firstRatio.toFixed(2)}× (ours ${secs(sync.firstS)}; rsync ${secs(sync.rsyncFirstS)})`,
   ],
   [
-    're-upload, nothing changed (median of 3; goal ≤ 1 s and ≤ 1 MB sent)',
+    're-upload, nothing changed (median of 5; goal ≤ 1 s and ≤ 1 MB sent)',
     `${secs(sync.unchangedS)}; ${MB(sync.unchangedUpBytes)} up, ${MB(sync.unchangedDownBytes)} down (the manifest); rsync ${secs(sync.rsyncUnchangedS)}`,
   ],
   [
-    're-upload, one file changed among 10,000 (median of 3; goal ≤ 0.5 s)',
+    're-upload, one file changed among 10,000 (median of 5; goal ≤ 0.5 s)',
     `${secs(sync.oneChangedS)}; ${MB(sync.oneChangedUpBytes)} up; rsync ${secs(sync.rsyncOneChangedS)}`,
   ],
   ['one SSH session on this sshd (`true`; the floor of every command above)', secs(sync.sessionS)],

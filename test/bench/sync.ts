@@ -1,6 +1,6 @@
 // The workspace up and results back against a real sshd on loopback (ssh2 from the shipped
 // dist/ssh2.js), beside plain `rsync -a` over the same sshd in the same run: a first upload of a
-// 10,000-file / 200 MB tree (median of 3, each run into a fresh folder, rsync and ours taking turns),
+// 10,000-file / 200 MB tree (median of 5, each run into a fresh folder, rsync and ours taking turns),
 // a re-upload with nothing changed (time, and the bytes through the connection both ways), one
 // changed file among 10,000, and, in a process of its own for each direction, the peak RSS over idle
 // while 2 GB go up or come back (the kernel's high-water mark, VmHWM, reset just before the transfer).
@@ -19,7 +19,7 @@ import { syncSshd, type SyncSshd } from '../unit/sync/syncSshd';
 
 const FILES = 10_000;
 const TREE_BYTES = 200 * 1000 * 1000;
-const RUNS = 3;
+const RUNS = 5;
 
 interface Counted extends CommandConnection {
   /** Bytes of command lines and stdin (up), of stdout (down): the payload, SSH framing not counted. */
