@@ -95,6 +95,7 @@ if (big2gb) console.log('Measuring peak memory while 2 GB go up and come back (~
 const big = big2gb ? { up: syncBench('--big', 'up'), down: syncBench('--big', 'down') } : undefined;
 const secs = (xs) => `${median(xs).toFixed(2)} s (${xs.map((x) => x.toFixed(2)).join(', ')})`;
 const MB = (n) => `${(n / 1e6).toFixed(1)} MB`;
+const kB = (n) => `${(n / 1e3).toFixed(1)} kB`;
 const parseCase = (c) =>
   `parse ${c.parseMs} ms; read + parse ${c.ms} ms; +${c.peakRssGrowthMiB} MiB peak RSS (${c.kind}, ${mib(c.bodyBytes)} → ${c.outcome === 'ok' ? `${c.rows} rows` : c.outcome})`;
 
@@ -211,11 +212,11 @@ const rows = [
   ],
   [
     're-upload, nothing changed (median of 5; goal ≤ 1 s and ≤ 1 MB sent)',
-    `${secs(sync.unchangedS)}; ${MB(sync.unchangedUpBytes)} up, ${MB(sync.unchangedDownBytes)} down (the manifest); rsync ${secs(sync.rsyncUnchangedS)}`,
+    `${secs(sync.unchangedS)}; ${kB(sync.unchangedUpBytes)} up, ${kB(sync.unchangedDownBytes)} down (the manifest); rsync ${secs(sync.rsyncUnchangedS)}`,
   ],
   [
     're-upload, one file changed among 10,000 (median of 5; goal ≤ 0.5 s)',
-    `${secs(sync.oneChangedS)}; ${MB(sync.oneChangedUpBytes)} up; rsync ${secs(sync.rsyncOneChangedS)}`,
+    `${secs(sync.oneChangedS)}; ${kB(sync.oneChangedUpBytes)} up; rsync ${secs(sync.rsyncOneChangedS)}`,
   ],
   ['one SSH session on this sshd (`true`; the floor of every command above)', secs(sync.sessionS)],
   ...(big
