@@ -123,9 +123,6 @@ async function receive(
   const received: string[] = [];
   const writer = new ResultWriter(options.localRoot, options.pathRules ?? LOCAL_PATH_RULES);
   const extract = tarExtract();
-  // Entries come one at a time (next()); the one being written is awaited before a failure is
-  // reported: its own failure can reach the channel first, while its temporary file is still there.
-  let writing: Promise<unknown> = Promise.resolve();
   extract.on('entry', (header, content, next) => {
     const skip = (reason: string) => {
       refused.push({ path: header.name, reason });
@@ -138,7 +135,6 @@ async function receive(
     const written = writer.write(header.name, content as unknown as NodeJS.ReadableStream, header, (n) =>
       counter.addBytes(n),
     );
-    writing = written.catch(() => undefined);
     written.then(
       () => {
         received.push(header.name);
@@ -159,7 +155,6 @@ async function receive(
       throw remoteFailure(l10n.t('Packing the results'), result.exitCode, result.stderr);
     return { received, stderr: result.stderr };
   } catch (e) {
-    await writing;
     throw syncErrorOf(e, options.signal);
   }
 }
