@@ -4,14 +4,12 @@
 // leaves a half file that looks complete; what earlier batches brought stays, and the next run's
 // manifest skips it (resume). Nothing on the machine is ever deleted.
 import * as l10n from '@vscode/l10n';
-import { createReadStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { Pack } from 'tar-stream';
+import { pipeline, type Transform } from 'node:stream';
 import { realTimers, type Timers } from '../base/timers';
 import type { CommandConnection } from '../connections/commandTransport';
+import type { ExecResult } from '../connections/types';
 import { scanWorkspace, type LeftOut, type LocalFile } from './localTree';
 import type { RemoteEntry } from './manifest';
 import { planUpload } from './plan';
@@ -19,6 +17,7 @@ import { ProgressCounter, type SyncProgress } from './progress';
 import { fetchManifest } from './remoteManifest';
 import { STAGING, homeFolder, remoteDirProblem } from './remoteShell';
 import { SyncError, remoteFailure, syncErrorOf } from './syncError';
+import { gatherChunks, packFiles } from './tarFeed';
 import { tarStream } from './tarStream';
 
 export interface UploadOptions {
@@ -54,10 +53,15 @@ export interface UploadResult {
 const DEFAULT_BATCH_BYTES = 128 * 1024 * 1024;
 const DEFAULT_BATCH_FILES = 4000;
 
-/** tar into an empty staging folder, then hard links into the copy (same disk: no data copied), then the staging folder goes. */
+/**
+ * Waits for a line first (`read` takes one byte at a time from a pipe: the tar after it stays
+ * unread): the session can be opened while the batch before still goes, its shell's start paid
+ * meanwhile, and touches nothing unless told to go. Then tar into an empty staging folder, hard
+ * links into the copy (same disk: no data copied), and the staging folder goes.
+ */
 export function extractCommand(remoteDir: string): string {
   return (
-    `D=${homeFolder(remoteDir)}; S="$D"/${STAGING}; ` +
+    `IFS= read -r go || exit 0; D=${homeFolder(remoteDir)}; S="$D"/${STAGING}; ` +
     `mkdir -p "$D" && rm -rf "$S" && mkdir "$S" && tar -x --no-same-owner -f - -C "$S" && ` +
     `cp -alf "$S"/. "$D"/ && rm -rf "$S"`
   );
@@ -80,48 +84,54 @@ export function batchesOf(files: readonly LocalFile[], maxBytes: number, maxFile
   return batches;
 }
 
-async function packFiles(
-  tar: Pack,
-  root: string,
-  files: readonly LocalFile[],
-  counter: ProgressCounter,
-): Promise<void> {
-  for (const file of files) {
-    const header = { name: file.path, size: file.size, mode: file.mode, mtime: new Date(file.mtimeSeconds * 1000) };
-    if (file.size === 0) {
-      tar.entry(header, Buffer.alloc(0));
-      counter.fileDone();
-      continue;
-    }
-    const entry = tar.entry(header) as unknown as NodeJS.WritableStream;
-    const counting = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        counter.addBytes(chunk.length);
-        done(null, chunk);
-      },
-    });
-    // end: a file that grows while we read it sends the size we announced; one that shrinks fails the batch.
-    await pipeline(createReadStream(join(root, file.path), { start: 0, end: file.size - 1 }), counting, entry);
-    counter.fileDone();
-  }
-  tar.finalize();
+/** The session of a batch, opened before its files are known: it starts once sendBatch writes its line. */
+interface Session {
+  readonly stdin: Transform;
+  readonly sent: Promise<ExecResult>;
+  /** Ended before it was used: the idle timeout while the batch before went, a refusal, a cancel. */
+  ended: boolean;
 }
 
-async function sendBatch(options: UploadOptions, files: readonly LocalFile[], counter: ProgressCounter): Promise<void> {
+function openSession(options: UploadOptions): Session {
+  const stdin = gatherChunks();
+  const sent = options.connection.exec(extractCommand(options.remoteDir), { stdin, signal: options.signal });
+  const session: Session = { stdin, sent, ended: false };
+  // Awaited once used; the failure of one never used must not go unhandled.
+  sent.then(
+    () => (session.ended = true),
+    () => (session.ended = true),
+  );
+  return session;
+}
+
+/** Ends a session that was not needed: without its line the command exits, having touched nothing. */
+async function closeUnused(session: Session | undefined): Promise<void> {
+  session?.stdin.end();
+  await session?.sent.catch(() => undefined);
+}
+
+async function sendBatch(
+  options: UploadOptions,
+  files: readonly LocalFile[],
+  counter: ProgressCounter,
+  session: Session,
+): Promise<void> {
   const tar = tarStream().pack();
   // Its failures reach us through the two promises below; an 'error' nobody listens to would crash the host.
   tar.on('error', () => undefined);
-  const packing = packFiles(tar, options.localRoot, files, counter).catch((e: unknown) => {
+  const onBytes = (n: number) => counter.addBytes(n);
+  const packing = packFiles(tar, options.localRoot, files, onBytes, () => counter.fileDone()).catch((e: unknown) => {
     tar.destroy(e as Error);
     throw e;
   });
-  const sending = options.connection
-    .exec(extractCommand(options.remoteDir), { stdin: tar as unknown as NodeJS.ReadableStream, signal: options.signal })
-    .catch((e: unknown) => {
-      // The channel is gone: the packing waits on it for room that never comes unless its stream ends.
-      tar.destroy();
-      throw e;
-    });
+  session.stdin.write('go\n');
+  // pipeline, not pipe: a packing failure must end the channel's stdin too, or tar -x waits for more.
+  pipeline(tar as unknown as NodeJS.ReadableStream, session.stdin, () => undefined);
+  const sending = session.sent.catch((e: unknown) => {
+    // The channel is gone: the packing waits on it for room that never comes unless its stream ends.
+    tar.destroy();
+    throw e;
+  });
   const [packed, sent] = await Promise.allSettled([packing, sending]);
   // The channel's failure first: a dropped connection also ends the packing ("premature close").
   if (sent.status === 'rejected') throw syncErrorOf(sent.reason, options.signal);
@@ -153,12 +163,18 @@ async function secretsNotOnMachine(
 export async function uploadWorkspace(options: UploadOptions): Promise<UploadResult> {
   const problem = remoteDirProblem(options.remoteDir);
   if (problem) throw new SyncError('badRequest', problem);
+  // Each session starts a shell on the machine (its ~/.bashrc too: 0.2 s on the bench's sshd), so each
+  // is opened ahead: the first while the scan and the manifest run, the next while a batch goes.
+  let next: Session | undefined = openSession(options);
   const [tree, remote] = await Promise.all([
     scanWorkspace(options.localRoot, options).catch((e: unknown) => {
       throw syncErrorOf(e, options.signal);
     }),
     fetchManifest(options.connection, options.remoteDir, options.signal),
-  ]);
+  ]).catch(async (e: unknown) => {
+    await closeUnused(next);
+    throw e;
+  });
   const plan = planUpload(tree.files, remote);
   const secrets = await secretsNotOnMachine(options.localRoot, tree.secrets, remote);
   const totalBytes = plan.send.reduce((sum, f) => sum + f.size, 0);
@@ -168,7 +184,15 @@ export async function uploadWorkspace(options: UploadOptions): Promise<UploadRes
     options.batchBytes ?? DEFAULT_BATCH_BYTES,
     options.batchFiles ?? DEFAULT_BATCH_FILES,
   );
-  for (const batch of batches) await sendBatch(options, batch, counter);
+  try {
+    for (const [i, batch] of batches.entries()) {
+      const ahead = next ?? openSession(options);
+      next = i + 1 < batches.length ? openSession(options) : undefined;
+      await sendBatch(options, batch, counter, ahead.ended ? openSession(options) : ahead);
+    }
+  } finally {
+    await closeUnused(next);
+  }
   const progress = counter.finish();
   return {
     sentFiles: plan.send.length,

@@ -6,8 +6,9 @@
 // real workbench against the emulator and a real sshd, the refresh policy's request rate over
 // a simulated hour, the GPU sampler's SSH cost against a real sshd (test/bench/gpuSampling.ts), the
 // GPU view's cost in the real workbench at the default interval (test/bench/gpuWorkbench.ts), and the
-// worst case of reading and parsing a hostile response at the 16 MiB body cap (test/bench/parseWorstCase.ts).
-// Results also go to test-results/bench.json.
+// worst case of reading and parsing a hostile response at the 16 MiB body cap (test/bench/parseWorstCase.ts),
+// and the workspace sync against a real sshd beside plain rsync (test/bench/sync.ts; `npm run bench -- --sync-2gb`
+// adds the peak memory of a 2 GB transfer, ~1 min more). Results also go to test-results/bench.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -83,6 +84,25 @@ const shared = await measureSharedSessions(30);
 const { measureSshConfigScale } = require(resolve(root, 'out/test/bench/sshConfigScale.js'));
 const sshConfig = await measureSshConfigScale();
 const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+
+// Each in a fresh node (dist/ssh2.js, as shipped): the 2 GB run's idle memory must not carry the rest of the bench.
+const syncBench = (...args) => {
+  const r = spawnSync(process.execPath, ['--expose-gc', 'out/test/bench/sync.js', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`test/bench/sync.ts ${args.join(' ')} failed`);
+  return JSON.parse(r.stdout);
+};
+console.log('Measuring the workspace sync against a real sshd beside rsync -a (10,000 files, 200 MB; ~2 min)…');
+const sync = syncBench();
+const big2gb = process.argv.includes('--sync-2gb');
+if (big2gb) console.log('Measuring peak memory while 2 GB go up and come back (~1 min)…');
+const big = big2gb ? { up: syncBench('--big', 'up'), down: syncBench('--big', 'down') } : undefined;
+const secs = (xs) => `${median(xs).toFixed(2)} s (${xs.map((x) => x.toFixed(2)).join(', ')})`;
+const MB = (n) => `${(n / 1e6).toFixed(1)} MB`;
+const kB = (n) => `${(n / 1e3).toFixed(1)} kB`;
 const parseCase = (c) =>
   `parse ${c.parseMs} ms; read + parse ${c.ms} ms; +${c.peakRssGrowthMiB} MiB peak RSS (${c.kind}, ${mib(c.bodyBytes)} → ${c.outcome === 'ok' ? `${c.rows} rows` : c.outcome})`;
 
@@ -201,6 +221,27 @@ const rows = [
   ['hostile body ≤ 16 MiB cap (9 kinds, median of 3): slowest parse', parseCase(parse.slowestParse)],
   ['hostile body ≤ 16 MiB cap: slowest read + parse', parseCase(parse.slowest)],
   ['hostile body ≤ 16 MiB cap: most memory', parseCase(parse.hungriest)],
+  [
+    'first upload, 10,000 files / 200 MB, ÷ `rsync -a` over the same sshd (median of 5; goal ≤ 1.2×)',
+    `${sync.firstRatio.toFixed(2)}× (ours ${secs(sync.firstS)}; rsync ${secs(sync.rsyncFirstS)})`,
+  ],
+  [
+    're-upload, nothing changed (median of 5; goal ≤ 1 s and ≤ 1 MB sent)',
+    `${secs(sync.unchangedS)}; ${kB(sync.unchangedUpBytes)} up, ${kB(sync.unchangedDownBytes)} down (the manifest); rsync ${secs(sync.rsyncUnchangedS)}`,
+  ],
+  [
+    're-upload, one file changed among 10,000 (median of 5; goal ≤ 0.5 s)',
+    `${secs(sync.oneChangedS)}; ${kB(sync.oneChangedUpBytes)} up; rsync ${secs(sync.rsyncOneChangedS)}`,
+  ],
+  ['one SSH session on this sshd (`true`; the floor of every command above)', secs(sync.sessionS)],
+  ...(big
+    ? [
+        [
+          'peak RSS over idle, 2 GB up / back down (VmHWM; goal ≤ 64 MB)',
+          `${MB(big.up.peakOverIdleBytes)} / ${MB(big.down.peakOverIdleBytes)} (idle ${MB(big.up.idleRssBytes)} / ${MB(big.down.idleRssBytes)}; ${big.up.seconds.toFixed(1)} s / ${big.down.seconds.toFixed(1)} s)`,
+        ],
+      ]
+    : [['peak RSS over idle, 2 GB transfer', 'not measured (`npm run bench -- --sync-2gb`)']]),
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, VS Code 1.100.3 (code-server 4.100.3)`;
 console.log(
@@ -226,6 +267,8 @@ writeFileSync(
       gpuSampling: gpu,
       gpuWorkbench: gpuWb,
       parseAtBodyCap: parse.cases,
+      sync,
+      syncBig: big,
     },
     null,
     2,

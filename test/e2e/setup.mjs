@@ -35,6 +35,7 @@ const SYSTEM_PACKAGES = [
   { pkg: 'chromium', files: ['/usr/bin/chromium'] },
   { pkg: 'libkrb5-dev', files: ['/usr/include/gssapi.h', '/usr/include/gssapi/gssapi.h'] },
   { pkg: 'openssh-server', files: ['/usr/sbin/sshd'] },
+  { pkg: 'rsync', files: ['/usr/bin/rsync'] }, // the sync bench's yardstick (test/bench/sync.ts)
 ];
 const MARKER = '.fal-install-complete';
 const MIN_FREE_BYTES = 1.5 * 1024 ** 3; // the install takes ~310 MB plus npm's cache and build files

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshConnections } from '../../../src/connections/sshConnections';
-import { createSshTransport } from '../../../src/connections/sshTransport';
+import { createSshTransport, type SshTransportOptions } from '../../../src/connections/sshTransport';
 import type { CommandConnection } from '../../../src/connections/commandTransport';
 import { aliasLine, gpuSshdOrSkip, startGpuSshd, type GpuSshd } from '../gpu/gpuSshd';
 import { writeFileSync } from 'node:fs';
@@ -25,10 +25,14 @@ export interface SyncSshd {
   dispose(): Promise<void>;
 }
 
-export async function syncSshd(ctx?: Mocha.Context): Promise<SyncSshd> {
+/** `options.loadSsh2`: where ssh2 comes from (the bench passes the shipped dist/ssh2.js). */
+export async function syncSshd(
+  ctx?: Mocha.Context,
+  options: Pick<SshTransportOptions, 'loadSsh2'> = {},
+): Promise<SyncSshd> {
   const sshd = ctx ? await gpuSshdOrSkip(ctx) : await startGpuSshd();
   writeFileSync(sshd.knownHosts, aliasLine('sync', sshd.hostKey));
-  const transport = createSshTransport({ knownHostsFile: sshd.knownHosts, agentPath: undefined });
+  const transport = createSshTransport({ knownHostsFile: sshd.knownHosts, agentPath: undefined, ...options });
   const connections = new SshConnections(transport);
   const connect = () => connections.connect(sshd.target('sync'));
   const probe = await connect();
