@@ -384,8 +384,23 @@ export class Workbench {
   async runFromContextMenu(rowText: string, title: string, options: { select?: boolean } = {}): Promise<void> {
     const row = this.row(rowText);
     if (options.select) await row.click();
-    await row.click({ button: 'right' });
+    // A right-click can land while the tree re-renders the row (a refresh, its GPU part) and open
+    // no menu, only the row's hover (seen once in CI), or a menu of the row as it was. Then the
+    // menu is asked for again, until it holds the entry.
     const item = this.contextMenuItem(title);
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      if (
+        await item.waitFor({ timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      if (attempt === 3)
+        throw new Error(`no context menu with "${title}" on the row "${rowText}" after 3 right-clicks`);
+      await this.page.keyboard.press('Escape');
+    }
     await item.hover({ timeout: 10_000 });
     await this.page
       .locator('.context-view .monaco-menu .action-item.focused', { has: this.menuLabel(title) })
