@@ -6,11 +6,10 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { expectedGpus } from '../core/instanceTypes';
 import type { InstancesModel } from '../core/instancesModel';
-import { statusLook } from '../core/status';
 import type { IdleSource } from '../cost/types';
 import type { CommandTransport } from '../connections/commandTransport';
 import { GpuSampler, type GpuTarget } from '../gpu';
-import { checkInstanceIp } from '../ssh/remoteSsh';
+import { sshAddressOf } from '../core/sshAddress';
 import type { GpuSettings, Settings } from '../settings';
 import type { InstanceKeyStore } from './instanceKeyStore';
 
@@ -83,14 +82,13 @@ export class GpuMonitor implements vscode.Disposable {
   targets(): GpuTarget[] {
     const targets: GpuTarget[] = [];
     for (const r of this.model.list()) {
-      if (r.deleting || statusLook(r.instance.status).kind !== 'ready') continue;
-      const ip = checkInstanceIp(r.instance.ip);
-      if (!ip.ok) continue;
+      const ip = sshAddressOf(r);
+      if (!ip) continue;
       const identityFile = this.keyStore.get(r.instance.id);
       const expected = expectedGpus(r.instance.instance_type);
       targets.push({
         id: r.instance.id,
-        ip: ip.ip,
+        ip,
         port: this.ssh.port,
         user: this.ssh.user,
         ...(identityFile ? { identityFile } : {}),

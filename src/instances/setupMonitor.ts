@@ -11,7 +11,6 @@ import { realTimers } from '../base/timers';
 import type { CommandTransport } from '../connections/commandTransport';
 import type { SshTarget } from '../connections/types';
 import type { InstancesModel } from '../core/instancesModel';
-import { statusLook } from '../core/status';
 import type { StoredState } from '../core/storedState';
 import type { Settings } from '../settings';
 import { approve, chooseSetupScript, needsApproval, SETUP_FILE, SetupCoordinator, tooLargeText } from '../setup';
@@ -19,7 +18,7 @@ import type { PreparedSetup } from '../setup';
 import { errorText } from '../base/errorText';
 import type { SetupScript } from '../setup/setupSource';
 import type { SetupStatus } from '../setup/setupStatus';
-import { checkInstanceIp } from '../ssh/remoteSsh';
+import { sshAddressOf } from '../core/sshAddress';
 import { showErrorMessage, showWarningMessage } from '../notifications';
 import type { InstanceKeyStore } from './instanceKeyStore';
 import type { NameLookup } from './instanceNames';
@@ -139,12 +138,11 @@ export class SetupMonitor implements vscode.Disposable {
     const ssh = this.deps.settings().ssh;
     const targets: SshTarget[] = [];
     for (const r of this.deps.model.list()) {
-      if (r.deleting || statusLook(r.instance.status).kind !== 'ready') continue;
       const origin = this.origins.get(r.instance.id);
-      const ip = checkInstanceIp(r.instance.ip);
+      const ip = sshAddressOf(r);
       const identityFile = this.deps.keyStore.get(r.instance.id);
-      if (!origin || !this.foldersWithSetup.has(origin) || !ip.ok || !identityFile) continue;
-      targets.push({ id: r.instance.id, ip: ip.ip, port: ssh.port, user: ssh.user, identityFile });
+      if (!origin || !this.foldersWithSetup.has(origin) || !ip || !identityFile) continue;
+      targets.push({ id: r.instance.id, ip, port: ssh.port, user: ssh.user, identityFile });
     }
     this.coordinator.setTargets(targets);
   }

@@ -9,10 +9,9 @@ import * as vscode from 'vscode';
 import { errorText } from '../base/errorText';
 import type { CommandTransport } from '../connections/commandTransport';
 import type { InstancesModel } from '../core/instancesModel';
-import { statusLook } from '../core/status';
 import type { ResultsSaveOutcome, ResultsSaver } from '../cost/resultsFirst';
 import type { Settings } from '../settings';
-import { checkInstanceIp } from '../ssh/remoteSsh';
+import { sshAddressOf } from '../core/sshAddress';
 import { downloadResults, progressText, SyncError, uploadWorkspace, type SyncProgress } from '../sync';
 import type { DownloadResult, UploadResult } from '../sync';
 import type { NameLookup } from './instanceNames';
@@ -169,14 +168,13 @@ export class WorkspaceTransfers implements ResultsSaver {
   }
 
   private targetOf(id: string, identityFile: string) {
-    const record = this.deps.model.get(id);
-    const ip = checkInstanceIp(record?.instance.ip);
-    if (!record || record.deleting || statusLook(record.instance.status).kind !== 'ready' || !ip.ok)
+    const ip = sshAddressOf(this.deps.model.get(id));
+    if (!ip)
       throw new TransferError(
         l10n.t`${this.nameOf(id)} is not ready: a transfer needs a running machine with an address.`,
       );
     const ssh = this.deps.settings().ssh;
-    return { id, ip: ip.ip, port: ssh.port, user: ssh.user, identityFile };
+    return { id, ip, port: ssh.port, user: ssh.user, identityFile };
   }
 
   private wordError(id: string, error: unknown): Error {
