@@ -4,7 +4,7 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { sizeText } from '../base/durations';
-import { notHomeText } from '../instances/workspaceTransfers';
+import { noFolderText, notHomeText } from '../instances/workspaceTransfers';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 import type { DownloadResult } from '../sync';
 import { filesText, run, transferTarget, type TransferCommandDeps } from './uploadWorkspace';
@@ -23,7 +23,7 @@ export async function downloadResultsCommand(deps: TransferCommandDeps, arg: unk
     deps,
     arg,
     l10n.t('Download the results of which instance?'),
-    l10n.t('Open a folder first: Download Results brings the results into the open folder.'),
+    noFolderText('download'),
   );
   if (!target) return;
   let result = await run(() => deps.transfers.download(target.id, target.identityFile));
@@ -38,8 +38,8 @@ export async function downloadResultsCommand(deps: TransferCommandDeps, arg: unk
         modal: true,
         detail:
           result.conflicts
-            .map((c) => `• ${c.path}`)
             .slice(0, 20)
+            .map((c) => `• ${c.path}`)
             .join('\n') +
           '\n\n' +
           l10n.t('Keep Mine leaves them as they are here; the machine keeps its copy.'),

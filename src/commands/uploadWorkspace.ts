@@ -8,10 +8,15 @@ import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { NameLookup } from '../instances/instanceNames';
-import { transferFolder, TransferError, type WorkspaceTransfers } from '../instances/workspaceTransfers';
+import {
+  namesText,
+  noFolderText,
+  transferFolder,
+  TransferError,
+  type WorkspaceTransfers,
+} from '../instances/workspaceTransfers';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 import { chooseKey } from '../remote/hostPreparation';
-import type { LeftOut, UploadResult } from '../sync';
 import { pickInstance } from './instancePicker';
 import { CommandError } from './registerCommand';
 
@@ -46,11 +51,10 @@ export async function uploadWorkspaceCommand(deps: TransferCommandDeps, arg: unk
     deps,
     arg,
     l10n.t('Upload the workspace to which instance?'),
-    l10n.t('Open a folder first: Upload Workspace copies the open folder to the machine.'),
+    noFolderText('upload'),
   );
   if (!target) return;
   const result = await run(() => deps.transfers.upload(target.id, target.identityFile));
-  logLeftOut(deps.log, target.id, result);
   const where = `~/${deps.transfers.remoteDirOf(target.folder)}`;
   const summary =
     result.sentFiles === 0
@@ -94,17 +98,6 @@ export async function run<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw error instanceof TransferError ? new CommandError(error.message) : error;
   }
-}
-
-function logLeftOut(log: vscode.LogOutputChannel, id: string, result: UploadResult): void {
-  for (const s of [...result.skippedSecrets, ...result.leftOut])
-    log.info(`Upload to ${id}: left home ${JSON.stringify(s.path)}: ${s.reason}`);
-}
-
-/** At most three names, then how many more: the full list is in the log. */
-export function namesText(list: readonly LeftOut[]): string {
-  const shown = list.slice(0, 3).map((s) => s.path);
-  return list.length > 3 ? l10n.t('{0} and {1} more', shown.join(', '), list.length - 3) : shown.join(', ');
 }
 
 /** "1 file", "3 files". */

@@ -31,6 +31,13 @@ export class TransferError extends Error {
   override readonly name = 'TransferError';
 }
 
+/** Why a transfer cannot run without an open folder, in its command's words. */
+export function noFolderText(direction: 'upload' | 'download'): string {
+  return direction === 'upload'
+    ? l10n.t('Open a folder first: Upload Workspace copies the open folder to the machine.')
+    : l10n.t('Open a folder first: Download Results brings the results into the open folder.');
+}
+
 /** The folder a transfer works on: the first local folder of the window. */
 export function transferFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
@@ -47,12 +54,10 @@ export class WorkspaceTransfers implements ResultsSaver {
     return basename(folder.uri.fsPath);
   }
 
-  upload(id: string, identityFile: string, explicitlyIncluded: readonly string[] = []): Promise<UploadResult> {
-    const folder = this.requireFolder(
-      l10n.t('Open a folder first: Upload Workspace copies the open folder to the machine.'),
-    );
+  async upload(id: string, identityFile: string, explicitlyIncluded: readonly string[] = []): Promise<UploadResult> {
+    const folder = this.requireFolder(noFolderText('upload'));
     const exclude = this.deps.settings().sync.exclude;
-    return this.transfer(id, identityFile, l10n.t`Uploading ${folder.name} to ${this.nameOf(id)}`, (io) =>
+    const result = await this.transfer(id, identityFile, l10n.t`Uploading ${folder.name} to ${this.nameOf(id)}`, (io) =>
       uploadWorkspace({
         ...io,
         localRoot: folder.uri.fsPath,
@@ -61,12 +66,14 @@ export class WorkspaceTransfers implements ResultsSaver {
         explicitlyIncluded,
       }),
     );
+    // Every upload says in the log what it left home (the user's message names only a few).
+    for (const s of [...result.skippedSecrets, ...result.leftOut])
+      this.deps.log.info(`Upload to ${id}: left home ${JSON.stringify(s.path)}: ${s.reason}`);
+    return result;
   }
 
   download(id: string, identityFile: string, options: DownloadChoices = {}): Promise<DownloadResult> {
-    const folder = this.requireFolder(
-      l10n.t('Open a folder first: Download Results brings the results into the open folder.'),
-    );
+    const folder = this.requireFolder(noFolderText('download'));
     const globs = this.deps.settings().sync.resultsPaths;
     const title = options.title ?? l10n.t`Downloading the results of ${this.nameOf(id)}`;
     const overwriteNewer = options.overwriteNewer ?? 'never';
@@ -88,9 +95,7 @@ export class WorkspaceTransfers implements ResultsSaver {
 
   /** The upload before a setup (fal.setup.uploadWorkspace): resolves with the copy's folder, relative to home. */
   async uploadBeforeSetup(id: string, identityFile: string): Promise<string> {
-    const result = await this.upload(id, identityFile);
-    for (const s of [...result.skippedSecrets, ...result.leftOut])
-      this.deps.log.info(`Upload to ${id} before its setup: left home ${JSON.stringify(s.path)}: ${s.reason}`);
+    await this.upload(id, identityFile);
     const folder = transferFolder();
     return folder ? this.remoteDirOf(folder) : '';
   }
@@ -103,19 +108,17 @@ export class WorkspaceTransfers implements ResultsSaver {
     const identityFile = this.deps.keyStore.get(id);
     if (!identityFile)
       return { kind: 'failed', reason: l10n.t('no private key is known for it (Choose Private Key…)') };
-    try {
-      const title = l10n.t`Bringing the results of ${this.nameOf(id)} home before its delete`;
-      const result = await this.download(id, identityFile, { title, signal });
-      const reason = notHomeText(result);
-      this.deps.log.info(
-        `Results of ${id}: ${result.downloaded.length} fetched, ${result.upToDateFiles} up to date${reason ? `; not home: ${reason}` : ''}`,
-      );
-      return reason
-        ? { kind: 'failed', reason }
-        : { kind: 'saved', fetched: result.downloaded.length, upToDate: result.upToDateFiles };
-    } catch (error) {
-      return { kind: 'failed', reason: errorText(error) };
-    }
+    // A download that throws (unreachable, cancelled, a full disk) is a failed save: the delete paths
+    // ask through saveOutcome (src/cost/resultsStep.ts), which says so in words.
+    const title = l10n.t`Bringing the results of ${this.nameOf(id)} home before its delete`;
+    const result = await this.download(id, identityFile, { title, signal });
+    const reason = notHomeText(result);
+    this.deps.log.info(
+      `Results of ${id}: ${result.downloaded.length} fetched, ${result.upToDateFiles} up to date${reason ? `; not home: ${reason}` : ''}`,
+    );
+    return reason
+      ? { kind: 'failed', reason }
+      : { kind: 'saved', fetched: result.downloaded.length, upToDate: result.upToDateFiles };
   }
 
   private requireFolder(why: string): vscode.WorkspaceFolder {
@@ -211,11 +214,8 @@ interface TransferIo {
 /** What of a download did not come home, in words; undefined when everything did. */
 export function notHomeText(result: DownloadResult): string | undefined {
   const parts: string[] = [];
-  const few = (list: readonly { path: string }[]) =>
-    list
-      .slice(0, 3)
-      .map((e) => JSON.stringify(e.path))
-      .join(', ') + (list.length > 3 ? l10n.t(' and {0} more', list.length - 3) : '');
+  // Names the machine sent are quoted: one may hold a newline or a comma.
+  const few = (list: readonly { path: string }[]) => namesText(list, (p) => JSON.stringify(p));
   if (result.conflicts.length)
     parts.push(
       l10n.t('{0} newer here than on the machine (kept): {1}', result.conflicts.length, few(result.conflicts)),
@@ -223,4 +223,10 @@ export function notHomeText(result: DownloadResult): string | undefined {
   if (result.refused.length) parts.push(l10n.t('{0} refused by name: {1}', result.refused.length, few(result.refused)));
   if (result.missing.length) parts.push(l10n.t('{0} not received: {1}', result.missing.length, few(result.missing)));
   return parts.length ? parts.join('; ') : undefined;
+}
+
+/** At most three names, then how many more (the full list is in the log). */
+export function namesText(list: readonly { path: string }[], show: (path: string) => string = (p) => p): string {
+  const shown = list.slice(0, 3).map((s) => show(s.path));
+  return list.length > 3 ? l10n.t('{0} and {1} more', shown.join(', '), list.length - 3) : shown.join(', ');
 }
