@@ -10,7 +10,8 @@ import type { DownloadResult } from '../sync';
 import { filesText, run, transferTarget, type TransferCommandDeps } from './uploadWorkspace';
 
 export async function downloadResultsCommand(deps: TransferCommandDeps, arg: unknown): Promise<void> {
-  if (!deps.transfers.configured()) {
+  // Without paths, say how to set them; without a folder, transferTarget says to open one.
+  if (!deps.transfers.hasResultsPaths()) {
     const open = l10n.t('Open Settings');
     const answer = await showInformationMessage(
       l10n.t("Say what to bring home first: fal.results.paths lists globs on the machine's copy, e.g. outputs/**."),

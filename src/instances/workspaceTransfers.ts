@@ -100,8 +100,13 @@ export class WorkspaceTransfers implements ResultsSaver {
     return folder ? this.remoteDirOf(folder) : '';
   }
 
+  /** fal.results.paths names something to bring home. */
+  hasResultsPaths(): boolean {
+    return this.deps.settings().sync.resultsPaths.length > 0;
+  }
+
   configured(): boolean {
-    return this.deps.settings().sync.resultsPaths.length > 0 && transferFolder() !== undefined;
+    return this.hasResultsPaths() && transferFolder() !== undefined;
   }
 
   async save(id: string, signal?: AbortSignal): Promise<ResultsSaveOutcome> {
