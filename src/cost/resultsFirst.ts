@@ -18,5 +18,5 @@ export interface ResultsSaver {
   /** Whether results paths are set: only then is there anything to bring home before a delete. */
   configured(): boolean;
   /** Brings the instance's results into the local folder; never overwrites a newer local file. */
-  save(instanceId: string, signal?: AbortSignal): Promise<ResultsSaveOutcome>;
+  save(instanceId: string, signal?: AbortSignal, globs?: readonly string[]): Promise<ResultsSaveOutcome>;
 }

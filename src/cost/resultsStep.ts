@@ -15,9 +15,11 @@ export async function saveOutcome(
   saver: ResultsSaver,
   instanceId: string,
   signal?: AbortSignal,
+  /** A job's own results (a `fal` task's); default fal.results.paths. */
+  globs?: readonly string[],
 ): Promise<ResultsSaveOutcome> {
   try {
-    return await saver.save(instanceId, signal);
+    return await saver.save(instanceId, signal, globs);
   } catch (error) {
     return { kind: 'failed', reason: errorText(error) };
   }
