@@ -12,7 +12,7 @@ import { launchJob, type LaunchDeps } from './jobLauncher';
 import { jobNameFor } from '../jobs/jobCommandLine';
 import { jobOutcomeText } from '../jobs/jobWords';
 import { readFalTask } from '../jobs/taskDefinition';
-import type { JobStatus } from '../jobs/types';
+import type { JobAnswer } from '../jobs/types';
 import { SetupLogFollower } from '../setup/logFollower';
 
 export const FAL_TASK_TYPE = 'fal';
@@ -40,7 +40,7 @@ function taskTerminal(deps: LaunchDeps, definition: vscode.TaskDefinition): vsco
   const write = new vscode.EventEmitter<string>();
   const done = new vscode.EventEmitter<number>();
   const line = (text: string) => write.fire(`${text.replace(/\r?\n/g, '\r\n')}\r\n`);
-  let follower: SetupLogFollower | undefined;
+  let follower: SetupLogFollower<JobAnswer> | undefined;
   let release: (() => Promise<void>) | undefined;
   let closed = false;
   const run = async (): Promise<number> => {
@@ -68,9 +68,8 @@ function taskTerminal(deps: LaunchDeps, definition: vscode.TaskDefinition): vsco
         logPath: `~/.fal/jobs/${started.jobId}/log`,
         onText: (text) => write.fire(text.replace(/\r?\n/g, '\r\n')),
         onEnd: (status) => {
-          const job = status as JobStatus;
-          line(`\n[${jobOutcomeText(job)}]`);
-          resolve(job.kind === 'exited' ? job.exitCode : 1);
+          if (status.kind !== 'none' && status.kind !== 'unknown') line(`\n[${jobOutcomeText(status)}]`);
+          resolve(status.kind === 'exited' ? status.exitCode : 1);
         },
         onReadFailed: (reason) => deps.log.info(`Task log ${started.jobId}: read failed, trying again (${reason})`),
       });

@@ -18,7 +18,8 @@ export function defaultCommandFor(relativePath: string): string | undefined {
 
 /** A job's name: the file it runs when the command names one (`train.py`), else the command's start. */
 export function jobNameFor(command: string): string {
-  const words = command.trim().split(/\s+/);
+  // Quoted words stay whole (`python3 'my run.py'`), as the shell reads them.
+  const words = command.trim().match(/'[^']*'|"[^"]*"|\S+/g) ?? [];
   const file = words.find((w) => /\.(py|sh|ipynb)['"]?$/i.test(w));
   const name = file ? posix.basename(file.replace(/^['"]|['"]$/g, '')) : words.slice(0, 3).join(' ');
   return [...name].slice(0, 60).join('') || 'job';

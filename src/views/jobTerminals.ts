@@ -7,7 +7,7 @@ import type { SshTarget } from '../connections/types';
 import { jobKey, type JobBook } from '../instances/jobBook';
 import type { JobsWatcher } from '../jobs/jobsWatcher';
 import { jobOutcomeText, lostDetail } from '../jobs/jobWords';
-import type { JobStatus } from '../jobs/types';
+import type { JobAnswer } from '../jobs/types';
 import { LogTerminals } from './logTerminals';
 
 export class JobTerminals implements vscode.Disposable {
@@ -30,7 +30,7 @@ export class JobTerminals implements vscode.Disposable {
         const lent = await this.watcher.lend(target);
         return { source: { readLog: (start, max) => lent.jobs.readLog(jobId, start, max) }, release: lent.release };
       },
-      endLine: (status) => endLine(status as JobStatus),
+      endLine,
     });
   }
 
@@ -39,7 +39,8 @@ export class JobTerminals implements vscode.Disposable {
   }
 }
 
-function endLine(status: JobStatus): string {
+function endLine(status: JobAnswer): string {
+  if (status.kind === 'none' || status.kind === 'unknown') return '';
   const outcome = jobOutcomeText(status);
   return status.kind === 'lost' ? `[${outcome}] ${lostDetail(false)}` : `[${outcome}]`;
 }

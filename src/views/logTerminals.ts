@@ -7,23 +7,22 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { realTimers } from '../base/timers';
 import { SetupLogFollower, type ResumePoint, type SetupLogSource } from '../setup/logFollower';
+import type { FollowedStatus } from '../setup/setupRemote';
 
 /** A log source on the machine's shared connection; release() gives the connection back. */
-export interface LentLog {
-  readonly source: SetupLogSource;
+export interface LentLog<S extends FollowedStatus> {
+  readonly source: SetupLogSource<S>;
   readonly release: () => Promise<void>;
 }
 
-export interface LogTerminalSpec {
+export interface LogTerminalSpec<S extends FollowedStatus> {
   readonly title: string;
   readonly icon: string;
   /** The log's path on the machine, as a person types it (the "earlier output" line names it). */
   readonly logPath: string;
-  readonly lend: () => Promise<LentLog>;
+  readonly lend: () => Promise<LentLog<S>>;
   /** The last line under a finished log. */
-  readonly endLine: (
-    status: Parameters<NonNullable<ConstructorParameters<typeof SetupLogFollower>[0]['onEnd']>>[0],
-  ) => string;
+  readonly endLine: (status: S) => string;
 }
 
 /** Where resume points are kept when they must outlive the window. */
@@ -49,7 +48,7 @@ export class LogTerminals implements vscode.Disposable {
   }
 
   /** Shows the log's terminal, opening it when it is not open. */
-  show(key: string, spec: LogTerminalSpec): void {
+  show<S extends FollowedStatus>(key: string, spec: LogTerminalSpec<S>): void {
     const existing = this.open.get(key);
     if (existing) return existing.show();
     const terminal = vscode.window.createTerminal({
@@ -66,9 +65,9 @@ export class LogTerminals implements vscode.Disposable {
     for (const t of this.open.values()) t.dispose();
   }
 
-  private pty(key: string, spec: LogTerminalSpec): vscode.Pseudoterminal {
+  private pty<S extends FollowedStatus>(key: string, spec: LogTerminalSpec<S>): vscode.Pseudoterminal {
     const write = new vscode.EventEmitter<string>();
-    let follower: SetupLogFollower | undefined;
+    let follower: SetupLogFollower<S> | undefined;
     let release: (() => Promise<void>) | undefined;
     let closed = false;
     const keep = () => follower?.resumeAt && this.resumeAt.set(key, follower.resumeAt);

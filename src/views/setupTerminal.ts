@@ -28,7 +28,7 @@ export class SetupTerminals implements vscode.Disposable {
         const lent = await this.coordinator.lend(id);
         return { source: lent.remote, release: lent.release };
       },
-      endLine: (status) => endLine(status as SetupStatus),
+      endLine,
     });
   }
 
