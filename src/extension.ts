@@ -102,7 +102,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const setup = setupFeature({ ...machineDeps, settings: () => settings, uploadWorkspace });
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   // Jobs: the watcher (src/jobs) is the only thing that reads jobs from the machines.
-  const jobs = jobsFeature({ ...machineDeps, settings: () => settings, transfers: transfer.transfers, deleter, session });
+  const jobs = jobsFeature({
+    ...machineDeps,
+    settings: () => settings,
+    transfers: transfer.transfers,
+    deleter,
+    session,
+  });
   jobs.attach({ guard: () => cost.guard, setup: setup.monitor.coordinator, statusBar });
   const cost = new CostMonitor({
     model: controller.model,

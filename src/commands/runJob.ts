@@ -92,6 +92,8 @@ export async function pickRunTarget(
   const picked = await vscode.window.showQuickPick(items, {
     title: l10n.t('Run on which machine?'),
     placeHolder: l10n.t('A ready machine, or a new one'),
+    matchOnDescription: true,
+    matchOnDetail: true,
     ignoreFocusOut: true,
   });
   if (!picked) return undefined;
