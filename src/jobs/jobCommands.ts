@@ -125,7 +125,7 @@ export const JOB_KEYS = [
 
 /**
  * Shell functions: `block <job id> <command bytes>` prints `job=<id>` and one line per JOB_KEYS.
- * Texts (name, command, workdir) are base64 of their first bytes, so a newline in them cannot move
+ * Texts (`t <key> <file> <bytes>`: name, command, workdir) are base64 of their first bytes, so a newline in them cannot move
  * a line; facts are the file's first 80 bytes, `-` when absent, `?` when they hold a newline.
  */
 // l10n-exempt: the shell command run on the machine
@@ -134,10 +134,11 @@ function blockFunctions(dirExpression: string): string {
     `d=${dirExpression}; nl='\n'`,
     ALIVE_FUNCTION,
     `f() { x=$(head -c 80 "$c/$1" 2>/dev/null) || x=-; [ -n "$x" ] || x=-; case $x in *"$nl"*) x='?';; esac; printf '%s=%s\\n' "$1" "$x"; }`,
-    `t() { if [ -f "$c/$1" ]; then printf '%s=%s\\n' "$1" "$(head -c "$2" "$c/$1" | base64 | tr -d '\\n')"; else printf '%s=-\\n' "$1"; fi; }`,
+    `t() { if [ -f "$c/$2" ]; then printf '%s=%s\\n' "$1" "$(head -c "$3" "$c/$2" | base64 | tr -d '\\n')"; else printf '%s=-\\n' "$1"; fi; }`,
     `block() {`,
     `  c="$d/$1"; printf 'job=%s\\n' "$1"`,
-    `  t name ${NAME_BYTES}; t command "$2"; t workdir ${WORKDIR_BYTES}; f started; f pid; f pgid; f exit; f stop`,
+    `  t name name ${NAME_BYTES}; t command command.sh "$2"; t workdir workdir ${WORKDIR_BYTES}`,
+    `  f started; f pid; f pgid; f exit; f stop`,
     `  if alive "$(head -c 20 "$c/pid" 2>/dev/null)"; then echo alive=1; else echo alive=0; fi`,
     `  b=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null); s=$(head -c 80 "$c/boot-id" 2>/dev/null)`,
     `  if [ -z "$b" ] || [ -z "$s" ] || [ "$s" = - ]; then echo boot=unknown; elif [ "$b" = "$s" ]; then echo boot=same; else echo boot=other; fi`,
