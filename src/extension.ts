@@ -8,7 +8,6 @@ import { FalSession } from './auth/falSession';
 import { now } from './base/timers';
 import { errorTitles, type CommandId } from './core/commandIds';
 import { StoredState } from './core/storedState';
-import { chooseInstanceKey } from './commands/chooseInstanceKey';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
 import { copySshCommand } from './commands/copySshCommand';
@@ -19,7 +18,7 @@ import { forgetHostKey } from './commands/forgetHostKey';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
 import { openSshTerminal } from './commands/openSshTerminal';
 import { refresh } from './commands/refresh';
-import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
+import { gpuCommands } from './commands/gpuCommands';
 import { registerCommand, runInBackground } from './commands/registerCommand';
 import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
 import { plainTextLog } from './core/plainLog';
@@ -95,20 +94,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const title = (id: CommandId) => titles.get(id) ?? id;
   const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
     registerCommand(log, id, title(id), run);
-  const machineDeps = { model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command };
-  const transfer = transferFeature({ ...machineDeps, settings: () => settings });
+  const machineDeps = {
+    ...{ model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command },
+    settings: () => settings,
+  };
+  const transfer = transferFeature(machineDeps);
   // Setup on ready: the coordinator (src/setup) is the only thing that runs or reads setup on machines.
-  const uploadWorkspace = (id: string, key: string) => transfer.transfers.uploadBeforeSetup(id, key);
-  const setup = setupFeature({ ...machineDeps, settings: () => settings, uploadWorkspace });
+  const setup = setupFeature({
+    ...machineDeps,
+    uploadWorkspace: (id, key) => transfer.transfers.uploadBeforeSetup(id, key),
+  });
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   // Jobs: the watcher (src/jobs) is the only thing that reads jobs from the machines.
-  const jobs = jobsFeature({
-    ...machineDeps,
-    settings: () => settings,
-    transfers: transfer.transfers,
-    deleter,
-    session,
-  });
+  const jobs = jobsFeature({ ...machineDeps, transfers: transfer.transfers, deleter, session });
   jobs.attach({ guard: () => cost.guard, setup: setup.monitor.coordinator, statusBar });
   const cost = new CostMonitor({
     model: controller.model,
@@ -228,10 +226,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.copySshCommand', (arg?: unknown) => copySshCommand(deps, arg)),
     command('fal.copyIp', (arg?: unknown) => copyIp(deps, arg)),
     command('fal.forgetHostKey', (arg?: unknown) => forgetHostKey(deps, arg)),
-    command('fal.showGpuUsage', (arg?: unknown) => showGpuUsage(controller.model, reports, arg)),
-    command('fal.refreshGpuUsage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
-    command('fal.gpu.chooseKey', (arg?: unknown) => chooseInstanceKey(deps, arg)),
-    command('fal.gpu.retry', (id: string) => gpu.sampler.refresh(id)),
+    ...gpuCommands({ model: controller.model, reports, sampler: gpu.sampler, remote: deps, command }),
     ...costCommands({ model: controller.model, guard: cost.guard, notices, costTree, spendReports, command }),
     command('fal.removeSshConfigChanges', () => removeSshConfigChangesCommand(log)),
     command('fal.renameInstance', (arg?: unknown) => renameInstance(deps, arg)),

@@ -71,11 +71,12 @@ export async function runJobAgain(deps: JobActionDeps, arg: unknown): Promise<vo
 }
 
 export async function downloadJobResults(deps: JobActionDeps, arg: unknown): Promise<void> {
-  const { node } = requireJob(deps, arg);
+  const { node, status } = requireJob(deps, arg);
   const globs = deps.book.started(node.id, node.jobId)?.results;
   if (!globs) return void (await executeFalCommand('fal.downloadResults', node.id));
   // A task's own results: brought home like the delete paths do, and the outcome said.
-  const outcome = await saveOutcome(deps.transfers, node.id, undefined, globs);
+  const title = l10n.t`Downloading the results of ${status.run.name}`;
+  const outcome = await saveOutcome(deps.transfers, node.id, undefined, { globs, title });
   if (outcome.kind === 'failed') throw new CommandError(l10n.t`Not all results came home: ${outcome.reason}`);
   void showInformationMessage(l10n.t`Results of ${deps.names.get(node.id) ?? node.id} are home.`);
 }

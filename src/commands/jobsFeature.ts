@@ -23,7 +23,8 @@ import type { Settings } from '../settings';
 import { FAL_TASK_TYPE, FalTaskProvider } from './falTasks';
 import { JobTerminals } from '../views/jobTerminals';
 import { JobsTreePart } from '../views/jobsTreePart';
-import type { StatusPart } from '../views/statusBar';
+import { jobsPart } from '../views/jobsStatus';
+import type { FalStatusBar } from '../views/statusBar';
 import { downloadJobResults, runJobAgain, showJobOutput, stopJob } from './jobActions';
 import { runInBackground } from './registerCommand';
 import { runJobCommand } from './runJob';
@@ -46,7 +47,7 @@ export interface JobsFeatureDeps {
 export interface JobsAttachments {
   readonly guard: () => { isProtected(id: string): boolean };
   readonly setup: SetupWaiter;
-  readonly statusBar: { setPart(id: string, part: StatusPart | undefined): void };
+  readonly statusBar: Pick<FalStatusBar, 'setPart'>;
 }
 
 export function jobsFeature(deps: JobsFeatureDeps) {
@@ -120,16 +121,5 @@ export function jobsFeature(deps: JobsFeatureDeps) {
       deps.command('fal.job.runAgain', (arg) => runJobAgain(actionDeps, arg)),
       deps.command('fal.job.downloadResults', (arg) => downloadJobResults(actionDeps, arg)),
     ],
-  };
-}
-
-function jobsPart(running: number): StatusPart | undefined {
-  if (running === 0) return undefined;
-  const text = running === 1 ? l10n.t('1 job running') : l10n.t('{0} jobs running', running);
-  return {
-    text: `$(run) ${text}`,
-    tooltip: l10n.t`**Jobs**: ${text} — they go on when VS Code closes; their rows are under their machines.`,
-    accessibility: text,
-    urgency: 'info',
   };
 }

@@ -54,7 +54,8 @@ export async function jobEnded(deps: JobEndDeps, id: string, status: JobStatus, 
   const hasResults = globs ? globs.length > 0 : deps.transfers.configured();
   let resultsHome = true;
   if (hasResults) {
-    const saved = await saveOutcome(deps.transfers, id, undefined, globs);
+    const title = l10n.t`Bringing the results of ${status.run.name} home from ${machine}`;
+    const saved = await saveOutcome(deps.transfers, id, undefined, { title, ...(globs ? { globs } : {}) });
     resultsHome = saved.kind === 'saved';
     if (saved.kind === 'failed')
       void showWarningMessage(l10n.t`The results of ${status.run.name} did not all come home: ${saved.reason}`);
@@ -111,6 +112,7 @@ async function deleteMachine(deps: JobEndDeps, id: string, status: JobStatus, re
         requireClient: deps.requireClient,
         send: async (client, i, g) => {
           const saved = new Set(resultsSaved ? [i] : []);
+          // l10n-exempt: the delete's log line, English
           const { failed } = await deps.deleter.delete(client, [i], ' (the job is done)', g, saved);
           if (failed.length) throw failed[0]!.error;
         },

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { errorText } from '../base/errorText';
 import type { CommandTransport } from '../connections/commandTransport';
 import type { InstancesModel } from '../core/instancesModel';
-import type { ResultsSaveOutcome, ResultsSaver } from '../cost/resultsFirst';
+import type { ResultsSaveOutcome, ResultsSaver, SaveChoices } from '../cost/resultsFirst';
 import type { Settings } from '../settings';
 import { sshAddressOf } from '../core/sshAddress';
 import { downloadResults, progressText, SyncError, uploadWorkspace, type SyncProgress } from '../sync';
@@ -109,14 +109,14 @@ export class WorkspaceTransfers implements ResultsSaver {
     return this.hasResultsPaths() && transferFolder() !== undefined;
   }
 
-  /** `globs`: a job's own results (a `fal` task's), else fal.results.paths. */
-  async save(id: string, signal?: AbortSignal, globs?: readonly string[]): Promise<ResultsSaveOutcome> {
+  async save(id: string, signal?: AbortSignal, choices: SaveChoices = {}): Promise<ResultsSaveOutcome> {
     const identityFile = this.deps.keyStore.get(id);
     if (!identityFile)
       return { kind: 'failed', reason: l10n.t('no private key is known for it (Choose Private Key…)') };
     // A download that throws (unreachable, cancelled, a full disk) is a failed save: the delete paths
     // ask through saveOutcome (src/cost/resultsStep.ts), which says so in words.
-    const title = l10n.t`Bringing the results of ${this.nameOf(id)} home before its delete`;
+    const title = choices.title ?? l10n.t`Bringing the results of ${this.nameOf(id)} home before its delete`;
+    const globs = choices.globs;
     const result = await this.download(id, identityFile, { title, signal, ...(globs ? { globs } : {}) });
     const reason = notHomeText(result);
     this.deps.log.info(

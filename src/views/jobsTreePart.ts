@@ -4,9 +4,10 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { realTimers } from '../base/timers';
-import { labelText, markdownCode, markdownText } from '../core/markdownText';
+import { labelText } from '../core/markdownText';
 import type { JobsMonitor } from '../instances/jobsMonitor';
-import { jobOutcomeText, jobRowText } from '../jobs/jobWords';
+import { jobRowText } from '../jobs/jobWords';
+import { jobTooltipMarkdown } from './jobTooltip';
 import type { JobStatus } from '../jobs/types';
 
 export type JobNode = { readonly kind: 'job'; readonly id: string; readonly jobId: string };
@@ -51,7 +52,7 @@ export class JobsTreePart implements vscode.Disposable {
     item.iconPath = jobIcon(status);
     item.contextValue = status.kind === 'running' ? 'falJob.running' : 'falJob.ended';
     item.command = { command: 'fal.job.showOutput', title: l10n.t('Show Output'), arguments: [node] };
-    item.tooltip = jobTooltip(status);
+    item.tooltip = new vscode.MarkdownString(jobTooltipMarkdown(status), true);
     item.accessibilityInformation = { label: `${status.run.name}, ${item.description}` };
     return item;
   }
@@ -84,16 +85,4 @@ function jobIcon(status: JobStatus): vscode.ThemeIcon {
             ? ['pass', 'testing.iconPassed']
             : ['error', 'testing.iconFailed'];
   return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-}
-
-/** What the machine says of the job: its command, folder and log, as text (the command is the user's or a teammate's). */
-function jobTooltip(status: JobStatus): vscode.MarkdownString {
-  const { run } = status;
-  const lines = [
-    `**${markdownText(run.name)}** · ${markdownText(jobOutcomeText(status))}`,
-    l10n.t`Command: ${markdownText(run.command)}`,
-    l10n.t`Runs in: ${markdownText(`~/${run.workdir}`)}`,
-    l10n.t`Log: ${markdownCode(`~/.fal/jobs/${run.runId}/log`)}`,
-  ];
-  return new vscode.MarkdownString(lines.join('\n\n'), true);
 }
