@@ -189,8 +189,10 @@ export function listCommand(dirExpression: string, limit: number): string {
 /**
  * Prints `@@fal-job-stop <word> [detail]`: `stopping`, `notrunning` (no such job, it ended, or its
  * runner is gone or from another boot) or `failed <step>`. When running: writes `stop`, sends TERM
- * to the job's group, and leaves a detached killer that sends KILL after the grace unless the exit
- * file appeared by then, so a laptop that closes right after Stop still ends the job.
+ * to the job's group, and leaves a detached killer that sends KILL after the grace to whatever of
+ * the group is still there — also a child that ignored TERM after the job's shell ended — so a laptop
+ * that closes right after Stop still ends it all. (A group with a member keeps its id: the kernel
+ * never hands out a pid that is still a process group's id, so the KILL cannot reach a stranger.)
  */
 // l10n-exempt: the shell command run on the machine
 export function stopCommand(dirExpression: string, jobId: string, graceSeconds: number): string {
@@ -204,7 +206,7 @@ export function stopCommand(dirExpression: string, jobId: string, graceSeconds: 
     `g=$(head -c 20 "$c/pgid" 2>/dev/null); case $g in ''|*[!0-9]*|0|1) echo "$m failed pgid"; exit 0;; esac`,
     `[ -f "$c/stop" ] || { date +%s > "$c/stop.tmp" && mv -f "$c/stop.tmp" "$c/stop"; } || { echo "$m failed write"; exit 0; }`,
     `kill -s TERM -- "-$g" 2>/dev/null || { echo "$m notrunning"; exit 0; }`,
-    `setsid sh -c 'sleep "$1"; [ -f "$2/exit" ] || kill -s KILL -- "-$3"' fal-job-killer ${wholeNumber(graceSeconds)} "$c" "$g" < /dev/null > /dev/null 2>&1 &`,
+    `setsid sh -c 'sleep "$1"; kill -s 0 -- "-$3" 2>/dev/null && kill -s KILL -- "-$3"' fal-job-killer ${wholeNumber(graceSeconds)} "$c" "$g" < /dev/null > /dev/null 2>&1 &`,
     `echo "$m stopping"`,
   ].join('\n');
 }

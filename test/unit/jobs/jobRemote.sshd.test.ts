@@ -198,6 +198,22 @@ describe('jobs over a real sshd', function () {
     await gone(child);
   });
 
+  it("Stop: a child that ignores TERM outliving the job's shell is killed after the grace too (the whole group)", async () => {
+    const jobs = new JobRemote(conn, { dir });
+    const jobId = await started(jobs, '(trap "" TERM; sleep 60) & echo "child $!"; wait');
+    const child = await waitFor(
+      'the child',
+      () => /child (\d+)/.exec(logOf(jobId).toString()),
+      (m) => m !== null,
+      10_000,
+      50,
+    );
+    assert.deepEqual(await jobs.stop(jobId, 2), { kind: 'stopping' });
+    const end = await ended(jobs, jobId);
+    assert.deepEqual(end.kind === 'exited' && [end.exitCode, end.stopped], [143, true], 'the shell ended by TERM');
+    await gone(Number(child![1])); // the child that ignored TERM, by the machine's KILL after the grace
+  });
+
   it('list(): several jobs newest first, each in its state; other entries of the dir are not jobs', async () => {
     const ids = ['0000000001-aaaa', '0000000002-bbbb', '0000000003-cccc'];
     let next = 0;
