@@ -2,7 +2,7 @@
 // test layers and `npm run lint` runs it alone.
 //
 // 1. Floors: src/ is built in floors, lowest first (FLOORS below, README "Development"):
-//      base → ssh → api → core, connections → gpu, cost, setup, sync → settings, notifications, falCommands, auth → instances → views
+//      base → ssh → api → core, connections → gpu, cost, setup, sync, jobs → settings, notifications, falCommands, auth → instances → views
 //      → remote, wizard → commands → extension, uninstall
 //    A file imports its own floor and the floors below, never one above, so every arrow between
 //    folders points down and no folder waits on one that waits on it (test/unit/lint/importGraph
@@ -33,7 +33,7 @@ export const FLOORS = [
   ['ssh'],
   ['api'],
   ['core', 'connections'],
-  ['gpu', 'cost', 'setup', 'sync'],
+  ['gpu', 'cost', 'setup', 'sync', 'jobs'],
   ['settings', 'notifications', 'falCommands', 'auth'],
   ['instances'],
   ['views'],

@@ -8,7 +8,6 @@ import { FalSession } from './auth/falSession';
 import { now } from './base/timers';
 import { errorTitles, type CommandId } from './core/commandIds';
 import { StoredState } from './core/storedState';
-import { chooseInstanceKey } from './commands/chooseInstanceKey';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
 import { copySshCommand } from './commands/copySshCommand';
@@ -19,14 +18,13 @@ import { forgetHostKey } from './commands/forgetHostKey';
 import { importApiKey, offerKeyImport } from './commands/importApiKey';
 import { openSshTerminal } from './commands/openSshTerminal';
 import { refresh } from './commands/refresh';
-import { refreshGpuUsage, showGpuUsage } from './commands/showGpuUsage';
+import { gpuCommands } from './commands/gpuCommands';
 import { registerCommand, runInBackground } from './commands/registerCommand';
 import { removeSshConfigChangesCommand } from './commands/removeSshConfigChanges';
 import { plainTextLog } from './core/plainLog';
 import { renameInstance } from './commands/renameInstance';
 import { setApiKey } from './commands/setApiKey';
-import { setProtection } from './commands/protect';
-import { extendLease, keepInstance } from './commands/lease';
+import { costCommands } from './commands/costCommands';
 import { signOut } from './commands/signOut';
 import { Ownership, SpendLedger } from './cost';
 import { CostMonitor } from './instances/costMonitor';
@@ -35,6 +33,7 @@ import { SpendFigures } from './instances/spendFigures';
 import { GpuMonitor } from './instances/gpuMonitor';
 import { transferFeature } from './commands/transferFeature';
 import { setupFeature } from './commands/setupFeature';
+import { jobsFeature } from './commands/jobsFeature';
 import { createSshTransport, SshConnections } from './connections';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstanceNames } from './instances/instanceNames';
@@ -43,7 +42,7 @@ import { NamePruner } from './instances/namePruner';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
 import { CostTreePart } from './views/costTreePart';
-import { CostNotices, KEEP_COMMAND } from './views/costNotices';
+import { CostNotices } from './views/costNotices';
 import { CreditStatus } from './views/creditStatus';
 import { GettingStarted } from './views/gettingStarted';
 import { GpuTreePart } from './views/gpuChildren';
@@ -52,7 +51,7 @@ import { IdleDecorations } from './views/idleDecorations';
 import { IDLE_PART, idlePart } from './views/idleStatus';
 import { InstancesView } from './views/instancesView';
 import { FalStatusBar } from './views/statusBar';
-import { SpendReportProvider, showSpend } from './views/spendReportProvider';
+import { SpendReportProvider } from './views/spendReportProvider';
 import { SpendStatus } from './views/spendStatus';
 
 let gpuMonitor: GpuMonitor | undefined;
@@ -95,13 +94,26 @@ export function activate(context: vscode.ExtensionContext): void {
   const title = (id: CommandId) => titles.get(id) ?? id;
   const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
     registerCommand(log, id, title(id), run);
-  const machineDeps = { model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command };
-  const transfer = transferFeature({ ...machineDeps, settings: () => settings });
+  const machineDeps = {
+    ...{ model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command },
+    settings: () => settings,
+  };
+  const transfer = transferFeature(machineDeps);
+  // Setup on ready: the coordinator (src/setup) is the only thing that runs or reads setup on machines.
+  const setup = setupFeature({
+    ...machineDeps,
+    uploadWorkspace: (id, key) => transfer.transfers.uploadBeforeSetup(id, key),
+  });
+  const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
+  // Jobs: the watcher (src/jobs) is the only thing that reads jobs from the machines.
+  const jobs = jobsFeature({ ...machineDeps, transfers: transfer.transfers, deleter, session });
+  jobs.attach({ guard: () => cost.guard, setup: setup.monitor.coordinator, statusBar });
   const cost = new CostMonitor({
     model: controller.model,
     session,
     sampler: gpu.sampler,
-    idle: gpu.idleSource,
+    idle: jobs.busyAware(gpu.idleSource),
+    runningJobs: jobs.runningJobs,
     ownership,
     nameOf: (id) => names.get(id),
     ledger,
@@ -119,9 +131,6 @@ export function activate(context: vscode.ExtensionContext): void {
     hourlyUsd: settings.hourlyUsd,
     monthlyBudgetUsd: settings.cost.monthlyBudgetUsd,
   }));
-  // Setup on ready: the coordinator (src/setup) is the only thing that runs or reads setup on machines.
-  const uploadWorkspace = (id: string, key: string) => transfer.transfers.uploadBeforeSetup(id, key);
-  const setup = setupFeature({ ...machineDeps, settings: () => settings, uploadWorkspace });
   const view = new InstancesView(
     controller.model,
     settings,
@@ -129,8 +138,8 @@ export function activate(context: vscode.ExtensionContext): void {
     new GpuTreePart(gpu.sampler, () => gpu.settings),
     costTree,
     setup.treePart,
+    jobs.treePart,
   );
-  const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   const milestones = new GettingStarted(session, stored);
   const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
   const creditStatus = new CreditStatus(
@@ -144,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): void {
   controller.attachView(view.treeView);
   gpu.attachView(view.treeView);
   setup.monitor.attachView(view.treeView);
+  jobs.monitor.attachView(view.treeView);
   const idleDecorations = new IdleDecorations(gpu.sampler, idleOn);
   const showIdle = () =>
     statusBar.setPart(
@@ -185,6 +195,7 @@ export function activate(context: vscode.ExtensionContext): void {
     session.onDidChange(() => names.accountChanged()),
     gpu,
     ...setup.disposables,
+    ...jobs.disposables,
     ...transfer.disposables,
     cost,
     notices,
@@ -215,18 +226,8 @@ export function activate(context: vscode.ExtensionContext): void {
     command('fal.copySshCommand', (arg?: unknown) => copySshCommand(deps, arg)),
     command('fal.copyIp', (arg?: unknown) => copyIp(deps, arg)),
     command('fal.forgetHostKey', (arg?: unknown) => forgetHostKey(deps, arg)),
-    command('fal.showGpuUsage', (arg?: unknown) => showGpuUsage(controller.model, reports, arg)),
-    command('fal.refreshGpuUsage', (uri?: unknown) => refreshGpuUsage(reports, uri)),
-    command('fal.gpu.chooseKey', (arg?: unknown) => chooseInstanceKey(deps, arg)),
-    command('fal.gpu.retry', (id: string) => gpu.sampler.refresh(id)),
-    command('fal.protect', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, true)),
-    command('fal.unprotect', (arg?: unknown) => setProtection(controller.model, cost.guard, arg, false)),
-    command(KEEP_COMMAND, (id?: unknown) => notices.keep(id)),
-    command('fal.lease.extend', (arg?: unknown) => extendLease(controller.model, cost.guard, arg)),
-    command('fal.lease.keep', (arg?: unknown) => keepInstance(controller.model, cost.guard, arg)),
-    command('fal.showSpend', () => showSpend(spendReports)),
-    command('fal.filterMine', () => costTree.setMineOnly(true)),
-    command('fal.filterAll', () => costTree.setMineOnly(false)),
+    ...gpuCommands({ model: controller.model, reports, sampler: gpu.sampler, remote: deps, command }),
+    ...costCommands({ model: controller.model, guard: cost.guard, notices, costTree, spendReports, command }),
     command('fal.removeSshConfigChanges', () => removeSshConfigChangesCommand(log)),
     command('fal.renameInstance', (arg?: unknown) => renameInstance(deps, arg)),
     view.treeView.onDidChangeVisibility(offerImportOnce),

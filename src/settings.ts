@@ -22,6 +22,7 @@ export interface Settings {
   readonly creditWarnHours: number;
   readonly setup: SetupSettings;
   readonly sync: SyncSettings;
+  readonly jobs: { readonly stopGraceSeconds: number };
 }
 
 /** The workspace up and results back (Upload Workspace, Download Results, results before a delete). */
@@ -94,6 +95,7 @@ export function readSettings(): Settings {
       uploadWorkspace: c.get<boolean>('setup.uploadWorkspace') !== false,
     },
     sync: { exclude: lines(c.get('sync.exclude')), resultsPaths: lines(c.get('results.paths')) },
+    jobs: { stopGraceSeconds: Math.min(3600, Math.max(1, finite(c.get<number>('jobs.stopGraceSeconds'), 30))) },
   };
 }
 

@@ -34,6 +34,11 @@ export const COMMAND_IDS = [
   'fal.downloadResults',
   'fal.lease.extend',
   'fal.lease.keep',
+  'fal.runJob',
+  'fal.job.showOutput',
+  'fal.job.stop',
+  'fal.job.runAgain',
+  'fal.job.downloadResults',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

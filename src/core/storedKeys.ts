@@ -38,6 +38,21 @@ export const STORED_KEYS = {
   'fal.setup.origins': { schema: idMap(z.string()), fallback: {} },
   /** sha256 of every setup script content the user approved, most recent last. */
   'fal.setup.approved': { schema: z.array(z.string()), fallback: [] },
+  /** Workspace folder (uri) → the command Run on H100 ran last there. */
+  'fal.jobs.lastCommand': { schema: idMap(z.string().check(z.maxLength(65_536))), fallback: {} },
+  /** `<instance id>/<job id>` → what a job started here asked for when it ends (results, delete); oldest first. */
+  'fal.jobs.started': {
+    schema: idMap(
+      z.object({
+        name: z.string(),
+        results: z.optional(z.array(z.string())),
+        deleteWhenDone: z.enum(['never', 'onSuccess', 'always']),
+      }),
+    ),
+    fallback: {},
+  },
+  /** `<instance id>/<job id>` → where its log terminal stopped (the run and the byte), so a reload continues there. */
+  'fal.jobs.resume': { schema: idMap(z.object({ runId: z.string(), offset: z.number() })), fallback: {} },
   /** Instance id → when its lease ends (epoch ms); each entry salvaged on its own by src/cost/leaseBook.ts. */
   'fal.leases': { schema: costRecord, fallback: {} },
 } as const;

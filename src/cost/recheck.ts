@@ -21,6 +21,8 @@ export interface MachineState {
   readonly gpus: readonly RecheckGpu[];
   readonly gpuProcesses: readonly RecheckProcess[];
   readonly sessions: SessionCheck;
+  /** Names of the jobs running there (src/jobs), when the host lists them: a running job is never idle. */
+  readonly runningJobs?: readonly string[];
   /** What the instance type has, when it is known: fewer GPUs than that is not the machine's whole load. */
   readonly expected?: { readonly gpus: number; readonly label: string };
 }
@@ -57,6 +59,8 @@ export function judgeRecheck(result: InspectResult, gpuPercent: number): Recheck
     return { ok: false, reason: l10n.t`a GPU process is running: ${names.join(', ')}${more}` };
   }
   if (!sessions.ok) return { ok: false, reason: l10n.t`sessions could not be checked: ${sessions.reason}` };
+  const jobs = result.state.runningJobs ?? [];
+  if (jobs.length) return { ok: false, reason: l10n.t`a job is running there: ${jobs.slice(0, 3).join(', ')}` };
   if (sessions.others.length) {
     const first = sessions.others[0]!.description;
     const more = sessions.others.length > 1 ? l10n.t` (+${sessions.others.length - 1} more)` : '';

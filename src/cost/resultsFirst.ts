@@ -14,9 +14,17 @@ export type ResultsSaveOutcome =
    */
   | { readonly kind: 'failed'; readonly reason: string };
 
+/** A save that is not a delete's: a job's end (its own results, its own words on the progress). */
+export interface SaveChoices {
+  /** Globs relative to the machine's copy; default fal.results.paths. */
+  readonly globs?: readonly string[];
+  /** The progress notification's title; default the delete's "… home before its delete". */
+  readonly title?: string;
+}
+
 export interface ResultsSaver {
   /** Whether results paths are set: only then is there anything to bring home before a delete. */
   configured(): boolean;
   /** Brings the instance's results into the local folder; never overwrites a newer local file. */
-  save(instanceId: string, signal?: AbortSignal): Promise<ResultsSaveOutcome>;
+  save(instanceId: string, signal?: AbortSignal, choices?: SaveChoices): Promise<ResultsSaveOutcome>;
 }

@@ -3,7 +3,7 @@
 // words fit for "… was not auto-deleted: <reason>.", why the delete must wait when they did not come.
 import * as l10n from '@vscode/l10n';
 import { errorText } from '../base/errorText';
-import type { ResultsSaveOutcome, ResultsSaver } from './resultsFirst';
+import type { ResultsSaveOutcome, ResultsSaver, SaveChoices } from './resultsFirst';
 
 /** What the delete path is told along with the request: the spend ledger marks a delete whose results were saved. */
 export interface DeleteNote {
@@ -15,9 +15,10 @@ export async function saveOutcome(
   saver: ResultsSaver,
   instanceId: string,
   signal?: AbortSignal,
+  choices?: SaveChoices,
 ): Promise<ResultsSaveOutcome> {
   try {
-    return await saver.save(instanceId, signal);
+    return await saver.save(instanceId, signal, choices);
   } catch (error) {
     return { kind: 'failed', reason: errorText(error) };
   }

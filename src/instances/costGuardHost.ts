@@ -42,6 +42,8 @@ export interface GuardHostDeps {
   readonly log: vscode.LogOutputChannel;
   /** Results first (issue 19 item 5): absent, nothing is downloaded before a delete. */
   readonly results?: ResultsSaver;
+  /** The jobs running on the machine, freshly listed (src/jobs); undefined when they cannot be listed. */
+  readonly runningJobs?: (id: string) => Promise<readonly string[] | undefined>;
 }
 
 export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
@@ -73,7 +75,7 @@ export function costGuardHost(deps: GuardHostDeps): CostGuardHost {
   };
 }
 
-async function inspect({ sampler, model }: GuardHostDeps, id: string): Promise<InspectResult> {
+async function inspect({ sampler, model, runningJobs }: GuardHostDeps, id: string): Promise<InspectResult> {
   // The GPU count the type promises, from fal's listing rather than the sampler: a second source.
   const expected = expectedGpus(model.get(id)?.instance.instance_type ?? '');
   if (sampler.state(id) === undefined)
@@ -82,12 +84,15 @@ async function inspect({ sampler, model }: GuardHostDeps, id: string): Promise<I
     const { state, result } = await sampler.inspect(id, SESSION_CHECK_COMMAND, INSPECT_TIMEOUT_MS);
     if (state?.kind !== 'ok') return { ok: false, error: state ? describeState(state) : l10n.t('no GPU sample') };
     if (result.truncated) return { ok: false, error: l10n.t('the session check printed more than can be read') };
+    const jobs = runningJobs ? await runningJobs(id) : [];
+    if (!jobs) return { ok: false, error: l10n.t('its jobs could not be listed') };
     return {
       ok: true,
       state: {
         gpus: state.gpus.map((g) => ({ index: g.index, utilizationPercent: g.utilizationPercent })),
         gpuProcesses: state.processes.map((p) => ({ pid: p.pid ?? -1, name: p.name })),
         sessions: checkSessions(result.stdout),
+        runningJobs: jobs,
         ...(expected ? { expected } : {}),
       },
     };

@@ -47,6 +47,8 @@ export interface CostMonitorDeps {
   readonly notices: GuardNotices;
   /** Results first (issue 19 item 5): brings results home before an auto-delete or a lease's delete. */
   readonly results?: ResultsSaver;
+  /** The jobs running on a machine, freshly listed, for the re-check before an auto-delete. */
+  readonly runningJobs?: (id: string) => Promise<readonly string[] | undefined>;
 }
 
 export class CostMonitor implements vscode.Disposable {

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { errorText } from '../base/errorText';
 import type { CommandTransport } from '../connections/commandTransport';
 import type { InstancesModel } from '../core/instancesModel';
-import type { ResultsSaveOutcome, ResultsSaver } from '../cost/resultsFirst';
+import type { ResultsSaveOutcome, ResultsSaver, SaveChoices } from '../cost/resultsFirst';
 import type { Settings } from '../settings';
 import { sshAddressOf } from '../core/sshAddress';
 import { downloadResults, progressText, SyncError, uploadWorkspace, type SyncProgress } from '../sync';
@@ -74,7 +74,7 @@ export class WorkspaceTransfers implements ResultsSaver {
 
   download(id: string, identityFile: string, options: DownloadChoices = {}): Promise<DownloadResult> {
     const folder = this.requireFolder(noFolderText('download'));
-    const globs = this.deps.settings().sync.resultsPaths;
+    const globs = options.globs ?? this.deps.settings().sync.resultsPaths;
     const title = options.title ?? l10n.t`Downloading the results of ${this.nameOf(id)}`;
     const overwriteNewer = options.overwriteNewer ?? 'never';
     return this.transfer(
@@ -109,14 +109,15 @@ export class WorkspaceTransfers implements ResultsSaver {
     return this.hasResultsPaths() && transferFolder() !== undefined;
   }
 
-  async save(id: string, signal?: AbortSignal): Promise<ResultsSaveOutcome> {
+  async save(id: string, signal?: AbortSignal, choices: SaveChoices = {}): Promise<ResultsSaveOutcome> {
     const identityFile = this.deps.keyStore.get(id);
     if (!identityFile)
       return { kind: 'failed', reason: l10n.t('no private key is known for it (Choose Private Key…)') };
     // A download that throws (unreachable, cancelled, a full disk) is a failed save: the delete paths
     // ask through saveOutcome (src/cost/resultsStep.ts), which says so in words.
-    const title = l10n.t`Bringing the results of ${this.nameOf(id)} home before its delete`;
-    const result = await this.download(id, identityFile, { title, signal });
+    const title = choices.title ?? l10n.t`Bringing the results of ${this.nameOf(id)} home before its delete`;
+    const globs = choices.globs;
+    const result = await this.download(id, identityFile, { title, signal, ...(globs ? { globs } : {}) });
     const reason = notHomeText(result);
     this.deps.log.info(
       `Results of ${id}: ${result.downloaded.length} fetched, ${result.upToDateFiles} up to date${reason ? `; not home: ${reason}` : ''}`,
@@ -208,6 +209,8 @@ export interface DownloadChoices {
   readonly overwriteNewer?: 'never' | readonly string[];
   readonly title?: string;
   readonly signal?: AbortSignal;
+  /** What to bring home (globs relative to the machine's copy); default fal.results.paths. */
+  readonly globs?: readonly string[];
 }
 
 interface TransferIo {

@@ -12,7 +12,7 @@ export interface JobFacts {
   readonly runId: string;
   /** What the user calls it (the file run, or the task's label): one line, at most 200 bytes, as stored. */
   readonly name: string;
-  /** The command as the user wrote it (at most 4 KiB kept for display; the full text runs). */
+  /** The command as the user wrote it (its first 4 KiB as status() reads it, 1 KiB in a listing; the full text runs). */
   readonly command: string;
   /** Where it runs, relative to the home folder ('' = the home folder). */
   readonly workdir: string;
@@ -44,7 +44,12 @@ export type JobAnswer = JobStatus | { readonly kind: 'none' } | { readonly kind:
 
 /** Every job on a machine, newest first (at most MAX_LISTED_JOBS), or why not. */
 export type JobListing =
-  | { readonly kind: 'listed'; readonly jobs: readonly JobStatus[] }
+  | {
+      readonly kind: 'listed';
+      readonly jobs: readonly JobStatus[];
+      /** Jobs whose block could not be read (a file out of its runner's format): left out of `jobs`, never guessed at; reason in English. */
+      readonly unreadable?: readonly { readonly jobId: string; readonly reason: string }[];
+    }
   | { readonly kind: 'unknown'; readonly reason: string };
 
 export type JobStartOutcome =

@@ -30,6 +30,7 @@ export {
   MAX_LOG_READ_BYTES,
   SetupLogReadError,
   SetupRemote,
+  type FollowedStatus,
   type LogChunk,
   type LogPoll,
   type SetupRemoteOptions,

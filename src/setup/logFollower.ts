@@ -18,14 +18,17 @@ import * as l10n from '@vscode/l10n';
 import { errorText } from '../base/errorText';
 import type { Timers } from '../base/timers';
 import type { LogStart } from './setupCommands';
-import type { LogPoll } from './setupRemote';
+import type { FollowedStatus, LogChunk } from './setupRemote';
 import type { SetupStatus } from './setupStatus';
 import { byteSizeText } from './setupWords';
 import { leadingContinuations, Utf8Chunks } from './utf8Chunks';
 
-/** What the follower reads from: SetupRemote, or a fake in tests. */
-export interface SetupLogSource {
-  readLog(start: LogStart, maxBytes: number): Promise<LogPoll>;
+/**
+ * What the follower reads from: SetupRemote, a job's log (`{ readLog: (s, n) => jobs.readLog(id, s, n) }`),
+ * or a fake in tests. Its status is structural (FollowedStatus), so setup's and a job's both fit.
+ */
+export interface SetupLogSource<S extends FollowedStatus = SetupStatus> {
+  readLog(start: LogStart, maxBytes: number): Promise<{ readonly status: S; readonly chunk?: LogChunk }>;
 }
 
 /** Where a terminal was: the run it followed and the byte it had reached. */
@@ -39,14 +42,14 @@ export const FIRST_OPEN_BYTES = 256 * 1024;
 /** The log of the default setup dir (remoteShell.ts DEFAULT_SETUP_DIR), as a person types it. */
 export const DEFAULT_LOG_PATH = '~/.fal/setup/current/log';
 
-export interface LogFollowerOptions {
-  readonly source: SetupLogSource;
+export interface LogFollowerOptions<S extends FollowedStatus = SetupStatus> {
+  readonly source: SetupLogSource<S>;
   readonly timers: Timers;
   readonly onText: (text: string) => void;
   /** The run ended (exited or lost) and its whole log was given out; polling has stopped. */
-  readonly onEnd?: (status: SetupStatus) => void;
+  readonly onEnd?: (status: S) => void;
   /** Each status read with the log (at `readAtMs`, our clock): the row can follow it without a command of its own. */
-  readonly onStatus?: (status: SetupStatus, readAtMs: number) => void;
+  readonly onStatus?: (status: S, readAtMs: number) => void;
   /** A read failed and will be tried again; `reason` is for the log. */
   readonly onReadFailed?: (reason: string) => void;
   /** Continue a terminal that was open before; without it, a first open. */
@@ -55,11 +58,11 @@ export interface LogFollowerOptions {
   readonly retryMs?: number;
   readonly readBytes?: number;
   readonly firstOpenBytes?: number;
-  /** The log's path as the skipped line names it (default: the default setup dir's). */
+  /** The log's path as the skipped line names it (default: the default setup dir's; a job's is its own). */
   readonly logPath?: string;
 }
 
-export class SetupLogFollower {
+export class SetupLogFollower<S extends FollowedStatus = SetupStatus> {
   private runId: string | undefined;
   private offset: number | undefined;
   private readonly text = new Utf8Chunks();
@@ -68,7 +71,7 @@ export class SetupLogFollower {
   private reading = false;
   private done = false;
 
-  constructor(private readonly o: LogFollowerOptions) {
+  constructor(private readonly o: LogFollowerOptions<S>) {
     this.runId = o.resume?.runId;
     this.offset = o.resume?.offset;
   }
@@ -109,7 +112,7 @@ export class SetupLogFollower {
     const readBytes = this.o.readBytes ?? 128 * 1024;
     const start: LogStart =
       this.offset === undefined ? { lastBytes: this.o.firstOpenBytes ?? FIRST_OPEN_BYTES } : { offset: this.offset };
-    let poll: LogPoll | undefined;
+    let poll: { readonly status: S; readonly chunk?: LogChunk } | undefined;
     try {
       poll = await this.o.source.readLog(start, readBytes);
     } catch (e) {
@@ -122,11 +125,11 @@ export class SetupLogFollower {
   }
 
   /** Uses one poll; returns when to poll next. */
-  private take(poll: LogPoll, start: LogStart, readBytes: number): number {
+  private take(poll: { readonly status: S; readonly chunk?: LogChunk }, start: LogStart, readBytes: number): number {
     const pollMs = this.o.pollMs ?? 1_000;
-    const status = poll.status;
-    this.o.onStatus?.(status, this.o.timers.now());
-    if (status.kind === 'none' || status.kind === 'unknown') return pollMs;
+    this.o.onStatus?.(poll.status, this.o.timers.now());
+    const status: FollowedStatus = poll.status;
+    if (!('run' in status)) return pollMs;
     if (this.runId !== undefined && status.run.runId !== this.runId) {
       this.emit(this.text.end());
       if (this.offset !== undefined) this.emit(`\n${l10n.t('[setup was started again: its new log follows]')}\n`);
@@ -136,7 +139,7 @@ export class SetupLogFollower {
     }
     this.runId = status.run.runId;
     const chunk = poll.chunk;
-    if (!chunk) return this.endIfOver(status) ? -1 : pollMs;
+    if (!chunk) return this.endIfOver(poll.status) ? -1 : pollMs;
     let bytes = chunk.bytes;
     if ('lastBytes' in start) {
       const skip = chunk.offset > 0 ? leadingContinuations(bytes) : 0;
@@ -156,10 +159,10 @@ export class SetupLogFollower {
     const reached = chunk.offset + chunk.bytes.length;
     const more = reached < (status.run.logBytes ?? 0) || chunk.bytes.length >= readBytes;
     if (more && chunk.bytes.length > 0) return 0;
-    return this.endIfOver(status) ? -1 : pollMs;
+    return this.endIfOver(poll.status) ? -1 : pollMs;
   }
 
-  private endIfOver(status: SetupStatus): boolean {
+  private endIfOver(status: S): boolean {
     if (status.kind !== 'exited' && status.kind !== 'lost') return false;
     this.emit(this.text.end());
     this.done = true;

@@ -42,9 +42,18 @@ code=$?
 printf '%s %s\\n' "$code" "$(date +%s)" > "$c/exit.tmp" && mv -f "$c/exit.tmp" "$c/exit" || rm -f "$c/exit.tmp"
 `;
 
-/** Is the pid in $p our runner, alive? (kill -0 alone would take a reused pid for ours.) */
+/** The name of setup's runner script: also how `alive` tells it from a process that reused its pid. */
+export const SETUP_RUNNER = 'fal-setup-runner';
+
+/**
+ * `alive <pid>`: is that pid a live process whose command line holds `runnerName` (our runner)?
+ * kill -0 alone would take a reused pid for ours.
+ */
 // l10n-exempt: shell text run on the machine
-const ALIVE_FUNCTION = `alive() { case $1 in ''|*[!0-9]*) return 1;; esac; kill -0 "$1" 2>/dev/null || return 1; [ ! -r "/proc/$1/cmdline" ] || grep -q fal-setup-runner "/proc/$1/cmdline"; }`;
+export function aliveFunction(runnerName: string): string {
+  return `alive() { case $1 in ''|*[!0-9]*) return 1;; esac; kill -0 "$1" 2>/dev/null || return 1; [ ! -r "/proc/$1/cmdline" ] || grep -q ${shellQuote(runnerName)} "/proc/$1/cmdline"; }`;
+}
+const ALIVE_FUNCTION = aliveFunction(SETUP_RUNNER);
 
 export interface StartRequest {
   /** Shell expression of the setup dir (setupDirExpression). */
@@ -148,23 +157,35 @@ export type LogStart = { readonly offset: number } | { readonly lastBytes: numbe
  */
 // l10n-exempt: the shell command run on the machine
 export function logCommand(dirExpression: string, start: LogStart, maxBytes: number): string {
+  return [
+    statusBlock(dirExpression),
+    ...logReadLines(start, maxBytes, '"$(head -c 80 "$c/run-id" 2>/dev/null)"'),
+    `echo ${shellQuote(END_MARKER)}`,
+  ].join('\n');
+}
+
+/**
+ * The log part of a log answer, for the run dir in `$c` (setup's and a job's alike): when the log
+ * exists, `offset=<n>`, `data`, the base64 of at most `maxBytes` bytes from there, and
+ * `run-after=<runIdExpression>` (evaluated after the read; parseLogData checks it).
+ */
+// l10n-exempt: shell text run on the machine
+export function logReadLines(start: LogStart, maxBytes: number, runIdExpression: string): string[] {
   const offset =
     'offset' in start
       ? `o=${wholeNumber(start.offset)}`
       : `o=0; [ "$z" -gt ${wholeNumber(start.lastBytes)} ] && o=$((z - ${wholeNumber(start.lastBytes)}))`;
   return [
-    statusBlock(dirExpression),
     `if [ -f "$c/log" ]; then`,
     `  z=$(wc -c < "$c/log" | tr -d ' '); ${offset}`,
     `  printf 'offset=%s\\ndata\\n' "$o"`,
     `  tail -c +$((o + 1)) "$c/log" | head -c ${wholeNumber(maxBytes)} | base64`,
-    `  printf 'run-after=%s\\n' "$(head -c 80 "$c/run-id" 2>/dev/null)"`,
+    `  printf 'run-after=%s\\n' ${runIdExpression}`,
     `fi`,
-    `echo ${shellQuote(END_MARKER)}`,
-  ].join('\n');
+  ];
 }
 
-function wholeNumber(n: number): string {
+export function wholeNumber(n: number): string {
   // l10n-exempt: a programming error (offsets and sizes are ours), never shown
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a byte count: ${n}`);
   return String(n);

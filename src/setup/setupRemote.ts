@@ -9,6 +9,7 @@ import {
   logCommand,
   START_MARKER,
   startCommand,
+  STATUS_MARKER,
   statusCommand,
   type LogStart,
 } from './setupCommands';
@@ -142,15 +143,37 @@ function startOutcome(stdout: string, stderr: string, sha256: string, runId: str
 }
 
 /** The answer of logCommand; throws SetupLogReadError unless it is exactly what the command prints. */
-// l10n-exempt: error texts for the log, English (the follower logs them and retries)
 export function parseLogAnswer(stdout: string, maxBytes: number): LogPoll {
-  const lines = answerLines(stdout);
+  return parseLogAnswerWith(stdout, maxBytes, STATUS_MARKER, readStatusBlock);
+}
+
+/** A status as the log follower reads it: setup's SetupStatus and a job's JobAnswer both are one. */
+export type FollowedStatus =
+  | { readonly kind: 'none' | 'unknown' }
+  | {
+      readonly kind: 'running' | 'exited' | 'lost';
+      readonly run: { readonly runId: string; readonly logBytes: number | undefined };
+    };
+
+/**
+ * A log answer (setup's or a job's): after `marker`, the status block `readBlock` reads, then
+ * logReadLines' lines and END_MARKER. Throws SetupLogReadError unless it is exactly that.
+ */
+// l10n-exempt: error texts for the log, English (the follower logs them and retries)
+export function parseLogAnswerWith<S extends FollowedStatus>(
+  stdout: string,
+  maxBytes: number,
+  marker: string,
+  readBlock: (lines: readonly string[]) => { status: S | { kind: 'unknown'; reason: string }; used: number },
+): { status: S; chunk?: LogChunk } {
+  const lines = answerLines(stdout, marker);
   if (!lines) throw new SetupLogReadError('no status marker in the log answer');
-  const { status, used } = readStatusBlock(lines);
-  if (status.kind === 'unknown') throw new SetupLogReadError(`status unreadable: ${status.reason}`);
+  const { status, used } = readBlock(lines);
+  if (status.kind === 'unknown')
+    throw new SetupLogReadError(`status unreadable: ${(status as { reason?: string }).reason ?? ''}`);
   const rest = lines.slice(used);
   const ended = (i: number) => rest[i] === END_MARKER && rest.slice(i + 1).every((l) => l === '');
-  if (status.kind === 'none' || rest[0] === END_MARKER) {
+  if (!('run' in status) || rest[0] === END_MARKER) {
     if (!ended(0)) throw new SetupLogReadError('the log answer does not end where it should');
     return { status };
   }

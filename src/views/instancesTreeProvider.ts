@@ -9,12 +9,13 @@ import { groupByCreator } from '../cost';
 import { leaseRowText } from './costPresentation';
 import type { CostTreePart } from './costTreePart';
 import type { GpuNode, GpuTreePart } from './gpuChildren';
+import type { JobNode, JobsTreePart } from './jobsTreePart';
 import type { SetupTreePart } from './setupTreePart';
 import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 
 export type InstanceNode = { readonly kind: 'instance'; readonly id: string };
 export type GroupNode = { readonly kind: 'group'; readonly key: string; label: string; ids: string[] };
-export type TreeNode = InstanceNode | GroupNode | GpuNode;
+export type TreeNode = InstanceNode | GroupNode | GpuNode | JobNode;
 
 export interface TreeOptions {
   groupBy: GroupBy;
@@ -40,6 +41,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     private readonly gpu?: GpuTreePart,
     private readonly cost?: CostTreePart,
     private readonly setup?: SetupTreePart,
+    private readonly jobs?: JobsTreePart,
   ) {
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
@@ -56,6 +58,8 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (cost)
       this.subscriptions.push(cost.onDidChange((ids) => (ids ? this.repaint(ids, []) : this.setOptions(this.options))));
     if (setup) this.subscriptions.push(setup.onDidChange((ids) => this.repaint(ids, [])));
+    // A row whose jobs changed repaints with its children (its job rows, and whether it expands).
+    if (jobs) this.subscriptions.push(jobs.onDidChange((ids) => this.repaint(ids, [])));
   }
 
   /** Rows hidden by the Mine filter right now (the view says so when they are all hidden). */
@@ -78,13 +82,17 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       return item;
     }
     if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem(l10n.t('(gone)'));
+    if (node.kind === 'job') return this.jobs?.treeItem(node) ?? new vscode.TreeItem(l10n.t('(gone)'));
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem(l10n.t('(gone)'));
     const isProtected = this.cost?.isProtected(node.id) ?? false;
     const leaseEnd = this.cost?.leaseEnd(node.id);
     const lease = leaseEnd === undefined ? undefined : leaseRowText(leaseEnd, this.now(), isProtected);
     const gpu = this.gpu?.row(node.id);
-    return instanceTreeItem(record, this.names?.get(node.id), gpu, isProtected, this.setup?.row(node.id), lease);
+    const item = instanceTreeItem(record, this.names?.get(node.id), gpu, isProtected, this.setup?.row(node.id), lease);
+    if (this.jobs?.hasJobs(node.id) && item.collapsibleState === vscode.TreeItemCollapsibleState.None)
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+    return item;
   }
 
   // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
@@ -108,12 +116,15 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   getChildren(node?: TreeNode): TreeNode[] {
     if (!node) return this.options.groupBy === 'none' ? this.rootIds.map((id) => this.nodeFor(id)) : this.groups;
     if (node.kind === 'group') return node.ids.map((id) => this.nodeFor(id));
-    // Instance rows have children only through the GPU view (GPUs, processes, or why there are none).
-    return this.gpu?.children(node.id, node.kind === 'gpu' ? node : undefined) ?? [];
+    if (node.kind === 'job') return [];
+    // An instance row's children: its jobs, newest first, then the GPU view's (GPUs, processes, or why there are none).
+    const jobs = node.kind === 'instance' ? (this.jobs?.children(node.id) ?? []) : [];
+    return [...jobs, ...(this.gpu?.children(node.id, node.kind === 'gpu' ? node : undefined) ?? [])];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
     if (node.kind === 'group') return undefined;
+    if (node.kind === 'job') return this.nodeFor(node.id);
     if (node.kind === 'gpu') {
       const parentKey = this.gpu?.parentKey(node);
       return parentKey ? this.gpu?.children(node.id).find((n) => n.key === parentKey) : this.nodeFor(node.id);

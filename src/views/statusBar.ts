@@ -92,7 +92,7 @@ export class FalStatusBar implements vscode.Disposable {
 }
 
 /** The line reads: a rejected key, what runs and costs, what is idle, the credit's runway, the budget; others after them. */
-const LINE_ORDER = ['key', 'instances', 'idle', 'credit', 'spend'];
+const LINE_ORDER = ['key', 'instances', 'jobs', 'idle', 'credit', 'spend'];
 function rank(id: string): number {
   const at = LINE_ORDER.indexOf(id);
   return at < 0 ? LINE_ORDER.length : at;

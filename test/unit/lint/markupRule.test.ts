@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { MARKDOWN_FILES, markupFindings, markupProgram, repositoryRoot as root } from './markupRule';
 
 /** The files that may make a MarkdownString, each from a markdown file's function. */
-const MARKDOWN_STRING_FILES = ['src/views/instanceTreeItem.ts', 'src/views/statusBar.ts'];
+const MARKDOWN_STRING_FILES = ['src/views/instanceTreeItem.ts', 'src/views/statusBar.ts', 'src/views/jobsTreePart.ts'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -29,6 +29,8 @@ export const MARKDOWN_FILES = [
   'src/views/costPresentation.ts',
   'src/views/idleStatus.ts',
   'src/views/creditPresentation.ts',
+  'src/views/jobsStatus.ts',
+  'src/views/jobTooltip.ts',
 ];
 
 /** Functions whose result may go into markdown whatever they are given, each with the reason. */

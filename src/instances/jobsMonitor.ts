@@ -1,0 +1,98 @@
+// Feeds the jobs watcher (src/jobs, the one owner of reading jobs from machines) from VS Code: the
+// ready instances this window can log in to (a key is known), whether anyone looks (view visible,
+// window focused), and which machines went away — a job last seen running on a deleted machine is
+// reported lost, once.
+import * as vscode from 'vscode';
+import { Emitter } from '../base/emitter';
+import { realTimers } from '../base/timers';
+import type { CommandTransport } from '../connections/commandTransport';
+import type { SshTarget } from '../connections/types';
+import type { InstancesModel } from '../core/instancesModel';
+import { sshAddressOf } from '../core/sshAddress';
+import { JobRemote } from '../jobs/jobRemote';
+import { JobsWatcher } from '../jobs/jobsWatcher';
+import type { JobStatus } from '../jobs/types';
+import type { InstanceKeyStore } from './instanceKeyStore';
+
+export interface JobsMonitorDeps {
+  readonly model: InstancesModel;
+  readonly keyStore: InstanceKeyStore;
+  readonly connections: CommandTransport;
+  readonly ssh: () => { readonly port: number; readonly user: string };
+  readonly log: vscode.LogOutputChannel;
+  /** A job seen running here ended: the notification, results, and a task's delete. */
+  readonly ended: (id: string, status: JobStatus, machineGone: boolean) => void;
+}
+
+export class JobsMonitor implements vscode.Disposable {
+  readonly watcher: JobsWatcher;
+  private readonly changed = new Emitter<string>();
+  /** Fires with the instance whose jobs changed (rows, the status bar, the cost guard's busy). */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private visible = false;
+  private focused = vscode.window.state.focused;
+  private targetIds = new Set<string>();
+
+  constructor(private readonly deps: JobsMonitorDeps) {
+    this.watcher = new JobsWatcher({
+      connections: deps.connections,
+      timers: realTimers,
+      remoteFor: (connection) => new JobRemote(connection),
+      log: (line) => deps.log.info(line),
+      changed: (id) => this.changed.fire(id),
+      ended: deps.ended,
+    });
+    this.disposables.push(
+      deps.model.onDidChange(() => this.updateTargets()),
+      deps.keyStore.onDidChange(() => this.updateTargets()),
+      vscode.window.onDidChangeWindowState((s) => {
+        this.focused = s.focused;
+        this.updateActive();
+      }),
+    );
+    this.updateTargets();
+  }
+
+  attachView(view: vscode.TreeView<unknown>): void {
+    this.visible = view.visible;
+    this.updateActive();
+    this.disposables.push(
+      view.onDidChangeVisibility((e) => {
+        this.visible = e.visible;
+        this.updateActive();
+      }),
+    );
+  }
+
+  /** The instance as an SSH target with its key; undefined when it is not ready or no key is known. */
+  target(id: string): SshTarget | undefined {
+    const ip = sshAddressOf(this.deps.model.get(id));
+    const identityFile = this.deps.keyStore.get(id);
+    if (!ip || !identityFile) return undefined;
+    return { id, ip, identityFile, ...this.deps.ssh() };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.watcher.dispose();
+    this.changed.clear();
+  }
+
+  private updateTargets(): void {
+    const targets = this.deps.model.list().flatMap((r) => this.target(r.instance.id) ?? []);
+    const ids = new Set(targets.map((t) => t.id));
+    // A machine that left the list after a good listing, or is being deleted, took its running jobs with it.
+    const loaded = this.deps.model.state.kind === 'loaded';
+    for (const id of this.targetIds) {
+      const record = this.deps.model.get(id);
+      if (!ids.has(id) && ((loaded && !record) || record?.deleting)) this.watcher.machineGone(id);
+    }
+    this.targetIds = ids;
+    this.watcher.setTargets(targets);
+  }
+
+  private updateActive(): void {
+    this.watcher.setActive(this.visible && this.focused);
+  }
+}
