@@ -35,6 +35,7 @@ import { SpendFigures } from './instances/spendFigures';
 import { GpuMonitor } from './instances/gpuMonitor';
 import { transferFeature } from './commands/transferFeature';
 import { setupFeature } from './commands/setupFeature';
+import { portsFeature } from './commands/portsFeature';
 import { createSshTransport, SshConnections } from './connections';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstanceNames } from './instances/instanceNames';
@@ -76,8 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const connections = (sshConnections = new SshConnections(sshTransport, logLine));
   // The GPU view: the sampler is fed here and is the only thing that samples.
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log, connections));
-  const gpuOn = () => gpu.settings.sampleSeconds > 0;
-  const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
+  const idleOn = () => gpu.settings.sampleSeconds > 0 && gpu.settings.idleMinutes > 0;
   // The cost guard: whose instances are ours, what they cost, one delete path for all.
   const ownership = new Ownership(stored, (e) => log.error(`Could not save the instances created here: ${String(e)}`));
   const ledger = new SpendLedger(
@@ -88,7 +88,6 @@ export function activate(context: vscode.ExtensionContext): void {
   const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at, saved) =>
     ledger.recordDeleted(id, at, saved),
   );
-  const sampleSeconds = () => gpu.settings.sampleSeconds;
   const names = new InstanceNames(stored, () => session.account);
   const notices = new CostNotices(log);
   const titles = errorTitles(context.extension.packageJSON);
@@ -108,13 +107,12 @@ export function activate(context: vscode.ExtensionContext): void {
     deleter,
     state: stored,
     settings: settings.cost,
-    sampleSeconds,
+    sampleSeconds: () => gpu.settings.sampleSeconds,
     log,
     notices,
     results: transfer.transfers,
   });
-  const nickname = () => settings.cost.creatorNickname;
-  const costTree = new CostTreePart(cost.guard, ownership, nickname, stored);
+  const costTree = new CostTreePart(cost.guard, ownership, () => settings.cost.creatorNickname, stored);
   const figures = new SpendFigures(ledger, controller.model, () => ({
     hourlyUsd: settings.hourlyUsd,
     monthlyBudgetUsd: settings.cost.monthlyBudgetUsd,
@@ -122,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Setup on ready: the coordinator (src/setup) is the only thing that runs or reads setup on machines.
   const uploadWorkspace = (id: string, key: string) => transfer.transfers.uploadBeforeSetup(id, key);
   const setup = setupFeature({ ...machineDeps, settings: () => settings, uploadWorkspace });
+  const ports = portsFeature({ ...machineDeps, settings: () => settings });
   const view = new InstancesView(
     controller.model,
     settings,
@@ -129,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new GpuTreePart(gpu.sampler, () => gpu.settings),
     costTree,
     setup.treePart,
+    ports.treePart,
   );
   const statusBar = new FalStatusBar(controller.model, settings.hourlyUsd);
   const milestones = new GettingStarted(session, stored);
@@ -186,6 +186,7 @@ export function activate(context: vscode.ExtensionContext): void {
     gpu,
     ...setup.disposables,
     ...transfer.disposables,
+    ...ports.disposables,
     cost,
     notices,
     costTree,

@@ -12,8 +12,10 @@ const SEPARATOR = '@@fal-jupyter-file@@';
 export const JUPYTER_COMMAND = [
   // l10n-exempt: the shell command run on the machine
   'd="${JUPYTER_RUNTIME_DIR:-$HOME/.local/share/jupyter/runtime}"',
+  // l10n-exempt: the shell command run on the machine
   `for f in "$d"/jpserver-*.json "$d"/nbserver-*.json; do [ -f "$f" ] && echo '${SEPARATOR}' && head -c 65536 "$f"; done`,
   `echo '${SEPARATOR}'`,
+  // l10n-exempt: the shell command run on the machine
   '(jupyter server list --json || jupyter notebook list) 2>/dev/null | head -c 65536',
   'true',
 ].join('; ');

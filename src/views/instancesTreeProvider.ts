@@ -10,11 +10,12 @@ import { leaseRowText } from './costPresentation';
 import type { CostTreePart } from './costTreePart';
 import type { GpuNode, GpuTreePart } from './gpuChildren';
 import type { SetupTreePart } from './setupTreePart';
+import type { PortNode, PortsTreePart } from './portsTreePart';
 import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 
 export type InstanceNode = { readonly kind: 'instance'; readonly id: string };
 export type GroupNode = { readonly kind: 'group'; readonly key: string; label: string; ids: string[] };
-export type TreeNode = InstanceNode | GroupNode | GpuNode;
+export type TreeNode = InstanceNode | GroupNode | GpuNode | PortNode;
 
 export interface TreeOptions {
   groupBy: GroupBy;
@@ -40,6 +41,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     private readonly gpu?: GpuTreePart,
     private readonly cost?: CostTreePart,
     private readonly setup?: SetupTreePart,
+    private readonly ports?: PortsTreePart,
   ) {
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
@@ -56,6 +58,8 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (cost)
       this.subscriptions.push(cost.onDidChange((ids) => (ids ? this.repaint(ids, []) : this.setOptions(this.options))));
     if (setup) this.subscriptions.push(setup.onDidChange((ids) => this.repaint(ids, [])));
+    // A forward opened or closed repaints its row (its children and whether it expands).
+    if (ports) this.subscriptions.push(ports.onDidChange((id) => this.repaint([id], [])));
   }
 
   /** Rows hidden by the Mine filter right now (the view says so when they are all hidden). */
@@ -78,13 +82,18 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       return item;
     }
     if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem(l10n.t('(gone)'));
+    if (node.kind === 'port') return this.ports?.treeItem(node) ?? new vscode.TreeItem(l10n.t('(gone)'));
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem(l10n.t('(gone)'));
     const isProtected = this.cost?.isProtected(node.id) ?? false;
     const leaseEnd = this.cost?.leaseEnd(node.id);
     const lease = leaseEnd === undefined ? undefined : leaseRowText(leaseEnd, this.now(), isProtected);
     const gpu = this.gpu?.row(node.id);
-    return instanceTreeItem(record, this.names?.get(node.id), gpu, isProtected, this.setup?.row(node.id), lease);
+    const item = instanceTreeItem(record, this.names?.get(node.id), gpu, isProtected, this.setup?.row(node.id), lease);
+    // A row with forwards shows them (expanded the first time it has any).
+    if (this.ports?.has(node.id) && item.collapsibleState === vscode.TreeItemCollapsibleState.None)
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+    return item;
   }
 
   // Tooltips are built on hover so their "first seen … ago" and cost estimate are current.
@@ -108,12 +117,15 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   getChildren(node?: TreeNode): TreeNode[] {
     if (!node) return this.options.groupBy === 'none' ? this.rootIds.map((id) => this.nodeFor(id)) : this.groups;
     if (node.kind === 'group') return node.ids.map((id) => this.nodeFor(id));
-    // Instance rows have children only through the GPU view (GPUs, processes, or why there are none).
-    return this.gpu?.children(node.id, node.kind === 'gpu' ? node : undefined) ?? [];
+    if (node.kind === 'port') return [];
+    // Instance rows: their forwards, then the GPU view's lines (GPUs, processes, or why there are none).
+    const gpu = this.gpu?.children(node.id, node.kind === 'gpu' ? node : undefined) ?? [];
+    return node.kind === 'instance' ? [...(this.ports?.children(node.id) ?? []), ...gpu] : gpu;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
     if (node.kind === 'group') return undefined;
+    if (node.kind === 'port') return this.nodeFor(node.id);
     if (node.kind === 'gpu') {
       const parentKey = this.gpu?.parentKey(node);
       return parentKey ? this.gpu?.children(node.id).find((n) => n.key === parentKey) : this.nodeFor(node.id);

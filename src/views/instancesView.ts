@@ -7,6 +7,7 @@ import type { InstancesModel } from '../core/instancesModel';
 import type { CostTreePart } from './costTreePart';
 import type { GpuTreePart } from './gpuChildren';
 import type { SetupTreePart } from './setupTreePart';
+import type { PortsTreePart } from './portsTreePart';
 import type { InstanceNames } from '../instances/instanceNames';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
 import { setContextKey } from './contextKeys';
@@ -26,8 +27,9 @@ export class InstancesView implements vscode.Disposable {
     gpu?: GpuTreePart,
     private readonly cost?: CostTreePart,
     setup?: SetupTreePart,
+    ports?: PortsTreePart,
   ) {
-    this.provider = new InstancesTreeProvider(model, options, names, now, gpu, cost, setup);
+    this.provider = new InstancesTreeProvider(model, options, names, now, gpu, cost, setup, ports);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, {
