@@ -62,6 +62,9 @@ export class PortForwards implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with the id of an instance whose forwards changed. */
   readonly onDidChange = this.changed.event;
+  private readonly opened = new vscode.EventEmitter<ForwardEntry>();
+  /** Fires with each new forward (the view reveals its row). */
+  readonly onDidOpen = this.opened.event;
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly deps: PortForwardsDeps) {
@@ -134,6 +137,7 @@ export class PortForwards implements vscode.Disposable {
       `${id}: forwarding ${LOOPBACK}:${entry.localPort} → ${choice.host}:${choice.remotePort}${entry.wantedPort ? ` (local port ${entry.wantedPort} is in use here)` : ''}`,
     );
     this.changed.fire(id);
+    this.opened.fire(entry);
     return entry;
   }
 
@@ -146,6 +150,7 @@ export class PortForwards implements vscode.Disposable {
     this.subscription.dispose();
     for (const forInstance of this.forwards.values()) for (const f of forInstance.values()) void f.forward.stop();
     this.changed.dispose();
+    this.opened.dispose();
   }
 
   private ended(entry: ForwardEntry, reason: string | undefined): void {

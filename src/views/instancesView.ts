@@ -39,6 +39,14 @@ export class InstancesView implements vscode.Disposable {
     this.syncChrome();
     this.subscriptions = [model.onDidChange(() => this.syncChrome())];
     if (cost) this.subscriptions.push(cost.onDidChange((ids) => ids === undefined && this.syncChrome()));
+    // A new forward's row is shown: VS Code keeps a row that had no children collapsed when it gains some.
+    if (ports)
+      this.subscriptions.push(
+        ports.onDidOpen((node) => {
+          // A row gone meanwhile cannot be revealed: nothing to show then.
+          this.treeView.reveal(node, { select: false, focus: false, expand: false }).then(undefined, () => undefined);
+        }),
+      );
   }
 
   setOptions(options: TreeOptions): void {

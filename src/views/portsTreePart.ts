@@ -11,11 +11,22 @@ export type PortNode = { readonly kind: 'port'; readonly id: string; readonly re
 export class PortsTreePart {
   private readonly nodes = new Map<string, PortNode>();
 
-  constructor(private readonly forwards: Pick<PortForwards, 'list' | 'find' | 'onDidChange'>) {}
+  constructor(
+    private readonly forwards: Pick<PortForwards, 'list' | 'find' | 'onDidChange'> &
+      Partial<Pick<PortForwards, 'onDidOpen'>>,
+  ) {}
 
   /** Fires with the id of the instance whose forwards changed: its row repaints. */
   onDidChange(listener: (id: string) => void): vscode.Disposable {
     return this.forwards.onDidChange(listener);
+  }
+
+  /** Fires with the row of each new forward: the view reveals it (a row that had no children opens collapsed). */
+  onDidOpen(listener: (node: PortNode) => void): vscode.Disposable {
+    return (
+      this.forwards.onDidOpen?.((entry) => listener(this.node(entry.id, entry.remotePort))) ??
+      new vscode.Disposable(() => undefined)
+    );
   }
 
   has(id: string): boolean {
