@@ -131,7 +131,10 @@ export class Ssh2Connection implements CommandConnection {
           settled = true;
           if (err)
             return reject(
-              new CommandTransportError('network', l10n.t`the machine could not connect to ${host}:${port}: ${err.message}`),
+              new CommandTransportError(
+                'network',
+                l10n.t`the machine could not connect to ${host}:${port}: ${err.message}`,
+              ),
             );
           resolve(channel);
         });
