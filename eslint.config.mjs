@@ -33,7 +33,7 @@ export const FLOORS = [
   ['ssh'],
   ['api'],
   ['core', 'connections'],
-  ['gpu', 'cost', 'setup', 'sync', 'jobs'],
+  ['gpu', 'cost', 'setup', 'sync', 'jobs', 'ports'],
   ['settings', 'notifications', 'falCommands', 'auth'],
   ['instances'],
   ['views'],

@@ -34,6 +34,7 @@ import { GpuMonitor } from './instances/gpuMonitor';
 import { transferFeature } from './commands/transferFeature';
 import { setupFeature } from './commands/setupFeature';
 import { jobsFeature } from './commands/jobsFeature';
+import { portsFeature } from './commands/portsFeature';
 import { createSshTransport, SshConnections } from './connections';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstanceNames } from './instances/instanceNames';
@@ -75,8 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const connections = (sshConnections = new SshConnections(sshTransport, logLine));
   // The GPU view: the sampler is fed here and is the only thing that samples.
   const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log, connections));
-  const gpuOn = () => gpu.settings.sampleSeconds > 0;
-  const idleOn = () => gpuOn() && gpu.settings.idleMinutes > 0;
+  const idleOn = () => gpu.settings.sampleSeconds > 0 && gpu.settings.idleMinutes > 0;
   // The cost guard: whose instances are ours, what they cost, one delete path for all.
   const ownership = new Ownership(stored, (e) => log.error(`Could not save the instances created here: ${String(e)}`));
   const ledger = new SpendLedger(
@@ -87,7 +87,6 @@ export function activate(context: vscode.ExtensionContext): void {
   const deleter = new InstanceDeleter(controller, instanceKeys, log, (id, at, saved) =>
     ledger.recordDeleted(id, at, saved),
   );
-  const sampleSeconds = () => gpu.settings.sampleSeconds;
   const names = new InstanceNames(stored, () => session.account);
   const notices = new CostNotices(log);
   const titles = errorTitles(context.extension.packageJSON);
@@ -120,17 +119,17 @@ export function activate(context: vscode.ExtensionContext): void {
     deleter,
     state: stored,
     settings: settings.cost,
-    sampleSeconds,
+    sampleSeconds: () => gpu.settings.sampleSeconds,
     log,
     notices,
     results: transfer.transfers,
   });
-  const nickname = () => settings.cost.creatorNickname;
-  const costTree = new CostTreePart(cost.guard, ownership, nickname, stored);
+  const costTree = new CostTreePart(cost.guard, ownership, () => settings.cost.creatorNickname, stored);
   const figures = new SpendFigures(ledger, controller.model, () => ({
     hourlyUsd: settings.hourlyUsd,
     monthlyBudgetUsd: settings.cost.monthlyBudgetUsd,
   }));
+  const ports = portsFeature(machineDeps);
   const view = new InstancesView(
     controller.model,
     settings,
@@ -139,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): void {
     costTree,
     setup.treePart,
     jobs.treePart,
+    ports.treePart,
   );
   const milestones = new GettingStarted(session, stored);
   const spendStatus = new SpendStatus(statusBar, figures, controller.model, (nick) => costTree.isMyNickname(nick));
@@ -197,6 +197,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...setup.disposables,
     ...jobs.disposables,
     ...transfer.disposables,
+    ...ports.disposables,
     cost,
     notices,
     costTree,

@@ -1,6 +1,7 @@
 // The seam between what runs commands on an instance (the GPU sampler, setup) and SSH: ask for a
 // connection, run commands on it, close it. sshTransport.ts implements it with ssh2, the connection
 // owner (sshConnections.ts) shares one per instance among its borrowers; tests inject a fake.
+import type { Duplex } from 'node:stream';
 import { errorText } from '../base/errorText';
 import type { ExecIo, ExecResult, RunResult, SshTarget } from './types';
 
@@ -13,6 +14,13 @@ export interface CommandConnection {
    * ('timeout' after idleTimeoutMs without a byte either way, 'closed' when aborted or dropped).
    */
   exec(command: string, io: ExecIo): Promise<ExecResult>;
+  /**
+   * Opens a TCP connection from the machine to `host:port` as a stream of this connection (ssh2
+   * `forwardOut`, a direct-tcpip channel: no process on either side). Rejects with
+   * CommandTransportError ('network' when the machine could not connect, e.g. nothing listens there;
+   * 'closed' when the connection is gone). The stream closes when the connection does.
+   */
+  forward(host: string, port: number): Promise<Duplex>;
   /** Ends the connection cleanly (SSH disconnect, then the socket). Never rejects; idempotent. */
   close(): Promise<void>;
   /** `listener` is called once if the connection ends by itself (network, server, keepalive), not after close(). */

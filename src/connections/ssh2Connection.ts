@@ -1,6 +1,7 @@
 // One open ssh2 connection: commands run in sessions of it, their output bounded, each with its
 // own deadline (run), or streamed both ways (exec, execStreams.ts); close() is a clean SSH disconnect.
 import * as l10n from '@vscode/l10n';
+import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { errorText } from '../base/errorText';
 import type { Timers } from '../base/timers';
@@ -109,6 +110,39 @@ export class Ssh2Connection implements CommandConnection {
     return execStreams(this.client, this.timers, command, io, (abort) => {
       this.running.add(abort);
       return () => this.running.delete(abort);
+    });
+  }
+
+  forward(host: string, port: number): Promise<Duplex> {
+    return new Promise<Duplex>((resolve, reject) => {
+      if (this.ended) return reject(new CommandTransportError('closed', l10n.t('the SSH connection is closed')));
+      let settled = false;
+      // The connection may end before the machine answers the channel request: reject then.
+      const abort = () => {
+        if (settled) return;
+        settled = true;
+        reject(new CommandTransportError('closed', l10n.t('the SSH connection closed')));
+      };
+      this.running.add(abort);
+      try {
+        this.client.forwardOut('127.0.0.1', 0, host, port, (err, channel) => {
+          this.running.delete(abort);
+          if (settled) return void channel?.destroy();
+          settled = true;
+          if (err)
+            return reject(
+              new CommandTransportError(
+                'network',
+                l10n.t`the machine could not connect to ${host}:${port}: ${err.message}`,
+              ),
+            );
+          resolve(channel);
+        });
+      } catch (e) {
+        this.running.delete(abort);
+        settled = true;
+        reject(new CommandTransportError('closed', errorText(e)));
+      }
     });
   }
 

@@ -5,6 +5,7 @@
 // the connection closes when the last borrower gives it back. The host-key rules are the
 // transport's (our known_hosts under HostKeyAlias fal-<id>, never a prompt).
 import * as l10n from '@vscode/l10n';
+import type { Duplex } from 'node:stream';
 import {
   CommandTransportError,
   type CommandConnection,
@@ -126,6 +127,11 @@ class BorrowedConnection implements CommandConnection {
   exec(command: string, io: ExecIo): Promise<ExecResult> {
     if (this.returned) return Promise.reject(returnedError());
     return this.shared.exec(command, io);
+  }
+
+  forward(host: string, port: number): Promise<Duplex> {
+    if (this.returned) return Promise.reject(returnedError());
+    return this.shared.forward(host, port);
   }
 
   close(): Promise<void> {

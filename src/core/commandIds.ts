@@ -32,6 +32,8 @@ export const COMMAND_IDS = [
   'fal.runSetupAgain',
   'fal.uploadWorkspace',
   'fal.downloadResults',
+  'fal.openPort',
+  'fal.stopForwarding',
   'fal.lease.extend',
   'fal.lease.keep',
   'fal.runJob',

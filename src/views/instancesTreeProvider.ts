@@ -11,11 +11,12 @@ import type { CostTreePart } from './costTreePart';
 import type { GpuNode, GpuTreePart } from './gpuChildren';
 import type { JobNode, JobsTreePart } from './jobsTreePart';
 import type { SetupTreePart } from './setupTreePart';
+import type { PortNode, PortsTreePart } from './portsTreePart';
 import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 
 export type InstanceNode = { readonly kind: 'instance'; readonly id: string };
 export type GroupNode = { readonly kind: 'group'; readonly key: string; label: string; ids: string[] };
-export type TreeNode = InstanceNode | GroupNode | GpuNode | JobNode;
+export type TreeNode = InstanceNode | GroupNode | GpuNode | JobNode | PortNode;
 
 export interface TreeOptions {
   groupBy: GroupBy;
@@ -42,6 +43,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     private readonly cost?: CostTreePart,
     private readonly setup?: SetupTreePart,
     private readonly jobs?: JobsTreePart,
+    private readonly ports?: PortsTreePart,
   ) {
     this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
@@ -60,6 +62,8 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (setup) this.subscriptions.push(setup.onDidChange((ids) => this.repaint(ids, [])));
     // A row whose jobs changed repaints with its children (its job rows, and whether it expands).
     if (jobs) this.subscriptions.push(jobs.onDidChange((ids) => this.repaint(ids, [])));
+    // A forward opened or closed repaints its row (its children and whether it expands).
+    if (ports) this.subscriptions.push(ports.onDidChange((id) => this.repaint([id], [])));
   }
 
   /** Rows hidden by the Mine filter right now (the view says so when they are all hidden). */
@@ -83,6 +87,7 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     }
     if (node.kind === 'gpu') return this.gpu?.treeItem(node) ?? new vscode.TreeItem(l10n.t('(gone)'));
     if (node.kind === 'job') return this.jobs?.treeItem(node) ?? new vscode.TreeItem(l10n.t('(gone)'));
+    if (node.kind === 'port') return this.ports?.treeItem(node) ?? new vscode.TreeItem(l10n.t('(gone)'));
     const record = this.model.get(node.id);
     if (!record) return new vscode.TreeItem(l10n.t('(gone)'));
     const isProtected = this.cost?.isProtected(node.id) ?? false;
@@ -90,6 +95,9 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const lease = leaseEnd === undefined ? undefined : leaseRowText(leaseEnd, this.now(), isProtected);
     const gpu = this.gpu?.row(node.id);
     const item = instanceTreeItem(record, this.names?.get(node.id), gpu, isProtected, this.setup?.row(node.id), lease);
+    // A row with forwards shows them (expanded the first time it has any).
+    if (this.ports?.has(node.id) && item.collapsibleState === vscode.TreeItemCollapsibleState.None)
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
     if (this.jobs?.hasJobs(node.id) && item.collapsibleState === vscode.TreeItemCollapsibleState.None)
       item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
     return item;
@@ -116,15 +124,16 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   getChildren(node?: TreeNode): TreeNode[] {
     if (!node) return this.options.groupBy === 'none' ? this.rootIds.map((id) => this.nodeFor(id)) : this.groups;
     if (node.kind === 'group') return node.ids.map((id) => this.nodeFor(id));
-    if (node.kind === 'job') return [];
-    // An instance row's children: its jobs, newest first, then the GPU view's (GPUs, processes, or why there are none).
-    const jobs = node.kind === 'instance' ? (this.jobs?.children(node.id) ?? []) : [];
-    return [...jobs, ...(this.gpu?.children(node.id, node.kind === 'gpu' ? node : undefined) ?? [])];
+    if (node.kind === 'job' || node.kind === 'port') return [];
+    // An instance row's children: its jobs (newest first), its forwards, then the GPU view's lines (GPUs, processes, or why there are none).
+    const gpu = this.gpu?.children(node.id, node.kind === 'gpu' ? node : undefined) ?? [];
+    if (node.kind !== 'instance') return gpu;
+    return [...(this.jobs?.children(node.id) ?? []), ...(this.ports?.children(node.id) ?? []), ...gpu];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
     if (node.kind === 'group') return undefined;
-    if (node.kind === 'job') return this.nodeFor(node.id);
+    if (node.kind === 'job' || node.kind === 'port') return this.nodeFor(node.id);
     if (node.kind === 'gpu') {
       const parentKey = this.gpu?.parentKey(node);
       return parentKey ? this.gpu?.children(node.id).find((n) => n.key === parentKey) : this.nodeFor(node.id);

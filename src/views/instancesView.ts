@@ -8,6 +8,7 @@ import type { CostTreePart } from './costTreePart';
 import type { GpuTreePart } from './gpuChildren';
 import type { JobsTreePart } from './jobsTreePart';
 import type { SetupTreePart } from './setupTreePart';
+import type { PortsTreePart } from './portsTreePart';
 import type { InstanceNames } from '../instances/instanceNames';
 import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
 import { setContextKey } from './contextKeys';
@@ -28,8 +29,9 @@ export class InstancesView implements vscode.Disposable {
     private readonly cost?: CostTreePart,
     setup?: SetupTreePart,
     jobs?: JobsTreePart,
+    ports?: PortsTreePart,
   ) {
-    this.provider = new InstancesTreeProvider(model, options, names, now, gpu, cost, setup, jobs);
+    this.provider = new InstancesTreeProvider(model, options, names, now, gpu, cost, setup, jobs, ports);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, {
@@ -39,6 +41,14 @@ export class InstancesView implements vscode.Disposable {
     this.syncChrome();
     this.subscriptions = [model.onDidChange(() => this.syncChrome())];
     if (cost) this.subscriptions.push(cost.onDidChange((ids) => ids === undefined && this.syncChrome()));
+    // A new forward's row is shown: VS Code keeps a row that had no children collapsed when it gains some.
+    if (ports)
+      this.subscriptions.push(
+        ports.onDidOpen((node) => {
+          // A row gone meanwhile cannot be revealed: nothing to show then.
+          this.treeView.reveal(node, { select: false, focus: false, expand: false }).then(undefined, () => undefined);
+        }),
+      );
   }
 
   setOptions(options: TreeOptions): void {

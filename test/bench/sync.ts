@@ -58,6 +58,7 @@ function counting(connection: CommandConnection): Counted {
       }
       return connection.exec(command, { ...io, stdin, stdout });
     },
+    forward: (host, port) => connection.forward(host, port),
     close: () => connection.close(),
     onDrop: (l) => connection.onDrop(l),
   };

@@ -70,7 +70,7 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
 /** The row context menu as contributed, and the viewItem pattern of each command's entry. */
 function rowMenu() {
   const pkg = vscode.extensions.getExtension('fal-compute-community.fal-compute')!.packageJSON as {
-    contributes: { menus: Record<string, { command: string; when: string }[]> };
+    contributes: { menus: Record<string, { command: string; when: string; group?: string }[]> };
   };
   const menu = pkg.contributes.menus['view/item/context']!;
   const re = (command: string) =>
@@ -172,7 +172,18 @@ describe('Instances tree: protection, Mine filter, creator groups (real vscode A
               ...(setup ? ['fal.showSetupLog', 'fal.runSetupAgain'] : []),
             ].sort();
             assert.deepEqual(shown(value), expected, value);
+            assert.equal(shown(value).includes('fal.openPort'), kind === 'ready', `Open Port… on ${value}`);
           }
+    // A forward's row (portsTreePart.ts) has Stop Forwarding and no instance entry; no instance row has it.
+    const forward = menu.filter((m) => /viewItem == falForward\b/.test(m.when));
+    assert.deepEqual(forward.map((m) => `${m.command} ${m.group}`).sort(), [
+      'fal.stopForwarding 1_forward@1',
+      'fal.stopForwarding inline',
+    ]);
+    assert.deepEqual(
+      rowCommands.filter((c) => re(c).test('falForward')),
+      [],
+    );
   });
 
   it('Mine: instances created here or under your nickname (learned or set); the choice is remembered', async () => {

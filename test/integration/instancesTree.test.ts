@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ComputeInstance } from '../../src/api';
 import { InstancesModel } from '../../src/core/instancesModel';
+import type { ForwardEntry } from '../../src/instances/portForwards';
 import { InstancesTreeProvider, type TreeNode } from '../../src/views/instancesTreeProvider';
+import { PortsTreePart } from '../../src/views/portsTreePart';
 
 const inst = (id: string, status: string, type = 'gpu_1x_h100_sxm5', ip?: string): ComputeInstance =>
   ({ id, instance_type: type, region: 'us-west', status, ...(ip ? { ip } : {}) }) as ComputeInstance;
@@ -134,5 +136,69 @@ describe('Instances tree provider (real vscode API)', () => {
         : (menu.when ?? '').includes('viewItem == falInstance.invalid');
       assert.ok(!offered, `${menu.command} is not offered on an invalid row`);
     }
+  });
+
+  it('forwards are children of their row: expanded, `localhost:L → R · name`, falForward; gone with the forward', () => {
+    const entries: ForwardEntry[] = [];
+    const changed = new vscode.EventEmitter<string>();
+    const part = new PortsTreePart({
+      list: (id) => entries.filter((e) => e.id === id),
+      find: (id, port) => entries.find((e) => e.id === id && e.remotePort === port),
+      onDidChange: changed.event,
+    });
+    let firstSeen: Record<string, number> = {};
+    const model = new InstancesModel({ get: () => firstSeen, set: (v) => void (firstSeen = v) });
+    const options = { groupBy: 'none' as const, sortBy: 'firstSeen' as const, hourlyUsd: {} };
+    const provider = new InstancesTreeProvider(
+      model,
+      options,
+      undefined,
+      Date.now,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      part,
+    );
+    const events: Array<TreeNode | TreeNode[] | undefined | null> = [];
+    provider.onDidChangeTreeData((e) => events.push(e));
+    model.apply([inst('a', 'ready', undefined, '203.0.113.1')], 1);
+    const row = provider.nodeFor('a');
+    assert.equal(provider.getTreeItem(row).collapsibleState, vscode.TreeItemCollapsibleState.None);
+    entries.push(
+      {
+        id: 'a',
+        remotePort: 6006,
+        localPort: 6006,
+        host: 'localhost',
+        name: 'TensorBoard',
+        url: 'http://127.0.0.1:6006/',
+      },
+      {
+        id: 'a',
+        remotePort: 8888,
+        localPort: 41234,
+        wantedPort: 8888,
+        host: 'localhost',
+        url: 'http://127.0.0.1:41234/',
+      },
+    );
+    changed.fire('a');
+    assert.deepEqual(events.at(-1), [row], 'only that row repaints');
+    assert.equal(provider.getTreeItem(row).collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    const children = provider.getChildren(row);
+    const items = children.map((n) => provider.getTreeItem(n));
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['localhost:6006 → 6006 · TensorBoard', 'localhost:41234 → 8888'],
+    );
+    assert.ok(items.every((i) => i.contextValue === 'falForward'));
+    assert.match(String(items[1]!.tooltip), /Local port 8888 was in use here, so 41234 was taken instead\./);
+    assert.equal(provider.getParent(children[0]!), row);
+    assert.deepEqual(provider.getChildren(children[0]!), []);
+    entries.length = 0;
+    changed.fire('a');
+    assert.deepEqual(provider.getChildren(row), []);
+    assert.equal(provider.getTreeItem(row).collapsibleState, vscode.TreeItemCollapsibleState.None);
   });
 });

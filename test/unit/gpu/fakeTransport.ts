@@ -74,6 +74,11 @@ export class FakeConnection implements CommandConnection {
     return Promise.reject(new CommandTransportError('closed', 'the fake transport does not stream'));
   }
 
+  /** Port forwards are not the sampler's. */
+  forward(): Promise<never> {
+    return Promise.reject(new CommandTransportError('closed', 'the fake transport does not forward'));
+  }
+
   async close(): Promise<void> {
     if (this.transport.open.delete(this)) this.transport.closes++;
   }

@@ -43,6 +43,7 @@ function hostileMachine(manifest: string, archive: (tar: ReturnType<typeof tarPa
   };
   return {
     run: () => Promise.reject(new Error('not used')),
+    forward: () => Promise.reject(new Error('not used')),
     exec: (command: string, io: ExecIo) => {
       if (command.includes('find . ')) return answer(Buffer.from(manifest, 'utf8'), io);
       const tar = tarPack();
