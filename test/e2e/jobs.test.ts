@@ -54,20 +54,23 @@ describe('Jobs: Run on H100 and the fal task (real sshd, real workbench)', funct
       timeout,
       100,
     );
-  /** Expands the instance's row (its jobs are its children). */
+  /** Expands the instance's row (its jobs are its children): once it has children (after a reload, when its jobs are read), and again if a repaint folded it. */
   const expand = async () => {
     const row = wb.row(id);
     await row.waitFor({ timeout: 30_000 });
-    if ((await row.getAttribute('aria-expanded')) !== 'true') {
-      await row.click();
-      await wb.page.keyboard.press('ArrowRight');
-    }
     await waitFor(
       'the row to expand',
-      () => row.getAttribute('aria-expanded'),
+      async () => {
+        const expanded = await row.getAttribute('aria-expanded');
+        if (expanded === 'false') {
+          await row.click();
+          await wb.page.keyboard.press('ArrowRight');
+        }
+        return expanded;
+      },
       (e) => e === 'true',
       30_000,
-      100,
+      200,
     );
   };
   const jobDirs = () => readdirSync(join(m.machineHome, '.fal', 'jobs')).filter((d) => !d.startsWith('.'));
