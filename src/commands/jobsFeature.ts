@@ -10,6 +10,7 @@ import type { CommandId } from '../core/commandIds';
 import { hourlyRate } from '../core/costEstimate';
 import type { InstancesModel } from '../core/instancesModel';
 import type { StoredState } from '../core/storedState';
+import { busyAwareIdle } from '../cost/busyIdle';
 import type { IdleSource } from '../cost/types';
 import type { InstanceDeleter } from '../instances/instanceDeleter';
 import type { InstanceKeyStore } from '../instances/instanceKeyStore';
@@ -87,14 +88,8 @@ export function jobsFeature(deps: JobsFeatureDeps) {
     attach: (a: JobsAttachments) => void (attached = a),
     treePart: new JobsTreePart(monitor, hourlyUsd),
     /** The GPU view's idle signal, with a machine where a job runs (or whose jobs are not known) never idle. */
-    busyAware: (idle: IdleSource): IdleSource => ({
-      idleSince: (id) => (monitor.watcher.hasRunning(id) === false ? idle.idleSince(id) : undefined),
-      onDidChangeIdle: (listener) => {
-        const a = idle.onDidChangeIdle(listener);
-        const b = monitor.onDidChange(listener);
-        return { dispose: () => (a.dispose(), b.dispose()) };
-      },
-    }),
+    busyAware: (idle: IdleSource): IdleSource =>
+      busyAwareIdle(idle, { hasRunning: (id) => monitor.watcher.hasRunning(id), onDidChange: monitor.onDidChange }),
     /** A fresh listing for the re-check before an auto-delete: the names of the running jobs, undefined when unreadable. */
     runningJobs: async (id: string): Promise<readonly string[] | undefined> => {
       const target = monitor.target(id);
