@@ -4,7 +4,8 @@
 //      holds it) and whose workspace is unchanged: the upload check (sends nothing), JobRemote.start,
 //      then a SetupLogFollower at its normal poll (1 s) following the job's log until `echo first`
 //      reaches onText. Median of RUNS, with the split (upload check / start / first line) and how many
-//      reads the follower made before the line came.
+//      reads the follower made before the line came; again with a login profile that takes 0.5 s
+//      (the command runs under `bash -l`), where the first read comes before the line.
 //   2. Log streaming: a job printing ~50 MB (base64 of random bytes), followed to its end; MB/s and
 //      this process's CPU (process.cpuUsage) per MB.
 //   3. SSH logins with a job followed and the GPU view visible: one SshConnections owner, the jobs
@@ -48,6 +49,8 @@ export interface RunToFirstLine {
   /** Wall time of one follower read (one log command), ms, every read of every run. */
   readonly readMs: number[];
   readonly pollMs: number;
+  /** A command that does nothing (`true`) on the open connection, ms: the floor of every step above. */
+  readonly sessionMs: number[];
 }
 
 export interface LogStreaming {
@@ -70,6 +73,8 @@ export interface JobSessions {
 
 export interface JobsBench {
   readonly run: RunToFirstLine;
+  /** The same with a login profile that takes 0.5 s (`bash -l` runs the command; conda init can take longer). */
+  readonly runSlowProfile: RunToFirstLine;
   readonly stream: LogStreaming;
   readonly sessions: JobSessions;
 }
@@ -149,8 +154,9 @@ async function startJob(watcher: JobsWatcher, target: SshTarget, command: string
   }
 }
 
-export async function measureRunToFirstLine(runs = RUNS): Promise<RunToFirstLine> {
+export async function measureRunToFirstLine(runs = RUNS, profileSeconds = 0): Promise<RunToFirstLine> {
   const m = await startMachine('bench-run');
+  if (profileSeconds > 0) writeFileSync(join(m.home, '.bash_profile'), `sleep ${profileSeconds}\n`);
   const connections = new SshConnections(m.transport);
   const watcher = watcherOf(connections);
   try {
@@ -167,6 +173,7 @@ export async function measureRunToFirstLine(runs = RUNS): Promise<RunToFirstLine
       readsToFirstLine: [],
       readMs: [],
       pollMs: 1000,
+      sessionMs: [],
     };
     for (let run = 0; run < runs; run++) {
       const t0 = performance.now();
@@ -213,6 +220,13 @@ export async function measureRunToFirstLine(runs = RUNS): Promise<RunToFirstLine
       figures.readsToFirstLine.push(reads);
       await watcher.refresh(m.target.id);
     }
+    const held = await connections.connect(m.target);
+    for (let run = 0; run < runs; run++) {
+      const t0 = performance.now();
+      await held.run('true', 10_000);
+      figures.sessionMs.push(performance.now() - t0);
+    }
+    await held.close();
     return figures;
   } finally {
     watcher.dispose();
@@ -326,9 +340,10 @@ export async function measureJobSessions(seconds = 30): Promise<JobSessions> {
 
 export async function measureJobs(seconds = 30): Promise<JobsBench> {
   const run = await measureRunToFirstLine();
+  const runSlowProfile = await measureRunToFirstLine(RUNS, 0.5);
   const stream = await measureLogStreaming();
   const sessions = await measureJobSessions(seconds);
-  return { run, stream, sessions };
+  return { run, runSlowProfile, stream, sessions };
 }
 
 if (require.main === module) {
