@@ -109,6 +109,9 @@ export class JobsWatcher {
     if (!w) return;
     await w.reading;
     await this.read(w);
+    // What it read sets the pace: a job just started where none ran is listed at the running pace
+    // from now on (while nobody looks, at all): its end must be noticed.
+    this.schedule(w, this.pace(w));
   }
 
   /** Lends the jobs of a machine on its shared connection (Run, Stop, a log terminal); give it back with release(). */

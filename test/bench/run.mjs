@@ -8,7 +8,8 @@
 // GPU view's cost in the real workbench at the default interval (test/bench/gpuWorkbench.ts), and the
 // worst case of reading and parsing a hostile response at the 16 MiB body cap (test/bench/parseWorstCase.ts),
 // and the workspace sync against a real sshd beside plain rsync (test/bench/sync.ts; `npm run bench -- --sync-2gb`
-// adds the peak memory of a 2 GB transfer, ~1 min more). Results also go to test-results/bench.json.
+// adds the peak memory of a 2 GB transfer, ~1 min more), and jobs against a real sshd (test/bench/jobs.ts: Run → first
+// log line, a 50 MB log followed, SSH logins with a job followed and the GPU view). Results also go to test-results/bench.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -100,6 +101,17 @@ const sync = syncBench();
 const big2gb = process.argv.includes('--sync-2gb');
 if (big2gb) console.log('Measuring peak memory while 2 GB go up and come back (~1 min)…');
 const big = big2gb ? { up: syncBench('--big', 'up'), down: syncBench('--big', 'down') } : undefined;
+console.log('Measuring jobs against a real sshd (Run → first log line, a 50 MB log followed, logins in 30 s; ~2 min)…');
+const jobsRun = spawnSync(process.execPath, ['out/test/bench/jobs.js'], {
+  cwd: root,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+if (jobsRun.status !== 0) throw new Error('test/bench/jobs.ts failed');
+const jobs = JSON.parse(jobsRun.stdout);
+const ms = (xs) => `${median(xs).toFixed(0)} ms`;
+const runRow = (run) =>
+  `${ms(run.totalMs)} (${run.totalMs.map((x) => x.toFixed(0)).join(', ')}): upload check ${ms(run.uploadMs)}, start ${ms(run.startMs)}, first line ${ms(run.firstLineMs)} (reads until it: ${run.readsToFirstLine.join(', ')}; one read ${ms(run.readMs)}; \`true\` ${ms(run.sessionMs)})`;
 const secs = (xs) => `${median(xs).toFixed(2)} s (${xs.map((x) => x.toFixed(2)).join(', ')})`;
 const MB = (n) => `${(n / 1e6).toFixed(1)} MB`;
 const kB = (n) => `${(n / 1e3).toFixed(1)} kB`;
@@ -234,6 +246,19 @@ const rows = [
     `${secs(sync.oneChangedS)}; ${kB(sync.oneChangedUpBytes)} up; rsync ${secs(sync.rsyncOneChangedS)}`,
   ],
   ['one SSH session on this sshd (`true`; the floor of every command above)', secs(sync.sessionS)],
+  [
+    'Run a job, ready machine, connection open, workspace unchanged: Run → `echo first` in the terminal (median of 7; goal ≤ 1.5 s)',
+    runRow(jobs.run),
+  ],
+  ['the same, the login profile taking 0.5 s (the job runs under `bash -l`)', runRow(jobs.runSlowProfile)],
+  [
+    `a job's log, ${(jobs.stream.bytes / 1e6).toFixed(1)} MB, followed to its end: throughput / CPU of the following process per MB`,
+    `${jobs.stream.mbPerSecond.toFixed(2)} MB/s / ${jobs.stream.cpuMsPerMb.toFixed(0)} ms (${jobs.stream.seconds.toFixed(1)} s, ${jobs.stream.reads} reads)`,
+  ],
+  [
+    `SSH logins to one instance in ${jobs.sessions.seconds} s with a job followed, the jobs watcher and the GPU view (1 s) (goal: 1)`,
+    `${jobs.sessions.logins} login, ${jobs.sessions.sessions} sessions; ${jobs.sessions.listings} listings, ${jobs.sessions.samples} GPU samples, ${jobs.sessions.logBytes} B of log followed`,
+  ],
   ...(big
     ? [
         [
@@ -269,6 +294,7 @@ writeFileSync(
       parseAtBodyCap: parse.cases,
       sync,
       syncBig: big,
+      jobs,
     },
     null,
     2,

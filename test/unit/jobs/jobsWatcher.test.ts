@@ -123,6 +123,25 @@ describe('JobsWatcher (jobs read from the machines, in fake time)', () => {
     assert.equal(h.ended.length, 1);
   });
 
+  it('a job started where none ran: the listing after Run sets the running pace, looked at or not (its end is noticed)', async () => {
+    for (const active of [true, false]) {
+      const h = harness();
+      h.watcher.setActive(active);
+      h.watcher.setTargets([target('i1')]);
+      await h.timers.advance(0);
+      h.watcher.expect('i1', 'job-00000003');
+      h.machines.set('i1', 'job-00000003', 'running');
+      await h.watcher.refresh('i1');
+      const before = h.machines.lists.length;
+      await h.timers.advance(10_000);
+      assert.equal(h.machines.lists.length - before, 2, `listed every 5 s after the Run (active: ${active})`);
+      h.machines.set('i1', 'job-00000003', 0);
+      await h.timers.advance(5_000);
+      assert.deepEqual(h.ended, [{ id: 'i1', jobId: 'job-00000003', kind: 'exited', gone: false }]);
+      h.watcher.dispose();
+    }
+  });
+
   it('the machine deleted while a job ran: the job is reported lost with its machine, once', async () => {
     const h = harness();
     h.machines.set('i1', 'job-00000001', 'running');
