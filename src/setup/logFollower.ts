@@ -60,7 +60,19 @@ export interface LogFollowerOptions<S extends FollowedStatus = SetupStatus> {
   readonly firstOpenBytes?: number;
   /** The log's path as the skipped line names it (default: the default setup dir's; a job's is its own). */
   readonly logPath?: string;
+  /**
+   * How far behind the log's end the follower may fall (a job printing faster than SSH reads carry):
+   * further, it jumps to the last firstOpenBytes with a line that says how much it skipped and where
+   * the whole log is. The terminal keeps only its scrollback anyway; the host never chases a 1 GB log.
+   */
+  readonly maxBehindBytes?: number;
 }
+
+/** Default of maxBehindBytes. */
+export const MAX_BEHIND_BYTES = 16 * 1024 * 1024;
+/** While nothing has been read yet, for this long after start(): poll this often (a job just started whose first line is moments away, behind a slow login profile). */
+const EAGER_FOR_MS = 5_000;
+const EAGER_POLL_MS = 250;
 
 export class SetupLogFollower<S extends FollowedStatus = SetupStatus> {
   private runId: string | undefined;
@@ -70,6 +82,10 @@ export class SetupLogFollower<S extends FollowedStatus = SetupStatus> {
   private following = false;
   private reading = false;
   private done = false;
+  private startedAtMs = 0;
+  private readAny = false;
+  /** The next first-open read follows a skip ahead (its line already said what was skipped). */
+  private skippedAhead = false;
 
   constructor(private readonly o: LogFollowerOptions<S>) {
     this.runId = o.resume?.runId;
@@ -90,6 +106,7 @@ export class SetupLogFollower<S extends FollowedStatus = SetupStatus> {
   start(): void {
     if (this.following || this.done) return;
     this.following = true;
+    this.startedAtMs = this.o.timers.now();
     if (!this.reading) this.schedule(0);
   }
 
@@ -126,7 +143,8 @@ export class SetupLogFollower<S extends FollowedStatus = SetupStatus> {
 
   /** Uses one poll; returns when to poll next. */
   private take(poll: { readonly status: S; readonly chunk?: LogChunk }, start: LogStart, readBytes: number): number {
-    const pollMs = this.o.pollMs ?? 1_000;
+    const eager = !this.readAny && this.o.timers.now() - this.startedAtMs < EAGER_FOR_MS;
+    const pollMs = eager ? Math.min(EAGER_POLL_MS, this.o.pollMs ?? 1_000) : (this.o.pollMs ?? 1_000);
     this.o.onStatus?.(poll.status, this.o.timers.now());
     const status: FollowedStatus = poll.status;
     if (!('run' in status)) return pollMs;
@@ -138,6 +156,18 @@ export class SetupLogFollower<S extends FollowedStatus = SetupStatus> {
       return 0;
     }
     this.runId = status.run.runId;
+    const firstOpen = this.o.firstOpenBytes ?? FIRST_OPEN_BYTES;
+    const behind = this.offset === undefined ? 0 : (status.run.logBytes ?? 0) - this.offset;
+    if (behind > (this.o.maxBehindBytes ?? MAX_BEHIND_BYTES) && behind > firstOpen) {
+      this.emit(this.text.end());
+      const logPath = this.o.logPath ?? DEFAULT_LOG_PATH;
+      this.emit(
+        `\n${l10n.t`[${byteSizeText(behind - firstOpen)} skipped to keep up; the whole log is ${logPath} on the machine]`}\n`,
+      );
+      this.offset = undefined; // read on as a first open: the last firstOpenBytes
+      this.skippedAhead = true;
+      return 0;
+    }
     const chunk = poll.chunk;
     if (!chunk) return this.endIfOver(poll.status) ? -1 : pollMs;
     let bytes = chunk.bytes;
@@ -145,13 +175,16 @@ export class SetupLogFollower<S extends FollowedStatus = SetupStatus> {
       const skip = chunk.offset > 0 ? leadingContinuations(bytes) : 0;
       bytes = bytes.subarray(skip);
       this.offset = chunk.offset + skip;
-      if (this.offset > 0) this.emit(`${skippedLine(this.offset, this.o.logPath ?? DEFAULT_LOG_PATH)}\n`);
+      if (this.offset > 0 && !this.skippedAhead)
+        this.emit(`${skippedLine(this.offset, this.o.logPath ?? DEFAULT_LOG_PATH)}\n`);
+      this.skippedAhead = false;
     } else if (chunk.offset !== this.offset) {
       // l10n-exempt: onReadFailed's reason is for the log, English
       this.o.onReadFailed?.(`the log answer started at byte ${chunk.offset}, not ${this.offset}`);
       return this.o.retryMs ?? 5_000;
     }
     this.offset = (this.offset ?? 0) + bytes.length;
+    if (bytes.length > 0) this.readAny = true;
     this.emit(this.text.push(bytes));
     // More to read now: the log was longer when the status was read than what came back (a source
     // may return less than asked: SetupRemote caps a read at MAX_LOG_READ_BYTES), or a full read.

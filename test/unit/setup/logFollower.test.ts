@@ -131,6 +131,38 @@ describe('SetupLogFollower', () => {
     assert.equal(fake.reads, 1);
   });
 
+  it('a follower far behind (a job printing faster than SSH carries) skips ahead to the last bytes, says how much, and never chases the whole log', async () => {
+    const timers = new FakeTimers();
+    const fake = new FakeSetupLog();
+    fake.write('start\n');
+    const { follower, out } = follow(fake, timers, { firstOpenBytes: 9, maxBehindBytes: 1000, readBytes: 100 });
+    follower.start();
+    await timers.advance(0);
+    assert.equal(out.text, 'start\n');
+    fake.write(Buffer.alloc(5_000, 'y'));
+    fake.write('€ tail\n');
+    fake.state = 'exited';
+    for (let i = 0; i < 100 && !follower.ended; i++) await timers.advance(1000);
+    const skipped = fake.log.length - 6 - 9;
+    assert.equal(
+      out.text,
+      `start\n\n[${(skipped / 1000).toFixed(1)} KB skipped to keep up; the whole log is ~/.fal/setup/current/log on the machine]\n€ tail\n`,
+    );
+    assert.ok(fake.reads < 10, `${fake.reads} reads, not the 50 a chase would take`);
+  });
+
+  it('a run just started: while nothing has come, it is read every 250 ms for 5 s, then at its pace', async () => {
+    const timers = new FakeTimers();
+    const fake = new FakeSetupLog();
+    const { follower } = follow(fake, timers);
+    follower.start();
+    await timers.advance(5_000);
+    assert.equal(fake.reads, 21, 'at once, then every 250 ms');
+    await timers.advance(10_000);
+    assert.equal(fake.reads, 31, 'then every second');
+    follower.stop();
+  });
+
   it('a source that returns less than asked (a capped read) after the run ended: everything still comes out', async () => {
     const timers = new FakeTimers();
     const fake = new FakeSetupLog();
