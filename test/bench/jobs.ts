@@ -256,6 +256,8 @@ export async function measureLogStreaming(): Promise<LogStreaming> {
         // From the log's first byte, as a terminal reopened at 0 does: a first open would show only
         // the last 256 KiB of a log already megabytes long.
         resume: { runId: jobId, offset: 0 },
+        // Every byte, to measure the carrying: a terminal skips ahead when this far behind (16 MiB).
+        maxBehindBytes: Number.POSITIVE_INFINITY,
         onText: (text) => (bytes += Buffer.byteLength(text)),
         onEnd: (status) =>
           status.kind === 'exited' && status.exitCode === 0 ? done() : fail(new Error(JSON.stringify(status))),
