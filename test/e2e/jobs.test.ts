@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../support/polling';
+import { DEFAULT_EMULATOR_KEY } from '../emulator';
 import { openMachineWorkbench, type MachineWorkbench } from './machineWorkbench';
 import { screenshotOnFailure, type Workbench } from './workbench';
 
@@ -143,6 +144,7 @@ describe('Jobs: Run on H100 and the fal task (real sshd, real workbench)', funct
     assert.match(await terminalText(), /epoch 1: loss 1\.000\s+epoch 2: loss 0\.500\s+epoch 3: loss 0\.333/);
     await expand();
     await jobRow('train.py', /^running \d+ s$/);
+    await wb.statusBarItem(/1 job running/).waitFor({ timeout: 30_000 });
     await wb.screenshot('jobs-running');
     const [jobId] = jobDirs();
     assert.ok(jobId, 'the job lives under ~/.fal/jobs/<id>/ on the machine');
@@ -210,5 +212,40 @@ describe('Jobs: Run on H100 and the fal task (real sshd, real workbench)', funct
     const deletes = m.fal.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/${id}`));
     assert.equal(deletes.length, 1, 'exactly one DELETE');
     await wb.screenshot('jobs-task-deleted');
+  });
+
+  it('Run on H100 → Create a new H100…: the wizard makes the machine, the job runs on it; deleted from fal meanwhile, the job is reported lost', async function () {
+    this.timeout(180_000);
+    await wb.runCommand('Notifications: Clear All Notifications');
+    const known = m.fal.instances().map((i) => i.id);
+    await wb.runCommand('fal: Run on H100…');
+    await wb.quickPick.waitOpen();
+    await wb.page.locator('.quick-input-box input').fill('sleep 120');
+    await wb.quickPick.enter();
+    await wb.quickPick.answer('Create a new H100');
+    await wb.quickPick.waitForStep('Create H100 Instance', '1/');
+    await wb.quickPick.answerAndAdvance('1x H100');
+    await wb.quickPick.answerAndAdvance('id_jobs.pub');
+    await wb.quickPick.waitForStep('Create H100 Instance', '3/3');
+    await wb.quickPick.answerAndAdvance('Create 1x H100');
+    const created = await waitFor(
+      'the new instance',
+      () => m.fal.instances().find((i) => !known.includes(i.id)),
+      (i) => i !== undefined,
+      30_000,
+      100,
+    );
+    id = created!.id;
+    await expand();
+    await jobRow('sleep 120', /^running /, 90_000);
+    // Deleted from fal's dashboard (another client of the API), not by the extension.
+    const deleted = await fetch(`${m.fal.baseUrl}/compute/instances/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Key ${DEFAULT_EMULATOR_KEY}` },
+    });
+    assert.ok(deleted.ok, `DELETE answered ${deleted.status}`);
+    await wb.runCommand('fal: Refresh Instances'); // rather than wait for the next full list (60 s)
+    await wb.waitForNotification(/^Job sleep 120 on .* was lost\. Its machine was deleted while it ran\.$/, 60_000);
+    await wb.screenshot('jobs-lost');
   });
 });
