@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { errorText } from '../base/errorText';
 import { realTimers } from '../base/timers';
-import { pickRunTarget } from './runJob';
+import { pickRunTarget, untrustedText } from './runJob';
 import { launchJob, type LaunchDeps } from './jobLauncher';
 import { jobNameFor } from '../jobs/jobCommandLine';
 import { jobOutcomeText } from '../jobs/jobWords';
@@ -44,6 +44,7 @@ function taskTerminal(deps: LaunchDeps, definition: vscode.TaskDefinition): vsco
   let release: (() => Promise<void>) | undefined;
   let closed = false;
   const run = async (): Promise<number> => {
+    if (!vscode.workspace.isTrusted) return (line(untrustedText()), 1);
     const read = readFalTask(definition);
     if ('problem' in read) return (line(read.problem), 2);
     const task = read.task;

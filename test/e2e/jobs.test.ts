@@ -104,6 +104,7 @@ describe('Jobs: Run on H100 and the fal task (real sshd, real workbench)', funct
       settings: {
         'terminal.integrated.gpuAcceleration': 'off', // the DOM renderer: the log's text is readable
         'fal.jobs.stopGraceSeconds': 2,
+        'fal.results.paths': ['outputs/**'],
       },
     });
     wb = m.wb;
@@ -166,6 +167,14 @@ describe('Jobs: Run on H100 and the fal task (real sshd, real workbench)', funct
     assert.equal(log.split('epoch 4').length, 2);
     await jobRow('train.py', /^succeeded · \d+ (s|min)/);
     await wb.waitForNotification(/^Job train\.py on .* succeeded in /, 60_000);
+    await waitFor(
+      'the results at home',
+      () => existsSync(join(workspace, 'outputs', 'model.txt')),
+      (e) => e,
+      60_000,
+      200,
+    );
+    assert.equal(readFileSync(join(workspace, 'outputs', 'model.txt'), 'utf8'), 'weights\n');
     await wb.screenshot('jobs-succeeded');
     assert.equal(
       readFileSync(join(m.machineHome, workspace.split('/').pop()!, 'outputs', 'model.txt'), 'utf8'),
