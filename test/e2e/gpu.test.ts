@@ -412,6 +412,8 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
 
   it('"fal: Show GPU Usage…" opens a read-only report with the per-GPU table, the processes and the raw output; its refresh samples again', async function () {
     this.timeout(60_000);
+    // The whole report in view: no terminal panel left open by the tests above.
+    if (await wb.page.locator('.part.panel').isVisible()) await wb.runCommand('View: Hide Panel');
     await wb.runCommand('fal: Show GPU Usage…');
     await wb.quickPick.answer(MAIN);
     const editor = wb.page.locator('.editor-instance .monaco-editor .view-lines');

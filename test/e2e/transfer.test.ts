@@ -91,7 +91,7 @@ describe('Upload Workspace and Download Results (real sshd, real workbench)', fu
 
     await wb.runCommand('Notifications: Clear All Notifications');
     await wb.runFromContextMenu(id, 'Upload Workspace');
-    await wb.waitForNotification(/is up to date \(4 files\)/, 60_000);
+    await wb.waitForMessage(/is up to date \(4 files\)/, 60_000);
   });
 
   it('Download Results: outputs/** comes home whole, a link on the machine is refused by name, a newer local file is asked about', async function () {
