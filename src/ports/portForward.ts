@@ -106,9 +106,14 @@ export class PortForward {
   private close(reason: string | undefined): Promise<void> {
     this.stopping ??= (async () => {
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      // A socket leaves `sockets` on its own 'close' event, which can come after the server's:
+      // stop resolves when every one of them has gone, so nobody sees a stopped forward still open.
+      const socketsClosed = [...this.sockets].map(
+        (s) => new Promise<void>((resolve) => s.once('close', () => resolve())),
+      );
       for (const s of this.sockets) s.destroy();
       for (const s of this.streams) s.destroy();
-      await Promise.all([serverClosed, this.connection.close()]);
+      await Promise.all([serverClosed, ...socketsClosed, this.connection.close()]);
       this.closed.fire(reason);
       this.closed.clear();
     })();

@@ -36,10 +36,13 @@ export function syncErrorOf(e: unknown, signal: AbortSignal | undefined): SyncEr
   return new SyncError('localFile', errorText(e));
 }
 
-/** A failed command on the machine, in words: its stderr's last line, or why it could not start. */
+/**
+ * A failed command on the machine, in words: its stderr's last line, or why it could not start.
+ * GNU tar reports a full disk as ENOSPC or, when a write was cut short, "Wrote only N of M bytes".
+ */
 export function remoteFailure(what: string, exitCode: number | undefined, stderr: string): SyncError {
   const lastLine = tellingLine(stderr);
-  if (/No space left on device|Disk quota exceeded/i.test(lastLine))
+  if (/No space left on device|Disk quota exceeded|Wrote only \d+ of \d+ bytes/i.test(lastLine))
     return new SyncError('remote', l10n.t("{0} failed: the machine's disk is full ({1})", what, lastLine));
   if (exitCode === 127)
     return new SyncError('remote', l10n.t('{0}: a command is missing on the machine ({1})', what, lastLine));
@@ -58,6 +61,8 @@ function tellingLine(stderr: string): string {
     .trim()
     .split('\n')
     .filter((l) => l.trim() !== '');
-  const cause = lines.find((l) => /No space left|quota exceeded|Read-only file system|Permission denied/i.test(l));
+  const cause = lines.find((l) =>
+    /No space left|quota exceeded|Wrote only \d+ of \d+ bytes|Read-only file system|Permission denied/i.test(l),
+  );
   return cause ?? lines.filter((l) => !/Exiting with failure status/.test(l)).pop() ?? lines.pop() ?? '';
 }

@@ -10,6 +10,7 @@ import { unsafeNameReason } from '../../../src/sync/pathSafety';
 import { decideResult, planUpload } from '../../../src/sync/plan';
 import type { LocalFile } from '../../../src/sync/localTree';
 import { needsHeader, secretReason } from '../../../src/sync/secrets';
+import { remoteFailure } from '../../../src/sync/syncError';
 
 const KIND_LETTER = { file: 'f', directory: 'd', symlink: 'l', other: 'p' } as const;
 const manifestBytes = (entries: readonly RemoteEntry[]) =>
@@ -137,5 +138,21 @@ describe('sync, pure', () => {
     assert.ok(secretReason('tls/key.key', header('-----BEGIN EC PRIVATE KEY-----\n')));
     assert.equal(secretReason('tls/ca.pem', header('-----BEGIN CERTIFICATE-----\n')), undefined);
     assert.equal(secretReason('src/environment.ts'), undefined);
+  });
+
+  it("a full disk reads as a full disk in each way GNU tar says it (misc.c's write_error and write_error_details)", () => {
+    const exiting = 'tar: Exiting with failure status due to previous errors';
+    for (const line of [
+      'tar: big.bin: Cannot write: No space left on device',
+      'tar: big.bin: Wrote only 3584 of 10240 bytes',
+    ]) {
+      const e = remoteFailure('Unpacking the upload', 2, `${line}\n${exiting}\n`);
+      assert.equal(e.message, `Unpacking the upload failed: the machine's disk is full (${line})`);
+    }
+    const other = remoteFailure('Unpacking the upload', 2, `tar: x: Cannot open: Is a directory\n${exiting}\n`);
+    assert.equal(
+      other.message,
+      'Unpacking the upload failed on the machine (exit 2): tar: x: Cannot open: Is a directory',
+    );
   });
 });
