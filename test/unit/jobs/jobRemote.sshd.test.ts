@@ -4,7 +4,7 @@
 // connection mid-stream gives out exactly the log's bytes, Stop ends the whole process group (by TERM,
 // or by KILL after the grace even with the laptop gone), list() shows several jobs newest first.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { realTimers } from '../../../src/base/timers';
 import { JobRemote } from '../../../src/jobs/jobRemote';
@@ -198,6 +198,32 @@ describe('jobs over a real sshd', function () {
     assert.equal((await jobs.stop(ids[2]!, 1)).kind, 'stopping');
     assert.deepEqual(await jobs.status('0000000009-none'), { kind: 'none' });
     await assert.rejects(jobs.status('../etc'), RangeError);
+  });
+
+  it('start returns at once; a runner killed without an exit file reads lost (never exited), and Stop then sends nothing', async () => {
+    const jobs = new JobRemote(t.conn, { dir });
+    const before = performance.now();
+    const jobId = await started(jobs, 'sleep 30');
+    assert.ok(performance.now() - before < 5_000, 'start did not wait for the job');
+    assert.equal((await jobs.status(jobId)).kind, 'running');
+    const runner = Number(readFileSync(join(dir, jobId, 'pid'), 'utf8'));
+    const group = Number(readFileSync(join(dir, jobId, 'pgid'), 'utf8'));
+    process.kill(runner, 'SIGKILL');
+    process.kill(-group, 'SIGKILL');
+    const lost = await until(jobs, jobId, (a) => a.kind !== 'running', 'the job to read lost');
+    assert.equal(lost.kind, 'lost', JSON.stringify(lost));
+    assert.deepEqual(await jobs.stop(jobId, 1), { kind: 'notRunning' });
+  });
+
+  it('a machine without bash: missingTool bash, nothing written', async () => {
+    const bin = join(t.s.gpu.sshd.dir, 'jobs-no-bash-bin');
+    mkdirSync(bin, { recursive: true });
+    for (const tool of ['sh', 'setsid', 'base64', 'head', 'tail', 'mv', 'grep', 'sort', 'tr', 'wc', 'mkdir', 'rm'])
+      if (!existsSync(join(bin, tool))) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    const noBash = { run: (command: string, ms: number) => t.conn.run(`PATH='${bin}'; export PATH\n${command}`, ms) };
+    const outcome = await new JobRemote(noBash, { dir }).start({ name: 'x', command: 'echo hi', workdir: '' });
+    assert.deepEqual(outcome, { kind: 'missingTool', tool: 'bash' });
+    assert.equal(existsSync(dir), false);
   });
 
   it('runs in its workdir under home; a missing one is said in the log and it runs in home', async () => {
