@@ -172,7 +172,7 @@ describe('jobs over a real sshd', function () {
   });
 
   it("Stop: a child that ignores TERM outliving the job's shell is killed after the grace too (the whole group)", async () => {
-    const jobs = new JobRemote(conn, { dir });
+    const jobs = new JobRemote(t.conn, { dir });
     const jobId = await started(jobs, '(trap "" TERM; sleep 60) & echo "child $!"; wait');
     const child = await waitFor(
       'the child',
