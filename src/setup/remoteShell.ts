@@ -22,10 +22,10 @@ export function shellQuote(value: string): string {
  */
 export const DEFAULT_SETUP_DIR = '.fal/setup';
 
-/** The shell expression for `dir`: quoted, with `$HOME` in front of a relative path. */
+/** The shell expression for `dir` (setup's, or the jobs dir): quoted, with `$HOME` in front of a relative path. */
 export function setupDirExpression(dir: string): string {
   if (dir.length === 0 || dir.includes('\0'))
     // l10n-exempt: a programming error (the dir is ours, or a test's), never shown
-    throw new Error('the setup dir must be a non-empty path without NUL');
+    throw new Error('the setup or jobs dir must be a non-empty path without NUL');
   return dir.startsWith('/') ? shellQuote(dir) : `"$HOME"/${shellQuote(dir)}`;
 }

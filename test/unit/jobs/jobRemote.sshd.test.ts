@@ -4,36 +4,20 @@
 // connection mid-stream gives out exactly the log's bytes, Stop ends the whole process group (by TERM,
 // or by KILL after the grace even with the laptop gone), list() shows several jobs newest first.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { realTimers } from '../../../src/base/timers';
-import type { CommandConnection } from '../../../src/connections/commandTransport';
 import { JobRemote } from '../../../src/jobs/jobRemote';
 import type { JobAnswer } from '../../../src/jobs/types';
 import { SetupLogFollower } from '../../../src/setup/logFollower';
-import { SSHD } from '../../e2e/sshd';
 import { waitFor } from '../../support/polling';
-import { ReconnectingShell, startSetupSshd, type SetupSshd } from '../setup/setupSshd';
+import { dropWhileFollowing, homeOf, ReconnectingShell, suiteSshd } from '../setup/setupSshd';
 
 describe('jobs over a real sshd', function () {
   this.timeout(60_000);
-  let s: SetupSshd;
-  let conn: CommandConnection;
+  const t = suiteSshd();
   let dir: string;
-
-  before(async function () {
-    if (!existsSync(SSHD)) {
-      this.test!.parent!.title += ` (skipped: ${SSHD} is not installed; run node test/e2e/setup.mjs)`;
-      this.skip();
-    }
-    s = await startSetupSshd();
-  });
-  after(async () => s?.dispose());
-  beforeEach(async () => {
-    conn = await s.connect();
-    dir = s.newDir();
-  });
-  afterEach(async () => conn?.close());
+  beforeEach(() => (dir = t.s.newDir()));
 
   const started = async (jobs: JobRemote, command: string, workdir = '', name = 'a job') => {
     const outcome = await jobs.start({ name, command, workdir });
@@ -47,7 +31,7 @@ describe('jobs over a real sshd', function () {
   const logOf = (jobId: string) => readFileSync(join(dir, jobId, 'log'));
 
   it('runs the command literally: quotes, $(), backquotes, newlines, a heredoc; name and command read back as sent', async () => {
-    const pwned = join(s.gpu.sshd.dir, 'pwned');
+    const pwned = join(t.s.gpu.sshd.dir, 'pwned');
     const hostile = `'; echo pwned > ${pwned}; '`;
     const command = [
       `echo 'it'"'"'s'`,
@@ -59,7 +43,7 @@ describe('jobs over a real sshd', function () {
       'printf "%s\\n" "two',
       'lines"',
     ].join('\n');
-    const jobs = new JobRemote(conn, { dir });
+    const jobs = new JobRemote(t.conn, { dir });
     const name = `train 'it' $(id) \`id\`\nsecond line`;
     const jobId = await started(jobs, command, '', name);
     const end = await ended(jobs, jobId);
@@ -72,7 +56,7 @@ describe('jobs over a real sshd', function () {
   });
 
   it('output and exit code: stdout and stderr in the log in order, exit 3, not stopped; python output reaches the log live', async () => {
-    const jobs = new JobRemote(conn, { dir });
+    const jobs = new JobRemote(t.conn, { dir });
     const jobId = await started(jobs, 'echo out; echo err >&2; exit 3');
     const end = await ended(jobs, jobId);
     assert.deepEqual(end.kind === 'exited' && [end.exitCode, end.stopped], [3, false]);
@@ -91,11 +75,11 @@ describe('jobs over a real sshd', function () {
   });
 
   it('outlives its connection: closed, reconnected, still running and its log continues', async () => {
-    const jobs = new JobRemote(conn, { dir });
+    const jobs = new JobRemote(t.conn, { dir });
     const jobId = await started(jobs, 'for i in $(seq 1 15); do echo "tick $i"; sleep 0.2; done');
-    await conn.close();
-    conn = await s.connect();
-    const again = new JobRemote(conn, { dir });
+    await t.conn.close();
+    t.conn = await t.s.connect();
+    const again = new JobRemote(t.conn, { dir });
     const running = await again.status(jobId);
     assert.equal(running.kind, 'running', JSON.stringify(running));
     const before = logOf(jobId).length;
@@ -106,7 +90,7 @@ describe('jobs over a real sshd', function () {
   });
 
   it('a connection killed mid-stream and reattached: the follower gives out the log file byte for byte', async () => {
-    const shell = new ReconnectingShell(() => s.connect());
+    const shell = new ReconnectingShell(() => t.s.connect());
     const jobs = new JobRemote(shell, { dir });
     const jobId = await started(jobs, 'for i in $(seq 1 12); do echo "step $i ✓ é €"; sleep 0.25; done');
     let text = '';
@@ -125,23 +109,12 @@ describe('jobs over a real sshd', function () {
     });
     follower.start();
     try {
-      for (let drop = 0; drop < 3; drop++) {
-        await waitFor(
-          'more text',
-          () => text.length,
-          (n) => n > drop * 25,
-          20_000,
-          20,
-        );
-        shell.dropDuringNextRun();
-        await waitFor(
-          'the dropped read',
-          () => failures,
-          (n) => n > drop,
-          20_000,
-          20,
-        );
-      }
+      await dropWhileFollowing(
+        shell,
+        () => text.length,
+        () => failures,
+        25,
+      );
       await waitFor('the follower to end', () => end, Boolean, 30_000, 50);
     } finally {
       follower.stop(); // a failed wait must not leave it polling (mocha would never exit)
@@ -153,7 +126,7 @@ describe('jobs over a real sshd', function () {
   });
 
   it('Stop: TERM ends a normal job and every process of its group; the exit reads stopped', async () => {
-    const jobs = new JobRemote(conn, { dir });
+    const jobs = new JobRemote(t.conn, { dir });
     const jobId = await started(jobs, 'sleep 300 & echo "child $!"; sleep 301 & echo "child $!"; wait');
     const children = await waitFor(
       'both children',
@@ -178,7 +151,7 @@ describe('jobs over a real sshd', function () {
   });
 
   it('Stop: a job that ignores TERM is killed after the grace, by the machine, with the connection gone', async () => {
-    const jobs = new JobRemote(conn, { dir });
+    const jobs = new JobRemote(t.conn, { dir });
     const jobId = await started(jobs, 'trap \'\' TERM; echo stubborn; sleep 60 & echo "child $!"; wait');
     await waitFor(
       'the child',
@@ -189,9 +162,9 @@ describe('jobs over a real sshd', function () {
     );
     const child = Number(/child (\d+)/.exec(logOf(jobId).toString())![1]);
     assert.deepEqual(await jobs.stop(jobId, 2), { kind: 'stopping' });
-    await conn.close(); // the laptop closes: the KILL must still come
-    conn = await s.connect();
-    const again = new JobRemote(conn, { dir });
+    await t.conn.close(); // the laptop closes: the KILL must still come
+    t.conn = await t.s.connect();
+    const again = new JobRemote(t.conn, { dir });
     assert.equal((await again.status(jobId)).kind, 'running', 'TERM alone did not end it');
     const end = await ended(again, jobId);
     assert.deepEqual(end.kind === 'exited' && [end.exitCode, end.stopped], [137, true]);
@@ -199,7 +172,7 @@ describe('jobs over a real sshd', function () {
   });
 
   it("Stop: a child that ignores TERM outliving the job's shell is killed after the grace too (the whole group)", async () => {
-    const jobs = new JobRemote(conn, { dir });
+    const jobs = new JobRemote(t.conn, { dir });
     const jobId = await started(jobs, '(trap "" TERM; sleep 60) & echo "child $!"; wait');
     const child = await waitFor(
       'the child',
@@ -217,7 +190,7 @@ describe('jobs over a real sshd', function () {
   it('list(): several jobs newest first, each in its state; other entries of the dir are not jobs', async () => {
     const ids = ['0000000001-aaaa', '0000000002-bbbb', '0000000003-cccc'];
     let next = 0;
-    const jobs = new JobRemote(conn, { dir, newJobId: () => ids[next++]! });
+    const jobs = new JobRemote(t.conn, { dir, newJobId: () => ids[next++]! });
     assert.deepEqual(await jobs.list(), { kind: 'listed', jobs: [] }, 'no jobs dir yet');
     await started(jobs, 'exit 0', '', 'first');
     await started(jobs, 'exit 1', '', 'second\nline');
@@ -243,12 +216,38 @@ describe('jobs over a real sshd', function () {
     await assert.rejects(jobs.status('../etc'), RangeError);
   });
 
+  it('start returns at once; a runner killed without an exit file reads lost (never exited), and Stop then sends nothing', async () => {
+    const jobs = new JobRemote(t.conn, { dir });
+    const before = performance.now();
+    const jobId = await started(jobs, 'sleep 30');
+    assert.ok(performance.now() - before < 5_000, 'start did not wait for the job');
+    assert.equal((await jobs.status(jobId)).kind, 'running');
+    const runner = Number(readFileSync(join(dir, jobId, 'pid'), 'utf8'));
+    const group = Number(readFileSync(join(dir, jobId, 'pgid'), 'utf8'));
+    process.kill(runner, 'SIGKILL');
+    process.kill(-group, 'SIGKILL');
+    const lost = await until(jobs, jobId, (a) => a.kind !== 'running', 'the job to read lost');
+    assert.equal(lost.kind, 'lost', JSON.stringify(lost));
+    assert.deepEqual(await jobs.stop(jobId, 1), { kind: 'notRunning' });
+  });
+
+  it('a machine without bash: missingTool bash, nothing written', async () => {
+    const bin = join(t.s.gpu.sshd.dir, 'jobs-no-bash-bin');
+    mkdirSync(bin, { recursive: true });
+    for (const tool of ['sh', 'setsid', 'base64', 'head', 'tail', 'mv', 'grep', 'sort', 'tr', 'wc', 'mkdir', 'rm'])
+      if (!existsSync(join(bin, tool))) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    const noBash = { run: (command: string, ms: number) => t.conn.run(`PATH='${bin}'; export PATH\n${command}`, ms) };
+    const outcome = await new JobRemote(noBash, { dir }).start({ name: 'x', command: 'echo hi', workdir: '' });
+    assert.deepEqual(outcome, { kind: 'missingTool', tool: 'bash' });
+    assert.equal(existsSync(dir), false);
+  });
+
   it('runs in its workdir under home; a missing one is said in the log and it runs in home', async () => {
-    const home = (await conn.run('printf %s "$HOME"', 5_000)).stdout;
+    const home = await homeOf(t.conn);
     const copy = `fal job copy '${process.pid}'`;
     mkdirSync(join(home, copy), { recursive: true });
     try {
-      const jobs = new JobRemote(conn, { dir });
+      const jobs = new JobRemote(t.conn, { dir });
       const inCopy = await started(jobs, 'pwd', copy);
       await ended(jobs, inCopy);
       assert.equal(logOf(inCopy).toString(), `${join(home, copy)}\n`);

@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { realTimers } from '../../../src/base/timers';
-import type { CommandConnection } from '../../../src/connections/commandTransport';
 import { SetupLogFollower } from '../../../src/setup/logFollower';
 import { SetupRemote } from '../../../src/setup/setupRemote';
 import {
@@ -20,9 +19,8 @@ import {
 } from '../../../src/setup/setupSource';
 import type { SetupStatus } from '../../../src/setup/setupStatus';
 import { setupRowText, startOutcomeText } from '../../../src/setup/setupWords';
-import { SSHD } from '../../e2e/sshd';
 import { waitFor } from '../../support/polling';
-import { HOSTILE_DIR_NAME, ReconnectingShell, startSetupSshd, type SetupSshd } from './setupSshd';
+import { dropWhileFollowing, HOSTILE_DIR_NAME, homeOf, ReconnectingShell, suiteSshd } from './setupSshd';
 
 const script = (text: string | Buffer): SetupScript => {
   const choice = chooseSetupScript(Buffer.from(text), undefined);
@@ -32,19 +30,7 @@ const script = (text: string | Buffer): SetupScript => {
 
 describe('setup over a real sshd', function () {
   this.timeout(60_000);
-  let s: SetupSshd;
-  let conn: CommandConnection;
-
-  before(async function () {
-    if (!existsSync(SSHD)) {
-      this.test!.parent!.title += ` (skipped: ${SSHD} is not installed; run node test/e2e/setup.mjs)`;
-      this.skip();
-    }
-    s = await startSetupSshd();
-  });
-  after(async () => s?.dispose());
-  beforeEach(async () => (conn = await s.connect()));
-  afterEach(async () => conn?.close());
+  const t = suiteSshd();
 
   const statusUntil = async (remote: SetupRemote, kind: SetupStatus['kind']) =>
     waitFor(
@@ -56,15 +42,15 @@ describe('setup over a real sshd', function () {
     );
 
   it('runs detached: the connection that started it closes, a new one sees it running, follows it to the end, reads exit 0', async () => {
-    const dir = s.newDir();
+    const dir = t.s.newDir();
     const lines = Array.from({ length: 12 }, (_, i) => `line ${i + 1} é`);
     const run = script(`for i in $(seq 1 12); do echo "line $i é"; sleep 0.3; done\n`);
-    const started = await new SetupRemote(conn, { dir }).start(run, { timeoutSeconds: 60 });
+    const started = await new SetupRemote(t.conn, { dir }).start(run, { timeoutSeconds: 60 });
     assert.equal(started.kind, 'started');
-    await conn.close(); // the SSH session is gone: the run must not notice
+    await t.conn.close(); // the SSH session is gone: the run must not notice
 
-    conn = await s.connect();
-    const remote = new SetupRemote(conn, { dir });
+    t.conn = await t.s.connect();
+    const remote = new SetupRemote(t.conn, { dir });
     const running = await remote.status();
     assert.equal(running.kind, 'running', JSON.stringify(running));
     assert.match(setupRowText(running, 0, 0) ?? '', /^setting up… \d+ s$/);
@@ -91,8 +77,8 @@ describe('setup over a real sshd', function () {
   });
 
   it('starting again does nothing (same or other script); Run Setup Again keeps the old run as previous; refused while running', async () => {
-    const dir = s.newDir();
-    const remote = new SetupRemote(conn, { dir });
+    const dir = t.s.newDir();
+    const remote = new SetupRemote(t.conn, { dir });
     const first = script('echo first; sleep 3\n');
     assert.equal((await remote.start(first, { timeoutSeconds: 60 })).kind, 'started');
     assert.deepEqual(await remote.start(first, { timeoutSeconds: 60 }), { kind: 'existing', sameScript: true });
@@ -107,16 +93,16 @@ describe('setup over a real sshd', function () {
   });
 
   it('two starts at the same time: exactly one run', async () => {
-    const dir = s.newDir();
-    const other = await s.connect();
+    const dir = t.s.newDir();
+    const other = await t.s.connect();
     try {
       const run = script('echo ran\n');
       const outcomes = await Promise.all([
-        new SetupRemote(conn, { dir }).start(run, { timeoutSeconds: 60 }),
+        new SetupRemote(t.conn, { dir }).start(run, { timeoutSeconds: 60 }),
         new SetupRemote(other, { dir }).start(run, { timeoutSeconds: 60 }),
       ]);
       assert.deepEqual(outcomes.map((o) => o.kind).sort(), ['existing', 'started']);
-      await statusUntil(new SetupRemote(conn, { dir }), 'exited');
+      await statusUntil(new SetupRemote(t.conn, { dir }), 'exited');
       assert.equal(readFileSync(join(dir, 'current', 'log'), 'utf8'), 'ran\n');
     } finally {
       await other.close();
@@ -124,8 +110,8 @@ describe('setup over a real sshd', function () {
   });
 
   it('exit 1: setup failed (exit 1), with its stderr in the log', async () => {
-    const dir = s.newDir();
-    const remote = new SetupRemote(conn, { dir });
+    const dir = t.s.newDir();
+    const remote = new SetupRemote(t.conn, { dir });
     await remote.start(script('echo doing; echo broken >&2; exit 1\n'), { timeoutSeconds: 60 });
     const st = await statusUntil(remote, 'exited');
     assert.equal(st.kind === 'exited' && st.exitCode, 1);
@@ -134,8 +120,8 @@ describe('setup over a real sshd', function () {
   });
 
   it('a script that outlives its timeout: exit 124 (TERM) and "timed out"', async () => {
-    const dir = s.newDir();
-    const remote = new SetupRemote(conn, { dir });
+    const dir = t.s.newDir();
+    const remote = new SetupRemote(t.conn, { dir });
     await remote.start(script('echo waiting; sleep 30\n'), { timeoutSeconds: 1 });
     const st = await statusUntil(remote, 'exited');
     assert.equal(st.kind === 'exited' && st.exitCode, 124);
@@ -143,8 +129,8 @@ describe('setup over a real sshd', function () {
   });
 
   it('non-UTF-8 output comes back as the exact bytes; the follower shows U+FFFD for them and whole characters elsewhere', async () => {
-    const dir = s.newDir();
-    const remote = new SetupRemote(conn, { dir });
+    const dir = t.s.newDir();
+    const remote = new SetupRemote(t.conn, { dir });
     const expected = Buffer.from([
       0x63, 0x61, 0x66, 0xc3, 0xa9, 0x20, 0xff, 0xfe, 0x0a, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0x0a,
     ]);
@@ -180,8 +166,8 @@ describe('setup over a real sshd', function () {
   });
 
   it('a log of several MB is read in bounded pieces to the same bytes; a first open shows only its end', async () => {
-    const dir = s.newDir();
-    const remote = new SetupRemote(conn, { dir });
+    const dir = t.s.newDir();
+    const remote = new SetupRemote(t.conn, { dir });
     await remote.start(script('head -c 2000000 /dev/urandom; echo; echo last line\n'), { timeoutSeconds: 60 });
     await statusUntil(remote, 'exited');
     const onDisk = readFileSync(join(dir, 'current', 'log'));
@@ -217,8 +203,8 @@ describe('setup over a real sshd', function () {
   });
 
   it('a script that ignores TERM: killed after the grace, exit 137, still "timed out"', async () => {
-    const dir = s.newDir();
-    const remote = new SetupRemote(conn, { dir });
+    const dir = t.s.newDir();
+    const remote = new SetupRemote(t.conn, { dir });
     await remote.start(script("trap '' TERM; echo stubborn; sleep 20\n"), { timeoutSeconds: 1, killAfterSeconds: 1 });
     const st = await statusUntil(remote, 'exited');
     assert.equal(st.kind === 'exited' && st.exitCode, 137);
@@ -226,8 +212,8 @@ describe('setup over a real sshd', function () {
   });
 
   it('a runner that vanished without an exit code (killed, or another boot): lost, never set up', async () => {
-    const dir = s.newDir();
-    const remote = new SetupRemote(conn, { dir });
+    const dir = t.s.newDir();
+    const remote = new SetupRemote(t.conn, { dir });
     await remote.start(script('sleep 30\n'), { timeoutSeconds: 60 });
     assert.equal((await remote.status()).kind, 'running');
     writeFileSync(join(dir, 'current', 'boot-id'), 'another-boot\n');
@@ -241,8 +227,8 @@ describe('setup over a real sshd', function () {
   });
 
   it('the largest script allowed runs (one exec argument); one byte more is refused with its size, nothing sent', async () => {
-    const dir = s.newDir();
-    const remote = new SetupRemote(conn, { dir });
+    const dir = t.s.newDir();
+    const remote = new SetupRemote(t.conn, { dir });
     const head = 'echo big\n';
     const body = '# padding\n'.repeat(MAX_SCRIPT_BYTES);
     const largest = script(head + body.slice(0, MAX_SCRIPT_BYTES - head.length));
@@ -250,18 +236,18 @@ describe('setup over a real sshd', function () {
     assert.equal((await remote.start(largest, { timeoutSeconds: 60 })).kind, 'started');
     await statusUntil(remote, 'exited');
     assert.equal(readFileSync(join(dir, 'current', 'log'), 'utf8'), 'big\n');
-    const sessions = s.gpu.logLines(/Starting session: command for /).length;
+    const sessions = t.s.gpu.logLines(/Starting session: command for /).length;
     const tooLarge = { ...largest, bytes: Buffer.alloc(MAX_SCRIPT_BYTES + 1, 'x') };
     await assert.rejects(
       remote.start(tooLarge, { timeoutSeconds: 60 }),
       (e: Error) => e instanceof SetupScriptTooLargeError && e.message.includes(`${MAX_SCRIPT_BYTES + 1} bytes`),
     );
-    assert.equal(s.gpu.logLines(/Starting session: command for /).length, sessions, 'no command sent');
+    assert.equal(t.s.gpu.logLines(/Starting session: command for /).length, sessions, 'no command sent');
   });
 
   it('the follower survives dropped connections: each failed read is made again on a new connection, the text is exact', async () => {
-    const dir = s.newDir();
-    const shell = new ReconnectingShell(() => s.connect());
+    const dir = t.s.newDir();
+    const shell = new ReconnectingShell(() => t.s.connect());
     const remote = new SetupRemote(shell, { dir });
     const expected = Array.from({ length: 10 }, (_, i) => `step ${i + 1} ✓\n`).join('');
     await remote.start(script('for i in $(seq 1 10); do echo "step $i ✓"; sleep 0.3; done\n'), { timeoutSeconds: 60 });
@@ -279,23 +265,12 @@ describe('setup over a real sshd', function () {
       onReadFailed: () => failures++,
     });
     follower.start();
-    for (let drop = 0; drop < 3; drop++) {
-      await waitFor(
-        'more text',
-        () => text.length,
-        (n) => n > drop * 20,
-        20_000,
-        20,
-      );
-      shell.dropDuringNextRun(); // the network goes while a read runs
-      await waitFor(
-        'the dropped read',
-        () => failures,
-        (n) => n > drop,
-        20_000,
-        20,
-      );
-    }
+    await dropWhileFollowing(
+      shell,
+      () => text.length,
+      () => failures,
+      20,
+    );
     await waitFor('the follower to end', () => ended, Boolean, 30_000, 50);
     await shell.close();
     assert.equal(text, expected);
@@ -305,10 +280,10 @@ describe('setup over a real sshd', function () {
 
   it("the default setup dir is under the SSH user's home, as its shell expands $HOME", async () => {
     // The SSH user's home as its own shell says (sshd takes it from passwd, not from our HOME).
-    const home = (await conn.run('printf %s "$HOME"', 5_000)).stdout;
+    const home = await homeOf(t.conn);
     const relative = `.fal-setup-test-${process.pid}`;
     try {
-      const remote = new SetupRemote(conn, { dir: `${relative}/setup` });
+      const remote = new SetupRemote(t.conn, { dir: `${relative}/setup` });
       await remote.start(script('echo home\n'), { timeoutSeconds: 60 });
       await statusUntil(remote, 'exited');
       assert.equal(readFileSync(join(home, relative, 'setup', 'current', 'log'), 'utf8'), 'home\n');
@@ -318,18 +293,18 @@ describe('setup over a real sshd', function () {
   });
 
   it("runs in the workspace's copy when given one (relative to home); a missing copy is said in the log and it runs in home", async () => {
-    const home = (await conn.run('printf %s "$HOME"', 5_000)).stdout;
+    const home = await homeOf(t.conn);
     const copy = `fal setup copy '${process.pid}'`;
     mkdirSync(join(home, copy), { recursive: true });
     try {
-      const dirC = s.newDir();
-      const inCopy = new SetupRemote(conn, { dir: dirC });
+      const dirC = t.s.newDir();
+      const inCopy = new SetupRemote(t.conn, { dir: dirC });
       await inCopy.start(script('pwd\n'), { timeoutSeconds: 60, workdir: copy });
       const ran = await statusUntil(inCopy, 'exited');
       assert.equal(ran.kind === 'exited' && ran.exitCode, 0);
       assert.equal(readFileSync(join(dirC, 'current', 'log'), 'utf8'), `${join(home, copy)}\n`);
-      const dirA = s.newDir();
-      const missing = new SetupRemote(conn, { dir: dirA });
+      const dirA = t.s.newDir();
+      const missing = new SetupRemote(t.conn, { dir: dirA });
       await missing.start(script('pwd\n'), { timeoutSeconds: 60, workdir: 'no such copy' });
       await statusUntil(missing, 'exited');
       assert.equal(
@@ -342,7 +317,7 @@ describe('setup over a real sshd', function () {
   });
 
   it('a full disk: a start that cannot write leaves no run behind; a run that fills it ends with no exit code (lost), never set up', async function () {
-    const mount = join(s.gpu.sshd.dir, 'small-disk');
+    const mount = join(t.s.gpu.sshd.dir, 'small-disk');
     mkdirSync(mount);
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount], { stdio: 'pipe' });
@@ -352,7 +327,7 @@ describe('setup over a real sshd', function () {
     }
     try {
       const dir = join(mount, HOSTILE_DIR_NAME);
-      const remote = new SetupRemote(conn, { dir });
+      const remote = new SetupRemote(t.conn, { dir });
       const filler = join(mount, 'filler');
       execFileSync('sh', ['-c', `head -c 100000 /dev/zero > "$1"; true`, 'sh', filler]);
       const refused = await remote.start(script(`${'# pad\n'.repeat(2000)}echo never\n`), { timeoutSeconds: 60 });
@@ -379,8 +354,8 @@ describe('setup over a real sshd', function () {
   });
 
   it('a machine without bash: missingTool bash, nothing written', async () => {
-    const dir = s.newDir();
-    const bin = join(s.gpu.sshd.dir, 'no-bash-bin');
+    const dir = t.s.newDir();
+    const bin = join(t.s.gpu.sshd.dir, 'no-bash-bin');
     mkdirSync(bin, { recursive: true });
     for (const tool of [
       'sh',
@@ -397,7 +372,7 @@ describe('setup over a real sshd', function () {
       'date',
     ])
       if (!existsSync(join(bin, tool))) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
-    const noBash = { run: (command: string, ms: number) => conn.run(`PATH='${bin}'; export PATH\n${command}`, ms) };
+    const noBash = { run: (command: string, ms: number) => t.conn.run(`PATH='${bin}'; export PATH\n${command}`, ms) };
     const outcome = await new SetupRemote(noBash, { dir }).start(script('echo hi\n'), { timeoutSeconds: 60 });
     assert.deepEqual(outcome, { kind: 'missingTool', tool: 'bash' });
     assert.equal(existsSync(dir), false);

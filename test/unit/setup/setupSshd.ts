@@ -1,10 +1,12 @@
 // A real sshd and a real SSH connection for the setup tests: the GPU tests' sshd (its user is
 // whoever runs the tests), the GPU transport's connection as the RemoteShell, and a setup dir of
 // its own per test under the sshd's temp dir, named with spaces, quotes and a `$` so quoting shows.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandConnection } from '../../../src/connections/commandTransport';
 import { createSshTransport } from '../../../src/connections/sshTransport';
+import { SSHD } from '../../e2e/sshd';
+import { waitFor } from '../../support/polling';
 import { aliasLine, startGpuSshd, type GpuSshd } from '../gpu/gpuSshd';
 import { writeFileSync } from 'node:fs';
 
@@ -74,5 +76,53 @@ export class ReconnectingShell {
 
   async close(): Promise<void> {
     await this.drop();
+  }
+}
+
+/** A describe()'s sshd and the connection of the test running: `t.s`, `t.conn` (a test may close and replace it). */
+export interface SuiteSshd {
+  readonly s: SetupSshd;
+  conn: CommandConnection;
+}
+
+/**
+ * Starts one sshd for the calling describe() (skipping it, saying why, where sshd is not installed),
+ * a connection for each test, and closes both after.
+ */
+export function suiteSshd(): SuiteSshd {
+  const t = {} as { s: SetupSshd; conn: CommandConnection };
+  before(async function () {
+    if (!existsSync(SSHD)) {
+      this.test!.parent!.title += ` (skipped: ${SSHD} is not installed; run node test/e2e/setup.mjs)`;
+      this.skip();
+    }
+    t.s = await startSetupSshd();
+  });
+  after(async () => t.s?.dispose());
+  beforeEach(async () => (t.conn = await t.s.connect()));
+  afterEach(async () => t.conn?.close());
+  return t;
+}
+
+/** The SSH user's home as its own shell says (sshd takes it from passwd, not from our HOME). */
+export async function homeOf(conn: CommandConnection): Promise<string> {
+  return (await conn.run('printf %s "$HOME"', 5_000)).stdout;
+}
+
+/**
+ * Makes the network go during a follower's read `times` times: each time after its text grew past
+ * `step` more characters, then waits for that read to fail (so the follower must read it again).
+ */
+export async function dropWhileFollowing(
+  shell: ReconnectingShell,
+  textLength: () => number,
+  failures: () => number,
+  step: number,
+  times = 3,
+): Promise<void> {
+  for (let drop = 0; drop < times; drop++) {
+    await waitFor('more text', textLength, (n) => n > drop * step, 20_000, 20);
+    shell.dropDuringNextRun();
+    await waitFor('the dropped read', failures, (n) => n > drop, 20_000, 20);
   }
 }
