@@ -91,20 +91,8 @@ export function jobsFeature(deps: JobsFeatureDeps) {
     busyAware: (idle: IdleSource): IdleSource =>
       busyAwareIdle(idle, { hasRunning: (id) => monitor.watcher.hasRunning(id), onDidChange: monitor.onDidChange }),
     /** A fresh listing for the re-check before an auto-delete: the names of the running jobs, undefined when unreadable. */
-    runningJobs: async (id: string): Promise<readonly string[] | undefined> => {
-      const target = monitor.target(id);
-      if (!target) return undefined;
-      const lent = await monitor.watcher.lend(target).catch(() => undefined);
-      if (!lent) return undefined;
-      try {
-        const listing = await lent.jobs.list().catch(() => undefined);
-        return listing?.kind === 'listed'
-          ? listing.jobs.filter((j) => j.kind === 'running').map((j) => j.run.name)
-          : undefined;
-      } finally {
-        await lent.release();
-      }
-    },
+    runningJobs: async (id: string): Promise<readonly string[] | undefined> =>
+      (await monitor.freshRunning(id))?.map((j) => j.run.name),
     disposables: [
       monitor,
       terminals,

@@ -64,7 +64,7 @@ export async function jobEnded(deps: JobEndDeps, id: string, status: JobStatus, 
   const decision = endDecision({
     deleteWhenDone: started.deleteWhenDone,
     succeeded,
-    otherJobsRunning: await othersRunning(deps, id, status.run.runId),
+    otherJobsRunning: (await deps.jobs.freshRunning(id))?.some((j) => j.run.runId !== status.run.runId),
     isProtected: deps.isProtected(id),
     resultsHome,
   });
@@ -76,25 +76,6 @@ export async function jobEnded(deps: JobEndDeps, id: string, status: JobStatus, 
     return;
   }
   await deleteMachine(deps, id, status, hasResults);
-}
-
-/** A fresh listing of the machine: whether another job runs there; undefined when it cannot be read (never "no"). */
-async function othersRunning(deps: JobEndDeps, id: string, jobId: string): Promise<boolean | undefined> {
-  const target = deps.jobs.target(id);
-  if (!target) return undefined;
-  try {
-    const lent = await deps.jobs.watcher.lend(target);
-    try {
-      const listing = await lent.jobs.list();
-      if (listing.kind !== 'listed') return undefined;
-      return listing.jobs.some((j) => j.kind === 'running' && j.run.runId !== jobId);
-    } finally {
-      await lent.release();
-    }
-  } catch (e) {
-    deps.log.warn(`Jobs of ${id} could not be checked before deleteWhenDone: ${errorText(e)}`);
-    return undefined;
-  }
 }
 
 async function deleteMachine(deps: JobEndDeps, id: string, status: JobStatus, resultsSaved: boolean): Promise<void> {

@@ -4,6 +4,7 @@
 // reported lost, once.
 import * as vscode from 'vscode';
 import { Emitter } from '../base/emitter';
+import { errorText } from '../base/errorText';
 import { realTimers } from '../base/timers';
 import type { CommandTransport } from '../connections/commandTransport';
 import type { SshTarget } from '../connections/types';
@@ -71,6 +72,27 @@ export class JobsMonitor implements vscode.Disposable {
     const identityFile = this.deps.keyStore.get(id);
     if (!ip || !identityFile) return undefined;
     return { id, ip, identityFile, ...this.deps.ssh() };
+  }
+
+  /**
+   * The jobs running on `id` now, from a fresh listing (the last look before a delete); undefined
+   * when they cannot be read — never "none".
+   */
+  async freshRunning(id: string): Promise<readonly JobStatus[] | undefined> {
+    const target = this.target(id);
+    if (!target) return undefined;
+    try {
+      const lent = await this.watcher.lend(target);
+      try {
+        const listing = await lent.jobs.list();
+        return listing.kind === 'listed' ? listing.jobs.filter((j) => j.kind === 'running') : undefined;
+      } finally {
+        await lent.release();
+      }
+    } catch (e) {
+      this.deps.log.warn(`Jobs of ${id} could not be listed: ${errorText(e)}`);
+      return undefined;
+    }
   }
 
   dispose(): void {
