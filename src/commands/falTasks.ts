@@ -6,14 +6,14 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { errorText } from '../base/errorText';
-import { realTimers } from '../base/timers';
 import { pickRunTarget, untrustedText } from './runJob';
 import { launchJob, type LaunchDeps } from './jobLauncher';
 import { jobNameFor } from '../jobs/jobCommandLine';
 import { jobOutcomeText } from '../jobs/jobWords';
 import { readFalTask } from '../jobs/taskDefinition';
 import type { JobAnswer } from '../jobs/types';
-import { SetupLogFollower } from '../setup/logFollower';
+import type { SetupLogFollower } from '../setup/logFollower';
+import { followLog } from '../views/logTerminals';
 
 export const FAL_TASK_TYPE = 'fal';
 
@@ -63,18 +63,17 @@ function taskTerminal(deps: LaunchDeps, definition: vscode.TaskDefinition): vsco
     const lent = await deps.jobs.watcher.lend(started.target);
     release = lent.release;
     return new Promise<number>((resolve) => {
-      follower = new SetupLogFollower({
-        source: { readLog: (start, max) => lent.jobs.readLog(started.jobId, start, max) },
-        timers: realTimers,
-        logPath: `~/.fal/jobs/${started.jobId}/log`,
-        onText: (text) => write.fire(text.replace(/\r?\n/g, '\r\n')),
-        onEnd: (status) => {
-          if (status.kind !== 'none' && status.kind !== 'unknown') line(`\n[${jobOutcomeText(status)}]`);
-          resolve(status.kind === 'exited' ? status.exitCode : 1);
+      follower = followLog(
+        { readLog: (start, max) => lent.jobs.readLog(started.jobId, start, max) },
+        {
+          logPath: `~/.fal/jobs/${started.jobId}/log`,
+          write: (text) => write.fire(text),
+          endLine: (status: JobAnswer) =>
+            status.kind === 'none' || status.kind === 'unknown' ? undefined : `[${jobOutcomeText(status)}]`,
+          onEnd: (status) => resolve(status.kind === 'exited' ? status.exitCode : 1),
+          onReadFailed: (reason) => deps.log.info(`Task log ${started.jobId}: read failed, trying again (${reason})`),
         },
-        onReadFailed: (reason) => deps.log.info(`Task log ${started.jobId}: read failed, trying again (${reason})`),
-      });
-      follower.start();
+      );
     });
   };
   return {

@@ -2,7 +2,6 @@
 // never a second machine), or drops those too old to replay safely, and tells the user either way.
 // A create whose outcome is still unknown stays pending and can be resumed.
 import * as l10n from '@vscode/l10n';
-import * as vscode from 'vscode';
 import { instanceTitle } from '../core/instanceName';
 import { machineLabel } from '../core/instanceTypes';
 import { PendingCreates, reconcilePendingCreates } from '../instances/pendingCreates';

@@ -1,7 +1,6 @@
 // "Forget Host Key…": removes an instance's remembered host key from our known_hosts (fal reuses
 // IP addresses, so a new machine may answer on an old address with a new key).
 import * as l10n from '@vscode/l10n';
-import * as vscode from 'vscode';
 import { forgetHostKey as forget } from '../remote/hostKeyCheck';
 import { readSettings } from '../settings';
 import type { RemoteDeps } from './connect';

@@ -4,6 +4,7 @@
 // makes its machine busy: never idle, never auto-deleted).
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { realTimers } from '../base/timers';
 import type { FalApi } from '../auth/falClient';
 import type { CommandTransport } from '../connections/commandTransport';
 import type { CommandId } from '../core/commandIds';
@@ -53,7 +54,7 @@ export interface JobsAttachments {
 
 export function jobsFeature(deps: JobsFeatureDeps) {
   const { log, model } = deps;
-  const book = new JobBook(deps.stored, (e) => log.error(`Could not save jobs: ${String(e)}`));
+  const book = new JobBook(deps.stored, realTimers, (e) => log.error(`Could not save jobs: ${String(e)}`));
   const hourlyUsd = (id: string) => {
     const type = model.get(id)?.instance.instance_type;
     return type ? hourlyRate(type, deps.settings().hourlyUsd) : undefined;

@@ -2,7 +2,6 @@
 // the shared picker): the cost guard never auto-deletes a protected instance. Shown as a lock in
 // the row; remembered across reloads; logged with the cost guard's decisions.
 import * as l10n from '@vscode/l10n';
-import * as vscode from 'vscode';
 import type { InstancesModel } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 import type { CostGuard } from '../cost';

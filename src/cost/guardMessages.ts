@@ -5,7 +5,7 @@ import { clockText, spanText } from '../base/durations';
 import { formatUsd, hourlyRate } from '../core/costEstimate';
 import { machineLabel } from '../core/instanceTypes';
 import { LEASE_RETRY_MS } from './lease';
-import { HOUR_MS, MINUTE_MS } from './types';
+import { HOUR_MS } from './types';
 
 export type ReminderAction = 'delete' | 'keep1h' | 'dontRemind';
 export type CountdownAnswer = 'cancel' | 'keep';

@@ -27,7 +27,7 @@ export class InstancesController implements vscode.Disposable {
 
   constructor(
     readonly session: FalSession,
-    private readonly log: vscode.LogOutputChannel,
+    log: vscode.LogOutputChannel,
     private settings: Settings,
     stored: StoredState,
   ) {

@@ -15,10 +15,13 @@ export class JobTerminals implements vscode.Disposable {
 
   constructor(
     private readonly watcher: Pick<JobsWatcher, 'lend'>,
-    book: JobBook,
+    private readonly book: JobBook,
     log: vscode.LogOutputChannel,
   ) {
-    this.terminals = new LogTerminals(log, { get: (k) => book.resumeAt(k), set: (k, p) => book.setResumeAt(k, p) });
+    this.terminals = new LogTerminals(log, {
+      get: (k) => book.resumeAt(k),
+      set: (k, p, settled) => book.setResumeAt(k, p, settled),
+    });
   }
 
   show(target: SshTarget, jobId: string, name: string): void {
@@ -36,6 +39,7 @@ export class JobTerminals implements vscode.Disposable {
 
   dispose(): void {
     this.terminals.dispose();
+    void this.book.saveResume(); // the window closes: where each open terminal stopped is kept
   }
 }
 

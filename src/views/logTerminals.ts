@@ -22,13 +22,14 @@ export interface LogTerminalSpec<S extends FollowedStatus> {
   readonly logPath: string;
   readonly lend: () => Promise<LentLog<S>>;
   /** The last line under a finished log. */
-  readonly endLine: (status: S) => string;
+  readonly endLine: (status: S) => string | undefined;
 }
 
 /** Where resume points are kept when they must outlive the window. */
 export interface ResumeStore {
   get(key: string): ResumePoint | undefined;
-  set(key: string, point: ResumePoint): void;
+  /** `settled`: the terminal closed or the log ended (the place must be kept now, not batched). */
+  set(key: string, point: ResumePoint, settled: boolean): void;
 }
 
 export class LogTerminals implements vscode.Disposable {
@@ -70,10 +71,10 @@ export class LogTerminals implements vscode.Disposable {
     let follower: SetupLogFollower<S> | undefined;
     let release: (() => Promise<void>) | undefined;
     let closed = false;
-    const keep = () => follower?.resumeAt && this.resumeAt.set(key, follower.resumeAt);
+    const keep = (settled: boolean) => follower?.resumeAt && this.resumeAt.set(key, follower.resumeAt, settled);
     const stop = () => {
       closed = true;
-      keep();
+      keep(true);
       follower?.stop();
       void release?.();
     };
@@ -89,23 +90,18 @@ export class LogTerminals implements vscode.Disposable {
               write.fire(
                 `${l10n.t`[continuing the log where this terminal stopped: ${spec.logPath} on the machine has it all]`}\r\n`,
               );
-            follower = new SetupLogFollower({
-              source: lent.source,
-              timers: realTimers,
+            follower = followLog(lent.source, {
               logPath: spec.logPath,
               ...(resume ? { resume } : {}),
-              onText: (text) => {
-                write.fire(text.replace(/\r?\n/g, '\r\n'));
-                keep();
-              },
-              onEnd: (status) => {
-                write.fire(`\r\n${spec.endLine(status)}\r\n`);
-                keep();
+              write: (text) => write.fire(text),
+              endLine: spec.endLine,
+              onText: () => keep(false),
+              onEnd: () => {
+                keep(true);
                 void lent.release();
               },
               onReadFailed: (reason) => this.log.info(`Log ${key}: read failed, trying again (${reason})`),
             });
-            follower.start();
           },
           (e: unknown) => write.fire(`${l10n.t`Cannot reach the machine: ${String(e)}`}\r\n`),
         ),
@@ -113,4 +109,41 @@ export class LogTerminals implements vscode.Disposable {
       handleInput: () => undefined, // the log is read-only: the run on the machine has no terminal
     };
   }
+}
+
+export interface FollowLogOptions<S extends FollowedStatus> {
+  readonly logPath: string;
+  readonly resume?: ResumePoint;
+  /** Terminal text: its line ends are already '\r\n'. */
+  readonly write: (text: string) => void;
+  /** The last line under a finished log; undefined for none. */
+  readonly endLine: (status: S) => string | undefined;
+  readonly onText?: () => void;
+  readonly onEnd: (status: S) => void;
+  readonly onReadFailed: (reason: string) => void;
+}
+
+/** Follows a log on the machine into a terminal (a log terminal's, or a fal task's), from `resume` on. */
+export function followLog<S extends FollowedStatus>(
+  source: SetupLogSource<S>,
+  options: FollowLogOptions<S>,
+): SetupLogFollower<S> {
+  const follower = new SetupLogFollower<S>({
+    source,
+    timers: realTimers,
+    logPath: options.logPath,
+    ...(options.resume ? { resume: options.resume } : {}),
+    onText: (text) => {
+      options.write(text.replace(/\r?\n/g, '\r\n'));
+      options.onText?.();
+    },
+    onEnd: (status) => {
+      const end = options.endLine(status);
+      if (end !== undefined) options.write(`\r\n${end}\r\n`);
+      options.onEnd(status);
+    },
+    onReadFailed: options.onReadFailed,
+  });
+  follower.start();
+  return follower;
 }

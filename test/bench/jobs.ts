@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { realTimers } from '../../src/base/timers';
-import type { CommandConnection, CommandTransport } from '../../src/connections/commandTransport';
+import type { CommandTransport } from '../../src/connections/commandTransport';
 import { SshConnections } from '../../src/connections/sshConnections';
 import { createSshTransport } from '../../src/connections/sshTransport';
 import type { SshTarget } from '../../src/connections/types';
@@ -32,8 +32,6 @@ const RUNS = 7;
 const REMOTE_DIR = 'workspace';
 /** Random bytes whose base64 (76-column lines) is ~50.7 MB. */
 const STREAM_RANDOM_BYTES = 37_500_000;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export interface RunToFirstLine {
   /** Run → "first" given to onText, ms, per run. */

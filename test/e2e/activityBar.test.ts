@@ -1,6 +1,5 @@
 // UI tests against the packaged extension (fal-compute.vsix) in a real VS Code workbench.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { repoRoot } from './codeServer';
 import { openWorkbench, type Workbench, screenshotOnFailure } from './workbench';
 import { readManifest } from '../support/manifest';

@@ -41,19 +41,13 @@ describe('Jobs: Run on H100 and the fal task (real sshd, real workbench)', funct
   let workspace: string;
   let id: string;
 
-  const terminalText = () =>
-    wb.page
-      .locator('.terminal-wrapper .xterm-rows, .xterm .xterm-rows')
-      .first()
-      .innerText()
-      .catch(() => '');
+  const terminalText = () => wb.terminalText();
   const jobRow = (name: string, re: RegExp, timeout = 30_000) =>
-    waitFor(
+    wb.waitForRow(
       `the job row ${name} to say ${re}`,
-      async () => (await wb.treeRows('Instances')).find((r) => r.label === name),
-      (r) => !!r && re.test(r.description),
+      (r) => r.label === name,
+      (r) => re.test(r.description),
       timeout,
-      100,
     );
   /** Expands the instance's row (its jobs are its children): once it has children (after a reload, when its jobs are read), and again if a repaint folded it. */
   const expand = async () => {

@@ -10,7 +10,6 @@ import { createServer, get, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../support/polling';
 import { openMachineWorkbench, type MachineWorkbench } from './machineWorkbench';
 import { screenshotOnFailure, type Workbench } from './workbench';
 
@@ -51,12 +50,11 @@ describe('Open Port… (real sshd, real workbench)', function () {
     m = await openMachineWorkbench({ workspace, keyName: 'id_ports' });
     wb = m.wb;
     id = await m.createInstance();
-    await waitFor(
+    await wb.waitForRow(
       `the row of ${id} to be ready`,
-      async () => (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(id)),
-      (r) => !!r && /ready/.test(r.ariaLabel),
+      (r) => r.ariaLabel.includes(id),
+      (r) => /ready/.test(r.ariaLabel),
       60_000,
-      100,
     );
     await wb.runCommand('Notifications: Clear All Notifications');
   });

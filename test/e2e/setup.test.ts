@@ -32,21 +32,14 @@ describe('Setup on ready (real sshd, real workbench)', function () {
   let workspace: string;
   const machineHome = () => m.machineHome;
 
-  const rowOf = async (id: string) => (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(id));
   const rowSaying = (id: string, re: RegExp, timeout = 30_000) =>
-    waitFor(
+    wb.waitForRow(
       `the row of ${id} to say ${re}`,
-      () => rowOf(id),
-      (r) => !!r && re.test(r.description),
+      (r) => r.ariaLabel.includes(id),
+      (r) => re.test(r.description),
       timeout,
-      100,
     );
-  const terminalText = () =>
-    wb.page
-      .locator('.terminal-wrapper .xterm-rows, .xterm .xterm-rows')
-      .first()
-      .innerText()
-      .catch(() => '');
+  const terminalText = () => wb.terminalText();
 
   before(async function () {
     this.timeout(120_000);

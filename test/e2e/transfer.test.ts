@@ -46,12 +46,11 @@ describe('Upload Workspace and Download Results (real sshd, real workbench)', fu
     wb = m.wb;
     // A machine made through the wizard with this key: the key is remembered for it, as for a user.
     id = await m.createInstance();
-    await waitFor(
+    await wb.waitForRow(
       `the row of ${id} to be ready`,
-      async () => (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(id)),
-      (r) => !!r && /^1x H100$/.test(r.description) && /ready/.test(r.ariaLabel),
+      (r) => r.ariaLabel.includes(id),
+      (r) => /^1x H100$/.test(r.description) && /ready/.test(r.ariaLabel),
       60_000,
-      100,
     );
     await wb.runCommand('Notifications: Clear All Notifications');
   });

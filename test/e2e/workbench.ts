@@ -337,6 +337,32 @@ export class Workbench {
     );
   }
 
+  /** Waits until the row `pick` finds in the Instances view passes `says`, and returns it. */
+  async waitForRow(
+    what: string,
+    pick: (row: TreeRow) => boolean,
+    says: (row: TreeRow) => boolean,
+    timeout = 30_000,
+  ): Promise<TreeRow> {
+    const row = await waitFor(
+      what,
+      async () => (await this.treeRows('Instances')).find(pick),
+      (r) => r !== undefined && says(r),
+      timeout,
+      100,
+    );
+    return row!;
+  }
+
+  /** The text of the first terminal on screen ('' when none is). */
+  terminalText(): Promise<string> {
+    return this.page
+      .locator('.terminal-wrapper .xterm-rows, .xterm .xterm-rows')
+      .first()
+      .innerText()
+      .catch(() => '');
+  }
+
   /** A row of a tree view, by a text its accessibility label holds (an instance id, an IP). */
   row(text: string, viewName = 'Instances'): Locator {
     return this.view(viewName).locator(`.monaco-list-row[aria-label*="${text}"]`);

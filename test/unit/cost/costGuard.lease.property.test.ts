@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { InstanceRecord } from '../../../src/core/instancesModel';
 import { CostGuard, LEASES_KEY, passGate } from '../../../src/cost';
 import { StoredState } from '../../../src/core/storedState';
-import { FakeTimers, flush } from '../core/fakeTimers';
+import { FakeTimers } from '../core/fakeTimers';
 import { answerNewest, timeStep, FakeHost, FakeIdle, HOUR, MIN, MemoryStore, record, settings } from './helpers';
 
 const IDS = ['inst_a', 'inst_b', 'inst_c'] as const;

@@ -29,7 +29,7 @@ import {
   removeInclude,
   userConfigWarnings,
 } from '../../../src/ssh/sshConfigFile';
-import { CORPUS, manyHosts, MARKER, type CorpusCase } from './fixtures/sshConfigCorpus';
+import { CORPUS, manyHosts, type CorpusCase } from './fixtures/sshConfigCorpus';
 import { hasOpenSsh, makeTempDir, removeDir, sshG } from './helpers';
 
 const FAL_HOST = 'fal-corpus';
