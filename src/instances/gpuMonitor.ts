@@ -1,6 +1,7 @@
 // Feeds the GPU sampler (src/gpu, the one owner of GPU sampling) from VS Code: which instances to
 // look at (ready, with an address; the private key the extension knows for each), whether anyone
-// is looking (Watching: view visible, window focused, each told apart in its words), and the settings. It never samples by itself; it only tells the sampler, which decides.
+// is looking (Watching: view visible, window focused, each told apart in its words), and the
+// settings. It never samples by itself; it only tells the sampler, which decides.
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { expectedGpus } from '../core/instanceTypes';
