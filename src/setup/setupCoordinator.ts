@@ -84,10 +84,7 @@ export class SetupCoordinator {
       ...options,
       watch: (target) => ({ target, waiters: 0, looked: false, attempts: 0, settled: new Set() }),
       // Whoever waits for a forgotten machine's run hears "no answer".
-      forgotten: (w) => {
-        for (const done of w.settled) done(undefined);
-        w.settled.clear();
-      },
+      forgotten: (w) => w.settled.forEach((done) => done(undefined)),
     });
   }
 
