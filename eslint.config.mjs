@@ -19,7 +19,8 @@
 //    comment that says why should never be what pushes a file over.
 // 5. Links only from us: every notification goes through src/notifications.ts, which keeps outside
 //    text in a message from making a `[label](command:…)` link (tooltips: test/unit/lint/markupRule.ts).
-// 6. Ids in one place: context keys are set only by src/views/contextKeys.ts, and our own commands
+// 6. One owner of "someone looks": only src/instances/watching.ts follows the view's visibility.
+// 7. Ids in one place: context keys are set only by src/views/contextKeys.ts, and our own commands
 //    run by their typed id through src/falCommands.ts; global state is read only through the typed
 //    keys of src/core/storedState.ts, which extension.ts alone makes from context.globalState.
 import tseslint from 'typescript-eslint';
@@ -129,6 +130,12 @@ const RESTRICTED_SYNTAX = [
     selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.value=/^fal\\./]",
     message:
       'Run our own commands with executeFalCommand from src/falCommands.ts: its id is typed (src/core/commandIds.ts).',
+  },
+  {
+    owner: 'src/instances/watching.ts',
+    selector: "MemberExpression[property.name='onDidChangeVisibility']",
+    message:
+      'Follow Watching (src/instances/watching.ts): it alone reads whether the Instances view is visible and the window focused, and every watcher follows its one event.',
   },
   {
     owner: 'src/extension.ts',

@@ -39,6 +39,7 @@ import { createSshTransport, SshConnections } from './connections';
 import { InstanceKeyStore } from './instances/instanceKeyStore';
 import { InstanceNames } from './instances/instanceNames';
 import { InstancesController } from './instances/instancesController';
+import { Watching } from './instances/watching';
 import { NamePruner } from './instances/namePruner';
 import { HostPruner } from './remote/hostPruner';
 import { affectsSettings, readSettings } from './settings';
@@ -68,14 +69,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const session = new FalSession(keys, log, version, () => settings.apiBaseUrl);
   const stored = new StoredState(context.globalState, (line) => log.warn(line));
-  const controller = new InstancesController(session, log, settings, stored);
+  // Whether someone looks (the view visible, the window focused): fed here once, followed by every watcher.
+  const watching = new Watching(vscode.window, (e) => log.error('A follower of the view and window failed:', e));
+  const controller = new InstancesController(session, log, settings, stored, watching);
   const instanceKeys = new InstanceKeyStore(stored);
   // One SSH connection per instance, shared by all that run commands there (GPU sampling, setup).
   const logLine = (line: string) => log.info(line);
   const sshTransport = createSshTransport({ knownHostsFile: settings.ssh.paths.knownHosts, log: logLine });
   const connections = (sshConnections = new SshConnections(sshTransport, logLine));
   // The GPU view: the sampler is fed here and is the only thing that samples.
-  const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log, connections));
+  const gpu = (gpuMonitor = new GpuMonitor(controller.model, instanceKeys, settings, log, connections, watching));
   const idleOn = () => gpu.settings.sampleSeconds > 0 && gpu.settings.idleMinutes > 0;
   // The cost guard: whose instances are ours, what they cost, one delete path for all.
   const ownership = new Ownership(stored, (e) => log.error(`Could not save the instances created here: ${String(e)}`));
@@ -94,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const command = <A extends unknown[]>(id: CommandId, run: (...args: A) => unknown) =>
     registerCommand(log, id, title(id), run);
   const machineDeps = {
-    ...{ model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command },
+    ...{ model: controller.model, keyStore: instanceKeys, stored, connections, names, log, command, watching },
     settings: () => settings,
   };
   const transfer = transferFeature(machineDeps);
@@ -150,10 +153,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
   );
   const spendReports = new SpendReportProvider(figures, controller.model, () => creditStatus.reportLines());
-  controller.attachView(view.treeView);
-  gpu.attachView(view.treeView);
-  setup.monitor.attachView(view.treeView);
-  jobs.monitor.attachView(view.treeView);
+  watching.attachView(view.treeView);
   const idleDecorations = new IdleDecorations(gpu.sampler, idleOn);
   const showIdle = () =>
     statusBar.setPart(
@@ -177,7 +177,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   let importOffered = false;
   const offerImportOnce = () => {
-    if (importOffered || !view.treeView.visible) return;
+    if (importOffered || !watching.visible) return;
     importOffered = true;
     runInBackground(log, title('fal.importApiKey'), () => offerKeyImport(keyDeps));
   };
@@ -186,6 +186,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     keys,
     session,
+    watching,
     controller,
     view,
     statusBar,
@@ -231,7 +232,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...costCommands({ model: controller.model, guard: cost.guard, notices, costTree, spendReports, command }),
     command('fal.removeSshConfigChanges', () => removeSshConfigChangesCommand(log)),
     command('fal.renameInstance', (arg?: unknown) => renameInstance(deps, arg)),
-    view.treeView.onDidChangeVisibility(offerImportOnce),
+    watching.onDidChange(offerImportOnce),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;
       settings = readSettings();

@@ -8,6 +8,7 @@ import { saveOutcome } from '../cost/resultsStep';
 import { showInformationMessage } from '../notifications';
 import type { JobNode } from '../views/jobsTreePart';
 import { executeFalCommand } from '../falCommands';
+import { requireTarget } from './jobLauncher';
 import { CommandError } from './registerCommand';
 import { startAndFollow, type RunJobDeps } from './runJob';
 import type { JobStatus } from '../jobs/types';
@@ -29,12 +30,6 @@ function requireJob(deps: JobActionDeps, arg: unknown): { node: JobNode; status:
   const job = jobOf(deps, arg);
   if (!job) throw new CommandError(l10n.t('Choose a job in the Instances view (under its machine).'));
   return job;
-}
-
-function requireTarget(deps: JobActionDeps, id: string) {
-  const target = deps.jobs.target(id);
-  if (!target) throw new CommandError(l10n.t`${deps.names.get(id) ?? id} is not reachable now (not ready, or no key).`);
-  return target;
 }
 
 export function showJobOutput(deps: JobActionDeps, arg: unknown): void {

@@ -44,8 +44,7 @@ export async function launchJob(
   const { id } = request;
   const machine = deps.names.get(id) ?? id;
   if (!(await chooseKey(deps, id))) return undefined;
-  const target = deps.jobs.target(id);
-  if (!target) throw new CommandError(l10n.t`${machine} is not ready: a job runs on a ready machine.`);
+  const target = requireTarget(deps, id);
   if (!(await setupSettled(deps, id, machine))) return undefined;
   const folder = transferFolder();
   if (!folder) throw new CommandError(l10n.t('Open a folder first: a job runs the open folder’s code on the machine.'));
@@ -74,6 +73,13 @@ export async function launchJob(
   } finally {
     await lent.release();
   }
+}
+
+/** The machine as an SSH target with its key (Run, Stop, Show Output); a CommandError when it is not ready or no key is known. */
+export function requireTarget(deps: Pick<LaunchDeps, 'jobs' | 'names'>, id: string): SshTarget {
+  const target = deps.jobs.target(id);
+  if (!target) throw new CommandError(l10n.t`${deps.names.get(id) ?? id} is not reachable now (not ready, or no key).`);
+  return target;
 }
 
 /** Waits for the machine's setup (a progress notification, cancellable); asks before running on a failed one. */

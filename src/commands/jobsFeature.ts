@@ -6,19 +6,16 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { realTimers } from '../base/timers';
 import type { FalApi } from '../auth/falClient';
-import type { CommandTransport } from '../connections/commandTransport';
 import type { CommandId } from '../core/commandIds';
 import { hourlyRate } from '../core/costEstimate';
-import type { InstancesModel } from '../core/instancesModel';
 import type { StoredState } from '../core/storedState';
 import { busyAwareIdle } from '../cost/busyIdle';
 import type { IdleSource } from '../cost/types';
 import type { InstanceDeleter } from '../instances/instanceDeleter';
-import type { InstanceKeyStore } from '../instances/instanceKeyStore';
 import type { NameLookup } from '../instances/instanceNames';
 import { JobBook } from '../instances/jobBook';
 import { jobEnded } from '../instances/jobEnds';
-import { JobsMonitor } from '../instances/jobsMonitor';
+import { JobsMonitor, type JobsMonitorDeps } from '../instances/jobsMonitor';
 import type { WorkspaceTransfers } from '../instances/workspaceTransfers';
 import type { SetupWaiter } from '../remote/setupWait';
 import type { Settings } from '../settings';
@@ -31,13 +28,10 @@ import { downloadJobResults, runJobAgain, showJobOutput, stopJob } from './jobAc
 import { runInBackground } from './registerCommand';
 import { runJobCommand } from './runJob';
 
-export interface JobsFeatureDeps {
-  readonly model: InstancesModel;
-  readonly keyStore: InstanceKeyStore;
+/** What the monitor needs (but what is made here: its SSH settings and what a job's end does), and more. */
+export interface JobsFeatureDeps extends Omit<JobsMonitorDeps, 'ssh' | 'ended'> {
   readonly stored: StoredState;
-  readonly connections: CommandTransport;
   readonly names: NameLookup;
-  readonly log: vscode.LogOutputChannel;
   readonly command: (id: CommandId, run: (arg?: unknown) => unknown) => vscode.Disposable;
   readonly settings: () => Settings;
   readonly transfers: WorkspaceTransfers;

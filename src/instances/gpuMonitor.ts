@@ -1,7 +1,7 @@
 // Feeds the GPU sampler (src/gpu, the one owner of GPU sampling) from VS Code: which instances to
 // look at (ready, with an address; the private key the extension knows for each), whether anyone
-// is looking (the same two signals the refresh scheduler gets: view visible, window focused), and
-// the settings. It never samples by itself; it only tells the sampler, which decides.
+// is looking (Watching: view visible, window focused, each told apart in its words), and the
+// settings. It never samples by itself; it only tells the sampler, which decides.
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { expectedGpus } from '../core/instanceTypes';
@@ -12,14 +12,13 @@ import { GpuSampler, type GpuTarget } from '../gpu';
 import { sshAddressOf } from '../core/sshAddress';
 import type { GpuSettings, Settings } from '../settings';
 import type { InstanceKeyStore } from './instanceKeyStore';
+import type { Watching } from './watching';
 
 export class GpuMonitor implements vscode.Disposable {
   readonly sampler: GpuSampler;
   private readonly disposables: vscode.Disposable[] = [];
   private gpuSettings: GpuSettings;
   private ssh: Settings['ssh'];
-  private visible = false;
-  private focused = vscode.window.state.focused;
   private lastActivity = '';
 
   constructor(
@@ -29,6 +28,7 @@ export class GpuMonitor implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** The connection owner (src/connections): the sampler borrows one connection per instance from it. */
     connections: CommandTransport,
+    private readonly watching: Watching,
   ) {
     this.gpuSettings = settings.gpu;
     this.ssh = settings.ssh;
@@ -39,15 +39,11 @@ export class GpuMonitor implements vscode.Disposable {
       idleMinutes: settings.gpu.idleMinutes,
       log: (message) => log.info(message),
     });
-    this.sampler.setFocused(this.focused);
     this.disposables.push(
       model.onDidChange(() => this.updateTargets()),
       keyStore.onDidChange(() => this.updateTargets()),
-      vscode.window.onDidChangeWindowState((s) => {
-        this.focused = s.focused;
-        this.sampler.setFocused(s.focused);
-        this.logActivity();
-      }),
+      watching.tell(this.sampler),
+      watching.onDidChange(() => this.logActivity()),
     );
     this.updateTargets();
   }
@@ -59,11 +55,6 @@ export class GpuMonitor implements vscode.Disposable {
   /** The idle signal the cost guard consumes (its own IdleSource interface): the sampler as is. */
   get idleSource(): IdleSource {
     return this.sampler;
-  }
-
-  attachView(view: vscode.TreeView<unknown>): void {
-    this.setVisible(view.visible);
-    this.disposables.push(view.onDidChangeVisibility((e) => this.setVisible(e.visible)));
   }
 
   updateSettings(settings: Settings): void {
@@ -109,12 +100,6 @@ export class GpuMonitor implements vscode.Disposable {
     return this.sampler.dispose();
   }
 
-  private setVisible(visible: boolean): void {
-    this.visible = visible;
-    this.sampler.setVisible(visible);
-    this.logActivity();
-  }
-
   private updateTargets(): void {
     this.sampler.setTargets(this.targets());
   }
@@ -135,8 +120,8 @@ export class GpuMonitor implements vscode.Disposable {
   /** Whether the sampler samples by itself now, or why not. */
   private activity(): 'off' | 'hidden' | 'unfocused' | 'on' {
     if (this.gpuSettings.sampleSeconds === 0) return 'off';
-    if (!this.visible) return 'hidden';
-    if (!this.focused) return 'unfocused';
+    if (!this.watching.visible) return 'hidden';
+    if (!this.watching.focused) return 'unfocused';
     return 'on';
   }
 

@@ -1,6 +1,6 @@
 // Keeps the instances model current: owns the refresh scheduler (the only poller) and the sync it
 // runs, follows the session (no key, a rejected key: no polling), and tells the scheduler what it
-// needs to know (view visible, window focused, which key). Waits elsewhere hold the scheduler and
+// needs to know (whether someone looks: Watching; which key). Waits elsewhere hold the scheduler and
 // watch the model. The scheduler also reads the account's balance (BillingSync → `credit`).
 import * as vscode from 'vscode';
 import type { FalSession, SessionState } from '../auth/falSession';
@@ -14,6 +14,7 @@ import { RefreshScheduler } from '../core/refreshScheduler';
 import type { StoredState } from '../core/storedState';
 import { describeSchedule } from '../core/scheduleWords';
 import type { Settings } from '../settings';
+import type { Watching } from './watching';
 
 export class InstancesController implements vscode.Disposable {
   readonly model: InstancesModel;
@@ -30,6 +31,7 @@ export class InstancesController implements vscode.Disposable {
     log: vscode.LogOutputChannel,
     private settings: Settings,
     stored: StoredState,
+    watching: Watching,
   ) {
     const firstSeen = {
       get: () => stored.get('fal.instances.firstSeen'),
@@ -56,17 +58,11 @@ export class InstancesController implements vscode.Disposable {
       billing: { fetch: () => billing.fetch() },
     });
     this.deletions = new DeletionWatch({ model: this.model, scheduler: this.scheduler, timers: realTimers, log });
-    this.scheduler.setFocused(vscode.window.state.focused);
     this.disposables.push(
-      vscode.window.onDidChangeWindowState((s) => this.scheduler.setFocused(s.focused)),
+      watching.tell(this.scheduler),
       session.onDidChange((state) => this.follow(state)),
     );
     this.follow(session.state);
-  }
-
-  attachView(view: vscode.TreeView<unknown>): void {
-    this.scheduler.setVisible(view.visible);
-    this.disposables.push(view.onDidChangeVisibility((e) => this.scheduler.setVisible(e.visible)));
   }
 
   updateSettings(settings: Settings): void {

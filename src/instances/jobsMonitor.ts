@@ -1,6 +1,6 @@
 // Feeds the jobs watcher (src/jobs, the one owner of reading jobs from machines) from VS Code: the
-// ready instances this window can log in to (a key is known), whether anyone looks (view visible,
-// window focused), and which machines went away — a job last seen running on a deleted machine is
+// ready instances this window can log in to (a key is known), whether anyone looks (Watching), and
+// which machines went away — a job last seen running on a deleted machine is
 // reported lost, once.
 import * as vscode from 'vscode';
 import { Emitter } from '../base/emitter';
@@ -14,6 +14,7 @@ import { JobRemote } from '../jobs/jobRemote';
 import { JobsWatcher } from '../jobs/jobsWatcher';
 import type { JobStatus } from '../jobs/types';
 import type { InstanceKeyStore } from './instanceKeyStore';
+import type { Watching } from './watching';
 
 export interface JobsMonitorDeps {
   readonly model: InstancesModel;
@@ -21,6 +22,7 @@ export interface JobsMonitorDeps {
   readonly connections: CommandTransport;
   readonly ssh: () => { readonly port: number; readonly user: string };
   readonly log: vscode.LogOutputChannel;
+  readonly watching: Watching;
   /** A job seen running here ended: the notification, results, and a task's delete. */
   readonly ended: (id: string, status: JobStatus, machineGone: boolean) => void;
 }
@@ -31,8 +33,6 @@ export class JobsMonitor implements vscode.Disposable {
   /** Fires with the instance whose jobs changed (rows, the status bar, the cost guard's busy). */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
-  private visible = false;
-  private focused = vscode.window.state.focused;
   private targetIds = new Set<string>();
 
   constructor(private readonly deps: JobsMonitorDeps) {
@@ -47,23 +47,9 @@ export class JobsMonitor implements vscode.Disposable {
     this.disposables.push(
       deps.model.onDidChange(() => this.updateTargets()),
       deps.keyStore.onDidChange(() => this.updateTargets()),
-      vscode.window.onDidChangeWindowState((s) => {
-        this.focused = s.focused;
-        this.updateActive();
-      }),
+      deps.watching.onDidChange(() => this.watcher.setActive(deps.watching.someoneLooks)),
     );
     this.updateTargets();
-  }
-
-  attachView(view: vscode.TreeView<unknown>): void {
-    this.visible = view.visible;
-    this.updateActive();
-    this.disposables.push(
-      view.onDidChangeVisibility((e) => {
-        this.visible = e.visible;
-        this.updateActive();
-      }),
-    );
   }
 
   /** The instance as an SSH target with its key; undefined when it is not ready or no key is known. */
@@ -112,9 +98,5 @@ export class JobsMonitor implements vscode.Disposable {
     }
     this.targetIds = ids;
     this.watcher.setTargets(targets);
-  }
-
-  private updateActive(): void {
-    this.watcher.setActive(this.visible && this.focused);
   }
 }

@@ -1,6 +1,6 @@
 // Feeds the setup coordinator (src/setup, the one owner of setup on the machines) from VS Code:
 // which ready instances were created from a folder open in this window whose workspace has a setup
-// (`.fal/setup.sh` or `fal.setup.command`), whether anyone looks (view visible, window focused),
+// (`.fal/setup.sh` or `fal.setup.command`), whether anyone looks (Watching),
 // and the questions only VS Code can ask: is the workspace trusted, has the user seen and approved
 // this exact content. A workspace without a setup sees nothing new: no instance is handed in, so no
 // SSH connection is made for it.
@@ -23,6 +23,7 @@ import { showErrorMessage, showWarningMessage } from '../notifications';
 import type { InstanceKeyStore } from './instanceKeyStore';
 import type { NameLookup } from './instanceNames';
 import { SetupOrigins } from './setupOrigins';
+import type { Watching } from './watching';
 
 export interface SetupMonitorDeps {
   readonly model: InstancesModel;
@@ -32,6 +33,7 @@ export interface SetupMonitorDeps {
   readonly settings: () => Settings;
   readonly names: NameLookup;
   readonly log: vscode.LogOutputChannel;
+  readonly watching: Watching;
   /** A run we watched ended: the notification (views/setupNotices.ts). */
   readonly ended: (id: string, status: SetupStatus) => void;
   /**
@@ -49,8 +51,6 @@ export class SetupMonitor implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Folders (uri strings) whose workspace has a setup, re-read when `.fal/setup.sh` or the setting changes. */
   private foldersWithSetup = new Set<string>();
-  private visible = false;
-  private focused = vscode.window.state.focused;
 
   constructor(private readonly deps: SetupMonitorDeps) {
     this.origins = new SetupOrigins(deps.stored, (e) => deps.log.error(`Could not save setup origins: ${String(e)}`));
@@ -74,23 +74,9 @@ export class SetupMonitor implements vscode.Disposable {
       deps.keyStore.onDidChange(() => this.updateTargets()),
       vscode.workspace.onDidChangeWorkspaceFolders(reread),
       vscode.workspace.onDidGrantWorkspaceTrust(reread),
-      vscode.window.onDidChangeWindowState((s) => {
-        this.focused = s.focused;
-        this.updateActive();
-      }),
+      deps.watching.onDidChange(() => this.coordinator.setActive(deps.watching.someoneLooks)),
     );
     reread();
-  }
-
-  attachView(view: vscode.TreeView<unknown>): void {
-    this.visible = view.visible;
-    this.updateActive();
-    this.disposables.push(
-      view.onDidChangeVisibility((e) => {
-        this.visible = e.visible;
-        this.updateActive();
-      }),
-    );
   }
 
   /** The settings changed (fal.setup.command may give a workspace a setup, or take it away). */
@@ -109,10 +95,6 @@ export class SetupMonitor implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.coordinator.dispose();
     this.changed.clear();
-  }
-
-  private updateActive(): void {
-    this.coordinator.setActive(this.visible && this.focused);
   }
 
   private async readFolders(): Promise<void> {

@@ -12,6 +12,7 @@ import type { Timers } from '../base/timers';
 import { errorText } from '../base/errorText';
 import type { CommandConnection, CommandTransport } from '../connections/commandTransport';
 import type { SshTarget } from '../connections/types';
+import { WatchedMachines, type WatchedMachine } from '../connections/watchedMachines';
 import type { JobStatus, MachineJobs } from './types';
 
 export interface JobsWatcherOptions {
@@ -37,35 +38,24 @@ export interface JobsKnown {
   readonly readAtMs: number;
 }
 
-interface Watched {
-  target: SshTarget;
+interface Watched extends WatchedMachine {
   known?: JobsKnown;
-  connection?: Promise<CommandConnection>;
-  timer?: unknown;
   reading?: Promise<void>;
 }
 
 export class JobsWatcher {
-  private readonly watched = new Map<string, Watched>();
+  private readonly watched: WatchedMachines<Watched>;
   /** `<id>/<job id>` of jobs started here and not yet seen ending: their end is reported even if no listing saw them run. */
   private readonly expected = new Set<string>();
   private active = false;
-  private disposed = false;
 
-  constructor(private readonly o: JobsWatcherOptions) {}
+  constructor(private readonly o: JobsWatcherOptions) {
+    this.watched = new WatchedMachines({ ...o, watch: (target) => ({ target }) });
+  }
 
   /** The ready instances with a key; instances no longer among them are forgotten (their connection given back). */
   setTargets(targets: readonly SshTarget[]): void {
-    const ids = new Set(targets.map((t) => t.id));
-    for (const [id, w] of this.watched) if (!ids.has(id)) this.forget(id, w);
-    for (const target of targets) {
-      const w = this.watched.get(target.id);
-      if (w) w.target = target;
-      else {
-        this.watched.set(target.id, { target });
-        this.schedule(this.watched.get(target.id)!, 0);
-      }
-    }
+    for (const w of this.watched.setTargets(targets)) this.schedule(w, 0);
   }
 
   /** Someone looks (view visible and window focused): every instance is listed. */
@@ -79,7 +69,7 @@ export class JobsWatcher {
   machineGone(id: string): void {
     const w = this.watched.get(id);
     const running = w?.known?.jobs.filter((j) => j.kind === 'running') ?? [];
-    if (w) this.forget(id, w);
+    this.watched.forget(id);
     for (const job of running) this.o.ended(id, { kind: 'lost', run: job.run }, true);
   }
 
@@ -121,8 +111,7 @@ export class JobsWatcher {
   }
 
   dispose(): void {
-    this.disposed = true;
-    for (const [id, w] of this.watched) this.forget(id, w);
+    this.watched.dispose();
   }
 
   private pace(w: Watched): number {
@@ -136,11 +125,10 @@ export class JobsWatcher {
   }
 
   private schedule(w: Watched, ms: number): void {
-    this.o.timers.clearTimeout(w.timer);
-    w.timer = undefined;
-    if (this.disposed || this.watched.get(w.target.id) !== w) return;
-    if (!this.polled(w) && w.known) return this.release(w);
-    w.timer = this.o.timers.setTimeout(() => void this.read(w).then(() => this.schedule(w, this.pace(w))), ms);
+    this.watched.next(w);
+    if (!this.watched.has(w)) return;
+    if (!this.polled(w) && w.known) return this.watched.release(w);
+    this.watched.next(w, ms, () => void this.read(w).then(() => this.schedule(w, this.pace(w))));
   }
 
   private read(w: Watched): Promise<void> {
@@ -152,9 +140,8 @@ export class JobsWatcher {
     const id = w.target.id;
     let connection: CommandConnection;
     try {
-      connection = await (w.connection ??= this.connect(w));
+      connection = await this.watched.connection(w);
     } catch (e) {
-      w.connection = undefined;
       this.o.log(`Jobs of ${id}: cannot reach the machine (${errorText(e)}); trying again later`);
       return;
     }
@@ -165,7 +152,7 @@ export class JobsWatcher {
         this.o.log(`Jobs of ${id}: listing failed (${errorText(e)})`);
         return undefined;
       });
-    if (!listing || this.watched.get(id) !== w) return;
+    if (!listing || !this.watched.has(w)) return;
     if (listing.kind === 'unknown') return this.o.log(`Jobs of ${id}: the listing was unreadable (${listing.reason})`);
     const before = w.known?.jobs ?? [];
     w.known = { jobs: listing.jobs, readAtMs: this.o.timers.now() };
@@ -181,30 +168,6 @@ export class JobsWatcher {
         this.o.ended(id, job, false);
       }
     }
-  }
-
-  private connect(w: Watched): Promise<CommandConnection> {
-    const connecting = this.o.connections.connect(w.target, { acceptNewHostKey: true });
-    void connecting.then(
-      (c) => c.onDrop(() => w.connection === connecting && (w.connection = undefined)),
-      () => undefined,
-    );
-    return connecting;
-  }
-
-  private release(w: Watched): void {
-    const connection = w.connection;
-    w.connection = undefined;
-    void connection?.then(
-      (c) => c.close(),
-      () => undefined,
-    );
-  }
-
-  private forget(id: string, w: Watched): void {
-    this.o.timers.clearTimeout(w.timer);
-    this.watched.delete(id);
-    this.release(w);
   }
 }
 

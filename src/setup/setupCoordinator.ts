@@ -8,6 +8,7 @@
 import type { Timers } from '../base/timers';
 import type { CommandConnection, CommandTransport } from '../connections/commandTransport';
 import type { SshTarget } from '../connections/types';
+import { WatchedMachines, type WatchedMachine } from '../connections/watchedMachines';
 import { SetupRemote, type StartOutcome } from './setupRemote';
 import type { SetupScript } from './setupSource';
 import type { SetupStatus } from './setupStatus';
@@ -51,11 +52,8 @@ export interface SetupKnown {
   readonly readAtMs: number;
 }
 
-interface Watched {
-  target: SshTarget;
+interface Watched extends WatchedMachine {
   known?: SetupKnown;
-  connection?: Promise<CommandConnection>;
-  timer?: unknown;
   busy?: Promise<void>;
   waiters: number;
   /** The first look got an answer (and started the script if the machine had none). */
@@ -78,26 +76,21 @@ const FIRST_LOOK_RETRY_MS = 10_000;
 const FIRST_LOOK_ATTEMPTS = 30;
 
 export class SetupCoordinator {
-  private readonly watched = new Map<string, Watched>();
+  private readonly watched: WatchedMachines<Watched>;
   private active = false;
-  private disposed = false;
 
-  constructor(private readonly options: SetupCoordinatorOptions) {}
+  constructor(private readonly options: SetupCoordinatorOptions) {
+    this.watched = new WatchedMachines<Watched>({
+      ...options,
+      watch: (target) => ({ target, waiters: 0, looked: false, attempts: 0, settled: new Set() }),
+      // Whoever waits for a forgotten machine's run hears "no answer".
+      forgotten: (w) => w.settled.forEach((done) => done(undefined)),
+    });
+  }
 
   /** The ready instances created from this workspace with a known key. A new one is looked at once. */
   setTargets(targets: readonly SshTarget[]): void {
-    const ids = new Set(targets.map((t) => t.id));
-    for (const [id, w] of this.watched) if (!ids.has(id)) this.forget(id, w);
-    for (const target of targets) {
-      const w = this.watched.get(target.id);
-      if (w) {
-        w.target = target;
-        continue;
-      }
-      const fresh: Watched = { target, waiters: 0, looked: false, attempts: 0, settled: new Set() };
-      this.watched.set(target.id, fresh);
-      void this.step(fresh, (remote) => this.firstLook(fresh, remote));
-    }
+    for (const w of this.watched.setTargets(targets)) void this.step(w, (remote) => this.firstLook(w, remote));
   }
 
   /** View visible and window focused: running setups are read; otherwise they are not. */
@@ -184,8 +177,7 @@ export class SetupCoordinator {
   }
 
   dispose(): void {
-    this.disposed = true;
-    for (const [id, w] of this.watched) this.forget(id, w);
+    this.watched.dispose();
   }
 
   private async firstLook(w: Watched, remote: MachineSetup): Promise<void> {
@@ -194,7 +186,7 @@ export class SetupCoordinator {
     w.looked = true;
     if (w.known?.status.kind !== 'none') return; // the machine has a run (a reload, another window)
     const prepared = await this.options.prepare(w.target.id);
-    if (!prepared || this.watched.get(w.target.id) !== w) return;
+    if (!prepared || !this.watched.has(w)) return;
     const outcome = await remote.start(prepared.script, {
       timeoutSeconds: this.options.timeoutSeconds(),
       workdir: prepared.workdir,
@@ -208,12 +200,11 @@ export class SetupCoordinator {
   private step(w: Watched, work: (remote: MachineSetup) => Promise<void>): Promise<void> {
     const run = async () => {
       try {
-        w.connection ??= this.options.connections.connect(w.target, { acceptNewHostKey: true });
-        const connection = await w.connection;
+        const connection = await this.watched.connection(w);
         await work(this.options.remoteFor?.(connection, w.target) ?? new SetupRemote(connection));
       } catch (e) {
         this.options.log(`Setup ${w.target.id}: ${e instanceof Error ? e.message : String(e)}`);
-        this.release(w); // a failed connection is not kept; the next read connects again
+        this.watched.release(w); // a failed connection is not kept; the next read connects again
         // Before the first answer the row says nothing (sshd may just be coming up); after it, unknown.
         // l10n-exempt: the reason of `unknown` is for the log, English
         if (w.looked) this.remember(w, { kind: 'unknown', reason: 'the machine could not be asked' });
@@ -243,45 +234,18 @@ export class SetupCoordinator {
 
   /** Reads again later while the run runs and someone looks or waits; otherwise gives the connection back. */
   private plan(w: Watched): void {
-    if (w.timer !== undefined) this.options.timers.clearTimeout(w.timer);
-    w.timer = undefined;
-    if (this.disposed || w.busy || this.watched.get(w.target.id) !== w) return;
+    this.watched.next(w);
+    if (w.busy || !this.watched.has(w)) return;
     const settled = settledStatus(w);
     if (settled) for (const done of [...w.settled]) (w.settled.delete(done), done(settled));
     if (!w.looked) {
       // Not a poll of a run but the one start, which must not wait for anyone to look.
-      if (w.attempts >= FIRST_LOOK_ATTEMPTS) return this.release(w);
-      w.timer = this.options.timers.setTimeout(() => {
-        w.timer = undefined;
-        void this.step(w, (remote) => this.firstLook(w, remote));
-      }, FIRST_LOOK_RETRY_MS);
-      return;
+      if (w.attempts >= FIRST_LOOK_ATTEMPTS) return this.watched.release(w);
+      return this.watched.next(w, FIRST_LOOK_RETRY_MS, () => void this.step(w, (remote) => this.firstLook(w, remote)));
     }
     const running = w.known?.status.kind === 'running' || w.known?.status.kind === 'unknown';
-    if (!running || (!this.active && w.waiters === 0)) return this.release(w);
-    w.timer = this.options.timers.setTimeout(
-      () => {
-        w.timer = undefined;
-        void this.step(w, (remote) => this.read(w, remote));
-      },
-      (this.options.pollMs ?? 5_000) * (w.known?.status.kind === 'unknown' ? 6 : 1),
-    );
-  }
-
-  private release(w: Watched): void {
-    const connection = w.connection;
-    w.connection = undefined;
-    void connection?.then(
-      (c) => c.close(),
-      () => undefined,
-    );
-  }
-
-  private forget(id: string, w: Watched): void {
-    this.watched.delete(id);
-    for (const done of [...w.settled]) done(undefined);
-    w.settled.clear();
-    if (w.timer !== undefined) this.options.timers.clearTimeout(w.timer);
-    this.release(w);
+    if (!running || (!this.active && w.waiters === 0)) return this.watched.release(w);
+    const ms = (this.options.pollMs ?? 5_000) * (w.known?.status.kind === 'unknown' ? 6 : 1);
+    this.watched.next(w, ms, () => void this.step(w, (remote) => this.read(w, remote)));
   }
 }

@@ -143,6 +143,14 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     assert.deepEqual(await rulesHit('src/extension.ts', code), []);
   });
 
+  it("only Watching (src/instances/watching.ts) follows the view's visibility: one owner of whether someone looks", async () => {
+    const code =
+      "import type * as vscode from 'vscode';\nexport const f = (view: vscode.TreeView<unknown>) => view.onDidChangeVisibility(() => 1);\n";
+    assert.deepEqual(await rulesHit('src/instances/x.ts', code), ['2:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/extension.ts', code), ['2:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/instances/watching.ts', code), []);
+  });
+
   it('tests may use timers', async () => {
     assert.deepEqual(await rulesHit('test/unit/x.test.ts', 'setTimeout(() => 1, 5);\n'), []);
   });

@@ -176,6 +176,21 @@ describe('SetupCoordinator (setup on ready, in fake time)', () => {
     assert.equal(h.machines.reads.length, reads);
   });
 
+  it('someone waits and the machine leaves (deleted, its key forgotten): the wait ends with no answer, nothing more is read', async () => {
+    const h = harness();
+    h.coordinator.setTargets([target('i1')]);
+    const waiting = h.coordinator.waitUntilSettled('i1');
+    await h.timers.advance(5_000);
+    assert.equal(h.coordinator.pending('i1'), true, 'its run runs');
+    const reads = h.machines.reads.length;
+    h.coordinator.setTargets([]);
+    assert.equal(await waiting, undefined);
+    assert.equal(h.coordinator.pending('i1'), false);
+    await h.timers.advance(600_000);
+    assert.equal(h.machines.reads.length, reads, 'nothing read once it left');
+    assert.equal(h.transport.open.size, 0, 'connection given back');
+  });
+
   it('Run Setup Again asks prepare again and starts a new run (again: true)', async () => {
     const h = harness();
     h.machines.runs.set('i1', 1);
