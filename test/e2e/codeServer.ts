@@ -291,9 +291,12 @@ export function makeRunDir(label = ''): string {
   return root;
 }
 
-function makeDirs(options: CodeServerOptions): RunDirs {
-  const root = makeRunDir();
-  const dirs: RunDirs = {
+/** The folders of the run in `root` (as startCodeServer lays them out; a UI test can find those of a code-server another process started). */
+export function runDirsOf(
+  root: string,
+  options: Pick<CodeServerOptions, 'userDataDir' | 'extensionsDir' | 'workspace'> = {},
+): RunDirs {
+  return {
     root,
     userData: options.userDataDir ?? join(root, 'user-data'),
     extensions: options.extensionsDir ?? join(root, 'extensions'),
@@ -303,6 +306,11 @@ function makeDirs(options: CodeServerOptions): RunDirs {
     chromiumProfile: join(root, 'chromium-profile'),
     log: join(root, 'code-server.log'),
   };
+}
+
+function makeDirs(options: CodeServerOptions): RunDirs {
+  const dirs = runDirsOf(makeRunDir(), options);
+  const { root } = dirs;
   for (const d of [
     dirs.userData,
     dirs.extensions,

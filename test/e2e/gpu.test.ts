@@ -58,16 +58,6 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     const row = wb.row(id);
     if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
   };
-  /** Chooses the private key of `id` with "fal: Choose Private Key…" (the connect flow's key picker). */
-  const chooseKey = async (id: string, key: string) => {
-    await wb.runCommand('fal: Choose Private Key…');
-    await wb.quickPick.answer(id);
-    await wb.page
-      .locator('.quick-input-widget .quick-input-title', { hasText: `Which private key opens ${id}?` })
-      .waitFor();
-    await wb.quickPick.answer(key);
-    await wb.quickPick.waitClosed();
-  };
   /** Hovers the row's label until its tooltip shows `text` (it is built on hover), and returns that hover. */
   const tooltipOf = (id: string, text: string | RegExp) => wb.hoverShowing(wb.row(id).locator('.label-name'), text);
   /**
@@ -204,7 +194,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
 
   it('with the key but no host key known: "host key unknown" and nothing sent; its action (Open SSH in Terminal) learns it, and figures follow', async function () {
     this.timeout(90_000);
-    await chooseKey(MAIN, 'fal_gpu_ed25519');
+    await wb.choosePrivateKey(MAIN, 'fal_gpu_ed25519');
     await waitForDescription(MAIN, 'GPU: host key unknown');
     assert.equal(counts().logins, 0, 'no connection without a known host key');
     await expand(MAIN);
@@ -280,24 +270,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     const idle = wb.statusBarItem(/\/h · 1 idle/);
     await idle.waitFor({ timeout: 30_000 });
     // The row's label carries the idle decoration (badge "zz", warning colour).
-    const badge = await waitFor(
-      'the idle badge on the row',
-      () =>
-        wb
-          .row(MAIN)
-          .locator('.monaco-icon-label')
-          .evaluate((el) => {
-            const view = (
-              el as unknown as {
-                ownerDocument: { defaultView: { getComputedStyle(e: unknown, p: string): { content: string } } };
-              }
-            ).ownerDocument.defaultView;
-            return view.getComputedStyle(el, '::after').content;
-          }),
-      (c) => c.includes('zz'),
-      10_000,
-      100,
-    );
+    const badge = await wb.waitForRowBadge(MAIN, 'zz', 10_000);
     assert.match(badge, /zz/);
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-idle-row');
@@ -399,7 +372,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
 
   it('a key sshd refuses: "SSH failed: <reason>" with a retry action, never a modal', async function () {
     this.timeout(120_000);
-    await chooseKey(WRONGKEY, 'id_unauthorized');
+    await wb.choosePrivateKey(WRONGKEY, 'id_unauthorized');
     await waitForDescription(WRONGKEY, 'GPU: host key unknown');
     await learnHostKey(WRONGKEY, false); // the terminal's ssh gets the host key, then sshd refuses the key
     await waitForDescription(WRONGKEY, 'GPU: SSH failed', 30_000);

@@ -33,10 +33,10 @@ export class TestSshd {
     return join(this.dir, 'authorized_keys');
   }
 
-  /** Writes the host key and config in a new temp dir and starts sshd on a free port. */
-  static async start(): Promise<TestSshd> {
+  /** Writes the host key and config in a new temp dir (under `parent`, default the system's) and starts sshd on a free port. */
+  static async start(parent = tmpdir()): Promise<TestSshd> {
     if (!existsSync(SSHD)) throw new Error(`${SSHD} missing: test/e2e/setup.mjs installs openssh-server`);
-    const dir = mkdtempSync(join(tmpdir(), 'fal-e2e-sshd-'));
+    const dir = mkdtempSync(join(parent, 'fal-e2e-sshd-'));
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     execFileSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e host', '-f', join(dir, 'host_key')]);
     const sshd = new TestSshd(dir, await freePort());
@@ -74,6 +74,16 @@ export class TestSshd {
       }
     }
     await waitFor('sshd to remove its pid file', () => !existsSync(this.pidFile), Boolean, 10_000);
+  }
+
+  /** Stops sshd without waiting, for a process's 'exit' handler (nothing async runs there). */
+  stopSync(): void {
+    try {
+      const pid = Number(readFileSync(this.pidFile, 'utf8').trim());
+      if (pid > 0) process.kill(pid, 'SIGTERM'); // never 0: that would signal our own process group
+    } catch {
+      /* not started, or already gone */
+    }
   }
 
   /** Stops sshd and removes its dir. */

@@ -214,7 +214,13 @@ export class QuickInput {
   }
 }
 
-export class Workbench {
+/**
+ * What the driver needs of the code-server behind the page: its folders (the extension's log) and
+ * how to stop it. A test driving a code-server another process started (npm run demo) gives only these.
+ */
+export type WorkbenchServer = Pick<CodeServer, 'dirs' | 'stop'>;
+
+export class Workbench<S extends WorkbenchServer = CodeServer> {
   /** Quick picks (`answer`, `items`) and input boxes (`type`, `enter`, `message`) share one widget. */
   readonly quickPick: QuickInput;
   readonly inputBox: QuickInput;
@@ -222,7 +228,7 @@ export class Workbench {
   constructor(
     readonly page: Page,
     readonly browser: BrowserContext,
-    readonly server: CodeServer,
+    readonly server: S,
   ) {
     this.quickPick = new QuickInput(page);
     this.inputBox = this.quickPick;
@@ -366,6 +372,43 @@ export class Workbench {
   /** A row of a tree view, by a text its accessibility label holds (an instance id, an IP). */
   row(text: string, viewName = 'Instances'): Locator {
     return this.view(viewName).locator(`.monaco-list-row[aria-label*="${text}"]`);
+  }
+
+  /** Chooses the private key of instance `id` with "fal: Choose Private Key…" (the connect flow's key picker). */
+  async choosePrivateKey(id: string, key: string): Promise<void> {
+    await this.runCommand('fal: Choose Private Key…');
+    await this.quickPick.answer(id);
+    await this.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: `Which private key opens ${id}?` })
+      .waitFor();
+    await this.quickPick.answer(key);
+    await this.quickPick.waitClosed();
+  }
+
+  /** Waits until the decoration badge of the row (its label's `::after`, e.g. the idle "zz") holds `badge`, and returns it. */
+  async waitForRowBadge(
+    text: string,
+    badge: string,
+    timeout = DEFAULT_TIMEOUT,
+    viewName = 'Instances',
+  ): Promise<string> {
+    return waitFor(
+      `the badge ${badge} on the row of ${text}`,
+      () =>
+        this.row(text, viewName)
+          .locator('.monaco-icon-label')
+          .evaluate((el) => {
+            const view = (
+              el as unknown as {
+                ownerDocument: { defaultView: { getComputedStyle(e: unknown, p: string): { content: string } } };
+              }
+            ).ownerDocument.defaultView;
+            return view.getComputedStyle(el, '::after').content;
+          }),
+      (content) => content.includes(badge),
+      timeout,
+      100,
+    );
   }
 
   /**
@@ -695,7 +738,9 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
 }
 
 /** A mocha `afterEach` hook: a screenshot of the workbench when the test failed, as evidence. */
-export function screenshotOnFailure(workbench: () => Workbench | undefined): (this: Mocha.Context) => Promise<void> {
+export function screenshotOnFailure(
+  workbench: () => Workbench<WorkbenchServer> | undefined,
+): (this: Mocha.Context) => Promise<void> {
   return async function (this: Mocha.Context) {
     const wb = workbench();
     if (this.currentTest?.state === 'failed' && wb)

@@ -47,24 +47,35 @@ export async function gpuSshdOrSkip(ctx: Mocha.Context, options: GpuSshdOptions 
 export interface GpuSshdOptions {
   /** The sessions' $HOME (sshd's SetEnv), so what a test writes under ~ stays in its own folder. */
   readonly home?: string;
+  /** Where sshd's temp dir goes (default: the system's temp dir). */
+  readonly parent?: string;
+  /** Loopback addresses sshd listens on besides 127.0.0.1 (same port): one sshd standing for several machines. */
+  readonly moreAddresses?: readonly string[];
+  /** A folder put on the sessions' PATH before the stub's (a command of its own that shadows the stub). */
+  readonly pathFirst?: string;
 }
 
 export async function startGpuSshd(options: GpuSshdOptions = {}): Promise<GpuSshd> {
-  const sshd = await TestSshd.start();
+  const sshd = await TestSshd.start(options.parent);
   const dir = join(sshd.dir, 'gpu');
   mkdirSync(dir, { recursive: true });
   const stub = writeStubNvidiaSmi(join(dir, 'stub'));
   // Sessions get the stub first on their PATH. SIGHUP makes sshd re-exec itself and read the config
   // again (same pid file, same port): quicker and steadier on a loaded machine than stop + start.
+  const path = [...(options.pathFirst ? [options.pathFirst] : []), stub.binDir, '/usr/local/bin:/usr/bin:/bin'];
   appendFileSync(
     sshd.config,
-    `SetEnv PATH=${stub.binDir}:/usr/local/bin:/usr/bin:/bin${options.home ? ` HOME=${options.home}` : ''}\n`,
+    [
+      ...(options.moreAddresses ?? []).map((a) => `ListenAddress ${a}`),
+      `SetEnv PATH=${path.join(':')}${options.home ? ` HOME=${options.home}` : ''}`,
+      '',
+    ].join('\n'),
   );
   process.kill(Number(readFileSync(sshd.pidFile, 'utf8').trim()), 'SIGHUP');
   await waitFor(
     'sshd to reload its config',
     () => readFileSync(sshd.log, 'utf8').split('Server listening').length - 1,
-    (n) => n >= 2,
+    (n) => n >= 2 + (options.moreAddresses?.length ?? 0), // once before, then once per address
     20_000,
     50,
   );
