@@ -3,7 +3,8 @@
 // left out that the user should hear about: secrets, links, names that are not UTF-8. What .gitignore
 // and fal.sync.exclude leave out is not listed (the user wrote those rules).
 import * as l10n from '@vscode/l10n';
-import { open, readFile, readdir, lstat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { open, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IgnoreRules } from './ignoreRules';
 import { SECRET_HEADER_BYTES, needsHeader, secretReason } from './secrets';
@@ -49,9 +50,14 @@ async function headerOf(file: string): Promise<Buffer> {
   }
 }
 
-async function fileOf(root: string, path: string): Promise<LocalFile | undefined> {
-  const stats = await lstat(join(root, path));
-  if (!stats.isFile()) return undefined;
+/**
+ * Synchronous: an lstat of a cached inode is microseconds, while each one sent to the thread pool
+ * cost ~30 µs of this thread in promises and callbacks (10,000 files: 0.3 s of the scan, which one
+ * changed file waits for). The walk still yields between folders.
+ */
+function fileOf(root: string, path: string): LocalFile | undefined {
+  const stats = lstatSync(join(root, path), { throwIfNoEntry: false });
+  if (!stats?.isFile()) return undefined;
   return { path, size: stats.size, mtimeSeconds: Math.floor(stats.mtimeMs / 1000), mode: stats.mode & 0o777 };
 }
 
@@ -64,7 +70,7 @@ export async function scanWorkspace(root: string, options: ScanOptions = {}): Pr
       const reason = secretReason(path, needsHeader(path) ? await headerOf(join(root, path)) : undefined);
       if (reason) return void tree.secrets.push({ path, reason });
     }
-    const file = await fileOf(root, path);
+    const file = fileOf(root, path);
     if (file) tree.files.push(file);
   };
   const folders = [''];
@@ -95,7 +101,12 @@ export async function scanWorkspace(root: string, options: ScanOptions = {}): Pr
   const found = new Set(tree.files.map((f) => f.path));
   for (const path of named) {
     if (found.has(path)) continue;
-    const file = await fileOf(root, path).catch(() => undefined);
+    let file: LocalFile | undefined;
+    try {
+      file = fileOf(root, path);
+    } catch {
+      // A named path that cannot be read is as good as absent: the scan goes on without it.
+    }
     if (file) tree.files.push(file);
   }
   return tree;

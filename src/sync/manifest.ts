@@ -33,6 +33,43 @@ export function manifestCommand(remoteDir: string): string {
 
 export class ManifestError extends Error {}
 
+const NOT_AN_ENTRY = () => l10n.t('the file list from the machine has an entry that is not name, size, time, type');
+
+/**
+ * Where the manifest ends in a stdout that goes on after it (the upload's first session): after the
+ * last entry comes `\0<find's exit status>\0`. No name is empty, so a NUL where a name would begin
+ * can only be that end. Fed chunk by chunk, each scanned once.
+ */
+export class ManifestEnd {
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  /** 0–3: the field of an entry the next NUL ends; 4: the status after the end. */
+  private field = 0;
+  private fieldStart = 0;
+  private endAt = 0;
+
+  /** The manifest's bytes and find's status once both are whole; throws ManifestError past MAX_MANIFEST_BYTES. */
+  push(chunk: Buffer): { manifest: Buffer; status: number } | undefined {
+    const base = this.bytes;
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    for (let i = chunk.indexOf(0); i >= 0; i = chunk.indexOf(0, i + 1)) {
+      const at = base + i;
+      if (this.field === 4) {
+        const all = Buffer.concat(this.chunks);
+        const status = all.subarray(this.fieldStart, at).toString('latin1');
+        if (!/^\d{1,3}$/.test(status)) throw new ManifestError(NOT_AN_ENTRY());
+        return { manifest: all.subarray(0, this.endAt), status: Number(status) };
+      }
+      if (this.field === 0 && at === this.fieldStart) [this.field, this.endAt] = [4, at];
+      else this.field = (this.field + 1) % 4;
+      this.fieldStart = at + 1;
+    }
+    if (this.bytes > MAX_MANIFEST_BYTES) throw new ManifestError(l10n.t('the file list from the machine is too large'));
+    return undefined;
+  }
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lossyUtf8 = new TextDecoder('utf-8');
 
@@ -52,7 +89,7 @@ export function parseManifest(bytes: Uint8Array): RemoteEntry[] {
     const text = () => Buffer.from(field()).toString('latin1');
     const [size, mtime, type] = [text(), text(), text()];
     if (nameBytes.length === 0 || !/^\d{1,16}$/.test(size) || !/^\d{1,12}(\.\d+)?$/.test(mtime) || type.length !== 1) {
-      throw new ManifestError(l10n.t('the file list from the machine has an entry that is not name, size, time, type'));
+      throw new ManifestError(NOT_AN_ENTRY());
     }
     let path: string;
     let utf8 = true;

@@ -1,24 +1,23 @@
 // The workspace up: the machine's manifest, the local scan, and only what differs, packed as one tar
 // stream per batch into `tar -x` over one exec channel. A batch lands in a staging folder inside the
-// copy and is hard-linked into place only once tar has read all of it, so a dropped connection never
-// leaves a half file that looks complete; what earlier batches brought stays, and the next run's
-// manifest skips it (resume). Nothing on the machine is ever deleted.
+// copy and is moved into place only once tar has read all of it (uploadSession.ts), so a dropped
+// connection never leaves a half file that looks complete; what earlier batches brought stays, and the
+// next run's manifest skips it (resume). Nothing on the machine is ever deleted.
 import * as l10n from '@vscode/l10n';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { realTimers, type Timers } from '../base/timers';
 import type { CommandConnection } from '../connections/commandTransport';
-import type { ExecResult } from '../connections/types';
 import { scanWorkspace, type LeftOut, type LocalFile } from './localTree';
 import type { RemoteEntry } from './manifest';
 import { planUpload } from './plan';
 import { ProgressCounter, type SyncProgress } from './progress';
-import { fetchManifest } from './remoteManifest';
-import { STAGING, homeFolder, remoteDirProblem } from './remoteShell';
+import { remoteDirProblem } from './remoteShell';
 import { SyncError, remoteFailure, syncErrorOf } from './syncError';
-import { gatherChunks, packFiles } from './tarFeed';
+import { packFiles } from './tarFeed';
 import { tarStream } from './tarStream';
+import { closeUnused, openFirstSession, openSession, type Session } from './uploadSession';
 
 export interface UploadOptions {
   readonly connection: CommandConnection;
@@ -53,20 +52,6 @@ export interface UploadResult {
 const DEFAULT_BATCH_BYTES = 128 * 1024 * 1024;
 const DEFAULT_BATCH_FILES = 4000;
 
-/**
- * Waits for a line first (`read` takes one byte at a time from a pipe: the tar after it stays
- * unread): the session can be opened while the batch before still goes, its shell's start paid
- * meanwhile, and touches nothing unless told to go. Then tar into an empty staging folder, hard
- * links into the copy (same disk: no data copied), and the staging folder goes.
- */
-export function extractCommand(remoteDir: string): string {
-  return (
-    `IFS= read -r go || exit 0; D=${homeFolder(remoteDir)}; S="$D"/${STAGING}; ` +
-    `mkdir -p "$D" && rm -rf "$S" && mkdir "$S" && tar -x --no-same-owner -f - -C "$S" && ` +
-    `cp -alf "$S"/. "$D"/ && rm -rf "$S"`
-  );
-}
-
 export function batchesOf(files: readonly LocalFile[], maxBytes: number, maxFiles: number): LocalFile[][] {
   const batches: LocalFile[][] = [];
   let batch: LocalFile[] = [];
@@ -82,32 +67,6 @@ export function batchesOf(files: readonly LocalFile[], maxBytes: number, maxFile
   }
   if (batch.length > 0) batches.push(batch);
   return batches;
-}
-
-/** The session of a batch, opened before its files are known: it starts once sendBatch writes its line. */
-interface Session {
-  readonly stdin: Transform;
-  readonly sent: Promise<ExecResult>;
-  /** Ended before it was used: the idle timeout while the batch before went, a refusal, a cancel. */
-  ended: boolean;
-}
-
-function openSession(options: UploadOptions): Session {
-  const stdin = gatherChunks();
-  const sent = options.connection.exec(extractCommand(options.remoteDir), { stdin, signal: options.signal });
-  const session: Session = { stdin, sent, ended: false };
-  // Awaited once used; the failure of one never used must not go unhandled.
-  sent.then(
-    () => (session.ended = true),
-    () => (session.ended = true),
-  );
-  return session;
-}
-
-/** Ends a session that was not needed: without its line the command exits, having touched nothing. */
-async function closeUnused(session: Session | undefined): Promise<void> {
-  session?.stdin.end();
-  await session?.sent.catch(() => undefined);
 }
 
 async function sendBatch(
@@ -163,16 +122,18 @@ async function secretsNotOnMachine(
 export async function uploadWorkspace(options: UploadOptions): Promise<UploadResult> {
   const problem = remoteDirProblem(options.remoteDir);
   if (problem) throw new SyncError('badRequest', problem);
-  // Each session starts a shell on the machine (its ~/.bashrc too: 0.2 s on the bench's sshd), so each
-  // is opened ahead: the first while the scan and the manifest run, the next while a batch goes.
-  let next: Session | undefined = openSession(options);
+  // Each session starts a shell on the machine (its ~/.bashrc too: 0.2 s on the bench's sshd): the
+  // first takes the manifest while the scan runs and then carries the first batch; each next one is
+  // opened while the batch before goes.
+  const first = openFirstSession(options);
+  let next: Session | undefined = first;
   const [tree, remote] = await Promise.all([
     scanWorkspace(options.localRoot, options).catch((e: unknown) => {
       throw syncErrorOf(e, options.signal);
     }),
-    fetchManifest(options.connection, options.remoteDir, options.signal),
+    first.manifest,
   ]).catch(async (e: unknown) => {
-    await closeUnused(next);
+    await closeUnused(first);
     throw e;
   });
   const plan = planUpload(tree.files, remote);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { posix, win32 } from 'node:path';
 import fc from 'fast-check';
-import { ManifestError, parseManifest, type RemoteEntry } from '../../../src/sync/manifest';
+import { ManifestEnd, ManifestError, parseManifest, type RemoteEntry } from '../../../src/sync/manifest';
 import { unsafeNameReason } from '../../../src/sync/pathSafety';
 import { decideResult, planUpload } from '../../../src/sync/plan';
 import type { LocalFile } from '../../../src/sync/localTree';
@@ -28,17 +28,18 @@ const nameArb = fc.string({
   unit: fc.constantFrom('a', 'b', '/', '.', ' ', '\n', 'é', "'", '"', '-'),
 });
 
+const entryArb = fc.record({
+  path: nameArb,
+  kind: fc.constantFrom('file', 'directory', 'symlink', 'other') as fc.Arbitrary<RemoteEntry['kind']>,
+  size: fc.nat(),
+  mtimeSeconds: fc.nat({ max: 4_000_000_000 }),
+  utf8: fc.constant(true),
+});
+
 describe('sync, pure', () => {
   it('the manifest parser reads back what find would print, newlines and all', () => {
-    const entry = fc.record({
-      path: nameArb,
-      kind: fc.constantFrom('file', 'directory', 'symlink', 'other') as fc.Arbitrary<RemoteEntry['kind']>,
-      size: fc.nat(),
-      mtimeSeconds: fc.nat({ max: 4_000_000_000 }),
-      utf8: fc.constant(true),
-    });
     fc.assert(
-      fc.property(fc.array(entry, { maxLength: 20 }), (entries) => {
+      fc.property(fc.array(entryArb, { maxLength: 20 }), (entries) => {
         assert.deepEqual(
           parseManifest(manifestBytes(entries)),
           entries.map((e) => ({ ...e })),
@@ -61,6 +62,22 @@ describe('sync, pure', () => {
     assert.throws(() => parseManifest(Buffer.from('a\x00-1\x001.0\x00f\x00')), ManifestError);
     const [odd] = parseManifest(Buffer.from([0x62, 0xff, 0, 0x31, 0, 0x32, 0, 0x66, 0]));
     assert.deepEqual([odd?.path, odd?.utf8], ['b\uFFFD', false]);
+  });
+
+  it('the end of the manifest is found in a longer stdout, however it is cut into chunks', () => {
+    const cuts = fc.array(fc.nat({ max: 400 }), { maxLength: 6 });
+    fc.assert(
+      fc.property(fc.array(entryArb, { maxLength: 12 }), fc.nat({ max: 255 }), cuts, (entries, status, at) => {
+        const listing = manifestBytes(entries);
+        const stdout = Buffer.concat([listing, Buffer.from(`\0${status}\0`), Buffer.from('after\0\0')]);
+        const points = [...new Set([0, ...at.map((n) => n % stdout.length), stdout.length])].sort((a, b) => a - b);
+        const end = new ManifestEnd();
+        let found: ReturnType<ManifestEnd['push']>;
+        for (let i = 1; i < points.length && !found; i++) found = end.push(stdout.subarray(points[i - 1], points[i]));
+        assert.deepEqual(found, { manifest: listing, status });
+      }),
+    );
+    assert.throws(() => new ManifestEnd().push(Buffer.from('a\x001\x002\x00f\x00\x00x\x00')), ManifestError);
   });
 
   it('after sending what the plan says, the next plan sends nothing', () => {
