@@ -1,11 +1,26 @@
 // The workspace up, over a real sshd: odd names arrive byte for byte, a second upload sends nothing,
 // one change sends one file, secrets stay home, and a connection closed mid-upload leaves no half
-// file under its name and resumes with what the machine lacks.
+// file under its name and resumes with what the machine lacks; a 5 GB tree goes up and comes back whole.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { downloadResults } from '../../../src/sync/download';
 import { uploadWorkspace } from '../../../src/sync/upload';
 import { withSyncSshd } from './syncSshd';
 
@@ -23,6 +38,29 @@ function writeTree(root: string, files: Record<string, string | Buffer>) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
   }
+}
+
+// The 5 GB tree: past 4 GiB, where 32-bit sizes and offsets would wrap, and past what any buffer
+// of ours could hold. The file is sparse here (no 5 GB written locally), with a stamped block at the
+// start, on either side of 4 GiB and at the end, so a piece sent to the wrong place or twice changes
+// the hash; on the machine and on the way back it is written whole.
+const BIG_FILE_BYTES = 5_000_000_000 + 12_345; // 5 GB, past 4 GiB, and not a multiple of tar's 512-byte blocks
+const STAMPS = [0, 4 * 1024 ** 3 - 700, 4 * 1024 ** 3 + 3, BIG_FILE_BYTES - 1000];
+
+function sparseFile(path: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const at of STAMPS) writeSync(fd, Buffer.from(`block at ${at}\n`.repeat(40)), 0, undefined, at);
+    writeSync(fd, Buffer.from([0x2a]), 0, 1, BIG_FILE_BYTES - 1);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path, { highWaterMark: 4 * 1024 * 1024 }), hash);
+  return hash.digest('hex');
 }
 
 describe('uploadWorkspace over a real sshd', function () {
@@ -186,5 +224,30 @@ describe('uploadWorkspace over a real sshd', function () {
       (e: Error & { kind?: string }) => e.kind === 'remote' && /a command is missing on the machine/.test(e.message),
     );
     assert.equal(existsSync(join(env.s.home, remoteDir, 'a.txt')), false);
+  });
+
+  it('a 5 GB tree goes up and comes back byte for byte, and a second upload sends nothing', async function () {
+    this.timeout(600_000);
+    const local = env.s.localDir('big');
+    const remoteDir = env.s.remoteDir('big');
+    mkdirSync(join(local, 'outputs'));
+    const file = join(local, 'outputs', 'weights.bin');
+    sparseFile(file);
+    const expected = await sha256(file);
+
+    const up = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir });
+    assert.deepEqual([up.sentFiles, up.sentBytes], [1, BIG_FILE_BYTES]);
+    const onMachine = join(env.s.home, remoteDir, 'outputs', 'weights.bin');
+    assert.equal(statSync(onMachine).size, BIG_FILE_BYTES);
+    assert.equal(await sha256(onMachine), expected, 'the copy on the machine');
+    const again = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir });
+    assert.deepEqual([again.sentFiles, again.upToDateFiles], [0, 1]);
+
+    const home = env.s.localDir('big-back');
+    const back = await downloadResults({ connection: env.conn, localRoot: home, remoteDir, globs: ['outputs/**'] });
+    assert.deepEqual(back.downloaded, ['outputs/weights.bin']);
+    const brought = join(home, 'outputs', 'weights.bin');
+    assert.equal(statSync(brought).size, BIG_FILE_BYTES);
+    assert.equal(await sha256(brought), expected, 'the copy brought home');
   });
 });
