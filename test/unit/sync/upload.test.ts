@@ -3,7 +3,7 @@
 // file under its name and resumes with what the machine lacks; a 5 GB tree goes up and comes back whole.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
   createReadStream,
@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { downloadResults } from '../../../src/sync/download';
 import { uploadWorkspace } from '../../../src/sync/upload';
+import { waitFor } from '../../support/polling';
 import { withSyncSshd } from './syncSshd';
 
 const ODD_NAMES = [
@@ -165,11 +166,15 @@ describe('uploadWorkspace over a real sshd', function () {
       },
     });
     await assert.rejects(first, (e: Error & { kind?: string }) => e.kind === 'connection');
+    // The dropped session's shell may still be moving a batch it had whole when the connection went
+    // (or be killed in the middle of that move): look once nothing of it runs on the machine.
+    const running = () => spawnSync('pgrep', ['-f', remoteDir]).status === 0;
+    await waitFor('the dropped session to end on the machine', running, (r) => !r, 30_000, 50);
     const landed = readdirSync(join(env.s.home, remoteDir)).filter((n) => n !== '.fal-sync-partial');
+    // Every file under its name is whole; the batch cut short never reached the copy.
     for (const n of landed)
       assert.deepEqual(readFileSync(join(env.s.home, remoteDir, n)), readFileSync(join(local, n)), n);
-    // Whole batches only (4 files each): the batch cut short never reached the copy.
-    assert.ok(landed.length >= 4 && landed.length < 12 && landed.length % 4 === 0, `landed ${landed.length}`);
+    assert.ok(landed.length < 12, `landed ${landed.length}`);
     const resumed = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir });
     assert.equal(resumed.sentFiles, 12 - landed.length);
     for (const n of names)
