@@ -92,9 +92,7 @@ export class JobBook {
     const entries = Object.entries(this.stored.get(storedKey) as Record<string, unknown>).filter(
       ([k]) => !changedKeys.has(k),
     );
-    const kept = Object.fromEntries(
-      [...entries.slice(-(MAX_ENTRIES - changed.length)), ...changed].slice(-MAX_ENTRIES),
-    );
+    const kept = Object.fromEntries([...entries, ...changed].slice(-MAX_ENTRIES));
     return this.stored.update(storedKey, kept as never).then(undefined, this.onSaveError);
   }
 }
