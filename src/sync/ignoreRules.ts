@@ -3,9 +3,7 @@
 // the user's `fal.sync.exclude` (gitignore syntax, read last so nothing re-includes what the user
 // excluded). Pure: the walker feeds it the .gitignore texts it finds.
 import ignore, { type Ignore } from 'ignore';
-
-/** Never uploaded, whatever the rules say: git's own store and our staging folder on the machine. */
-export const ALWAYS_EXCLUDED = ['.git', '.fal-sync-partial'];
+import { inStaging } from './remoteShell';
 
 interface ScopedRules {
   /** The folder the .gitignore lives in, relative to the root ('' for the root), with a trailing '/'. */
@@ -33,7 +31,8 @@ export class IgnoreRules {
    * before entering it: like git, a file inside an ignored folder cannot be re-included.
    */
   ignores(path: string, isDirectory: boolean): boolean {
-    if (ALWAYS_EXCLUDED.includes(path.split('/')[0] ?? '')) return true;
+    // Never uploaded, whatever the rules say: git's own store and our staging folders.
+    if (path.split('/')[0] === '.git' || inStaging(path)) return true;
     const asked = isDirectory ? `${path}/` : path;
     let ignored = false;
     for (const { prefix, rules } of this.scoped) {

@@ -22,5 +22,11 @@ export function homeFolder(remoteDir: string): string {
   return `"$HOME"/${shellQuote(remoteDir)}`;
 }
 
-/** The folder inside the machine's copy where an upload lands before it is moved in (never synced). */
+/**
+ * The name every staging folder inside the machine's copy starts with (`.fal-sync-partial.XXXXXX`, one
+ * per upload session): where a batch lands before it is moved in. Never synced either way.
+ */
 export const STAGING = '.fal-sync-partial';
+
+/** Whether `path` (relative to the copy) is in a staging folder: an upload's files still in flight. */
+export const inStaging = (path: string): boolean => (path.split('/')[0] ?? '').startsWith(STAGING);

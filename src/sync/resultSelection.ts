@@ -7,6 +7,7 @@ import ignore from 'ignore';
 import type { LeftOut } from './localTree';
 import type { RemoteEntry } from './manifest';
 import { unsafeNameReason, type PathRules } from './pathSafety';
+import { inStaging } from './remoteShell';
 
 export interface ResultSelection {
   readonly wanted: RemoteEntry[];
@@ -29,7 +30,8 @@ export function selectResults(
   };
   const selection: ResultSelection = { wanted: [], refused: [] };
   for (const entry of remote) {
-    if (entry.kind === 'directory') continue;
+    // An upload's staging folder holds files still in flight: never results.
+    if (entry.kind === 'directory' || inStaging(entry.path)) continue;
     // A link to a folder hides what a glob under it would match: it is refused rather than passed over.
     if (!matches(entry.path) && !(entry.kind === 'symlink' && matches(`${entry.path}/x`))) continue;
     const unsafe = entry.utf8 ? unsafeNameReason(entry.path, rules) : l10n.t('the name is not valid UTF-8');

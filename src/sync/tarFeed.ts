@@ -7,12 +7,15 @@
 // 1.0–2.5 s read ahead by readFile, 2.8–5.3 s streaming each file. Every chunk written to the
 // channel leaves as its own SSH packet(s), and tar gives a 512-byte header and a padding per file:
 // chunks are gathered into blocks of GATHER_BYTES before they go.
+import * as l10n from '@vscode/l10n';
 import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pack } from 'tar-stream';
 import type { LocalFile } from './localTree';
+import { SyncError } from './syncError';
 
 /**
  * Files up to this size are read whole and at once; larger ones stream. Small: such a read holds
@@ -65,7 +68,8 @@ const entryDone = (tar: Pack, header: Parameters<Pack['entry']>[0], data: Buffer
 /**
  * Packs `files` in order, then finalizes. `onBytes` counts file bytes as they enter the stream,
  * `onFile` each file done. A small file is sent as read (a file that changed since the scan goes as
- * it is now; the next manifest tells); a large one streams its scanned size and fails if it shrank.
+ * it is now; the next manifest tells); a large one streams its scanned size and fails, naming it, if it
+ * shrank or went away meanwhile.
  */
 export async function packFiles(
   tar: Pack,
@@ -93,7 +97,12 @@ export async function packFiles(
         end: file.size - 1,
         highWaterMark: GATHER_BYTES,
       });
-      await pipeline(read, counting, entry);
+      await pipeline(read, counting, entry).catch(async (e: unknown) => {
+        // tar-stream's own words for a file that shrank are "Size mismatch": say which, and what to do.
+        const now = await stat(join(root, file.path)).catch(() => undefined);
+        if (now?.size === file.size) throw e;
+        throw new SyncError('localFile', l10n.t('{0} changed while it was being sent: upload again', file.path));
+      });
     }
     onFile();
   }

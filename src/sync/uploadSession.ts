@@ -13,16 +13,21 @@ import { SyncError, remoteFailure, syncErrorOf } from './syncError';
 import { gatherChunks } from './tarFeed';
 
 /**
- * Tar into an empty staging folder, then into the copy. What the copy lacks at the staging folder's
- * top (every folder of a first upload) is renamed in, one rename per folder, not per file; whatever
- * the copy already has a folder for is hard-linked in by cp (same disk: no data copied). The
- * staging folder goes last.
+ * Tar into a staging folder of this session's own, then into the copy. What the copy lacks at the
+ * staging folder's top (every folder of a first upload) is renamed in, one rename per folder, not per
+ * file; whatever the copy already has a folder for is hard-linked in by cp (same disk: no data
+ * copied). The staging folder goes last, also when tar fails. Its own, not one shared name: a
+ * dropped session's shell can still be moving its batch when the next upload starts, and with one
+ * shared folder the two would clear or copy in each other's half-written files. What a killed
+ * shell left (a day old) is cleared by the next upload.
  */
 // l10n-exempt: a shell command run on the machine, not words
 function unpackCommand(remoteDir: string): string {
   return (
-    `D=${homeFolder(remoteDir)}; S="$D"/${STAGING}; ` +
-    `mkdir -p "$D" && rm -rf "$S" && mkdir "$S" && tar -x --no-same-owner -f - -C "$S" && ` +
+    `D=${homeFolder(remoteDir)}; mkdir -p "$D" && ` +
+    `find "$D" -mindepth 1 -maxdepth 1 -name '${STAGING}*' -mmin +1440 -exec rm -rf -- {} + 2>/dev/null; ` +
+    `S=$(mktemp -d "$D"/${STAGING}.XXXXXX) && ` +
+    `{ tar -x --no-same-owner -f - -C "$S" || { s=$?; rm -rf "$S"; exit "$s"; }; } && ` +
     `{ find "$S" -mindepth 1 -maxdepth 1 -exec mv -f -t "$D" -- {} + 2>/dev/null; cp -alf "$S"/. "$D"/; } && ` +
     `rm -rf "$S"`
   );

@@ -85,7 +85,7 @@ describe('uploadWorkspace over a real sshd', function () {
     );
     for (const name of ODD_NAMES) assert.deepEqual(readFileSync(join(env.s.home, remoteDir, name)), files[name], name);
     assert.equal(readFileSync(join(env.s.home, remoteDir, 'empty'), 'utf8'), '');
-    assert.ok(!existsSync(join(env.s.home, remoteDir, '.fal-sync-partial')));
+    assert.ok(!readdirSync(join(env.s.home, remoteDir)).some((n) => n.startsWith('.fal-sync-partial')));
 
     const again = await uploadWorkspace({ connection: env.conn, localRoot: local, remoteDir });
     assert.deepEqual([again.sentFiles, again.sentBytes, again.upToDateFiles], [0, 0, ODD_NAMES.length + 2]);
@@ -170,7 +170,7 @@ describe('uploadWorkspace over a real sshd', function () {
     // (or be killed in the middle of that move): look once nothing of it runs on the machine.
     const running = () => spawnSync('pgrep', ['-f', remoteDir]).status === 0;
     await waitFor('the dropped session to end on the machine', running, (r) => !r, 30_000, 50);
-    const landed = readdirSync(join(env.s.home, remoteDir)).filter((n) => n !== '.fal-sync-partial');
+    const landed = readdirSync(join(env.s.home, remoteDir)).filter((n) => !n.startsWith('.fal-sync-partial'));
     // Every file under its name is whole; the batch cut short never reached the copy.
     for (const n of landed)
       assert.deepEqual(readFileSync(join(env.s.home, remoteDir, n)), readFileSync(join(local, n)), n);
@@ -179,6 +179,40 @@ describe('uploadWorkspace over a real sshd', function () {
     assert.equal(resumed.sentFiles, 12 - landed.length);
     for (const n of names)
       assert.deepEqual(readFileSync(join(env.s.home, remoteDir, n)), readFileSync(join(local, n)), n);
+  });
+
+  it('two uploads into one copy at once (a dropped session still moving its batch, and the next run): each lands whole', async () => {
+    // Each upload session stages its batch in a folder of its own: with one shared staging folder the
+    // two would clear, or copy in, each other's half-written files.
+    const remoteDir = env.s.remoteDir('both');
+    const trees = ['a', 'b'].map((side) => {
+      const local = env.s.localDir(`both-${side}`);
+      writeTree(
+        local,
+        Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`${side}/f${i}.bin`, randomBytes(16 * 1024 * 1024)])),
+      );
+      return local;
+    });
+    const other = await env.s.connectAlone();
+    try {
+      const results = await Promise.all(
+        trees.map((local, i) =>
+          uploadWorkspace({ connection: i === 0 ? env.conn : other, localRoot: local, remoteDir, batchFiles: 1 }),
+        ),
+      );
+      assert.deepEqual(
+        results.map((r) => r.sentFiles),
+        [6, 6],
+      );
+    } finally {
+      await other.close();
+    }
+    for (const [i, local] of trees.entries())
+      for (let f = 0; f < 6; f++) {
+        const name = `${'ab'[i]}/f${f}.bin`;
+        assert.deepEqual(readFileSync(join(env.s.home, remoteDir, name)), readFileSync(join(local, name)), name);
+      }
+    assert.deepEqual(readdirSync(join(env.s.home, remoteDir)).sort(), ['a', 'b'], 'no staging folder left behind');
   });
 
   it("a full disk on the machine: the upload fails in the machine's words, nothing half-written carries a name, and it resumes once there is room", async () => {
