@@ -6,7 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Uri } from 'vscode';
 import { spanText } from '../base/durations';
-import { figure, MISSING, wordsOf, type GpuProcess, type GpuReading, type GpuState } from '../gpu';
+import { describeState, figure, MISSING, wordsOf, type GpuProcess, type GpuReading, type GpuState } from '../gpu';
 
 /**
  * What the GPU view adds to a ready row: its part of the description, a twistie when it has
@@ -14,6 +14,11 @@ import { figure, MISSING, wordsOf, type GpuProcess, type GpuReading, type GpuSta
  */
 export interface GpuRowPart {
   readonly description: string;
+  /**
+   * With live figures, the whole sentence (`8×GPU 95 % · 106/640 GB`) for the screen-reader label; the
+   * row then leaves its type out, which the tooltip and the children (one per GPU) say.
+   */
+  readonly summary?: string;
   readonly expandable: boolean;
   readonly resourceUri?: Uri;
 }
@@ -39,8 +44,10 @@ export interface GpuLine {
 /** The row's part, by state (GPU_STATE_WORDS); undefined before the first attempt. */
 export function gpuRowPart(state: GpuState | undefined): GpuRowPart | undefined {
   const description = state && wordsOf(state).row(state);
+  if (description === undefined) return undefined;
+  if (state!.kind === 'ok') return { description, summary: describeState(state!), expandable: true };
   // Connecting has nothing to expand yet.
-  return description === undefined ? undefined : { description, expandable: state!.kind !== 'connecting' };
+  return { description, expandable: state!.kind !== 'connecting' };
 }
 
 /** The children of an expanded row. */
@@ -85,7 +92,8 @@ function gpuLine(g: GpuReading): GpuLine {
   return {
     key: `gpu:${g.index}`,
     label: l10n.t`GPU ${g.index}`,
-    description: `${util} · ${memory} · ${temp} · ${power}`,
+    // What fits the default sidebar width whole, under a named row: the power is in the tooltip and the report.
+    description: `${util} · ${memory} · ${temp}`,
     tooltip: [
       l10n.t`GPU ${g.index}: ${g.name || l10n.t('unnamed')}`,
       l10n.t`Utilisation: ${util}`,
