@@ -53,7 +53,7 @@ export function gpuRowPart(state: GpuState | undefined): GpuRowPart | undefined 
 /** The children of an expanded row. */
 export function gpuLines(state: GpuState | undefined): GpuLine[] {
   if (!state || state.kind === 'connecting') return [];
-  if (state.kind === 'ok') return [...state.gpus.map(gpuLine), processesLine(state.processes, state.gpus.length)];
+  if (state.kind === 'ok') return [...state.gpus.map(gpuLine), processesLine(state.processes)];
   return [stateLine(state)];
 }
 
@@ -106,7 +106,7 @@ function gpuLine(g: GpuReading): GpuLine {
   };
 }
 
-function processesLine(processes: readonly GpuProcess[], gpuCount: number): GpuLine {
+function processesLine(processes: readonly GpuProcess[]): GpuLine {
   if (processes.length === 0) {
     return {
       key: 'processes',
@@ -123,19 +123,19 @@ function processesLine(processes: readonly GpuProcess[], gpuCount: number): GpuL
     description: `${gib(totalMiB)} GB`,
     tooltip: l10n.t('Compute processes as nvidia-smi lists them (name, pid, GPU memory)'),
     icon: 'server-process',
-    children: processes.map((p, i) => processLine(p, i, gpuCount)),
+    children: processes.map(processLine),
   };
 }
 
-function processLine(p: GpuProcess, i: number, gpuCount: number): GpuLine {
+function processLine(p: GpuProcess, i: number): GpuLine {
   const pid = p.pid === undefined ? l10n.t`pid ${MISSING}` : l10n.t`pid ${p.pid}`;
   const memory = p.usedMemoryMiB === undefined ? `${MISSING} GB` : `${gib(p.usedMemoryMiB)} GB`;
-  // nvidia-smi names the GPU by UUID only; with one GPU that says nothing.
-  const where = gpuCount > 1 ? ` · ${p.gpuUuid.slice(0, 12)}…` : '';
   return {
     key: `process:${i}`,
     label: shortName(p.name) || MISSING,
-    description: `${pid} · ${memory}${where}`,
+    // The memory first, whole at the default sidebar width; the GPU (nvidia-smi names it by UUID
+    // only, 40 characters that never fit) in the tooltip.
+    description: `${memory} · ${pid}`,
     tooltip: [`${p.name || MISSING}`, pid, l10n.t`GPU memory: ${memory}`, l10n.t`GPU: ${p.gpuUuid}`].join('\n'),
     icon: 'gear',
   };

@@ -4,7 +4,7 @@
 // Covered: the tree rows in each status (ids as long as the emulator's, a name), the named 8x row
 // with live GPU figures (a REAL sshd whose sessions replay real nvidia-smi outputs, test/unit/gpu/gpuSshd.ts)
 // hovered, so with its inline action, busy and then idle with its idle badge, and each of its GPU
-// children, every step of the create wizard (type, sector, key, confirm: the whole fingerprint and
+// children and GPU processes, every step of the create wizard (type, sector, key, confirm: the whole fingerprint and
 // price, the Create item's detail; Delete after), and every toast the flows show (recorded on every
 // animation frame while they run).
 import assert from 'node:assert/strict';
@@ -190,7 +190,7 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     fal.clearFaults();
   });
 
-  it('the named 8x row with live GPU figures, hovered (its inline action), busy and then idle (its idle badge), and each GPU child: utilisation, memory and temperature whole', async function () {
+  it('the named 8x row with live GPU figures, hovered (its inline action), busy and then idle (its idle badge), each GPU child its utilisation, memory and temperature whole, and each GPU process its memory', async function () {
     this.timeout(90_000);
     await wb.choosePrivateKey(NAMED, GPU_KEY);
     const named = wb.row(NAMED);
@@ -200,7 +200,11 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
       new RegExp(`(^|\\s)${util} % · ${gb}(G|(/\\d+)? GB)`).test(d ?? '');
     await waitFor('live figures on the named row', description, figures(95, 106), 30_000, 100);
     await named.locator('.monaco-tl-twistie').click();
-    await wb.view('Instances').locator('.monaco-list-row[aria-label^="GPU 7,"]').waitFor();
+    const child = (start: string) => wb.view('Instances').locator(`.monaco-list-row[aria-label^="${start}"]`);
+    await child('GPU 7,').waitFor();
+    // The processes too: each says its memory and pid.
+    await child('15 GPU processes').locator('.monaco-tl-twistie').click();
+    await wb.waitForTreeRows((rs) => rs.filter((r) => r.icon === 'gear').length === 15, 'Instances');
     /** The row hovered, so its inline action (Connect) shows; then every row of the tree measured. */
     const measure = async (when: string, badge: boolean) => {
       await named.hover();

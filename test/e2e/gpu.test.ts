@@ -225,13 +225,13 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     );
     assert.equal(rows.find((r) => r.label === '15 GPU processes')?.description, '106.3 GB');
     await childRow('15 GPU processes').locator('.monaco-tl-twistie').click();
-    await childRow('python3, pid 2085218 · 11.2 GB').waitFor();
+    await childRow('python3, 11.2 GB · pid 2085218').waitFor();
     const procs = (await wb.treeRows('Instances')).filter((r) => r.icon === 'gear');
     assert.equal(procs.length, 15);
     assert.equal(
       `${procs[0]!.label} ${procs[0]!.description}`,
-      'python3 pid 2085037 · 13.0 GB · GPU-e5f404f3…',
-      '/opt/conda/bin/python3 by its name, the GPU by its UUID',
+      'python3 13.0 GB · pid 2085037',
+      '/opt/conda/bin/python3 by its name, its memory first',
     );
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-expanded-8x-busy');

@@ -50,7 +50,8 @@ describe('GPU presentation (real nvidia-smi fixtures)', () => {
     assert.equal(processes.label, '15 GPU processes');
     assert.equal(processes.children!.length, 15);
     assert.equal(processes.children![1]!.label, 'python3', '/opt/conda/bin/python3 shown by its name');
-    assert.match(processes.children![1]!.description, /^pid 2085212 · 1\.9 GB · GPU-e5f404f3…$/);
+    assert.equal(processes.children![1]!.description, '1.9 GB · pid 2085212');
+    assert.match(processes.children![1]!.tooltip, /^GPU: GPU-e5f404f3-[0-9a-f-]+$/m, 'the GPU, by its whole UUID');
     assert.match(processes.children![1]!.tooltip, /\/opt\/conda\/bin\/python3/);
   });
 
