@@ -44,10 +44,10 @@ export interface GpuLine {
 /** The row's part, by state (GPU_STATE_WORDS); undefined before the first attempt. */
 export function gpuRowPart(state: GpuState | undefined): GpuRowPart | undefined {
   const description = state && wordsOf(state).row(state);
-  if (description === undefined) return undefined;
-  if (state!.kind === 'ok') return { description, summary: describeState(state!), expandable: true };
+  if (!state || description === undefined) return undefined;
+  if (state.kind === 'ok') return { description, summary: describeState(state), expandable: true };
   // Connecting has nothing to expand yet.
-  return { description, expandable: state!.kind !== 'connecting' };
+  return { description, expandable: state.kind !== 'connecting' };
 }
 
 /** The children of an expanded row. */
