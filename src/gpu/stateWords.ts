@@ -4,7 +4,7 @@
 // Every word is made when it is asked for (each entry is a function, `advice` a getter), never when
 // the module loads: extension.ts gives l10n its bundle after the imports ran.
 import * as l10n from '@vscode/l10n';
-import { gpuSummary } from './summary';
+import { gpuRowFigures, gpuSummary } from './summary';
 import type { GpuState } from './types';
 
 type StateOf<K extends GpuState['kind']> = Extract<GpuState, { kind: K }>;
@@ -26,7 +26,8 @@ export interface GpuStateWords<S extends GpuState> {
 const unreadable = (s: StateOf<'sampleFailed'>) => s.raw !== undefined;
 
 export const GPU_STATE_WORDS: { readonly [K in GpuState['kind']]: GpuStateWords<StateOf<K>> } = {
-  ok: { row: (s) => gpuSummary(s.gpus), full: (s) => gpuSummary(s.gpus) },
+  // The row's figures stand without the type after them (instanceDescription): they are what fits.
+  ok: { row: (s) => gpuRowFigures(s.gpus), full: (s) => gpuSummary(s.gpus) },
   connecting: { row: () => l10n.t('GPU: connecting…'), full: () => l10n.t('connecting…') },
   noKey: {
     // Often every teammate's machine: no words and no twistie (an expandable row costs every row

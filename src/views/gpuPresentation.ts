@@ -6,7 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Uri } from 'vscode';
 import { spanText } from '../base/durations';
-import { figure, MISSING, wordsOf, type GpuProcess, type GpuReading, type GpuState } from '../gpu';
+import { describeState, figure, MISSING, wordsOf, type GpuProcess, type GpuReading, type GpuState } from '../gpu';
 
 /**
  * What the GPU view adds to a ready row: its part of the description, a twistie when it has
@@ -14,6 +14,11 @@ import { figure, MISSING, wordsOf, type GpuProcess, type GpuReading, type GpuSta
  */
 export interface GpuRowPart {
   readonly description: string;
+  /**
+   * With live figures, the whole sentence (`8×GPU 95 % · 106/640 GB`) for the screen-reader label; the
+   * row then leaves its type out, which the tooltip and the children (one per GPU) say.
+   */
+  readonly summary?: string;
   readonly expandable: boolean;
   readonly resourceUri?: Uri;
 }
@@ -39,14 +44,16 @@ export interface GpuLine {
 /** The row's part, by state (GPU_STATE_WORDS); undefined before the first attempt. */
 export function gpuRowPart(state: GpuState | undefined): GpuRowPart | undefined {
   const description = state && wordsOf(state).row(state);
+  if (!state || description === undefined) return undefined;
+  if (state.kind === 'ok') return { description, summary: describeState(state), expandable: true };
   // Connecting has nothing to expand yet.
-  return description === undefined ? undefined : { description, expandable: state!.kind !== 'connecting' };
+  return { description, expandable: state.kind !== 'connecting' };
 }
 
 /** The children of an expanded row. */
 export function gpuLines(state: GpuState | undefined): GpuLine[] {
   if (!state || state.kind === 'connecting') return [];
-  if (state.kind === 'ok') return [...state.gpus.map(gpuLine), processesLine(state.processes, state.gpus.length)];
+  if (state.kind === 'ok') return [...state.gpus.map(gpuLine), processesLine(state.processes)];
   return [stateLine(state)];
 }
 
@@ -85,7 +92,8 @@ function gpuLine(g: GpuReading): GpuLine {
   return {
     key: `gpu:${g.index}`,
     label: l10n.t`GPU ${g.index}`,
-    description: `${util} · ${memory} · ${temp} · ${power}`,
+    // What fits the default sidebar width whole, under a named row: the power is in the tooltip and the report.
+    description: `${util} · ${memory} · ${temp}`,
     tooltip: [
       l10n.t`GPU ${g.index}: ${g.name || l10n.t('unnamed')}`,
       l10n.t`Utilisation: ${util}`,
@@ -98,7 +106,7 @@ function gpuLine(g: GpuReading): GpuLine {
   };
 }
 
-function processesLine(processes: readonly GpuProcess[], gpuCount: number): GpuLine {
+function processesLine(processes: readonly GpuProcess[]): GpuLine {
   if (processes.length === 0) {
     return {
       key: 'processes',
@@ -115,19 +123,19 @@ function processesLine(processes: readonly GpuProcess[], gpuCount: number): GpuL
     description: `${gib(totalMiB)} GB`,
     tooltip: l10n.t('Compute processes as nvidia-smi lists them (name, pid, GPU memory)'),
     icon: 'server-process',
-    children: processes.map((p, i) => processLine(p, i, gpuCount)),
+    children: processes.map(processLine),
   };
 }
 
-function processLine(p: GpuProcess, i: number, gpuCount: number): GpuLine {
+function processLine(p: GpuProcess, i: number): GpuLine {
   const pid = p.pid === undefined ? l10n.t`pid ${MISSING}` : l10n.t`pid ${p.pid}`;
   const memory = p.usedMemoryMiB === undefined ? `${MISSING} GB` : `${gib(p.usedMemoryMiB)} GB`;
-  // nvidia-smi names the GPU by UUID only; with one GPU that says nothing.
-  const where = gpuCount > 1 ? ` · ${p.gpuUuid.slice(0, 12)}…` : '';
   return {
     key: `process:${i}`,
     label: shortName(p.name) || MISSING,
-    description: `${pid} · ${memory}${where}`,
+    // The memory first, whole at the default sidebar width; the GPU (nvidia-smi names it by UUID
+    // only, 40 characters that never fit) in the tooltip.
+    description: `${memory} · ${pid}`,
     tooltip: [`${p.name || MISSING}`, pid, l10n.t`GPU memory: ${memory}`, l10n.t`GPU: ${p.gpuUuid}`].join('\n'),
     icon: 'gear',
   };

@@ -12,13 +12,17 @@
 //                  exception is always said first;
 //                - lease: `deletes at 18:30` (or `lease waits (protected)`), said before the GPU part:
 //                  that the machine will be gone matters more than its load;
-//                - GPU part: ready rows only, from src/views/gpu* (e.g. `GPU 87 % · 61/80 GB`), passed
-//                  to instanceDescription(), never appended after the type;
+//                - GPU part: ready rows only, from src/views/gpu* (e.g. `87 % · 61G`), passed to
+//                  instanceDescription(), never appended after the type; live figures stand last,
+//                  without the type: a named 8x row with its idle badge and its inline action has
+//                  room for them only then (the tooltip, the children and the screen-reader label
+//                  say the type and the GPU count);
 //                - setup words (src/setup/setupWords.ts): while setup runs or when it failed they take
 //                  the GPU part's place ("setting up… 2 min", "setup failed (exit 1)"); "set up" only
 //                  when there is no GPU part to show, since the figures say more once it is done;
 //                - type: "8x H100", last: the tooltip, grouping and sorting have it too.
-//   e.g. "api  GPU 87 % · 61/80 GB · 8x H100", "inst_ec786ab73f2k  starting · 1x H100".
+//   e.g. "llama-70b finetune  95 % · 106G", "api  GPU: host key unknown · 8x H100",
+//   "inst_ec786ab73f2k  starting · 1x H100".
 // The IP is in the tooltip, the screen-reader label and Copy IP, not in the row.
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
@@ -68,22 +72,24 @@ export interface SetupRowPart {
 }
 
 /**
- * The row's description (see the top of this file); `gpuPart` and `setup` only for ready rows; `lease`:
+ * The row's description (see the top of this file); `gpu` and `setup` only for ready rows; `lease`:
  * `deletes at 18:30`.
  */
 export function instanceDescription(
   record: InstanceRecord,
-  gpuPart?: string,
+  gpu?: Pick<GpuRowPart, 'description' | 'summary'>,
   setup?: SetupRowPart,
   lease?: string,
 ): string {
   const status = statusWords(record);
-  const middle = setup && !(setup.quiet && gpuPart) ? setup.words : gpuPart;
+  const setupShown = setup && !(setup.quiet && gpu);
+  const middle = setupShown ? setup.words : gpu?.description;
+  const figuresShown = !status && !setupShown && gpu?.summary !== undefined;
   return [
     status,
     record.deleting ? undefined : lease,
     status ? undefined : middle,
-    machineLabel(record.instance.instance_type),
+    figuresShown ? undefined : machineLabel(record.instance.instance_type),
   ]
     .filter(Boolean)
     .join(' · ');
@@ -107,7 +113,7 @@ export function instanceTreeItem(
     : vscode.TreeItemCollapsibleState.None;
   const item = new vscode.TreeItem(name ?? instance.id, collapsible);
   item.id = instance.id;
-  item.description = instanceDescription(record, gpu?.description, setup, lease);
+  item.description = instanceDescription(record, gpu, setup, lease);
   if (gpu?.resourceUri) item.resourceUri = gpu.resourceUri; // the idle decoration (idleDecorations.ts)
   // A protected row shows a lock in place of its status icon, in the status colour: the label and
   // description (the words that must fit the sidebar) stay as they are, and the GPU view's idle
@@ -129,7 +135,7 @@ export function instanceTreeItem(
     : `${isProtected ? l10n.t(', protected from auto-delete') : ''}${lease ? `, ${lease}` : ''}`;
   item.accessibilityInformation = {
     // l10n-exempt: only joins the parts (each one translated or a name/id) with commas and spaces
-    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, ${l10n.t`IP ${instance.ip}`}` : ''}${setup ? `, ${setup.words}` : ''}${gpu?.description ? `, ${gpu.description}` : ''}`,
+    label: `${name ? `${name}, ` : ''}${machineLabel(instance.instance_type)} ${instance.id}, ${status}${guard}${instance.ip ? `, ${l10n.t`IP ${instance.ip}`}` : ''}${setup ? `, ${setup.words}` : ''}${gpu?.description ? `, ${gpu.summary ?? gpu.description}` : ''}`,
   };
   return item;
 }

@@ -112,7 +112,7 @@ export async function measureGpuInWorkbench(): Promise<GpuWorkbenchBench> {
     await waitFor('the host-key state', description, (d) => d.startsWith('GPU: host key unknown'), 60_000, 200);
     await wb.row(ID).locator('.monaco-tl-twistie').click();
     await wb.view('Instances').locator('.monaco-list-row[aria-label^="Host key not known yet"]').click();
-    await waitFor('live figures', description, (d) => d.startsWith('8×GPU'), 60_000, 200);
+    await waitFor('live figures', description, (d) => /^\d+ % · \d+G$/.test(d), 60_000, 200);
     await wb.runCommand('Terminal: Kill All Terminals');
     const pid = extensionHostPid(home);
 

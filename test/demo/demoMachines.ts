@@ -9,13 +9,11 @@
 // reaches this host), and a session's nvidia-smi replays the outputs of the machine whose address
 // the session came in on. The VS Code the demo opens gets the demo's key in its own ~/.ssh, and the
 // host entries and host keys a first Connect would have left there: the user's ~/.ssh is never read.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostAlias, sshPaths, upsertHost } from '../../src/ssh';
-import { rememberHostKey } from '../../src/ssh/rememberHostKey';
 import { demoInstances, type SeedInstance } from '../emulator';
 import { SSHD } from '../e2e/sshd';
-import { startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
+import { connectedBefore, startGpuSshd } from '../unit/gpu/gpuSshd';
 import { writeStubNvidiaSmi, type StubMode } from '../unit/gpu/stubNvidiaSmi';
 
 /** How long a machine stays idle before it is marked and reminded about: short, so a newcomer sees both. */
@@ -82,7 +80,7 @@ export async function startDemoMachines(dir: string): Promise<DemoMachines> {
       'fal.idle.minutes': DEMO_IDLE_MINUTES,
     },
     port: s.sshd.port,
-    prepareHome: (home) => prepareHome(s, home),
+    prepareHome: (home) => connectedBefore(s, home, DEMO_KEY, DEMO_MACHINES),
     stopSync: () => s.sshd.stopSync(),
   };
 }
@@ -108,27 +106,4 @@ function writeDispatcher(binDir: string, dir: string): void {
     ].join('\n'),
   );
   chmodSync(script, 0o755);
-}
-
-/** What a first Connect to each machine would have left in ~/.ssh: its host entry (our managed file) and its host key. */
-async function prepareHome(s: GpuSshd, home: string): Promise<void> {
-  const paths = sshPaths(home);
-  mkdirSync(paths.sshDir, { recursive: true, mode: 0o700 });
-  const key = join(paths.sshDir, DEMO_KEY);
-  copyFileSync(s.plainKey, key);
-  copyFileSync(`${s.plainKey}.pub`, `${key}.pub`);
-  const hostKey = Buffer.from(s.hostKey.split(' ')[1]!, 'base64');
-  for (const m of DEMO_MACHINES) {
-    const alias = hostAlias(m.id);
-    await upsertHost(paths.managedConfig, {
-      alias,
-      hostName: m.address,
-      user: s.user,
-      port: s.sshd.port,
-      identityFile: key,
-      knownHostsFile: paths.knownHosts,
-    });
-    if (!(await rememberHostKey(paths.knownHosts, alias, hostKey)))
-      throw new Error(`the host key of ${m.id} was not recorded in ${paths.knownHosts}`);
-  }
 }

@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFile
 import { join } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { waitFor } from '../support/polling';
-import { startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
+import { quickGpuSettings, startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
 import { openWorkbench, screenshotOnFailure, type TreeRow, type Workbench } from './workbench';
 
 const OTHER = 'inst_teammate8x';
@@ -129,10 +129,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     settings = {
       'fal.apiBaseUrl': fal.baseUrl,
       'fal.refresh.fastIntervalSeconds': 1,
-      'fal.ssh.port': s.sshd.port,
-      'fal.ssh.user': s.user,
-      'fal.gpu.sampleSeconds': 1,
-      'fal.idle.minutes': 0.05,
+      ...quickGpuSettings(s),
       'fal.idle.graceMinutes': 0.25,
       'fal.budget.monthlyUsd': 1,
       // The budget's test drives spend with $3,600/h, which would also run the emulator's credit out
@@ -216,7 +213,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     await waitFor(
       `GPU figures on ${mine}`,
       async () => (await row(mine))?.description ?? '',
-      (d) => d.startsWith('GPU 100 %'),
+      (d) => d.startsWith('100 % · '),
       30_000,
       100,
     );

@@ -1,22 +1,27 @@
 // Cut-off text (issue 14 item 2): at 1440×900 with the default sidebar width, no essential word is
 // ellipsed. Measured, not eyeballed: an element the workbench truncates with an ellipsis is one
 // whose scrollWidth exceeds its clientWidth; a placeholder is measured with the input's own font.
-// Covered: the tree rows in each status (ids as long as the emulator's, a name), every step of the
-// create wizard (type, sector, key, confirm: the whole fingerprint and price, the Create item's
-// detail; Delete after), and every toast the flows show (recorded on every animation frame while they run).
+// Covered: the tree rows in each status (ids as long as the emulator's, a name), the named 8x row
+// with live GPU figures (a REAL sshd whose sessions replay real nvidia-smi outputs, test/unit/gpu/gpuSshd.ts)
+// hovered, so with its inline action, busy and then idle with its idle badge, and each of its GPU
+// children and GPU processes, every step of the create wizard (type, sector, key, confirm: the whole fingerprint and
+// price, the Create item's detail; Delete after), and every toast the flows show (recorded on every
+// animation frame while they run).
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { waitFor } from '../support/polling';
+import { connectedBefore, quickGpuSettings, startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
 import { openWorkbench, screenshotOnFailure, type Workbench } from './workbench';
 
 const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDzXvkl1Yq0sQpW1m3FZ4a3VbQO1kB4M2cqv7rP6o3Lh maria@workstation';
 /** Ids shaped like the emulator's (`inst_` + 12), which are shaped like fal's examples. */
 const ID = (s: string) => `inst_${s.padEnd(12, 'x').slice(0, 12)}`;
 const SEED = [
-  { id: ID('k3v9x0q2m7ab'), instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '203.0.113.142' },
+  // The named 8x: at the test sshd's address, so its GPU figures are live.
+  { id: ID('k3v9x0q2m7ab'), instance_type: 'gpu_8x_h100_sxm5', status: 'ready', ip: '127.0.0.1' },
   { id: ID('a1b2c3d4e5f6'), instance_type: 'gpu_1x_h100_sxm5', status: 'ready', ip: '203.0.113.143' },
   { id: ID('ec786ab73f2k'), instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' },
   { id: ID('q9w8e7r6t5y4'), instance_type: 'gpu_8x_h100_sxm5', status: 'init' },
@@ -28,6 +33,7 @@ const SEED = [
 const NAMED = SEED[0].id;
 const DELETED = SEED[1].id;
 const NAME = 'llama-70b finetune';
+const GPU_KEY = 'fal_gpu_ed25519';
 
 interface Cut {
   text: string;
@@ -35,16 +41,31 @@ interface Cut {
   have: number;
 }
 
-/** Texts under `selector` that the workbench shows cut (text-overflow: ellipsis and too wide). */
+/**
+ * Texts under `selector` that the workbench shows cut (text-overflow: ellipsis and too wide). Measured
+ * to the fraction of a pixel: the laid-out text's right edge past the box's content edge. Chromium
+ * draws the ellipsis for a text 0.2 px too wide, which whole-pixel scrollWidth and clientWidth miss.
+ */
 function ellipsed(page: Page, selector: string): Promise<Cut[]> {
   return page.evaluate((sel) => {
-    const doc = (globalThis as any).document;
+    const g = globalThis as any;
     const cuts: Cut[] = [];
-    for (const root of Array.from(doc.querySelectorAll(sel)) as any[]) {
+    for (const root of Array.from(g.document.querySelectorAll(sel)) as any[]) {
       for (const el of [root, ...Array.from(root.querySelectorAll('*'))] as any[]) {
-        if (el.offsetParent === null || (globalThis as any).getComputedStyle(el).textOverflow !== 'ellipsis') continue;
-        if (el.scrollWidth > el.clientWidth + 1)
-          cuts.push({ text: String(el.textContent).trim(), need: el.scrollWidth, have: el.clientWidth });
+        const cs = g.getComputedStyle(el);
+        if (el.offsetParent === null || cs.textOverflow !== 'ellipsis') continue;
+        const range = g.document.createRange();
+        range.selectNodeContents(el);
+        const box = el.getBoundingClientRect();
+        const left = box.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft);
+        const right = box.right - parseFloat(cs.borderRightWidth) - parseFloat(cs.paddingRight);
+        const textRight: number = range.getBoundingClientRect().right;
+        if (textRight > right + 0.01 || el.scrollWidth > el.clientWidth + 1)
+          cuts.push({
+            text: String(el.textContent).trim(),
+            need: Math.round((Math.max(textRight, left + el.scrollWidth) - left) * 10) / 10,
+            have: Math.round((right - left) * 10) / 10,
+          });
       }
     }
     return cuts;
@@ -87,6 +108,7 @@ function recordToasts(): void {
 describe('No essential text is cut at 1440×900 (measured)', function () {
   let fal: FalEmulator;
   let wb: Workbench;
+  let s: GpuSshd;
   const failures: string[] = [];
   const show = (cuts: Cut[]) => cuts.map((c) => `"${c.text}" needs ${c.need}px, has ${c.have}px`).join('\n');
 
@@ -105,8 +127,17 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
 
   before(async function () {
     this.timeout(120_000);
+    s = await startGpuSshd();
+    s.stub.set('h100x8-busy');
     fal = await FalEmulator.start({ seed: [...SEED], timeline: { provisioningMs: 3_000 } });
-    wb = await openWorkbench({ settings: { 'fal.apiBaseUrl': fal.baseUrl, 'fal.refresh.fastIntervalSeconds': 1 } });
+    wb = await openWorkbench({
+      settings: {
+        'fal.apiBaseUrl': fal.baseUrl,
+        'fal.refresh.fastIntervalSeconds': 1,
+        ...quickGpuSettings(s),
+      },
+    });
+    await connectedBefore(s, wb.server.dirs.home, GPU_KEY, [{ id: NAMED, address: '127.0.0.1' }]);
     const sshDir = join(wb.server.dirs.home, '.ssh');
     mkdirSync(sshDir, { recursive: true, mode: 0o700 });
     writeFileSync(join(sshDir, 'id_ed25519.pub'), `${PUB}\n`);
@@ -119,6 +150,7 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
   after(async () => {
     await wb?.close();
     await fal?.close();
+    await s?.dispose();
   });
 
   afterEach(screenshotOnFailure(() => wb));
@@ -156,6 +188,48 @@ describe('No essential text is cut at 1440×900 (measured)', function () {
     const cuts = await ellipsed(wb.page, '.part.sidebar .pane .monaco-list-row');
     assert.deepEqual(cuts, [], show(cuts));
     fal.clearFaults();
+  });
+
+  it('the named 8x row with live GPU figures, hovered (its inline action), busy and then idle (its idle badge), each GPU child its utilisation, memory and temperature whole, and each GPU process its memory', async function () {
+    this.timeout(90_000);
+    await wb.choosePrivateKey(NAMED, GPU_KEY);
+    const named = wb.row(NAMED);
+    const description = async () => (await wb.treeRows('Instances')).find((r) => r.label === NAME)?.description;
+    /** The named row's figures: its mean utilisation and the memory in use, whatever else the row says. */
+    const figures = (util: number, gb: number) => (d: string | undefined) =>
+      new RegExp(`(^|\\s)${util} % · ${gb}(G|(/\\d+)? GB)`).test(d ?? '');
+    await waitFor('live figures on the named row', description, figures(95, 106), 30_000, 100);
+    await named.locator('.monaco-tl-twistie').click();
+    const child = (start: string) => wb.view('Instances').locator(`.monaco-list-row[aria-label^="${start}"]`);
+    await child('GPU 7,').waitFor();
+    // The processes too: each says its memory and pid.
+    await child('15 GPU processes').locator('.monaco-tl-twistie').click();
+    await wb.waitForTreeRows((rs) => rs.filter((r) => r.icon === 'gear').length === 15, 'Instances');
+    /** The row hovered, so its inline action (Connect) shows; then every row of the tree measured. */
+    const measure = async (when: string, badge: boolean) => {
+      await named.hover();
+      const action = named.locator('.actions .action-label').filter({ visible: true });
+      assert.equal(await action.count(), 1, `${when}: the row's inline action shows while hovered`);
+      if (badge) await wb.waitForRowBadge(NAMED, 'zz', 10_000);
+      await wb.screenshot(`cutoff-gpu-${when}`);
+      const cuts = await ellipsed(wb.page, '.part.sidebar .pane .monaco-list-row');
+      if (cuts.length) failures.push(`${when}:\n${show(cuts)}`);
+      const gpus = (await wb.treeRows('Instances')).filter((r) => r.icon === 'circuit-board');
+      assert.equal(gpus.length, 8, `${when}: one child per GPU`);
+      for (const g of gpus)
+        assert.match(g.description, /^\d+ % · \d+\/80 GB · \d+ °C/, `${when}: ${g.label} says its figures`);
+    };
+    failures.length = 0;
+    await measure('busy', false);
+    s.stub.set('h100x8-idle');
+    await waitFor('idle figures on the named row', description, figures(0, 0), 30_000, 100);
+    await measure('idle', true);
+    s.stub.set('h100x8-busy');
+    await waitFor('busy again', description, figures(95, 106), 30_000, 100);
+    await named.locator('.monaco-tl-twistie').click();
+    await wb.page.mouse.move(700, 500);
+    await wb.runCommand('Notifications: Clear All Notifications'); // the idle reminder
+    assert.deepEqual(failures, [], failures.join('\n\n'));
   });
 
   it("every step of the create wizard: type, sector, key, confirm (the whole fingerprint and price, the Create item's detail), Delete after, and the name box", async function () {

@@ -28,12 +28,12 @@ describe('npm run demo', function () {
 
   const description = async (id: string) =>
     (await wb.treeRows('Instances')).find((r) => r.ariaLabel.includes(id))?.description ?? '';
-  /** Waits until the row's description starts with the GPU part `expected` (the address or type follows it). */
+  /** Waits until the row's description is the GPU figures `expected` (live figures stand alone in the row). */
   const waitForGpu = (id: string, expected: string, timeout = 30_000) =>
     waitFor(
       `the row of ${id} to show ${expected}`,
       () => description(id),
-      (d) => d.startsWith(`${expected} · `),
+      (d) => d === expected,
       timeout,
       100,
     );
@@ -116,10 +116,10 @@ describe('npm run demo', function () {
     await hover.locator('a', { hasText: 'Choose it…' }).click();
     await wb.quickPick.answer(DEMO_KEY);
     await wb.quickPick.waitClosed();
-    await waitForGpu(TRAIN, '8×GPU 95 % · 106/640 GB');
+    await waitForGpu(TRAIN, '95 % · 106G');
     // The palette's way, for the other machine.
     await wb.choosePrivateKey(DEV, DEMO_KEY);
-    await waitForGpu(DEV, 'GPU 0 % · 0/80 GB');
+    await waitForGpu(DEV, '0 % · 0G');
     // The tooltip the link was clicked in stays open until dismissed.
     await wb.page.mouse.move(0, 0);
     await wb.page.keyboard.press('Escape');
@@ -134,7 +134,7 @@ describe('npm run demo', function () {
     const reminder = await wb.waitForNotification(new RegExp(`^${DEV} \\(1x H100\\) has been idle for`), 30_000);
     assert.match(reminder.message, /has been idle for \d+ s — about \$0\.\d\d spent idle\./);
     assert.ok(reminder.buttons.includes('Keep 1 h'), reminder.buttons.join(', '));
-    assert.ok((await description(TRAIN)).startsWith('8×GPU 95 %'), 'the 8x is still busy, and not marked');
+    assert.equal(await description(TRAIN), '95 % · 106G', 'the 8x is still busy, and not marked');
     await wb.waitForToastsToSettle();
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('demo-idle-reminder');
@@ -145,6 +145,7 @@ describe('npm run demo', function () {
       .filter({ hasText: /Monthly budget\s*\$5000\.00/ })
       .first()
       .waitFor();
+    await wb.screenshot('demo-spend-budget'); // the README's: fal's rates, a team's budget
     await wb.page.mouse.move(0, 0);
   });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DEFAULT_EMULATOR_KEY, FalEmulator } from '../emulator';
 import { waitFor } from '../support/polling';
 import { FIXTURES } from '../unit/gpu/fixtures';
-import { startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
+import { quickGpuSettings, startGpuSshd, type GpuSshd } from '../unit/gpu/gpuSshd';
 import { KEYGEN } from './sshd';
 import { openWorkbench, screenshotOnFailure, type TreeRow, type Workbench } from './workbench';
 
@@ -18,9 +18,9 @@ const MAIN = 'inst_gpumain1';
 const NOKEY = 'inst_gpunokey2';
 const WRONGKEY = 'inst_gpuwrongkey3';
 const readIfExists = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
-/** The row's GPU part for the stub's 8x H100 busy and idle outputs. */
-const BUSY = '8×GPU 95 % · 106/640 GB';
-const IDLE = '8×GPU 0 % · 0/640 GB';
+/** The row's GPU figures for the stub's 8x H100 busy and idle outputs (mean utilisation, memory in use). */
+const BUSY = '95 % · 106G';
+const IDLE = '0 % · 0G';
 const ACCEPTED = /Accepted publickey for /;
 const COMMAND = /Starting session: command for /;
 
@@ -136,10 +136,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     wb = await openWorkbench({
       settings: {
         'fal.apiBaseUrl': fal.baseUrl,
-        'fal.ssh.port': s.sshd.port,
-        'fal.ssh.user': s.user,
-        'fal.gpu.sampleSeconds': 1,
-        'fal.idle.minutes': 0.05,
+        ...quickGpuSettings(s),
         'workbench.hover.delay': 100,
         'terminal.integrated.defaultProfile.linux': 'bash',
       },
@@ -216,25 +213,25 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     assert.deepEqual(
       rows.filter((r) => r.icon === 'circuit-board').map((r) => `${r.label}: ${r.description}`),
       [
-        'GPU 0: 100 % · 26/80 GB · 41 °C · 362/700 W',
-        'GPU 1: 100 % · 11/80 GB · 37 °C · 346/700 W',
-        'GPU 2: 100 % · 11/80 GB · 36 °C · 330/700 W',
-        'GPU 3: 100 % · 11/80 GB · 38 °C · 349/700 W',
-        'GPU 4: 95 % · 11/80 GB · 39 °C · 334/700 W',
-        'GPU 5: 73 % · 11/80 GB · 36 °C · 335/700 W',
-        'GPU 6: 100 % · 11/80 GB · 86 °C · 226/700 W',
-        'GPU 7: 89 % · 11/80 GB · 37 °C · 353/700 W',
+        'GPU 0: 100 % · 26/80 GB · 41 °C',
+        'GPU 1: 100 % · 11/80 GB · 37 °C',
+        'GPU 2: 100 % · 11/80 GB · 36 °C',
+        'GPU 3: 100 % · 11/80 GB · 38 °C',
+        'GPU 4: 95 % · 11/80 GB · 39 °C',
+        'GPU 5: 73 % · 11/80 GB · 36 °C',
+        'GPU 6: 100 % · 11/80 GB · 86 °C',
+        'GPU 7: 89 % · 11/80 GB · 37 °C',
       ],
     );
     assert.equal(rows.find((r) => r.label === '15 GPU processes')?.description, '106.3 GB');
     await childRow('15 GPU processes').locator('.monaco-tl-twistie').click();
-    await childRow('python3, pid 2085218 · 11.2 GB').waitFor();
+    await childRow('python3, 11.2 GB · pid 2085218').waitFor();
     const procs = (await wb.treeRows('Instances')).filter((r) => r.icon === 'gear');
     assert.equal(procs.length, 15);
     assert.equal(
       `${procs[0]!.label} ${procs[0]!.description}`,
-      'python3 pid 2085037 · 13.0 GB · GPU-e5f404f3…',
-      '/opt/conda/bin/python3 by its name, the GPU by its UUID',
+      'python3 13.0 GB · pid 2085037',
+      '/opt/conda/bin/python3 by its name, its memory first',
     );
     await wb.page.mouse.move(0, 0);
     await wb.screenshot('gpu-expanded-8x-busy');
@@ -257,7 +254,7 @@ describe('Live GPU view (real sshd + stub nvidia-smi, real workbench)', function
     await waitForDescription(MAIN, IDLE);
     await childRow('No GPU processes').waitFor();
     const gpu0 = (await wb.treeRows('Instances')).find((r) => r.label === 'GPU 0')!;
-    assert.equal(gpu0.description, '0 % · 0/80 GB · 30 °C · 101/700 W');
+    assert.equal(gpu0.description, '0 % · 0/80 GB · 30 °C');
     s.stub.set('h100x8-busy');
     await waitForDescription(MAIN, BUSY);
     await childRow('15 GPU processes').waitFor();

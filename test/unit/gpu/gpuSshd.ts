@@ -3,10 +3,11 @@
 // home changes), client keys (plain and passphrase-protected) in authorized_keys, and our own
 // known_hosts holding the server's key under the instance's HostKeyAlias.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { hostAlias } from '../../../src/ssh/hostEntry';
+import { hostAlias, sshPaths, upsertHost } from '../../../src/ssh';
+import { rememberHostKey } from '../../../src/ssh/rememberHostKey';
 import type { GpuTarget } from '../../../src/gpu/types';
 import { KEYGEN, SSHD, TestSshd } from '../../e2e/sshd';
 import { waitFor } from '../../support/polling';
@@ -114,4 +115,45 @@ export async function startGpuSshd(options: GpuSshdOptions = {}): Promise<GpuSsh
 /** The known_hosts line ssh writes for an instance's HostKeyAlias. */
 export function aliasLine(id: string, key: string): string {
   return `${hostAlias(id)} ${key}\n`;
+}
+
+/** The settings that point the extension at this sshd, sampling every second and calling a machine idle after 3 s. */
+export function quickGpuSettings(s: GpuSshd): Record<string, unknown> {
+  return {
+    'fal.ssh.port': s.sshd.port,
+    'fal.ssh.user': s.user,
+    'fal.gpu.sampleSeconds': 1,
+    'fal.idle.minutes': 0.05,
+  };
+}
+
+/**
+ * What a first Connect to each machine would have left in `home`'s ~/.ssh: the sshd's key as `keyName`,
+ * each machine's host entry (our managed file) and its host key. The user's own ~/.ssh is never read.
+ */
+export async function connectedBefore(
+  s: GpuSshd,
+  home: string,
+  keyName: string,
+  machines: ReadonlyArray<{ readonly id: string; readonly address: string }>,
+): Promise<void> {
+  const paths = sshPaths(home);
+  mkdirSync(paths.sshDir, { recursive: true, mode: 0o700 });
+  const key = join(paths.sshDir, keyName);
+  copyFileSync(s.plainKey, key);
+  copyFileSync(`${s.plainKey}.pub`, `${key}.pub`);
+  const hostKey = Buffer.from(s.hostKey.split(' ')[1]!, 'base64');
+  for (const m of machines) {
+    const alias = hostAlias(m.id);
+    await upsertHost(paths.managedConfig, {
+      alias,
+      hostName: m.address,
+      user: s.user,
+      port: s.sshd.port,
+      identityFile: key,
+      knownHostsFile: paths.knownHosts,
+    });
+    if (!(await rememberHostKey(paths.knownHosts, alias, hostKey)))
+      throw new Error(`the host key of ${m.id} was not recorded in ${paths.knownHosts}`);
+  }
 }

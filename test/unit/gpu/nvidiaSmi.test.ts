@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { classifyFailure, LIMITS, parseComputeApps, parseGpuQuery } from '../../../src/gpu/nvidiaSmi';
 import { describeState } from '../../../src/gpu/stateWords';
-import { gpuSummary } from '../../../src/gpu/summary';
+import { gpuRowFigures, gpuSummary } from '../../../src/gpu/summary';
 import { fixture } from './fixtures';
 
 describe('nvidia-smi --query-gpu parser (real outputs)', () => {
@@ -69,6 +69,7 @@ describe('nvidia-smi --query-gpu parser (real outputs)', () => {
     assert.equal(rows[0]!.powerDrawW, 362);
     // (100·4 + 95 + 73 + 100 + 89) / 8 = 94.6 → 95; (26980 + 11751·6 + 11511) / 1024 = 106.4 → 106
     assert.equal(gpuSummary(rows), '8×GPU 95 % · 106/640 GB');
+    assert.equal(gpuRowFigures(rows), '95 % · 106G', "the row's figures: no count, no total");
   });
 
   it('[N/A] and [Not Supported] cells, as real drivers print them, are absent', () => {

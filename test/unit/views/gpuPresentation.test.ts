@@ -23,32 +23,43 @@ function ok(stem: string, at = 1_000): Extract<GpuState, { kind: 'ok' }> {
 const WINDOW = 600_000;
 
 describe('GPU presentation (real nvidia-smi fixtures)', () => {
-  it('row: 1x busy and 8x busy summaries, expandable', () => {
-    assert.deepEqual(gpuRowPart(ok('h100x1-busy')), { description: 'GPU 100 % · 19/80 GB', expandable: true });
-    assert.deepEqual(gpuRowPart(ok('h100x8-busy')), { description: '8×GPU 95 % · 106/640 GB', expandable: true });
+  it('row: 1x busy and 8x busy figures (the summary for the screen reader), expandable', () => {
+    assert.deepEqual(gpuRowPart(ok('h100x1-busy')), {
+      description: '100 % · 19G',
+      summary: 'GPU 100 % · 19/80 GB',
+      expandable: true,
+    });
+    assert.deepEqual(gpuRowPart(ok('h100x8-busy')), {
+      description: '95 % · 106G',
+      summary: '8×GPU 95 % · 106/640 GB',
+      expandable: true,
+    });
     assert.equal(gpuRowPart(undefined), undefined, 'never sampled: the row gains nothing');
   });
 
-  it('children: one per GPU (utilisation, memory, temperature, power/limit), then the processes', () => {
+  it('children: one per GPU (utilisation, memory, temperature; the power in its tooltip), then the processes', () => {
     const lines = gpuLines(ok('h100x8-busy'));
     assert.equal(lines.length, 9);
     assert.deepEqual(
       lines.slice(0, 8).map((l) => l.label),
       [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `GPU ${i}`),
     );
-    assert.equal(lines[6]!.description, '100 % · 11/80 GB · 86 °C · 226/700 W');
+    assert.equal(lines[6]!.description, '100 % · 11/80 GB · 86 °C');
+    assert.match(lines[6]!.tooltip, /^Power: 226\/700 W$/m);
     const processes = lines[8]!;
     assert.equal(processes.label, '15 GPU processes');
     assert.equal(processes.children!.length, 15);
     assert.equal(processes.children![1]!.label, 'python3', '/opt/conda/bin/python3 shown by its name');
-    assert.match(processes.children![1]!.description, /^pid 2085212 · 1\.9 GB · GPU-e5f404f3…$/);
+    assert.equal(processes.children![1]!.description, '1.9 GB · pid 2085212');
+    assert.match(processes.children![1]!.tooltip, /^GPU: GPU-e5f404f3-[0-9a-f-]+$/m, 'the GPU, by its whole UUID');
     assert.match(processes.children![1]!.tooltip, /\/opt\/conda\/bin\/python3/);
   });
 
   it('[N/A] (MIG utilisation) is "—", never 0', () => {
     const lines = gpuLines(ok('h100x1-mig-busy'));
-    assert.equal(lines[0]!.description, '— · 11/80 GB · 53 °C · 434/700 W');
-    assert.equal(gpuRowPart(ok('h100x1-mig-busy'))!.description, 'GPU — · 11/80 GB');
+    assert.equal(lines[0]!.description, '— · 11/80 GB · 53 °C');
+    assert.equal(gpuRowPart(ok('h100x1-mig-busy'))!.description, '— · 11G');
+    assert.equal(gpuRowPart(ok('h100x1-mig-busy'))!.summary, 'GPU — · 11/80 GB');
   });
 
   it('an idle machine: no processes is said as such', () => {
