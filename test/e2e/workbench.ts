@@ -9,7 +9,8 @@
 //   await wb.close();
 //
 // Each openWorkbench() is a fresh code-server (own user-data-dir, extensions-dir, HOME, workspace)
-// with the packaged extension (`fal-compute.vsix`, built by `npm run package`) installed.
+// with the packaged extension (`fal-compute.vsix`, built by `npm run package`) installed — a copy
+// of the one install this test process made — and Chromium started while code-server starts.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -720,6 +721,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     env: options.env,
     settings: options.settings,
     workspace: options.workspace,
+    launchBrowserEarly: true,
   });
   try {
     const browser = await server.launchBrowser();
