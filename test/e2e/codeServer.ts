@@ -12,6 +12,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   closeSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -19,6 +20,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,8 +62,13 @@ export const baseSettings: Record<string, unknown> = {
 export interface CodeServerOptions {
   /** Folder the workbench opens. Default: an empty `<run>/workspace`. */
   workspace?: string;
-  /** A .vsix installed with `--install-extension` (a separate invocation) before serving. */
+  /**
+   * A .vsix to have installed before serving: installed once per test process with
+   * `--install-extension` into a template, then copied into this run's own extensions-dir.
+   */
   vsix?: string;
+  /** Start Chromium (launchBrowser()) while code-server starts, instead of after it answers. */
+  launchBrowserEarly?: boolean;
   /** Extra environment for code-server, hence for the extension host (the URL payload can't carry env). */
   env?: Record<string, string | undefined>;
   /** User settings merged over `baseSettings`, written to `<user-data-dir>/User/settings.json`. */
@@ -123,6 +130,7 @@ function installExitHandlers(): void {
   handlersInstalled = true;
   process.on('exit', () => {
     for (const l of live) l.killSync();
+    for (const dir of templateDirs) rmSync(dir, { recursive: true, force: true });
   });
   const onSignal = async (signal: NodeJS.Signals, code: number) => {
     shuttingDown = true;
@@ -351,6 +359,59 @@ async function waitHealthy(origin: string, proc: ChildProcess, timeoutMs: number
   throw new Error(`code-server did not answer ${origin}/healthz within ${timeoutMs} ms:\n${tail()}`);
 }
 
+/** The installed template of each .vsix (by path, size and mtime): installed once per test process. */
+const templates = new Map<string, string>();
+/** Their folders, removed when this process exits. */
+const templateDirs = new Set<string>();
+
+/**
+ * The extensions-dir in which `vsix` is installed, shared read-only by the runs of this process: a
+ * run copies it into its own extensions-dir (a copy takes milliseconds; `--install-extension` starts
+ * a whole code-server CLI, ~1.5 s per run on this 2-core machine). The template's folder is owned by
+ * this process like a run folder, so it goes at exit or, after a SIGKILL, with the next sweep.
+ */
+function installedTemplate(entry: string, vsix: string): string {
+  const stat = statSync(vsix);
+  const key = `${resolve(vsix)}|${stat.size}|${stat.mtimeMs}`;
+  const known = templates.get(key);
+  if (known && existsSync(known)) return known;
+  const root = makeRunDir('ext-');
+  const extensions = join(root, 'extensions');
+  const scratch = join(root, 'scratch');
+  mkdirSync(extensions, { recursive: true });
+  mkdirSync(scratch, { recursive: true });
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|VSCODE_|ELECTRON_)/i.test(k)) env[k] = v;
+  Object.assign(env, {
+    HOME: scratch,
+    TMPDIR: scratch,
+    XDG_CONFIG_HOME: join(scratch, 'xdg-config'),
+    XDG_DATA_HOME: join(scratch, 'xdg-data'),
+    XDG_CACHE_HOME: join(scratch, 'xdg-cache'),
+  });
+  const r = spawnSync(
+    process.execPath,
+    [entry, '--user-data-dir', join(scratch, 'user-data'), '--extensions-dir', extensions, '--install-extension', vsix],
+    { env, encoding: 'utf8', timeout: 60_000 },
+  );
+  if (r.status !== 0) {
+    rmSync(root, { recursive: true, force: true });
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (${r.status ?? r.error?.message}):\n${r.stdout}${r.stderr}`,
+    );
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  if (process.env.FAL_E2E_KEEP !== '1') templateDirs.add(root);
+  templates.set(key, extensions);
+  return extensions;
+}
+/** Copies the installed template into a run's own extensions-dir, its manifest pointing at the copy. */
+function copyInstalled(template: string, extensionsDir: string): void {
+  cpSync(template, extensionsDir, { recursive: true });
+  const manifest = join(extensionsDir, 'extensions.json');
+  if (existsSync(manifest)) writeFileSync(manifest, readFileSync(manifest, 'utf8').split(template).join(extensionsDir));
+}
+
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
   installExitHandlers();
   if (shuttingDown) throw new Error('not starting code-server: this process is being interrupted');
@@ -362,6 +423,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 
   let proc: ChildProcess | undefined;
   let browser: BrowserContext | undefined;
+  let launching: Promise<BrowserContext> | undefined;
   let stopped = false;
   const removeDirs = () => {
     if (keep) process.stderr.write(`codeServer: kept ${dirs.root} (FAL_E2E_KEEP=1)\n`);
@@ -392,6 +454,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   let stopping: Promise<void> | undefined;
   const stopOnce = async (): Promise<void> => {
     stopped = true;
+    if (launching) {
+      // A launch under way is let finish (it closes itself, seeing `stopped`), for 30 s at most: the kill below ends the rest.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([launching.catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, 30_000)))]);
+      clearTimeout(timer);
+    }
     if (browser) await browser.close().catch(() => undefined);
     if (proc?.pid && proc.exitCode === null && proc.signalCode === null) {
       const exited = new Promise<void>((r) => proc!.once('exit', () => r()));
@@ -416,28 +484,37 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     }
   };
 
+  /** Headless Chromium on the run's own profile: one per run, started at most once. */
+  const launch = (): Promise<BrowserContext> => {
+    if (stopped) return Promise.reject(new Error('code-server was stopped'));
+    launching ??= (async () => {
+      const context = await chromium.launchPersistentContext(dirs.chromiumProfile, {
+        executablePath: chromiumPath,
+        headless: true,
+        args: chromiumArgs,
+        viewport: { width: 1440, height: 900 },
+        artifactsDir: join(dirs.root, 'playwright-artifacts'), // not $TMPDIR/playwright-artifacts-*: goes with the run folder
+        // Chromium writes ~/.pki, ~/.cache/chromium, ... : keep them in the run folder too.
+        env: { ...env, HOME: dirs.home },
+      });
+      browser = context;
+      if (stopped) {
+        // stop() ran while Chromium was starting
+        await context.close().catch(() => undefined);
+        killChromiumSync(dirs.chromiumProfile);
+        throw new Error('code-server was stopped');
+      }
+      return context;
+    })();
+    return launching;
+  };
+
   try {
     if (options.vsix) {
       if (!existsSync(options.vsix)) throw new Error(`no such .vsix: ${options.vsix} (run \`npm run package\`)`);
-      const r = spawnSync(
-        process.execPath,
-        [
-          entry,
-          '--user-data-dir',
-          dirs.userData,
-          '--extensions-dir',
-          dirs.extensions,
-          '--install-extension',
-          options.vsix,
-        ],
-        { env, encoding: 'utf8', timeout: 60_000 },
-      );
-      if (r.status !== 0) {
-        throw new Error(
-          `code-server --install-extension ${options.vsix} failed (${r.status ?? r.error?.message}):\n${r.stdout}${r.stderr}`,
-        );
-      }
+      copyInstalled(installedTemplate(entry, options.vsix), dirs.extensions);
     }
+    if (options.launchBrowserEarly) void launch().catch(() => undefined);
 
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
@@ -491,26 +568,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         return `${origin}/?${q.toString()}`;
       },
       logTail: tail,
-      async launchBrowser() {
-        if (browser) return browser;
-        if (stopped) throw new Error('code-server was stopped');
-        browser = await chromium.launchPersistentContext(dirs.chromiumProfile, {
-          executablePath: chromiumPath,
-          headless: true,
-          args: chromiumArgs,
-          viewport: { width: 1440, height: 900 },
-          artifactsDir: join(dirs.root, 'playwright-artifacts'), // not $TMPDIR/playwright-artifacts-*: goes with the run folder
-          // Chromium writes ~/.pki, ~/.cache/chromium, ... : keep them in the run folder too.
-          env: { ...env, HOME: dirs.home },
-        });
-        if (stopped) {
-          // stop() ran while Chromium was starting
-          await browser.close().catch(() => undefined);
-          killChromiumSync(dirs.chromiumProfile);
-          throw new Error('code-server was stopped');
-        }
-        return browser;
-      },
+      launchBrowser: launch,
       stop: () => handle.stop(),
     };
   } catch (e) {

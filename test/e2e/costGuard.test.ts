@@ -1,7 +1,8 @@
 // The cost guard (issue 13) in the real workbench, against the emulator (instances at 127.0.0.1)
 // and a REAL sshd whose sessions run the stub nvidia-smi (test/unit/gpu/gpuSshd.ts). The instance
 // under guard is created through the wizard (so "created here", with its key), sampled every
-// second, idle after 3 s; the auto-delete countdown lasts 15 s. Every verdict is read from what the
+// second, idle after 3 s; the auto-delete countdown lasts 15 s while a test acts on it, 3 s (the
+// shortest) where a test only waits it out. Every verdict is read from what the
 // workbench shows, the emulator's request log, sshd's log, the marker file beforeDelete writes, or
 // the extension's log — never from a fixed sleep.
 import assert from 'node:assert/strict';
@@ -357,6 +358,8 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
 
   it('an interactive SSH session open on the machine (a real ssh -tt) makes the fresh check refuse the delete', async function () {
     this.timeout(90_000);
+    // From here on nothing acts on a countdown: the shortest one, only waited out.
+    await configure({ 'fal.idle.graceMinutes': 0.05 }, 'auto-delete ON after a 3 s countdown');
     const sessions = s.logLines(ACCEPTED).length;
     interactive = spawn(
       'ssh',
@@ -398,9 +401,10 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     );
     assert.match(warning.message, /another session is open/);
     assert.deepEqual(deletes(), [], 'no DELETE while someone is logged in');
+    // Busy again before the session ends: a next countdown would otherwise find nobody on it.
+    await becomeBusy();
     interactive.kill();
     interactive = undefined;
-    await becomeBusy();
     await clearToasts();
   });
 
@@ -409,7 +413,7 @@ describe('Cost guard (real workbench, emulator, real sshd + stub nvidia-smi)', f
     const marker = join(markerDir, 'saved-${instanceId}.txt');
     await configure(
       { 'fal.idle.beforeDelete': `echo "outputs of \${instanceId} from \${host}" > '${marker}'` },
-      'auto-delete ON after a 15 s countdown (beforeDelete set)',
+      'auto-delete ON after a 3 s countdown (beforeDelete set)',
     );
     fal.clearRequests();
     const mark = wb.logMark();

@@ -39,9 +39,11 @@ describe('Results first: nothing lost on delete (real sshd, real workbench)', fu
       keyName: 'id_results',
       settings: {
         'fal.results.paths': ['outputs/**'],
-        // Every create here has a lease of 36 s (the wizard proposes the default); its countdown lasts 6 s.
-        'fal.lease.defaultHours': 0.01,
-        'fal.idle.graceMinutes': 0.1,
+        // Every create here has a lease of 18 s (the wizard proposes the default); its countdown lasts
+        // 3 s (the shortest fal.idle.graceMinutes). Each test's machine is ready and its files
+        // written within ~2 s of the create; the Delete modal's test is done in ~3 s.
+        'fal.lease.defaultHours': 0.005,
+        'fal.idle.graceMinutes': 0.05,
       },
     });
     wb = m.wb;

@@ -9,7 +9,8 @@
 //   await wb.close();
 //
 // Each openWorkbench() is a fresh code-server (own user-data-dir, extensions-dir, HOME, workspace)
-// with the packaged extension (`fal-compute.vsix`, built by `npm run package`) installed.
+// with the packaged extension (`fal-compute.vsix`, built by `npm run package`) installed — a copy
+// of the one install this test process made — and Chromium started while code-server starts.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -127,6 +128,7 @@ export class QuickInput {
    * loaded 2-core machine: Enter then took the first row), so the box is filled again until it holds.
    */
   async answer(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    this.typed = undefined;
     await this.waitOpen(timeout);
     const deadline = Date.now() + timeout;
     await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor({ timeout });
@@ -149,19 +151,52 @@ export class QuickInput {
     await this.page.keyboard.press('Enter');
   }
 
-  /** Input box: replace the value with `text` (does not accept it). */
-  async type(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
-    await this.waitOpen(timeout);
-    await this.input.fill(text);
+  /** What type() last put in the box and enter() has not accepted yet. */
+  private typed: string | undefined;
+
+  /**
+   * Fills the box with `text` until it holds it: a step still arriving from the extension host can
+   * reset the box after it was filled (as with answer()), so the value is checked, and filled again.
+   */
+  private async fillUntilHeld(text: string, timeout: number, onlyIfLost = false): Promise<void> {
+    const deadline = Date.now() + timeout;
+    const held = `((t) => {
+      const input = document.querySelector('.quick-input-widget .quick-input-box input');
+      return !!input && input.offsetParent !== null && input.value === t;
+    })(${JSON.stringify(text)})`;
+    if (onlyIfLost && (await this.page.evaluate<boolean>(held))) return;
+    for (;;) {
+      await this.input.fill(text, { timeout: Math.max(1, deadline - Date.now()) });
+      try {
+        await this.page.waitForFunction(held, undefined, {
+          timeout: Math.max(1, Math.min(1_000, deadline - Date.now())),
+          polling: 50,
+        });
+        return;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+      }
+    }
   }
 
-  /** Accepts the current value (Enter). */
-  async enter(): Promise<void> {
+  /** Input box: replace the value with `text`, and wait until the box holds it (does not accept it). */
+  async type(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    await this.waitOpen(timeout);
+    await this.fillUntilHeld(text, timeout);
+    this.typed = text;
+  }
+
+  /** Accepts the current value (Enter) — after type(), only once the box still holds what was typed. */
+  async enter(timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const typed = this.typed;
+    this.typed = undefined;
+    if (typed !== undefined) await this.fillUntilHeld(typed, timeout, true);
     await this.page.keyboard.press('Enter');
   }
 
   /** Closes the quick input (Escape). */
   async cancel(): Promise<void> {
+    this.typed = undefined;
     await this.page.keyboard.press('Escape');
   }
 
@@ -720,6 +755,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     env: options.env,
     settings: options.settings,
     workspace: options.workspace,
+    launchBrowserEarly: true,
   });
   try {
     const browser = await server.launchBrowser();
