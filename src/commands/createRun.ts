@@ -128,7 +128,7 @@ export async function execute(
           if (!instance) return undefined;
           const ready = abortAfter(timers, READY_TIMEOUT_MS);
           const signal = AbortSignal.any([stop.signal, ready.signal]);
-          const endWaiting = scheduler.beginOperation({ waiting: true }); // the user watches for "ready": ask every second
+          const endWaiting = scheduler.beginOperation({ waitingFor: instance.id }); // the user watches for "ready": asked by id every second
           try {
             return await waitForInstance(model, instance.id, {
               signal,

@@ -22,7 +22,7 @@ import type { SshTarget } from './types';
 type Ssh2 = typeof import('ssh2');
 let bundled: Ssh2 | undefined;
 // A plain require (not import()): the bundle stays CommonJS end to end, as the extension host expects.
-const loadBundledSsh2 = (): Ssh2 => (bundled ??= require('ssh2') as Ssh2);
+export const loadBundledSsh2 = (): Ssh2 => (bundled ??= require('ssh2') as Ssh2);
 
 export interface SshTransportOptions {
   /** ~/.ssh/fal/known_hosts: the only place host keys are looked up. */

@@ -1,8 +1,9 @@
 // One fetch of the refresh scheduler, done the cheapest way, and its result applied to the model.
-// A `full` fetch lists every page. A `changes` fetch asks only about the transitional instances
-// and the deleted ones still listed (GET /compute/instances/{id}, one at a time) when they are fewer than the pages of a full list;
-// otherwise the list is the cheaper question. With 1 provisioning among 1,000 that is one request
-// per fast tick instead of ten.
+// A `full` fetch lists every page. A `changes` fetch asks only about the transitional instances,
+// the deleted ones still listed and the ones someone waits for (GET /compute/instances/{id}, one at
+// a time) when they are fewer than the pages of a full list; otherwise the list is the cheaper
+// question. With 1 provisioning among 1,000 that is one request per fast tick instead of ten. A
+// `watched` fetch asks the one instance someone waits for by id, whatever the list's size.
 import type { ComputeInstance, InstanceListing, InvalidInstanceRow } from '../api';
 import {
   errorMessage,
@@ -42,23 +43,30 @@ export class InstancesSync {
 
   constructor(private readonly options: InstancesSyncOptions) {}
 
-  /** The ids a `changes` fetch asks about by id, or undefined when the full list is cheaper. */
-  plan(kind: FetchKind): readonly string[] | undefined {
+  /**
+   * The ids a fetch asks about by id, or undefined when the full list is cheaper. `waited`: the
+   * instances someone waits for (a `watched` fetch asks only these, by id).
+   */
+  plan(kind: FetchKind, waited: readonly string[] = []): readonly string[] | undefined {
     if (kind === 'full') return undefined;
+    if (kind === 'watched') return waited;
     // Deleted instances fal still lists are watched too: a 404 is the news that they are gone.
-    const ids = this.options.model
-      .list()
-      .filter((r) => isTransitional(r.instance.status) || r.deleting)
-      .map((r) => r.instance.id);
-    return ids.length > 0 && ids.length < this.pages ? ids : undefined;
+    const ids = new Set(
+      this.options.model
+        .list()
+        .filter((r) => isTransitional(r.instance.status) || r.deleting)
+        .map((r) => r.instance.id),
+    );
+    for (const id of waited) ids.add(id);
+    return ids.size > 0 && ids.size < this.pages ? [...ids] : undefined;
   }
 
-  async fetch(kind: FetchKind): Promise<FetchOutcome> {
+  async fetch(kind: FetchKind, waited: readonly string[] = []): Promise<FetchOutcome> {
     const { model } = this.options;
     try {
       const client = await this.options.client();
       if (!client) return { ok: true, transitional: false };
-      const ids = this.plan(kind);
+      const ids = this.plan(kind, waited);
       if (ids) await this.fetchByIds(client, ids);
       else {
         const listing = await client.listInstances();

@@ -8,7 +8,11 @@
 //   holds it: no requests at all;
 // - on return, refresh at once if the data is older than the interval that applies, else wait out the rest;
 // - fast interval while an instance is transitional or an operation holds the scheduler, slow otherwise;
-//   every second while someone watches a progress for an instance to become ready (Connect When Ready);
+// - while someone watches a progress for an instance to become ready (Connect When Ready, the create
+//   wizard's wait), that one instance is asked by id (`watched`) every second, between the ticks of the
+//   list's own pace: at most one extra request a second however many wait (they take turns), none
+//   once the wait ends, none while backing off; a tick of the list asks it too (`changes` is given the
+//   waited-on ids), so then no second request;
 // - a fast tick fetches only what changes (`changes`: the fetcher picks the cheapest way); the whole
 //   list (`full`) keeps the slow pace, and is fetched at once on request (Refresh, after a create/delete);
 // - after a failure, back off exponentially (honouring a server's Retry-After); only the user's
@@ -20,8 +24,11 @@
 import { realTimers, type Timers } from '../base/timers';
 import { BillingPace, type BillingPaceOptions } from './billingPace';
 
-/** `full`: the whole list. `changes`: whatever tells what the transitional instances became. */
-export type FetchKind = 'full' | 'changes';
+/**
+ * `full`: the whole list. `changes`: whatever tells what the transitional instances and the ids
+ * given became. `watched`: only the one instance given, by id (someone waits for it).
+ */
+export type FetchKind = 'full' | 'changes' | 'watched';
 
 export type FetchOutcome = { ok: true; transitional: boolean } | { ok: false; retryAfterMs?: number };
 
@@ -30,16 +37,17 @@ export type Schedule =
   | { readonly kind: 'off'; readonly reason: 'disabled' | 'unfocused' | 'hidden' | 'disposed' }
   | {
       readonly kind: 'waiting';
-      readonly mode: 'fast' | 'slow' | 'backoff';
+      readonly mode: 'watch' | 'fast' | 'slow' | 'backoff';
       readonly inMs: number;
       readonly next: FetchKind;
     };
 
 export interface RefreshSchedulerOptions {
-  fetch: (kind: FetchKind) => Promise<FetchOutcome>;
+  /** `ids`: for `watched`, the one instance to ask; for `changes`, the waited-on instances to ask besides. */
+  fetch: (kind: FetchKind, ids: readonly string[]) => Promise<FetchOutcome>;
   fastMs: number;
   slowMs: number;
-  /** The interval while a waiter holds the scheduler (beginOperation({ waiting: true })); 1 s by default. */
+  /** How often a waited-on instance is asked (beginOperation({ waitingFor })); 1 s by default. */
   waitingMs?: number;
   /** First delay after a failure; doubles per consecutive failure up to maxBackoffMs. */
   backoffBaseMs?: number;
@@ -56,10 +64,14 @@ export class RefreshScheduler {
   private focused = true;
   private transitional = false;
   private operations = 0;
-  private waiters = 0;
+  /** Waited-on instance → how many wait for it, and when it was last asked (by id, or by a tick of the list). */
+  private readonly waited = new Map<string, { waiters: number; askedAt: number | undefined }>();
   private failures = 0;
   private retryAfterMs = 0;
+  /** The start of the last fetch of any kind (the back-off and the waited-on pace count from it). */
   private lastAttemptAt: number | undefined;
+  /** The start of the last fetch of the list's own pace (`full` or `changes`). */
+  private lastTickAt: number | undefined;
   private lastFullAt: number | undefined;
   private fullWanted = true;
   private inFlight: Promise<void> | undefined;
@@ -81,6 +93,7 @@ export class RefreshScheduler {
       if (enabled && !this.enabled) {
         // A new key: nothing we have is current.
         this.lastAttemptAt = undefined;
+        this.lastTickAt = undefined;
         this.fullWanted = true;
         this.failures = 0;
         this.retryAfterMs = 0;
@@ -112,14 +125,20 @@ export class RefreshScheduler {
   /**
    * Holds the scheduler in fast mode (even with the view hidden) while the user waits on an
    * operation — a create, a delete, Connect when ready — until the returned function is called.
-   * `waiting`: someone is watching a progress for an instance to settle; ask every `waitingMs`.
+   * `waitingFor`: someone is watching a progress for that instance to settle; it is asked by id
+   * every `waitingMs` until then.
    */
-  beginOperation(options: { waiting?: boolean } = {}): () => void {
+  beginOperation(options: { waitingFor?: string } = {}): () => void {
     let ended = false;
+    const id = options.waitingFor;
     const hold = (by: 1 | -1) =>
       this.update(() => {
         this.operations += by;
-        if (options.waiting) this.waiters += by;
+        if (id === undefined) return;
+        const entry = this.waited.get(id) ?? { waiters: 0, askedAt: undefined };
+        entry.waiters += by;
+        if (entry.waiters > 0) this.waited.set(id, entry);
+        else this.waited.delete(id);
       });
     hold(1);
     return () => {
@@ -132,14 +151,13 @@ export class RefreshScheduler {
     return this.offReason() === undefined;
   }
 
-  /** The delay the current state calls for between two fetches. */
+  /** The delay the current state calls for between two ticks of the list (or tries, backing off). */
   get interval(): number {
     if (this.failures > 0) {
       const base = this.options.backoffBaseMs ?? 5_000;
       const max = this.options.maxBackoffMs ?? 300_000;
       return Math.max(this.retryAfterMs, Math.min(max, base * 2 ** (this.failures - 1)));
     }
-    if (this.waiters > 0) return Math.min(this.options.fastMs, this.options.waitingMs ?? 1_000);
     return this.fast ? this.options.fastMs : this.options.slowMs;
   }
 
@@ -189,22 +207,43 @@ export class RefreshScheduler {
     this.schedule();
   }
 
-  private run(): Promise<void> {
+  /** The waited-on instance asked longest ago (in the order the waits began when equal). */
+  private nextWatched(): string | undefined {
+    let next: [string, number] | undefined;
+    for (const [id, { askedAt }] of this.waited) {
+      const at = askedAt ?? -Infinity;
+      if (!next || at < next[1]) next = [id, at];
+    }
+    return next?.[0];
+  }
+
+  /** A fetch of the list's pace, or (`watched`) of one waited-on instance between those. */
+  private run(watched = false): Promise<void> {
     if (this.disposed || !this.enabled) return Promise.resolve();
     if (this.inFlight) {
-      this.again = true;
+      if (!watched) this.again = true;
       return this.inFlight;
+    }
+    const id = watched ? this.nextWatched() : undefined;
+    if (watched && id === undefined) {
+      this.schedule(); // the wait ended meanwhile
+      return Promise.resolve();
     }
     this.cancelTimer();
     const at = this.timers.now();
-    const kind = this.nextKind(at);
+    const kind: FetchKind = id !== undefined ? 'watched' : this.nextKind(at);
+    const ids = id !== undefined ? [id] : kind === 'changes' ? [...this.waited.keys()] : [];
     this.lastAttemptAt = at;
+    if (kind !== 'watched') this.lastTickAt = at;
     if (kind === 'full') this.fullWanted = false;
-    this.inFlight = this.readBilling()
+    // A tick of the list asks every waited-on instance too (the whole list, or `changes` given their ids).
+    for (const [waitedId, entry] of this.waited) if (kind !== 'watched' || waitedId === id) entry.askedAt = at;
+    // The balance is read on a tick of the list only: a request by id is the waiter's alone.
+    this.inFlight = (kind === 'watched' ? Promise.resolve() : this.readBilling())
       .then(async () => {
         // A 401 on the balance disabled the scheduler (the key is rejected): nothing more is sent with that key.
         if (!this.enabled || this.disposed) return;
-        this.record(await this.options.fetch(kind).catch((): FetchOutcome => ({ ok: false })), kind, at);
+        this.record(await this.options.fetch(kind, ids).catch((): FetchOutcome => ({ ok: false })), kind, at);
       })
       .finally(() => {
         this.inFlight = undefined;
@@ -254,16 +293,27 @@ export class RefreshScheduler {
       return;
     }
     const now = this.timers.now();
-    const due = this.lastAttemptAt === undefined ? 0 : this.lastAttemptAt + this.interval - now;
+    // Backing off counts from the last try of any kind; otherwise the list's pace from its last tick.
+    const from = this.failures > 0 ? this.lastAttemptAt : this.lastTickAt;
+    const tickDue = from === undefined ? 0 : from + this.interval - now;
+    // A waited-on instance: one request a second at most (from the last request of any kind), never backing off.
+    const watchDue =
+      this.waited.size === 0 || this.failures > 0
+        ? Infinity
+        : this.lastAttemptAt === undefined
+          ? 0
+          : this.lastAttemptAt + (this.options.waitingMs ?? 1_000) - now;
+    const watched = tickDue > 0 && watchDue < tickDue; // the list's tick first when both are due
+    const due = Math.min(tickDue, watchDue);
     if (due <= 0) {
-      void this.run();
+      void this.run(watched);
       return;
     }
-    const mode = this.failures > 0 ? 'backoff' : this.fast ? 'fast' : 'slow';
-    this.report({ kind: 'waiting', mode, inMs: due, next: this.nextKind(now + due) });
+    const mode = this.failures > 0 ? 'backoff' : this.waited.size > 0 ? 'watch' : this.fast ? 'fast' : 'slow';
+    this.report({ kind: 'waiting', mode, inMs: due, next: watched ? 'watched' : this.nextKind(now + due) });
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
-      void this.run();
+      void this.run(watched);
     }, due);
   }
 

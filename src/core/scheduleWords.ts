@@ -18,8 +18,15 @@ export function describeSchedule(schedule: Schedule): string {
     }
   }
   const seconds = `${Math.round(schedule.inMs / 100) / 10} s`;
-  const what = schedule.next === 'full' ? 'the list' : 'the starting instances';
+  const what =
+    schedule.next === 'full'
+      ? 'the list'
+      : schedule.next === 'watched'
+        ? 'the instance someone waits for'
+        : 'the starting instances';
   switch (schedule.mode) {
+    case 'watch':
+      return `Refresh: every second for the instance someone waits for (the list at its own pace); next: ${what} in ${seconds}.`;
     case 'fast':
       return `Refresh: fast (an instance is starting, or an operation waits); next: ${what} in ${seconds}.`;
     case 'slow':

@@ -51,7 +51,7 @@ export class InstancesController implements vscode.Disposable {
     this.credit = new CreditModel((error) => log.error('A view of the credit balance failed to update:', error));
     const billing = new BillingSync({ model: this.credit, client: () => session.client(), now, log });
     this.scheduler = new RefreshScheduler({
-      fetch: (kind) => sync.fetch(kind),
+      fetch: (kind, ids) => sync.fetch(kind, ids),
       fastMs: settings.fastRefreshMs,
       slowMs: settings.slowRefreshMs,
       onSchedule: (schedule) => log.info(describeSchedule(schedule)),

@@ -26,7 +26,7 @@ export interface WaitDeps {
 export async function waitUntilReady(deps: WaitDeps, id: string, name?: string): Promise<WaitOutcome> {
   deps.log.info(`Connect ${id}: waiting until ready`);
   const started = now();
-  const release = deps.scheduler.beginOperation({ waiting: true });
+  const release = deps.scheduler.beginOperation({ waitingFor: id }); // asked by id every second meanwhile
   try {
     const outcome = await vscode.window.withProgress(
       {

@@ -21,8 +21,12 @@ export interface PreparedHost {
 
 /** true to go on; false when ssh reports a changed host key (after offering to forget it). */
 export async function checkHostKey(log: vscode.LogOutputChannel, host: PreparedHost): Promise<boolean> {
-  const config = host.managedOnly ?? host.settings.paths.userConfig;
-  const verdict = await probeHostKey(config, host.alias);
+  const verdict = await probeHostKey({
+    alias: host.alias,
+    ip: host.ip,
+    port: host.settings.port,
+    knownHostsFile: host.settings.paths.knownHosts,
+  });
   log.info(`${host.id}: host key check: ${verdict.kind}${verdict.kind === 'unknown' ? ` (${verdict.reason})` : ''}`);
   if (verdict.kind !== 'changed') return true;
   const forget = l10n.t('Forget Old Key');

@@ -4,8 +4,9 @@
 // LogOutputChannel's millisecond timestamp (extension host clock = this process's clock, same
 // machine), not by when we happen to read the file.
 //   readyToOpenMs: "Connect When Ready" is waiting on a provisioning instance; the emulator flips
-//     it to ready (t0) → `opening …`. Includes the wait loop's poll delay, the list request, the
-//     host entry write, the TCP probe and the ssh host-key check. Default refresh settings.
+//     it to ready (t0) → `opening …`. Includes the wait's poll delay (the waited-on instance is asked
+//     by id every second), the request, the host entry write (and ssh -G), the TCP probe and the
+//     host-key check (a key exchange). Default refresh settings.
 //   connectCommandToOpenMs: an already ready instance whose key is remembered (second connect):
 //     click on the row's inline Connect button (t0) → `opening …`.
 import { execFileSync } from 'node:child_process';
@@ -150,7 +151,7 @@ export async function measureConnectLatency(samples = 3): Promise<ConnectLatency
       readyToOpenSamplesMs: readySamples,
       connectCommandToOpenSamplesMs: connectSamples,
       pacing:
-        "default fal.refresh.* (fast 3 s, slow 60 s); the wait is paced by Connect When Ready's own loop (list refresh, then 2 s pause)",
+        'default fal.refresh.* (fast 3 s, slow 60 s); while Connect When Ready waits, the scheduler asks that instance by id every second',
     };
   } finally {
     await wb?.close().catch(() => undefined);

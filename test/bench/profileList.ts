@@ -6,8 +6,9 @@ import { measureListRender } from './listRender';
 void (async () => {
   const result = await measureListRender(1000, true);
   console.log(
-    `key → rendered ${result.firstLoadMs.toFixed(0)} ms; refresh → repaint ${result.refreshMs.toFixed(0)} ms`,
+    `key → rendered ${result.firstLoadMs.toFixed(0)} ms; refresh (first page) → repaint ${result.refreshMs.toFixed(0)} ms (from the palette's Enter ${result.refreshFromCommandMs.toFixed(0)} ms)`,
   );
+  console.log(`phases (ms): ${JSON.stringify(result.phases)}`);
   for (const [name, summary] of Object.entries(result.profiles ?? {})) {
     console.log(`\n${name}: ${summary.totalMs.toFixed(0)} ms profiled in the extension host; self time by place:`);
     console.log(profileTable(summary.byPlace.slice(0, 14)));

@@ -46,10 +46,14 @@ export async function waitUntilReady(
     },
     log: { warn: (message) => say(`  ${message}`) },
   });
-  const scheduler = new RefreshScheduler({ fetch: (kind) => sync.fetch(kind), fastMs: FAST_MS, slowMs: SLOW_MS });
+  const scheduler = new RefreshScheduler({
+    fetch: (kind, ids) => sync.fetch(kind, ids),
+    fastMs: FAST_MS,
+    slowMs: SLOW_MS,
+  });
   model.setLoading();
   model.update([created], [], now());
-  const endWaiting = scheduler.beginOperation({ waiting: true });
+  const endWaiting = scheduler.beginOperation({ waitingFor: created.id });
   scheduler.setFocused(true);
   scheduler.setEnabled(true);
   try {

@@ -29,7 +29,12 @@ function setup(listed: () => ComputeInstance[]) {
       getInstance: async () => assert.fail('a one-page list is cheaper than GETs'),
     }),
   });
-  const scheduler = new RefreshScheduler({ fetch: (kind) => sync.fetch(kind), fastMs: 3_000, slowMs: 60_000, timers });
+  const scheduler = new RefreshScheduler({
+    fetch: (kind, ids) => sync.fetch(kind, ids),
+    fastMs: 3_000,
+    slowMs: 60_000,
+    timers,
+  });
   const logs: string[] = [];
   const watch = new DeletionWatch({
     model,

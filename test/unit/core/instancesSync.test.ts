@@ -84,6 +84,34 @@ describe('InstancesSync (against the emulator)', () => {
     }
   });
 
+  it('the instance someone waits for: by id alone (`watched`), even when the list is one page; a fast tick asks it too', async () => {
+    const t = await setup(
+      [{ id: 'inst_w', instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' }, ready(1), ready(2)],
+      100,
+    );
+    try {
+      await t.sync.fetch('full');
+      t.fal.clearRequests();
+      assert.deepEqual(await t.sync.fetch('watched', ['inst_w']), { ok: true, transitional: true });
+      assert.deepEqual(t.paths(), ['GET /inst_w'], 'one GET, not the page');
+      t.fal.updateInstance('inst_w', { status: 'ready', ip: '203.0.113.7' });
+      t.fal.clearRequests();
+      assert.deepEqual(await t.sync.fetch('watched', ['inst_w']), { ok: true, transitional: false });
+      assert.equal(t.model.get('inst_w')?.instance.ip, '203.0.113.7');
+      assert.deepEqual(t.paths(), ['GET /inst_w']);
+    } finally {
+      await t.fal.close();
+    }
+    const many = await setup([ready(1), ready(2), ready(3), ready(4), ready(5)]);
+    try {
+      await many.sync.fetch('full');
+      assert.deepEqual(many.sync.plan('changes', ['inst_r1']), ['inst_r1'], 'a ready instance without its address yet');
+      assert.equal(many.sync.plan('changes'), undefined, 'nobody waits, nothing starts: the list');
+    } finally {
+      await many.fal.close();
+    }
+  });
+
   it('a 404 by id removes the instance (deleted meanwhile)', async () => {
     const t = await setup([
       { id: 'inst_p', instance_type: 'gpu_1x_h100_sxm5', status: 'provisioning' },

@@ -14,6 +14,18 @@ describe('request rate while an instance starts (real scheduler, sync, client an
     assert.equal(r.perMinute, 29);
   });
 
+  it('someone waiting on it (Connect When Ready) adds its GET by id every second — at most 60/min, only during the wait, none after', async () => {
+    const base = await pollRate(1000, 1, 4);
+    const r = await pollRate(1000, 1, 4, { fromMs: 60_000, toMs: 180_000 });
+    // Every second of the 2 minutes: by id, but at 60 s and 120 s, where the whole list tells it.
+    assert.equal(r.waitedGets, 118, 'asked by id every second of the wait');
+    assert.ok(r.perMinuteWaiting! - base.perMinute <= 60, `${r.perMinuteWaiting}/min while waiting`);
+    assert.equal(r.perMinuteWaiting, 69, '40 GETs a minute between the 20 fast ticks (29/min without a waiter)');
+    assert.equal(r.waitedGetsAfter, 19, 'after the wait: the fast tick alone (every 3 s; the list at 180 s)');
+    assert.equal(r.perMinuteAfterWait, base.perMinute, 'back to the rate without a waiter');
+    assert.equal(r.perMinute * 4 - base.perMinute * 4, 2 * 40, 'nothing but the wait’s 80 GETs added in 4 minutes');
+  });
+
   it('1 provisioning among 5: the one-page list every 3 s (20/min) — already the cheapest question', async () => {
     const r = await pollRate(5, 1, 3);
     assert.equal(r.gets, 0);

@@ -7,6 +7,8 @@ function setup(outcomes: (FetchOutcome | Error)[] = []) {
   const timers = new FakeTimers();
   const calls: number[] = [];
   const kinds: FetchKind[] = [];
+  /** Each fetch as `<ms> <kind>[ <ids>]`: who was asked, and when. */
+  const asked: string[] = [];
   const decisions: Schedule[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -19,9 +21,10 @@ function setup(outcomes: (FetchOutcome | Error)[] = []) {
     maxBackoffMs: 300_000,
     timers,
     onSchedule: (d) => decisions.push(d),
-    fetch: async (kind) => {
+    fetch: async (kind, ids = []) => {
       calls.push(timers.now());
       kinds.push(kind);
+      asked.push([timers.now(), kind, ...(ids.length ? [ids.join(',')] : [])].join(' '));
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       if (holdNext) {
@@ -38,6 +41,7 @@ function setup(outcomes: (FetchOutcome | Error)[] = []) {
     timers,
     calls,
     kinds,
+    asked,
     decisions,
     scheduler,
     maxInFlight: () => maxInFlight,
@@ -168,7 +172,7 @@ describe('RefreshScheduler', () => {
     assert.deepEqual(t.timers.scheduled, []);
   });
   it('a fast tick asks only for the changes; the whole list keeps the slow pace', async () => {
-    const t = setup(Array.from({ length: 40 }, () => ({ ok: true, transitional: true }) as FetchOutcome));
+    const t = setup(Array.from({ length: 200 }, () => ({ ok: true, transitional: true }) as FetchOutcome));
     await t.start();
     await t.timers.advance(120_000);
     assert.equal(t.calls.length, 41, 'every 3 s');
@@ -205,25 +209,57 @@ describe('RefreshScheduler', () => {
     assert.equal(t.calls.length, 3, 'the operation over, a hidden view is not refreshed');
   });
 
-  it('while someone waits for an instance to settle it is asked every second, only then; a back-off still wins', async () => {
-    const t = setup();
+  it('while someone waits for an instance to become ready, that one instance is asked by id every second; the list keeps its pace; none after', async () => {
+    const t = setup(Array.from({ length: 200 }, () => ({ ok: true, transitional: true }) as FetchOutcome));
     await t.start();
     t.scheduler.setVisible(false); // the view may be hidden: the user watches the progress notification
-    const endWait = t.scheduler.beginOperation({ waiting: true });
-    const endOther = t.scheduler.beginOperation();
-    await t.timers.advance(5_000);
-    assert.deepEqual(t.calls, [0, 1_000, 2_000, 3_000, 4_000, 5_000]);
+    const endWait = t.scheduler.beginOperation({ waitingFor: 'inst_w' });
+    const endOther = t.scheduler.beginOperation(); // e.g. the create that made it
+    await t.timers.advance(6_500);
+    assert.deepEqual(t.asked, [
+      '0 full',
+      '1000 watched inst_w',
+      '2000 watched inst_w',
+      '3000 changes inst_w', // the fast tick asks it too (with the starting ones): no second request then
+      '4000 watched inst_w',
+      '5000 watched inst_w',
+      '6000 changes inst_w',
+    ]);
     endWait();
     endWait(); // ending twice is harmless
-    await t.timers.advance(6_000);
-    assert.deepEqual(t.calls.slice(6), [8_000, 11_000], 'back to the fast pace once nobody waits');
+    await t.timers.advance(5_500);
+    assert.deepEqual(t.asked.slice(7), ['9000 changes', '12000 changes'], 'the wait over: the fast pace alone');
+    await t.timers.advance(120_000);
+    assert.equal(t.asked.filter((a) => a.includes('inst_w')).length, 6, 'never again after the wait');
+    assert.equal(t.asked.length, 7 + 2 + 40, 'the fast pace only (3 s)');
     endOther();
     await t.timers.advance(600_000);
-    assert.equal(t.calls.length, 8, 'and nothing at all once the operations are over (hidden view)');
+    assert.equal(t.asked.length, 49, 'and nothing at all once the operations are over (hidden view)');
+  });
 
+  it('a wait that begins long after the last fetch asks at once; two waits take turns (never more than one extra request a second)', async () => {
+    const t = setup(Array.from({ length: 40 }, () => ({ ok: true, transitional: false }) as FetchOutcome));
+    await t.start();
+    await t.timers.advance(10_500);
+    const endA = t.scheduler.beginOperation({ waitingFor: 'inst_a' });
+    await flush();
+    assert.deepEqual(t.asked, ['0 full', '10500 changes inst_a'], 'asked at once (the fast pace was due)');
+    const endB = t.scheduler.beginOperation({ waitingFor: 'inst_b' });
+    await t.timers.advance(4_000);
+    assert.deepEqual(t.asked.slice(2), [
+      '11500 watched inst_b',
+      '12500 watched inst_a', // the one asked longest ago
+      '13500 changes inst_a,inst_b', // the fast pace asks both
+      '14500 watched inst_a',
+    ]);
+    endA();
+    endB();
+  });
+
+  it('a waiter does not shorten a back-off: a failing fal is not asked more often, by id or otherwise', async () => {
     const failing = setup(Array.from({ length: 10 }, () => ({ ok: false }) as FetchOutcome));
     await failing.start();
-    const end = failing.scheduler.beginOperation({ waiting: true });
+    const end = failing.scheduler.beginOperation({ waitingFor: 'inst_w' });
     await failing.timers.advance(40_000);
     assert.deepEqual(failing.calls, [0, 5_000, 15_000, 35_000], 'a failing fal is not asked more often for a waiter');
     end();
