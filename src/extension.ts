@@ -165,7 +165,5 @@ export function activate(context: vscode.ExtensionContext): void {
 
 /** Closes every SSH connection cleanly (SSH disconnect) before the host goes away. */
 export async function deactivate(): Promise<void> {
-  const features = started;
-  started = undefined;
-  await features?.close();
+  await started?.close();
 }
