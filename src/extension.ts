@@ -76,6 +76,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const core: Core = {
     ...{ log, settings: () => settings, keys, session, stored, watching, controller, instanceKeys, names },
     ...{ milestones, statusBar, view, mine },
+    get answeredAtActivation() {
+      return Object.keys(answeredHere) as CommandId[];
+    },
     relay: {
       gpuReport: (uri) => relays.gpuReport.fire(uri),
       spendReport: (uri) => relays.spendReport.fire(uri),

@@ -8,7 +8,7 @@ import type { ComputeInstance } from './api';
 import type { ApiKeyStore } from './auth/apiKeyStore';
 import type { FalSession } from './auth/falSession';
 import { now } from './base/timers';
-import type { CommandId } from './core/commandIds';
+import { COMMAND_IDS, type CommandId } from './core/commandIds';
 import type { StoredState } from './core/storedState';
 import { connect } from './commands/connect';
 import { copyIp } from './commands/copyIp';
@@ -72,6 +72,8 @@ export interface Core {
   readonly statusBar: FalStatusBar;
   readonly view: InstancesView;
   readonly mine: MineFilter;
+  /** The commands extension.ts answers itself; every other one is answered here. */
+  readonly answeredAtActivation: readonly CommandId[];
   /** Relays to the providers registered at activation (a report changed, a decoration changed). */
   readonly relay: {
     readonly gpuReport: (uri: vscode.Uri) => void;
@@ -212,6 +214,8 @@ export function startFeatures(core: Core) {
     ...costCommands({ model, guard: cost.guard, notices, spendReports, command }),
   ];
   showIdle();
+  const unanswered = COMMAND_IDS.filter((id) => !handlers.has(id) && !core.answeredAtActivation.includes(id));
+  if (unanswered.length) log.error(`Commands without a handler: ${unanswered.join(', ')}`);
   return {
     /** The handler of each command built here (every command but the few extension.ts answers itself). */
     handlers: handlers as ReadonlyMap<CommandId, CommandHandler>,
