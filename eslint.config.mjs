@@ -3,7 +3,7 @@
 //
 // 1. Floors: src/ is built in floors, lowest first (FLOORS below, README "Development"):
 //      base → ssh → api → core, connections → gpu, cost, setup, sync, jobs → settings, notifications, falCommands, auth → instances → views
-//      → remote, wizard → commands → extension, uninstall
+//      → remote, wizard → commands → extension, features, uninstall
 //    A file imports its own floor and the floors below, never one above, so every arrow between
 //    folders points down and no folder waits on one that waits on it (test/unit/lint/importGraph
 //    checks the whole graph, file cycles included). The floors up to gpu, cost, setup and sync are pure: they
@@ -40,7 +40,7 @@ export const FLOORS = [
   ['views'],
   ['remote', 'wizard'],
   ['commands'],
-  ['extension', 'uninstall'],
+  ['extension', 'features', 'uninstall'],
 ];
 /** The floors with no `vscode` import: unit-tested in plain node. */
 const PURE_FLOORS = 5;
@@ -85,7 +85,7 @@ const VSCODE_MODULE = { name: 'vscode', message: LAYER_MESSAGE };
 
 const floorOf = (folder) => FLOORS.findIndex((floor) => floor.includes(folder));
 const srcFiles = (folder) => [`src/${folder}/**/*.ts`, `src/${folder}.ts`];
-const TOP_LEVEL_FILES = ['settings', 'notifications', 'falCommands', 'extension', 'uninstall'];
+const TOP_LEVEL_FILES = ['settings', 'notifications', 'falCommands', 'extension', 'features', 'uninstall'];
 /**
  * The folders above `folder`'s floor, as a relative import reaches them: `../views/x` from a
  * folder, `./views/x` from a top-level file, or a path through `src/` (a same-named file inside

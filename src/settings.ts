@@ -3,10 +3,11 @@
 // values may change at any time.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { DEFAULT_BASE_URL } from './api';
+import { DEFAULT_BASE_URL } from './api/baseUrl';
 import type { GroupBy, SortBy } from './core/ordering';
-import { validLeaseHours, type CostGuardSettings } from './cost';
-import { sshPaths, type SshPaths } from './ssh';
+import { validLeaseHours } from './cost/lease';
+import type { CostGuardSettings } from './cost/types';
+import { sshPaths, type SshPaths } from './ssh/paths';
 
 export interface Settings {
   readonly apiBaseUrl: string;

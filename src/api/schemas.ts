@@ -6,39 +6,22 @@
 import * as l10n from '@vscode/l10n';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import {
+  isKnownInstanceType,
+  isKnownRegion,
+  isKnownSector,
+  isKnownStatus,
+  type ErrorType,
+  type InstanceType,
+  type OpenEnum,
+  type Region,
+  type Sector,
+  type Status,
+} from './enums';
 
 z.config(en());
 
-export const INSTANCE_TYPES = ['gpu_1x_h100_sxm5', 'gpu_8x_h100_sxm5'] as const;
-export const REGIONS = ['us-west', 'us-central', 'us-east', 'eu-north', 'eu-west', 'other'] as const;
-export const STATUSES = ['ready', 'init', 'pending', 'provisioning', 'stopped', 'unknown'] as const;
-export const SECTORS = ['sector_1', 'sector_2', 'sector_3'] as const;
-export const ERROR_TYPES = [
-  'authorization_error',
-  'validation_error',
-  'not_found',
-  'rate_limited',
-  'server_error',
-  'not_implemented',
-] as const;
-
-export type InstanceType = (typeof INSTANCE_TYPES)[number];
-export type Region = (typeof REGIONS)[number];
-export type Status = (typeof STATUSES)[number];
-export type Sector = (typeof SECTORS)[number];
-export type ErrorType = (typeof ERROR_TYPES)[number];
-
-/** A known value (autocompleted) or any string fal may introduce later. */
-export type OpenEnum<Known extends string> = Known | (string & {});
-
-function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
-  return typeof value === 'string' && (values as readonly string[]).includes(value);
-}
-
-export const isKnownInstanceType = (v: unknown): v is InstanceType => isOneOf(INSTANCE_TYPES, v);
-export const isKnownRegion = (v: unknown): v is Region => isOneOf(REGIONS, v);
-export const isKnownStatus = (v: unknown): v is Status => isOneOf(STATUSES, v);
-export const isKnownSector = (v: unknown): v is Sector => isOneOf(SECTORS, v);
+export * from './enums';
 
 function openEnum<Known extends string>() {
   return z.pipe(

@@ -7,7 +7,10 @@ import * as vscode from 'vscode';
 import { accountOf } from '../core/falAccount';
 import { keyRejectionOf, type KeyRejection } from '../core/apiFailures';
 import type { ApiKeyStore } from './apiKeyStore';
-import { createFalClient, interceptErrors, type FalApi } from './falClient';
+import { interceptErrors, type FalApi } from './falApi';
+
+/** Makes the client for a key (auth/falClient.ts `createFalClient`: loaded with the first request, not at activation). */
+export type ClientFactory = (apiKey: string, baseUrl: string, log: vscode.LogOutputChannel, version: string) => FalApi;
 
 export type SessionState =
   | { readonly kind: 'reading' }
@@ -44,6 +47,7 @@ export class FalSession implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly version: string,
     private baseUrl: () => string,
+    private readonly makeClient: ClientFactory,
   ) {
     this.subscription = keys.onDidChange(() => void this.recheck());
     this.reading = this.read();
@@ -65,7 +69,7 @@ export class FalSession implements vscode.Disposable {
     if (!key) return undefined;
     const baseUrl = this.baseUrl();
     if (this.cached?.key !== key || this.cached.baseUrl !== baseUrl) {
-      const client = createFalClient(key, baseUrl, this.log, this.version);
+      const client = this.makeClient(key, baseUrl, this.log, this.version);
       this.cached = { key, baseUrl, api: interceptErrors(client, (error) => this.noticeFailure(error)) };
     }
     return this.cached.api;

@@ -1,11 +1,10 @@
 // The cost guard's commands, registered together for extension.ts: Protect and its undo, Keep (a
-// reminder's button), a lease's Extend 1 h and Keep, the spend report and the Mine filter.
+// reminder's button), a lease's Extend 1 h and Keep, and the spend report.
 import type * as vscode from 'vscode';
 import type { CommandId } from '../core/commandIds';
 import type { InstancesModel } from '../core/instancesModel';
 import type { CostGuard } from '../cost';
 import { KEEP_COMMAND, type CostNotices } from '../views/costNotices';
-import type { CostTreePart } from '../views/costTreePart';
 import { showSpend, type SpendReportProvider } from '../views/spendReportProvider';
 import { extendLease, keepInstance } from './lease';
 import { setProtection } from './protect';
@@ -14,7 +13,6 @@ export interface CostCommandDeps {
   readonly model: InstancesModel;
   readonly guard: CostGuard;
   readonly notices: CostNotices;
-  readonly costTree: CostTreePart;
   readonly spendReports: SpendReportProvider;
   readonly command: (id: CommandId, run: (arg?: unknown) => unknown) => vscode.Disposable;
 }
@@ -27,7 +25,5 @@ export function costCommands(d: CostCommandDeps): vscode.Disposable[] {
     d.command('fal.lease.extend', (arg) => extendLease(d.model, d.guard, arg)),
     d.command('fal.lease.keep', (arg) => keepInstance(d.model, d.guard, arg)),
     d.command('fal.showSpend', () => showSpend(d.spendReports)),
-    d.command('fal.filterMine', () => d.costTree.setMineOnly(true)),
-    d.command('fal.filterAll', () => d.costTree.setMineOnly(false)),
   ];
 }

@@ -11,11 +11,10 @@ import { launchJob, type LaunchDeps } from './jobLauncher';
 import { jobNameFor } from '../jobs/jobCommandLine';
 import { jobOutcomeText } from '../jobs/jobWords';
 import { readFalTask } from '../jobs/taskDefinition';
+import { FAL_TASK_TYPE } from '../views/schemes';
 import type { JobAnswer } from '../jobs/types';
 import type { SetupLogFollower } from '../setup/logFollower';
 import { followLog } from '../views/logTerminals';
-
-export const FAL_TASK_TYPE = 'fal';
 
 export class FalTaskProvider implements vscode.TaskProvider {
   constructor(private readonly deps: LaunchDeps) {}

@@ -17,9 +17,8 @@ export async function importApiKey(deps: SetApiKeyDeps): Promise<void> {
   await setApiKey(deps, found.key);
 }
 
-/** Once per window: when no key is stored but one exists elsewhere, ask whether to use it. */
-export async function offerKeyImport(deps: SetApiKeyDeps): Promise<void> {
-  if (await deps.keys.get()) return;
+/** Once per window, when no key is stored (extension.ts looks first): a key found elsewhere is offered. */
+export async function offerFoundKey(deps: SetApiKeyDeps): Promise<void> {
   const found = await findExistingFalKey();
   await setContextKey('fal.keyImportAvailable', Boolean(found));
   if (!found) return;

@@ -3,7 +3,7 @@
 // what happens when one ends, the commands, and the answers the cost guard asks (a running job
 // makes its machine busy: never idle, never auto-deleted).
 import * as l10n from '@vscode/l10n';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { realTimers } from '../base/timers';
 import type { FalApi } from '../auth/falClient';
 import type { CommandId } from '../core/commandIds';
@@ -19,7 +19,7 @@ import { JobsMonitor, type JobsMonitorDeps } from '../instances/jobsMonitor';
 import type { WorkspaceTransfers } from '../instances/workspaceTransfers';
 import type { SetupWaiter } from '../remote/setupWait';
 import type { Settings } from '../settings';
-import { FAL_TASK_TYPE, FalTaskProvider } from './falTasks';
+import { FalTaskProvider } from './falTasks';
 import { JobTerminals } from '../views/jobTerminals';
 import { JobsTreePart } from '../views/jobsTreePart';
 import { jobsPart } from '../views/jobsStatus';
@@ -82,6 +82,8 @@ export function jobsFeature(deps: JobsFeatureDeps) {
     monitor,
     attach: (a: JobsAttachments) => void (attached = a),
     treePart: new JobsTreePart(monitor, hourlyUsd),
+    /** The `fal` task type's provider (registered at activation, answered from here). */
+    taskProvider: new FalTaskProvider(endDeps),
     /** The GPU view's idle signal, with a machine where a job runs (or whose jobs are not known) never idle. */
     busyAware: (idle: IdleSource): IdleSource =>
       busyAwareIdle(idle, { hasRunning: (id) => monitor.watcher.hasRunning(id), onDidChange: monitor.onDidChange }),
@@ -92,7 +94,6 @@ export function jobsFeature(deps: JobsFeatureDeps) {
       monitor,
       terminals,
       monitor.onDidChange(showCount),
-      vscode.tasks.registerTaskProvider(FAL_TASK_TYPE, new FalTaskProvider(endDeps)),
       deps.command('fal.runJob', (arg) => runJobCommand(actionDeps, arg)),
       deps.command('fal.job.showOutput', (arg) => showJobOutput(actionDeps, arg)),
       deps.command('fal.job.stop', (arg) => stopJob(actionDeps, arg)),

@@ -6,7 +6,7 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ApiKeyNeeded } from '../auth/falSession';
 import { errorMessage, keyRejectionOf } from '../core/apiFailures';
-import { FalError } from '../api';
+import { FalError } from '../api/errors';
 import type { CommandId } from '../core/commandIds';
 import { executeFalCommand } from '../falCommands';
 import { showErrorMessage, showWarningMessage } from '../notifications';

@@ -3,7 +3,7 @@
 // — the view, the status bar, polling and every command follow that verdict and say the same words.
 import * as l10n from '@vscode/l10n';
 import { errorText } from '../base/errorText';
-import { FalApiError, FalConfigError, FalError, FalNetworkError, FalResponseError } from '../api';
+import { FalApiError, FalConfigError, FalError, FalNetworkError, FalResponseError } from '../api/errors';
 
 export type KeyRejectionKind = 'wrongKey' | 'noAccess';
 

@@ -3,7 +3,7 @@
 // extension may have written anything there, so every read goes through these schemas
 // (core/storedState.ts) and a value that does not fit reads as the key's default.
 import * as z from 'zod/mini';
-import { INSTANCE_TYPES, SECTORS } from '../api';
+import { INSTANCE_TYPES, SECTORS } from '../api/enums';
 
 const idMap = <T extends z.core.SomeType>(value: T) => z.record(z.string(), value);
 /** The cost guard's records: an object here, and each field salvaged on its own by src/cost. */

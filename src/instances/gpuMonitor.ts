@@ -46,6 +46,8 @@ export class GpuMonitor implements vscode.Disposable {
       watching.onDidChange(() => this.logActivity()),
     );
     this.updateTargets();
+    // Built on first need, after the view was attached: the log says now whether sampling is on.
+    this.logActivity();
   }
 
   get settings(): GpuSettings {

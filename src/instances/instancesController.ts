@@ -4,7 +4,7 @@
 // watch the model. The scheduler also reads the account's balance (BillingSync → `credit`).
 import * as vscode from 'vscode';
 import type { FalSession, SessionState } from '../auth/falSession';
-import { PAGE_SIZE } from '../auth/falClient';
+import { PAGE_SIZE } from '../auth/falApi';
 import { now, realTimers } from '../base/timers';
 import { BillingSync, CreditModel } from '../core/credit';
 import { DeletionWatch } from '../core/deletionWatch';

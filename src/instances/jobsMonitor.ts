@@ -49,6 +49,8 @@ export class JobsMonitor implements vscode.Disposable {
       deps.keyStore.onDidChange(() => this.updateTargets()),
       deps.watching.onDidChange(() => this.watcher.setActive(deps.watching.someoneLooks)),
     );
+    // Built on first need, after the view was attached: whether someone looks is known now.
+    this.watcher.setActive(deps.watching.someoneLooks);
     this.updateTargets();
   }
 

@@ -64,6 +64,8 @@ export class SetupMonitor implements vscode.Disposable {
       ended: deps.ended,
       startFailed: (id, outcome) => deps.log.warn(`Setup ${id}: not started (${JSON.stringify(outcome)})`),
     });
+    // Built on first need, after the view was attached: whether someone looks is known now.
+    this.coordinator.setActive(deps.watching.someoneLooks);
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${SETUP_FILE}`);
     const reread = () => void this.readFolders();
     this.disposables.push(

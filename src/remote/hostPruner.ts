@@ -23,6 +23,8 @@ export class HostPruner implements vscode.Disposable {
     private readonly paths: () => SshPaths,
   ) {
     this.subscription = model.onDidChange(() => this.onChange());
+    // Built on first need, when the first list may already be in: it is pruned against now.
+    this.onChange();
   }
 
   dispose(): void {

@@ -2,13 +2,15 @@
 // text and the status bar's spend part. No `vscode` import (unit-tested in plain node); the
 // notification and status bar code (costNotices.ts, spendStatus.ts) only shows them.
 import * as l10n from '@vscode/l10n';
-import { agoText, clockText, countdownLeftText, spanText } from '../base/durations';
+import { countdownLeftText } from '../base/durations';
 import type { CommandId } from '../core/commandIds';
 import { formatUsd } from '../core/costEstimate';
 import { commandUri, markdownCode, markdownText, notificationText } from '../core/markdownText';
-import { budgetLevel, leaseLook, type Countdown, type SpendSummary } from '../cost';
+import { budgetLevel, type Countdown, type SpendSummary } from '../cost';
 import type { SpendFigures } from '../instances/spendFigures';
 import type { StatusPart } from './statusBar';
+
+export { leaseRowText, leaseTooltipText } from './leaseText';
 
 export const KEEP_COMMAND: CommandId = 'fal.idle.keep';
 
@@ -21,33 +23,6 @@ export function countdownText(c: Countdown, at: string, leftMs: number): string 
   return c.cause === 'lease'
     ? l10n.t`${head} Delete at ${notificationText(at)} (in ${left}), ${notificationText(c.terms)} ${keep} keeps it until you delete it; Cancel moves its lease 1 h on.`
     : l10n.t`${head} Auto-delete at ${notificationText(at)} (in ${left}), ${notificationText(c.terms)} ${keep} protects it; Cancel stops the countdown.`;
-}
-
-/** The lease in the row's words: `deletes at 18:30`, or that it waits while the instance is protected. */
-export function leaseRowText(end: number, now: number, isProtected: boolean): string {
-  const look = leaseLook(end, now, isProtected);
-  return look.kind === 'waits'
-    ? l10n.t('lease waits (protected)')
-    : l10n.t`deletes at ${clockText(end, { today: now })}`;
-}
-
-/**
- * The tooltip's lease row (Markdown): when, and honestly who keeps it — VS Code, not the machine
- * (the admin key never goes onto it), so it acts only while a window with the extension is open.
- */
-export function leaseTooltipText(end: number, now: number, isProtected: boolean): string {
-  const look = leaseLook(end, now, isProtected);
-  const at = clockText(end, { today: now });
-  const when =
-    look.kind === 'waits'
-      ? `$(lock) ${end > now ? l10n.t`ends at ${at}` : l10n.t`ended at ${at}`}${l10n.t(', and waits: a protected instance is never deleted by its lease')}`
-      : look.kind === 'running'
-        ? `$(clock) ${l10n.t`deletes at ${at} (in ${spanText(look.leftMs)}), after a countdown`}`
-        : `$(clock) ${l10n.t`deletes at ${at}: ended ${agoText(look.agoMs)}, a countdown runs first`}`;
-  const kept = l10n.t(
-    'Kept by VS Code, not by the machine (the admin key never goes onto it): it acts only while a VS Code window with fal Compute is open, or at the next start after it ended — after a countdown, never silently. **Extend Lease 1 h** or **Keep Until I Delete** in the context menu.',
-  );
-  return `${when}. ${kept}`;
 }
 
 export const SPEND_PART = 'spend';

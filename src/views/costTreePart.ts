@@ -1,44 +1,36 @@
 // The cost guard's part of the Instances tree: which rows are protected from
 // auto-delete (a lock), which have a lease (`deletes at 18:30`), which instances are "mine" (the Mine filter, the "(you)" creator group),
-// and the Mine filter itself — toggled from the view title by two commands that a context key
-// swaps, as VS Code's own views do. The filter is remembered across reloads.
+// and the Mine filter (views/mineFilter.ts), whose switch relays out the tree.
 import * as vscode from 'vscode';
 import type { ComputeInstance } from '../api';
-import type { StoredState } from '../core/storedState';
 import type { CostGuard, Ownership } from '../cost';
-import { setContextKey } from './contextKeys';
+import type { MineFilter } from './mineFilter';
 
 export class CostTreePart implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
   /** Ids whose lock changed, or undefined when the filter changed (the whole tree). */
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: { dispose(): void }[];
-  private mine: boolean;
 
   constructor(
     private readonly guard: Pick<CostGuard, 'isProtected' | 'onDidChangeProtection' | 'leases'>,
     private readonly ownership: Pick<Ownership, 'isMine' | 'learnedNicknames'>,
     private readonly nickname: () => string,
-    private readonly stored: StoredState,
+    private readonly filter: MineFilter,
   ) {
-    this.mine = stored.get('fal.instances.mineOnly');
-    void setContextKey('fal.mineOnly', this.mine);
     this.subscriptions = [
       guard.onDidChangeProtection((id) => this.changed.fire([id])),
       guard.leases.onDidChange((id) => this.changed.fire([id])),
+      filter.onDidChange(() => this.changed.fire(undefined)),
     ];
   }
 
   get mineOnly(): boolean {
-    return this.mine;
+    return this.filter.mineOnly;
   }
 
-  async setMineOnly(on: boolean): Promise<void> {
-    if (on === this.mine) return;
-    this.mine = on;
-    await setContextKey('fal.mineOnly', on);
-    this.changed.fire(undefined);
-    await this.stored.update('fal.instances.mineOnly', on);
+  setMineOnly(on: boolean): Promise<void> {
+    return this.filter.set(on);
   }
 
   isProtected(id: string): boolean {

@@ -9,8 +9,7 @@ import type { InstancesModel } from '../core/instancesModel';
 import type { GpuSampler } from '../gpu';
 import { gpuReportText } from './gpuReport';
 import { idleText } from './gpuPresentation';
-
-export const GPU_REPORT_SCHEME = 'fal-gpu';
+import { GPU_REPORT_SCHEME } from './schemes';
 
 export function gpuReportUri(id: string): vscode.Uri {
   // l10n-exempt: the report's address, read back by idOfReportUri (and kept by VS Code across reloads)

@@ -2,14 +2,15 @@
 // explains why there are no figures, the utilisation history as an image, the idle line. No vscode
 // import (unit-tested in plain node). The machine's words go in through markdownText.
 import * as l10n from '@vscode/l10n';
-import type { CommandId } from '../core/commandIds';
 import { commandUri, markdownText } from '../core/markdownText';
 import { describeState, GPU_STATE_WORDS, gpuSummary, type GpuState, type UtilizationPoint } from '../gpu';
 import { clock, idleText } from './gpuPresentation';
 import { historySpan, historyText, sparklineDataUri } from './gpuSparkline';
 
 /** The one command a GPU tooltip may run (its MarkdownString trusts only this one). */
-export const CHOOSE_KEY_COMMAND: CommandId = 'fal.gpu.chooseKey';
+import { CHOOSE_KEY_COMMAND } from './schemes';
+
+export { CHOOSE_KEY_COMMAND };
 
 /** The tooltip's GPU section (markdown): the summary or the state, the history image with its text alternative, the idle line. */
 export function gpuTooltipMarkdown(input: {

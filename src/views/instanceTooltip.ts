@@ -11,7 +11,7 @@ import { describeSpec, machineLabel, machineSpec } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import { markdownCode, markdownText } from '../core/markdownText';
 import { statusLook } from '../core/status';
-import { leaseTooltipText } from './costPresentation';
+import { leaseTooltipText } from './leaseText';
 
 export interface ItemContext {
   readonly now: number;

@@ -30,7 +30,7 @@ import { machineLabel } from '../core/instanceTypes';
 import type { InstanceRecord } from '../core/instancesModel';
 import { statusLook } from '../core/status';
 import type { GpuRowPart } from './gpuPresentation';
-import { CHOOSE_KEY_COMMAND } from './gpuTooltip';
+import { CHOOSE_KEY_COMMAND } from './schemes';
 import { invalidLabel, instanceTooltipMarkdown, type ItemContext } from './instanceTooltip';
 
 export type { ItemContext } from './instanceTooltip';

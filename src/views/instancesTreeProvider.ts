@@ -5,8 +5,8 @@ import { realTimers } from '../base/timers';
 import type { InstancesModel, ModelChange } from '../core/instancesModel';
 import type { InstanceNames } from '../instances/instanceNames';
 import { groupInstances, sortInstances, type GroupBy, type SortBy } from '../core/ordering';
-import { groupByCreator } from '../cost';
-import { leaseRowText } from './costPresentation';
+import { groupByCreator } from '../cost/ownership';
+import { leaseRowText } from './leaseText';
 import type { CostTreePart } from './costTreePart';
 import type { GpuNode, GpuTreePart } from './gpuChildren';
 import type { JobNode, JobsTreePart } from './jobsTreePart';
@@ -17,6 +17,15 @@ import { instanceTooltip, instanceTreeItem } from './instanceTreeItem';
 export type InstanceNode = { readonly kind: 'instance'; readonly id: string };
 export type GroupNode = { readonly kind: 'group'; readonly key: string; label: string; ids: string[] };
 export type TreeNode = InstanceNode | GroupNode | GpuNode | JobNode | PortNode;
+
+/** What the features add to the rows (each absent until they are built). */
+export interface TreeParts {
+  readonly gpu?: GpuTreePart;
+  readonly cost?: CostTreePart;
+  readonly setup?: SetupTreePart;
+  readonly jobs?: JobsTreePart;
+  readonly ports?: PortsTreePart;
+}
 
 export interface TreeOptions {
   groupBy: GroupBy;
@@ -33,19 +42,23 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private rootIds: string[] = [];
   private layoutKey = '';
   private readonly subscriptions: { dispose(): void }[];
+  private gpu?: GpuTreePart;
+  private cost?: CostTreePart;
+  private setup?: SetupTreePart;
+  private jobs?: JobsTreePart;
+  private ports?: PortsTreePart;
 
   constructor(
     private readonly model: InstancesModel,
     private options: TreeOptions,
     private readonly names?: Pick<InstanceNames, 'get' | 'onDidChange'>,
     private readonly now: () => number = realTimers.now,
-    private readonly gpu?: GpuTreePart,
-    private readonly cost?: CostTreePart,
-    private readonly setup?: SetupTreePart,
-    private readonly jobs?: JobsTreePart,
-    private readonly ports?: PortsTreePart,
+    gpu?: GpuTreePart,
+    cost?: CostTreePart,
+    setup?: SetupTreePart,
+    jobs?: JobsTreePart,
+    ports?: PortsTreePart,
   ) {
-    this.relayout();
     this.subscriptions = [model.onDidChange((change) => this.onModelChange(change))];
     // A name is the row's label: repaint the renamed rows (all of them when the account changed).
     if (names)
@@ -54,6 +67,21 @@ export class InstancesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
           this.changed.fire(ids ? ids.filter((id) => model.get(id)).map((id) => this.nodeFor(id)) : undefined),
         ),
       );
+    this.follow({ gpu, cost, setup, jobs, ports });
+    this.relayout();
+  }
+
+  /**
+   * The parts of the rows that the features add (GPU figures, the lock and lease, setup, jobs,
+   * forwards), when they are built: on first need, after the first paint. The whole tree is drawn again.
+   */
+  attach(parts: TreeParts): void {
+    this.follow(parts);
+    this.setOptions(this.options);
+  }
+
+  private follow({ gpu, cost, setup, jobs, ports }: TreeParts): void {
+    [this.gpu, this.cost, this.setup, this.jobs, this.ports] = [gpu, cost, setup, jobs, ports];
     // A GPU change repaints that one row (and its children, if expanded), never the whole tree.
     if (gpu) this.subscriptions.push(gpu.onDidChange((change) => this.repaint(change.rows, change.lines)));
     // A Protect repaints its row (the lock); the Mine filter or "mine" itself changing relays out the tree.

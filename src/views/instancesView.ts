@@ -4,13 +4,9 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { now } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
-import type { CostTreePart } from './costTreePart';
-import type { GpuTreePart } from './gpuChildren';
-import type { JobsTreePart } from './jobsTreePart';
-import type { SetupTreePart } from './setupTreePart';
-import type { PortsTreePart } from './portsTreePart';
+import type { MineFilter } from './mineFilter';
 import type { InstanceNames } from '../instances/instanceNames';
-import { InstancesTreeProvider, type TreeNode, type TreeOptions } from './instancesTreeProvider';
+import { InstancesTreeProvider, type TreeNode, type TreeOptions, type TreeParts } from './instancesTreeProvider';
 import { setContextKey } from './contextKeys';
 import { viewChrome, type ViewState } from './viewState';
 
@@ -24,14 +20,10 @@ export class InstancesView implements vscode.Disposable {
   constructor(
     private readonly model: InstancesModel,
     options: TreeOptions,
-    names?: InstanceNames,
-    gpu?: GpuTreePart,
-    private readonly cost?: CostTreePart,
-    setup?: SetupTreePart,
-    jobs?: JobsTreePart,
-    ports?: PortsTreePart,
+    names: InstanceNames | undefined,
+    private readonly mine: MineFilter,
   ) {
-    this.provider = new InstancesTreeProvider(model, options, names, now, gpu, cost, setup, jobs, ports);
+    this.provider = new InstancesTreeProvider(model, options, names, now);
     // The context key first: the view must not show a welcome meant for another state meanwhile.
     this.syncChrome();
     this.treeView = vscode.window.createTreeView(INSTANCES_VIEW_ID, {
@@ -39,9 +31,15 @@ export class InstancesView implements vscode.Disposable {
       canSelectMany: true,
     });
     this.syncChrome();
-    this.subscriptions = [model.onDidChange(() => this.syncChrome())];
-    if (cost) this.subscriptions.push(cost.onDidChange((ids) => ids === undefined && this.syncChrome()));
+    this.subscriptions = [model.onDidChange(() => this.syncChrome()), mine.onDidChange(() => this.syncChrome())];
+  }
+
+  /** The features' parts of the rows, once they are built (first need): the tree is drawn again with them. */
+  attach(parts: TreeParts): void {
+    this.provider.attach(parts);
+    if (parts.cost) this.subscriptions.push(parts.cost.onDidChange((ids) => ids === undefined && this.syncChrome()));
     // A new forward's row is shown: VS Code keeps a row that had no children collapsed when it gains some.
+    const { ports } = parts;
     if (ports)
       this.subscriptions.push(
         ports.onDidOpen((node) => {
@@ -49,6 +47,7 @@ export class InstancesView implements vscode.Disposable {
           this.treeView.reveal(node, { select: false, focus: false, expand: false }).then(undefined, () => undefined);
         }),
       );
+    this.syncChrome();
   }
 
   setOptions(options: TreeOptions): void {
@@ -66,14 +65,14 @@ export class InstancesView implements vscode.Disposable {
     if (!this.treeView) return; // created after the first sync; a message is only ever needed above rows
     const message = chrome.message ?? this.filterMessage(chrome.state);
     if (this.treeView.message !== message) this.treeView.message = message;
-    const description = this.cost?.mineOnly ? l10n.t('mine') : undefined;
+    const description = this.mine.mineOnly ? l10n.t('mine') : undefined;
     if (this.treeView.description !== description) this.treeView.description = description;
   }
 
   /** The Mine filter hides rows: say so above them (the view's title has no room for it), or the view would look empty for no reason. */
   private filterMessage(state: ViewState): string | undefined {
     const hidden = this.provider.hiddenByFilter;
-    if (!this.cost?.mineOnly || state !== 'list' || hidden === 0) return undefined;
+    if (!this.mine.mineOnly || state !== 'list' || hidden === 0) return undefined;
     if (hidden < this.model.list().length)
       return hidden === 1
         ? l10n.t`Only yours are shown: ${hidden} other instance is hidden by the filter.`

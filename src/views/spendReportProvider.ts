@@ -2,13 +2,14 @@
 // today and this month, per instance and per creator, the budget and its projection, with every
 // caveat of the estimate spelled out (cost/spendReport.ts). Its text follows the instances list.
 import * as vscode from 'vscode';
+import { SPEND_REPORT_SCHEME } from './schemes';
 import { realTimers } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import { buildSpendReport } from '../cost';
 import type { SpendFigures } from '../instances/spendFigures';
 
 // l10n-exempt: the report's address, compared with open documents' URIs (and kept by VS Code across reloads)
-export const SPEND_REPORT_URI = vscode.Uri.from({ scheme: 'fal-spend', path: '/fal Compute spend.md' });
+export const SPEND_REPORT_URI = vscode.Uri.from({ scheme: SPEND_REPORT_SCHEME, path: '/fal Compute spend.md' });
 
 export class SpendReportProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();

@@ -34,18 +34,20 @@ export async function measureActivation(samples: number): Promise<ActivationSamp
 export interface ActivationSplit {
   evaluationMs: number;
   wiringMs: number;
+  /** After activation, the first need of the features it leaves out (the spend report opened): dist/features.js required, the features built. */
+  firstNeedMs: number;
   /** The wiring's CPU profile (activate() alone), as the DevTools protocol gives it. */
   profile: unknown;
 }
 
-/** One fresh host: the bundle's evaluation and activate()'s wiring timed apart, the wiring profiled. */
+/** One fresh host: the bundle's evaluation and activate()'s wiring timed apart, the wiring profiled; then the features' first need. */
 export async function measureActivationSplit(): Promise<ActivationSplit> {
   const tmp = makeRunDir('bench-activation-split-');
   try {
     const out = await hostRun('fal', tmp, { FAL_BENCH_SPLIT: '1' });
-    const { evaluationMs, wiringMs } = JSON.parse(readFileSync(out, 'utf8'));
+    const { evaluationMs, wiringMs, firstNeedMs } = JSON.parse(readFileSync(out, 'utf8'));
     const profile: unknown = JSON.parse(readFileSync(join(tmp, 'activation.cpuprofile'), 'utf8'));
-    return { evaluationMs, wiringMs, profile };
+    return { evaluationMs, wiringMs, firstNeedMs, profile };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

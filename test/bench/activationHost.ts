@@ -3,7 +3,9 @@
 // baseline) and writes it to FAL_BENCH_OUT. With FAL_BENCH_SPLIT=1 it first evaluates the bundle
 // itself (the host's loader then finds it in the module cache), so the two parts are timed apart:
 // module evaluation, then activate() — the wiring — with a CPU profile of the wiring written to
-// FAL_BENCH_OUT's folder (activation.cpuprofile).
+// FAL_BENCH_OUT's folder (activation.cpuprofile). Then the features activation leaves out are asked
+// for once (the spend report opened: dist/features.js required, the features built, the report
+// written), and that first need is timed too.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { dirname, join } from 'node:path';
@@ -43,9 +45,12 @@ export async function run(): Promise<void> {
       await ext.activate();
       return performance.now() - t0;
     });
+    const f0 = performance.now();
+    await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'fal-spend', path: '/fal Compute spend.md' }));
+    const firstNeedMs = performance.now() - f0;
     if (out) {
       writeFileSync(join(dirname(out), 'activation.cpuprofile'), JSON.stringify(profile));
-      writeFileSync(out, JSON.stringify({ evaluationMs, wiringMs }));
+      writeFileSync(out, JSON.stringify({ evaluationMs, wiringMs, firstNeedMs }));
     }
     return;
   }

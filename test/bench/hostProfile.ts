@@ -111,7 +111,8 @@ export function summarizeProfile(profile: CpuProfile, sourceMapPath: string): Pr
       add(byPlace, place, ms);
       if (place.startsWith('src/') && entry && 'originalLine' in entry)
         add(hottest, `${place}:${entry.originalLine + 1} ${functionName || '(anonymous)'}`, ms);
-    } else if (url.endsWith('/dist/undici.js')) add(byPlace, 'undici', ms);
+    } else if (url.endsWith('/dist/features.js')) add(byPlace, 'dist/features.js', ms);
+    else if (url.endsWith('/dist/undici.js')) add(byPlace, 'undici', ms);
     else if (url.startsWith('node:')) add(byPlace, url.split('/')[0]!, ms);
     else add(byPlace, 'vscode', ms);
   }

@@ -34,6 +34,7 @@ describe('the packaged .vsix', () => {
       'extension/LICENSE.txt',
       'extension/changelog.md',
       'extension/dist/extension.js',
+      'extension/dist/features.js',
       'extension/dist/ssh2.js',
       'extension/dist/tar-stream.js',
       'extension/dist/undici.js',

@@ -8,6 +8,7 @@ import { InstancesModel } from '../../src/core/instancesModel';
 import { Emitter } from '../../src/base/emitter';
 import { LeaseBook, Ownership } from '../../src/cost';
 import { CostTreePart } from '../../src/views/costTreePart';
+import { MineFilter } from '../../src/views/mineFilter';
 import { InstancesTreeProvider, type TreeNode } from '../../src/views/instancesTreeProvider';
 import { StoredState } from '../../src/core/storedState';
 
@@ -47,7 +48,7 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
     onDidChangeProtection: protection.event,
     leases: new LeaseBook(new StoredState(state)),
   };
-  const cost = new CostTreePart(guard, ownership, () => nickname, new StoredState(state));
+  const cost = new CostTreePart(guard, ownership, () => nickname, new MineFilter(new StoredState(state)));
   const provider = new InstancesTreeProvider(
     model,
     { groupBy, sortBy: 'firstSeen', hourlyUsd: {} },

@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 // Maps the frames of a stack trace from a bug report (positions in the minified dist/extension.js
 // of a release) back to the TypeScript sources, with that release's dist/extension.js.map, which
-// `npm run package` writes beside the bundle but keeps out of the .vsix.
+// `npm run package` writes beside the bundle but keeps out of the .vsix. Frames of dist/features.js
+// (loaded on first use) map with its own map: `npm run symbolicate -- dist/features.js.map`.
 //   npm run symbolicate -- [path/to/extension.js.map] < trace.txt
-// Lines without a frame of extension.js are printed as they are. Uses only node:module's SourceMap.
+// Lines without a frame of that file are printed as they are. Uses only node:module's SourceMap.
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 
-export function symbolicate(trace, map) {
+export function symbolicate(trace, map, file = 'extension.js') {
   const sourceMap = new SourceMap(map);
   // "at fn (…/dist/extension.js:1:2345)" or "at …/dist/extension.js:1:2345"
-  return trace.replace(/(?:[^\s(]*[\\/])?extension\.js:(\d+):(\d+)/g, (frame, line, column) => {
+  const frames = new RegExp(`(?:[^\\s(]*[\\\\/])?${file.replace('.', '\\.')}:(\\d+):(\\d+)`, 'g');
+  return trace.replace(frames, (frame, line, column) => {
     const entry = sourceMap.findEntry(Number(line) - 1, Number(column) - 1);
     if (!entry || entry.originalSource === undefined) return frame;
     const source = entry.originalSource.replace(/^.*?(src[\\/])/, '$1');
@@ -22,5 +24,5 @@ export function symbolicate(trace, map) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const mapPath = resolve(process.argv[2] ?? 'dist/extension.js.map');
   const map = JSON.parse(readFileSync(mapPath, 'utf8'));
-  process.stdout.write(symbolicate(readFileSync(0, 'utf8'), map));
+  process.stdout.write(symbolicate(readFileSync(0, 'utf8'), map, basename(mapPath, '.map')));
 }

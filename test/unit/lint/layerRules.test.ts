@@ -36,7 +36,7 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     const { FLOORS } = (await import(pathToFileURL(resolve(root, 'eslint.config.mjs')).href)) as { FLOORS: string[][] };
     for (const [i, floor] of FLOORS.entries()) {
       for (const folder of floor) {
-        const file = ['settings', 'notifications', 'falCommands', 'extension', 'uninstall'].includes(folder)
+        const file = ['settings', 'notifications', 'falCommands', 'extension', 'features', 'uninstall'].includes(folder)
           ? `src/${folder}.ts`
           : `src/${folder}/x.ts`;
         const from = file.startsWith(`src/${folder}/`) ? '..' : '.';

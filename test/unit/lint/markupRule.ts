@@ -27,6 +27,7 @@ export const MARKDOWN_FILES = [
   'src/views/gpuTooltip.ts',
   'src/views/statusBar.ts',
   'src/views/costPresentation.ts',
+  'src/views/leaseText.ts',
   'src/views/idleStatus.ts',
   'src/views/creditPresentation.ts',
   'src/views/jobsStatus.ts',
