@@ -92,6 +92,7 @@ export async function probeHostKey(
         // false: another key was recorded for the alias meanwhile (or the type is one we do not check)
         // l10n-exempt: log line only (checkHostKey words the 'changed' verdict for the user)
         (recorded) => done(recorded ? { kind: 'ok' } : changed(`another key is remembered for ${target.alias}`)),
+        // l10n-exempt: log line only (checkHostKey logs an 'unknown' verdict's reason and goes on)
         (e: unknown) => done({ kind: 'unknown', reason: `cannot record the host key: ${String(e)}` }),
       );
     });
