@@ -70,6 +70,8 @@ console.log(
 const { pollRate } = require(resolve(root, 'out/test/bench/pollRate.js'));
 const amongThousand = await pollRate(1000, 1, 10);
 const amongFive = await pollRate(5, 1, 10);
+// Someone waits on the starting machine (Connect When Ready) from minute 1 to minute 3 of 4.
+const whileWaiting = await pollRate(1000, 1, 4, { fromMs: 60_000, toMs: 180_000 });
 
 const { requestsPerHour } = require(resolve(root, 'out/test/bench/idleRate.js'));
 const scenarios = ['focused, stable', 'focused, an instance starting', 'window unfocused', 'view hidden'];
@@ -197,6 +199,10 @@ const rows = [
     'requests/min watching 1 provisioning among 5 (stays 20)',
     `${amongFive.perMinute.toFixed(1)} (${amongFive.gets} by id + ${amongFive.listPages} list pages in ${amongFive.minutes} min)`,
   ],
+  [
+    'requests/min, 1 provisioning among 1,000, while someone waits on it / after (goal: ≤ 60 more, none after)',
+    `${whileWaiting.perMinuteWaiting.toFixed(1)} / ${whileWaiting.perMinuteAfterWait.toFixed(1)} (it asked by id ${whileWaiting.waitedGets} times in the 2 min wait, ${whileWaiting.waitedGetsAfter} after: the fast tick's)`,
+  ],
   ...scenarios.map((s) => [
     `refresh fetches per simulated hour: ${s}`,
     `${rates[s]} (${(rates[s] / 60).toFixed(2)}/min)`,
@@ -306,7 +312,7 @@ writeFileSync(
         firstNeedMs: split.firstNeedMs,
         wiring,
       },
-      pollRate: { amongThousand, amongFive },
+      pollRate: { amongThousand, amongFive, whileWaiting },
       list,
       connect,
       fetchesPerHour: rates,
