@@ -59,7 +59,7 @@ const GLOBAL_TIMER_FILES = {
   'src/ssh/reachability.ts': 'the deadlines and pauses of one TCP/banner probe',
   'src/ssh/atomicWrite.ts': 'the pause before re-reading a file that changed under one write',
   'src/ssh/fileLock.ts': 'the pause between attempts to take one lock file',
-  'src/remote/sshProbe.ts': 'the deadline of one `ssh` host-key probe',
+  'src/remote/sshProbe.ts': 'the deadline of one host-key check (a key exchange, no login)',
 };
 
 /** The one reader of the wall clock. */
@@ -133,7 +133,7 @@ const RESTRICTED_SYNTAX = [
   },
   {
     owner: 'src/instances/watching.ts',
-    selector: "MemberExpression[property.name='onDidChangeVisibility']",
+    selector: 'MemberExpression[property.name=/^(onDidChangeVisibility|onDidChangeWindowState)$/]',
     message:
       'Follow Watching (src/instances/watching.ts): it alone reads whether the Instances view is visible and the window focused, and every watcher follows its one event.',
   },

@@ -139,6 +139,7 @@ export function startFeatures(core: Core) {
     settings: settings().cost,
     sampleSeconds: () => gpu.settings.sampleSeconds,
     log,
+    watching: core.watching,
     notices,
     results: transfer.transfers,
   });
@@ -150,7 +151,7 @@ export function startFeatures(core: Core) {
   const ports = portsFeature(machineDeps);
   const gpuTree = new GpuTreePart(gpu.sampler, () => gpu.settings);
   core.view.attach({ gpu: gpuTree, cost: costTree, setup: setup.treePart, jobs: jobs.treePart, ports: ports.treePart });
-  const spendStatus = new SpendStatus(statusBar, figures, model, (nick) => costTree.isMyNickname(nick));
+  const spendStatus = new SpendStatus(statusBar, figures, model, (nick) => costTree.isMyNickname(nick), core.watching);
   const creditStatus = new CreditStatus(
     statusBar,
     controller.credit,

@@ -27,6 +27,7 @@ import type { GpuSampler } from '../gpu';
 import type { CostSettings } from '../settings';
 import { costGuardHost } from './costGuardHost';
 import type { InstanceDeleter } from './instanceDeleter';
+import type { Watching } from './watching';
 
 export interface CostMonitorDeps {
   readonly model: InstancesModel;
@@ -43,6 +44,8 @@ export interface CostMonitorDeps {
   readonly settings: CostSettings;
   readonly sampleSeconds: () => number;
   readonly log: vscode.LogOutputChannel;
+  /** Whether the window is focused: reminders wait while it is not. */
+  readonly watching: Watching;
   /** The reminders and the countdown on screen (views/costNotices.ts). */
   readonly notices: GuardNotices;
   /** Results first (issue 19 item 5): brings results home before an auto-delete or a lease's delete. */
@@ -70,11 +73,11 @@ export class CostMonitor implements vscode.Disposable {
       nameOf: deps.nameOf,
       settings: this.settings.guard,
     });
-    this.guard.setFocused(vscode.window.state.focused);
+    this.guard.setFocused(deps.watching.focused);
     this.logSettings();
     this.disposables.push(
       model.onDidChange(() => this.onModelChange()),
-      vscode.window.onDidChangeWindowState((s) => this.guard.setFocused(s.focused)),
+      deps.watching.onDidChange((look) => look === 'focused' && this.guard.setFocused(deps.watching.focused)),
       { dispose: this.guard.onDidChangeProtection(() => this.updateWatch()).dispose },
     );
     this.onModelChange();

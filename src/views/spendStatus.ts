@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { every, now, realTimers } from '../base/timers';
 import type { InstancesModel } from '../core/instancesModel';
 import type { SpendFigures } from '../instances/spendFigures';
+import type { Watching } from '../instances/watching';
 import { SPEND_PART, spendPart } from './costPresentation';
 import type { FalStatusBar } from './statusBar';
 
@@ -20,12 +21,13 @@ export class SpendStatus implements vscode.Disposable {
     private readonly figures: SpendFigures,
     model: InstancesModel,
     private readonly nicknameIsMine: (nick: string) => boolean,
+    watching: Watching,
   ) {
     this.subscriptions = [
       model.onDidChange(() => this.update()),
-      vscode.window.onDidChangeWindowState((s) => this.follow(s.focused)),
+      watching.onDidChange((look) => look === 'focused' && this.follow(watching.focused)),
     ];
-    this.follow(vscode.window.state.focused);
+    this.follow(watching.focused);
   }
 
   update(): void {

@@ -21,6 +21,7 @@ import type { GpuSampler } from '../../src/gpu';
 import { costGuardHost } from '../../src/instances/costGuardHost';
 import { CostMonitor } from '../../src/instances/costMonitor';
 import { InstanceDeleter } from '../../src/instances/instanceDeleter';
+import { Watching } from '../../src/instances/watching';
 import type { InstanceKeyStore } from '../../src/instances/instanceKeyStore';
 import type { InstancesController } from '../../src/instances/instancesController';
 import type { CostSettings } from '../../src/settings';
@@ -210,6 +211,11 @@ describe('cost guard host and monitor (extension host)', () => {
     });
     const monitor = new CostMonitor({
       ...w,
+      // A focused window (the watch does not depend on it).
+      watching: new Watching({
+        state: { focused: true, active: true },
+        onDidChangeWindowState: () => ({ dispose() {} }),
+      }),
       state: new StoredState(w.state),
       settings: settings({}),
       sampleSeconds: () => 10,

@@ -143,7 +143,11 @@ describe('ESLint layer rules (eslint.config.mjs)', function () {
     assert.deepEqual(await rulesHit('src/extension.ts', code), []);
   });
 
-  it("only Watching (src/instances/watching.ts) follows the view's visibility: one owner of whether someone looks", async () => {
+  it("only Watching (src/instances/watching.ts) follows the view's visibility and the window's focus: one owner of whether someone looks", async () => {
+    const focus =
+      "import * as vscode from 'vscode';\nexport const f = () => vscode.window.onDidChangeWindowState(() => 1);\n";
+    assert.deepEqual(await rulesHit('src/views/x.ts', focus), ['2:no-restricted-syntax']);
+    assert.deepEqual(await rulesHit('src/instances/watching.ts', focus), []);
     const code =
       "import type * as vscode from 'vscode';\nexport const f = (view: vscode.TreeView<unknown>) => view.onDidChangeVisibility(() => 1);\n";
     assert.deepEqual(await rulesHit('src/instances/x.ts', code), ['2:no-restricted-syntax']);
