@@ -67,8 +67,11 @@ export function activate(context: vscode.ExtensionContext): void {
   // The features, built the first time they are needed (before the view redraws: this listener comes first).
   const features = (): Features => (started ??= code().startFeatures(core));
   const needed = () => {
-    const state = { state: controller.model.state.kind, rows: controller.model.list().length };
-    if (!started && featuresNeeded({ ...state, monthlyBudgetUsd: settings.cost.monthlyBudgetUsd })) features();
+    // Asked on every change of the list: once the features are built, nothing more (no sort of the rows).
+    if (started) return;
+    const rows = controller.model.list().length;
+    const { monthlyBudgetUsd } = settings.cost;
+    if (featuresNeeded({ state: controller.model.state.kind, rows, monthlyBudgetUsd })) features();
   };
   const firstNeed = [controller.model.onDidChange(needed), controller.credit.onDidChange(() => features())];
   const view = new InstancesView(controller.model, settings, names, mine);

@@ -29,10 +29,6 @@ export class CostTreePart implements vscode.Disposable {
     return this.filter.mineOnly;
   }
 
-  setMineOnly(on: boolean): Promise<void> {
-    return this.filter.set(on);
-  }
-
   isProtected(id: string): boolean {
     return this.guard.isProtected(id);
   }

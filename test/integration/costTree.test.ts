@@ -48,7 +48,8 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
     onDidChangeProtection: protection.event,
     leases: new LeaseBook(new StoredState(state)),
   };
-  const cost = new CostTreePart(guard, ownership, () => nickname, new MineFilter(new StoredState(state)));
+  const mine = new MineFilter(new StoredState(state));
+  const cost = new CostTreePart(guard, ownership, () => nickname, mine);
   const provider = new InstancesTreeProvider(
     model,
     { groupBy, sortBy: 'firstSeen', hourlyUsd: {} },
@@ -65,7 +66,7 @@ function setup(groupBy: 'none' | 'creator' = 'none', nickname = '') {
   };
   const ids = () =>
     provider.getChildren().map((n) => (n.kind === 'instance' ? n.id : n.kind === 'group' ? n.label : ''));
-  return { model, ownership, cost, provider, events, protect, ids, state, leases: guard.leases };
+  return { model, ownership, cost, mine, provider, events, protect, ids, state, leases: guard.leases };
 }
 
 /** The row context menu as contributed, and the viewItem pattern of each command's entry. */
@@ -201,12 +202,12 @@ describe('Instances tree: protection, Mine filter, creator groups (real vscode A
       1,
     );
     assert.deepEqual(t.ids(), ['made-here', 'alice-elsewhere', 'set-nick', 'teammate', 'anon']);
-    await t.cost.setMineOnly(true);
+    await t.mine.set(true);
     assert.equal(t.events.at(-1), undefined, 'the whole tree relays out');
     assert.deepEqual(t.ids(), ['made-here', 'alice-elsewhere', 'set-nick']);
     assert.equal(t.provider.hiddenByFilter, 2);
     assert.equal(t.state.get('fal.instances.mineOnly'), true);
-    await t.cost.setMineOnly(false);
+    await t.mine.set(false);
     assert.deepEqual(t.ids(), ['made-here', 'alice-elsewhere', 'set-nick', 'teammate', 'anon']);
   });
 
